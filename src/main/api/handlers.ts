@@ -1,0 +1,44 @@
+import fs from 'node:fs'
+import { ApiError, type AppInfo } from '../../shared/contract'
+import type { Services } from '../app/services'
+import { databasePath, schemaVersion } from '../store/database'
+import { readSettings, writeSettings } from '../store/settings-repository'
+import { getTask, listTasks } from '../store/task-repository'
+import { compiledExecutionProviders } from '../tensor/execution-providers'
+import type { Handlers } from './dispatch'
+
+/** One handler per contract method. Inputs arrive validated; handlers never trust paths or SQL. */
+export function createHandlers(services: Services): Handlers {
+  const { db } = services
+  return {
+    'app.info': () => appInfo(services),
+    'settings.get': () => readSettings(db),
+    'settings.set': (patch) => writeSettings(db, patch),
+    'tasks.startDemo': ({ upTo }) => ({ taskId: services.tasks.start('demo.countPrimes', { upTo }) }),
+    'tasks.cancel': ({ taskId }) => {
+      if (!getTask(db, taskId)) throw new ApiError('not_found', `No task ${taskId}`)
+      return { cancelled: services.tasks.cancel(taskId) }
+    },
+    'tasks.get': ({ taskId }) => getTask(db, taskId),
+    'tasks.list': () => listTasks(db)
+  }
+}
+
+function appInfo(services: Services): AppInfo {
+  const { db, config } = services
+  const file = databasePath(config.dataDir)
+  return {
+    name: 'Vision-Zero Workstation',
+    version: config.version,
+    dataDir: config.dataDir,
+    schemaVersion: schemaVersion(db),
+    database: {
+      state: 'ok',
+      journalMode: String(db.pragma('journal_mode', { simple: true })),
+      sizeBytes: fs.existsSync(file) ? fs.statSync(file).size : 0,
+      studies: (db.prepare('SELECT count(*) AS n FROM studies').get() as { n: number }).n
+    },
+    executionProviders: { available: compiledExecutionProviders(), preferred: readSettings(db).executionProvider },
+    runtime: { node: process.versions.node, platform: process.platform, arch: process.arch, shell: config.shell }
+  }
+}

@@ -1,0 +1,64 @@
+import Database from 'better-sqlite3'
+import fs from 'node:fs'
+import path from 'node:path'
+import { latestSchemaVersion, migrations, type Migration } from './migrations'
+
+export type Db = Database.Database
+
+/** The database file inside a data folder. */
+export function databasePath(dataDir: string): string {
+  return path.join(dataDir, 'vzw.sqlite')
+}
+
+/**
+ * Opens (creating when missing) the app's SQLite file: mode 0600 before SQLite touches it (SQLite
+ * gives the -wal/-shm files the same mode), WAL, foreign keys on, then pending migrations.
+ * Errors name the file and say what is wrong.
+ */
+export function openDatabase(file: string, options: { migrate?: boolean } = {}): Db {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
+  try {
+    fs.closeSync(fs.openSync(file, 'a', 0o600))
+    fs.chmodSync(file, 0o600)
+  } catch (err) {
+    throw new Error(`Cannot open the database ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
+  }
+  const db = new Database(file)
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('foreign_keys = ON')
+    db.pragma('busy_timeout = 5000')
+    db.pragma('synchronous = NORMAL')
+    if (options.migrate !== false) migrate(db, file)
+    return db
+  } catch (err) {
+    db.close()
+    throw err
+  }
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number
+}
+
+/** Applies every migration above the file's `user_version`, each in its own transaction. */
+export function migrate(db: Db, file = db.name, all: readonly Migration[] = migrations): number {
+  const current = schemaVersion(db)
+  const newest = all.length ? all[all.length - 1].version : 0
+  if (current > newest) {
+    throw new Error(
+      `The database ${file} has schema version ${current}, newer than this app knows (${newest}). ` +
+        'Update the app; the file was left untouched.'
+    )
+  }
+  for (const m of all) {
+    if (m.version <= current) continue
+    db.transaction(() => {
+      db.exec(m.sql)
+      db.pragma(`user_version = ${m.version}`)
+    })()
+  }
+  return schemaVersion(db)
+}
+
+export { latestSchemaVersion }

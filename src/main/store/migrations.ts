@@ -1,0 +1,214 @@
+/**
+ * Schema migrations, applied in order by `user_version`. A migration that has shipped is never
+ * edited: change the schema by appending a new one. Each runs in its own transaction.
+ */
+export interface Migration {
+  version: number
+  description: string
+  sql: string
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'tables of DESIGN §4',
+    sql: `
+CREATE TABLE settings (
+  key        TEXT PRIMARY KEY,
+  value_json TEXT NOT NULL
+);
+
+CREATE TABLE import_jobs (
+  id                INTEGER PRIMARY KEY,
+  roots_json        TEXT NOT NULL,
+  status            TEXT NOT NULL CHECK (status IN ('running','done','cancelled','failed','interrupted')),
+  started_at        TEXT NOT NULL,
+  finished_at       TEXT,
+  files_total       INTEGER NOT NULL DEFAULT 0,
+  files_imported    INTEGER NOT NULL DEFAULT 0,
+  files_failed      INTEGER NOT NULL DEFAULT 0,
+  files_already     INTEGER NOT NULL DEFAULT 0,
+  reports_matched   INTEGER NOT NULL DEFAULT 0,
+  reports_unmatched INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE studies (
+  id                 INTEGER PRIMARY KEY,
+  study_uid          TEXT NOT NULL UNIQUE,
+  pseudonym          TEXT NOT NULL UNIQUE,
+  patient_id         TEXT,
+  patient_name       TEXT,
+  patient_birth_date TEXT,
+  patient_sex        TEXT,
+  study_date         TEXT,
+  accession_number   TEXT,
+  description        TEXT,
+  created_at         TEXT NOT NULL
+);
+CREATE INDEX studies_accession ON studies(accession_number);
+
+CREATE TABLE series (
+  id            INTEGER PRIMARY KEY,
+  study_id      INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+  series_uid    TEXT NOT NULL UNIQUE,
+  modality      TEXT,
+  body_part     TEXT,
+  view_position TEXT,
+  description   TEXT
+);
+CREATE INDEX series_study ON series(study_id);
+
+-- One row per DICOM file seen by an import. A file that failed has status 'error', a reason a
+-- person understands in 'error', and no series (its UIDs may be unreadable).
+CREATE TABLE images (
+  id                    INTEGER PRIMARY KEY,
+  series_id             INTEGER REFERENCES series(id) ON DELETE CASCADE,
+  import_job_id         INTEGER REFERENCES import_jobs(id),
+  sop_instance_uid      TEXT UNIQUE,
+  sop_class_uid         TEXT,
+  file_path             TEXT NOT NULL,
+  file_size             INTEGER,
+  file_sha256           TEXT,
+  transfer_syntax_uid   TEXT,
+  rows                  INTEGER,
+  columns               INTEGER,
+  photometric           TEXT,
+  bits_stored           INTEGER,
+  spacing_row_mm        REAL,
+  spacing_col_mm        REAL,
+  spacing_kind          TEXT CHECK (spacing_kind IN ('pixel','imager','none')),
+  view_position         TEXT,
+  for_processing        INTEGER NOT NULL DEFAULT 0,
+  tags_json             TEXT,
+  display_path          TEXT,
+  display_sha256        TEXT,
+  model_path            TEXT,
+  model_sha256          TEXT,
+  status                TEXT NOT NULL CHECK (status IN ('ok','error')),
+  error                 TEXT,
+  created_at            TEXT NOT NULL
+);
+CREATE INDEX images_series ON images(series_id);
+CREATE INDEX images_status ON images(status);
+
+CREATE TABLE reports (
+  id             INTEGER PRIMARY KEY,
+  study_id       INTEGER REFERENCES studies(id) ON DELETE CASCADE,
+  import_job_id  INTEGER REFERENCES import_jobs(id),
+  source_path    TEXT NOT NULL,
+  source_kind    TEXT NOT NULL CHECK (source_kind IN ('txt','json','csv','sr')),
+  match_key      TEXT,
+  encoding       TEXT NOT NULL,
+  language       TEXT,
+  raw_text       TEXT NOT NULL,
+  sections_json  TEXT,
+  findings_json  TEXT,
+  created_at     TEXT NOT NULL
+);
+CREATE INDEX reports_study ON reports(study_id);
+
+CREATE TABLE runs (
+  id                 INTEGER PRIMARY KEY,
+  name               TEXT NOT NULL,
+  config_json        TEXT NOT NULL,
+  status             TEXT NOT NULL CHECK (status IN ('created','running','paused','stopped','done','failed','interrupted')),
+  seed               INTEGER NOT NULL,
+  device             TEXT,
+  execution_provider TEXT,
+  error              TEXT,
+  created_at         TEXT NOT NULL,
+  started_at         TEXT,
+  finished_at        TEXT
+);
+
+CREATE TABLE checkpoints (
+  id           INTEGER PRIMARY KEY,
+  run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  round_index  INTEGER NOT NULL,
+  path         TEXT NOT NULL,
+  sha256       TEXT NOT NULL,
+  metrics_json TEXT,
+  created_at   TEXT NOT NULL
+);
+CREATE INDEX checkpoints_run ON checkpoints(run_id);
+
+CREATE TABLE rounds (
+  id           INTEGER PRIMARY KEY,
+  run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  round_index  INTEGER NOT NULL,
+  stage        TEXT NOT NULL,
+  metrics_json TEXT NOT NULL,
+  started_at   TEXT NOT NULL,
+  seconds      REAL NOT NULL,
+  UNIQUE (run_id, round_index)
+);
+
+CREATE TABLE games (
+  id              INTEGER PRIMARY KEY,
+  round_id        INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+  kind            TEXT NOT NULL CHECK (kind IN ('spy','qa')),
+  players_json    TEXT NOT NULL,
+  transcript_json TEXT NOT NULL,
+  rewards_json    TEXT NOT NULL,
+  advantages_json TEXT NOT NULL
+);
+CREATE INDEX games_round ON games(round_id);
+
+CREATE TABLE findings (
+  id              INTEGER PRIMARY KEY,
+  study_id        INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+  image_id        INTEGER REFERENCES images(id) ON DELETE CASCADE,
+  checkpoint_id   INTEGER REFERENCES checkpoints(id),
+  text            TEXT NOT NULL,
+  structured_json TEXT NOT NULL,
+  created_at      TEXT NOT NULL
+);
+CREATE INDEX findings_study ON findings(study_id);
+
+CREATE TABLE reviews (
+  id              INTEGER PRIMARY KEY,
+  finding_id      INTEGER NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+  decision        TEXT NOT NULL CHECK (decision IN ('accept','edit','reject','uncertain')),
+  edited_json     TEXT,
+  reason          TEXT,
+  reviewer        TEXT NOT NULL,
+  seconds_on_task REAL,
+  created_at      TEXT NOT NULL
+);
+CREATE INDEX reviews_finding ON reviews(finding_id);
+
+-- Append-only and hash-chained: each row's hash covers its content and the previous row's hash.
+CREATE TABLE audit_log (
+  id          INTEGER PRIMARY KEY,
+  at          TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  entity      TEXT NOT NULL,
+  entity_id   INTEGER,
+  before_json TEXT,
+  after_json  TEXT,
+  prev_hash   TEXT NOT NULL,
+  hash        TEXT NOT NULL UNIQUE
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+-- Long tasks run in a child process; their last known state survives a crash of the app.
+CREATE TABLE tasks (
+  id            INTEGER PRIMARY KEY,
+  kind          TEXT NOT NULL,
+  params_json   TEXT NOT NULL,
+  status        TEXT NOT NULL CHECK (status IN ('running','done','cancelled','failed','interrupted')),
+  progress_json TEXT,
+  result_json   TEXT,
+  error         TEXT,
+  created_at    TEXT NOT NULL,
+  finished_at   TEXT
+);
+`
+  }
+]
+
+export const latestSchemaVersion = migrations[migrations.length - 1].version

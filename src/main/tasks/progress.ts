@@ -1,0 +1,38 @@
+import type { TaskProgress } from '../../shared/contract'
+
+/**
+ * Turns "done so far" into a progress record with a smoothed rate and an ETA. The rate is an
+ * exponential moving average over updates so one slow chunk does not make the ETA jump.
+ */
+export class ProgressMeter {
+  private readonly startedAt: number
+  private lastAt: number
+  private lastDone = 0
+  private rate: number | null = null
+
+  constructor(
+    private readonly total: number | null,
+    private readonly unit: string,
+    private readonly now: () => number = () => performance.now()
+  ) {
+    this.startedAt = this.lastAt = now()
+  }
+
+  update(done: number, message: string | null = null): TaskProgress {
+    const t = this.now()
+    const dt = (t - this.lastAt) / 1000
+    if (dt > 0) {
+      const instant = (done - this.lastDone) / dt
+      this.rate = this.rate === null ? instant : 0.7 * this.rate + 0.3 * instant
+      this.lastAt = t
+      this.lastDone = done
+    }
+    const rate = this.rate !== null && this.rate > 0 ? this.rate : null
+    const etaSeconds = this.total !== null && rate !== null ? Math.max(0, (this.total - done) / rate) : null
+    return { done, total: this.total, unit: this.unit, message, ratePerSecond: rate, etaSeconds }
+  }
+
+  elapsedSeconds(): number {
+    return (this.now() - this.startedAt) / 1000
+  }
+}

@@ -1,0 +1,18 @@
+import type { TaskKind, TaskProgress } from '../../shared/contract'
+import { countPrimes } from './demo-count-primes'
+
+/** What a task body gets from the child process it runs in. */
+export interface TaskContext {
+  dataDir: string
+  signal: AbortSignal
+  progress(progress: TaskProgress): void
+  /** Lets the child read its message queue (cancel) between chunks of CPU-bound work. */
+  yieldToEvents(): Promise<void>
+}
+
+type TaskBody = (params: never, ctx: TaskContext) => Promise<unknown>
+
+/** Every kind of long task, by name. Bodies run only in the child process. */
+export const taskBodies: Record<TaskKind, TaskBody> = {
+  'demo.countPrimes': countPrimes
+}

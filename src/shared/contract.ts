@@ -1,0 +1,141 @@
+import { z } from 'zod'
+
+/**
+ * The API contract: the only door between the renderer and the main side. Electron IPC, the
+ * loopback web host, the CLI and the tests all call the same handler map through these schemas.
+ * Adding a feature = an entry here + a handler in src/main/api + a service + UI.
+ */
+
+export const ExecutionProvider = z.enum(['webgpu', 'dml', 'coreml', 'cpu'])
+export type ExecutionProvider = z.infer<typeof ExecutionProvider>
+
+export const Language = z.enum(['en', 'zh-CN'])
+export type Language = z.infer<typeof Language>
+
+export const Settings = z.object({
+  language: Language,
+  theme: z.enum(['system', 'light', 'dark']),
+  /** 'auto' tries webgpu, then dml/coreml, then cpu. */
+  executionProvider: z.union([z.literal('auto'), ExecutionProvider]),
+  /** onnxruntime intra-op threads; 0 lets onnxruntime decide. */
+  intraOpThreads: z.number().int().min(0).max(256),
+  deidentifyOnImport: z.boolean(),
+  reviewerName: z.string().trim().max(100)
+})
+export type Settings = z.infer<typeof Settings>
+
+export const defaultSettings: Settings = {
+  language: 'en',
+  theme: 'system',
+  executionProvider: 'auto',
+  intraOpThreads: 0,
+  deidentifyOnImport: false,
+  reviewerName: ''
+}
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  /** Shown to the user; no method accepts a path back. */
+  dataDir: z.string(),
+  schemaVersion: z.number().int(),
+  database: z.object({
+    state: z.enum(['ok', 'error']),
+    journalMode: z.string(),
+    sizeBytes: z.number().int().nonnegative(),
+    studies: z.number().int().nonnegative()
+  }),
+  executionProviders: z.object({
+    /** Providers compiled into this onnxruntime build for this platform. */
+    available: z.array(ExecutionProvider),
+    preferred: z.union([z.literal('auto'), ExecutionProvider])
+  }),
+  runtime: z.object({ node: z.string(), platform: z.string(), arch: z.string(), shell: z.enum(['electron', 'web', 'cli']) })
+})
+export type AppInfo = z.infer<typeof AppInfo>
+
+export const TaskKind = z.enum(['demo.countPrimes'])
+export type TaskKind = z.infer<typeof TaskKind>
+
+export const TaskStatus = z.enum(['running', 'done', 'cancelled', 'failed', 'interrupted'])
+export type TaskStatus = z.infer<typeof TaskStatus>
+
+export const TaskProgress = z.object({
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative().nullable(),
+  unit: z.string(),
+  message: z.string().nullable(),
+  ratePerSecond: z.number().nonnegative().nullable(),
+  etaSeconds: z.number().nonnegative().nullable()
+})
+export type TaskProgress = z.infer<typeof TaskProgress>
+
+export const TaskSummary = z.object({
+  id: z.number().int(),
+  kind: TaskKind,
+  status: TaskStatus,
+  progress: TaskProgress.nullable(),
+  result: z.unknown(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable()
+})
+export type TaskSummary = z.infer<typeof TaskSummary>
+
+const NoInput = z.object({}).strict()
+const TaskRef = z.object({ taskId: z.number().int().positive() }).strict()
+
+export const methods = {
+  'app.info': { input: NoInput, output: AppInfo },
+  'settings.get': { input: NoInput, output: Settings },
+  'settings.set': { input: Settings.partial().strict(), output: Settings },
+  /** A CPU-heavy demonstration task (counts primes) that streams progress and can be cancelled. */
+  'tasks.startDemo': {
+    input: z.object({ upTo: z.number().int().min(10).max(2_000_000_000) }).strict(),
+    output: z.object({ taskId: z.number().int() })
+  },
+  'tasks.cancel': { input: TaskRef, output: z.object({ cancelled: z.boolean() }) },
+  'tasks.get': { input: TaskRef, output: TaskSummary.nullable() },
+  'tasks.list': { input: NoInput, output: z.array(TaskSummary) }
+} as const
+
+export const events = {
+  'task.progress': z.object({ taskId: z.number().int(), kind: TaskKind, progress: TaskProgress }),
+  'task.finished': TaskSummary
+} as const
+
+export type MethodName = keyof typeof methods
+export type EventName = keyof typeof events
+/** What a caller may send (defaults not yet applied). */
+export type Input<M extends MethodName> = z.input<(typeof methods)[M]['input']>
+/** What a handler receives after validation. */
+export type ValidInput<M extends MethodName> = z.output<(typeof methods)[M]['input']>
+export type Output<M extends MethodName> = z.output<(typeof methods)[M]['output']>
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>
+
+export const methodNames = Object.keys(methods) as MethodName[]
+export const eventNames = Object.keys(events) as EventName[]
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(methods, name)
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name)
+}
+
+/** Errors cross every transport as data, never as thrown objects (IPC drops their fields). */
+export const ApiErrorCode = z.enum(['unknown_method', 'invalid_input', 'not_found', 'conflict', 'failed'])
+export type ApiErrorCode = z.infer<typeof ApiErrorCode>
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: ApiErrorCode; message: string } }
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
