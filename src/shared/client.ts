@@ -16,7 +16,8 @@ export interface Transport {
 }
 
 type NamespaceOf<M> = M extends `${infer N}.${string}` ? N : never
-type Args<M extends MethodName> = object extends Input<M> ? [input?: Input<M>] : [input: Input<M>]
+// Methods whose input has no required field may be called with no argument.
+type Args<M extends MethodName> = {} extends Input<M> ? [input?: Input<M>] : [input: Input<M>]
 
 /** `api.settings.set({ language: 'zh-CN' })` for the method 'settings.set'. */
 export type Api = {

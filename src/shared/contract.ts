@@ -26,7 +26,7 @@ export type Settings = z.infer<typeof Settings>
 
 export const defaultSettings: Settings = {
   language: 'en',
-  theme: 'system',
+  theme: 'dark',
   executionProvider: 'auto',
   intraOpThreads: 0,
   deidentifyOnImport: false,

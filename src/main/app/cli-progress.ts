@@ -1,4 +1,5 @@
 import type { TaskProgress } from '../../shared/contract'
+import { formatDuration } from '../../shared/format'
 
 /**
  * A progress bar for the terminal: bar, count, rate and ETA on one redrawn line when stderr is a
@@ -42,11 +43,4 @@ function compact(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`
   if (n >= 1e4) return `${(n / 1e3).toFixed(1)}k`
   return Number.isInteger(n) ? String(n) : n.toFixed(1)
-}
-
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds)
-  if (s < 60) return `${s}s`
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
 }

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { Services } from '../app/services'
 import { dispatch } from '../api/dispatch'
+import { rendererCspHeader } from '../app/renderer-policy'
 
 /**
  * The loopback web host: serves the built renderer and the same handler map over a WebSocket, for
@@ -105,6 +106,8 @@ function sameSecret(given: string, expected: string): boolean {
 function serveApi(services: Services, ws: WebSocket): void {
   const unsubscribe = services.events.onAny((event, payload) => ws.send(JSON.stringify({ event, payload })))
   ws.on('close', unsubscribe)
+  // Oversized or malformed frames close this socket; without a listener they would crash the host.
+  ws.on('error', () => ws.terminate())
   ws.on('message', async (data) => {
     let request: { id?: unknown; method?: unknown; input?: unknown }
     try {
@@ -137,7 +140,8 @@ function serveStatic(root: string, req: http.IncomingMessage, res: http.ServerRe
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-store',
       'Cross-Origin-Resource-Policy': 'same-origin',
-      'X-Frame-Options': 'DENY'
+      'X-Frame-Options': 'DENY',
+      'Content-Security-Policy': rendererCspHeader
     })
     if (req.method === 'HEAD') res.end()
     else fs.createReadStream(file).pipe(res)

@@ -16,12 +16,12 @@ export function databasePath(dataDir: string): string {
  * Errors name the file and say what is wrong.
  */
 export function openDatabase(file: string, options: { migrate?: boolean } = {}): Db {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
   try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
     fs.closeSync(fs.openSync(file, 'a', 0o600))
     fs.chmodSync(file, 0o600)
   } catch (err) {
-    throw new Error(`Cannot open the database ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
+    throw new Error(`Cannot open the database ${file}: ${describeFsError(err)}`)
   }
   const db = new Database(file)
   try {
@@ -35,6 +35,22 @@ export function openDatabase(file: string, options: { migrate?: boolean } = {}):
     db.close()
     throw err
   }
+}
+
+const fsProblems: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the disk is read-only',
+  ENOSPC: 'the disk is full',
+  EEXIST: 'a file stands where a folder should be',
+  ENOTDIR: 'a file stands where a folder should be'
+}
+
+/** A file-system error in words a person understands, with its code for support. */
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code
+  if (code && fsProblems[code]) return `${fsProblems[code]} (${code})`
+  return err instanceof Error ? err.message : String(err)
 }
 
 export function schemaVersion(db: Db): number {

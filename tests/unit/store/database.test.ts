@@ -1,0 +1,100 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { databasePath, migrate, openDatabase, schemaVersion } from '../../../src/main/store/database'
+import { latestSchemaVersion, migrations } from '../../../src/main/store/migrations'
+import { readSettings, writeSettings } from '../../../src/main/store/settings-repository'
+import { defaultSettings } from '../../../src/shared/contract'
+import { tempDataDir } from '../../helpers/temp-services'
+
+const designTables = [
+  'studies', 'series', 'images', 'reports', 'import_jobs', 'runs', 'rounds', 'games',
+  'checkpoints', 'findings', 'reviews', 'audit_log', 'settings', 'tasks'
+]
+
+let cleanups: (() => void)[] = []
+afterEach(() => {
+  cleanups.forEach((c) => c())
+  cleanups = []
+})
+function tempDb() {
+  const t = tempDataDir()
+  cleanups.push(t.cleanup)
+  return databasePath(t.dir)
+}
+
+describe('the SQLite store', () => {
+  it('creates every table of DESIGN §4 with WAL, foreign keys and schema version', () => {
+    const file = tempDb()
+    const db = openDatabase(file)
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name)
+    expect(tables).toEqual(expect.arrayContaining(designTables))
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+    expect(schemaVersion(db)).toBe(latestSchemaVersion)
+    db.close()
+  })
+
+  it('keeps the database file readable by its owner only (mode 0600)', () => {
+    const file = tempDb()
+    openDatabase(file).close()
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600)
+  })
+
+  it('reopens an existing file without re-running migrations and keeps its rows', () => {
+    const file = tempDb()
+    const db = openDatabase(file)
+    writeSettings(db, { language: 'zh-CN' })
+    db.close()
+    const again = openDatabase(file)
+    expect(schemaVersion(again)).toBe(latestSchemaVersion)
+    expect(readSettings(again).language).toBe('zh-CN')
+    again.close()
+  })
+
+  it('refuses a file written by a newer app and leaves it untouched', () => {
+    const file = tempDb()
+    const db = openDatabase(file)
+    db.pragma(`user_version = ${latestSchemaVersion + 5}`)
+    db.close()
+    const before = fs.readFileSync(file)
+    expect(() => openDatabase(file)).toThrow(/newer than this app knows.*left untouched/)
+    expect(fs.readFileSync(file).equals(before)).toBe(true)
+  })
+
+  it('rolls back a migration that fails half-way: no partial table, version unchanged', () => {
+    const file = tempDb()
+    const db = openDatabase(file)
+    const broken = [...migrations, { version: latestSchemaVersion + 1, description: 'broken', sql: 'CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);' }]
+    expect(() => migrate(db, file, broken)).toThrow(/no_such_table/)
+    expect(schemaVersion(db)).toBe(latestSchemaVersion)
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half_done'").get()).toEqual({ n: 0 })
+    db.close()
+  })
+
+  it('names the file and the problem when the folder cannot be created', () => {
+    const t = tempDataDir()
+    cleanups.push(t.cleanup)
+    // A regular file where a folder should be fails even for root, unlike permission bits.
+    const notAFolder = path.join(t.dir, 'not-a-folder')
+    fs.writeFileSync(notAFolder, 'x')
+    const file = path.join(notAFolder, 'vzw.sqlite')
+    expect(() => openDatabase(file)).toThrow(`Cannot open the database ${file}: a file stands where a folder should be`)
+  })
+
+  it('keeps the audit log append-only', () => {
+    const db = openDatabase(tempDb())
+    db.prepare("INSERT INTO audit_log (at, actor, action, entity, prev_hash, hash) VALUES ('t', 'a', 'x', 'e', '0', 'h1')").run()
+    expect(() => db.prepare("UPDATE audit_log SET actor = 'b'").run()).toThrow(/append-only/)
+    expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/)
+    db.close()
+  })
+
+  it('falls back to defaults for settings never set, and rejects invalid values', () => {
+    const db = openDatabase(tempDb())
+    expect(readSettings(db)).toEqual(defaultSettings)
+    expect(() => writeSettings(db, { intraOpThreads: -1 })).toThrow()
+    expect(readSettings(db).intraOpThreads).toBe(defaultSettings.intraOpThreads)
+    db.close()
+  })
+})
