@@ -3,12 +3,13 @@
  * Commands live in ./cli/, one file each; add a command to `commands` below.
  */
 import { parseArgs } from 'node:util'
+import { auditCommand } from './cli/audit'
 import { lazyServices, type CliCommand } from './cli/command'
 import { infoCommand } from './cli/info'
 import { serveCommand } from './cli/serve'
 import { demoTaskCommand } from './cli/task-demo'
 
-const commands: CliCommand[] = [infoCommand, serveCommand, demoTaskCommand]
+const commands: CliCommand[] = [infoCommand, serveCommand, demoTaskCommand, auditCommand]
 
 const globalOptions = {
   'data-dir': { type: 'string' },

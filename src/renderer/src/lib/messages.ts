@@ -51,7 +51,8 @@ export const en = {
   'status.db.loading': 'Connecting…',
   'status.disconnected': 'Disconnected from the app server',
   'status.ep': 'Compute: {eps}',
-  'status.studies': '{n} studies'
+  'status.studies': '{n} studies',
+  'status.schema': 'schema {v}'
 } as const
 
 export type MessageKey = keyof typeof en
@@ -108,5 +109,6 @@ export const zhCN: Record<MessageKey, string> = {
   'status.db.loading': '正在连接…',
   'status.disconnected': '与应用服务器的连接已断开',
   'status.ep': '计算：{eps}',
-  'status.studies': '{n} 项检查'
+  'status.studies': '{n} 项检查',
+  'status.schema': '结构版本 {v}'
 }
