@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import path from 'node:path'
 
 /**
  * The safetensors format (8-byte little-endian header length, JSON header, raw little-endian
@@ -93,10 +94,17 @@ export function writeFileAtomic(file: string, bytes: Buffer | string): void {
   const temp = `${file}.tmp-${process.pid}`
   const fd = fs.openSync(temp, 'w', 0o600)
   try {
-    fs.writeSync(fd, typeof bytes === 'string' ? Buffer.from(bytes) : bytes)
+    fs.writeFileSync(fd, bytes)
     fs.fsyncSync(fd)
   } finally {
     fs.closeSync(fd)
   }
   fs.renameSync(temp, file)
+  // The rename itself must reach the disk too, or a crash could bring back the old name.
+  const dir = fs.openSync(path.dirname(file), 'r')
+  try {
+    fs.fsyncSync(dir)
+  } finally {
+    fs.closeSync(dir)
+  }
 }
