@@ -1,5 +1,3 @@
-import fs from 'node:fs'
-import path from 'node:path'
 
 /**
  * The safetensors format (8-byte little-endian header length, JSON header, raw little-endian
@@ -87,24 +85,4 @@ function readTensor(bytes: Buffer, dataStart: number, dataLength: number, name: 
     : dtype === 'F16' ? new Uint16Array(buffer)
     : copy
   return { dtype, shape, data }
-}
-
-/** Writes to a temp name, fsyncs and renames, so a crash never leaves a half-written file. */
-export function writeFileAtomic(file: string, bytes: Buffer | string): void {
-  const temp = `${file}.tmp-${process.pid}`
-  const fd = fs.openSync(temp, 'w', 0o600)
-  try {
-    fs.writeFileSync(fd, bytes)
-    fs.fsyncSync(fd)
-  } finally {
-    fs.closeSync(fd)
-  }
-  fs.renameSync(temp, file)
-  // The rename itself must reach the disk too, or a crash could bring back the old name.
-  const dir = fs.openSync(path.dirname(file), 'r')
-  try {
-    fs.fsyncSync(dir)
-  } finally {
-    fs.closeSync(dir)
-  }
 }

@@ -1,7 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { decodeSafetensors, encodeSafetensors, writeFileAtomic } from '../../../src/main/model/safetensors'
+import { decodeSafetensors, encodeSafetensors } from '../../../src/main/model/safetensors'
+import { writeFileAtomic } from '../../../src/main/store/atomic-file'
 import { tempDataDir } from '../../helpers/temp-services'
 
 const temps: (() => void)[] = []
