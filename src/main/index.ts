@@ -11,7 +11,7 @@ import { dispatch } from './api/dispatch'
 import { resolveDataDir } from './app/data-dir'
 import { createServices, type Services } from './app/services'
 import type { FromChild, SpawnTaskProcess } from './tasks/protocol'
-import { APP_ORIGIN, rendererCspHeader } from './app/renderer-policy'
+import { APP_HOST, APP_ORIGIN, rendererCspHeader } from './app/renderer-policy'
 
 const rendererRoot = path.join(__dirname, '../renderer')
 const devRendererUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
@@ -42,7 +42,7 @@ function utilityTaskProcess(entry: string): SpawnTaskProcess {
 function serveRenderer(): void {
   protocol.handle('app', async (request) => {
     const url = new URL(request.url)
-    if (url.host !== 'app') return new Response('Not found', { status: 404 })
+    if (url.host !== APP_HOST) return new Response('Not found', { status: 404 })
     const file = path.resolve(rendererRoot, '.' + path.posix.normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)))
     if (!file.startsWith(rendererRoot + path.sep)) return new Response('Forbidden', { status: 403 })
     const response = await net.fetch(pathToFileURL(file).toString())
@@ -69,10 +69,20 @@ function lockDownSession(): void {
   })
 }
 
+/**
+ * True for the app's own pages. Compared by scheme and host: Node's URL gives custom schemes an
+ * opaque origin ("null"), so an origin comparison would refuse the app itself.
+ */
 function trustedSender(frameUrl: string | undefined): boolean {
   if (!frameUrl) return false
-  const origin = new URL(frameUrl).origin
-  return origin === APP_ORIGIN || (devRendererUrl !== undefined && origin === new URL(devRendererUrl).origin)
+  let url: URL
+  try {
+    url = new URL(frameUrl)
+  } catch {
+    return false
+  }
+  if (url.protocol === 'app:' && url.host === APP_HOST) return true
+  return devRendererUrl !== undefined && url.origin === new URL(devRendererUrl).origin
 }
 
 function wireIpc(services: Services): void {

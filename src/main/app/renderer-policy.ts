@@ -1,5 +1,6 @@
 /** Where the renderer is served from in Electron, and the Content-Security-Policy it runs under. */
-export const APP_ORIGIN = 'app://app'
+export const APP_HOST = 'app'
+export const APP_ORIGIN = `app://${APP_HOST}`
 
 /**
  * No remote content at all: scripts, styles and fonts only from the app itself; images may be
