@@ -13,6 +13,8 @@ export type Handlers = { [M in MethodName]: (input: ValidInput<M>) => Promise<Ou
 
 /** Largest serialized input any method accepts; bigger payloads are refused before parsing. */
 export const MAX_INPUT_BYTES = 1 << 20
+/** Deepest nesting any method's input has is a handful of levels; far deeper is an attack. */
+const MAX_INPUT_DEPTH = 32
 
 /**
  * The one entry for every transport: checks the method name and the input against the contract,
@@ -29,9 +31,28 @@ export async function dispatch(handlers: Handlers, method: unknown, rawInput: un
   }
 }
 
-async function call<M extends MethodName>(handlers: Handlers, method: M, rawInput: unknown): Promise<Output<M>> {
+/** Refuses inputs too deep or too large before anything recursive (zod, JSON) touches them. */
+function checkInputBounds(method: string, rawInput: unknown): void {
+  if (nestingDepth(rawInput) > MAX_INPUT_DEPTH) throw new ApiError('invalid_input', `${method}: input nested deeper than ${MAX_INPUT_DEPTH} levels`)
   const size = JSON.stringify(rawInput ?? {})?.length ?? 0
   if (size > MAX_INPUT_BYTES) throw new ApiError('invalid_input', `${method}: input of ${size} bytes is over the ${MAX_INPUT_BYTES}-byte limit`)
+}
+
+/** Iterative, so a hostile input cannot overflow the stack while being measured. */
+function nestingDepth(value: unknown): number {
+  let deepest = 0
+  const stack: [unknown, number][] = [[value, 0]]
+  while (stack.length) {
+    const [v, depth] = stack.pop()!
+    deepest = Math.max(deepest, depth)
+    if (deepest > MAX_INPUT_DEPTH) break
+    if (v && typeof v === 'object') for (const child of Object.values(v)) stack.push([child, depth + 1])
+  }
+  return deepest
+}
+
+async function call<M extends MethodName>(handlers: Handlers, method: M, rawInput: unknown): Promise<Output<M>> {
+  checkInputBounds(method, rawInput)
   const spec = methods[method]
   const parsed = spec.input.safeParse(rawInput ?? {})
   if (!parsed.success) throw new ApiError('invalid_input', `${method}: ${z.prettifyError(parsed.error)}`)
