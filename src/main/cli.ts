@@ -5,10 +5,11 @@
 import { parseArgs } from 'node:util'
 import { lazyServices, type CliCommand } from './cli/command'
 import { infoCommand } from './cli/info'
+import { parseReportCommand } from './cli/parse-report'
 import { serveCommand } from './cli/serve'
 import { demoTaskCommand } from './cli/task-demo'
 
-const commands: CliCommand[] = [infoCommand, serveCommand, demoTaskCommand]
+const commands: CliCommand[] = [infoCommand, serveCommand, demoTaskCommand, parseReportCommand]
 
 const globalOptions = {
   'data-dir': { type: 'string' },

@@ -84,16 +84,23 @@ interface CollectedItem {
   sentenceIndex: number
 }
 
+/**
+ * Chinese when Han characters are at least as many as Latin words: a Chinese report keeps a few
+ * Latin words (mm, CT, GGN), an English one may hold a Chinese name.
+ */
 export function detectLanguage(text: string): ReportLanguage {
   const han = text.match(/\p{Script=Han}/gu)?.length ?? 0
-  const latin = text.match(/[A-Za-z]/g)?.length ?? 0
-  return han > 0 && han * 2 >= latin ? 'zh' : 'en'
+  const latinWords = text.match(/[A-Za-z]+/g)?.length ?? 0
+  return han > 0 && han >= latinWords ? 'zh' : 'en'
 }
 
 export function parseReport(text: string): ParsedReport {
   const folded = foldForMatching(text)
-  const language = detectLanguage(text)
   const sections = splitSections(text)
+  const findings = sectionText(text, sections, 'findings')
+  const impression = sectionText(text, sections, 'impression')
+  // Header words (Findings:, Procedure:) do not decide the language; the sections' content does.
+  const language = detectLanguage(findings || impression ? `${findings ?? ''}\n${impression ?? ''}` : text)
   const collected: CollectedItem[] = []
   const negativeEvidence: EvidenceSpan[] = []
   let sentenceIndex = 0
@@ -108,7 +115,7 @@ export function parseReport(text: string): ParsedReport {
   }
   return {
     language,
-    sections: { findings: sectionText(text, sections, 'findings'), impression: sectionText(text, sections, 'impression') },
+    sections: { findings, impression },
     nodules: aggregate(collected),
     negativeEvidence
   }
@@ -243,11 +250,12 @@ function readSizes(folded: string, span: Span): Token<Size>[] {
   for (const m of matchesIn(folded, dimensionsPattern, span)) {
     if (sizes.some((s) => overlaps(s, spanOf(m)))) continue
     const g = m.groups ?? {}
-    const stated = [
+    const pairs: [string | undefined, string | undefined][] = [
       [g.a, g.ua],
       [g.b, g.ub],
       [g.c, g.uc]
-    ].filter((pair): pair is [string, string | undefined] => pair[0] !== undefined)
+    ]
+    const stated = pairs.filter((pair): pair is [string, string | undefined] => pair[0] !== undefined)
     const lastUnit = [...stated].reverse().find(([, u]) => u !== undefined)?.[1]
     if (!lastUnit) continue
     // A number without its own unit takes the next stated unit: "0.8×0.6cm", "5.5 x 4.0 cm".

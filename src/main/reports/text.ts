@@ -49,12 +49,18 @@ function hasUtf16Bom(bytes: Uint8Array): boolean {
   return (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)
 }
 
-/** Strips a BOM, NFC-normalises, makes full-width digits ASCII and line ends `\n`. */
+/**
+ * Strips a BOM, NFC-normalises, makes full-width digits and letters ASCII (８ｍｍ → 8mm; full-width
+ * punctuation stays, since ，separates Chinese clauses), spells out the unit signs ㎜ ㎝, and makes
+ * line ends `\n`.
+ */
 export function normaliseReportText(text: string): string {
   return text
     .replace(/^\uFEFF/, '')
     .normalize('NFC')
-    .replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/\u339C/g, 'mm')
+    .replace(/\u339D/g, 'cm')
     .replace(/\r\n?/g, '\n')
 }
 
