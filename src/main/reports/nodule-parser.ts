@@ -24,8 +24,10 @@ import {
   countPatterns,
   cuePatterns,
   densityPatterns,
+  diffuseStatementPattern,
   dimensionsPattern,
   distinctPatterns,
+  interpretationPatterns,
   largestPatterns,
   locationPatterns,
   mentionPatterns,
@@ -319,23 +321,60 @@ interface Anchor {
 }
 
 /**
- * The lesion mentions of a sentence, each with the part of the sentence that describes it. A
- * characterisation (granuloma, 钙化灶) after a lesion that is not negated describes that lesion.
+ * The lesion mentions of a sentence, each with the part of the sentence that describes it. After a
+ * lesion that is not negated, a characterisation (granuloma, 钙化灶) describes that lesion, a mimic
+ * that interprets it (nipple shadow) makes it uncertain or absent, and a lesion word that only
+ * interprets it ("opacity, likely a nodule", 结节状致密影，考虑结节) is the same lesion.
  * Between two lesions the sentence is cut at the last separator (comma, "and", 及 …), so that
  * "8 mm nodule in the right upper zone and a 6 mm nodule in the left lower zone" gives each its own.
  */
 function anchorsOf(folded: string, sentence: Sentence): Anchor[] {
   const anchors: { mention: Mention; certainty: Certainty }[] = []
-  for (const mention of sentence.mentions) {
+  sentence.mentions.forEach((mention, i) => {
+    const certainty = certaintyOf(sentence, mention)
     const previous = anchors[anchors.length - 1]
-    if (mention.kind === 'characterisation' && previous && previous.certainty !== 'negated') continue
-    anchors.push({ mention, certainty: certaintyOf(sentence, mention) })
-  }
+    const describesPrevious = previous !== undefined && previous.certainty !== 'negated'
+    if (mention.kind === 'mimic') {
+      if (describesPrevious && interprets(folded, sentence, previous.mention, mention, certainty)) {
+        if (certainty === 'definite') previous.certainty = 'negated'
+        else if (certainty === 'uncertain' && previous.certainty === 'definite') previous.certainty = 'uncertain'
+      }
+      return
+    }
+    if (describesPrevious && mention.kind === 'characterisation') return
+    const until = sentence.mentions[i + 1]?.start ?? sentence.end
+    if (describesPrevious && isRestatement(folded, sentence, previous.mention, mention, certainty, until)) return
+    anchors.push({ mention, certainty })
+  })
   const cuts = anchors.slice(1).map((a, i) => lastSeparator(folded, anchors[i].mention.end, a.mention.start))
   return anchors.map((a, i) => ({
     ...a,
     segment: { start: i === 0 ? sentence.start : cuts[i - 1], end: i === anchors.length - 1 ? sentence.end : cuts[i] }
   }))
+}
+
+function interpretationWordsIn(folded: string, span: Span): Span[] {
+  return interpretationPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf))
+}
+
+/** A later phrase interprets a lesion when an interpretation word stands between them, or it is itself in doubt. */
+function interprets(folded: string, sentence: Sentence, lesion: Span, later: Span, laterCertainty: Certainty): boolean {
+  const gap = { start: lesion.end, end: later.start }
+  if (sentence.distinctMarkers.some((d) => within(d, gap))) return false
+  return laterCertainty === 'uncertain' || interpretationWordsIn(folded, gap).length > 0
+}
+
+/**
+ * A lesion word that interprets the lesion before it without a size or place of its own is the
+ * same lesion ("nodular opacity … is likely a nodule"), not a second one.
+ */
+function isRestatement(folded: string, sentence: Sentence, lesion: Span, later: Mention, certainty: Certainty, until: number): boolean {
+  if (certainty === 'negated' || !interprets(folded, sentence, lesion, later, certainty)) return false
+  const gap = { start: lesion.end, end: later.start }
+  const links = [...interpretationWordsIn(folded, gap), ...sentence.cues.filter((c) => within(c, gap))]
+  const from = Math.max(lesion.end, ...links.map((l) => l.end))
+  const own = { start: from, end: until }
+  return !sentence.sizes.some((t) => within(t, own)) && !sentence.locations.some((t) => within(t, own))
 }
 
 const separatorPattern = /[,，;；:：、]|(?<![a-z])(?:and|as well as|plus|with)(?![a-z])|[及和与并另]/g
@@ -365,17 +404,28 @@ function nearest<T extends Span>(tokens: T[], target: Span): T | null {
 }
 
 const locativeStart = /^(?:in|at|within|over|on|along|involving|located|situated|projecting|位于|于|在)(?![a-z])/
+const leadingFiller = /^[\s(（]*(?:the\s+)?/
 
 /**
  * A clause other than the mention's own lends it a location only when the clause is about a place:
- * it starts with a preposition ("In the right upper zone, there is …") or is little more than the
- * location ("…, left upper lobe."). "两肺纹理增多，见一结节" does not put the nodule in both lungs.
+ * it starts with a preposition ("In the right upper zone, there is …"), is little more than the
+ * location ("…, left upper lobe."), or is an earlier clause whose subject is the place of what the
+ * mention interprets (右肺门影增大，考虑肿块). A clause about the lungs as a whole does not count:
+ * "两肺纹理增多，见一结节" does not put the nodule in both lungs.
  */
-function isLocativeClause(folded: string, clause: Span, location: Span): boolean {
-  const text = folded.slice(clause.start, clause.end).replace(/^[\s(（]*(?:the\s+)?/, '')
+function isLocativeClause(folded: string, sentence: Sentence, clause: Span, location: Span, mention: Span): boolean {
+  const clauseText = folded.slice(clause.start, clause.end)
+  const text = clauseText.replace(leadingFiller, '')
   if (locativeStart.test(text)) return true
   const rest = folded.slice(clause.start, location.start) + folded.slice(location.end, clause.end)
-  return rest.replace(/[\s.。()（）]|(?<![a-z])the(?![a-z])/g, '').length <= 2
+  if (rest.replace(/[\s.。()（）]|(?<![a-z])the(?![a-z])/g, '').length <= 2) return true
+  const isSubject = clause.start + (clauseText.length - text.length) === location.start
+  return (
+    isSubject &&
+    clause.end <= mention.start &&
+    !sentence.mentions.some((m) => within(m, clause)) &&
+    !diffuseStatementPattern.test(clauseText)
+  )
 }
 
 function readSentence(
@@ -428,7 +478,7 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
   const size = pick(sizes)
   const density = pick(densities)
   const locativeLocations = locations.filter(
-    (l) => within(l, ownClause) || isLocativeClause(folded, clauseOf(sentence, l.start), l)
+    (l) => within(l, ownClause) || isLocativeClause(folded, sentence, clauseOf(sentence, l.start), l, mention)
   )
   const certainty = anchor.certainty === 'uncertain' ? 'uncertain' : 'definite'
 
@@ -444,11 +494,14 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
 
   if (count !== null && count > 1 && count <= 20) {
     // An enumerated group: one item each; sizes and places listed in order go one to each.
-    const enumeratedLocations = locations.length === count ? locations : null
+    // Places with a zone or lobe, one per nodule, get the side of the nearest place that names one.
+    const places = locations.filter((l) => l.value.zone !== null || l.value.lobe !== null)
+    const sides = locativeLocations.filter((l) => l.value.zone === null && l.value.lobe === null)
+    const enumerated = places.length === count ? places : locations.length === count ? locations : null
     const shared = resolveLocation(locativeLocations, mention, ownClause)
     return Array.from({ length: count }, (_, i) => {
       const sizeToken = sizes.length === count ? sizes[i] : largest && i > 0 ? null : size
-      const location = enumeratedLocations ? resolveLocation([enumeratedLocations[i]], mention, ownClause) : shared
+      const location = enumerated ? resolveLocation([enumerated[i], ...sides], mention, ownClause) : shared
       return { item: make(sizeToken, location.value, [sizeToken, ...location.used]), group: false, distinct: true, sentenceIndex }
     })
   }

@@ -22,6 +22,12 @@ export type MentionKind =
   | 'lesion'
   /** A word that characterises a lesion (granuloma, 钙化灶): merged into a lesion named before it in the sentence. */
   | 'characterisation'
+  /**
+   * Something that looks like a nodule on a radiograph and is not one (nipple shadow, end-on vessel,
+   * rib end): read as the interpretation of a lesion before it, it makes that lesion uncertain
+   * ("may represent a nipple shadow") or absent ("represents a nipple shadow").
+   */
+  | 'mimic'
 
 export interface MentionPattern {
   kind: MentionKind
@@ -52,17 +58,46 @@ export const mentionPatterns: MentionPattern[] = [
       '占位(?:性病变|病变)?'
     )
   },
-  { kind: 'characterisation', pattern: zh('肉芽肿', '错构瘤', '钙化灶') }
+  { kind: 'characterisation', pattern: zh('肉芽肿', '错构瘤', '钙化灶') },
+  {
+    kind: 'mimic',
+    pattern: en(
+      'nipple(?: shadows?| markers?)?',
+      'vessels? (?:seen )?end[\\s-]on',
+      'end[\\s-]on vessels?',
+      'costochondral (?:junction|calcification|cartilage)s?',
+      'rib (?:end|island|lesion)s?',
+      'bone islands?',
+      'skin (?:lesion|tag|fold)s?',
+      'artifacts?',
+      'artefacts?',
+      'overlapping (?:vessels|shadows|structures)',
+      'summation(?: of shadows)?'
+    )
+  },
+  { kind: 'mimic', pattern: zh('乳头影', '乳头', '血管断面', '血管影', '肋软骨钙化', '肋骨', '骨岛', '伪影', '重叠影') }
 ]
+
+/**
+ * Words that tie a later phrase in a sentence to the lesion before it as its interpretation:
+ * "opacity which may represent a nipple shadow", "结节状致密影，考虑结节".
+ */
+export const interpretationPatterns: RegExp[] = [
+  en('represents?', 'representing', 'due to', 'consistent with', 'compatible with', 'in keeping with', 'reflects?', 'reflecting', 'is', 'are', 'likely', 'probably', 'possibly'),
+  zh('为', '系', '考虑', '符合', '可能', '倾向')
+]
+
+/** Clauses about the lungs as a whole (markings, clarity) whose place is not a lesion's place. */
+export const diffuseStatementPattern = /纹理|透亮|清晰|正常|未见|markings|clear|normal|unremarkable|(?<![a-z])no(?![a-z])/
 
 /** Phrases that contain a mention word but are not a lung lesion (CheXpert's unmention list and kin). */
 export const unmentionPatterns: RegExp[] = [
   en('mass effect', '(?:body|muscle|bone|lean) mass', 'massive'),
   /** A lesion of another organ: the organ is named shortly before the mention in the same clause. */
   en(
-    '(?:thyroid|breast|liver|hepatic|renal|kidney|adrenal|neck|mediastinal|chest wall|soft[\\s-]tissue|skin|cutaneous|subcutaneous|axillary|lymph node|nodal|pleural|splenic|pancreatic)(?:[\\s-]+[a-z]+){0,3}[\\s-]+(?:nodules?|mass(?:es)?)'
+    '(?:thyroid|breast|liver|hepatic|renal|kidney|adrenal|neck|mediastinal|chest wall|soft[\\s-]tissue|skin|cutaneous|subcutaneous|axillary|lymph node|nodal|splenic|pancreatic)(?:[\\s-]+[a-z]+){0,3}[\\s-]+(?:nodules?|mass(?:es)?)'
   ),
-  zh('(?:甲状腺|乳腺|乳房|肝|脾|肾上腺|肾|胰腺|纵隔|淋巴结|胸壁|皮肤|皮下|腋窝|颈部|胸膜)[^，。；,;肺]{0,6}?(?:结节|肿块|团块|占位)')
+  zh('(?:甲状腺|乳腺|乳房|肝|脾|肾上腺|肾|胰腺|纵隔|淋巴结|胸壁|皮肤|皮下|腋窝|颈部)[^，。；,;肺]{0,6}?(?:结节|肿块|团块|占位)')
 ]
 
 /* ---------------------------------------------------------------- negation and uncertainty cues */
@@ -131,7 +166,7 @@ export const cuePatterns: CuePattern[] = [
   },
   { kind: 'neg-both', pattern: en('unlikely', 'absent') },
   { kind: 'neg-pre', pattern: zh('未见明显', '未见确切', '未见', '未发现', '未显示', '未探及', '无明显', '无', '没有', '否认') },
-  { kind: 'neg-post', pattern: zh('已吸收', '基本吸收', '吸收', '消失', '未见显示', '已切除') },
+  { kind: 'neg-post', pattern: zh('已吸收', '基本吸收', '吸收', '消失', '未见显示', '未再显示', '未再见', '(?:现|现已|已|基本)不明显', '已切除') },
   {
     kind: 'unc-pre',
     pattern: en(
@@ -165,7 +200,8 @@ export const cuePatterns: CuePattern[] = [
     pattern: en(
       '(?:can ?not|could not|may not)(?: be)? (?:excluded|ruled out)',
       '(?:is|are)? ?not (?:excluded|ruled out)',
-      '(?:is|are) (?:suspected|questioned|possible|likely|probable|not certain)'
+      // only at the end of the clause: "a nodule is likely" doubts the nodule, "is likely a granuloma" its nature
+      '(?:is|are) (?:suspected|questioned|possible|likely|probable|not certain)(?=\\s*(?:[.;,:]|$))'
     )
   },
   { kind: 'unc-both', pattern: en('suspected', 'versus', 'vs\\.?') },

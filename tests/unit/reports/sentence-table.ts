@@ -184,6 +184,49 @@ export const englishCases: SentenceCase[] = [
     2,
     n({ side: 'right', zone: 'upper' }),
     n({ size: 4, side: 'right', zone: 'upper' })
+  ),
+  // Held-out wording, written after the first parser version passed the cases above.
+  uncertain(
+    'There is a 7 mm nodular opacity projecting over the left lower lung zone, which may represent a nipple shadow; repeat PA with nipple markers is recommended.',
+    1,
+    n({ size: 7, side: 'left', zone: 'lower', uncertain: true })
+  ),
+  present('Lungs: There is a 9 mm well-circumscribed nodule in the right mid lung zone.', 1, n({ size: 9, side: 'right', zone: 'middle' })),
+  present('No focal consolidation. A tiny nodular density at the left lung base is likely a granuloma.', 1, n({ side: 'left', zone: 'lower' })),
+  absent('Bibasilar atelectasis. No suspicious pulmonary nodules or masses identified.'),
+  present(
+    'Redemonstration of a 1.4 x 1.1 cm spiculated mass in the right upper lobe, concerning for malignancy.',
+    1,
+    n({ size: 14, short: 11, side: 'right', lobe: 'RUL' })
+  ),
+  uncertain('Right upper lobe opacity which could represent a mass or pneumonia.', 1, n({ side: 'right', lobe: 'RUL', uncertain: true })),
+  present('Small calcified granulomas are noted in both upper lobes.', null, n({ side: 'bilateral', density: 'calcified' })),
+  present('No new pulmonary nodule is seen. The 6 mm left lower lobe nodule is unchanged.', 1, n({ size: 6, side: 'left', lobe: 'LLL' })),
+  absent('The previously seen right lower zone nodule is no longer visible.'),
+  uncertain('Cannot rule out a small nodule in the left apex.', 1, n({ side: 'left', zone: 'upper', uncertain: true })),
+  present('No pneumothorax. Stable 2 cm mass in the left upper lobe.', 1, n({ size: 20, side: 'left', lobe: 'LUL' })),
+  present('Multiple pulmonary nodules measuring up to 12 mm, concerning for metastatic disease.', null, n({ size: 12 })),
+  present(
+    'There are two nodules in the left lung: one in the upper zone measuring 5 mm and one in the lower zone measuring 8 mm.',
+    2,
+    n({ size: 5, side: 'left', zone: 'upper' }),
+    n({ size: 8, side: 'left', zone: 'lower' })
+  ),
+  present('A 3 mm nodule is seen in the right lower lobe. This is too small to characterize.', 1, n({ size: 3, side: 'right', lobe: 'RLL' })),
+  absent('No evidence of pneumothorax or nodule.'),
+  present('Nodule in the right upper zone is again seen and measures approximately 11 mm.', 1, n({ size: 11, side: 'right', zone: 'upper' })),
+  uncertain('Left upper zone nodule? Recommend CT.', 1, n({ side: 'left', zone: 'upper', uncertain: true })),
+  uncertain(
+    'No discrete nodule identified; however, a subtle 5 mm opacity in the right mid zone may represent a nodule.',
+    1,
+    n({ size: 5, side: 'right', zone: 'middle', uncertain: true })
+  ),
+  absent('Pulmonary nodules are not identified.'),
+  present(
+    'There is an 8 mm ground glass nodule in the left upper lobe and a 4 mm solid nodule in the right lower lobe.',
+    2,
+    n({ size: 8, side: 'left', lobe: 'LUL', density: 'ground-glass' }),
+    n({ size: 4, side: 'right', lobe: 'RLL', density: 'solid' })
   )
 ]
 
@@ -293,5 +336,35 @@ export const chineseCases: SentenceCase[] = [
   present('右肺未见结节，左下肺野见一约６ｍｍ结节。', 1, n({ size: 6, side: 'left', zone: 'lower' })),
   present('右肺中叶结节无明显变化。', 1, n({ side: 'right', lobe: 'RML' })),
   uncertain('右上肺野结节影待排。', 1, n({ side: 'right', zone: 'upper', uncertain: true })),
-  absent('右肺上叶未见明显实性或磨玻璃结节。')
+  absent('右肺上叶未见明显实性或磨玻璃结节。'),
+  // Held-out wording, written after the first parser version passed the cases above.
+  present('右肺中野见一类圆形致密影，直径约1.5cm，边界清楚。', 1, n({ size: 15, side: 'right', zone: 'middle' })),
+  uncertain('左肺下野见结节状高密度影，乳头影可能。', 1, n({ side: 'left', zone: 'lower', uncertain: true })),
+  absent('两肺野透亮度正常，未见明确结节及肿块影。'),
+  present('右肺上叶尖段结节，较前增大，现约12mm×9mm。', 1, n({ size: 12, short: 9, side: 'right', lobe: 'RUL' })),
+  present('两肺下叶见多发磨玻璃结节。', null, n({ side: 'bilateral', density: 'ground-glass' })),
+  absent('双肺未见实变及结节影，心影不大。'),
+  present(
+    '右肺下叶背段胸膜下见一实性结节，大小约7mm×5mm，边缘光滑，建议年度复查。',
+    1,
+    n({ size: 7, short: 5, side: 'right', lobe: 'RLL', density: 'solid' })
+  ),
+  present('左上肺见一钙化灶，考虑陈旧性病变。', 1, n({ side: 'left', zone: 'upper', density: 'calcified' })),
+  present('右肺上叶见一空洞性结节。', 1, n({ side: 'right', lobe: 'RUL' })),
+  uncertain('右肺门影增大，考虑肿块可能。', 1, n({ side: 'right', uncertain: true })),
+  present('左肺下叶见一大小约3.2cm×2.8cm软组织肿块，边缘分叶。', 1, n({ size: 32, short: 28, side: 'left', lobe: 'LLL' })),
+  present('右下肺野结节影较前缩小。', 1, n({ side: 'right', zone: 'lower' })),
+  absent('原左上肺野结节现已不明显。'),
+  present('两肺可见散在多发微小结节，最大者直径约4mm。', null, n({ size: 4, side: 'bilateral' })),
+  present(
+    '右肺上叶见两个结节，分别位于尖段和前段，大小约5mm和7mm。',
+    2,
+    n({ size: 5, side: 'right', lobe: 'RUL' }),
+    n({ size: 7, side: 'right', lobe: 'RUL' })
+  ),
+  present('左肺舌段见一磨玻璃结节。', 1, n({ side: 'left', lobe: 'lingula', density: 'ground-glass' })),
+  present('左肺上叶结节，考虑恶性，建议穿刺活检。', 1, n({ side: 'left', lobe: 'LUL' })),
+  absent('两肺未见明显异常密度影，请结合临床。'),
+  present('右上肺野见一直径约8毫米的结节影，密度均匀。', 1, n({ size: 8, side: 'right', zone: 'upper' })),
+  present('右上肺野见一结节状致密影，考虑结节。', 1, n({ side: 'right', zone: 'upper' }))
 ]
