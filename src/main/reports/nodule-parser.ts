@@ -35,6 +35,7 @@ import {
   normalStatementPatterns,
   rangePattern,
   sideOfLobe,
+  solidComponentPatterns,
   terminatorPatterns,
   unmentionPatterns,
   type CueKind,
@@ -69,6 +70,7 @@ interface Sentence extends Span {
   terminators: Span[]
   mentions: Mention[]
   sizes: Token<Size>[]
+  solidComponents: Span[]
   locations: Token<LocationValue>[]
   densities: Token<Density | null>[]
   counts: Token<number | null>[]
@@ -187,8 +189,11 @@ function longestFirst<T extends Span>(tokens: T[]): T[] {
 }
 
 const clausePunctuation = /[,，;；:：]/g
-/** In Chinese a comma ends a clause's negation (未见结节，右肺见…); English lists run over commas. */
-const scopeEndingPunctuation: Record<ReportLanguage, RegExp> = { en: /[;；:：]/g, zh: /[,，;；:：]/g }
+/**
+ * In Chinese a comma ends a clause's negation (未见结节，右肺见…); English lists run over commas.
+ * A colon ends none ("Nodules: none.").
+ */
+const scopeEndingPunctuation: Record<ReportLanguage, RegExp> = { en: /[;；]/g, zh: /[,，;；]/g }
 
 function analyseSentence(folded: string, span: Span, language: ReportLanguage): Sentence {
   const cues = longestFirst(
@@ -209,6 +214,7 @@ function analyseSentence(folded: string, span: Span, language: ReportLanguage): 
     )
   ).filter((m) => !unmentions.some((u) => overlaps(u, m)))
   const sizes = readSizes(folded, span)
+  const solidComponents = solidComponentPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf))
   const counts = longestFirst(
     countPatterns.flatMap((c) => matchesIn(folded, c.pattern, span).map((m) => ({ ...spanOf(m), value: c.read(m[0]) })))
   ).filter((c) => !sizes.some((s) => overlaps(s, c)))
@@ -219,12 +225,14 @@ function analyseSentence(folded: string, span: Span, language: ReportLanguage): 
     terminators,
     mentions,
     sizes,
+    solidComponents,
     locations: longestFirst(
       locationPatterns.flatMap((l) => matchesIn(folded, l.pattern, span).map((m) => ({ ...spanOf(m), value: l.read(m.groups ?? {}) })))
     ).filter((l) => l.value.side !== null || l.value.zone !== null || l.value.lobe !== null),
+    // "solid" in "a solid component" is not the nodule's density
     densities: longestFirst(
       densityPatterns.flatMap((d) => matchesIn(folded, d.pattern, span).map((m) => ({ ...spanOf(m), value: d.density })))
-    ),
+    ).filter((d) => !solidComponents.some((c) => overlaps(c, d))),
     counts,
     distinctMarkers: distinctPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf)),
     largestMarkers: largestPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf))
@@ -476,7 +484,12 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
 
   const pick = <T extends Span>(tokens: T[]): T | null => nearest(inOwnClause(tokens), mention) ?? nearest(tokens, mention)
   const size = pick(sizes)
-  const density = pick(densities)
+  const stated = pick(densities)
+  const solidComponent = usable(sentence.solidComponents)[0] ?? null
+  const density: Token<Density | null> | null =
+    solidComponent && (stated === null || stated.value === 'ground-glass' || stated.value === null)
+      ? { ...solidComponent, value: 'part-solid' }
+      : stated
   const locativeLocations = locations.filter(
     (l) => within(l, ownClause) || isLocativeClause(folded, sentence, clauseOf(sentence, l.start), l, mention)
   )

@@ -131,7 +131,9 @@ export const cuePatterns: CuePattern[] = [
       `(?:no|without)(?:\\s+(?:significant|interval|definite|appreciable|further|substantial|measurable|obvious|other|size))*\\s+${changeWords}`,
       'not (?:significantly |substantially )?(?:changed|increased|enlarged|grown|progressed)',
       'not only',
-      'gram[\\s-]negative'
+      'gram[\\s-]negative',
+      // seen on one view or study and not another: still there
+      'not (?:well |clearly )?(?:seen|visualized|visualised|visible|identified|appreciated) on (?:the )?(?:lateral|frontal|pa|ap|oblique|prior|previous|earlier|old|comparison)(?: (?:view|projection|radiograph|film|image|study|exam|examination)s?)?'
     )
   },
   { kind: 'pseudo', pattern: zh(`(?:未见|无)(?:明显|显著)?${changeWordsZh}`, '大致同前', '较前相仿', '有无') },
@@ -142,6 +144,7 @@ export const cuePatterns: CuePattern[] = [
       'not',
       'without',
       'absence of',
+      '(?:interval )?resolution of',
       'no evidence of',
       'no signs? of',
       'no findings? of',
@@ -165,8 +168,9 @@ export const cuePatterns: CuePattern[] = [
     )
   },
   { kind: 'neg-both', pattern: en('unlikely', 'absent') },
+  { kind: 'neg-post', pattern: en('none') },
   { kind: 'neg-pre', pattern: zh('未见明显', '未见确切', '未见', '未发现', '未显示', '未探及', '无明显', '无', '没有', '否认') },
-  { kind: 'neg-post', pattern: zh('已吸收', '基本吸收', '吸收', '消失', '未见显示', '未再显示', '未再见', '(?:现|现已|已|基本)不明显', '已切除') },
+  { kind: 'neg-post', pattern: zh('已吸收', '基本吸收', '吸收', '消失', '未见显示', '未再显示', '未再见', '(?:现|现已|已|基本)不明显', '已切除', '术后(?:改变)?') },
   {
     kind: 'unc-pre',
     pattern: en(
@@ -390,6 +394,9 @@ export const densityPatterns: DensityPattern[] = [
   { density: null, pattern: en('sub[\\s-]?solid', 'non[\\s-]?calcified', 'uncalcified') },
   { density: null, pattern: zh('亚实性', '非钙化') }
 ]
+
+/** A solid component inside a ground-glass nodule makes it part-solid (内见实性成分). */
+export const solidComponentPatterns: RegExp[] = [en('solid components?', 'solid portions?', 'solid parts?'), zh('实性成分', '实性部分')]
 
 /* ---------------------------------------------------------------- counts */
 

@@ -227,7 +227,26 @@ export const englishCases: SentenceCase[] = [
     2,
     n({ size: 8, side: 'left', lobe: 'LUL', density: 'ground-glass' }),
     n({ size: 4, side: 'right', lobe: 'RLL', density: 'solid' })
-  )
+  ),
+  // Second held-out round.
+  absent('No nodule, mass, effusion, or pneumothorax; cardiomediastinal contours are normal.'),
+  present('Heart size normal. Small left lower zone nodule.', 1, n({ side: 'left', zone: 'lower' })),
+  present('right upper zone nodule 8mm', 1, n({ size: 8, side: 'right', zone: 'upper' })),
+  absent('Nodules: none.'),
+  present('Nodule: present, 7 mm, left mid zone.', 1, n({ size: 7, side: 'left', zone: 'middle' })),
+  present('Calcified granuloma in the right upper lobe; otherwise no nodules.', 1, n({ side: 'right', lobe: 'RUL', density: 'calcified' })),
+  present('There is no evidence of a mass. A 5 mm nodule in the left upper zone is unchanged.', 1, n({ size: 5, side: 'left', zone: 'upper' })),
+  present('A 2.5 cm left perihilar mass.', 1, n({ size: 25, side: 'left' })),
+  present('Ill-defined nodular opacities in both lower zones, possibly infective.', null, n({ side: 'bilateral', zone: 'lower' })),
+  uncertain('Possible tiny nodule vs vessel end-on in the right mid zone.', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
+  absent('No definite nodule.'),
+  present('An 11 mm solid pulmonary nodule is present in the RLL.', 1, n({ size: 11, side: 'right', lobe: 'RLL', density: 'solid' })),
+  present('Lung nodule, 6mm, LUL, ground-glass.', 1, n({ size: 6, side: 'left', lobe: 'LUL', density: 'ground-glass' })),
+  absent('Resolution of the previously seen left upper zone nodule.'),
+  present('Interval development of a 9 mm nodule in the right lower zone.', 1, n({ size: 9, side: 'right', zone: 'lower' })),
+  present('Left lower lobe mass has increased in size, now measuring 4.2 cm.', 1, n({ size: 42, side: 'left', lobe: 'LLL' })),
+  absent('No nodules seen.'),
+  present('Subtle nodule in the left upper zone, not seen on the lateral view.', 1, n({ side: 'left', zone: 'upper' }))
 ]
 
 export const chineseCases: SentenceCase[] = [
@@ -366,5 +385,20 @@ export const chineseCases: SentenceCase[] = [
   present('左肺上叶结节，考虑恶性，建议穿刺活检。', 1, n({ side: 'left', lobe: 'LUL' })),
   absent('两肺未见明显异常密度影，请结合临床。'),
   present('右上肺野见一直径约8毫米的结节影，密度均匀。', 1, n({ size: 8, side: 'right', zone: 'upper' })),
-  present('右上肺野见一结节状致密影，考虑结节。', 1, n({ side: 'right', zone: 'upper' }))
+  present('右上肺野见一结节状致密影，考虑结节。', 1, n({ side: 'right', zone: 'upper' })),
+  // Second held-out round.
+  present('双肺见多发结节，最大者位于右肺上叶，直径约9mm。', null, n({ size: 9, side: 'bilateral' })),
+  absent('右肺上叶结节术后改变，未见新发结节。'),
+  present('左肺上叶见一不规则肿块影，大小约45mm×38mm，考虑周围型肺癌。', 1, n({ size: 45, short: 38, side: 'left', lobe: 'LUL' })),
+  present('左下肺野小结节，性质待定。', 1, n({ side: 'left', zone: 'lower' })),
+  present('右上肺野未见明显异常，左上肺野见一小结节影。', 1, n({ side: 'left', zone: 'upper' })),
+  absent('双肺未见明显实质性病变。'),
+  present('右肺中叶见一结节，直径约0.6厘米，较前片无明显变化。', 1, n({ size: 6, side: 'right', lobe: 'RML' })),
+  present('左肺下叶见数枚微小结节，大者约3mm。', null, n({ size: 3, side: 'left', lobe: 'LLL' })),
+  absent('两肺未见结节，右侧胸腔少量积液。'),
+  uncertain('右上肺野见一结节影？', 1, n({ side: 'right', zone: 'upper', uncertain: true })),
+  present('一枚磨玻璃结节，左上肺野，约6mm。', 1, n({ size: 6, side: 'left', zone: 'upper', density: 'ground-glass' })),
+  present('左中肺野见一约1.2cm×1.0cm结节影，边缘毛糙。', 1, n({ size: 12, short: 10, side: 'left', zone: 'middle' })),
+  present('右肺上叶后段见磨玻璃结节，范围约8mm×6mm，内见实性成分。', 1, n({ size: 8, short: 6, side: 'right', lobe: 'RUL', density: 'part-solid' })),
+  absent('右肺下叶结节已切除。')
 ]
