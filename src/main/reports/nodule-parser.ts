@@ -85,6 +85,11 @@ interface CollectedItem {
   group: boolean
   /** Never merged with an item of an earlier sentence (another nodule, or one of an enumerated group). */
   distinct: boolean
+  /**
+   * Nodules on both sides without a number (两肺结节, "bilateral nodules"): a summary of the
+   * nodules named before when there are any, else a group.
+   */
+  bilateralSummary: boolean
   sentenceIndex: number
 }
 
@@ -515,11 +520,20 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
     return Array.from({ length: count }, (_, i) => {
       const sizeToken = sizes.length === count ? sizes[i] : largest && i > 0 ? null : size
       const location = enumerated ? resolveLocation([enumerated[i], ...sides], mention, ownClause) : shared
-      return { item: make(sizeToken, location.value, [sizeToken, ...location.used]), group: false, distinct: true, sentenceIndex }
+      return {
+        item: make(sizeToken, location.value, [sizeToken, ...location.used]),
+        group: false,
+        distinct: true,
+        sentenceIndex,
+        bilateralSummary: false
+      }
     })
   }
   const location = resolveLocation(locativeLocations, mention, ownClause)
-  return [{ item: make(size, location.value, [size, ...location.used]), group: count === null, distinct, sentenceIndex }]
+  const bilateralSummary = countToken === null && location.value.side === 'bilateral'
+  return [
+    { item: make(size, location.value, [size, ...location.used]), group: count === null || bilateralSummary, distinct, sentenceIndex, bilateralSummary }
+  ]
 }
 
 /**
@@ -554,6 +568,11 @@ function compatible(a: NoduleItem, b: NoduleItem): boolean {
  * first evidence, fills empty fields, and is definite when either mention is.
  */
 function collect(collected: CollectedItem[], next: CollectedItem): void {
+  const earlier = collected.filter((c) => c.sentenceIndex !== next.sentenceIndex)
+  if (next.bilateralSummary && earlier.length && summarises(next.item, earlier)) {
+    if (next.item.certainty === 'definite') for (const c of earlier) c.item.certainty = 'definite'
+    return
+  }
   if (!next.distinct) {
     for (let i = collected.length - 1; i >= 0; i--) {
       const earlier = collected[i]
@@ -565,6 +584,13 @@ function collect(collected: CollectedItem[], next: CollectedItem): void {
     }
   }
   collected.push(next)
+}
+
+/** A bilateral summary covers earlier items when each field it states is stated alike by one of them. */
+function summarises(summary: NoduleItem, earlier: CollectedItem[]): boolean {
+  return mergedFields.every(
+    (f) => summary[f] === null || earlier.some((c) => (f === 'side' ? c.item.side !== null : c.item[f] === summary[f]))
+  )
 }
 
 /** CheXpert aggregation; the count is that of the items at the finding's certainty, null for an unnumbered group. */

@@ -439,8 +439,11 @@ export const countPatterns: CountPattern[] = [
   { pattern: zh('多发', '散在', '弥漫', '多枚', '多个', '多处', '数枚', '数个', '几枚', '几个', '若干'), read: () => null }
 ]
 
-/** Words that say a mention is another nodule than any named before ("another", 另见). */
-export const distinctPatterns: RegExp[] = [en('another', 'second', 'additional', 'further', 'separate', 'new'), zh('另见', '另', '新发', '新见')]
+/**
+ * Words that say a mention is another nodule than any named before in the report ("another", 另见).
+ * "New" is not one: it compares with a prior study, and the impression repeats it.
+ */
+export const distinctPatterns: RegExp[] = [en('another', 'second', 'third', 'additional', 'separate'), zh('另见', '另')]
 
 /** Words that say the size stated is the largest of a group ("the largest", 大者). */
 export const largestPatterns: RegExp[] = [en('largest', 'biggest', 'dominant', 'up to'), zh('大者', '最大', '较大者', '大的')]

@@ -246,7 +246,21 @@ export const englishCases: SentenceCase[] = [
   present('Interval development of a 9 mm nodule in the right lower zone.', 1, n({ size: 9, side: 'right', zone: 'lower' })),
   present('Left lower lobe mass has increased in size, now measuring 4.2 cm.', 1, n({ size: 42, side: 'left', lobe: 'LLL' })),
   absent('No nodules seen.'),
-  present('Subtle nodule in the left upper zone, not seen on the lateral view.', 1, n({ side: 'left', zone: 'upper' }))
+  present('Subtle nodule in the left upper zone, not seen on the lateral view.', 1, n({ side: 'left', zone: 'upper' })),
+  // Whole reports.
+  absent(
+    'EXAMINATION: CHEST (PA AND LAT)\nINDICATION: 65M with cough, evaluate for pneumonia or mass.\nCOMPARISON: Chest radiograph from 2019.\n' +
+      'FINDINGS: The heart is normal in size. The mediastinal and hilar contours are unremarkable. There is no focal consolidation, ' +
+      'pleural effusion, or pneumothorax. No pulmonary nodules are identified. Degenerative changes of the thoracic spine.\n' +
+      'IMPRESSION: No acute cardiopulmonary process.'
+  ),
+  present(
+    'FINDINGS:\nPA and lateral views of the chest. There is a 1.8 cm spiculated nodule in the right upper lobe, new since the prior study. ' +
+      'Lungs otherwise clear. No effusion.\nIMPRESSION:\n1. New 1.8 cm spiculated right upper lobe nodule, concerning for malignancy. ' +
+      'Recommend chest CT.\n2. No acute process.',
+    1,
+    n({ size: 18, side: 'right', lobe: 'RUL' })
+  )
 ]
 
 export const chineseCases: SentenceCase[] = [
@@ -400,5 +414,16 @@ export const chineseCases: SentenceCase[] = [
   present('一枚磨玻璃结节，左上肺野，约6mm。', 1, n({ size: 6, side: 'left', zone: 'upper', density: 'ground-glass' })),
   present('左中肺野见一约1.2cm×1.0cm结节影，边缘毛糙。', 1, n({ size: 12, short: 10, side: 'left', zone: 'middle' })),
   present('右肺上叶后段见磨玻璃结节，范围约8mm×6mm，内见实性成分。', 1, n({ size: 8, short: 6, side: 'right', lobe: 'RUL', density: 'part-solid' })),
-  absent('右肺下叶结节已切除。')
+  absent('右肺下叶结节已切除。'),
+  // Whole reports.
+  present(
+    '检查方法：胸部正侧位片\n影像表现：两肺纹理增多，右下肺野见一结节状致密影，直径约1.2cm，边缘欠清。心影不大，两膈面光整，肋膈角锐利。\n' +
+      '诊断意见：右下肺野结节，建议CT进一步检查。',
+    1,
+    n({ size: 12, side: 'right', zone: 'lower' })
+  ),
+  absent(
+    '临床诊断：咳嗽，肺结节待排\n检查所见：胸廓对称，气管居中。两肺纹理清晰，肺野内未见明显实质性病变。心影大小形态正常。两膈面光整，肋膈角锐利。\n' +
+      '诊断意见：心肺膈未见明显异常。'
+  )
 ]
