@@ -135,7 +135,7 @@ export function parseReport(text: string): ParsedReport {
 const abbreviations = /(?:^|[^a-z])(?:approx|vs|e\.g|i\.e|cf|dr|fig|etc|incl)$/
 
 /** Sentence spans: split at 。；;!！?？, new lines, and full stops that end a sentence (not 0.8, not "approx."). */
-export function splitSentences(folded: string, start: number, end: number): Span[] {
+function splitSentences(folded: string, start: number, end: number): Span[] {
   const spans: Span[] = []
   let from = start
   for (let i = start; i < end; i++) {
@@ -470,70 +470,95 @@ function evidence(text: string, spans: Span[]): EvidenceSpan {
   return { start, end, text: text.slice(start, end) }
 }
 
-function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Anchor, sentenceIndex: number): CollectedItem[] {
+/** What a mention's part of the sentence says about it. */
+interface MentionAttributes {
+  countToken: Token<number | null> | null
+  /** Stated number, 1 for a singular mention, null for an unnumbered group. */
+  count: number | null
+  distinct: boolean
+  /** "the largest …": one stated size belongs to the largest of a group. */
+  largest: boolean
+  sizes: Token<Size>[]
+  size: Token<Size> | null
+  density: Token<Density | null> | null
+  /** Every usable place in the segment, and those the mention may take (see isLocativeClause). */
+  locations: Token<LocationValue>[]
+  locativeLocations: Token<LocationValue>[]
+  ownClause: Span
+}
+
+function attributesOf(folded: string, sentence: Sentence, anchor: Anchor): MentionAttributes {
   const { mention, segment } = anchor
   const ownClause = clauseOf(sentence, mention.start)
   // Attributes under a negation that does not negate the mention itself ("without calcification").
   const usable = <T extends Span>(tokens: T[]): T[] =>
     tokens.filter((t) => within(t, segment) && !coveringCue(sentence, t, isNegation))
-  const sizes = usable(sentence.sizes)
-  const densities = usable(sentence.densities)
-  const locations = usable(sentence.locations)
   const inOwnClause = <T extends Span>(tokens: T[]): T[] => tokens.filter((t) => within(t, ownClause))
   const before = <T extends Span>(tokens: T[]): T[] => inOwnClause(tokens).filter((t) => t.end <= mention.start)
+  const pick = <T extends Span>(tokens: T[]): T | null => nearest(inOwnClause(tokens), mention) ?? nearest(tokens, mention)
 
   const countToken = nearest(before(usable(sentence.counts)), mention)
-  const count = countToken ? countToken.value : mention.plural ? null : 1
-  const distinct = before(sentence.distinctMarkers.filter((d) => within(d, segment))).length > 0
-  const largest = sentence.largestMarkers.some((m) => within(m, segment))
+  const sizes = usable(sentence.sizes)
+  const locations = usable(sentence.locations)
+  return {
+    countToken,
+    count: countToken ? countToken.value : mention.plural ? null : 1,
+    distinct: before(sentence.distinctMarkers.filter((d) => within(d, segment))).length > 0,
+    largest: sentence.largestMarkers.some((m) => within(m, segment)),
+    sizes,
+    size: pick(sizes),
+    density: densityOf(pick(usable(sentence.densities)), usable(sentence.solidComponents)[0] ?? null),
+    locations,
+    locativeLocations: locations.filter(
+      (l) => within(l, ownClause) || isLocativeClause(folded, sentence, clauseOf(sentence, l.start), l, mention)
+    ),
+    ownClause
+  }
+}
 
-  const pick = <T extends Span>(tokens: T[]): T | null => nearest(inOwnClause(tokens), mention) ?? nearest(tokens, mention)
-  const size = pick(sizes)
-  const stated = pick(densities)
-  const solidComponent = usable(sentence.solidComponents)[0] ?? null
-  const density: Token<Density | null> | null =
-    solidComponent && (stated === null || stated.value === 'ground-glass' || stated.value === null)
-      ? { ...solidComponent, value: 'part-solid' }
-      : stated
-  const locativeLocations = locations.filter(
-    (l) => within(l, ownClause) || isLocativeClause(folded, sentence, clauseOf(sentence, l.start), l, mention)
-  )
+/** A solid component in a ground-glass (or unqualified) nodule makes it part-solid. */
+function densityOf(stated: Token<Density | null> | null, solidComponent: Span | null): Token<Density | null> | null {
+  if (solidComponent && (stated === null || stated.value === 'ground-glass' || stated.value === null)) {
+    return { ...solidComponent, value: 'part-solid' }
+  }
+  return stated
+}
+
+function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Anchor, sentenceIndex: number): CollectedItem[] {
+  const { mention } = anchor
+  const a = attributesOf(folded, sentence, anchor)
   const certainty = anchor.certainty === 'uncertain' ? 'uncertain' : 'definite'
-
-  const make = (sizeToken: Token<Size> | null, location: LocationValue, used: (Span | null)[]): NoduleItem => ({
+  const make = (size: Token<Size> | null, location: { value: LocationValue; used: Span[] }): NoduleItem => ({
     ...emptyNoduleItem(),
-    sizeMm: sizeToken?.value.longMm ?? null,
-    sizeShortMm: sizeToken?.value.shortMm ?? null,
-    ...location,
-    density: density?.value ?? null,
+    sizeMm: size?.value.longMm ?? null,
+    sizeShortMm: size?.value.shortMm ?? null,
+    ...location.value,
+    density: a.density?.value ?? null,
     certainty,
-    evidence: evidence(text, [mention, countToken, density, ...used].filter((s): s is Span => s !== null))
+    evidence: evidence(
+      text,
+      [mention, a.countToken, a.density, size, ...location.used].filter((s): s is Span => s !== null)
+    )
   })
 
-  if (count !== null && count > 1 && count <= 20) {
+  if (a.count !== null && a.count > 1 && a.count <= 20) {
+    const count = a.count
     // An enumerated group: one item each; sizes and places listed in order go one to each.
     // Places with a zone or lobe, one per nodule, get the side of the nearest place that names one.
-    const places = locations.filter((l) => l.value.zone !== null || l.value.lobe !== null)
-    const sides = locativeLocations.filter((l) => l.value.zone === null && l.value.lobe === null)
-    const enumerated = places.length === count ? places : locations.length === count ? locations : null
-    const shared = resolveLocation(locativeLocations, mention, ownClause)
+    const places = a.locations.filter((l) => l.value.zone !== null || l.value.lobe !== null)
+    const sides = a.locativeLocations.filter((l) => l.value.zone === null && l.value.lobe === null)
+    const enumerated = places.length === count ? places : a.locations.length === count ? a.locations : null
+    const shared = resolveLocation(a.locativeLocations, mention, a.ownClause)
     return Array.from({ length: count }, (_, i) => {
-      const sizeToken = sizes.length === count ? sizes[i] : largest && i > 0 ? null : size
-      const location = enumerated ? resolveLocation([enumerated[i], ...sides], mention, ownClause) : shared
-      return {
-        item: make(sizeToken, location.value, [sizeToken, ...location.used]),
-        group: false,
-        distinct: true,
-        sentenceIndex,
-        bilateralSummary: false
-      }
+      const size = a.sizes.length === count ? a.sizes[i] : a.largest && i > 0 ? null : a.size
+      const location = enumerated ? resolveLocation([enumerated[i], ...sides], mention, a.ownClause) : shared
+      return { item: make(size, location), group: false, distinct: true, sentenceIndex, bilateralSummary: false }
     })
   }
-  const location = resolveLocation(locativeLocations, mention, ownClause)
-  const bilateralSummary = countToken === null && location.value.side === 'bilateral'
-  return [
-    { item: make(size, location.value, [size, ...location.used]), group: count === null || bilateralSummary, distinct, sentenceIndex, bilateralSummary }
-  ]
+  const location = resolveLocation(a.locativeLocations, mention, a.ownClause)
+  const bilateralSummary = a.countToken === null && location.value.side === 'bilateral'
+  const group = a.count === null || bilateralSummary
+  return [{ item: make(a.size, location), group, distinct: a.distinct, sentenceIndex, bilateralSummary }]
 }
 
 /**
