@@ -132,7 +132,7 @@ export function parseReport(text: string): ParsedReport {
 
 /* ---------------------------------------------------------------- sentences */
 
-const abbreviations = /(?:^|[^a-z])(?:approx|vs|e\.g|i\.e|cf|dr|fig|etc|incl)$/
+const abbreviations = /(?:^|[^a-z])(?:approx|vs|e\.g|i\.e|cf|dr|fig|etc|incl|rt|lt)$/
 
 /** Sentence spans: split at 。；;!！?？, new lines, and full stops that end a sentence (not 0.8, not "approx."). */
 function splitSentences(folded: string, start: number, end: number): Span[] {
@@ -331,6 +331,8 @@ interface Anchor {
   mention: Mention
   certainty: Certainty
   segment: Span
+  /** Lesions named after this one in the sentence that are not negated or hypothetical. */
+  followers: number
 }
 
 /**
@@ -362,7 +364,8 @@ function anchorsOf(folded: string, sentence: Sentence): Anchor[] {
   const cuts = anchors.slice(1).map((a, i) => lastSeparator(folded, anchors[i].mention.end, a.mention.start))
   return anchors.map((a, i) => ({
     ...a,
-    segment: { start: i === 0 ? sentence.start : cuts[i - 1], end: i === anchors.length - 1 ? sentence.end : cuts[i] }
+    segment: { start: i === 0 ? sentence.start : cuts[i - 1], end: i === anchors.length - 1 ? sentence.end : cuts[i] },
+    followers: anchors.slice(i + 1).filter((f) => f.certainty === 'definite' || f.certainty === 'uncertain').length
   }))
 }
 
@@ -543,6 +546,8 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
 
   if (a.count !== null && a.count > 1 && a.count <= 20) {
     const count = a.count
+    // "Two nodules: a 12 mm nodule in … and a 7 mm nodule in …" — the count heads a list of its members.
+    if (anchor.followers >= count && a.sizes.length === 0 && a.locations.length === 0) return []
     // An enumerated group: one item each; sizes and places listed in order go one to each.
     // Places with a zone or lobe, one per nodule, get the side of the nearest place that names one.
     const places = a.locations.filter((l) => l.value.zone !== null || l.value.lobe !== null)

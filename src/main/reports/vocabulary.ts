@@ -271,6 +271,10 @@ export interface LocationValue {
 const sideWords: Record<string, Side> = {
   right: 'right',
   left: 'left',
+  rt: 'right',
+  lt: 'left',
+  r: 'right',
+  l: 'left',
   bilateral: 'bilateral',
   both: 'bilateral',
   右: 'right',
@@ -314,7 +318,8 @@ export interface LocationPattern {
   read(groups: Record<string, string | undefined>): LocationValue
 }
 
-const enSide = '(?<side>right|left|bilateral|both)'
+// R and L alone only name a side before a level and a lobe or zone ("R mid zone", "L upper lobe").
+const enSide = '(?<side>right|left|bilateral|both|rt|lt|r|l)\\.?'
 export const locationPatterns: LocationPattern[] = [
   {
     // "right upper lobe", "left lower lung zone", "right mid zone", "both upper zones", "left upper lung"
@@ -332,6 +337,10 @@ export const locationPatterns: LocationPattern[] = [
     }
   },
   {
+    pattern: en('(?<abbr>[rl])(?<level>[uml])z'),
+    read: (g) => ({ side: sideOf(g.abbr), zone: levelOf({ u: 'upper', m: 'mid', l: 'lower' }[g.level ?? '']), lobe: null })
+  },
+  {
     pattern: en('(?<abbr>rul|rml|rll|lul|lll)'),
     read: (g) => {
       const lobe = (g.abbr ?? '').toUpperCase() as Lobe
@@ -341,11 +350,11 @@ export const locationPatterns: LocationPattern[] = [
   { pattern: en('lingula(?:r)?(?: segment| lobe)?'), read: () => ({ side: 'left', zone: null, lobe: 'lingula' }) },
   {
     // "right apex", "left lung base", "bases", "apical"
-    pattern: en(`(?:${enSide}[\\s-]+)?(?:lung[\\s-]+)?(?<part>apex|apices|apical|base|bases|basal|basilar)`),
+    pattern: en(`(?:(?<side>right|left|bilateral|both|rt|lt)\\.?[\\s-]+)?(?:lung[\\s-]+)?(?<part>apex|apices|apical|base|bases|basal|basilar)`),
     read: (g) => ({ side: sideOf(g.side), zone: g.part?.startsWith('ap') ? 'upper' : 'lower', lobe: null })
   },
   {
-    pattern: en('(?<side>right|left)(?:[\\s-]sided)?', '(?<both>bilateral(?:ly)?|both (?:lungs|sides|lung fields|hemithoraces))'),
+    pattern: en('(?<side>right|left|rt|lt)(?:[\\s-]sided)?', '(?<both>bilateral(?:ly)?|both (?:lungs|sides|lung fields|hemithoraces))'),
     read: (g) => ({ side: g.both ? 'bilateral' : sideOf(g.side), zone: null, lobe: null })
   },
   {

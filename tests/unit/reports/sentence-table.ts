@@ -247,6 +247,34 @@ export const englishCases: SentenceCase[] = [
   present('Left lower lobe mass has increased in size, now measuring 4.2 cm.', 1, n({ size: 42, side: 'left', lobe: 'LLL' })),
   absent('No nodules seen.'),
   present('Subtle nodule in the left upper zone, not seen on the lateral view.', 1, n({ side: 'left', zone: 'upper' })),
+  // Third held-out round: abbreviations, terse and malformed model output, lists.
+  present('8mm nodule RUZ.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
+  present('Nodule LMZ, 10 mm.', 1, n({ size: 10, side: 'left', zone: 'middle' })),
+  present('Rt lower zone nodule.', 1, n({ side: 'right', zone: 'lower' })),
+  present('Lt upper lobe mass 3.5cm.', 1, n({ size: 35, side: 'left', lobe: 'LUL' })),
+  present('R mid zone nodular opacity.', 1, n({ side: 'right', zone: 'middle' })),
+  present('nodule right upper zone 8 mm solid', 1, n({ size: 8, side: 'right', zone: 'upper', density: 'solid' })),
+  absent('no nodules'),
+  present('Solid nodule (9 mm) in the left lower zone.', 1, n({ size: 9, side: 'left', zone: 'lower', density: 'solid' })),
+  absent('Right lower zone: no nodule.'),
+  present('There is a nodule in the left upper zone measuring 1.1 x 0.9 cm, which is new.', 1, n({ size: 11, short: 9, side: 'left', zone: 'upper' })),
+  present(
+    'A calcified nodule in the right upper zone is consistent with an old granuloma, no further follow-up required.',
+    1,
+    n({ side: 'right', zone: 'upper', density: 'calcified' })
+  ),
+  uncertain('Small nodules cannot be excluded bilaterally.', null, n({ side: 'bilateral', uncertain: true })),
+  present('The nodule in the right upper zone is not significantly changed.', 1, n({ side: 'right', zone: 'upper' })),
+  present(
+    'Two nodules are noted: a 12 mm nodule in the right upper lobe and a 7 mm nodule in the left lower lobe.',
+    2,
+    n({ size: 12, side: 'right', lobe: 'RUL' }),
+    n({ size: 7, side: 'left', lobe: 'LLL' })
+  ),
+  absent('No pulmonary nodule or mass is seen in either lung.'),
+  absent('Lungs: clear. Nodules: none.'),
+  present('Impression: 1. Left upper zone nodule, likely benign. 2. No consolidation.', 1, n({ side: 'left', zone: 'upper' })),
+  present('Findings consistent with a benign calcified granuloma in the left lower zone.', 1, n({ side: 'left', zone: 'lower', density: 'calcified' })),
   // Whole reports.
   absent(
     'EXAMINATION: CHEST (PA AND LAT)\nINDICATION: 65M with cough, evaluate for pneumonia or mass.\nCOMPARISON: Chest radiograph from 2019.\n' +
@@ -415,6 +443,24 @@ export const chineseCases: SentenceCase[] = [
   present('左中肺野见一约1.2cm×1.0cm结节影，边缘毛糙。', 1, n({ size: 12, short: 10, side: 'left', zone: 'middle' })),
   present('右肺上叶后段见磨玻璃结节，范围约8mm×6mm，内见实性成分。', 1, n({ size: 8, short: 6, side: 'right', lobe: 'RUL', density: 'part-solid' })),
   absent('右肺下叶结节已切除。'),
+  // Third held-out round.
+  present('右上肺野见一小结节影，约0.5cm，边缘清晰，密度较高，考虑钙化灶。', 1, n({ size: 5, side: 'right', zone: 'upper', density: 'calcified' })),
+  absent('双下肺野未见异常。'),
+  present('左肺上叶尖后段可见一枚约11mm×9mm部分实性结节，边缘见毛刺。', 1, n({ size: 11, short: 9, side: 'left', lobe: 'LUL', density: 'part-solid' })),
+  present('右肺多发结节，较大者约8mm，位于右肺下叶。', null, n({ size: 8, side: 'right', lobe: 'RLL' })),
+  present('两肺可见多发结节，左肺为著。', null, n({ side: 'bilateral' })),
+  present('右肺中叶内侧段见一大小约7×5mm的磨玻璃结节。', 1, n({ size: 7, short: 5, side: 'right', lobe: 'RML', density: 'ground-glass' })),
+  present('左肺下叶后基底段可见一直径约4mm实性微结节。', 1, n({ size: 4, side: 'left', lobe: 'LLL', density: 'solid' })),
+  present('胸部正位片示：右上肺野结节影。', 1, n({ side: 'right', zone: 'upper' })),
+  present('诊断：1. 右肺上叶结节，建议随访。2. 主动脉硬化。', 1, n({ side: 'right', lobe: 'RUL' })),
+  absent('两肺野未见明确结节影。'),
+  uncertain(
+    '右下肺野见一结节影，大小约1.5cm×1.2cm，考虑为乳头影，建议加摄乳头标记片。',
+    1,
+    n({ size: 15, short: 12, side: 'right', zone: 'lower', uncertain: true })
+  ),
+  present('左上肺野片状影，其内见小结节。', 1, n({ side: 'left', zone: 'upper' })),
+  present('右肺上叶见2枚结节，直径约3-5mm。', 2, n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 5, side: 'right', lobe: 'RUL' })),
   // Whole reports.
   present(
     '检查方法：胸部正侧位片\n影像表现：两肺纹理增多，右下肺野见一结节状致密影，直径约1.2cm，边缘欠清。心影不大，两膈面光整，肋膈角锐利。\n' +
