@@ -37,12 +37,17 @@ const allNames = (Object.entries(headerNames) as [SectionKind, string[]][])
   .sort((a, b) => b.name.length - a.name.length)
 
 const nameAlternation = allNames.map((n) => `(${n.name})`).join('|')
-const lineHeader = new RegExp(`^[ \\t]*[【\\[]?[ \\t]*(?:${nameAlternation})[ \\t]*[】\\]]?[ \\t]*(?:[:：]|(?=\\n)|$)`, 'gm')
+// "Findings:", "FINDINGS" alone on its line, or a bracketed name with or without a colon (【诊断意见】).
+const lineHeader = new RegExp(
+  `^[ \\t]*(?:[【\\[][ \\t]*(?:${nameAlternation})[ \\t]*[】\\]][ \\t]*[:：]?|(?:${nameAlternation})[ \\t]*(?:[:：]|(?=\\n)|$))`,
+  'gm'
+)
 const inlineHeader = new RegExp(`(?<=[.;][ \\t]+|[。；][ \\t]*)(?:${nameAlternation})[ \\t]*[:：]`, 'g')
 
+/** The kind of the name that matched; the line pattern holds the names twice, hence the modulo. */
 function kindOfMatch(match: RegExpExecArray): SectionKind {
   const index = match.slice(1).findIndex((g) => g !== undefined)
-  return allNames[index].kind
+  return allNames[index % allNames.length].kind
 }
 
 /**
