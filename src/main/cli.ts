@@ -6,10 +6,11 @@ import { parseArgs } from 'node:util'
 import { auditCommand } from './cli/audit'
 import { lazyServices, type CliCommand } from './cli/command'
 import { infoCommand } from './cli/info'
+import { parseReportCommand } from './cli/parse-report'
 import { serveCommand } from './cli/serve'
 import { demoTaskCommand } from './cli/task-demo'
 
-const commands: CliCommand[] = [infoCommand, serveCommand, demoTaskCommand, auditCommand]
+const commands: CliCommand[] = [infoCommand, serveCommand, demoTaskCommand, parseReportCommand, auditCommand]
 
 const globalOptions = {
   'data-dir': { type: 'string' },

@@ -63,7 +63,12 @@ export const ParsedReport = z.object({
     findings: z.string().nullable(),
     impression: z.string().nullable()
   }),
-  nodules: NoduleFinding
+  nodules: NoduleFinding,
+  /**
+   * Where the text says there is no nodule: negated mentions ("no nodule", 未见结节) and normal
+   * statements ("lungs are clear", 两肺纹理清晰). Empty when an 'absent' finding rests on silence.
+   */
+  negativeEvidence: z.array(EvidenceSpan)
 })
 export type ParsedReport = z.infer<typeof ParsedReport>
 

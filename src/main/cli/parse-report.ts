@@ -1,0 +1,41 @@
+import fs from 'node:fs'
+import { decodeReportBytes, parseReport } from '../reports'
+import type { CliCommand } from './command'
+
+/** Reads stdin to the end as bytes. */
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
+
+export const parseReportCommand: CliCommand = {
+  name: 'parse-report',
+  summary: 'Parse a report (text file or stdin) into structured nodule findings, printed as JSON',
+  usage: 'vzw parse-report FILE|-   (UTF-8 or GB18030 text; "-" reads stdin)',
+  options: {},
+  async run(ctx) {
+    const source = ctx.positionals[0]
+    if (!source || ctx.positionals.length > 1) {
+      console.error('Usage: vzw parse-report FILE|-')
+      return 2
+    }
+    let bytes: Buffer
+    try {
+      bytes = source === '-' ? await readStdin() : fs.readFileSync(source)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      console.error(`vzw parse-report: cannot read ${source}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(err))}`)
+      return 1
+    }
+    let text: string
+    try {
+      text = decodeReportBytes(bytes).text
+    } catch (err) {
+      console.error(`vzw parse-report: ${source === '-' ? 'stdin' : source}: ${err instanceof Error ? err.message : String(err)}`)
+      return 1
+    }
+    console.log(JSON.stringify(parseReport(text), null, 2))
+    return 0
+  }
+}

@@ -1,0 +1,639 @@
+/**
+ * Nodule findings from report text, English or Chinese, in the shared schema (src/shared/finding.ts).
+ *
+ * The method follows NegEx/CheXpert: find mentions of nodule-like lesions, classify each as
+ * negated, uncertain, hypothetical or definite by trigger phrases whose scope runs to the end of
+ * the clause (termination terms and clause punctuation end it), read each mention's attributes
+ * (count, size, side, zone or lobe, density) from the part of its sentence that belongs to it, merge
+ * mentions of the same nodule across sentences and sections, and aggregate: any definite mention →
+ * present; else any uncertain → uncertain; else absent. The decisions the README documents
+ * (ranges, masses, granulomas, zones and lobes, counts) are made here and in vocabulary.ts.
+ */
+import {
+  emptyNoduleItem,
+  type Density,
+  type EvidenceSpan,
+  type NoduleFinding,
+  type NoduleItem,
+  type ParsedReport,
+  type ReportLanguage
+} from '../../shared/finding'
+import { sectionText, splitSections } from './sections'
+import { foldForMatching } from './text'
+import {
+  countPatterns,
+  cuePatterns,
+  densityPatterns,
+  diffuseStatementPattern,
+  dimensionsPattern,
+  distinctPatterns,
+  interpretationPatterns,
+  largestPatterns,
+  locationPatterns,
+  mentionPatterns,
+  millimetres,
+  normalStatementPatterns,
+  rangePattern,
+  sideOfLobe,
+  solidComponentPatterns,
+  terminatorPatterns,
+  unmentionPatterns,
+  type CueKind,
+  type LocationValue,
+  type MentionKind
+} from './vocabulary'
+
+interface Span {
+  start: number
+  end: number
+}
+interface Token<T> extends Span {
+  value: T
+}
+
+interface Mention extends Span {
+  kind: MentionKind
+  plural: boolean
+}
+
+type Certainty = 'definite' | 'uncertain' | 'negated' | 'hypothetical'
+
+interface Size {
+  longMm: number
+  shortMm: number | null
+}
+
+/** The text of one sentence with everything found in it, offsets into the whole text. */
+interface Sentence extends Span {
+  clauses: Span[]
+  cues: Token<CueKind>[]
+  terminators: Span[]
+  mentions: Mention[]
+  sizes: Token<Size>[]
+  solidComponents: Span[]
+  locations: Token<LocationValue>[]
+  densities: Token<Density | null>[]
+  counts: Token<number | null>[]
+  distinctMarkers: Span[]
+  largestMarkers: Span[]
+}
+
+/** An item as the collector tracks it before aggregation. */
+interface CollectedItem {
+  item: NoduleItem
+  /** A group of unstated number ("multiple nodules"): makes the count unknown. */
+  group: boolean
+  /** Never merged with an item of an earlier sentence (another nodule, or one of an enumerated group). */
+  distinct: boolean
+  /**
+   * Nodules on both sides without a number (两肺结节, "bilateral nodules"): a summary of the
+   * nodules named before when there are any, else a group.
+   */
+  bilateralSummary: boolean
+  sentenceIndex: number
+}
+
+/**
+ * Chinese when Han characters are at least as many as Latin words: a Chinese report keeps a few
+ * Latin words (mm, CT, GGN), an English one may hold a Chinese name.
+ */
+export function detectLanguage(text: string): ReportLanguage {
+  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0
+  const latinWords = text.match(/[A-Za-z]+/g)?.length ?? 0
+  return han > 0 && han >= latinWords ? 'zh' : 'en'
+}
+
+export function parseReport(text: string): ParsedReport {
+  const folded = foldForMatching(text)
+  const sections = splitSections(text)
+  const findings = sectionText(text, sections, 'findings')
+  const impression = sectionText(text, sections, 'impression')
+  // Header words (Findings:, Procedure:) do not decide the language; the sections' content does.
+  const language = detectLanguage(findings || impression ? `${findings ?? ''}\n${impression ?? ''}` : text)
+  const collected: CollectedItem[] = []
+  const negativeEvidence: EvidenceSpan[] = []
+  let sentenceIndex = 0
+  for (const section of sections) {
+    if (section.kind === 'other') continue
+    for (const span of splitSentences(folded, section.start, section.end)) {
+      const sentence = analyseSentence(folded, span, language)
+      const result = readSentence(text, folded, sentence, sentenceIndex++)
+      negativeEvidence.push(...result.negativeEvidence)
+      for (const item of result.items) collect(collected, item)
+    }
+  }
+  return {
+    language,
+    sections: { findings, impression },
+    nodules: aggregate(collected),
+    negativeEvidence
+  }
+}
+
+/* ---------------------------------------------------------------- sentences */
+
+const abbreviations = /(?:^|[^a-z])(?:approx|vs|e\.g|i\.e|cf|dr|fig|etc|incl|rt|lt)$/
+
+/** Sentence spans: split at 。；;!！?？, new lines, and full stops that end a sentence (not 0.8, not "approx."). */
+function splitSentences(folded: string, start: number, end: number): Span[] {
+  const spans: Span[] = []
+  let from = start
+  for (let i = start; i < end; i++) {
+    const ch = folded[i]
+    let boundary = '。；;!！\n'.includes(ch) || ch === '?'
+    if (ch === '.') {
+      const next = folded[i + 1]
+      const decimal = /\d/.test(folded[i - 1] ?? '') && /\d/.test(next ?? '')
+      boundary = !decimal && (next === undefined || i + 1 >= end || /\s/.test(next)) && !abbreviations.test(folded.slice(Math.max(from, i - 6), i))
+    }
+    if (boundary) {
+      pushTrimmed(spans, folded, from, i + 1)
+      from = i + 1
+    }
+  }
+  pushTrimmed(spans, folded, from, end)
+  return spans
+}
+
+function pushTrimmed(spans: Span[], text: string, start: number, end: number): void {
+  while (start < end && /\s/.test(text[start])) start++
+  while (end > start && /\s/.test(text[end - 1])) end--
+  if (end > start) spans.push({ start, end })
+}
+
+/** Every match of a global pattern inside [start, end), offsets into the whole text. */
+function matchesIn(folded: string, pattern: RegExp, span: Span): RegExpExecArray[] {
+  const part = folded.slice(span.start, span.end)
+  const found: RegExpExecArray[] = []
+  pattern.lastIndex = 0
+  for (let m = pattern.exec(part); m; m = pattern.exec(part)) {
+    if (m[0].length === 0) {
+      pattern.lastIndex++
+      continue
+    }
+    m.index += span.start
+    found.push(m)
+  }
+  return found
+}
+
+function spanOf(m: RegExpExecArray): Span {
+  return { start: m.index, end: m.index + m[0].length }
+}
+
+function overlaps(a: Span, b: Span): boolean {
+  return a.start < b.end && b.start < a.end
+}
+
+/** Longest matches win where matches overlap ("no evidence of" over "no", "part-solid" over "solid"). */
+function longestFirst<T extends Span>(tokens: T[]): T[] {
+  const kept: T[] = []
+  const byLength = [...tokens].sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start)
+  for (const t of byLength) if (!kept.some((k) => overlaps(k, t))) kept.push(t)
+  return kept.sort((a, b) => a.start - b.start)
+}
+
+const clausePunctuation = /[,，;；:：]/g
+/**
+ * In Chinese a comma ends a clause's negation (未见结节，右肺见…); English lists run over commas.
+ * A colon ends none ("Nodules: none.").
+ */
+const scopeEndingPunctuation: Record<ReportLanguage, RegExp> = { en: /[;；]/g, zh: /[,，;；]/g }
+
+function analyseSentence(folded: string, span: Span, language: ReportLanguage): Sentence {
+  const cues = longestFirst(
+    cuePatterns.flatMap((c) => matchesIn(folded, c.pattern, span).map((m) => ({ ...spanOf(m), value: c.kind })))
+  )
+  const terminators = [
+    ...terminatorPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf)),
+    ...matchesIn(folded, scopeEndingPunctuation[language], span).map(spanOf)
+  ].filter((t) => !cues.some((c) => overlaps(c, t)))
+  const unmentions = unmentionPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf))
+  const mentions = longestFirst(
+    mentionPatterns.flatMap((p) =>
+      matchesIn(folded, p.pattern, span).map((m) => ({
+        ...spanOf(m),
+        kind: p.kind,
+        plural: p.pluralGroup !== undefined && m.slice(p.pluralGroup).some((g) => g !== undefined)
+      }))
+    )
+  ).filter((m) => !unmentions.some((u) => overlaps(u, m)))
+  const sizes = readSizes(folded, span)
+  const solidComponents = solidComponentPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf))
+  const counts = longestFirst(
+    countPatterns.flatMap((c) => matchesIn(folded, c.pattern, span).map((m) => ({ ...spanOf(m), value: c.read(m[0]) })))
+  ).filter((c) => !sizes.some((s) => overlaps(s, c)))
+  return {
+    ...span,
+    clauses: clauseSpans(folded, span),
+    cues,
+    terminators,
+    mentions,
+    sizes,
+    solidComponents,
+    locations: longestFirst(
+      locationPatterns.flatMap((l) => matchesIn(folded, l.pattern, span).map((m) => ({ ...spanOf(m), value: l.read(m.groups ?? {}) })))
+    ).filter((l) => l.value.side !== null || l.value.zone !== null || l.value.lobe !== null),
+    // "solid" in "a solid component" is not the nodule's density
+    densities: longestFirst(
+      densityPatterns.flatMap((d) => matchesIn(folded, d.pattern, span).map((m) => ({ ...spanOf(m), value: d.density })))
+    ).filter((d) => !solidComponents.some((c) => overlaps(c, d))),
+    counts,
+    distinctMarkers: distinctPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf)),
+    largestMarkers: largestPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf))
+  }
+}
+
+function clauseSpans(folded: string, span: Span): Span[] {
+  const clauses: Span[] = []
+  let from = span.start
+  for (const m of matchesIn(folded, clausePunctuation, span)) {
+    clauses.push({ start: from, end: m.index })
+    from = m.index + 1
+  }
+  clauses.push({ start: from, end: span.end })
+  return clauses
+}
+
+/** Ranges first ("5-7 mm" → upper bound), then dimensions; a number without any unit is no size. */
+function readSizes(folded: string, span: Span): Token<Size>[] {
+  const sizes: Token<Size>[] = matchesIn(folded, rangePattern, span).map((m) => {
+    const g = m.groups ?? {}
+    const upper = millimetres(Number(g.b), g.ub ?? '')
+    return { ...spanOf(m), value: { longMm: round(upper), shortMm: null } }
+  })
+  for (const m of matchesIn(folded, dimensionsPattern, span)) {
+    if (sizes.some((s) => overlaps(s, spanOf(m)))) continue
+    const g = m.groups ?? {}
+    const pairs: [string | undefined, string | undefined][] = [
+      [g.a, g.ua],
+      [g.b, g.ub],
+      [g.c, g.uc]
+    ]
+    const stated = pairs.filter((pair): pair is [string, string | undefined] => pair[0] !== undefined)
+    const lastUnit = [...stated].reverse().find(([, u]) => u !== undefined)?.[1]
+    if (!lastUnit) continue
+    // A number without its own unit takes the next stated unit: "0.8×0.6cm", "5.5 x 4.0 cm".
+    const values = stated.map(([value, u], i) => {
+      const unitWord = u ?? stated.slice(i + 1).find(([, next]) => next !== undefined)?.[1] ?? lastUnit
+      return millimetres(Number(value), unitWord)
+    })
+    if (values.some((v) => !(v > 0))) continue
+    const sorted = [...values].sort((a, b) => b - a)
+    sizes.push({ ...spanOf(m), value: { longMm: round(sorted[0]), shortMm: sorted.length > 1 ? round(sorted[1]) : null } })
+  }
+  return sizes.sort((a, b) => a.start - b.start)
+}
+
+function round(mm: number): number {
+  return Math.round(mm * 100) / 100
+}
+
+/* ---------------------------------------------------------------- certainty */
+
+function isTerminatedBetween(sentence: Sentence, from: number, to: number): boolean {
+  return sentence.terminators.some((t) => t.start >= from && t.end <= to)
+}
+
+/** The cue nearest to a span whose scope covers it, or null. */
+function coveringCue(sentence: Sentence, target: Span, kinds: (kind: CueKind) => boolean): Token<CueKind> | null {
+  let best: Token<CueKind> | null = null
+  let bestDistance = Infinity
+  for (const cue of sentence.cues) {
+    if (!kinds(cue.value)) continue
+    const before = cue.end <= target.start
+    const after = cue.start >= target.end
+    const direction = cue.value.endsWith('-pre') ? 'pre' : cue.value.endsWith('-post') ? 'post' : 'both'
+    let distance = Infinity
+    if (before && direction !== 'post' && !isTerminatedBetween(sentence, cue.end, target.start)) distance = target.start - cue.end
+    if (after && direction !== 'pre' && !isTerminatedBetween(sentence, target.end, cue.start)) distance = cue.start - target.end
+    if (distance < bestDistance) {
+      best = cue
+      bestDistance = distance
+    }
+  }
+  return best
+}
+
+function certaintyOf(sentence: Sentence, mention: Mention): Certainty {
+  const cue = coveringCue(sentence, mention, (kind) => kind !== 'pseudo')
+  if (!cue) return 'definite'
+  if (cue.value.startsWith('neg')) return 'negated'
+  if (cue.value.startsWith('unc')) return 'uncertain'
+  return 'hypothetical'
+}
+
+const isNegation = (kind: CueKind): boolean => kind.startsWith('neg')
+
+/* ---------------------------------------------------------------- attributes */
+
+interface Anchor {
+  mention: Mention
+  certainty: Certainty
+  segment: Span
+  /** Lesions named after this one in the sentence that are not negated or hypothetical. */
+  followers: number
+}
+
+/**
+ * The lesion mentions of a sentence, each with the part of the sentence that describes it. After a
+ * lesion that is not negated, a characterisation (granuloma, 钙化灶) describes that lesion, a mimic
+ * that interprets it (nipple shadow) makes it uncertain or absent, and a lesion word that only
+ * interprets it ("opacity, likely a nodule", 结节状致密影，考虑结节) is the same lesion.
+ * Between two lesions the sentence is cut at the last separator (comma, "and", 及 …), so that
+ * "8 mm nodule in the right upper zone and a 6 mm nodule in the left lower zone" gives each its own.
+ */
+function anchorsOf(folded: string, sentence: Sentence): Anchor[] {
+  const anchors: { mention: Mention; certainty: Certainty }[] = []
+  sentence.mentions.forEach((mention, i) => {
+    const certainty = certaintyOf(sentence, mention)
+    const previous = anchors[anchors.length - 1]
+    const describesPrevious = previous !== undefined && previous.certainty !== 'negated'
+    if (mention.kind === 'mimic') {
+      if (describesPrevious && interprets(folded, sentence, previous.mention, mention, certainty)) {
+        if (certainty === 'definite') previous.certainty = 'negated'
+        else if (certainty === 'uncertain' && previous.certainty === 'definite') previous.certainty = 'uncertain'
+      }
+      return
+    }
+    if (describesPrevious && mention.kind === 'characterisation') return
+    const until = sentence.mentions[i + 1]?.start ?? sentence.end
+    if (describesPrevious && isRestatement(folded, sentence, previous.mention, mention, certainty, until)) return
+    anchors.push({ mention, certainty })
+  })
+  const cuts = anchors.slice(1).map((a, i) => lastSeparator(folded, anchors[i].mention.end, a.mention.start))
+  return anchors.map((a, i) => ({
+    ...a,
+    segment: { start: i === 0 ? sentence.start : cuts[i - 1], end: i === anchors.length - 1 ? sentence.end : cuts[i] },
+    followers: anchors.slice(i + 1).filter((f) => f.certainty === 'definite' || f.certainty === 'uncertain').length
+  }))
+}
+
+function interpretationWordsIn(folded: string, span: Span): Span[] {
+  return interpretationPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf))
+}
+
+/** A later phrase interprets a lesion when an interpretation word stands between them, or it is itself in doubt. */
+function interprets(folded: string, sentence: Sentence, lesion: Span, later: Span, laterCertainty: Certainty): boolean {
+  const gap = { start: lesion.end, end: later.start }
+  if (sentence.distinctMarkers.some((d) => within(d, gap))) return false
+  return laterCertainty === 'uncertain' || interpretationWordsIn(folded, gap).length > 0
+}
+
+/**
+ * A lesion word that interprets the lesion before it without a size or place of its own is the
+ * same lesion ("nodular opacity … is likely a nodule"), not a second one.
+ */
+function isRestatement(folded: string, sentence: Sentence, lesion: Span, later: Mention, certainty: Certainty, until: number): boolean {
+  if (certainty === 'negated' || !interprets(folded, sentence, lesion, later, certainty)) return false
+  const gap = { start: lesion.end, end: later.start }
+  const links = [...interpretationWordsIn(folded, gap), ...sentence.cues.filter((c) => within(c, gap))]
+  const from = Math.max(lesion.end, ...links.map((l) => l.end))
+  const own = { start: from, end: until }
+  return !sentence.sizes.some((t) => within(t, own)) && !sentence.locations.some((t) => within(t, own))
+}
+
+const separatorPattern = /[,，;；:：、]|(?<![a-z])(?:and|as well as|plus|with)(?![a-z])|[及和与并另]/g
+
+function lastSeparator(folded: string, from: number, to: number): number {
+  let cut = from
+  for (const m of matchesIn(folded, separatorPattern, { start: from, end: to })) cut = m.index
+  return cut
+}
+
+function clauseOf(sentence: Sentence, position: number): Span {
+  return sentence.clauses.find((c) => position >= c.start && position <= c.end) ?? sentence
+}
+
+function within(span: Span, outer: Span): boolean {
+  return span.start >= outer.start && span.end <= outer.end
+}
+
+function distance(a: Span, b: Span): number {
+  return a.end <= b.start ? b.start - a.end : a.start >= b.end ? a.start - b.end : 0
+}
+
+function nearest<T extends Span>(tokens: T[], target: Span): T | null {
+  let best: T | null = null
+  for (const t of tokens) if (!best || distance(t, target) < distance(best, target)) best = t
+  return best
+}
+
+const locativeStart = /^(?:in|at|within|over|on|along|involving|located|situated|projecting|位于|于|在)(?![a-z])/
+const leadingFiller = /^[\s(（]*(?:the\s+)?/
+
+/**
+ * A clause other than the mention's own lends it a location only when the clause is about a place:
+ * it starts with a preposition ("In the right upper zone, there is …"), is little more than the
+ * location ("…, left upper lobe."), or is an earlier clause whose subject is the place of what the
+ * mention interprets (右肺门影增大，考虑肿块). A clause about the lungs as a whole does not count:
+ * "两肺纹理增多，见一结节" does not put the nodule in both lungs.
+ */
+function isLocativeClause(folded: string, sentence: Sentence, clause: Span, location: Span, mention: Span): boolean {
+  const clauseText = folded.slice(clause.start, clause.end)
+  const text = clauseText.replace(leadingFiller, '')
+  if (locativeStart.test(text)) return true
+  const rest = folded.slice(clause.start, location.start) + folded.slice(location.end, clause.end)
+  if (rest.replace(/[\s.。()（）]|(?<![a-z])the(?![a-z])/g, '').length <= 2) return true
+  const isSubject = clause.start + (clauseText.length - text.length) === location.start
+  return (
+    isSubject &&
+    clause.end <= mention.start &&
+    !sentence.mentions.some((m) => within(m, clause)) &&
+    !diffuseStatementPattern.test(clauseText)
+  )
+}
+
+function readSentence(
+  text: string,
+  folded: string,
+  sentence: Sentence,
+  sentenceIndex: number
+): { items: CollectedItem[]; negativeEvidence: EvidenceSpan[] } {
+  const items: CollectedItem[] = []
+  const negativeEvidence: EvidenceSpan[] = []
+  for (const pattern of normalStatementPatterns) {
+    for (const m of matchesIn(folded, pattern, sentence)) negativeEvidence.push(evidence(text, [spanOf(m)]))
+  }
+  for (const anchor of anchorsOf(folded, sentence)) {
+    if (anchor.certainty === 'negated') {
+      const cue = coveringCue(sentence, anchor.mention, isNegation)
+      negativeEvidence.push(evidence(text, cue ? [cue, anchor.mention] : [anchor.mention]))
+      continue
+    }
+    if (anchor.certainty === 'hypothetical') continue
+    items.push(...itemsOf(text, folded, sentence, anchor, sentenceIndex))
+  }
+  return { items, negativeEvidence }
+}
+
+function evidence(text: string, spans: Span[]): EvidenceSpan {
+  const start = Math.min(...spans.map((s) => s.start))
+  const end = Math.max(...spans.map((s) => s.end))
+  return { start, end, text: text.slice(start, end) }
+}
+
+/** What a mention's part of the sentence says about it. */
+interface MentionAttributes {
+  countToken: Token<number | null> | null
+  /** Stated number, 1 for a singular mention, null for an unnumbered group. */
+  count: number | null
+  distinct: boolean
+  /** "the largest …": one stated size belongs to the largest of a group. */
+  largest: boolean
+  sizes: Token<Size>[]
+  size: Token<Size> | null
+  density: Token<Density | null> | null
+  /** Every usable place in the segment, and those the mention may take (see isLocativeClause). */
+  locations: Token<LocationValue>[]
+  locativeLocations: Token<LocationValue>[]
+  ownClause: Span
+}
+
+function attributesOf(folded: string, sentence: Sentence, anchor: Anchor): MentionAttributes {
+  const { mention, segment } = anchor
+  const ownClause = clauseOf(sentence, mention.start)
+  // Attributes under a negation that does not negate the mention itself ("without calcification").
+  const usable = <T extends Span>(tokens: T[]): T[] =>
+    tokens.filter((t) => within(t, segment) && !coveringCue(sentence, t, isNegation))
+  const inOwnClause = <T extends Span>(tokens: T[]): T[] => tokens.filter((t) => within(t, ownClause))
+  const before = <T extends Span>(tokens: T[]): T[] => inOwnClause(tokens).filter((t) => t.end <= mention.start)
+  const pick = <T extends Span>(tokens: T[]): T | null => nearest(inOwnClause(tokens), mention) ?? nearest(tokens, mention)
+
+  const countToken = nearest(before(usable(sentence.counts)), mention)
+  const sizes = usable(sentence.sizes)
+  const locations = usable(sentence.locations)
+  return {
+    countToken,
+    count: countToken ? countToken.value : mention.plural ? null : 1,
+    distinct: before(sentence.distinctMarkers.filter((d) => within(d, segment))).length > 0,
+    largest: sentence.largestMarkers.some((m) => within(m, segment)),
+    sizes,
+    size: pick(sizes),
+    density: densityOf(pick(usable(sentence.densities)), usable(sentence.solidComponents)[0] ?? null),
+    locations,
+    locativeLocations: locations.filter(
+      (l) => within(l, ownClause) || isLocativeClause(folded, sentence, clauseOf(sentence, l.start), l, mention)
+    ),
+    ownClause
+  }
+}
+
+/** A solid component in a ground-glass (or unqualified) nodule makes it part-solid. */
+function densityOf(stated: Token<Density | null> | null, solidComponent: Span | null): Token<Density | null> | null {
+  if (solidComponent && (stated === null || stated.value === 'ground-glass' || stated.value === null)) {
+    return { ...solidComponent, value: 'part-solid' }
+  }
+  return stated
+}
+
+function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Anchor, sentenceIndex: number): CollectedItem[] {
+  const { mention } = anchor
+  const a = attributesOf(folded, sentence, anchor)
+  const certainty = anchor.certainty === 'uncertain' ? 'uncertain' : 'definite'
+  const make = (size: Token<Size> | null, location: { value: LocationValue; used: Span[] }): NoduleItem => ({
+    ...emptyNoduleItem(),
+    sizeMm: size?.value.longMm ?? null,
+    sizeShortMm: size?.value.shortMm ?? null,
+    ...location.value,
+    density: a.density?.value ?? null,
+    certainty,
+    evidence: evidence(
+      text,
+      [mention, a.countToken, a.density, size, ...location.used].filter((s): s is Span => s !== null)
+    )
+  })
+
+  if (a.count !== null && a.count > 1 && a.count <= 20) {
+    const count = a.count
+    // "Two nodules: a 12 mm nodule in … and a 7 mm nodule in …" — the count heads a list of its members.
+    if (anchor.followers >= count && a.sizes.length === 0 && a.locations.length === 0) return []
+    // An enumerated group: one item each; sizes and places listed in order go one to each.
+    // Places with a zone or lobe, one per nodule, get the side of the nearest place that names one.
+    const places = a.locations.filter((l) => l.value.zone !== null || l.value.lobe !== null)
+    const sides = a.locativeLocations.filter((l) => l.value.zone === null && l.value.lobe === null)
+    const enumerated = places.length === count ? places : a.locations.length === count ? a.locations : null
+    const shared = resolveLocation(a.locativeLocations, mention, a.ownClause)
+    return Array.from({ length: count }, (_, i) => {
+      const size = a.sizes.length === count ? a.sizes[i] : a.largest && i > 0 ? null : a.size
+      const location = enumerated ? resolveLocation([enumerated[i], ...sides], mention, a.ownClause) : shared
+      return { item: make(size, location), group: false, distinct: true, sentenceIndex, bilateralSummary: false }
+    })
+  }
+  const location = resolveLocation(a.locativeLocations, mention, a.ownClause)
+  const bilateralSummary = a.countToken === null && location.value.side === 'bilateral'
+  const group = a.count === null || bilateralSummary
+  return [{ item: make(a.size, location), group, distinct: a.distinct, sentenceIndex, bilateralSummary }]
+}
+
+/**
+ * Side, zone and lobe for a mention: the nearest place that names a zone or lobe (own clause
+ * first), a side from the nearest place that names one when that place has none, and the side of
+ * a lobe when no side is written. A zone is never derived from a lobe (the projections overlap).
+ */
+function resolveLocation(locations: Token<LocationValue>[], mention: Span, ownClause: Span): { value: LocationValue; used: Span[] } {
+  const pickBy = (has: (l: LocationValue) => boolean): Token<LocationValue> | null => {
+    const candidates = locations.filter((l) => has(l.value))
+    return nearest(candidates.filter((l) => within(l, ownClause)), mention) ?? nearest(candidates, mention)
+  }
+  const place = pickBy((l) => l.zone !== null || l.lobe !== null)
+  const sided = place?.value.side ? place : pickBy((l) => l.side !== null)
+  const lobe = place?.value.lobe ?? null
+  const side = sided?.value.side ?? (lobe ? sideOfLobe(lobe) : null)
+  const used = [place, sided].filter((s): s is Token<LocationValue> => s !== null)
+  return { value: { side, zone: place?.value.zone ?? null, lobe }, used }
+}
+
+/* ---------------------------------------------------------------- merging and aggregation */
+
+const mergedFields = ['sizeMm', 'sizeShortMm', 'side', 'zone', 'lobe', 'density'] as const
+
+function compatible(a: NoduleItem, b: NoduleItem): boolean {
+  return mergedFields.every((f) => a[f] === null || b[f] === null || a[f] === b[f])
+}
+
+/**
+ * Adds an item, merging it into a compatible item of an earlier sentence (the impression repeating
+ * a finding, "the nodule" named again): the same nodule is one item. The merged item keeps the
+ * first evidence, fills empty fields, and is definite when either mention is.
+ */
+function collect(collected: CollectedItem[], next: CollectedItem): void {
+  const earlier = collected.filter((c) => c.sentenceIndex !== next.sentenceIndex)
+  if (next.bilateralSummary && earlier.length && summarises(next.item, earlier)) {
+    if (next.item.certainty === 'definite') for (const c of earlier) c.item.certainty = 'definite'
+    return
+  }
+  if (!next.distinct) {
+    for (let i = collected.length - 1; i >= 0; i--) {
+      const earlier = collected[i]
+      if (earlier.sentenceIndex === next.sentenceIndex || !compatible(earlier.item, next.item)) continue
+      for (const f of mergedFields) if (earlier.item[f] === null) (earlier.item[f] as unknown) = next.item[f]
+      if (next.item.certainty === 'definite') earlier.item.certainty = 'definite'
+      earlier.group ||= next.group
+      return
+    }
+  }
+  collected.push(next)
+}
+
+/** A bilateral summary covers earlier items when each field it states is stated alike by one of them. */
+function summarises(summary: NoduleItem, earlier: CollectedItem[]): boolean {
+  return mergedFields.every(
+    (f) => summary[f] === null || earlier.some((c) => (f === 'side' ? c.item.side !== null : c.item[f] === summary[f]))
+  )
+}
+
+/** CheXpert aggregation; the count is that of the items at the finding's certainty, null for an unnumbered group. */
+function aggregate(collected: CollectedItem[]): NoduleFinding {
+  const definite = collected.filter((c) => c.item.certainty === 'definite')
+  const uncertain = collected.filter((c) => c.item.certainty === 'uncertain')
+  if (definite.length) {
+    return { presence: 'present', count: countOf(definite), items: collected.map((c) => c.item) }
+  }
+  if (uncertain.length) return { presence: 'uncertain', count: countOf(uncertain), items: uncertain.map((c) => c.item) }
+  return { presence: 'absent', count: 0, items: [] }
+}
+
+function countOf(items: CollectedItem[]): number | null {
+  return items.some((c) => c.group) ? null : items.length
+}

@@ -1,0 +1,201 @@
+/**
+ * Importing report files into the `reports` table, matched to `studies` by StudyInstanceUID,
+ * AccessionNumber or the file's stem (a stem equal to an accession number or a study UID).
+ * A report that matches no study is kept with study_id NULL and listed by `unmatchedReports`;
+ * `relinkUnmatchedReports` matches them again after more studies arrive. Importing the same file
+ * again adds nothing: a report with the same source path, key and text is already there.
+ */
+import path from 'node:path'
+import type { Db } from '../store/database'
+import { parseReport } from './nodule-parser'
+import { readReportFile, reportFileKind, type ReportRecord } from './report-records'
+
+export interface ReportImportResult {
+  /** New reports stored with a study. */
+  matched: number
+  /** New reports stored without a study. */
+  unmatched: number
+  /** Reports already stored by an earlier import (same file, key and text). */
+  already: number
+  /** Files (or records in them) that could not be imported, with a reason naming the file. */
+  failed: { file: string; reason: string }[]
+}
+
+export interface UnmatchedReport {
+  id: number
+  sourcePath: string
+  sourceKind: string
+  matchKey: string | null
+  language: string | null
+  createdAt: string
+  /** The first line of the text, for a list. */
+  excerpt: string
+}
+
+export type StoreOutcome = 'matched' | 'unmatched' | 'already'
+
+/** Keys a report offers for matching, most specific first. */
+export interface MatchKeys {
+  studyUid: string | null
+  accession: string | null
+  fileStem: string | null
+}
+
+export function isReportFile(file: string): boolean {
+  return reportFileKind(file) !== null
+}
+
+export function importReportFiles(db: Db, files: string[], jobId: number): ReportImportResult {
+  const result: ReportImportResult = { matched: 0, unmatched: 0, already: 0, failed: [] }
+  for (const file of files) {
+    const name = path.basename(file)
+    try {
+      const content = readReportFile(file)
+      const stem = path.basename(file, path.extname(file))
+      // A file of many reports names none of them; a file of one may be named after its study.
+      const single = content.records.length === 1
+      db.transaction(() => {
+        for (const record of content.records) {
+          const outcome = storeReport(db, {
+            sourcePath: file,
+            sourceKind: content.kind,
+            encoding: content.encoding,
+            text: record.text,
+            keys: keysOf(record, single ? stem : null),
+            jobId
+          })
+          result[outcome]++
+        }
+      })()
+      for (const problem of content.problems) result.failed.push({ file, reason: `${name}: ${problem}; the other reports in it were imported` })
+    } catch (err) {
+      result.failed.push({ file, reason: `${name}: ${err instanceof Error ? err.message : String(err)}` })
+    }
+  }
+  return result
+}
+
+function keysOf(record: ReportRecord, fileStem: string | null): MatchKeys {
+  return { studyUid: record.studyUid, accession: record.accession, fileStem }
+}
+
+export interface ReportToStore {
+  sourcePath: string
+  sourceKind: 'txt' | 'json' | 'csv' | 'sr'
+  encoding: string
+  text: string
+  keys: MatchKeys
+  jobId: number | null
+}
+
+/**
+ * Parses and stores one report unless it is stored already (same source path, keys and text); a
+ * stored copy without a study gets one when a study now matches.
+ */
+export function storeReport(db: Db, report: ReportToStore): StoreOutcome {
+  const studyId = findStudy(db, report.keys)
+  const matchKey = formatKeys(report.keys)
+  const existing = db
+    .prepare('SELECT id, study_id AS studyId FROM reports WHERE source_path = ? AND raw_text = ? AND match_key IS ?')
+    .get(report.sourcePath, report.text, matchKey) as { id: number; studyId: number | null } | undefined
+  if (existing) {
+    if (existing.studyId === null && studyId !== null) {
+      db.prepare('UPDATE reports SET study_id = ? WHERE id = ?').run(studyId, existing.id)
+      return 'matched'
+    }
+    return 'already'
+  }
+  const parsed = parseReport(report.text)
+  db.prepare(
+    `INSERT INTO reports (study_id, import_job_id, source_path, source_kind, match_key, encoding, language, raw_text,
+       sections_json, findings_json, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  ).run(
+    studyId,
+    report.jobId,
+    report.sourcePath,
+    report.sourceKind,
+    matchKey,
+    report.encoding,
+    parsed.language,
+    report.text,
+    JSON.stringify(parsed.sections),
+    JSON.stringify({ nodules: parsed.nodules, negativeEvidence: parsed.negativeEvidence }),
+    new Date().toISOString()
+  )
+  return studyId !== null ? 'matched' : 'unmatched'
+}
+
+const keyLabels: [keyof MatchKeys, string][] = [
+  ['studyUid', 'study-uid'],
+  ['accession', 'accession'],
+  ['fileStem', 'file-stem']
+]
+
+/** The stored match key lists the keys a report offered: "accession:A123; file-stem:A123". */
+function formatKeys(keys: MatchKeys): string | null {
+  const parts = keyLabels.filter(([field]) => keys[field]).map(([field, label]) => `${label}:${keys[field]}`)
+  return parts.length ? parts.join('; ') : null
+}
+
+function parseKeys(matchKey: string): MatchKeys {
+  const keys: MatchKeys = { studyUid: null, accession: null, fileStem: null }
+  for (const part of matchKey.split('; ')) {
+    const colon = part.indexOf(':')
+    const field = keyLabels.find(([, label]) => label === part.slice(0, colon))?.[0]
+    if (field) keys[field] = part.slice(colon + 1)
+  }
+  return keys
+}
+
+/** The study a report belongs to: by study UID, else by accession number, else by a file stem equal to either. */
+function findStudy(db: Db, keys: MatchKeys): number | null {
+  const byUid = db.prepare('SELECT id FROM studies WHERE study_uid = ?')
+  // An accession number shared by several studies (different issuers) matches none of them.
+  const byAccession = db.prepare('SELECT id FROM studies WHERE accession_number = ? LIMIT 2')
+  const one = (rows: unknown[]): number | null => (rows.length === 1 ? (rows[0] as { id: number }).id : null)
+  const uid = keys.studyUid?.trim()
+  const accession = keys.accession?.trim()
+  const stem = keys.fileStem?.trim()
+  return (
+    (uid ? one(byUid.all(uid)) : null) ??
+    (accession ? one(byAccession.all(accession)) : null) ??
+    (stem ? (one(byUid.all(stem)) ?? one(byAccession.all(stem))) : null)
+  )
+}
+
+/** Matches stored reports that have no study again (studies imported after their reports); returns how many found one. */
+export function relinkUnmatchedReports(db: Db): number {
+  const rows = db.prepare('SELECT id, match_key AS matchKey FROM reports WHERE study_id IS NULL AND match_key IS NOT NULL').all() as {
+    id: number
+    matchKey: string
+  }[]
+  const update = db.prepare('UPDATE reports SET study_id = ? WHERE id = ?')
+  let relinked = 0
+  db.transaction(() => {
+    for (const row of rows) {
+      const studyId = findStudy(db, parseKeys(row.matchKey))
+      if (studyId !== null) {
+        update.run(studyId, row.id)
+        relinked++
+      }
+    }
+  })()
+  return relinked
+}
+
+export function unmatchedReports(db: Db): UnmatchedReport[] {
+  const rows = db
+    .prepare(
+      `SELECT id, source_path AS sourcePath, source_kind AS sourceKind, match_key AS matchKey, language,
+              created_at AS createdAt, raw_text AS rawText
+       FROM reports WHERE study_id IS NULL ORDER BY id`
+    )
+    .all() as (Omit<UnmatchedReport, 'excerpt'> & { rawText: string })[]
+  return rows.map(({ rawText, ...row }) => ({ ...row, excerpt: excerptOf(rawText) }))
+}
+
+function excerptOf(text: string): string {
+  const line = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? ''
+  return line.length > 120 ? `${line.slice(0, 117)}…` : line
+}

@@ -1,0 +1,183 @@
+/**
+ * Reading report files into records: one record per report with its text and the keys that match
+ * it to a study. Plain text is one report; JSON holds one object, an array of objects, or an object
+ * with such an array; CSV has a header row naming an accession (or study UID) column and a text
+ * column. Key names are matched liberally (case, spaces and punctuation ignored; common Chinese names).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { detectLanguage } from './nodule-parser'
+import { parseCsv } from './csv'
+import { decodeReportBytes, normaliseReportText, type ReportEncoding } from './text'
+
+export type ReportFileKind = 'txt' | 'json' | 'csv'
+
+export interface ReportRecord {
+  text: string
+  accession: string | null
+  studyUid: string | null
+  /** Where the record is in its file, for messages: "row 4", "record 2". */
+  where: string
+}
+
+export interface ReportFileContent {
+  kind: ReportFileKind
+  encoding: ReportEncoding
+  records: ReportRecord[]
+  /** Records that could not be read (no text …), each with a reason; the others are still imported. */
+  problems: string[]
+}
+
+export function reportFileKind(file: string): ReportFileKind | null {
+  const ext = path.extname(file).toLowerCase()
+  return ext === '.txt' ? 'txt' : ext === '.json' ? 'json' : ext === '.csv' ? 'csv' : null
+}
+
+/** Field names, normalised by `normaliseKey`, for each thing a record carries. */
+const fieldNames = {
+  accession: ['accession', 'accessionnumber', 'accessionno', 'accno', 'accnum', 'accnumber', 'acc', 'accessionid', '检查号', '登记号', '影像号', '检查编号'],
+  studyUid: ['studyinstanceuid', 'studyuid', 'studyiuid', 'suid', '0020000d', '检查uid'],
+  text: ['text', 'report', 'reporttext', 'reportbody', 'body', 'content', 'fulltext', 'narrative', 'reportcontent', '报告', '报告内容', '报告文本', '文本', '内容'],
+  findings: ['findings', 'finding', '检查所见', '影像所见', '影像表现', '所见', '表现'],
+  impression: ['impression', 'impressions', 'conclusion', 'conclusions', 'diagnosis', '诊断意见', '影像诊断', '印象', '结论', '诊断']
+} as const
+type Field = keyof typeof fieldNames
+
+function normaliseKey(key: string): string {
+  return key.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')
+}
+
+function fieldOf(key: string): Field | null {
+  const k = normaliseKey(key)
+  for (const [field, names] of Object.entries(fieldNames) as [Field, readonly string[]][]) {
+    if (names.includes(k)) return field
+  }
+  return null
+}
+
+export function readReportFile(file: string): ReportFileContent {
+  const kind = reportFileKind(file)
+  if (!kind) throw new Error('it is not a report file (expected .txt, .json or .csv)')
+  let bytes: Buffer
+  try {
+    bytes = fs.readFileSync(file)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    throw new Error(code === 'ENOENT' ? 'the file does not exist' : code === 'EACCES' ? 'permission to read it was denied' : `it cannot be read (${code ?? String(err)})`)
+  }
+  if (bytes.length === 0) throw new Error('the file is empty')
+  const { text, encoding } = decodeReportBytes(bytes)
+  if (text.trim() === '') throw new Error('the file holds only white space')
+  if (kind === 'txt') return { kind, encoding, records: [textRecord(text)], problems: [] }
+  const { records, problems } = kind === 'json' ? jsonRecords(text) : csvRecords(text)
+  return { kind, encoding, records, problems }
+}
+
+/** Plain text: the whole file is the report; "Accession Number: …" / "Study Instance UID: …" lines give keys. */
+function textRecord(text: string): ReportRecord {
+  const accession = /^[ \t]*(?:accession(?:[ \t]*(?:number|no\.?|#))?|acc(?:ession)?[ \t]*#|检查号|登记号|影像号)[ \t]*[:：][ \t]*(\S+)/im.exec(text)
+  const uid = /^[ \t]*study[ \t]*(?:instance[ \t]*)?uid[ \t]*[:：][ \t]*([0-9.]+)/im.exec(text)
+  return { text: text.trim(), accession: accession?.[1] ?? null, studyUid: uid?.[1] ?? null, where: 'the file' }
+}
+
+function jsonRecords(text: string): { records: ReportRecord[]; problems: string[] } {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (err) {
+    throw new Error(`it is not valid JSON (${err instanceof Error ? err.message : String(err)})`)
+  }
+  const list = recordList(data)
+  if (!list) {
+    throw new Error('the JSON holds neither a report object nor an array of report objects (with fields such as accessionNumber and text)')
+  }
+  const records: ReportRecord[] = []
+  const problems: string[] = []
+  list.forEach((entry, i) => {
+    const where = list.length === 1 && !Array.isArray(data) ? 'the report object' : `record ${i + 1}`
+    if (!isPlainObject(entry)) {
+      problems.push(`${where} is not an object`)
+      return
+    }
+    const fields: Partial<Record<Field, string>> = {}
+    for (const [key, value] of Object.entries(entry)) {
+      const field = fieldOf(key)
+      if (field && fields[field] === undefined && (typeof value === 'string' || typeof value === 'number')) {
+        fields[field] = String(value)
+      }
+    }
+    const record = recordFrom(fields, where)
+    if (typeof record === 'string') problems.push(record)
+    else records.push(record)
+  })
+  return { records, problems }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** An array of records, one record object, or an object wrapping an array ({"reports": [...]}). */
+function recordList(data: unknown): unknown[] | null {
+  if (Array.isArray(data)) return data
+  if (!isPlainObject(data)) return null
+  const keys = Object.keys(data).map(fieldOf)
+  if (keys.includes('text') || keys.includes('findings') || keys.includes('impression')) return [data]
+  const wrapped = Object.values(data).find((v) => Array.isArray(v) && v.length > 0 && v.every(isPlainObject))
+  return (wrapped as unknown[] | undefined) ?? null
+}
+
+function csvRecords(text: string): { records: ReportRecord[]; problems: string[] } {
+  let rows: string[][]
+  try {
+    rows = parseCsv(text)
+  } catch (err) {
+    throw new Error(`it is not valid CSV: ${err instanceof Error ? err.message : String(err)}`)
+  }
+  const [header, ...body] = rows
+  const columns = header.map(fieldOf)
+  const listed = header.map((h) => `"${h.trim()}"`).join(', ')
+  if (!columns.includes('accession') && !columns.includes('studyUid')) {
+    throw new Error(
+      `its header row has no accession number or study UID column (columns: ${listed}); ` +
+        'name one "AccessionNumber" or "StudyInstanceUID"'
+    )
+  }
+  if (!columns.includes('text') && !columns.includes('findings') && !columns.includes('impression')) {
+    throw new Error(`its header row has no report text column (columns: ${listed}); name one "Report" or "Text", or "Findings" and "Impression"`)
+  }
+  const records: ReportRecord[] = []
+  const problems: string[] = []
+  body.forEach((row, i) => {
+    const fields: Partial<Record<Field, string>> = {}
+    columns.forEach((field, c) => {
+      if (field && fields[field] === undefined && row[c] !== undefined) fields[field] = row[c]
+    })
+    const record = recordFrom(fields, `row ${i + 2}`)
+    if (typeof record === 'string') problems.push(record)
+    else records.push(record)
+  })
+  return { records, problems }
+}
+
+/** A record from its fields, or the reason it cannot be one. Separate findings and impression get section headers. */
+function recordFrom(fields: Partial<Record<Field, string>>, where: string): ReportRecord | string {
+  const clean = (value: string | undefined): string | null => {
+    const v = value === undefined ? '' : normaliseReportText(value).trim()
+    return v === '' ? null : v
+  }
+  let text = clean(fields.text)
+  const findings = clean(fields.findings)
+  const impression = clean(fields.impression)
+  if (!text && (findings || impression)) {
+    const zh = detectLanguage(`${findings ?? ''}${impression ?? ''}`) === 'zh'
+    text = [
+      findings && `${zh ? '检查所见：' : 'Findings: '}${findings}`,
+      impression && `${zh ? '诊断意见：' : 'Impression: '}${impression}`
+    ]
+      .filter(Boolean)
+      .join('\n')
+  }
+  if (!text) return `${where} has no report text`
+  return { text, accession: clean(fields.accession), studyUid: clean(fields.studyUid), where }
+}

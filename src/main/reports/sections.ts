@@ -1,0 +1,90 @@
+/**
+ * Report sections: Findings and Impression (检查所见/影像所见/影像表现, 诊断意见/印象/影像诊断/结论)
+ * and the others (history, indication, technique, recommendation …) that the nodule parser skips —
+ * an indication "rule out nodule" is not a finding. A header stands at the start of a line (with or
+ * without a colon) or, with a colon, after the end of a sentence ("… zone. Impression: …").
+ */
+import { foldForMatching } from './text'
+
+export type SectionKind = 'findings' | 'impression' | 'other'
+
+export interface SectionRange {
+  kind: SectionKind
+  /** Offsets of the section's content (after its header) in the text. */
+  start: number
+  end: number
+}
+
+const headerNames: Record<SectionKind, string[]> = {
+  findings: [
+    'findings', 'finding', 'report', 'description', 'observations', 'addendum',
+    '检查所见', '影像所见', '影像表现', 'x线表现', 'ct表现', 'dr表现', '所见', '表现', '描述'
+  ],
+  impression: [
+    'impressions?', 'conclusions?', 'diagnosis', 'opinion', 'summary',
+    '诊断意见', '影像诊断', '检查结论', '诊断结果', '印象', '结论', '诊断', '意见'
+  ],
+  other: [
+    'indications?', 'clinical (?:history|information|indication|details)', 'history', 'reason for (?:exam|examination|study)',
+    'technique', 'comparison', 'recommendations?', 'exam(?:ination)?', 'procedure', 'clinical data',
+    '临床诊断', '临床资料', '临床病史', '病史', '检查方法', '检查项目', '检查部位', '检查技术', '建议', '对比', '比较'
+  ]
+}
+
+// Longest names first so that 临床诊断 wins over 诊断.
+const allNames = (Object.entries(headerNames) as [SectionKind, string[]][])
+  .flatMap(([kind, names]) => names.map((name) => ({ kind, name })))
+  .sort((a, b) => b.name.length - a.name.length)
+
+const nameAlternation = allNames.map((n) => `(${n.name})`).join('|')
+// "Findings:", "FINDINGS" alone on its line, or a bracketed name with or without a colon (【诊断意见】).
+const lineHeader = new RegExp(
+  `^[ \\t]*(?:[【\\[][ \\t]*(?:${nameAlternation})[ \\t]*[】\\]][ \\t]*[:：]?|(?:${nameAlternation})[ \\t]*(?:[:：]|(?=\\n)|$))`,
+  'gm'
+)
+const inlineHeader = new RegExp(`(?<=[.;][ \\t]+|[。；][ \\t]*)(?:${nameAlternation})[ \\t]*[:：]`, 'g')
+
+/** The kind of the name that matched; the line pattern holds the names twice, hence the modulo. */
+function kindOfMatch(match: RegExpExecArray): SectionKind {
+  const index = match.slice(1).findIndex((g) => g !== undefined)
+  return allNames[index % allNames.length].kind
+}
+
+/**
+ * The sections of a report in text order. Text before the first header (or the whole text when
+ * there is no header) is findings unless a findings header exists, in which case it is 'other'
+ * (a preamble such as patient and exam lines).
+ */
+export function splitSections(text: string): SectionRange[] {
+  const folded = foldForMatching(text)
+  const headers: { kind: SectionKind; start: number; contentStart: number }[] = []
+  for (const pattern of [lineHeader, inlineHeader]) {
+    pattern.lastIndex = 0
+    for (let m = pattern.exec(folded); m; m = pattern.exec(folded)) {
+      if (m[0].length === 0) {
+        pattern.lastIndex++
+        continue
+      }
+      headers.push({ kind: kindOfMatch(m), start: m.index, contentStart: m.index + m[0].length })
+    }
+  }
+  headers.sort((a, b) => a.start - b.start)
+  const hasFindingsHeader = headers.some((h) => h.kind === 'findings')
+  const sections: SectionRange[] = []
+  const firstStart = headers.length ? headers[0].start : text.length
+  if (firstStart > 0) sections.push({ kind: hasFindingsHeader ? 'other' : 'findings', start: 0, end: firstStart })
+  headers.forEach((h, i) => {
+    const end = i + 1 < headers.length ? headers[i + 1].start : text.length
+    sections.push({ kind: h.kind, start: h.contentStart, end })
+  })
+  return sections
+}
+
+/** The trimmed text of all sections of a kind, joined by new lines; null when there is none. */
+export function sectionText(text: string, sections: SectionRange[], kind: SectionKind): string | null {
+  const parts = sections
+    .filter((s) => s.kind === kind)
+    .map((s) => text.slice(s.start, s.end).trim())
+    .filter((part) => part.length > 0)
+  return parts.length ? parts.join('\n') : null
+}

@@ -1,0 +1,479 @@
+/**
+ * Vocabulary of the nodule-report parser, English and Chinese, as regular-expression sources that
+ * run over the folded text (lower case, half-width; see text.ts). English phrases are matched as
+ * whole words; Chinese ones anywhere. Sources: NegEx trigger lists (Chapman 2001), CheXpert's
+ * Lung Lesion mention/unmention phrases and negation/uncertainty patterns, and the Chinese report
+ * conventions collected in REFERENCE §E. Extend the lists, not the parser, for new wording.
+ */
+import type { Density, Lobe, Side, Zone } from '../../shared/finding'
+
+/** Builds a global regex of English whole-word phrases (sources) or Chinese phrases. */
+function en(...sources: string[]): RegExp {
+  return new RegExp(`(?<![a-z0-9])(?:${sources.join('|')})(?![a-z])`, 'g')
+}
+function zh(...sources: string[]): RegExp {
+  return new RegExp(`(?:${sources.join('|')})`, 'g')
+}
+
+/* ---------------------------------------------------------------- mentions */
+
+export type MentionKind =
+  /** A nodule-like lesion: nodule, mass, nodular opacity, 结节, 肿块 … */
+  | 'lesion'
+  /** A word that characterises a lesion (granuloma, 钙化灶): merged into a lesion named before it in the sentence. */
+  | 'characterisation'
+  /**
+   * Something that looks like a nodule on a radiograph and is not one (nipple shadow, end-on vessel,
+   * rib end): read as the interpretation of a lesion before it, it makes that lesion uncertain
+   * ("may represent a nipple shadow") or absent ("represents a nipple shadow").
+   */
+  | 'mimic'
+
+export interface MentionPattern {
+  kind: MentionKind
+  pattern: RegExp
+  /** Group index that, when it matched, makes the mention plural (English only). */
+  pluralGroup?: number
+}
+
+export const mentionPatterns: MentionPattern[] = [
+  { kind: 'lesion', pattern: en('(?:micro)?nodule(s)?'), pluralGroup: 1 },
+  {
+    kind: 'lesion',
+    pattern: en('nodular[\\s-]+(?:opacit(?:y|(ies))|densit(?:y|(ies))|lesion(s)?|shadow(s)?|focus|(foci))'),
+    pluralGroup: 1
+  },
+  { kind: 'lesion', pattern: en('mass(?:like)?(es)?'), pluralGroup: 1 },
+  { kind: 'lesion', pattern: en('(?:coin|cavitary|cavitating)[\\s-]+lesion(s)?'), pluralGroup: 1 },
+  { kind: 'lesion', pattern: en('(?:round|rounded|spherical)[\\s-]+(?:opacit(?:y|(ies))|densit(?:y|(ies))|lesion(s)?)'), pluralGroup: 1 },
+  { kind: 'lesion', pattern: en('[pm]?ggn(s)?', 'ssn(s)?'), pluralGroup: 1 },
+  { kind: 'characterisation', pattern: en('granuloma(s)?', 'hamartoma(s)?'), pluralGroup: 1 },
+  {
+    kind: 'lesion',
+    pattern: zh(
+      '(?:微小|小)?结节(?:状(?:致密|高密度|稍高密度|软组织密度|实变)?影|样(?:致密|高密度)?影|影|灶)?',
+      '肿块(?:影)?',
+      '团块(?:状)?(?:致密|高密度)?影?',
+      '类圆形(?:致密|高密度|稍高密度)?影',
+      '占位(?:性病变|病变)?'
+    )
+  },
+  { kind: 'characterisation', pattern: zh('肉芽肿', '错构瘤', '钙化灶') },
+  {
+    kind: 'mimic',
+    pattern: en(
+      'nipple(?: shadows?| markers?)?',
+      'vessels? (?:seen )?end[\\s-]on',
+      'end[\\s-]on vessels?',
+      'costochondral (?:junction|calcification|cartilage)s?',
+      'rib (?:end|island|lesion)s?',
+      'bone islands?',
+      'skin (?:lesion|tag|fold)s?',
+      'artifacts?',
+      'artefacts?',
+      'overlapping (?:vessels|shadows|structures)',
+      'summation(?: of shadows)?'
+    )
+  },
+  { kind: 'mimic', pattern: zh('乳头影', '乳头', '血管断面', '血管影', '肋软骨钙化', '肋骨', '骨岛', '伪影', '重叠影') }
+]
+
+/**
+ * Words that tie a later phrase in a sentence to the lesion before it as its interpretation:
+ * "opacity which may represent a nipple shadow", "结节状致密影，考虑结节".
+ */
+export const interpretationPatterns: RegExp[] = [
+  en('represents?', 'representing', 'due to', 'consistent with', 'compatible with', 'in keeping with', 'reflects?', 'reflecting', 'is', 'are', 'likely', 'probably', 'possibly'),
+  zh('为', '系', '考虑', '符合', '可能', '倾向')
+]
+
+/** Clauses about the lungs as a whole (markings, clarity) whose place is not a lesion's place. */
+export const diffuseStatementPattern = /纹理|透亮|清晰|正常|未见|markings|clear|normal|unremarkable|(?<![a-z])no(?![a-z])/
+
+/** Phrases that contain a mention word but are not a lung lesion (CheXpert's unmention list and kin). */
+export const unmentionPatterns: RegExp[] = [
+  en('mass effect', '(?:body|muscle|bone|lean) mass', 'massive'),
+  /** A lesion of another organ: the organ is named shortly before the mention in the same clause. */
+  en(
+    '(?:thyroid|breast|liver|hepatic|renal|kidney|adrenal|neck|mediastinal|chest wall|soft[\\s-]tissue|skin|cutaneous|subcutaneous|axillary|lymph node|nodal|splenic|pancreatic)(?:[\\s-]+[a-z]+){0,3}[\\s-]+(?:nodules?|mass(?:es)?)'
+  ),
+  zh('(?:甲状腺|乳腺|乳房|肝|脾|肾上腺|肾|胰腺|纵隔|淋巴结|胸壁|皮肤|皮下|腋窝|颈部)[^，。；,;肺]{0,6}?(?:结节|肿块|团块|占位)')
+]
+
+/* ---------------------------------------------------------------- negation and uncertainty cues */
+
+export type CueKind =
+  /** negates mentions after it in its clause */
+  | 'neg-pre'
+  /** negates mentions before it in its clause */
+  | 'neg-post'
+  | 'neg-both'
+  | 'unc-pre'
+  | 'unc-post'
+  | 'unc-both'
+  /** a hypothetical mention (indication, recommendation): neither positive nor negative */
+  | 'hypo-pre'
+  /** looks like a negation but is not one ("no change", 未见明显增大): masks the shorter cues it overlaps */
+  | 'pseudo'
+
+export interface CuePattern {
+  kind: CueKind
+  pattern: RegExp
+}
+
+const changeWords = '(?:change|changes|increase|growth|enlargement|progression|decrease|difference|interval change)'
+const changeWordsZh = '(?:变化|改变|增大|缩小|进展)'
+
+export const cuePatterns: CuePattern[] = [
+  {
+    kind: 'pseudo',
+    pattern: en(
+      `(?:no|without)(?:\\s+(?:significant|interval|definite|appreciable|further|substantial|measurable|obvious|other|size))*\\s+${changeWords}`,
+      'not (?:significantly |substantially )?(?:changed|increased|enlarged|grown|progressed)',
+      'not only',
+      'gram[\\s-]negative',
+      // seen on one view or study and not another: still there
+      'not (?:well |clearly )?(?:seen|visualized|visualised|visible|identified|appreciated) on (?:the )?(?:lateral|frontal|pa|ap|oblique|prior|previous|earlier|old|comparison)(?: (?:view|projection|radiograph|film|image|study|exam|examination)s?)?'
+    )
+  },
+  { kind: 'pseudo', pattern: zh(`(?:未见|无)(?:明显|显著)?${changeWordsZh}`, '大致同前', '较前相仿', '有无') },
+  {
+    kind: 'neg-pre',
+    pattern: en(
+      'no',
+      'not',
+      'without',
+      'absence of',
+      '(?:interval )?resolution of',
+      'no evidence of',
+      'no signs? of',
+      'no findings? of',
+      'negative for',
+      'free of',
+      'clear of',
+      'denies',
+      'nor',
+      'neither'
+    )
+  },
+  {
+    kind: 'neg-post',
+    pattern: en(
+      '(?:is|are|was|were)?\\s*not (?:seen|identified|visualized|visualised|demonstrated|present|appreciated|evident|detected|visible|noted)',
+      '(?:has|have)?\\s*(?:been\\s+)?resolved',
+      'no longer (?:seen|visible|identified|present|evident|demonstrated|appreciated|detected)',
+      '(?:has|have)?\\s*(?:been\\s+)?(?:ruled out|excluded)',
+      '(?:has|have)?\\s*disappeared',
+      '(?:has|have)?\\s*(?:been\\s+)?(?:removed|resected)'
+    )
+  },
+  { kind: 'neg-both', pattern: en('unlikely', 'absent') },
+  { kind: 'neg-post', pattern: en('none') },
+  { kind: 'neg-pre', pattern: zh('未见明显', '未见确切', '未见', '未发现', '未显示', '未探及', '无明显', '无', '没有', '否认') },
+  { kind: 'neg-post', pattern: zh('已吸收', '基本吸收', '吸收', '消失', '未见显示', '未再显示', '未再见', '(?:现|现已|已|基本)不明显', '已切除', '术后(?:改变)?') },
+  {
+    kind: 'unc-pre',
+    pattern: en(
+      'possible',
+      'possibly',
+      'probable',
+      'probably',
+      'likely',
+      'may',
+      'might',
+      'could',
+      'may represent',
+      'questionable',
+      'question of',
+      'suspicious for',
+      'suggestive of',
+      'concerning for',
+      'worrisome for',
+      'suspect',
+      'can ?not exclude',
+      'can ?not rule out',
+      'cannot be ruled out',
+      'equivocal',
+      'vague',
+      'differential (?:diagnosis )?(?:includes|of)',
+      'consider'
+    )
+  },
+  {
+    kind: 'unc-post',
+    pattern: en(
+      '(?:can ?not|could not|may not)(?: be)? (?:excluded|ruled out)',
+      '(?:is|are)? ?not (?:excluded|ruled out)',
+      // only at the end of the clause: "a nodule is likely" doubts the nodule, "is likely a granuloma" its nature
+      '(?:is|are) (?:suspected|questioned|possible|likely|probable|not certain)(?=\\s*(?:[.;,:]|$))'
+    )
+  },
+  { kind: 'unc-both', pattern: en('suspected', 'versus', 'vs\\.?') },
+  { kind: 'unc-both', pattern: /\?/g },
+  { kind: 'unc-pre', pattern: zh('考虑', '疑似', '疑为', '可疑', '怀疑', '倾向', '似见', '似有', '疑') },
+  { kind: 'unc-both', pattern: zh('不除外', '不能除外', '不排除', '不能排除', '待排除?', '待除外', '可能性大', '可能') },
+  {
+    kind: 'hypo-pre',
+    pattern: en('rule out', 'r/o', 'to exclude', 'to evaluate', 'evaluate for', 'assess for', 'recommend(?:ed|ation)?', 'follow[\\s-]up of', 'screening for')
+  },
+  { kind: 'hypo-pre', pattern: zh('建议', '以排除', '排除', '除外') }
+]
+
+/** Words that end the scope of a negation or uncertainty cue (NegEx termination terms). */
+export const terminatorPatterns: RegExp[] = [
+  en(
+    'but',
+    'however',
+    'although',
+    'though',
+    'except(?: for)?',
+    'apart from',
+    'aside from',
+    'other than',
+    'besides',
+    'whereas',
+    'while',
+    'yet',
+    'which',
+    'with the exception of'
+  ),
+  zh('但是', '但', '然而', '另见', '另', '此外', '其余')
+]
+
+/** Normal statements that are negative evidence about nodules (REFERENCE §E boilerplate). */
+export const normalStatementPatterns: RegExp[] = [
+  en(
+    '(?:the )?lungs? (?:are |is )?(?:well[\\s-]expanded and )?(?:clear|unremarkable)',
+    'clear lungs',
+    'no (?:acute )?cardiopulmonary (?:disease|abnormality|process)',
+    'no focal (?:lung |pulmonary )?(?:lesion|opacity|abnormality)',
+    'normal chest (?:radiograph|x-ray|film)',
+    'no acute (?:disease|abnormality|findings?)'
+  ),
+  zh(
+    '(?:双|两)肺纹理(?:清晰|走行自然|分布正常)',
+    '肺野(?:内)?未见(?:明显)?(?:实质性|异常)(?:病变|密度影|病灶)',
+    '(?:双|两)肺(?:野)?(?:清晰|透亮度正常)',
+    '(?:双|两)肺未见(?:明显)?异常(?:密度影)?',
+    '心肺(?:膈)?未见(?:明显)?异常',
+    '胸部未见(?:明显)?异常'
+  )
+]
+
+/* ---------------------------------------------------------------- attributes */
+
+export interface LocationValue {
+  side: Side | null
+  zone: Zone | null
+  lobe: Lobe | null
+}
+
+const sideWords: Record<string, Side> = {
+  right: 'right',
+  left: 'left',
+  rt: 'right',
+  lt: 'left',
+  r: 'right',
+  l: 'left',
+  bilateral: 'bilateral',
+  both: 'bilateral',
+  右: 'right',
+  左: 'left',
+  双: 'bilateral',
+  两: 'bilateral'
+}
+const levelWords: Record<string, Zone> = {
+  upper: 'upper',
+  mid: 'middle',
+  middle: 'middle',
+  lower: 'lower',
+  上: 'upper',
+  中: 'middle',
+  下: 'lower'
+}
+const lobeBySideAndLevel: Record<string, Lobe> = {
+  'right upper': 'RUL',
+  'right middle': 'RML',
+  'right lower': 'RLL',
+  'left upper': 'LUL',
+  'left lower': 'LLL'
+}
+
+export function sideOf(word: string | undefined): Side | null {
+  return word ? (sideWords[word] ?? null) : null
+}
+export function levelOf(word: string | undefined): Zone | null {
+  return word ? (levelWords[word] ?? null) : null
+}
+export function lobeOf(side: Side | null, level: Zone | null): Lobe | null {
+  return side && level ? (lobeBySideAndLevel[`${side} ${level}`] ?? null) : null
+}
+export function sideOfLobe(lobe: Lobe): Side {
+  return lobe.startsWith('R') ? 'right' : 'left'
+}
+
+/** A location pattern and how to read its groups into a side, zone and lobe. */
+export interface LocationPattern {
+  pattern: RegExp
+  read(groups: Record<string, string | undefined>): LocationValue
+}
+
+// R and L alone only name a side before a level and a lobe or zone ("R mid zone", "L upper lobe").
+const enSide = '(?<side>right|left|bilateral|both|rt|lt|r|l)\\.?'
+export const locationPatterns: LocationPattern[] = [
+  {
+    // "right upper lobe", "left lower lung zone", "right mid zone", "both upper zones", "left upper lung"
+    pattern: en(
+      `(?:${enSide}[\\s-]+(?:lung[\\s-]+)?)?(?<level>upper|mid|middle|lower)[\\s-]*(?<kind>lobes?|(?:lung[\\s-]+)?(?:zones?|fields?)|lungs?)`
+    ),
+    read: (g) => {
+      const side = sideOf(g.side)
+      const level = levelOf(g.level)
+      if (g.kind?.startsWith('lobe')) {
+        const lobe = level === 'middle' ? 'RML' : lobeOf(side, level)
+        return { side: lobe ? sideOfLobe(lobe) : side, zone: null, lobe }
+      }
+      return { side, zone: level, lobe: null }
+    }
+  },
+  {
+    pattern: en('(?<abbr>[rl])(?<level>[uml])z'),
+    read: (g) => ({ side: sideOf(g.abbr), zone: levelOf({ u: 'upper', m: 'mid', l: 'lower' }[g.level ?? '']), lobe: null })
+  },
+  {
+    pattern: en('(?<abbr>rul|rml|rll|lul|lll)'),
+    read: (g) => {
+      const lobe = (g.abbr ?? '').toUpperCase() as Lobe
+      return { side: sideOfLobe(lobe), zone: null, lobe }
+    }
+  },
+  { pattern: en('lingula(?:r)?(?: segment| lobe)?'), read: () => ({ side: 'left', zone: null, lobe: 'lingula' }) },
+  {
+    // "right apex", "left lung base", "bases", "apical"
+    pattern: en(`(?:(?<side>right|left|bilateral|both|rt|lt)\\.?[\\s-]+)?(?:lung[\\s-]+)?(?<part>apex|apices|apical|base|bases|basal|basilar)`),
+    read: (g) => ({ side: sideOf(g.side), zone: g.part?.startsWith('ap') ? 'upper' : 'lower', lobe: null })
+  },
+  {
+    pattern: en('(?<side>right|left|rt|lt)(?:[\\s-]sided)?', '(?<both>bilateral(?:ly)?|both (?:lungs|sides|lung fields|hemithoraces))'),
+    read: (g) => ({ side: g.both ? 'bilateral' : sideOf(g.side), zone: null, lobe: null })
+  },
+  {
+    // 右肺上叶, 右上叶 (lobes); 右上肺野, 右上肺, 右肺上野, 两上肺野 (zones)
+    pattern: zh('(?<side>[右左双两])(?:侧)?(?<lung1>肺)?(?<level>[上中下])(?<lung2>肺)?(?<kind>叶|肺野|野)?'),
+    read: (g) => {
+      const side = sideOf(g.side)
+      const level = levelOf(g.level)
+      if (g.kind === '叶') {
+        const lobe = level === 'middle' ? 'RML' : lobeOf(side, level)
+        return { side: lobe ? sideOfLobe(lobe) : side, zone: null, lobe }
+      }
+      if (!g.lung1 && !g.lung2 && !g.kind) return { side: null, zone: null, lobe: null }
+      return { side, zone: level, lobe: null }
+    }
+  },
+  { pattern: zh('舌段'), read: () => ({ side: 'left', zone: null, lobe: 'lingula' }) },
+  {
+    pattern: zh('(?<side>[右左双两])?(?:侧)?肺(?<part>尖|底)'),
+    read: (g) => ({ side: sideOf(g.side), zone: g.part === '尖' ? 'upper' : 'lower', lobe: null })
+  },
+  {
+    pattern: zh('(?<side>[右左])(?:侧)?(?:肺|胸)', '(?<both>[双两](?:侧)?肺|双侧)'),
+    read: (g) => ({ side: g.both ? 'bilateral' : sideOf(g.side), zone: null, lobe: null })
+  }
+]
+
+export interface DensityPattern {
+  /** null for words that settle nothing but must mask a shorter word (non-calcified, 亚实性). */
+  density: Density | null
+  pattern: RegExp
+}
+
+export const densityPatterns: DensityPattern[] = [
+  {
+    density: 'part-solid',
+    pattern: en('part[\\s-]?solid', 'partly[\\s-]solid', 'partially[\\s-]solid', 'semi[\\s-]?solid', 'mixed[\\s-](?:ground[\\s-]?glass|density|attenuation)', 'mggns?')
+  },
+  { density: 'part-solid', pattern: zh('部分实性', '混杂磨玻璃', '混合磨玻璃', '混杂密度', '混合密度', '半实性') },
+  { density: 'ground-glass', pattern: en('(?:pure[\\s-])?ground[\\s-]?glass', 'non[\\s-]?solid', 'pggns?', 'ggns?', 'ggos?') },
+  { density: 'ground-glass', pattern: zh('纯磨玻璃', '磨玻璃', '毛玻璃', '非实性') },
+  { density: 'solid', pattern: en('solid') },
+  { density: 'solid', pattern: zh('实性') },
+  { density: 'calcified', pattern: en('calcified', 'calcific', 'calcifications?', 'calcium') },
+  { density: 'calcified', pattern: zh('钙化') },
+  { density: null, pattern: en('sub[\\s-]?solid', 'non[\\s-]?calcified', 'uncalcified') },
+  { density: null, pattern: zh('亚实性', '非钙化') }
+]
+
+/** A solid component inside a ground-glass nodule makes it part-solid (内见实性成分). */
+export const solidComponentPatterns: RegExp[] = [en('solid components?', 'solid portions?', 'solid parts?'), zh('实性成分', '实性部分')]
+
+/* ---------------------------------------------------------------- counts */
+
+/** How many nodules a count word states; null for "multiple", 多发, 数枚 … */
+export interface CountPattern {
+  pattern: RegExp
+  read(match: string): number | null
+}
+
+const englishNumbers: Record<string, number> = {
+  a: 1, an: 1, one: 1, single: 1, solitary: 1, two: 2, three: 3, four: 4, five: 5,
+  six: 6, seven: 7, eight: 8, nine: 9, ten: 10, another: 1, second: 1, additional: 1
+}
+
+const chineseDigits: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }
+
+/** 一…九十九 and Arabic digits as a number (十二 = 12, 二十 = 20). */
+export function chineseNumber(text: string): number | null {
+  if (/^\d+$/.test(text)) return Number(text)
+  const ten = text.indexOf('十')
+  if (ten < 0) return text.length === 1 ? (chineseDigits[text] ?? null) : null
+  const tens = ten === 0 ? 1 : chineseDigits[text.slice(0, ten)]
+  const units = ten === text.length - 1 ? 0 : chineseDigits[text.slice(ten + 1)]
+  return tens === undefined || units === undefined ? null : tens * 10 + units
+}
+
+export const countPatterns: CountPattern[] = [
+  {
+    pattern: en(Object.keys(englishNumbers).join('|')),
+    read: (m) => englishNumbers[m.trim()] ?? null
+  },
+  {
+    // "3 nodules", "2 small masses": a bare number before a mention (sizes are removed first)
+    pattern: en('\\d+(?=(?:[\\s-]+[a-z-]+){0,3}?[\\s-]+(?:nodul|mass|granulom|[pm]?ggn|lesion|opacit|densit))'),
+    read: (m) => Number(m)
+  },
+  { pattern: en('several', 'multiple', 'numerous', 'innumerable', 'countless', 'many', 'few', 'scattered', 'various', 'some'), read: () => null },
+  { pattern: zh('[一二两三四五六七八九十\\d]+(?=枚|个|颗|处|粒)'), read: (m) => chineseNumber(m) },
+  { pattern: zh('(?<=[见及有])一(?![步致般些侧定])', '单发', '孤立(?:性)?'), read: () => 1 },
+  { pattern: zh('多发', '散在', '弥漫', '多枚', '多个', '多处', '数枚', '数个', '几枚', '几个', '若干'), read: () => null }
+]
+
+/**
+ * Words that say a mention is another nodule than any named before in the report ("another", 另见).
+ * "New" is not one: it compares with a prior study, and the impression repeats it.
+ */
+export const distinctPatterns: RegExp[] = [en('another', 'second', 'third', 'additional', 'separate'), zh('另见', '另')]
+
+/** Words that say the size stated is the largest of a group ("the largest", 大者). */
+export const largestPatterns: RegExp[] = [en('largest', 'biggest', 'dominant', 'up to'), zh('大者', '最大', '较大者', '大的')]
+
+/* ---------------------------------------------------------------- sizes */
+
+const number = '\\d+(?:\\.\\d+)?'
+const unit = '(?:mm|cm|毫米|厘米|millimet(?:er|re)s?|centimet(?:er|re)s?)(?![a-z])'
+const times = '\\s*(?:[x×*]|by)\\s*'
+
+/** "8 mm", "0.8×0.6cm", "8mm×6mm", "10 x 8 x 7 mm", "5.5 by 4.0 cm". */
+export const dimensionsPattern = new RegExp(
+  `(?<![\\d.])(?<a>${number})\\s*(?<ua>${unit})?(?:${times}(?<b>${number})\\s*(?<ub>${unit})?)?(?:${times}(?<c>${number})\\s*(?<uc>${unit})?)?`,
+  'g'
+)
+/** "5-7 mm", "8～10mm", "5 to 7 mm", "5mm至7mm". */
+export const rangePattern = new RegExp(
+  `(?<![\\d.])(?<a>${number})\\s*(?<ua>${unit})?\\s*(?:-|–|—|~|至|到|to)\\s*(?<b>${number})\\s*(?<ub>${unit})`,
+  'g'
+)
+
+export function millimetres(value: number, unitWord: string): number {
+  return /^(?:cm|厘米|centimet)/.test(unitWord) ? value * 10 : value
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest'
+import { parseReport, detectLanguage } from '../../../src/main/reports'
+import { splitSections } from '../../../src/main/reports/sections'
+
+describe('sections', () => {
+  it('reads headers on their own line, with brackets, full-width colons and inline after a sentence', () => {
+    const text = 'Patient: X\nFINDINGS\nNodule in the right upper zone.\nIMPRESSION:\nRight upper zone nodule.'
+    expect(parseReport(text).sections).toEqual({ findings: 'Nodule in the right upper zone.', impression: 'Right upper zone nodule.' })
+    const zh = '【影像所见】右上肺野见一结节。\n【诊断意见】右上肺结节。'
+    expect(parseReport(zh).sections).toEqual({ findings: '右上肺野见一结节。', impression: '右上肺结节。' })
+    const inline = '8 mm nodule, left lower zone. Impression: left lower zone nodule.'
+    expect(parseReport(inline).sections).toEqual({ findings: '8 mm nodule, left lower zone.', impression: 'left lower zone nodule.' })
+    expect(splitSections('临床诊断：肺结节待排\n检查所见：未见异常').map((s) => s.kind)).toEqual(['other', 'findings'])
+  })
+
+  it('treats a text without headers as findings', () => {
+    expect(parseReport('No nodule.').sections).toEqual({ findings: 'No nodule.', impression: null })
+  })
+
+  it('does not read nodules from the indication or the recommendation', () => {
+    const text = 'Indication: nodule follow-up.\nFindings: Lungs are clear.\nRecommendation: CT in 3 months for the nodule.'
+    expect(parseReport(text).nodules).toEqual({ presence: 'absent', count: 0, items: [] })
+  })
+})
+
+describe('language', () => {
+  it('is Chinese when Han characters outnumber Latin words', () => {
+    expect(detectLanguage('右上肺野见一约8mm实性结节，建议CT复查。')).toBe('zh')
+    expect(detectLanguage('Findings: nodule in the right upper zone (patient 张三).')).toBe('en')
+    expect(detectLanguage('')).toBe('en')
+  })
+})
+
+describe('evidence', () => {
+  it('gives offsets into the input for items, negations and normal statements', () => {
+    const text = 'Heart normal. The lungs are clear. No pleural effusion.\nA 6 mm nodule projects over the left mid zone.'
+    const parsed = parseReport(text)
+    const [item] = parsed.nodules.items
+    expect(item.evidence).toEqual({ start: text.indexOf('A 6 mm'), end: text.indexOf(' zone.') + 5, text: 'A 6 mm nodule projects over the left mid zone' })
+    expect(parsed.negativeEvidence.map((e) => e.text)).toEqual(['The lungs are clear'])
+
+    const negated = parseReport('两肺纹理清晰，未见明显结节。')
+    expect(negated.nodules.presence).toBe('absent')
+    expect(negated.negativeEvidence.map((e) => e.text)).toEqual(['两肺纹理清晰', '未见明显结节'])
+    for (const e of negated.negativeEvidence) expect('两肺纹理清晰，未见明显结节。'.slice(e.start, e.end)).toBe(e.text)
+  })
+
+  it('tells an explicit negative from silence', () => {
+    expect(parseReport('Cardiomegaly.').negativeEvidence).toEqual([])
+    expect(parseReport('Cardiomegaly.').nodules.presence).toBe('absent')
+  })
+
+  it('keeps offsets exact when the text has full-width characters', () => {
+    const text = '左上肺野见一约８ｍｍ磨玻璃结节。'
+    const [item] = parseReport(text).nodules.items
+    expect(item).toMatchObject({ sizeMm: 8, density: 'ground-glass' })
+    expect(text.slice(item.evidence!.start, item.evidence!.end)).toBe(item.evidence!.text)
+    expect(item.evidence!.text).toContain('８ｍｍ')
+  })
+})
+
+describe('merging across sentences', () => {
+  it('keeps the findings nodule and the impression nodule as one, and definite wins over uncertain', () => {
+    const parsed = parseReport('Findings: 8 mm nodule in the right upper zone.\nImpression: Possible right upper zone nodule.')
+    expect(parsed.nodules).toMatchObject({ presence: 'present', count: 1, items: [{ sizeMm: 8, certainty: 'definite' }] })
+  })
+
+  it('lists a definite and an uncertain nodule when present, counting the definite', () => {
+    const parsed = parseReport('8 mm nodule in the right upper zone. A second nodule in the left lower zone cannot be excluded.')
+    expect(parsed.nodules.presence).toBe('present')
+    expect(parsed.nodules.count).toBe(1)
+    expect(parsed.nodules.items.map((i) => [i.side, i.certainty])).toEqual([
+      ['right', 'definite'],
+      ['left', 'uncertain']
+    ])
+  })
+})

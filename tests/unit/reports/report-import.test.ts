@@ -1,0 +1,239 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import dicomParser from 'dicom-parser'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openDatabase, type Db } from '../../../src/main/store/database'
+import {
+  importReportFiles,
+  importStructuredReport,
+  isReportFile,
+  relinkUnmatchedReports,
+  unmatchedReports
+} from '../../../src/main/reports'
+import { bytesOf, contentItem, dicomFile, encodeGb18030, seq, str, type TextEncoding } from './fixtures'
+
+interface ReportRow {
+  study_id: number | null
+  source_path: string
+  source_kind: string
+  match_key: string | null
+  encoding: string
+  language: string
+  raw_text: string
+  sections_json: string
+  findings_json: string
+}
+
+let dir: string
+let db: Db
+let jobId: number
+let studyA: number
+let studyB: number
+
+function addStudy(uid: string, accession: string | null): number {
+  return Number(
+    db
+      .prepare('INSERT INTO studies (study_uid, pseudonym, accession_number, created_at) VALUES (?, ?, ?, ?)')
+      .run(uid, `P-${uid}`, accession, new Date().toISOString()).lastInsertRowid
+  )
+}
+
+function write(name: string, content: string | Buffer): string {
+  const file = path.join(dir, name)
+  fs.writeFileSync(file, content)
+  return file
+}
+
+function rows(): ReportRow[] {
+  return db.prepare('SELECT * FROM reports ORDER BY id').all() as ReportRow[]
+}
+
+function presenceOf(row: ReportRow): string {
+  return (JSON.parse(row.findings_json) as { nodules: { presence: string } }).nodules.presence
+}
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-reports-'))
+  db = openDatabase(path.join(dir, 'data', 'vzw.sqlite'))
+  jobId = Number(
+    db.prepare("INSERT INTO import_jobs (roots_json, status, started_at) VALUES ('[]', 'running', ?)").run(new Date().toISOString())
+      .lastInsertRowid
+  )
+  studyA = addStudy('1.2.826.0.1.3680043.8.498.1', 'ACC1001')
+  studyB = addStudy('1.2.826.0.1.3680043.8.498.2', 'ACC1002')
+})
+
+afterEach(() => {
+  db.close()
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+describe('isReportFile', () => {
+  it('accepts .txt, .json and .csv in any case and nothing else', () => {
+    expect(['a.txt', 'B.TXT', 'c.json', 'd.Csv'].map(isReportFile)).toEqual([true, true, true, true])
+    expect(['a.dcm', 'a', 'DICOMDIR', 'a.txt.bak', 'a.xml'].map(isReportFile)).toEqual([false, false, false, false, false])
+  })
+})
+
+describe('importReportFiles', () => {
+  it('imports UTF-8 and GB18030 text, JSON and CSV, matched by file stem, accession and study UID', () => {
+    const utf8 = write('ACC1001.txt', '\uFEFFFindings: 8 mm solid nodule in the right upper zone.\nImpression: Right upper zone nodule.\n')
+    const gb = write('1.2.826.0.1.3680043.8.498.2.txt', encodeGb18030('检查所见：左下肺野见一约６ｍｍ结节。\r\n诊断意见：左下肺结节。\r\n'))
+    const json = write(
+      'batch.json',
+      JSON.stringify([
+        { AccessionNumber: 'ACC1002', Report: 'No nodule. Lungs are clear.' },
+        { 'Study Instance UID': '1.2.826.0.1.3680043.8.498.1', findings: '右肺上叶见一磨玻璃结节，大小约6mm×5mm。', impression: '右肺上叶结节。' },
+        { accession: 'NOPE-9', text: 'Possible nodule in the left mid zone.' }
+      ])
+    )
+    const csv = write(
+      'reports.csv',
+      encodeGb18030('检查号,报告\r\nACC1001,"两肺纹理清晰，肺野内未见明显实质性病变。"\r\nUNKNOWN-7,"A 1.2 cm mass, left lower lobe; ""stable"".\nNo other nodules."\r\n')
+    )
+    const result = importReportFiles(db, [utf8, gb, json, csv], jobId)
+    expect(result).toEqual({ matched: 5, unmatched: 2, already: 0, failed: [] })
+
+    const stored = rows()
+    expect(stored).toHaveLength(7)
+    const [first, second, third, fourth, fifth, sixth, seventh] = stored
+    expect(first).toMatchObject({ study_id: studyA, source_kind: 'txt', encoding: 'utf-8', language: 'en', match_key: 'file-stem:ACC1001' })
+    expect(first.raw_text.startsWith('Findings:')).toBe(true) // BOM stripped
+    expect(JSON.parse(first.sections_json)).toEqual({ findings: '8 mm solid nodule in the right upper zone.', impression: 'Right upper zone nodule.' })
+    expect(presenceOf(first)).toBe('present')
+
+    expect(second).toMatchObject({ study_id: studyB, encoding: 'gb18030', language: 'zh' })
+    expect(second.raw_text).toBe('检查所见：左下肺野见一约6mm结节。\n诊断意见：左下肺结节。') // full-width digits, CRLF normalised
+    const zhFinding = JSON.parse(second.findings_json) as { nodules: { items: { sizeMm: number; side: string; zone: string }[] } }
+    expect(zhFinding.nodules.items).toMatchObject([{ sizeMm: 6, side: 'left', zone: 'lower' }])
+
+    expect(third).toMatchObject({ study_id: studyB, source_kind: 'json', match_key: 'accession:ACC1002' })
+    expect(presenceOf(third)).toBe('absent')
+    expect(fourth).toMatchObject({ study_id: studyA, language: 'zh' })
+    expect(JSON.parse(fourth.sections_json)).toEqual({ findings: '右肺上叶见一磨玻璃结节，大小约6mm×5mm。', impression: '右肺上叶结节。' })
+    expect(fifth).toMatchObject({ study_id: null, match_key: 'accession:NOPE-9' })
+    expect(presenceOf(fifth)).toBe('uncertain')
+
+    expect(sixth).toMatchObject({ study_id: studyA, source_kind: 'csv', encoding: 'gb18030', match_key: 'accession:ACC1001' })
+    expect(presenceOf(sixth)).toBe('absent')
+    expect(seventh).toMatchObject({ study_id: null, raw_text: 'A 1.2 cm mass, left lower lobe; "stable".\nNo other nodules.' })
+
+    expect(unmatchedReports(db).map((r) => [r.sourcePath, r.matchKey, r.excerpt])).toEqual([
+      [json, 'accession:NOPE-9', 'Possible nodule in the left mid zone.'],
+      [csv, 'accession:UNKNOWN-7', 'A 1.2 cm mass, left lower lobe; "stable".']
+    ])
+  })
+
+  it('adds nothing when the same files are imported again, and links reports whose study arrived since', () => {
+    const files = [
+      write('ACC1001.txt', 'No nodule.'),
+      write('late.json', JSON.stringify({ accessionNumber: 'ACC2001', text: '6 mm nodule, left upper zone.' }))
+    ]
+    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 1, unmatched: 1, already: 0, failed: [] })
+    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 0, unmatched: 0, already: 2, failed: [] })
+    expect(rows()).toHaveLength(2)
+
+    const late = addStudy('1.2.826.0.1.3680043.8.498.3', 'ACC2001')
+    expect(relinkUnmatchedReports(db)).toBe(1)
+    expect(unmatchedReports(db)).toEqual([])
+    expect(rows()[1].study_id).toBe(late)
+    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 0, unmatched: 0, already: 2, failed: [] })
+  })
+
+  it('imports a changed file as a new report and keeps identical texts of different studies apart', () => {
+    const file = write('ACC1001.txt', 'No nodule.')
+    importReportFiles(db, [file], jobId)
+    fs.writeFileSync(file, 'Addendum: 5 mm nodule in the right lower zone.')
+    expect(importReportFiles(db, [file], jobId)).toMatchObject({ matched: 1, already: 0 })
+    const csv = write('normals.csv', 'AccessionNumber,Text\nACC1001,No nodule.\nACC1002,No nodule.\n')
+    expect(importReportFiles(db, [csv], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => r.study_id)).toEqual([studyA, studyA, studyA, studyB])
+  })
+
+  it('names each bad file and says what is wrong, and imports the good ones', () => {
+    const good = write('ACC1002.txt', 'Lungs are clear.')
+    const noKey = write('no-key.csv', 'Patient,Report\nSmith,No nodule.\n')
+    const noText = write('no-text.csv', 'AccessionNumber,Date\nACC1001,2024-01-01\n')
+    const unclosed = write('unclosed.csv', 'Accession,Report\nACC1001,"No nodule.\n')
+    const badJson = write('broken.json', '{"accession": "ACC1001", "text": "No nodule."')
+    const wrongShape = write('shape.json', '{"patient": "x", "count": 3}')
+    const empty = write('empty.txt', '')
+    const binary = write('image.txt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x1a]))
+    const latin1 = write('latin.txt', Buffer.from([0x4e, 0x6f, 0x20, 0x6e, 0x6f, 0x64, 0x75, 0x6c, 0x65, 0xff, 0xff, 0xff]))
+    const missing = path.join(dir, 'gone.txt')
+    const partial = write('partial.json', JSON.stringify([{ accession: 'ACC1001', text: 'No nodule.' }, { accession: 'ACC1002' }, 'text']))
+
+    const result = importReportFiles(db, [good, noKey, noText, unclosed, badJson, wrongShape, empty, binary, latin1, missing, partial], jobId)
+    expect(result.matched).toBe(2)
+    expect(result.unmatched).toBe(0)
+    const reasons = Object.fromEntries(result.failed.map((f) => [path.basename(f.file), [] as string[]]))
+    for (const f of result.failed) reasons[path.basename(f.file)].push(f.reason)
+    expect(Object.keys(reasons).sort()).toEqual(
+      ['broken.json', 'empty.txt', 'gone.txt', 'image.txt', 'latin.txt', 'no-key.csv', 'no-text.csv', 'partial.json', 'shape.json', 'unclosed.csv'].sort()
+    )
+    for (const [name, list] of Object.entries(reasons)) for (const reason of list) expect(reason.startsWith(`${name}: `)).toBe(true)
+    expect(reasons['no-key.csv'][0]).toMatch(/no accession number or study UID column \(columns: "Patient", "Report"\)/)
+    expect(reasons['no-text.csv'][0]).toMatch(/no report text column/)
+    expect(reasons['unclosed.csv'][0]).toMatch(/not valid CSV: a quoted field that starts on line 2 is never closed/)
+    expect(reasons['broken.json'][0]).toMatch(/not valid JSON/)
+    expect(reasons['shape.json'][0]).toMatch(/neither a report object nor an array/)
+    expect(reasons['empty.txt'][0]).toMatch(/the file is empty/)
+    expect(reasons['image.txt'][0]).toMatch(/not a text file/)
+    expect(reasons['latin.txt'][0]).toMatch(/neither valid UTF-8 nor GB18030/)
+    expect(reasons['gone.txt'][0]).toMatch(/does not exist/)
+    expect(reasons['partial.json']).toEqual([
+      'partial.json: record 2 has no report text; the other reports in it were imported',
+      'partial.json: record 3 is not an object; the other reports in it were imported'
+    ])
+    expect(rows().map((r) => path.basename(r.source_path))).toEqual(['ACC1002.txt', 'partial.json'])
+  })
+})
+
+describe('importStructuredReport', () => {
+  function srDataSet(characterSet: string, encode: TextEncoding, findings: string, impression: string): dicomParser.DataSet {
+    const text = (concept: string, value: string) => contentItem('TEXT', concept, { '0040a160': bytesOf('UT', encode(value)) }, encode)
+    const bytes = dicomFile(
+      {
+        '00080005': str('CS', characterSet),
+        '00080016': str('UI', '1.2.840.10008.5.1.4.1.1.88.11'),
+        '00080018': str('UI', '1.2.826.0.1.3680043.8.498.99'),
+        '00080050': str('SH', 'ACC1002'),
+        '00080060': str('CS', 'SR'),
+        '0020000d': str('UI', '1.2.826.0.1.3680043.8.498.2'),
+        '0040a040': str('CS', 'CONTAINER'),
+        '0040a730': seq(
+          contentItem('CONTAINER', 'Findings', { '0040a730': seq(text('Finding', findings)) }, encode),
+          contentItem('CODE', 'Procedure', { '0040a168': seq({ '00080104': bytesOf('LO', encode('Chest X-ray')) }) }, encode),
+          text('Impression', impression)
+        )
+      },
+      '1.2.840.10008.5.1.4.1.1.88.11',
+      '1.2.826.0.1.3680043.8.498.99'
+    )
+    return dicomParser.parseDicom(new Uint8Array(bytes))
+  }
+
+  it('stores the SR text with concept names as section headers, matched by its study UID', () => {
+    const dataSet = srDataSet('ISO_IR 192', (s) => Buffer.from(s, 'utf8'), '右上肺野见一约8mm实性结节。', '右上肺结节，建议CT检查。')
+    expect(importStructuredReport(db, '/data/sr/report.dcm', dataSet, jobId)).toBe('matched')
+    const [row] = rows()
+    expect(row).toMatchObject({ study_id: studyB, source_kind: 'sr', encoding: 'utf-8', language: 'zh' })
+    expect(row.raw_text).toBe('Findings:\nFinding: 右上肺野见一约8mm实性结节。\nProcedure: Chest X-ray\nImpression: 右上肺结节，建议CT检查。')
+    const stored = JSON.parse(row.findings_json) as { nodules: { presence: string; count: number; items: { sizeMm: number; density: string }[] } }
+    expect(stored.nodules).toMatchObject({ presence: 'present', count: 1, items: [{ sizeMm: 8, density: 'solid' }] })
+    expect(importStructuredReport(db, '/data/sr/report.dcm', dataSet, jobId)).toBe('already')
+  })
+
+  it('decodes GB18030 text values and refuses an SR without text', () => {
+    const dataSet = srDataSet('GB18030', encodeGb18030, '两肺纹理清晰，未见结节。', '心肺未见异常。')
+    importStructuredReport(db, '/data/sr/gb.dcm', dataSet, jobId)
+    expect(rows()[0].raw_text).toContain('Finding: 两肺纹理清晰，未见结节。')
+    expect(presenceOf(rows()[0])).toBe('absent')
+
+    const empty = dicomParser.parseDicom(
+      new Uint8Array(dicomFile({ '0020000d': str('UI', '1.2.3'), '0040a040': str('CS', 'CONTAINER') }, '1.2.840.10008.5.1.4.1.1.88.11', '1.2.3.4'))
+    )
+    expect(() => importStructuredReport(db, '/data/sr/empty.dcm', empty, jobId)).toThrow(/empty\.dcm: the structured report has no text/)
+  })
+})

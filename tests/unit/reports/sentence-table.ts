@@ -1,0 +1,475 @@
+import type { Density, Lobe, Presence, Side, Zone } from '../../../src/shared/finding'
+
+/**
+ * The report-parser specification: each sentence (or short report) with what a radiologist reads
+ * from it. Written before the parser ran; the parser is fixed to meet it, not the other way round.
+ *
+ * Conventions (documented in src/main/reports/README.md):
+ * - count: definite items when present, uncertain items when uncertain, 0 when absent; null when a
+ *   group of unstated number ("multiple", 多发, 数枚) is described.
+ * - a range ("5-7 mm", 8～10mm) gives its upper bound; long×short gives sizeMm = long, sizeShortMm = short.
+ * - zone is never derived from a lobe; 右上肺/右上肺野/"right upper zone" are zones, 右肺上叶/"right upper lobe" lobes.
+ * - masses (>30 mm) and calcified granulomas are nodule-like lesions and are items.
+ */
+export interface ExpectedItem {
+  sizeMm: number | null
+  sizeShortMm: number | null
+  side: Side | null
+  zone: Zone | null
+  lobe: Lobe | null
+  density: Density | null
+  certainty: 'definite' | 'uncertain'
+}
+
+export interface SentenceCase {
+  text: string
+  presence: Presence
+  count: number | null
+  items: ExpectedItem[]
+}
+
+interface ItemSpec {
+  size?: number
+  short?: number
+  side?: Side
+  zone?: Zone
+  lobe?: Lobe
+  density?: Density
+  uncertain?: boolean
+}
+
+function n(spec: ItemSpec = {}): ExpectedItem {
+  return {
+    sizeMm: spec.size ?? null,
+    sizeShortMm: spec.short ?? null,
+    side: spec.side ?? null,
+    zone: spec.zone ?? null,
+    lobe: spec.lobe ?? null,
+    density: spec.density ?? null,
+    certainty: spec.uncertain ? 'uncertain' : 'definite'
+  }
+}
+
+const absent = (text: string): SentenceCase => ({ text, presence: 'absent', count: 0, items: [] })
+const present = (text: string, count: number | null, ...items: ExpectedItem[]): SentenceCase => ({ text, presence: 'present', count, items })
+const uncertain = (text: string, count: number | null, ...items: ExpectedItem[]): SentenceCase => ({ text, presence: 'uncertain', count, items })
+
+export const englishCases: SentenceCase[] = [
+  present('8 mm solid nodule, right upper zone.', 1, n({ size: 8, side: 'right', zone: 'upper', density: 'solid' })),
+  absent('No nodule.'),
+  absent('No pulmonary nodules or masses.'),
+  absent('The lungs are clear.'),
+  absent('Lungs are clear bilaterally. No focal consolidation, pleural effusion or pneumothorax.'),
+  present('There is a 1.2 cm nodule in the left lower zone.', 1, n({ size: 12, side: 'left', zone: 'lower' })),
+  present('A 0.8 x 0.6 cm nodule is seen in the right mid zone.', 1, n({ size: 8, short: 6, side: 'right', zone: 'middle' })),
+  present('Right upper lobe nodule measuring 6 x 5 mm.', 1, n({ size: 6, short: 5, side: 'right', lobe: 'RUL' })),
+  uncertain('A small nodule cannot be excluded in the right lower zone.', 1, n({ side: 'right', zone: 'lower', uncertain: true })),
+  uncertain('Cannot exclude a nodule in the left mid zone.', 1, n({ side: 'left', zone: 'middle', uncertain: true })),
+  uncertain('Possible 7 mm nodule in the left upper zone.', 1, n({ size: 7, side: 'left', zone: 'upper', uncertain: true })),
+  uncertain('Findings may represent a small nodule in the right upper zone.', 1, n({ side: 'right', zone: 'upper', uncertain: true })),
+  uncertain('Likely a nodule in the right lower zone; CT is recommended.', 1, n({ side: 'right', zone: 'lower', uncertain: true })),
+  absent('No evidence of a pulmonary nodule.'),
+  absent('Negative for nodules.'),
+  absent('The lungs are free of nodules and masses.'),
+  absent('A pulmonary nodule has been ruled out.'),
+  present('No change in the 9 mm nodule in the right upper zone.', 1, n({ size: 9, side: 'right', zone: 'upper' })),
+  present('No interval increase in size of the 5 mm left lower zone nodule.', 1, n({ size: 5, side: 'left', zone: 'lower' })),
+  present(
+    'Two nodules in the right upper zone, measuring 8 mm and 5 mm.',
+    2,
+    n({ size: 8, side: 'right', zone: 'upper' }),
+    n({ size: 5, side: 'right', zone: 'upper' })
+  ),
+  present(
+    'A 10 mm nodule in the right upper zone and a 6 mm nodule in the left lower zone.',
+    2,
+    n({ size: 10, side: 'right', zone: 'upper' }),
+    n({ size: 6, side: 'left', zone: 'lower' })
+  ),
+  present('Multiple bilateral pulmonary nodules.', null, n({ side: 'bilateral' })),
+  present('Several small nodules in the left lung.', null, n({ side: 'left' })),
+  present('A 4 cm mass in the right upper zone.', 1, n({ size: 40, side: 'right', zone: 'upper' })),
+  present('Large mass in the left lower lobe measuring 5.5 x 4.0 cm.', 1, n({ size: 55, short: 40, side: 'left', lobe: 'LLL' })),
+  present('Calcified granuloma in the left mid zone.', 1, n({ side: 'left', zone: 'middle', density: 'calcified' })),
+  present(
+    'A 5 mm calcified nodule in the right lower zone, consistent with a granuloma.',
+    1,
+    n({ size: 5, side: 'right', zone: 'lower', density: 'calcified' })
+  ),
+  present('Ground-glass nodule in the right upper lobe measuring 12 mm.', 1, n({ size: 12, side: 'right', lobe: 'RUL', density: 'ground-glass' })),
+  present('Part-solid nodule, 15 mm, left upper lobe.', 1, n({ size: 15, side: 'left', lobe: 'LUL', density: 'part-solid' })),
+  absent('Heart size is normal. No nodule, mass or consolidation.'),
+  absent('No focal lung lesion.'),
+  present(
+    'There is no nodule in the left lung. A 7 mm nodule is present in the right lower zone.',
+    1,
+    n({ size: 7, side: 'right', zone: 'lower' })
+  ),
+  present('No pneumothorax, but a 6 mm nodule is noted in the left mid zone.', 1, n({ size: 6, side: 'left', zone: 'middle' })),
+  present('Nodule in the lingula.', 1, n({ side: 'left', lobe: 'lingula' })),
+  present('RML nodule, 9 mm.', 1, n({ size: 9, side: 'right', lobe: 'RML' })),
+  present('Solitary pulmonary nodule in the left upper lobe.', 1, n({ side: 'left', lobe: 'LUL' })),
+  present('Nodule at the right lung base.', 1, n({ side: 'right', zone: 'lower' })),
+  present('Nodular opacity projecting over the right apex.', 1, n({ side: 'right', zone: 'upper' })),
+  present('Nodule 5-7 mm in the left lower zone.', 1, n({ size: 7, side: 'left', zone: 'lower' })),
+  present('A nodule of approximately 2 cm is seen in the left mid zone.', 1, n({ size: 20, side: 'left', zone: 'middle' })),
+  uncertain('Questionable nodule in the right mid zone.', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
+  uncertain('Suspicious for a nodule in the left upper zone.', 1, n({ side: 'left', zone: 'upper', uncertain: true })),
+  absent('The previously described nodule is no longer seen.'),
+  absent('The right upper zone nodule has resolved.'),
+  absent('Nodule is not seen on the current study.'),
+  absent('No nodule. Cardiomegaly.'),
+  present(
+    'Stable 6 mm solid nodule in the left upper lobe, unchanged from prior.',
+    1,
+    n({ size: 6, side: 'left', lobe: 'LUL', density: 'solid' })
+  ),
+  present(
+    '8 mm nodule in the right upper zone. Impression: right upper zone nodule, CT recommended.',
+    1,
+    n({ size: 8, side: 'right', zone: 'upper' })
+  ),
+  present(
+    'Findings: 8 mm nodule in the right upper zone.\nImpression: Right upper zone nodule. Recommend CT.',
+    1,
+    n({ size: 8, side: 'right', zone: 'upper' })
+  ),
+  absent('Indication: rule out lung nodule.\nFindings: The lungs are clear.\nImpression: No acute disease.'),
+  present('Nodule, left lower zone.', 1, n({ side: 'left', zone: 'lower' })),
+  present('6 mm ground-glass nodule, left upper zone.', 1, n({ size: 6, side: 'left', zone: 'upper', density: 'ground-glass' })),
+  present('12 mm part-solid nodule, right lower zone.', 1, n({ size: 12, side: 'right', zone: 'lower', density: 'part-solid' })),
+  present('Calcified nodule, right mid zone.', 1, n({ side: 'right', zone: 'middle', density: 'calcified' })),
+  present(
+    '8 mm solid nodule, right upper zone. 6 mm solid nodule, left lower zone.',
+    2,
+    n({ size: 8, side: 'right', zone: 'upper', density: 'solid' }),
+    n({ size: 6, side: 'left', zone: 'lower', density: 'solid' })
+  ),
+  present(
+    'Two nodules: 8 mm right upper zone, 6 mm left lower zone.',
+    2,
+    n({ size: 8, side: 'right', zone: 'upper' }),
+    n({ size: 6, side: 'left', zone: 'lower' })
+  ),
+  absent('No nodules, masses or other focal lesions are identified.'),
+  absent('No suspicious pulmonary nodule.'),
+  uncertain('Probable small nodule in the left upper zone.', 1, n({ side: 'left', zone: 'upper', uncertain: true })),
+  present('Bilateral upper zone nodules.', null, n({ side: 'bilateral', zone: 'upper' })),
+  present('Innumerable small nodules in both lungs, consistent with miliary disease.', null, n({ side: 'bilateral' })),
+  present('There are three nodules in the right lung.', 3, n({ side: 'right' }), n({ side: 'right' }), n({ side: 'right' })),
+  absent('No new nodules.'),
+  present(
+    'Previously noted 7 mm nodule in the right upper lobe is unchanged. No new nodules.',
+    1,
+    n({ size: 7, side: 'right', lobe: 'RUL' })
+  ),
+  present(
+    'No nodule is identified in the right lung; a 1.5 cm mass is seen in the left upper zone.',
+    1,
+    n({ size: 15, side: 'left', zone: 'upper' })
+  ),
+  absent('Cardiomediastinal silhouette is within normal limits. Lungs are clear without nodules.'),
+  absent('Mass effect on the trachea from an enlarged thyroid. Lungs clear.'),
+  present('A 3 mm nodule.', 1, n({ size: 3 })),
+  present('Nodule measuring 10 x 8 x 7 mm in the left lower lobe.', 1, n({ size: 10, short: 8, side: 'left', lobe: 'LLL' })),
+  present('Right upper lobe: 6 mm solid nodule.', 1, n({ size: 6, side: 'right', lobe: 'RUL', density: 'solid' })),
+  present('A 6 mm nodule in the right upper zone without calcification.', 1, n({ size: 6, side: 'right', zone: 'upper' })),
+  present('Subcentimeter nodule in the right lower zone.', 1, n({ side: 'right', zone: 'lower' })),
+  present('1 cm nodule, left mid zone.', 1, n({ size: 10, side: 'left', zone: 'middle' })),
+  present('In the right upper zone, there is an 8 mm nodule.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
+  uncertain('A 9 mm nodule in the left mid zone is not excluded.', 1, n({ size: 9, side: 'left', zone: 'middle', uncertain: true })),
+  absent('No nodule, mass, or cavitary lesion in either lung.'),
+  present(
+    'A nodule in the right upper zone. Another nodule in the right upper zone measures 4 mm.',
+    2,
+    n({ side: 'right', zone: 'upper' }),
+    n({ size: 4, side: 'right', zone: 'upper' })
+  ),
+  // Held-out wording, written after the first parser version passed the cases above.
+  uncertain(
+    'There is a 7 mm nodular opacity projecting over the left lower lung zone, which may represent a nipple shadow; repeat PA with nipple markers is recommended.',
+    1,
+    n({ size: 7, side: 'left', zone: 'lower', uncertain: true })
+  ),
+  present('Lungs: There is a 9 mm well-circumscribed nodule in the right mid lung zone.', 1, n({ size: 9, side: 'right', zone: 'middle' })),
+  present('No focal consolidation. A tiny nodular density at the left lung base is likely a granuloma.', 1, n({ side: 'left', zone: 'lower' })),
+  absent('Bibasilar atelectasis. No suspicious pulmonary nodules or masses identified.'),
+  present(
+    'Redemonstration of a 1.4 x 1.1 cm spiculated mass in the right upper lobe, concerning for malignancy.',
+    1,
+    n({ size: 14, short: 11, side: 'right', lobe: 'RUL' })
+  ),
+  uncertain('Right upper lobe opacity which could represent a mass or pneumonia.', 1, n({ side: 'right', lobe: 'RUL', uncertain: true })),
+  present('Small calcified granulomas are noted in both upper lobes.', null, n({ side: 'bilateral', density: 'calcified' })),
+  present('No new pulmonary nodule is seen. The 6 mm left lower lobe nodule is unchanged.', 1, n({ size: 6, side: 'left', lobe: 'LLL' })),
+  absent('The previously seen right lower zone nodule is no longer visible.'),
+  uncertain('Cannot rule out a small nodule in the left apex.', 1, n({ side: 'left', zone: 'upper', uncertain: true })),
+  present('No pneumothorax. Stable 2 cm mass in the left upper lobe.', 1, n({ size: 20, side: 'left', lobe: 'LUL' })),
+  present('Multiple pulmonary nodules measuring up to 12 mm, concerning for metastatic disease.', null, n({ size: 12 })),
+  present(
+    'There are two nodules in the left lung: one in the upper zone measuring 5 mm and one in the lower zone measuring 8 mm.',
+    2,
+    n({ size: 5, side: 'left', zone: 'upper' }),
+    n({ size: 8, side: 'left', zone: 'lower' })
+  ),
+  present('A 3 mm nodule is seen in the right lower lobe. This is too small to characterize.', 1, n({ size: 3, side: 'right', lobe: 'RLL' })),
+  absent('No evidence of pneumothorax or nodule.'),
+  present('Nodule in the right upper zone is again seen and measures approximately 11 mm.', 1, n({ size: 11, side: 'right', zone: 'upper' })),
+  uncertain('Left upper zone nodule? Recommend CT.', 1, n({ side: 'left', zone: 'upper', uncertain: true })),
+  uncertain(
+    'No discrete nodule identified; however, a subtle 5 mm opacity in the right mid zone may represent a nodule.',
+    1,
+    n({ size: 5, side: 'right', zone: 'middle', uncertain: true })
+  ),
+  absent('Pulmonary nodules are not identified.'),
+  present(
+    'There is an 8 mm ground glass nodule in the left upper lobe and a 4 mm solid nodule in the right lower lobe.',
+    2,
+    n({ size: 8, side: 'left', lobe: 'LUL', density: 'ground-glass' }),
+    n({ size: 4, side: 'right', lobe: 'RLL', density: 'solid' })
+  ),
+  // Second held-out round.
+  absent('No nodule, mass, effusion, or pneumothorax; cardiomediastinal contours are normal.'),
+  present('Heart size normal. Small left lower zone nodule.', 1, n({ side: 'left', zone: 'lower' })),
+  present('right upper zone nodule 8mm', 1, n({ size: 8, side: 'right', zone: 'upper' })),
+  absent('Nodules: none.'),
+  present('Nodule: present, 7 mm, left mid zone.', 1, n({ size: 7, side: 'left', zone: 'middle' })),
+  present('Calcified granuloma in the right upper lobe; otherwise no nodules.', 1, n({ side: 'right', lobe: 'RUL', density: 'calcified' })),
+  present('There is no evidence of a mass. A 5 mm nodule in the left upper zone is unchanged.', 1, n({ size: 5, side: 'left', zone: 'upper' })),
+  present('A 2.5 cm left perihilar mass.', 1, n({ size: 25, side: 'left' })),
+  present('Ill-defined nodular opacities in both lower zones, possibly infective.', null, n({ side: 'bilateral', zone: 'lower' })),
+  uncertain('Possible tiny nodule vs vessel end-on in the right mid zone.', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
+  absent('No definite nodule.'),
+  present('An 11 mm solid pulmonary nodule is present in the RLL.', 1, n({ size: 11, side: 'right', lobe: 'RLL', density: 'solid' })),
+  present('Lung nodule, 6mm, LUL, ground-glass.', 1, n({ size: 6, side: 'left', lobe: 'LUL', density: 'ground-glass' })),
+  absent('Resolution of the previously seen left upper zone nodule.'),
+  present('Interval development of a 9 mm nodule in the right lower zone.', 1, n({ size: 9, side: 'right', zone: 'lower' })),
+  present('Left lower lobe mass has increased in size, now measuring 4.2 cm.', 1, n({ size: 42, side: 'left', lobe: 'LLL' })),
+  absent('No nodules seen.'),
+  present('Subtle nodule in the left upper zone, not seen on the lateral view.', 1, n({ side: 'left', zone: 'upper' })),
+  // Third held-out round: abbreviations, terse and malformed model output, lists.
+  present('8mm nodule RUZ.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
+  present('Nodule LMZ, 10 mm.', 1, n({ size: 10, side: 'left', zone: 'middle' })),
+  present('Rt lower zone nodule.', 1, n({ side: 'right', zone: 'lower' })),
+  present('Lt upper lobe mass 3.5cm.', 1, n({ size: 35, side: 'left', lobe: 'LUL' })),
+  present('R mid zone nodular opacity.', 1, n({ side: 'right', zone: 'middle' })),
+  present('nodule right upper zone 8 mm solid', 1, n({ size: 8, side: 'right', zone: 'upper', density: 'solid' })),
+  absent('no nodules'),
+  present('Solid nodule (9 mm) in the left lower zone.', 1, n({ size: 9, side: 'left', zone: 'lower', density: 'solid' })),
+  absent('Right lower zone: no nodule.'),
+  present('There is a nodule in the left upper zone measuring 1.1 x 0.9 cm, which is new.', 1, n({ size: 11, short: 9, side: 'left', zone: 'upper' })),
+  present(
+    'A calcified nodule in the right upper zone is consistent with an old granuloma, no further follow-up required.',
+    1,
+    n({ side: 'right', zone: 'upper', density: 'calcified' })
+  ),
+  uncertain('Small nodules cannot be excluded bilaterally.', null, n({ side: 'bilateral', uncertain: true })),
+  present('The nodule in the right upper zone is not significantly changed.', 1, n({ side: 'right', zone: 'upper' })),
+  present(
+    'Two nodules are noted: a 12 mm nodule in the right upper lobe and a 7 mm nodule in the left lower lobe.',
+    2,
+    n({ size: 12, side: 'right', lobe: 'RUL' }),
+    n({ size: 7, side: 'left', lobe: 'LLL' })
+  ),
+  absent('No pulmonary nodule or mass is seen in either lung.'),
+  absent('Lungs: clear. Nodules: none.'),
+  present('Impression: 1. Left upper zone nodule, likely benign. 2. No consolidation.', 1, n({ side: 'left', zone: 'upper' })),
+  present('Findings consistent with a benign calcified granuloma in the left lower zone.', 1, n({ side: 'left', zone: 'lower', density: 'calcified' })),
+  // Whole reports.
+  absent(
+    'EXAMINATION: CHEST (PA AND LAT)\nINDICATION: 65M with cough, evaluate for pneumonia or mass.\nCOMPARISON: Chest radiograph from 2019.\n' +
+      'FINDINGS: The heart is normal in size. The mediastinal and hilar contours are unremarkable. There is no focal consolidation, ' +
+      'pleural effusion, or pneumothorax. No pulmonary nodules are identified. Degenerative changes of the thoracic spine.\n' +
+      'IMPRESSION: No acute cardiopulmonary process.'
+  ),
+  present(
+    'FINDINGS:\nPA and lateral views of the chest. There is a 1.8 cm spiculated nodule in the right upper lobe, new since the prior study. ' +
+      'Lungs otherwise clear. No effusion.\nIMPRESSION:\n1. New 1.8 cm spiculated right upper lobe nodule, concerning for malignancy. ' +
+      'Recommend chest CT.\n2. No acute process.',
+    1,
+    n({ size: 18, side: 'right', lobe: 'RUL' })
+  )
+]
+
+export const chineseCases: SentenceCase[] = [
+  present('右上肺野见一约8mm实性结节。', 1, n({ size: 8, side: 'right', zone: 'upper', density: 'solid' })),
+  absent('两肺未见结节。'),
+  absent('两肺纹理清晰，肺野内未见明显实质性病变。'),
+  present(
+    '右肺上叶尖段见一磨玻璃结节，大小约6mm×5mm，边界清。',
+    1,
+    n({ size: 6, short: 5, side: 'right', lobe: 'RUL', density: 'ground-glass' })
+  ),
+  present('右上肺野见一结节状致密影，直径约1.0cm，边缘光整。', 1, n({ size: 10, side: 'right', zone: 'upper' })),
+  present('右肺上叶见一约8mm结节。', 1, n({ size: 8, side: 'right', lobe: 'RUL' })),
+  present('左下肺野见一结节影，大小约0.8×0.6cm。', 1, n({ size: 8, short: 6, side: 'left', zone: 'lower' })),
+  uncertain('右中肺野小结节影不除外。', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
+  uncertain('左中肺野可疑结节影。', 1, n({ side: 'left', zone: 'middle', uncertain: true })),
+  present('右下肺野结节影，考虑炎性可能。', 1, n({ side: 'right', zone: 'lower' })),
+  uncertain('考虑右上肺结节。', 1, n({ side: 'right', zone: 'upper', uncertain: true })),
+  uncertain('右上肺结节可能。', 1, n({ side: 'right', zone: 'upper', uncertain: true })),
+  uncertain('疑似左上肺野结节。', 1, n({ side: 'left', zone: 'upper', uncertain: true })),
+  present('左肺下叶结节，倾向良性。', 1, n({ side: 'left', lobe: 'LLL' })),
+  present('两肺多发结节。', null, n({ side: 'bilateral' })),
+  present('右肺见数枚小结节。', null, n({ side: 'right' })),
+  present(
+    '右肺上叶见两枚结节，大小分别约8mm、5mm。',
+    2,
+    n({ size: 8, side: 'right', lobe: 'RUL' }),
+    n({ size: 5, side: 'right', lobe: 'RUL' })
+  ),
+  present(
+    '右肺上叶见一实性结节，大小约8mm；左肺下叶见一磨玻璃结节，大小约5mm。',
+    2,
+    n({ size: 8, side: 'right', lobe: 'RUL', density: 'solid' }),
+    n({ size: 5, side: 'left', lobe: 'LLL', density: 'ground-glass' })
+  ),
+  present(
+    '右上肺野见一结节，约8mm，左下肺野见一结节，约6mm。',
+    2,
+    n({ size: 8, side: 'right', zone: 'upper' }),
+    n({ size: 6, side: 'left', zone: 'lower' })
+  ),
+  present('右肺下叶见一钙化灶。', 1, n({ side: 'right', lobe: 'RLL', density: 'calcified' })),
+  present('左上肺野见一钙化结节，直径约4mm。', 1, n({ size: 4, side: 'left', zone: 'upper', density: 'calcified' })),
+  present('右肺上叶见一部分实性结节，大小约12mm×10mm。', 1, n({ size: 12, short: 10, side: 'right', lobe: 'RUL', density: 'part-solid' })),
+  present('左肺上叶舌段见一混杂磨玻璃结节，约9mm。', 1, n({ size: 9, side: 'left', lobe: 'lingula', density: 'part-solid' })),
+  present('右肺中叶见一纯磨玻璃结节，直径约7毫米。', 1, n({ size: 7, side: 'right', lobe: 'RML', density: 'ground-glass' })),
+  present('左肺下叶见一肿块，大小约4.5厘米×3.2厘米。', 1, n({ size: 45, short: 32, side: 'left', lobe: 'LLL' })),
+  present('右上肺野见一团块影，大小约5cm×4cm。', 1, n({ size: 50, short: 40, side: 'right', zone: 'upper' })),
+  absent('心影大小形态正常，两膈面光整，肋膈角锐利。'),
+  absent('两肺未见明显结节及肿块影。'),
+  absent('未发现肺结节。'),
+  absent('两肺无结节。'),
+  present('右肺上叶结节较前未见明显增大。', 1, n({ side: 'right', lobe: 'RUL' })),
+  present('右肺上叶结节大致同前，约6mm。', 1, n({ size: 6, side: 'right', lobe: 'RUL' })),
+  absent('右肺上叶结节已吸收。'),
+  absent('原右下肺野结节影消失。'),
+  uncertain('左上肺野小结节不能除外。', 1, n({ side: 'left', zone: 'upper', uncertain: true })),
+  uncertain('不除外右下肺野小结节。', 1, n({ side: 'right', zone: 'lower', uncertain: true })),
+  present('右中肺野见一结节状高密度影，约1.2cm。', 1, n({ size: 12, side: 'right', zone: 'middle' })),
+  present('右肺门旁见一结节，约8mm。', 1, n({ size: 8, side: 'right' })),
+  present('双肺纹理增多，右上肺野见一约6mm结节影。', 1, n({ size: 6, side: 'right', zone: 'upper' })),
+  present('左肺见一约1.5cm结节。', 1, n({ size: 15, side: 'left' })),
+  present('右下肺见一结节，直径约9mm。', 1, n({ size: 9, side: 'right', zone: 'lower' })),
+  present('右肺中叶外侧段见一实性小结节，约5mm×4mm。', 1, n({ size: 5, short: 4, side: 'right', lobe: 'RML', density: 'solid' })),
+  present('左肺上叶尖后段见一磨玻璃密度结节，大小约８ｍｍ。', 1, n({ size: 8, side: 'left', lobe: 'LUL', density: 'ground-glass' })),
+  present('两肺见多发大小不等结节，大者约１２ｍｍ。', null, n({ size: 12, side: 'bilateral' })),
+  present('两肺散在微小结节。', null, n({ side: 'bilateral' })),
+  present('右肺上叶见三枚结节。', 3, n({ side: 'right', lobe: 'RUL' }), n({ side: 'right', lobe: 'RUL' }), n({ side: 'right', lobe: 'RUL' })),
+  present('左肺下叶见两个结节。', 2, n({ side: 'left', lobe: 'LLL' }), n({ side: 'left', lobe: 'LLL' })),
+  present(
+    '右肺上叶见二枚实性结节，直径均约5mm。',
+    2,
+    n({ size: 5, side: 'right', lobe: 'RUL', density: 'solid' }),
+    n({ size: 5, side: 'right', lobe: 'RUL', density: 'solid' })
+  ),
+  present('右上肺野见一结节，约8mm。左下肺野未见结节。', 1, n({ size: 8, side: 'right', zone: 'upper' })),
+  present('两肺未见明显异常，右肺上叶可见一约4mm钙化灶。', 1, n({ size: 4, side: 'right', lobe: 'RUL', density: 'calcified' })),
+  absent('未见结节。'),
+  present('右下肺野见一约10mm实性结节。', 1, n({ size: 10, side: 'right', zone: 'lower', density: 'solid' })),
+  present('左中肺野见一约7mm磨玻璃结节。', 1, n({ size: 7, side: 'left', zone: 'middle', density: 'ground-glass' })),
+  present('右上肺野见一约9mm部分实性结节。', 1, n({ size: 9, side: 'right', zone: 'upper', density: 'part-solid' })),
+  present('左上肺野见一约5mm钙化结节。', 1, n({ size: 5, side: 'left', zone: 'upper', density: 'calcified' })),
+  present('右肺上叶见一约8～10mm结节。', 1, n({ size: 10, side: 'right', lobe: 'RUL' })),
+  present('右肺下叶见一结节，大小约5-7mm。', 1, n({ size: 7, side: 'right', lobe: 'RLL' })),
+  present('左肺上叶肿块，约3.5cm×3.0cm，考虑肺癌可能。', 1, n({ size: 35, short: 30, side: 'left', lobe: 'LUL' })),
+  present('右肺见多发结节，左肺未见结节。', null, n({ side: 'right' })),
+  present(
+    '检查所见：右上肺野见一结节影，约8mm。\n诊断意见：右上肺结节，建议胸部CT进一步检查。',
+    1,
+    n({ size: 8, side: 'right', zone: 'upper' })
+  ),
+  absent('影像所见：两肺纹理清晰，肺野内未见明显实质性病变。\n印象：心肺未见异常。'),
+  absent('临床诊断：肺结节待排。\n影像表现：两肺未见异常密度影。\n影像诊断：胸部未见异常。'),
+  present('右肺上叶前段见一实性结节，直径约1.1cm，边缘可见分叶及毛刺。', 1, n({ size: 11, side: 'right', lobe: 'RUL', density: 'solid' })),
+  present('左肺下叶背段见一磨玻璃结节，大小约6毫米×4毫米。', 1, n({ size: 6, short: 4, side: 'left', lobe: 'LLL', density: 'ground-glass' })),
+  present('右肺上叶见一结节，考虑为钙化灶。', 1, n({ side: 'right', lobe: 'RUL', density: 'calcified' })),
+  present('右肺下叶结节，疑似转移。', 1, n({ side: 'right', lobe: 'RLL' })),
+  present('两上肺野见多发结节影。', null, n({ side: 'bilateral', zone: 'upper' })),
+  present(
+    '左上肺野见两枚结节，直径约4mm及6mm。',
+    2,
+    n({ size: 4, side: 'left', zone: 'upper' }),
+    n({ size: 6, side: 'left', zone: 'upper' })
+  ),
+  present('一枚实性结节，右上肺野，约8mm。', 1, n({ size: 8, side: 'right', zone: 'upper', density: 'solid' })),
+  present('右肺未见结节，左下肺野见一约６ｍｍ结节。', 1, n({ size: 6, side: 'left', zone: 'lower' })),
+  present('右肺中叶结节无明显变化。', 1, n({ side: 'right', lobe: 'RML' })),
+  uncertain('右上肺野结节影待排。', 1, n({ side: 'right', zone: 'upper', uncertain: true })),
+  absent('右肺上叶未见明显实性或磨玻璃结节。'),
+  // Held-out wording, written after the first parser version passed the cases above.
+  present('右肺中野见一类圆形致密影，直径约1.5cm，边界清楚。', 1, n({ size: 15, side: 'right', zone: 'middle' })),
+  uncertain('左肺下野见结节状高密度影，乳头影可能。', 1, n({ side: 'left', zone: 'lower', uncertain: true })),
+  absent('两肺野透亮度正常，未见明确结节及肿块影。'),
+  present('右肺上叶尖段结节，较前增大，现约12mm×9mm。', 1, n({ size: 12, short: 9, side: 'right', lobe: 'RUL' })),
+  present('两肺下叶见多发磨玻璃结节。', null, n({ side: 'bilateral', density: 'ground-glass' })),
+  absent('双肺未见实变及结节影，心影不大。'),
+  present(
+    '右肺下叶背段胸膜下见一实性结节，大小约7mm×5mm，边缘光滑，建议年度复查。',
+    1,
+    n({ size: 7, short: 5, side: 'right', lobe: 'RLL', density: 'solid' })
+  ),
+  present('左上肺见一钙化灶，考虑陈旧性病变。', 1, n({ side: 'left', zone: 'upper', density: 'calcified' })),
+  present('右肺上叶见一空洞性结节。', 1, n({ side: 'right', lobe: 'RUL' })),
+  uncertain('右肺门影增大，考虑肿块可能。', 1, n({ side: 'right', uncertain: true })),
+  present('左肺下叶见一大小约3.2cm×2.8cm软组织肿块，边缘分叶。', 1, n({ size: 32, short: 28, side: 'left', lobe: 'LLL' })),
+  present('右下肺野结节影较前缩小。', 1, n({ side: 'right', zone: 'lower' })),
+  absent('原左上肺野结节现已不明显。'),
+  present('两肺可见散在多发微小结节，最大者直径约4mm。', null, n({ size: 4, side: 'bilateral' })),
+  present(
+    '右肺上叶见两个结节，分别位于尖段和前段，大小约5mm和7mm。',
+    2,
+    n({ size: 5, side: 'right', lobe: 'RUL' }),
+    n({ size: 7, side: 'right', lobe: 'RUL' })
+  ),
+  present('左肺舌段见一磨玻璃结节。', 1, n({ side: 'left', lobe: 'lingula', density: 'ground-glass' })),
+  present('左肺上叶结节，考虑恶性，建议穿刺活检。', 1, n({ side: 'left', lobe: 'LUL' })),
+  absent('两肺未见明显异常密度影，请结合临床。'),
+  present('右上肺野见一直径约8毫米的结节影，密度均匀。', 1, n({ size: 8, side: 'right', zone: 'upper' })),
+  present('右上肺野见一结节状致密影，考虑结节。', 1, n({ side: 'right', zone: 'upper' })),
+  // Second held-out round.
+  present('双肺见多发结节，最大者位于右肺上叶，直径约9mm。', null, n({ size: 9, side: 'bilateral' })),
+  absent('右肺上叶结节术后改变，未见新发结节。'),
+  present('左肺上叶见一不规则肿块影，大小约45mm×38mm，考虑周围型肺癌。', 1, n({ size: 45, short: 38, side: 'left', lobe: 'LUL' })),
+  present('左下肺野小结节，性质待定。', 1, n({ side: 'left', zone: 'lower' })),
+  present('右上肺野未见明显异常，左上肺野见一小结节影。', 1, n({ side: 'left', zone: 'upper' })),
+  absent('双肺未见明显实质性病变。'),
+  present('右肺中叶见一结节，直径约0.6厘米，较前片无明显变化。', 1, n({ size: 6, side: 'right', lobe: 'RML' })),
+  present('左肺下叶见数枚微小结节，大者约3mm。', null, n({ size: 3, side: 'left', lobe: 'LLL' })),
+  absent('两肺未见结节，右侧胸腔少量积液。'),
+  uncertain('右上肺野见一结节影？', 1, n({ side: 'right', zone: 'upper', uncertain: true })),
+  present('一枚磨玻璃结节，左上肺野，约6mm。', 1, n({ size: 6, side: 'left', zone: 'upper', density: 'ground-glass' })),
+  present('左中肺野见一约1.2cm×1.0cm结节影，边缘毛糙。', 1, n({ size: 12, short: 10, side: 'left', zone: 'middle' })),
+  present('右肺上叶后段见磨玻璃结节，范围约8mm×6mm，内见实性成分。', 1, n({ size: 8, short: 6, side: 'right', lobe: 'RUL', density: 'part-solid' })),
+  absent('右肺下叶结节已切除。'),
+  // Third held-out round.
+  present('右上肺野见一小结节影，约0.5cm，边缘清晰，密度较高，考虑钙化灶。', 1, n({ size: 5, side: 'right', zone: 'upper', density: 'calcified' })),
+  absent('双下肺野未见异常。'),
+  present('左肺上叶尖后段可见一枚约11mm×9mm部分实性结节，边缘见毛刺。', 1, n({ size: 11, short: 9, side: 'left', lobe: 'LUL', density: 'part-solid' })),
+  present('右肺多发结节，较大者约8mm，位于右肺下叶。', null, n({ size: 8, side: 'right', lobe: 'RLL' })),
+  present('两肺可见多发结节，左肺为著。', null, n({ side: 'bilateral' })),
+  present('右肺中叶内侧段见一大小约7×5mm的磨玻璃结节。', 1, n({ size: 7, short: 5, side: 'right', lobe: 'RML', density: 'ground-glass' })),
+  present('左肺下叶后基底段可见一直径约4mm实性微结节。', 1, n({ size: 4, side: 'left', lobe: 'LLL', density: 'solid' })),
+  present('胸部正位片示：右上肺野结节影。', 1, n({ side: 'right', zone: 'upper' })),
+  present('诊断：1. 右肺上叶结节，建议随访。2. 主动脉硬化。', 1, n({ side: 'right', lobe: 'RUL' })),
+  absent('两肺野未见明确结节影。'),
+  uncertain(
+    '右下肺野见一结节影，大小约1.5cm×1.2cm，考虑为乳头影，建议加摄乳头标记片。',
+    1,
+    n({ size: 15, short: 12, side: 'right', zone: 'lower', uncertain: true })
+  ),
+  present('左上肺野片状影，其内见小结节。', 1, n({ side: 'left', zone: 'upper' })),
+  present('右肺上叶见2枚结节，直径约3-5mm。', 2, n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 5, side: 'right', lobe: 'RUL' })),
+  // Whole reports.
+  present(
+    '检查方法：胸部正侧位片\n影像表现：两肺纹理增多，右下肺野见一结节状致密影，直径约1.2cm，边缘欠清。心影不大，两膈面光整，肋膈角锐利。\n' +
+      '诊断意见：右下肺野结节，建议CT进一步检查。',
+    1,
+    n({ size: 12, side: 'right', zone: 'lower' })
+  ),
+  absent(
+    '临床诊断：咳嗽，肺结节待排\n检查所见：胸廓对称，气管居中。两肺纹理清晰，肺野内未见明显实质性病变。心影大小形态正常。两膈面光整，肋膈角锐利。\n' +
+      '诊断意见：心肺膈未见明显异常。'
+  )
+]
