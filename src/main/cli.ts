@@ -4,11 +4,12 @@
  */
 import { parseArgs } from 'node:util'
 import { lazyServices, type CliCommand } from './cli/command'
+import { importCommand } from './cli/import'
 import { infoCommand } from './cli/info'
 import { serveCommand } from './cli/serve'
 import { demoTaskCommand } from './cli/task-demo'
 
-const commands: CliCommand[] = [infoCommand, serveCommand, demoTaskCommand]
+const commands: CliCommand[] = [infoCommand, serveCommand, demoTaskCommand, importCommand]
 
 const globalOptions = {
   'data-dir': { type: 'string' },

@@ -89,7 +89,7 @@ export function writeDicom(options: WriteOptions): { bytes: Buffer; sopInstanceU
   const studyUid = options.studyUid ?? DicomMetaDictionary.uid()
   const sopClassUid = options.sopClassUid ?? '1.2.840.10008.5.1.4.1.1.1.1'
   const dataset: Record<string, unknown> = {
-    SpecificCharacterSet: options.characterSet,
+    SpecificCharacterSet: options.characterSet?.split('\\'),
     SOPClassUID: sopClassUid,
     SOPInstanceUID: sopInstanceUid,
     StudyInstanceUID: studyUid,
@@ -105,7 +105,7 @@ export function writeDicom(options: WriteOptions): { bytes: Buffer; sopInstanceU
     ViewPosition: 'PA',
     ...options.extra
   }
-  if (dataset.SpecificCharacterSet === undefined) delete dataset.SpecificCharacterSet
+  for (const key of Object.keys(dataset)) if (dataset[key] === undefined) delete dataset[key]
   if (options.pixelData) {
     dataset.PixelData = [options.pixelData.buffer.slice(options.pixelData.byteOffset, options.pixelData.byteOffset + options.pixelData.byteLength)]
     dataset._vrMap = { PixelData: dataset.BitsAllocated === 8 ? 'OB' : 'OW' }

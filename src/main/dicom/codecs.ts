@@ -78,9 +78,15 @@ export async function decodeWithWasm(name: WasmCodecName, encoded: Uint8Array): 
     // The decoded buffer is a view into WASM memory: copy it before the decoder is freed.
     return { info: decoder.getFrameInfo(), bytes: decoder.getDecodedBuffer().slice() }
   } catch (err) {
+    // An Emscripten module that aborted stays dead: load a fresh one for the next file.
+    modules.delete(name)
     throw new DicomFileError(`The compressed pixel data cannot be decoded by ${name}: ${codecMessage(err)}`)
   } finally {
-    decoder.delete()
+    try {
+      decoder.delete()
+    } catch {
+      // The instance is already gone with its aborted module.
+    }
   }
 }
 
