@@ -6,6 +6,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { execFileSync } from 'node:child_process'
+import { readInstanceHeader } from '../../src/main/dicom/header'
+import { parseDicomFile } from '../../src/main/dicom/parse'
 import { TransferSyntax } from '../../src/main/dicom/uids'
 import {
   dcmtk,
@@ -34,6 +36,7 @@ export interface ImportCorpus {
   reportFiles: string[]
   /** A second copy of a valid file (same SOP Instance UID). */
   duplicates: string[]
+  structuredReports: string[]
 }
 
 function put(root: string, relative: string, bytes: Uint8Array | string): string {
@@ -50,14 +53,15 @@ function withoutMetaGroup(bytes: Buffer): Buffer {
 }
 
 export async function buildImportCorpus(root: string, scratch: string): Promise<ImportCorpus> {
-  const corpus: ImportCorpus = { root, valid: new Map(), broken: new Map(), skipped: [], reportFiles: [], duplicates: [] }
+  const corpus: ImportCorpus = { root, valid: new Map(), broken: new Map(), skipped: [], reportFiles: [], duplicates: [], structuredReports: [] }
   const addValid = (relative: string, built: Built | { bytes: Buffer; sopInstanceUid: string }) => {
     put(root, relative, built.bytes)
     corpus.valid.set(relative, built.sopInstanceUid)
   }
   const base = image(u12, { extra: { WindowCenter: [2048, 1500], WindowWidth: [4096, 1000], WindowCenterWidthExplanation: ['NORMAL', 'HARDER'] } })
   addValid('site/PAT1/STUDY1/IMG0001', base)
-  addValid('site/PAT1/STUDY1/mono1', image({ ...u12, photometric: 'MONOCHROME1' }))
+  addValid('site/PAT1/STUDY1/mono1', image({ ...u12, photometric: 'MONOCHROME1', seed: 2 }))
+  addValid('site/PAT1/STUDY1/mono2-twin', image({ ...u12, seed: 2 }))
   addValid('site/PAT1/STUDY1/signed.dcm', image({ ...u12, signed: true, seed: 3 }, { extra: { RescaleIntercept: '-1024', RescaleSlope: '1' } }))
   addValid('site/deep/a/b/c/d/e/f/g/IMG', image({ ...u12, seed: 4 }))
   addValid('site/big/LARGE', image({ rows: 1100, columns: 1300, bitsAllocated: 16, bitsStored: 14, seed: 5 }))
@@ -88,8 +92,9 @@ export async function buildImportCorpus(root: string, scratch: string): Promise<
       ['site/codecs/jpeg-baseline', 'dcmcjpeg', ['+eb'], { rows: 80, columns: 96, bitsAllocated: 8, bitsStored: 8 }]
     ]
     for (const [relative, tool, args, spec] of conversions) {
-      const original = image({ ...spec, seed: relative.length })
-      addValid(relative, { ...original, bytes: dcmtk(tool, args, original.bytes, scratch) })
+      const bytes = dcmtk(tool, args, image({ ...spec, seed: relative.length }).bytes, scratch)
+      // dcmtk gives lossy-compressed copies a new SOP Instance UID, as the standard asks.
+      addValid(relative, { bytes, sopInstanceUid: readInstanceHeader(parseDicomFile(bytes, { headerOnly: true })).sopInstanceUid })
     }
     put(root, 'site/broken/jpeg-extended-12bit', dcmtk('dcmcjpeg', ['+ee'], image({ ...u12, seed: 12 }).bytes, scratch))
     corpus.broken.set('site/broken/jpeg-extended-12bit', /JPEG Extended with more than 8 bits .*not supported/)
@@ -114,6 +119,8 @@ export async function buildImportCorpus(root: string, scratch: string): Promise<
     corpus.broken.set(relative, reason)
   }
   corpus.skipped.push(path.relative(root, put(root, 'site/notes/photo.jpg', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]))))
+  const sr = writeDicom({ sopClassUid: '1.2.840.10008.5.1.4.1.1.88.11', extra: { Modality: 'SR', ValueType: 'CONTAINER', CompletionFlag: 'COMPLETE', VerificationFlag: 'UNVERIFIED' } })
+  corpus.structuredReports.push(path.relative(root, put(root, 'site/sr/SR0001', sr.bytes)))
   corpus.reportFiles.push(path.relative(root, put(root, 'site/reports/ACC000001.txt', 'FINDINGS: No nodule.\n')))
   return corpus
 }

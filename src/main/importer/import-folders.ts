@@ -105,7 +105,7 @@ export async function importFolders(db: Db, dataDir: string, roots: string[], op
 
 function importReports(db: Db, files: string[], summary: ImportSummary, reports: ReportImporter | null): void {
   if (!reports) {
-    summary.reportFilesNotImported = files.length
+    summary.reportFilesNotImported += files.length
     return
   }
   if (files.length === 0) return
