@@ -44,7 +44,7 @@ function explainParseFailure(thrown: unknown): string {
     return 'The DICOM meta header is missing or incomplete: no Transfer Syntax UID (0002,0010)'
   if (/buffer overr(ead|un)|attempt to read past end|eof|index out of range|offset is outside/i.test(message))
     return `The file is truncated or an element length is wrong (${message.replace(/^dicomParser\.\w+: /, '')})`
-  if (/inflat|incorrect header check|invalid (block|stored|distance)|unexpected end of file/i.test(message))
+  if (/inflat|incorrect header check|invalid (block|stored|distance|code)|code lengths|unexpected end of file/i.test(message))
     return `The deflated data set cannot be inflated (${message})`
   return `The file cannot be parsed as DICOM: ${message.replace(/^dicomParser\.\w+: /, '')}`
 }
