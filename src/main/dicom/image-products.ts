@@ -36,7 +36,8 @@ export interface ImageProducts {
 export function quantise16(values: Float32Array): { pixels: Uint16Array; offset: number; scale: number } {
   let min = Infinity
   let max = -Infinity
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
     if (v < min) min = v
     if (v > max) max = v
   }
@@ -44,7 +45,8 @@ export function quantise16(values: Float32Array): { pixels: Uint16Array; offset:
   const span = Number.isFinite(max) ? max - offset : 0
   const scale = span > 65535 ? span / 65535 : 1
   const pixels = new Uint16Array(values.length)
-  for (let i = 0; i < values.length; i++) pixels[i] = Math.round((values[i] - offset) / scale)
+  const inverse = 1 / scale
+  for (let i = 0; i < values.length; i++) pixels[i] = Math.round((values[i] - offset) * inverse)
   return { pixels, offset, scale }
 }
 

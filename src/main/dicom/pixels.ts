@@ -149,6 +149,14 @@ export function storedValues(samples: Uint8Array, layout: PixelLayout, bytesPerS
         return signed && v >= signBit ? v - 2 * signBit : v
       }
   const out = new Float32Array(pixels)
+  if (spp === 1 && narrow && bytesPerSample === 2) {
+    // The common radiograph case, without a call per pixel.
+    for (let i = 0, b = 0; i < pixels; i++, b += 2) {
+      const v = ((samples[b] | (samples[b + 1] << 8)) >> shift) & mask
+      out[i] = signed ? (v << signShift) >> signShift : v
+    }
+    return out
+  }
   if (spp === 1) {
     for (let i = 0; i < pixels; i++) out[i] = read(i)
     return out

@@ -5,7 +5,9 @@ export function encodeGrayPng(pixels: Uint8Array | Uint16Array, width: number, h
   const bitDepth = pixels instanceof Uint16Array ? 16 : 8
   const png = new PNG({ width, height, bitDepth, colorType: 0, inputColorType: 0, inputHasAlpha: false })
   png.data = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength)
-  return PNG.sync.write(png, { bitDepth, colorType: 0, inputColorType: 0, inputHasAlpha: false })
+  // The Sub filter and a light deflate level: about 3× faster than pngjs's adaptive/level-9 default
+  // on radiographs, for files a few percent larger.
+  return PNG.sync.write(png, { bitDepth, colorType: 0, inputColorType: 0, inputHasAlpha: false, deflateLevel: 3, filterType: 1 })
 }
 
 /** Reads a grayscale PNG back: one value per pixel, 16-bit files as Uint16Array. */

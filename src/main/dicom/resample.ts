@@ -4,24 +4,48 @@
  */
 export function resampleArea(src: Float32Array, width: number, height: number, outWidth: number, outHeight: number): Float32Array {
   if (outWidth === width && outHeight === height) return src.slice()
+  const across = areaWeights(width, outWidth)
+  const down = areaWeights(height, outHeight)
   const rows = new Float32Array(outWidth * height)
-  for (let y = 0; y < height; y++) resampleLine(src, y * width, 1, width, rows, y * outWidth, 1, outWidth)
+  for (let y = 0; y < height; y++) applyWeights(src, y * width, 1, across, rows, y * outWidth, 1)
   const out = new Float32Array(outWidth * outHeight)
-  for (let x = 0; x < outWidth; x++) resampleLine(rows, x, outWidth, height, out, x, outWidth, outHeight)
+  for (let x = 0; x < outWidth; x++) applyWeights(rows, x, outWidth, down, out, x, outWidth)
   return out
 }
 
-function resampleLine(src: Float32Array, srcStart: number, srcStride: number, n: number, dst: Float32Array, dstStart: number, dstStride: number, m: number): void {
+/** For each output sample: the first input index and the weights of the inputs it covers (summing to 1). */
+interface AreaWeights {
+  first: Int32Array
+  count: Int32Array
+  weights: Float32Array[]
+}
+
+function areaWeights(n: number, m: number): AreaWeights {
   const scale = n / m
+  const first = new Int32Array(m)
+  const count = new Int32Array(m)
+  const weights: Float32Array[] = []
   for (let j = 0; j < m; j++) {
     const a = j * scale
     const b = a + scale
+    const i0 = Math.floor(a)
+    const i1 = Math.min(n, Math.ceil(b))
+    const w = new Float32Array(i1 - i0)
+    for (let i = i0; i < i1; i++) w[i - i0] = (Math.min(b, i + 1) - Math.max(a, i)) / scale
+    first[j] = i0
+    count[j] = i1 - i0
+    weights.push(w)
+  }
+  return { first, count, weights }
+}
+
+function applyWeights(src: Float32Array, srcStart: number, srcStride: number, table: AreaWeights, dst: Float32Array, dstStart: number, dstStride: number): void {
+  for (let j = 0; j < table.first.length; j++) {
+    const w = table.weights[j]
+    let p = srcStart + table.first[j] * srcStride
     let sum = 0
-    for (let i = Math.floor(a); i < Math.min(n, Math.ceil(b)); i++) {
-      const cover = Math.min(b, i + 1) - Math.max(a, i)
-      sum += cover * src[srcStart + i * srcStride]
-    }
-    dst[dstStart + j * dstStride] = sum / scale
+    for (let k = 0; k < table.count[j]; k++, p += srcStride) sum += w[k] * src[p]
+    dst[dstStart + j * dstStride] = sum
   }
 }
 
