@@ -140,20 +140,11 @@ function studyId(db: Db, study: StudyFields): number {
   const info = db
     .prepare(
       `INSERT INTO studies (study_uid, pseudonym, patient_id, patient_name, patient_birth_date, patient_sex, study_date,
-         accession_number, description, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+         accession_number, description, created_at)
+       VALUES (@studyUid, @pseudonym, @patientId, @patientName, @patientBirthDate, @patientSex, @studyDate,
+         @accessionNumber, @description, @createdAt)`
     )
-    .run(
-      study.studyUid,
-      pseudonym,
-      study.patientId,
-      study.patientName,
-      study.patientBirthDate,
-      study.patientSex,
-      study.studyDate,
-      study.accessionNumber,
-      study.description,
-      new Date().toISOString()
-    )
+    .run({ ...study, pseudonym, createdAt: new Date().toISOString() })
   return Number(info.lastInsertRowid)
 }
 
@@ -175,33 +166,11 @@ export function insertImportedImage(db: Db, study: StudyFields, series: SeriesFi
         `INSERT INTO images (series_id, import_job_id, sop_instance_uid, sop_class_uid, file_path, file_size, file_sha256,
            transfer_syntax_uid, rows, columns, photometric, bits_stored, spacing_row_mm, spacing_col_mm, spacing_kind,
            view_position, for_processing, tags_json, display_path, display_sha256, model_path, model_sha256, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', ?)`
+         VALUES (@seriesRowId, @jobId, @sopInstanceUid, @sopClassUid, @filePath, @fileSize, @sha256,
+           @transferSyntaxUid, @rows, @columns, @photometric, @bitsStored, @spacingRowMm, @spacingColMm, @spacingKind,
+           @viewPosition, @forProcessing, @tags, @displayPath, @displaySha256, @modelPath, @modelSha256, 'ok', @createdAt)`
       )
-      .run(
-        seriesRowId,
-        image.jobId,
-        image.sopInstanceUid,
-        image.sopClassUid,
-        image.filePath,
-        image.fileSize,
-        image.sha256,
-        image.transferSyntaxUid,
-        image.rows,
-        image.columns,
-        image.photometric,
-        image.bitsStored,
-        image.spacingRowMm,
-        image.spacingColMm,
-        image.spacingKind,
-        image.viewPosition,
-        image.forProcessing ? 1 : 0,
-        JSON.stringify(image.tags),
-        image.displayPath,
-        image.displaySha256,
-        image.modelPath,
-        image.modelSha256,
-        new Date().toISOString()
-      )
+      .run({ ...image, seriesRowId, forProcessing: image.forProcessing ? 1 : 0, tags: JSON.stringify(image.tags), createdAt: new Date().toISOString() })
     return Number(info.lastInsertRowid)
   })()
 }

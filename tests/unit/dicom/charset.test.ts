@@ -10,7 +10,7 @@ describe('decodeDicomText by Specific Character Set', () => {
     const zhangSan = [0xd5, 0xc5, 0xc8, 0xfd]
     expect(decodeDicomText(bytes(zhangSan), ['GB18030'])).toBe('张三')
     expect(decodeDicomText(bytes(zhangSan), ['GBK'])).toBe('张三')
-    // A four-byte GB18030 sequence that GBK cannot express (U+20AC € is 0xA2E3 in GB18030).
+    // A four-byte GB18030 sequence (GBK has only one- and two-byte ones): 0x81308130 is U+0080.
     expect(decodeDicomText(bytes([0x81, 0x30, 0x81, 0x30]), ['GB18030'])).toBe('\u0080')
   })
 
