@@ -69,6 +69,24 @@ describe('import through the API (task child process)', () => {
     await expect(call('import.errors', { jobId: 999 })).rejects.toThrow(/not_found/)
   })
 
+  it('cancel stops the import task between files and keeps what it imported', async () => {
+    const many = path.join(tmp, 'many')
+    fs.mkdirSync(many)
+    for (let i = 0; i < 16; i++) fs.writeFileSync(path.join(many, `IMG${i}`), image({ rows: 768, columns: 768, bitsAllocated: 16, bitsStored: 12, seed: 50 + i }).bytes)
+    const { taskId } = await call<Output<'import.start'>>('import.start', { roots: [many] })
+    const cancelOnFirstProgress = (e: { taskId: number }) => {
+      if (e.taskId === taskId) services.tasks.cancel(taskId)
+    }
+    services.events.on('task.progress', cancelOnFirstProgress)
+    const summary = await services.tasks.whenFinished(taskId)
+    expect(summary?.status).toBe('cancelled')
+    const job = (await call<Output<'import.jobs'>>('import.jobs', {}))[0]
+    expect(job.status).toBe('cancelled')
+    expect(job.imported).toBeGreaterThan(0)
+    expect(job.imported).toBeLessThan(16)
+    expect(services.db.pragma('integrity_check', { simple: true })).toBe('ok')
+  })
+
   it('`vzw import` shows progress and ends with the RESULT line; a second run finds everything already there', async () => {
     const dataDir = path.join(tmp, 'cli-data')
     const run = async () => {

@@ -67,9 +67,11 @@ export function syntheticPixels(spec: ImageSpec): Int32Array {
 }
 
 function storedBytes(values: Int32Array, spec: ImageSpec): Buffer {
-  if (spec.bitsAllocated === 8) return Buffer.from(Uint8Array.from(values, (v) => v & 0xff))
+  if (spec.bitsAllocated === 8) return Buffer.from(Uint8Array.from(values))
   const junk = spec.junkHighBits ? 0xf000 & ~((1 << spec.bitsStored) - 1) : 0
-  return Buffer.from(Uint16Array.from(values, (v) => (v & 0xffff) | junk).buffer)
+  const words = new Uint16Array(values.length)
+  for (let i = 0; i < values.length; i++) words[i] = (values[i] & 0xffff) | junk
+  return Buffer.from(words.buffer)
 }
 
 export interface WriteOptions {
