@@ -53,8 +53,23 @@ export function renderVoi(values: Float32Array, voi: Voi, invert: boolean, out =
     return out
   }
   const { center, width, fn } = voi
+  if (fn === 'SIGMOID') {
+    for (let i = 0; i < values.length; i++) {
+      const y = windowValue(values[i], center, width, fn)
+      out[i] = Math.round((invert ? 1 - y : y) * levels)
+    }
+    return out
+  }
+  // Both linear functions are y = (x − x0)·k clamped to [0, 1]; inlined, as this runs per pixel.
+  const exact = fn === 'LINEAR_EXACT'
+  const w = exact ? width : Math.max(1, width)
+  const lowEdge = exact ? center - w / 2 : center - 0.5 - (w - 1) / 2
+  const highEdge = exact ? center + w / 2 : center - 0.5 + (w - 1) / 2
+  const k = exact ? 1 / w : w > 1 ? 1 / (w - 1) : 0
+  const x0 = exact ? center - w / 2 : center - 0.5 - (w - 1) / 2
   for (let i = 0; i < values.length; i++) {
-    const y = windowValue(values[i], center, width, fn)
+    const x = values[i]
+    const y = x <= lowEdge ? 0 : x > highEdge ? 1 : (x - x0) * k
     out[i] = Math.round((invert ? 1 - y : y) * levels)
   }
   return out

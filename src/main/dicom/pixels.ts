@@ -150,11 +150,10 @@ export function storedValues(samples: Uint8Array, layout: PixelLayout, bytesPerS
       }
   const out = new Float32Array(pixels)
   if (spp === 1 && narrow && bytesPerSample === 2) {
-    // The common radiograph case, without a call per pixel.
-    for (let i = 0, b = 0; i < pixels; i++, b += 2) {
-      const v = ((samples[b] | (samples[b + 1] << 8)) >> shift) & mask
-      out[i] = signed ? (v << signShift) >> signShift : v
-    }
+    // The common radiograph case, without a call per pixel (typed arrays are little-endian on every target).
+    const words = samples.byteOffset % 2 === 0 ? new Uint16Array(samples.buffer, samples.byteOffset, pixels) : new Uint16Array(samples.slice(0, 2 * pixels).buffer)
+    if (signed) for (let i = 0; i < pixels; i++) out[i] = (((words[i] >> shift) & mask) << signShift) >> signShift
+    else for (let i = 0; i < pixels; i++) out[i] = (words[i] >> shift) & mask
     return out
   }
   if (spp === 1) {

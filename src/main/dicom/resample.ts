@@ -4,12 +4,34 @@
  */
 export function resampleArea(src: Float32Array, width: number, height: number, outWidth: number, outHeight: number): Float32Array {
   if (outWidth === width && outHeight === height) return src.slice()
+  const factor = width / outWidth
+  if (Number.isInteger(factor) && factor === height / outHeight) return boxAverage(src, width, outWidth, outHeight, factor)
   const across = areaWeights(width, outWidth)
   const down = areaWeights(height, outHeight)
   const rows = new Float32Array(outWidth * height)
   for (let y = 0; y < height; y++) applyWeights(src, y * width, 1, across, rows, y * outWidth, 1)
   const out = new Float32Array(outWidth * outHeight)
   for (let x = 0; x < outWidth; x++) applyWeights(rows, x, outWidth, down, out, x, outWidth)
+  return out
+}
+
+/** The exact-factor case (2048 → 1024 and the like): the mean of each k×k block. */
+function boxAverage(src: Float32Array, width: number, outWidth: number, outHeight: number, k: number): Float32Array {
+  const out = new Float32Array(outWidth * outHeight)
+  const rowSums = new Float32Array(outWidth)
+  const norm = 1 / (k * k)
+  for (let y = 0; y < outHeight; y++) {
+    rowSums.fill(0)
+    for (let dy = 0; dy < k; dy++) {
+      let p = (y * k + dy) * width
+      for (let x = 0; x < outWidth; x++) {
+        let sum = 0
+        for (let dx = 0; dx < k; dx++) sum += src[p++]
+        rowSums[x] += sum
+      }
+    }
+    for (let x = 0; x < outWidth; x++) out[y * outWidth + x] = rowSums[x] * norm
+  }
   return out
 }
 

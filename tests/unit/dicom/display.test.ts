@@ -88,6 +88,11 @@ describe('resampling and stored images', () => {
     expect(fitWithin(500, 400, 1024)).toEqual({ width: 500, height: 400 })
   })
 
+  it('an exact shrink factor averages each block', () => {
+    const src = Float32Array.from([1, 3, 10, 20, 5, 7, 30, 40, 0, 0, 2, 2, 0, 4, 2, 2])
+    expect(Array.from(resampleArea(src, 4, 4, 2, 2))).toEqual([4, 25, 1, 2])
+  })
+
   it('the model image keeps the aspect ratio by padding with black', () => {
     const rendered = new Uint8Array(40 * 20).fill(200)
     const img = modelImage(rendered, 40, 20, 16)
