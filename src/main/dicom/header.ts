@@ -72,6 +72,8 @@ export interface InstanceHeader {
   viewPosition: string | null
   forProcessing: boolean
   spacing: { rowMm: number | null; colMm: number | null; kind: SpacingKind }
+  /** Estimated Radiographic Magnification Factor (0018,1114): divides imager spacing to get anatomy size. */
+  magnification: number | null
   burnedInAnnotation: boolean
   lossyCompressed: boolean
   hasPixelData: boolean
@@ -139,6 +141,7 @@ export function readInstanceHeader(dataSet: DataSet): InstanceHeader {
     viewPosition: ascii(dataSet, 'x00185101'),
     forProcessing: presentationIntent?.toUpperCase() === 'FOR PROCESSING' || isForProcessingSopClass(sopClassUid),
     spacing: spacingOf(dataSet),
+    magnification: decimals(dataSet, 'x00181114').find((v) => Number.isFinite(v) && v > 0) ?? null,
     burnedInAnnotation: ascii(dataSet, 'x00280301')?.toUpperCase() === 'YES',
     lossyCompressed: ascii(dataSet, 'x00282110') === '01',
     hasPixelData: dataSet.elements.x7fe00010 !== undefined,

@@ -109,6 +109,7 @@ function storeInstance(ctx: FileImportContext, file: string, size: number, hash:
           invert: params.invert,
           displayParamsPath: paths.params,
           displaySize: [params.width, params.height],
+          estimatedMagnification: header.magnification,
           burnedInAnnotation: header.burnedInAnnotation,
           lossyCompressed: header.lossyCompressed,
           characterSet: header.characterSet,

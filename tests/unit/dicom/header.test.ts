@@ -21,7 +21,8 @@ function withLuts(): Buffer {
       VOILUTSequence: [{ LUTDescriptor: [4096, 0, 8], LUTExplanation: 'NORMAL', LUTData: voiLut, _vrMap: { LUTDescriptor: 'US', LUTData: 'US' } }],
       PresentationLUTShape: 'INVERSE',
       PresentationIntentType: 'FOR PROCESSING',
-      ViewPosition: 'AP'
+      ViewPosition: 'AP',
+      EstimatedRadiographicMagnificationFactor: '1.15'
     }
   }).bytes
 }
@@ -43,6 +44,7 @@ function check(bytes: Buffer): void {
   expect(header.forProcessing).toBe(true)
   expect(header.viewPosition).toBe('AP')
   expect(header.spacing).toEqual({ rowMm: 0.143, colMm: 0.143, kind: 'pixel' })
+  expect(header.magnification).toBe(1.15)
 }
 
 describe('display tags from real files', () => {
