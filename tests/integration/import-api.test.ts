@@ -23,6 +23,8 @@ beforeAll(() => {
   fs.writeFileSync(path.join(folder, 'a', 'IMG1'), image(u12, { extra: { PatientName: 'Secret^Person', PatientID: 'MRN-4711' } }).bytes)
   fs.writeFileSync(path.join(folder, 'a', 'b', 'IMG2'), image({ ...u12, seed: 2 }, { extra: { Modality: 'CR' } }).bytes)
   fs.writeFileSync(path.join(folder, 'a', 'b', 'broken.dcm'), Buffer.from('not dicom at all'))
+  // A link back up the tree must not trap the walk.
+  fs.symlinkSync(folder, path.join(folder, 'a', 'b', 'loop'))
   services = createServices({ dataDir: path.join(tmp, 'data'), shell: 'cli', spawnTaskProcess: forkTaskProcess(taskChildEntry(path.resolve('src/main'))) })
 })
 

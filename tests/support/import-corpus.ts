@@ -102,7 +102,8 @@ export async function buildImportCorpus(root: string, scratch: string): Promise<
   }
 
   put(root, 'site/copy/IMG0001-again', base.bytes)
-  corpus.duplicates.push('site/copy/IMG0001-again')
+  fs.symlinkSync(path.join(root, 'site/PAT1/STUDY1/IMG0001'), path.join(root, 'site/copy/IMG0001-link'))
+  corpus.duplicates.push('site/copy/IMG0001-again', 'site/copy/IMG0001-link')
 
   const broken: [string, Uint8Array, RegExp][] = [
     ['site/broken/empty.dcm', new Uint8Array(0), /The file is empty \(0 bytes\)/],

@@ -78,7 +78,15 @@ export function isDicomdirName(file: string): boolean {
   return path.basename(file).replace(/;\d+$/, '').toUpperCase() === 'DICOMDIR'
 }
 
-/** Walks the roots (not following symbolic links, so loops cannot trap it) and sorts what it finds. */
+function isFileBehindLink(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile()
+  } catch {
+    return false
+  }
+}
+
+/** Walks the roots (following links to files, never to folders, so loops cannot trap it) and sorts what it finds. */
 export async function scanRoots(roots: string[], isReportFile: (file: string) => boolean, signal?: AbortSignal): Promise<ScanResult> {
   const result: ScanResult = { dicomFiles: [], reportFiles: [], problems: [], dicomdirs: [], skipped: 0, totalBytes: 0 }
   const seen = new Set<string>()
@@ -103,7 +111,7 @@ export async function scanRoots(roots: string[], isReportFile: (file: string) =>
     for (const entry of entries) {
       const file = path.join(dir, entry.name)
       if (entry.isDirectory()) pending.push(file)
-      else if (entry.isFile()) classify(file, result, addDicom)
+      else if (entry.isFile() || (entry.isSymbolicLink() && isFileBehindLink(file))) classify(file, result, addDicom)
     }
   }
   return result
