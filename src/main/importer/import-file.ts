@@ -9,7 +9,8 @@ import { claimErrorRow, hasImportedInstance, hasReportFromSource, insertErrorRow
 import { imageFileStem, removeDataFiles, sha256, writeDataFile } from './image-files'
 import type { ReportImporter } from './report-importer'
 
-export type FileOutcome = 'imported' | 'already' | 'failed' | 'structured-report' | 'report-not-imported' | 'skipped'
+/** `failed-again`: the same file failed before and already has its error row. */
+export type FileOutcome = 'imported' | 'already' | 'failed' | 'failed-again' | 'structured-report' | 'report-not-imported' | 'skipped'
 
 export interface FileImportContext {
   db: Db
@@ -79,12 +80,12 @@ function storeInstance(ctx: FileImportContext, file: string, size: number, hash:
       },
       { seriesUid: header.seriesUid, modality: header.modality, bodyPart: header.bodyPart, viewPosition: header.viewPosition, description: header.seriesDescription },
       {
-        jobId: ctx.jobId,
+      jobId: ctx.jobId,
         sopInstanceUid: header.sopInstanceUid,
         sopClassUid: header.sopClassUid,
-        filePath: file,
-        fileSize: size,
-        sha256: hash,
+      filePath: file,
+      fileSize: size,
+      sha256: hash,
         transferSyntaxUid: header.transferSyntaxUid,
         rows: layout.rows,
         columns: layout.columns,
@@ -128,17 +129,16 @@ function storeInstance(ctx: FileImportContext, file: string, size: number, hash:
 }
 
 function recordFailure(ctx: FileImportContext, file: string, size: number | null, hash: string | null, reason: string, header: InstanceHeader | null = null): FileOutcome {
-  if (!claimErrorRow(ctx.db, file, hash, ctx.jobId)) {
-    insertErrorRow(ctx.db, {
-      jobId: ctx.jobId,
-      filePath: file,
-      fileSize: size,
-      sha256: hash,
-      sopClassUid: header?.sopClassUid ?? null,
-      transferSyntaxUid: header?.transferSyntaxUid ?? null,
-      error: reason
-    })
-  }
+  if (claimErrorRow(ctx.db, file, hash, ctx.jobId)) return 'failed-again'
+  insertErrorRow(ctx.db, {
+    jobId: ctx.jobId,
+    filePath: file,
+    fileSize: size,
+    sha256: hash,
+    sopClassUid: header?.sopClassUid ?? null,
+    transferSyntaxUid: header?.transferSyntaxUid ?? null,
+    error: reason
+  })
   return 'failed'
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { TaskProgress } from '../../shared/contract'
 import { scanRoots } from '../dicom/scan'
 import type { Db } from '../store/database'
-import { countErrorRows, createImportJob, updateImportJob, type ImportCounts } from '../store/import-repository'
+import { createImportJob, updateImportJob, type ImportCounts } from '../store/import-repository'
 import { ProgressMeter } from '../tasks/progress'
 import { importDicomFile, recordProblem, type FileImportContext, type FileOutcome } from './import-file'
 import type { ReportImporter } from './report-importer'
@@ -70,7 +70,6 @@ export async function importFolders(db: Db, dataDir: string, roots: string[], op
     summary.filesTotal = scan.dicomFiles.length + scan.problems.length
     summary.skipped = scan.skipped
     summary.dicomdirs = scan.dicomdirs.length
-    const errorsBefore = countErrorRows(db)
     for (const problem of scan.problems) count(summary, recordProblem(ctx, problem.file, problem.reason))
     const meter = new ProgressMeter(summary.filesTotal, 'files')
     let bytesDone = 0
@@ -90,7 +89,6 @@ export async function importFolders(db: Db, dataDir: string, roots: string[], op
         await options.yieldToEvents?.()
       }
     }
-    summary.newErrors = countErrorRows(db) - errorsBefore
     importReports(db, scan.reportFiles, summary, options.reports)
     summary.megabytes = bytesDone / 1e6
     summary.seconds = (performance.now() - started) / 1000
@@ -123,7 +121,10 @@ function isLikelyReportFile(file: string): boolean {
 function count(summary: ImportSummary, outcome: FileOutcome): void {
   if (outcome === 'imported') summary.imported++
   else if (outcome === 'already') summary.already++
-  else if (outcome === 'failed') summary.failed++
+  else if (outcome === 'failed') {
+    summary.failed++
+    summary.newErrors++
+  } else if (outcome === 'failed-again') summary.failed++
   else if (outcome === 'structured-report') summary.structuredReports++
   else if (outcome === 'report-not-imported') summary.reportFilesNotImported++
   else summary.skipped++

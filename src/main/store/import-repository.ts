@@ -56,10 +56,6 @@ export function claimErrorRow(db: Db, filePath: string, sha256: string | null, j
   )
 }
 
-export function countErrorRows(db: Db): number {
-  return (db.prepare("SELECT count(*) AS n FROM images WHERE status = 'error'").get() as { n: number }).n
-}
-
 export function hasReportFromSource(db: Db, sourcePath: string): boolean {
   return db.prepare('SELECT 1 FROM reports WHERE source_path = ?').get(sourcePath) !== undefined
 }
