@@ -5,12 +5,20 @@
 import { parseArgs } from 'node:util'
 import { auditCommand } from './cli/audit'
 import { lazyServices, type CliCommand } from './cli/command'
+import { importCommand } from './cli/import'
 import { infoCommand } from './cli/info'
 import { parseReportCommand } from './cli/parse-report'
 import { serveCommand } from './cli/serve'
 import { demoTaskCommand } from './cli/task-demo'
 
-const commands: CliCommand[] = [infoCommand, serveCommand, demoTaskCommand, parseReportCommand, auditCommand]
+const commands: CliCommand[] = [
+  infoCommand,
+  serveCommand,
+  importCommand,
+  parseReportCommand,
+  demoTaskCommand,
+  auditCommand
+]
 
 const globalOptions = {
   'data-dir': { type: 'string' },

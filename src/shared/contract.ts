@@ -54,7 +54,7 @@ export const AppInfo = z.object({
 })
 export type AppInfo = z.infer<typeof AppInfo>
 
-export const TaskKind = z.enum(['demo.countPrimes'])
+export const TaskKind = z.enum(['demo.countPrimes', 'import.folders'])
 export type TaskKind = z.infer<typeof TaskKind>
 
 export const TaskStatus = z.enum(['running', 'done', 'cancelled', 'failed', 'interrupted'])
@@ -82,6 +82,36 @@ export const TaskSummary = z.object({
 })
 export type TaskSummary = z.infer<typeof TaskSummary>
 
+export const ImportJob = z.object({
+  id: z.number().int(),
+  roots: z.array(z.string()),
+  status: TaskStatus,
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  filesTotal: z.number().int().nonnegative(),
+  imported: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  already: z.number().int().nonnegative(),
+  reportsMatched: z.number().int().nonnegative(),
+  reportsUnmatched: z.number().int().nonnegative()
+})
+export type ImportJob = z.infer<typeof ImportJob>
+
+/** A study as the Library shows it: pseudonym only, no names, IDs or birth dates. */
+export const StudyListRow = z.object({
+  id: z.number().int(),
+  pseudonym: z.string(),
+  studyDate: z.string().nullable(),
+  modalities: z.array(z.string()),
+  viewPositions: z.array(z.string()),
+  images: z.number().int().nonnegative(),
+  forProcessingImages: z.number().int().nonnegative(),
+  reports: z.number().int().nonnegative()
+})
+export type StudyListRow = z.infer<typeof StudyListRow>
+
+const DicomDate = z.string().regex(/^\d{8}$/, 'a date as YYYYMMDD')
+
 const NoInput = z.object({}).strict()
 const TaskRef = z.object({ taskId: z.number().int().positive() }).strict()
 
@@ -96,7 +126,41 @@ export const methods = {
   },
   'tasks.cancel': { input: TaskRef, output: z.object({ cancelled: z.boolean() }) },
   'tasks.get': { input: TaskRef, output: TaskSummary.nullable() },
-  'tasks.list': { input: NoInput, output: z.array(TaskSummary) }
+  'tasks.list': { input: NoInput, output: z.array(TaskSummary) },
+  /**
+   * Imports folders of DICOM (any depth, DICOMDIR or not) and reports as a long task. For now it
+   * takes absolute folder paths the user typed; the folder dialog and Settings data roots come later.
+   */
+  'import.start': {
+    input: z.object({ roots: z.array(z.string().min(1).max(4096)).min(1).max(64) }).strict(),
+    output: z.object({ taskId: z.number().int() })
+  },
+  'import.jobs': { input: NoInput, output: z.array(ImportJob) },
+  /** The files of an import job that failed, each with the reason. */
+  'import.errors': {
+    input: z
+      .object({ jobId: z.number().int().positive(), limit: z.number().int().min(1).max(1000).default(200), offset: z.number().int().min(0).default(0) })
+      .strict(),
+    output: z.object({ total: z.number().int().nonnegative(), rows: z.array(z.object({ file: z.string(), reason: z.string() })) })
+  },
+  'studies.list': {
+    input: z
+      .object({
+        pseudonym: z.string().max(64).optional(),
+        modality: z.string().max(16).optional(),
+        dateFrom: DicomDate.optional(),
+        dateTo: DicomDate.optional(),
+        hasReport: z.boolean().optional(),
+        limit: z.number().int().min(1).max(1000).default(100),
+        offset: z.number().int().min(0).default(0)
+      })
+      .strict(),
+    output: z.object({
+      total: z.number().int().nonnegative(),
+      rows: z.array(StudyListRow),
+      counts: z.object({ studies: z.number().int().nonnegative(), images: z.number().int().nonnegative(), errors: z.number().int().nonnegative() })
+    })
+  }
 } as const
 
 export const events = {

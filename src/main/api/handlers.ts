@@ -1,8 +1,10 @@
 import fs from 'node:fs'
 import { ApiError, type AppInfo } from '../../shared/contract'
 import type { Services } from '../app/services'
+import { validateImportRoots } from '../importer/import-folders'
 import { databasePath, schemaVersion } from '../store/database'
 import { readSettings, writeSettings } from '../store/settings-repository'
+import { importJobExists, libraryCounts, listImportErrors, listImportJobs, listStudies } from '../store/import-repository'
 import { getTask, listTasks } from '../store/task-repository'
 import { compiledExecutionProviders } from '../tensor/execution-providers'
 import type { Handlers } from './dispatch'
@@ -20,7 +22,22 @@ export function createHandlers(services: Services): Handlers {
       return { cancelled: services.tasks.cancel(taskId) }
     },
     'tasks.get': ({ taskId }) => getTask(db, taskId),
-    'tasks.list': () => listTasks(db)
+    'tasks.list': () => listTasks(db),
+    'import.start': ({ roots }) => {
+      let valid: string[]
+      try {
+        valid = validateImportRoots(roots)
+      } catch (err) {
+        throw new ApiError('invalid_input', (err as Error).message)
+      }
+      return { taskId: services.tasks.start('import.folders', { roots: valid }) }
+    },
+    'import.jobs': () => listImportJobs(db),
+    'import.errors': ({ jobId, limit, offset }) => {
+      if (!importJobExists(db, jobId)) throw new ApiError('not_found', `No import job ${jobId}`)
+      return listImportErrors(db, jobId, limit, offset)
+    },
+    'studies.list': ({ limit, offset, ...filter }) => ({ ...listStudies(db, { ...filter, limit, offset }), counts: libraryCounts(db) })
   }
 }
 

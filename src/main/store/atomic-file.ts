@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 /** Writes to a temp name, fsyncs and renames, so a crash never leaves a half-written file. */
-export function writeFileAtomic(file: string, bytes: Buffer | string): void {
+export function writeFileAtomic(file: string, bytes: Uint8Array | string): void {
   const temp = `${file}.tmp-${process.pid}`
   const fd = fs.openSync(temp, 'w', 0o600)
   try {

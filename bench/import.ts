@@ -1,0 +1,78 @@
+/**
+ * Import throughput on realistic radiographs (2048×2048, 12 bits in 16): uncompressed and JPEG
+ * Lossless SV1 (dcmtk's dcmcjpeg), each against a plain read of the same bytes.
+ * Last line: RESULT import files_s=… mb_s=… raw_ratio=… jpegll_mb_s=…
+ */
+import * as reports from '../src/main/reports'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { printResultLine } from '../src/main/app/result-line'
+import { importFolders } from '../src/main/importer/import-folders'
+import { openDatabase } from '../src/main/store/database'
+import { dcmtk, dcmtkAvailable, dcmtkMissingReason, image, type ImageSpec } from '../tests/helpers/dicom-corpus'
+
+const FILES = Number(process.env.BENCH_IMPORT_FILES ?? 8)
+const spec: ImageSpec = { rows: 2048, columns: 2048, bitsAllocated: 16, bitsStored: 12 }
+
+function plainReadMbPerSecond(folder: string): number {
+  const files = fs.readdirSync(folder).map((f) => path.join(folder, f))
+  const t = performance.now()
+  let bytes = 0
+  for (const f of files) bytes += fs.readFileSync(f).length
+  return bytes / 1e6 / ((performance.now() - t) / 1000)
+}
+
+async function importOnce(folder: string, dataDir: string) {
+  const db = openDatabase(path.join(dataDir, 'vzw.sqlite'))
+  try {
+    const summary = await importFolders(db, dataDir, [folder], { reports })
+    if (summary.imported !== FILES) throw new Error(`expected ${FILES} imported, got ${summary.imported} (failed ${summary.failed})`)
+    return { filesPerSecond: summary.imported / summary.seconds, mbPerSecond: summary.mbPerSecond, seconds: summary.seconds }
+  } finally {
+    db.close()
+  }
+}
+
+async function main(): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-bench-import-'))
+  try {
+    const raw = path.join(tmp, 'uncompressed')
+    const jpegll = path.join(tmp, 'jpeg-lossless')
+    fs.mkdirSync(raw)
+    fs.mkdirSync(jpegll)
+    for (let i = 0; i < FILES; i++) {
+      const bytes = image({ ...spec, seed: i + 1 }).bytes
+      fs.writeFileSync(path.join(raw, `IMG${i}`), bytes)
+      if (dcmtkAvailable) fs.writeFileSync(path.join(jpegll, `IMG${i}`), dcmtk('dcmcjpeg', ['+e1'], bytes, path.join(tmp, 'scratch')))
+    }
+    const size = (dir: string) => fs.readdirSync(dir).reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0) / 1e6
+    console.log(`${FILES} radiographs ${spec.columns}×${spec.rows}, ${spec.bitsStored} bits in 16: ${size(raw).toFixed(1)} MB uncompressed`)
+
+    const rawRead = plainReadMbPerSecond(raw)
+    const plain = await importOnce(raw, path.join(tmp, 'data-raw'))
+    console.log(`uncompressed: plain read ${rawRead.toFixed(0)} MB/s; import ${plain.filesPerSecond.toFixed(2)} files/s, ${plain.mbPerSecond.toFixed(1)} MB/s`)
+
+    let jpeg: { filesPerSecond: number; mbPerSecond: number } | null = null
+    if (dcmtkAvailable) {
+      const jpegRead = plainReadMbPerSecond(jpegll)
+      jpeg = await importOnce(jpegll, path.join(tmp, 'data-jpegll'))
+      console.log(
+        `JPEG lossless SV1 (${size(jpegll).toFixed(1)} MB): plain read ${jpegRead.toFixed(0)} MB/s; import ${jpeg.filesPerSecond.toFixed(2)} files/s, ` +
+          `${jpeg.mbPerSecond.toFixed(1)} MB/s of compressed files`
+      )
+    } else console.log(`JPEG lossless skipped: ${dcmtkMissingReason}`)
+
+    printResultLine('import', {
+      files_s: plain.filesPerSecond,
+      mb_s: plain.mbPerSecond,
+      raw_ratio: plain.mbPerSecond / rawRead,
+      jpegll_mb_s: jpeg?.mbPerSecond ?? null,
+      jpegll_files_s: jpeg?.filesPerSecond ?? null
+    })
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
+void main()

@@ -1,0 +1,129 @@
+/**
+ * Decoding of DICOM text values by Specific Character Set (0008,0005), PS3.3 C.12.1.1.2 and
+ * PS3.5 §6.1. Single-byte and multi-byte sets map onto WHATWG TextDecoder labels (Node ships full
+ * ICU, so gb18030/gbk/euc-kr/iso-2022-jp exist); ISO 2022 code extensions are split at their escape
+ * sequences and each run is decoded with the set it switches to.
+ */
+
+const ESC = 0x1b
+
+/** Defined terms without code extensions → decoder label. */
+const singleSetLabels: Record<string, string> = {
+  '': 'latin1',
+  'ISO_IR 6': 'latin1',
+  'ISO_IR 100': 'latin1',
+  'ISO_IR 101': 'iso-8859-2',
+  'ISO_IR 109': 'iso-8859-3',
+  'ISO_IR 110': 'iso-8859-4',
+  'ISO_IR 144': 'iso-8859-5',
+  'ISO_IR 127': 'iso-8859-6',
+  'ISO_IR 126': 'iso-8859-7',
+  'ISO_IR 138': 'iso-8859-8',
+  'ISO_IR 148': 'iso-8859-9',
+  'ISO_IR 203': 'iso-8859-15',
+  'ISO_IR 13': 'shift_jis',
+  'ISO_IR 166': 'windows-874',
+  'ISO_IR 192': 'utf-8',
+  GB18030: 'gb18030',
+  GBK: 'gbk'
+}
+
+/** Escape sequences of the ISO 2022 defined terms → decoder label for the bytes that follow. */
+const escapeLabels: [number[], string][] = [
+  [[0x28, 0x42], 'latin1'], // ESC ( B  ASCII
+  [[0x28, 0x4a], 'latin1'], // ESC ( J  JIS X 0201 Romaji
+  [[0x29, 0x49], 'shift_jis'], // ESC ) I  JIS X 0201 Katakana (G1, same bytes as in Shift_JIS)
+  [[0x24, 0x42], 'iso-2022-jp'], // ESC $ B  JIS X 0208 (decoded with its escape kept)
+  [[0x24, 0x29, 0x41], 'gbk'], // ESC $ ) A  GB 2312 in G1: the EUC-CN bytes GBK also covers
+  [[0x24, 0x29, 0x43], 'euc-kr'], // ESC $ ) C  KS X 1001 in G1
+  [[0x2d, 0x41], 'latin1'],
+  [[0x2d, 0x42], 'iso-8859-2'],
+  [[0x2d, 0x43], 'iso-8859-3'],
+  [[0x2d, 0x44], 'iso-8859-4'],
+  [[0x2d, 0x4c], 'iso-8859-5'],
+  [[0x2d, 0x47], 'iso-8859-6'],
+  [[0x2d, 0x46], 'iso-8859-7'],
+  [[0x2d, 0x48], 'iso-8859-8'],
+  [[0x2d, 0x4d], 'iso-8859-9'],
+  [[0x2d, 0x54], 'windows-874']
+]
+
+const iso2022Labels: Record<string, string> = {
+  'ISO 2022 IR 6': 'latin1',
+  'ISO 2022 IR 100': 'latin1',
+  'ISO 2022 IR 101': 'iso-8859-2',
+  'ISO 2022 IR 109': 'iso-8859-3',
+  'ISO 2022 IR 110': 'iso-8859-4',
+  'ISO 2022 IR 144': 'iso-8859-5',
+  'ISO 2022 IR 127': 'iso-8859-6',
+  'ISO 2022 IR 126': 'iso-8859-7',
+  'ISO 2022 IR 138': 'iso-8859-8',
+  'ISO 2022 IR 148': 'iso-8859-9',
+  'ISO 2022 IR 203': 'iso-8859-15',
+  'ISO 2022 IR 13': 'shift_jis',
+  'ISO 2022 IR 166': 'windows-874',
+  'ISO 2022 IR 87': 'iso-2022-jp',
+  'ISO 2022 IR 58': 'gbk',
+  'ISO 2022 IR 149': 'euc-kr'
+}
+
+const decoders = new Map<string, TextDecoder>()
+
+function decodeWith(label: string, bytes: Uint8Array): string {
+  // TextDecoder's "latin1" is windows-1252; DICOM means ISO 8859-1 exactly.
+  if (label === 'latin1') return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+  let decoder = decoders.get(label)
+  if (!decoder) {
+    decoder = new TextDecoder(label)
+    decoders.set(label, decoder)
+  }
+  return decoder.decode(bytes)
+}
+
+/** Splits the (0008,0005) value into its terms; an absent value means the default repertoire. */
+export function characterSetTerms(value: string | undefined): string[] {
+  if (!value) return ['']
+  return value.split('\\').map((t) => t.trim())
+}
+
+/** Whether every term is one this decoder knows; unknown terms decode as Latin-1 and are reported. */
+export function unknownCharacterSetTerms(terms: string[]): string[] {
+  return terms.filter((t) => !(t in singleSetLabels) && !(t in iso2022Labels))
+}
+
+/** Decodes the raw bytes of a text value (SH, LO, ST, LT, UT, PN, UC) by the file's character set. */
+export function decodeDicomText(bytes: Uint8Array, terms: string[]): string {
+  const first = terms[0] ?? ''
+  const usesCodeExtensions = terms.length > 1 || first.startsWith('ISO 2022')
+  if (!usesCodeExtensions) return decodeWith(singleSetLabels[first] ?? 'latin1', bytes)
+  return decodeIso2022(bytes, iso2022Labels[first] ?? singleSetLabels[first] ?? 'latin1')
+}
+
+/** Decodes runs between escape sequences; ESC $ B runs keep their escape for the iso-2022-jp decoder. */
+function decodeIso2022(bytes: Uint8Array, initialLabel: string): string {
+  let out = ''
+  let label = initialLabel
+  let runStart = 0
+  let i = 0
+  while (i < bytes.length) {
+    if (bytes[i] !== ESC) {
+      i++
+      continue
+    }
+    const match = escapeLabels.find(([seq]) => seq.every((b, k) => bytes[i + 1 + k] === b))
+    if (!match) {
+      i++
+      continue
+    }
+    out += decodeRun(bytes.subarray(runStart, i), label)
+    label = match[1]
+    const keepEscape = label === 'iso-2022-jp'
+    runStart = keepEscape ? i : i + 1 + match[0].length
+    i += 1 + match[0].length
+  }
+  return out + decodeRun(bytes.subarray(runStart), label)
+}
+
+function decodeRun(run: Uint8Array, label: string): string {
+  return run.length ? decodeWith(label, run) : ''
+}

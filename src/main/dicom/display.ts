@@ -1,0 +1,102 @@
+import type { DisplayTags, Lut, VoiLutFunction } from './header'
+
+/**
+ * The grayscale display pipeline of PS3.3 C.11: stored values → Modality LUT or rescale →
+ * VOI (window or LUT table) → presentation (inversion) → 8-bit. Pure functions on typed arrays,
+ * shared by the importer, the viewer and the synthetic cohort.
+ */
+
+export type Voi =
+  | { kind: 'window'; center: number; width: number; fn: VoiLutFunction; source: 'file' | 'auto' | 'user'; explanation: string | null }
+  | { kind: 'lut'; lut: Lut; source: 'file' }
+
+function lookup(lut: Lut, x: number): number {
+  const i = Math.round(x) - lut.firstMapped
+  return lut.data[i < 0 ? 0 : i >= lut.data.length ? lut.data.length - 1 : i]
+}
+
+/** Modality values, in place: the Modality LUT when present, else `stored × slope + intercept`. */
+export function applyModalityTransform(values: Float32Array, tags: Pick<DisplayTags, 'modalityLut' | 'rescaleSlope' | 'rescaleIntercept'>): Float32Array {
+  const lut = tags.modalityLut
+  if (lut) {
+    for (let i = 0; i < values.length; i++) values[i] = lookup(lut, values[i])
+  } else if (tags.rescaleSlope !== 1 || tags.rescaleIntercept !== 0) {
+    const { rescaleSlope: m, rescaleIntercept: b } = tags
+    for (let i = 0; i < values.length; i++) values[i] = values[i] * m + b
+  }
+  return values
+}
+
+/** One VOI window function on [0, 1] (PS3.3 C.11.2.1.2–3). */
+export function windowValue(x: number, center: number, width: number, fn: VoiLutFunction): number {
+  if (fn === 'SIGMOID') return 1 / (1 + Math.exp((-4 * (x - center)) / width))
+  if (fn === 'LINEAR_EXACT') {
+    if (x <= center - width / 2) return 0
+    if (x > center + width / 2) return 1
+    return (x - center) / width + 0.5
+  }
+  const w = Math.max(1, width)
+  if (x <= center - 0.5 - (w - 1) / 2) return 0
+  if (x > center - 0.5 + (w - 1) / 2) return 1
+  return (x - (center - 0.5)) / (w - 1) + 0.5
+}
+
+/** Maps modality values to 8-bit display values through a VOI, inverting when the image asks to. */
+export function renderVoi(values: Float32Array, voi: Voi, invert: boolean, out = new Uint8Array(values.length)): Uint8Array {
+  const levels = 255
+  if (voi.kind === 'lut') {
+    const top = 2 ** Math.min(16, Math.max(1, voi.lut.bitsPerEntry)) - 1
+    for (let i = 0; i < values.length; i++) {
+      const y = Math.min(1, lookup(voi.lut, values[i]) / top)
+      out[i] = Math.round((invert ? 1 - y : y) * levels)
+    }
+    return out
+  }
+  const { center, width, fn } = voi
+  if (fn === 'SIGMOID') {
+    for (let i = 0; i < values.length; i++) {
+      const y = windowValue(values[i], center, width, fn)
+      out[i] = Math.round((invert ? 1 - y : y) * levels)
+    }
+    return out
+  }
+  // Both linear functions are y = (x − x0)·k clamped to [0, 1]; inlined, as this runs per pixel.
+  const exact = fn === 'LINEAR_EXACT'
+  const w = exact ? width : Math.max(1, width)
+  const lowEdge = exact ? center - w / 2 : center - 0.5 - (w - 1) / 2
+  const highEdge = exact ? center + w / 2 : center - 0.5 + (w - 1) / 2
+  const k = exact ? 1 / w : w > 1 ? 1 / (w - 1) : 0
+  const x0 = exact ? center - w / 2 : center - 0.5 - (w - 1) / 2
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]
+    const y = x <= lowEdge ? 0 : x > highEdge ? 1 : (x - x0) * k
+    out[i] = Math.round((invert ? 1 - y : y) * levels)
+  }
+  return out
+}
+
+/**
+ * A window from the 1st–99th percentile of the central 80 % of the image: collimator edges,
+ * markers and the background outside the detector would ruin a plain min/max window.
+ */
+export function percentileWindow(values: Float32Array, width: number, height: number, low = 0.01, high = 0.99): { center: number; width: number } {
+  const x0 = Math.floor(width * 0.1)
+  const y0 = Math.floor(height * 0.1)
+  const x1 = Math.max(x0 + 1, Math.ceil(width * 0.9))
+  const y1 = Math.max(y0 + 1, Math.ceil(height * 0.9))
+  const step = Math.max(1, Math.floor(Math.sqrt(((x1 - x0) * (y1 - y0)) / 65536)))
+  const sample: number[] = []
+  for (let y = y0; y < y1; y += step) for (let x = x0; x < x1; x += step) sample.push(values[y * width + x])
+  const sorted = Float64Array.from(sample).sort()
+  const lo = sorted[Math.floor(low * (sorted.length - 1))]
+  const hi = sorted[Math.ceil(high * (sorted.length - 1))]
+  return { center: (lo + hi) / 2, width: Math.max(1, hi - lo) }
+}
+
+/** The VOI a reader sees first: the file's first window, else its first VOI LUT, else the auto window. */
+export function defaultVoi(tags: DisplayTags, values: Float32Array, width: number, height: number): Voi {
+  const first = tags.windows[0]
+  if (first) return { kind: 'window', ...first, fn: tags.voiLutFunction, source: 'file' }
+  if (tags.voiLuts[0]) return { kind: 'lut', lut: tags.voiLuts[0], source: 'file' }
+  return { kind: 'window', ...percentileWindow(values, width, height), fn: 'LINEAR', source: 'auto', explanation: null }
+}

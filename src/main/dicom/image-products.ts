@@ -1,0 +1,91 @@
+import type { DataSet } from 'dicom-parser'
+import { applyModalityTransform, defaultVoi, renderVoi, type Voi } from './display'
+import { readDisplayTags, readPixelLayout, type DisplayTags, type PixelLayout, type WindowPreset } from './header'
+import { decodeFirstFrame } from './pixels'
+import { encodeGrayPng } from './png'
+import { fitWithin, modelImage, resampleArea } from './resample'
+
+export const DISPLAY_MAX_SIDE = 1024
+export const MODEL_SIDE = 256
+
+/**
+ * What a viewer needs to window a stored display image: modality value = offset + scale × pixel,
+ * then the VOI presets of the file (windows and VOI LUT tables), then inversion.
+ */
+export interface DisplayParams {
+  width: number
+  height: number
+  sourceWidth: number
+  sourceHeight: number
+  valueOffset: number
+  valueScale: number
+  windows: WindowPreset[]
+  voiLutFunction: DisplayTags['voiLutFunction']
+  voiLuts: { firstMapped: number; bitsPerEntry: number; explanation: string | null; data: number[] }[]
+  defaultVoi: { source: 'file' | 'auto' | 'user'; kind: 'window'; center: number; width: number } | { source: 'file'; kind: 'lut'; index: 0 }
+  invert: boolean
+}
+
+export interface ImageProducts {
+  layout: PixelLayout
+  display: { png: Buffer; params: DisplayParams }
+  model: { png: Buffer; side: number }
+}
+
+/** Modality values squeezed into 16 bits: exact when they are integers spanning ≤ 65 536 levels. */
+export function quantise16(values: Float32Array): { pixels: Uint16Array; offset: number; scale: number } {
+  let min = Infinity
+  let max = -Infinity
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
+    if (v < min) min = v
+    if (v > max) max = v
+  }
+  const offset = Number.isFinite(min) ? Math.floor(min) : 0
+  const span = Number.isFinite(max) ? max - offset : 0
+  const scale = span > 65535 ? span / 65535 : 1
+  const pixels = new Uint16Array(values.length)
+  const inverse = 1 / scale
+  for (let i = 0; i < values.length; i++) pixels[i] = Math.round((values[i] - offset) * inverse)
+  return { pixels, offset, scale }
+}
+
+function describeVoi(voi: Voi): DisplayParams['defaultVoi'] {
+  return voi.kind === 'lut' ? { source: 'file', kind: 'lut', index: 0 } : { source: voi.source, kind: 'window', center: voi.center, width: voi.width }
+}
+
+/**
+ * Decodes frame 1 and makes the stored products: a display image (long side ≤ 1024, 16-bit
+ * modality values) with its windowing parameters, and the 256×256 8-bit model image rendered
+ * through the default VOI.
+ */
+export async function buildImageProducts(dataSet: DataSet, transferSyntax: string): Promise<ImageProducts> {
+  const layout = readPixelLayout(dataSet)
+  const tags = readDisplayTags(dataSet, layout)
+  const frame = await decodeFirstFrame(dataSet, layout, transferSyntax)
+  const modality = applyModalityTransform(frame.values, tags)
+  const size = fitWithin(frame.width, frame.height, DISPLAY_MAX_SIDE)
+  const display = resampleArea(modality, frame.width, frame.height, size.width, size.height)
+  // The default window is measured on the full-resolution values, as a reader would see them.
+  const voi = defaultVoi(tags, modality, frame.width, frame.height)
+  const rendered = renderVoi(display, voi, tags.invert)
+  const q = quantise16(display)
+  const params: DisplayParams = {
+    width: size.width,
+    height: size.height,
+    sourceWidth: frame.width,
+    sourceHeight: frame.height,
+    valueOffset: q.offset,
+    valueScale: q.scale,
+    windows: tags.windows,
+    voiLutFunction: tags.voiLutFunction,
+    voiLuts: tags.voiLuts.map((l) => ({ firstMapped: l.firstMapped, bitsPerEntry: l.bitsPerEntry, explanation: l.explanation, data: Array.from(l.data) })),
+    defaultVoi: describeVoi(voi),
+    invert: tags.invert
+  }
+  return {
+    layout,
+    display: { png: encodeGrayPng(q.pixels, size.width, size.height), params },
+    model: { png: encodeGrayPng(modelImage(rendered, size.width, size.height, MODEL_SIDE), MODEL_SIDE, MODEL_SIDE), side: MODEL_SIDE }
+  }
+}

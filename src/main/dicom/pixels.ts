@@ -1,0 +1,171 @@
+import dicomParser, { type DataSet, type Element } from 'dicom-parser'
+import { decodeJpegLossless, decodeWithWasm, type DecodedFrame, type WasmCodecName } from './codecs'
+import type { PixelLayout } from './header'
+import { DicomFileError } from './parse'
+import { decodeRle } from './rle'
+import { TransferSyntax, transferSyntaxName } from './uids'
+
+/** One grayscale frame of stored pixel values: masked to Bits Stored and sign-extended. */
+export interface StoredFrame {
+  width: number
+  height: number
+  values: Float32Array
+}
+
+const wasmCodecFor: Record<string, WasmCodecName> = {
+  [TransferSyntax.jpegBaseline]: 'libjpeg-turbo',
+  [TransferSyntax.jpegLs]: 'charls',
+  [TransferSyntax.jpegLsNearLossless]: 'charls',
+  [TransferSyntax.jpeg2000Lossless]: 'openjpeg',
+  [TransferSyntax.jpeg2000]: 'openjpeg',
+  [TransferSyntax.htj2kLossless]: 'openjph',
+  [TransferSyntax.htj2kLosslessRpcl]: 'openjph',
+  [TransferSyntax.htj2k]: 'openjph'
+}
+
+const nativeSyntaxes = new Set<string>([
+  TransferSyntax.implicitLittle,
+  TransferSyntax.explicitLittle,
+  TransferSyntax.deflatedExplicitLittle,
+  TransferSyntax.explicitBig
+])
+
+function pixelDataElement(dataSet: DataSet): Element {
+  const el = dataSet.elements.x7fe00010
+  if (!el) throw new DicomFileError('The file has no Pixel Data (7FE0,0010)')
+  return el
+}
+
+/** The first frame's compressed bytes (the importer keeps frame 1 of multi-frame files). */
+function encapsulatedFirstFrame(dataSet: DataSet, el: Element, frames: number): Uint8Array {
+  const fragments = el.fragments ?? []
+  if (fragments.length === 0) throw new DicomFileError('The encapsulated Pixel Data has no fragments (zero-length pixel data)')
+  if (frames === 1) return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, el, 0, fragments.length)
+  if ((el.basicOffsetTable ?? []).length > 0) return dicomParser.readEncapsulatedImageFrame(dataSet, el, 0)
+  if (fragments.length === frames) return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, el, 0, 1)
+  throw new DicomFileError(`A ${frames}-frame image has ${fragments.length} fragments and no offset table: frame 1 cannot be located`)
+}
+
+function bytesPerSampleOf(layout: PixelLayout): 1 | 2 | 4 {
+  return layout.bitsAllocated <= 8 ? 1 : layout.bitsAllocated === 16 ? 2 : 4
+}
+
+function nativeFrame(dataSet: DataSet, el: Element, layout: PixelLayout, bigEndian: boolean): Uint8Array {
+  const pixels = layout.rows * layout.columns * layout.samplesPerPixel
+  if (el.length <= 0) throw new DicomFileError('Pixel Data is empty (zero length)')
+  if (layout.bitsAllocated === 1) {
+    const need = Math.ceil(pixels / 8)
+    if (el.length < need) throw sizeMismatch(el.length, need, layout)
+    const bits = dataSet.byteArray.subarray(el.dataOffset, el.dataOffset + need)
+    const out = new Uint8Array(pixels)
+    for (let i = 0; i < pixels; i++) out[i] = (bits[i >> 3] >> (i & 7)) & 1
+    return out
+  }
+  const size = bytesPerSampleOf(layout)
+  const need = pixels * size
+  if (el.length < need) throw sizeMismatch(el.length, need, layout)
+  if (el.dataOffset + need > dataSet.byteArray.length)
+    throw new DicomFileError(`The file is truncated: Pixel Data needs ${need} bytes but the file ends ${dataSet.byteArray.length - el.dataOffset} bytes into it`)
+  // A copy (Buffer#slice would be a view): big endian samples are swapped in place.
+  const bytes = new Uint8Array(dataSet.byteArray.subarray(el.dataOffset, el.dataOffset + need))
+  if (bigEndian && size > 1) swapBytes(bytes, size)
+  return bytes
+}
+
+function sizeMismatch(have: number, need: number, layout: PixelLayout): DicomFileError {
+  return new DicomFileError(
+    `Pixel Data holds ${have} bytes, but ${layout.rows} rows × ${layout.columns} columns × ${layout.samplesPerPixel} samples at ` +
+      `${layout.bitsAllocated} bits allocated need ${need}`
+  )
+}
+
+function swapBytes(bytes: Uint8Array, size: number): void {
+  for (let i = 0; i + size <= bytes.length; i += size) bytes.subarray(i, i + size).reverse()
+}
+
+async function compressedFrame(encoded: Uint8Array, syntax: string, layout: PixelLayout): Promise<Uint8Array> {
+  const size = bytesPerSampleOf(layout)
+  const pixels = layout.rows * layout.columns
+  if (syntax === TransferSyntax.rle) return decodeRle(encoded, pixels, layout.samplesPerPixel, size)
+  if (size === 4) throw new DicomFileError(`${transferSyntaxName(syntax)} with 32 bits allocated is not supported`)
+  if (syntax === TransferSyntax.jpegLossless || syntax === TransferSyntax.jpegLosslessSV1) return decodeJpegLossless(encoded, size)
+  if (syntax === TransferSyntax.jpegExtended && layout.bitsStored > 8)
+    throw new DicomFileError('JPEG Extended with more than 8 bits per sample (12-bit lossy JPEG) is not supported by the bundled codecs')
+  const codec = wasmCodecFor[syntax] ?? (syntax === TransferSyntax.jpegExtended ? 'libjpeg-turbo' : undefined)
+  if (!codec) throw new DicomFileError(`Unsupported transfer syntax: ${transferSyntaxName(syntax)}`)
+  const decoded = await decodeWithWasm(codec, encoded)
+  checkDecodedSize(decoded, layout)
+  return decoded.bytes
+}
+
+function checkDecodedSize({ info, bytes }: DecodedFrame, layout: PixelLayout): void {
+  if (info.width !== layout.columns || info.height !== layout.rows)
+    throw new DicomFileError(`The compressed frame is ${info.width}×${info.height} but the header says ${layout.columns}×${layout.rows}`)
+  const need = layout.rows * layout.columns * layout.samplesPerPixel * bytesPerSampleOf(layout)
+  if (bytes.length < need) throw new DicomFileError(`The codec returned ${bytes.length} bytes where ${need} were expected`)
+}
+
+/** Decodes frame 1 of a full data set into grayscale stored values (mask, sign; colour → luminance). */
+export async function decodeFirstFrame(dataSet: DataSet, layout: PixelLayout, syntax: string): Promise<StoredFrame> {
+  const el = pixelDataElement(dataSet)
+  let samples: Uint8Array
+  if (el.encapsulatedPixelData) {
+    if (nativeSyntaxes.has(syntax)) throw new DicomFileError(`Pixel Data is encapsulated but the transfer syntax ${transferSyntaxName(syntax)} is not compressed`)
+    samples = await compressedFrame(encapsulatedFirstFrame(dataSet, el, layout.numberOfFrames), syntax, layout)
+  } else {
+    if (!nativeSyntaxes.has(syntax)) throw new DicomFileError(`Pixel Data is not encapsulated but the transfer syntax is ${transferSyntaxName(syntax)}`)
+    samples = nativeFrame(dataSet, el, layout, syntax === TransferSyntax.explicitBig)
+  }
+  // Codecs already hand back values in their sample precision; masking to Bits Stored is harmless there.
+  const decodedByColourCodec = el.encapsulatedPixelData === true && syntax !== TransferSyntax.rle
+  const values = storedValues(samples, layout, layout.bitsAllocated === 1 ? 1 : bytesPerSampleOf(layout), decodedByColourCodec)
+  return { width: layout.columns, height: layout.rows, values }
+}
+
+/**
+ * Stored values from little-endian samples. Bits above High Bit (old overlay planes) are
+ * dropped, then the value is sign-extended when Pixel Representation is 1.
+ */
+export function storedValues(samples: Uint8Array, layout: PixelLayout, bytesPerSample: 1 | 2 | 4, colourConverted: boolean): Float32Array {
+  const pixels = layout.rows * layout.columns
+  const spp = layout.samplesPerPixel
+  const shift = Math.max(0, layout.highBit + 1 - layout.bitsStored)
+  const bits = layout.bitsStored
+  const mask = bits >= 32 ? 0xffffffff : 2 ** bits - 1
+  const signBit = 2 ** (bits - 1)
+  const signed = layout.pixelRepresentation === 1
+  const view = new DataView(samples.buffer, samples.byteOffset, samples.byteLength)
+  const narrow = bits <= 16 && bytesPerSample <= 2
+  const signShift = 32 - bits
+  const read = narrow
+    ? (index: number): number => {
+        const raw = bytesPerSample === 1 ? samples[index] : samples[2 * index] | (samples[2 * index + 1] << 8)
+        const v = (raw >> shift) & mask
+        return signed ? (v << signShift) >> signShift : v
+      }
+    : (index: number): number => {
+        const raw = bytesPerSample === 4 ? view.getUint32(index * 4, true) : view.getUint16(index * 2, true)
+        const v = Math.floor(raw / 2 ** shift) % (mask + 1)
+        return signed && v >= signBit ? v - 2 * signBit : v
+      }
+  const out = new Float32Array(pixels)
+  if (spp === 1 && narrow && bytesPerSample === 2) {
+    // The common radiograph case, without a call per pixel (typed arrays are little-endian on every target).
+    const words = samples.byteOffset % 2 === 0 ? new Uint16Array(samples.buffer, samples.byteOffset, pixels) : new Uint16Array(samples.slice(0, 2 * pixels).buffer)
+    if (signed) for (let i = 0; i < pixels; i++) out[i] = (((words[i] >> shift) & mask) << signShift) >> signShift
+    else for (let i = 0; i < pixels; i++) out[i] = (words[i] >> shift) & mask
+    return out
+  }
+  if (spp === 1) {
+    for (let i = 0; i < pixels; i++) out[i] = read(i)
+    return out
+  }
+  const planar = layout.planarConfiguration === 1 && !colourConverted
+  const at = (p: number, s: number) => (planar ? s * pixels + p : p * spp + s)
+  // YBR data that no codec converted keeps luminance in its first sample.
+  const lumaOnly = layout.photometric.startsWith('YBR') && !colourConverted
+  for (let p = 0; p < pixels; p++) {
+    out[p] = lumaOnly ? read(at(p, 0)) : 0.299 * read(at(p, 0)) + 0.587 * read(at(p, 1)) + 0.114 * read(at(p, 2))
+  }
+  return out
+}

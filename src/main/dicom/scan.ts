@@ -1,0 +1,148 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { DicomFileError, hasDicmMarker, parseDicomFile } from './parse'
+
+/**
+ * Finds the files an import looks at: every DICOMDIR (used as an index: its referenced files,
+ * matched case-insensitively with ISO 9660 `;1` suffixes stripped) and a walk of every folder
+ * that sniffs `DICM` at byte 128, since DICOM files often have no extension.
+ */
+
+export interface ScanResult {
+  /** Files to import as DICOM, each once. */
+  dicomFiles: string[]
+  /** Files the report importer claims (by its own rule). */
+  reportFiles: string[]
+  /** Files DICOMDIRs list that are not on disk, and DICOMDIRs that cannot be read. */
+  problems: { file: string; reason: string }[]
+  dicomdirs: { file: string; referenced: number }[]
+  /** Files that are neither DICOM nor reports (e.g. JPEGs, notes). */
+  skipped: number
+  totalBytes: number
+}
+
+const dicomExtensions = new Set(['.dcm', '.dicom', '.dic', '.ima'])
+
+/** Whether a file should be read as DICOM: the Part 10 marker, or a DICOM extension (it then gets a reason if it is not). */
+function looksLikeDicom(file: string, head: Uint8Array): boolean {
+  return hasDicmMarker(head) || dicomExtensions.has(path.extname(file).toLowerCase())
+}
+
+function readHead(file: string): Uint8Array {
+  const fd = fs.openSync(file, 'r')
+  try {
+    const head = new Uint8Array(132)
+    const n = fs.readSync(fd, head, 0, 132, 0)
+    return head.subarray(0, n)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/** Resolves a DICOMDIR Referenced File ID (path components) against its folder, ignoring case and `;1`. */
+function resolveReferencedFile(baseDir: string, components: string[]): string | null {
+  let dir = baseDir
+  for (const component of components) {
+    const wanted = component.replace(/;\d+$/, '').toUpperCase()
+    let names: string[]
+    try {
+      names = fs.readdirSync(dir)
+    } catch {
+      return null
+    }
+    const match = names.find((n) => n.replace(/;\d+$/, '').toUpperCase() === wanted)
+    if (!match) return null
+    dir = path.join(dir, match)
+  }
+  return dir
+}
+
+/** The files a DICOMDIR references: `[found, missing]`. */
+export function readDicomdir(file: string): { found: string[]; missing: string[] } {
+  const dataSet = parseDicomFile(fs.readFileSync(file))
+  const records = dataSet.elements.x00041220?.items ?? []
+  const found: string[] = []
+  const missing: string[] = []
+  for (const record of records) {
+    const ref = record.dataSet?.string('x00041500')
+    if (!ref) continue
+    const components = ref.split('\\').map((c) => c.trim()).filter(Boolean)
+    const resolved = resolveReferencedFile(path.dirname(file), components)
+    if (resolved) found.push(resolved)
+    else missing.push(path.join(path.dirname(file), ...components))
+  }
+  return { found, missing }
+}
+
+export function isDicomdirName(file: string): boolean {
+  return path.basename(file).replace(/;\d+$/, '').toUpperCase() === 'DICOMDIR'
+}
+
+function isFileBehindLink(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile()
+  } catch {
+    return false
+  }
+}
+
+/** Walks the roots (following links to files, never to folders, so loops cannot trap it) and sorts what it finds. */
+export async function scanRoots(roots: string[], isReportFile: (file: string) => boolean, signal?: AbortSignal): Promise<ScanResult> {
+  const result: ScanResult = { dicomFiles: [], reportFiles: [], problems: [], dicomdirs: [], skipped: 0, totalBytes: 0 }
+  const seen = new Set<string>()
+  const addDicom = (file: string, size: number) => {
+    if (seen.has(file)) return
+    seen.add(file)
+    result.dicomFiles.push(file)
+    result.totalBytes += size
+  }
+  const pending = [...roots]
+  while (pending.length) {
+    signal?.throwIfAborted()
+    const dir = pending.pop()!
+    let entries: fs.Dirent[]
+    try {
+      entries = await fs.promises.readdir(dir, { withFileTypes: true })
+    } catch (err) {
+      result.problems.push({ file: dir, reason: `The folder cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` })
+      continue
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name))
+    for (const entry of entries) {
+      const file = path.join(dir, entry.name)
+      if (entry.isDirectory()) pending.push(file)
+      else if (entry.isFile() || (entry.isSymbolicLink() && isFileBehindLink(file))) classify(file, result, addDicom)
+    }
+  }
+  return result
+
+  function classify(file: string, into: ScanResult, add: (file: string, size: number) => void): void {
+    if (isDicomdirName(file)) {
+      try {
+        const { found, missing } = readDicomdir(file)
+        into.dicomdirs.push({ file, referenced: found.length + missing.length })
+        for (const f of found) add(f, fs.statSync(f).size)
+        for (const m of missing) into.problems.push({ file: m, reason: `Listed in the DICOMDIR ${file} but missing on disk` })
+      } catch (err) {
+        const reason = err instanceof DicomFileError ? err.reason : String(err)
+        into.problems.push({ file, reason: `The DICOMDIR cannot be read: ${reason}` })
+      }
+      return
+    }
+    if (isReportFile(file)) {
+      into.reportFiles.push(file)
+      return
+    }
+    let head: Uint8Array
+    let size: number
+    try {
+      size = fs.statSync(file).size
+      head = readHead(file)
+    } catch (err) {
+      into.problems.push({ file, reason: `The file cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` })
+      return
+    }
+    if (looksLikeDicom(file, head)) add(file, size)
+    else into.skipped++
+  }
+}

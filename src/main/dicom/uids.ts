@@ -1,0 +1,73 @@
+/** Transfer syntaxes and SOP classes the importer tells apart (PS3.6 Annex A). */
+export const TransferSyntax = {
+  implicitLittle: '1.2.840.10008.1.2',
+  explicitLittle: '1.2.840.10008.1.2.1',
+  deflatedExplicitLittle: '1.2.840.10008.1.2.1.99',
+  explicitBig: '1.2.840.10008.1.2.2',
+  jpegBaseline: '1.2.840.10008.1.2.4.50',
+  jpegExtended: '1.2.840.10008.1.2.4.51',
+  jpegLossless: '1.2.840.10008.1.2.4.57',
+  jpegLosslessSV1: '1.2.840.10008.1.2.4.70',
+  jpegLs: '1.2.840.10008.1.2.4.80',
+  jpegLsNearLossless: '1.2.840.10008.1.2.4.81',
+  jpeg2000Lossless: '1.2.840.10008.1.2.4.90',
+  jpeg2000: '1.2.840.10008.1.2.4.91',
+  htj2kLossless: '1.2.840.10008.1.2.4.201',
+  htj2kLosslessRpcl: '1.2.840.10008.1.2.4.202',
+  htj2k: '1.2.840.10008.1.2.4.203',
+  rle: '1.2.840.10008.1.2.5'
+} as const
+
+const transferSyntaxNames: Record<string, string> = {
+  [TransferSyntax.implicitLittle]: 'Implicit VR Little Endian',
+  [TransferSyntax.explicitLittle]: 'Explicit VR Little Endian',
+  [TransferSyntax.deflatedExplicitLittle]: 'Deflated Explicit VR Little Endian',
+  [TransferSyntax.explicitBig]: 'Explicit VR Big Endian',
+  [TransferSyntax.jpegBaseline]: 'JPEG Baseline',
+  [TransferSyntax.jpegExtended]: 'JPEG Extended (12-bit)',
+  [TransferSyntax.jpegLossless]: 'JPEG Lossless (Process 14)',
+  [TransferSyntax.jpegLosslessSV1]: 'JPEG Lossless SV1',
+  [TransferSyntax.jpegLs]: 'JPEG-LS Lossless',
+  [TransferSyntax.jpegLsNearLossless]: 'JPEG-LS Near-Lossless',
+  [TransferSyntax.jpeg2000Lossless]: 'JPEG 2000 Lossless',
+  [TransferSyntax.jpeg2000]: 'JPEG 2000',
+  [TransferSyntax.htj2kLossless]: 'HTJ2K Lossless',
+  [TransferSyntax.htj2kLosslessRpcl]: 'HTJ2K Lossless RPCL',
+  [TransferSyntax.htj2k]: 'HTJ2K',
+  [TransferSyntax.rle]: 'RLE Lossless'
+}
+
+export function transferSyntaxName(uid: string): string {
+  return transferSyntaxNames[uid] ? `${transferSyntaxNames[uid]} (${uid})` : `transfer syntax ${uid}`
+}
+
+export const SopClass = {
+  dxForPresentation: '1.2.840.10008.5.1.4.1.1.1.1',
+  dxForProcessing: '1.2.840.10008.5.1.4.1.1.1.1.1',
+  mammoForProcessing: '1.2.840.10008.5.1.4.1.1.1.2.1',
+  intraoralForProcessing: '1.2.840.10008.5.1.4.1.1.1.3.1',
+  mediaStorageDirectory: '1.2.840.10008.1.3.10'
+} as const
+
+const forProcessingClasses = new Set<string>([SopClass.dxForProcessing, SopClass.mammoForProcessing, SopClass.intraoralForProcessing])
+
+export function isForProcessingSopClass(uid: string): boolean {
+  return forProcessingClasses.has(uid)
+}
+
+/** Structured Report storage classes (1.2.840.10008.5.1.4.1.1.88.*). */
+export function isStructuredReportSopClass(uid: string): boolean {
+  return uid.startsWith('1.2.840.10008.5.1.4.1.1.88.')
+}
+
+const nonImageClassNames: Record<string, string> = {
+  '1.2.840.10008.5.1.4.1.1.11.1': 'Grayscale Softcopy Presentation State',
+  '1.2.840.10008.5.1.4.1.1.104.1': 'Encapsulated PDF',
+  '1.2.840.10008.5.1.4.1.1.88.59': 'Key Object Selection',
+  '1.2.840.10008.5.1.4.1.1.66': 'Raw Data',
+  [SopClass.mediaStorageDirectory]: 'Media Storage Directory (DICOMDIR)'
+}
+
+export function sopClassName(uid: string): string {
+  return nonImageClassNames[uid] ? `${nonImageClassNames[uid]} (${uid})` : uid
+}

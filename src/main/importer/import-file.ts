@@ -1,0 +1,147 @@
+import fs from 'node:fs'
+import type { DataSet } from 'dicom-parser'
+import { readInstanceHeader, type InstanceHeader } from '../dicom/header'
+import { buildImageProducts, type ImageProducts } from '../dicom/image-products'
+import { DicomFileError, parseDicomFile } from '../dicom/parse'
+import { isStructuredReportSopClass, SopClass, sopClassName } from '../dicom/uids'
+import type { Db } from '../store/database'
+import { claimErrorRow, hasImportedInstance, hasReportFromSource, insertErrorRow, insertImportedImage } from '../store/import-repository'
+import { imageFileStem, removeDataFiles, sha256, writeDataFile } from './image-files'
+import type { ReportImporter } from './report-importer'
+
+/** `failed-again`: the same file failed before and already has its error row. */
+export type FileOutcome = 'imported' | 'already' | 'failed' | 'failed-again' | 'structured-report' | 'skipped'
+
+export interface FileImportContext {
+  db: Db
+  dataDir: string
+  jobId: number
+  reports: ReportImporter
+}
+
+/**
+ * Imports one DICOM file. Never throws for a bad file: every failure becomes one error row with a
+ * reason a person understands (a re-import of the same bad file adds no second row).
+ */
+export async function importDicomFile(ctx: FileImportContext, file: string): Promise<{ outcome: FileOutcome; bytes: number }> {
+  let bytes: Buffer
+  try {
+    bytes = fs.readFileSync(file)
+  } catch (err) {
+    return { outcome: recordFailure(ctx, file, null, null, `The file cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`), bytes: 0 }
+  }
+  const hash = sha256(bytes)
+  let header: InstanceHeader | null = null
+  try {
+    header = readInstanceHeader(parseDicomFile(bytes, { headerOnly: true }))
+    return { outcome: await importInstance(ctx, file, bytes, hash, header), bytes: bytes.length }
+  } catch (err) {
+    const reason = err instanceof DicomFileError ? err.reason : `Unexpected failure while importing: ${err instanceof Error ? err.message : String(err)}`
+    return { outcome: recordFailure(ctx, file, bytes.length, hash, reason, header), bytes: bytes.length }
+  }
+}
+
+async function importInstance(ctx: FileImportContext, file: string, bytes: Buffer, hash: string, header: InstanceHeader): Promise<FileOutcome> {
+  if (header.sopClassUid === SopClass.mediaStorageDirectory) return 'skipped'
+  if (isStructuredReportSopClass(header.sopClassUid)) {
+    if (hasReportFromSource(ctx.db, file)) return 'already'
+    ctx.reports.importStructuredReport(ctx.db, file, parseDicomFile(bytes) as never, ctx.jobId)
+    return 'structured-report'
+  }
+  if (hasImportedInstance(ctx.db, header.sopInstanceUid)) return 'already'
+  if (!header.hasPixelData) throw new DicomFileError(`Not an image: ${sopClassName(header.sopClassUid)} has no Pixel Data`)
+  const dataSet = parseDicomFile(bytes)
+  const products = await buildImageProducts(dataSet, header.transferSyntaxUid)
+  storeInstance(ctx, file, bytes.length, hash, header, dataSet, products)
+  return 'imported'
+}
+
+function storeInstance(ctx: FileImportContext, file: string, size: number, hash: string, header: InstanceHeader, dataSet: DataSet, products: ImageProducts): void {
+  const stem = imageFileStem(header.sopInstanceUid)
+  const paths = { display: `${stem}.display.png`, params: `${stem}.display.json`, model: `${stem}.model.png` }
+  const displaySha = writeDataFile(ctx.dataDir, paths.display, products.display.png)
+  writeDataFile(ctx.dataDir, paths.params, JSON.stringify(products.display.params))
+  const modelSha = writeDataFile(ctx.dataDir, paths.model, products.model.png)
+  const { layout } = products
+  const { params } = products.display
+  try {
+    insertImportedImage(
+      ctx.db,
+      {
+        studyUid: header.studyUid,
+        patientId: header.patient.id,
+        patientName: header.patient.name,
+        patientBirthDate: header.patient.birthDate,
+        patientSex: header.patient.sex,
+        studyDate: header.studyDate,
+        accessionNumber: header.accessionNumber,
+        description: header.studyDescription
+      },
+      { seriesUid: header.seriesUid, modality: header.modality, bodyPart: header.bodyPart, viewPosition: header.viewPosition, description: header.seriesDescription },
+      {
+      jobId: ctx.jobId,
+        sopInstanceUid: header.sopInstanceUid,
+        sopClassUid: header.sopClassUid,
+      filePath: file,
+      fileSize: size,
+      sha256: hash,
+        transferSyntaxUid: header.transferSyntaxUid,
+        rows: layout.rows,
+        columns: layout.columns,
+        photometric: layout.photometric,
+        bitsStored: layout.bitsStored,
+        spacingRowMm: header.spacing.rowMm,
+        spacingColMm: header.spacing.colMm,
+        spacingKind: header.spacing.kind,
+        viewPosition: header.viewPosition,
+        forProcessing: header.forProcessing,
+        // Rendering and provenance facts only: PHI stays in the studies row.
+        tags: {
+          modality: header.modality,
+          bodyPart: header.bodyPart,
+          frames: layout.numberOfFrames,
+          bitsAllocated: layout.bitsAllocated,
+          pixelRepresentation: layout.pixelRepresentation,
+          windows: params.windows,
+          voiLutFunction: params.voiLutFunction,
+          voiLutCount: params.voiLuts.length,
+          defaultVoi: params.defaultVoi,
+          invert: params.invert,
+          displayParamsPath: paths.params,
+          displaySize: [params.width, params.height],
+          estimatedMagnification: header.magnification,
+          burnedInAnnotation: header.burnedInAnnotation,
+          lossyCompressed: header.lossyCompressed,
+          characterSet: header.characterSet,
+          rescale: { slope: dataSet.floatString('x00281053') ?? 1, intercept: dataSet.floatString('x00281052') ?? 0 }
+        },
+        displayPath: paths.display,
+        displaySha256: displaySha,
+        modelPath: paths.model,
+        modelSha256: modelSha
+      }
+    )
+  } catch (err) {
+    removeDataFiles(ctx.dataDir, Object.values(paths))
+    throw err
+  }
+}
+
+function recordFailure(ctx: FileImportContext, file: string, size: number | null, hash: string | null, reason: string, header: InstanceHeader | null = null): FileOutcome {
+  if (claimErrorRow(ctx.db, file, hash, ctx.jobId)) return 'failed-again'
+  insertErrorRow(ctx.db, {
+    jobId: ctx.jobId,
+    filePath: file,
+    fileSize: size,
+    sha256: hash,
+    sopClassUid: header?.sopClassUid ?? null,
+    transferSyntaxUid: header?.transferSyntaxUid ?? null,
+    error: reason
+  })
+  return 'failed'
+}
+
+/** A problem found before any file was read (a DICOMDIR entry missing on disk, an unreadable folder). */
+export function recordProblem(ctx: FileImportContext, file: string, reason: string): FileOutcome {
+  return recordFailure(ctx, file, null, null, reason)
+}

@@ -1,0 +1,124 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { TaskProgress } from '../../shared/contract'
+import { scanRoots } from '../dicom/scan'
+import type { Db } from '../store/database'
+import { createImportJob, updateImportJob, type ImportCounts } from '../store/import-repository'
+import { ProgressMeter } from '../tasks/progress'
+import { importDicomFile, recordProblem, type FileImportContext, type FileOutcome } from './import-file'
+import type { ReportImporter } from './report-importer'
+
+export interface ImportSummary extends ImportCounts {
+  jobId: number
+  /** Error rows this run added (a re-import of a known bad file adds none). */
+  newErrors: number
+  skipped: number
+  structuredReports: number
+  reportsFailed: { file: string; reason: string }[]
+  /** Report files found but not imported because no report importer is wired in. */
+  dicomdirs: number
+  megabytes: number
+  seconds: number
+  mbPerSecond: number
+}
+
+export interface ImportOptions {
+  signal?: AbortSignal
+  progress?: (p: TaskProgress) => void
+  /** Lets a task child read its message queue (cancel) between files. */
+  yieldToEvents?: () => Promise<void>
+  reports: ReportImporter
+}
+
+/**
+ * Checks roots before an import starts: absolute paths of existing folders. (The Electron folder
+ * dialog and Settings data roots come later; until then callers pass folders the user typed.)
+ */
+export function validateImportRoots(roots: string[]): string[] {
+  if (roots.length === 0) throw new Error('Name at least one folder to import')
+  return roots.map((root) => {
+    if (!path.isAbsolute(root)) throw new Error(`Import folders must be absolute paths: ${root}`)
+    let stat: fs.Stats
+    try {
+      stat = fs.statSync(root)
+    } catch {
+      throw new Error(`The folder ${root} does not exist`)
+    }
+    if (!stat.isDirectory()) throw new Error(`${root} is not a folder`)
+    return path.resolve(root)
+  })
+}
+
+const PROGRESS_INTERVAL_MS = 250
+
+/**
+ * One import job: walk the roots, import every DICOM file (dedup by SOP Instance UID, one error
+ * row per bad file), then hand report files to the report importer so matching sees the studies.
+ * Rows are committed file by file, so a cancel or a crash keeps what was imported.
+ */
+export async function importFolders(db: Db, dataDir: string, roots: string[], options: ImportOptions): Promise<ImportSummary> {
+  const jobId = createImportJob(db, roots)
+  const ctx: FileImportContext = { db, dataDir, jobId, reports: options.reports }
+  const summary: ImportSummary = {
+    jobId, filesTotal: 0, imported: 0, failed: 0, already: 0, reportsMatched: 0, reportsUnmatched: 0, newErrors: 0, skipped: 0,
+    structuredReports: 0, reportsFailed: [], dicomdirs: 0, megabytes: 0, seconds: 0, mbPerSecond: 0
+  }
+  const started = performance.now()
+  try {
+    const scan = await scanRoots(roots, (f) => options.reports.isReportFile(f), options.signal)
+    summary.filesTotal = scan.dicomFiles.length + scan.problems.length
+    summary.skipped = scan.skipped
+    summary.dicomdirs = scan.dicomdirs.length
+    for (const problem of scan.problems) count(summary, recordProblem(ctx, problem.file, problem.reason))
+    const meter = new ProgressMeter(summary.filesTotal, 'files')
+    let bytesDone = 0
+    let lastProgressAt = 0
+    let done = scan.problems.length
+    for (const file of scan.dicomFiles) {
+      options.signal?.throwIfAborted()
+      const { outcome, bytes } = await importDicomFile(ctx, file)
+      count(summary, outcome)
+      bytesDone += bytes
+      done++
+      if (performance.now() - lastProgressAt > PROGRESS_INTERVAL_MS || done === summary.filesTotal) {
+        lastProgressAt = performance.now()
+        const mbPerSecond = bytesDone / 1e6 / Math.max(1e-3, (performance.now() - started) / 1000)
+        options.progress?.(meter.update(done, `${mbPerSecond.toFixed(1)} MB/s · ${summary.imported} new, ${summary.already} already, ${summary.failed} failed`))
+        updateImportJob(db, jobId, summary)
+        await options.yieldToEvents?.()
+      }
+    }
+    importReports(db, scan.reportFiles, summary, options.reports)
+    summary.megabytes = bytesDone / 1e6
+    summary.seconds = (performance.now() - started) / 1000
+    summary.mbPerSecond = summary.megabytes / Math.max(1e-3, summary.seconds)
+    updateImportJob(db, jobId, summary, 'done')
+    return summary
+  } catch (err) {
+    updateImportJob(db, jobId, summary, options.signal?.aborted ? 'cancelled' : 'failed')
+    throw err
+  }
+}
+
+/** Report files go in after all DICOM of the job, so matching sees the new studies; reports
+ *  stored earlier without a study are linked now that their study may have arrived. */
+function importReports(db: Db, files: string[], summary: ImportSummary, reports: ReportImporter): void {
+  if (files.length > 0) {
+    const outcome = reports.importReportFiles(db, files, summary.jobId)
+    summary.reportsMatched = outcome.matched
+    summary.reportsUnmatched = outcome.unmatched
+    summary.reportsFailed = outcome.failed
+  }
+  summary.reportsMatched += reports.relinkUnmatchedReports(db)
+}
+
+function count(summary: ImportSummary, outcome: FileOutcome): void {
+  if (outcome === 'imported') summary.imported++
+  else if (outcome === 'already') summary.already++
+  else if (outcome === 'failed') {
+    summary.failed++
+    summary.newErrors++
+  } else if (outcome === 'failed-again') summary.failed++
+  else if (outcome === 'structured-report') summary.structuredReports++
+  else summary.skipped++
+}

@@ -1,0 +1,14 @@
+/** The slice of dcmjs the test corpus uses (the package ships no type declarations). */
+declare module 'dcmjs' {
+  type Dataset = Record<string, unknown>
+  const dcmjs: {
+    data: {
+      DicomMetaDictionary: {
+        uid(): string
+        denaturalizeDataset(dataset: Dataset): Dataset
+      }
+      DicomDict: new (meta: Dataset) => { dict: Dataset; write(): ArrayBuffer }
+    }
+  }
+  export default dcmjs
+}

@@ -1,0 +1,151 @@
+/**
+ * A folder tree the import tests run on: valid radiographs in every syntax at several depths,
+ * names in several character sets, a DICOMDIR set with one file missing, a duplicate copy, and
+ * broken files, each with the reason the importer must give.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { execFileSync } from 'node:child_process'
+import { readInstanceHeader } from '../../src/main/dicom/header'
+import { parseDicomFile } from '../../src/main/dicom/parse'
+import { TransferSyntax } from '../../src/main/dicom/uids'
+import {
+  dcmtk,
+  dcmtkAvailable,
+  encapsulatedImage,
+  encodeWithWasm,
+  image,
+  imageAttributes,
+  patchText,
+  syntheticPixels,
+  writeDicom,
+  type Built,
+  type ImageSpec
+} from './dicom-corpus'
+
+export const u12: ImageSpec = { rows: 80, columns: 96, bitsAllocated: 16, bitsStored: 12 }
+
+export interface ImportCorpus {
+  root: string
+  /** Valid files by name → their SOP Instance UID. */
+  valid: Map<string, string>
+  /** Broken files → the reason pattern the importer must record. */
+  broken: Map<string, RegExp>
+  /** Files that are neither DICOM nor reports. */
+  skipped: string[]
+  reportFiles: string[]
+  /** A second copy of a valid file (same SOP Instance UID). */
+  duplicates: string[]
+  structuredReports: string[]
+}
+
+function put(root: string, relative: string, bytes: Uint8Array | string): string {
+  const file = path.join(root, relative)
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, bytes)
+  return file
+}
+
+/** The data set of a Part 10 file with its meta group cut out (preamble and DICM kept). */
+function withoutMetaGroup(bytes: Buffer): Buffer {
+  const groupLength = bytes.readUInt32LE(132 + 8)
+  return Buffer.concat([bytes.subarray(0, 132), bytes.subarray(132 + 12 + groupLength)])
+}
+
+export async function buildImportCorpus(root: string, scratch: string): Promise<ImportCorpus> {
+  const corpus: ImportCorpus = { root, valid: new Map(), broken: new Map(), skipped: [], reportFiles: [], duplicates: [], structuredReports: [] }
+  const addValid = (relative: string, built: Built | { bytes: Buffer; sopInstanceUid: string }) => {
+    put(root, relative, built.bytes)
+    corpus.valid.set(relative, built.sopInstanceUid)
+  }
+  const base = image(u12, { extra: { WindowCenter: [2048, 1500], WindowWidth: [4096, 1000], WindowCenterWidthExplanation: ['NORMAL', 'HARDER'] } })
+  addValid('site/PAT1/STUDY1/IMG0001', base)
+  addValid('site/PAT1/STUDY1/mono1', image({ ...u12, photometric: 'MONOCHROME1', seed: 2 }))
+  addValid('site/PAT1/STUDY1/mono2-twin', image({ ...u12, seed: 2 }))
+  addValid('site/PAT1/STUDY1/signed.dcm', image({ ...u12, signed: true, seed: 3 }, { extra: { RescaleIntercept: '-1024', RescaleSlope: '1' } }))
+  addValid('site/deep/a/b/c/d/e/f/g/IMG', image({ ...u12, seed: 4 }))
+  addValid('site/big/LARGE', image({ rows: 1100, columns: 1300, bitsAllocated: 16, bitsStored: 14, seed: 5 }))
+  addValid('site/processing/RAW', image({ ...u12, seed: 6 }, { sopClassUid: '1.2.840.10008.5.1.4.1.1.1.1.1', extra: { PresentationIntentType: 'FOR PROCESSING' } }))
+  addValid('site/imager/ONLYIMAGER', image({ ...u12, seed: 7 }, { extra: { PixelSpacing: undefined } }))
+  addValid('site/names/utf8', image({ ...u12, seed: 8 }, { characterSet: 'ISO_IR 192', extra: { PatientName: 'Müller^José' } }))
+  const gb = image({ ...u12, seed: 9 }, { characterSet: 'GB18030', extra: { PatientName: 'XXXX^YYYY' } })
+  addValid('site/names/gb18030', { ...gb, bytes: patchText(gb.bytes, 'XXXX^YYYY', Uint8Array.from([0xd5, 0xc5, 0xc8, 0xfd, 0x5e, 0xc0, 0xee, 0xcb, 0xc4])) })
+  const ir58 = image({ ...u12, seed: 10 }, { characterSet: 'ISO 2022 IR 6\\ISO 2022 IR 58', extra: { PatientName: 'Zhang^San=QQQQQQQQQ' } })
+  const ir58Name = Uint8Array.from([0x1b, 0x24, 0x29, 0x41, 0xd5, 0xc5, 0x5e, 0xc8, 0xfd])
+  addValid('site/names/iso2022', { ...ir58, bytes: patchText(ir58.bytes, 'QQQQQQQQQ', ir58Name) })
+
+  const j2kSpec: ImageSpec = { ...u12, seed: 11 }
+  const j2kPixels = syntheticPixels(j2kSpec)
+  addValid('site/codecs/j2k', encapsulatedImage(j2kSpec, TransferSyntax.jpeg2000Lossless, await encodeWithWasm('openjpeg', j2kPixels, j2kSpec), j2kPixels))
+  addValid('site/codecs/htj2k', encapsulatedImage(j2kSpec, TransferSyntax.htj2kLossless, await encodeWithWasm('openjph', j2kPixels, j2kSpec), j2kPixels))
+
+  if (dcmtkAvailable) {
+    const conversions: [string, string, string[], ImageSpec][] = [
+      ['site/codecs/implicit', 'dcmconv', ['+ti'], u12],
+      ['site/codecs/bigendian', 'dcmconv', ['+tb'], u12],
+      ['site/codecs/deflated', 'dcmconv', ['+td'], u12],
+      ['site/codecs/jpegll14', 'dcmcjpeg', ['+el'], u12],
+      ['site/codecs/jpegllsv1', 'dcmcjpeg', ['+e1'], u12],
+      ['site/codecs/rle', 'dcmcrle', [], u12],
+      ['site/codecs/jpegls', 'dcmcjpls', [], u12],
+      ['site/codecs/jpegls-near', 'dcmcjpls', ['+en'], u12],
+      ['site/codecs/jpeg-baseline', 'dcmcjpeg', ['+eb'], { rows: 80, columns: 96, bitsAllocated: 8, bitsStored: 8 }]
+    ]
+    for (const [relative, tool, args, spec] of conversions) {
+      const bytes = dcmtk(tool, args, image({ ...spec, seed: relative.length }).bytes, scratch)
+      // dcmtk gives lossy-compressed copies a new SOP Instance UID, as the standard asks.
+      addValid(relative, { bytes, sopInstanceUid: readInstanceHeader(parseDicomFile(bytes, { headerOnly: true })).sopInstanceUid })
+    }
+    put(root, 'site/broken/jpeg-extended-12bit', dcmtk('dcmcjpeg', ['+ee'], image({ ...u12, seed: 12 }).bytes, scratch))
+    corpus.broken.set('site/broken/jpeg-extended-12bit', /JPEG Extended with more than 8 bits .*not supported/)
+    buildDicomdirSet(root, corpus)
+  }
+
+  put(root, 'site/copy/IMG0001-again', base.bytes)
+  fs.symlinkSync(path.join(root, 'site/PAT1/STUDY1/IMG0001'), path.join(root, 'site/copy/IMG0001-link'))
+  corpus.duplicates.push('site/copy/IMG0001-again', 'site/copy/IMG0001-link')
+
+  const broken: [string, Uint8Array, RegExp][] = [
+    ['site/broken/empty.dcm', new Uint8Array(0), /The file is empty \(0 bytes\)/],
+    ['site/broken/no-preamble.dcm', withoutMetaGroup(image(u12).bytes).subarray(132), /"DICM" marker at byte 128 is missing/],
+    ['site/broken/no-meta', withoutMetaGroup(image(u12).bytes), /meta header is missing/],
+    ['site/broken/truncated', image(u12).bytes.subarray(0, 4000), /truncated/],
+    ['site/broken/zero-pixels', writeDicom({ extra: imageAttributes(u12), pixelData: Buffer.alloc(0) }).bytes, /Pixel Data is empty \(zero length\)|has no Pixel Data/],
+    ['site/broken/wrong-length', image(u12, { extra: { Rows: 200 } }).bytes, /Pixel Data holds 15360 bytes, but 200 rows × 96 columns/],
+    ['site/broken/presentation-state', writeDicom({ sopClassUid: '1.2.840.10008.5.1.4.1.1.11.1', extra: { Modality: 'PR' } }).bytes, /Not an image: Grayscale Softcopy Presentation State/],
+    ['site/broken/no-study-uid', image(u12, { extra: { StudyInstanceUID: '' } }).bytes, /Study Instance UID \(0020,000d\) is missing/]
+  ]
+  for (const [relative, bytes, reason] of broken) {
+    put(root, relative, bytes)
+    corpus.broken.set(relative, reason)
+  }
+  corpus.skipped.push(path.relative(root, put(root, 'site/notes/photo.jpg', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]))))
+  const finding = { CodeValue: '121071', CodingSchemeDesignator: 'DCM', CodeMeaning: 'Finding' }
+  const sr = writeDicom({
+    sopClassUid: '1.2.840.10008.5.1.4.1.1.88.11',
+    extra: {
+      Modality: 'SR',
+      ValueType: 'CONTAINER',
+      CompletionFlag: 'COMPLETE',
+      VerificationFlag: 'UNVERIFIED',
+      ContentSequence: [{ RelationshipType: 'CONTAINS', ValueType: 'TEXT', ConceptNameCodeSequence: [finding], TextValue: 'A 9 mm nodule in the right upper zone.' }]
+    }
+  })
+  corpus.structuredReports.push(path.relative(root, put(root, 'site/sr/SR0001', sr.bytes)))
+  corpus.reportFiles.push(path.relative(root, put(root, 'site/reports/ACC000001.txt', 'FINDINGS: No nodule.\n')))
+  return corpus
+}
+
+/** A DICOMDIR file set made by dcmmkdir, with one referenced file then deleted from disk. */
+function buildDicomdirSet(root: string, corpus: ImportCorpus): void {
+  const setDir = path.join(root, 'media')
+  const names = ['IM000001', 'IM000002', 'IM000003']
+  for (const [i, name] of names.entries()) {
+    const built = image({ ...u12, seed: 20 + i })
+    put(setDir, `DICOM/${name}`, built.bytes)
+    if (i < 2) corpus.valid.set(`media/DICOM/${name}`, built.sopInstanceUid)
+  }
+  execFileSync('dcmmkdir', ['+r', '+I', '+id', setDir, '+D', path.join(setDir, 'DICOMDIR'), 'DICOM'], { cwd: setDir, stdio: ['ignore', 'ignore', 'pipe'] })
+  fs.rmSync(path.join(setDir, 'DICOM', names[2]))
+  corpus.broken.set('media/DICOM/IM000003', /Listed in the DICOMDIR .*DICOMDIR but missing on disk/)
+}

@@ -1,0 +1,196 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decodeGrayPng } from '../../src/main/dicom/png'
+import { sha256 } from '../../src/main/importer/image-files'
+import { importFolders, type ImportSummary } from '../../src/main/importer/import-folders'
+import type { ReportImporter } from '../../src/main/importer/report-importer'
+import * as reports from '../../src/main/reports'
+import { openDatabase, type Db } from '../../src/main/store/database'
+import { dcmtkAvailable, dcmtkMissingReason } from '../helpers/dicom-corpus'
+import { buildImportCorpus, type ImportCorpus } from '../helpers/import-corpus'
+
+let tmp: string
+let corpus: ImportCorpus
+let dataDir: string
+let db: Db
+let first: ImportSummary
+
+interface ImageRow {
+  file_path: string
+  sop_instance_uid: string | null
+  status: string
+  error: string | null
+  display_path: string | null
+  display_sha256: string | null
+  model_path: string | null
+  model_sha256: string | null
+  spacing_kind: string | null
+  for_processing: number
+  tags_json: string | null
+  view_position: string | null
+}
+
+const rowFor = (relative: string) => db.prepare('SELECT * FROM images WHERE file_path = ?').get(path.join(corpus.root, relative)) as ImageRow | undefined
+const countRows = (sql: string) => (db.prepare(sql).get() as { n: number }).n
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-import-'))
+  corpus = await buildImportCorpus(path.join(tmp, 'corpus'), path.join(tmp, 'scratch'))
+  dataDir = path.join(tmp, 'data')
+  db = openDatabase(path.join(dataDir, 'vzw.sqlite'))
+  first = await importFolders(db, dataDir, [corpus.root], { reports })
+})
+
+afterAll(() => {
+  db?.close()
+  fs.rmSync(tmp, { recursive: true, force: true })
+})
+
+describe('importing a folder tree', () => {
+  it('imports every valid variant at any depth and finishes', () => {
+    expect(first.imported).toBe(corpus.valid.size)
+    for (const [relative, sop] of corpus.valid) {
+      const row = rowFor(relative)
+      expect(row, relative).toBeDefined()
+      expect(row!.status, `${relative}: ${row!.error}`).toBe('ok')
+      expect(row!.sop_instance_uid).toBe(sop)
+    }
+    expect(db.prepare("SELECT status FROM import_jobs WHERE id = ?").get(first.jobId)).toEqual({ status: 'done' })
+  })
+
+  it.skipIf(!dcmtkAvailable)(`covers the dcmtk-converted syntaxes and a DICOMDIR set${dcmtkAvailable ? '' : ` — skipped: ${dcmtkMissingReason}`}`, () => {
+    for (const name of ['implicit', 'bigendian', 'deflated', 'jpegll14', 'jpegllsv1', 'rle', 'jpegls', 'jpegls-near', 'jpeg-baseline'])
+      expect(rowFor(`site/codecs/${name}`)?.status, name).toBe('ok')
+    expect(rowFor('media/DICOM/IM000001')?.status).toBe('ok')
+    expect(first.dicomdirs).toBe(1)
+  })
+
+  it('gives every broken file one error row whose reason names the problem', () => {
+    expect(first.failed).toBe(corpus.broken.size)
+    for (const [relative, reason] of corpus.broken) {
+      const rows = db.prepare('SELECT status, error FROM images WHERE file_path = ?').all(path.join(corpus.root, relative)) as ImageRow[]
+      expect(rows, relative).toHaveLength(1)
+      expect(rows[0].status).toBe('error')
+      expect(rows[0].error, relative).toMatch(reason)
+    }
+  })
+
+  it('dedups by SOP Instance UID, skips other files and keeps reports apart', () => {
+    expect(first.already).toBe(corpus.duplicates.length)
+    for (const d of corpus.duplicates) expect(rowFor(d)).toBeUndefined()
+    expect(first.skipped).toBe(corpus.skipped.length)
+    expect(first.structuredReports).toBe(corpus.structuredReports.length)
+    expect(countRows('SELECT count(*) AS n FROM reports')).toBe(corpus.reportFiles.length + corpus.structuredReports.length)
+  })
+
+  it('stores a 16-bit display image (long side ≤ 1024) and a 256×256 8-bit model image with their hashes', () => {
+    for (const relative of corpus.valid.keys()) {
+      const row = rowFor(relative)!
+      const display = fs.readFileSync(path.join(dataDir, row.display_path!))
+      const model = fs.readFileSync(path.join(dataDir, row.model_path!))
+      expect(sha256(display)).toBe(row.display_sha256)
+      expect(sha256(model)).toBe(row.model_sha256)
+      const d = decodeGrayPng(display)
+      expect(d.pixels).toBeInstanceOf(Uint16Array)
+      expect(Math.max(d.width, d.height)).toBeLessThanOrEqual(1024)
+      const m = decodeGrayPng(model)
+      expect([m.width, m.height, m.pixels.BYTES_PER_ELEMENT]).toEqual([256, 256, 1])
+    }
+    const large = decodeGrayPng(fs.readFileSync(path.join(dataDir, rowFor('site/big/LARGE')!.display_path!)))
+    expect([large.width, large.height]).toEqual([1024, 866])
+  })
+
+  it('keeps the window values, spacing kind, view position and the For Processing flag', () => {
+    const base = rowFor('site/PAT1/STUDY1/IMG0001')!
+    const tags = JSON.parse(base.tags_json!) as { windows: unknown[]; defaultVoi: unknown }
+    expect(tags.windows).toEqual([
+      { center: 2048, width: 4096, explanation: 'NORMAL' },
+      { center: 1500, width: 1000, explanation: 'HARDER' }
+    ])
+    expect(tags.defaultVoi).toMatchObject({ kind: 'window', source: 'file', center: 2048, width: 4096 })
+    expect(base.spacing_kind).toBe('pixel')
+    expect(base.view_position).toBe('PA')
+    expect(rowFor('site/imager/ONLYIMAGER')!.spacing_kind).toBe('imager')
+    expect(rowFor('site/processing/RAW')!.for_processing).toBe(1)
+    expect(base.for_processing).toBe(0)
+  })
+
+  it('renders MONOCHROME1 inverted relative to the same pixels as MONOCHROME2', () => {
+    const modelOf = (relative: string) => decodeGrayPng(fs.readFileSync(path.join(dataDir, rowFor(relative)!.model_path!))).pixels
+    const mono1 = modelOf('site/PAT1/STUDY1/mono1')
+    const mono2 = modelOf('site/PAT1/STUDY1/mono2-twin')
+    // Rows 48–207 hold the 96×80 image scaled to 256×213; the padding is black in both.
+    for (let i = 60 * 256; i < 200 * 256; i += 97) expect(Math.abs(mono1[i] + mono2[i] - 255)).toBeLessThanOrEqual(1)
+  })
+
+  it('keeps PHI in the studies row only, decoded by character set, and gives each study a pseudonym', () => {
+    const names = (db.prepare('SELECT patient_name AS n FROM studies').all() as { n: string }[]).map((r) => r.n)
+    expect(names).toContain('张三^李四')
+    expect(names).toContain('Zhang^San=张^三')
+    expect(names).toContain('Müller^José')
+    const studies = db.prepare('SELECT pseudonym FROM studies').all() as { pseudonym: string }[]
+    expect(new Set(studies.map((s) => s.pseudonym)).size).toBe(studies.length)
+    const imageText = JSON.stringify(db.prepare('SELECT tags_json, display_path, model_path FROM images').all())
+    expect(imageText).not.toMatch(/Doe|PID-|19600101|张三/)
+  })
+
+  it('re-importing the same folder adds nothing and says how many were already there', async () => {
+    const before = countRows('SELECT count(*) AS n FROM images')
+    const studies = countRows('SELECT count(*) AS n FROM studies')
+    const again = await importFolders(db, dataDir, [corpus.root], { reports })
+    expect(again.imported).toBe(0)
+    expect(again.newErrors).toBe(0)
+    expect(again.already).toBe(corpus.valid.size + corpus.duplicates.length + corpus.structuredReports.length)
+    expect(countRows('SELECT count(*) AS n FROM reports')).toBe(corpus.reportFiles.length + corpus.structuredReports.length)
+    expect(again.failed).toBe(corpus.broken.size)
+    expect(countRows('SELECT count(*) AS n FROM images')).toBe(before)
+    expect(countRows('SELECT count(*) AS n FROM studies')).toBe(studies)
+    // The job that re-read the bad files lists them.
+    expect(countRows(`SELECT count(*) AS n FROM images WHERE status = 'error' AND import_job_id = ${again.jobId}`)).toBe(corpus.broken.size)
+  })
+})
+
+describe('import job control', () => {
+  it('cancel stops between files, keeps committed rows and leaves a sound database', async () => {
+    const other = openDatabase(path.join(tmp, 'cancel', 'vzw.sqlite'))
+    const abort = new AbortController()
+    await expect(
+      importFolders(other, path.join(tmp, 'cancel'), [corpus.root], { reports, signal: abort.signal, progress: () => abort.abort(new Error('cancelled')) })
+    ).rejects.toThrow('cancelled')
+    const job = other.prepare('SELECT status FROM import_jobs').get() as { status: string }
+    expect(job.status).toBe('cancelled')
+    const rows = (other.prepare('SELECT count(*) AS n FROM images').get() as { n: number }).n
+    expect(rows).toBeGreaterThan(0)
+    expect(rows).toBeLessThan(corpus.valid.size + corpus.broken.size)
+    expect(other.pragma('integrity_check', { simple: true })).toBe('ok')
+    other.close()
+  })
+
+  it('hands report files to the report importer after the DICOM is stored, and DICOM SR as it goes', async () => {
+    const other = openDatabase(path.join(tmp, 'reports', 'vzw.sqlite'))
+    const calls: string[] = []
+    const recorder: ReportImporter = {
+      isReportFile: (file) => file.endsWith('.txt'),
+      importReportFiles: (d, files, jobId) => {
+        const stored = (d.prepare("SELECT count(*) AS n FROM images WHERE status = 'ok' AND import_job_id = ?").get(jobId) as { n: number }).n
+        calls.push(`files:${files.map((f) => path.relative(corpus.root, f)).join(',')}:stored=${stored}`)
+        return { matched: 1, unmatched: 0, failed: [] }
+      },
+      importStructuredReport: (_d, file, dataSet) => {
+        calls.push(`sr:${path.relative(corpus.root, file)}:${Object.keys((dataSet as { elements: object }).elements).length > 5}`)
+        return 'matched'
+      },
+      relinkUnmatchedReports: () => {
+        calls.push('relink')
+        return 0
+      }
+    }
+    const summary = await importFolders(other, path.join(tmp, 'reports'), [corpus.root], { reports: recorder })
+    expect(calls).toEqual([`sr:${corpus.structuredReports[0]}:true`, `files:${corpus.reportFiles.join(',')}:stored=${corpus.valid.size}`, 'relink'])
+    expect(summary.structuredReports).toBe(1)
+    expect(summary.reportsMatched).toBe(1)
+    other.close()
+  })
+})

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { characterSetTerms, decodeDicomText, unknownCharacterSetTerms } from '../../../src/main/dicom/charset'
+
+const ESC = 0x1b
+const bytes = (...parts: (string | number[])[]) =>
+  Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? Array.from(Buffer.from(p, 'latin1')) : p)))
+
+describe('decodeDicomText by Specific Character Set', () => {
+  it('reads GB18030 and GBK names', () => {
+    const zhangSan = [0xd5, 0xc5, 0xc8, 0xfd]
+    expect(decodeDicomText(bytes(zhangSan), ['GB18030'])).toBe('张三')
+    expect(decodeDicomText(bytes(zhangSan), ['GBK'])).toBe('张三')
+    // A four-byte GB18030 sequence (GBK has only one- and two-byte ones): 0x81308130 is U+0080.
+    expect(decodeDicomText(bytes([0x81, 0x30, 0x81, 0x30]), ['GB18030'])).toBe('\u0080')
+  })
+
+  it('reads UTF-8 (ISO_IR 192) and ISO 8859-1 exactly (ISO_IR 100, not windows-1252)', () => {
+    expect(decodeDicomText(Buffer.from('Müller^José', 'utf8'), ['ISO_IR 192'])).toBe('Müller^José')
+    expect(decodeDicomText(bytes('M', [0xfc], 'ller'), ['ISO_IR 100'])).toBe('Müller')
+    expect(decodeDicomText(bytes([0x80]), ['ISO_IR 100'])).toBe('\u0080')
+    expect(decodeDicomText(bytes('Doe^John'), characterSetTerms(undefined))).toBe('Doe^John')
+  })
+
+  it('switches sets at ISO 2022 escape sequences (IR 58 Chinese, PS3.5 Annex K)', () => {
+    const value = bytes('Zhang^XiaoDong=', [ESC, 0x24, 0x29, 0x41, 0xd5, 0xc5, 0x5e, 0xd0, 0xa1, 0xb6, 0xab], '=')
+    expect(decodeDicomText(value, characterSetTerms('ISO 2022 IR 6\\ISO 2022 IR 58'))).toBe('Zhang^XiaoDong=张^小东=')
+  })
+
+  it('switches sets at ISO 2022 escape sequences (IR 87 Japanese, PS3.5 Annex H)', () => {
+    const value = bytes('Yamada^Tarou=', [ESC, 0x24, 0x42, 0x3b, 0x33, 0x45, 0x44, ESC, 0x28, 0x42], '^', [ESC, 0x24, 0x42, 0x42, 0x40, 0x4f, 0x3a, ESC, 0x28, 0x42])
+    expect(decodeDicomText(value, characterSetTerms('\\ISO 2022 IR 87'))).toBe('Yamada^Tarou=山田^太郎')
+  })
+
+  it('names terms it does not know', () => {
+    expect(unknownCharacterSetTerms(characterSetTerms('ISO_IR 999\\GB18030'))).toEqual(['ISO_IR 999'])
+  })
+})

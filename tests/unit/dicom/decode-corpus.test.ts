@@ -1,0 +1,123 @@
+import os from 'node:os'
+import path from 'node:path'
+import fs from 'node:fs'
+import { afterAll, describe, expect, it } from 'vitest'
+import { readPixelLayout } from '../../../src/main/dicom/header'
+import { DicomFileError, parseDicomFile, transferSyntaxOf } from '../../../src/main/dicom/parse'
+import { decodeFirstFrame } from '../../../src/main/dicom/pixels'
+import { TransferSyntax } from '../../../src/main/dicom/uids'
+import { dcmtk, dcmtkAvailable, dcmtkMissingReason, encapsulatedImage, encodeWithWasm, image, syntheticPixels, type Built, type ImageSpec } from '../../helpers/dicom-corpus'
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-decode-'))
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }))
+
+const u12: ImageSpec = { rows: 80, columns: 96, bitsAllocated: 16, bitsStored: 12 }
+const s12: ImageSpec = { ...u12, signed: true, seed: 11 }
+const s16: ImageSpec = { ...u12, bitsStored: 16, signed: true, seed: 12 }
+const u16: ImageSpec = { ...u12, bitsStored: 16, seed: 13 }
+const u8: ImageSpec = { rows: 80, columns: 96, bitsAllocated: 8, bitsStored: 8, seed: 14 }
+
+async function decode(built: Built) {
+  const dataSet = parseDicomFile(built.bytes)
+  const frame = await decodeFirstFrame(dataSet, readPixelLayout(dataSet), transferSyntaxOf(dataSet))
+  return { syntax: transferSyntaxOf(dataSet), values: Int32Array.from(frame.values) }
+}
+
+function maxAbsError(a: Int32Array, b: Int32Array): number {
+  let worst = 0
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]))
+  return worst
+}
+
+function converted(tool: string, args: string[], spec: ImageSpec): () => Built {
+  return () => {
+    const original = image(spec)
+    return { ...original, bytes: dcmtk(tool, args, original.bytes, scratch) }
+  }
+}
+
+const lossless: [string, string, () => Built | Promise<Built>][] = [
+  ['explicit VR little endian, 12 in 16 bits', TransferSyntax.explicitLittle, () => image(u12)],
+  ['junk bits above High Bit are masked', TransferSyntax.explicitLittle, () => image({ ...u12, junkHighBits: true })],
+  ['signed 12 in 16 bits', TransferSyntax.explicitLittle, () => image(s12)],
+  ['signed 16 bits', TransferSyntax.explicitLittle, () => image(s16)],
+  ['8-bit', TransferSyntax.explicitLittle, () => image(u8)],
+  ['MONOCHROME1', TransferSyntax.explicitLittle, () => image({ ...u12, photometric: 'MONOCHROME1' })],
+  ['JPEG 2000 lossless (openjpeg WASM encoder)', TransferSyntax.jpeg2000Lossless, async () => {
+    const expected = syntheticPixels(u16)
+    return encapsulatedImage(u16, TransferSyntax.jpeg2000Lossless, await encodeWithWasm('openjpeg', expected, u16), expected)
+  }],
+  ['JPEG 2000 lossless, signed', TransferSyntax.jpeg2000Lossless, async () => {
+    const expected = syntheticPixels(s12)
+    return encapsulatedImage(s12, TransferSyntax.jpeg2000Lossless, await encodeWithWasm('openjpeg', expected, s12), expected)
+  }],
+  ['HTJ2K lossless (openjph WASM encoder)', TransferSyntax.htj2kLossless, async () => {
+    const expected = syntheticPixels(u12)
+    return encapsulatedImage(u12, TransferSyntax.htj2kLossless, await encodeWithWasm('openjph', expected, u12), expected)
+  }]
+]
+
+const losslessDcmtk: [string, string, () => Built][] = [
+  ['implicit VR little endian', TransferSyntax.implicitLittle, converted('dcmconv', ['+ti'], u12)],
+  ['explicit VR big endian', TransferSyntax.explicitBig, converted('dcmconv', ['+tb'], u12)],
+  ['big endian, signed', TransferSyntax.explicitBig, converted('dcmconv', ['+tb'], s16)],
+  ['deflated explicit little endian', TransferSyntax.deflatedExplicitLittle, converted('dcmconv', ['+td'], u12)],
+  ['JPEG lossless process 14', TransferSyntax.jpegLossless, converted('dcmcjpeg', ['+el'], u12)],
+  ['JPEG lossless SV1', TransferSyntax.jpegLosslessSV1, converted('dcmcjpeg', ['+e1'], u12)],
+  ['JPEG lossless SV1, 16 bits', TransferSyntax.jpegLosslessSV1, converted('dcmcjpeg', ['+e1'], u16)],
+  ['JPEG lossless SV1, 8 bits', TransferSyntax.jpegLosslessSV1, converted('dcmcjpeg', ['+e1'], u8)],
+  ['RLE lossless', TransferSyntax.rle, converted('dcmcrle', [], u12)],
+  ['RLE lossless, signed 16 bits', TransferSyntax.rle, converted('dcmcrle', [], s16)],
+  ['RLE lossless, 8 bits', TransferSyntax.rle, converted('dcmcrle', [], u8)],
+  ['JPEG-LS lossless', TransferSyntax.jpegLs, converted('dcmcjpls', [], u12)],
+  ['JPEG-LS lossless, 16 bits', TransferSyntax.jpegLs, converted('dcmcjpls', [], u16)]
+]
+
+describe('pixel decoding of every lossless syntax equals the uncompressed original', () => {
+  for (const [name, syntax, build] of lossless) {
+    it(name, async () => {
+      const built = await build()
+      const { syntax: got, values } = await decode(built)
+      expect(got).toBe(syntax)
+      expect(maxAbsError(values, built.expected)).toBe(0)
+    })
+  }
+  for (const [name, syntax, build] of losslessDcmtk) {
+    it.skipIf(!dcmtkAvailable)(`${name} (dcmtk)${dcmtkAvailable ? '' : ` — skipped: ${dcmtkMissingReason}`}`, async () => {
+      const built = build()
+      const { syntax: got, values } = await decode(built)
+      expect(got).toBe(syntax)
+      expect(maxAbsError(values, built.expected)).toBe(0)
+    })
+  }
+})
+
+describe.skipIf(!dcmtkAvailable)(`lossy syntaxes stay within the codec's error${dcmtkAvailable ? '' : ` — skipped: ${dcmtkMissingReason}`}`, () => {
+  it('JPEG-LS near-lossless keeps every pixel within NEAR=2', async () => {
+    const built = converted('dcmcjpls', ['+en', '+md', '2'], u12)()
+    const { syntax, values } = await decode(built)
+    expect(syntax).toBe(TransferSyntax.jpegLsNearLossless)
+    expect(maxAbsError(values, built.expected)).toBeLessThanOrEqual(2)
+  })
+
+  for (const [name, args, syntax] of [
+    ['JPEG baseline', ['+eb'], TransferSyntax.jpegBaseline],
+    ['JPEG extended, 8 bits', ['+ee'], TransferSyntax.jpegExtended]
+  ] as const) {
+    it(`${name} at quality 90: mean error under 4 of 255 levels`, async () => {
+      const built = converted('dcmcjpeg', [...args], u8)()
+      const { syntax: got, values } = await decode(built)
+      expect(got).toBe(syntax)
+      let sum = 0
+      for (let i = 0; i < values.length; i++) sum += Math.abs(values[i] - built.expected[i])
+      expect(sum / values.length).toBeLessThan(4)
+      expect(maxAbsError(values, built.expected)).toBeLessThan(40)
+    })
+  }
+
+  it('JPEG extended 12-bit is refused with a reason naming it', async () => {
+    const built = converted('dcmcjpeg', ['+ee'], u12)()
+    await expect(decode(built)).rejects.toThrow(/JPEG Extended with more than 8 bits.*not supported/)
+    await expect(decode(built)).rejects.toBeInstanceOf(DicomFileError)
+  })
+})

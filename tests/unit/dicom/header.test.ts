@@ -1,0 +1,57 @@
+import os from 'node:os'
+import path from 'node:path'
+import fs from 'node:fs'
+import { afterAll, describe, expect, it } from 'vitest'
+import { readDisplayTags, readInstanceHeader, readPixelLayout } from '../../../src/main/dicom/header'
+import { parseDicomFile } from '../../../src/main/dicom/parse'
+import { dcmtk, dcmtkAvailable, dcmtkMissingReason, image } from '../../helpers/dicom-corpus'
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-header-'))
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }))
+
+const spec = { rows: 8, columns: 8, bitsAllocated: 16, bitsStored: 12 } as const
+const voiLut = Array.from({ length: 4096 }, (_, i) => Math.min(255, i >> 4))
+
+function withLuts(): Buffer {
+  return image(spec, {
+    extra: {
+      VOILUTFunction: 'SIGMOID',
+      WindowCenter: [1000, 2000],
+      WindowWidth: [500, 800],
+      VOILUTSequence: [{ LUTDescriptor: [4096, 0, 8], LUTExplanation: 'NORMAL', LUTData: voiLut, _vrMap: { LUTDescriptor: 'US', LUTData: 'US' } }],
+      PresentationLUTShape: 'INVERSE',
+      PresentationIntentType: 'FOR PROCESSING',
+      ViewPosition: 'AP',
+      EstimatedRadiographicMagnificationFactor: '1.15'
+    }
+  }).bytes
+}
+
+function check(bytes: Buffer): void {
+  const dataSet = parseDicomFile(bytes)
+  const layout = readPixelLayout(dataSet)
+  const tags = readDisplayTags(dataSet, layout)
+  expect(tags.windows).toEqual([
+    { center: 1000, width: 500, explanation: null },
+    { center: 2000, width: 800, explanation: null }
+  ])
+  expect(tags.voiLutFunction).toBe('SIGMOID')
+  expect(tags.voiLuts).toHaveLength(1)
+  expect(tags.voiLuts[0]).toMatchObject({ firstMapped: 0, bitsPerEntry: 8, explanation: 'NORMAL' })
+  expect(Array.from(tags.voiLuts[0].data)).toEqual(voiLut)
+  expect(tags.invert).toBe(true)
+  const header = readInstanceHeader(dataSet)
+  expect(header.forProcessing).toBe(true)
+  expect(header.viewPosition).toBe('AP')
+  expect(header.spacing).toEqual({ rowMm: 0.143, colMm: 0.143, kind: 'pixel' })
+  expect(header.magnification).toBe(1.15)
+}
+
+describe('display tags from real files', () => {
+  it('reads window pairs, the VOI LUT sequence, the VOI function and Presentation LUT Shape', () => check(withLuts()))
+
+  it.skipIf(!dcmtkAvailable)(`reads the same from implicit VR and big endian files${dcmtkAvailable ? '' : ` — skipped: ${dcmtkMissingReason}`}`, () => {
+    check(dcmtk('dcmconv', ['+ti'], withLuts(), scratch))
+    check(dcmtk('dcmconv', ['+tb'], withLuts(), scratch))
+  })
+})
