@@ -54,7 +54,7 @@ export const AppInfo = z.object({
 })
 export type AppInfo = z.infer<typeof AppInfo>
 
-export const TaskKind = z.enum(['demo.countPrimes'])
+export const TaskKind = z.enum(['demo.countPrimes', 'engine.selfTest'])
 export type TaskKind = z.infer<typeof TaskKind>
 
 export const TaskStatus = z.enum(['running', 'done', 'cancelled', 'failed', 'interrupted'])

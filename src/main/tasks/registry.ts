@@ -1,4 +1,5 @@
 import type { TaskKind, TaskProgress } from '../../shared/contract'
+import { engineSelfTest } from '../tensor/self-test-task'
 import { countPrimes } from './demo-count-primes'
 
 /** What a task body gets from the child process it runs in. */
@@ -14,5 +15,6 @@ type TaskBody = (params: never, ctx: TaskContext) => Promise<unknown>
 
 /** Every kind of long task, by name. Bodies run only in the child process. */
 export const taskBodies: Record<TaskKind, TaskBody> = {
-  'demo.countPrimes': countPrimes
+  'demo.countPrimes': countPrimes,
+  'engine.selfTest': engineSelfTest
 }
