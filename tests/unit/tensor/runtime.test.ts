@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decoderForward, decoderStep, stepMask, type DecoderConfig } from '../../../src/main/tensor/decoder'
+import { Graph } from '../../../src/main/tensor/graph'
+import { Rng, initParams } from '../../../src/main/tensor/init'
+import { chooseExecutionProvider, Runtime, ort } from '../../../src/main/tensor/runtime'
+import { buildTrainStep } from '../../../src/main/tensor/train-step'
+import { Trainer } from '../../../src/main/tensor/trainer'
+
+let runtime: Runtime
+
+beforeAll(async () => {
+  runtime = await Runtime.create({ executionProvider: 'cpu', intraOpThreads: 1 })
+})
+
+afterAll(async () => {
+  await runtime.release()
+})
+
+const f32 = (data: number[], dims: number[]) => new ort.Tensor('float32', Float32Array.from(data), dims)
+
+describe('execution providers', () => {
+  it('falls back from webgpu to cpu without a GPU, with a one-line reason', async () => {
+    const lines: string[] = []
+    const choice = await chooseExecutionProvider('webgpu', (l) => lines.push(l))
+    expect(choice.chosen).toBe('cpu')
+    expect(choice.attempts.map((a) => [a.provider, a.ok])).toEqual([
+      ['webgpu', false],
+      ['cpu', true]
+    ])
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/^execution provider webgpu unavailable: \S/)
+    expect(lines[0]).not.toContain('\n')
+    expect(choice.attempts[0].reason).toBe(lines[0].replace('execution provider webgpu unavailable: ', ''))
+  })
+
+  it('tries the whole auto order one provider at a time and ends on cpu', async () => {
+    const lines: string[] = []
+    const choice = await chooseExecutionProvider('auto', (l) => lines.push(l))
+    expect(choice.chosen).toBe('cpu')
+    expect(choice.attempts.map((a) => a.provider)).toEqual(['webgpu', 'dml', 'coreml', 'cpu'])
+    expect(lines.find((l) => l.startsWith('execution provider dml unavailable'))).toMatch(/not compiled into onnxruntime-node/)
+  })
+})
+
+describe('runtime', () => {
+  it('runs models with negative int64 constants and int64 inputs, and caches sessions by graph', async () => {
+    const build = () => {
+      const g = new Graph('rt')
+      const x = g.input('x', 'float32', [2, 3])
+      const ids = g.input('ids', 'int64', [2])
+      const y = g.reshape(g.slice(x, [1], [-2], [100]), [-1])
+      return g.toModel({ y, picked: g.gather(x, ids) })
+    }
+    const a = await runtime.compile(build())
+    const b = await runtime.compile(build())
+    expect(b).toBe(a)
+    const out = await a.run({ x: f32([1, 2, 3, 4, 5, 6], [2, 3]), ids: new ort.Tensor('int64', BigInt64Array.of(1n, 0n), [2]) })
+    expect(Array.from(out.y.data as Float32Array)).toEqual([2, 3, 5, 6])
+    expect(Array.from(out.picked.data as Float32Array)).toEqual([4, 5, 6, 1, 2, 3])
+    await expect(a.run({ x: f32([1, 2, 3, 4, 5, 6], [2, 3]) })).rejects.toThrow(/Missing input 'ids'/)
+  })
+})
+
+/** One float64 AdamW step after global-norm clipping, as PyTorch's clip_grad_norm_ + AdamW do it. */
+function referenceAdamW(s: { p: number[]; m: number[]; v: number[]; decays: boolean[] }, grads: number[], t: number, lr: number, wd: number, maxNorm: number): void {
+  const norm = Math.sqrt(grads.reduce((acc, x) => acc + x * x, 0))
+  const clip = norm > maxNorm ? maxNorm / (norm + 1e-6) : 1
+  for (let i = 0; i < s.p.length; i++) {
+    const g = grads[i] * clip
+    s.m[i] = 0.9 * s.m[i] + 0.1 * g
+    s.v[i] = 0.999 * s.v[i] + 0.001 * g * g
+    const mh = s.m[i] / (1 - 0.9 ** t)
+    const vh = s.v[i] / (1 - 0.999 ** t)
+    s.p[i] = s.p[i] * (1 - lr * (s.decays[i] ? wd : 0)) - (lr * mh) / (Math.sqrt(vh) + 1e-8)
+  }
+}
+
+describe('fused train step', () => {
+  it('matches a float64 AdamW with clipping and decoupled weight decay over three steps', async () => {
+    const g = new Graph('adam')
+    const x = g.input('x', 'float32', [4, 3])
+    const y = g.input('y', 'float32', [4, 2])
+    const w = g.param('w', [3, 2], { kind: 'normal', std: 1 })
+    const b = g.param('b', [2], { kind: 'zeros' })
+    const err = g.sub(g.add(g.matmul(x, w), b), y)
+    const loss = g.reduceSum(g.mul(err, err), [0, 1])
+    const spec = buildTrainStep(g, loss, {}, { weightDecay: 0.1, maxGradNorm: 0.5 })
+    const init = initParams(g.params, 3)
+    const trainer = await Trainer.create(runtime, spec, init)
+
+    const rng = new Rng(5)
+    const xs = Array.from({ length: 12 }, () => Math.fround(rng.normal()))
+    const ys = Array.from({ length: 8 }, () => Math.fround(rng.normal()))
+    // Decay applies to w (normal init) and not to b (zeros init).
+    const ref = { p: [...init.get('w')!, ...init.get('b')!], m: new Array<number>(8).fill(0), v: new Array<number>(8).fill(0), decays: [...new Array<boolean>(6).fill(true), false, false] }
+    for (let t = 1; t <= 3; t++) {
+      const lr = 0.05 * t
+      const { metrics } = await trainer.step({ x: f32(xs, [4, 3]), y: f32(ys, [4, 2]) }, lr)
+      // d loss/dw = 2 xᵀe, d loss/db = 2 Σ e
+      const grads = new Array<number>(8).fill(0)
+      for (let r = 0; r < 4; r++)
+        for (let c = 0; c < 2; c++) {
+          let pred = ref.p[6 + c]
+          for (let k = 0; k < 3; k++) pred += xs[r * 3 + k] * ref.p[k * 2 + c]
+          const e = pred - ys[r * 2 + c]
+          for (let k = 0; k < 3; k++) grads[k * 2 + c] += 2 * e * xs[r * 3 + k]
+          grads[6 + c] += 2 * e
+        }
+      expect(metrics.grad_norm).toBeCloseTo(Math.sqrt(grads.reduce((acc, q) => acc + q * q, 0)), 3)
+      expect(metrics.grad_norm).toBeGreaterThan(0.5) // clipping is exercised
+      referenceAdamW(ref, grads, t, lr, 0.1, 0.5)
+    }
+    const got = await trainer.readWeights()
+    const ours = [...got.get('w')!, ...got.get('b')!]
+    ours.forEach((v, i) => expect(v).toBeCloseTo(ref.p[i], 4))
+    expect(trainer.stepCount).toBe(3)
+  })
+})
+
+describe('decoder generation step', () => {
+  it('gives the same next-token logits from the fixed-size KV cache as the full forward pass', async () => {
+    const cfg: DecoderConfig = { vocab: 11, width: 8, layers: 2, heads: 2, maxLength: 6 }
+    const T = 5
+    const full = new Graph('full')
+    const ids = full.input('ids', 'int64', [1, T])
+    const fwd = decoderForward(full, cfg, ids)
+    const weights = initParams(full.params, 9)
+    for (const [, w] of weights) for (let i = 0; i < w.length; i++) w[i] *= 20 // away from uniform logits
+    const tokens = [3, 1, 4, 1, 5]
+    const feeds: Record<string, ort.Tensor> = { ids: new ort.Tensor('int64', BigInt64Array.from(tokens.map(BigInt)), [1, T]) }
+    for (const p of full.params) feeds[p.value.name] = new ort.Tensor('float32', weights.get(p.value.name)!, [...p.shape])
+    const expected = (await (await runtime.compile(full.toModel({ logits: fwd.logits }))).run(feeds)).logits.data as Float32Array
+
+    const S = cfg.maxLength
+    const dh = cfg.width / cfg.heads
+    const step = new Graph('step')
+    const past = Array.from({ length: cfg.layers }, (_, l) => ({
+      k: step.input(`past${l}.k`, 'float32', [1, cfg.heads, S, dh]),
+      v: step.input(`past${l}.v`, 'float32', [1, cfg.heads, S, dh])
+    }))
+    const inp = {
+      ids: step.input('ids', 'int64', [1, 1]),
+      positions: step.input('pos', 'int64', [1, 1]),
+      past,
+      mask: step.input('mask', 'float32', [1, 1, 1, S + 1])
+    }
+    const out = decoderStep(step, cfg, inp)
+    const outputs: Record<string, ReturnType<Graph['input']>> = { logits: out.logits }
+    out.k.forEach((k, l) => ((outputs[`k${l}`] = k), (outputs[`v${l}`] = out.v[l])))
+    const model = await runtime.compile(step.toModel(outputs))
+    const cache = past.map(() => ({ k: new Float32Array(cfg.heads * S * dh), v: new Float32Array(cfg.heads * S * dh) }))
+    for (let t = 0; t < T; t++) {
+      const sf: Record<string, ort.Tensor> = {
+        ids: new ort.Tensor('int64', BigInt64Array.of(BigInt(tokens[t])), [1, 1]),
+        pos: new ort.Tensor('int64', BigInt64Array.of(BigInt(t)), [1, 1]),
+        mask: new ort.Tensor('float32', stepMask([t], S), [1, 1, 1, S + 1])
+      }
+      cache.forEach((c, l) => {
+        sf[`past${l}.k`] = new ort.Tensor('float32', c.k, [1, cfg.heads, S, dh])
+        sf[`past${l}.v`] = new ort.Tensor('float32', c.v, [1, cfg.heads, S, dh])
+      })
+      for (const p of step.params) sf[p.value.name] = new ort.Tensor('float32', weights.get(p.value.name)!, [...p.shape])
+      const r = await model.run(sf)
+      const logits = r.logits.data as Float32Array
+      for (let i = 0; i < cfg.vocab; i++) expect(logits[i]).toBeCloseTo(expected[t * cfg.vocab + i], 3)
+      // Write the new keys/values into slot t of each head.
+      cache.forEach((c, l) => {
+        const k = r[`k${l}`].data as Float32Array
+        const v = r[`v${l}`].data as Float32Array
+        for (let h = 0; h < cfg.heads; h++) {
+          c.k.set(k.subarray(h * dh, (h + 1) * dh), (h * S + t) * dh)
+          c.v.set(v.subarray(h * dh, (h + 1) * dh), (h * S + t) * dh)
+        }
+      })
+    }
+  })
+})
