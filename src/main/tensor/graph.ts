@@ -472,18 +472,25 @@ export class Graph {
       needed.add(v)
       if (v.producer) for (const i of v.producer.inputs) if (i) stack.push(i)
     }
-    const nodes: OnnxNode[] = []
-    this.nodes.forEach((n, idx) => {
-      if (!n.outputs.some((o) => needed.has(o))) return
-      nodes.push({ opType: n.op, name: `n${idx}_${n.op}`, inputs: n.inputs.map((i) => i?.name ?? ''), outputs: n.outputs.map((o) => o.name), attributes: n.attrs })
-    })
+    // A node's output is renamed to the output name (no copy); inputs, constants and values
+    // exported twice go through an Identity.
+    const rename = new Map<string, string>()
+    const identities: OnnxNode[] = []
     const outputInfo = Object.entries(outputs).map(([name, v]) => {
       if (name !== v.name) {
         if (this.names.has(name)) throw new Error(`Output name '${name}' is already the name of another value`)
-        nodes.push({ opType: 'Identity', name: `out_${name}`, inputs: [v.name], outputs: [name], attributes: {} })
+        if (v.producer && !rename.has(v.name)) rename.set(v.name, name)
+        else identities.push({ opType: 'Identity', name: `out_${name}`, inputs: [rename.get(v.name) ?? v.name], outputs: [name], attributes: {} })
       }
       return { name, dtype: v.dtype, dims: v.shape }
     })
+    const named = (v: Value | null) => (v ? (rename.get(v.name) ?? v.name) : '')
+    const nodes: OnnxNode[] = []
+    this.nodes.forEach((n, idx) => {
+      if (!n.outputs.some((o) => needed.has(o))) return
+      nodes.push({ opType: n.op, name: `n${idx}_${n.op}`, inputs: n.inputs.map(named), outputs: n.outputs.map(named), attributes: n.attrs })
+    })
+    nodes.push(...identities)
     const initNames = new Set([...needed].map((v) => v.name))
     return {
       graphName: this.name,

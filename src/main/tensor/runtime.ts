@@ -24,6 +24,11 @@ export interface RuntimeOptions {
   executionProvider?: 'auto' | ExecutionProvider
   /** onnxruntime intra-op threads; 0 lets onnxruntime decide. */
   intraOpThreads?: number
+  /**
+   * Whether idle pool threads spin between ops. Off by default: on a shared desktop (UI, other
+   * work) spinning threads steal the cores the busy ones need, which measured 2× slower.
+   */
+  spinWait?: boolean
   /** Where fallback reasons go, one line each. */
   log?: (line: string) => void
 }
@@ -113,14 +118,14 @@ export class Runtime {
 
   private constructor(
     readonly choice: ProviderChoice,
-    private readonly intraOpThreads: number,
+    private readonly threading: { intraOpThreads: number; spinWait: boolean },
     private readonly log: (line: string) => void
   ) {}
 
   static async create(options: RuntimeOptions = {}): Promise<Runtime> {
     const log = options.log ?? ((l: string) => process.stderr.write(l + '\n'))
     const choice = await chooseExecutionProvider(options.executionProvider ?? 'auto', log)
-    return new Runtime(choice, options.intraOpThreads ?? 0, log)
+    return new Runtime(choice, { intraOpThreads: options.intraOpThreads ?? 0, spinWait: options.spinWait ?? false }, log)
   }
 
   get provider(): ExecutionProvider {
@@ -165,9 +170,10 @@ export class Runtime {
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
       interOpNumThreads: 1,
-      logSeverityLevel: 3
+      logSeverityLevel: 3,
+      extra: { session: { intra_op: { allow_spinning: this.threading.spinWait ? '1' : '0' } } }
     }
-    if (this.intraOpThreads > 0) options.intraOpNumThreads = this.intraOpThreads
+    if (this.threading.intraOpThreads > 0) options.intraOpNumThreads = this.threading.intraOpThreads
     if (onDevice.length > 0) options.preferredOutputLocation = Object.fromEntries(onDevice.map((n) => [n, 'gpu-buffer' as const]))
     try {
       return new CompiledModel(await ort.InferenceSession.create(bytes, options), this.provider)

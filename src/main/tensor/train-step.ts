@@ -54,9 +54,11 @@ export function buildTrainStep(g: Graph, loss: Value, metrics: Readonly<Record<s
   const step = g.input(STEP_INPUT, 'float32', [])
   const lr = g.input(LR_INPUT, 'float32', [])
 
+  // g² serves both the global norm and the second moment.
+  const squares = grads.map((gr) => g.mul(gr, gr))
   let sumSquares: Value | null = null
-  for (const gr of grads) {
-    const s = g.reduceSum(g.mul(gr, gr), allAxes(gr))
+  for (const sq of squares) {
+    const s = g.reduceSum(sq, allAxes(sq))
     sumSquares = sumSquares ? g.add(sumSquares, s) : s
   }
   const gradNorm = g.sqrt(sumSquares ?? g.scalar(0))
@@ -77,7 +79,7 @@ export function buildTrainStep(g: Graph, loss: Value, metrics: Readonly<Record<s
     const v = g.input(slots.v, 'float32', p.shape)
     const gr = grads[i]
     const m2 = g.add(g.mul(m, c.beta1), g.mul(gr, mScale))
-    const v2 = g.add(g.mul(v, c.beta2), g.mul(g.mul(gr, gr), vScale))
+    const v2 = g.add(g.mul(v, c.beta2), g.mul(squares[i], vScale))
     const update = g.mul(g.div(m2, g.add(g.sqrt(v2), epsHat)), stepSize)
     const base = p.decay && c.weightDecay > 0 ? g.mul(p.value, decay) : p.value
     outputs[slots.nextParam] = g.sub(base, update)
