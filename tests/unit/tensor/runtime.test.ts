@@ -75,27 +75,30 @@ function referenceAdamW(s: { p: number[]; m: number[]; v: number[]; decays: bool
   }
 }
 
+/** Least squares x·w + b ≈ y as a fused train step, with fixed data. */
+function regression() {
+  const g = new Graph('adam')
+  const x = g.input('x', 'float32', [4, 3])
+  const y = g.input('y', 'float32', [4, 2])
+  const w = g.param('w', [3, 2], { kind: 'normal', std: 1 })
+  const b = g.param('b', [2], { kind: 'zeros' })
+  const err = g.sub(g.add(g.matmul(x, w), b), y)
+  const spec = buildTrainStep(g, g.reduceSum(g.mul(err, err), [0, 1]), {}, { weightDecay: 0.1, maxGradNorm: 0.5 })
+  const rng = new Rng(5)
+  const xs = Array.from({ length: 12 }, () => Math.fround(rng.normal()))
+  const ys = Array.from({ length: 8 }, () => Math.fround(rng.normal()))
+  return { spec, init: initParams(g.params, 3), xs, ys, batch: { x: f32(xs, [4, 3]), y: f32(ys, [4, 2]) } }
+}
+
 describe('fused train step', () => {
   it('matches a float64 AdamW with clipping and decoupled weight decay over three steps', async () => {
-    const g = new Graph('adam')
-    const x = g.input('x', 'float32', [4, 3])
-    const y = g.input('y', 'float32', [4, 2])
-    const w = g.param('w', [3, 2], { kind: 'normal', std: 1 })
-    const b = g.param('b', [2], { kind: 'zeros' })
-    const err = g.sub(g.add(g.matmul(x, w), b), y)
-    const loss = g.reduceSum(g.mul(err, err), [0, 1])
-    const spec = buildTrainStep(g, loss, {}, { weightDecay: 0.1, maxGradNorm: 0.5 })
-    const init = initParams(g.params, 3)
+    const { spec, init, xs, ys, batch } = regression()
     const trainer = await Trainer.create(runtime, spec, init)
-
-    const rng = new Rng(5)
-    const xs = Array.from({ length: 12 }, () => Math.fround(rng.normal()))
-    const ys = Array.from({ length: 8 }, () => Math.fround(rng.normal()))
     // Decay applies to w (normal init) and not to b (zeros init).
     const ref = { p: [...init.get('w')!, ...init.get('b')!], m: new Array<number>(8).fill(0), v: new Array<number>(8).fill(0), decays: [...new Array<boolean>(6).fill(true), false, false] }
     for (let t = 1; t <= 3; t++) {
       const lr = 0.05 * t
-      const { metrics } = await trainer.step({ x: f32(xs, [4, 3]), y: f32(ys, [4, 2]) }, lr)
+      const { metrics } = await trainer.step(batch, lr)
       // d loss/dw = 2 xᵀe, d loss/db = 2 Σ e
       const grads = new Array<number>(8).fill(0)
       for (let r = 0; r < 4; r++)
@@ -114,6 +117,22 @@ describe('fused train step', () => {
     const ours = [...got.get('w')!, ...got.get('b')!]
     ours.forEach((v, i) => expect(v).toBeCloseTo(ref.p[i], 4))
     expect(trainer.stepCount).toBe(3)
+  })
+
+  it('resumes from saved weights and optimizer state exactly where it left off', async () => {
+    const { spec, init, batch } = regression()
+    const straight = await Trainer.create(runtime, spec, init)
+    for (let t = 0; t < 3; t++) await straight.step(batch, 0.05)
+    const first = await Trainer.create(runtime, spec, init)
+    for (let t = 0; t < 2; t++) await first.step(batch, 0.05)
+    const resumed = await Trainer.create(runtime, spec, await first.readWeights(), await first.readOptimizerState())
+    expect(resumed.stepCount).toBe(2)
+    await resumed.step(batch, 0.05)
+    const a = await straight.readWeights()
+    const b = await resumed.readWeights()
+    expect(Array.from(b.get('w')!)).toEqual(Array.from(a.get('w')!))
+    expect(Array.from(b.get('b')!)).toEqual(Array.from(a.get('b')!))
+    await expect(Trainer.create(runtime, spec, new Map([['w', new Float32Array(5)]]))).rejects.toThrow(/weights for w must hold 6 values, got 5/)
   })
 })
 
