@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decoderForward, decoderStep, stepMask, type DecoderConfig } from '../../../src/main/tensor/decoder'
+import { chosenExecutionProvider } from '../../../src/main/tensor/execution-providers'
 import { Graph } from '../../../src/main/tensor/graph'
 import { Rng, initParams } from '../../../src/main/tensor/init'
 import { chooseExecutionProvider, Runtime, ort } from '../../../src/main/tensor/runtime'
@@ -39,6 +40,13 @@ describe('execution providers', () => {
     expect(choice.chosen).toBe('cpu')
     expect(choice.attempts.map((a) => a.provider)).toEqual(['webgpu', 'dml', 'coreml', 'cpu'])
     expect(lines.find((l) => l.startsWith('execution provider dml unavailable'))).toMatch(/not compiled into onnxruntime-node/)
+  })
+
+  it('reports the chosen provider for app.info, probing once per preference', async () => {
+    const first = chosenExecutionProvider('webgpu')
+    expect(chosenExecutionProvider('webgpu')).toBe(first)
+    expect(await first).toBe('cpu')
+    expect(await chosenExecutionProvider('cpu')).toBe('cpu')
   })
 })
 
