@@ -337,16 +337,16 @@ export class Graph {
     if (xs.length === 0) throw new Error('concat: no inputs')
     const first = xs[0]
     const a = normalizeAxis(axis, first.rank, 'concat')
-    let size: Dim = 0
+    let size: Dim | null = null
     for (const x of xs) {
       this.sameType('concat', first, x)
       if (x.rank !== first.rank || x.shape.some((d, i) => i !== a && !sameDim(d, first.shape[i]))) {
         throw new Error(`concat: shapes ${formatShape(first.shape)} and ${formatShape(x.shape)} differ off axis ${a}`)
       }
       const d = x.shape[a]
-      size = typeof size === 'number' && typeof d === 'number' ? size + d : `${size}+${d}`
+      size = size === null ? d : typeof size === 'number' && typeof d === 'number' ? size + d : `${size}+${d}`
     }
-    const shape = first.shape.map((d, i) => (i === a ? size : d))
+    const shape = first.shape.map((d, i) => (i === a ? (size as Dim) : d))
     const sizes = xs.map((x) => x.shape[a])
     return this.emit('Concat', xs, [{ dtype: first.dtype, shape }], { axis: { type: 'int', value: a } }, { axis: a, sizes: sizes.map((d) => (typeof d === 'number' ? d : -1)) })[0]
   }
