@@ -306,10 +306,7 @@ export class Graph {
         shape.push(d)
       }
     })
-    if (inferred >= 0 && shape[inferred] === -1) {
-      const known = shape.filter((_, i) => i !== inferred)
-      shape[inferred] = fixedSize(x.shape, 'reshape') / fixedSize(known, 'reshape')
-    }
+    if (inferred >= 0 && shape[inferred] === -1) shape[inferred] = inferredDim(x.shape, shape.filter((_, i) => i !== inferred), dims)
     if (x.shape.every((d) => typeof d === 'number') && shape.every((d) => typeof d === 'number')) {
       if (fixedSize(x.shape, 'reshape') !== fixedSize(shape, 'reshape')) throw new Error(`reshape: cannot reshape ${formatShape(x.shape)} to ${formatShape(dims)}`)
     }
@@ -563,6 +560,24 @@ export class Graph {
     this.nodes.push(node)
     return outputs
   }
+}
+
+/**
+ * The size a -1 stands for: element count of `from` over that of `known`. With symbolic sizes it
+ * is a product name such as 'B*4', so two reshapes of the same tokens agree on it.
+ */
+function inferredDim(from: Shape, known: readonly Dim[], target: Shape): Dim {
+  const symbols = from.filter((d): d is string => typeof d === 'string')
+  let ratio = 1
+  for (const d of from) if (typeof d === 'number') ratio *= d
+  for (const d of known) {
+    if (typeof d === 'number') ratio /= d
+    else if (symbols.includes(d)) symbols.splice(symbols.indexOf(d), 1)
+    else throw new Error(`reshape: cannot infer a size for ${formatShape(from)} → ${formatShape(target)}`)
+  }
+  if (!Number.isInteger(ratio) || ratio < 1) throw new Error(`reshape: cannot reshape ${formatShape(from)} to ${formatShape(target)}`)
+  if (symbols.length === 0) return ratio
+  return [...symbols, ...(ratio === 1 ? [] : [String(ratio)])].join('*')
 }
 
 function reducedShape(shape: Shape, axes: readonly number[], keepdims: boolean): Dim[] {

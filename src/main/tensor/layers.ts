@@ -1,5 +1,5 @@
 import type { Graph, Value } from './graph'
-import { formatShape, type Dim } from './shape'
+import { formatShape } from './shape'
 
 /**
  * Transformer building blocks on the graph builder. Each creates its parameters under `name`
@@ -135,7 +135,6 @@ export function crossEntropy(g: Graph, logits: Value, targets: Value, weights: V
 
 /** Flattens [B, T, ...] to [B·T, ...] for per-token losses. */
 export function flattenTokens(g: Graph, x: Value): Value {
-  const [b, t, ...rest] = x.shape
-  const merged: Dim = typeof b === 'number' && typeof t === 'number' ? b * t : `${b}*${t}`
-  return g.reshape(x, [merged, ...rest])
+  const [, , ...rest] = x.shape
+  return g.reshape(x, [-1, ...rest])
 }
