@@ -136,8 +136,9 @@ export const gradientRules: Readonly<Record<string, GradRule>> = {
     const leadAxes = range(axis)
     const gy = gy0(c)
     const { g } = c
-    // Recomputed from the saved statistics rather than kept from the forward pass.
-    const xhat = () => g.mul(g.sub(x, c.outputs[1]), c.outputs[2])
+    // Recomputed once from the saved statistics rather than kept from the forward pass.
+    let normalized: Value | null = null
+    const xhat = () => (normalized ??= g.mul(g.sub(x, c.outputs[1]), c.outputs[2]))
     return [
       () => {
         const dxhat = g.mul(gy, input(c, 1))
