@@ -116,9 +116,11 @@ export interface CrossEntropy {
  * count; `weights` [N] scales each token (policy-gradient advantages, loss masks).
  */
 export function crossEntropy(g: Graph, logits: Value, targets: Value, weights: Value | null, ignoreIndex = -100): CrossEntropy {
-  const [n, vocab] = logits.shape
+  const [rows, vocab] = logits.shape
   if (logits.rank !== 2 || typeof vocab !== 'number') throw new Error(`crossEntropy: logits must be [N, V] with fixed V, got ${formatShape(logits.shape)}`)
-  if (targets.dtype !== 'int64' || targets.rank !== 1) throw new Error(`crossEntropy: targets must be int64 [N], got ${targets.dtype} ${formatShape(targets.shape)}`)
+  if (targets.dtype !== 'int64' || targets.rank !== 1 || targets.shape[0] !== rows) {
+    throw new Error(`crossEntropy: targets must be int64 [${rows}] to match logits ${formatShape(logits.shape)}, got ${targets.dtype} ${formatShape(targets.shape)}`)
+  }
   const ignored = g.equal(targets, g.scalar(ignoreIndex, 'int64'))
   const counted = g.where(ignored, g.scalar(0), g.scalar(1))
   const w = weights ? g.mul(counted, weights) : counted
