@@ -1,5 +1,5 @@
 import type { Graph, Value } from './graph'
-import { MASKED, causalMask, crossEntropy, embedding, flattenTokens, layerNorm, transformerBlock, type CrossEntropy } from './layers'
+import { MASKED, causalMask, crossEntropy, embedding, flattenTokens, layerNorm, transformerBlock, type CrossEntropy, type CrossEntropyOptions } from './layers'
 
 /** A pre-LN causal decoder with tied input/output embeddings and learned positions. */
 export interface DecoderConfig {
@@ -43,8 +43,8 @@ export function decoderForward(g: Graph, cfg: DecoderConfig, ids: Value, prefix:
 }
 
 /** Teacher-forced next-token loss: targets [B,T] int64 (ignore index -100), optional weights [B,T]. */
-export function decoderLoss(g: Graph, logits: Value, targets: Value, weights: Value | null): CrossEntropy {
-  return crossEntropy(g, flattenTokens(g, logits), flattenTokens(g, targets), weights ? flattenTokens(g, weights) : null)
+export function decoderLoss(g: Graph, logits: Value, targets: Value, weights: Value | null, opts: CrossEntropyOptions = {}): CrossEntropy {
+  return crossEntropy(g, flattenTokens(g, logits), flattenTokens(g, targets), weights ? flattenTokens(g, weights) : null, opts)
 }
 
 export interface DecoderStepInputs {

@@ -103,36 +103,48 @@ export function transformerBlock(g: Graph, name: string, x: Value, opts: BlockOp
 }
 
 export interface CrossEntropy {
-  /** Weighted mean negative log-likelihood over the tokens that count. */
+  /** Σ weight·NLL over the tokens that count, divided as `normalizeBy` says. */
   loss: Value
-  /** Sum of the weights of the tokens that count (ignored tokens weigh 0). */
-  weight: Value
+  /** Log-probability of each target token [N] (0 for ignored tokens). */
+  tokenLogProbs: Value
+  /** Number of tokens that count (not ignored). */
+  tokens: Value
   /** Weighted count of tokens whose arg-max prediction is the target. */
   correct: Value
 }
 
+export interface CrossEntropyOptions {
+  ignoreIndex?: number
+  /**
+   * 'weight' (default): a weighted mean, Σ w·NLL / Σ w, for masks and positive weights.
+   * 'tokens': Σ w·NLL / number of counted tokens, for signed weights such as advantages.
+   */
+  normalizeBy?: 'weight' | 'tokens'
+}
+
 /**
- * Cross-entropy of logits [N,V] against int64 targets [N]: targets equal to `ignoreIndex` do not
- * count; `weights` [N] scales each token (policy-gradient advantages, loss masks).
+ * Cross-entropy of logits [N,V] against int64 targets [N]: targets equal to the ignore index
+ * (-100) do not count; `weights` [N] scales each token (loss masks, policy-gradient advantages).
  */
-export function crossEntropy(g: Graph, logits: Value, targets: Value, weights: Value | null, ignoreIndex = -100): CrossEntropy {
+export function crossEntropy(g: Graph, logits: Value, targets: Value, weights: Value | null, opts: CrossEntropyOptions = {}): CrossEntropy {
   const [rows, vocab] = logits.shape
   if (logits.rank !== 2 || typeof vocab !== 'number') throw new Error(`crossEntropy: logits must be [N, V] with fixed V, got ${formatShape(logits.shape)}`)
   if (targets.dtype !== 'int64' || targets.rank !== 1 || targets.shape[0] !== rows) {
     throw new Error(`crossEntropy: targets must be int64 [${rows}] to match logits ${formatShape(logits.shape)}, got ${targets.dtype} ${formatShape(targets.shape)}`)
   }
-  const ignored = g.equal(targets, g.scalar(ignoreIndex, 'int64'))
+  const ignored = g.equal(targets, g.scalar(opts.ignoreIndex ?? -100, 'int64'))
   const counted = g.where(ignored, g.scalar(0), g.scalar(1))
   const w = weights ? g.mul(counted, weights) : counted
   // One-hot rows from a comparison (OneHot has no WebGPU kernel); ignored rows pick class 0 at weight 0.
   const safeTargets = g.where(ignored, g.scalar(0, 'int64'), targets)
   const onehot = g.cast(g.equal(g.unsqueeze(safeTargets, [1]), g.range(0, vocab)), logits.dtype)
-  const nll = g.neg(g.reduceSum(g.mul(g.logSoftmax(logits, 1), onehot), [1]))
-  const weight = g.reduceSum(w, [0])
-  const loss = g.div(g.reduceSum(g.mul(nll, w), [0]), g.where(g.greater(weight, 0), weight, g.scalar(1)))
+  const logProbs = g.reduceSum(g.mul(g.logSoftmax(logits, 1), onehot), [1])
+  const tokens = g.reduceSum(counted, [0])
+  const divisor = opts.normalizeBy === 'tokens' ? tokens : g.reduceSum(w, [0])
+  const loss = g.div(g.neg(g.reduceSum(g.mul(logProbs, w), [0])), g.where(g.greater(divisor, 0), divisor, g.scalar(1)))
   const best = g.reduceMax(logits, [1], true)
   const hitTarget = g.reduceMax(g.mul(onehot, g.cast(g.equal(logits, best), logits.dtype)), [1])
-  return { loss, weight, correct: g.reduceSum(g.mul(hitTarget, w), [0]) }
+  return { loss, tokenLogProbs: g.mul(logProbs, counted), tokens, correct: g.reduceSum(g.mul(hitTarget, w), [0]) }
 }
 
 /** Flattens [B, T, ...] to [B·T, ...] for per-token losses. */

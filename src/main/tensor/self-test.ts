@@ -75,7 +75,7 @@ export async function runSelfTest(options: Partial<SelfTestOptions> = {}, onStep
   const targets = g.input('targets', 'int64', [o.batch, o.length])
   const { logits } = decoderForward(g, cfg, ids)
   const ce = decoderLoss(g, logits, targets, null)
-  const spec = buildTrainStep(g, ce.loss, { correct: ce.correct, counted: ce.weight }, { weightDecay: 0.01 })
+  const spec = buildTrainStep(g, ce.loss, { correct: ce.correct, counted: ce.tokens }, { weightDecay: 0.01 })
   const runtime = await Runtime.create({ executionProvider: o.executionProvider, intraOpThreads: o.intraOpThreads })
   try {
     const trainer = await Trainer.create(runtime, spec, initParams(g.params, o.seed))

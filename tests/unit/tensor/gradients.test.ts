@@ -76,6 +76,16 @@ const cases: Case[] = [
       const targets = g.where(g.equal(g.range(0, 6), g.scalar(2, 'int64')), g.scalar(-100, 'int64'), x.t)
       return crossEntropy(g, x.logits, targets, x.w).loss
     }
+  },
+  {
+    name: 'Cross-entropy (signed advantages, per-token mean)',
+    inputs: { logits: f([6, 5]), t: { shape: [6], dtype: 'int64', below: 5 }, adv: f([6]) },
+    build: (g, x) => crossEntropy(g, x.logits, x.t, x.adv, { normalizeBy: 'tokens' }).loss
+  },
+  {
+    name: 'Token log-probabilities (ignore index)',
+    inputs: { logits: f([6, 5]), t: { shape: [6], dtype: 'int64', below: 5 } },
+    build: (g, x) => crossEntropy(g, x.logits, g.where(g.less(g.range(0, 6), g.scalar(2, 'int64')), g.scalar(-100, 'int64'), x.t), null).tokenLogProbs
   }
 ]
 

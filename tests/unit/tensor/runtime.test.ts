@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decoderForward, decoderLoss, decoderStep, stepMask, type DecoderConfig } from '../../../src/main/tensor/decoder'
 import { chosenExecutionProvider } from '../../../src/main/tensor/execution-providers'
 import { Graph } from '../../../src/main/tensor/graph'
+import { crossEntropy } from '../../../src/main/tensor/layers'
 import { Rng, initParams } from '../../../src/main/tensor/init'
 import { chooseExecutionProvider, Runtime, ort } from '../../../src/main/tensor/runtime'
 import { buildTrainStep } from '../../../src/main/tensor/train-step'
@@ -228,5 +229,33 @@ describe('symbolic batch dimension', () => {
     expect(ra.metrics.grad_norm).toBeCloseTo(rb.metrics.grad_norm, 4)
     const r3 = await a.step(batchOf(3), 0.01)
     expect(Number.isFinite(r3.metrics.loss)).toBe(true)
+  })
+})
+
+describe('cross-entropy', () => {
+  it('computes the weighted NLL of the targets, skipping the ignore index', async () => {
+    const logits = [2, 0, -1, 0.5, 0.5, 0.5, -3, 4, 1, 1, 2, 3]
+    const targets = [0, -100, 1, 2]
+    const weights = [1, 5, 2, -0.5]
+    const g = new Graph('ce')
+    const l = g.input('logits', 'float32', [4, 3])
+    const t = g.input('t', 'int64', [4])
+    const w = g.input('w', 'float32', [4])
+    const byWeight = crossEntropy(g, l, t, w)
+    const byTokens = crossEntropy(g, l, t, w, { normalizeBy: 'tokens' })
+    const m = await runtime.compile(g.toModel({ a: byWeight.loss, b: byTokens.loss, lp: byWeight.tokenLogProbs, n: byWeight.tokens, c: byWeight.correct }))
+    const r = await m.run({ logits: f32(logits, [4, 3]), t: new ort.Tensor('int64', BigInt64Array.from(targets.map(BigInt)), [4]), w: f32(weights, [4]) })
+    const logp = (row: number, k: number) => {
+      const xs = logits.slice(row * 3, row * 3 + 3)
+      return xs[k] - Math.log(xs.reduce((s, v) => s + Math.exp(v), 0))
+    }
+    const counted = [0, 2, 3]
+    const weighted = counted.reduce((s, i) => s - weights[i] * logp(i, targets[i]), 0)
+    expect(Number(r.a.data[0])).toBeCloseTo(weighted / (1 + 2 - 0.5), 5)
+    expect(Number(r.b.data[0])).toBeCloseTo(weighted / 3, 5)
+    expect(Array.from(r.lp.data as Float32Array).map((v) => Number(v.toFixed(5)))).toEqual([logp(0, 0), 0, logp(2, 1), logp(3, 2)].map((v) => Number(v.toFixed(5))))
+    expect(Number(r.n.data[0])).toBe(3)
+    // Every counted row's arg-max is its target, so "correct" is the sum of their weights.
+    expect(Number(r.c.data[0])).toBeCloseTo(1 + 2 - 0.5, 5)
   })
 })
