@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decoderForward, decoderLoss, decoderStep, stepMask, type DecoderConfig } from '../../../src/main/tensor/decoder'
 import { chosenExecutionProvider } from '../../../src/main/tensor/execution-providers'
 import { Graph } from '../../../src/main/tensor/graph'
-import { crossEntropy } from '../../../src/main/tensor/layers'
+import { attend, causalMask, crossEntropy } from '../../../src/main/tensor/layers'
 import { Rng, initParams } from '../../../src/main/tensor/init'
 import { chooseExecutionProvider, Runtime, ort } from '../../../src/main/tensor/runtime'
 import { buildTrainStep } from '../../../src/main/tensor/train-step'
@@ -257,5 +257,27 @@ describe('cross-entropy', () => {
     expect(Number(r.n.data[0])).toBe(3)
     // Every counted row's arg-max is its target, so "correct" is the sum of their weights.
     expect(Number(r.c.data[0])).toBeCloseTo(1 + 2 - 0.5, 5)
+  })
+})
+
+describe('attention', () => {
+  it('computes softmax(q·kᵀ/√d + causal mask)·v per head', async () => {
+    const [H, T, D] = [2, 3, 4]
+    const rng = new Rng(11)
+    const data = () => Array.from({ length: H * T * D }, () => Math.fround(rng.normal()))
+    const [q, k, v] = [data(), data(), data()]
+    const g = new Graph('attn')
+    const inputs = ['q', 'k', 'v'].map((n) => g.input(n, 'float32', [1, H, T, D]))
+    const m = await runtime.compile(g.toModel({ y: attend(g, inputs[0], inputs[1], inputs[2], causalMask(g, T)) }))
+    const r = await m.run({ q: f32(q, [1, H, T, D]), k: f32(k, [1, H, T, D]), v: f32(v, [1, H, T, D]) })
+    const got = r.y.data as Float32Array
+    for (let h = 0; h < H; h++)
+      for (let i = 0; i < T; i++) {
+        const at = (x: number[], t: number, d: number) => x[(h * T + t) * D + d]
+        const scores = Array.from({ length: i + 1 }, (_, j) => Array.from({ length: D }, (_, d) => at(q, i, d) * at(k, j, d)).reduce((s, x) => s + x, 0) / Math.sqrt(D))
+        const z = scores.map((s) => Math.exp(s - Math.max(...scores)))
+        const p = z.map((e) => e / z.reduce((s, x) => s + x, 0))
+        for (let d = 0; d < D; d++) expect(got[(h * T + i) * D + d]).toBeCloseTo(p.reduce((s, pj, j) => s + pj * at(v, j, d), 0), 5)
+      }
   })
 })
