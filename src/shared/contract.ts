@@ -48,13 +48,15 @@ export const AppInfo = z.object({
   executionProviders: z.object({
     /** Providers compiled into this onnxruntime build for this platform. */
     available: z.array(ExecutionProvider),
-    preferred: z.union([z.literal('auto'), ExecutionProvider])
+    preferred: z.union([z.literal('auto'), ExecutionProvider]),
+    /** The provider training and inference actually run on: the first of the preference that works. */
+    chosen: ExecutionProvider
   }),
   runtime: z.object({ node: z.string(), platform: z.string(), arch: z.string(), shell: z.enum(['electron', 'web', 'cli']) })
 })
 export type AppInfo = z.infer<typeof AppInfo>
 
-export const TaskKind = z.enum(['demo.countPrimes', 'import.folders'])
+export const TaskKind = z.enum(['demo.countPrimes', 'import.folders', 'engine.selfTest'])
 export type TaskKind = z.infer<typeof TaskKind>
 
 export const TaskStatus = z.enum(['running', 'done', 'cancelled', 'failed', 'interrupted'])

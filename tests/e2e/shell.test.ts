@@ -43,6 +43,8 @@ describe('the app shell in Chromium through the web host', () => {
     await expect.poll(() => page.textContent('[data-testid=info-datadir]')).toBe(ctx.dataDir)
     expect(await page.textContent('[data-testid=info-schema]')).toMatch(/^1 · wal/)
     expect(await page.textContent('[data-testid=info-eps]')).toContain('cpu')
+    // No GPU here: the provider that runs is the CPU, and the status bar says so.
+    expect(await page.textContent('[data-testid=status-ep]')).toBe('Compute: cpu')
     await shot('settings-en')
   })
 

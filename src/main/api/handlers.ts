@@ -6,7 +6,7 @@ import { databasePath, schemaVersion } from '../store/database'
 import { readSettings, writeSettings } from '../store/settings-repository'
 import { importJobExists, libraryCounts, listImportErrors, listImportJobs, listStudies } from '../store/import-repository'
 import { getTask, listTasks } from '../store/task-repository'
-import { compiledExecutionProviders } from '../tensor/execution-providers'
+import { chosenExecutionProvider, compiledExecutionProviders } from '../tensor/execution-providers'
 import type { Handlers } from './dispatch'
 
 /** One handler per contract method. Inputs arrive validated; handlers never trust paths or SQL. */
@@ -41,9 +41,10 @@ export function createHandlers(services: Services): Handlers {
   }
 }
 
-function appInfo(services: Services): AppInfo {
+async function appInfo(services: Services): Promise<AppInfo> {
   const { db, config } = services
   const file = databasePath(config.dataDir)
+  const preferred = readSettings(db).executionProvider
   return {
     name: 'Vision-Zero Workstation',
     version: config.version,
@@ -55,7 +56,7 @@ function appInfo(services: Services): AppInfo {
       sizeBytes: fs.existsSync(file) ? fs.statSync(file).size : 0,
       studies: (db.prepare('SELECT count(*) AS n FROM studies').get() as { n: number }).n
     },
-    executionProviders: { available: compiledExecutionProviders(), preferred: readSettings(db).executionProvider },
+    executionProviders: { available: compiledExecutionProviders(), preferred, chosen: await chosenExecutionProvider(preferred) },
     runtime: { node: process.versions.node, platform: process.platform, arch: process.arch, shell: config.shell }
   }
 }

@@ -17,7 +17,7 @@ export const infoCommand: CliCommand = {
     console.log(`${info.name} ${info.version}`)
     console.log(`data folder      ${info.dataDir}`)
     console.log(`database         ${info.database.state}, schema ${info.schemaVersion}, ${info.database.journalMode}, ${info.database.studies} studies`)
-    console.log(`execution        ${info.executionProviders.available.join(', ')} (preferred: ${info.executionProviders.preferred})`)
+    console.log(`execution        ${info.executionProviders.available.join(', ')} (preferred: ${info.executionProviders.preferred}, chosen: ${info.executionProviders.chosen})`)
     console.log(`runtime          node ${info.runtime.node} ${info.runtime.platform}-${info.runtime.arch}`)
     return 0
   }

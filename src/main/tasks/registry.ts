@@ -1,5 +1,6 @@
 import type { TaskKind, TaskProgress } from '../../shared/contract'
 import { importFoldersTask } from '../importer/import-task'
+import { engineSelfTest } from '../tensor/self-test-task'
 import { countPrimes } from './demo-count-primes'
 
 /** What a task body gets from the child process it runs in. */
@@ -16,5 +17,6 @@ type TaskBody = (params: never, ctx: TaskContext) => Promise<unknown>
 /** Every kind of long task, by name. Bodies run only in the child process. */
 export const taskBodies: Record<TaskKind, TaskBody> = {
   'demo.countPrimes': countPrimes,
-  'import.folders': importFoldersTask
+  'import.folders': importFoldersTask,
+  'engine.selfTest': engineSelfTest
 }

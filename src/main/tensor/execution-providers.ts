@@ -1,5 +1,6 @@
 import { listSupportedBackends } from 'onnxruntime-node'
 import type { ExecutionProvider } from '../../shared/contract'
+import { chooseExecutionProvider } from './runtime'
 
 const known: readonly ExecutionProvider[] = ['webgpu', 'dml', 'coreml', 'cpu']
 
@@ -10,4 +11,19 @@ const known: readonly ExecutionProvider[] = ['webgpu', 'dml', 'coreml', 'cpu']
 export function compiledExecutionProviders(): ExecutionProvider[] {
   const bundled = new Set(listSupportedBackends().filter((b) => b.bundled).map((b) => b.name))
   return known.filter((ep) => bundled.has(ep))
+}
+
+const probes = new Map<string, Promise<ExecutionProvider>>()
+
+/**
+ * The provider the engine will use for a preference ('auto' or one provider), found by trying each
+ * in turn once per process (fallback reasons go to stderr once) and remembered after that.
+ */
+export function chosenExecutionProvider(preference: 'auto' | ExecutionProvider): Promise<ExecutionProvider> {
+  let probe = probes.get(preference)
+  if (!probe) {
+    probe = chooseExecutionProvider(preference).then((c) => c.chosen)
+    probes.set(preference, probe)
+  }
+  return probe
 }

@@ -50,7 +50,7 @@ export const en = {
   'status.db.error': 'Database error',
   'status.db.loading': 'Connecting…',
   'status.disconnected': 'Disconnected from the app server',
-  'status.ep': 'Compute: {eps}',
+  'status.ep': 'Compute: {ep}',
   'status.studies': '{n} studies',
   'status.schema': 'schema {v}'
 } as const
@@ -108,7 +108,7 @@ export const zhCN: Record<MessageKey, string> = {
   'status.db.error': '数据库错误',
   'status.db.loading': '正在连接…',
   'status.disconnected': '与应用服务器的连接已断开',
-  'status.ep': '计算：{eps}',
+  'status.ep': '计算：{ep}',
   'status.studies': '{n} 项检查',
   'status.schema': '结构版本 {v}'
 }
