@@ -153,7 +153,7 @@ function seriesId(db: Db, studyRowId: number, series: SeriesFields): number {
   return Number(info.lastInsertRowid)
 }
 
-/** Study, series and image rows of one instance, in one transaction. Returns the image id. */
+/** Study, series and image rows of one instance, in one IMMEDIATE transaction (it reads, then writes, beside other processes). Returns the image id. */
 export function insertImportedImage(db: Db, study: StudyFields, series: SeriesFields, image: ImageFields): number {
   return db.transaction(() => {
     const seriesRowId = seriesId(db, studyId(db, study), series)
@@ -168,7 +168,7 @@ export function insertImportedImage(db: Db, study: StudyFields, series: SeriesFi
       )
       .run({ ...image, seriesRowId, forProcessing: image.forProcessing ? 1 : 0, tags: JSON.stringify(image.tags), createdAt: new Date().toISOString() })
     return Number(info.lastInsertRowid)
-  })()
+  }).immediate()
 }
 
 export interface StudyFilter {

@@ -6,7 +6,8 @@ import type { Db } from './database'
 /**
  * Generated findings and the clinician's decisions on them. A finding may be decided again; the
  * latest reviews row counts. Every decision and every undo writes its audit row in the same
- * transaction, with the state before and after.
+ * transaction, with the state before and after. Transactions are IMMEDIATE: they read, then
+ * write, while an import child may be writing too.
  */
 
 export interface NewFinding {
@@ -154,7 +155,7 @@ export function recordDecision(db: Db, d: Decision): number {
     const after = decisionSnapshot(db.prepare('SELECT * FROM reviews WHERE id = ?').get(reviewId) as ReviewRow)
     appendAudit(db, { actor: d.reviewer, action: `review.${d.decision}`, entity: 'finding', entityId: d.findingId, before: { finding, review: before }, after: { finding, review: after } }, at)
     return reviewId
-  })()
+  }).immediate()
 }
 
 /** Removes `reviewer`'s most recent decision (audited); the one before it counts again. */
@@ -174,7 +175,7 @@ export function undoLastDecision(db: Db, reviewer: string): { findingId: number;
       after: { finding, review: restored }
     })
     return { findingId: last.finding_id, decision: last.decision }
-  })()
+  }).immediate()
 }
 
 /** One row per reviewed finding, identified only by the study's pseudonym. */
