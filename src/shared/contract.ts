@@ -296,10 +296,11 @@ export const methods = {
   'review.undo': { input: NoInput, output: z.object({ findingId: z.number().int(), decision: ReviewDecision }).nullable() },
   /**
    * De-identified export of reviewed findings (pseudonyms only), written under the data folder's
-   * exports/ and returned for a browser download.
+   * exports/ and returned for a browser download. CSV and JSON cover every study (or one);
+   * 'sr' is a DICOM Comprehensive SR document of one study.
    */
   'review.export': {
-    input: z.object({ format: z.enum(['csv', 'json']) }).strict(),
+    input: z.object({ format: z.enum(['csv', 'json', 'sr']), studyId: z.number().int().positive().optional() }).strict(),
     output: z.object({ fileName: z.string(), mediaType: z.string(), base64: z.string(), rows: z.number().int().nonnegative() })
   }
 } as const

@@ -200,8 +200,20 @@ describe('the clinician flow in Chromium', () => {
     await page.keyboard.press('Control+z')
     await expect.poll(() => text('review-remaining')).toBe('2 of 5 findings left to review')
     await page.keyboard.press('o')
+    await expect.poll(() => page.textContent('.review-image')).toContain('Outline hidden')
+    const heading = () => page.textContent('[data-testid=current-finding] h2')
+    const here = (await heading())!
     await page.keyboard.press('j')
+    await expect.poll(heading).not.toBe(here)
+    await page.keyboard.press('k')
+    await expect.poll(heading).toBe(here)
+    const studyOf = async () => (await heading())!.split(' · ')[1]
+    await page.click('[data-testid=queue-item] >> nth=0')
+    const first = await studyOf()
+    await page.keyboard.press('Shift+J')
+    await expect.poll(studyOf).not.toBe(first)
     await page.keyboard.press('Shift+K')
+    await expect.poll(studyOf).toBe(first)
 
     const reviews = ctx.services.db.prepare('SELECT finding_id, decision, reason, edited_json, reviewer FROM reviews ORDER BY id').all() as {
       finding_id: number
@@ -245,7 +257,16 @@ describe('the clinician flow in Chromium', () => {
       for (const s of cohortStudies) for (const phi of [s.patientName, s.patientName.split('^')[0], s.patientId, s.birthDate]) expect(out).not.toContain(phi)
     }
     expect(await text('export-notice')).toMatch(/exports\/review-.*\.json/)
-    expect(fs.readdirSync(path.join(ctx.dataDir, 'exports'))).toHaveLength(2)
+    // The study of the first finding (accepted) has reviewed findings: its DICOM SR document.
+    await page.click('[data-testid=queue-item] >> nth=0')
+    const srDownload = page.waitForEvent('download')
+    await page.click('[data-testid=export-sr]')
+    const sr = await srDownload
+    expect(sr.suggestedFilename()).toMatch(/^review-CXR-[A-Z0-9]{8}-.*\.dcm$/)
+    const srBytes = fs.readFileSync((await sr.path())!).toString('latin1')
+    expect(srBytes.slice(128, 132)).toBe('DICM')
+    for (const s of cohortStudies) for (const phi of [s.patientName, s.patientId, s.birthDate]) expect(srBytes).not.toContain(phi)
+    expect(fs.readdirSync(path.join(ctx.dataDir, 'exports'))).toHaveLength(3)
   })
 
   it('leaves a screenshot of every page in English and Chinese', async () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -191,4 +192,31 @@ describe('review decisions, audit and export', () => {
     }
     expect(json.findings.map((f) => f.decision)).toEqual(['accept', 'reject', 'uncertain'])
   })
+
+  it.skipIf(!dsrdumpAvailable)('exports one study as a DICOM Comprehensive SR that dsrdump reads, without PHI', async () => {
+    await expect(call('review.export', { format: 'sr' })).rejects.toThrow(/invalid_input: .*name the study/)
+    await expect(call('review.export', { format: 'sr', studyId: 4242 })).rejects.toThrow(/not_found/)
+    const studyId = services.db.prepare('SELECT study_id AS id FROM findings LIMIT 1').get() as { id: number }
+    const out = await call('review.export', { format: 'sr', studyId: studyId.id })
+    const file = path.join(services.config.dataDir, 'exports', out.fileName)
+    expect(out.mediaType).toBe('application/dicom')
+    // +Pl prints long texts in full; dsrdump warns on stderr about any structure it finds invalid.
+    const run = spawnSync('dsrdump', ['+Pl', file], { encoding: 'utf8' })
+    expect(run.status).toBe(0)
+    // (dcmtk's VR checker does not cover UTF-8, which the SR needs for Chinese text; it says so.)
+    expect(run.stderr.split('\n').filter((l) => l && !/VR checker does not support this Specific Character Set: ISO_IR 192/.test(l))).toEqual([])
+    const dump = run.stdout
+    expect(dump).toContain('Comprehensive SR')
+    expect(dump).toContain('TEXT:(,,"Finding")="Nodule 1 in the right upper zone"')
+    expect(dump).toContain('TEXT:(,,"Clinician review decision")="reject"')
+    expect(dump).toContain('TEXT:(,,"Reason for rejection")="nipple-shadow"')
+    expect(dump).toContain('NUM:(,,"Nodule long-axis size")="11" (mm,UCUM,"millimeter")')
+    expect(dump).toContain('Dr Reader')
+    const bytes = fs.readFileSync(file).toString('latin1')
+    for (const s of cohortStudies) for (const phi of [s.patientName, s.patientId, s.birthDate, s.accession]) expect(bytes).not.toContain(phi)
+    const studyUid = (services.db.prepare('SELECT study_uid FROM studies WHERE id = ?').get(studyId.id) as { study_uid: string }).study_uid
+    expect(bytes).not.toContain(studyUid)
+  })
 })
+
+const dsrdumpAvailable = spawnSync('dsrdump', ['--version']).status === 0

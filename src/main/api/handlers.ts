@@ -6,10 +6,10 @@ import { databasePath, schemaVersion } from '../store/database'
 import { readSettings, writeSettings } from '../store/settings-repository'
 import { importJobExists, libraryCounts, listImportErrors, listImportJobs, listStudies } from '../store/import-repository'
 import { listReviewQueue, recordDecision, reviewedFindingsForExport, undoLastDecision } from '../store/review-repository'
-import { displayImageRecord, getStudyDetail } from '../store/study-repository'
+import { displayImageRecord, getStudyDetail, studyIdentity } from '../store/study-repository'
 import { containedFolder, listFolders, normaliseDataRoots } from './data-roots'
 import { loadDisplayImage } from './display-image'
-import { writeReviewExport } from './review-export'
+import { writeReviewExport, writeReviewSr, type ExportFile } from './review-export'
 import { getTask, listTasks } from '../store/task-repository'
 import { compiledExecutionProviders } from '../tensor/execution-providers'
 import type { Handlers } from './dispatch'
@@ -68,9 +68,14 @@ export function createHandlers(services: Services): Handlers {
       const name = readSettings(db).reviewerName
       return name ? undoLastDecision(db, name) : null
     },
-    'review.export': ({ format }) => {
-      const rows = reviewedFindingsForExport(db)
-      const file = writeReviewExport(config.dataDir, format, rows)
+    'review.export': ({ format, studyId }) => {
+      if (studyId !== undefined && !studyIdentity(db, studyId)) throw new ApiError('not_found', `No study ${studyId}`)
+      const rows = reviewedFindingsForExport(db, studyId)
+      let file: ExportFile
+      if (format === 'sr') {
+        if (studyId === undefined) throw new ApiError('invalid_input', 'A DICOM SR export is one document per study: name the study')
+        file = asInvalidInput(() => writeReviewSr(config.dataDir, studyIdentity(db, studyId)!, rows))
+      } else file = writeReviewExport(config.dataDir, format, rows)
       return { fileName: file.fileName, mediaType: file.mediaType, base64: file.bytes.toString('base64'), rows: rows.length }
     }
   }

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { writeDataFile } from '../importer/image-files'
 import type { ExportRow } from '../store/review-repository'
+import { reviewStructuredReport } from './review-sr'
 
 /**
  * De-identified exports of reviewed findings: studies appear by pseudonym only (the rows carry no
@@ -46,10 +47,19 @@ export interface ExportFile {
   bytes: Buffer
 }
 
+const exportStamp = (now: Date) => now.toISOString().replace(/[:.]/g, '-')
+
 export function writeReviewExport(dataDir: string, format: 'csv' | 'json', rows: ExportRow[], now = new Date()): ExportFile {
-  const stamp = now.toISOString().replace(/[:.]/g, '-')
-  const fileName = `review-${stamp}.${format}`
+  const fileName = `review-${exportStamp(now)}.${format}`
   const text = format === 'csv' ? reviewCsv(rows) : reviewJson(rows, now.toISOString())
   writeDataFile(dataDir, path.join('exports', fileName), text)
   return { fileName, mediaType: format === 'csv' ? 'text/csv' : 'application/json', bytes: Buffer.from(text, 'utf8') }
+}
+
+/** The DICOM SR document of one study's reviewed findings, named by its pseudonym. */
+export function writeReviewSr(dataDir: string, study: { pseudonym: string; studyUid: string }, rows: ExportRow[], now = new Date()): ExportFile {
+  const fileName = `review-${study.pseudonym}-${exportStamp(now)}.dcm`
+  const bytes = reviewStructuredReport(study, rows, now)
+  writeDataFile(dataDir, path.join('exports', fileName), bytes)
+  return { fileName, mediaType: 'application/dicom', bytes }
 }

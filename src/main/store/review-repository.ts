@@ -195,7 +195,7 @@ export interface ExportRow {
   reviewedAt: string
 }
 
-export function reviewedFindingsForExport(db: Db): ExportRow[] {
+export function reviewedFindingsForExport(db: Db, studyId?: number): ExportRow[] {
   const rows = db
     .prepare(
       `SELECT f.id AS findingId, s.pseudonym, s.study_date AS studyDate, i.view_position AS viewPosition,
@@ -205,9 +205,10 @@ export function reviewedFindingsForExport(db: Db): ExportRow[] {
        JOIN studies s ON s.id = f.study_id
        LEFT JOIN images i ON i.id = f.image_id
        JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE finding_id = f.id)
+       WHERE (? IS NULL OR f.study_id = ?)
        ORDER BY f.id`
     )
-    .all() as (Omit<ExportRow, 'originalText' | 'originalStructured' | 'finalText' | 'finalStructured'> & {
+    .all(studyId ?? null, studyId ?? null) as (Omit<ExportRow, 'originalText' | 'originalStructured' | 'finalText' | 'finalStructured'> & {
     text: string
     structured_json: string
     edited_json: string | null

@@ -39,6 +39,12 @@ function storedFindings(json: string | null): { nodules: NoduleFinding | null; n
   return { nodules: nodules.success ? nodules.data : null, negativeEvidence: negative.success ? negative.data : [] }
 }
 
+/** What a de-identified export may carry about a study besides its pseudonym: its UID, to derive a new one. */
+export function studyIdentity(db: Db, studyId: number): { pseudonym: string; studyUid: string } | null {
+  const row = db.prepare('SELECT pseudonym, study_uid AS studyUid FROM studies WHERE id = ?').get(studyId) as { pseudonym: string; studyUid: string } | undefined
+  return row ?? null
+}
+
 export interface DisplayImageRecord {
   id: number
   displayPath: string
