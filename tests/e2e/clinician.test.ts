@@ -6,26 +6,23 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startWebHost, type WebHost } from '../../src/main/host/web-host'
 import { readSettings } from '../../src/main/store/settings-repository'
 import { listStudies } from '../../src/main/store/import-repository'
 import { insertFinding } from '../../src/main/store/review-repository'
 import { image } from '../helpers/dicom-corpus'
 import { cohortStudies, noduleFinding, writeReviewCohort } from '../helpers/review-cohort'
 import { tempServices } from '../helpers/temp-services'
-import { launchChromium, screenshotDir } from './browser'
+import { openApp, screenshotDir, type AppSession } from './browser'
 
 /** Studies without reports beside the cohort, so the import runs long enough to show progress. */
 const FILLER_STUDIES = 30
 
 let ctx: ReturnType<typeof tempServices>
-let host: WebHost
-let browser: Browser
+let app: AppSession
 let page: Page
 let siteRoot: string
-const consoleErrors: string[] = []
 
 beforeAll(async () => {
   ctx = tempServices('web')
@@ -38,16 +35,11 @@ beforeAll(async () => {
     fs.writeFileSync(path.join(dir, 'IM1.dcm'), image({ rows: 384, columns: 320, bitsAllocated: 16, bitsStored: 12, seed: 100 + i }).bytes)
   }
   fs.writeFileSync(path.join(cohort, 'dicom', 'others', 'truncated.dcm'), Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.alloc(10)]))
-  host = await startWebHost(ctx.services, { rendererDir: 'out/renderer' })
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
-  page.on('pageerror', (e) => consoleErrors.push(e.message))
-  fs.mkdirSync(screenshotDir, { recursive: true })
+  app = await openApp(ctx.services, { width: 1440, height: 900 })
+  page = app.page
 })
 afterAll(async () => {
-  await browser?.close()
-  await host?.close()
+  await app?.close()
   ctx?.cleanup()
   if (siteRoot) fs.rmSync(siteRoot, { recursive: true, force: true })
 })
@@ -70,7 +62,7 @@ const canvasSignature = () =>
 
 describe('the clinician flow in Chromium', () => {
   it('sets the reviewer and a data root in Settings', async () => {
-    await page.goto(host.url)
+    await page.goto(app.host.url)
     await go('settings')
     await page.fill('[data-testid=data-root-input]', 'relative/folder')
     await page.click('[data-testid=data-root-add]')
@@ -299,6 +291,6 @@ describe('the clinician flow in Chromium', () => {
   })
 
   it('ran with no console errors (CSP violations included)', () => {
-    expect(consoleErrors).toEqual([])
+    expect(app.consoleErrors).toEqual([])
   })
 })

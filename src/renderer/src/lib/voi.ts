@@ -26,14 +26,20 @@ export function decodePixels(image: DisplayImage): Pixels {
   return { values, max }
 }
 
-/** The window function on [0, 1] for one modality value. */
+/**
+ * The window function on [0, 1] for one modality value. Both linear functions are written as
+ * (x − x0)·k, the same arithmetic as the import pipeline, so the viewer's greys match the
+ * stored model image to the last rounding.
+ */
 function windowed(x: number, center: number, width: number, fn: DisplayImage['voiLutFunction']): number {
   if (fn === 'SIGMOID') return 1 / (1 + Math.exp((-4 * (x - center)) / width))
-  if (fn === 'LINEAR_EXACT') return Math.min(1, Math.max(0, (x - center) / width + 0.5))
-  const w = Math.max(1, width)
-  if (x <= center - 0.5 - (w - 1) / 2) return 0
-  if (x > center - 0.5 + (w - 1) / 2) return 1
-  return (x - (center - 0.5)) / (w - 1) + 0.5
+  const exact = fn === 'LINEAR_EXACT'
+  const w = exact ? width : Math.max(1, width)
+  const x0 = exact ? center - w / 2 : center - 0.5 - (w - 1) / 2
+  const x1 = exact ? center + w / 2 : center - 0.5 + (w - 1) / 2
+  if (x <= x0) return 0
+  if (x > x1) return 1
+  return (x - x0) * (exact ? 1 / w : w > 1 ? 1 / (w - 1) : 0)
 }
 
 /** Stored pixel value → 8-bit grey, for every value up to `max`. */
