@@ -137,7 +137,7 @@ describe('the clinician flow in Chromium', () => {
     expect(await page.textContent('[data-testid=evidence-positive]')).toContain('12 mm solid nodule')
     await shot('viewer-en')
     await page.click('[data-testid=tab-tags]')
-    expect(await text('tag-table')).toContain('bitsAllocated')
+    expect(await text('tag-table')).toContain('Window Center / Width (0028,1050 / 1051)FULL C 2048 W 4096; LUNG C 1500 W 1200')
     expect(await text('tag-table')).not.toMatch(/Lovelace|MRN-9000/)
     await shot('viewer-tags-en')
     const alan = await page.locator('[data-testid=viewer-study] option', { hasText: 'Turing' }).getAttribute('value')
