@@ -3,7 +3,9 @@ import { t } from './i18n.svelte'
 
 /** One nodule in the reader's words: "right upper zone · 12 mm · solid". */
 export function describeItem(item: NoduleItem): string {
-  const place = [item.side && t(`finding.side.${item.side}`), item.zone && t(`finding.zone.${item.zone}`)].filter(Boolean).join(' ')
+  const side = item.side ? t(`finding.side.${item.side}`) : ''
+  const zone = item.zone ? t(`finding.zone.${item.zone}`) : ''
+  const place = side && zone ? t('finding.place', { side, zone }) : side || zone
   const size = item.sizeMm ? (item.sizeShortMm ? `${item.sizeMm} × ${item.sizeShortMm} mm` : `${item.sizeMm} mm`) : null
   return [place || null, item.lobe, size, item.density && t(`finding.density.${item.density}`), item.certainty === 'uncertain' ? t('finding.certainty.uncertain') : null]
     .filter(Boolean)
