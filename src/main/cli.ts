@@ -6,9 +6,10 @@ import { parseArgs } from 'node:util'
 import { lazyServices, type CliCommand } from './cli/command'
 import { infoCommand } from './cli/info'
 import { serveCommand } from './cli/serve'
+import { synthCommand } from './cli/synth'
 import { demoTaskCommand } from './cli/task-demo'
 
-const commands: CliCommand[] = [infoCommand, serveCommand, demoTaskCommand]
+const commands: CliCommand[] = [infoCommand, serveCommand, demoTaskCommand, synthCommand]
 
 const globalOptions = {
   'data-dir': { type: 'string' },

@@ -1,0 +1,475 @@
+import type { ChestLayout, LungBox } from './radiograph'
+import { Rng, hashSeed, valueNoise } from './prng'
+import { boxBlur, bezier, drawPolyline, resizeBilinear, smoothstep, type Grid, type Point, type TubeProfile } from './raster'
+
+/**
+ * A phantom PA chest radiograph drawn from a simple projection model: soft-tissue thickness of
+ * the body, minus the air in the lungs, plus bone (ribs, clavicles, spine, humeral heads) and the
+ * vessels fanning out from the hila, turned into a log-exposure image and "processed" like a
+ * digital radiograph (dynamic-range compression and an S-shaped tone curve).
+ *
+ * Anatomy lives in a body frame in mm: x to the image right (the patient's left), y downwards,
+ * origin on the midline at the lung apices. Anatomy is drawn on a coarse grid (~0.7 mm) and
+ * resampled to the detector size; detector noise is added at full resolution by the generator.
+ */
+
+export interface PhantomAnatomy {
+  seed: number
+  /** Half the width of the thorax at the lung bases (inside the ribs), mm. */
+  thoraxHalfWidthMm: number
+  /** Apex to the top of the right hemidiaphragm, mm. */
+  lungHeightMm: number
+  /** How much lower the left dome sits than the right, mm. */
+  leftDomeDropMm: number
+  costophrenicDepthMm: { right: number; left: number }
+  bodyDepthMm: number
+  lateralSoftTissueMm: number
+  heartWidthMm: number
+  /** Share of the heart's width to the patient's left of the midline. */
+  heartLeftShare: number
+  aorticKnobMm: number
+  tracheaWidthMm: number
+  ribWidthMm: number
+  breastMm: number
+  gastricBubble: boolean
+  position: { shiftXMm: number; shiftYMm: number; rotationRad: number; magnification: number }
+  exposure: { centreShift: number; latitude: number; compression: number }
+}
+
+export interface DetectorSize {
+  rows: number
+  columns: number
+  spacingMm: number
+}
+
+export function samplePhantomAnatomy(rng: Rng, sex: 'F' | 'M'): PhantomAnatomy {
+  const male = sex === 'M'
+  const halfWidth = rng.normal(male ? 142 : 132, 7)
+  return {
+    seed: rng.int(0, 2 ** 31),
+    thoraxHalfWidthMm: halfWidth,
+    lungHeightMm: rng.normal(male ? 262 : 246, 12),
+    leftDomeDropMm: rng.uniform(6, 22),
+    costophrenicDepthMm: { right: rng.uniform(22, 38), left: rng.uniform(22, 40) },
+    bodyDepthMm: rng.normal(male ? 225 : 205, 15),
+    lateralSoftTissueMm: rng.uniform(8, 24),
+    heartWidthMm: 2 * halfWidth * rng.uniform(0.38, 0.52),
+    heartLeftShare: rng.uniform(0.58, 0.68),
+    aorticKnobMm: rng.uniform(11, 18),
+    tracheaWidthMm: rng.uniform(14, 19),
+    ribWidthMm: rng.uniform(9, 12),
+    breastMm: male ? 0 : rng.uniform(15, 55),
+    gastricBubble: rng.chance(0.6),
+    position: {
+      shiftXMm: rng.normal(0, 8),
+      shiftYMm: rng.normal(0, 10),
+      rotationRad: rng.normal(0, 0.025),
+      magnification: rng.uniform(0.94, 1.06)
+    },
+    exposure: { centreShift: rng.normal(0, 0.06), latitude: rng.uniform(0.75, 1), compression: rng.uniform(0.45, 0.7) }
+  }
+}
+
+type SideName = 'right' | 'left'
+
+/** One lung's outline in the body frame; s is the distance from the midline (positive laterally). */
+interface LungOutline {
+  wall: number
+  apexY: number
+  apexS: number
+  domeY: number
+  domePeakS: number
+  costophrenicDepth: number
+  mediastinum: (y: number) => number
+}
+
+interface Heart {
+  top: number
+  bottom: number
+  leftExtent: number
+  rightExtent: number
+}
+
+/** The geometry the renderer and the nodule placement share. */
+export class PhantomChest {
+  readonly lungs: Record<SideName, LungOutline>
+  readonly heart: Heart
+  private readonly cos: number
+  private readonly sin: number
+  private readonly originX: number
+  private readonly originY: number
+
+  constructor(
+    readonly anatomy: PhantomAnatomy,
+    readonly size: DetectorSize
+  ) {
+    const a = anatomy
+    const H = a.lungHeightMm
+    const W = a.thoraxHalfWidthMm
+    const knob = (y: number) => a.aorticKnobMm * Math.exp(-(((y - 0.3 * H) / (a.aorticKnobMm * 1.3)) ** 2))
+    const trunk = (y: number) => 7 * Math.exp(-(((y - 0.41 * H) / 12) ** 2))
+    this.lungs = {
+      right: {
+        wall: W,
+        apexY: 0,
+        apexS: 0.42 * W,
+        domeY: H,
+        domePeakS: 0.45 * W,
+        costophrenicDepth: a.costophrenicDepthMm.right,
+        mediastinum: (y) => 17 + 9 * smoothstep(0, 0.45 * H, y)
+      },
+      left: {
+        wall: W * 0.98,
+        apexY: 5,
+        apexS: 0.44 * W,
+        domeY: H + a.leftDomeDropMm,
+        domePeakS: 0.5 * W,
+        costophrenicDepth: a.costophrenicDepthMm.left,
+        mediastinum: (y) => 19 + 4 * smoothstep(0, 0.3 * H, y) + knob(y) + trunk(y)
+      }
+    }
+    // The heart's silhouette: from just below the hila down to the diaphragm, bulging furthest to
+    // the patient's left at the apex and less to the right (right atrium).
+    this.heart = {
+      top: 0.44 * H,
+      bottom: H + 30,
+      leftExtent: a.heartLeftShare * a.heartWidthMm,
+      rightExtent: (1 - a.heartLeftShare) * a.heartWidthMm + 8
+    }
+    this.cos = Math.cos(a.position.rotationRad)
+    this.sin = Math.sin(a.position.rotationRad)
+    this.originX = (size.columns * size.spacingMm) / 2 + a.position.shiftXMm
+    this.originY = size.rows * size.spacingMm * 0.5 - (H * a.position.magnification) / 2 - 8 + a.position.shiftYMm
+  }
+
+  /** Image mm (from the top-left corner) to the body frame. */
+  toBody(xMm: number, yMm: number): Point {
+    const m = this.anatomy.position.magnification
+    const dx = xMm - this.originX
+    const dy = yMm - this.originY
+    return { x: (dx * this.cos + dy * this.sin) / m, y: (-dx * this.sin + dy * this.cos) / m }
+  }
+
+  /** The body frame to image mm. */
+  toImage(bx: number, by: number): Point {
+    const m = this.anatomy.position.magnification
+    return { x: this.originX + m * (bx * this.cos - by * this.sin), y: this.originY + m * (bx * this.sin + by * this.cos) }
+  }
+
+  lateral(side: SideName, y: number): number {
+    const lung = this.lungs[side]
+    const u = Math.min(1, Math.max(0, (y - lung.apexY) / (0.8 * (lung.domeY - lung.apexY))))
+    return lung.apexS + (lung.wall - lung.apexS) * Math.pow(u, 0.42)
+  }
+
+  medial(side: SideName, y: number): number {
+    const lung = this.lungs[side]
+    const u = Math.min(1, Math.max(0, (y - lung.apexY) / (0.16 * this.anatomy.lungHeightMm)))
+    const base = lung.mediastinum(y)
+    return lung.apexS - (lung.apexS - base) * Math.sqrt(1 - (1 - u) ** 2)
+  }
+
+  /** The hemidiaphragm's upper edge at distance s from the midline. */
+  dome(side: SideName, s: number): number {
+    const lung = this.lungs[side]
+    const lateral = Math.min(1, Math.max(0, (s - lung.domePeakS) / (lung.wall - lung.domePeakS)))
+    const medial = Math.min(1, Math.max(0, (lung.domePeakS - s) / lung.domePeakS))
+    return lung.domeY + lung.costophrenicDepth * lateral ** 2 + 22 * medial ** 2
+  }
+
+  /** Distance (mm) from the heart's border, positive outside the heart, negative inside. */
+  heartClearance(bx: number, by: number): number {
+    const h = this.heart
+    if (by < h.top) return h.top - by + 20
+    const t = Math.min(1, (by - h.top) / (h.bottom - h.top))
+    const left = 24 + (h.leftExtent - 24) * Math.pow(Math.sin((Math.min(1, t / 0.78) * Math.PI) / 2), 0.75)
+    const right = 22 + (h.rightExtent - 22) * Math.sin((Math.min(1, t / 0.62) * Math.PI) / 2)
+    return bx >= 0 ? bx - left : -bx - right
+  }
+
+  /**
+   * How much of the body's depth is aerated lung here, 0–1: tapering towards the chest wall and
+   * apex, and not zero behind the heart or below the domes, where the lungs' posterior recesses lie.
+   */
+  airFraction(bx: number, by: number): number {
+    const side: SideName = bx < 0 ? 'right' : 'left'
+    const lung = this.lungs[side]
+    if (by < lung.apexY) return 0
+    const s = Math.abs(bx)
+    const toWall = this.lateral(side, by) - s
+    const toMediastinum = s - this.medial(side, by)
+    if (toWall <= 0) return 0
+    const below = by - this.dome(side, s)
+    let fraction =
+      Math.pow(smoothstep(0, 22, toWall), 0.7) * smoothstep(0, 3.5, toMediastinum) * smoothstep(0, 14, by - lung.apexY)
+    if (below > 0) fraction *= 0.3 * (1 - smoothstep(0, 35, below)) * smoothstep(0.3, 0.8, s / lung.wall)
+    else fraction *= 0.3 + 0.7 * smoothstep(0, 2.5, -below)
+    const toHeart = this.heartClearance(bx, by)
+    if (toHeart < 0) fraction *= 0.04 + 0.16 * (1 - smoothstep(0, 25, -toHeart))
+    else fraction *= 0.38 + 0.62 * smoothstep(0, 5, toHeart)
+    return fraction
+  }
+
+  /** Lung boxes as fractions of the image, for naming zones. */
+  layout(): ChestLayout {
+    const widthMm = this.size.columns * this.size.spacingMm
+    const heightMm = this.size.rows * this.size.spacingMm
+    const box = (side: SideName): LungBox => {
+      const lung = this.lungs[side]
+      const sign = side === 'right' ? -1 : 1
+      const top = this.toImage(sign * lung.apexS, lung.apexY)
+      const bottom = this.toImage(sign * lung.domePeakS, lung.domeY)
+      const lateral = this.toImage(sign * lung.wall, 0.6 * lung.domeY)
+      const medial = this.toImage(sign * lung.mediastinum(0.6 * lung.domeY), 0.6 * lung.domeY)
+      return { top: top.y / heightMm, bottom: bottom.y / heightMm, lateral: lateral.x / widthMm, medial: medial.x / widthMm }
+    }
+    return { right: box('right'), left: box('left') }
+  }
+
+  /** Whether an image position (fractions of width and height) is well inside a lung. */
+  insideLung(xFraction: number, yFraction: number): boolean {
+    const p = this.toBody(xFraction * this.size.columns * this.size.spacingMm, yFraction * this.size.rows * this.size.spacingMm)
+    return this.airFraction(p.x, p.y) > 0.6
+  }
+}
+
+/** Grid (coarse) resolution used to draw anatomy for a detector of this size. */
+export function anatomyGrid(size: DetectorSize): Grid & { factor: number } {
+  const factor = Math.max(1, Math.round(0.7 / size.spacingMm))
+  return { width: Math.ceil(size.columns / factor), height: Math.ceil(size.rows / factor), mm: size.spacingMm * factor, factor }
+}
+
+/** A rib's cross-section: denser cortex at the edges over a lighter marrow. */
+const ribProfile: TubeProfile = (d) => (d < 1 ? 0.5 * Math.sqrt(1 - d * d) + 0.35 * Math.exp(-(((d - 0.86) / 0.14) ** 2)) : 0)
+
+/**
+ * Renders the phantom without nodules or noise: display values 0–4095 (MONOCHROME2, higher is
+ * whiter) at full detector size.
+ */
+export function renderPhantom(chest: PhantomChest): Float32Array {
+  const grid = anatomyGrid(chest.size)
+  const n = grid.width * grid.height
+  const soft = new Float32Array(n)
+  const air = new Float32Array(n)
+  const alpha = new Float32Array(n)
+  const bone = new Float32Array(n)
+  const vessels = new Float32Array(n)
+  const a = chest.anatomy
+  const H = a.lungHeightMm
+  const W = a.thoraxHalfWidthMm
+  const texture = hashSeed(a.seed, 'texture')
+
+  for (let gy = 0; gy < grid.height; gy++) {
+    for (let gx = 0; gx < grid.width; gx++) {
+      const i = gy * grid.width + gx
+      const p = chest.toBody((gx + 0.5) * grid.mm, (gy + 0.5) * grid.mm)
+      soft[i] = softTissue(chest, p.x, p.y) - airways(p.x, p.y, a) + gastricAir(chest, p.x, p.y)
+      const fraction = chest.airFraction(p.x, p.y)
+      alpha[i] = fraction
+      const depth = 0.6 * a.bodyDepthMm * (0.7 + 0.3 * smoothstep(0, 0.45 * H, p.y))
+      air[i] = fraction * depth * (0.9 + 0.12 * valueNoise(p.x, p.y, 9, texture) + 0.08 * valueNoise(p.x, p.y, 3, texture + 1))
+      bone[i] = spine(p.x, p.y) + humeralHeads(p.x, p.y, W, H)
+      vessels[i] = hilum(p.x, p.y, H, W)
+    }
+  }
+  drawRibs(bone, grid, chest)
+  drawClavicles(bone, grid, chest)
+  drawVesselTrees(vessels, grid, chest)
+
+  // Log-exposure: water-equivalent path length times an effective attenuation coefficient.
+  const logExposure = new Float32Array(n)
+  for (let i = 0; i < n; i++) {
+    logExposure[i] = 0.02 * (soft[i] - 0.84 * air[i] + 1.8 * bone[i] + 2.2 * vessels[i] * (0.3 + 0.7 * alpha[i]))
+  }
+  const display = processLikeDetector(logExposure, alpha, grid, chest)
+  return resizeBilinear(display, grid.width, grid.height, chest.size.columns, chest.size.rows)
+}
+
+/** Soft-tissue path length through the body: neck, shoulders, chest wall, breasts, abdomen. */
+function softTissue(chest: PhantomChest, bx: number, by: number): number {
+  const a = chest.anatomy
+  const H = a.lungHeightMm
+  const chestHalf = a.thoraxHalfWidthMm + 6 + a.lateralSoftTissueMm
+  const shoulderHalf = chestHalf + 28
+  const neckHalf = 55
+  // Neck widening into sloping shoulders, then the chest wall.
+  const shoulders = chestHalf + (shoulderHalf - chestHalf) * (1 - smoothstep(0.05 * H, 0.35 * H, by))
+  const half = neckHalf + (shoulders - neckHalf) * Math.pow(smoothstep(-0.3 * H, 0.06 * H, by), 0.6)
+  const depth = a.bodyDepthMm * (0.6 + 0.4 * smoothstep(-0.3 * H, 0.05 * H, by))
+  const u = Math.abs(bx) / half
+  let thickness = u < 1 ? depth * Math.pow(1 - u * u, 0.45) : 0
+  if (a.breastMm > 0) {
+    // Breast shadows over the lower lateral lungs, with a sharper lower edge.
+    const cx = 0.55 * a.thoraxHalfWidthMm
+    const dx = (Math.abs(bx) - cx) / (0.5 * a.thoraxHalfWidthMm)
+    const dy = (by - 0.78 * H) / (by > 0.78 * H ? 0.13 * H : 0.3 * H)
+    const r = dx * dx + dy * dy
+    if (r < 1) thickness += a.breastMm * Math.sqrt(1 - r)
+  }
+  return thickness
+}
+
+/** Vertebral bodies with disc spaces and pedicle rings, seen through the mediastinum. */
+function spine(bx: number, by: number): number {
+  const half = 21 + by * 0.02
+  if (Math.abs(bx) > half + 6) return 0
+  const level = 26
+  const phase = (((by + 400) % level) + level) % level
+  const disc = 0.55 + 0.45 * smoothstep(1, 5, phase) * (1 - smoothstep(level - 5, level - 1, phase))
+  const u = Math.abs(bx) / half
+  let value = u < 1 ? 11 * Math.sqrt(1 - u * u) * disc : 0
+  const pedicle = Math.hypot((Math.abs(bx) - half * 0.72) / 5, (phase - level * 0.35) / 7)
+  value += 3 * Math.exp(-(((pedicle - 1) / 0.25) ** 2))
+  return value
+}
+
+function humeralHeads(bx: number, by: number, W: number, H: number): number {
+  const r = Math.hypot(Math.abs(bx) - (W + 48), by - 0.02 * H) / 25
+  return r < 1 ? 30 * Math.sqrt(1 - r * r) : 0
+}
+
+/** Air in the trachea and main bronchi, as a path length to subtract from the soft tissue. */
+function airways(bx: number, by: number, a: PhantomAnatomy): number {
+  const H = a.lungHeightMm
+  const carinaY = 0.34 * H
+  const half = a.tracheaWidthMm / 2
+  const tube = (d: number, r: number) => (d < r ? 22 * Math.sqrt(1 - (d / r) ** 2) : 0)
+  if (by < carinaY) return tube(Math.abs(bx - 0.03 * (by - carinaY)), half) * smoothstep(-0.4 * H, -0.2 * H, by)
+  // Main bronchi: the right steeper and shorter, the left longer and more horizontal.
+  const along = by - carinaY
+  const right = tube(Math.abs(bx + along * 0.55), half * 0.8) * (1 - smoothstep(0.06 * H, 0.1 * H, along))
+  const left = tube(Math.abs(bx - along * 1.0), half * 0.7) * (1 - smoothstep(0.08 * H, 0.12 * H, along))
+  return Math.max(right, left)
+}
+
+/** Extra density of the hilar vessels and bronchial walls. */
+function hilum(bx: number, by: number, H: number, W: number): number {
+  const right = Math.hypot((bx + 0.25 * W) / 16, (by - 0.43 * H) / 30)
+  const left = Math.hypot((bx - 0.28 * W) / 15, (by - 0.39 * H) / 28)
+  return 22 * (Math.exp(-right * right) + Math.exp(-left * left))
+}
+
+/** The stomach's gas bubble under the left dome (negative tissue: air), flat-bottomed by its fluid level. */
+function gastricAir(chest: PhantomChest, bx: number, by: number): number {
+  if (!chest.anatomy.gastricBubble) return 0
+  const W = chest.anatomy.thoraxHalfWidthMm
+  const cx = 0.45 * W
+  const top = chest.dome('left', cx) + 9
+  const r = Math.hypot((bx - cx) / 30, (by - top - 18) / 18)
+  return r < 1 && by < top + 20 ? -40 * Math.sqrt(1 - r * r) : 0
+}
+
+/** Posterior ribs (arching out from the spine) and the fainter anterior ribs (sloping down and in). */
+function drawRibs(bone: Float32Array, grid: Grid, chest: PhantomChest): void {
+  const a = chest.anatomy
+  const H = a.lungHeightMm
+  const spacing = (H + 20) / 9.6
+  const toGrid = (bx: number, by: number): Point => {
+    const p = chest.toImage(bx, by)
+    return { x: p.x / grid.mm, y: p.y / grid.mm }
+  }
+  for (const side of ['right', 'left'] as const) {
+    const sign = side === 'right' ? -1 : 1
+    for (let k = 0; k < 11; k++) {
+      const y0 = -0.04 * H + k * spacing * (1 - 0.012 * k)
+      const wallY = y0 + 22 + 2 * k
+      const wall = chest.lateral(side, Math.max(wallY, 8)) + 9
+      const width = a.ribWidthMm * (k === 0 ? 0.8 : 1)
+      const rib = (s: number, y: number) => toGrid(sign * s, y)
+      const posterior = bezier(rib(14, y0), rib(0.45 * wall, y0 - 10 + k * 0.6), rib(0.88 * wall, y0 - 2), rib(wall, wallY), 28)
+      drawPolyline(bone, grid, posterior, (f) => width * (0.55 - 0.1 * f), 1, ribProfile)
+      const frontEndS = Math.max(0.3 * wall, 35)
+      const anterior = bezier(rib(wall, wallY), rib(wall * 1.02, wallY + 28), rib(0.75 * wall, wallY + 50 + k), rib(frontEndS, wallY + 62 + 2 * k), 28)
+      drawPolyline(bone, grid, anterior, (f) => width * (0.55 + 0.1 * f), 0.3, ribProfile)
+    }
+  }
+}
+
+function drawClavicles(bone: Float32Array, grid: Grid, chest: PhantomChest): void {
+  const a = chest.anatomy
+  const W = a.thoraxHalfWidthMm
+  const H = a.lungHeightMm
+  for (const sign of [-1, 1]) {
+    const at = (s: number, y: number): Point => {
+      const p = chest.toImage(sign * s, y)
+      return { x: p.x / grid.mm, y: p.y / grid.mm }
+    }
+    const points = bezier(at(20, 0.13 * H), at(0.55 * W, 0.15 * H), at(0.7 * W, 0.0 * H), at(W + 28, 0.0 * H), 30)
+    drawPolyline(bone, grid, points, (f) => 9 - 2.5 * Math.sin(Math.PI * f), 1, ribProfile)
+  }
+}
+
+/** Branching pulmonary vessels from each hilum, tapering towards the periphery. */
+function drawVesselTrees(vessels: Float32Array, grid: Grid, chest: PhantomChest): void {
+  const a = chest.anatomy
+  const H = a.lungHeightMm
+  const W = a.thoraxHalfWidthMm
+  const rng = new Rng(hashSeed(a.seed, 'vessels'))
+  const toGrid = (p: Point): Point => {
+    const q = chest.toImage(p.x, p.y)
+    return { x: q.x / grid.mm, y: q.y / grid.mm }
+  }
+  const grow = (start: Point, angle: number, length: number, radius: number, depth: number) => {
+    const end = { x: start.x + length * Math.cos(angle), y: start.y + length * Math.sin(angle) }
+    const bend = rng.normal(0, 0.12) * length
+    const mid = { x: (start.x + end.x) / 2 - bend * Math.sin(angle), y: (start.y + end.y) / 2 + bend * Math.cos(angle) }
+    drawPolyline(vessels, grid, [start, mid, end].map(toGrid), (f) => radius * (1 - 0.2 * f), 1)
+    if (depth >= 7 || radius < 0.35 || chest.airFraction(end.x, end.y) < 0.05) return
+    const spread = rng.uniform(0.3, 0.6)
+    const share = rng.uniform(0.55, 0.75)
+    grow(end, angle - spread * (1 - share) * 1.6 + rng.normal(0, 0.08), length * rng.uniform(0.72, 0.86), radius * (0.62 + 0.2 * share), depth + 1)
+    grow(end, angle + spread * share * 1.6 + rng.normal(0, 0.08), length * rng.uniform(0.6, 0.8), radius * (0.55 + 0.1 * (1 - share)), depth + 1)
+  }
+  for (const sign of [-1, 1]) {
+    const hilum = { x: sign * (sign < 0 ? 0.27 : 0.3) * W, y: (sign < 0 ? 0.43 : 0.39) * H }
+    // Angles measured from "straight out laterally", positive downwards; lower lobes carry more blood.
+    const trunks = [-1.35, -0.95, -0.5, -0.1, 0.35, 0.8, 1.15, 1.45]
+    for (const t of trunks) {
+      const downward = t > 0 ? 1 : 0.75
+      const angle = sign < 0 ? Math.PI - t : t
+      const length = rng.uniform(30, 45) * (t > 1 ? 1.2 : 1)
+      const start = { x: hilum.x + sign * 6 * Math.cos(t), y: hilum.y + 14 * Math.sin(t) }
+      grow(start, angle + rng.normal(0, 0.08), length, rng.uniform(2.6, 3.6) * downward, 0)
+    }
+  }
+}
+
+/**
+ * What a digital detector's processing does: compress the large-scale dynamic range (so the
+ * lungs and the mediastinum both show detail), then apply an S-shaped tone curve set from the
+ * image's own lung and mediastinum levels, with per-study exposure variation.
+ */
+function processLikeDetector(logExposure: Float32Array, alpha: Float32Array, grid: Grid, chest: PhantomChest): Float32Array {
+  const n = logExposure.length
+  const background = logExposure.slice()
+  const radius = Math.max(2, Math.round(30 / grid.mm))
+  for (let pass = 0; pass < 3; pass++) boxBlur(background, grid.width, grid.height, radius)
+  let lungSum = 0
+  let lungCount = 0
+  let bodySum = 0
+  let bodyCount = 0
+  for (let i = 0; i < n; i++) {
+    if (alpha[i] > 0.6) {
+      lungSum += logExposure[i]
+      lungCount++
+    } else if (logExposure[i] > 3) {
+      bodySum += logExposure[i]
+      bodyCount++
+    }
+  }
+  const lung = lungCount ? lungSum / lungCount : 2
+  const bodyLevel = bodyCount ? bodySum / bodyCount : 4.5
+  const k = chest.anatomy.exposure.compression
+  const meanBackground = (lung + bodyLevel) / 2
+  const centre = meanBackground + chest.anatomy.exposure.centreShift * (bodyLevel - lung)
+  const width = (bodyLevel - lung) * chest.anatomy.exposure.latitude
+  const out = new Float32Array(n)
+  for (let i = 0; i < n; i++) {
+    const compressed = logExposure[i] - k * (background[i] - meanBackground)
+    const z = (compressed - centre) / width
+    // Direct exposure outside the body is shown dark, as detector processing does.
+    const body = 0.3 + 0.7 * smoothstep(0.1, 1.4, logExposure[i])
+    out[i] = 4095 * (0.03 + 0.9 / (1 + Math.exp(-1.6 * z))) * body
+  }
+  return out
+}
