@@ -123,7 +123,7 @@ function insideBoxEllipse(layout: ChestLayout, x: number, y: number): boolean {
     const cy = (b.top + b.bottom) / 2
     const rx = Math.abs(b.medial - b.lateral) / 2
     const ry = (b.bottom - b.top) / 2
-    return ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 < 0.9
+    return ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 < 0.7
   })
 }
 
@@ -168,7 +168,7 @@ export function moveNodule(
 }
 
 /** Redraws a drawn nodule at a new long-axis size (mm), keeping its shape, place and density. */
-export function resizeNodule(image: Radiograph, nodule: PlacedNodule, diameterMm: number, layout: ChestLayout = DEFAULT_CHEST_LAYOUT): EditResult {
+export function resizeNodule(image: Radiograph, nodule: PlacedNodule, diameterMm: number, context: ChestContext = DEFAULT_CONTEXT): EditResult {
   if (!(diameterMm > 0)) throw new Error(`resizeNodule: diameter must be positive, got ${diameterMm}`)
   const ratio = diameterMm / nodule.spec.diameterMm
   const spec: NoduleSpec = {
@@ -177,7 +177,7 @@ export function resizeNodule(image: Radiograph, nodule: PlacedNodule, diameterMm
     shortDiameterMm: round1(nodule.spec.shortDiameterMm * ratio),
     contrast: (nodule.spec.contrast * typicalContrast(diameterMm, nodule.spec.density)) / typicalContrast(nodule.spec.diameterMm, nodule.spec.density)
   }
-  const resized = { spec, item: describeNodule(spec, image, layout) }
+  const resized = { spec, item: describeNodule(spec, image, context.layout) }
   const cleared = paintNodule(image, nodule.spec, -1)
   return { image: paintNodule(cleared, spec, 1), edit: { kind: 'resize', before: nodule.item, after: resized.item }, nodule: resized }
 }

@@ -119,14 +119,14 @@ function enNoduleSentence(item: NoduleItem, rng: Rng): string {
     return rng.pick([
       `Possible ${size} ${density}nodule in ${place}; a nipple shadow cannot be excluded.`,
       `Questionable ${size} ${density}nodular opacity in ${place}.`,
-      `A ${size} ${density}nodule in ${place} cannot be excluded.`
+      `${capitalise(article(size))} ${size} ${density}nodule in ${place} cannot be excluded.`
     ])
   }
   return rng.pick([
-    `A ${size} ${density}nodule in ${place}.`,
-    `There is a ${size} ${density}nodule projecting over ${place}.`,
+    `${capitalise(article(size))} ${size} ${density}nodule in ${place}.`,
+    `There is ${article(size)} ${size} ${density}nodule projecting over ${place}.`,
     `${capitalise(`${density}nodule`)} measuring ${size} in ${place}.`,
-    `In ${place.replace(/^the /, 'the ')} there is a ${density}nodular opacity of approximately ${size}.`
+    `In ${place} there is a ${density}nodular opacity of approximately ${size}.`
   ])
 }
 
@@ -166,6 +166,11 @@ function enNoduleImpression(items: NoduleItem[], rng: Rng): string {
     return `${hedge}${largest.sizeMm} mm nodule in the ${largest.side} ${enZone(largest.zone, rng)} zone. ${follow}`
   }
   return `${capitalise(EN_NUMBER[items.length])} pulmonary nodules, the largest ${largest.sizeMm} mm in the ${largest.side} ${enZone(largest.zone, rng)} zone. ${follow}`
+}
+
+/** "a" or "an" before a number as it is read aloud: an 8 mm, an 11 mm, an 18 mm, an 80 mm. */
+function article(nextWord: string): string {
+  return /^(8|11|18)(\D|$)|^8\d/.test(nextWord) ? 'an' : 'a'
 }
 
 function capitalise(text: string): string {
@@ -235,7 +240,7 @@ function chineseReport(items: NoduleItem[], rng: Rng): string {
   if (items.length === 0) {
     findings.push(rng.pick(ZH_CLEAR_LUNGS), rng.pick(ZH_NO_NODULE))
   } else {
-    if (items.length > 1) findings.push(`两肺见${ZH_COUNT[items.length]}枚结节：`)
+    if (items.length > 1) findings.push(`${zhLungs(items)}见${ZH_COUNT[items.length]}枚结节：`)
     for (const item of items) findings.push(zhNoduleSentence(item, rng))
   }
   findings.push(...ZH_NORMAL.map((options) => rng.pick(options)).filter(() => rng.chance(0.75)))
@@ -256,7 +261,11 @@ function zhNoduleImpression(items: NoduleItem[], rng: Rng): string {
     const hedge = item.certainty === 'uncertain' ? '可能' : ''
     return `${zhField(item).replace('肺野', '肺')}${hedge}结节，${follow}`
   }
+  return `${zhLungs(items)}多发结节（${items.length}枚），${follow}`
+}
+
+/** 两肺 when the nodules are on both sides, else 右肺 or 左肺. */
+function zhLungs(items: NoduleItem[]): string {
   const sides = new Set(items.map((i) => i.side))
-  const where = sides.size > 1 ? '两肺' : `${ZH_SIDE[items[0].side ?? 'right']}肺`
-  return `${where}多发结节（${items.length}枚），${follow}`
+  return sides.size > 1 ? '两肺' : `${ZH_SIDE[items[0].side ?? 'right']}肺`
 }
