@@ -51,8 +51,8 @@ export interface StudyTruth {
   columns: number
   spacingMm: number
   layout: ChestLayout
-  /** What is in the image: how each nodule was drawn and its description. */
-  nodules: PlacedNodule[]
+  /** What is in the image: how each nodule was drawn, its description, and whether a rib or clavicle overlies it. */
+  nodules: TruthNodule[]
   report: {
     language: ReportLanguage
     encoding: 'utf-8' | 'gb18030'
@@ -60,6 +60,10 @@ export interface StudyTruth {
     stated: NoduleItem[]
     imperfection: ReportImperfection
   } | null
+}
+
+export interface TruthNodule extends PlacedNodule {
+  overBone: boolean
 }
 
 export interface CohortTruth {
@@ -116,10 +120,13 @@ export function renderStudy(options: CohortOptions, index: number): RenderedStud
   const chest = new PhantomChest(samplePhantomAnatomy(rng.fork('anatomy'), sex), size)
   const layout = chest.layout()
   const spacing = [size.spacingMm, size.spacingMm] as const
-  const display = renderPhantom(chest)
-  const nodules = placeNodules(rng.fork('nodules'), { rows: size.rows, columns: size.columns, spacingMm: spacing }, chest)
-  for (const nodule of nodules) drawNodule(display, size.rows, size.columns, spacing, nodule.spec, 4095)
-  const pixels = addDetectorNoise(display, rng.fork('noise'), rng.uniform(10, 26))
+  const phantom = renderPhantom(chest)
+  const nodules = placeNodules(rng.fork('nodules'), { rows: size.rows, columns: size.columns, spacingMm: spacing }, chest).map((n) => ({
+    ...n,
+    overBone: phantom.boneMmAt(n.spec.centerMm.x, n.spec.centerMm.y) > 2
+  }))
+  for (const nodule of nodules) drawNodule(phantom.display, size.rows, size.columns, spacing, nodule.spec, 4095)
+  const pixels = addDetectorNoise(phantom.display, rng.fork('noise'), rng.uniform(30, 60))
 
   const uidParts = ['vzw-synth', options.seed, index] as const
   const truth: StudyTruth = {

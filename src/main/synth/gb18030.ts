@@ -11,19 +11,23 @@ let table: Map<number, number> | null = null
 
 function twoByteTable(): Map<number, number> {
   if (table) return table
-  const decoder = new TextDecoder('gb18030')
-  const map = new Map<number, number>()
-  const pair = new Uint8Array(2)
+  // Every two-byte code (lead 0x81–0xFE, trail 0x40–0xFE except 0x7F) maps to one UTF-16 unit,
+  // so all of them are decoded in one call and read back in order.
+  const codes: number[] = []
   for (let lead = 0x81; lead <= 0xfe; lead++) {
-    for (let trail = 0x40; trail <= 0xfe; trail++) {
-      if (trail === 0x7f) continue
-      pair[0] = lead
-      pair[1] = trail
-      const text = decoder.decode(pair)
-      if (text.length !== 1 || text === '\ufffd') continue
-      const code = text.charCodeAt(0)
-      if (!map.has(code)) map.set(code, (lead << 8) | trail)
-    }
+    for (let trail = 0x40; trail <= 0xfe; trail++) if (trail !== 0x7f) codes.push((lead << 8) | trail)
+  }
+  const bytes = new Uint8Array(codes.length * 2)
+  codes.forEach((code, i) => {
+    bytes[2 * i] = code >> 8
+    bytes[2 * i + 1] = code & 0xff
+  })
+  const text = new TextDecoder('gb18030').decode(bytes)
+  if (text.length !== codes.length) throw new Error('encodeGb18030: this runtime decodes GB18030 differently than expected (no full ICU?)')
+  const map = new Map<number, number>()
+  for (let i = 0; i < codes.length; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit !== 0xfffd && !map.has(unit)) map.set(unit, codes[i])
   }
   table = map
   return map

@@ -201,7 +201,7 @@ export class PhantomChest {
     if (toWall <= 0) return 0
     const below = by - this.dome(side, s)
     let fraction =
-      Math.pow(smoothstep(0, 22, toWall), 0.7) * smoothstep(0, 3.5, toMediastinum) * smoothstep(0, 14, by - lung.apexY)
+      Math.pow(smoothstep(0, 16, toWall), 0.7) * smoothstep(0, 3.5, toMediastinum) * smoothstep(0, 14, by - lung.apexY)
     if (below > 0) fraction *= 0.3 * (1 - smoothstep(0, 35, below)) * smoothstep(0.3, 0.8, s / lung.wall)
     else fraction *= 0.3 + 0.7 * smoothstep(0, 2.5, -below)
     const toHeart = this.heartClearance(bx, by)
@@ -242,11 +242,14 @@ export function anatomyGrid(size: DetectorSize): Grid & { factor: number } {
 /** A rib's cross-section: denser cortex at the edges over a lighter marrow. */
 const ribProfile: TubeProfile = (d) => (d < 1 ? 0.5 * Math.sqrt(1 - d * d) + 0.35 * Math.exp(-(((d - 0.86) / 0.14) ** 2)) : 0)
 
-/**
- * Renders the phantom without nodules or noise: display values 0–4095 (MONOCHROME2, higher is
- * whiter) at full detector size.
- */
-export function renderPhantom(chest: PhantomChest): Float32Array {
+export interface PhantomImage {
+  /** Display values 0–4095 (MONOCHROME2, higher is whiter) at full detector size, without nodules or noise. */
+  display: Float32Array
+  /** Bone path length (mm) at an image position in mm: tells whether a nodule lies over a rib. */
+  boneMmAt(xMm: number, yMm: number): number
+}
+
+export function renderPhantom(chest: PhantomChest): PhantomImage {
   const grid = anatomyGrid(chest.size)
   const n = grid.width * grid.height
   const soft = new Float32Array(n)
@@ -282,7 +285,14 @@ export function renderPhantom(chest: PhantomChest): Float32Array {
     logExposure[i] = 0.02 * (soft[i] - 0.84 * air[i] + 1.8 * bone[i] + 2.2 * vessels[i] * (0.3 + 0.7 * alpha[i]))
   }
   const display = processLikeDetector(logExposure, alpha, grid, chest)
-  return resizeBilinear(display, grid.width, grid.height, chest.size.columns, chest.size.rows)
+  return {
+    display: resizeBilinear(display, grid.width, grid.height, chest.size.columns, chest.size.rows),
+    boneMmAt: (xMm, yMm) => {
+      const gx = Math.min(grid.width - 1, Math.max(0, Math.floor(xMm / grid.mm)))
+      const gy = Math.min(grid.height - 1, Math.max(0, Math.floor(yMm / grid.mm)))
+      return bone[gy * grid.width + gx]
+    }
+  }
 }
 
 /** Soft-tissue path length through the body: neck, shoulders, chest wall, breasts, abdomen. */
@@ -299,12 +309,15 @@ function softTissue(chest: PhantomChest, bx: number, by: number): number {
   const u = Math.abs(bx) / half
   let thickness = u < 1 ? depth * Math.pow(1 - u * u, 0.45) : 0
   if (a.breastMm > 0) {
-    // Breast shadows over the lower lateral lungs, with a sharper lower edge.
-    const cx = 0.55 * a.thoraxHalfWidthMm
-    const dx = (Math.abs(bx) - cx) / (0.5 * a.thoraxHalfWidthMm)
-    const dy = (by - 0.78 * H) / (by > 0.78 * H ? 0.13 * H : 0.3 * H)
+    // Breast shadows: extra soft tissue over the lower lateral chest that fades upwards and ends
+    // in a curved lower border.
+    const cx = 0.62 * a.thoraxHalfWidthMm
+    const dx = (Math.abs(bx) - cx) / (0.46 * a.thoraxHalfWidthMm)
+    const bottom = 0.8 * H + 0.1 * H * (1 - dx * dx)
+    const lower = by > bottom
+    const dy = (by - bottom) / (lower ? 0.05 * H : 0.45 * H)
     const r = dx * dx + dy * dy
-    if (r < 1) thickness += a.breastMm * Math.sqrt(1 - r)
+    if (r < 1) thickness += a.breastMm * (lower ? Math.sqrt(1 - r) * (1 - dx * dx) : (1 - r) ** 1.5)
   }
   return thickness
 }
@@ -318,8 +331,8 @@ function spine(bx: number, by: number): number {
   const disc = 0.55 + 0.45 * smoothstep(1, 5, phase) * (1 - smoothstep(level - 5, level - 1, phase))
   const u = Math.abs(bx) / half
   let value = u < 1 ? 11 * Math.sqrt(1 - u * u) * disc : 0
-  const pedicle = Math.hypot((Math.abs(bx) - half * 0.72) / 5, (phase - level * 0.35) / 7)
-  value += 3 * Math.exp(-(((pedicle - 1) / 0.25) ** 2))
+  const pedicle = Math.hypot((Math.abs(bx) - half * 0.7) / 3.5, (phase - level * 0.4) / 5.5)
+  value += 1.6 * Math.exp(-(((pedicle - 1) / 0.3) ** 2))
   return value
 }
 
@@ -328,17 +341,21 @@ function humeralHeads(bx: number, by: number, W: number, H: number): number {
   return r < 1 ? 30 * Math.sqrt(1 - r * r) : 0
 }
 
+/** Air path length (mm) across a tube of radius r at distance d from its axis. */
+function airTube(d: number, r: number): number {
+  return d < r ? 22 * Math.sqrt(1 - (d / r) ** 2) : 0
+}
+
 /** Air in the trachea and main bronchi, as a path length to subtract from the soft tissue. */
 function airways(bx: number, by: number, a: PhantomAnatomy): number {
   const H = a.lungHeightMm
   const carinaY = 0.34 * H
   const half = a.tracheaWidthMm / 2
-  const tube = (d: number, r: number) => (d < r ? 22 * Math.sqrt(1 - (d / r) ** 2) : 0)
-  if (by < carinaY) return tube(Math.abs(bx - 0.03 * (by - carinaY)), half) * smoothstep(-0.4 * H, -0.2 * H, by)
+  if (by < carinaY) return airTube(Math.abs(bx - 0.03 * (by - carinaY)), half) * smoothstep(-0.4 * H, -0.2 * H, by)
   // Main bronchi: the right steeper and shorter, the left longer and more horizontal.
   const along = by - carinaY
-  const right = tube(Math.abs(bx + along * 0.55), half * 0.8) * (1 - smoothstep(0.06 * H, 0.1 * H, along))
-  const left = tube(Math.abs(bx - along * 1.0), half * 0.7) * (1 - smoothstep(0.08 * H, 0.12 * H, along))
+  const right = airTube(Math.abs(bx + along * 0.55), half * 0.8) * (1 - smoothstep(0.06 * H, 0.1 * H, along))
+  const left = airTube(Math.abs(bx - along * 1.0), half * 0.7) * (1 - smoothstep(0.08 * H, 0.12 * H, along))
   return Math.max(right, left)
 }
 
@@ -356,7 +373,7 @@ function gastricAir(chest: PhantomChest, bx: number, by: number): number {
   const cx = 0.45 * W
   const top = chest.dome('left', cx) + 9
   const r = Math.hypot((bx - cx) / 30, (by - top - 18) / 18)
-  return r < 1 && by < top + 20 ? -40 * Math.sqrt(1 - r * r) : 0
+  return r < 1 && by < top + 20 ? -40 * Math.pow(1 - r * r, 0.25) : 0
 }
 
 /** Posterior ribs (arching out from the spine) and the fainter anterior ribs (sloping down and in). */
@@ -377,10 +394,12 @@ function drawRibs(bone: Float32Array, grid: Grid, chest: PhantomChest): void {
       const width = a.ribWidthMm * (k === 0 ? 0.8 : 1)
       const rib = (s: number, y: number) => toGrid(sign * s, y)
       const posterior = bezier(rib(14, y0), rib(0.45 * wall, y0 - 10 + k * 0.6), rib(0.88 * wall, y0 - 2), rib(wall, wallY), 28)
-      drawPolyline(bone, grid, posterior, (f) => width * (0.55 - 0.1 * f), 1, ribProfile)
+      // The posterior rib fades in from the costovertebral joint rather than ending in a cap.
+      drawPolyline(bone, grid, posterior, { radiusAt: (f) => width * (0.55 - 0.1 * f), weightAt: (f) => smoothstep(0, 0.22, f), profile: ribProfile })
       const frontEndS = Math.max(0.3 * wall, 35)
       const anterior = bezier(rib(wall, wallY), rib(wall * 1.02, wallY + 28), rib(0.75 * wall, wallY + 50 + k), rib(frontEndS, wallY + 62 + 2 * k), 28)
-      drawPolyline(bone, grid, anterior, (f) => width * (0.55 + 0.1 * f), 0.3, ribProfile)
+      // Anterior ribs are fainter and fade out towards the (invisible) costal cartilage.
+      drawPolyline(bone, grid, anterior, { radiusAt: (f) => width * (0.55 + 0.1 * f), weightAt: (f) => 0.35 * (1 - smoothstep(0.6, 1, f)), profile: ribProfile })
     }
   }
 }
@@ -395,7 +414,7 @@ function drawClavicles(bone: Float32Array, grid: Grid, chest: PhantomChest): voi
       return { x: p.x / grid.mm, y: p.y / grid.mm }
     }
     const points = bezier(at(20, 0.13 * H), at(0.55 * W, 0.15 * H), at(0.7 * W, 0.0 * H), at(W + 28, 0.0 * H), 30)
-    drawPolyline(bone, grid, points, (f) => 9 - 2.5 * Math.sin(Math.PI * f), 1, ribProfile)
+    drawPolyline(bone, grid, points, { radiusAt: (f) => 9 - 2.5 * Math.sin(Math.PI * f), profile: ribProfile })
   }
 }
 
@@ -413,7 +432,7 @@ function drawVesselTrees(vessels: Float32Array, grid: Grid, chest: PhantomChest)
     const end = { x: start.x + length * Math.cos(angle), y: start.y + length * Math.sin(angle) }
     const bend = rng.normal(0, 0.12) * length
     const mid = { x: (start.x + end.x) / 2 - bend * Math.sin(angle), y: (start.y + end.y) / 2 + bend * Math.cos(angle) }
-    drawPolyline(vessels, grid, [start, mid, end].map(toGrid), (f) => radius * (1 - 0.2 * f), 1)
+    drawPolyline(vessels, grid, [start, mid, end].map(toGrid), { radiusAt: (f) => radius * (1 - 0.2 * f), combine: 'max' })
     if (depth >= 7 || radius < 0.35 || chest.airFraction(end.x, end.y) < 0.05) return
     const spread = rng.uniform(0.3, 0.6)
     const share = rng.uniform(0.55, 0.75)

@@ -16,6 +16,12 @@ export function hashSeed(...parts: Array<string | number>): number {
     h ^= 0xff
     h = Math.imul(h, 0x01000193)
   }
+  return finalMix(h)
+}
+
+/** Murmur3's 32-bit finaliser: spreads every input bit over the whole word. */
+function finalMix(value: number): number {
+  let h = value
   h ^= h >>> 16
   h = Math.imul(h, 0x85ebca6b)
   h ^= h >>> 13
@@ -108,11 +114,5 @@ export function valueNoise(x: number, y: number, cell: number, seed: number): nu
 
 /** A fast integer hash of a lattice point (for noise; hashSeed is for labels). */
 export function latticeHash(seed: number, x: number, y: number): number {
-  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(x | 0, 0xc2b2ae35) ^ Math.imul(y | 0, 0x27d4eb2f)
-  h ^= h >>> 15
-  h = Math.imul(h, 0x2c1b3c6d)
-  h ^= h >>> 12
-  h = Math.imul(h, 0x297a2d39)
-  h ^= h >>> 15
-  return h >>> 0
+  return finalMix(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(x | 0, 0xc2b2ae35) ^ Math.imul(y | 0, 0x27d4eb2f))
 }

@@ -20,20 +20,25 @@ export type TubeProfile = (d: number) => number
 
 export const cylinder: TubeProfile = (d) => (d < 1 ? Math.sqrt(1 - d * d) : 0)
 
+/** How a tube is drawn along a polyline; `fraction` runs from 0 at the first point to 1 at the last. */
+export interface TubeStyle {
+  /** Radius in mm. */
+  radiusAt: (fraction: number) => number
+  /** Density per mm of thickness (default 1). */
+  weightAt?: (fraction: number) => number
+  profile?: TubeProfile
+  /** 'max' keeps the densest tube where tubes cross (branching vessels), 'add' sums them (bone over bone). */
+  combine?: 'add' | 'max'
+}
+
 /**
- * Adds a tube along a polyline (points in grid pixels) into `target`: the projected thickness in
- * mm of a tube whose radius (mm) follows `radiusAt(fraction of the length)`, times `weight`. The
- * nearest segment decides each pixel, so joints are not drawn twice.
+ * Draws a tube along a polyline (points in grid pixels) into `target`: the projected thickness in
+ * mm of a tube whose radius and density follow the style. The nearest segment decides each pixel,
+ * so joints are not drawn twice.
  */
-export function drawPolyline(
-  target: Float32Array,
-  grid: Grid,
-  points: Point[],
-  radiusAt: (fraction: number) => number,
-  weight: number,
-  profile: TubeProfile = cylinder
-): void {
-  const radii = points.map((_, i) => Math.max(radiusAt(i / Math.max(1, points.length - 1)) / grid.mm, 0.6))
+export function drawPolyline(target: Float32Array, grid: Grid, points: Point[], style: TubeStyle): void {
+  const last = Math.max(1, points.length - 1)
+  const radii = points.map((_, i) => Math.max(style.radiusAt(i / last) / grid.mm, 0.6))
   const reach = Math.max(...radii) + 1
   const xMin = Math.max(0, Math.floor(Math.min(...points.map((p) => p.x)) - reach))
   const xMax = Math.min(grid.width - 1, Math.ceil(Math.max(...points.map((p) => p.x)) + reach))
@@ -43,6 +48,7 @@ export function drawPolyline(
   const boxWidth = xMax - xMin + 1
   const nearest = new Float32Array(boxWidth * (yMax - yMin + 1)).fill(Infinity)
   const radiusThere = new Float32Array(nearest.length)
+  const fractionThere = new Float32Array(nearest.length)
   for (let i = 0; i + 1 < points.length; i++) {
     const a = points[i]
     const b = points[i + 1]
@@ -65,14 +71,21 @@ export function drawPolyline(
         if (d < nearest[k]) {
           nearest[k] = d
           radiusThere[k] = r
+          fractionThere[k] = (i + t) / last
         }
       }
     }
   }
+  const profile = style.profile ?? cylinder
+  const max = style.combine === 'max'
   for (let y = yMin; y <= yMax; y++) {
     for (let x = xMin; x <= xMax; x++) {
       const k = (y - yMin) * boxWidth + (x - xMin)
-      if (nearest[k] < 1) target[y * grid.width + x] += weight * 2 * radiusThere[k] * grid.mm * profile(nearest[k])
+      if (nearest[k] >= 1) continue
+      const weight = style.weightAt ? style.weightAt(fractionThere[k]) : 1
+      const value = weight * 2 * radiusThere[k] * grid.mm * profile(nearest[k])
+      const i = y * grid.width + x
+      target[i] = max ? Math.max(target[i], value) : target[i] + value
     }
   }
 }

@@ -83,4 +83,12 @@ describe('phantom chest radiographs', () => {
     }
     expect(seen).toBeGreaterThanOrEqual(4)
   })
+
+  it('puts some nodules over ribs and some between them, and says which in the truth', () => {
+    const options = smallCohort({ seed: 17, studies: 40, detector: { rows: 256, columns: 256, spacingMm: 1.6 } })
+    const overBone = Array.from({ length: 40 }, (_, i) => renderStudy(options, i).truth.nodules.map((n) => n.overBone)).flat()
+    expect(overBone.length).toBeGreaterThan(15)
+    expect(overBone.filter(Boolean).length).toBeGreaterThan(2)
+    expect(overBone.filter((b) => !b).length).toBeGreaterThan(2)
+  })
 })
