@@ -53,12 +53,12 @@ export function samplePhantomAnatomy(rng: Rng, sex: 'F' | 'M'): PhantomAnatomy {
     costophrenicDepthMm: { right: rng.uniform(22, 38), left: rng.uniform(22, 40) },
     bodyDepthMm: rng.normal(male ? 225 : 205, 15),
     lateralSoftTissueMm: rng.uniform(8, 24),
-    heartWidthMm: 2 * halfWidth * rng.uniform(0.38, 0.52),
-    heartLeftShare: rng.uniform(0.58, 0.68),
+    heartWidthMm: 2 * halfWidth * rng.uniform(0.38, 0.5),
+    heartLeftShare: rng.uniform(0.64, 0.74),
     aorticKnobMm: rng.uniform(11, 18),
     tracheaWidthMm: rng.uniform(14, 19),
     ribWidthMm: rng.uniform(9, 12),
-    breastMm: male ? 0 : rng.uniform(15, 55),
+    breastMm: male ? 0 : rng.uniform(8, 30),
     gastricBubble: rng.chance(0.6),
     position: {
       shiftXMm: rng.normal(0, 8),
@@ -134,7 +134,7 @@ export class PhantomChest {
       top: 0.44 * H,
       bottom: H + 30,
       leftExtent: a.heartLeftShare * a.heartWidthMm,
-      rightExtent: (1 - a.heartLeftShare) * a.heartWidthMm + 8
+      rightExtent: Math.max(30, (1 - a.heartLeftShare) * a.heartWidthMm + 4)
     }
     this.cos = Math.cos(a.position.rotationRad)
     this.sin = Math.sin(a.position.rotationRad)
