@@ -48,6 +48,12 @@ const GLYPHS: Record<string, number[]> = {
   ' ': [0, 0, 0, 0, 0, 0, 0]
 }
 
+/** Whether the glyph's cell (column 0–4, row 0–6) is set. */
+export function glyphBit(ch: string, column: number, row: number): boolean {
+  const rows = GLYPHS[ch.toUpperCase()] ?? GLYPHS[' ']
+  return row >= 0 && row < 7 && column >= 0 && column < 5 && ((rows[row] >> (4 - column)) & 1) === 1
+}
+
 export const GLYPH_WIDTH = 6
 export const GLYPH_HEIGHT = 8
 
@@ -55,10 +61,9 @@ export const GLYPH_HEIGHT = 8
 export function drawText(grey: Uint8Array, width: number, height: number, x: number, y: number, text: string, value: number, scale = 1): void {
   let cx = x
   for (const ch of text.toUpperCase()) {
-    const rows = GLYPHS[ch] ?? GLYPHS[' ']
     for (let r = 0; r < 7; r++) {
       for (let c = 0; c < 5; c++) {
-        if (!((rows[r] >> (4 - c)) & 1)) continue
+        if (!glyphBit(ch, c, r)) continue
         for (let sy = 0; sy < scale; sy++) {
           for (let sx = 0; sx < scale; sx++) {
             const px = cx + c * scale + sx

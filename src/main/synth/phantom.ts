@@ -1,3 +1,4 @@
+import { glyphBit } from './bitmap-font'
 import type { ChestLayout, LungBox } from './radiograph'
 import { Rng, hashSeed, valueNoise } from './prng'
 import { boxBlur, bezier, drawPolyline, resizeBilinear, smoothstep, type Grid, type Point, type TubeProfile } from './raster'
@@ -34,6 +35,8 @@ export interface PhantomAnatomy {
   gastricBubble: boolean
   position: { shiftXMm: number; shiftYMm: number; rotationRad: number; magnification: number }
   exposure: { centreShift: number; latitude: number; compression: number }
+  /** The radiographer's lead side marker, if one was placed. */
+  marker: { letter: 'R' | 'L'; heightMm: number; yFraction: number } | null
 }
 
 export interface DetectorSize {
@@ -66,7 +69,8 @@ export function samplePhantomAnatomy(rng: Rng, sex: 'F' | 'M'): PhantomAnatomy {
       rotationRad: rng.normal(0, 0.025),
       magnification: rng.uniform(0.94, 1.06)
     },
-    exposure: { centreShift: rng.normal(0, 0.06), latitude: rng.uniform(0.75, 1), compression: rng.uniform(0.45, 0.7) }
+    exposure: { centreShift: rng.normal(0, 0.06), latitude: rng.uniform(0.75, 1), compression: rng.uniform(0.45, 0.7) },
+    marker: rng.chance(0.7) ? { letter: rng.chance(0.7) ? 'R' : 'L', heightMm: rng.uniform(10, 15), yFraction: rng.uniform(0.015, 0.05) } : null
   }
 }
 
@@ -271,12 +275,13 @@ export function renderPhantom(chest: PhantomChest): PhantomImage {
       alpha[i] = fraction
       const depth = 0.6 * a.bodyDepthMm * (0.7 + 0.3 * smoothstep(0, 0.45 * H, p.y))
       air[i] = fraction * depth * (0.9 + 0.12 * valueNoise(p.x, p.y, 9, texture) + 0.08 * valueNoise(p.x, p.y, 3, texture + 1))
-      bone[i] = spine(p.x, p.y) + humeralHeads(p.x, p.y, W, H)
+      bone[i] = spine(p.x, p.y) + humeralHeads(p.x, p.y, W, H) + scapulaPlate(p.x, p.y, W, H)
       vessels[i] = hilum(p.x, p.y, H, W)
     }
   }
   drawRibs(bone, grid, chest)
   drawClavicles(bone, grid, chest)
+  drawScapulaBorders(bone, grid, chest)
   drawVesselTrees(vessels, grid, chest)
 
   // Log-exposure: water-equivalent path length times an effective attenuation coefficient.
@@ -284,9 +289,10 @@ export function renderPhantom(chest: PhantomChest): PhantomImage {
   for (let i = 0; i < n; i++) {
     logExposure[i] = 0.02 * (soft[i] - 0.84 * air[i] + 1.8 * bone[i] + 2.2 * vessels[i] * (0.3 + 0.7 * alpha[i]))
   }
-  const display = processLikeDetector(logExposure, alpha, grid, chest)
+  const display = resizeBilinear(processLikeDetector(logExposure, alpha, grid, chest), grid.width, grid.height, chest.size.columns, chest.size.rows)
+  if (a.marker) stampMarker(display, chest.size, a.marker)
   return {
-    display: resizeBilinear(display, grid.width, grid.height, chest.size.columns, chest.size.rows),
+    display,
     boneMmAt: (xMm, yMm) => {
       const gx = Math.min(grid.width - 1, Math.max(0, Math.floor(xMm / grid.mm)))
       const gy = Math.min(grid.height - 1, Math.max(0, Math.floor(yMm / grid.mm)))
@@ -339,6 +345,42 @@ function spine(bx: number, by: number): number {
 function humeralHeads(bx: number, by: number, W: number, H: number): number {
   const r = Math.hypot(Math.abs(bx) - (W + 48), by - 0.02 * H) / 25
   return r < 1 ? 30 * Math.sqrt(1 - r * r) : 0
+}
+
+/** Corners of a scapula in the body frame (s from the midline): superior, inferior, glenoid. */
+function scapulaCorners(W: number, H: number): [Point, Point, Point] {
+  return [
+    { x: 0.72 * W, y: -0.02 * H },
+    { x: 0.9 * W, y: 0.42 * H },
+    { x: W + 30, y: 0.03 * H }
+  ]
+}
+
+/** The thin blade of each scapula (a few mm of bone) over the upper lateral chest. */
+function scapulaPlate(bx: number, by: number, W: number, H: number): number {
+  const [a, b, c] = scapulaCorners(W, H)
+  const s = Math.abs(bx)
+  const side = (p: Point, q: Point) => (q.x - p.x) * (by - p.y) - (q.y - p.y) * (s - p.x)
+  const d1 = side(a, b)
+  const d2 = side(b, c)
+  const d3 = side(c, a)
+  const inside = (d1 >= 0 && d2 >= 0 && d3 >= 0) || (d1 <= 0 && d2 <= 0 && d3 <= 0)
+  return inside ? 2.5 : 0
+}
+
+/** The scapulae's thicker medial and lateral borders, which show as lines over the upper lungs. */
+function drawScapulaBorders(bone: Float32Array, grid: Grid, chest: PhantomChest): void {
+  const [a, b, c] = scapulaCorners(chest.anatomy.thoraxHalfWidthMm, chest.anatomy.lungHeightMm)
+  for (const sign of [-1, 1]) {
+    const at = (p: Point): Point => {
+      const q = chest.toImage(sign * p.x, p.y)
+      return { x: q.x / grid.mm, y: q.y / grid.mm }
+    }
+    const medialBorder = bezier(a, { x: a.x - 0.08 * (b.y - a.y), y: a.y + 0.35 * (b.y - a.y) }, { x: b.x - 0.1 * (b.y - a.y), y: b.y - 0.2 * (b.y - a.y) }, b, 16)
+    const lateralBorder = bezier(b, { x: b.x + 0.3 * (c.x - b.x), y: b.y - 0.45 * (b.y - c.y) }, { x: c.x - 0.2 * (c.x - b.x), y: c.y + 0.2 * (b.y - c.y) }, c, 16)
+    drawPolyline(bone, grid, medialBorder.map(at), { radiusAt: () => 2.5, weightAt: (f) => 0.45 * Math.sin(Math.PI * f) })
+    drawPolyline(bone, grid, lateralBorder.map(at), { radiusAt: (f) => 3 + 3 * f, weightAt: (f) => 0.5 * Math.sin(Math.PI * Math.min(1, f * 1.5)) })
+  }
 }
 
 /** Air path length (mm) across a tube of radius r at distance d from its axis. */
@@ -449,6 +491,22 @@ function drawVesselTrees(vessels: Float32Array, grid: Grid, chest: PhantomChest)
       const length = rng.uniform(30, 45) * (t > 1 ? 1.2 : 1)
       const start = { x: hilum.x + sign * 6 * Math.cos(t), y: hilum.y + 14 * Math.sin(t) }
       grow(start, angle + rng.normal(0, 0.08), length, rng.uniform(2.6, 3.6) * downward, 0)
+    }
+  }
+}
+
+/**
+ * The lead side marker: a letter that blocks the beam, so it shows white, on the patient's side it
+ * names (the image left for R on a PA film), near the top corner.
+ */
+function stampMarker(display: Float32Array, size: DetectorSize, marker: NonNullable<PhantomAnatomy['marker']>): void {
+  const cell = Math.max(1, Math.round(marker.heightMm / 7 / size.spacingMm))
+  const width = 5 * cell
+  const x0 = marker.letter === 'R' ? Math.round(size.columns * 0.03) : Math.round(size.columns * 0.97) - width
+  const y0 = Math.round(size.rows * marker.yFraction)
+  for (let y = 0; y < 7 * cell && y0 + y < size.rows; y++) {
+    for (let x = 0; x < width && x0 + x < size.columns; x++) {
+      if (glyphBit(marker.letter, Math.floor(x / cell), Math.floor(y / cell))) display[(y0 + y) * size.columns + x0 + x] = 3950
     }
   }
 }
