@@ -94,31 +94,64 @@ export function cohortTag(seed: number): string {
   return (hashSeed('cohort', seed) & 0xffff).toString(16).toUpperCase().padStart(4, '0')
 }
 
-/** Draws, renders and encodes study `index` of the cohort (no files are written). */
-export function renderStudy(options: CohortOptions, index: number): RenderedStudy {
-  const rng = new Rng(hashSeed(options.seed, 'study', index))
+/** Who and how: the identifiers and acquisition choices of one study, drawn before any pixels. */
+interface StudyPlan {
+  number: string
+  accessionNumber: string
+  patientId: string
+  patientName: string
+  characterSet: CharacterSet
+  sex: 'F' | 'M'
+  age: number
+  birthDate: string
+  studyDate: string
+  studyTime: string
+  modality: 'CR' | 'DX'
+  photometric: 'MONOCHROME1' | 'MONOCHROME2'
+  transferSyntaxUid: SyntheticDicomInput['transferSyntaxUid']
+  calibratedSpacing: boolean
+  size: DetectorSize
+  language: ReportLanguage
+  report: { encoding: 'utf-8' | 'gb18030' } | null
+}
+
+function planStudy(options: CohortOptions, index: number, rng: Rng): StudyPlan {
   const number = String(index + 1).padStart(5, '0')
-  const accessionNumber = `SYN${cohortTag(options.seed)}${number}`
-  const patientId = `PHANTOM-${cohortTag(options.seed)}-${number}`
+  const tag = cohortTag(options.seed)
   const sex = rng.chance(0.5) ? 'F' : 'M'
   const age = rng.int(25, 85)
   const studyDay = new Date(Date.UTC(2023, 0, 1) + rng.int(0, 1000) * 86_400_000)
   const studyDate = studyDay.toISOString().slice(0, 10).replaceAll('-', '')
-  const birthDate = `${studyDay.getUTCFullYear() - age}${studyDate.slice(4)}`
-  const studyTime = `${String(rng.int(7, 19)).padStart(2, '0')}${String(rng.int(0, 59)).padStart(2, '0')}${String(rng.int(0, 59)).padStart(2, '0')}`
+  const clock = [rng.int(7, 19), rng.int(0, 59), rng.int(0, 59)]
   const detector = rng.pick(DETECTORS)
-  const size = options.detector ?? detector.size
   const modality = detector.modality
-  const photometric = rng.chance(modality === 'CR' ? 0.35 : 0.12) ? 'MONOCHROME1' : 'MONOCHROME2'
-  const transferSyntaxUid = rng.chance(0.4) ? JPEG_LOSSLESS_SV1_TRANSFER_SYNTAX : EXPLICIT_VR_LITTLE_ENDIAN
   const language: ReportLanguage = options.language === 'mixed' ? (rng.chance(0.5) ? 'en' : 'zh') : options.language
-  const hasReport = rng.chance(options.reportFraction)
   const chineseName = language === 'zh' && rng.chance(0.5)
-  const characterSet: CharacterSet = chineseName ? 'GB18030' : rng.chance(0.3) ? 'ISO_IR 192' : 'ISO_IR 100'
-  const patientName = chineseName ? `模体^${[...number].map((d) => CHINESE_DIGITS[Number(d)]).join('')}` : `PHANTOM^${number}`
+  return {
+    number,
+    accessionNumber: `SYN${tag}${number}`,
+    patientId: `PHANTOM-${tag}-${number}`,
+    patientName: chineseName ? `模体^${[...number].map((d) => CHINESE_DIGITS[Number(d)]).join('')}` : `PHANTOM^${number}`,
+    characterSet: chineseName ? 'GB18030' : rng.chance(0.3) ? 'ISO_IR 192' : 'ISO_IR 100',
+    sex,
+    age,
+    birthDate: `${studyDay.getUTCFullYear() - age}${studyDate.slice(4)}`,
+    studyDate,
+    studyTime: clock.map((n) => String(n).padStart(2, '0')).join(''),
+    modality,
+    photometric: rng.chance(modality === 'CR' ? 0.35 : 0.12) ? 'MONOCHROME1' : 'MONOCHROME2',
+    transferSyntaxUid: rng.chance(0.4) ? JPEG_LOSSLESS_SV1_TRANSFER_SYNTAX : EXPLICIT_VR_LITTLE_ENDIAN,
+    calibratedSpacing: modality === 'CR' || rng.chance(0.5),
+    size: options.detector ?? detector.size,
+    language,
+    report: rng.chance(options.reportFraction) ? { encoding: language === 'zh' && rng.chance(0.4) ? 'gb18030' : 'utf-8' } : null
+  }
+}
 
-  const chest = new PhantomChest(samplePhantomAnatomy(rng.fork('anatomy'), sex), size)
-  const layout = chest.layout()
+/** The phantom with its nodules and detector noise, as 12-bit display values. */
+function renderStudyImage(plan: StudyPlan, rng: Rng): { image: RenderedStudy['image']; layout: ChestLayout; nodules: TruthNodule[] } {
+  const size = plan.size
+  const chest = new PhantomChest(samplePhantomAnatomy(rng.fork('anatomy'), plan.sex), size)
   const spacing = [size.spacingMm, size.spacingMm] as const
   const phantom = renderPhantom(chest)
   const nodules = placeNodules(rng.fork('nodules'), { rows: size.rows, columns: size.columns, spacingMm: spacing }, chest).map((n) => ({
@@ -127,69 +160,70 @@ export function renderStudy(options: CohortOptions, index: number): RenderedStud
   }))
   for (const nodule of nodules) drawNodule(phantom.display, size.rows, size.columns, spacing, nodule.spec, 4095)
   const pixels = addDetectorNoise(phantom.display, rng.fork('noise'), rng.uniform(30, 60))
+  return { image: { pixels, rows: size.rows, columns: size.columns, spacingMm: spacing, whiteLevel: 4095 }, layout: chest.layout(), nodules }
+}
 
+function dicomInput(plan: StudyPlan, truth: StudyTruth, pixels: Uint16Array): SyntheticDicomInput {
+  return {
+    studyInstanceUid: truth.studyInstanceUid,
+    seriesInstanceUid: truth.seriesInstanceUid,
+    sopInstanceUid: truth.sopInstanceUid,
+    patientId: plan.patientId,
+    patientName: plan.patientName,
+    patientSex: plan.sex,
+    patientBirthDate: plan.birthDate,
+    patientAge: `${String(plan.age).padStart(3, '0')}Y`,
+    characterSet: plan.characterSet,
+    accessionNumber: plan.accessionNumber,
+    studyId: plan.number,
+    studyDate: plan.studyDate,
+    studyTime: plan.studyTime,
+    modality: plan.modality,
+    photometric: plan.photometric,
+    transferSyntaxUid: plan.transferSyntaxUid,
+    calibratedSpacing: plan.calibratedSpacing,
+    rows: plan.size.rows,
+    columns: plan.size.columns,
+    spacingMm: plan.size.spacingMm,
+    bitsStored: 12,
+    displayPixels: pixels
+  }
+}
+
+/** Draws, renders and encodes study `index` of the cohort (no files are written). */
+export function renderStudy(options: CohortOptions, index: number): RenderedStudy {
+  const rng = new Rng(hashSeed(options.seed, 'study', index))
+  const plan = planStudy(options, index, rng.fork('plan'))
+  const { image, layout, nodules } = renderStudyImage(plan, rng.fork('image'))
   const uidParts = ['vzw-synth', options.seed, index] as const
   const truth: StudyTruth = {
     index,
-    accessionNumber,
-    patientId,
+    accessionNumber: plan.accessionNumber,
+    patientId: plan.patientId,
     studyInstanceUid: derivedUid(...uidParts, 'study'),
     seriesInstanceUid: derivedUid(...uidParts, 'series'),
     sopInstanceUid: derivedUid(...uidParts, 'instance'),
-    dicomFile: `import/dicom/${patientId}/${accessionNumber}.dcm`,
-    reportFile: hasReport ? `import/reports/${accessionNumber}.txt` : null,
-    modality,
-    photometric,
-    transferSyntaxUid,
-    characterSet,
-    rows: size.rows,
-    columns: size.columns,
-    spacingMm: size.spacingMm,
+    dicomFile: `import/dicom/${plan.patientId}/${plan.accessionNumber}.dcm`,
+    reportFile: plan.report ? `import/reports/${plan.accessionNumber}.txt` : null,
+    modality: plan.modality,
+    photometric: plan.photometric,
+    transferSyntaxUid: plan.transferSyntaxUid,
+    characterSet: plan.characterSet,
+    rows: plan.size.rows,
+    columns: plan.size.columns,
+    spacingMm: plan.size.spacingMm,
     layout,
     nodules,
     report: null
   }
-  const dicomInput: SyntheticDicomInput = {
-    studyInstanceUid: truth.studyInstanceUid,
-    seriesInstanceUid: truth.seriesInstanceUid,
-    sopInstanceUid: truth.sopInstanceUid,
-    patientId,
-    patientName,
-    patientSex: sex,
-    patientBirthDate: birthDate,
-    patientAge: `${String(age).padStart(3, '0')}Y`,
-    characterSet,
-    accessionNumber,
-    studyId: number,
-    studyDate,
-    studyTime,
-    modality,
-    photometric,
-    transferSyntaxUid,
-    calibratedSpacing: modality === 'CR' || rng.chance(0.5),
-    rows: size.rows,
-    columns: size.columns,
-    spacingMm: size.spacingMm,
-    bitsStored: 12,
-    displayPixels: pixels
-  }
   let report: Uint8Array | null = null
-  if (hasReport) {
-    const generated = generateReport(
-      nodules.map((n) => n.item),
-      rng.fork('report'),
-      { language, imperfectRate: options.imperfectReportRate }
-    )
-    const encoding = language === 'zh' && rng.chance(0.4) ? 'gb18030' : 'utf-8'
-    report = encoding === 'gb18030' ? encodeGb18030(generated.text) : new TextEncoder().encode(generated.text)
-    truth.report = { language, encoding, stated: generated.stated, imperfection: generated.imperfection }
+  if (plan.report) {
+    const items = nodules.map((n) => n.item)
+    const generated = generateReport(items, rng.fork('report'), { language: plan.language, imperfectRate: options.imperfectReportRate })
+    report = plan.report.encoding === 'gb18030' ? encodeGb18030(generated.text) : new TextEncoder().encode(generated.text)
+    truth.report = { language: plan.language, encoding: plan.report.encoding, stated: generated.stated, imperfection: generated.imperfection }
   }
-  return {
-    truth,
-    image: { pixels, rows: size.rows, columns: size.columns, spacingMm: spacing, whiteLevel: 4095 },
-    dicom: writeSyntheticDicom(dicomInput),
-    report
-  }
+  return { truth, image, dicom: writeSyntheticDicom(dicomInput(plan, truth, image.pixels)), report }
 }
 
 /** 0–3 nodules inside the lungs, apart from each other. */

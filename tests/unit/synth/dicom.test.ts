@@ -7,7 +7,7 @@ import { renderStudy, type StudyTruth } from '../../../src/main/synth/cohort'
 import { generateCohort } from '../../../src/main/synth/generate'
 import { smallCohort, tempDir } from './helpers'
 
-const options = smallCohort({ seed: 41, studies: 10, language: 'zh', reportFraction: 1 })
+const options = smallCohort({ seed: 41, studies: 16, language: 'zh', reportFraction: 1, detector: { rows: 320, columns: 288, spacingMm: 1.3 } })
 let outDir: string
 let studies: StudyTruth[]
 
