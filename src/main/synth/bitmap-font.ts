@@ -54,7 +54,7 @@ export function glyphBit(ch: string, column: number, row: number): boolean {
   return row >= 0 && row < 7 && column >= 0 && column < 5 && ((rows[row] >> (4 - column)) & 1) === 1
 }
 
-export const GLYPH_WIDTH = 6
+const GLYPH_WIDTH = 6
 export const GLYPH_HEIGHT = 8
 
 /** Draws text into an 8-bit grey image at (x, y) with the given value and integer scale. */

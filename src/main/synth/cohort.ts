@@ -90,7 +90,7 @@ export interface RenderedStudy {
   report: Uint8Array | null
 }
 
-export function cohortTag(seed: number): string {
+function cohortTag(seed: number): string {
   return (hashSeed('cohort', seed) & 0xffff).toString(16).toUpperCase().padStart(4, '0')
 }
 

@@ -7,11 +7,11 @@ interface DcmjsData {
   DicomDict: new (meta: Record<string, unknown>) => { dict: Record<string, unknown>; write(options?: Record<string, unknown>): ArrayBuffer }
   DicomMetaDictionary: { denaturalizeDataset(dataset: Record<string, unknown>): Record<string, unknown> }
 }
-const dcmjs = dcmjsModule as { data: DcmjsData }
+const dcmjs = dcmjsModule as unknown as { data: DcmjsData }
 
 export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1'
-export const CR_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.1'
-export const DX_FOR_PRESENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.1.1'
+const CR_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.1'
+const DX_FOR_PRESENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.1.1'
 /** Implementation Class UID of this generator (a fixed 2.25 UID so files are reproducible). */
 const IMPLEMENTATION_CLASS_UID = '2.25.160394719213962287314569826839553178212'
 
@@ -45,7 +45,7 @@ export interface SyntheticDicomInput {
 }
 
 /** The pixel values as stored in the file for this photometric interpretation. */
-export function storedPixels(input: Pick<SyntheticDicomInput, 'photometric' | 'bitsStored' | 'displayPixels'>): Uint16Array {
+function storedPixels(input: Pick<SyntheticDicomInput, 'photometric' | 'bitsStored' | 'displayPixels'>): Uint16Array {
   if (input.photometric === 'MONOCHROME2') return input.displayPixels
   const max = (1 << input.bitsStored) - 1
   const out = new Uint16Array(input.displayPixels.length)

@@ -238,7 +238,7 @@ export class PhantomChest {
 }
 
 /** Grid (coarse) resolution used to draw anatomy for a detector of this size. */
-export function anatomyGrid(size: DetectorSize): Grid & { factor: number } {
+function anatomyGrid(size: DetectorSize): Grid & { factor: number } {
   const factor = Math.max(1, Math.round(0.7 / size.spacingMm))
   return { width: Math.ceil(size.columns / factor), height: Math.ceil(size.rows / factor), mm: size.spacingMm * factor, factor }
 }

@@ -113,6 +113,6 @@ export function valueNoise(x: number, y: number, cell: number, seed: number): nu
 }
 
 /** A fast integer hash of a lattice point (for noise; hashSeed is for labels). */
-export function latticeHash(seed: number, x: number, y: number): number {
+function latticeHash(seed: number, x: number, y: number): number {
   return finalMix(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(x | 0, 0xc2b2ae35) ^ Math.imul(y | 0, 0x27d4eb2f))
 }

@@ -73,7 +73,3 @@ export function zoneBand(box: LungBox, zone: Zone): [number, number] {
   return [box.top + index * third, box.top + (index + 1) * third]
 }
 
-export function cloneRadiograph(image: Radiograph): Radiograph {
-  return { ...image, pixels: image.pixels.slice() }
-}
-

@@ -18,7 +18,7 @@ export interface Point {
 /** Cross-section of a tube: relative thickness at normalised distance d (0 centre … 1 edge). */
 export type TubeProfile = (d: number) => number
 
-export const cylinder: TubeProfile = (d) => (d < 1 ? Math.sqrt(1 - d * d) : 0)
+const cylinder: TubeProfile = (d) => (d < 1 ? Math.sqrt(1 - d * d) : 0)
 
 /** How a tube is drawn along a polyline; `fraction` runs from 0 at the first point to 1 at the last. */
 export interface TubeStyle {
