@@ -28,7 +28,7 @@ export function typicalContrast(diameterMm: number, density: Density): number {
   const solid = Math.min(0.2, 0.035 + 0.0055 * diameterMm)
   switch (density) {
     case 'ground-glass':
-      return solid * 0.4
+      return solid * 0.5
     case 'part-solid':
       return solid * 0.8
     case 'calcified':
@@ -45,21 +45,30 @@ function outlineHarmonics(seed: number): number[] {
   return h
 }
 
+/** Thickness through a sphere of radius 1 at distance r from its centre, relative to the diameter. */
+function sphere(r: number): number {
+  return r < 1 ? Math.sqrt(1 - r * r) : 0
+}
+
+/** A projected sphere of radius 1, with its rim softened over ±edge (blur of the detector and of breathing). */
+function softSphere(q: number, edge: number): number {
+  return (sphere(q / (1 - edge)) * (1 - edge) + sphere(q) + sphere(q / (1 + edge)) * (1 + edge)) / 3
+}
+
 /**
  * Relative thickness (0–1) at normalised radius q (1 = the outline): a projected sphere for solid
  * and calcified nodules, a flat hazy plateau with a soft edge for ground glass, and a ground-glass
- * halo around a solid core for part-solid ones.
+ * halo around a solid core for part-solid ones. `edge` is the rim's softness relative to the radius.
  */
-function radialProfile(q: number, density: Density): number {
-  const sphere = (r: number) => (r < 1 ? Math.sqrt(1 - r * r) : 0)
+function radialProfile(q: number, density: Density, edge: number): number {
   switch (density) {
     case 'solid':
     case 'calcified':
-      return sphere(q)
+      return softSphere(q, edge)
     case 'ground-glass':
       return 1 / (1 + Math.pow(q / 0.9, 8))
     case 'part-solid':
-      return 0.45 / (1 + Math.pow(q / 0.9, 8)) + 0.55 * sphere(q / 0.45)
+      return 0.45 / (1 + Math.pow(q / 0.9, 8)) + 0.55 * softSphere(q / 0.45, Math.min(0.3, edge / 0.45))
   }
 }
 
@@ -81,7 +90,7 @@ export function drawNodule(
   const [dy, dx] = spacingMm
   const a = spec.diameterMm / 2
   const b = spec.shortDiameterMm / 2
-  const reach = a * 1.35 + 2 * Math.max(dx, dy)
+  const reach = a * 1.4 + 2 * Math.max(dx, dy)
   const x0 = Math.max(0, Math.floor((spec.centerMm.x - reach) / dx))
   const x1 = Math.min(columns - 1, Math.ceil((spec.centerMm.x + reach) / dx))
   const y0 = Math.max(0, Math.floor((spec.centerMm.y - reach) / dy))
@@ -92,6 +101,7 @@ export function drawNodule(
   const sin = Math.sin(spec.angle)
   const amplitude = sign * spec.contrast * whiteLevel
   const textured = spec.density === 'ground-glass' || spec.density === 'part-solid'
+  const edge = Math.min(0.2, 0.5 / b)
   for (let y = y0; y <= y1; y++) {
     for (let x = x0; x <= x1; x++) {
       let sum = 0
@@ -108,7 +118,7 @@ export function drawNodule(
             0.04 * (harmonics[2] * Math.cos(3 * theta) + harmonics[3] * Math.sin(3 * theta)) +
             0.03 * (harmonics[4] * Math.cos(5 * theta) + harmonics[5] * Math.sin(5 * theta))
           const q = Math.sqrt((u / a) ** 2 + (v / b) ** 2) / outline
-          let value = radialProfile(q, spec.density)
+          let value = radialProfile(q, spec.density, edge)
           if (textured && value > 0.01) value *= 0.75 + 0.5 * valueNoise(px, py, 1.2, spec.shapeSeed)
           sum += value
         }
