@@ -138,7 +138,7 @@ export class PhantomChest {
     this.cos = Math.cos(a.position.rotationRad)
     this.sin = Math.sin(a.position.rotationRad)
     this.originX = (size.columns * size.spacingMm) / 2 + a.position.shiftXMm
-    this.originY = size.rows * size.spacingMm * 0.5 - (H * a.position.magnification) / 2 - 8 + a.position.shiftYMm
+    this.originY = size.rows * size.spacingMm * 0.5 - (H * a.position.magnification) / 2 - 30 + a.position.shiftYMm
   }
 
   /** Image mm (from the top-left corner) to the body frame. */

@@ -36,10 +36,13 @@ export interface ChestLayout {
   left: LungBox
 }
 
-/** A typical adult PA layout, for radiographs whose lungs the caller has not located. */
+/**
+ * A typical adult PA layout (the mean of the phantom cohort's), for radiographs whose lungs the
+ * caller has not located.
+ */
 export const DEFAULT_CHEST_LAYOUT: ChestLayout = {
-  right: { top: 0.12, bottom: 0.74, lateral: 0.12, medial: 0.44 },
-  left: { top: 0.14, bottom: 0.76, lateral: 0.88, medial: 0.58 }
+  right: { top: 0.14, bottom: 0.74, lateral: 0.13, medial: 0.44 },
+  left: { top: 0.15, bottom: 0.76, lateral: 0.87, medial: 0.57 }
 }
 
 export interface ChestLocation {
