@@ -6,6 +6,13 @@ import { Decoder } from '@cornerstonejs/jpeg-lossless-decoder-js'
 import { renderStudy, type StudyTruth } from '../../../src/main/synth/cohort'
 import { generateCohort } from '../../../src/main/synth/generate'
 import { smallCohort, tempDir } from './helpers'
+// @ts-ignore dcmjs ships no type declarations
+import dcmjs from 'dcmjs'
+
+interface DcmjsRead {
+  DicomMessage: { readFile(buffer: ArrayBuffer): { dict: Record<string, unknown> } }
+  DicomMetaDictionary: { naturalizeDataset(dict: Record<string, unknown>): Record<string, unknown> }
+}
 
 const options = smallCohort({ seed: 41, studies: 16, language: 'zh', reportFraction: 1, detector: { rows: 320, columns: 288, spacingMm: 1.3 } })
 let outDir: string
@@ -75,6 +82,16 @@ describe('synthetic DICOM files', () => {
       const name = dataSet.elements.x00100010
       const text = new TextDecoder('gb18030').decode(dataSet.byteArray.subarray(name.dataOffset, name.dataOffset + name.length)).trim()
       expect(text).toMatch(/^模体\^[零一二三四五六七八九]{5}$/)
+    }
+  })
+
+  it('read back with dcmjs as well', () => {
+    const { DicomMessage, DicomMetaDictionary } = (dcmjs as unknown as { data: DcmjsRead }).data
+    for (const study of studies.slice(0, 6)) {
+      const bytes = fs.readFileSync(path.join(outDir, study.dicomFile))
+      const message = DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
+      const dataset = DicomMetaDictionary.naturalizeDataset(message.dict)
+      expect(dataset).toMatchObject({ Rows: study.rows, Columns: study.columns, AccessionNumber: study.accessionNumber, StudyInstanceUID: study.studyInstanceUid })
     }
   })
 
