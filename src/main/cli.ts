@@ -9,11 +9,13 @@ import { importCommand } from './cli/import'
 import { infoCommand } from './cli/info'
 import { parseReportCommand } from './cli/parse-report'
 import { serveCommand } from './cli/serve'
+import { synthCommand } from './cli/synth'
 import { demoTaskCommand } from './cli/task-demo'
 
 const commands: CliCommand[] = [
   infoCommand,
   serveCommand,
+  synthCommand,
   importCommand,
   parseReportCommand,
   demoTaskCommand,
