@@ -50,9 +50,17 @@ export interface SelfPlayConfig {
   baselineAlpha: number
   policy: PolicyLossConfig
   scheduler: SchedulerConfig
-  /** Answers sampled per question in the question-and-answer game. */
+  qa: QaGameConfig
+}
+
+export interface QaGameConfig {
+  /** Answers sampled per question (G of the answerer's GRPO). */
   answersPerQuestion: number
-  /** Studies without a report may use the answers' majority vote as the pseudo-answer. */
+  /** The report the questioner reads is cut to this many tokens. */
+  maxReportTokens: number
+  maxQuestionTokens: number
+  maxAnswerTokens: number
+  /** Studies without a report may use the answers' majority as the pseudo-answer. */
   majorityVoteWithoutReport: boolean
 }
 
@@ -71,6 +79,5 @@ export const defaultSelfPlayConfig: SelfPlayConfig = {
     minUpdatesPerStage: 5,
     biasCorrected: true
   },
-  answersPerQuestion: 8,
-  majorityVoteWithoutReport: false
+  qa: { answersPerQuestion: 8, maxReportTokens: 96, maxQuestionTokens: 24, maxAnswerTokens: 8, majorityVoteWithoutReport: false }
 }
