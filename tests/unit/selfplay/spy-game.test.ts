@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { Tokenizer } from '../../../src/main/model/tokenizer'
 import { defaultSelfPlayConfig } from '../../../src/main/selfplay/config'
 import type { PlayerOutput, PlayerPolicy, SamplingOptions } from '../../../src/main/selfplay/policy'
+import { spyGameSamples } from '../../../src/main/selfplay/samples'
 import { playSpyGames, type SpyGameSetup } from '../../../src/main/selfplay/spy-game'
 
 /**
@@ -79,5 +80,24 @@ describe('the spy game', () => {
 
   it('refuses a spy seat outside the table', async () => {
     await expect(playSpyGames(new ScriptedPolicy(), [setup(5)], defaultSelfPlayConfig, 1)).rejects.toThrow(/outside 1–4/)
+  })
+})
+
+describe('policy samples from spy games', () => {
+  it('trains votes in the decision stage and clues (with role baselines) in the clue stage', async () => {
+    const setups = [setup(2)]
+    const games = await playSpyGames(new ScriptedPolicy(), setups, defaultSelfPlayConfig, 7)
+    const decision = spyGameSamples('decision', setups, games, {}, 0.95)
+    expect(decision.samples).toHaveLength(3 * defaultSelfPlayConfig.groupSize)
+    expect(decision.samples.every((s) => s.role === 'voter' && s.image === setups[0].image)).toBe(true)
+    expect(decision.baselines).toEqual({})
+
+    const clue = spyGameSamples('clue', setups, games, {}, 0.95)
+    expect(clue.samples).toHaveLength(8)
+    const spyTurn = clue.samples.find((s) => s.role === 'spy')!
+    expect(spyTurn.image).toBe(setups[0].spyImage)
+    expect(spyTurn.advantage).toBeCloseTo(-0.3, 12)
+    expect(clue.baselines.spy).toBeCloseTo(0.05 * -0.3, 12)
+    expect(clue.baselines.civilian).toBeCloseTo(0.05 * 0.1, 12)
   })
 })
