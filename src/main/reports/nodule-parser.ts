@@ -86,9 +86,10 @@ interface Sentence extends Span {
  * - `count`: one of a stated number ("Two pulmonary nodules are seen.", 两肺见两枚结节：, 两肺多发结节（2枚）)
  *   — a heading or summary of that many described nodules, and a nodule of its own only for the
  *   part of the number that the described ones do not fill;
- * - `plural`: nodules without a number or a count word ("Pulmonary nodules as described above",
- *   两肺结节, "bilateral nodules") — a summary when at least two described nodules fit it, else a group;
- * - `nodule`: anything else, one nodule or a group with a count word ("multiple", 多发).
+ * - `plural`: nodules without a number ("Pulmonary nodules as described above", 两肺结节, "bilateral
+ *   nodules", "right upper zone nodules", and 两肺多发结节 when it says nothing more) — a summary
+ *   when at least two described nodules fit it, else a group;
+ * - `nodule`: anything else, one nodule or a described group ("multiple nodules in the right upper zone").
  */
 type ItemRole = 'nodule' | 'count' | 'plural'
 
@@ -583,21 +584,18 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
     // An enumerated group: one item each; sizes and places listed in order go one to each.
     // Places with a zone or lobe, one per nodule, get the side of the nearest place that names one.
     // After "the largest" (大者), the size and places are the largest one's.
-    const places = a.locations.filter((l) => l.value.zone !== null || l.value.lobe !== null)
-    const sides = a.locativeLocations.filter((l) => l.value.zone === null && l.value.lobe === null)
-    const enumerated = places.length === count ? places : a.locations.length === count ? a.locations : null
     const largest = a.largest
-    const shared = resolveLocation(
-      largest ? a.locativeLocations.filter((l) => l.end <= largest.start) : a.locativeLocations,
-      mention,
-      a.ownClause
-    )
+    const ofAll = <T extends Span>(tokens: T[]): T[] => (largest ? tokens.filter((t) => t.end <= largest.start) : tokens)
+    const places = ofAll(a.locations).filter((l) => l.value.zone !== null || l.value.lobe !== null)
+    const sides = a.locativeLocations.filter((l) => l.value.zone === null && l.value.lobe === null)
+    const enumerated = places.length === count ? places : ofAll(a.locations).length === count ? ofAll(a.locations) : null
+    const shared = resolveLocation(ofAll(a.locativeLocations), mention, a.ownClause)
     return Array.from({ length: count }, (_, i) => {
       const size = a.sizes.length === count ? a.sizes[i] : largest && i > 0 ? null : a.size
       const location = enumerated
         ? resolveLocation([enumerated[i], ...sides], mention, a.ownClause)
         : largest && i === 0
-          ? resolveLocation(a.locativeLocations, mention, a.ownClause)
+          ? resolveLocation([...a.locativeLocations, ...a.locations.filter((l) => l.start >= largest.end)], mention, a.ownClause)
           : shared
       const item = make(size, location)
       return collected(item, isUnspecific(item) ? 'count' : 'nodule', count, false)
@@ -607,7 +605,8 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
   const item = make(a.size, location)
   // Nodules on both sides are more than one even where the language has no plural (两肺结节).
   const unnumberedPlural = a.countToken === null && (mention.plural || location.value.side === 'bilateral')
-  return [collected(item, unnumberedPlural && isUnspecific(item) ? 'plural' : 'nodule', 0, a.count === null || unnumberedPlural)]
+  const countWordOnly = a.countToken !== null && a.count === null && isUnspecific(item)
+  return [collected(item, unnumberedPlural || countWordOnly ? 'plural' : 'nodule', 0, a.count === null || unnumberedPlural)]
 }
 
 /** No size and no place finer than a side: it cannot be told from another nodule of that side. */
@@ -698,14 +697,17 @@ function restate(statement: CollectedItem, nodules: CollectedItem[]): void {
  * 两肺多发结节（2枚） in the impression after them — and stands for nodules of its own only for the
  * part of the number they leave; it makes them definite only when it covers all of them (else it
  * is not known which). An unnumbered plural (role `plural`) is a summary of the described nodules
- * that fit it when there are two or more, the group of the one that fits, or else a group of its own.
+ * that fit it when there are two or more or when a stated number fits it too, the group of the one
+ * described nodule that fits when it says nothing that one does not, or else a group of its own.
  */
 function resolveStatements(collected: CollectedItem[]): CollectedItem[] {
   const described = collected.filter((c) => c.role === 'nodule' && !isUnspecific(c.item))
   const statements = new Map<number, CollectedItem[]>()
   for (const c of collected) if (c.role !== 'nodule') statements.set(c.mentionStart, [...(statements.get(c.mentionStart) ?? []), c])
   const dropped = new Set<CollectedItem>()
-  for (const items of statements.values()) {
+  // Stated numbers first: an unnumbered summary may restate one.
+  const ordered = [...statements.values()].sort((a, b) => Number(a[0].role !== 'count') - Number(b[0].role !== 'count'))
+  for (const items of ordered) {
     const [statement] = items
     const covered = described.filter((d) => fits(statement, d))
     if (statement.role === 'count') {
@@ -713,21 +715,29 @@ function resolveStatements(collected: CollectedItem[]): CollectedItem[] {
       if (covered.length <= statement.stated) restate(statement, covered)
       continue
     }
-    const target = covered.length >= 2 ? null : (covered[0] ?? mergeTarget(collected, statement))
-    if (covered.length >= 2) restate(statement, covered)
-    else if (target) absorb(target, statement)
-    else continue
-    dropped.add(statement)
+    // The nodules a stated number stands for count too ("Two pulmonary nodules. … Impression: pulmonary nodules.").
+    const counted = collected.filter((c) => c.role === 'count' && !dropped.has(c) && fits(statement, c))
+    if (covered.length >= 2 || counted.length > 0) {
+      restate(statement, [...covered, ...counted])
+      dropped.add(statement)
+      continue
+    }
+    // One described nodule: the plural is its group, unless it says more ("nodules in both lungs", then one in the right).
+    const target = covered.length === 1 ? (compatible(covered[0].item, statement.item) ? covered[0] : null) : mergeTarget(collected, statement)
+    if (target) {
+      absorb(target, statement)
+      dropped.add(statement)
+    }
   }
   return collected.filter((c) => !dropped.has(c))
 }
 
-/** A described nodule fits a heading or summary on its side ("bilateral" and no side fit any) with its density; "another" looks only ahead. */
+/** A described nodule fits a heading or summary that says nothing else of it ("bilateral" fits either side); "another" looks only ahead. */
 function fits(statement: CollectedItem, nodule: CollectedItem): boolean {
-  const { side, density } = statement.item
+  const s = statement.item
+  const n = nodule.item
   return (
-    (side === null || side === 'bilateral' || side === nodule.item.side) &&
-    (density === null || density === nodule.item.density) &&
+    mergedFields.every((f) => s[f] === null || n[f] === null || s[f] === n[f] || (f === 'side' && s.side === 'bilateral')) &&
     (!statement.distinct || nodule.mentionStart >= statement.mentionStart)
   )
 }

@@ -469,7 +469,7 @@ export const referencePatterns: RegExp[] = [
 ]
 
 /** Words that say the size stated is the largest of a group ("the largest", 大者). */
-export const largestPatterns: RegExp[] = [en('largest', 'biggest', 'dominant', 'up to'), zh('大者', '最大', '较大者', '大的')]
+export const largestPatterns: RegExp[] = [en('largest', 'biggest', 'larger', 'bigger', 'dominant', 'up to'), zh('大者', '最大', '较大者', '大的')]
 
 /* ---------------------------------------------------------------- sizes */
 

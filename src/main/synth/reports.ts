@@ -7,6 +7,9 @@ import type { Rng } from './prng'
  * ("No pulmonary nodule." / "两肺未见明显结节。"), hedges ("cannot exclude" / "不除外"), sizes in mm
  * or cm, zones or lobes. Some reports are imperfect on purpose (a small nodule left out, a size
  * rounded), as real reports are; what each report actually states is returned alongside.
+ * Each report says what it states without ambiguity: headings and impressions count only the
+ * nodules stated as seen, hedged nodules are hedged wherever they are named, and a second nodule
+ * in a zone is "another"/另见 (see src/main/reports/README.md, Decisions).
  */
 
 export interface ReportOptions {
@@ -147,9 +150,14 @@ function sharesZoneWithEarlier(items: NoduleItem[], index: number): boolean {
   return items.slice(0, index).some((other) => other.side === items[index].side && other.zone === items[index].zone)
 }
 
-/** The nodules a report counts and sums up: the definite ones, or all when none is definite. */
+/** The nodules stated as seen; a heading counts only these (hedged ones are not "seen"). */
+function seen(items: NoduleItem[]): NoduleItem[] {
+  return items.filter((item) => item.certainty === 'definite')
+}
+
+/** The nodules an impression sums up: those seen, or all of them, hedged, when none is. */
 function counted(items: NoduleItem[]): { items: NoduleItem[]; hedged: boolean } {
-  const definite = items.filter((item) => item.certainty === 'definite')
+  const definite = seen(items)
   return definite.length ? { items: definite, hedged: false } : { items, hedged: true }
 }
 
@@ -159,8 +167,7 @@ function englishReport(items: NoduleItem[], rng: Rng): string {
   if (items.length === 0) {
     findings.push(rng.pick(EN_CLEAR_LUNGS), rng.pick(EN_NO_NODULE))
   } else {
-    // A heading counts the nodules that are seen, not the hedged ones.
-    const definite = items.filter((item) => item.certainty === 'definite').length
+    const definite = seen(items).length
     if (definite > 1) findings.push(`${capitalise(EN_NUMBER[definite])} pulmonary nodules are seen.`)
     items.forEach((item, i) => findings.push(enNoduleSentence(item, sharesZoneWithEarlier(items, i), rng)))
   }
@@ -273,7 +280,7 @@ function chineseReport(items: NoduleItem[], rng: Rng): string {
   if (items.length === 0) {
     findings.push(rng.pick(ZH_CLEAR_LUNGS), rng.pick(ZH_NO_NODULE))
   } else {
-    const definite = items.filter((item) => item.certainty === 'definite')
+    const definite = seen(items)
     if (definite.length > 1) findings.push(`${zhLungs(definite)}见${ZH_COUNT[definite.length]}枚结节：`)
     items.forEach((item, i) => findings.push(zhNoduleSentence(item, sharesZoneWithEarlier(items, i), rng)))
   }

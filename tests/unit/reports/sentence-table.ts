@@ -325,6 +325,19 @@ export const englishCases: SentenceCase[] = [
     n({ size: 7, side: 'left', zone: 'middle', lobe: 'lingula' })
   ),
   present('A 7 mm nodule, possibly within the right upper lobe.', 1, n({ size: 7, side: 'right', lobe: 'RUL' })),
+  present(
+    'FINDINGS: Two nodules are present in the right lung, the larger measuring 12 mm in the right upper zone. IMPRESSION: Right lung nodules, CT recommended.',
+    2,
+    n({ size: 12, side: 'right', zone: 'upper' }),
+    n({ side: 'right' })
+  ),
+  present('Two pulmonary nodules. Impression: Pulmonary nodules, CT advised.', 2, n(), n()),
+  present(
+    'Nodules in both lungs. The largest nodule measures 12 mm in the right upper zone.',
+    null,
+    n({ side: 'bilateral' }),
+    n({ size: 12, side: 'right', zone: 'upper' })
+  ),
   uncertain(
     '2.6 cm nodular opacity in the left mid zone, possibly a nodule or a vessel seen end-on.',
     1,
@@ -549,6 +562,8 @@ export const chineseCases: SentenceCase[] = [
   ),
   uncertain('检查所见：右上肺野疑似见一结节，约5mm。\n诊断意见：右上肺结节可能，建议CT随访。', 1, n({ size: 5, side: 'right', zone: 'upper', uncertain: true })),
   present('右中肺野（右肺中叶）见一约12mm结节。', 1, n({ size: 12, side: 'right', zone: 'middle', lobe: 'RML' })),
+  present('两肺见三枚结节。诊断意见：两肺多发结节。', 3, n({ side: 'bilateral' }), n({ side: 'bilateral' }), n({ side: 'bilateral' })),
+  present('右肺见两枚结节，较大者约10mm，位于右上肺野。', 2, n({ size: 10, side: 'right', zone: 'upper' }), n({ side: 'right' })),
   present(
     '右上肺野见一约8mm结节。右上肺野另见一约8mm结节。',
     2,
