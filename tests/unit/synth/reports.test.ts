@@ -6,6 +6,7 @@ import { generateCohort } from '../../../src/main/synth/generate'
 import { encodeGb18030 } from '../../../src/main/synth/gb18030'
 import { Rng } from '../../../src/main/synth/prng'
 import { generateReport } from '../../../src/main/synth/reports'
+import { parseReport } from '../../../src/main/reports'
 import { sampleDensity, sampleDiameterMm } from '../../../src/main/synth/edits'
 import type { StudyTruth } from '../../../src/main/synth/cohort'
 import { smallCohort, tempDir } from './helpers'
@@ -88,6 +89,25 @@ describe('synthetic reports', () => {
     }
     expect(imperfect / withNodules).toBeGreaterThan(0.15)
     expect(imperfect / withNodules).toBeLessThan(0.35)
+  })
+
+  it('read back through the report parser as they state, nodule by nodule, hedges included', () => {
+    const rng = new Rng(8)
+    const misread: string[] = []
+    for (let k = 0; k < 600; k++) {
+      const report = generateReport(randomItems(rng), rng, { language: k % 2 ? 'en' : 'zh', imperfectRate: 0.2 })
+      const parsed = parseReport(report.text).nodules
+      const definite = report.stated.filter((s) => s.certainty === 'definite')
+      const presence = definite.length ? 'present' : report.stated.length ? 'uncertain' : 'absent'
+      const unmatched = [...parsed.items]
+      const allFound = report.stated.every((s) => {
+        const i = unmatched.findIndex((p) => p.side === s.side && p.zone === s.zone && p.sizeMm === s.sizeMm && p.certainty === s.certainty)
+        return i >= 0 && unmatched.splice(i, 1).length === 1
+      })
+      const count = presence === 'uncertain' ? report.stated.length : definite.length
+      if (parsed.presence !== presence || parsed.count !== count || unmatched.length > 0 || !allFound) misread.push(report.text)
+    }
+    expect(misread, misread.slice(0, 3).join('\n---\n')).toEqual([])
   })
 
   it('vary their wording', () => {
