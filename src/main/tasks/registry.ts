@@ -1,5 +1,6 @@
 import type { TaskKind, TaskProgress } from '../../shared/contract'
 import { importFoldersTask } from '../importer/import-task'
+import { modelWarmupTask } from '../model/warmup-task'
 import { engineSelfTest } from '../tensor/self-test-task'
 import { countPrimes } from './demo-count-primes'
 
@@ -18,5 +19,6 @@ type TaskBody = (params: never, ctx: TaskContext) => Promise<unknown>
 export const taskBodies: Record<TaskKind, TaskBody> = {
   'demo.countPrimes': countPrimes,
   'import.folders': importFoldersTask,
-  'engine.selfTest': engineSelfTest
+  'engine.selfTest': engineSelfTest,
+  'model.warmup': modelWarmupTask
 }
