@@ -10,6 +10,8 @@ import { infoCommand } from './cli/info'
 import { parseReportCommand } from './cli/parse-report'
 import { serveCommand } from './cli/serve'
 import { demoTaskCommand } from './cli/task-demo'
+import { describeCommand } from './cli/describe'
+import { warmupCommand } from './cli/warmup'
 
 const commands: CliCommand[] = [
   infoCommand,
@@ -17,7 +19,9 @@ const commands: CliCommand[] = [
   importCommand,
   parseReportCommand,
   demoTaskCommand,
-  auditCommand
+  auditCommand,
+  warmupCommand,
+  describeCommand
 ]
 
 const globalOptions = {

@@ -118,3 +118,12 @@ export function latestCheckpointNamed(db: Db, runName: string): CheckpointRow | 
       .get(runName) as CheckpointRow | undefined) ?? null
   )
 }
+
+/** A finding the model wrote for a study, with the checkpoint that wrote it when it has a row. */
+export function insertFinding(db: Db, row: { studyId: number; checkpointId: number | null; text: string; structuredJson: string }): number {
+  return Number(
+    db
+      .prepare('INSERT INTO findings (study_id, checkpoint_id, text, structured_json, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(row.studyId, row.checkpointId, row.text, row.structuredJson, new Date().toISOString()).lastInsertRowid
+  )
+}
