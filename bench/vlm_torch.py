@@ -42,40 +42,18 @@ class Block(nn.Module):
         return x, (k, v)
 
 
-class Vlm(nn.Module):
-    def __init__(self, c):
+class Decoder(nn.Module):
+    """Pre-LN causal decoder with tied embeddings and learned positions over prefix + text."""
+
+    def __init__(self, vocab, width, layers, heads, ratio, prefix, max_text):
         super().__init__()
-        v, d = c["vision"], c["decoder"]
-        self.c = c
-        self.n = v["imageSize"] // v["patch"]
-        self.patch = nn.Linear(v["patch"] ** 2, v["width"])
-        self.vpos = nn.Parameter(torch.randn(self.n * self.n, v["width"]) * 0.02)
-        self.vblocks = nn.ModuleList([Block(v["width"], v["heads"], v["mlpRatio"]) for _ in range(v["layers"])])
-        self.vln = nn.LayerNorm(v["width"])
-        self.proj_in = nn.Linear(v["width"], d["width"])
-        self.proj_out = nn.Linear(d["width"], d["width"])
-        self.start = nn.Parameter(torch.randn(1, 1, d["width"]) * 0.02)
-        self.prefix = 1 + (self.n // v["pool"]) ** 2
-        self.tokens = nn.Embedding(c["vocab"], d["width"])
-        self.positions = nn.Parameter(torch.randn(self.prefix + d["maxText"], d["width"]) * 0.02)
-        self.blocks = nn.ModuleList([Block(d["width"], d["heads"], d["mlpRatio"]) for _ in range(d["layers"])])
-        self.final_ln = nn.LayerNorm(d["width"])
+        self.prefix = prefix
+        self.tokens = nn.Embedding(vocab, width)
+        self.positions = nn.Parameter(torch.randn(prefix + max_text, width) * 0.02)
+        self.blocks = nn.ModuleList([Block(width, heads, ratio) for _ in range(layers)])
+        self.final_ln = nn.LayerNorm(width)
 
-    def image_prefix(self, images):
-        v = self.c["vision"]
-        b, p, n, q = images.shape[0], v["patch"], self.n, v["pool"]
-        x = images.view(b, n, p, n, p).permute(0, 1, 3, 2, 4).reshape(b, n * n, p * p)
-        x = self.patch(x) + self.vpos
-        for blk in self.vblocks:
-            x, _ = blk(x, None)
-        x = self.vln(x)
-        m = n // q
-        x = x.view(b, m, q, m, q, -1).permute(0, 1, 3, 2, 4, 5).reshape(b, m * m, q * q, -1).mean(2)
-        x = self.proj_out(F.gelu(self.proj_in(x)))
-        return torch.cat([self.start.expand(b, 1, -1), x], 1)
-
-    def forward(self, images, ids):
-        prefix = self.image_prefix(images)
+    def forward(self, prefix, ids):
         t = self.prefix + ids.shape[1]
         x = torch.cat([prefix, self.tokens(ids)], 1) + self.positions[:t]
         mask = torch.full((t, t), -1e9).triu(1)
@@ -92,6 +70,42 @@ class Vlm(nn.Module):
             x, kv2 = blk(x, None, kv)
             new.append(kv2)
         return self.final_ln(x)[:, -1] @ self.tokens.weight.t(), new
+
+
+class Vlm(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        v, d = c["vision"], c["decoder"]
+        self.c = c
+        self.n = v["imageSize"] // v["patch"]
+        self.patch = nn.Linear(v["patch"] ** 2, v["width"])
+        self.vpos = nn.Parameter(torch.randn(self.n * self.n, v["width"]) * 0.02)
+        self.vblocks = nn.ModuleList([Block(v["width"], v["heads"], v["mlpRatio"]) for _ in range(v["layers"])])
+        self.vln = nn.LayerNorm(v["width"])
+        self.proj_in = nn.Linear(v["width"], d["width"])
+        self.proj_out = nn.Linear(d["width"], d["width"])
+        self.start = nn.Parameter(torch.randn(1, 1, d["width"]) * 0.02)
+        self.prefix = 1 + (self.n // v["pool"]) ** 2
+        self.decoder = Decoder(c["vocab"], d["width"], d["layers"], d["heads"], d["mlpRatio"], self.prefix, d["maxText"])
+
+    def image_prefix(self, images):
+        v = self.c["vision"]
+        b, p, n, q = images.shape[0], v["patch"], self.n, v["pool"]
+        x = images.view(b, n, p, n, p).permute(0, 1, 3, 2, 4).reshape(b, n * n, p * p)
+        x = self.patch(x) + self.vpos
+        for blk in self.vblocks:
+            x, _ = blk(x, None)
+        x = self.vln(x)
+        m = n // q
+        x = x.view(b, m, q, m, q, -1).permute(0, 1, 3, 2, 4, 5).reshape(b, m * m, q * q, -1).mean(2)
+        x = self.proj_out(F.gelu(self.proj_in(x)))
+        return torch.cat([self.start.expand(b, 1, -1), x], 1)
+
+    def forward(self, images, ids):
+        return self.decoder(self.image_prefix(images), ids)
+
+    def step(self, ids, pos, cache):
+        return self.decoder.step(ids, pos, cache)
 
 
 def main():

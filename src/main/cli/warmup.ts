@@ -1,8 +1,8 @@
-import { CliProgressBar } from '../app/cli-progress'
 import { printResultLine } from '../app/result-line'
 import { namedConfigs } from '../model/config'
 import { defaultWarmupOptions, type WarmupOptions, type WarmupResult } from '../model/warmup'
 import type { CliCommand } from './command'
+import { runTaskWithProgress } from './run-task'
 
 function intFlag(value: unknown, name: string, fallback: number, min: number): number {
   if (value === undefined) return fallback
@@ -41,20 +41,8 @@ export const warmupCommand: CliCommand = {
       threads: intFlag(v.threads, 'threads', 0, 0),
       checkpointEvery: intFlag(v['checkpoint-every'], 'checkpoint-every', Math.max(1, Math.min(defaultWarmupOptions.checkpointEvery, Math.ceil(steps / 5))), 1)
     }
-    const services = ctx.services()
-    const bar = new CliProgressBar('warm-up')
-    services.events.on('task.progress', (e) => bar.update(e.progress))
-    const id = services.tasks.start('model.warmup', options)
-    const onInterrupt = () => services.tasks.cancel(id)
-    process.once('SIGINT', onInterrupt)
-    const summary = await services.tasks.whenFinished(id)
-    process.off('SIGINT', onInterrupt)
-    bar.finish()
-    services.close()
-    if (summary?.status !== 'done') {
-      console.error(`Warm-up ${summary?.status ?? 'lost'}${summary?.error ? `: ${summary.error}` : ''} (run it again with the same options to resume from the last checkpoint)`)
-      return 1
-    }
+    const summary = await runTaskWithProgress(ctx.services(), 'model.warmup', options, 'warm-up', ' (run it again with the same options to resume from the last checkpoint)')
+    if (!summary) return 1
     const r = summary.result as WarmupResult
     const p = r.presence
     console.log(
