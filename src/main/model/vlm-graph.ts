@@ -26,15 +26,23 @@ export function vlmInputs(g: Graph, c: VlmConfig, batch: number, textLength: num
   return { images: g.input('images', 'float32', [batch, s, s]), ids: g.input('ids', 'int64', [batch, textLength]) }
 }
 
+/** Images [B,S,S] → patches [B, n², p²] in row-major patch order, each patch's pixels row by row. */
+export function imagePatches(g: Graph, c: VlmConfig, images: Value): Value {
+  const b = images.shape[0]
+  if (typeof b !== 'number') throw new Error('imagePatches: the batch size must be fixed')
+  const n = patchesPerSide(c)
+  const p = c.vision.patch
+  // [B, n·p, n·p] → [B, n, p, n, p] → [B, n, n, p, p] → [B, n², p²]
+  return g.reshape(g.transpose(g.reshape(images, [b, n, p, n, p]), [0, 1, 3, 2, 4]), [b, n * n, p * p])
+}
+
 /** Images [B,S,S] → image tokens [B, N, decoder width]. */
 export function encodeImages(g: Graph, c: VlmConfig, images: Value): Value {
   const v = c.vision
   const b = images.shape[0]
   if (typeof b !== 'number') throw new Error('encodeImages: the batch size must be fixed')
   const n = patchesPerSide(c)
-  const p = v.patch
-  // [B, n·p, n·p] → [B, n, p, n, p] → [B, n, n, p, p] → [B, n², p²]
-  const patches = g.reshape(g.transpose(g.reshape(images, [b, n, p, n, p]), [0, 1, 3, 2, 4]), [b, n * n, p * p])
+  const patches = imagePatches(g, c, images)
   const positions = g.param('vision.positions.weight', [n * n, v.width], { kind: 'normal', std: 0.02 })
   let x = g.add(linear(g, 'vision.patch', patches, v.width), positions)
   for (let l = 0; l < v.layers; l++) x = transformerBlock(g, `vision.block${l}`, x, { heads: v.heads, mlpRatio: v.mlpRatio }, null).out
