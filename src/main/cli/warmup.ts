@@ -14,7 +14,7 @@ function intFlag(value: unknown, name: string, fallback: number, min: number): n
 export const warmupCommand: CliCommand = {
   name: 'warmup',
   summary: 'Warm up the VLM on imported image–report pairs (stage 0); resumes an interrupted run',
-  usage: 'vzw warmup --steps N [--config default|tiny] [--seed S] [--batch B] [--lr X] [--threads T] [--checkpoint-every N]',
+  usage: 'vzw warmup --steps N [--config default|tiny] [--seed S] [--batch B] [--lr X] [--threads T] [--checkpoint-every N] [--max-minutes M]',
   options: {
     steps: { type: 'string' },
     config: { type: 'string' },
@@ -22,7 +22,8 @@ export const warmupCommand: CliCommand = {
     batch: { type: 'string' },
     lr: { type: 'string' },
     threads: { type: 'string' },
-    'checkpoint-every': { type: 'string' }
+    'checkpoint-every': { type: 'string' },
+    'max-minutes': { type: 'string' }
   },
   async run(ctx) {
     const v = ctx.values
@@ -31,8 +32,11 @@ export const warmupCommand: CliCommand = {
     const steps = intFlag(v.steps, 'steps', defaultWarmupOptions.steps, 1)
     const lr = v.lr === undefined ? defaultWarmupOptions.lr : Number(v.lr)
     if (!(lr > 0)) throw new Error(`--lr must be a positive number, got ${String(v.lr)}`)
+    const maxMinutes = v['max-minutes'] === undefined ? 0 : Number(v['max-minutes'])
+    if (!(maxMinutes >= 0)) throw new Error(`--max-minutes must be a number ≥ 0, got ${String(v['max-minutes'])}`)
     const options: WarmupOptions = {
       ...defaultWarmupOptions,
+      maxMinutes,
       steps,
       config,
       lr,
@@ -47,7 +51,7 @@ export const warmupCommand: CliCommand = {
     const p = r.presence
     console.log(
       [
-        `run ${r.runId}${r.resumedFromStep !== null ? ` (resumed from step ${r.resumedFromStep})` : ''}: ${r.steps} steps on ${r.trainStudies} studies, ${(r.parameters / 1e6).toFixed(2)}M parameters, ${r.provider}`,
+        `run ${r.runId}${r.resumedFromStep !== null ? ` (resumed from step ${r.resumedFromStep})` : ''}: ${r.steps}/${steps} steps${r.steps < steps ? ' (time limit; the same command continues it)' : ''} on ${r.trainStudies} studies, ${(r.parameters / 1e6).toFixed(2)}M parameters, ${r.provider}`,
         `loss ${r.firstLoss?.toFixed(3) ?? '-'} → ${r.finalLoss.toFixed(3)}; checkpoint ${r.checkpoint}`,
         `held-out nodule presence accuracy ${(p.accuracy * 100).toFixed(1)}% on ${p.studies} studies (majority class '${p.majorityClass}': ${(p.majorityRate * 100).toFixed(1)}%)`,
         `confusion (truth → predicted): ${JSON.stringify(p.confusion)}`

@@ -37,12 +37,19 @@ export function weightMismatches(c: VlmConfig, weights: ReadonlyMap<string, { sh
 }
 
 /**
- * A grayscale image (8-bit, any size) as model input: resampled by area to the model's side and
- * scaled to about [-1, 1].
+ * A grayscale image (any size) as model input: resampled by area to the model's side and
+ * standardised to zero mean and unit variance, so exposure and detector differences do not shift
+ * what the vision encoder sees.
  */
 export function imageInput(pixels: ArrayLike<number>, width: number, height: number, size: number): Float32Array {
   const resized = resampleArea(Float32Array.from(pixels), width, height, size, size)
-  for (let i = 0; i < resized.length; i++) resized[i] = resized[i] / 127.5 - 1
+  let mean = 0
+  for (const v of resized) mean += v
+  mean /= resized.length
+  let variance = 0
+  for (const v of resized) variance += (v - mean) ** 2
+  const scale = 1 / Math.sqrt(variance / resized.length + 1e-6)
+  for (let i = 0; i < resized.length; i++) resized[i] = (resized[i] - mean) * scale
   return resized
 }
 

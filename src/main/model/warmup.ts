@@ -39,9 +39,11 @@ export interface WarmupOptions {
   heldOutFraction: number
   /** onnxruntime intra-op threads; 0 lets onnxruntime decide. */
   threads: number
+  /** Stop training after this many minutes (0: no limit), then checkpoint and evaluate. */
+  maxMinutes: number
 }
 
-export const defaultWarmupOptions: WarmupOptions = { steps: 600, config: 'default', seed: 1, batch: 16, lr: 1e-3, checkpointEvery: 100, heldOutFraction: 0.2, threads: 0 }
+export const defaultWarmupOptions: WarmupOptions = { steps: 600, config: 'default', seed: 1, batch: 16, lr: 1e-3, checkpointEvery: 100, heldOutFraction: 0.2, threads: 0, maxMinutes: 0 }
 
 export interface WarmupProgress {
   step: number
@@ -153,7 +155,8 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
   const heldOut = pairs.filter((p) => isHeldOut(p.studyUid, o.heldOutFraction))
   if (train.length === 0) throw new Error(`No studies to train on: warm-up needs studies with both a model image and a report (found ${pairs.length} such studies, ${heldOut.length} held out)`)
 
-  const runOptions = JSON.stringify({ ...o, threads: undefined })
+  // Threads and the time limit do not change what is learned; a resume may change them.
+  const runOptions = JSON.stringify({ ...o, threads: undefined, maxMinutes: undefined })
   const previous = unfinishedRun(db, WARMUP_RUN, runOptions)
   const resumeFrom = previous ? latestCheckpointOfRun(db, previous.id) : null
   const runtime = await Runtime.create({ executionProvider: 'cpu', intraOpThreads: o.threads })
@@ -198,7 +201,8 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
       insertCheckpoint(db, { runId, roundIndex: step, path: relative, sha256, metricsJson: JSON.stringify({ stage: 'warmup', step, loss }) })
       checkpoint = relative
     }
-    for (let step = startStep; step < o.steps; step++) {
+    const deadline = o.maxMinutes > 0 ? performance.now() + o.maxMinutes * 60000 : Infinity
+    for (let step = startStep; step < o.steps && performance.now() < deadline; step++) {
       if (hooks.signal?.aborted) throw hooks.signal.reason
       // Batches depend only on the seed and the step, so a resumed run sees the batches it would have.
       const rng = new Rng(o.seed * 1_000_003 + step)
@@ -220,7 +224,8 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
 
     const model = new VlmModel(config, tokenizer, runtime, await trainer.readWeights())
     const presence = await scorePresence(model, loadExamples(dataDir, heldOut), hooks)
-    setRunStatus(db, runId, 'done')
+    // A run the time limit ended early stays resumable: the same options continue it.
+    setRunStatus(db, runId, trainer.stepCount < o.steps ? 'stopped' : 'done')
     return {
       runId,
       resumedFromStep: resumeFrom ? startStep : null,
@@ -250,6 +255,7 @@ const presences: readonly Presence[] = ['present', 'absent', 'uncertain']
 async function scorePresence(model: VlmModel, examples: readonly Example[], hooks: WarmupHooks, batch = 16): Promise<PresenceScore> {
   const confusion = Object.fromEntries(presences.map((t) => [t, Object.fromEntries(presences.map((p) => [p, 0]))])) as PresenceScore['confusion']
   const prompt = reportPrompt(model.tokenizer)
+  await hooks.onPhase?.('evaluating', 0, examples.length)
   for (let at = 0; at < examples.length; at += batch) {
     if (hooks.signal?.aborted) throw hooks.signal.reason
     const chunk = examples.slice(at, at + batch)
