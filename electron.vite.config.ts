@@ -19,12 +19,13 @@ export default defineConfig({
   main: {
     build: {
       rolldownOptions: {
-        // Three entries share one bundle folder: the Electron adapter, the headless CLI and the
-        // child process that runs long tasks (found beside the entry that starts it).
+        // Entries share one bundle folder: the Electron adapter, the headless CLI, the child process
+        // that runs long tasks and the synthetic cohort's worker thread (found beside their starter).
         input: {
           index: resolve('src/main/index.ts'),
           cli: resolve('src/main/cli.ts'),
-          'task-child': resolve('src/main/task-child.ts')
+          'task-child': resolve('src/main/task-child.ts'),
+          'synth-worker': resolve('src/main/synth/synth-worker.ts')
         }
       }
     }

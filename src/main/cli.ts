@@ -9,6 +9,7 @@ import { importCommand } from './cli/import'
 import { infoCommand } from './cli/info'
 import { parseReportCommand } from './cli/parse-report'
 import { serveCommand } from './cli/serve'
+import { synthCommand } from './cli/synth'
 import { demoTaskCommand } from './cli/task-demo'
 import { describeCommand } from './cli/describe'
 import { warmupCommand } from './cli/warmup'
@@ -16,6 +17,7 @@ import { warmupCommand } from './cli/warmup'
 const commands: CliCommand[] = [
   infoCommand,
   serveCommand,
+  synthCommand,
   importCommand,
   parseReportCommand,
   demoTaskCommand,

@@ -3,7 +3,7 @@
  * security settings of REFERENCE B §4, serves the renderer from `app://app`, forwards IPC to the
  * shared handler map, and runs long tasks in utilityProcess children.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, session, utilityProcess, type WebContents } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, utilityProcess, type WebContents } from 'electron'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -140,7 +140,13 @@ void app.whenReady().then(() => {
   const services = createServices({
     dataDir: resolveDataDir(dataDirFlag()),
     shell: 'electron',
-    spawnTaskProcess: utilityTaskProcess(path.join(__dirname, 'task-child.js'))
+    spawnTaskProcess: utilityTaskProcess(path.join(__dirname, 'task-child.js')),
+    chooseFolders: async () => {
+      const window = BrowserWindow.getFocusedWindow()
+      const options = { properties: ['openDirectory', 'multiSelections'] as ('openDirectory' | 'multiSelections')[] }
+      const picked = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options)
+      return picked.canceled ? [] : picked.filePaths
+    }
   })
   serveRenderer()
   lockDownSession()

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { EvidenceSpan, NoduleFinding } from './finding'
 
 /**
  * The API contract: the only door between the renderer and the main side. Electron IPC, the
@@ -20,7 +21,12 @@ export const Settings = z.object({
   /** onnxruntime intra-op threads; 0 lets onnxruntime decide. */
   intraOpThreads: z.number().int().min(0).max(256),
   deidentifyOnImport: z.boolean(),
-  reviewerName: z.string().trim().max(100)
+  reviewerName: z.string().trim().max(100),
+  /**
+   * Absolute folders this site allows imports from. In browser mode the Library's folder picker
+   * lists only folders under these; the main side checks every path against them.
+   */
+  dataRoots: z.array(z.string().min(1).max(4096)).max(32)
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -30,7 +36,8 @@ export const defaultSettings: Settings = {
   executionProvider: 'auto',
   intraOpThreads: 0,
   deidentifyOnImport: false,
-  reviewerName: ''
+  reviewerName: '',
+  dataRoots: []
 }
 
 export const AppInfo = z.object({
@@ -108,9 +115,101 @@ export const StudyListRow = z.object({
   viewPositions: z.array(z.string()),
   images: z.number().int().nonnegative(),
   forProcessingImages: z.number().int().nonnegative(),
-  reports: z.number().int().nonnegative()
+  reports: z.number().int().nonnegative(),
+  findings: z.number().int().nonnegative(),
+  reviewedFindings: z.number().int().nonnegative(),
+  /** Only when the caller asked for names (PHI shown on screen, never exported). */
+  patientName: z.string().nullable().optional()
 })
 export type StudyListRow = z.infer<typeof StudyListRow>
+
+export const ReviewDecision = z.enum(['accept', 'edit', 'reject', 'uncertain'])
+export type ReviewDecision = z.infer<typeof ReviewDecision>
+
+/** Why a finding was rejected: the false positives readers name most, then a free-text 'other'. */
+export const RejectReason = z.enum(['nipple-shadow', 'rib-vessel-crossing', 'artifact', 'external-object', 'wrong-side', 'duplicate', 'other'])
+export type RejectReason = z.infer<typeof RejectReason>
+
+/** A generated finding as the reviewer sees it, with its latest decision. */
+export const ReviewItem = z.object({
+  findingId: z.number().int(),
+  studyId: z.number().int(),
+  pseudonym: z.string(),
+  imageId: z.number().int().nullable(),
+  text: z.string(),
+  /** Null when the stored structure does not parse as a NoduleFinding (shown as text only). */
+  structured: NoduleFinding.nullable(),
+  createdAt: z.string(),
+  review: z
+    .object({
+      id: z.number().int(),
+      decision: ReviewDecision,
+      reason: z.string().nullable(),
+      edited: z.object({ text: z.string(), structured: NoduleFinding }).nullable(),
+      reviewer: z.string(),
+      at: z.string()
+    })
+    .nullable()
+})
+export type ReviewItem = z.infer<typeof ReviewItem>
+
+/** The display image of one radiograph: 16-bit modality values and what windowing them needs. */
+export const DisplayImage = z.object({
+  imageId: z.number().int(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** Little-endian Uint16 pixels, base64; modality value = valueOffset + valueScale × pixel. */
+  pixels: z.string(),
+  valueOffset: z.number(),
+  valueScale: z.number(),
+  sourceWidth: z.number().int().positive(),
+  sourceHeight: z.number().int().positive(),
+  windows: z.array(z.object({ center: z.number(), width: z.number(), explanation: z.string().nullable() })),
+  voiLutFunction: z.enum(['LINEAR', 'LINEAR_EXACT', 'SIGMOID']),
+  voiLuts: z.array(z.object({ firstMapped: z.number(), bitsPerEntry: z.number(), explanation: z.string().nullable(), data: z.array(z.number()) })),
+  invert: z.boolean(),
+  /** Spacing of the source pixels; 'imager' = at the detector (ImagerPixelSpacing only). */
+  spacing: z.object({ rowMm: z.number().nullable(), colMm: z.number().nullable(), kind: z.enum(['pixel', 'imager', 'none']) }),
+  /** The non-PHI tags stored at import, for the tag browser. */
+  tags: z.record(z.string(), z.unknown())
+})
+export type DisplayImage = z.infer<typeof DisplayImage>
+
+export const StudyDetail = z.object({
+  id: z.number().int(),
+  pseudonym: z.string(),
+  patientName: z.string().nullable().optional(),
+  studyDate: z.string().nullable(),
+  images: z.array(
+    z.object({
+      id: z.number().int(),
+      modality: z.string().nullable(),
+      viewPosition: z.string().nullable(),
+      rows: z.number().int().nullable(),
+      columns: z.number().int().nullable(),
+      forProcessing: z.boolean()
+    })
+  ),
+  reports: z.array(
+    z.object({
+      id: z.number().int(),
+      language: z.string().nullable(),
+      text: z.string(),
+      nodules: NoduleFinding.nullable(),
+      negativeEvidence: z.array(EvidenceSpan)
+    })
+  )
+})
+export type StudyDetail = z.infer<typeof StudyDetail>
+
+export const FolderListing = z.object({
+  /** The folder listed; null lists the data roots themselves. */
+  path: z.string().nullable(),
+  /** The folder above, when it is still inside a data root. */
+  parent: z.string().nullable(),
+  folders: z.array(z.object({ name: z.string(), path: z.string() }))
+})
+export type FolderListing = z.infer<typeof FolderListing>
 
 const DicomDate = z.string().regex(/^\d{8}$/, 'a date as YYYYMMDD')
 
@@ -130,14 +229,19 @@ export const methods = {
   'tasks.get': { input: TaskRef, output: TaskSummary.nullable() },
   'tasks.list': { input: NoInput, output: z.array(TaskSummary) },
   /**
-   * Imports folders of DICOM (any depth, DICOMDIR or not) and reports as a long task. For now it
-   * takes absolute folder paths the user typed; the folder dialog and Settings data roots come later.
+   * Imports folders of DICOM (any depth, DICOMDIR or not) and reports as a long task. From a page
+   * (web or Electron) every folder must lie inside a Settings data root or have come from the
+   * Electron folder dialog; the CLI imports what its user names.
    */
   'import.start': {
     input: z.object({ roots: z.array(z.string().min(1).max(4096)).min(1).max(64) }).strict(),
     output: z.object({ taskId: z.number().int() })
   },
   'import.jobs': { input: NoInput, output: z.array(ImportJob) },
+  /** The native folder dialog (Electron only; browser mode answers available: false). */
+  'import.chooseFolders': { input: NoInput, output: z.object({ available: z.boolean(), folders: z.array(z.string()) }) },
+  /** Subfolders of a folder inside a data root (or the roots themselves); nothing outside them. */
+  'library.folders': { input: z.object({ path: z.string().min(1).max(4096).optional() }).strict(), output: FolderListing },
   /** The files of an import job that failed, each with the reason. */
   'import.errors': {
     input: z
@@ -153,6 +257,10 @@ export const methods = {
         dateFrom: DicomDate.optional(),
         dateTo: DicomDate.optional(),
         hasReport: z.boolean().optional(),
+        hasFindings: z.boolean().optional(),
+        /** 'pending': some generated finding has no decision yet; 'reviewed': every one has. */
+        reviewStatus: z.enum(['pending', 'reviewed']).optional(),
+        withPatientNames: z.boolean().optional(),
         limit: z.number().int().min(1).max(1000).default(100),
         offset: z.number().int().min(0).default(0)
       })
@@ -162,6 +270,40 @@ export const methods = {
       rows: z.array(StudyListRow),
       counts: z.object({ studies: z.number().int().nonnegative(), images: z.number().int().nonnegative(), errors: z.number().int().nonnegative() })
     })
+  },
+  'studies.get': {
+    input: z.object({ studyId: z.number().int().positive(), withPatientNames: z.boolean().optional() }).strict(),
+    output: StudyDetail
+  },
+  'images.display': { input: z.object({ imageId: z.number().int().positive() }).strict(), output: DisplayImage },
+  'review.queue': {
+    input: z.object({ studyId: z.number().int().positive().optional() }).strict(),
+    output: z.object({ total: z.number().int().nonnegative(), remaining: z.number().int().nonnegative(), rows: z.array(ReviewItem) })
+  },
+  /** Records a decision (the latest one counts) and its audit row in one transaction. */
+  'review.decide': {
+    input: z
+      .object({
+        findingId: z.number().int().positive(),
+        decision: ReviewDecision,
+        reason: RejectReason.optional(),
+        reasonText: z.string().trim().max(500).optional(),
+        edited: z.object({ text: z.string().trim().min(1).max(4000), structured: NoduleFinding }).strict().optional(),
+        secondsOnTask: z.number().nonnegative().max(86_400)
+      })
+      .strict(),
+    output: z.object({ reviewId: z.number().int() })
+  },
+  /** Takes back this reviewer's last decision (audited); null when there is none. */
+  'review.undo': { input: NoInput, output: z.object({ findingId: z.number().int(), decision: ReviewDecision }).nullable() },
+  /**
+   * De-identified export of reviewed findings (pseudonyms only), written under the data folder's
+   * exports/ and returned for a browser download. CSV and JSON cover every study (or one);
+   * 'sr' is a DICOM Comprehensive SR document of one study.
+   */
+  'review.export': {
+    input: z.object({ format: z.enum(['csv', 'json', 'sr']), studyId: z.number().int().positive().optional() }).strict(),
+    output: z.object({ fileName: z.string(), mediaType: z.string(), base64: z.string(), rows: z.number().int().nonnegative() })
   }
 } as const
 

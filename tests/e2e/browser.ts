@@ -1,5 +1,7 @@
 import fs from 'node:fs'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Services } from '../../src/main/app/services'
+import { startWebHost, type WebHost } from '../../src/main/host/web-host'
 
 /** Debian's chromium (installed by .ci/run); no browser is ever downloaded. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -21,3 +23,32 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 export const screenshotDir = 'test-results'
+
+/** The app served by the loopback web host in a fresh Chromium page; console errors are collected. */
+export interface AppSession {
+  host: WebHost
+  browser: Browser
+  page: Page
+  consoleErrors: string[]
+  close(): Promise<void>
+}
+
+export async function openApp(services: Services, viewport: { width: number; height: number }): Promise<AppSession> {
+  const host = await startWebHost(services, { rendererDir: 'out/renderer' })
+  const browser = await launchChromium()
+  const page = await browser.newPage({ viewport, acceptDownloads: true })
+  const consoleErrors: string[] = []
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
+  page.on('pageerror', (e) => consoleErrors.push(e.message))
+  fs.mkdirSync(screenshotDir, { recursive: true })
+  return {
+    host,
+    browser,
+    page,
+    consoleErrors,
+    async close() {
+      await browser.close()
+      await host.close()
+    }
+  }
+}

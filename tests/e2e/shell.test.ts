@@ -1,31 +1,24 @@
-import fs from 'node:fs'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startWebHost, type WebHost } from '../../src/main/host/web-host'
+import type { WebHost } from '../../src/main/host/web-host'
 import { databasePath, openDatabase } from '../../src/main/store/database'
 import { readSettings } from '../../src/main/store/settings-repository'
 import { tempServices } from '../helpers/temp-services'
-import { launchChromium, screenshotDir } from './browser'
+import { openApp, screenshotDir, type AppSession } from './browser'
 
 let ctx: ReturnType<typeof tempServices>
+let app: AppSession
 let host: WebHost
-let browser: Browser
 let page: Page
-const consoleErrors: string[] = []
 
 beforeAll(async () => {
   ctx = tempServices('web')
-  host = await startWebHost(ctx.services, { rendererDir: 'out/renderer' })
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
-  page.on('pageerror', (e) => consoleErrors.push(e.message))
-  fs.mkdirSync(screenshotDir, { recursive: true })
+  app = await openApp(ctx.services, { width: 1280, height: 800 })
+  ;({ host, page } = app)
 })
 afterAll(async () => {
-  await browser?.close()
-  await host?.close()
+  await app?.close()
   ctx?.cleanup()
 })
 
@@ -71,6 +64,6 @@ describe('the app shell in Chromium through the web host', () => {
   })
 
   it('ran with no console errors (CSP violations included)', () => {
-    expect(consoleErrors).toEqual([])
+    expect(app.consoleErrors).toEqual([])
   })
 })

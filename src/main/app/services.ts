@@ -12,6 +12,8 @@ export interface ServiceConfig {
   shell: 'electron' | 'web' | 'cli'
   /** How task children are started: utilityProcess under Electron, child_process.fork elsewhere. */
   spawnTaskProcess: SpawnTaskProcess
+  /** The native folder dialog, where the shell has one (Electron); resolves to the folders picked. */
+  chooseFolders?: () => Promise<string[]>
 }
 
 export interface Services {

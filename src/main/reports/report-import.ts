@@ -54,6 +54,8 @@ export function importReportFiles(db: Db, files: string[], jobId: number): Repor
       const stem = path.basename(file, path.extname(file))
       // A file of many reports names none of them; a file of one may be named after its study.
       const single = content.records.length === 1
+      // IMMEDIATE: a deferred transaction that reads, then writes, fails with SQLITE_BUSY (no
+      // wait) when another process wrote in between; this one runs in the import task child.
       db.transaction(() => {
         for (const record of content.records) {
           const outcome = storeReport(db, {
@@ -66,7 +68,7 @@ export function importReportFiles(db: Db, files: string[], jobId: number): Repor
           })
           result[outcome]++
         }
-      })()
+      }).immediate()
       for (const problem of content.problems) result.failed.push({ file, reason: `${name}: ${problem}; the other reports in it were imported` })
     } catch (err) {
       result.failed.push({ file, reason: `${name}: ${err instanceof Error ? err.message : String(err)}` })

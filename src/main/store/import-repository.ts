@@ -153,7 +153,7 @@ function seriesId(db: Db, studyRowId: number, series: SeriesFields): number {
   return Number(info.lastInsertRowid)
 }
 
-/** Study, series and image rows of one instance, in one transaction. Returns the image id. */
+/** Study, series and image rows of one instance, in one IMMEDIATE transaction (it reads, then writes, beside other processes). Returns the image id. */
 export function insertImportedImage(db: Db, study: StudyFields, series: SeriesFields, image: ImageFields): number {
   return db.transaction(() => {
     const seriesRowId = seriesId(db, studyId(db, study), series)
@@ -168,7 +168,7 @@ export function insertImportedImage(db: Db, study: StudyFields, series: SeriesFi
       )
       .run({ ...image, seriesRowId, forProcessing: image.forProcessing ? 1 : 0, tags: JSON.stringify(image.tags), createdAt: new Date().toISOString() })
     return Number(info.lastInsertRowid)
-  })()
+  }).immediate()
 }
 
 export interface StudyFilter {
@@ -177,6 +177,9 @@ export interface StudyFilter {
   dateFrom?: string
   dateTo?: string
   hasReport?: boolean
+  hasFindings?: boolean
+  reviewStatus?: 'pending' | 'reviewed'
+  withPatientNames?: boolean
   limit: number
   offset: number
 }
@@ -202,6 +205,11 @@ export function listStudies(db: Db, filter: StudyFilter): { total: number; rows:
     args.push(filter.dateTo)
   }
   if (filter.hasReport !== undefined) where.push(`${filter.hasReport ? '' : 'NOT '}EXISTS (SELECT 1 FROM reports r WHERE r.study_id = s.id)`)
+  if (filter.hasFindings !== undefined) where.push(`${filter.hasFindings ? '' : 'NOT '}EXISTS (SELECT 1 FROM findings f WHERE f.study_id = s.id)`)
+  if (filter.reviewStatus) {
+    const unreviewed = 'EXISTS (SELECT 1 FROM findings f WHERE f.study_id = s.id AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.finding_id = f.id))'
+    where.push(filter.reviewStatus === 'pending' ? unreviewed : `EXISTS (SELECT 1 FROM findings f WHERE f.study_id = s.id) AND NOT ${unreviewed}`)
+  }
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
   const total = (db.prepare(`SELECT count(*) AS n FROM studies s ${clause}`).get(...args) as { n: number }).n
   const rows = db
@@ -211,14 +219,22 @@ export function listStudies(db: Db, filter: StudyFilter): { total: number; rows:
          (SELECT group_concat(DISTINCT i.view_position) FROM images i JOIN series se ON se.id = i.series_id WHERE se.study_id = s.id) AS views,
          (SELECT count(*) FROM images i JOIN series se ON se.id = i.series_id WHERE se.study_id = s.id) AS images,
          (SELECT count(*) FROM images i JOIN series se ON se.id = i.series_id WHERE se.study_id = s.id AND i.for_processing = 1) AS forProcessingImages,
-         (SELECT count(*) FROM reports r WHERE r.study_id = s.id) AS reports
+         (SELECT count(*) FROM reports r WHERE r.study_id = s.id) AS reports,
+         (SELECT count(*) FROM findings f WHERE f.study_id = s.id) AS findings,
+         (SELECT count(*) FROM findings f WHERE f.study_id = s.id AND EXISTS (SELECT 1 FROM reviews v WHERE v.finding_id = f.id)) AS reviewedFindings,
+         s.patient_name AS patientName
        FROM studies s ${clause} ORDER BY s.study_date DESC, s.id DESC LIMIT ? OFFSET ?`
     )
-    .all(...args, filter.limit, filter.offset) as (Omit<StudyListRow, 'modalities' | 'viewPositions'> & { modalities: string | null; views: string | null })[]
+    .all(...args, filter.limit, filter.offset) as (Omit<StudyListRow, 'modalities' | 'viewPositions' | 'patientName'> & {
+    modalities: string | null
+    views: string | null
+    patientName: string | null
+  })[]
   return {
     total,
-    rows: rows.map(({ modalities, views, ...r }) => ({
+    rows: rows.map(({ modalities, views, patientName, ...r }) => ({
       ...r,
+      ...(filter.withPatientNames ? { patientName: patientName ?? null } : {}),
       modalities: modalities ? modalities.split(',') : [],
       viewPositions: views ? views.split(',') : []
     }))

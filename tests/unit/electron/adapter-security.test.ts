@@ -115,6 +115,17 @@ describe('the Electron adapter', () => {
     expect(await invoke({ senderFrame: { url: 'app://app/' } }, 'settings.set', { language: 'xx' })).toMatchObject({ ok: false })
   })
 
+  it('offers the native folder dialog; a page may import only what it picked (or data roots)', async () => {
+    const invoke = recorded.ipcHandlers.get('vzw:invoke') as (e: unknown, m: unknown, i: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>
+    const app = { senderFrame: { url: 'app://app/index.html' } }
+    expect(await invoke(app, 'import.chooseFolders', {})).toEqual({ ok: true, value: { available: true, folders: [] } })
+    recorded.dialogAnswer = { canceled: false, filePaths: [data.dir] }
+    expect(await invoke(app, 'import.chooseFolders', {})).toEqual({ ok: true, value: { available: true, folders: [data.dir] } })
+    expect(recorded.openDialogs.at(-1)).toEqual({ properties: ['openDirectory', 'multiSelections'] })
+    const elsewhere = path.dirname(data.dir)
+    expect(await invoke(app, 'import.start', { roots: [elsewhere] })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/outside the data roots/) } })
+  })
+
   it('never opens external links and never imports electron below the adapter', () => {
     const files: string[] = []
     const walk = (dir: string) => {

@@ -28,7 +28,10 @@ export const recorded = {
   devicePermissionHandler: null as null | Listener,
   displayMediaHandler: null as null | Listener,
   beforeRequest: null as null | ((details: { url: string }, callback: (r: { cancel: boolean }) => void) => void),
-  appListeners: new Map<string, Listener[]>()
+  appListeners: new Map<string, Listener[]>(),
+  openDialogs: [] as Record<string, unknown>[],
+  /** What the next folder dialog answers. */
+  dialogAnswer: { canceled: true, filePaths: [] as string[] }
 }
 
 let resolveReady: () => void = () => undefined
@@ -83,6 +86,7 @@ export const ipcMain = {
 export class BrowserWindow {
   static all: BrowserWindow[] = []
   static getAllWindows = () => BrowserWindow.all
+  static getFocusedWindow = () => BrowserWindow.all[0] ?? null
   readonly webContents = new FakeWebContents()
   private readonly entry: { options: Record<string, unknown>; loaded: string[] }
   private closedListeners: (() => void)[] = []
@@ -101,6 +105,13 @@ export class BrowserWindow {
   }
   on(event: string, listener: () => void) {
     if (event === 'closed') this.closedListeners.push(listener)
+  }
+}
+
+export const dialog = {
+  showOpenDialog: async (...args: unknown[]) => {
+    recorded.openDialogs.push(args[args.length - 1] as Record<string, unknown>)
+    return recorded.dialogAnswer
   }
 }
 

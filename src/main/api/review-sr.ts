@@ -1,0 +1,138 @@
+import crypto from 'node:crypto'
+import dcmjs from 'dcmjs'
+import type { NoduleFinding } from '../../shared/finding'
+import type { ExportRow } from '../store/review-repository'
+
+/**
+ * The reviewed findings of one study as a DICOM Comprehensive SR document, de-identified the way
+ * the CSV and JSON exports are: the pseudonym stands for patient name and ID, no birth date, and
+ * the study gets a UID derived from (not equal to) the original one, so every export of the same
+ * study lands in the same de-identified study.
+ */
+
+const { DicomMetaDictionary, DicomDict } = dcmjs.data
+
+const COMPREHENSIVE_SR = '1.2.840.10008.5.1.4.1.1.88.33'
+const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1'
+
+type Code = { CodeValue: string; CodingSchemeDesignator: string; CodeMeaning: string }
+const code = (value: string, scheme: string, meaning: string): Code => ({ CodeValue: value, CodingSchemeDesignator: scheme, CodeMeaning: meaning })
+
+const codes = {
+  report: code('18748-4', 'LN', 'Diagnostic imaging report'),
+  observer: code('121008', 'DCM', 'Person Observer Name'),
+  findings: code('121070', 'DCM', 'Findings'),
+  finding: code('121071', 'DCM', 'Finding'),
+  // This application's own concepts, in a private coding scheme (PS3.16 8.2: 99 prefix).
+  decision: code('DECISION', '99VZW', 'Clinician review decision'),
+  reason: code('REASON', '99VZW', 'Reason for rejection'),
+  original: code('AITEXT', '99VZW', 'AI-generated text before review'),
+  location: code('LOCATION', '99VZW', 'Nodule location'),
+  size: code('SIZE', '99VZW', 'Nodule long-axis size'),
+  millimetre: code('mm', 'UCUM', 'millimeter')
+}
+
+type Item = Record<string, unknown>
+
+const text = (concept: Code, value: string, relationship = 'CONTAINS'): Item => ({
+  RelationshipType: relationship,
+  ValueType: 'TEXT',
+  ConceptNameCodeSequence: [concept],
+  TextValue: value.slice(0, 1024)
+})
+
+function nodules(structured: unknown): Item[] {
+  const finding = structured as NoduleFinding | null
+  if (!finding || !Array.isArray(finding.items)) return []
+  return finding.items.flatMap((n) => {
+    const where = [n.side, n.zone && `${n.zone} zone`, n.lobe].filter(Boolean).join(' ')
+    const items: Item[] = []
+    if (where) items.push(text(codes.location, where))
+    if (n.sizeMm)
+      items.push({
+        RelationshipType: 'CONTAINS',
+        ValueType: 'NUM',
+        ConceptNameCodeSequence: [codes.size],
+        MeasuredValueSequence: [{ NumericValue: String(n.sizeMm), MeasurementUnitsCodeSequence: [codes.millimetre] }]
+      })
+    return items
+  })
+}
+
+function findingContainer(row: ExportRow): Item {
+  const children: Item[] = [text(codes.finding, row.finalText), text(codes.decision, row.decision)]
+  if (row.reason) children.push(text(codes.reason, row.reason))
+  if (row.finalText !== row.originalText) children.push(text(codes.original, row.originalText))
+  children.push(...nodules(row.finalStructured))
+  return {
+    RelationshipType: 'CONTAINS',
+    ValueType: 'CONTAINER',
+    ConceptNameCodeSequence: [codes.findings],
+    ContinuityOfContent: 'SEPARATE',
+    ContentSequence: children
+  }
+}
+
+/** A UID under 2.25 (UUID-derived, PS3.5 B.2) made from the original: stable, not reversible by reading it. */
+export function derivedUid(original: string): string {
+  const hex = crypto.createHash('sha256').update(`vzw-deid:${original}`).digest('hex').slice(0, 32)
+  return `2.25.${BigInt('0x' + hex).toString()}`
+}
+
+const dicomDateTime = (d: Date) => {
+  const iso = d.toISOString()
+  return { date: iso.slice(0, 10).replace(/-/g, ''), time: iso.slice(11, 19).replace(/:/g, '') }
+}
+
+/** One Comprehensive SR document (Part 10 bytes) for the reviewed findings of one study. */
+export function reviewStructuredReport(study: { pseudonym: string; studyUid: string }, rows: ExportRow[], now = new Date()): Buffer {
+  if (rows.length === 0) throw new Error(`Study ${study.pseudonym} has no reviewed findings to export`)
+  const sopInstanceUid = DicomMetaDictionary.uid()
+  const { date, time } = dicomDateTime(now)
+  const reviewers = [...new Set(rows.map((r) => r.reviewer))]
+  const dataset = {
+    SpecificCharacterSet: 'ISO_IR 192',
+    SOPClassUID: COMPREHENSIVE_SR,
+    SOPInstanceUID: sopInstanceUid,
+    PatientName: study.pseudonym,
+    PatientID: study.pseudonym,
+    PatientBirthDate: '',
+    PatientSex: '',
+    PatientIdentityRemoved: 'YES',
+    DeidentificationMethod: 'Vision-Zero Workstation export: pseudonym for name and ID; dates and UIDs replaced',
+    StudyInstanceUID: derivedUid(study.studyUid),
+    StudyDate: '',
+    StudyTime: '',
+    ReferringPhysicianName: '',
+    StudyID: '',
+    AccessionNumber: '',
+    Modality: 'SR',
+    SeriesInstanceUID: DicomMetaDictionary.uid(),
+    SeriesNumber: '1',
+    ReferencedPerformedProcedureStepSequence: [],
+    Manufacturer: 'Vision-Zero Workstation',
+    InstanceNumber: '1',
+    ContentDate: date,
+    ContentTime: time,
+    CompletionFlag: 'COMPLETE',
+    VerificationFlag: 'UNVERIFIED',
+    PerformedProcedureCodeSequence: [],
+    ValueType: 'CONTAINER',
+    ConceptNameCodeSequence: [codes.report],
+    ContinuityOfContent: 'SEPARATE',
+    ContentSequence: [
+      ...reviewers.map((name) => ({ RelationshipType: 'HAS OBS CONTEXT', ValueType: 'PNAME', ConceptNameCodeSequence: [codes.observer], PersonName: name })),
+      ...rows.map(findingContainer)
+    ]
+  }
+  const meta = {
+    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
+    MediaStorageSOPClassUID: COMPREHENSIVE_SR,
+    MediaStorageSOPInstanceUID: sopInstanceUid,
+    TransferSyntaxUID: EXPLICIT_VR_LITTLE_ENDIAN,
+    ImplementationClassUID: '2.25.298153617425318244733925391476420467315'
+  }
+  const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta))
+  dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset)
+  return Buffer.from(dict.write())
+}

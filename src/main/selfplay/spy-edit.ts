@@ -1,0 +1,47 @@
+import { blankImage, insertNodule, moveNodule, removeInsertedNodule, resizeNodule, type ChestContext, type Radiograph } from '../synth'
+import type { Rng } from '../synth/prng'
+import type { RadiographEdit } from '../../shared/finding'
+
+/**
+ * The images of one spy game, made from any radiograph: what the civilians see and what the spy
+ * sees, and the edit between them. Only nodules this module inserted are moved, resized or
+ * removed — a real film's own nodules are unknown to the game (their truth is never read here).
+ *   insert  civilians I,           spy I + nodule
+ *   remove  civilians I + nodule,  spy I
+ *   move    civilians I + nodule,  spy I + the nodule in another zone
+ *   resize  civilians I + nodule,  spy I + the nodule at half or double its size
+ *   blank   civilians I,           spy a flat image (the blank-spy option)
+ */
+export type SpyEditKind = RadiographEdit['kind']
+
+export interface SpyImages {
+  civilian: Radiograph
+  spy: Radiograph
+  edit: RadiographEdit
+}
+
+const EDIT_KINDS: readonly Exclude<SpyEditKind, 'blank'>[] = ['insert', 'remove', 'move', 'resize']
+
+export function makeSpyImages(image: Radiograph, rng: Rng, options: { blank: boolean; context?: ChestContext }): SpyImages {
+  if (options.blank) {
+    const blank = blankImage(image)
+    return { civilian: image, spy: blank.image, edit: blank.edit }
+  }
+  const kind = EDIT_KINDS[rng.int(0, EDIT_KINDS.length - 1)]
+  const inserted = insertNodule(image, rng, options.context)
+  if (kind === 'insert') return { civilian: image, spy: inserted.image, edit: inserted.edit }
+  const nodule = inserted.nodule!
+  const changed =
+    kind === 'remove' ? removeInsertedNodule(inserted.image, nodule)
+    : kind === 'move' ? moveNodule(inserted.image, nodule, rng, options.context)
+    : resizeNodule(inserted.image, nodule, resizedDiameter(nodule.spec.diameterMm, rng), options.context)
+  return { civilian: inserted.image, spy: changed.image, edit: changed.edit }
+}
+
+/** Half or double, kept within the 4–30 mm range nodules are drawn in, so the change stays visible. */
+function resizedDiameter(diameterMm: number, rng: Rng): number {
+  const bigger = Math.min(30, diameterMm * 2)
+  const smaller = Math.max(4, diameterMm / 2)
+  const pick = bigger - diameterMm > diameterMm - smaller || rng.chance(0.5) ? bigger : smaller
+  return pick === diameterMm ? Math.min(30, diameterMm + 6) : pick
+}

@@ -1,0 +1,227 @@
+import { NoduleFinding } from '../../shared/finding'
+import type { RejectReason, ReviewDecision, ReviewItem } from '../../shared/contract'
+import { appendAudit } from './audit-log'
+import type { Db } from './database'
+
+/**
+ * Generated findings and the clinician's decisions on them. A finding may be decided again; the
+ * latest reviews row counts. Every decision and every undo writes its audit row in the same
+ * transaction, with the state before and after. Transactions are IMMEDIATE: they read, then
+ * write, while an import child may be writing too.
+ */
+
+export interface NewFinding {
+  studyId: number
+  imageId: number | null
+  checkpointId?: number | null
+  text: string
+  structured: NoduleFinding
+}
+
+export function insertFinding(db: Db, finding: NewFinding): number {
+  const info = db
+    .prepare('INSERT INTO findings (study_id, image_id, checkpoint_id, text, structured_json, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    .run(finding.studyId, finding.imageId, finding.checkpointId ?? null, finding.text, JSON.stringify(finding.structured), new Date().toISOString())
+  return Number(info.lastInsertRowid)
+}
+
+interface ReviewRow {
+  id: number
+  finding_id: number
+  decision: ReviewDecision
+  edited_json: string | null
+  reason: string | null
+  reviewer: string
+  seconds_on_task: number | null
+  created_at: string
+}
+
+const LATEST_REVIEW = `SELECT * FROM reviews WHERE finding_id = ? ORDER BY id DESC LIMIT 1`
+
+function parseStructured(json: string | null): NoduleFinding | null {
+  if (json === null) return null
+  try {
+    const parsed = NoduleFinding.safeParse(JSON.parse(json))
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
+  }
+}
+
+function reviewView(row: ReviewRow | undefined): ReviewItem['review'] {
+  if (!row) return null
+  const edited = row.edited_json ? (JSON.parse(row.edited_json) as { text: string; structured: unknown }) : null
+  const structured = edited ? parseStructured(JSON.stringify(edited.structured)) : null
+  return {
+    id: row.id,
+    decision: row.decision,
+    reason: row.reason,
+    edited: edited && structured ? { text: edited.text, structured } : null,
+    reviewer: row.reviewer,
+    at: row.created_at
+  }
+}
+
+/** The queue: every finding (optionally of one study), oldest study first, with its latest decision. */
+export function listReviewQueue(db: Db, studyId?: number): { total: number; remaining: number; rows: ReviewItem[] } {
+  const findings = db
+    .prepare(
+      `SELECT f.id, f.study_id, f.image_id, f.text, f.structured_json, f.created_at, s.pseudonym
+       FROM findings f JOIN studies s ON s.id = f.study_id
+       WHERE (? IS NULL OR f.study_id = ?) ORDER BY f.study_id, f.id`
+    )
+    .all(studyId ?? null, studyId ?? null) as {
+    id: number
+    study_id: number
+    image_id: number | null
+    text: string
+    structured_json: string
+    created_at: string
+    pseudonym: string
+  }[]
+  const latest = db.prepare(LATEST_REVIEW)
+  const rows = findings.map((f) => ({
+    findingId: f.id,
+    studyId: f.study_id,
+    pseudonym: f.pseudonym,
+    imageId: f.image_id,
+    text: f.text,
+    structured: parseStructured(f.structured_json),
+    createdAt: f.created_at,
+    review: reviewView(latest.get(f.id) as ReviewRow | undefined)
+  }))
+  return { total: rows.length, remaining: rows.filter((r) => r.review === null).length, rows }
+}
+
+export interface Decision {
+  findingId: number
+  decision: ReviewDecision
+  reason?: RejectReason
+  reasonText?: string
+  edited?: { text: string; structured: NoduleFinding }
+  secondsOnTask: number
+  reviewer: string
+}
+
+/** The reason as stored: the code, with the reader's words after 'other: '. */
+function storedReason(d: Decision): string | null {
+  if (d.decision !== 'reject') return null
+  if (!d.reason) throw new Error('A rejection needs a reason')
+  if (d.reason === 'other') {
+    if (!d.reasonText) throw new Error("A rejection for 'other' needs the reason in words")
+    return `other: ${d.reasonText}`
+  }
+  return d.reason
+}
+
+function findingSnapshot(db: Db, findingId: number): { id: number; text: string; structured: unknown } | null {
+  const f = db.prepare('SELECT id, text, structured_json FROM findings WHERE id = ?').get(findingId) as
+    | { id: number; text: string; structured_json: string }
+    | undefined
+  return f ? { id: f.id, text: f.text, structured: JSON.parse(f.structured_json) } : null
+}
+
+function decisionSnapshot(row: ReviewRow | undefined): Record<string, unknown> | null {
+  if (!row) return null
+  return {
+    reviewId: row.id,
+    decision: row.decision,
+    reason: row.reason,
+    edited: row.edited_json ? JSON.parse(row.edited_json) : null,
+    reviewer: row.reviewer,
+    secondsOnTask: row.seconds_on_task,
+    at: row.created_at
+  }
+}
+
+/**
+ * Records one decision and its audit row together. The original finding is never changed: an
+ * edit is stored beside it. Throws (nothing written) when the finding is missing or the decision
+ * lacks what it needs.
+ */
+export function recordDecision(db: Db, d: Decision): number {
+  if (d.decision === 'edit' && !d.edited) throw new Error('An edit needs the edited finding')
+  const reason = storedReason(d)
+  return db.transaction(() => {
+    const finding = findingSnapshot(db, d.findingId)
+    if (!finding) throw new Error(`No finding ${d.findingId}`)
+    const before = decisionSnapshot(db.prepare(LATEST_REVIEW).get(d.findingId) as ReviewRow | undefined)
+    const at = new Date().toISOString()
+    const edited = d.decision === 'edit' && d.edited ? JSON.stringify(d.edited) : null
+    const info = db
+      .prepare('INSERT INTO reviews (finding_id, decision, edited_json, reason, reviewer, seconds_on_task, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(d.findingId, d.decision, edited, reason, d.reviewer, d.secondsOnTask, at)
+    const reviewId = Number(info.lastInsertRowid)
+    const after = decisionSnapshot(db.prepare('SELECT * FROM reviews WHERE id = ?').get(reviewId) as ReviewRow)
+    appendAudit(db, { actor: d.reviewer, action: `review.${d.decision}`, entity: 'finding', entityId: d.findingId, before: { finding, review: before }, after: { finding, review: after } }, at)
+    return reviewId
+  }).immediate()
+}
+
+/** Removes `reviewer`'s most recent decision (audited); the one before it counts again. */
+export function undoLastDecision(db: Db, reviewer: string): { findingId: number; decision: ReviewDecision } | null {
+  return db.transaction(() => {
+    const last = db.prepare('SELECT * FROM reviews WHERE reviewer = ? ORDER BY id DESC LIMIT 1').get(reviewer) as ReviewRow | undefined
+    if (!last) return null
+    db.prepare('DELETE FROM reviews WHERE id = ?').run(last.id)
+    const restored = decisionSnapshot(db.prepare(LATEST_REVIEW).get(last.finding_id) as ReviewRow | undefined)
+    const finding = findingSnapshot(db, last.finding_id)
+    appendAudit(db, {
+      actor: reviewer,
+      action: 'review.undo',
+      entity: 'finding',
+      entityId: last.finding_id,
+      before: { finding, review: decisionSnapshot(last) },
+      after: { finding, review: restored }
+    })
+    return { findingId: last.finding_id, decision: last.decision }
+  }).immediate()
+}
+
+/** One row per reviewed finding, identified only by the study's pseudonym. */
+export interface ExportRow {
+  findingId: number
+  pseudonym: string
+  studyDate: string | null
+  viewPosition: string | null
+  decision: ReviewDecision
+  reason: string | null
+  originalText: string
+  originalStructured: unknown
+  finalText: string
+  finalStructured: unknown
+  reviewer: string
+  secondsOnTask: number | null
+  reviewedAt: string
+}
+
+export function reviewedFindingsForExport(db: Db, studyId?: number): ExportRow[] {
+  const rows = db
+    .prepare(
+      `SELECT f.id AS findingId, s.pseudonym, s.study_date AS studyDate, i.view_position AS viewPosition,
+         r.decision, r.reason, f.text, f.structured_json, r.edited_json, r.reviewer, r.seconds_on_task AS secondsOnTask,
+         r.created_at AS reviewedAt
+       FROM findings f
+       JOIN studies s ON s.id = f.study_id
+       LEFT JOIN images i ON i.id = f.image_id
+       JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE finding_id = f.id)
+       WHERE (? IS NULL OR f.study_id = ?)
+       ORDER BY f.id`
+    )
+    .all(studyId ?? null, studyId ?? null) as (Omit<ExportRow, 'originalText' | 'originalStructured' | 'finalText' | 'finalStructured'> & {
+    text: string
+    structured_json: string
+    edited_json: string | null
+  })[]
+  return rows.map(({ text, structured_json, edited_json, ...r }) => {
+    const original = JSON.parse(structured_json) as unknown
+    const edited = edited_json ? (JSON.parse(edited_json) as { text: string; structured: unknown }) : null
+    return {
+      ...r,
+      originalText: text,
+      originalStructured: original,
+      finalText: edited?.text ?? text,
+      finalStructured: edited?.structured ?? original
+    }
+  })
+}

@@ -1,0 +1,28 @@
+/**
+ * The synthetic cohort and the spy-game edits. Public surface for the rest of the app:
+ * - generateCohort / renderStudy: phantom studies as files (DICOM, reports, truth.json) or in memory;
+ * - insertNodule / moveNodule / resizeNodule / removeInsertedNodule / blankImage: radiograph edits
+ *   described as RadiographEdit, working on any radiograph given its pixels and spacing;
+ * - drawNodule: the one nodule renderer both use.
+ */
+export { generateCohort, cohortContactSheet, type GenerateOptions, type GeneratedCohort } from './generate'
+export { renderStudy, type CohortOptions, type CohortTruth, type StudyTruth, type TruthNodule, type RenderedStudy } from './cohort'
+export {
+  insertNodule,
+  moveNodule,
+  resizeNodule,
+  removeInsertedNodule,
+  blankImage,
+  planNodule,
+  describeNodule,
+  type PlacedNodule,
+  type EditResult,
+  type ChestContext,
+  type NoduleRequest
+} from './edits'
+export { drawNodule, typicalContrast, type NoduleSpec } from './nodule'
+export { DEFAULT_CHEST_LAYOUT, locateInChest, type Radiograph, type ChestLayout, type LungBox, type PixelArray } from './radiograph'
+export { generateReport, type GeneratedReport } from './reports'
+export { Rng, hashSeed } from './prng'
+export { encodeJpegLossless } from './jpeg-lossless'
+export { encodeGb18030 } from './gb18030'

@@ -1,0 +1,27 @@
+/** The viewport's keyboard commands (OHIF conventions, REFERENCE D), shared by Viewer and Review. */
+export interface ViewportCommands {
+  toggleInvert(): void
+  auto(): void
+  applyPreset(n: number): boolean
+  toggleFit(): void
+  reset(): void
+}
+
+/** True when the key typed goes into a form field and must not drive the viewer. */
+export function isTyping(e: KeyboardEvent): boolean {
+  const el = e.target as HTMLElement | null
+  return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName))
+}
+
+/** Runs the viewport command for `e` (I, 0, 1–9, Z, space); returns whether it handled it. */
+export function viewportKey(e: KeyboardEvent, viewport: ViewportCommands | undefined): boolean {
+  if (!viewport || e.ctrlKey || e.metaKey || e.altKey) return false
+  const key = e.key.toLowerCase()
+  if (key === 'i') viewport.toggleInvert()
+  else if (key === '0') viewport.auto()
+  else if (/^[1-9]$/.test(key)) return viewport.applyPreset(Number(key))
+  else if (key === 'z') viewport.toggleFit()
+  else if (key === ' ') viewport.reset()
+  else return false
+  return true
+}

@@ -1,0 +1,296 @@
+/**
+ * The clinician's flow in Chromium through the web host: data root → import with progress →
+ * viewer (W/L drag, presets, length) → review by keyboard with undo → audit rows → de-identified
+ * export, with a screenshot of every page in English and Chinese.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readSettings } from '../../src/main/store/settings-repository'
+import { listStudies } from '../../src/main/store/import-repository'
+import { insertFinding } from '../../src/main/store/review-repository'
+import { image } from '../helpers/dicom-corpus'
+import { cohortStudies, noduleFinding, writeReviewCohort } from '../helpers/review-cohort'
+import { tempServices } from '../helpers/temp-services'
+import { openApp, screenshotDir, type AppSession } from './browser'
+
+/** Studies without reports beside the cohort, so the import runs long enough to show progress. */
+const FILLER_STUDIES = 30
+
+let ctx: ReturnType<typeof tempServices>
+let app: AppSession
+let page: Page
+let siteRoot: string
+
+beforeAll(async () => {
+  ctx = tempServices('web')
+  siteRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-e2e-site-'))
+  const cohort = path.join(siteRoot, 'cohort-2026')
+  writeReviewCohort(cohort)
+  for (let i = 0; i < FILLER_STUDIES; i++) {
+    const dir = path.join(cohort, 'dicom', 'others', `s${i}`)
+    fs.mkdirSync(dir, { recursive: true })
+    fs.writeFileSync(path.join(dir, 'IM1.dcm'), image({ rows: 384, columns: 320, bitsAllocated: 16, bitsStored: 12, seed: 100 + i }).bytes)
+  }
+  fs.writeFileSync(path.join(cohort, 'dicom', 'others', 'truncated.dcm'), Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.alloc(10)]))
+  app = await openApp(ctx.services, { width: 1440, height: 900 })
+  page = app.page
+})
+afterAll(async () => {
+  await app?.close()
+  ctx?.cleanup()
+  if (siteRoot) fs.rmSync(siteRoot, { recursive: true, force: true })
+})
+
+const shot = (name: string) => page.screenshot({ path: path.join(screenshotDir, `clinician-${name}.png`) })
+const text = (testId: string) => page.textContent(`[data-testid=${testId}]`)
+const go = async (route: string) => {
+  await page.click(`[data-testid=nav-${route}]`)
+  await page.waitForSelector(`[data-testid=page-${route}]`)
+}
+/** Sum of the viewport's rendered pixels in a central patch: changes whenever the display does. */
+const canvasSignature = () =>
+  page.$eval('[data-testid=viewport-canvas]', (el) => {
+    const c = el as HTMLCanvasElement
+    const d = c.getContext('2d')!.getImageData(Math.floor(c.width / 2) - 50, Math.floor(c.height / 2) - 50, 100, 100).data
+    let sum = 0
+    for (let i = 0; i < d.length; i += 4) sum += d[i]
+    return sum
+  })
+
+describe('the clinician flow in Chromium', () => {
+  it('sets the reviewer and a data root in Settings', async () => {
+    await page.goto(app.host.url)
+    await go('settings')
+    await page.fill('[data-testid=data-root-input]', 'relative/folder')
+    await page.click('[data-testid=data-root-add]')
+    await expect.poll(() => text('data-root-error')).toMatch(/absolute paths/)
+    await page.fill('[data-testid=data-root-input]', siteRoot)
+    await page.click('[data-testid=data-root-add]')
+    await expect.poll(() => text('data-roots')).toContain(fs.realpathSync(siteRoot))
+    const reviewer = page.locator('input[maxlength="100"]')
+    await reviewer.fill('Dr E2E Reader')
+    await reviewer.press('Tab')
+    await expect.poll(() => readSettings(ctx.services.db).reviewerName).toBe('Dr E2E Reader')
+  })
+
+  it('imports a folder picked under the data root, with progress, errors and filters', async () => {
+    await go('library')
+    await page.click('[data-testid=folder-entry]')
+    await expect.poll(() => text('folder-path')).toBe(fs.realpathSync(siteRoot))
+    await page.click('[data-testid=folder-entry] >> text=cohort-2026')
+    await page.click('[data-testid=import-here]')
+    await page.waitForSelector('[data-testid=import-progress] [role=progressbar]')
+    await expect.poll(() => text('import-status'), { timeout: 60_000 }).toBe('done')
+    const files = FILLER_STUDIES + cohortStudies.length + 1
+    expect(await text('import-progress')).toContain(`${files} / ${files} files`)
+    expect(await text('import-progress')).toMatch(/files\/s/)
+    await expect.poll(() => text('library-counts')).toContain(`${FILLER_STUDIES + cohortStudies.length} studies`)
+    await page.click('[data-testid=job-errors]')
+    expect(await text('error-list')).toContain('truncated.dcm')
+    await page.selectOption('[data-testid=filter-report]', 'yes')
+    await expect.poll(() => page.locator('[data-testid=study-row]').count()).toBe(cohortStudies.length)
+    expect(await text('study-list')).not.toContain('Lovelace')
+    await page.check('[data-testid=show-names]')
+    await expect.poll(() => text('study-list')).toContain('Lovelace, Ada')
+    await shot('library-names-en')
+    await page.uncheck('[data-testid=show-names]')
+    await expect.poll(() => text('study-list')).not.toContain('Lovelace')
+    await shot('library-en')
+  })
+
+  it('reads a radiograph: W/L drag, presets, invert, length in mm and at detector, report evidence, tags', async () => {
+    await page.check('[data-testid=show-names]')
+    await page.click('[data-testid=study-row] >> text=Lovelace, Ada')
+    await page.waitForSelector('[data-testid=page-viewer] [data-testid=viewport-canvas]')
+    await expect.poll(() => text('viewer-window')).toBe('W 4096 / L 2048 · FULL')
+    const before = await canvasSignature()
+    const box = (await page.locator('[data-testid=viewport-canvas]').boundingBox())!
+    const cx = box.x + box.width / 2
+    const cy = box.y + box.height / 2
+    await page.mouse.move(cx, cy)
+    await page.mouse.down()
+    await page.mouse.move(cx - 150, cy + 60, { steps: 5 })
+    await page.mouse.up()
+    const dragged = (await text('viewer-window'))!
+    const [, w, l] = dragged.match(/W (\d+) \/ L (\d+)/)!.map(Number)
+    expect(w).toBeLessThan(4096)
+    expect(l).toBeGreaterThan(2048)
+    expect(await canvasSignature()).not.toBe(before)
+    await page.keyboard.press('2')
+    await expect.poll(() => text('viewer-window')).toBe('W 1200 / L 1500 · LUNG')
+    const lung = await canvasSignature()
+    await page.keyboard.press('i')
+    await expect.poll(() => text('viewer-window')).toContain('inverted')
+    expect(await canvasSignature()).not.toBe(lung)
+    await page.keyboard.press('0')
+    await page.keyboard.press(' ')
+    await expect.poll(() => text('viewer-window')).toBe('W 4096 / L 2048 · FULL')
+    await page.click('[data-testid=tool-measure]')
+    await page.mouse.move(cx - 100, cy)
+    await page.mouse.down()
+    await page.mouse.move(cx + 100, cy, { steps: 4 })
+    await page.mouse.up()
+    expect(await text('viewer-measures')).toMatch(/^\s*\d+\.\d mm\s*$/)
+    expect(await page.textContent('[data-testid=evidence-positive]')).toContain('12 mm solid nodule')
+    await shot('viewer-en')
+    await page.click('[data-testid=tab-tags]')
+    expect(await text('tag-table')).toContain('Window Center / Width (0028,1050 / 1051)FULL C 2048 W 4096; LUNG C 1500 W 1200')
+    expect(await text('tag-table')).not.toMatch(/Lovelace|MRN-9000/)
+    await shot('viewer-tags-en')
+    const alan = await page.locator('[data-testid=viewer-study] option', { hasText: 'Turing' }).getAttribute('value')
+    await page.selectOption('[data-testid=viewer-study]', alan!)
+    await expect.poll(() => text('page-viewer')).toContain('lengths at detector')
+    await page.mouse.move(cx - 100, cy)
+    await page.mouse.down()
+    await page.mouse.move(cx + 100, cy + 20, { steps: 4 })
+    await page.mouse.up()
+    expect(await text('viewer-measures')).toMatch(/mm at detector/)
+    await page.click('[data-testid=tool-window]')
+  })
+
+  it('reviews five findings by keyboard with undo; every decision is audited with before and after', async () => {
+    const studies = listStudies(ctx.services.db, { hasReport: true, limit: 10, offset: 0 })
+    const findings: number[] = []
+    for (const [i, s] of studies.rows.entries()) {
+      const imageId = (ctx.services.db.prepare('SELECT i.id FROM images i JOIN series se ON se.id = i.series_id WHERE se.study_id = ?').get(s.id) as { id: number }).id
+      findings.push(insertFinding(ctx.services.db, { studyId: s.id, imageId, text: `Right upper zone nodule ${10 + i} mm`, structured: noduleFinding('right', 'upper', 10 + i) }))
+      if (i < 2) findings.push(insertFinding(ctx.services.db, { studyId: s.id, imageId, text: `Left lower zone nodule ${6 + i} mm`, structured: noduleFinding('left', 'lower', 6 + i) }))
+    }
+    expect(findings).toHaveLength(5)
+    await go('review')
+    await expect.poll(() => text('review-remaining')).toBe('5 of 5 findings left to review')
+    await page.waitForSelector('[data-testid=page-review] [data-testid=viewport-canvas]')
+    await shot('review-en')
+    await page.keyboard.press('?')
+    await page.waitForSelector('[data-testid=help-overlay]')
+    await shot('review-help-en')
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.locator('[data-testid=help-overlay]').count()).toBe(0)
+
+    await page.keyboard.press('a')
+    await expect.poll(() => text('review-remaining')).toBe('4 of 5 findings left to review')
+    await page.keyboard.press('r')
+    await page.waitForSelector('[data-testid=reject-dialog]')
+    await shot('review-reject-en')
+    await page.keyboard.press('1')
+    await expect.poll(() => text('review-remaining')).toBe('3 of 5 findings left to review')
+    await page.keyboard.press('e')
+    await page.waitForSelector('[data-testid=finding-editor]')
+    await page.fill('[data-testid=edit-text]', 'Left middle zone nodule 9 mm')
+    await page.selectOption('[data-testid=edit-side]', 'left')
+    await page.selectOption('[data-testid=edit-zone]', 'middle')
+    await page.fill('[data-testid=edit-size]', '9')
+    await page.locator('[data-testid=edit-size]').press('Tab')
+    await shot('review-edit-en')
+    await page.click('[data-testid=edit-save]')
+    await expect.poll(() => text('review-remaining')).toBe('2 of 5 findings left to review')
+    await page.keyboard.press('u')
+    await expect.poll(() => text('review-remaining')).toBe('1 of 5 findings left to review')
+    await page.keyboard.press('Control+z')
+    await expect.poll(() => text('review-remaining')).toBe('2 of 5 findings left to review')
+    await page.keyboard.press('o')
+    await expect.poll(() => page.textContent('.review-image')).toContain('Outline hidden')
+    const heading = () => page.textContent('[data-testid=current-finding] h2')
+    const here = (await heading())!
+    await page.keyboard.press('j')
+    await expect.poll(heading).not.toBe(here)
+    await page.keyboard.press('k')
+    await expect.poll(heading).toBe(here)
+    const studyOf = async () => (await heading())!.split(' · ')[1]
+    await page.click('[data-testid=queue-item] >> nth=0')
+    const first = await studyOf()
+    await page.keyboard.press('Shift+J')
+    await expect.poll(studyOf).not.toBe(first)
+    await page.keyboard.press('Shift+K')
+    await expect.poll(studyOf).toBe(first)
+
+    const reviews = ctx.services.db.prepare('SELECT finding_id, decision, reason, edited_json, reviewer FROM reviews ORDER BY id').all() as {
+      finding_id: number
+      decision: string
+      reason: string | null
+      edited_json: string | null
+      reviewer: string
+    }[]
+    expect(reviews.map((r) => r.decision)).toEqual(['accept', 'reject', 'edit'])
+    expect(reviews[1].reason).toBe('nipple-shadow')
+    expect(JSON.parse(reviews[2].edited_json!)).toMatchObject({ text: 'Left middle zone nodule 9 mm', structured: { items: [{ side: 'left', zone: 'middle', sizeMm: 9 }] } })
+    expect(reviews.every((r) => r.reviewer === 'Dr E2E Reader')).toBe(true)
+    const audit = ctx.services.db.prepare("SELECT action, actor, before_json, after_json FROM audit_log WHERE entity = 'finding' ORDER BY id").all() as {
+      action: string
+      actor: string
+      before_json: string
+      after_json: string
+    }[]
+    expect(audit.map((a) => a.action)).toEqual(['review.accept', 'review.reject', 'review.edit', 'review.uncertain', 'review.undo'])
+    for (const a of audit) {
+      expect(a.actor).toBe('Dr E2E Reader')
+      expect(JSON.parse(a.before_json)).toHaveProperty('finding.text')
+      expect(JSON.parse(a.after_json)).toHaveProperty('finding.text')
+    }
+    expect(JSON.parse(audit[2].after_json).review.edited.text).toBe('Left middle zone nodule 9 mm')
+    expect(JSON.parse(audit[4].before_json).review.decision).toBe('uncertain')
+    expect(JSON.parse(audit[4].after_json).review).toBeNull()
+  })
+
+  it('exports the reviewed findings de-identified as CSV and JSON', async () => {
+    const download = page.waitForEvent('download')
+    await page.click('[data-testid=export-csv]')
+    const csv = fs.readFileSync((await (await download).path())!, 'utf8')
+    const jsonDownload = page.waitForEvent('download')
+    await page.click('[data-testid=export-json]')
+    const json = fs.readFileSync((await (await jsonDownload).path())!, 'utf8')
+    expect(JSON.parse(json).findings).toHaveLength(3)
+    expect(csv.trim().split('\r\n')).toHaveLength(4)
+    for (const out of [csv, json]) {
+      expect(out).toMatch(/CXR-[A-Z0-9]{8}/)
+      for (const s of cohortStudies) for (const phi of [s.patientName, s.patientName.split('^')[0], s.patientId, s.birthDate]) expect(out).not.toContain(phi)
+    }
+    expect(await text('export-notice')).toMatch(/exports\/review-.*\.json/)
+    // The study of the first finding (accepted) has reviewed findings: its DICOM SR document.
+    await page.click('[data-testid=queue-item] >> nth=0')
+    const srDownload = page.waitForEvent('download')
+    await page.click('[data-testid=export-sr]')
+    const sr = await srDownload
+    expect(sr.suggestedFilename()).toMatch(/^review-CXR-[A-Z0-9]{8}-.*\.dcm$/)
+    const srBytes = fs.readFileSync((await sr.path())!).toString('latin1')
+    expect(srBytes.slice(128, 132)).toBe('DICM')
+    for (const s of cohortStudies) for (const phi of [s.patientName, s.patientId, s.birthDate]) expect(srBytes).not.toContain(phi)
+    expect(fs.readdirSync(path.join(ctx.dataDir, 'exports'))).toHaveLength(3)
+  })
+
+  it('leaves a screenshot of every page in English and Chinese', async () => {
+    await go('training')
+    await shot('training-en')
+    await go('evaluation')
+    await shot('evaluation-en')
+    await go('settings')
+    await shot('settings-en')
+    await page.selectOption('[data-testid=settings-language]', 'zh-CN')
+    await expect.poll(() => text('nav-library')).toBe('影像库')
+    await shot('settings-zh-CN')
+    await go('library')
+    await expect.poll(() => text('study-list')).toContain('化名')
+    await shot('library-zh-CN')
+    await go('viewer')
+    await expect.poll(() => text('viewer-window')).toContain('窗宽')
+    await shot('viewer-zh-CN')
+    await go('review')
+    await expect.poll(() => text('review-remaining')).toContain('待审核')
+    await shot('review-zh-CN')
+    await page.keyboard.press('r')
+    await page.waitForSelector('[data-testid=reject-dialog]')
+    await shot('review-reject-zh-CN')
+    await page.keyboard.press('Escape')
+    await go('training')
+    await shot('training-zh-CN')
+    await go('evaluation')
+    await shot('evaluation-zh-CN')
+  })
+
+  it('ran with no console errors (CSP violations included)', () => {
+    expect(app.consoleErrors).toEqual([])
+  })
+})

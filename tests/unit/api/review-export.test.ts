@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { derivedUid } from '../../../src/main/api/review-sr'
+import { reviewCsv } from '../../../src/main/api/review-export'
+import type { ExportRow } from '../../../src/main/store/review-repository'
+
+const row: ExportRow = {
+  findingId: 7,
+  pseudonym: 'CXR-ABCDEFGH',
+  studyDate: '20260105',
+  viewPosition: 'PA',
+  decision: 'reject',
+  reason: 'other: looks like a "button"',
+  originalText: '=HYPERLINK("http://x","nodule")',
+  originalStructured: { presence: 'present', count: 1, items: [] },
+  finalText: '右上肺野结节, 12 mm',
+  finalStructured: { presence: 'present', count: 1, items: [] },
+  reviewer: 'Dr Reader',
+  secondsOnTask: 3.5,
+  reviewedAt: '2026-11-29T08:00:00.000Z'
+}
+
+describe('review CSV', () => {
+  it('quotes every cell, doubles quotes, keeps UTF-8 (with a BOM for spreadsheets) and defuses formulas', () => {
+    const csv = reviewCsv([row])
+    expect(csv.startsWith('\uFEFFfindingId,pseudonym,')).toBe(true)
+    const [, line] = csv.slice(1).split('\r\n')
+    expect(line).toContain('"other: looks like a ""button"""')
+    expect(line).toContain(`"'=HYPERLINK(""http://x"",""nodule"")"`)
+    expect(line).toContain('"右上肺野结节, 12 mm"')
+    expect(line).toContain('"{""presence"":""present"",""count"":1,""items"":[]}"')
+  })
+})
+
+describe('de-identified study UIDs', () => {
+  it('are stable for one study, differ between studies and are valid 2.25 UIDs of at most 64 characters', () => {
+    const a = derivedUid('1.2.840.113619.2.55.3.1234')
+    expect(derivedUid('1.2.840.113619.2.55.3.1234')).toBe(a)
+    expect(derivedUid('1.2.840.113619.2.55.3.1235')).not.toBe(a)
+    expect(a).toMatch(/^2\.25\.[1-9]\d*$/)
+    expect(a.length).toBeLessThanOrEqual(64)
+  })
+})
