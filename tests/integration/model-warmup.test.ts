@@ -6,6 +6,7 @@ import type { TaskProgress } from '../../src/shared/contract'
 import { createServices, type Services } from '../../src/main/app/services'
 import { encodeGrayPng } from '../../src/main/dicom/png'
 import { loadCheckpoint } from '../../src/main/model/checkpoint'
+import { describeStudy } from '../../src/main/model/describe'
 import { isHeldOut, runWarmup, type WarmupOptions, type WarmupResult } from '../../src/main/model/warmup'
 import { parseReport } from '../../src/main/reports/nodule-parser'
 import { databasePath, openDatabase, type Db } from '../../src/main/store/database'
@@ -110,6 +111,19 @@ describe('warm-up', () => {
     const phrase = 'No pulmonary nodule.'
     expect(ckpt.tokenizer.decode(ckpt.tokenizer.encode(phrase))).toBe(phrase)
     expect(ckpt.tokenizer.encode(phrase).length).toBeLessThan(phrase.length / 2)
+  })
+
+  it('describes a study with the newest warm-up checkpoint and stores the finding', async () => {
+    const d = await withDb(straightDir, (db) => describeStudy(db, straightDir, 'ANON-4', { threads: 1 }))
+    expect(d.pseudonym).toBe('ANON-4')
+    expect(d.checkpoint).toBe(path.join(straightDir, straight.checkpoint))
+    expect(d.parsed).toEqual(parseReport(d.text))
+    const db = openDatabase(databasePath(straightDir))
+    const row = db.prepare('SELECT f.text, f.structured_json AS structured, c.path FROM findings f JOIN checkpoints c ON c.id = f.checkpoint_id WHERE f.id = ?').get(d.findingId)
+    db.close()
+    expect(row).toEqual({ text: d.text, structured: JSON.stringify(d.parsed), path: straight.checkpoint })
+    await expect(withDb(straightDir, (db) => describeStudy(db, straightDir, 'ANON-999'))).rejects.toThrow('No study with pseudonym or id "ANON-999"')
+    await expect(withDb(straightDir, (db) => describeStudy(db, straightDir, `ANON-${STUDIES - 1}`))).rejects.toThrow('has no imported presentation image')
   })
 
   it('resumes after an interruption from the last checkpoint and ends where an uninterrupted run ends', async () => {

@@ -3,7 +3,7 @@ import { Graph, type Value } from '../tensor/graph'
 import { Rng } from '../tensor/init'
 import { ort } from '../tensor/runtime'
 import { decoderConfig, prefixLength, type VlmConfig } from './config'
-import { vlmForward, vlmInputs, vlmLoss } from './vlm-graph'
+import { vlmForward, vlmInputs, vlmTokenLogProbs } from './vlm-graph'
 import type { VlmModel } from './vlm'
 
 /**
@@ -88,10 +88,7 @@ export async function sequenceLogProbs(
   const t = bucketLength(Math.max(...prompts.map((p, i) => p.length + continuations[i].length)), c.decoder.maxText)
   const compiled = await model.graph(`logprobs:${b}:${t}`, () => {
     const g = new Graph('vlm_logprobs')
-    const inputs = vlmInputs(g, c, b, t)
-    const targets = g.input('targets', 'int64', [b, t])
-    const { logits } = vlmForward(g, c, inputs)
-    return g.toModel({ logprobs: g.reshape(vlmLoss(g, logits, targets).tokenLogProbs, [b, t]) })
+    return g.toModel({ logprobs: vlmTokenLogProbs(g, c, vlmInputs(g, c, b, t), g.input('targets', 'int64', [b, t])) })
   })
   const batch = teacherForcedBatch(prompts, continuations, t, model.tokenizer.special('<pad>'))
   const out = await model.run(compiled, { images: imageBatch(c, images), ...batch })

@@ -79,3 +79,12 @@ export function vlmForward(g: Graph, c: VlmConfig, inputs: VlmInputs): DecoderOu
 export function vlmLoss(g: Graph, logits: Value, targets: Value, weights: Value | null = null, opts: CrossEntropyOptions = {}): CrossEntropy {
   return decoderLoss(g, logits, targets, weights, opts)
 }
+
+/**
+ * Log-probability of each target token [B,T] under the model (0 where the target is -100): the
+ * block a policy loss builds on (PPO ratio against the sampling log-probs, KL to a reference).
+ */
+export function vlmTokenLogProbs(g: Graph, c: VlmConfig, inputs: VlmInputs, targets: Value): Value {
+  const [b, t] = inputs.ids.shape
+  return g.reshape(vlmLoss(g, vlmForward(g, c, inputs).logits, targets).tokenLogProbs, [b, t])
+}
