@@ -30,6 +30,8 @@ export interface AppSession {
   browser: Browser
   page: Page
   consoleErrors: string[]
+  /** Every request the page made to anything but the app's own loopback origin. */
+  foreignRequests: string[]
   close(): Promise<void>
 }
 
@@ -40,12 +42,18 @@ export async function openApp(services: Services, viewport: { width: number; hei
   const consoleErrors: string[] = []
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()))
   page.on('pageerror', (e) => consoleErrors.push(e.message))
+  const foreignRequests: string[] = []
+  page.on('request', (r) => {
+    const url = r.url()
+    if (!url.startsWith(`${host.origin}/`) && !url.startsWith(host.origin.replace('http', 'ws')) && !url.startsWith('data:') && !url.startsWith('blob:')) foreignRequests.push(url)
+  })
   fs.mkdirSync(screenshotDir, { recursive: true })
   return {
     host,
     browser,
     page,
     consoleErrors,
+    foreignRequests,
     async close() {
       await browser.close()
       await host.close()

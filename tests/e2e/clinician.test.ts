@@ -290,7 +290,8 @@ describe('the clinician flow in Chromium', () => {
     await shot('evaluation-zh-CN')
   })
 
-  it('ran with no console errors (CSP violations included)', () => {
+  it('ran with no console errors (CSP violations included) and never left the app’s origin', () => {
     expect(app.consoleErrors).toEqual([])
+    expect(app.foreignRequests).toEqual([])
   })
 })

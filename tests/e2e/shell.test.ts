@@ -63,7 +63,8 @@ describe('the app shell in Chromium through the web host', () => {
     await shot('library-zh-CN')
   })
 
-  it('ran with no console errors (CSP violations included)', () => {
+  it('ran with no console errors (CSP violations included) and never left the app’s origin', () => {
     expect(app.consoleErrors).toEqual([])
+    expect(app.foreignRequests).toEqual([])
   })
 })

@@ -31,6 +31,7 @@ import {
   largestPatterns,
   locationPatterns,
   mentionPatterns,
+  referencePatterns,
   millimetres,
   normalStatementPatterns,
   rangePattern,
@@ -76,21 +77,39 @@ interface Sentence extends Span {
   counts: Token<number | null>[]
   distinctMarkers: Span[]
   largestMarkers: Span[]
+  referenceMarkers: Span[]
 }
+
+/**
+ * What an item stands for. A mention that gives no size, zone or lobe may speak of nodules the
+ * report describes elsewhere rather than of nodules of its own:
+ * - `count`: one of a stated number ("Two pulmonary nodules are seen.", 两肺见两枚结节：, 两肺多发结节（2枚）)
+ *   — a heading or summary of that many described nodules, and a nodule of its own only for the
+ *   part of the number that the described ones do not fill;
+ * - `plural`: nodules without a number ("Pulmonary nodules as described above", 两肺结节, "bilateral
+ *   nodules", "right upper zone nodules", and 两肺多发结节 when it says nothing more) — a summary
+ *   when at least two described nodules fit it, else a group;
+ * - `nodule`: anything else, one nodule or a described group ("multiple nodules in the right upper zone").
+ */
+type ItemRole = 'nodule' | 'count' | 'plural'
 
 /** An item as the collector tracks it before aggregation. */
 interface CollectedItem {
   item: NoduleItem
+  role: ItemRole
+  /** The number of nodules its mention states, for role `count`. */
+  stated: number
   /** A group of unstated number ("multiple nodules"): makes the count unknown. */
   group: boolean
-  /** Never merged with an item of an earlier sentence (another nodule, or one of an enumerated group). */
+  /** Another nodule than those named before ("another", 另见): never merged into an earlier one. */
   distinct: boolean
-  /**
-   * Nodules on both sides without a number (两肺结节, "bilateral nodules"): a summary of the
-   * nodules named before when there are any, else a group.
-   */
-  bilateralSummary: boolean
+  /** Refers to what was described ("as described above", 如上所述): takes their certainty, gives none. */
+  reference: boolean
   sentenceIndex: number
+  /** Offset of its mention: the items of one mention are one statement. */
+  mentionStart: number
+  /** Sentences whose items were merged into this one (an item takes at most one of each). */
+  absorbed: Set<number>
 }
 
 /**
@@ -240,7 +259,8 @@ function analyseSentence(folded: string, span: Span, language: ReportLanguage): 
     ).filter((d) => !solidComponents.some((c) => overlaps(c, d))),
     counts,
     distinctMarkers: distinctPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf)),
-    largestMarkers: largestPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf))
+    largestMarkers: largestPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf)),
+    referenceMarkers: referencePatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf))
   }
 }
 
@@ -331,8 +351,6 @@ interface Anchor {
   mention: Mention
   certainty: Certainty
   segment: Span
-  /** Lesions named after this one in the sentence that are not negated or hypothetical. */
-  followers: number
 }
 
 /**
@@ -364,8 +382,7 @@ function anchorsOf(folded: string, sentence: Sentence): Anchor[] {
   const cuts = anchors.slice(1).map((a, i) => lastSeparator(folded, anchors[i].mention.end, a.mention.start))
   return anchors.map((a, i) => ({
     ...a,
-    segment: { start: i === 0 ? sentence.start : cuts[i - 1], end: i === anchors.length - 1 ? sentence.end : cuts[i] },
-    followers: anchors.slice(i + 1).filter((f) => f.certainty === 'definite' || f.certainty === 'uncertain').length
+    segment: { start: i === 0 ? sentence.start : cuts[i - 1], end: i === anchors.length - 1 ? sentence.end : cuts[i] }
   }))
 }
 
@@ -420,7 +437,8 @@ function nearest<T extends Span>(tokens: T[], target: Span): T | null {
 }
 
 const locativeStart = /^(?:in|at|within|over|on|along|involving|located|situated|projecting|位于|于|在)(?![a-z])/
-const leadingFiller = /^[\s(（]*(?:the\s+)?/
+// a hedge on the place does not stop a clause from being about one (", probably in the lingula", ，可能位于…)
+const leadingFiller = /^[\s(（]*(?:(?:most\s+)?(?:probably|possibly|likely|presumably)\s+|可能)?(?:the\s+)?/
 
 /**
  * A clause other than the mention's own lends it a location only when the clause is about a place:
@@ -479,8 +497,9 @@ interface MentionAttributes {
   /** Stated number, 1 for a singular mention, null for an unnumbered group. */
   count: number | null
   distinct: boolean
-  /** "the largest …": one stated size belongs to the largest of a group. */
-  largest: boolean
+  reference: boolean
+  /** "the largest …": the size and places stated after it belong to the largest of a group. */
+  largest: Span | null
   sizes: Token<Size>[]
   size: Token<Size> | null
   density: Token<Density | null> | null
@@ -500,14 +519,18 @@ function attributesOf(folded: string, sentence: Sentence, anchor: Anchor): Menti
   const before = <T extends Span>(tokens: T[]): T[] => inOwnClause(tokens).filter((t) => t.end <= mention.start)
   const pick = <T extends Span>(tokens: T[]): T | null => nearest(inOwnClause(tokens), mention) ?? nearest(tokens, mention)
 
-  const countToken = nearest(before(usable(sentence.counts)), mention)
+  const counts = usable(sentence.counts)
+  // A number right after the mention states it too, and outranks a count word: 多发结节（2枚）, 结节2枚.
+  const countAfter = inOwnClause(counts).find((c) => c.value !== null && c.start >= mention.end && /^[\s(（]*$/.test(folded.slice(mention.end, c.start)))
+  const countToken = countAfter ?? nearest(before(counts), mention)
   const sizes = usable(sentence.sizes)
   const locations = usable(sentence.locations)
   return {
     countToken,
     count: countToken ? countToken.value : mention.plural ? null : 1,
     distinct: before(sentence.distinctMarkers.filter((d) => within(d, segment))).length > 0,
-    largest: sentence.largestMarkers.some((m) => within(m, segment)),
+    reference: sentence.referenceMarkers.some((r) => within(r, segment)),
+    largest: sentence.largestMarkers.find((m) => within(m, segment)) ?? null,
     sizes,
     size: pick(sizes),
     density: densityOf(pick(usable(sentence.densities)), usable(sentence.solidComponents)[0] ?? null),
@@ -544,32 +567,59 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
     )
   })
 
+  const collected = (item: NoduleItem, role: ItemRole, stated: number, group: boolean): CollectedItem => ({
+    item,
+    role,
+    stated,
+    group,
+    distinct: a.distinct,
+    reference: a.reference,
+    sentenceIndex,
+    mentionStart: mention.start,
+    absorbed: new Set()
+  })
+
   if (a.count !== null && a.count > 1 && a.count <= 20) {
     const count = a.count
-    // "Two nodules: a 12 mm nodule in … and a 7 mm nodule in …" — the count heads a list of its members.
-    if (anchor.followers >= count && a.sizes.length === 0 && a.locations.length === 0) return []
     // An enumerated group: one item each; sizes and places listed in order go one to each.
     // Places with a zone or lobe, one per nodule, get the side of the nearest place that names one.
-    const places = a.locations.filter((l) => l.value.zone !== null || l.value.lobe !== null)
+    // After "the largest" (大者), the size and places are the largest one's.
+    const largest = a.largest
+    const ofAll = <T extends Span>(tokens: T[]): T[] => (largest ? tokens.filter((t) => t.end <= largest.start) : tokens)
+    const places = ofAll(a.locations).filter((l) => l.value.zone !== null || l.value.lobe !== null)
     const sides = a.locativeLocations.filter((l) => l.value.zone === null && l.value.lobe === null)
-    const enumerated = places.length === count ? places : a.locations.length === count ? a.locations : null
-    const shared = resolveLocation(a.locativeLocations, mention, a.ownClause)
+    const enumerated = places.length === count ? places : ofAll(a.locations).length === count ? ofAll(a.locations) : null
+    const shared = resolveLocation(ofAll(a.locativeLocations), mention, a.ownClause)
     return Array.from({ length: count }, (_, i) => {
-      const size = a.sizes.length === count ? a.sizes[i] : a.largest && i > 0 ? null : a.size
-      const location = enumerated ? resolveLocation([enumerated[i], ...sides], mention, a.ownClause) : shared
-      return { item: make(size, location), group: false, distinct: true, sentenceIndex, bilateralSummary: false }
+      const size = a.sizes.length === count ? a.sizes[i] : largest && i > 0 ? null : a.size
+      const location = enumerated
+        ? resolveLocation([enumerated[i], ...sides], mention, a.ownClause)
+        : largest && i === 0
+          ? resolveLocation([...a.locativeLocations, ...a.locations.filter((l) => l.start >= largest.end)], mention, a.ownClause)
+          : shared
+      const item = make(size, location)
+      return collected(item, isUnspecific(item) ? 'count' : 'nodule', count, false)
     })
   }
   const location = resolveLocation(a.locativeLocations, mention, a.ownClause)
-  const bilateralSummary = a.countToken === null && location.value.side === 'bilateral'
-  const group = a.count === null || bilateralSummary
-  return [{ item: make(a.size, location), group, distinct: a.distinct, sentenceIndex, bilateralSummary }]
+  const item = make(a.size, location)
+  // Nodules on both sides are more than one even where the language has no plural (两肺结节).
+  const unnumberedPlural = a.countToken === null && (mention.plural || location.value.side === 'bilateral')
+  const countWordOnly = a.countToken !== null && a.count === null && isUnspecific(item)
+  return [collected(item, unnumberedPlural || countWordOnly ? 'plural' : 'nodule', 0, a.count === null || unnumberedPlural)]
+}
+
+/** No size and no place finer than a side: it cannot be told from another nodule of that side. */
+function isUnspecific(item: NoduleItem): boolean {
+  return item.sizeMm === null && item.zone === null && item.lobe === null
 }
 
 /**
  * Side, zone and lobe for a mention: the nearest place that names a zone or lobe (own clause
- * first), a side from the nearest place that names one when that place has none, and the side of
- * a lobe when no side is written. A zone is never derived from a lobe (the projections overlap).
+ * first), with the zone or lobe of another place on the same side when that one names both
+ * ("the left mid zone, probably in the lingula", 右中肺野（右肺中叶）), a side from the nearest
+ * place that names one when the place has none, and the side of a lobe when no side is written.
+ * A zone is never derived from a lobe (the projections overlap).
  */
 function resolveLocation(locations: Token<LocationValue>[], mention: Span, ownClause: Span): { value: LocationValue; used: Span[] } {
   const pickBy = (has: (l: LocationValue) => boolean): Token<LocationValue> | null => {
@@ -577,11 +627,14 @@ function resolveLocation(locations: Token<LocationValue>[], mention: Span, ownCl
     return nearest(candidates.filter((l) => within(l, ownClause)), mention) ?? nearest(candidates, mention)
   }
   const place = pickBy((l) => l.zone !== null || l.lobe !== null)
-  const sided = place?.value.side ? place : pickBy((l) => l.side !== null)
-  const lobe = place?.value.lobe ?? null
+  const sameSide = (l: LocationValue): boolean => !l.side || !place?.value.side || l.side === place.value.side
+  const otherPlace = place && pickBy((l) => sameSide(l) && (place.value.zone === null ? l.zone !== null : l.lobe !== null))
+  const zone = place?.value.zone ?? otherPlace?.value.zone ?? null
+  const lobe = place?.value.lobe ?? otherPlace?.value.lobe ?? null
+  const sided = place?.value.side ? place : (pickBy((l) => l.side !== null) ?? null)
   const side = sided?.value.side ?? (lobe ? sideOfLobe(lobe) : null)
-  const used = [place, sided].filter((s): s is Token<LocationValue> => s !== null)
-  return { value: { side, zone: place?.value.zone ?? null, lobe }, used }
+  const used = [place, otherPlace, sided].filter((s): s is Token<LocationValue> => s !== null)
+  return { value: { side, zone, lobe }, used }
 }
 
 /* ---------------------------------------------------------------- merging and aggregation */
@@ -594,37 +647,104 @@ function compatible(a: NoduleItem, b: NoduleItem): boolean {
 
 /**
  * Adds an item, merging it into a compatible item of an earlier sentence (the impression repeating
- * a finding, "the nodule" named again): the same nodule is one item. The merged item keeps the
- * first evidence, fills empty fields, and is definite when either mention is.
+ * a finding, "the nodule" named again): the same nodule is one item. Headings and summaries
+ * (roles `count` and `plural`) wait for the whole report (see resolveStatements).
  */
 function collect(collected: CollectedItem[], next: CollectedItem): void {
-  const earlier = collected.filter((c) => c.sentenceIndex !== next.sentenceIndex)
-  if (next.bilateralSummary && earlier.length && summarises(next.item, earlier)) {
-    if (next.item.certainty === 'definite') for (const c of earlier) c.item.certainty = 'definite'
-    return
-  }
-  if (!next.distinct) {
-    for (let i = collected.length - 1; i >= 0; i--) {
-      const earlier = collected[i]
-      if (earlier.sentenceIndex === next.sentenceIndex || !compatible(earlier.item, next.item)) continue
-      for (const f of mergedFields) if (earlier.item[f] === null) (earlier.item[f] as unknown) = next.item[f]
-      if (next.item.certainty === 'definite') earlier.item.certainty = 'definite'
-      earlier.group ||= next.group
-      return
-    }
-  }
-  collected.push(next)
+  const earlier = next.role === 'nodule' ? mergeTarget(collected, next) : null
+  if (earlier) absorb(earlier, next)
+  else collected.push(next)
 }
 
-/** A bilateral summary covers earlier items when each field it states is stated alike by one of them. */
-function summarises(summary: NoduleItem, earlier: CollectedItem[]): boolean {
-  return mergedFields.every(
-    (f) => summary[f] === null || earlier.some((c) => (f === 'side' ? c.item.side !== null : c.item[f] === summary[f]))
+/**
+ * The nodule of an earlier sentence that the item may be a restatement of: the latest that fits,
+ * preferring one stated with the same certainty — "right upper zone nodule" in the impression is
+ * the nodule seen there, not the one beside it that "may be a nipple shadow".
+ */
+function mergeTarget(collected: CollectedItem[], next: CollectedItem): CollectedItem | null {
+  if (next.distinct) return null
+  const candidates = collected.filter(
+    (c) =>
+      c !== next &&
+      c.role === 'nodule' &&
+      c.sentenceIndex !== next.sentenceIndex &&
+      !c.absorbed.has(next.sentenceIndex) &&
+      compatible(c.item, next.item)
+  )
+  const alike = candidates.filter((c) => c.item.certainty === next.item.certainty)
+  return alike[alike.length - 1] ?? candidates[candidates.length - 1] ?? null
+}
+
+/**
+ * The same nodule named again: the merged item keeps the first evidence, fills empty fields, and
+ * is definite when either mention is — unless the later one only refers back ("as described above").
+ */
+function absorb(into: CollectedItem, restatement: CollectedItem): void {
+  for (const f of mergedFields) if (into.item[f] === null) (into.item[f] as unknown) = restatement.item[f]
+  restate(restatement, [into])
+  into.group ||= restatement.group
+  into.absorbed.add(restatement.sentenceIndex)
+}
+
+/** A definite statement about nodules described elsewhere makes them definite; a reference back does not. */
+function restate(statement: CollectedItem, nodules: CollectedItem[]): void {
+  if (statement.item.certainty === 'definite' && !statement.reference) for (const n of nodules) n.item.certainty = 'definite'
+}
+
+/**
+ * Headings and summaries, once the whole report is read. A stated number (role `count`) covers the
+ * described nodules that fit it — "Two pulmonary nodules are seen." before two descriptions, or
+ * 两肺多发结节（2枚） in the impression after them — and stands for nodules of its own only for the
+ * part of the number they leave; it makes them definite only when it covers all of them (else it
+ * is not known which). An unnumbered plural (role `plural`) is a summary of the described nodules
+ * that fit it when there are two or more or when a stated number fits it too, the group of the one
+ * described nodule that fits when it says nothing that one does not, or else a group of its own.
+ */
+function resolveStatements(collected: CollectedItem[]): CollectedItem[] {
+  const described = collected.filter((c) => c.role === 'nodule' && !isUnspecific(c.item))
+  const statements = new Map<number, CollectedItem[]>()
+  for (const c of collected) if (c.role !== 'nodule') statements.set(c.mentionStart, [...(statements.get(c.mentionStart) ?? []), c])
+  const dropped = new Set<CollectedItem>()
+  // Stated numbers first: an unnumbered summary may restate one.
+  const ordered = [...statements.values()].sort((a, b) => Number(a[0].role !== 'count') - Number(b[0].role !== 'count'))
+  for (const items of ordered) {
+    const [statement] = items
+    const covered = described.filter((d) => fits(statement, d))
+    if (statement.role === 'count') {
+      for (const extra of items.slice(Math.max(0, statement.stated - covered.length))) dropped.add(extra)
+      if (covered.length <= statement.stated) restate(statement, covered)
+      continue
+    }
+    // The nodules a stated number stands for count too ("Two pulmonary nodules. … Impression: pulmonary nodules.").
+    const counted = collected.filter((c) => c.role === 'count' && !dropped.has(c) && fits(statement, c))
+    if (covered.length >= 2 || counted.length > 0) {
+      restate(statement, [...covered, ...counted])
+      dropped.add(statement)
+      continue
+    }
+    // One described nodule: the plural is its group, unless it says more ("nodules in both lungs", then one in the right).
+    const target = covered.length === 1 ? (compatible(covered[0].item, statement.item) ? covered[0] : null) : mergeTarget(collected, statement)
+    if (target) {
+      absorb(target, statement)
+      dropped.add(statement)
+    }
+  }
+  return collected.filter((c) => !dropped.has(c))
+}
+
+/** A described nodule fits a heading or summary that says nothing else of it ("bilateral" fits either side); "another" looks only ahead. */
+function fits(statement: CollectedItem, nodule: CollectedItem): boolean {
+  const s = statement.item
+  const n = nodule.item
+  return (
+    mergedFields.every((f) => s[f] === null || n[f] === null || s[f] === n[f] || (f === 'side' && s.side === 'bilateral')) &&
+    (!statement.distinct || nodule.mentionStart >= statement.mentionStart)
   )
 }
 
 /** CheXpert aggregation; the count is that of the items at the finding's certainty, null for an unnumbered group. */
-function aggregate(collected: CollectedItem[]): NoduleFinding {
+function aggregate(all: CollectedItem[]): NoduleFinding {
+  const collected = resolveStatements(all)
   const definite = collected.filter((c) => c.item.certainty === 'definite')
   const uncertain = collected.filter((c) => c.item.certainty === 'uncertain')
   if (definite.length) {

@@ -133,10 +133,15 @@ export const cuePatterns: CuePattern[] = [
       'not only',
       'gram[\\s-]negative',
       // seen on one view or study and not another: still there
-      'not (?:well |clearly )?(?:seen|visualized|visualised|visible|identified|appreciated) on (?:the )?(?:lateral|frontal|pa|ap|oblique|prior|previous|earlier|old|comparison)(?: (?:view|projection|radiograph|film|image|study|exam|examination)s?)?'
+      'not (?:well |clearly )?(?:seen|visualized|visualised|visible|identified|appreciated) on (?:the )?(?:lateral|frontal|pa|ap|oblique|prior|previous|earlier|old|comparison)(?: (?:view|projection|radiograph|film|image|study|exam|examination)s?)?',
+      // a hedge on where a lesion lies, not on whether it is there: "…, probably in the lingula"
+      '(?:most )?(?:probably|possibly|likely|presumably) (?:in|within|at|involving|located in|projecting over|arising from)'
     )
   },
-  { kind: 'pseudo', pattern: zh(`(?:未见|无)(?:明显|显著)?${changeWordsZh}`, '大致同前', '较前相仿', '有无') },
+  {
+    kind: 'pseudo',
+    pattern: zh(`(?:未见|无)(?:明显|显著)?${changeWordsZh}`, '大致同前', '较前相仿', '有无', '(?:可能|考虑|多)位于')
+  },
   {
     kind: 'neg-pre',
     pattern: en(
@@ -454,8 +459,17 @@ export const countPatterns: CountPattern[] = [
  */
 export const distinctPatterns: RegExp[] = [en('another', 'second', 'third', 'additional', 'separate'), zh('另见', '另')]
 
+/**
+ * Words that point back to nodules described before ("as described above", 如上所述): the mention is
+ * those nodules, with the certainty they were described with.
+ */
+export const referencePatterns: RegExp[] = [
+  en('as (?:described|detailed|discussed|mentioned|noted|seen|reported) (?:above|previously|in the findings)', 'as above', 'see above', 'described above'),
+  zh('如上所述', '如上述', '如前所述', '详见上述', '见上述', '同上所述')
+]
+
 /** Words that say the size stated is the largest of a group ("the largest", 大者). */
-export const largestPatterns: RegExp[] = [en('largest', 'biggest', 'dominant', 'up to'), zh('大者', '最大', '较大者', '大的')]
+export const largestPatterns: RegExp[] = [en('largest', 'biggest', 'larger', 'bigger', 'dominant', 'up to'), zh('大者', '最大', '较大者', '大的')]
 
 /* ---------------------------------------------------------------- sizes */
 

@@ -7,6 +7,9 @@ import type { Rng } from './prng'
  * ("No pulmonary nodule." / "两肺未见明显结节。"), hedges ("cannot exclude" / "不除外"), sizes in mm
  * or cm, zones or lobes. Some reports are imperfect on purpose (a small nodule left out, a size
  * rounded), as real reports are; what each report actually states is returned alongside.
+ * Each report says what it states without ambiguity: headings and impressions count only the
+ * nodules stated as seen, hedged nodules are hedged wherever they are named, and a second nodule
+ * in a zone is "another"/另见 (see src/main/reports/README.md, Decisions).
  */
 
 export interface ReportOptions {
@@ -111,23 +114,51 @@ function enPlace(item: NoduleItem, rng: Rng): string {
   return `the ${zone}`
 }
 
-function enNoduleSentence(item: NoduleItem, rng: Rng): string {
+/**
+ * One nodule's sentence. A nodule in the same zone as one described before is "another" nodule:
+ * without the word a reader takes a second description of a nodule in that zone for the first
+ * one described again.
+ */
+function enNoduleSentence(item: NoduleItem, another: boolean, rng: Rng): string {
   const size = enSize(item, rng)
   const density = enDensity(item, rng)
   const place = enPlace(item, rng)
+  const a = another ? 'another' : article(size)
+  const anotherOne = another ? 'another ' : ''
   if (item.certainty === 'uncertain') {
-    return rng.pick([
-      `Possible ${size} ${density}nodule in ${place}; a nipple shadow cannot be excluded.`,
-      `Questionable ${size} ${density}nodular opacity in ${place}.`,
-      `${capitalise(article(size))} ${size} ${density}nodule in ${place} cannot be excluded.`
-    ])
+    return capitalise(
+      rng.pick([
+        `${anotherOne}possible ${size} ${density}nodule in ${place}; a nipple shadow cannot be excluded.`,
+        `${anotherOne}questionable ${size} ${density}nodular opacity in ${place}.`,
+        `${a} ${size} ${density}nodule in ${place} cannot be excluded.`,
+        `${anotherOne}${size} ${density}nodular opacity in ${place}, possibly a nodule or a vessel seen end-on.`
+      ])
+    )
   }
-  return rng.pick([
-    `${capitalise(article(size))} ${size} ${density}nodule in ${place}.`,
-    `There is ${article(size)} ${size} ${density}nodule projecting over ${place}.`,
-    `${capitalise(`${density}nodule`)} measuring ${size} in ${place}.`,
-    `In ${place} there is a ${density}nodular opacity of approximately ${size}.`
-  ])
+  return capitalise(
+    rng.pick([
+      `${a} ${size} ${density}nodule in ${place}.`,
+      `there is ${a} ${size} ${density}nodule projecting over ${place}.`,
+      `${anotherOne}${density}nodule measuring ${size} in ${place}.`,
+      `in ${place} there is ${another ? 'another' : 'a'} ${density}nodular opacity of approximately ${size}.`
+    ])
+  )
+}
+
+/** Whether a nodule shares its side and zone with one described before it. */
+function sharesZoneWithEarlier(items: NoduleItem[], index: number): boolean {
+  return items.slice(0, index).some((other) => other.side === items[index].side && other.zone === items[index].zone)
+}
+
+/** The nodules stated as seen; a heading counts only these (hedged ones are not "seen"). */
+function seen(items: NoduleItem[]): NoduleItem[] {
+  return items.filter((item) => item.certainty === 'definite')
+}
+
+/** The nodules an impression sums up: those seen, or all of them, hedged, when none is. */
+function counted(items: NoduleItem[]): { items: NoduleItem[]; hedged: boolean } {
+  const definite = seen(items)
+  return definite.length ? { items: definite, hedged: false } : { items, hedged: true }
 }
 
 function englishReport(items: NoduleItem[], rng: Rng): string {
@@ -135,11 +166,10 @@ function englishReport(items: NoduleItem[], rng: Rng): string {
   const boilerplate = EN_NORMAL.map((options) => rng.pick(options)).filter(() => rng.chance(0.75))
   if (items.length === 0) {
     findings.push(rng.pick(EN_CLEAR_LUNGS), rng.pick(EN_NO_NODULE))
-  } else if (items.length === 1) {
-    findings.push(enNoduleSentence(items[0], rng))
   } else {
-    findings.push(`${capitalise(EN_NUMBER[items.length])} pulmonary nodules are seen.`)
-    for (const item of items) findings.push(enNoduleSentence(item, rng))
+    const definite = seen(items).length
+    if (definite > 1) findings.push(`${capitalise(EN_NUMBER[definite])} pulmonary nodules are seen.`)
+    items.forEach((item, i) => findings.push(enNoduleSentence(item, sharesZoneWithEarlier(items, i), rng)))
   }
   findings.push(...boilerplate)
   const impression = items.length === 0 ? enNormalImpression(rng) : enNoduleImpression(items, rng)
@@ -160,12 +190,13 @@ function enNoduleImpression(items: NoduleItem[], rng: Rng): string {
     const what = items.length === 1 ? 'Pulmonary nodule' : 'Pulmonary nodules'
     return `${what} as described above. ${follow}`
   }
-  const largest = items.reduce((a, b) => ((b.sizeMm ?? 0) > (a.sizeMm ?? 0) ? b : a))
-  const hedge = largest.certainty === 'uncertain' ? 'Possible ' : ''
-  if (items.length === 1) {
-    return `${hedge}${largest.sizeMm} mm nodule in the ${largest.side} ${enZone(largest.zone, rng)} zone. ${follow}`
-  }
-  return `${capitalise(EN_NUMBER[items.length])} pulmonary nodules, the largest ${largest.sizeMm} mm in the ${largest.side} ${enZone(largest.zone, rng)} zone. ${follow}`
+  // The impression sums up the nodules that are seen; hedged ones stay hedged in the findings.
+  const summed = counted(items)
+  const largest = summed.items.reduce((a, b) => ((b.sizeMm ?? 0) > (a.sizeMm ?? 0) ? b : a))
+  const where = `in the ${largest.side} ${enZone(largest.zone, rng)} zone`
+  if (summed.items.length === 1) return `${summed.hedged ? 'Possible ' : ''}${largest.sizeMm} mm nodule ${where}. ${follow}`
+  const possible = summed.hedged ? ' possible' : ''
+  return `${capitalise(EN_NUMBER[summed.items.length])}${possible} pulmonary nodules, the largest ${largest.sizeMm} mm ${where}. ${follow}`
 }
 
 /** "a" or "an" before a number as it is read aloud: an 8 mm, an 11 mm, an 18 mm, an 80 mm. */
@@ -221,17 +252,26 @@ function zhField(item: NoduleItem): string {
   return `${ZH_SIDE[item.side ?? 'right']}${ZH_ZONE[item.zone ?? 'middle']}肺野`
 }
 
-function zhNoduleSentence(item: NoduleItem, rng: Rng): string {
+/** One nodule's sentence; a second nodule in the same zone is 另见 (see enNoduleSentence). */
+function zhNoduleSentence(item: NoduleItem, another: boolean, rng: Rng): string {
   const size = zhSize(item, rng)
   const density = item.density && !(item.density === 'solid' && rng.chance(0.4)) ? ZH_DENSITY[item.density] : ''
   const field = item.lobe && rng.chance(0.12) ? `${zhField(item)}（${ZH_LOBE[item.lobe]}）` : zhField(item)
+  const see = another ? '另见' : '见'
+  const canSee = another ? '另见' : '可见'
+  // 另 ends the scope of a hedge, so another hedged nodule has it before the hedge.
+  const also = another ? '另' : ''
   if (item.certainty === 'uncertain') {
-    return rng.pick([`${field}见小${density}结节影，${size}，不除外乳头影。`, `${field}疑似见一${density}结节，${size}。`])
+    return rng.pick([
+      `${field}${see}小${density}结节影，${size}，不除外乳头影。`,
+      `${also}${field}疑似见一${density}结节，${size}。`,
+      `${also}${field}可疑${density}结节影，${size}。`
+    ])
   }
   return rng.pick([
-    `${field}见一${size}${density}结节，边界清。`,
-    `${field}可见一${density}结节影，${size}，边缘光整。`,
-    `${field}见一${density}结节状致密影，${size}。`
+    `${field}${see}一${size}${density}结节，边界清。`,
+    `${field}${canSee}一${density}结节影，${size}，边缘光整。`,
+    `${field}${see}一${density}结节状致密影，${size}。`
   ])
 }
 
@@ -240,8 +280,9 @@ function chineseReport(items: NoduleItem[], rng: Rng): string {
   if (items.length === 0) {
     findings.push(rng.pick(ZH_CLEAR_LUNGS), rng.pick(ZH_NO_NODULE))
   } else {
-    if (items.length > 1) findings.push(`${zhLungs(items)}见${ZH_COUNT[items.length]}枚结节：`)
-    for (const item of items) findings.push(zhNoduleSentence(item, rng))
+    const definite = seen(items)
+    if (definite.length > 1) findings.push(`${zhLungs(definite)}见${ZH_COUNT[definite.length]}枚结节：`)
+    items.forEach((item, i) => findings.push(zhNoduleSentence(item, sharesZoneWithEarlier(items, i), rng)))
   }
   findings.push(...ZH_NORMAL.map((options) => rng.pick(options)).filter(() => rng.chance(0.75)))
   const impression = items.length === 0 ? zhNormalImpression(rng) : zhNoduleImpression(items, rng)
@@ -256,12 +297,12 @@ function zhNormalImpression(rng: Rng): string {
 
 function zhNoduleImpression(items: NoduleItem[], rng: Rng): string {
   const follow = rng.pick(['建议胸部CT进一步检查。', '建议CT随访。', '建议进一步CT检查。'])
-  if (items.length === 1) {
-    const item = items[0]
-    const hedge = item.certainty === 'uncertain' ? '可能' : ''
-    return `${zhField(item).replace('肺野', '肺')}${hedge}结节，${follow}`
+  const summed = counted(items)
+  if (summed.items.length === 1) {
+    const item = summed.items[0]
+    return `${zhField(item).replace('肺野', '肺')}结节${summed.hedged ? '可能' : ''}，${follow}`
   }
-  return `${zhLungs(items)}多发结节（${items.length}枚），${follow}`
+  return `${zhLungs(summed.items)}${summed.hedged ? '可疑' : '多发'}结节（${summed.items.length}枚），${follow}`
 }
 
 /** 两肺 when the nodules are on both sides, else 右肺 or 左肺. */

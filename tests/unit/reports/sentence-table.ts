@@ -275,6 +275,80 @@ export const englishCases: SentenceCase[] = [
   absent('Lungs: clear. Nodules: none.'),
   present('Impression: 1. Left upper zone nodule, likely benign. 2. No consolidation.', 1, n({ side: 'left', zone: 'upper' })),
   present('Findings consistent with a benign calcified granuloma in the left lower zone.', 1, n({ side: 'left', zone: 'lower', density: 'calcified' })),
+  // Headings, summaries and restatements across sentences and sections; hedged places.
+  present(
+    'Two pulmonary nodules are seen. An 8 mm nodule in the right upper zone. A 6 mm nodule in the left lower zone.',
+    2,
+    n({ size: 8, side: 'right', zone: 'upper' }),
+    n({ size: 6, side: 'left', zone: 'lower' })
+  ),
+  present(
+    'Findings: A 9 mm nodule in the right upper zone. A 5 mm nodule in the left lower zone.\nImpression: Two pulmonary nodules, the largest 9 mm in the right upper zone.',
+    2,
+    n({ size: 9, side: 'right', zone: 'upper' }),
+    n({ size: 5, side: 'left', zone: 'lower' })
+  ),
+  present(
+    'Three nodules in the right lung. A 10 mm nodule in the right upper zone.',
+    3,
+    n({ side: 'right' }),
+    n({ side: 'right' }),
+    n({ size: 10, side: 'right', zone: 'upper' })
+  ),
+  present(
+    'Two nodules are seen: an 8 mm nodule in the right upper zone and a 6 mm nodule in the left lower zone. A 5 mm nodule in the left upper zone cannot be excluded.',
+    2,
+    n({ size: 8, side: 'right', zone: 'upper' }),
+    n({ size: 6, side: 'left', zone: 'lower' }),
+    n({ size: 5, side: 'left', zone: 'upper', uncertain: true })
+  ),
+  uncertain(
+    'Findings: A 6 mm nodule in the left upper zone cannot be excluded.\nImpression: Pulmonary nodule as described above.',
+    1,
+    n({ size: 6, side: 'left', zone: 'upper', uncertain: true })
+  ),
+  uncertain(
+    'Findings: Possible 5 mm nodule in the right upper zone. Questionable 6 mm nodule in the left lower zone.\nImpression: Pulmonary nodules as described above.',
+    2,
+    n({ size: 5, side: 'right', zone: 'upper', uncertain: true }),
+    n({ size: 6, side: 'left', zone: 'lower', uncertain: true })
+  ),
+  present(
+    '8 mm nodule in the right upper zone. 6 mm nodule in the left lower zone. Impression: bilateral pulmonary nodules.',
+    2,
+    n({ size: 8, side: 'right', zone: 'upper' }),
+    n({ size: 6, side: 'left', zone: 'lower' })
+  ),
+  present(
+    'In the left mid zone, probably in the lingula, there is a 7 mm nodular opacity.',
+    1,
+    n({ size: 7, side: 'left', zone: 'middle', lobe: 'lingula' })
+  ),
+  present('A 7 mm nodule, possibly within the right upper lobe.', 1, n({ size: 7, side: 'right', lobe: 'RUL' })),
+  present(
+    'FINDINGS: Two nodules are present in the right lung, the larger measuring 12 mm in the right upper zone. IMPRESSION: Right lung nodules, CT recommended.',
+    2,
+    n({ size: 12, side: 'right', zone: 'upper' }),
+    n({ side: 'right' })
+  ),
+  present('Two pulmonary nodules. Impression: Pulmonary nodules, CT advised.', 2, n(), n()),
+  present(
+    'Nodules in both lungs. The largest nodule measures 12 mm in the right upper zone.',
+    null,
+    n({ side: 'bilateral' }),
+    n({ size: 12, side: 'right', zone: 'upper' })
+  ),
+  uncertain(
+    '2.6 cm nodular opacity in the left mid zone, possibly a nodule or a vessel seen end-on.',
+    1,
+    n({ size: 26, side: 'left', zone: 'middle', uncertain: true })
+  ),
+  present(
+    'A 12 mm nodule in the right upper zone. Another 12 mm nodule in the right upper zone.',
+    2,
+    n({ size: 12, side: 'right', zone: 'upper' }),
+    n({ size: 12, side: 'right', zone: 'upper' })
+  ),
   // Whole reports.
   absent(
     'EXAMINATION: CHEST (PA AND LAT)\nINDICATION: 65M with cough, evaluate for pneumonia or mass.\nCOMPARISON: Chest radiograph from 2019.\n' +
@@ -461,6 +535,43 @@ export const chineseCases: SentenceCase[] = [
   ),
   present('左上肺野片状影，其内见小结节。', 1, n({ side: 'left', zone: 'upper' })),
   present('右肺上叶见2枚结节，直径约3-5mm。', 2, n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 5, side: 'right', lobe: 'RUL' })),
+  // Headings, summaries and restatements across sentences and sections.
+  present(
+    '两肺见两枚结节：右上肺野见一约8mm结节。左下肺野见一约6mm结节。',
+    2,
+    n({ size: 8, side: 'right', zone: 'upper' }),
+    n({ size: 6, side: 'left', zone: 'lower' })
+  ),
+  present(
+    '检查所见：右上肺野见一约8mm结节。左下肺野见一约6mm结节。\n诊断意见：两肺多发结节（2枚），建议CT随访。',
+    2,
+    n({ size: 8, side: 'right', zone: 'upper' }),
+    n({ size: 6, side: 'left', zone: 'lower' })
+  ),
+  present(
+    '右上肺野见一结节，约8mm。左下肺野见一结节，约6mm。诊断意见：两肺结节。',
+    2,
+    n({ size: 8, side: 'right', zone: 'upper' }),
+    n({ size: 6, side: 'left', zone: 'lower' })
+  ),
+  present(
+    '右上肺野见一约17mm结节。右上肺野另见小结节影，约5mm，不除外乳头影。\n诊断意见：右上肺结节，建议CT随访。',
+    1,
+    n({ size: 17, side: 'right', zone: 'upper' }),
+    n({ size: 5, side: 'right', zone: 'upper', uncertain: true })
+  ),
+  uncertain('检查所见：右上肺野疑似见一结节，约5mm。\n诊断意见：右上肺结节可能，建议CT随访。', 1, n({ size: 5, side: 'right', zone: 'upper', uncertain: true })),
+  present('右中肺野（右肺中叶）见一约12mm结节。', 1, n({ size: 12, side: 'right', zone: 'middle', lobe: 'RML' })),
+  present('两肺见三枚结节。诊断意见：两肺多发结节。', 3, n({ side: 'bilateral' }), n({ side: 'bilateral' }), n({ side: 'bilateral' })),
+  present('右肺见两枚结节，较大者约10mm，位于右上肺野。', 2, n({ size: 10, side: 'right', zone: 'upper' }), n({ side: 'right' })),
+  present(
+    '右上肺野见一约8mm结节。右上肺野另见一约8mm结节。',
+    2,
+    n({ size: 8, side: 'right', zone: 'upper' }),
+    n({ size: 8, side: 'right', zone: 'upper' })
+  ),
+  uncertain('另左中肺野可疑磨玻璃结节影，约14mm。', 1, n({ size: 14, side: 'left', zone: 'middle', density: 'ground-glass', uncertain: true })),
+  present('左肺见一结节，可能位于左肺下叶，约9mm。', 1, n({ size: 9, side: 'left', lobe: 'LLL' })),
   // Whole reports.
   present(
     '检查方法：胸部正侧位片\n影像表现：两肺纹理增多，右下肺野见一结节状致密影，直径约1.2cm，边缘欠清。心影不大，两膈面光整，肋膈角锐利。\n' +
