@@ -13,6 +13,7 @@ import { synthCommand } from './cli/synth'
 import { demoTaskCommand } from './cli/task-demo'
 import { describeCommand } from './cli/describe'
 import { warmupCommand } from './cli/warmup'
+import { selfplayCommand } from './cli/selfplay'
 
 const commands: CliCommand[] = [
   infoCommand,
@@ -23,6 +24,7 @@ const commands: CliCommand[] = [
   demoTaskCommand,
   auditCommand,
   warmupCommand,
+  selfplayCommand,
   describeCommand
 ]
 

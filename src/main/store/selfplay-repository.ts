@@ -1,0 +1,85 @@
+import type { Db } from './database'
+import { insertCheckpoint, type CheckpointRow } from './training-repository'
+
+/** Self-play rounds and their games; a round, its games and its checkpoint row commit together. */
+
+export interface GameRow {
+  kind: 'spy' | 'qa'
+  playersJson: string
+  transcriptJson: string
+  rewardsJson: string
+  advantagesJson: string
+}
+
+export interface RoundCommit {
+  runId: number
+  roundIndex: number
+  stage: string
+  metricsJson: string
+  startedAt: string
+  seconds: number
+  games: readonly GameRow[]
+  /** The checkpoint file written (atomically) before this commit. */
+  checkpoint: Omit<CheckpointRow, 'id' | 'runId' | 'roundIndex'>
+}
+
+/**
+ * Commits one round in one transaction: the round row, every game and the checkpoint row. A crash
+ * before the commit leaves none of them (the round is played again on resume); the unique
+ * (run, round index) refuses a round committed twice.
+ */
+export function commitRound(db: Db, round: RoundCommit): { roundId: number; checkpointId: number } {
+  return db.transaction(() => {
+    const roundId = Number(
+      db
+        .prepare('INSERT INTO rounds (run_id, round_index, stage, metrics_json, started_at, seconds) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(round.runId, round.roundIndex, round.stage, round.metricsJson, round.startedAt, round.seconds).lastInsertRowid
+    )
+    const insertGame = db.prepare('INSERT INTO games (round_id, kind, players_json, transcript_json, rewards_json, advantages_json) VALUES (?, ?, ?, ?, ?, ?)')
+    for (const g of round.games) insertGame.run(roundId, g.kind, g.playersJson, g.transcriptJson, g.rewardsJson, g.advantagesJson)
+    const checkpointId = insertCheckpoint(db, { runId: round.runId, roundIndex: round.roundIndex, ...round.checkpoint })
+    return { roundId, checkpointId }
+  })()
+}
+
+export interface RoundRow {
+  id: number
+  roundIndex: number
+  stage: string
+  metricsJson: string
+  seconds: number
+}
+
+export function roundsOfRun(db: Db, runId: number): RoundRow[] {
+  return db
+    .prepare('SELECT id, round_index AS roundIndex, stage, metrics_json AS metricsJson, seconds FROM rounds WHERE run_id = ? ORDER BY round_index')
+    .all(runId) as RoundRow[]
+}
+
+export function gamesOfRound(db: Db, roundId: number): (GameRow & { id: number })[] {
+  return db
+    .prepare('SELECT id, kind, players_json AS playersJson, transcript_json AS transcriptJson, rewards_json AS rewardsJson, advantages_json AS advantagesJson FROM games WHERE round_id = ? ORDER BY id')
+    .all(roundId) as (GameRow & { id: number })[]
+}
+
+/** Size and pixel spacing of the image a model image was rendered from (null spacing when unknown). */
+export function sourceGeometryOfModelImage(db: Db, modelPath: string): { rows: number | null; columns: number | null; spacingRowMm: number | null; spacingColMm: number | null } | null {
+  return (
+    (db
+      .prepare('SELECT rows, columns, spacing_row_mm AS spacingRowMm, spacing_col_mm AS spacingColMm FROM images WHERE model_path = ? ORDER BY id LIMIT 1')
+      .get(modelPath) as { rows: number | null; columns: number | null; spacingRowMm: number | null; spacingColMm: number | null } | undefined) ?? null
+  )
+}
+
+/** The newest checkpoint of a finished run with this name (a warm-up that ran to its end). */
+export function latestFinishedCheckpoint(db: Db, runName: string): CheckpointRow | null {
+  return (
+    (db
+      .prepare(
+        `SELECT c.id, c.run_id AS runId, c.round_index AS roundIndex, c.path, c.sha256, c.metrics_json AS metricsJson
+           FROM checkpoints c JOIN runs r ON r.id = c.run_id
+          WHERE r.name = ? AND r.status = 'done' ORDER BY c.id DESC LIMIT 1`
+      )
+      .get(runName) as CheckpointRow | undefined) ?? null
+  )
+}

@@ -1,0 +1,199 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint'
+import { namedConfigs, type VlmConfig } from '../model/config'
+import { VlmModel } from '../model/vlm'
+import { WARMUP_RUN, defaultWarmupOptions, runWarmup, type WarmupHooks, type WarmupOptions } from '../model/warmup'
+import { defaultSelfPlayConfig, type SelfPlayConfig } from '../selfplay/config'
+import { initialSchedulerState } from '../selfplay/scheduler'
+import { vlmPlayerPolicy } from '../selfplay/vlm-policy'
+import type { Db } from '../store/database'
+import { commitRound, latestFinishedCheckpoint } from '../store/selfplay-repository'
+import { createRun, latestCheckpointOfRun, setRunStatus, unfinishedRun } from '../store/training-repository'
+import { Runtime } from '../tensor/runtime'
+import { PolicyUpdater } from './policy-update'
+import { playRound, type RoundMetrics, type SelfPlayState } from './selfplay-round'
+import { loadSelfPlayStudies } from './selfplay-studies'
+
+/**
+ * A self-play run (DESIGN §9–§10): the warm-up when no finished one exists, then self-play rounds
+ * from the warm-up weights, the warm-up model frozen as the KL reference. After every round its
+ * checkpoint (weights, Adam moments) is written atomically, then the round, its games and the
+ * checkpoint row (which holds the scheduler state and role baselines) commit in one transaction.
+ * A run killed at any point resumes from its last committed round: nothing is lost (an uncommitted
+ * round is played again) and nothing is doubled (round indices are unique per run).
+ */
+export const SELFPLAY_RUN = 'selfplay'
+
+export interface SelfPlayRunOptions {
+  /** Rounds the run plays in all (a resumed run plays the rest). */
+  rounds: number
+  /** A named model config ('default', 'tiny'); also picks the warm-up's size. */
+  config: string
+  seed: number
+  spyGamesPerRound: number
+  qaGamesPerRound: number
+  /** Sequences per policy step. */
+  policyBatch: number
+  lr: number
+  threads: number
+  /** The warm-up run when none finished yet. */
+  warmup: Omit<WarmupOptions, 'config' | 'seed' | 'threads'>
+  selfplay: SelfPlayConfig
+}
+
+/**
+ * Per model config: DESIGN §9's defaults where the model's text length allows them. The default
+ * model reads 96 text positions, so clues are cut to 8 tokens (2 rounds × 4 players fit) and the
+ * questioner reads 64 report tokens; the tiny test model (48 positions) plays one clue round.
+ */
+export const selfPlayPresets: Readonly<Record<string, Omit<SelfPlayRunOptions, 'rounds' | 'threads'>>> = {
+  default: {
+    config: 'default',
+    seed: 1,
+    spyGamesPerRound: 8,
+    qaGamesPerRound: 8,
+    policyBatch: 16,
+    lr: 1e-5,
+    warmup: { ...defaultWarmupOptions },
+    selfplay: { ...defaultSelfPlayConfig, spy: { ...defaultSelfPlayConfig.spy, maxClueTokens: 8 }, qa: { ...defaultSelfPlayConfig.qa, maxReportTokens: 64 } }
+  },
+  tiny: {
+    config: 'tiny',
+    seed: 1,
+    spyGamesPerRound: 2,
+    qaGamesPerRound: 2,
+    policyBatch: 8,
+    lr: 1e-4,
+    warmup: { ...defaultWarmupOptions, steps: 8, batch: 4, checkpointEvery: 100, heldOutFraction: 0.2 },
+    selfplay: {
+      ...defaultSelfPlayConfig,
+      spy: { ...defaultSelfPlayConfig.spy, clueRounds: 1, maxClueTokens: 4 },
+      groupSize: 2,
+      qa: { ...defaultSelfPlayConfig.qa, answersPerQuestion: 2, maxReportTokens: 12, maxQuestionTokens: 8, maxAnswerTokens: 4 }
+    }
+  }
+}
+
+/**
+ * The longest prompt + continuation each game can build, against the model's text positions, so a
+ * config that cannot be played fails before the first round rather than in the middle of one.
+ */
+export function gameLengthProblems(c: VlmConfig, s: SelfPlayConfig): string[] {
+  const players = s.spy.civilians + s.spy.spies
+  const turn = s.spy.maxClueTokens + 2
+  const lengths: [string, number][] = [
+    ['a clue', 5 + (players * s.spy.clueRounds - 1) * turn + 1 + s.spy.maxClueTokens],
+    ['a vote', 5 + players * s.spy.clueRounds * turn + 2],
+    ['a question', 3 + s.qa.maxReportTokens + 2 + s.qa.maxQuestionTokens],
+    ['an answer', 4 + s.qa.maxQuestionTokens + 1 + s.qa.maxAnswerTokens]
+  ]
+  return lengths.filter(([, n]) => n > c.decoder.maxText).map(([what, n]) => `${what} may need ${n} text positions, the ${c.name} model has ${c.decoder.maxText}`)
+}
+
+export interface SelfPlayProgress {
+  round: number
+  rounds: number
+  metrics: RoundMetrics
+}
+
+export interface SelfPlayHooks {
+  signal?: AbortSignal
+  warmup?: WarmupHooks
+  onRound?(p: SelfPlayProgress): Promise<void> | void
+  /** Between games and policy steps: lets a task child read cancel messages. */
+  onTick?(): Promise<void>
+}
+
+export interface SelfPlayResult {
+  runId: number
+  resumedFromRound: number | null
+  warmupRunId: number | null
+  rounds: number
+  checkpoint: string
+  last: RoundMetrics | null
+  minutes: number
+}
+
+/** What a round's checkpoint row holds besides the file: the state the next round starts from. */
+interface RoundCheckpointState {
+  round: number
+  reference: string
+  state: SelfPlayState
+}
+
+export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunOptions, hooks: SelfPlayHooks = {}): Promise<SelfPlayResult> {
+  const o = options
+  if (!namedConfigs[o.config]) throw new Error(`Unknown model config "${o.config}" (known: ${Object.keys(namedConfigs).join(', ')})`)
+  const started = performance.now()
+  const runOptions = JSON.stringify({ ...o, threads: undefined })
+  const previous = unfinishedRun(db, SELFPLAY_RUN, runOptions)
+  const resumeFrom = previous ? latestCheckpointOfRun(db, previous.id) : null
+  const resumeState = resumeFrom?.metricsJson ? (JSON.parse(resumeFrom.metricsJson) as RoundCheckpointState) : null
+
+  let warmupRunId: number | null = null
+  let reference = resumeState?.reference ?? latestFinishedCheckpoint(db, WARMUP_RUN)?.path ?? null
+  if (!reference) {
+    const warm = await runWarmup(db, dataDir, { ...o.warmup, config: o.config, seed: o.seed, threads: o.threads }, { ...hooks.warmup, signal: hooks.signal })
+    warmupRunId = warm.runId
+    reference = warm.checkpoint
+  }
+  const referenceCkpt = loadCheckpoint(path.join(dataDir, reference))
+  const config = referenceCkpt.config
+  const problems = gameLengthProblems(config, o.selfplay)
+  if (problems.length) throw new Error(`The self-play config does not fit the model: ${problems.join('; ')}`)
+  const studies = loadSelfPlayStudies(db, dataDir, o.warmup.heldOutFraction)
+
+  const runtime = await Runtime.create({ executionProvider: 'cpu', intraOpThreads: o.threads })
+  const runId = previous?.id ?? createRun(db, { name: SELFPLAY_RUN, configJson: runOptions, seed: o.seed, device: `${os.cpus().length} CPU cores`, executionProvider: runtime.provider })
+  if (previous) setRunStatus(db, runId, 'running')
+  try {
+    const start = resumeFrom ? loadCheckpoint(path.join(dataDir, resumeFrom.path)) : null
+    const weights = start?.weights ?? referenceCkpt.weights
+    const referenceModel = new VlmModel(config, referenceCkpt.tokenizer, runtime, referenceCkpt.weights)
+    const policyModel = new VlmModel(config, referenceCkpt.tokenizer, runtime, weights)
+    const updater = await PolicyUpdater.create(runtime, policyModel, referenceModel, weights, { batch: o.policyBatch, lr: o.lr, loss: o.selfplay.policy }, start?.optimizer ?? undefined)
+    const player = vlmPlayerPolicy(policyModel)
+    let state: SelfPlayState = resumeState?.state ?? { scheduler: initialSchedulerState, baselines: {} }
+    const firstRound = resumeState ? resumeState.round + 1 : 0
+    let checkpoint = resumeFrom?.path ?? reference
+    let last: RoundMetrics | null = null
+    const tick = async () => {
+      if (hooks.signal?.aborted) throw hooks.signal.reason
+      await hooks.onTick?.()
+    }
+    for (let round = firstRound; round < o.rounds; round++) {
+      await tick()
+      const startedAt = new Date().toISOString()
+      const roundStarted = performance.now()
+      const outcome = await playRound(updater, player, studies, state, o.selfplay, { roundIndex: round, seed: o.seed, spyGames: o.spyGamesPerRound, qaGames: o.qaGamesPerRound }, tick)
+      const relative = path.join('checkpoints', `run-${runId}`, `round-${String(round).padStart(6, '0')}.safetensors`)
+      fs.mkdirSync(path.join(dataDir, path.dirname(relative)), { recursive: true })
+      const sha256 = saveCheckpoint(path.join(dataDir, relative), { config, tokenizer: referenceCkpt.tokenizer, weights: await updater.readWeights(), optimizer: await updater.readOptimizerState() })
+      const saved: RoundCheckpointState = { round, reference, state: outcome.state }
+      commitRound(db, {
+        runId,
+        roundIndex: round,
+        stage: outcome.metrics.stage,
+        metricsJson: JSON.stringify(outcome.metrics),
+        startedAt,
+        seconds: (performance.now() - roundStarted) / 1000,
+        games: outcome.games,
+        checkpoint: { path: relative, sha256, metricsJson: JSON.stringify(saved) }
+      })
+      state = outcome.state
+      checkpoint = relative
+      last = outcome.metrics
+      await hooks.onRound?.({ round: round + 1, rounds: o.rounds, metrics: outcome.metrics })
+    }
+    setRunStatus(db, runId, 'done')
+    return { runId, resumedFromRound: resumeState ? firstRound : null, warmupRunId, rounds: o.rounds, checkpoint, last, minutes: (performance.now() - started) / 60000 }
+  } catch (err) {
+    const aborted = hooks.signal?.aborted === true
+    setRunStatus(db, runId, aborted ? 'stopped' : 'failed', aborted ? null : err instanceof Error ? err.message : String(err))
+    throw err
+  } finally {
+    await runtime.release()
+  }
+}

@@ -1,0 +1,37 @@
+import { databasePath, openDatabase } from '../store/database'
+import { ProgressMeter } from '../tasks/progress'
+import type { TaskContext } from '../tasks/registry'
+import { runSelfPlay, type SelfPlayResult, type SelfPlayRunOptions } from './selfplay-run'
+
+/**
+ * Task body 'selfplay.run': the warm-up (when needed) and the self-play rounds in the task child
+ * process, with warm-up steps, then rounds with stage, loss and vote accuracy, as progress; stops
+ * on cancel. Killed, it resumes from its last committed round when started again with the same
+ * options.
+ */
+export async function selfPlayRunTask(params: SelfPlayRunOptions, ctx: TaskContext): Promise<SelfPlayResult> {
+  const db = openDatabase(databasePath(ctx.dataDir))
+  let warmupMeter: ProgressMeter | null = null
+  let roundMeter: ProgressMeter | null = null
+  try {
+    return await runSelfPlay(db, ctx.dataDir, params, {
+      signal: ctx.signal,
+      warmup: {
+        async onStep({ step, steps, loss }) {
+          warmupMeter ??= new ProgressMeter(steps, 'warm-up steps')
+          ctx.progress(warmupMeter.update(step, `loss ${loss.toFixed(3)}`))
+          await ctx.yieldToEvents()
+        }
+      },
+      onTick: () => ctx.yieldToEvents(),
+      async onRound({ round, rounds, metrics }) {
+        roundMeter ??= new ProgressMeter(rounds, 'rounds')
+        const accuracy = metrics.voteAccuracy === null ? '-' : `${(metrics.voteAccuracy * 100).toFixed(0)}%`
+        ctx.progress(roundMeter.update(round, `${metrics.stage} stage, loss ${metrics.loss?.toFixed(3) ?? '-'}, vote accuracy ${accuracy}, ${metrics.tokensPerSecond.toFixed(0)} tokens/s`))
+        await ctx.yieldToEvents()
+      }
+    })
+  } finally {
+    db.close()
+  }
+}
