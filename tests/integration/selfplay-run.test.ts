@@ -135,7 +135,7 @@ describe('self-play run', () => {
     const dataDir = cohortDir()
     // VZW_KILL_POINTS=20 runs acceptance 4's twenty kill points; the suite runs three.
     const killPoints = Number(process.env.VZW_KILL_POINTS ?? 3)
-    const run = { ...options, rounds: killPoints + 4 }
+    const run = { ...options, rounds: 3 * killPoints + 4 }
     const services = createServices({ dataDir, shell: 'cli', spawnTaskProcess: forkTaskProcess(taskChildEntry(path.resolve('src/main'))) })
     const seed = Number(process.env.VZW_KILL_SEED ?? Date.now() % 100000)
     const rng = new Rng(seed)
@@ -147,7 +147,7 @@ describe('self-play run', () => {
         // The first kill lands in the warm-up, the others after a random committed round plus a random
         // delay: during a game, a policy step, a checkpoint write or a commit.
         const inWarmup = k === 0
-        const target = inWarmup ? 1 + rng.int(run.warmup.steps - 1) : committed + 1 + rng.int(Math.max(1, Math.min(3, run.rounds - 2 - committed)))
+        const target = inWarmup ? 1 + rng.int(run.warmup.steps - 1) : committed + 1 + rng.int(2)
         const delayMs = rng.int(inWarmup ? 50 : 150)
         const id = services.tasks.start('selfplay.run', run)
         const off = services.events.on('task.progress', (e) => {
