@@ -121,8 +121,16 @@ describe('self-play run', () => {
       const rounds = storedRounds(db, result.runId)
       expectConsistentRounds(rounds, options.rounds)
       for (const r of rounds) expect(r.metrics.tokensPerSecond).toBeGreaterThan(0)
+      // After the game-format phase the games carry signal: votes parse as <vote:k>, questions parse.
+      const spy = rounds.flatMap((r) => r.games.filter((g) => g.kind === 'spy'))
+      const votes = spy.flatMap((g) => (g.transcript.votes as { samples: { vote: { kind: string } }[] }[]).flatMap((v) => v.samples))
+      expect(votes.filter((v) => v.vote.kind !== 'invalid').length).toBeGreaterThan(votes.length / 2)
+      const questions = rounds.flatMap((r) => r.games.filter((g) => g.kind === 'qa')).map((g) => (g.transcript.question as { parsed: unknown }).parsed)
+      expect(questions.filter((q) => q !== null).length).toBeGreaterThan(0)
+      const format = JSON.parse((db.prepare('SELECT metrics_json AS m FROM checkpoints WHERE run_id = ? AND round_index = -1').get(result.runId) as { m: string }).m)
+      expect(format.format.loss).toBeLessThan(format.format.firstLoss / 2)
       const checkpoints = db.prepare('SELECT round_index AS roundIndex, path, metrics_json AS metricsJson FROM checkpoints WHERE run_id = ? ORDER BY round_index').all(result.runId) as { roundIndex: number; path: string; metricsJson: string }[]
-      expect(checkpoints.map((c) => c.roundIndex)).toEqual([0, 1, 2])
+      expect(checkpoints.map((c) => c.roundIndex)).toEqual([-1, 0, 1, 2])
       for (const c of checkpoints) expect(fs.existsSync(path.join(dataDir, c.path))).toBe(true)
       expect(db.prepare('SELECT name, status FROM runs ORDER BY id').all()).toEqual([
         { name: 'warmup', status: 'done' },

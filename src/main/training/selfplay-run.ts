@@ -10,8 +10,9 @@ import { initialSchedulerState } from '../selfplay/scheduler'
 import { vlmPlayerPolicy } from '../selfplay/vlm-policy'
 import type { Db } from '../store/database'
 import { commitRound, latestFinishedCheckpoint } from '../store/selfplay-repository'
-import { createRun, latestCheckpointOfRun, setRunStatus, unfinishedRun } from '../store/training-repository'
+import { createRun, insertCheckpoint, latestCheckpointOfRun, setRunStatus, unfinishedRun } from '../store/training-repository'
 import { Runtime } from '../tensor/runtime'
+import { runFormatWarmup, type FormatWarmupOptions } from './format-warmup'
 import { PolicyUpdater } from './policy-update'
 import { playRound, type RoundMetrics, type SelfPlayState } from './selfplay-round'
 import { loadSelfPlayStudies } from './selfplay-studies'
@@ -40,6 +41,8 @@ export interface SelfPlayRunOptions {
   threads: number
   /** The warm-up run when none finished yet. */
   warmup: Omit<WarmupOptions, 'config' | 'seed' | 'threads'>
+  /** The game-format phase before the first round (0 steps skips it). */
+  format: Omit<FormatWarmupOptions, 'seed'>
   selfplay: SelfPlayConfig
 }
 
@@ -57,6 +60,7 @@ export const selfPlayPresets: Readonly<Record<string, Omit<SelfPlayRunOptions, '
     policyBatch: 16,
     lr: 1e-5,
     warmup: { ...defaultWarmupOptions },
+    format: { steps: 300, batch: 16, lr: 5e-4 },
     selfplay: { ...defaultSelfPlayConfig, spy: { ...defaultSelfPlayConfig.spy, maxClueTokens: 8 }, qa: { ...defaultSelfPlayConfig.qa, maxReportTokens: 64 } }
   },
   tiny: {
@@ -67,11 +71,12 @@ export const selfPlayPresets: Readonly<Record<string, Omit<SelfPlayRunOptions, '
     policyBatch: 8,
     lr: 1e-4,
     warmup: { ...defaultWarmupOptions, steps: 8, batch: 4, checkpointEvery: 100, heldOutFraction: 0.2 },
+    format: { steps: 150, batch: 16, lr: 3e-3 },
     selfplay: {
       ...defaultSelfPlayConfig,
       spy: { ...defaultSelfPlayConfig.spy, clueRounds: 1, maxClueTokens: 4 },
       groupSize: 2,
-      qa: { ...defaultSelfPlayConfig.qa, answersPerQuestion: 2, maxReportTokens: 12, maxQuestionTokens: 8, maxAnswerTokens: 4 }
+      qa: { ...defaultSelfPlayConfig.qa, answersPerQuestion: 2, maxReportTokens: 12, maxQuestionTokens: 14, maxAnswerTokens: 4 }
     }
   }
 }
@@ -101,6 +106,7 @@ export interface SelfPlayProgress {
 export interface SelfPlayHooks {
   signal?: AbortSignal
   warmup?: WarmupHooks
+  onFormatStep?(step: number, steps: number, loss: number): Promise<void>
   onRound?(p: SelfPlayProgress): Promise<void> | void
   /** Between games and policy steps: lets a task child read cancel messages. */
   onTick?(): Promise<void>
@@ -130,7 +136,7 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
   const runOptions = JSON.stringify({ ...o, threads: undefined })
   const previous = unfinishedRun(db, SELFPLAY_RUN, runOptions)
   const resumeFrom = previous ? latestCheckpointOfRun(db, previous.id) : null
-  const resumeState = resumeFrom?.metricsJson ? (JSON.parse(resumeFrom.metricsJson) as RoundCheckpointState) : null
+  let resumeState = resumeFrom?.metricsJson ? (JSON.parse(resumeFrom.metricsJson) as RoundCheckpointState) : null
 
   let warmupRunId: number | null = null
   let reference = resumeState?.reference ?? latestFinishedCheckpoint(db, WARMUP_RUN)?.path ?? null
@@ -148,7 +154,27 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
   const runtime = await Runtime.create({ executionProvider: 'cpu', intraOpThreads: o.threads })
   const runId = previous?.id ?? createRun(db, { name: SELFPLAY_RUN, configJson: runOptions, seed: o.seed, device: `${os.cpus().length} CPU cores`, executionProvider: runtime.provider })
   if (previous) setRunStatus(db, runId, 'running')
+  const resumedFromRound = resumeState ? resumeState.round + 1 : null
+  const checkpointFile = (name: string) => {
+    const relative = path.join('checkpoints', `run-${runId}`, `${name}.safetensors`)
+    fs.mkdirSync(path.join(dataDir, path.dirname(relative)), { recursive: true })
+    return { relative, absolute: path.join(dataDir, relative) }
+  }
   try {
+    if (!resumeState && o.format.steps > 0) {
+      // The game-format phase; its weights become both the policy's start and the KL reference.
+      // Its checkpoint row (round −1) makes a resumed run start at round 0 from these weights.
+      const tuned = await runFormatWarmup(runtime, config, referenceCkpt.tokenizer, referenceCkpt.weights, studies, o.selfplay, { ...o.format, seed: o.seed }, (step, loss) =>
+        hooks.onFormatStep ? hooks.onFormatStep(step, o.format.steps, loss) : Promise.resolve()
+      )
+      const file = checkpointFile('game-format')
+      const sha256 = saveCheckpoint(file.absolute, { config, tokenizer: referenceCkpt.tokenizer, weights: tuned.weights, optimizer: null })
+      reference = file.relative
+      referenceCkpt.weights = tuned.weights
+      const saved: RoundCheckpointState = { round: -1, reference, state: { scheduler: initialSchedulerState, baselines: {} } }
+      insertCheckpoint(db, { runId, roundIndex: -1, path: file.relative, sha256, metricsJson: JSON.stringify({ ...saved, format: { firstLoss: tuned.firstLoss, loss: tuned.loss } }) })
+      resumeState = saved
+    }
     const start = resumeFrom ? loadCheckpoint(path.join(dataDir, resumeFrom.path)) : null
     const weights = start?.weights ?? referenceCkpt.weights
     const referenceModel = new VlmModel(config, referenceCkpt.tokenizer, runtime, referenceCkpt.weights)
@@ -168,9 +194,8 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
       const startedAt = new Date().toISOString()
       const roundStarted = performance.now()
       const outcome = await playRound(updater, player, studies, state, o.selfplay, { roundIndex: round, seed: o.seed, spyGames: o.spyGamesPerRound, qaGames: o.qaGamesPerRound }, tick)
-      const relative = path.join('checkpoints', `run-${runId}`, `round-${String(round).padStart(6, '0')}.safetensors`)
-      fs.mkdirSync(path.join(dataDir, path.dirname(relative)), { recursive: true })
-      const sha256 = saveCheckpoint(path.join(dataDir, relative), { config, tokenizer: referenceCkpt.tokenizer, weights: await updater.readWeights(), optimizer: await updater.readOptimizerState() })
+      const { relative, absolute } = checkpointFile(`round-${String(round).padStart(6, '0')}`)
+      const sha256 = saveCheckpoint(absolute, { config, tokenizer: referenceCkpt.tokenizer, weights: await updater.readWeights(), optimizer: await updater.readOptimizerState() })
       const saved: RoundCheckpointState = { round, reference, state: outcome.state }
       commitRound(db, {
         runId,
@@ -188,7 +213,7 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
       await hooks.onRound?.({ round: round + 1, rounds: o.rounds, metrics: outcome.metrics })
     }
     setRunStatus(db, runId, 'done')
-    return { runId, resumedFromRound: resumeState ? firstRound : null, warmupRunId, rounds: o.rounds, checkpoint, last, minutes: (performance.now() - started) / 60000 }
+    return { runId, resumedFromRound, warmupRunId, rounds: o.rounds, checkpoint, last, minutes: (performance.now() - started) / 60000 }
   } catch (err) {
     const aborted = hooks.signal?.aborted === true
     setRunStatus(db, runId, aborted ? 'stopped' : 'failed', aborted ? null : err instanceof Error ? err.message : String(err))

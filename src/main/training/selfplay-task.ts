@@ -12,6 +12,7 @@ import { runSelfPlay, type SelfPlayResult, type SelfPlayRunOptions } from './sel
 export async function selfPlayRunTask(params: SelfPlayRunOptions, ctx: TaskContext): Promise<SelfPlayResult> {
   const db = openDatabase(databasePath(ctx.dataDir))
   let warmupMeter: ProgressMeter | null = null
+  let formatMeter: ProgressMeter | null = null
   let roundMeter: ProgressMeter | null = null
   try {
     return await runSelfPlay(db, ctx.dataDir, params, {
@@ -22,6 +23,11 @@ export async function selfPlayRunTask(params: SelfPlayRunOptions, ctx: TaskConte
           ctx.progress(warmupMeter.update(step, `loss ${loss.toFixed(3)}`))
           await ctx.yieldToEvents()
         }
+      },
+      async onFormatStep(step, steps, loss) {
+        formatMeter ??= new ProgressMeter(steps, 'game-format steps')
+        ctx.progress(formatMeter.update(step, `loss ${loss.toFixed(3)}`))
+        await ctx.yieldToEvents()
       },
       onTick: () => ctx.yieldToEvents(),
       async onRound({ round, rounds, metrics }) {
