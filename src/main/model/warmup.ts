@@ -128,6 +128,25 @@ function exampleImage(c: VlmConfig, e: Example): Float32Array {
   return imageInput(e.pixels, e.side, e.side, c.vision.imageSize)
 }
 
+/**
+ * A training view of an image: shifted by up to 1/32 of its side (edges repeat) and with its
+ * contrast and brightness jittered, so the encoder learns what is in the image rather than which
+ * image it is. No flips: left and right are part of the findings.
+ */
+export function augmentImage(image: Float32Array, side: number, rng: Rng): Float32Array {
+  const reach = Math.max(1, Math.round(side / 32))
+  const dx = rng.int(2 * reach + 1) - reach
+  const dy = rng.int(2 * reach + 1) - reach
+  const gain = 0.9 + 0.2 * rng.next()
+  const offset = 0.2 * rng.next() - 0.1
+  const out = new Float32Array(image.length)
+  for (let y = 0; y < side; y++) {
+    const sy = Math.min(side - 1, Math.max(0, y + dy))
+    for (let x = 0; x < side; x++) out[y * side + x] = image[sy * side + Math.min(side - 1, Math.max(0, x + dx))] * gain + offset
+  }
+  return out
+}
+
 /** Continuation tokens of a report: its text then `<eos>`, cut to fit the text positions. */
 function reportTokens(tokenizer: Tokenizer, c: VlmConfig, text: string): number[] {
   const room = c.decoder.maxText - reportPrompt(tokenizer).length
@@ -213,7 +232,8 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
         textLength,
         pad
       )
-      const { metrics } = await trainer.step({ images: imageBatch(config, picked.map((i) => exampleImage(config, examples[i]))), ids: batch.ids, targets: batch.targets }, learningRate(o, step))
+      const images = picked.map((i) => augmentImage(exampleImage(config, examples[i]), config.vision.imageSize, rng))
+      const { metrics } = await trainer.step({ images: imageBatch(config, images), ids: batch.ids, targets: batch.targets }, learningRate(o, step))
       loss = metrics.loss
       firstLoss ??= loss
       if (!Number.isFinite(loss)) throw new Error(`Warm-up diverged at step ${step + 1} (loss ${loss})`)

@@ -3,7 +3,9 @@ import { defaultVlmConfig, imageTokenCount, parseVlmConfig, prefixLength, tinyVl
 import { imageBatch } from '../../../src/main/model/generation'
 import { imageInput, vlmParams } from '../../../src/main/model/vlm'
 import { imagePatches } from '../../../src/main/model/vlm-graph'
+import { augmentImage } from '../../../src/main/model/warmup'
 import { Graph } from '../../../src/main/tensor/graph'
+import { Rng } from '../../../src/main/tensor/init'
 import { Runtime } from '../../../src/main/tensor/runtime'
 
 let runtime: Runtime
@@ -53,4 +55,16 @@ it('scales 8-bit images of any size to the model side', () => {
   expect(img[0]).toBeCloseTo(-1, 5)
   expect(img[63]).toBeCloseTo(1, 5)
   expect(imageInput(Uint8Array.from({ length: 64 * 64 }, (_, i) => (i % 64 < 32 ? 100 : 110)), 64, 64, 64)[63]).toBeCloseTo(1, 5)
+})
+
+it('augments training images by a small shift and a contrast change, reproducibly', () => {
+  const side = 64
+  const image = Float32Array.from({ length: side * side }, (_, i) => (i % side) / side)
+  const a = augmentImage(image, side, new Rng(4))
+  expect(augmentImage(image, side, new Rng(4))).toEqual(a)
+  expect(a).not.toEqual(image)
+  // Each row is the same ramp: shifted, it keeps its slope up to the 0.9–1.1 contrast change.
+  const slope = (a[side * 10 + 30] - a[side * 10 + 20]) / (10 / side)
+  expect(slope).toBeGreaterThan(0.89)
+  expect(slope).toBeLessThan(1.11)
 })
