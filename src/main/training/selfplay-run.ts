@@ -107,6 +107,8 @@ export interface SelfPlayHooks {
   signal?: AbortSignal
   warmup?: WarmupHooks
   onFormatStep?(step: number, steps: number, loss: number): Promise<void>
+  /** Before the first round this process plays (after warm-up and format phase). */
+  onRoundsStart?(committed: number, rounds: number): Promise<void> | void
   onRound?(p: SelfPlayProgress): Promise<void> | void
   /** Between games and policy steps: lets a task child read cancel messages. */
   onTick?(): Promise<void>
@@ -189,6 +191,7 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
       if (hooks.signal?.aborted) throw hooks.signal.reason
       await hooks.onTick?.()
     }
+    await hooks.onRoundsStart?.(firstRound, o.rounds)
     for (let round = firstRound; round < o.rounds; round++) {
       await tick()
       const startedAt = new Date().toISOString()

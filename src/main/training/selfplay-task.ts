@@ -30,6 +30,11 @@ export async function selfPlayRunTask(params: SelfPlayRunOptions, ctx: TaskConte
         await ctx.yieldToEvents()
       },
       onTick: () => ctx.yieldToEvents(),
+      // The meter starts where a resumed run starts, so its rate counts only rounds played here.
+      onRoundsStart(committed, rounds) {
+        roundMeter = new ProgressMeter(rounds, 'rounds')
+        ctx.progress(roundMeter.update(committed, 'playing'))
+      },
       async onRound({ round, rounds, metrics }) {
         roundMeter ??= new ProgressMeter(rounds, 'rounds')
         const accuracy = metrics.voteAccuracy === null ? '-' : `${(metrics.voteAccuracy * 100).toFixed(0)}%`
