@@ -2,13 +2,7 @@ import { printResultLine } from '../app/result-line'
 import { selfPlayPresets, type SelfPlayResult, type SelfPlayRunOptions } from '../training/selfplay-run'
 import type { CliCommand } from './command'
 import { runTaskWithProgress } from './run-task'
-
-function positiveInt(value: unknown, name: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got ${String(value)}`)
-  return n
-}
+import { intFlag } from './warmup'
 
 export const selfplayCommand: CliCommand = {
   name: 'selfplay',
@@ -30,11 +24,11 @@ export const selfplayCommand: CliCommand = {
     if (v.rounds === undefined) throw new Error('--rounds N is required')
     const options: SelfPlayRunOptions = {
       ...preset,
-      rounds: positiveInt(v.rounds, 'rounds', 0, 1),
-      seed: positiveInt(v.seed, 'seed', preset.seed, 0),
-      spyGamesPerRound: positiveInt(v['spy-games'], 'spy-games', preset.spyGamesPerRound, 0),
-      qaGamesPerRound: positiveInt(v['qa-games'], 'qa-games', preset.qaGamesPerRound, 0),
-      threads: positiveInt(v.threads, 'threads', 0, 0)
+      rounds: intFlag(v.rounds, 'rounds', 0, 1),
+      seed: intFlag(v.seed, 'seed', preset.seed, 0),
+      spyGamesPerRound: intFlag(v['spy-games'], 'spy-games', preset.spyGamesPerRound, 0),
+      qaGamesPerRound: intFlag(v['qa-games'], 'qa-games', preset.qaGamesPerRound, 0),
+      threads: intFlag(v.threads, 'threads', 0, 0)
     }
     const summary = await runTaskWithProgress(ctx.services(), 'selfplay.run', options, 'self-play', ' (run it again with the same options to resume from the last round)')
     if (!summary) return 1

@@ -4,7 +4,8 @@ import { defaultWarmupOptions, type WarmupOptions, type WarmupResult } from '../
 import type { CliCommand } from './command'
 import { runTaskWithProgress } from './run-task'
 
-function intFlag(value: unknown, name: string, fallback: number, min: number): number {
+/** An integer flag ≥ min, or the fallback when absent; the error names the flag. */
+export function intFlag(value: unknown, name: string, fallback: number, min: number): number {
   if (value === undefined) return fallback
   const n = Number(value)
   if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got ${String(value)}`)

@@ -104,13 +104,14 @@ export function reportPrompt(tokenizer: Tokenizer): number[] {
   return [tokenizer.special('<task:report>')]
 }
 
-interface Example {
+export interface Example {
   pair: ImageReportPair
   pixels: Uint8Array
   side: number
 }
 
-function loadExamples(dataDir: string, pairs: readonly ImageReportPair[]): Example[] {
+/** Each pair's model image, decoded; the error names the study and the file. */
+export function loadExamples(dataDir: string, pairs: readonly ImageReportPair[]): Example[] {
   return pairs.map((pair) => {
     const file = path.join(dataDir, pair.modelPath)
     let png: ReturnType<typeof decodeGrayPng>

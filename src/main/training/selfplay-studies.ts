@@ -1,8 +1,5 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import type { NoduleFinding } from '../../shared/finding'
-import { decodeGrayPng } from '../dicom/png'
-import { isHeldOut, reportTarget } from '../model/warmup'
+import { isHeldOut, loadExamples, reportTarget } from '../model/warmup'
 import { parseReport } from '../reports/nodule-parser'
 import type { Db } from '../store/database'
 import { sourceGeometryOfModelImage } from '../store/selfplay-repository'
@@ -40,25 +37,16 @@ function modelSpacingMm(db: Db, modelPath: string, side: number): [number, numbe
 }
 
 export function loadSelfPlayStudies(db: Db, dataDir: string, heldOutFraction: number): SelfPlayStudy[] {
-  return imageReportPairs(db)
-    .filter((pair) => !isHeldOut(pair.studyUid, heldOutFraction))
-    .map((pair) => {
-      const file = path.join(dataDir, pair.modelPath)
-      let png: ReturnType<typeof decodeGrayPng>
-      try {
-        png = decodeGrayPng(fs.readFileSync(file))
-      } catch (err) {
-        throw new Error(`Model image of study ${pair.pseudonym} (${file}) cannot be read: ${err instanceof Error ? err.message : String(err)}`)
-      }
-      if (png.width !== png.height || png.pixels instanceof Uint16Array) throw new Error(`Model image ${file} of study ${pair.pseudonym} is not a square 8-bit image`)
-      const findings = pair.findingsJson ? (JSON.parse(pair.findingsJson) as { nodules?: NoduleFinding }) : null
-      return {
-        studyId: pair.studyId,
-        pseudonym: pair.pseudonym,
-        radiograph: { pixels: png.pixels, rows: png.height, columns: png.width, spacingMm: modelSpacingMm(db, pair.modelPath, png.width), whiteLevel: 255 },
-        reportText: reportTarget(pair),
-        // Reports stored before the parser ran are read now, by the same parser.
-        finding: findings?.nodules ?? parseReport(pair.rawText).nodules
-      }
-    })
+  const pairs = imageReportPairs(db).filter((pair) => !isHeldOut(pair.studyUid, heldOutFraction))
+  return loadExamples(dataDir, pairs).map(({ pair, pixels, side }) => {
+    const findings = pair.findingsJson ? (JSON.parse(pair.findingsJson) as { nodules?: NoduleFinding }) : null
+    return {
+      studyId: pair.studyId,
+      pseudonym: pair.pseudonym,
+      radiograph: { pixels, rows: side, columns: side, spacingMm: modelSpacingMm(db, pair.modelPath, side), whiteLevel: 255 },
+      reportText: reportTarget(pair),
+      // Reports stored before the parser ran are read now, by the same parser.
+      finding: findings?.nodules ?? parseReport(pair.rawText).nodules
+    }
+  })
 }
