@@ -165,7 +165,7 @@ describe('self-play run', () => {
     const dataDir = cohortDir()
     // VZW_KILL_POINTS=20 runs acceptance 4's twenty kill points; the suite runs three.
     const killPoints = Number(process.env.VZW_KILL_POINTS ?? 3)
-    const run = { ...options, rounds: 3 * killPoints + 4 }
+    const run = { ...options, rounds: 3 * killPoints + 6 }
     const services = createServices({ dataDir, shell: 'cli', spawnTaskProcess: forkTaskProcess(taskChildEntry(path.resolve('src/main'))) })
     const seed = Number(process.env.VZW_KILL_SEED ?? Date.now() % 100000)
     const rng = new Rng(seed)
@@ -191,6 +191,16 @@ describe('self-play run', () => {
         kills.push(`${summary?.status} at ${inWarmup ? 'warm-up step' : 'round'} ${target} + ${delayMs} ms`)
         expect(summary?.status, `seed ${seed}: ${kills.join('; ')}`).toBe('failed')
       }
+      // Stop (cancel) between rounds: the run is recorded as stopped and continues like a killed one.
+      const stopId = services.tasks.start('selfplay.run', run)
+      const offStop = services.events.on('task.progress', (e) => {
+        if (e.taskId === stopId && e.progress.unit === 'rounds' && e.progress.done > committed) services.tasks.cancel(stopId)
+      })
+      const stopped = await services.tasks.whenFinished(stopId)
+      offStop()
+      expect(stopped?.status).toBe('cancelled')
+      await withDb(dataDir, (db) => expect(db.prepare(`SELECT status FROM runs WHERE name = ?`).get(SELFPLAY_RUN)).toEqual({ status: 'stopped' }))
+
       const id = services.tasks.start('selfplay.run', run)
       const summary = await services.tasks.whenFinished(id)
       expect(summary?.error ?? null).toBeNull()

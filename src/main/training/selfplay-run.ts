@@ -166,9 +166,10 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
     if (!resumeState && o.format.steps > 0) {
       // The game-format phase; its weights become both the policy's start and the KL reference.
       // Its checkpoint row (round −1) makes a resumed run start at round 0 from these weights.
-      const tuned = await runFormatWarmup(runtime, config, referenceCkpt.tokenizer, referenceCkpt.weights, studies, o.selfplay, { ...o.format, seed: o.seed }, (step, loss) =>
-        hooks.onFormatStep ? hooks.onFormatStep(step, o.format.steps, loss) : Promise.resolve()
-      )
+      const tuned = await runFormatWarmup(runtime, config, referenceCkpt.tokenizer, referenceCkpt.weights, studies, o.selfplay, { ...o.format, seed: o.seed }, async (step, loss) => {
+        if (hooks.signal?.aborted) throw hooks.signal.reason
+        await hooks.onFormatStep?.(step, o.format.steps, loss)
+      })
       const file = checkpointFile('game-format')
       const sha256 = saveCheckpoint(file.absolute, { config, tokenizer: referenceCkpt.tokenizer, weights: tuned.weights, optimizer: null })
       reference = file.relative
