@@ -71,15 +71,15 @@ export function sourceGeometryOfModelImage(db: Db, modelPath: string): { rows: n
   )
 }
 
-/** The newest checkpoint of a finished run with this name (a warm-up that ran to its end). */
-export function latestFinishedCheckpoint(db: Db, runName: string): CheckpointRow | null {
+/** The newest checkpoint of a finished run with this name and model config (a warm-up that ran to its end). */
+export function latestFinishedCheckpoint(db: Db, runName: string, modelConfig: string): CheckpointRow | null {
   return (
     (db
       .prepare(
         `SELECT c.id, c.run_id AS runId, c.round_index AS roundIndex, c.path, c.sha256, c.metrics_json AS metricsJson
            FROM checkpoints c JOIN runs r ON r.id = c.run_id
-          WHERE r.name = ? AND r.status = 'done' ORDER BY c.id DESC LIMIT 1`
+          WHERE r.name = ? AND r.status = 'done' AND json_extract(r.config_json, '$.config') = ? ORDER BY c.id DESC LIMIT 1`
       )
-      .get(runName) as CheckpointRow | undefined) ?? null
+      .get(runName, modelConfig) as CheckpointRow | undefined) ?? null
   )
 }

@@ -141,7 +141,7 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
   let resumeState = resumeFrom?.metricsJson ? (JSON.parse(resumeFrom.metricsJson) as RoundCheckpointState) : null
 
   let warmupRunId: number | null = null
-  let reference = resumeState?.reference ?? latestFinishedCheckpoint(db, WARMUP_RUN)?.path ?? null
+  let reference = resumeState?.reference ?? latestFinishedCheckpoint(db, WARMUP_RUN, o.config)?.path ?? null
   if (!reference) {
     const warm = await runWarmup(db, dataDir, { ...o.warmup, config: o.config, seed: o.seed, threads: o.threads }, { ...hooks.warmup, signal: hooks.signal })
     warmupRunId = warm.runId
