@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { TaskProgress } from '../../src/shared/contract'
+import { NoduleFinding } from '../../src/shared/finding'
 import { createServices } from '../../src/main/app/services'
 import { encodeGrayPng } from '../../src/main/dicom/png'
 import { resampleArea } from '../../src/main/dicom/resample'
@@ -154,6 +154,16 @@ describe('self-play run', () => {
       const checkpoints = db.prepare('SELECT round_index AS roundIndex, path, metrics_json AS metricsJson FROM checkpoints WHERE run_id = ? ORDER BY round_index').all(result.runId) as { roundIndex: number; path: string; metricsJson: string }[]
       expect(checkpoints.map((c) => c.roundIndex)).toEqual([-1, 0, 1, 2])
       for (const c of checkpoints) expect(fs.existsSync(path.join(dataDir, c.path))).toBe(true)
+      // Findings for every study, by the last round's checkpoint, in the finding schema the review reads.
+      const lastCheckpoint = db.prepare('SELECT id FROM checkpoints WHERE run_id = ? ORDER BY round_index DESC LIMIT 1').get(result.runId) as { id: number }
+      const findings = db.prepare('SELECT study_id AS studyId, checkpoint_id AS checkpointId, image_id AS imageId, structured_json AS s FROM findings').all() as { studyId: number; checkpointId: number; imageId: number; s: string }[]
+      expect(findings.map((f) => f.studyId).sort((a, b) => a - b)).toEqual(Array.from({ length: STUDIES }, (_, i) => i + 1))
+      for (const f of findings) {
+        expect(f.checkpointId).toBe(lastCheckpoint.id)
+        expect(f.imageId).not.toBeNull()
+        expect(NoduleFinding.parse(JSON.parse(f.s)).presence).toMatch(/present|absent|uncertain/)
+      }
+      expect(result.findings.studies).toBe(STUDIES)
       expect(db.prepare('SELECT name, status FROM runs ORDER BY id').all()).toEqual([
         { name: 'warmup', status: 'done' },
         { name: SELFPLAY_RUN, status: 'done' }
@@ -212,6 +222,7 @@ describe('self-play run', () => {
         expect(runs).toEqual([{ id: result.runId, status: 'done' }])
         expectConsistentRounds(storedRounds(db, result.runId), run.rounds)
         expect(db.prepare(`SELECT COUNT(*) AS n FROM runs WHERE name = 'warmup' AND status = 'done'`).get()).toEqual({ n: 1 })
+        expect(db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT study_id) AS studies FROM findings').get()).toEqual({ n: STUDIES, studies: STUDIES })
       })
     } finally {
       services.close()

@@ -1,4 +1,5 @@
 import type { Db } from './database'
+import { insertFinding, type NewFinding } from './review-repository'
 import { insertCheckpoint, type CheckpointRow } from './training-repository'
 
 /** Self-play rounds and their games; a round, its games and its checkpoint row commit together. */
@@ -82,4 +83,29 @@ export function latestFinishedCheckpoint(db: Db, runName: string, modelConfig: s
       )
       .get(runName, modelConfig) as CheckpointRow | undefined) ?? null
   )
+}
+
+/** Every study with an imported presentation image: the image the model describes. */
+export function studiesWithModelImage(db: Db): { studyId: number; pseudonym: string; imageId: number; modelPath: string }[] {
+  return db
+    .prepare(
+      `SELECT s.id AS studyId, s.pseudonym, i.id AS imageId, i.model_path AS modelPath
+         FROM studies s
+         JOIN images i ON i.id = (SELECT i2.id FROM images i2 JOIN series se ON se.id = i2.series_id
+                                   WHERE se.study_id = s.id AND i2.status = 'ok' AND i2.for_processing = 0 AND i2.model_path IS NOT NULL
+                                   ORDER BY i2.id LIMIT 1)
+        ORDER BY s.id`
+    )
+    .all() as { studyId: number; pseudonym: string; imageId: number; modelPath: string }[]
+}
+
+export function findingCountOfCheckpoint(db: Db, checkpointId: number): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM findings WHERE checkpoint_id = ?').get(checkpointId) as { n: number }).n
+}
+
+/** A run's findings for all its studies, in one transaction: after a crash there are all or none. */
+export function insertFindings(db: Db, findings: readonly NewFinding[]): void {
+  db.transaction(() => {
+    for (const f of findings) insertFinding(db, f)
+  })()
 }

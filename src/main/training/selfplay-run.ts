@@ -16,6 +16,7 @@ import { runFormatWarmup, type FormatWarmupOptions } from './format-warmup'
 import { PolicyUpdater } from './policy-update'
 import { playRound, type RoundMetrics, type SelfPlayState } from './selfplay-round'
 import { loadSelfPlayStudies } from './selfplay-studies'
+import { writeStudyFindings, type FindingsSummary } from './study-findings'
 
 /**
  * A self-play run (DESIGN §9–§10): the warm-up when no finished one exists, then self-play rounds
@@ -110,6 +111,8 @@ export interface SelfPlayHooks {
   /** Before the first round this process plays (after warm-up and format phase). */
   onRoundsStart?(committed: number, rounds: number): Promise<void> | void
   onRound?(p: SelfPlayProgress): Promise<void> | void
+  /** Writing findings for every study with the final policy. */
+  onFindings?(done: number, total: number): Promise<void>
   /** Between games and policy steps: lets a task child read cancel messages. */
   onTick?(): Promise<void>
 }
@@ -121,6 +124,7 @@ export interface SelfPlayResult {
   rounds: number
   checkpoint: string
   last: RoundMetrics | null
+  findings: FindingsSummary
   minutes: number
 }
 
@@ -187,6 +191,7 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
     let state: SelfPlayState = resumeState?.state ?? { scheduler: initialSchedulerState, baselines: {} }
     const firstRound = resumeState ? resumeState.round + 1 : 0
     let checkpoint = resumeFrom?.path ?? reference
+    let checkpointId = resumeFrom?.id ?? null
     let last: RoundMetrics | null = null
     const tick = async () => {
       if (hooks.signal?.aborted) throw hooks.signal.reason
@@ -201,7 +206,7 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
       const { relative, absolute } = checkpointFile(`round-${String(round).padStart(6, '0')}`)
       const sha256 = saveCheckpoint(absolute, { config, tokenizer: referenceCkpt.tokenizer, weights: await updater.readWeights(), optimizer: await updater.readOptimizerState() })
       const saved: RoundCheckpointState = { round, reference, state: outcome.state }
-      commitRound(db, {
+      const committed = commitRound(db, {
         runId,
         roundIndex: round,
         stage: outcome.metrics.stage,
@@ -211,13 +216,19 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
         games: outcome.games,
         checkpoint: { path: relative, sha256, metricsJson: JSON.stringify(saved) }
       })
+      checkpointId = committed.checkpointId
       state = outcome.state
       checkpoint = relative
       last = outcome.metrics
       await hooks.onRound?.({ round: round + 1, rounds: o.rounds, metrics: outcome.metrics })
     }
+    if (checkpointId === null) throw new Error('A self-play run ended without a checkpoint')
+    const findings = await writeStudyFindings(db, dataDir, policyModel, checkpointId, async (done, total) => {
+      await tick()
+      await hooks.onFindings?.(done, total)
+    })
     setRunStatus(db, runId, 'done')
-    return { runId, resumedFromRound, warmupRunId, rounds: o.rounds, checkpoint, last, minutes: (performance.now() - started) / 60000 }
+    return { runId, resumedFromRound, warmupRunId, rounds: o.rounds, checkpoint, last, findings, minutes: (performance.now() - started) / 60000 }
   } catch (err) {
     const aborted = hooks.signal?.aborted === true
     setRunStatus(db, runId, aborted ? 'stopped' : 'failed', aborted ? null : err instanceof Error ? err.message : String(err))

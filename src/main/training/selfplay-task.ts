@@ -14,6 +14,7 @@ export async function selfPlayRunTask(params: SelfPlayRunOptions, ctx: TaskConte
   let warmupMeter: ProgressMeter | null = null
   let formatMeter: ProgressMeter | null = null
   let roundMeter: ProgressMeter | null = null
+  let findingsMeter: ProgressMeter | null = null
   try {
     return await runSelfPlay(db, ctx.dataDir, params, {
       signal: ctx.signal,
@@ -39,6 +40,11 @@ export async function selfPlayRunTask(params: SelfPlayRunOptions, ctx: TaskConte
         roundMeter ??= new ProgressMeter(rounds, 'rounds')
         const accuracy = metrics.voteAccuracy === null ? '-' : `${(metrics.voteAccuracy * 100).toFixed(0)}%`
         ctx.progress(roundMeter.update(round, `${metrics.stage} stage, loss ${metrics.loss?.toFixed(3) ?? '-'}, vote accuracy ${accuracy}, ${metrics.tokensPerSecond.toFixed(0)} tokens/s`))
+        await ctx.yieldToEvents()
+      },
+      async onFindings(done, total) {
+        findingsMeter ??= new ProgressMeter(total, 'studies described')
+        ctx.progress(findingsMeter.update(done, 'findings for every study'))
         await ctx.yieldToEvents()
       }
     })
