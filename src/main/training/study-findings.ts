@@ -37,6 +37,7 @@ export async function writeStudyFindings(
   const prompt = reportPrompt(model.tokenizer)
   const size = model.config.vision.imageSize
   const findings: NewFinding[] = []
+  await onProgress?.(0, studies.length)
   for (let at = 0; at < studies.length; at += batch) {
     const chunk = studies.slice(at, at + batch)
     const images = chunk.map((s) => {
