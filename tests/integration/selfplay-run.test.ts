@@ -223,6 +223,11 @@ describe('self-play run', () => {
         expectConsistentRounds(storedRounds(db, result.runId), run.rounds)
         expect(db.prepare(`SELECT COUNT(*) AS n FROM runs WHERE name = 'warmup' AND status = 'done'`).get()).toEqual({ n: 1 })
         expect(db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT study_id) AS studies FROM findings').get()).toEqual({ n: STUDIES, studies: STUDIES })
+        // Checkpoints kept: the game-format one, every 10th round and the newest two; each row has its file.
+        const kept = db.prepare('SELECT round_index AS r, path FROM checkpoints WHERE run_id = ? ORDER BY round_index').all(result.runId) as { r: number; path: string }[]
+        const last = run.rounds - 1
+        expect(kept.map((c) => c.r)).toEqual([-1, ...Array.from({ length: run.rounds }, (_, r) => r).filter((r) => r % run.keepCheckpointEvery === 0 || r >= last - 1)])
+        for (const c of kept) expect(fs.existsSync(path.join(dataDir, c.path)), c.path).toBe(true)
       })
     } finally {
       services.close()

@@ -22,6 +22,8 @@ export interface RoundCommit {
   games: readonly GameRow[]
   /** The checkpoint file written (atomically) before this commit. */
   checkpoint: Omit<CheckpointRow, 'id' | 'runId' | 'roundIndex'>
+  /** An older round whose checkpoint row is dropped in the same transaction (its file is then deleted by the caller). */
+  pruneRound?: number
 }
 
 /**
@@ -29,7 +31,7 @@ export interface RoundCommit {
  * before the commit leaves none of them (the round is played again on resume); the unique
  * (run, round index) refuses a round committed twice.
  */
-export function commitRound(db: Db, round: RoundCommit): { roundId: number; checkpointId: number } {
+export function commitRound(db: Db, round: RoundCommit): { roundId: number; checkpointId: number; prunedPath: string | null } {
   return db.transaction(() => {
     const roundId = Number(
       db
@@ -39,7 +41,16 @@ export function commitRound(db: Db, round: RoundCommit): { roundId: number; chec
     const insertGame = db.prepare('INSERT INTO games (round_id, kind, players_json, transcript_json, rewards_json, advantages_json) VALUES (?, ?, ?, ?, ?, ?)')
     for (const g of round.games) insertGame.run(roundId, g.kind, g.playersJson, g.transcriptJson, g.rewardsJson, g.advantagesJson)
     const checkpointId = insertCheckpoint(db, { runId: round.runId, roundIndex: round.roundIndex, ...round.checkpoint })
-    return { roundId, checkpointId }
+    let prunedPath: string | null = null
+    if (round.pruneRound !== undefined) {
+      const old = db.prepare('SELECT id, path FROM checkpoints WHERE run_id = ? AND round_index = ?').get(round.runId, round.pruneRound) as { id: number; path: string } | undefined
+      // A checkpoint that wrote findings stays: its row is their provenance.
+      if (old && !db.prepare('SELECT 1 FROM findings WHERE checkpoint_id = ?').get(old.id)) {
+        db.prepare('DELETE FROM checkpoints WHERE id = ?').run(old.id)
+        prunedPath = old.path
+      }
+    }
+    return { roundId, checkpointId, prunedPath }
   })()
 }
 

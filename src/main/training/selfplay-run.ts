@@ -40,6 +40,11 @@ export interface SelfPlayRunOptions {
   policyBatch: number
   lr: number
   threads: number
+  /**
+   * Round checkpoints kept: the newest two and every this-many-th round (a default-size checkpoint
+   * with Adam moments is ~70 MB, one per round would fill a disk). The game-format one always stays.
+   */
+  keepCheckpointEvery: number
   /** The warm-up run when none finished yet. */
   warmup: Omit<WarmupOptions, 'config' | 'seed' | 'threads'>
   /** The game-format phase before the first round (0 steps skips it). */
@@ -60,6 +65,7 @@ export const selfPlayPresets: Readonly<Record<string, Omit<SelfPlayRunOptions, '
     qaGamesPerRound: 8,
     policyBatch: 16,
     lr: 1e-5,
+    keepCheckpointEvery: 10,
     warmup: { ...defaultWarmupOptions },
     format: { steps: 300, batch: 16, lr: 5e-4 },
     selfplay: { ...defaultSelfPlayConfig, spy: { ...defaultSelfPlayConfig.spy, maxClueTokens: 8 }, qa: { ...defaultSelfPlayConfig.qa, maxReportTokens: 64 } }
@@ -71,6 +77,7 @@ export const selfPlayPresets: Readonly<Record<string, Omit<SelfPlayRunOptions, '
     qaGamesPerRound: 2,
     policyBatch: 8,
     lr: 1e-4,
+    keepCheckpointEvery: 10,
     warmup: { ...defaultWarmupOptions, steps: 8, batch: 4, checkpointEvery: 100, heldOutFraction: 0.2 },
     format: { steps: 150, batch: 16, lr: 3e-3 },
     selfplay: {
@@ -214,8 +221,11 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
         startedAt,
         seconds: (performance.now() - roundStarted) / 1000,
         games: outcome.games,
-        checkpoint: { path: relative, sha256, metricsJson: JSON.stringify(saved) }
+        checkpoint: { path: relative, sha256, metricsJson: JSON.stringify(saved) },
+        pruneRound: round >= 3 && (round - 2) % o.keepCheckpointEvery !== 0 ? round - 2 : undefined
       })
+      // After the commit: a crash here leaves an unreferenced file, never a row without its file.
+      if (committed.prunedPath) fs.rmSync(path.join(dataDir, committed.prunedPath), { force: true })
       checkpointId = committed.checkpointId
       state = outcome.state
       checkpoint = relative
