@@ -10,8 +10,6 @@
  *
  *   npm run bench:engine [-- --threads N --batch B --rounds R]
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process'
-import readline from 'node:readline'
 import os from 'node:os'
 import path from 'node:path'
 import { printResultLine } from '../src/main/app/result-line'
@@ -21,6 +19,7 @@ import { Rng, initParams } from '../src/main/tensor/init'
 import { Runtime, ort, type CompiledModel, type Feeds } from '../src/main/tensor/runtime'
 import { buildTrainStep } from '../src/main/tensor/train-step'
 import { Trainer } from '../src/main/tensor/trainer'
+import { median, startTorchServer } from './torch-twin'
 
 interface BenchConfig {
   model: DecoderConfig
@@ -205,80 +204,18 @@ function writeSlot(cache: Feeds, r: Record<string, ort.Tensor>, layers: number, 
     }
 }
 
-/** Debian's python3 (apt's python3-torch lives there) first, then whatever python3 is on PATH. */
-const pythons = ['/usr/bin/python3', 'python3']
-
-/**
- * Debian builds torch against the generic libblas.so.3, which is the slow reference BLAS unless an
- * optimized one is installed as the alternative; OpenBLAS (OpenMP flavour, like torch) is what a
- * fair comparison needs.
- */
-const torchPackages = ['python3-torch', 'libopenblas0-openmp']
-
-function debianPackageMissing(name: string): boolean {
-  const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' })
-  return r.status !== 0 ? !r.error : !r.stdout.includes('install ok installed')
-}
-
-/** A Python that imports torch, installing Debian's python3-torch and OpenBLAS with apt-get when missing. */
-function ensureTorch(log: (s: string) => void): { python: string; version: string } | null {
-  const probe = () => {
-    for (const python of pythons) {
-      const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' })
-      if (r.status === 0) return { python, version: r.stdout.trim() }
-    }
-    return null
-  }
-  const missing = torchPackages.filter(debianPackageMissing)
-  const found = probe()
-  if (found && missing.length === 0) return found
-  if (missing.length > 0) {
-    log(`installing ${missing.join(' ')} with apt-get for the PyTorch comparison`)
-    const install = spawnSync('apt-get', ['install', '-y', ...missing], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
-    if (install.status !== 0) log(`apt-get could not install them: ${(install.stderr || install.error?.message || 'failed').trim().split('\n').at(-1)}`)
-  }
-  const after = probe()
-  if (!after) log('PyTorch cannot be had here; reporting onnxruntime figures only')
-  else if (torchPackages.some(debianPackageMissing)) log('PyTorch runs without OpenBLAS here; its figures may be unfairly low')
-  return after
-}
-
 /** The PyTorch twin (bench/engine_torch.py) as a server answering one timing request per line. */
 async function torchEngine(c: BenchConfig, log: (s: string) => void): Promise<(Engine & { version: string; params: number; close(): void }) | null> {
-  const torch = ensureTorch(log)
-  if (!torch) return null
-  const script = path.join(__dirname, 'engine_torch.py')
-  // Idle threads sleep instead of spinning, the same policy as our runtime (spinWait off): on a
-  // shared machine spinning OpenMP threads made PyTorch up to 10× slower.
-  const env = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' }
-  const child: ChildProcessWithoutNullStreams = spawn(torch.python, [script, '--threads', String(c.threads), '--batch', String(c.batch), '--gen-batch', String(c.genBatch)], { env })
-  child.stderr.on('data', (d: Buffer) => process.stderr.write(d))
-  const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]()
-  const next = async (): Promise<Record<string, number>> => {
-    const { value, done } = await lines.next()
-    if (done) throw new Error('the PyTorch process ended early')
-    return JSON.parse(value as string) as Record<string, number>
-  }
-  const ask = async (cmd: string): Promise<number> => {
-    child.stdin.write(cmd + '\n')
-    return (await next()).seconds
-  }
-  const hello = (await next()) as unknown as { version: string; params: number }
+  const server = await startTorchServer(path.join(__dirname, 'engine_torch.py'), ['--threads', String(c.threads), '--batch', String(c.batch), '--gen-batch', String(c.genBatch)], log)
+  if (!server) return null
   return {
-    version: hello.version,
-    params: hello.params,
-    fwd: (steps) => ask(`fwd ${steps}`),
-    train: (steps) => ask(`train ${steps}`),
-    gen: () => ask('gen'),
-    close: () => {
-      child.stdin.end('quit\n')
-    }
+    version: server.version,
+    params: server.params,
+    fwd: (steps) => server.ask(`fwd ${steps}`),
+    train: (steps) => server.ask(`train ${steps}`),
+    gen: () => server.ask('gen'),
+    close: () => server.close()
   }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
 type Measure = 'fwd' | 'train' | 'gen'

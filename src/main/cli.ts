@@ -11,6 +11,9 @@ import { parseReportCommand } from './cli/parse-report'
 import { serveCommand } from './cli/serve'
 import { synthCommand } from './cli/synth'
 import { demoTaskCommand } from './cli/task-demo'
+import { describeCommand } from './cli/describe'
+import { warmupCommand } from './cli/warmup'
+import { selfplayCommand } from './cli/selfplay'
 
 const commands: CliCommand[] = [
   infoCommand,
@@ -19,7 +22,10 @@ const commands: CliCommand[] = [
   importCommand,
   parseReportCommand,
   demoTaskCommand,
-  auditCommand
+  auditCommand,
+  warmupCommand,
+  selfplayCommand,
+  describeCommand
 ]
 
 const globalOptions = {

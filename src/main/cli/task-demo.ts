@@ -1,5 +1,5 @@
-import { CliProgressBar } from '../app/cli-progress'
 import type { CliCommand } from './command'
+import { runTaskWithProgress } from './run-task'
 
 export const demoTaskCommand: CliCommand = {
   name: 'demo-task',
@@ -9,20 +9,8 @@ export const demoTaskCommand: CliCommand = {
   async run(ctx) {
     const upTo = Number(ctx.values['up-to'] ?? 200_000_000)
     if (!Number.isInteger(upTo) || upTo < 10) throw new Error(`--up-to must be an integer ≥ 10, got ${ctx.values['up-to']}`)
-    const services = ctx.services()
-    const bar = new CliProgressBar('primes')
-    services.events.on('task.progress', (e) => bar.update(e.progress))
-    const id = services.tasks.start('demo.countPrimes', { upTo })
-    const onInterrupt = () => services.tasks.cancel(id)
-    process.once('SIGINT', onInterrupt)
-    const summary = await services.tasks.whenFinished(id)
-    process.off('SIGINT', onInterrupt)
-    bar.finish()
-    services.close()
-    if (summary?.status !== 'done') {
-      console.error(`Task ${summary?.status ?? 'lost'}${summary?.error ? `: ${summary.error}` : ''}`)
-      return 1
-    }
+    const summary = await runTaskWithProgress(ctx.services(), 'demo.countPrimes', { upTo }, 'primes')
+    if (!summary) return 1
     console.log(JSON.stringify(summary.result))
     return 0
   }

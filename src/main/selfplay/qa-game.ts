@@ -1,4 +1,5 @@
 import type { NoduleFinding } from '../../shared/finding'
+import type { Tokenizer } from '../model/tokenizer'
 import type { QaGameConfig } from './config'
 import type { PlayerOutput, PlayerPolicy } from './policy'
 import { answersAgree, expectedAnswer, parseAnswer, parseQuestion, type Answer, type Question } from './questions'
@@ -39,14 +40,12 @@ export interface QaGameRecord {
   questionerReward: number
 }
 
-function questionerPrompt(policy: PlayerPolicy, reportText: string, config: QaGameConfig): number[] {
-  const tok = policy.tokenizer
+export function questionerPrompt(tok: Tokenizer, reportText: string, config: Pick<QaGameConfig, 'maxReportTokens'>): number[] {
   const report = tok.encode(reportText).slice(0, config.maxReportTokens)
   return [tok.special('<bos>'), tok.special('<image>'), tok.special('<role:questioner>'), ...report, tok.special('<sep>'), tok.special('<task:question>')]
 }
 
-function answererPrompt(policy: PlayerPolicy, questionTokens: readonly number[]): number[] {
-  const tok = policy.tokenizer
+export function answererPrompt(tok: Tokenizer, questionTokens: readonly number[]): number[] {
   const question = questionTokens.filter((t) => !tok.isSpecial(t))
   return [tok.special('<bos>'), tok.special('<image>'), tok.special('<role:answerer>'), tok.special('<task:answer>'), ...question, tok.special('<sep>')]
 }
@@ -54,7 +53,7 @@ function answererPrompt(policy: PlayerPolicy, questionTokens: readonly number[])
 export async function playQaGames(policy: PlayerPolicy, setups: readonly QaGameSetup[], config: QaGameConfig, seed: number): Promise<QaGameRecord[]> {
   const tok = policy.tokenizer
   const stop = [tok.special('<sep>'), tok.special('<eos>')]
-  const qPrompts = setups.map((s) => questionerPrompt(policy, s.reportText ?? '', config))
+  const qPrompts = setups.map((s) => questionerPrompt(tok, s.reportText ?? '', config))
   const qOutputs = await policy.generate(setups.map((s) => s.image), qPrompts, { maxNewTokens: config.maxQuestionTokens, temperature: 1, topP: 1, seed, stopTokens: stop })
   const questions = qOutputs.map((output, g) => {
     const text = tok.decode(output.tokens, { skipSpecial: true })
@@ -62,7 +61,7 @@ export async function playQaGames(policy: PlayerPolicy, setups: readonly QaGameS
   })
   // Only readable questions are put to the answerer.
   const asked = questions.map((q, g) => ({ q, g })).filter(({ q }) => q.parsed !== null)
-  const requests = asked.flatMap(({ q, g }) => Array.from({ length: config.answersPerQuestion }, () => ({ g, prompt: answererPrompt(policy, q.output.tokens) })))
+  const requests = asked.flatMap(({ q, g }) => Array.from({ length: config.answersPerQuestion }, () => ({ g, prompt: answererPrompt(tok, q.output.tokens) })))
   const aOutputs = requests.length
     ? await policy.generate(requests.map((r) => setups[r.g].image), requests.map((r) => r.prompt), { maxNewTokens: config.maxAnswerTokens, temperature: 1, topP: 1, seed: seed + 1, stopTokens: stop })
     : []

@@ -1,5 +1,6 @@
 import { playerToken } from '../model/special-tokens'
 import type { RadiographEdit } from '../../shared/finding'
+import type { Tokenizer } from '../model/tokenizer'
 import type { SelfPlayConfig } from './config'
 import type { PlayerPolicy, PlayerOutput } from './policy'
 import { clueRewards, decisionReward, groupAdvantages, parseVote, votesReceived, type Vote } from './rewards'
@@ -61,8 +62,7 @@ export function roleOf(seat: number, spySeat: number): Role {
 }
 
 /** `<bos><image><role:…><player:k><task:clue|vote>` then the public history `<player:j> clue <sep>`. */
-function promptFor(policy: PlayerPolicy, role: Role, seat: number, task: 'clue' | 'vote', history: readonly ClueTurn[]): number[] {
-  const tok = policy.tokenizer
+export function spyGamePrompt(tok: Tokenizer, role: Role, seat: number, task: 'clue' | 'vote', history: readonly Pick<ClueTurn, 'player' | 'output'>[]): number[] {
   const ids = [tok.special('<bos>'), tok.special('<image>'), tok.special(`<role:${role}>`), tok.special(playerToken(seat)), tok.special(`<task:${task}>`)]
   for (const turn of history) ids.push(tok.special(playerToken(turn.player)), ...turn.output.tokens.filter((t) => !tok.isSpecial(t)), tok.special('<sep>'))
   if (task === 'clue') ids.push(tok.special(playerToken(seat)))
@@ -78,7 +78,7 @@ export async function playSpyGames(policy: PlayerPolicy, setups: readonly SpyGam
   let turnSeed = seed
   for (let round = 1; round <= config.spy.clueRounds; round++) {
     for (let seat = 1; seat <= players; seat++) {
-      const prompts = setups.map((s, g) => promptFor(policy, roleOf(seat, s.spySeat), seat, 'clue', histories[g]))
+      const prompts = setups.map((s, g) => spyGamePrompt(policy.tokenizer, roleOf(seat, s.spySeat), seat, 'clue', histories[g]))
       const images = setups.map((s) => (seat === s.spySeat ? s.spyImage : s.image))
       const outputs = await policy.generate(images, prompts, {
         maxNewTokens: config.spy.maxClueTokens,
@@ -103,7 +103,7 @@ async function sampleVotes(policy: PlayerPolicy, setups: readonly SpyGameSetup[]
   setups.forEach((s, game) => {
     for (let voter = 1; voter <= config.spy.civilians + 1; voter++) {
       if (voter === s.spySeat) continue
-      const prompt = promptFor(policy, 'civilian', voter, 'vote', histories[game])
+      const prompt = spyGamePrompt(policy.tokenizer, 'civilian', voter, 'vote', histories[game])
       for (let k = 0; k < config.groupSize; k++) requests.push({ game, voter, prompt, image: s.image })
     }
   })

@@ -1,6 +1,8 @@
 import type { TaskKind, TaskProgress } from '../../shared/contract'
 import { importFoldersTask } from '../importer/import-task'
+import { modelWarmupTask } from '../model/warmup-task'
 import { engineSelfTest } from '../tensor/self-test-task'
+import { selfPlayRunTask } from '../training/selfplay-task'
 import { countPrimes } from './demo-count-primes'
 
 /** What a task body gets from the child process it runs in. */
@@ -18,5 +20,7 @@ type TaskBody = (params: never, ctx: TaskContext) => Promise<unknown>
 export const taskBodies: Record<TaskKind, TaskBody> = {
   'demo.countPrimes': countPrimes,
   'import.folders': importFoldersTask,
-  'engine.selfTest': engineSelfTest
+  'engine.selfTest': engineSelfTest,
+  'model.warmup': modelWarmupTask,
+  'selfplay.run': selfPlayRunTask
 }

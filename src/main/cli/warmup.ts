@@ -1,0 +1,64 @@
+import { printResultLine } from '../app/result-line'
+import { namedConfigs } from '../model/config'
+import { defaultWarmupOptions, type WarmupOptions, type WarmupResult } from '../model/warmup'
+import type { CliCommand } from './command'
+import { runTaskWithProgress } from './run-task'
+
+/** An integer flag ≥ min, or the fallback when absent; the error names the flag. */
+export function intFlag(value: unknown, name: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got ${String(value)}`)
+  return n
+}
+
+export const warmupCommand: CliCommand = {
+  name: 'warmup',
+  summary: 'Warm up the VLM on imported image–report pairs (stage 0); resumes an interrupted run',
+  usage: 'vzw warmup --steps N [--config default|tiny] [--seed S] [--batch B] [--lr X] [--threads T] [--checkpoint-every N] [--max-minutes M]',
+  options: {
+    steps: { type: 'string' },
+    config: { type: 'string' },
+    seed: { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
+    threads: { type: 'string' },
+    'checkpoint-every': { type: 'string' },
+    'max-minutes': { type: 'string' }
+  },
+  async run(ctx) {
+    const v = ctx.values
+    const config = (v.config as string | undefined) ?? 'default'
+    if (!namedConfigs[config]) throw new Error(`--config must be one of ${Object.keys(namedConfigs).join(', ')}, got ${config}`)
+    const steps = intFlag(v.steps, 'steps', defaultWarmupOptions.steps, 1)
+    const lr = v.lr === undefined ? defaultWarmupOptions.lr : Number(v.lr)
+    if (!(lr > 0)) throw new Error(`--lr must be a positive number, got ${String(v.lr)}`)
+    const maxMinutes = v['max-minutes'] === undefined ? 0 : Number(v['max-minutes'])
+    if (!(maxMinutes >= 0)) throw new Error(`--max-minutes must be a number ≥ 0, got ${String(v['max-minutes'])}`)
+    const options: WarmupOptions = {
+      ...defaultWarmupOptions,
+      maxMinutes,
+      steps,
+      config,
+      lr,
+      seed: intFlag(v.seed, 'seed', defaultWarmupOptions.seed, 0),
+      batch: intFlag(v.batch, 'batch', defaultWarmupOptions.batch, 1),
+      threads: intFlag(v.threads, 'threads', 0, 0),
+      checkpointEvery: intFlag(v['checkpoint-every'], 'checkpoint-every', Math.max(1, Math.min(defaultWarmupOptions.checkpointEvery, Math.ceil(steps / 5))), 1)
+    }
+    const summary = await runTaskWithProgress(ctx.services(), 'model.warmup', options, 'warm-up', ' (run it again with the same options to resume from the last checkpoint)')
+    if (!summary) return 1
+    const r = summary.result as WarmupResult
+    const p = r.presence
+    console.log(
+      [
+        `run ${r.runId}${r.resumedFromStep !== null ? ` (resumed from step ${r.resumedFromStep})` : ''}: ${r.steps}/${steps} steps${r.steps < steps ? ' (time limit; the same command continues it)' : ''} on ${r.trainStudies} studies, ${(r.parameters / 1e6).toFixed(2)}M parameters, ${r.provider}`,
+        `loss ${r.firstLoss?.toFixed(3) ?? '-'} → ${r.finalLoss.toFixed(3)}; checkpoint ${r.checkpoint}`,
+        `held-out nodule presence accuracy ${(p.accuracy * 100).toFixed(1)}% on ${p.studies} studies (majority class '${p.majorityClass}': ${(p.majorityRate * 100).toFixed(1)}%)`,
+        `confusion (truth → predicted): ${JSON.stringify(p.confusion)}`
+      ].join('\n')
+    )
+    printResultLine('warmup', { presence_acc: +p.accuracy.toFixed(4), majority: +p.majorityRate.toFixed(4), minutes: +r.minutes.toFixed(2), steps: r.steps, held_out: p.studies, final_loss: +r.finalLoss.toFixed(4) })
+    return 0
+  }
+}

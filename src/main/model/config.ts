@@ -1,0 +1,90 @@
+import { z } from 'zod'
+import type { DecoderConfig } from '../tensor/decoder'
+
+/**
+ * The VLM's sizes (DESIGN §8). Everything that depends on a size reads it from here, so weights
+ * of another size (a user's own, bigger checkpoint) load with their own config.
+ */
+export const VisionConfig = z.object({
+  /** Side of the square grayscale input image in pixels. */
+  imageSize: z.number().int().positive(),
+  patch: z.number().int().positive(),
+  width: z.number().int().positive(),
+  layers: z.number().int().nonnegative(),
+  heads: z.number().int().positive(),
+  /** Side of the square of patch tokens averaged into one image token. */
+  pool: z.number().int().positive(),
+  mlpRatio: z.number().int().positive()
+})
+
+export const TextDecoderConfig = z.object({
+  width: z.number().int().positive(),
+  layers: z.number().int().positive(),
+  heads: z.number().int().positive(),
+  /** Longest text after the image prefix, in tokens (prompt + generated). */
+  maxText: z.number().int().positive(),
+  mlpRatio: z.number().int().positive()
+})
+
+export const VlmConfig = z
+  .object({
+    name: z.string(),
+    /** Tokens in the embedding table: the tokenizer's size (a tokenizer trained on little text may stop short of the size asked for). */
+    vocab: z.number().int().positive(),
+    vision: VisionConfig,
+    decoder: TextDecoderConfig
+  })
+  .superRefine((c, ctx) => {
+    const v = c.vision
+    const problem = (message: string) => ctx.addIssue({ code: 'custom', message })
+    if (v.imageSize % v.patch !== 0) problem(`image size ${v.imageSize} is not a multiple of the patch ${v.patch}`)
+    else if ((v.imageSize / v.patch) % v.pool !== 0) problem(`${v.imageSize / v.patch} patches per side do not pool by ${v.pool}`)
+    if (v.width % v.heads !== 0) problem(`vision width ${v.width} does not split into ${v.heads} heads`)
+    if (c.decoder.width % c.decoder.heads !== 0) problem(`decoder width ${c.decoder.width} does not split into ${c.decoder.heads} heads`)
+  })
+export type VlmConfig = z.infer<typeof VlmConfig>
+
+/** The CPU-friendly default of DESIGN §8: about 6 million parameters. */
+export const defaultVlmConfig: VlmConfig = {
+  name: 'default',
+  vocab: 2048,
+  vision: { imageSize: 256, patch: 16, width: 192, layers: 4, heads: 3, pool: 2, mlpRatio: 4 },
+  decoder: { width: 256, layers: 4, heads: 4, maxText: 96, mlpRatio: 4 }
+}
+
+/** A model small enough for tests: 64×64 images, one block each, width 32. */
+export const tinyVlmConfig: VlmConfig = {
+  name: 'tiny',
+  vocab: 384,
+  vision: { imageSize: 64, patch: 16, width: 32, layers: 1, heads: 2, pool: 2, mlpRatio: 2 },
+  decoder: { width: 32, layers: 1, heads: 2, maxText: 48, mlpRatio: 2 }
+}
+
+export const namedConfigs: Readonly<Record<string, VlmConfig>> = { default: defaultVlmConfig, tiny: tinyVlmConfig }
+
+/** A config by name, or parsed from JSON, with a message that says what is wrong. */
+export function parseVlmConfig(value: unknown, source: string): VlmConfig {
+  const parsed = VlmConfig.safeParse(value)
+  if (!parsed.success) throw new Error(`${source}: not a valid model config: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ')}`)
+  return parsed.data
+}
+
+export function patchesPerSide(c: VlmConfig): number {
+  return c.vision.imageSize / c.vision.patch
+}
+
+/** Image tokens the decoder sees after pooling. */
+export function imageTokenCount(c: VlmConfig): number {
+  return (patchesPerSide(c) / c.vision.pool) ** 2
+}
+
+/** Positions before the text: the start vector and the image tokens. */
+export function prefixLength(c: VlmConfig): number {
+  return 1 + imageTokenCount(c)
+}
+
+/** The text decoder as the tensor engine's decoder sees it (positions cover prefix + text). */
+export function decoderConfig(c: VlmConfig): DecoderConfig {
+  const d = c.decoder
+  return { vocab: c.vocab, width: d.width, layers: d.layers, heads: d.heads, maxLength: prefixLength(c) + d.maxText, mlpRatio: d.mlpRatio }
+}

@@ -1,0 +1,51 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { ParsedReport } from '../../shared/finding'
+import { decodeGrayPng } from '../dicom/png'
+import { parseReport } from '../reports/nodule-parser'
+import type { Db } from '../store/database'
+import { insertFinding, latestCheckpointNamed, studyImage } from '../store/training-repository'
+import { Runtime } from '../tensor/runtime'
+import { loadCheckpoint } from './checkpoint'
+import { generate } from './generation'
+import { VlmModel, imageInput } from './vlm'
+import { WARMUP_RUN, reportPrompt } from './warmup'
+
+export interface StudyDescription {
+  pseudonym: string
+  checkpoint: string
+  text: string
+  parsed: ParsedReport
+  findingId: number
+}
+
+/**
+ * Writes findings for one study with the newest warm-up checkpoint (or a given one), reads them
+ * with the report parser and stores both in the findings table.
+ */
+export async function describeStudy(db: Db, dataDir: string, studyKey: string, options: { checkpoint?: string; threads?: number } = {}): Promise<StudyDescription> {
+  const study = studyImage(db, studyKey)
+  if (!study) throw new Error(`No study with pseudonym or id "${studyKey}"`)
+  if (!study.modelPath) throw new Error(`Study ${study.pseudonym} has no imported presentation image to describe`)
+  const row = options.checkpoint ? null : latestCheckpointNamed(db, WARMUP_RUN)
+  if (!options.checkpoint && !row) throw new Error('No model checkpoint yet: run `vzw warmup` first, or pass --checkpoint FILE')
+  const file = options.checkpoint ?? path.join(dataDir, row!.path)
+  const ckpt = loadCheckpoint(file)
+  const png = decodeGrayPng(fs.readFileSync(path.join(dataDir, study.modelPath)))
+  const runtime = await Runtime.create({ executionProvider: 'cpu', intraOpThreads: options.threads ?? 0 })
+  try {
+    const model = new VlmModel(ckpt.config, ckpt.tokenizer, runtime, ckpt.weights)
+    const prompt = reportPrompt(ckpt.tokenizer)
+    const [generated] = await generate(model, [imageInput(png.pixels, png.width, png.height, ckpt.config.vision.imageSize)], [prompt], {
+      maxNewTokens: ckpt.config.decoder.maxText - prompt.length,
+      temperature: 0,
+      topP: 1,
+      seed: 0
+    })
+    const parsed = parseReport(generated.text)
+    const findingId = insertFinding(db, { studyId: study.studyId, checkpointId: row?.id ?? null, text: generated.text, structuredJson: JSON.stringify(parsed) })
+    return { pseudonym: study.pseudonym, checkpoint: file, text: generated.text, parsed, findingId }
+  } finally {
+    await runtime.release()
+  }
+}

@@ -1,0 +1,260 @@
+import { decoderStep, stepMask } from '../tensor/decoder'
+import { Graph, type Value } from '../tensor/graph'
+import { Rng } from '../tensor/init'
+import { ort } from '../tensor/runtime'
+import { decoderConfig, prefixLength, type VlmConfig } from './config'
+import { vlmForward, vlmInputs, vlmTokenLogProbs } from './vlm-graph'
+import type { VlmModel } from './vlm'
+
+/**
+ * Generation and log-probs on a `VlmModel`: a prefill graph over image + prompt, then a one-token
+ * step graph with a fixed-size KV cache, batched over sequences; and the log-probs of given
+ * continuations in one batched graph (the policy losses of self-play need them).
+ */
+
+export interface GenerateOptions {
+  maxNewTokens: number
+  /** 0 picks the most likely token (greedy). */
+  temperature: number
+  /** Nucleus sampling: sample among the most likely tokens whose probabilities sum to topP. */
+  topP: number
+  seed: number
+  /** Tokens that end a sequence (kept in `tokens`, left out of `text`); default `<eos>`. */
+  stopTokens?: readonly number[]
+  /** false runs the full forward for every token (the reference the KV cache must equal). */
+  useCache?: boolean
+}
+
+export interface Generation {
+  tokens: number[]
+  /** The generated text without special tokens. */
+  text: string
+  /** Log-probability of each generated token under the model (temperature 1, no top-p). */
+  logProbs: number[]
+  finish: 'stop' | 'length'
+}
+
+export const IGNORE_INDEX = -100
+
+/** Text lengths are rounded up to a multiple of this so few graph shapes are compiled. */
+const LENGTH_BUCKET = 8
+
+export function bucketLength(n: number, max: number): number {
+  return Math.min(max, Math.ceil(n / LENGTH_BUCKET) * LENGTH_BUCKET)
+}
+
+function i64(values: ArrayLike<number>, dims: number[]): ort.Tensor {
+  return new ort.Tensor('int64', BigInt64Array.from(Array.from(values), (v) => BigInt(v)), dims)
+}
+
+/** Images (each S×S, from `imageInput`) as one [B,S,S] tensor. */
+export function imageBatch(c: VlmConfig, images: readonly Float32Array[]): ort.Tensor {
+  const s = c.vision.imageSize
+  const data = new Float32Array(images.length * s * s)
+  images.forEach((img, i) => {
+    if (img.length !== s * s) throw new Error(`Image ${i} has ${img.length} values, the model takes ${s}×${s}`)
+    data.set(img, i * s * s)
+  })
+  return new ort.Tensor('float32', data, [images.length, s, s])
+}
+
+/**
+ * Text ids [B,T] (prompt, then continuation, then padding) and targets [B,T] that score only the
+ * continuation: targets[t] is ids[t+1] where that token belongs to the continuation, else -100.
+ */
+export function teacherForcedBatch(prompts: readonly (readonly number[])[], continuations: readonly (readonly number[])[], length: number, pad: number): { ids: ort.Tensor; targets: ort.Tensor } {
+  const b = prompts.length
+  const ids = new Array<number>(b * length).fill(pad)
+  const targets = new Array<number>(b * length).fill(IGNORE_INDEX)
+  prompts.forEach((prompt, i) => {
+    const seq = [...prompt, ...continuations[i]]
+    if (prompt.length === 0) throw new Error(`Sequence ${i} has an empty prompt`)
+    if (seq.length > length) throw new Error(`Sequence ${i} has ${seq.length} tokens, more than ${length}`)
+    seq.forEach((id, t) => (ids[i * length + t] = id))
+    for (let t = prompt.length - 1; t + 1 < seq.length; t++) targets[i * length + t] = seq[t + 1]
+  })
+  return { ids: i64(ids, [b, length]), targets: i64(targets, [b, length]) }
+}
+
+/** Log-probabilities of each continuation token given image and prompt, in one batched graph. */
+export async function sequenceLogProbs(
+  model: VlmModel,
+  images: readonly Float32Array[],
+  prompts: readonly (readonly number[])[],
+  continuations: readonly (readonly number[])[]
+): Promise<number[][]> {
+  const c = model.config
+  const b = prompts.length
+  const t = bucketLength(Math.max(...prompts.map((p, i) => p.length + continuations[i].length)), c.decoder.maxText)
+  const compiled = await model.graph(`logprobs:${b}:${t}`, () => {
+    const g = new Graph('vlm_logprobs')
+    return g.toModel({ logprobs: vlmTokenLogProbs(g, c, vlmInputs(g, c, b, t), g.input('targets', 'int64', [b, t])) })
+  })
+  const batch = teacherForcedBatch(prompts, continuations, t, model.tokenizer.special('<pad>'))
+  const out = await model.run(compiled, { images: imageBatch(c, images), ...batch })
+  const lp = out.logprobs.data as Float32Array
+  return continuations.map((cont, i) => cont.map((_, j) => lp[i * t + prompts[i].length - 1 + j]))
+}
+
+/** Picks a token from one row of logits; returns it with its log-probability at temperature 1. */
+export function sampleToken(logits: Float32Array, offset: number, vocab: number, opts: Pick<GenerateOptions, 'temperature' | 'topP'>, rng: Rng): { token: number; logProb: number } {
+  let max = -Infinity
+  let best = 0
+  for (let v = 0; v < vocab; v++)
+    if (logits[offset + v] > max) {
+      max = logits[offset + v]
+      best = v
+    }
+  let z = 0
+  for (let v = 0; v < vocab; v++) z += Math.exp(logits[offset + v] - max)
+  const logProbOf = (v: number) => logits[offset + v] - max - Math.log(z)
+  if (opts.temperature <= 0) return { token: best, logProb: logProbOf(best) }
+  const weights = Array.from({ length: vocab }, (_, v) => ({ v, p: Math.exp((logits[offset + v] - max) / opts.temperature) }))
+  weights.sort((a, b) => b.p - a.p || a.v - b.v)
+  const total = weights.reduce((s, w) => s + w.p, 0)
+  let kept = 0
+  let mass = 0
+  while (kept < vocab && (kept === 0 || mass < opts.topP * total)) mass += weights[kept++].p
+  let r = rng.next() * mass
+  for (let k = 0; k < kept; k++) {
+    r -= weights[k].p
+    if (r <= 0 || k === kept - 1) return { token: weights[k].v, logProb: logProbOf(weights[k].v) }
+  }
+  throw new Error('unreachable')
+}
+
+/**
+ * Generates a continuation for each (image, prompt), batched: the prompt runs through the prefill
+ * graph, then each new token through the one-token step graph against the KV cache.
+ */
+export async function generate(model: VlmModel, images: readonly Float32Array[], prompts: readonly (readonly number[])[], opts: GenerateOptions): Promise<Generation[]> {
+  const c = model.config
+  const b = prompts.length
+  if (images.length !== b) throw new Error(`generate: ${images.length} images for ${b} prompts`)
+  const longest = Math.max(...prompts.map((p) => p.length))
+  if (longest >= c.decoder.maxText) throw new Error(`generate: a prompt of ${longest} tokens leaves no room in ${c.decoder.maxText} text positions`)
+  const stops = new Set(opts.stopTokens ?? [model.tokenizer.special('<eos>')])
+  const rng = new Rng(opts.seed)
+  const vocab = c.vocab
+  const sequences = prompts.map((p) => [...p])
+  const results = prompts.map((): Generation => ({ tokens: [], text: '', logProbs: [], finish: 'length' }))
+  const active = prompts.map(() => true)
+  const next = opts.useCache === false ? await fullForwardLogits(model, images, sequences) : await cachedLogits(model, images, sequences, longest)
+
+  let logits = await next()
+  for (let produced = 0; produced < opts.maxNewTokens; produced++) {
+    for (let i = 0; i < b; i++) {
+      if (!active[i]) continue
+      const { token, logProb } = sampleToken(logits.data, logits.row(i), vocab, opts, rng)
+      results[i].tokens.push(token)
+      results[i].logProbs.push(logProb)
+      sequences[i].push(token)
+      if (stops.has(token)) {
+        results[i].finish = 'stop'
+        active[i] = false
+      } else if (sequences[i].length >= c.decoder.maxText) active[i] = false
+    }
+    if (!active.some(Boolean) || produced + 1 === opts.maxNewTokens) break
+    logits = await next()
+  }
+  for (const r of results) r.text = model.tokenizer.decode(r.tokens.filter((t) => !stops.has(t)), { skipSpecial: true })
+  return results
+}
+
+/** Next-token logits of every sequence: `data` with the row offset of sequence i. */
+interface NextLogits {
+  data: Float32Array
+  row(i: number): number
+}
+
+/** The reference path: the whole sequence through the full forward for every new token. */
+async function fullForwardLogits(model: VlmModel, images: readonly Float32Array[], sequences: number[][]): Promise<() => Promise<NextLogits>> {
+  const c = model.config
+  const b = sequences.length
+  const t = c.decoder.maxText
+  const compiled = await model.graph(`full:${b}:${t}`, () => {
+    const g = new Graph('vlm_full')
+    return g.toModel({ logits: vlmForward(g, c, vlmInputs(g, c, b, t)).logits })
+  })
+  const imageFeed = imageBatch(c, images)
+  const pad = model.tokenizer.special('<pad>')
+  return async () => {
+    const ids = new Array<number>(b * t).fill(pad)
+    sequences.forEach((s, i) => s.forEach((id, j) => (ids[i * t + j] = id)))
+    const out = await model.run(compiled, { images: imageFeed, ids: i64(ids, [b, t]) })
+    return { data: out.logits.data as Float32Array, row: (i) => (i * t + sequences[i].length - 1) * c.vocab }
+  }
+}
+
+/**
+ * The KV-cache path. The cache has one slot per decoder position; slot p holds the keys and values
+ * of position p. The prefill fills the prefix and prompt slots, each step writes one more.
+ */
+async function cachedLogits(model: VlmModel, images: readonly Float32Array[], sequences: number[][], longestPrompt: number): Promise<() => Promise<NextLogits>> {
+  const c = model.config
+  const dc = decoderConfig(c)
+  const b = sequences.length
+  const p = prefixLength(c)
+  const slots = dc.maxLength
+  const heads = dc.heads
+  const dh = dc.width / heads
+  const t = bucketLength(longestPrompt, c.decoder.maxText)
+  const pad = model.tokenizer.special('<pad>')
+  const prefill = await model.graph(`prefill:${b}:${t}`, () => {
+    const g = new Graph('vlm_prefill')
+    const { logits, cache } = vlmForward(g, c, vlmInputs(g, c, b, t))
+    const outputs: Record<string, Value> = { logits }
+    cache.forEach((kv, l) => Object.assign(outputs, { [`k${l}`]: kv.k, [`v${l}`]: kv.v }))
+    return g.toModel(outputs)
+  })
+  const step = await model.graph(`step:${b}`, () => {
+    const g = new Graph('vlm_step')
+    const past = Array.from({ length: dc.layers }, (_, l) => ({ k: g.input(`past_k${l}`, 'float32', [b, heads, slots, dh]), v: g.input(`past_v${l}`, 'float32', [b, heads, slots, dh]) }))
+    const out = decoderStep(g, dc, { ids: g.input('ids', 'int64', [b, 1]), positions: g.input('positions', 'int64', [b, 1]), past, mask: g.input('mask', 'float32', [b, 1, 1, slots + 1]) })
+    const outputs: Record<string, Value> = { logits: out.logits }
+    out.k.forEach((k, l) => Object.assign(outputs, { [`k${l}`]: k, [`v${l}`]: out.v[l] }))
+    return g.toModel(outputs)
+  })
+  const cacheK = Array.from({ length: dc.layers }, () => new Float32Array(b * heads * slots * dh))
+  const cacheV = Array.from({ length: dc.layers }, () => new Float32Array(b * heads * slots * dh))
+  /** Copies `rows` positions of [B,H,rows,dh] into the cache starting at slot `at[i]` of sequence i. */
+  const write = (cache: Float32Array, src: Float32Array, rows: number, at: readonly number[]) => {
+    for (let i = 0; i < b; i++)
+      for (let h = 0; h < heads; h++) cache.set(src.subarray(((i * heads + h) * rows) * dh, ((i * heads + h) * rows + rows) * dh), ((i * heads + h) * slots + at[i]) * dh)
+  }
+  const filled = sequences.map(() => 0)
+  let prefilled = false
+  return async () => {
+    if (!prefilled) {
+      prefilled = true
+      const ids = new Array<number>(b * t).fill(pad)
+      sequences.forEach((s, i) => s.forEach((id, j) => (ids[i * t + j] = id)))
+      const out = await model.run(prefill, { images: imageBatch(c, images), ids: i64(ids, [b, t]) })
+      for (let l = 0; l < dc.layers; l++) {
+        write(cacheK[l], out[`k${l}`].data as Float32Array, p + t, filled)
+        write(cacheV[l], out[`v${l}`].data as Float32Array, p + t, filled)
+      }
+      sequences.forEach((s, i) => (filled[i] = p + s.length))
+      const lengths = sequences.map((s) => s.length)
+      return { data: out.logits.data as Float32Array, row: (i) => (i * t + lengths[i] - 1) * c.vocab }
+    }
+    // Each sequence's newest token sits at position filled[i] (sequences that stopped repeat theirs harmlessly).
+    const positions = filled.map((f) => Math.min(f, slots - 1))
+    const feeds: Record<string, ort.Tensor> = {
+      ids: i64(sequences.map((s) => s[s.length - 1]), [b, 1]),
+      positions: i64(positions, [b, 1]),
+      mask: new ort.Tensor('float32', stepMask(positions, slots), [b, 1, 1, slots + 1])
+    }
+    for (let l = 0; l < dc.layers; l++) {
+      feeds[`past_k${l}`] = new ort.Tensor('float32', cacheK[l], [b, heads, slots, dh])
+      feeds[`past_v${l}`] = new ort.Tensor('float32', cacheV[l], [b, heads, slots, dh])
+    }
+    const out = await model.run(step, feeds)
+    for (let l = 0; l < dc.layers; l++) {
+      write(cacheK[l], out[`k${l}`].data as Float32Array, 1, positions)
+      write(cacheV[l], out[`v${l}`].data as Float32Array, 1, positions)
+    }
+    for (let i = 0; i < b; i++) filled[i] = positions[i] + 1
+    return { data: out.logits.data as Float32Array, row: (i) => i * c.vocab }
+  }
+}

@@ -1,0 +1,90 @@
+import { decoderForward, decoderLoss, type DecoderOutput } from '../tensor/decoder'
+import type { Graph, Value } from '../tensor/graph'
+import { layerNorm, linear, transformerBlock, type CrossEntropy, type CrossEntropyOptions } from '../tensor/layers'
+import { decoderConfig, imageTokenCount, patchesPerSide, type VlmConfig } from './config'
+
+/**
+ * The VLM as graph building blocks (DESIGN §8), so training, generation, log-probs and the
+ * self-play losses all build on one forward:
+ *
+ *   sequence = [start vector] [image tokens …] [text ids …]
+ *
+ * The vision encoder cuts the image into patches, adds learned positions, runs pre-LN blocks,
+ * averages pool×pool neighbouring tokens and projects them to the decoder width. The decoder is
+ * the tensor engine's pre-LN causal decoder with tied embeddings; its parameters keep the
+ * engine's names so `decoderStep` (KV-cache generation) runs on the same weights.
+ */
+
+/** Graph inputs of a VLM batch: images [B,S,S] float32 (see `imageInput`) and text ids [B,T]. */
+export interface VlmInputs {
+  images: Value
+  ids: Value
+}
+
+export function vlmInputs(g: Graph, c: VlmConfig, batch: number, textLength: number): VlmInputs {
+  const s = c.vision.imageSize
+  return { images: g.input('images', 'float32', [batch, s, s]), ids: g.input('ids', 'int64', [batch, textLength]) }
+}
+
+/** Images [B,S,S] → patches [B, n², p²] in row-major patch order, each patch's pixels row by row. */
+export function imagePatches(g: Graph, c: VlmConfig, images: Value): Value {
+  const b = images.shape[0]
+  if (typeof b !== 'number') throw new Error('imagePatches: the batch size must be fixed')
+  const n = patchesPerSide(c)
+  const p = c.vision.patch
+  // [B, n·p, n·p] → [B, n, p, n, p] → [B, n, n, p, p] → [B, n², p²]
+  return g.reshape(g.transpose(g.reshape(images, [b, n, p, n, p]), [0, 1, 3, 2, 4]), [b, n * n, p * p])
+}
+
+/** Images [B,S,S] → image tokens [B, N, decoder width]. */
+export function encodeImages(g: Graph, c: VlmConfig, images: Value): Value {
+  const v = c.vision
+  const b = images.shape[0]
+  if (typeof b !== 'number') throw new Error('encodeImages: the batch size must be fixed')
+  const n = patchesPerSide(c)
+  const patches = imagePatches(g, c, images)
+  const positions = g.param('vision.positions.weight', [n * n, v.width], { kind: 'normal', std: 0.02 })
+  let x = g.add(linear(g, 'vision.patch', patches, v.width), positions)
+  for (let l = 0; l < v.layers; l++) x = transformerBlock(g, `vision.block${l}`, x, { heads: v.heads, mlpRatio: v.mlpRatio }, null).out
+  x = layerNorm(g, 'vision.final_ln', x)
+  // Average pool×pool neighbours: [B, n·n, d] → [B, m, q, m, q, d] → [B, m, m, q, q, d] → mean.
+  const q = v.pool
+  const m = n / q
+  const grouped = g.reshape(g.transpose(g.reshape(x, [b, m, q, m, q, v.width]), [0, 1, 3, 2, 4, 5]), [b, m * m, q * q, v.width])
+  const pooled = g.reduceMean(grouped, [2])
+  return linear(g, 'projector.out', g.gelu(linear(g, 'projector.in', pooled, c.decoder.width)), c.decoder.width)
+}
+
+/** The decoder prefix [B, 1+N, width]: a learned start vector, then the image tokens. */
+export function imagePrefix(g: Graph, c: VlmConfig, images: Value): Value {
+  const tokens = encodeImages(g, c, images)
+  const b = tokens.shape[0] as number
+  const start = g.param('decoder.start', [1, 1, c.decoder.width], { kind: 'normal', std: 0.02 })
+  if (imageTokenCount(c) !== tokens.shape[1]) throw new Error('imagePrefix: image token count does not match the config')
+  return g.concat([g.expand(start, [b, 1, c.decoder.width]), tokens], 1)
+}
+
+/**
+ * The full forward: next-token logits [B,T,V] at every text position (logits[:, t] predicts the
+ * token after ids[:, t]) and each decoder layer's keys and values over prefix + text.
+ */
+export function vlmForward(g: Graph, c: VlmConfig, inputs: VlmInputs): DecoderOutput {
+  return decoderForward(g, decoderConfig(c), inputs.ids, imagePrefix(g, c, inputs.images))
+}
+
+/**
+ * Teacher-forced loss over targets [B,T] (ignore index -100 for prompt and padding), with optional
+ * per-token weights [B,T] (advantages, masks). Also gives the target tokens' log-probs [B·T].
+ */
+export function vlmLoss(g: Graph, logits: Value, targets: Value, weights: Value | null = null, opts: CrossEntropyOptions = {}): CrossEntropy {
+  return decoderLoss(g, logits, targets, weights, opts)
+}
+
+/**
+ * Log-probability of each target token [B,T] under the model (0 where the target is -100): the
+ * block a policy loss builds on (PPO ratio against the sampling log-probs, KL to a reference).
+ */
+export function vlmTokenLogProbs(g: Graph, c: VlmConfig, inputs: VlmInputs, targets: Value): Value {
+  const [b, t] = inputs.ids.shape
+  return g.reshape(vlmLoss(g, vlmForward(g, c, inputs).logits, targets).tokenLogProbs, [b, t])
+}

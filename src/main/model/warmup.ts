@@ -1,0 +1,302 @@
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Presence } from '../../shared/finding'
+import { decodeGrayPng } from '../dicom/png'
+import { parseReport } from '../reports/nodule-parser'
+import type { Db } from '../store/database'
+import { createRun, imageReportPairs, insertCheckpoint, latestCheckpointOfRun, setRunStatus, unfinishedRun, type ImageReportPair } from '../store/training-repository'
+import { Graph } from '../tensor/graph'
+import { Rng, initParams } from '../tensor/init'
+import { Runtime } from '../tensor/runtime'
+import { buildTrainStep } from '../tensor/train-step'
+import { Trainer } from '../tensor/trainer'
+import { loadCheckpoint, saveCheckpoint } from './checkpoint'
+import { namedConfigs, type VlmConfig } from './config'
+import { bucketLength, generate, imageBatch, teacherForcedBatch } from './generation'
+import { Tokenizer } from './tokenizer'
+import { VlmModel, imageInput } from './vlm'
+import { vlmForward, vlmInputs, vlmLoss } from './vlm-graph'
+
+/**
+ * Stage 0, warm-up (DESIGN §8): image → report findings text, teacher-forced on the pairs that
+ * already exist (a study's model image and its clinical report). A deterministic held-out split
+ * (by a hash of the Study Instance UID) is never trained on and scores the model at the end:
+ * nodule presence read by the report parser from generated findings, against the report's own.
+ */
+export const WARMUP_RUN = 'warmup'
+
+export interface WarmupOptions {
+  steps: number
+  /** A named config ('default', 'tiny'). */
+  config: string
+  seed: number
+  batch: number
+  lr: number
+  /** Steps between checkpoints (the last step always writes one). */
+  checkpointEvery: number
+  heldOutFraction: number
+  /** onnxruntime intra-op threads; 0 lets onnxruntime decide. */
+  threads: number
+  /** Stop training after this many minutes (0: no limit), then checkpoint and evaluate. */
+  maxMinutes: number
+}
+
+export const defaultWarmupOptions: WarmupOptions = { steps: 600, config: 'default', seed: 1, batch: 16, lr: 1e-3, checkpointEvery: 100, heldOutFraction: 0.2, threads: 0, maxMinutes: 0 }
+
+export interface WarmupProgress {
+  step: number
+  steps: number
+  loss: number
+}
+
+export interface WarmupHooks {
+  signal?: AbortSignal
+  onStep?(p: WarmupProgress): Promise<void> | void
+  onPhase?(phase: 'evaluating', done: number, total: number): Promise<void> | void
+}
+
+export interface PresenceScore {
+  studies: number
+  accuracy: number
+  /** Accuracy of always answering the held-out set's most common presence. */
+  majorityRate: number
+  majorityClass: Presence
+  /** Counts by [truth][predicted]. */
+  confusion: Record<Presence, Record<Presence, number>>
+}
+
+export interface WarmupResult {
+  runId: number
+  resumedFromStep: number | null
+  steps: number
+  trainStudies: number
+  heldOutStudies: number
+  parameters: number
+  firstLoss: number | null
+  finalLoss: number
+  checkpoint: string
+  presence: PresenceScore
+  minutes: number
+  provider: string
+}
+
+/** Whether a study belongs to the held-out split: a hash of its UID, so the split never changes. */
+export function isHeldOut(studyUid: string, fraction: number): boolean {
+  return createHash('sha256').update(studyUid).digest().readUInt32BE(0) / 2 ** 32 < fraction
+}
+
+/** The text the model learns to write: the report's findings and impression sections. */
+export function reportTarget(pair: Pick<ImageReportPair, 'rawText' | 'sectionsJson'>): string {
+  const sections = pair.sectionsJson ? (JSON.parse(pair.sectionsJson) as { findings: string | null; impression: string | null }) : null
+  const parts = [sections?.findings, sections?.impression].map((s) => s?.trim()).filter((s): s is string => !!s)
+  return (parts.length > 0 ? parts.join('\n') : pair.rawText).trim()
+}
+
+export function reportPresence(pair: Pick<ImageReportPair, 'rawText' | 'findingsJson'>): Presence {
+  const parsed = pair.findingsJson ? (JSON.parse(pair.findingsJson) as { nodules?: { presence?: Presence } }) : null
+  return parsed?.nodules?.presence ?? parseReport(pair.rawText).nodules.presence
+}
+
+/** The prompt of the report task: `<task:report>` after the image prefix. */
+export function reportPrompt(tokenizer: Tokenizer): number[] {
+  return [tokenizer.special('<task:report>')]
+}
+
+export interface Example {
+  pair: ImageReportPair
+  pixels: Uint8Array
+  side: number
+}
+
+/** Each pair's model image, decoded; the error names the study and the file. */
+export function loadExamples(dataDir: string, pairs: readonly ImageReportPair[]): Example[] {
+  return pairs.map((pair) => {
+    const file = path.join(dataDir, pair.modelPath)
+    let png: ReturnType<typeof decodeGrayPng>
+    try {
+      png = decodeGrayPng(fs.readFileSync(file))
+    } catch (err) {
+      throw new Error(`Model image of study ${pair.pseudonym} (${file}) cannot be read: ${err instanceof Error ? err.message : String(err)}`)
+    }
+    if (png.width !== png.height || png.pixels instanceof Uint16Array) throw new Error(`Model image ${file} is not a square 8-bit image`)
+    return { pair, pixels: png.pixels, side: png.width }
+  })
+}
+
+function exampleImage(c: VlmConfig, e: Example): Float32Array {
+  return imageInput(e.pixels, e.side, e.side, c.vision.imageSize)
+}
+
+/**
+ * A training view of an image: shifted by up to 1/32 of its side (edges repeat) and with its
+ * contrast and brightness jittered, so the encoder learns what is in the image rather than which
+ * image it is. No flips: left and right are part of the findings.
+ */
+export function augmentImage(image: Float32Array, side: number, rng: Rng): Float32Array {
+  const reach = Math.max(1, Math.round(side / 32))
+  const dx = rng.int(2 * reach + 1) - reach
+  const dy = rng.int(2 * reach + 1) - reach
+  const gain = 0.9 + 0.2 * rng.next()
+  const offset = 0.2 * rng.next() - 0.1
+  const out = new Float32Array(image.length)
+  for (let y = 0; y < side; y++) {
+    const sy = Math.min(side - 1, Math.max(0, y + dy))
+    for (let x = 0; x < side; x++) out[y * side + x] = image[sy * side + Math.min(side - 1, Math.max(0, x + dx))] * gain + offset
+  }
+  return out
+}
+
+/** Continuation tokens of a report: its text then `<eos>`, cut to fit the text positions. */
+function reportTokens(tokenizer: Tokenizer, c: VlmConfig, text: string): number[] {
+  const room = c.decoder.maxText - reportPrompt(tokenizer).length
+  const ids = [...tokenizer.encode(text.normalize('NFC')), tokenizer.special('<eos>')]
+  return ids.slice(0, room)
+}
+
+function learningRate(o: WarmupOptions, step: number): number {
+  const warm = Math.max(1, Math.round(o.steps * 0.05))
+  if (step < warm) return (o.lr * (step + 1)) / warm
+  return o.lr * (0.1 + 0.45 * (1 + Math.cos((Math.PI * (step - warm)) / Math.max(1, o.steps - warm))))
+}
+
+/**
+ * Runs (or resumes) the warm-up in this process; the task body and the tests call it. A run that
+ * did not finish (killed, failed) with the same options is resumed from its last checkpoint.
+ */
+export async function runWarmup(db: Db, dataDir: string, options: Partial<WarmupOptions>, hooks: WarmupHooks = {}): Promise<WarmupResult> {
+  const o = { ...defaultWarmupOptions, ...options }
+  const baseConfig = namedConfigs[o.config]
+  if (!baseConfig) throw new Error(`Unknown model config "${o.config}" (known: ${Object.keys(namedConfigs).join(', ')})`)
+  const started = performance.now()
+  const pairs = imageReportPairs(db)
+  const train = pairs.filter((p) => !isHeldOut(p.studyUid, o.heldOutFraction))
+  const heldOut = pairs.filter((p) => isHeldOut(p.studyUid, o.heldOutFraction))
+  if (train.length === 0) throw new Error(`No studies to train on: warm-up needs studies with both a model image and a report (found ${pairs.length} such studies, ${heldOut.length} held out)`)
+
+  // Threads and the time limit do not change what is learned; a resume may change them.
+  const runOptions = JSON.stringify({ ...o, threads: undefined, maxMinutes: undefined })
+  const previous = unfinishedRun(db, WARMUP_RUN, runOptions)
+  const resumeFrom = previous ? latestCheckpointOfRun(db, previous.id) : null
+  const runtime = await Runtime.create({ executionProvider: 'cpu', intraOpThreads: o.threads })
+  const runId = previous?.id ?? createRun(db, { name: WARMUP_RUN, configJson: runOptions, seed: o.seed, device: `${os.cpus().length} CPU cores`, executionProvider: runtime.provider })
+  if (previous) setRunStatus(db, runId, 'running')
+  try {
+    let config: VlmConfig
+    let tokenizer: Tokenizer
+    let weights: Map<string, Float32Array> | null = null
+    let resume = undefined as Parameters<typeof Trainer.create>[3]
+    if (resumeFrom) {
+      const ckpt = loadCheckpoint(path.join(dataDir, resumeFrom.path))
+      ;({ config, tokenizer, weights } = ckpt)
+      resume = ckpt.optimizer ?? undefined
+    } else {
+      // Report text only: the tokenizer never sees DICOM tags or the held-out reports.
+      tokenizer = Tokenizer.train(train.map((p) => reportTarget(p).normalize('NFC')), baseConfig.vocab)
+      config = { ...baseConfig, vocab: tokenizer.vocabSize }
+    }
+    const examples = loadExamples(dataDir, train)
+    const targets = examples.map((e) => reportTokens(tokenizer, config, reportTarget(e.pair)))
+    const prompt = reportPrompt(tokenizer)
+    const textLength = bucketLength(Math.max(...targets.map((t) => prompt.length + t.length)), config.decoder.maxText)
+
+    const g = new Graph('vlm_warmup')
+    const inputs = vlmInputs(g, config, o.batch, textLength)
+    const targetIds = g.input('targets', 'int64', [o.batch, textLength])
+    const ce = vlmLoss(g, vlmForward(g, config, inputs).logits, targetIds)
+    const spec = buildTrainStep(g, ce.loss, { correct: ce.correct, tokens: ce.tokens })
+    weights ??= initParams(g.params, o.seed)
+    const trainer = await Trainer.create(runtime, spec, weights, resume)
+    const startStep = trainer.stepCount
+    const pad = tokenizer.special('<pad>')
+
+    let firstLoss: number | null = null
+    let loss = NaN
+    let checkpoint = resumeFrom?.path ?? ''
+    const writeCheckpoint = async (step: number) => {
+      const relative = path.join('checkpoints', `run-${runId}`, `step-${String(step).padStart(6, '0')}.safetensors`)
+      fs.mkdirSync(path.join(dataDir, path.dirname(relative)), { recursive: true })
+      const sha256 = saveCheckpoint(path.join(dataDir, relative), { config, tokenizer, weights: await trainer.readWeights(), optimizer: await trainer.readOptimizerState() })
+      insertCheckpoint(db, { runId, roundIndex: step, path: relative, sha256, metricsJson: JSON.stringify({ stage: 'warmup', step, loss }) })
+      checkpoint = relative
+    }
+    const deadline = o.maxMinutes > 0 ? performance.now() + o.maxMinutes * 60000 : Infinity
+    for (let step = startStep; step < o.steps && performance.now() < deadline; step++) {
+      if (hooks.signal?.aborted) throw hooks.signal.reason
+      // Batches depend only on the seed and the step, so a resumed run sees the batches it would have.
+      const rng = new Rng(o.seed * 1_000_003 + step)
+      const picked = Array.from({ length: o.batch }, () => rng.int(examples.length))
+      const batch = teacherForcedBatch(
+        picked.map(() => prompt),
+        picked.map((i) => targets[i]),
+        textLength,
+        pad
+      )
+      const images = picked.map((i) => augmentImage(exampleImage(config, examples[i]), config.vision.imageSize, rng))
+      const { metrics } = await trainer.step({ images: imageBatch(config, images), ids: batch.ids, targets: batch.targets }, learningRate(o, step))
+      loss = metrics.loss
+      firstLoss ??= loss
+      if (!Number.isFinite(loss)) throw new Error(`Warm-up diverged at step ${step + 1} (loss ${loss})`)
+      await hooks.onStep?.({ step: step + 1, steps: o.steps, loss })
+      if ((step + 1) % o.checkpointEvery === 0 && step + 1 < o.steps) await writeCheckpoint(step + 1)
+    }
+    if (trainer.stepCount > startStep || !checkpoint) await writeCheckpoint(trainer.stepCount)
+
+    const model = new VlmModel(config, tokenizer, runtime, await trainer.readWeights())
+    const presence = await scorePresence(model, loadExamples(dataDir, heldOut), hooks)
+    // A run the time limit ended early stays resumable: the same options continue it.
+    setRunStatus(db, runId, trainer.stepCount < o.steps ? 'stopped' : 'done')
+    return {
+      runId,
+      resumedFromStep: resumeFrom ? startStep : null,
+      steps: trainer.stepCount,
+      trainStudies: train.length,
+      heldOutStudies: heldOut.length,
+      parameters: g.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0),
+      firstLoss,
+      finalLoss: loss,
+      checkpoint,
+      presence,
+      minutes: (performance.now() - started) / 60000,
+      provider: trainer.provider
+    }
+  } catch (err) {
+    const aborted = hooks.signal?.aborted === true
+    setRunStatus(db, runId, aborted ? 'stopped' : 'failed', aborted ? null : err instanceof Error ? err.message : String(err))
+    throw err
+  } finally {
+    await runtime.release()
+  }
+}
+
+const presences: readonly Presence[] = ['present', 'absent', 'uncertain']
+
+/** Greedy report generation on each example, read by the report parser, against the report's presence. */
+async function scorePresence(model: VlmModel, examples: readonly Example[], hooks: WarmupHooks, batch = 16): Promise<PresenceScore> {
+  const confusion = Object.fromEntries(presences.map((t) => [t, Object.fromEntries(presences.map((p) => [p, 0]))])) as PresenceScore['confusion']
+  const prompt = reportPrompt(model.tokenizer)
+  await hooks.onPhase?.('evaluating', 0, examples.length)
+  for (let at = 0; at < examples.length; at += batch) {
+    if (hooks.signal?.aborted) throw hooks.signal.reason
+    const chunk = examples.slice(at, at + batch)
+    const generated = await generate(
+      model,
+      chunk.map((e) => exampleImage(model.config, e)),
+      chunk.map(() => prompt),
+      { maxNewTokens: model.config.decoder.maxText - prompt.length, temperature: 0, topP: 1, seed: 0 }
+    )
+    chunk.forEach((e, i) => confusion[reportPresence(e.pair)][parseReport(generated[i].text).nodules.presence]++)
+    await hooks.onPhase?.('evaluating', Math.min(examples.length, at + batch), examples.length)
+  }
+  const truthCounts = presences.map((t) => presences.reduce((n, p) => n + confusion[t][p], 0))
+  const majority = truthCounts.indexOf(Math.max(...truthCounts))
+  const n = examples.length
+  return {
+    studies: n,
+    accuracy: n ? presences.reduce((s, t) => s + confusion[t][t], 0) / n : 0,
+    majorityRate: n ? truthCounts[majority] / n : 0,
+    majorityClass: presences[majority],
+    confusion
+  }
+}

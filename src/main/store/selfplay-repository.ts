@@ -1,0 +1,122 @@
+import type { Db } from './database'
+import { insertFinding, type NewFinding } from './review-repository'
+import { insertCheckpoint, type CheckpointRow } from './training-repository'
+
+/** Self-play rounds and their games; a round, its games and its checkpoint row commit together. */
+
+export interface GameRow {
+  kind: 'spy' | 'qa'
+  playersJson: string
+  transcriptJson: string
+  rewardsJson: string
+  advantagesJson: string
+}
+
+export interface RoundCommit {
+  runId: number
+  roundIndex: number
+  stage: string
+  metricsJson: string
+  startedAt: string
+  seconds: number
+  games: readonly GameRow[]
+  /** The checkpoint file written (atomically) before this commit. */
+  checkpoint: Omit<CheckpointRow, 'id' | 'runId' | 'roundIndex'>
+  /** An older round whose checkpoint row is dropped in the same transaction (its file is then deleted by the caller). */
+  pruneRound?: number
+}
+
+/**
+ * Commits one round in one transaction: the round row, every game and the checkpoint row. A crash
+ * before the commit leaves none of them (the round is played again on resume); the unique
+ * (run, round index) refuses a round committed twice.
+ */
+export function commitRound(db: Db, round: RoundCommit): { roundId: number; checkpointId: number; prunedPath: string | null } {
+  return db.transaction(() => {
+    const roundId = Number(
+      db
+        .prepare('INSERT INTO rounds (run_id, round_index, stage, metrics_json, started_at, seconds) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(round.runId, round.roundIndex, round.stage, round.metricsJson, round.startedAt, round.seconds).lastInsertRowid
+    )
+    const insertGame = db.prepare('INSERT INTO games (round_id, kind, players_json, transcript_json, rewards_json, advantages_json) VALUES (?, ?, ?, ?, ?, ?)')
+    for (const g of round.games) insertGame.run(roundId, g.kind, g.playersJson, g.transcriptJson, g.rewardsJson, g.advantagesJson)
+    const checkpointId = insertCheckpoint(db, { runId: round.runId, roundIndex: round.roundIndex, ...round.checkpoint })
+    let prunedPath: string | null = null
+    if (round.pruneRound !== undefined) {
+      const old = db.prepare('SELECT id, path FROM checkpoints WHERE run_id = ? AND round_index = ?').get(round.runId, round.pruneRound) as { id: number; path: string } | undefined
+      // A checkpoint that wrote findings stays: its row is their provenance.
+      if (old && !db.prepare('SELECT 1 FROM findings WHERE checkpoint_id = ?').get(old.id)) {
+        db.prepare('DELETE FROM checkpoints WHERE id = ?').run(old.id)
+        prunedPath = old.path
+      }
+    }
+    return { roundId, checkpointId, prunedPath }
+  })()
+}
+
+export interface RoundRow {
+  id: number
+  roundIndex: number
+  stage: string
+  metricsJson: string
+  seconds: number
+}
+
+export function roundsOfRun(db: Db, runId: number): RoundRow[] {
+  return db
+    .prepare('SELECT id, round_index AS roundIndex, stage, metrics_json AS metricsJson, seconds FROM rounds WHERE run_id = ? ORDER BY round_index')
+    .all(runId) as RoundRow[]
+}
+
+export function gamesOfRound(db: Db, roundId: number): (GameRow & { id: number })[] {
+  return db
+    .prepare('SELECT id, kind, players_json AS playersJson, transcript_json AS transcriptJson, rewards_json AS rewardsJson, advantages_json AS advantagesJson FROM games WHERE round_id = ? ORDER BY id')
+    .all(roundId) as (GameRow & { id: number })[]
+}
+
+/** Size and pixel spacing of the image a model image was rendered from (null spacing when unknown). */
+export function sourceGeometryOfModelImage(db: Db, modelPath: string): { rows: number | null; columns: number | null; spacingRowMm: number | null; spacingColMm: number | null } | null {
+  return (
+    (db
+      .prepare('SELECT rows, columns, spacing_row_mm AS spacingRowMm, spacing_col_mm AS spacingColMm FROM images WHERE model_path = ? ORDER BY id LIMIT 1')
+      .get(modelPath) as { rows: number | null; columns: number | null; spacingRowMm: number | null; spacingColMm: number | null } | undefined) ?? null
+  )
+}
+
+/** The newest checkpoint of a finished run with this name and model config (a warm-up that ran to its end). */
+export function latestFinishedCheckpoint(db: Db, runName: string, modelConfig: string): CheckpointRow | null {
+  return (
+    (db
+      .prepare(
+        `SELECT c.id, c.run_id AS runId, c.round_index AS roundIndex, c.path, c.sha256, c.metrics_json AS metricsJson
+           FROM checkpoints c JOIN runs r ON r.id = c.run_id
+          WHERE r.name = ? AND r.status = 'done' AND json_extract(r.config_json, '$.config') = ? ORDER BY c.id DESC LIMIT 1`
+      )
+      .get(runName, modelConfig) as CheckpointRow | undefined) ?? null
+  )
+}
+
+/** Every study with an imported presentation image: the image the model describes. */
+export function studiesWithModelImage(db: Db): { studyId: number; pseudonym: string; imageId: number; modelPath: string }[] {
+  return db
+    .prepare(
+      `SELECT s.id AS studyId, s.pseudonym, i.id AS imageId, i.model_path AS modelPath
+         FROM studies s
+         JOIN images i ON i.id = (SELECT i2.id FROM images i2 JOIN series se ON se.id = i2.series_id
+                                   WHERE se.study_id = s.id AND i2.status = 'ok' AND i2.for_processing = 0 AND i2.model_path IS NOT NULL
+                                   ORDER BY i2.id LIMIT 1)
+        ORDER BY s.id`
+    )
+    .all() as { studyId: number; pseudonym: string; imageId: number; modelPath: string }[]
+}
+
+export function findingCountOfCheckpoint(db: Db, checkpointId: number): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM findings WHERE checkpoint_id = ?').get(checkpointId) as { n: number }).n
+}
+
+/** A run's findings for all its studies, in one transaction: after a crash there are all or none. */
+export function insertFindings(db: Db, findings: readonly NewFinding[]): void {
+  db.transaction(() => {
+    for (const f of findings) insertFinding(db, f)
+  })()
+}

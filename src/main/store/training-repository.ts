@@ -1,0 +1,129 @@
+import type { Db } from './database'
+
+/** Runs, checkpoints and the image–report pairs training reads. */
+
+export interface ImageReportPair {
+  studyId: number
+  studyUid: string
+  pseudonym: string
+  /** The model-input PNG, relative to the data folder. */
+  modelPath: string
+  rawText: string
+  sectionsJson: string | null
+  findingsJson: string | null
+}
+
+/**
+ * One pair per study that has both a model image and a report: the study's first imported
+ * presentation image ("For Processing" images are excluded) and its first report.
+ */
+export function imageReportPairs(db: Db): ImageReportPair[] {
+  return db
+    .prepare(
+      `SELECT s.id AS studyId, s.study_uid AS studyUid, s.pseudonym,
+              (SELECT i.model_path FROM images i JOIN series se ON se.id = i.series_id
+                WHERE se.study_id = s.id AND i.status = 'ok' AND i.for_processing = 0 AND i.model_path IS NOT NULL
+                ORDER BY i.id LIMIT 1) AS modelPath,
+              r.raw_text AS rawText, r.sections_json AS sectionsJson, r.findings_json AS findingsJson
+         FROM studies s
+         JOIN reports r ON r.id = (SELECT MIN(id) FROM reports WHERE study_id = s.id)
+        WHERE modelPath IS NOT NULL
+        ORDER BY s.id`
+    )
+    .all() as ImageReportPair[]
+}
+
+/** A study found by pseudonym or numeric id, with its model image if it has one. */
+export function studyImage(db: Db, key: string): { studyId: number; pseudonym: string; modelPath: string | null } | null {
+  const row = db
+    .prepare(
+      `SELECT s.id AS studyId, s.pseudonym,
+              (SELECT i.model_path FROM images i JOIN series se ON se.id = i.series_id
+                WHERE se.study_id = s.id AND i.status = 'ok' AND i.for_processing = 0 AND i.model_path IS NOT NULL
+                ORDER BY i.id LIMIT 1) AS modelPath
+         FROM studies s WHERE s.pseudonym = ? OR CAST(s.id AS TEXT) = ?`
+    )
+    .get(key, key) as { studyId: number; pseudonym: string; modelPath: string | null } | undefined
+  return row ?? null
+}
+
+export type RunStatus = 'created' | 'running' | 'paused' | 'stopped' | 'done' | 'failed' | 'interrupted'
+
+export interface RunRow {
+  id: number
+  name: string
+  configJson: string
+  status: RunStatus
+  seed: number
+}
+
+export function createRun(db: Db, run: { name: string; configJson: string; seed: number; device: string; executionProvider: string }): number {
+  const now = new Date().toISOString()
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO runs (name, config_json, status, seed, device, execution_provider, created_at, started_at)
+         VALUES (?, ?, 'running', ?, ?, ?, ?, ?)`
+      )
+      .run(run.name, run.configJson, run.seed, run.device, run.executionProvider, now, now).lastInsertRowid
+  )
+}
+
+export function setRunStatus(db: Db, id: number, status: RunStatus, error: string | null = null): void {
+  const finished = status === 'done' || status === 'failed' || status === 'stopped' ? new Date().toISOString() : null
+  db.prepare('UPDATE runs SET status = ?, error = ?, finished_at = COALESCE(?, finished_at) WHERE id = ?').run(status, error, finished, id)
+}
+
+/** The newest run of this name and config that did not finish: the one to resume after a kill. */
+export function unfinishedRun(db: Db, name: string, configJson: string): RunRow | null {
+  const row = db
+    .prepare(
+      `SELECT id, name, config_json AS configJson, status, seed FROM runs
+        WHERE name = ? AND config_json = ? AND status IN ('running', 'paused', 'interrupted', 'stopped', 'failed')
+        ORDER BY id DESC LIMIT 1`
+    )
+    .get(name, configJson) as RunRow | undefined
+  return row ?? null
+}
+
+export interface CheckpointRow {
+  id: number
+  runId: number
+  roundIndex: number
+  path: string
+  sha256: string
+  metricsJson: string | null
+}
+
+/** Records a checkpoint whose file is already written and synced. */
+export function insertCheckpoint(db: Db, row: Omit<CheckpointRow, 'id'>): number {
+  return Number(
+    db
+      .prepare('INSERT INTO checkpoints (run_id, round_index, path, sha256, metrics_json, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(row.runId, row.roundIndex, row.path, row.sha256, row.metricsJson, new Date().toISOString()).lastInsertRowid
+  )
+}
+
+const checkpointColumns = 'c.id, c.run_id AS runId, c.round_index AS roundIndex, c.path, c.sha256, c.metrics_json AS metricsJson'
+
+export function latestCheckpointOfRun(db: Db, runId: number): CheckpointRow | null {
+  return (db.prepare(`SELECT ${checkpointColumns} FROM checkpoints c WHERE c.run_id = ? ORDER BY c.round_index DESC, c.id DESC LIMIT 1`).get(runId) as CheckpointRow | undefined) ?? null
+}
+
+/** The newest checkpoint of any run with this name (e.g. the last warm-up). */
+export function latestCheckpointNamed(db: Db, runName: string): CheckpointRow | null {
+  return (
+    (db
+      .prepare(`SELECT ${checkpointColumns} FROM checkpoints c JOIN runs r ON r.id = c.run_id WHERE r.name = ? ORDER BY c.id DESC LIMIT 1`)
+      .get(runName) as CheckpointRow | undefined) ?? null
+  )
+}
+
+/** A finding the model wrote for a study, with the checkpoint that wrote it when it has a row. */
+export function insertFinding(db: Db, row: { studyId: number; checkpointId: number | null; text: string; structuredJson: string }): number {
+  return Number(
+    db
+      .prepare('INSERT INTO findings (study_id, checkpoint_id, text, structured_json, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(row.studyId, row.checkpointId, row.text, row.structuredJson, new Date().toISOString()).lastInsertRowid
+  )
+}

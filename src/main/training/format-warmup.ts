@@ -1,0 +1,124 @@
+import type { VlmConfig } from '../model/config'
+import { imageBatch, teacherForcedBatch } from '../model/generation'
+import type { Tokenizer } from '../model/tokenizer'
+import { imageInput } from '../model/vlm'
+import { vlmForward, vlmInputs, vlmLoss } from '../model/vlm-graph'
+import { voteToken } from '../model/special-tokens'
+import type { SelfPlayConfig } from '../selfplay/config'
+import { answererPrompt, questionerPrompt } from '../selfplay/qa-game'
+import { answerText, expectedAnswer, questionText, type Question } from '../selfplay/questions'
+import { spyGamePrompt } from '../selfplay/spy-game'
+import { Graph } from '../tensor/graph'
+import { Rng, hashSeed } from '../synth/prng'
+import type { Runtime } from '../tensor/runtime'
+import { buildTrainStep } from '../tensor/train-step'
+import { Trainer } from '../tensor/trainer'
+import type { SelfPlayStudy } from './selfplay-studies'
+
+/**
+ * The games' formats, taught before self-play. A model warmed up only on report writing has never
+ * seen a clue turn, a vote, a question or an answer: its votes are never `<vote:k>` (so every vote
+ * earns the same reward and GRPO has no signal) and its questions never parse. This phase
+ * teacher-forces, on the training studies:
+ *   clue       a clue prompt → a few words of the study's report, then `<sep>`
+ *   vote       a vote prompt after report-word clues → `<vote:k>` (a seat drawn at random, or
+ *              `<vote:na>`) then `<eos>` — the format only, never who the spy is
+ *   question   the questioner's prompt with the report → a templated question the report settles
+ *   answer     the answerer's prompt with that question → the report's answer (report-derived)
+ * Nothing here uses a human label beyond the report text the warm-up already learns from.
+ */
+export interface FormatExample {
+  image: Float32Array
+  prompt: number[]
+  continuation: number[]
+}
+
+const QUESTIONS: readonly Question[] = [
+  { kind: 'presence' },
+  { kind: 'side' },
+  { kind: 'zone' },
+  { kind: 'size' },
+  { kind: 'count' },
+  ...(['right', 'left'] as const).flatMap((side) => (['upper', 'middle', 'lower'] as const).map((zone): Question => ({ kind: 'presenceAt', side, zone })))
+]
+
+const isChinese = (text: string) => /[\u4e00-\u9fff]/.test(text)
+
+function reportWords(tok: Tokenizer, study: SelfPlayStudy, rng: Rng, length: number): number[] {
+  const ids = tok.encode(study.reportText.normalize('NFC'))
+  const start = rng.int(0, Math.max(0, ids.length - length))
+  return ids.slice(start, start + length)
+}
+
+/** One example of each kind the study allows (a question needs a report that settles one). */
+export function formatExamples(tok: Tokenizer, c: VlmConfig, study: SelfPlayStudy, s: SelfPlayConfig, rng: Rng): FormatExample[] {
+  const image = imageInput(study.radiograph.pixels, study.radiograph.columns, study.radiograph.rows, c.vision.imageSize)
+  const players = s.spy.civilians + s.spy.spies
+  const sep = tok.special('<sep>')
+  const seat = rng.int(1, players)
+  const history = Array.from({ length: rng.int(0, players * s.spy.clueRounds - 1) }, (_, i) => ({
+    player: (i % players) + 1,
+    output: { tokens: reportWords(tok, study, rng, s.spy.maxClueTokens - 1), logProbs: [] }
+  }))
+  const clue = { image, prompt: spyGamePrompt(tok, 'civilian', seat, 'clue', history), continuation: [...reportWords(tok, study, rng, s.spy.maxClueTokens - 1), sep] }
+  const others = Array.from({ length: players }, (_, i) => i + 1).filter((p) => p !== seat)
+  const vote = rng.chance(0.1) ? '<vote:na>' : voteToken(rng.pick(others))
+  const full = Array.from({ length: players * s.spy.clueRounds }, (_, i) => ({ player: (i % players) + 1, output: { tokens: reportWords(tok, study, rng, s.spy.maxClueTokens - 1), logProbs: [] } }))
+  const examples: FormatExample[] = [clue, { image, prompt: spyGamePrompt(tok, 'civilian', seat, 'vote', full), continuation: [tok.special(vote), tok.special('<eos>')] }]
+  const settled = study.finding ? QUESTIONS.flatMap((q) => {
+    const a = expectedAnswer(q, study.finding!)
+    return a ? [{ q, a }] : []
+  }) : []
+  // Only wordings that fit the game's token limits whole: a cut question would teach another question.
+  const language = isChinese(study.reportText) ? 'zh' : 'en'
+  const fitting = settled
+    .map(({ q, a }) => ({ question: tok.encode(questionText(q, language)), answer: tok.encode(answerText(q, a, language)) }))
+    .filter(({ question, answer }) => question.length < s.qa.maxQuestionTokens && answer.length < s.qa.maxAnswerTokens)
+  if (fitting.length > 0) {
+    const { question, answer } = rng.pick(fitting)
+    examples.push(
+      { image, prompt: questionerPrompt(tok, study.reportText, s.qa), continuation: [...question, sep] },
+      { image, prompt: answererPrompt(tok, question), continuation: [...answer, sep] }
+    )
+  }
+  return examples
+}
+
+export interface FormatWarmupOptions {
+  steps: number
+  batch: number
+  lr: number
+  seed: number
+}
+
+/** Teacher-forced steps on game-format examples; returns the new weights and the last loss. */
+export async function runFormatWarmup(
+  runtime: Runtime,
+  c: VlmConfig,
+  tok: Tokenizer,
+  weights: ReadonlyMap<string, Float32Array>,
+  studies: readonly SelfPlayStudy[],
+  s: SelfPlayConfig,
+  o: FormatWarmupOptions,
+  onStep?: (step: number, loss: number) => Promise<void>
+): Promise<{ weights: Map<string, Float32Array>; firstLoss: number; loss: number }> {
+  const t = c.decoder.maxText
+  const g = new Graph('vlm_format_warmup')
+  const ce = vlmLoss(g, vlmForward(g, c, vlmInputs(g, c, o.batch, t)).logits, g.input('targets', 'int64', [o.batch, t]))
+  const trainer = await Trainer.create(runtime, buildTrainStep(g, ce.loss), weights)
+  const pad = tok.special('<pad>')
+  let firstLoss = NaN
+  let loss = NaN
+  for (let step = 0; step < o.steps; step++) {
+    const rng = new Rng(hashSeed(o.seed, step, 'format'))
+    const pool = Array.from({ length: Math.ceil(o.batch / 2) }, () => formatExamples(tok, c, rng.pick(studies), s, rng)).flat()
+    const batch = Array.from({ length: o.batch }, () => rng.pick(pool))
+    const { ids, targets } = teacherForcedBatch(batch.map((e) => e.prompt), batch.map((e) => e.continuation), t, pad)
+    const { metrics } = await trainer.step({ images: imageBatch(c, batch.map((e) => e.image)), ids, targets }, o.lr)
+    loss = metrics.loss
+    if (step === 0) firstLoss = loss
+    if (!Number.isFinite(loss)) throw new Error(`The game-format warm-up diverged at step ${step + 1} (loss ${loss})`)
+    await onStep?.(step + 1, loss)
+  }
+  return { weights: await trainer.readWeights(), firstLoss, loss }
+}

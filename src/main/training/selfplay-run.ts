@@ -1,0 +1,249 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint'
+import { namedConfigs, type VlmConfig } from '../model/config'
+import { VlmModel } from '../model/vlm'
+import { WARMUP_RUN, defaultWarmupOptions, runWarmup, type WarmupHooks, type WarmupOptions } from '../model/warmup'
+import { defaultSelfPlayConfig, type SelfPlayConfig } from '../selfplay/config'
+import { initialSchedulerState } from '../selfplay/scheduler'
+import { vlmPlayerPolicy } from '../selfplay/vlm-policy'
+import type { Db } from '../store/database'
+import { commitRound, latestFinishedCheckpoint } from '../store/selfplay-repository'
+import { createRun, insertCheckpoint, latestCheckpointOfRun, setRunStatus, unfinishedRun } from '../store/training-repository'
+import { Runtime } from '../tensor/runtime'
+import { runFormatWarmup, type FormatWarmupOptions } from './format-warmup'
+import { PolicyUpdater } from './policy-update'
+import { playRound, type RoundMetrics, type SelfPlayState } from './selfplay-round'
+import { loadSelfPlayStudies } from './selfplay-studies'
+import { writeStudyFindings, type FindingsSummary } from './study-findings'
+
+/**
+ * A self-play run (DESIGN §9–§10): the warm-up when no finished one exists, then self-play rounds
+ * from the warm-up weights, the warm-up model frozen as the KL reference. After every round its
+ * checkpoint (weights, Adam moments) is written atomically, then the round, its games and the
+ * checkpoint row (which holds the scheduler state and role baselines) commit in one transaction.
+ * A run killed at any point resumes from its last committed round: nothing is lost (an uncommitted
+ * round is played again) and nothing is doubled (round indices are unique per run).
+ */
+export const SELFPLAY_RUN = 'selfplay'
+
+export interface SelfPlayRunOptions {
+  /** Rounds the run plays in all (a resumed run plays the rest). */
+  rounds: number
+  /** A named model config ('default', 'tiny'); also picks the warm-up's size. */
+  config: string
+  seed: number
+  spyGamesPerRound: number
+  qaGamesPerRound: number
+  /** Sequences per policy step. */
+  policyBatch: number
+  lr: number
+  threads: number
+  /**
+   * Round checkpoints kept: the newest two and every this-many-th round (a default-size checkpoint
+   * with Adam moments is ~70 MB, one per round would fill a disk). The game-format one always stays.
+   */
+  keepCheckpointEvery: number
+  /** The warm-up run when none finished yet. */
+  warmup: Omit<WarmupOptions, 'config' | 'seed' | 'threads'>
+  /** The game-format phase before the first round (0 steps skips it). */
+  format: Omit<FormatWarmupOptions, 'seed'>
+  selfplay: SelfPlayConfig
+}
+
+/**
+ * Per model config: DESIGN §9's defaults where the model's text length allows them. The default
+ * model reads 96 text positions, so clues are cut to 8 tokens (2 rounds × 4 players fit) and the
+ * questioner reads 64 report tokens; the tiny test model (48 positions) plays one clue round.
+ */
+export const selfPlayPresets: Readonly<Record<string, Omit<SelfPlayRunOptions, 'rounds' | 'threads'>>> = {
+  default: {
+    config: 'default',
+    seed: 1,
+    spyGamesPerRound: 8,
+    qaGamesPerRound: 8,
+    policyBatch: 16,
+    lr: 1e-5,
+    keepCheckpointEvery: 10,
+    warmup: { ...defaultWarmupOptions },
+    format: { steps: 300, batch: 16, lr: 5e-4 },
+    selfplay: { ...defaultSelfPlayConfig, spy: { ...defaultSelfPlayConfig.spy, maxClueTokens: 8 }, qa: { ...defaultSelfPlayConfig.qa, maxReportTokens: 64 } }
+  },
+  tiny: {
+    config: 'tiny',
+    seed: 1,
+    spyGamesPerRound: 2,
+    qaGamesPerRound: 2,
+    policyBatch: 8,
+    lr: 1e-4,
+    keepCheckpointEvery: 10,
+    warmup: { ...defaultWarmupOptions, steps: 8, batch: 4, checkpointEvery: 100, heldOutFraction: 0.2 },
+    format: { steps: 150, batch: 16, lr: 3e-3 },
+    selfplay: {
+      ...defaultSelfPlayConfig,
+      spy: { ...defaultSelfPlayConfig.spy, clueRounds: 1, maxClueTokens: 4 },
+      groupSize: 2,
+      qa: { ...defaultSelfPlayConfig.qa, answersPerQuestion: 2, maxReportTokens: 12, maxQuestionTokens: 14, maxAnswerTokens: 4 }
+    }
+  }
+}
+
+/**
+ * The longest prompt + continuation each game can build, against the model's text positions, so a
+ * config that cannot be played fails before the first round rather than in the middle of one.
+ */
+export function gameLengthProblems(c: VlmConfig, s: SelfPlayConfig): string[] {
+  const players = s.spy.civilians + s.spy.spies
+  const turn = s.spy.maxClueTokens + 2
+  const lengths: [string, number][] = [
+    ['a clue', 5 + (players * s.spy.clueRounds - 1) * turn + 1 + s.spy.maxClueTokens],
+    ['a vote', 5 + players * s.spy.clueRounds * turn + 2],
+    ['a question', 3 + s.qa.maxReportTokens + 2 + s.qa.maxQuestionTokens],
+    ['an answer', 4 + s.qa.maxQuestionTokens + 1 + s.qa.maxAnswerTokens]
+  ]
+  return lengths.filter(([, n]) => n > c.decoder.maxText).map(([what, n]) => `${what} may need ${n} text positions, the ${c.name} model has ${c.decoder.maxText}`)
+}
+
+export interface SelfPlayProgress {
+  round: number
+  rounds: number
+  metrics: RoundMetrics
+}
+
+export interface SelfPlayHooks {
+  signal?: AbortSignal
+  warmup?: WarmupHooks
+  onFormatStep?(step: number, steps: number, loss: number): Promise<void>
+  /** Before the first round this process plays (after warm-up and format phase). */
+  onRoundsStart?(committed: number, rounds: number): Promise<void> | void
+  onRound?(p: SelfPlayProgress): Promise<void> | void
+  /** Writing findings for every study with the final policy. */
+  onFindings?(done: number, total: number): Promise<void>
+  /** Between games and policy steps: lets a task child read cancel messages. */
+  onTick?(): Promise<void>
+}
+
+export interface SelfPlayResult {
+  runId: number
+  resumedFromRound: number | null
+  warmupRunId: number | null
+  rounds: number
+  checkpoint: string
+  last: RoundMetrics | null
+  findings: FindingsSummary
+  minutes: number
+}
+
+/** What a round's checkpoint row holds besides the file: the state the next round starts from. */
+interface RoundCheckpointState {
+  round: number
+  reference: string
+  state: SelfPlayState
+}
+
+export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunOptions, hooks: SelfPlayHooks = {}): Promise<SelfPlayResult> {
+  const o = options
+  if (!namedConfigs[o.config]) throw new Error(`Unknown model config "${o.config}" (known: ${Object.keys(namedConfigs).join(', ')})`)
+  const started = performance.now()
+  const runOptions = JSON.stringify({ ...o, threads: undefined })
+  const previous = unfinishedRun(db, SELFPLAY_RUN, runOptions)
+  const resumeFrom = previous ? latestCheckpointOfRun(db, previous.id) : null
+  let resumeState = resumeFrom?.metricsJson ? (JSON.parse(resumeFrom.metricsJson) as RoundCheckpointState) : null
+
+  let warmupRunId: number | null = null
+  let reference = resumeState?.reference ?? latestFinishedCheckpoint(db, WARMUP_RUN, o.config)?.path ?? null
+  if (!reference) {
+    const warm = await runWarmup(db, dataDir, { ...o.warmup, config: o.config, seed: o.seed, threads: o.threads }, { ...hooks.warmup, signal: hooks.signal })
+    warmupRunId = warm.runId
+    reference = warm.checkpoint
+  }
+  const referenceCkpt = loadCheckpoint(path.join(dataDir, reference))
+  const config = referenceCkpt.config
+  const problems = gameLengthProblems(config, o.selfplay)
+  if (problems.length) throw new Error(`The self-play config does not fit the model: ${problems.join('; ')}`)
+  const studies = loadSelfPlayStudies(db, dataDir, o.warmup.heldOutFraction)
+
+  const runtime = await Runtime.create({ executionProvider: 'cpu', intraOpThreads: o.threads })
+  const runId = previous?.id ?? createRun(db, { name: SELFPLAY_RUN, configJson: runOptions, seed: o.seed, device: `${os.cpus().length} CPU cores`, executionProvider: runtime.provider })
+  if (previous) setRunStatus(db, runId, 'running')
+  const resumedFromRound = resumeState ? resumeState.round + 1 : null
+  const checkpointFile = (name: string) => {
+    const relative = path.join('checkpoints', `run-${runId}`, `${name}.safetensors`)
+    fs.mkdirSync(path.join(dataDir, path.dirname(relative)), { recursive: true })
+    return { relative, absolute: path.join(dataDir, relative) }
+  }
+  try {
+    if (!resumeState && o.format.steps > 0) {
+      // The game-format phase; its weights become both the policy's start and the KL reference.
+      // Its checkpoint row (round −1) makes a resumed run start at round 0 from these weights.
+      const tuned = await runFormatWarmup(runtime, config, referenceCkpt.tokenizer, referenceCkpt.weights, studies, o.selfplay, { ...o.format, seed: o.seed }, async (step, loss) => {
+        if (hooks.signal?.aborted) throw hooks.signal.reason
+        await hooks.onFormatStep?.(step, o.format.steps, loss)
+      })
+      const file = checkpointFile('game-format')
+      const sha256 = saveCheckpoint(file.absolute, { config, tokenizer: referenceCkpt.tokenizer, weights: tuned.weights, optimizer: null })
+      reference = file.relative
+      referenceCkpt.weights = tuned.weights
+      const saved: RoundCheckpointState = { round: -1, reference, state: { scheduler: initialSchedulerState, baselines: {} } }
+      insertCheckpoint(db, { runId, roundIndex: -1, path: file.relative, sha256, metricsJson: JSON.stringify({ ...saved, format: { firstLoss: tuned.firstLoss, loss: tuned.loss } }) })
+      resumeState = saved
+    }
+    const start = resumeFrom ? loadCheckpoint(path.join(dataDir, resumeFrom.path)) : null
+    const weights = start?.weights ?? referenceCkpt.weights
+    const referenceModel = new VlmModel(config, referenceCkpt.tokenizer, runtime, referenceCkpt.weights)
+    const policyModel = new VlmModel(config, referenceCkpt.tokenizer, runtime, weights)
+    const updater = await PolicyUpdater.create(runtime, policyModel, referenceModel, weights, { batch: o.policyBatch, lr: o.lr, loss: o.selfplay.policy }, start?.optimizer ?? undefined)
+    const player = vlmPlayerPolicy(policyModel)
+    let state: SelfPlayState = resumeState?.state ?? { scheduler: initialSchedulerState, baselines: {} }
+    const firstRound = resumeState ? resumeState.round + 1 : 0
+    let checkpoint = resumeFrom?.path ?? reference
+    let checkpointId = resumeFrom?.id ?? null
+    let last: RoundMetrics | null = null
+    const tick = async () => {
+      if (hooks.signal?.aborted) throw hooks.signal.reason
+      await hooks.onTick?.()
+    }
+    await hooks.onRoundsStart?.(firstRound, o.rounds)
+    for (let round = firstRound; round < o.rounds; round++) {
+      await tick()
+      const startedAt = new Date().toISOString()
+      const roundStarted = performance.now()
+      const outcome = await playRound(updater, player, studies, state, o.selfplay, { roundIndex: round, seed: o.seed, spyGames: o.spyGamesPerRound, qaGames: o.qaGamesPerRound }, tick)
+      const { relative, absolute } = checkpointFile(`round-${String(round).padStart(6, '0')}`)
+      const sha256 = saveCheckpoint(absolute, { config, tokenizer: referenceCkpt.tokenizer, weights: await updater.readWeights(), optimizer: await updater.readOptimizerState() })
+      const saved: RoundCheckpointState = { round, reference, state: outcome.state }
+      const committed = commitRound(db, {
+        runId,
+        roundIndex: round,
+        stage: outcome.metrics.stage,
+        metricsJson: JSON.stringify(outcome.metrics),
+        startedAt,
+        seconds: (performance.now() - roundStarted) / 1000,
+        games: outcome.games,
+        checkpoint: { path: relative, sha256, metricsJson: JSON.stringify(saved) },
+        pruneRound: round >= 3 && (round - 2) % o.keepCheckpointEvery !== 0 ? round - 2 : undefined
+      })
+      // After the commit: a crash here leaves an unreferenced file, never a row without its file.
+      if (committed.prunedPath) fs.rmSync(path.join(dataDir, committed.prunedPath), { force: true })
+      checkpointId = committed.checkpointId
+      state = outcome.state
+      checkpoint = relative
+      last = outcome.metrics
+      await hooks.onRound?.({ round: round + 1, rounds: o.rounds, metrics: outcome.metrics })
+    }
+    if (checkpointId === null) throw new Error('A self-play run ended without a checkpoint')
+    const findings = await writeStudyFindings(db, dataDir, policyModel, checkpointId, async (done, total) => {
+      await tick()
+      await hooks.onFindings?.(done, total)
+    })
+    setRunStatus(db, runId, 'done')
+    return { runId, resumedFromRound, warmupRunId, rounds: o.rounds, checkpoint, last, findings, minutes: (performance.now() - started) / 60000 }
+  } catch (err) {
+    const aborted = hooks.signal?.aborted === true
+    setRunStatus(db, runId, aborted ? 'stopped' : 'failed', aborted ? null : err instanceof Error ? err.message : String(err))
+    throw err
+  } finally {
+    await runtime.release()
+  }
+}

@@ -1,0 +1,52 @@
+import type { NoduleFinding } from '../../shared/finding'
+import { isHeldOut, loadExamples, reportTarget } from '../model/warmup'
+import { parseReport } from '../reports/nodule-parser'
+import type { Db } from '../store/database'
+import { sourceGeometryOfModelImage } from '../store/selfplay-repository'
+import { imageReportPairs } from '../store/training-repository'
+import type { Radiograph } from '../synth'
+
+/**
+ * What self-play plays on: each training study's model image as a radiograph the spy edits work
+ * on (8-bit, with the pixel spacing the model image has), and for the QA game the report text the
+ * questioner reads and the report's parsed findings that judge the answers. Held-out studies (the
+ * warm-up's evaluation split) are never played on.
+ */
+export interface SelfPlayStudy {
+  studyId: number
+  pseudonym: string
+  radiograph: Radiograph
+  reportText: string
+  finding: NoduleFinding | null
+}
+
+/**
+ * A detector's long side when the DICOM had no pixel spacing: 430 mm, the common 43 cm flat
+ * panel. Only nodule sizes drawn by the spy edits depend on it.
+ */
+const FALLBACK_LONG_SIDE_MM = 430
+
+/** Pixel spacing of a model image: its long side is the source's long side, aspect kept by padding. */
+function modelSpacingMm(db: Db, modelPath: string, side: number): [number, number] {
+  const g = sourceGeometryOfModelImage(db, modelPath)
+  if (g?.rows && g.columns && g.spacingRowMm && g.spacingColMm) {
+    const longSideMm = Math.max(g.rows * g.spacingRowMm, g.columns * g.spacingColMm)
+    return [longSideMm / side, longSideMm / side]
+  }
+  return [FALLBACK_LONG_SIDE_MM / side, FALLBACK_LONG_SIDE_MM / side]
+}
+
+export function loadSelfPlayStudies(db: Db, dataDir: string, heldOutFraction: number): SelfPlayStudy[] {
+  const pairs = imageReportPairs(db).filter((pair) => !isHeldOut(pair.studyUid, heldOutFraction))
+  return loadExamples(dataDir, pairs).map(({ pair, pixels, side }) => {
+    const findings = pair.findingsJson ? (JSON.parse(pair.findingsJson) as { nodules?: NoduleFinding }) : null
+    return {
+      studyId: pair.studyId,
+      pseudonym: pair.pseudonym,
+      radiograph: { pixels, rows: side, columns: side, spacingMm: modelSpacingMm(db, pair.modelPath, side), whiteLevel: 255 },
+      reportText: reportTarget(pair),
+      // Reports stored before the parser ran are read now, by the same parser.
+      finding: findings?.nodules ?? parseReport(pair.rawText).nodules
+    }
+  })
+}

@@ -1,0 +1,54 @@
+import { databasePath, openDatabase } from '../store/database'
+import { ProgressMeter } from '../tasks/progress'
+import type { TaskContext } from '../tasks/registry'
+import { runSelfPlay, type SelfPlayResult, type SelfPlayRunOptions } from './selfplay-run'
+
+/**
+ * Task body 'selfplay.run': the warm-up (when needed) and the self-play rounds in the task child
+ * process, with warm-up steps, then rounds with stage, loss and vote accuracy, as progress; stops
+ * on cancel. Killed, it resumes from its last committed round when started again with the same
+ * options.
+ */
+export async function selfPlayRunTask(params: SelfPlayRunOptions, ctx: TaskContext): Promise<SelfPlayResult> {
+  const db = openDatabase(databasePath(ctx.dataDir))
+  let warmupMeter: ProgressMeter | null = null
+  let formatMeter: ProgressMeter | null = null
+  let roundMeter: ProgressMeter | null = null
+  let findingsMeter: ProgressMeter | null = null
+  try {
+    return await runSelfPlay(db, ctx.dataDir, params, {
+      signal: ctx.signal,
+      warmup: {
+        async onStep({ step, steps, loss }) {
+          warmupMeter ??= new ProgressMeter(steps, 'warm-up steps')
+          ctx.progress(warmupMeter.update(step, `loss ${loss.toFixed(3)}`))
+          await ctx.yieldToEvents()
+        }
+      },
+      async onFormatStep(step, steps, loss) {
+        formatMeter ??= new ProgressMeter(steps, 'game-format steps')
+        ctx.progress(formatMeter.update(step, `loss ${loss.toFixed(3)}`))
+        await ctx.yieldToEvents()
+      },
+      onTick: () => ctx.yieldToEvents(),
+      // The meter starts where a resumed run starts, so its rate counts only rounds played here.
+      onRoundsStart(committed, rounds) {
+        roundMeter = new ProgressMeter(rounds, 'rounds')
+        ctx.progress(roundMeter.update(committed, 'playing'))
+      },
+      async onRound({ round, rounds, metrics }) {
+        roundMeter ??= new ProgressMeter(rounds, 'rounds')
+        const accuracy = metrics.voteAccuracy === null ? '-' : `${(metrics.voteAccuracy * 100).toFixed(0)}%`
+        ctx.progress(roundMeter.update(round, `${metrics.stage} stage, loss ${metrics.loss?.toFixed(3) ?? '-'}, vote accuracy ${accuracy}, ${metrics.tokensPerSecond.toFixed(0)} tokens/s`))
+        await ctx.yieldToEvents()
+      },
+      async onFindings(done, total) {
+        findingsMeter ??= new ProgressMeter(total, 'studies described')
+        ctx.progress(findingsMeter.update(done, 'findings for every study'))
+        await ctx.yieldToEvents()
+      }
+    })
+  } finally {
+    db.close()
+  }
+}

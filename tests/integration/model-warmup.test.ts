@@ -1,0 +1,172 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { TaskProgress } from '../../src/shared/contract'
+import { createServices, type Services } from '../../src/main/app/services'
+import { encodeGrayPng } from '../../src/main/dicom/png'
+import { loadCheckpoint } from '../../src/main/model/checkpoint'
+import { describeStudy } from '../../src/main/model/describe'
+import { isHeldOut, runWarmup, type WarmupOptions, type WarmupResult } from '../../src/main/model/warmup'
+import { parseReport } from '../../src/main/reports/nodule-parser'
+import { databasePath, openDatabase, type Db } from '../../src/main/store/database'
+import { forkTaskProcess, taskChildEntry } from '../../src/main/tasks/fork-task-process'
+import { Rng } from '../../src/main/tensor/init'
+
+const SIDE = 64
+const reportsByPresence = {
+  present: ['FINDINGS: A 9 mm nodule in the right upper zone.\nIMPRESSION: Pulmonary nodule.', 'FINDINGS: Solid nodule, 12 mm, left lower zone.\nIMPRESSION: Nodule.'],
+  absent: ['FINDINGS: No pulmonary nodule. Lungs are clear.\nIMPRESSION: Normal chest.', 'FINDINGS: Lungs clear, no nodule or mass.\nIMPRESSION: No acute disease.']
+}
+
+/** A phantom: noise on a gray field, with a bright disk when the study has a nodule. */
+function phantom(rng: Rng, nodule: boolean): Buffer {
+  const px = new Uint8Array(SIDE * SIDE)
+  const cx = 16 + rng.int(32)
+  const cy = 16 + rng.int(32)
+  for (let y = 0; y < SIDE; y++)
+    for (let x = 0; x < SIDE; x++) {
+      const inDisk = nodule && (x - cx) ** 2 + (y - cy) ** 2 < 36
+      px[y * SIDE + x] = Math.min(255, (inDisk ? 220 : 70) + rng.int(30))
+    }
+  return encodeGrayPng(px, SIDE, SIDE)
+}
+
+/** A data folder with studies that have a model image and a report, as the importer leaves them. */
+function makeCohort(dataDir: string, studies: number): void {
+  const db = openDatabase(databasePath(dataDir))
+  const rng = new Rng(42)
+  const now = new Date().toISOString()
+  const insertStudy = db.prepare('INSERT INTO studies (study_uid, pseudonym, created_at) VALUES (?, ?, ?)')
+  const insertSeries = db.prepare('INSERT INTO series (study_id, series_uid) VALUES (?, ?)')
+  const insertImage = db.prepare(`INSERT INTO images (series_id, sop_instance_uid, file_path, model_path, for_processing, status, created_at) VALUES (?, ?, ?, ?, ?, 'ok', ?)`)
+  const insertReport = db.prepare(`INSERT INTO reports (study_id, source_path, source_kind, encoding, raw_text, sections_json, findings_json, created_at) VALUES (?, ?, 'txt', 'utf-8', ?, ?, ?, ?)`)
+  fs.mkdirSync(path.join(dataDir, 'images'), { recursive: true })
+  for (let s = 0; s < studies; s++) {
+    const nodule = s % 2 === 0
+    // The last study has only a "For Processing" image: it must not be used.
+    const forProcessing = s === studies - 1 ? 1 : 0
+    const studyId = Number(insertStudy.run(`1.2.826.0.1.${s}`, `ANON-${s}`, now).lastInsertRowid)
+    const seriesId = Number(insertSeries.run(studyId, `1.2.826.0.2.${s}`).lastInsertRowid)
+    const modelPath = path.join('images', `${s}.png`)
+    fs.writeFileSync(path.join(dataDir, modelPath), phantom(rng, nodule))
+    insertImage.run(seriesId, `1.2.826.0.3.${s}`, `/dicom/${s}.dcm`, modelPath, forProcessing, now)
+    const variants = reportsByPresence[nodule ? 'present' : 'absent']
+    const text = variants[s % 4 < 2 ? 0 : 1]
+    const parsed = parseReport(text)
+    insertReport.run(studyId, `/reports/${s}.txt`, text, JSON.stringify(parsed.sections), JSON.stringify({ nodules: parsed.nodules, negativeEvidence: parsed.negativeEvidence }), now)
+  }
+  db.close()
+}
+
+const STUDIES = 41
+const options: Partial<WarmupOptions> = { config: 'tiny', steps: 36, batch: 8, lr: 3e-3, checkpointEvery: 12, heldOutFraction: 0.25, seed: 3, threads: 1 }
+const dirs: string[] = []
+const tempDir = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-warmup-'))
+  dirs.push(d)
+  return d
+}
+afterEach(() => {
+  while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true })
+})
+
+function withDb<T>(dataDir: string, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = openDatabase(databasePath(dataDir))
+  return fn(db).finally(() => db.close())
+}
+
+describe('warm-up', () => {
+  let straight: WarmupResult
+  let straightDir = ''
+  beforeAll(async () => {
+    straightDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-warmup-straight-'))
+    makeCohort(straightDir, STUDIES)
+    straight = await withDb(straightDir, (db) => runWarmup(db, straightDir, options))
+  })
+  afterAll(() => fs.rmSync(straightDir, { recursive: true, force: true }))
+
+  it('trains on the training split only, checkpoints, and scores held-out presence with the report parser', async () => {
+    const uids = Array.from({ length: STUDIES - 1 }, (_, s) => `1.2.826.0.1.${s}`)
+    const heldOut = uids.filter((u) => isHeldOut(u, 0.25)).length
+    expect(straight.heldOutStudies).toBe(heldOut)
+    expect(straight.trainStudies).toBe(STUDIES - 1 - heldOut)
+    expect(straight.steps).toBe(36)
+    expect(straight.finalLoss).toBeLessThan(straight.firstLoss! * 0.6)
+    expect(straight.presence.studies).toBe(heldOut)
+    const counted = Object.values(straight.presence.confusion).flatMap((row) => Object.values(row)).reduce((a, b) => a + b, 0)
+    expect(counted).toBe(heldOut)
+    expect(straight.presence.majorityRate).toBeGreaterThanOrEqual(0.5)
+
+    const db = openDatabase(databasePath(straightDir))
+    const rows = db.prepare('SELECT round_index AS step, path, sha256 FROM checkpoints WHERE run_id = ? ORDER BY round_index').all(straight.runId) as { step: number; path: string }[]
+    const run = db.prepare('SELECT status, name FROM runs WHERE id = ?').get(straight.runId)
+    db.close()
+    expect(rows.map((r) => r.step)).toEqual([12, 24, 36])
+    expect(run).toEqual({ status: 'done', name: 'warmup' })
+    const ckpt = loadCheckpoint(path.join(straightDir, straight.checkpoint))
+    expect(ckpt.optimizer?.step).toBe(36)
+    expect(ckpt.config.name).toBe('tiny')
+    // The tokenizer was trained on report text: a report phrase round-trips in few tokens.
+    const phrase = 'No pulmonary nodule.'
+    expect(ckpt.tokenizer.decode(ckpt.tokenizer.encode(phrase))).toBe(phrase)
+    expect(ckpt.tokenizer.encode(phrase).length).toBeLessThan(phrase.length / 2)
+  })
+
+  it('describes a study with the newest warm-up checkpoint and stores the finding', async () => {
+    const d = await withDb(straightDir, (db) => describeStudy(db, straightDir, 'ANON-4', { threads: 1 }))
+    expect(d.pseudonym).toBe('ANON-4')
+    expect(d.checkpoint).toBe(path.join(straightDir, straight.checkpoint))
+    expect(d.parsed).toEqual(parseReport(d.text))
+    const db = openDatabase(databasePath(straightDir))
+    const row = db.prepare('SELECT f.text, f.structured_json AS structured, c.path FROM findings f JOIN checkpoints c ON c.id = f.checkpoint_id WHERE f.id = ?').get(d.findingId)
+    db.close()
+    expect(row).toEqual({ text: d.text, structured: JSON.stringify(d.parsed), path: straight.checkpoint })
+    await expect(withDb(straightDir, (db) => describeStudy(db, straightDir, 'ANON-999'))).rejects.toThrow('No study with pseudonym or id "ANON-999"')
+    await expect(withDb(straightDir, (db) => describeStudy(db, straightDir, `ANON-${STUDIES - 1}`))).rejects.toThrow('has no imported presentation image')
+  })
+
+  it('resumes after an interruption from the last checkpoint and ends where an uninterrupted run ends', async () => {
+    const dataDir = tempDir()
+    makeCohort(dataDir, STUDIES)
+    const stop = new AbortController()
+    await expect(
+      withDb(dataDir, (db) =>
+        runWarmup(db, dataDir, options, {
+          signal: stop.signal,
+          onStep: ({ step }) => {
+            if (step === 30) stop.abort(new Error('killed'))
+          }
+        })
+      )
+    ).rejects.toThrow('killed')
+    const resumed = await withDb(dataDir, (db) => runWarmup(db, dataDir, options))
+    expect(resumed.resumedFromStep).toBe(24)
+    // The interrupted run's row continues (it is the only run in that data folder).
+    expect(resumed.runId).toBe(1)
+    expect(resumed.steps).toBe(36)
+    expect(resumed.finalLoss).toBeCloseTo(straight.finalLoss, 4)
+    const a = loadCheckpoint(path.join(dataDir, resumed.checkpoint)).weights
+    const b = loadCheckpoint(path.join(straightDir, straight.checkpoint)).weights
+    for (const [name, w] of a) expect(Math.max(...w.map((x, i) => Math.abs(x - b.get(name)![i])))).toBeLessThan(1e-4)
+  })
+
+  it('runs as the model.warmup task in a child process with progress', async () => {
+    const dataDir = tempDir()
+    makeCohort(dataDir, STUDIES)
+    const services: Services = createServices({ dataDir, shell: 'cli', spawnTaskProcess: forkTaskProcess(taskChildEntry(path.resolve('src/main'))) })
+    try {
+      const progress: TaskProgress[] = []
+      services.events.on('task.progress', (e) => progress.push(e.progress))
+      const id = services.tasks.start('model.warmup', { ...options, steps: 6, checkpointEvery: 100 })
+      const summary = await services.tasks.whenFinished(id)
+      expect(summary?.error ?? null).toBeNull()
+      expect(summary?.status).toBe('done')
+      expect((summary?.result as WarmupResult).steps).toBe(6)
+      expect(progress.some((p) => p.unit === 'steps' && p.done === 6 && /^loss \d/.test(p.message ?? ''))).toBe(true)
+      expect(progress.at(-1)?.unit).toBe('held-out studies')
+    } finally {
+      services.close()
+    }
+  })
+})

@@ -1,0 +1,236 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { NoduleFinding } from '../../src/shared/finding'
+import { createServices } from '../../src/main/app/services'
+import { encodeGrayPng } from '../../src/main/dicom/png'
+import { resampleArea } from '../../src/main/dicom/resample'
+import { parseReport } from '../../src/main/reports/nodule-parser'
+import { databasePath, openDatabase, type Db } from '../../src/main/store/database'
+import { gamesOfRound, roundsOfRun } from '../../src/main/store/selfplay-repository'
+import { renderStudy } from '../../src/main/synth'
+import { forkTaskProcess, taskChildEntry } from '../../src/main/tasks/fork-task-process'
+import { Rng } from '../../src/main/tensor/init'
+import type { RoundMetrics } from '../../src/main/training/selfplay-round'
+import { SELFPLAY_RUN, runSelfPlay, selfPlayPresets, type SelfPlayResult, type SelfPlayRunOptions } from '../../src/main/training/selfplay-run'
+
+const STUDIES = 10
+const options: SelfPlayRunOptions = { ...selfPlayPresets.tiny, rounds: 3, threads: 1, seed: 4 }
+
+/**
+ * A data folder as the importer leaves it: synthetic chest radiographs (the cohort generator's own
+ * renderer) as 256×256 model images with their source size and spacing, and their English reports
+ * stored with the parser's findings.
+ */
+function makeCohort(dataDir: string): void {
+  const db = openDatabase(databasePath(dataDir))
+  const now = new Date().toISOString()
+  const insertStudy = db.prepare('INSERT INTO studies (study_uid, pseudonym, created_at) VALUES (?, ?, ?)')
+  const insertSeries = db.prepare('INSERT INTO series (study_id, series_uid) VALUES (?, ?)')
+  const insertImage = db.prepare(
+    `INSERT INTO images (series_id, sop_instance_uid, file_path, rows, columns, spacing_row_mm, spacing_col_mm, model_path, for_processing, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 'ok', ?)`
+  )
+  const insertReport = db.prepare(`INSERT INTO reports (study_id, source_path, source_kind, encoding, raw_text, sections_json, findings_json, created_at) VALUES (?, ?, 'txt', 'utf-8', ?, ?, ?, ?)`)
+  fs.mkdirSync(path.join(dataDir, 'images'), { recursive: true })
+  for (let s = 0; s < STUDIES; s++) {
+    const study = renderStudy({ seed: 9, studies: STUDIES, language: 'en', reportFraction: 1, imperfectReportRate: 0, detector: { rows: 384, columns: 384, spacingMm: 1 } }, s)
+    const { rows, columns, pixels, whiteLevel, spacingMm } = study.image
+    const small = resampleArea(Float32Array.from(pixels), columns, rows, 256, 256)
+    const modelPath = path.join('images', `${s}.png`)
+    fs.writeFileSync(path.join(dataDir, modelPath), encodeGrayPng(Uint8Array.from(small, (v) => Math.round((v / whiteLevel) * 255)), 256, 256))
+    const studyId = Number(insertStudy.run(study.truth.studyInstanceUid, `ANON-${s}`, now).lastInsertRowid)
+    const seriesId = Number(insertSeries.run(studyId, study.truth.seriesInstanceUid).lastInsertRowid)
+    insertImage.run(seriesId, study.truth.sopInstanceUid, `/dicom/${s}.dcm`, rows, columns, spacingMm[0], spacingMm[1], modelPath, now)
+    const text = new TextDecoder().decode(study.report!)
+    const parsed = parseReport(text)
+    insertReport.run(studyId, `/reports/${s}.txt`, text, JSON.stringify(parsed.sections), JSON.stringify({ nodules: parsed.nodules, negativeEvidence: parsed.negativeEvidence }), now)
+  }
+  db.close()
+}
+
+const dirs: string[] = []
+function cohortDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-selfplay-'))
+  dirs.push(d)
+  makeCohort(d)
+  return d
+}
+afterEach(() => {
+  while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true })
+})
+
+function withDb<T>(dataDir: string, fn: (db: Db) => T | Promise<T>): Promise<T> {
+  const db = openDatabase(databasePath(dataDir))
+  return Promise.resolve(fn(db)).finally(() => db.close())
+}
+
+interface StoredRound {
+  roundIndex: number
+  stage: string
+  metrics: RoundMetrics
+  games: { kind: string; transcript: Record<string, unknown>; rewards: Record<string, unknown>; advantages: Record<string, unknown> }[]
+}
+
+function storedRounds(db: Db, runId: number): StoredRound[] {
+  return roundsOfRun(db, runId).map((r) => ({
+    roundIndex: r.roundIndex,
+    stage: r.stage,
+    metrics: JSON.parse(r.metricsJson),
+    games: gamesOfRound(db, r.id).map((g) => ({ kind: g.kind, transcript: JSON.parse(g.transcriptJson), rewards: JSON.parse(g.rewardsJson), advantages: JSON.parse(g.advantagesJson) }))
+  }))
+}
+
+/** What every committed round must hold, whatever happened to the process that played it. */
+function expectConsistentRounds(rounds: StoredRound[], count: number): void {
+  expect(rounds.map((r) => r.roundIndex)).toEqual(Array.from({ length: count }, (_, i) => i))
+  expect(rounds[0].stage).toBe('decision')
+  rounds.forEach((r, i) => {
+    expect(r.metrics.stage).toBe(r.stage)
+    // The stage a round trains is the stage the previous round's scheduler step chose.
+    if (i > 0) expect(r.stage).toBe(rounds[i - 1].metrics.scheduler!.stageAfter)
+    expect(r.games.filter((g) => g.kind === 'spy')).toHaveLength(options.spyGamesPerRound)
+    expect(r.games.filter((g) => g.kind === 'qa')).toHaveLength(options.qaGamesPerRound)
+    for (const g of r.games.filter((x) => x.kind === 'spy')) {
+      const clueRewards = g.rewards.clues as number[]
+      expect(clueRewards).toHaveLength(4)
+      expect(Math.abs(clueRewards.reduce((a, b) => a + b, 0))).toBeLessThan(1e-9)
+      const clues = g.transcript.clues as { text: string; role: string }[]
+      expect(clues).toHaveLength(4 * options.selfplay.spy.clueRounds)
+      expect(clues.filter((c) => c.role === 'spy')).toHaveLength(options.selfplay.spy.clueRounds)
+      for (const c of clues) expect(typeof c.text).toBe('string')
+      const votes = g.transcript.votes as { samples: { text: string }[] }[]
+      expect(votes).toHaveLength(3)
+      for (const v of votes) expect(v.samples).toHaveLength(options.selfplay.groupSize)
+      // Clue advantages are stored for the clue stage only (the decision stage trains votes).
+      expect(g.advantages.clues === null).toBe(r.stage === 'decision')
+    }
+    for (const g of r.games.filter((x) => x.kind === 'qa')) {
+      expect(typeof (g.transcript.question as { text: string }).text).toBe('string')
+      expect(typeof g.rewards.questioner).toBe('number')
+    }
+  })
+}
+
+describe('self-play run', () => {
+  it('warms up, plays rounds of both games and commits consistent rows with their checkpoints', async () => {
+    const dataDir = cohortDir()
+    // A scheduler that switches to the clue stage after one update and stays there, so both stages run.
+    const scheduler = { ...options.selfplay.scheduler, accuracyToClue: 0, naToClue: 1, minUpdatesPerStage: 1, errorToDecision: 2, naToDecision: 2 }
+    const result = await withDb(dataDir, (db) => runSelfPlay(db, dataDir, { ...options, selfplay: { ...options.selfplay, scheduler } }))
+    expect(result.warmupRunId).not.toBeNull()
+    expect(result.resumedFromRound).toBeNull()
+    await withDb(dataDir, (db) => {
+      const rounds = storedRounds(db, result.runId)
+      expectConsistentRounds(rounds, options.rounds)
+      for (const r of rounds) expect(r.metrics.tokensPerSecond).toBeGreaterThan(0)
+      expect(rounds.map((r) => r.stage)).toEqual(['decision', 'clue', 'clue'])
+      expect(rounds.map((r) => r.metrics.switched)).toEqual([{ from: 'decision', to: 'clue' }, null, null])
+      // Clue-stage advantages are each clue's reward minus its role's baseline before the round.
+      for (const [i, r] of rounds.entries()) {
+        if (r.stage !== 'clue') continue
+        const before = rounds[i - 1].metrics.baselines
+        for (const g of r.games.filter((x) => x.kind === 'spy')) {
+          const clues = g.transcript.clues as { player: number; role: string }[]
+          const rewards = g.rewards.clues as number[]
+          const advantages = g.advantages.clues as number[]
+          clues.forEach((c, k) => expect(advantages[k]).toBeCloseTo(rewards[c.player - 1] - (before[c.role] ?? 0), 9))
+        }
+      }
+      // Vote advantages are GRPO within each voter's group: zero mean.
+      for (const g of rounds.flatMap((r) => r.games.filter((x) => x.kind === 'spy')))
+        for (const group of g.advantages.votes as number[][]) expect(Math.abs(group.reduce((a, b) => a + b, 0))).toBeLessThan(1e-6)
+      // Right after the game-format phase the games carry signal: votes parse as <vote:k>, questions parse.
+      const spy = rounds[0].games.filter((g) => g.kind === 'spy')
+      const votes = spy.flatMap((g) => (g.transcript.votes as { samples: { vote: { kind: string } }[] }[]).flatMap((v) => v.samples))
+      // (A report-only model writes no valid vote at all, so every group's advantages are zero.)
+      expect(votes.filter((v) => v.vote.kind !== 'invalid').length).toBeGreaterThanOrEqual(votes.length / 4)
+      const allSpy = rounds.flatMap((r) => r.games.filter((g) => g.kind === 'spy'))
+      expect(allSpy.some((g) => (g.advantages.votes as number[][]).some((group) => group.some((a) => a !== 0)))).toBe(true)
+      const questions = rounds.flatMap((r) => r.games.filter((g) => g.kind === 'qa')).map((g) => (g.transcript.question as { parsed: unknown }).parsed)
+      expect(questions.filter((q) => q !== null).length).toBeGreaterThan(0)
+      const format = JSON.parse((db.prepare('SELECT metrics_json AS m FROM checkpoints WHERE run_id = ? AND round_index = -1').get(result.runId) as { m: string }).m)
+      expect(format.format.loss).toBeLessThan(format.format.firstLoss / 2)
+      const checkpoints = db.prepare('SELECT round_index AS roundIndex, path, metrics_json AS metricsJson FROM checkpoints WHERE run_id = ? ORDER BY round_index').all(result.runId) as { roundIndex: number; path: string; metricsJson: string }[]
+      expect(checkpoints.map((c) => c.roundIndex)).toEqual([-1, 0, 1, 2])
+      for (const c of checkpoints) expect(fs.existsSync(path.join(dataDir, c.path))).toBe(true)
+      // Findings for every study, by the last round's checkpoint, in the finding schema the review reads.
+      const lastCheckpoint = db.prepare('SELECT id FROM checkpoints WHERE run_id = ? ORDER BY round_index DESC LIMIT 1').get(result.runId) as { id: number }
+      const findings = db.prepare('SELECT study_id AS studyId, checkpoint_id AS checkpointId, image_id AS imageId, structured_json AS s FROM findings').all() as { studyId: number; checkpointId: number; imageId: number; s: string }[]
+      expect(findings.map((f) => f.studyId).sort((a, b) => a - b)).toEqual(Array.from({ length: STUDIES }, (_, i) => i + 1))
+      for (const f of findings) {
+        expect(f.checkpointId).toBe(lastCheckpoint.id)
+        expect(f.imageId).not.toBeNull()
+        expect(NoduleFinding.parse(JSON.parse(f.s)).presence).toMatch(/present|absent|uncertain/)
+      }
+      expect(result.findings.studies).toBe(STUDIES)
+      expect(db.prepare('SELECT name, status FROM runs ORDER BY id').all()).toEqual([
+        { name: 'warmup', status: 'done' },
+        { name: SELFPLAY_RUN, status: 'done' }
+      ])
+    })
+  })
+
+  it('resumes after the task child is killed at random points, with no round lost or played twice', async () => {
+    const dataDir = cohortDir()
+    // VZW_KILL_POINTS=20 runs acceptance 4's twenty kill points; the suite runs three.
+    const killPoints = Number(process.env.VZW_KILL_POINTS ?? 3)
+    const run = { ...options, rounds: 3 * killPoints + 6 }
+    const services = createServices({ dataDir, shell: 'cli', spawnTaskProcess: forkTaskProcess(taskChildEntry(path.resolve('src/main'))) })
+    const seed = Number(process.env.VZW_KILL_SEED ?? Date.now() % 100000)
+    const rng = new Rng(seed)
+    const running = (services.tasks as unknown as { running: Map<number, { process: { kill(): void } }> }).running
+    const kills: string[] = []
+    let committed = 0
+    try {
+      for (let k = 0; k < killPoints; k++) {
+        // The first kill lands in the warm-up, the others after a random committed round plus a random
+        // delay: during a game, a policy step, a checkpoint write or a commit.
+        const inWarmup = k === 0
+        const target = inWarmup ? 1 + rng.int(run.warmup.steps - 1) : committed + 1 + rng.int(2)
+        const delayMs = rng.int(inWarmup ? 50 : 150)
+        const id = services.tasks.start('selfplay.run', run)
+        const off = services.events.on('task.progress', (e) => {
+          if (e.taskId !== id) return
+          if (e.progress.unit === 'rounds') committed = e.progress.done
+          const reached = inWarmup ? e.progress.unit === 'warm-up steps' && e.progress.done === target : e.progress.unit === 'rounds' && e.progress.done >= target
+          if (reached) setTimeout(() => running.get(id)?.process.kill(), delayMs)
+        })
+        const summary = await services.tasks.whenFinished(id)
+        off()
+        kills.push(`${summary?.status} at ${inWarmup ? 'warm-up step' : 'round'} ${target} + ${delayMs} ms`)
+        expect(summary?.status, `seed ${seed}: ${kills.join('; ')}`).toBe('failed')
+      }
+      // Stop (cancel) between rounds: the run is recorded as stopped and continues like a killed one.
+      const stopId = services.tasks.start('selfplay.run', run)
+      const offStop = services.events.on('task.progress', (e) => {
+        if (e.taskId === stopId && e.progress.unit === 'rounds' && e.progress.done > committed) services.tasks.cancel(stopId)
+      })
+      const stopped = await services.tasks.whenFinished(stopId)
+      offStop()
+      expect(stopped?.status).toBe('cancelled')
+      await withDb(dataDir, (db) => expect(db.prepare(`SELECT status FROM runs WHERE name = ?`).get(SELFPLAY_RUN)).toEqual({ status: 'stopped' }))
+
+      const id = services.tasks.start('selfplay.run', run)
+      const summary = await services.tasks.whenFinished(id)
+      expect(summary?.error ?? null).toBeNull()
+      expect(summary?.status).toBe('done')
+      const result = summary!.result as SelfPlayResult
+      if (killPoints > 1) expect(result.resumedFromRound).toBeGreaterThan(0)
+      await withDb(dataDir, (db) => {
+        const runs = db.prepare(`SELECT id, status FROM runs WHERE name = ?`).all(SELFPLAY_RUN) as { id: number; status: string }[]
+        expect(runs).toEqual([{ id: result.runId, status: 'done' }])
+        expectConsistentRounds(storedRounds(db, result.runId), run.rounds)
+        expect(db.prepare(`SELECT COUNT(*) AS n FROM runs WHERE name = 'warmup' AND status = 'done'`).get()).toEqual({ n: 1 })
+        expect(db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT study_id) AS studies FROM findings').get()).toEqual({ n: STUDIES, studies: STUDIES })
+        // Checkpoints kept: the game-format one, every 10th round and the newest two; each row has its file.
+        const kept = db.prepare('SELECT round_index AS r, path FROM checkpoints WHERE run_id = ? ORDER BY round_index').all(result.runId) as { r: number; path: string }[]
+        const last = run.rounds - 1
+        expect(kept.map((c) => c.r)).toEqual([-1, ...Array.from({ length: run.rounds }, (_, r) => r).filter((r) => r % run.keepCheckpointEvery === 0 || r >= last - 1)])
+        for (const c of kept) expect(fs.existsSync(path.join(dataDir, c.path)), c.path).toBe(true)
+      })
+    } finally {
+      services.close()
+    }
+  }, 600_000)
+})

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import { tinyVlmConfig } from '../../../src/main/model/config'
+import { Tokenizer } from '../../../src/main/model/tokenizer'
+import { parseReport } from '../../../src/main/reports/nodule-parser'
+import { parseQuestion, parseAnswer, expectedAnswer, answersAgree } from '../../../src/main/selfplay/questions'
+import { parseVote } from '../../../src/main/selfplay/rewards'
+import { Rng } from '../../../src/main/synth/prng'
+import { formatExamples } from '../../../src/main/training/format-warmup'
+import { selfPlayPresets } from '../../../src/main/training/selfplay-run'
+import type { SelfPlayStudy } from '../../../src/main/training/selfplay-studies'
+
+const reports = ['FINDINGS: A 9 mm nodule in the right upper zone.\nIMPRESSION: Pulmonary nodule.', 'FINDINGS: No pulmonary nodule. Lungs are clear.', '右肺上野见一结节，约8毫米。']
+const tok = Tokenizer.train(reports, tinyVlmConfig.vocab)
+const config = { ...tinyVlmConfig, vocab: tok.vocabSize }
+const selfplay = selfPlayPresets.tiny.selfplay
+
+function study(text: string): SelfPlayStudy {
+  return { studyId: 1, pseudonym: 'A', radiograph: { pixels: new Uint8Array(64 * 64).fill(90), rows: 64, columns: 64, spacingMm: [6, 6], whiteLevel: 255 }, reportText: text, finding: parseReport(text).nodules }
+}
+
+describe('game-format examples', () => {
+  it('teach votes the game parses, and questions and answers the report settles, within the token limits', () => {
+    const rng = new Rng(3)
+    let questions = 0
+    for (let i = 0; i < 60; i++) {
+      const s = study(reports[i % reports.length])
+      const examples = formatExamples(tok, config, s, selfplay, rng)
+      for (const e of examples) expect(e.prompt.length + e.continuation.length).toBeLessThanOrEqual(config.decoder.maxText)
+      const [clue, vote, question, answer] = examples
+      expect(clue.continuation.at(-1)).toBe(tok.special('<sep>'))
+      expect(vote.continuation.at(-1)).toBe(tok.special('<eos>'))
+      expect(parseVote(tok.decode(vote.continuation), 4).kind).not.toBe('invalid')
+      if (!question) continue
+      questions++
+      const q = parseQuestion(tok.decode(question.continuation, { skipSpecial: true }))
+      expect(q).not.toBeNull()
+      const expected = expectedAnswer(q!, s.finding!)
+      expect(expected).not.toBeNull()
+      expect(answersAgree(q!, parseAnswer(q!, tok.decode(answer.continuation, { skipSpecial: true })), expected!)).toBe(true)
+    }
+    expect(questions).toBeGreaterThan(30)
+  })
+})
