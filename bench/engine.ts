@@ -15,7 +15,8 @@ import path from 'node:path'
 import { printResultLine } from '../src/main/app/result-line'
 import { decoderForward, decoderLoss, decoderStep, stepMask, type DecoderConfig } from '../src/main/tensor/decoder'
 import { Graph, type Value } from '../src/main/tensor/graph'
-import { Rng, initParams } from '../src/main/tensor/init'
+import { initParams } from '../src/main/tensor/init'
+import { Rng } from '../src/main/random'
 import { Runtime, ort, type CompiledModel, type Feeds } from '../src/main/tensor/runtime'
 import { buildTrainStep } from '../src/main/tensor/train-step'
 import { Trainer } from '../src/main/tensor/trainer'
@@ -73,7 +74,7 @@ function i64(values: ArrayLike<number>, dims: number[]): ort.Tensor {
 function randomBatch(rng: Rng, c: BenchConfig): Feeds {
   const b = c.batch
   const prefix = Float32Array.from({ length: b * c.prefix * c.model.width }, () => rng.normal())
-  const ids = Array.from({ length: b * c.text }, () => rng.int(c.model.vocab))
+  const ids = Array.from({ length: b * c.text }, () => rng.below(c.model.vocab))
   const targets = ids.map((_, i) => (i % c.text === c.text - 1 ? -100 : ids[i + 1]))
   return { prefix: f32(prefix, [b, c.prefix, c.model.width]), ids: i64(ids, [b, c.text]), targets: i64(targets, [b, c.text]) }
 }

@@ -17,7 +17,8 @@ import { specialTokens } from '../src/main/model/special-tokens'
 import { VlmModel } from '../src/main/model/vlm'
 import { vlmForward, vlmInputs, vlmLoss } from '../src/main/model/vlm-graph'
 import { Graph } from '../src/main/tensor/graph'
-import { Rng, initParams } from '../src/main/tensor/init'
+import { initParams } from '../src/main/tensor/init'
+import { Rng } from '../src/main/random'
 import { Runtime, ort } from '../src/main/tensor/runtime'
 import { buildTrainStep } from '../src/main/tensor/train-step'
 import { Trainer } from '../src/main/tensor/trainer'
@@ -60,7 +61,7 @@ async function ourEngine(runtime: Runtime, batch: number, genBatch: number, log:
   log(`VLM train-step graph: ${spec.model.nodes.length} nodes, session ${(performance.now() - t0).toFixed(0)} ms`)
   const text = teacherForcedBatch(
     images.slice(0, batch).map(() => [5]),
-    images.slice(0, batch).map(() => Array.from({ length: TEXT - 1 }, () => rng.int(c.vocab))),
+    images.slice(0, batch).map(() => Array.from({ length: TEXT - 1 }, () => rng.below(c.vocab))),
     TEXT,
     0
   )

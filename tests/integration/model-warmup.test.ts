@@ -11,7 +11,7 @@ import { isHeldOut, runWarmup, type WarmupOptions, type WarmupResult } from '../
 import { parseReport } from '../../src/main/reports/nodule-parser'
 import { databasePath, openDatabase, type Db } from '../../src/main/store/database'
 import { forkTaskProcess, taskChildEntry } from '../../src/main/tasks/fork-task-process'
-import { Rng } from '../../src/main/tensor/init'
+import { Rng } from '../../src/main/random'
 
 const SIDE = 64
 const reportsByPresence = {
@@ -22,12 +22,12 @@ const reportsByPresence = {
 /** A phantom: noise on a gray field, with a bright disk when the study has a nodule. */
 function phantom(rng: Rng, nodule: boolean): Buffer {
   const px = new Uint8Array(SIDE * SIDE)
-  const cx = 16 + rng.int(32)
-  const cy = 16 + rng.int(32)
+  const cx = 16 + rng.below(32)
+  const cy = 16 + rng.below(32)
   for (let y = 0; y < SIDE; y++)
     for (let x = 0; x < SIDE; x++) {
       const inDisk = nodule && (x - cx) ** 2 + (y - cy) ** 2 < 36
-      px[y * SIDE + x] = Math.min(255, (inDisk ? 220 : 70) + rng.int(30))
+      px[y * SIDE + x] = Math.min(255, (inDisk ? 220 : 70) + rng.below(30))
     }
   return encodeGrayPng(px, SIDE, SIDE)
 }

@@ -11,7 +11,7 @@ import { databasePath, openDatabase, type Db } from '../../src/main/store/databa
 import { gamesOfRound, roundsOfRun } from '../../src/main/store/selfplay-repository'
 import { renderStudy } from '../../src/main/synth'
 import { forkTaskProcess, taskChildEntry } from '../../src/main/tasks/fork-task-process'
-import { Rng } from '../../src/main/tensor/init'
+import { Rng } from '../../src/main/random'
 import type { RoundMetrics } from '../../src/main/training/selfplay-round'
 import { SELFPLAY_RUN, runSelfPlay, selfPlayPresets, type SelfPlayResult, type SelfPlayRunOptions } from '../../src/main/training/selfplay-run'
 
@@ -187,8 +187,8 @@ describe('self-play run', () => {
         // The first kill lands in the warm-up, the others after a random committed round plus a random
         // delay: during a game, a policy step, a checkpoint write or a commit.
         const inWarmup = k === 0
-        const target = inWarmup ? 1 + rng.int(run.warmup.steps - 1) : committed + 1 + rng.int(2)
-        const delayMs = rng.int(inWarmup ? 50 : 150)
+        const target = inWarmup ? 1 + rng.below(run.warmup.steps - 1) : committed + 1 + rng.below(2)
+        const delayMs = rng.below(inWarmup ? 50 : 150)
         const id = services.tasks.start('selfplay.run', run)
         const off = services.events.on('task.progress', (e) => {
           if (e.taskId !== id) return

@@ -1,6 +1,6 @@
 import { decoderStep, stepMask } from '../tensor/decoder'
 import { Graph, type Value } from '../tensor/graph'
-import { Rng } from '../tensor/init'
+import { Rng } from '../random'
 import { ort } from '../tensor/runtime'
 import { decoderConfig, prefixLength, type VlmConfig } from './config'
 import { vlmForward, vlmInputs, vlmTokenLogProbs } from './vlm-graph'

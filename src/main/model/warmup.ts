@@ -8,7 +8,8 @@ import { parseReport } from '../reports/nodule-parser'
 import type { Db } from '../store/database'
 import { createRun, imageReportPairs, insertCheckpoint, latestCheckpointOfRun, setRunStatus, unfinishedRun, type ImageReportPair } from '../store/training-repository'
 import { Graph } from '../tensor/graph'
-import { Rng, initParams } from '../tensor/init'
+import { initParams } from '../tensor/init'
+import { Rng } from '../random'
 import { Runtime } from '../tensor/runtime'
 import { buildTrainStep } from '../tensor/train-step'
 import { Trainer } from '../tensor/trainer'
@@ -136,8 +137,8 @@ function exampleImage(c: VlmConfig, e: Example): Float32Array {
  */
 export function augmentImage(image: Float32Array, side: number, rng: Rng): Float32Array {
   const reach = Math.max(1, Math.round(side / 32))
-  const dx = rng.int(2 * reach + 1) - reach
-  const dy = rng.int(2 * reach + 1) - reach
+  const dx = rng.below(2 * reach + 1) - reach
+  const dy = rng.below(2 * reach + 1) - reach
   const gain = 0.9 + 0.2 * rng.next()
   const offset = 0.2 * rng.next() - 0.1
   const out = new Float32Array(image.length)
@@ -226,7 +227,7 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
       if (hooks.signal?.aborted) throw hooks.signal.reason
       // Batches depend only on the seed and the step, so a resumed run sees the batches it would have.
       const rng = new Rng(o.seed * 1_000_003 + step)
-      const picked = Array.from({ length: o.batch }, () => rng.int(examples.length))
+      const picked = Array.from({ length: o.batch }, () => rng.below(examples.length))
       const batch = teacherForcedBatch(
         picked.map(() => prompt),
         picked.map((i) => targets[i]),

@@ -1,5 +1,5 @@
 import { blankImage, insertNodule, moveNodule, removeInsertedNodule, resizeNodule, type ChestContext, type Radiograph } from '../synth'
-import type { Rng } from '../synth/prng'
+import type { Rng } from '../random'
 import type { RadiographEdit } from '../../shared/finding'
 
 /**

@@ -1,5 +1,5 @@
 import type { ChestLayout, LungBox } from './radiograph'
-import type { Rng } from './prng'
+import type { Rng } from '../random'
 import { smoothstep, type Point } from './raster'
 
 /**

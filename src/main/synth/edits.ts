@@ -1,6 +1,6 @@
 import type { Density, NoduleItem, RadiographEdit, Zone } from '../../shared/finding'
 import { addLayer, noduleLayer, typicalContrast, type NoduleSpec } from './nodule'
-import type { Rng } from './prng'
+import type { Rng } from '../random'
 import { DEFAULT_CHEST_LAYOUT, locateInChest, zoneBand, type ChestLayout, type Radiograph } from './radiograph'
 
 /**

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads'
 import { cohortTruth, renderStudy, writeStudy, type CohortOptions, type CohortTruth, type WrittenStudy } from './cohort'
 import { composeSheet, itemLabel, noduleRings, thumbnail, type SheetTile, type Thumbnail } from './contact-sheet'
 import { insertNodule } from './edits'
-import { Rng, hashSeed } from './prng'
+import { Rng, hashSeed } from '../random'
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './synth-worker'
 
 export interface GenerateOptions extends CohortOptions {

@@ -23,6 +23,6 @@ export {
 export { drawNodule, typicalContrast, type NoduleSpec } from './nodule'
 export { DEFAULT_CHEST_LAYOUT, locateInChest, type Radiograph, type ChestLayout, type LungBox, type PixelArray } from './radiograph'
 export { generateReport, type GeneratedReport } from './reports'
-export { Rng, hashSeed } from './prng'
+
 export { encodeJpegLossless } from './jpeg-lossless'
 export { encodeGb18030 } from './gb18030'

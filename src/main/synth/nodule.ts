@@ -1,5 +1,6 @@
 import type { Density } from '../../shared/finding'
-import { hashSeed, valueNoise } from './prng'
+import { hashSeed } from '../random'
+import { valueNoise } from './prng'
 import type { PixelArray, Radiograph } from './radiograph'
 
 /**

@@ -1,5 +1,6 @@
 import { glyphBit } from './bitmap-font'
-import { Rng, hashSeed, valueNoise } from './prng'
+import { Rng, hashSeed } from '../random'
+import { valueNoise } from './prng'
 import { PhantomChest, type DetectorSize, type PhantomAnatomy } from './chest-geometry'
 import { boxBlur, bezier, drawPolyline, resizeBilinear, smoothstep, type Grid, type Point, type TubeProfile } from './raster'
 

@@ -1,5 +1,5 @@
 import type { Density, Lobe, NoduleItem, ReportLanguage, Zone } from '../../shared/finding'
-import type { Rng } from './prng'
+import type { Rng } from '../random'
 
 /**
  * Free-text chest radiograph reports for the synthetic cohort, in English or Chinese, written the

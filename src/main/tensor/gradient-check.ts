@@ -1,7 +1,7 @@
 import { grad } from './autodiff'
 import { evaluateFloat64, type F64Tensor } from './float64-interpreter'
 import type { Graph, Value } from './graph'
-import { Rng } from './init'
+import { Rng } from '../random'
 import { ort, type Runtime } from './runtime'
 import { fixedSize } from './shape'
 
@@ -18,7 +18,7 @@ export function randomFeed(rng: Rng, dtype: 'float32' | 'int64' | 'bool', shape:
   const n = fixedSize(shape, 'randomFeed')
   const data = new Float64Array(n)
   for (let i = 0; i < n; i++) {
-    if (dtype === 'int64') data[i] = rng.int(opts.below ?? 2)
+    if (dtype === 'int64') data[i] = rng.below(opts.below ?? 2)
     else if (dtype === 'bool') data[i] = rng.next() < 0.5 ? 1 : 0
     else data[i] = Math.fround(opts.positive ? 0.5 + rng.next() * 1.5 : rng.normal())
   }
@@ -91,7 +91,7 @@ export async function checkGradients(
     const analyticAll = got[`gradcheck.d.${w.name}`].data as Float32Array
     const n = base.data.length
     const count = Math.min(n, opts.coordinates ?? 64)
-    const coords = count === n ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: count }, () => rng.int(n))
+    const coords = count === n ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: count }, () => rng.below(n))
     const numeric = coords.map((i) => {
       const plus = base.data.slice()
       const minus = base.data.slice()

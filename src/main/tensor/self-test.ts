@@ -1,7 +1,8 @@
 import type { ExecutionProvider } from '../../shared/contract'
 import { decoderForward, decoderLoss, type DecoderConfig } from './decoder'
 import { Graph } from './graph'
-import { Rng, initParams } from './init'
+import { initParams } from './init'
+import { Rng } from '../random'
 import { Runtime, ort } from './runtime'
 import { buildTrainStep } from './train-step'
 import { Trainer } from './trainer'
@@ -57,7 +58,7 @@ function makeBatch(rng: Rng, o: SelfTestOptions): { ids: ort.Tensor; targets: or
   const ids = new BigInt64Array(o.batch * o.length)
   const targets = new BigInt64Array(o.batch * o.length)
   for (let b = 0; b < o.batch; b++) {
-    const pattern = Array.from({ length: o.period }, () => rng.int(o.vocab))
+    const pattern = Array.from({ length: o.period }, () => rng.below(o.vocab))
     for (let t = 0; t < o.length; t++) {
       ids[b * o.length + t] = BigInt(pattern[t % o.period])
       // Position t predicts token t+1, known once a whole period has been seen.

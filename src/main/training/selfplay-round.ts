@@ -9,7 +9,7 @@ import { makeSpyImages } from '../selfplay/spy-edit'
 import { playSpyGames, roleOf, type SpyGameRecord, type SpyGameSetup } from '../selfplay/spy-game'
 import type { GameRow } from '../store/selfplay-repository'
 import { DEFAULT_CHEST_LAYOUT } from '../synth'
-import { Rng, hashSeed } from '../synth/prng'
+import { Rng, hashSeed } from '../random'
 import type { PolicyStepMetrics, PolicyUpdater } from './policy-update'
 import type { SelfPlayStudy } from './selfplay-studies'
 

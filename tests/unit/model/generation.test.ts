@@ -3,7 +3,7 @@ import { tinyVlmConfig as tinyDefault, type VlmConfig } from '../../../src/main/
 import { generate, sequenceLogProbs } from '../../../src/main/model/generation'
 import { Tokenizer } from '../../../src/main/model/tokenizer'
 import { VlmModel, imageInput, initVlmWeights } from '../../../src/main/model/vlm'
-import { Rng } from '../../../src/main/tensor/init'
+import { Rng } from '../../../src/main/random'
 import { Runtime } from '../../../src/main/tensor/runtime'
 
 const texts = ['No pulmonary nodule. Lungs are clear.', 'A 12 mm nodule in the right upper zone.', '右肺上野见结节，约8毫米。']
@@ -13,7 +13,7 @@ const tinyVlmConfig: VlmConfig = { ...tinyDefault, vocab: tokenizer.vocabSize }
 
 function randomImage(seed: number, side: number): Float32Array {
   const rng = new Rng(seed)
-  return imageInput(Uint8Array.from({ length: side * side }, () => rng.int(256)), side, side, tinyVlmConfig.vision.imageSize)
+  return imageInput(Uint8Array.from({ length: side * side }, () => rng.below(256)), side, side, tinyVlmConfig.vision.imageSize)
 }
 
 describe('VLM generation', () => {

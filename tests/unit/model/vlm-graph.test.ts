@@ -5,7 +5,7 @@ import { imageInput, vlmParams } from '../../../src/main/model/vlm'
 import { imagePatches } from '../../../src/main/model/vlm-graph'
 import { augmentImage } from '../../../src/main/model/warmup'
 import { Graph } from '../../../src/main/tensor/graph'
-import { Rng } from '../../../src/main/tensor/init'
+import { Rng } from '../../../src/main/random'
 import { Runtime } from '../../../src/main/tensor/runtime'
 
 let runtime: Runtime

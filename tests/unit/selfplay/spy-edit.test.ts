@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { makeSpyImages } from '../../../src/main/selfplay/spy-edit'
 import { renderStudy } from '../../../src/main/synth'
-import { Rng } from '../../../src/main/synth/prng'
+import { Rng } from '../../../src/main/random'
 
 // A real phantom radiograph at model-image scale: 8-bit, 256 px, the spacing the model image has.
 function modelImage() {

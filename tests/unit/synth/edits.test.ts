@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { renderStudy, type RenderedStudy } from '../../../src/main/synth/cohort'
 import { blankImage, insertNodule, moveNodule, removeInsertedNodule, resizeNodule, type PlacedNodule } from '../../../src/main/synth/edits'
-import { Rng } from '../../../src/main/synth/prng'
+import { Rng } from '../../../src/main/random'
 import { DEFAULT_CHEST_LAYOUT, locateInChest, type PixelArray, type Radiograph } from '../../../src/main/synth/radiograph'
 import { smallCohort } from './helpers'
 

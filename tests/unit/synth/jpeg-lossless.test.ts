@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Decoder } from '@cornerstonejs/jpeg-lossless-decoder-js'
 import { encodeJpegLossless } from '../../../src/main/synth/jpeg-lossless'
-import { Rng } from '../../../src/main/synth/prng'
+import { Rng } from '../../../src/main/random'
 
 function decode(encoded: Uint8Array): Uint16Array {
   const copy = encoded.slice()

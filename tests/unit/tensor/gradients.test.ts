@@ -3,7 +3,7 @@ import { grad } from '../../../src/main/tensor/autodiff'
 import type { F64Tensor } from '../../../src/main/tensor/float64-interpreter'
 import { Graph, type Value } from '../../../src/main/tensor/graph'
 import { checkGradients, randomFeed } from '../../../src/main/tensor/gradient-check'
-import { Rng } from '../../../src/main/tensor/init'
+import { Rng } from '../../../src/main/random'
 import { attend, causalMask, crossEntropy, transformerBlock } from '../../../src/main/tensor/layers'
 import { Runtime } from '../../../src/main/tensor/runtime'
 

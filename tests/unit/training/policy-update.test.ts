@@ -7,7 +7,7 @@ import { defaultSelfPlayConfig } from '../../../src/main/selfplay/config'
 import { sequencePolicyLoss } from '../../../src/main/selfplay/policy-objective'
 import type { PolicySample } from '../../../src/main/selfplay/samples'
 import { vlmPlayerPolicy } from '../../../src/main/selfplay/vlm-policy'
-import { Rng } from '../../../src/main/tensor/init'
+import { Rng } from '../../../src/main/random'
 import { Runtime } from '../../../src/main/tensor/runtime'
 import { PolicyUpdater } from '../../../src/main/training/policy-update'
 
@@ -17,7 +17,7 @@ const lossConfig = defaultSelfPlayConfig.policy
 
 function randomImage(seed: number): Float32Array {
   const rng = new Rng(seed)
-  return imageInput(Uint8Array.from({ length: 32 * 32 }, () => rng.int(256)), 32, 32, config.vision.imageSize)
+  return imageInput(Uint8Array.from({ length: 32 * 32 }, () => rng.below(256)), 32, 32, config.vision.imageSize)
 }
 
 function scaledWeights(seed: number, scale: number): Map<string, Float32Array> {
