@@ -214,6 +214,38 @@ export type FolderListing = z.infer<typeof FolderListing>
 const DicomDate = z.string().regex(/^\d{8}$/, 'a date as YYYYMMDD')
 
 const NoInput = z.object({}).strict()
+
+export const RunSummary = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  status: z.string(),
+  createdAt: z.string(),
+  rounds: z.number().int().nonnegative()
+})
+export type RunSummary = z.infer<typeof RunSummary>
+
+/** One stored self-play round as the Training page charts it. */
+export const RoundPoint = z.object({
+  roundIndex: z.number().int(),
+  stage: z.enum(['decision', 'clue']),
+  /** The scheduler's (bias-corrected) EMAs after the round. */
+  accuracyEma: z.number().nullable(),
+  naRateEma: z.number().nullable(),
+  voteAccuracy: z.number().nullable(),
+  answererAccuracy: z.number().nullable(),
+  loss: z.number().nullable(),
+  kl: z.number().nullable(),
+  tokensPerSecond: z.number(),
+  switched: z.boolean(),
+  baselines: z.record(z.string(), z.number())
+})
+export type RoundPoint = z.infer<typeof RoundPoint>
+
+export const RunRounds = z.object({
+  thresholds: z.object({ accuracyToClue: z.number(), naToClue: z.number(), errorToDecision: z.number(), naToDecision: z.number() }),
+  rounds: z.array(RoundPoint)
+})
+export type RunRounds = z.infer<typeof RunRounds>
 const TaskRef = z.object({ taskId: z.number().int().positive() }).strict()
 
 export const methods = {
@@ -304,7 +336,11 @@ export const methods = {
   'review.export': {
     input: z.object({ format: z.enum(['csv', 'json', 'sr']), studyId: z.number().int().positive().optional() }).strict(),
     output: z.object({ fileName: z.string(), mediaType: z.string(), base64: z.string(), rows: z.number().int().nonnegative() })
-  }
+  },
+  /** Training runs (warm-up and self-play), newest first, with how many rounds each stored. */
+  'runs.list': { input: NoInput, output: z.array(RunSummary) },
+  /** A run's stored self-play rounds, for the Training page's charts. */
+  'runs.rounds': { input: z.object({ runId: z.number().int().positive() }).strict(), output: RunRounds }
 } as const
 
 export const events = {

@@ -1,0 +1,34 @@
+import type { RoundPoint, RunRounds } from '../../shared/contract'
+import { defaultSelfPlayConfig, type SchedulerConfig } from '../selfplay/config'
+import type { RoundRow, RunListRow } from '../store/selfplay-repository'
+import type { RoundMetrics } from '../training/selfplay-round'
+
+/** A stored round as the Training page charts it (the metrics JSON is the round runner's). */
+export function roundPoint(row: RoundRow): RoundPoint {
+  const m = JSON.parse(row.metricsJson) as RoundMetrics
+  return {
+    roundIndex: row.roundIndex,
+    stage: m.stage,
+    accuracyEma: m.scheduler?.accuracy ?? null,
+    naRateEma: m.scheduler?.naRate ?? null,
+    voteAccuracy: m.voteAccuracy,
+    answererAccuracy: m.answererAccuracy,
+    loss: m.loss,
+    kl: m.kl,
+    tokensPerSecond: m.tokensPerSecond,
+    switched: m.switched !== null,
+    baselines: m.baselines
+  }
+}
+
+/** The switch thresholds the run was configured with (DESIGN's defaults for runs that stored none). */
+export function runThresholds(run: RunListRow): RunRounds['thresholds'] {
+  let scheduler: SchedulerConfig = defaultSelfPlayConfig.scheduler
+  try {
+    scheduler = (JSON.parse(run.configJson) as { selfplay?: { scheduler?: SchedulerConfig } }).selfplay?.scheduler ?? scheduler
+  } catch {
+    // A run written by another tool: keep the defaults.
+  }
+  const { accuracyToClue, naToClue, errorToDecision, naToDecision } = scheduler
+  return { accuracyToClue, naToClue, errorToDecision, naToDecision }
+}
