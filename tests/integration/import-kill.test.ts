@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateCohort } from '../../src/main/synth'
+import { writeSmallCohort } from '../helpers/small-cohort'
 import { Rng } from '../../src/main/random'
 
 // Reliability under kill -9: the import is killed at random moments, again and again; after every
@@ -17,17 +17,7 @@ let folder: string
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-import-kill-'))
-  await generateCohort({
-    outDir: path.join(tmp, 'cohort'),
-    workers: 2,
-    seed: 77,
-    studies: STUDIES,
-    language: 'mixed',
-    reportFraction: 1,
-    imperfectReportRate: 0,
-    detector: { rows: 384, columns: 320, spacingMm: 1.1 }
-  })
-  folder = path.join(tmp, 'cohort', 'import')
+  folder = path.join(await writeSmallCohort(tmp, { seed: 77, studies: STUDIES }), 'import')
 }, 120_000)
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
 

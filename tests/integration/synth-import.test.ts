@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importFolders, type ImportSummary } from '../../src/main/importer/import-folders'
 import * as reports from '../../src/main/reports'
 import { openDatabase, type Db } from '../../src/main/store/database'
-import { generateCohort, type CohortTruth, type StudyTruth } from '../../src/main/synth'
+import type { CohortTruth, StudyTruth } from '../../src/main/synth'
+import { writeSmallCohort } from '../helpers/small-cohort'
 import type { NoduleItem, ParsedReport } from '../../src/shared/finding'
 
 // The synthetic cohort goes through the real importer and the real report parser: what the
@@ -18,16 +19,7 @@ const STUDIES = 120
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-synth-import-'))
-  await generateCohort({
-    outDir: path.join(tmp, 'cohort'),
-    workers: 2,
-    seed: 2026,
-    studies: STUDIES,
-    language: 'mixed',
-    reportFraction: 0.9,
-    imperfectReportRate: 0.1,
-    detector: { rows: 384, columns: 320, spacingMm: 1.1 }
-  })
+  await writeSmallCohort(tmp, { seed: 2026, studies: STUDIES, reportFraction: 0.9, imperfectReportRate: 0.1 })
   truth = JSON.parse(fs.readFileSync(path.join(tmp, 'cohort', 'truth.json'), 'utf8')) as CohortTruth
   db = openDatabase(path.join(tmp, 'data', 'vzw.sqlite'))
   summary = await importFolders(db, path.join(tmp, 'data'), [path.join(tmp, 'cohort', 'import')], { reports })
