@@ -6,7 +6,7 @@ import type { Presence } from '../../shared/finding'
 import { decodeGrayPng } from '../dicom/png'
 import { parseReport } from '../reports/nodule-parser'
 import type { Db } from '../store/database'
-import { createRun, imageReportPairs, insertCheckpoint, latestCheckpointOfRun, setRunStatus, unfinishedRun, type ImageReportPair } from '../store/training-repository'
+import { createRun, markRunInterrupted, imageReportPairs, insertCheckpoint, latestCheckpointOfRun, setRunStatus, unfinishedRun, type ImageReportPair } from '../store/training-repository'
 import { Graph } from '../tensor/graph'
 import { initParams } from '../tensor/init'
 import { Rng } from '../random'
@@ -263,8 +263,7 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
       provider: trainer.provider
     }
   } catch (err) {
-    const aborted = hooks.signal?.aborted === true
-    setRunStatus(db, runId, aborted ? 'stopped' : 'failed', aborted ? null : err instanceof Error ? err.message : String(err))
+    markRunInterrupted(db, runId, err, hooks.signal?.aborted === true)
     throw err
   } finally {
     await runtime.release()

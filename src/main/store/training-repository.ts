@@ -75,6 +75,11 @@ export function setRunStatus(db: Db, id: number, status: RunStatus, error: strin
 }
 
 /** The newest run of this name and config that did not finish: the one to resume after a kill. */
+/** A run cut short: 'stopped' when the user cancelled it, else 'failed' with the error's message. */
+export function markRunInterrupted(db: Db, id: number, err: unknown, cancelled: boolean): void {
+  setRunStatus(db, id, cancelled ? 'stopped' : 'failed', cancelled ? null : err instanceof Error ? err.message : String(err))
+}
+
 export function unfinishedRun(db: Db, name: string, configJson: string): RunRow | null {
   const row = db
     .prepare(

@@ -10,7 +10,7 @@ import { initialSchedulerState } from '../selfplay/scheduler'
 import { vlmPlayerPolicy } from '../selfplay/vlm-policy'
 import type { Db } from '../store/database'
 import { commitRound, latestFinishedCheckpoint } from '../store/selfplay-repository'
-import { createRun, insertCheckpoint, latestCheckpointOfRun, setRunStatus, unfinishedRun } from '../store/training-repository'
+import { createRun, markRunInterrupted, insertCheckpoint, latestCheckpointOfRun, setRunStatus, unfinishedRun } from '../store/training-repository'
 import { Runtime } from '../tensor/runtime'
 import { runFormatWarmup, type FormatWarmupOptions } from './format-warmup'
 import { PolicyUpdater } from './policy-update'
@@ -240,8 +240,7 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
     setRunStatus(db, runId, 'done')
     return { runId, resumedFromRound, warmupRunId, rounds: o.rounds, checkpoint, last, findings, minutes: (performance.now() - started) / 60000 }
   } catch (err) {
-    const aborted = hooks.signal?.aborted === true
-    setRunStatus(db, runId, aborted ? 'stopped' : 'failed', aborted ? null : err instanceof Error ? err.message : String(err))
+    markRunInterrupted(db, runId, err, hooks.signal?.aborted === true)
     throw err
   } finally {
     await runtime.release()
