@@ -1,5 +1,5 @@
 import { databasePath, openDatabase } from '../store/database'
-import { ProgressMeter } from '../tasks/progress'
+import { phaseProgress } from '../tasks/progress'
 import type { TaskContext } from '../tasks/registry'
 import { runWarmup, type WarmupOptions, type WarmupResult } from './warmup'
 
@@ -9,21 +9,13 @@ import { runWarmup, type WarmupOptions, type WarmupResult } from './warmup'
  */
 export async function modelWarmupTask(params: Partial<WarmupOptions>, ctx: TaskContext): Promise<WarmupResult> {
   const db = openDatabase(databasePath(ctx.dataDir))
-  let meter: ProgressMeter | null = null
-  let evalMeter: ProgressMeter | null = null
+  const training = phaseProgress(ctx, 'steps')
+  const evaluation = phaseProgress(ctx, 'held-out studies')
   try {
     return await runWarmup(db, ctx.dataDir, params, {
       signal: ctx.signal,
-      async onStep({ step, steps, loss }) {
-        meter ??= new ProgressMeter(steps, 'steps')
-        ctx.progress(meter.update(step, `loss ${loss.toFixed(3)}`))
-        await ctx.yieldToEvents()
-      },
-      async onPhase(_phase, done, total) {
-        evalMeter ??= new ProgressMeter(total, 'held-out studies')
-        ctx.progress(evalMeter.update(done, 'evaluating'))
-        await ctx.yieldToEvents()
-      }
+      onStep: ({ step, steps, loss }) => training(step, steps, `loss ${loss.toFixed(3)}`),
+      onPhase: (_phase, done, total) => evaluation(done, total, 'evaluating')
     })
   } finally {
     db.close()

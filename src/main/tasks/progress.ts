@@ -36,3 +36,20 @@ export class ProgressMeter {
     return (this.now() - this.startedAt) / 1000
   }
 }
+
+/**
+ * Progress of one phase of a task body: the meter starts at the phase's first report (so its rate
+ * counts only this phase), each report goes to the parent, and the child then reads its messages
+ * (cancel) before the next chunk of work.
+ */
+export function phaseProgress(
+  ctx: { progress(progress: TaskProgress): void; yieldToEvents(): Promise<void> },
+  unit: string
+): (done: number, total: number, message?: string | null) => Promise<void> {
+  let meter: ProgressMeter | null = null
+  return async (done, total, message = null) => {
+    meter ??= new ProgressMeter(total, unit)
+    ctx.progress(meter.update(done, message))
+    await ctx.yieldToEvents()
+  }
+}

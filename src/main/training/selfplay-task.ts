@@ -1,5 +1,5 @@
 import { databasePath, openDatabase } from '../store/database'
-import { ProgressMeter } from '../tasks/progress'
+import { phaseProgress, ProgressMeter } from '../tasks/progress'
 import type { TaskContext } from '../tasks/registry'
 import { runSelfPlay, type SelfPlayResult, type SelfPlayRunOptions } from './selfplay-run'
 
@@ -11,25 +11,15 @@ import { runSelfPlay, type SelfPlayResult, type SelfPlayRunOptions } from './sel
  */
 export async function selfPlayRunTask(params: SelfPlayRunOptions, ctx: TaskContext): Promise<SelfPlayResult> {
   const db = openDatabase(databasePath(ctx.dataDir))
-  let warmupMeter: ProgressMeter | null = null
-  let formatMeter: ProgressMeter | null = null
+  const warmup = phaseProgress(ctx, 'warm-up steps')
+  const format = phaseProgress(ctx, 'game-format steps')
+  const findings = phaseProgress(ctx, 'studies described')
   let roundMeter: ProgressMeter | null = null
-  let findingsMeter: ProgressMeter | null = null
   try {
     return await runSelfPlay(db, ctx.dataDir, params, {
       signal: ctx.signal,
-      warmup: {
-        async onStep({ step, steps, loss }) {
-          warmupMeter ??= new ProgressMeter(steps, 'warm-up steps')
-          ctx.progress(warmupMeter.update(step, `loss ${loss.toFixed(3)}`))
-          await ctx.yieldToEvents()
-        }
-      },
-      async onFormatStep(step, steps, loss) {
-        formatMeter ??= new ProgressMeter(steps, 'game-format steps')
-        ctx.progress(formatMeter.update(step, `loss ${loss.toFixed(3)}`))
-        await ctx.yieldToEvents()
-      },
+      warmup: { onStep: ({ step, steps, loss }) => warmup(step, steps, `loss ${loss.toFixed(3)}`) },
+      onFormatStep: (step, steps, loss) => format(step, steps, `loss ${loss.toFixed(3)}`),
       onTick: () => ctx.yieldToEvents(),
       // The meter starts where a resumed run starts, so its rate counts only rounds played here.
       onRoundsStart(committed, rounds) {
@@ -42,11 +32,7 @@ export async function selfPlayRunTask(params: SelfPlayRunOptions, ctx: TaskConte
         ctx.progress(roundMeter.update(round, `${metrics.stage} stage, loss ${metrics.loss?.toFixed(3) ?? '-'}, vote accuracy ${accuracy}, ${metrics.tokensPerSecond.toFixed(0)} tokens/s`))
         await ctx.yieldToEvents()
       },
-      async onFindings(done, total) {
-        findingsMeter ??= new ProgressMeter(total, 'studies described')
-        ctx.progress(findingsMeter.update(done, 'findings for every study'))
-        await ctx.yieldToEvents()
-      }
+      onFindings: (done, total) => findings(done, total, 'findings for every study')
     })
   } finally {
     db.close()
