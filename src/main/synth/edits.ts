@@ -39,17 +39,22 @@ export interface NoduleRequest {
 
 const DEFAULT_CONTEXT: ChestContext = { layout: DEFAULT_CHEST_LAYOUT }
 
-/** Nodule sizes on radiographs: most are small; 4–30 mm. */
+/**
+ * Sizes of the nodules a chest-film report describes: 8–30 mm, smaller ones more common. Below
+ * about 8–10 mm a nodule is usually invisible on a radiograph (it is found on CT), so a film
+ * report naming a 4 mm nodule would teach the model to see what no reader can.
+ */
 export function sampleDiameterMm(rng: Rng): number {
-  return Math.round((4 + 26 * Math.pow(rng.next(), 1.8)) * 10) / 10
+  return Math.round((8 + 22 * Math.pow(rng.next(), 1.5)) * 10) / 10
 }
 
+/** Densities as films show them: pure ground glass is faint on a radiograph and rarely reported from one. */
 export function sampleDensity(rng: Rng): Density {
   return rng.weighted<Density>([
-    ['solid', 0.62],
-    ['ground-glass', 0.22],
-    ['part-solid', 0.1],
-    ['calcified', 0.06]
+    ['solid', 0.7],
+    ['ground-glass', 0.1],
+    ['part-solid', 0.12],
+    ['calcified', 0.08]
   ])
 }
 
