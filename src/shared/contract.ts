@@ -319,6 +319,8 @@ export type QaGameView = z.infer<typeof QaGameView>
 export const RunGame = z.discriminatedUnion('kind', [SpyGameView, QaGameView])
 export type RunGame = z.infer<typeof RunGame>
 
+const ImageCircle = z.object({ x: z.number(), y: z.number(), radius: z.number().positive() })
+
 /** The two images of a spy game as 8-bit grayscale PNGs (base64), as the players saw them. */
 export const SpyGameImages = z.object({
   gameId: z.number().int(),
@@ -326,7 +328,9 @@ export const SpyGameImages = z.object({
   height: z.number().int().positive(),
   civilianPng: z.string(),
   spyPng: z.string(),
-  edit: RadiographEdit
+  edit: RadiographEdit,
+  /** Where the edited nodule is, in image pixels: in the civilians' image and in the spy's (null where that image has none). */
+  nodules: z.object({ civilian: ImageCircle.nullable(), spy: ImageCircle.nullable() })
 })
 export type SpyGameImages = z.infer<typeof SpyGameImages>
 
@@ -359,12 +363,15 @@ export const methods = {
   'import.chooseFolders': { input: NoInput, output: z.object({ available: z.boolean(), folders: z.array(z.string()) }) },
   /** Subfolders of a folder inside a data root (or the roots themselves); nothing outside them. */
   'library.folders': { input: z.object({ path: z.string().min(1).max(4096).optional() }).strict(), output: FolderListing },
-  /** The files of an import job that failed, each with the reason. */
+  /** The files that failed to import, each with the reason: of one import job, or of every job (newest first). */
   'import.errors': {
     input: z
-      .object({ jobId: z.number().int().positive(), limit: z.number().int().min(1).max(1000).default(200), offset: z.number().int().min(0).default(0) })
+      .object({ jobId: z.number().int().positive().optional(), limit: z.number().int().min(1).max(1000).default(200), offset: z.number().int().min(0).default(0) })
       .strict(),
-    output: z.object({ total: z.number().int().nonnegative(), rows: z.array(z.object({ file: z.string(), reason: z.string() })) })
+    output: z.object({
+      total: z.number().int().nonnegative(),
+      rows: z.array(z.object({ file: z.string(), reason: z.string(), jobId: z.number().int().nullable() }))
+    })
   },
   'studies.list': {
     input: z

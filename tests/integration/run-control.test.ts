@@ -104,9 +104,16 @@ describe('self-play run control', () => {
       expect([civilian.width, civilian.height, spyImage.width, spyImage.height]).toEqual([256, 256, 256, 256])
       let changed = 0
       for (let i = 0; i < civilian.pixels.length; i++) if (civilian.pixels[i] !== spyImage.pixels[i]) changed++
-      // The edit is local: some pixels differ, most do not.
+      // The edit is local: some pixels differ, most do not, and every one lies at a marked nodule.
       expect(changed, g.edit.kind).toBeGreaterThan(0)
       expect(changed, g.edit.kind).toBeLessThan(256 * 256 * 0.1)
+      const marks = [images.nodules.civilian, images.nodules.spy].filter((c) => c !== null)
+      expect(marks.length).toBe(g.edit.kind === 'move' || g.edit.kind === 'resize' ? 2 : 1)
+      for (let i = 0; i < civilian.pixels.length; i++) {
+        if (civilian.pixels[i] === spyImage.pixels[i]) continue
+        const [x, y] = [i % 256, Math.floor(i / 256)]
+        expect(marks.some((c) => Math.hypot(x - c.x, y - c.y) <= 1.5 * c.radius + 3), `changed pixel (${x}, ${y}) far from ${JSON.stringify(marks)}`).toBe(true)
+      }
       // An inserted nodule is added to the study's own model image, which the civilians see untouched.
       if (g.edit.kind === 'insert') expect(Buffer.from(civilian.pixels).equals(Buffer.from(loadSelfPlayStudy(ctx.services.db, ctx.dataDir, g.studyId!)!.radiograph.pixels))).toBe(true)
     }

@@ -53,8 +53,8 @@ export function createHandlers(services: Services): Handlers {
     },
     'library.folders': ({ path }) => asInvalidInput(() => listFolders(path, readSettings(db).dataRoots)),
     'import.errors': ({ jobId, limit, offset }) => {
-      if (!importJobExists(db, jobId)) throw new ApiError('not_found', `No import job ${jobId}`)
-      return listImportErrors(db, jobId, limit, offset)
+      if (jobId !== undefined && !importJobExists(db, jobId)) throw new ApiError('not_found', `No import job ${jobId}`)
+      return listImportErrors(db, jobId ?? null, limit, offset)
     },
     'studies.list': ({ limit, offset, ...filter }) => ({ ...listStudies(db, { ...filter, limit, offset }), counts: libraryCounts(db) }),
     'studies.get': ({ studyId, withPatientNames }) => found(getStudyDetail(db, studyId, withPatientNames), `No study ${studyId}`),

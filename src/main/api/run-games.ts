@@ -4,7 +4,7 @@ import { replaySpyImages } from '../selfplay/spy-edit'
 import type { Db } from '../store/database'
 import { gameRewardsOfRun, type GameRow, type StoredSpyEdit } from '../store/selfplay-repository'
 import { studyIdentity } from '../store/study-repository'
-import type { Radiograph } from '../synth'
+import type { NoduleSpec, Radiograph } from '../synth'
 import { loadSelfPlayStudy } from '../training/selfplay-studies'
 
 /** The stored game rows (written by training/selfplay-round.ts) as the transcript viewer shows them. */
@@ -119,5 +119,15 @@ export function spyGameImages(db: Db, dataDir: string, row: GameRow & { id: numb
   if (!study) throw new Error(`Study ${studyId} of game ${row.id} no longer has a model image and a report`)
   const { civilian, spy } = replaySpyImages(study.radiograph, recipe)
   const { edit } = JSON.parse(row.transcriptJson) as StoredSpyTranscript
-  return { gameId: row.id, width: civilian.columns, height: civilian.rows, civilianPng: png(civilian), spyPng: png(spy), edit }
+  const circle = (spec: NoduleSpec | null) =>
+    spec && { x: spec.centerMm.x / civilian.spacingMm[1], y: spec.centerMm.y / civilian.spacingMm[0], radius: spec.diameterMm / 2 / Math.min(...civilian.spacingMm) }
+  return {
+    gameId: row.id,
+    width: civilian.columns,
+    height: civilian.rows,
+    civilianPng: png(civilian),
+    spyPng: png(spy),
+    edit,
+    nodules: { civilian: circle(recipe.civilianNodule), spy: circle(recipe.spyNodule) }
+  }
 }
