@@ -90,6 +90,8 @@ afterAll(async () => {
 
 const text = (testId: string) => page.textContent(`[data-testid=${testId}]`)
 const timelineLength = () => page.locator('[data-testid=training-timeline] .stage').count()
+/** The page scrolls inside its content pane: bring the transcript viewer to the top for its screenshots. */
+const showTranscripts = () => page.$eval('[data-testid=transcripts]', (el) => el.scrollIntoView())
 const shot = (name: string) => page.screenshot({ path: path.join(screenshotDir, `training-${name}.png`), fullPage: true })
 
 describe('the Training page', () => {
@@ -166,11 +168,12 @@ describe('the Training page', () => {
     expect(await page.locator('[data-testid=seats] tbody tr').count()).toBe(4)
     expect(await page.locator('[data-testid=votes] tbody tr').count()).toBe(3)
     expect(await text('edit-kind')).toMatch(/nodule (inserted|removed|moved|resized)/)
-    await page.locator('[data-testid=transcripts]').scrollIntoViewIfNeeded()
+    await showTranscripts()
     await shot('transcript-spy-en')
     await page.click('[data-testid=game-qa] >> nth=0')
     await page.waitForSelector('[data-testid=qa-game]')
     expect(await text('qa-question')).toMatch(/→/)
+    await showTranscripts()
     await shot('transcript-qa-en')
 
     writeSettings(ctx.services.db, { language: 'zh-CN' })
@@ -182,9 +185,11 @@ describe('the Training page', () => {
     await page.click('[data-testid=game-spy] >> nth=0')
     await page.waitForSelector('[data-testid=image-spy]')
     expect(await text('game-images')).toContain('卧底的图像')
+    await showTranscripts()
     await shot('transcript-spy-zh-CN')
     await page.click('[data-testid=game-qa] >> nth=0')
     await page.waitForSelector('[data-testid=qa-game]')
+    await showTranscripts()
     await shot('transcript-qa-zh-CN')
   }, 120_000)
 

@@ -192,7 +192,7 @@ export const en = {
   'library.studies': 'Studies',
   'library.counts': '{studies} studies · {images} images · import errors: {errors}',
   'library.filterErrors': 'Import errors only ({n})',
-  'library.errorsNote': '{n} files could not be imported. They belong to no study (their identifiers may be unreadable); fix or replace them and import the folder again.',
+  'library.errorsNote': 'Files that could not be imported: {n}. They belong to no study (their identifiers may be unreadable); fix or replace them and import the folder again.',
   'library.job': 'Import job',
   'library.search': 'Search pseudonym',
   'library.hasReport': 'Report',
