@@ -73,6 +73,7 @@ export function runHandlers(services: Services): Pick<Handlers, RunMethods> {
     'runs.start': ({ preset, rounds, ...overrides }) => {
       refuseWhileTraining()
       const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined))
+      // Threads belong to the machine, not the run: `play` takes them from Settings.
       const options: SelfPlayRunOptions = { ...selfPlayPresets[preset], ...defined, rounds, threads: 0 }
       return play(createSelfPlayRun(db, options), options)
     },
