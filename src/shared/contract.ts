@@ -227,7 +227,9 @@ export const RunSummary = z.object({
   /** The model config it trains ('tiny', 'default'). */
   modelConfig: z.string().nullable(),
   /** The task this app is running the run in right now, if any. */
-  taskId: z.number().int().nullable()
+  taskId: z.number().int().nullable(),
+  /** Why the run failed, when it did. */
+  error: z.string().nullable()
 })
 export type RunSummary = z.infer<typeof RunSummary>
 

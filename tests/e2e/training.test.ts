@@ -90,6 +90,25 @@ afterAll(async () => {
 
 const text = (testId: string) => page.textContent(`[data-testid=${testId}]`)
 const timelineLength = () => page.locator('[data-testid=training-timeline] .stage').count()
+/** Opens a round's transcripts and waits until its games are shown. */
+async function openRound(round: string): Promise<void> {
+  await page.selectOption('[data-testid=transcript-round]', round)
+  await page.waitForSelector(`[data-testid=transcripts][data-round="${round}"]`)
+}
+
+/** Opens a QA game whose question was read and answered, if the run played one (a tiny model often writes unreadable questions). */
+async function openAnsweredQaGame(): Promise<void> {
+  const rounds = await page.$$eval('[data-testid=transcript-round] option', (options) => options.map((o) => (o as HTMLOptionElement).value))
+  for (const round of rounds) {
+    await openRound(round)
+    for (let i = 0; i < (await page.locator('[data-testid=game-qa]').count()); i++) {
+      await page.click(`[data-testid=game-qa] >> nth=${i}`)
+      await page.waitForSelector('[data-testid=qa-game]')
+      if (await page.locator('[data-testid=qa-answers]').count()) return
+    }
+  }
+}
+
 /** The page scrolls inside its content pane: bring the transcript viewer to the top for its screenshots. */
 const showTranscripts = () => page.$eval('[data-testid=transcripts]', (el) => el.scrollIntoView())
 const shot = (name: string) => page.screenshot({ path: path.join(screenshotDir, `training-${name}.png`), fullPage: true })
@@ -155,7 +174,7 @@ describe('the Training page', () => {
 
   it('shows a round’s games: clues in speaking order, votes, and the civilians’ image beside the spy’s edited one', async () => {
     await page.waitForSelector('[data-testid=transcripts]')
-    await page.selectOption('[data-testid=transcript-round]', '1')
+    await openRound('1')
     await page.click('[data-testid=game-spy] >> nth=0')
     await page.waitForSelector('[data-testid=image-civilian]')
     await page.waitForSelector('[data-testid=image-spy]')
@@ -170,8 +189,7 @@ describe('the Training page', () => {
     expect(await text('edit-kind')).toMatch(/nodule (inserted|removed|moved|resized)/)
     await showTranscripts()
     await shot('transcript-spy-en')
-    await page.click('[data-testid=game-qa] >> nth=0')
-    await page.waitForSelector('[data-testid=qa-game]')
+    await openAnsweredQaGame()
     expect(await text('qa-question')).toMatch(/→/)
     await showTranscripts()
     await shot('transcript-qa-en')
@@ -181,14 +199,13 @@ describe('the Training page', () => {
     await page.waitForSelector('[data-testid=transcripts]')
     await expect.poll(() => text('run-status')).toBe('已停止')
     await shot('run-zh-CN')
-    await page.selectOption('[data-testid=transcript-round]', '1')
+    await openRound('1')
     await page.click('[data-testid=game-spy] >> nth=0')
     await page.waitForSelector('[data-testid=image-spy]')
     expect(await text('game-images')).toContain('卧底的图像')
     await showTranscripts()
     await shot('transcript-spy-zh-CN')
-    await page.click('[data-testid=game-qa] >> nth=0')
-    await page.waitForSelector('[data-testid=qa-game]')
+    await openAnsweredQaGame()
     await showTranscripts()
     await shot('transcript-qa-zh-CN')
   }, 120_000)

@@ -135,3 +135,26 @@ describe('self-play run control', () => {
     expect(await run(runId)).toMatchObject({ status: 'done', rounds: 3 })
   }, 300_000)
 })
+
+describe('a run whose task fails before its rounds', () => {
+  it('is marked failed with the reason, and the next run may start', async () => {
+    const empty = tempServices('web')
+    try {
+      const start = await dispatch(empty.services.handlers, 'runs.start', { preset: 'tiny', rounds: 2 })
+      if (!start.ok) throw new Error(start.error.message)
+      const { taskId, runId } = start.value as Output<'runs.start'>
+      const task = await empty.services.tasks.whenFinished(taskId)
+      expect(task?.status).toBe('failed')
+      const listed = await dispatch(empty.services.handlers, 'runs.list', {})
+      const run = (listed.ok ? (listed.value as Output<'runs.list'>) : []).find((r) => r.id === runId)
+      // The warm-up found nothing to learn from; the parent marks the run the child never reached.
+      expect(run).toMatchObject({ status: 'failed', taskId: null, error: task?.error })
+      expect(run?.error?.length).toBeGreaterThan(0)
+      const next = await dispatch(empty.services.handlers, 'runs.start', { preset: 'tiny', rounds: 1 })
+      expect(next.ok).toBe(true)
+      if (next.ok) await empty.services.tasks.whenFinished((next.value as Output<'runs.start'>).taskId)
+    } finally {
+      empty.cleanup()
+    }
+  })
+})

@@ -151,13 +151,14 @@ export interface RunListRow {
   createdAt: string
   configJson: string
   rounds: number
+  error: string | null
 }
 
 /** Every run, newest first, with its number of stored rounds. */
 export function runsWithRoundCounts(db: Db): RunListRow[] {
   return db
     .prepare(
-      `SELECT r.id, r.name, r.status, r.created_at AS createdAt, r.config_json AS configJson, count(ro.id) AS rounds
+      `SELECT r.id, r.name, r.status, r.created_at AS createdAt, r.config_json AS configJson, r.error, count(ro.id) AS rounds
        FROM runs r LEFT JOIN rounds ro ON ro.run_id = r.id GROUP BY r.id ORDER BY r.id DESC`
     )
     .all() as RunListRow[]
