@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { EvidenceSpan, NoduleFinding } from './finding'
+import { EvidenceSpan, NoduleFinding, RadiographEdit, Side, Zone } from './finding'
 
 /**
  * The API contract: the only door between the renderer and the main side. Electron IPC, the
@@ -218,9 +218,18 @@ const NoInput = z.object({}).strict()
 export const RunSummary = z.object({
   id: z.number().int(),
   name: z.string(),
+  /** As stored: a self-play run whose task is still running while its status is 'paused' is pausing after its round. */
   status: z.string(),
   createdAt: z.string(),
-  rounds: z.number().int().nonnegative()
+  rounds: z.number().int().nonnegative(),
+  /** Rounds the run was configured to play (null for runs that store no such option, e.g. the warm-up). */
+  plannedRounds: z.number().int().nonnegative().nullable(),
+  /** The model config it trains ('tiny', 'default'). */
+  modelConfig: z.string().nullable(),
+  /** The task this app is running the run in right now, if any. */
+  taskId: z.number().int().nullable(),
+  /** Why the run failed, when it did. */
+  error: z.string().nullable()
 })
 export type RunSummary = z.infer<typeof RunSummary>
 
@@ -237,7 +246,9 @@ export const RoundPoint = z.object({
   kl: z.number().nullable(),
   tokensPerSecond: z.number(),
   switched: z.boolean(),
-  baselines: z.record(z.string(), z.number())
+  baselines: z.record(z.string(), z.number()),
+  /** Mean reward per role over the round's games (spy and civilian clues, votes, questions, answers). */
+  meanRewards: z.record(z.string(), z.number())
 })
 export type RoundPoint = z.infer<typeof RoundPoint>
 
@@ -246,6 +257,86 @@ export const RunRounds = z.object({
   rounds: z.array(RoundPoint)
 })
 export type RunRounds = z.infer<typeof RunRounds>
+
+/** The model sizes a run can train (the presets of src/main/training/selfplay-run.ts). */
+export const SelfPlayPreset = z.enum(['tiny', 'default'])
+export type SelfPlayPreset = z.infer<typeof SelfPlayPreset>
+
+const SpyVote = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('player'), player: z.number().int() }),
+  z.object({ kind: z.literal('abstain') }),
+  z.object({ kind: z.literal('invalid') })
+])
+
+/** A QA question as the parser read it. */
+export const QaQuestion = z.object({
+  kind: z.enum(['presence', 'presenceAt', 'side', 'zone', 'size', 'count']),
+  side: z.enum(['right', 'left']).optional(),
+  zone: Zone.optional()
+})
+export const QaAnswer = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('yesno'), value: z.boolean() }),
+  z.object({ kind: z.literal('side'), value: Side }),
+  z.object({ kind: z.literal('zone'), value: Zone }),
+  z.object({ kind: z.literal('number'), value: z.number() })
+])
+export type QaAnswer = z.infer<typeof QaAnswer>
+
+/** One "who is the spy" game as played: seats, clues in speaking order, every civilian's sampled votes. */
+export const SpyGameView = z.object({
+  kind: z.literal('spy'),
+  id: z.number().int(),
+  /** The study its images were made from (null for games stored before schema 2). */
+  studyId: z.number().int().nullable(),
+  pseudonym: z.string().nullable(),
+  spySeat: z.number().int(),
+  edit: RadiographEdit,
+  players: z.array(z.object({ seat: z.number().int(), role: z.enum(['civilian', 'spy']), clueReward: z.number(), votesReceived: z.number().int() })),
+  clues: z.array(z.object({ round: z.number().int(), player: z.number().int(), role: z.enum(['civilian', 'spy']), text: z.string(), advantage: z.number().nullable() })),
+  /** Per civilian, G sampled votes; the first is the vote cast. */
+  votes: z.array(z.object({ voter: z.number().int(), samples: z.array(z.object({ text: z.string(), vote: SpyVote, reward: z.number(), advantage: z.number() })) })),
+  accuracy: z.number(),
+  naRate: z.number(),
+  /** Whether the civilians' and the spy's images can be drawn again (runs.gameImages). */
+  imagesAvailable: z.boolean()
+})
+export type SpyGameView = z.infer<typeof SpyGameView>
+
+export const QaGameView = z.object({
+  kind: z.literal('qa'),
+  id: z.number().int(),
+  studyId: z.number().int(),
+  pseudonym: z.string().nullable(),
+  question: z.object({ text: z.string(), parsed: QaQuestion.nullable() }),
+  /** What the report says (null when the question cannot be read or the report does not settle it). */
+  expected: QaAnswer.nullable(),
+  pseudoAnswer: z.boolean(),
+  answers: z.array(z.object({ text: z.string(), answer: QaAnswer.nullable(), correct: z.boolean(), reward: z.number(), advantage: z.number() })),
+  answererAccuracy: z.number().nullable(),
+  questionerReward: z.number(),
+  questionerAdvantage: z.number()
+})
+export type QaGameView = z.infer<typeof QaGameView>
+
+export const RunGame = z.discriminatedUnion('kind', [SpyGameView, QaGameView])
+export type RunGame = z.infer<typeof RunGame>
+
+const ImageCircle = z.object({ x: z.number(), y: z.number(), radius: z.number().positive() })
+
+/** The two images of a spy game as 8-bit grayscale PNGs (base64), as the players saw them. */
+export const SpyGameImages = z.object({
+  gameId: z.number().int(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  civilianPng: z.string(),
+  spyPng: z.string(),
+  edit: RadiographEdit,
+  /** Where the edited nodule is, in image pixels: in the civilians' image and in the spy's (null where that image has none). */
+  nodules: z.object({ civilian: ImageCircle.nullable(), spy: ImageCircle.nullable() })
+})
+export type SpyGameImages = z.infer<typeof SpyGameImages>
+
+const RunRef = z.object({ runId: z.number().int().positive() }).strict()
 const TaskRef = z.object({ taskId: z.number().int().positive() }).strict()
 
 export const methods = {
@@ -274,12 +365,15 @@ export const methods = {
   'import.chooseFolders': { input: NoInput, output: z.object({ available: z.boolean(), folders: z.array(z.string()) }) },
   /** Subfolders of a folder inside a data root (or the roots themselves); nothing outside them. */
   'library.folders': { input: z.object({ path: z.string().min(1).max(4096).optional() }).strict(), output: FolderListing },
-  /** The files of an import job that failed, each with the reason. */
+  /** The files that failed to import, each with the reason: of one import job, or of every job (newest first). */
   'import.errors': {
     input: z
-      .object({ jobId: z.number().int().positive(), limit: z.number().int().min(1).max(1000).default(200), offset: z.number().int().min(0).default(0) })
+      .object({ jobId: z.number().int().positive().optional(), limit: z.number().int().min(1).max(1000).default(200), offset: z.number().int().min(0).default(0) })
       .strict(),
-    output: z.object({ total: z.number().int().nonnegative(), rows: z.array(z.object({ file: z.string(), reason: z.string() })) })
+    output: z.object({
+      total: z.number().int().nonnegative(),
+      rows: z.array(z.object({ file: z.string(), reason: z.string(), jobId: z.number().int().nullable() }))
+    })
   },
   'studies.list': {
     input: z
@@ -340,7 +434,36 @@ export const methods = {
   /** Training runs (warm-up and self-play), newest first, with how many rounds each stored. */
   'runs.list': { input: NoInput, output: z.array(RunSummary) },
   /** A run's stored self-play rounds, for the Training page's charts. */
-  'runs.rounds': { input: z.object({ runId: z.number().int().positive() }).strict(), output: RunRounds }
+  'runs.rounds': { input: RunRef, output: RunRounds },
+  /**
+   * Starts a new self-play run (the warm-up first when none of this model size finished) as a
+   * long task. One self-play run trains at a time.
+   */
+  'runs.start': {
+    input: z
+      .object({
+        preset: SelfPlayPreset,
+        rounds: z.number().int().min(1).max(100_000),
+        seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+        spyGamesPerRound: z.number().int().min(0).max(256).optional(),
+        qaGamesPerRound: z.number().int().min(0).max(256).optional()
+      })
+      .strict(),
+    output: z.object({ taskId: z.number().int(), runId: z.number().int() })
+  },
+  /** The run stops after the round it is playing has committed; status 'paused'. */
+  'runs.pause': { input: RunRef, output: z.object({ runId: z.number().int(), status: z.string() }) },
+  /** Plays a paused, stopped or interrupted run on from its last committed round. */
+  'runs.resume': { input: RunRef, output: z.object({ taskId: z.number().int(), runId: z.number().int() }) },
+  /** Stops the run now; the round in flight is discarded, committed rounds stay and it can be resumed. */
+  'runs.stop': { input: RunRef, output: z.object({ runId: z.number().int(), stopped: z.boolean() }) },
+  /** A round's games with their transcripts, rewards and advantages. */
+  'runs.games': {
+    input: z.object({ runId: z.number().int().positive(), roundIndex: z.number().int().min(0) }).strict(),
+    output: z.object({ roundIndex: z.number().int(), stage: z.string(), games: z.array(RunGame) })
+  },
+  /** The civilians' image and the spy's edited image of one spy game. */
+  'runs.gameImages': { input: z.object({ gameId: z.number().int().positive() }).strict(), output: SpyGameImages }
 } as const
 
 export const events = {

@@ -90,6 +90,11 @@ describe('the clinician flow in Chromium', () => {
     await expect.poll(() => text('library-counts')).toContain(`${FILLER_STUDIES + cohortStudies.length} studies`)
     await page.click('[data-testid=job-errors]')
     expect(await text('error-list')).toContain('truncated.dcm')
+    // The "import errors" filter lists every failed file of every job in place of the studies.
+    await page.check('[data-testid=filter-errors]')
+    await expect.poll(() => text('failed-files')).toContain('truncated.dcm')
+    await shot('library-errors-en')
+    await page.uncheck('[data-testid=filter-errors]')
     await page.selectOption('[data-testid=filter-report]', 'yes')
     await expect.poll(() => page.locator('[data-testid=study-row]').count()).toBe(cohortStudies.length)
     expect(await text('study-list')).not.toContain('Lovelace')

@@ -1,12 +1,16 @@
 /**
  * The Training page charts what a self-play run stored: rounds written through the same
  * repository the round runner commits with, read back through the contract, drawn in Chromium.
+ * Then a real tiny run on a synthetic cohort imported through the API: started, paused, resumed
+ * and stopped from the page while its charts grow, and a round's transcripts with both images.
  */
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { commitRound } from '../../src/main/store/selfplay-repository'
-import { createRun } from '../../src/main/store/training-repository'
+import { createRun, setRunStatus } from '../../src/main/store/training-repository'
+import { dispatch } from '../../src/main/api/dispatch'
+import { writeSmallCohort } from '../helpers/small-cohort'
 import { writeSettings } from '../../src/main/store/settings-repository'
 import { defaultSelfPlayConfig } from '../../src/main/selfplay/config'
 import { advanceScheduler, initialSchedulerState } from '../../src/main/selfplay/scheduler'
@@ -58,11 +62,24 @@ function storeRun(): void {
     })
     state = step.state
   }
+  setRunStatus(db, runId, 'done')
+}
+
+/** A synthetic cohort written as DICOM files and reports and imported through the contract, as the Library does. */
+async function importCohort(): Promise<void> {
+  const folder = await writeSmallCohort(ctx.dataDir, { seed: 3, studies: 8, language: 'en' })
+  const envelope = await dispatch(ctx.services.handlers, 'settings.set', { dataRoots: [folder] })
+  expect(envelope.ok).toBe(true)
+  const started = await dispatch(ctx.services.handlers, 'import.start', { roots: [folder] })
+  if (!started.ok) throw new Error(started.error.message)
+  const task = await ctx.services.tasks.whenFinished((started.value as { taskId: number }).taskId)
+  expect(task?.status).toBe('done')
 }
 
 beforeAll(async () => {
   ctx = tempServices('web')
   storeRun()
+  await importCohort()
   app = await openApp(ctx.services, { width: 1440, height: 900 })
   page = app.page
 })
@@ -71,6 +88,29 @@ afterAll(async () => {
   ctx?.cleanup()
 })
 
+const text = (testId: string) => page.textContent(`[data-testid=${testId}]`)
+const timelineLength = () => page.locator('[data-testid=training-timeline] .stage').count()
+/** Opens a round's transcripts and waits until its games are shown. */
+async function openRound(round: string): Promise<void> {
+  await page.selectOption('[data-testid=transcript-round]', round)
+  await page.waitForSelector(`[data-testid=transcripts][data-round="${round}"]`)
+}
+
+/** Opens a QA game whose question was read and answered, if the run played one (a tiny model often writes unreadable questions). */
+async function openAnsweredQaGame(): Promise<void> {
+  const rounds = await page.$$eval('[data-testid=transcript-round] option', (options) => options.map((o) => (o as HTMLOptionElement).value))
+  for (const round of rounds) {
+    await openRound(round)
+    for (let i = 0; i < (await page.locator('[data-testid=game-qa]').count()); i++) {
+      await page.click(`[data-testid=game-qa] >> nth=${i}`)
+      await page.waitForSelector('[data-testid=qa-game]')
+      if (await page.locator('[data-testid=qa-answers]').count()) return
+    }
+  }
+}
+
+/** The page scrolls inside its content pane: bring the transcript viewer to the top for its screenshots. */
+const showTranscripts = () => page.$eval('[data-testid=transcripts]', (el) => el.scrollIntoView())
 const shot = (name: string) => page.screenshot({ path: path.join(screenshotDir, `training-${name}.png`), fullPage: true })
 
 describe('the Training page', () => {
@@ -94,6 +134,81 @@ describe('the Training page', () => {
     expect(await page.textContent('[data-testid=chart-votes] figcaption')).toContain('卧底游戏')
     await shot('zh-CN')
   })
+
+  it('starts a tiny run from the page, charts its rounds as they land, pauses, resumes and stops it', async () => {
+    writeSettings(ctx.services.db, { language: 'en' })
+    await page.reload()
+    await page.waitForSelector('[data-testid=run-start]')
+    await page.selectOption('[data-testid=run-preset]', 'tiny')
+    await page.fill('[data-testid=run-rounds]', '40')
+    await page.click('[data-testid=run-start]')
+    await expect.poll(() => text('run-status')).toBe('training')
+    expect(await page.isDisabled('[data-testid=run-start]')).toBe(true)
+    await page.waitForSelector('[data-testid=run-phase] [role=progressbar]', { timeout: 60_000 })
+    // The charts follow the run: the timeline grows round by round without a reload.
+    await expect.poll(timelineLength, { timeout: 120_000 }).toBeGreaterThanOrEqual(2)
+    await expect.poll(() => text('run-phase')).toMatch(/rounds.*ETA/s)
+    await shot('run-en')
+
+    await page.click('[data-testid=run-pause]')
+    await expect.poll(() => text('run-status'), { timeout: 60_000 }).toBe('paused')
+    const pausedAt = await timelineLength()
+    expect(pausedAt).toBeLessThan(40)
+    expect(await text('run-progress')).toContain(`${pausedAt} of 40 rounds`)
+    await expect.poll(() => page.isEnabled('[data-testid=run-start]')).toBe(true)
+    expect(await page.isDisabled('[data-testid=run-pause]')).toBe(true)
+    expect(await page.isDisabled('[data-testid=run-stop]')).toBe(true)
+    await shot('paused-en')
+
+    await page.click('[data-testid=run-resume]')
+    await expect.poll(() => text('run-status')).toBe('training')
+    await expect.poll(timelineLength, { timeout: 120_000 }).toBeGreaterThan(pausedAt + 1)
+    await page.click('[data-testid=run-stop]')
+    await expect.poll(() => text('run-status'), { timeout: 30_000 }).toBe('stopped')
+    await expect.poll(() => page.isEnabled('[data-testid=run-resume]')).toBe(true)
+    expect(await page.isDisabled('[data-testid=run-stop]')).toBe(true)
+    const stoppedAt = await timelineLength()
+    expect(stoppedAt).toBeLessThan(40)
+    expect(await text('run-progress')).toContain(`${stoppedAt} of 40 rounds`)
+  }, 300_000)
+
+  it('shows a round’s games: clues in speaking order, votes, and the civilians’ image beside the spy’s edited one', async () => {
+    await page.waitForSelector('[data-testid=transcripts]')
+    await openRound('1')
+    await page.click('[data-testid=game-spy] >> nth=0')
+    await page.waitForSelector('[data-testid=image-civilian]')
+    await page.waitForSelector('[data-testid=image-spy]')
+    const sizes = await page.$$eval('[data-testid=game-images] img', (imgs) => imgs.map((i) => [(i as HTMLImageElement).naturalWidth, (i as HTMLImageElement).naturalHeight]))
+    expect(sizes).toEqual([
+      [256, 256],
+      [256, 256]
+    ])
+    expect(await page.locator('[data-testid=clues] li').count()).toBe(4)
+    expect(await page.locator('[data-testid=seats] tbody tr').count()).toBe(4)
+    expect(await page.locator('[data-testid=votes] tbody tr').count()).toBe(3)
+    expect(await text('edit-kind')).toMatch(/nodule (inserted|removed|moved|resized)/)
+    await showTranscripts()
+    await shot('transcript-spy-en')
+    await openAnsweredQaGame()
+    expect(await text('qa-question')).toMatch(/→/)
+    await showTranscripts()
+    await shot('transcript-qa-en')
+
+    writeSettings(ctx.services.db, { language: 'zh-CN' })
+    await page.reload()
+    await page.waitForSelector('[data-testid=transcripts]')
+    await expect.poll(() => text('run-status')).toBe('已停止')
+    await shot('run-zh-CN')
+    await openRound('1')
+    await page.click('[data-testid=game-spy] >> nth=0')
+    await page.waitForSelector('[data-testid=image-spy]')
+    expect(await text('game-images')).toContain('卧底的图像')
+    await showTranscripts()
+    await shot('transcript-spy-zh-CN')
+    await openAnsweredQaGame()
+    await showTranscripts()
+    await shot('transcript-qa-zh-CN')
+  }, 120_000)
 
   it('ran with no console errors and never left the app’s origin', () => {
     expect(app.consoleErrors).toEqual([])

@@ -67,8 +67,10 @@ describe('import through the API (task child process)', () => {
     expect(job).toMatchObject({ status: 'done', imported: 2, failed: 1, already: 0, roots: [folder] })
     const errors = await call<Output<'import.errors'>>('import.errors', { jobId: job.id })
     expect(errors.total).toBe(1)
-    expect(errors.rows[0]).toEqual({ file: path.join(folder, 'a', 'b', 'broken.dcm'), reason: 'The file is too short to be DICOM (16 bytes; a DICOM file has a 132-byte preamble and marker)' })
+    expect(errors.rows[0]).toEqual({ file: path.join(folder, 'a', 'b', 'broken.dcm'), reason: 'The file is too short to be DICOM (16 bytes; a DICOM file has a 132-byte preamble and marker)', jobId: job.id })
     await expect(call('import.errors', { jobId: 999 })).rejects.toThrow(/not_found/)
+    // Without a job: every failed file the library holds (the Library's "import errors" filter).
+    expect(await call<Output<'import.errors'>>('import.errors', {})).toEqual(errors)
   })
 
   it('cancel stops the import task between files and keeps what it imported', async () => {

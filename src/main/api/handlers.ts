@@ -11,8 +11,7 @@ import { containedFolder, listFolders, normaliseDataRoots } from './data-roots'
 import { loadDisplayImage } from './display-image'
 import { writeReviewExport, writeReviewSr, type ExportFile } from './review-export'
 import { getTask, listTasks } from '../store/task-repository'
-import { roundsOfRun, runsWithRoundCounts } from '../store/selfplay-repository'
-import { roundPoint, runThresholds } from './run-rounds'
+import { runHandlers } from './run-handlers'
 import { chosenExecutionProvider, compiledExecutionProviders } from '../tensor/execution-providers'
 import type { Handlers } from './dispatch'
 
@@ -54,8 +53,8 @@ export function createHandlers(services: Services): Handlers {
     },
     'library.folders': ({ path }) => asInvalidInput(() => listFolders(path, readSettings(db).dataRoots)),
     'import.errors': ({ jobId, limit, offset }) => {
-      if (!importJobExists(db, jobId)) throw new ApiError('not_found', `No import job ${jobId}`)
-      return listImportErrors(db, jobId, limit, offset)
+      if (jobId !== undefined && !importJobExists(db, jobId)) throw new ApiError('not_found', `No import job ${jobId}`)
+      return listImportErrors(db, jobId ?? null, limit, offset)
     },
     'studies.list': ({ limit, offset, ...filter }) => ({ ...listStudies(db, { ...filter, limit, offset }), counts: libraryCounts(db) }),
     'studies.get': ({ studyId, withPatientNames }) => found(getStudyDetail(db, studyId, withPatientNames), `No study ${studyId}`),
@@ -80,11 +79,7 @@ export function createHandlers(services: Services): Handlers {
       } else file = writeReviewExport(config.dataDir, format, rows)
       return { fileName: file.fileName, mediaType: file.mediaType, base64: file.bytes.toString('base64'), rows: rows.length }
     },
-    'runs.list': () => runsWithRoundCounts(db).map(({ configJson: _config, ...run }) => run),
-    'runs.rounds': ({ runId }) => {
-      const run = found(runsWithRoundCounts(db).find((r) => r.id === runId) ?? null, `No run ${runId}`)
-      return { thresholds: runThresholds(run), rounds: roundsOfRun(db, runId).map(roundPoint) }
-    }
+    ...runHandlers(services)
   }
 }
 

@@ -4,7 +4,7 @@ import type { RoundRow, RunListRow } from '../store/selfplay-repository'
 import type { RoundMetrics } from '../training/selfplay-round'
 
 /** A stored round as the Training page charts it (the metrics JSON is the round runner's). */
-export function roundPoint(row: RoundRow): RoundPoint {
+export function roundPoint(row: RoundRow, meanRewards: Record<string, number> = {}): RoundPoint {
   const m = JSON.parse(row.metricsJson) as RoundMetrics
   return {
     roundIndex: row.roundIndex,
@@ -17,7 +17,8 @@ export function roundPoint(row: RoundRow): RoundPoint {
     kl: m.kl,
     tokensPerSecond: m.tokensPerSecond,
     switched: m.switched !== null,
-    baselines: m.baselines
+    baselines: m.baselines,
+    meanRewards
   }
 }
 

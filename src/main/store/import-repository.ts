@@ -272,11 +272,13 @@ export function importJobExists(db: Db, id: number): boolean {
   return db.prepare('SELECT 1 FROM import_jobs WHERE id = ?').get(id) !== undefined
 }
 
-/** The files of a job that failed, with their reasons. */
-export function listImportErrors(db: Db, jobId: number, limit: number, offset: number): { total: number; rows: { file: string; reason: string }[] } {
-  const total = (db.prepare("SELECT count(*) AS n FROM images WHERE status = 'error' AND import_job_id = ?").get(jobId) as { n: number }).n
+/** The files that failed, with their reasons: of one job, or of every job (newest first). */
+export function listImportErrors(db: Db, jobId: number | null, limit: number, offset: number): { total: number; rows: { file: string; reason: string; jobId: number | null }[] } {
+  const where = jobId === null ? "status = 'error'" : "status = 'error' AND import_job_id = ?"
+  const args = jobId === null ? [] : [jobId]
+  const total = (db.prepare(`SELECT count(*) AS n FROM images WHERE ${where}`).get(...args) as { n: number }).n
   const rows = db
-    .prepare("SELECT file_path AS file, error AS reason FROM images WHERE status = 'error' AND import_job_id = ? ORDER BY id LIMIT ? OFFSET ?")
-    .all(jobId, limit, offset) as { file: string; reason: string }[]
+    .prepare(`SELECT file_path AS file, error AS reason, import_job_id AS jobId FROM images WHERE ${where} ORDER BY ${jobId === null ? 'id DESC' : 'id'} LIMIT ? OFFSET ?`)
+    .all(...args, limit, offset) as { file: string; reason: string; jobId: number | null }[]
   return { total, rows }
 }

@@ -208,6 +208,11 @@ CREATE TABLE tasks (
   finished_at   TEXT
 );
 `
+  },
+  {
+    version: 2,
+    description: 'games.spy_edit: the study and nodule recipe a spy game\'s images were drawn from, so the transcript viewer can show them again',
+    sql: `ALTER TABLE games ADD COLUMN spy_edit_json TEXT;`
   }
 ]
 

@@ -1,3 +1,4 @@
+import type { SpyEditRecipe } from '../selfplay/spy-edit'
 import type { Db } from './database'
 import { insertFinding, type NewFinding } from './review-repository'
 import { insertCheckpoint, type CheckpointRow } from './training-repository'
@@ -10,6 +11,14 @@ export interface GameRow {
   transcriptJson: string
   rewardsJson: string
   advantagesJson: string
+  /** A spy game's study and image recipe (a StoredSpyEdit as JSON); null for QA games and games stored before schema 2. */
+  spyEditJson: string | null
+}
+
+/** What a spy game's two images were drawn from. */
+export interface StoredSpyEdit {
+  studyId: number
+  recipe: SpyEditRecipe
 }
 
 export interface RoundCommit {
@@ -38,8 +47,8 @@ export function commitRound(db: Db, round: RoundCommit): { roundId: number; chec
         .prepare('INSERT INTO rounds (run_id, round_index, stage, metrics_json, started_at, seconds) VALUES (?, ?, ?, ?, ?, ?)')
         .run(round.runId, round.roundIndex, round.stage, round.metricsJson, round.startedAt, round.seconds).lastInsertRowid
     )
-    const insertGame = db.prepare('INSERT INTO games (round_id, kind, players_json, transcript_json, rewards_json, advantages_json) VALUES (?, ?, ?, ?, ?, ?)')
-    for (const g of round.games) insertGame.run(roundId, g.kind, g.playersJson, g.transcriptJson, g.rewardsJson, g.advantagesJson)
+    const insertGame = db.prepare('INSERT INTO games (round_id, kind, players_json, transcript_json, rewards_json, advantages_json, spy_edit_json) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    for (const g of round.games) insertGame.run(roundId, g.kind, g.playersJson, g.transcriptJson, g.rewardsJson, g.advantagesJson, g.spyEditJson)
     const checkpointId = insertCheckpoint(db, { runId: round.runId, roundIndex: round.roundIndex, ...round.checkpoint })
     let prunedPath: string | null = null
     if (round.pruneRound !== undefined) {
@@ -68,10 +77,24 @@ export function roundsOfRun(db: Db, runId: number): RoundRow[] {
     .all(runId) as RoundRow[]
 }
 
+const gameColumns = 'g.id, g.kind, g.players_json AS playersJson, g.transcript_json AS transcriptJson, g.rewards_json AS rewardsJson, g.advantages_json AS advantagesJson, g.spy_edit_json AS spyEditJson'
+
 export function gamesOfRound(db: Db, roundId: number): (GameRow & { id: number })[] {
-  return db
-    .prepare('SELECT id, kind, players_json AS playersJson, transcript_json AS transcriptJson, rewards_json AS rewardsJson, advantages_json AS advantagesJson FROM games WHERE round_id = ? ORDER BY id')
-    .all(roundId) as (GameRow & { id: number })[]
+  return db.prepare(`SELECT ${gameColumns} FROM games g WHERE g.round_id = ? ORDER BY g.id`).all(roundId) as (GameRow & { id: number })[]
+}
+
+/** One stored game by id. */
+export function gameById(db: Db, gameId: number): (GameRow & { id: number }) | null {
+  return (db.prepare(`SELECT ${gameColumns} FROM games g WHERE g.id = ?`).get(gameId) as (GameRow & { id: number }) | undefined) ?? null
+}
+
+/** A run's round by its index (null when that round was not committed). */
+export function roundOfRun(db: Db, runId: number, roundIndex: number): RoundRow | null {
+  return (
+    (db
+      .prepare('SELECT id, round_index AS roundIndex, stage, metrics_json AS metricsJson, seconds FROM rounds WHERE run_id = ? AND round_index = ?')
+      .get(runId, roundIndex) as RoundRow | undefined) ?? null
+  )
 }
 
 /** Size and pixel spacing of the image a model image was rendered from (null spacing when unknown). */
@@ -128,14 +151,25 @@ export interface RunListRow {
   createdAt: string
   configJson: string
   rounds: number
+  error: string | null
 }
 
 /** Every run, newest first, with its number of stored rounds. */
 export function runsWithRoundCounts(db: Db): RunListRow[] {
   return db
     .prepare(
-      `SELECT r.id, r.name, r.status, r.created_at AS createdAt, r.config_json AS configJson, count(ro.id) AS rounds
+      `SELECT r.id, r.name, r.status, r.created_at AS createdAt, r.config_json AS configJson, r.error, count(ro.id) AS rounds
        FROM runs r LEFT JOIN rounds ro ON ro.run_id = r.id GROUP BY r.id ORDER BY r.id DESC`
     )
     .all() as RunListRow[]
+}
+
+/** Every game's kind, seating and rewards in a run, with its round index (for rewards per role). */
+export function gameRewardsOfRun(db: Db, runId: number): { roundIndex: number; kind: 'spy' | 'qa'; playersJson: string; rewardsJson: string }[] {
+  return db
+    .prepare(
+      `SELECT ro.round_index AS roundIndex, g.kind, g.players_json AS playersJson, g.rewards_json AS rewardsJson
+         FROM games g JOIN rounds ro ON ro.id = g.round_id WHERE ro.run_id = ? ORDER BY g.id`
+    )
+    .all(runId) as { roundIndex: number; kind: 'spy' | 'qa'; playersJson: string; rewardsJson: string }[]
 }

@@ -74,12 +74,25 @@ export function setRunStatus(db: Db, id: number, status: RunStatus, error: strin
   db.prepare('UPDATE runs SET status = ?, error = ?, finished_at = COALESCE(?, finished_at) WHERE id = ?').run(status, error, finished, id)
 }
 
-/** The newest run of this name and config that did not finish: the one to resume after a kill. */
+/**
+ * Moves a run to `to` only from one of the statuses `from` (so a change asked for from outside
+ * never overwrites what the run itself wrote meanwhile, e.g. 'done'); true when it moved.
+ */
+export function changeRunStatus(db: Db, id: number, from: readonly RunStatus[], to: RunStatus, error: string | null = null): boolean {
+  const finished = to === 'done' || to === 'failed' || to === 'stopped' ? new Date().toISOString() : null
+  return (
+    db
+      .prepare(`UPDATE runs SET status = ?, error = ?, finished_at = COALESCE(?, finished_at) WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})`)
+      .run(to, error, finished, id, ...from).changes > 0
+  )
+}
+
 /** A run cut short: 'stopped' when the user cancelled it, else 'failed' with the error's message. */
 export function markRunInterrupted(db: Db, id: number, err: unknown, cancelled: boolean): void {
   setRunStatus(db, id, cancelled ? 'stopped' : 'failed', cancelled ? null : err instanceof Error ? err.message : String(err))
 }
 
+/** The newest run of this name and config that did not finish: the one to resume after a kill. */
 export function unfinishedRun(db: Db, name: string, configJson: string): RunRow | null {
   const row = db
     .prepare(
@@ -89,6 +102,10 @@ export function unfinishedRun(db: Db, name: string, configJson: string): RunRow 
     )
     .get(name, configJson) as RunRow | undefined
   return row ?? null
+}
+
+export function runById(db: Db, id: number): RunRow | null {
+  return (db.prepare('SELECT id, name, config_json AS configJson, status, seed FROM runs WHERE id = ?').get(id) as RunRow | undefined) ?? null
 }
 
 export interface CheckpointRow {

@@ -133,7 +133,7 @@ function insideBoxEllipse(layout: ChestLayout, x: number, y: number): boolean {
 }
 
 /** Draws (sign +1) or erases (sign −1) a nodule into a copy of the image. */
-function paintNodule(image: Radiograph, spec: NoduleSpec, sign: 1 | -1): Radiograph {
+export function paintNodule(image: Radiograph, spec: NoduleSpec, sign: 1 | -1): Radiograph {
   return { ...image, pixels: addLayer(image.pixels, noduleLayer(image, spec, sign), image.whiteLevel) }
 }
 

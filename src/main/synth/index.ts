@@ -13,6 +13,7 @@ export {
   resizeNodule,
   removeInsertedNodule,
   blankImage,
+  paintNodule,
   planNodule,
   describeNodule,
   type PlacedNodule,

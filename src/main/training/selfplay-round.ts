@@ -7,7 +7,7 @@ import { qaGameSamples, spyGameSamples, type PolicySample } from '../selfplay/sa
 import { advanceScheduler, type SchedulerState, type SchedulerStep, type Stage } from '../selfplay/scheduler'
 import { makeSpyImages } from '../selfplay/spy-edit'
 import { playSpyGames, roleOf, type SpyGameRecord, type SpyGameSetup } from '../selfplay/spy-game'
-import type { GameRow } from '../store/selfplay-repository'
+import type { GameRow, StoredSpyEdit } from '../store/selfplay-repository'
 import { DEFAULT_CHEST_LAYOUT } from '../synth'
 import { Rng, hashSeed } from '../random'
 import type { PolicyStepMetrics, PolicyUpdater } from './policy-update'
@@ -74,16 +74,20 @@ function countingPolicy(policy: PlayerPolicy): { policy: PlayerPolicy; tokens: (
   }
 }
 
-function spySetups(studies: readonly SelfPlayStudy[], imageSize: number, config: SelfPlayConfig, rng: Rng): SpyGameSetup[] {
+/** The games' setups, each with the study it was made from and the recipe of its spy image (stored with the game). */
+function spySetups(studies: readonly SelfPlayStudy[], imageSize: number, config: SelfPlayConfig, rng: Rng): { setup: SpyGameSetup; spyEdit: StoredSpyEdit }[] {
   const players = config.spy.civilians + config.spy.spies
   return studies.map((study) => {
     const images = makeSpyImages(study.radiograph, rng, { blank: config.spy.blankSpyImage, context: { layout: DEFAULT_CHEST_LAYOUT } })
     const input = (r: typeof images.civilian) => imageInput(r.pixels, r.columns, r.rows, imageSize)
-    return { image: input(images.civilian), spyImage: input(images.spy), edit: images.edit, spySeat: rng.int(1, players) }
+    return {
+      setup: { image: input(images.civilian), spyImage: input(images.spy), edit: images.edit, spySeat: rng.int(1, players) },
+      spyEdit: { studyId: study.studyId, recipe: images.recipe }
+    }
   })
 }
 
-function spyGameRow(game: SpyGameRecord, clueAdvantages: readonly number[] | null): GameRow {
+function spyGameRow(game: SpyGameRecord, clueAdvantages: readonly number[] | null, spyEdit: StoredSpyEdit): GameRow {
   const players = game.received.map((_, i) => ({ seat: i + 1, role: roleOf(i + 1, game.spySeat) }))
   return {
     kind: 'spy',
@@ -97,7 +101,8 @@ function spyGameRow(game: SpyGameRecord, clueAdvantages: readonly number[] | nul
       naRate: game.naRate
     }),
     rewardsJson: JSON.stringify({ clues: game.clueRewards, votes: game.votes.map((group) => group.map((v) => v.reward)) }),
-    advantagesJson: JSON.stringify({ clues: clueAdvantages, votes: game.votes.map((group) => group.map((v) => v.advantage)) })
+    advantagesJson: JSON.stringify({ clues: clueAdvantages, votes: game.votes.map((group) => group.map((v) => v.advantage)) }),
+    spyEditJson: JSON.stringify(spyEdit)
   }
 }
 
@@ -113,7 +118,8 @@ function qaGameRow(game: QaGameRecord, study: SelfPlayStudy, questionerAdvantage
       answererAccuracy: game.answererAccuracy
     }),
     rewardsJson: JSON.stringify({ questioner: game.questionerReward, answers: game.answers.map((a) => a.reward) }),
-    advantagesJson: JSON.stringify({ questioner: questionerAdvantage, answers: game.answers.map((a) => a.advantage) })
+    advantagesJson: JSON.stringify({ questioner: questionerAdvantage, answers: game.answers.map((a) => a.advantage) }),
+    spyEditJson: null
   }
 }
 
@@ -134,7 +140,8 @@ export async function playRound(updater: PolicyUpdater, player: PlayerPolicy, st
   const gamesStarted = performance.now()
 
   const spyStudies = draw(studies, plan.spyGames, rng)
-  const setups = spySetups(spyStudies, imageSize, config, rng)
+  const made = spySetups(spyStudies, imageSize, config, rng)
+  const setups = made.map((m) => m.setup)
   const spyGames = setups.length ? await playSpyGames(counting.policy, setups, config, hashSeed(plan.seed, plan.roundIndex, 'spy')) : []
   await onStep?.()
   const qaStudies = draw(studies, plan.qaGames, rng)
@@ -164,9 +171,9 @@ export async function playRound(updater: PolicyUpdater, player: PlayerPolicy, st
 
   let turn = 0
   const games = [
-    ...spyGames.map((g) => {
+    ...spyGames.map((g, i) => {
       const advantages = clueAdvantages ? clueAdvantages.slice(turn, (turn += g.clues.length)) : null
-      return spyGameRow(g, advantages)
+      return spyGameRow(g, advantages, made[i].spyEdit)
     }),
     ...qaGames.map((g, i) => qaGameRow(g, qaStudies[i], questionerAdvantages[i]))
   ]

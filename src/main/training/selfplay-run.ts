@@ -10,7 +10,7 @@ import { initialSchedulerState } from '../selfplay/scheduler'
 import { vlmPlayerPolicy } from '../selfplay/vlm-policy'
 import type { Db } from '../store/database'
 import { commitRound, latestFinishedCheckpoint } from '../store/selfplay-repository'
-import { createRun, markRunInterrupted, insertCheckpoint, latestCheckpointOfRun, setRunStatus, unfinishedRun } from '../store/training-repository'
+import { createRun, markRunInterrupted, insertCheckpoint, latestCheckpointOfRun, runById, setRunStatus, unfinishedRun, type RunRow } from '../store/training-repository'
 import { Runtime } from '../tensor/runtime'
 import { runFormatWarmup, type FormatWarmupOptions } from './format-warmup'
 import { PolicyUpdater } from './policy-update'
@@ -105,6 +105,33 @@ export function gameLengthProblems(c: VlmConfig, s: SelfPlayConfig): string[] {
   return lengths.filter(([, n]) => n > c.decoder.maxText).map(([what, n]) => `${what} may need ${n} text positions, the ${c.name} model has ${c.decoder.maxText}`)
 }
 
+/** How a run's options are stored in its row (threads are a property of the machine, not of the run). */
+export function selfPlayRunConfigJson(options: SelfPlayRunOptions): string {
+  return JSON.stringify({ ...options, threads: undefined })
+}
+
+/**
+ * A new self-play run row (status 'running'): made by the run itself, or beforehand by the app so
+ * the page can pause and stop the run its task plays while the warm-up still runs.
+ */
+export function createSelfPlayRun(db: Db, options: SelfPlayRunOptions, executionProvider = 'cpu'): number {
+  return createRun(db, { name: SELFPLAY_RUN, configJson: selfPlayRunConfigJson(options), seed: options.seed, device: `${os.cpus().length} CPU cores`, executionProvider })
+}
+
+/** The run a task was asked to play on; its stored options must be the ones given. */
+function namedRun(db: Db, runId: number, configJson: string): RunRow {
+  const run = runById(db, runId)
+  if (!run || run.name !== SELFPLAY_RUN) throw new Error(`No self-play run ${runId}`)
+  if (run.status === 'done') throw new Error(`Self-play run ${runId} has already finished`)
+  if (run.configJson !== configJson) throw new Error(`Self-play run ${runId} was started with other options`)
+  return run
+}
+
+/** Asked from outside (the app sets the run's status): stop at the next round boundary, after its commit. */
+function pauseRequested(db: Db, runId: number): boolean {
+  return runById(db, runId)?.status === 'paused'
+}
+
 export interface SelfPlayProgress {
   round: number
   rounds: number
@@ -126,12 +153,15 @@ export interface SelfPlayHooks {
 
 export interface SelfPlayResult {
   runId: number
+  /** The run stopped at a round boundary because it was paused; it resumes where it stopped. */
+  paused: boolean
   resumedFromRound: number | null
   warmupRunId: number | null
   rounds: number
   checkpoint: string
   last: RoundMetrics | null
-  findings: FindingsSummary
+  /** Null when the run paused before its last round (findings come at the end). */
+  findings: FindingsSummary | null
   minutes: number
 }
 
@@ -142,12 +172,16 @@ interface RoundCheckpointState {
   state: SelfPlayState
 }
 
-export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunOptions, hooks: SelfPlayHooks = {}): Promise<SelfPlayResult> {
+/**
+ * Plays the run `runId` when given (a run the app created or one to resume), else resumes the
+ * newest unfinished run with the same options, else starts a new run.
+ */
+export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunOptions, hooks: SelfPlayHooks = {}, runId?: number): Promise<SelfPlayResult> {
   const o = options
   if (!namedConfigs[o.config]) throw new Error(`Unknown model config "${o.config}" (known: ${Object.keys(namedConfigs).join(', ')})`)
   const started = performance.now()
-  const runOptions = JSON.stringify({ ...o, threads: undefined })
-  const previous = unfinishedRun(db, SELFPLAY_RUN, runOptions)
+  const runOptions = selfPlayRunConfigJson(o)
+  const previous = runId !== undefined ? namedRun(db, runId, runOptions) : unfinishedRun(db, SELFPLAY_RUN, runOptions)
   const resumeFrom = previous ? latestCheckpointOfRun(db, previous.id) : null
   let resumeState = resumeFrom?.metricsJson ? (JSON.parse(resumeFrom.metricsJson) as RoundCheckpointState) : null
 
@@ -165,11 +199,13 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
   const studies = loadSelfPlayStudies(db, dataDir, o.warmup.heldOutFraction)
 
   const runtime = await Runtime.create({ executionProvider: 'cpu', intraOpThreads: o.threads })
-  const runId = previous?.id ?? createRun(db, { name: SELFPLAY_RUN, configJson: runOptions, seed: o.seed, device: `${os.cpus().length} CPU cores`, executionProvider: runtime.provider })
-  if (previous) setRunStatus(db, runId, 'running')
+  const playedRunId = previous?.id ?? createSelfPlayRun(db, o, runtime.provider)
+  // The app sets the status of a run it names, so a pause asked for during the warm-up still holds
+  // here and the run stops before its first round.
+  if (previous && runId === undefined) setRunStatus(db, playedRunId, 'running')
   const resumedFromRound = resumeState ? resumeState.round + 1 : null
   const checkpointFile = (name: string) => {
-    const relative = path.join('checkpoints', `run-${runId}`, `${name}.safetensors`)
+    const relative = path.join('checkpoints', `run-${playedRunId}`, `${name}.safetensors`)
     fs.mkdirSync(path.join(dataDir, path.dirname(relative)), { recursive: true })
     return { relative, absolute: path.join(dataDir, relative) }
   }
@@ -186,7 +222,7 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
       reference = file.relative
       referenceCkpt.weights = tuned.weights
       const saved: RoundCheckpointState = { round: -1, reference, state: { scheduler: initialSchedulerState, baselines: {} } }
-      insertCheckpoint(db, { runId, roundIndex: -1, path: file.relative, sha256, metricsJson: JSON.stringify({ ...saved, format: { firstLoss: tuned.firstLoss, loss: tuned.loss } }) })
+      insertCheckpoint(db, { runId: playedRunId, roundIndex: -1, path: file.relative, sha256, metricsJson: JSON.stringify({ ...saved, format: { firstLoss: tuned.firstLoss, loss: tuned.loss } }) })
       resumeState = saved
     }
     const start = resumeFrom ? loadCheckpoint(path.join(dataDir, resumeFrom.path)) : null
@@ -205,8 +241,10 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
       await hooks.onTick?.()
     }
     await hooks.onRoundsStart?.(firstRound, o.rounds)
+    let paused = false
     for (let round = firstRound; round < o.rounds; round++) {
       await tick()
+      if ((paused = pauseRequested(db, playedRunId))) break
       const startedAt = new Date().toISOString()
       const roundStarted = performance.now()
       const outcome = await playRound(updater, player, studies, state, o.selfplay, { roundIndex: round, seed: o.seed, spyGames: o.spyGamesPerRound, qaGames: o.qaGamesPerRound }, tick)
@@ -214,7 +252,7 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
       const sha256 = saveCheckpoint(absolute, { config, tokenizer: referenceCkpt.tokenizer, weights: await updater.readWeights(), optimizer: await updater.readOptimizerState() })
       const saved: RoundCheckpointState = { round, reference, state: outcome.state }
       const committed = commitRound(db, {
-        runId,
+        runId: playedRunId,
         roundIndex: round,
         stage: outcome.metrics.stage,
         metricsJson: JSON.stringify(outcome.metrics),
@@ -232,15 +270,16 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
       last = outcome.metrics
       await hooks.onRound?.({ round: round + 1, rounds: o.rounds, metrics: outcome.metrics })
     }
+    if (paused) return { runId: playedRunId, paused, resumedFromRound, warmupRunId, rounds: o.rounds, checkpoint, last, findings: null, minutes: (performance.now() - started) / 60000 }
     if (checkpointId === null) throw new Error('A self-play run ended without a checkpoint')
     const findings = await writeStudyFindings(db, dataDir, policyModel, checkpointId, async (done, total) => {
       await tick()
       await hooks.onFindings?.(done, total)
     })
-    setRunStatus(db, runId, 'done')
-    return { runId, resumedFromRound, warmupRunId, rounds: o.rounds, checkpoint, last, findings, minutes: (performance.now() - started) / 60000 }
+    setRunStatus(db, playedRunId, 'done')
+    return { runId: playedRunId, paused, resumedFromRound, warmupRunId, rounds: o.rounds, checkpoint, last, findings, minutes: (performance.now() - started) / 60000 }
   } catch (err) {
-    markRunInterrupted(db, runId, err, hooks.signal?.aborted === true)
+    markRunInterrupted(db, playedRunId, err, hooks.signal?.aborted === true)
     throw err
   } finally {
     await runtime.release()

@@ -37,16 +37,23 @@ function modelSpacingMm(db: Db, modelPath: string, side: number): [number, numbe
 }
 
 export function loadSelfPlayStudies(db: Db, dataDir: string, heldOutFraction: number): SelfPlayStudy[] {
-  const pairs = imageReportPairs(db).filter((pair) => !isHeldOut(pair.studyUid, heldOutFraction))
-  return loadExamples(dataDir, pairs).map(({ pair, pixels, side }) => {
-    const findings = pair.findingsJson ? (JSON.parse(pair.findingsJson) as { nodules?: NoduleFinding }) : null
-    return {
-      studyId: pair.studyId,
-      pseudonym: pair.pseudonym,
-      radiograph: { pixels, rows: side, columns: side, spacingMm: modelSpacingMm(db, pair.modelPath, side), whiteLevel: 255 },
-      reportText: reportTarget(pair),
-      // Reports stored before the parser ran are read now, by the same parser.
-      finding: findings?.nodules ?? parseReport(pair.rawText).nodules
-    }
-  })
+  return loadExamples(dataDir, imageReportPairs(db).filter((pair) => !isHeldOut(pair.studyUid, heldOutFraction))).map((example) => selfPlayStudy(db, example))
+}
+
+/** One study as self-play plays on it (held out or not); null when it has no model image and report. */
+export function loadSelfPlayStudy(db: Db, dataDir: string, studyId: number): SelfPlayStudy | null {
+  const pair = imageReportPairs(db).find((p) => p.studyId === studyId)
+  return pair ? selfPlayStudy(db, loadExamples(dataDir, [pair])[0]) : null
+}
+
+function selfPlayStudy(db: Db, { pair, pixels, side }: ReturnType<typeof loadExamples>[number]): SelfPlayStudy {
+  const findings = pair.findingsJson ? (JSON.parse(pair.findingsJson) as { nodules?: NoduleFinding }) : null
+  return {
+    studyId: pair.studyId,
+    pseudonym: pair.pseudonym,
+    radiograph: { pixels, rows: side, columns: side, spacingMm: modelSpacingMm(db, pair.modelPath, side), whiteLevel: 255 },
+    reportText: reportTarget(pair),
+    // Reports stored before the parser ran are read now, by the same parser.
+    finding: findings?.nodules ?? parseReport(pair.rawText).nodules
+  }
 }

@@ -3,20 +3,23 @@ import { phaseProgress, ProgressMeter } from '../tasks/progress'
 import type { TaskContext } from '../tasks/registry'
 import { runSelfPlay, type SelfPlayResult, type SelfPlayRunOptions } from './selfplay-run'
 
+/** The task's parameters: the run's options, and the run to play when the app created or resumes one. */
+export type SelfPlayTaskParams = SelfPlayRunOptions & { runId?: number }
+
 /**
  * Task body 'selfplay.run': the warm-up (when needed) and the self-play rounds in the task child
  * process, with warm-up steps, then rounds with stage, loss and vote accuracy, as progress; stops
  * on cancel. Killed, it resumes from its last committed round when started again with the same
  * options.
  */
-export async function selfPlayRunTask(params: SelfPlayRunOptions, ctx: TaskContext): Promise<SelfPlayResult> {
+export async function selfPlayRunTask({ runId, ...options }: SelfPlayTaskParams, ctx: TaskContext): Promise<SelfPlayResult> {
   const db = openDatabase(databasePath(ctx.dataDir))
   const warmup = phaseProgress(ctx, 'warm-up steps')
   const format = phaseProgress(ctx, 'game-format steps')
   const findings = phaseProgress(ctx, 'studies described')
   let roundMeter: ProgressMeter | null = null
   try {
-    return await runSelfPlay(db, ctx.dataDir, params, {
+    return await runSelfPlay(db, ctx.dataDir, options, {
       signal: ctx.signal,
       warmup: { onStep: ({ step, steps, loss }) => warmup(step, steps, `loss ${loss.toFixed(3)}`) },
       onFormatStep: (step, steps, loss) => format(step, steps, `loss ${loss.toFixed(3)}`),
@@ -33,7 +36,7 @@ export async function selfPlayRunTask(params: SelfPlayRunOptions, ctx: TaskConte
         await ctx.yieldToEvents()
       },
       onFindings: (done, total) => findings(done, total, 'findings for every study')
-    })
+    }, runId)
   } finally {
     db.close()
   }

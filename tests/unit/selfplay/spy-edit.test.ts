@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { makeSpyImages } from '../../../src/main/selfplay/spy-edit'
+import { makeSpyImages, replaySpyImages } from '../../../src/main/selfplay/spy-edit'
 import { renderStudy } from '../../../src/main/synth'
 import { Rng } from '../../../src/main/random'
 
@@ -44,5 +44,21 @@ describe('spy-game images', () => {
     expect(edit.kind).toBe('blank')
     expect(new Set(spy.pixels).size).toBe(1)
     expect(civilian).toBe(image)
+  })
+})
+
+describe('spy-game images drawn again from their stored recipe', () => {
+  it('are the pixels the players saw, for every kind of edit and the blank spy', () => {
+    const image = modelImage()
+    const kinds = new Set<string>()
+    for (let seed = 1; seed <= 16; seed++) {
+      const made = makeSpyImages(image, new Rng(seed), { blank: seed === 16, context: { layout: image.layout } })
+      kinds.add(made.edit.kind)
+      // Through JSON, as the game row stores it.
+      const again = replaySpyImages(image, JSON.parse(JSON.stringify(made.recipe)))
+      expect(differs(again.civilian.pixels, made.civilian.pixels), made.edit.kind).toBe(0)
+      expect(differs(again.spy.pixels, made.spy.pixels), made.edit.kind).toBe(0)
+    }
+    expect([...kinds].sort()).toEqual(['blank', 'insert', 'move', 'remove', 'resize'])
   })
 })

@@ -1,0 +1,39 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { encodeGrayPng } from '../../src/main/dicom/png'
+import { resampleArea } from '../../src/main/dicom/resample'
+import { parseReport } from '../../src/main/reports/nodule-parser'
+import { databasePath, openDatabase } from '../../src/main/store/database'
+import { renderStudy } from '../../src/main/synth'
+
+/**
+ * A data folder as the importer leaves it: synthetic chest radiographs (the cohort generator's own
+ * renderer) as 256×256 model images with their source size and spacing, and their English reports
+ * stored with the parser's findings.
+ */
+export function writeSelfPlayCohort(dataDir: string, studies: number): void {
+  const db = openDatabase(databasePath(dataDir))
+  const now = new Date().toISOString()
+  const insertStudy = db.prepare('INSERT INTO studies (study_uid, pseudonym, created_at) VALUES (?, ?, ?)')
+  const insertSeries = db.prepare('INSERT INTO series (study_id, series_uid) VALUES (?, ?)')
+  const insertImage = db.prepare(
+    `INSERT INTO images (series_id, sop_instance_uid, file_path, rows, columns, spacing_row_mm, spacing_col_mm, model_path, for_processing, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 'ok', ?)`
+  )
+  const insertReport = db.prepare(`INSERT INTO reports (study_id, source_path, source_kind, encoding, raw_text, sections_json, findings_json, created_at) VALUES (?, ?, 'txt', 'utf-8', ?, ?, ?, ?)`)
+  fs.mkdirSync(path.join(dataDir, 'images'), { recursive: true })
+  for (let s = 0; s < studies; s++) {
+    const study = renderStudy({ seed: 9, studies: studies, language: 'en', reportFraction: 1, imperfectReportRate: 0, detector: { rows: 384, columns: 384, spacingMm: 1 } }, s)
+    const { rows, columns, pixels, whiteLevel, spacingMm } = study.image
+    const small = resampleArea(Float32Array.from(pixels), columns, rows, 256, 256)
+    const modelPath = path.join('images', `${s}.png`)
+    fs.writeFileSync(path.join(dataDir, modelPath), encodeGrayPng(Uint8Array.from(small, (v) => Math.round((v / whiteLevel) * 255)), 256, 256))
+    const studyId = Number(insertStudy.run(study.truth.studyInstanceUid, `ANON-${s}`, now).lastInsertRowid)
+    const seriesId = Number(insertSeries.run(studyId, study.truth.seriesInstanceUid).lastInsertRowid)
+    insertImage.run(seriesId, study.truth.sopInstanceUid, `/dicom/${s}.dcm`, rows, columns, spacingMm[0], spacingMm[1], modelPath, now)
+    const text = new TextDecoder().decode(study.report!)
+    const parsed = parseReport(text)
+    insertReport.run(studyId, `/reports/${s}.txt`, text, JSON.stringify(parsed.sections), JSON.stringify({ nodules: parsed.nodules, negativeEvidence: parsed.negativeEvidence }), now)
+  }
+  db.close()
+}
+
