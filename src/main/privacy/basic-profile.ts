@@ -3,6 +3,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import dcmjs from 'dcmjs'
 import { writeFileAtomic } from '../store/atomic-file'
+import { identifierCleaner, type StudyIdentifiers } from './identifiers'
+
+export type { StudyIdentifiers } from './identifiers'
 
 /**
  * PS3.15 Annex E Basic Application Level Confidentiality Profile, applied to every dataset and
@@ -111,46 +114,20 @@ export const deidentificationMethod = {
   DeidentificationMethodCodeSequence: [code('113100', 'Basic Application Confidentiality Profile'), code('113104', 'Clean Structured Content Option')]
 }
 
-/** What identifies a patient in an exported study: the values free text must not carry. */
-export interface StudyIdentifiers {
-  patientName?: string | null
-  patientId?: string | null
-  birthDate?: string | null
-  accessionNumber?: string | null
-}
-
-const REMOVED = '[removed]'
 const { nameMap } = dcmjs.data.DicomMetaDictionary
 const isPrivateTag = (key: string) => /^[0-9A-Fa-f]{8}$/.test(key) && parseInt(key.slice(0, 4), 16) % 2 === 1
 const isDicomDefinedUid = (uid: string) => uid.startsWith('1.2.840.10008.')
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-
-/** The strings to look for in free text: each identifier, and each part of a name of 3+ letters. */
-function identifyingStrings(studies: StudyIdentifiers[]): string[] {
-  const found = new Set<string>()
-  for (const s of studies) {
-    for (const value of [s.patientName, s.patientId, s.accessionNumber]) if (value && value.trim()) found.add(value.trim())
-    for (const part of (s.patientName ?? '').split(/[\^=\s,]+/)) if (part.length >= 3) found.add(part)
-    if (s.birthDate && /^\d{8}$/.test(s.birthDate)) {
-      const [y, m, d] = [s.birthDate.slice(0, 4), s.birthDate.slice(4, 6), s.birthDate.slice(6, 8)]
-      for (const form of [s.birthDate, `${y}-${m}-${d}`, `${y}/${m}/${d}`, `${d}.${m}.${y}`, `${d}/${m}/${y}`, `${m}/${d}/${y}`]) found.add(form)
-    }
-  }
-  // Longest first, so a full name goes before its parts.
-  return [...found].sort((a, b) => b.length - a.length)
-}
 
 /** One export's de-identification: consistent UIDs and person dummies, text cleaning, dataset rules. */
 export class BasicProfile {
   private readonly people = new Map<string, string>()
-  private readonly identifying: RegExp | null
+  private readonly cleanText: (text: string) => string
 
   constructor(
     private readonly uidKey: Uint8Array,
-    studies: StudyIdentifiers[]
+    studies: readonly StudyIdentifiers[]
   ) {
-    const strings = identifyingStrings(studies)
-    this.identifying = strings.length ? new RegExp(strings.map(escapeRegExp).join('|'), 'giu') : null
+    this.cleanText = identifierCleaner(studies)
   }
 
   /** The replacement (U) of a UID: 2.25 + 122 bits of HMAC, stable under this key. */
@@ -170,7 +147,7 @@ export class BasicProfile {
 
   /** Free text with every identifier of the exported studies replaced by "[removed]". */
   text(value: string): string {
-    return this.identifying ? value.replace(this.identifying, REMOVED) : value
+    return this.cleanText(value)
   }
 
   /**
