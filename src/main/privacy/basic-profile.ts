@@ -2,7 +2,6 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import dcmjs from 'dcmjs'
-import { writeFileAtomic } from '../store/atomic-file'
 import { identifierCleaner, type StudyIdentifiers } from './identifiers'
 
 export type { StudyIdentifiers } from './identifiers'
@@ -200,12 +199,20 @@ function personName(value: unknown): string {
   return String(first ?? '')
 }
 
-/** The installation's UID key, `<data>/privacy/uid-key`: made once, kept with the data it protects. */
+const UID_KEY_BYTES = 32
+
+/**
+ * The installation's UID key, `<data>/privacy/uid-key` (32 bytes, owner-only): made once, kept
+ * with the data it protects. A key file cut short by a crash is made again — no export can have
+ * used it, since exports start only after the key is whole.
+ */
 export function uidKey(dataDir: string): Buffer {
   const file = path.join(dataDir, 'privacy', 'uid-key')
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
-    writeFileAtomic(file, crypto.randomBytes(32))
-  }
-  return fs.readFileSync(file)
+  const existing = fs.existsSync(file) ? fs.readFileSync(file) : null
+  if (existing?.length === UID_KEY_BYTES) return existing
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
+  const key = crypto.randomBytes(UID_KEY_BYTES)
+  fs.writeFileSync(file, key, { mode: 0o600 })
+  return key
 }
+
