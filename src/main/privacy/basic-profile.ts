@@ -14,7 +14,7 @@ export type { StudyIdentifiers } from './identifiers'
  * - by value representation, for attributes the table lists by the dozen: every date and time
  *   removed, every person name removed unless the table asks for a dummy, every UID that is not a
  *   DICOM-defined one (SOP classes, transfer syntaxes: 1.2.840.10008.*) replaced;
- * - every private attribute (odd group) removed;
+ * - every private attribute (odd group) removed, with anything else not in the data dictionary;
  * - Clean Structured Content option (DCM 113104): an SR's content tree is kept, its text cleaned
  *   of the identifiers of the exported studies, its names, dates and UIDs treated as above.
  * UIDs are replaced by a keyed hash (HMAC-SHA-256, key kept in the data folder) written as a 2.25
@@ -114,7 +114,6 @@ export const deidentificationMethod = {
 }
 
 const { nameMap } = dcmjs.data.DicomMetaDictionary
-const isPrivateTag = (key: string) => /^[0-9A-Fa-f]{8}$/.test(key) && parseInt(key.slice(0, 4), 16) % 2 === 1
 const isDicomDefinedUid = (uid: string) => uid.startsWith('1.2.840.10008.')
 
 /** One export's de-identification: consistent UIDs and person dummies, text cleaning, dataset rules. */
@@ -160,9 +159,10 @@ export class BasicProfile {
   private clean(input: Dataset, pseudonym: string): Dataset {
     const out: Dataset = {}
     for (const [keyword, value] of Object.entries(input)) {
-      if (keyword.startsWith('_') || isPrivateTag(keyword)) continue
+      if (keyword.startsWith('_')) continue
       const vr = nameMap[keyword]?.vr
-      // Not in the data dictionary and not a standard keyword: cannot be judged, so removed.
+      // Not a keyword of the data dictionary — every private attribute (odd group, kept by its tag
+      // number), and anything else that cannot be judged — is removed.
       if (!vr) continue
       const action = attributeActions[keyword] ?? actionByVr(vr, value)
       if (action === 'X') continue
