@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServices } from '../../src/main/app/services'
 import { Rng } from '../../src/main/random'
 import { verifyAuditChain } from '../../src/main/store/audit-log'
-import { insertFinding } from '../../src/main/store/review-repository'
+import { openDatabase, databasePath } from '../../src/main/store/database'
+import { insertFinding, recordDecision, undoLastDecision } from '../../src/main/store/review-repository'
 import { forkTaskProcess, taskChildEntry } from '../../src/main/tasks/fork-task-process'
 import { recordHardening } from '../helpers/hardening-counts'
 import { noduleFinding, writeReviewCohort } from '../helpers/review-cohort'
@@ -143,4 +144,21 @@ describe('review under kill -9', () => {
     expect(killed).toBeGreaterThanOrEqual(KILL_POINTS * 0.75)
     console.log(`review kill -9: ${killed}/${KILL_POINTS} sessions killed mid-work (work ${timing.workMs} ms); ${allCommitted.length} committed actions all accounted for`)
   }, 900_000)
+
+  it('a decision or an undo and its audit row commit together or not at all (what the kills rely on)', () => {
+    const db = openDatabase(databasePath(dataDir))
+    try {
+      const count = () => db.prepare('SELECT (SELECT count(*) FROM reviews) AS reviews, (SELECT count(*) FROM audit_log) AS audit').get()
+      const findingId = (db.prepare('SELECT id FROM findings LIMIT 1').get() as { id: number }).id
+      recordDecision(db, { findingId, decision: 'accept', secondsOnTask: 1, reviewer: 'Dr Atomic' })
+      const before = count()
+      // The audit row cannot be written (as if the disk failed right there): nothing of the action may stay.
+      db.exec("CREATE TEMP TRIGGER audit_fails BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit write failed'); END")
+      expect(() => recordDecision(db, { findingId, decision: 'uncertain', secondsOnTask: 1, reviewer: 'Dr Atomic' })).toThrow(/audit write failed/)
+      expect(() => undoLastDecision(db, 'Dr Atomic')).toThrow(/audit write failed/)
+      expect(count()).toEqual(before)
+    } finally {
+      db.close()
+    }
+  })
 })
