@@ -12,8 +12,9 @@ export type { StudyIdentifiers } from './identifiers'
  * - attributes by keyword with their Table E.1-1 action, resolved for the objects written here
  *   (X remove, Z empty, D dummy, U new UID);
  * - by value representation, for attributes the table lists by the dozen: every date and time
- *   removed, every person name removed unless the table asks for a dummy, every UID that is not a
- *   DICOM-defined one (SOP classes, transfer syntaxes: 1.2.840.10008.*) replaced;
+ *   emptied, every person name emptied unless the table asks for a dummy, every UID that is not a
+ *   DICOM-defined one (SOP classes, transfer syntaxes: 1.2.840.10008.*) replaced, every kept
+ *   string cleaned of the studies' identifiers;
  * - every private attribute (odd group) removed, with anything else not in the data dictionary;
  * - Clean Structured Content option (DCM 113104): an SR's content tree is kept, its text cleaned
  *   of the identifiers of the exported studies, its names, dates and UIDs treated as above.
@@ -115,6 +116,8 @@ export const deidentificationMethod = {
 
 const { nameMap } = dcmjs.data.DicomMetaDictionary
 const isDicomDefinedUid = (uid: string) => uid.startsWith('1.2.840.10008.')
+/** Value representations that hold words a person wrote (CS, AE and the like hold codes). */
+const textVrs = new Set(['LO', 'SH', 'LT', 'ST', 'UT', 'UC'])
 
 /** One export's de-identification: consistent UIDs and person dummies, text cleaning, dataset rules. */
 export class BasicProfile {
@@ -174,15 +177,15 @@ export class BasicProfile {
     return out
   }
 
-  /** A kept attribute: sequences are cleaned item by item, free text of the structured content is cleaned. */
+  /** A kept attribute: sequences are cleaned item by item, strings (free text of the structured content too) cleaned of identifiers. */
   private keep(vr: string, value: unknown, pseudonym: string): unknown {
     if (vr === 'SQ') return (value as Dataset[]).map((item) => this.clean(item, pseudonym))
-    if (vr === 'UT' || vr === 'LT' || vr === 'ST') return this.text(String(value))
-    return value
+    if (!textVrs.has(vr)) return value
+    return Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? this.text(v) : v)) : typeof value === 'string' ? this.text(value) : value
   }
 }
 
-/** Table E.1-1's by-the-dozen rows, by value representation; K for the rest (cleaned below when text). */
+/** Table E.1-1's by-the-dozen rows, by value representation; K for the rest (strings cleaned when kept). */
 function actionByVr(vr: string, value: unknown): Action | 'K' {
   // Z rather than X: an attribute of Type 2 must stay present, and an empty one says nothing.
   if (vr === 'DA' || vr === 'TM' || vr === 'DT' || vr === 'PN') return 'Z'

@@ -84,7 +84,9 @@ describe('PS3.15 basic profile', () => {
         SOPClassUID: '1.2.840.10008.5.1.4.1.1.1.1',
         '00091001': 'private creator data',
         ContentSequence: [{ ValueType: 'TEXT', TextValue: 'seen in ZZMARKER^PHIONE', PersonName: 'Dr Reader', ReferencedSOPInstanceUID: '1.2.3.4.5' }],
-        Modality: 'DX'
+        Modality: 'DX',
+        BodyPartExamined: 'CHEST',
+        Manufacturer: 'Acme for ZZMARKER^PHIONE'
       },
       study.pseudonym
     )
@@ -97,6 +99,8 @@ describe('PS3.15 basic profile', () => {
       AcquisitionDateTime: '',
       SOPClassUID: '1.2.840.10008.5.1.4.1.1.1.1',
       Modality: 'DX',
+      BodyPartExamined: 'CHEST',
+      Manufacturer: 'Acme for [removed]',
       PatientIdentityRemoved: 'YES'
     })
     for (const removed of ['PatientAddress', 'OtherPatientIDs', 'InstitutionName', 'StudyDescription', 'OperatorsName', '00091001']) expect(clean, removed).not.toHaveProperty(removed)
