@@ -6,7 +6,10 @@ declare module 'dcmjs' {
       DicomMetaDictionary: {
         uid(): string
         denaturalizeDataset(dataset: Dataset): Dataset
+        naturalizeDataset(dataset: Dataset): Dataset
+        nameMap: Record<string, { tag: string; vr: string; name: string } | undefined>
       }
+      DicomMessage: { readFile(buffer: ArrayBuffer): { meta: Dataset; dict: Dataset } }
       DicomDict: new (meta: Dataset) => { dict: Dataset; write(): ArrayBuffer }
     }
   }

@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { recordHardening } from '../helpers/hardening-counts'
 
 // The offline promise, checked on real processes: each step runs as the CLI a user types, with
 // every process (task children included, through NODE_OPTIONS) preloaded with a guard that logs
@@ -62,6 +63,7 @@ describe('no network', () => {
     }
     const report = fs.readdirSync(path.join(cohort, 'import', 'reports'))[0]
     expect(run(['parse-report', path.join(cohort, 'import', 'reports', report)]).status).toBe(0)
+    recordHardening('no-network', { networkAttempts: attempts().length })
     expect(attempts()).toEqual([])
   })
 })

@@ -9,6 +9,7 @@ import { gamesOfRound, roundsOfRun } from '../../src/main/store/selfplay-reposit
 import { forkTaskProcess, taskChildEntry } from '../../src/main/tasks/fork-task-process'
 import { writeSelfPlayCohort } from '../helpers/selfplay-cohort'
 import { Rng } from '../../src/main/random'
+import { recordHardening } from '../helpers/hardening-counts'
 import type { RoundMetrics } from '../../src/main/training/selfplay-round'
 import { SELFPLAY_RUN, runSelfPlay, selfPlayPresets, type SelfPlayResult, type SelfPlayRunOptions } from '../../src/main/training/selfplay-run'
 
@@ -186,7 +187,9 @@ describe('self-play run', () => {
       await withDb(dataDir, (db) => {
         const runs = db.prepare(`SELECT id, status FROM runs WHERE name = ?`).all(SELFPLAY_RUN) as { id: number; status: string }[]
         expect(runs).toEqual([{ id: result.runId, status: 'done' }])
-        expectConsistentRounds(storedRounds(db, result.runId), run.rounds)
+        const rounds = storedRounds(db, result.runId)
+        recordHardening('training-kill', { killPoints: kills.length, killPointsPlanned: killPoints, lostRows: run.rounds - new Set(rounds.map((r) => r.roundIndex)).size })
+        expectConsistentRounds(rounds, run.rounds)
         expect(db.prepare(`SELECT COUNT(*) AS n FROM runs WHERE name = 'warmup' AND status = 'done'`).get()).toEqual({ n: 1 })
         expect(db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT study_id) AS studies FROM findings').get()).toEqual({ n: STUDIES, studies: STUDIES })
         // Checkpoints kept: the game-format one, every 10th round and the newest two; each row has its file.

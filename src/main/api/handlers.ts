@@ -6,7 +6,7 @@ import { databasePath, schemaVersion } from '../store/database'
 import { readSettings, writeSettings } from '../store/settings-repository'
 import { importJobExists, libraryCounts, listImportErrors, listImportJobs, listStudies } from '../store/import-repository'
 import { listReviewQueue, recordDecision, reviewedFindingsForExport, undoLastDecision } from '../store/review-repository'
-import { displayImageRecord, getStudyDetail, studyIdentity } from '../store/study-repository'
+import { displayImageRecord, getStudyDetail, studyIdentities, studyIdentity } from '../store/study-repository'
 import { containedFolder, listFolders, normaliseDataRoots } from './data-roots'
 import { loadDisplayImage } from './display-image'
 import { writeReviewExport, writeReviewSr, type ExportFile } from './review-export'
@@ -76,7 +76,7 @@ export function createHandlers(services: Services): Handlers {
       if (format === 'sr') {
         if (studyId === undefined) throw new ApiError('invalid_input', 'A DICOM SR export is one document per study: name the study')
         file = asInvalidInput(() => writeReviewSr(config.dataDir, studyIdentity(db, studyId)!, rows))
-      } else file = writeReviewExport(config.dataDir, format, rows)
+      } else file = writeReviewExport(config.dataDir, format, rows, studyIdentities(db, rows.map((r) => r.pseudonym)))
       return { fileName: file.fileName, mediaType: file.mediaType, base64: file.bytes.toString('base64'), rows: rows.length }
     },
     ...runHandlers(services)

@@ -1,18 +1,22 @@
 import path from 'node:path'
 import { writeDataFile } from '../importer/image-files'
+import { BasicProfile, deidentificationMethod, uidKey, type StudyIdentifiers } from '../privacy/basic-profile'
 import type { ExportRow } from '../store/review-repository'
-import { reviewStructuredReport } from './review-sr'
+import { reviewStructuredReport, type ExportedStudy } from './review-sr'
 
 /**
- * De-identified exports of reviewed findings: studies appear by pseudonym only (the rows carry no
- * name, patient ID or birth date to begin with). Files go to `<data>/exports/`, never to a path
- * from the renderer, and their bytes go back for a browser download.
+ * De-identified exports of reviewed findings (PS3.15 basic profile, src/main/privacy): studies
+ * appear by pseudonym only, with no dates; reviewers as "Reviewer N"; free text cleaned of the
+ * studies' identifiers. Files go to `<data>/exports/`, never to a path from the renderer, and
+ * their bytes go back for a browser download.
  */
 
-const CSV_COLUMNS: (keyof ExportRow)[] = [
+/** An export row after the profile: no study date or review time, reviewer and texts replaced. */
+export type DeidentifiedRow = Omit<ExportRow, 'studyDate' | 'reviewedAt'>
+
+const CSV_COLUMNS: (keyof DeidentifiedRow)[] = [
   'findingId',
   'pseudonym',
-  'studyDate',
   'viewPosition',
   'decision',
   'reason',
@@ -21,8 +25,7 @@ const CSV_COLUMNS: (keyof ExportRow)[] = [
   'originalStructured',
   'finalStructured',
   'reviewer',
-  'secondsOnTask',
-  'reviewedAt'
+  'secondsOnTask'
 ]
 
 function csvCell(value: unknown): string {
@@ -32,13 +35,28 @@ function csvCell(value: unknown): string {
   return `"${safe.replace(/"/g, '""')}"`
 }
 
-export function reviewCsv(rows: ExportRow[]): string {
+/** The profile applied to rows: dates dropped, reviewer replaced, every text and structured text cleaned. */
+export function deidentifiedRows(rows: ExportRow[], profile: BasicProfile): DeidentifiedRow[] {
+  const cleanJson = (value: unknown) => (value === null || value === undefined ? value : (JSON.parse(profile.text(JSON.stringify(value))) as unknown))
+  return rows.map(({ studyDate: _date, reviewedAt: _at, ...row }) => ({
+    ...row,
+    reason: row.reason === null ? null : profile.text(row.reason),
+    originalText: profile.text(row.originalText),
+    finalText: profile.text(row.finalText),
+    originalStructured: cleanJson(row.originalStructured),
+    finalStructured: cleanJson(row.finalStructured),
+    reviewer: profile.person(row.reviewer)
+  }))
+}
+
+export function reviewCsv(rows: DeidentifiedRow[]): string {
   const lines = [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(','))]
   return '\uFEFF' + lines.join('\r\n') + '\r\n'
 }
 
-export function reviewJson(rows: ExportRow[], exportedAt: string): string {
-  return JSON.stringify({ kind: 'vision-zero-review-export', version: 1, exportedAt, deidentified: true, findings: rows }, null, 2)
+export function reviewJson(rows: DeidentifiedRow[]): string {
+  const { DeidentificationMethodCodeSequence: codes, ...method } = deidentificationMethod
+  return JSON.stringify({ kind: 'vision-zero-review-export', version: 2, ...method, deidentificationMethodCodes: codes.map((c) => c.CodeValue), findings: rows }, null, 2)
 }
 
 export interface ExportFile {
@@ -49,17 +67,19 @@ export interface ExportFile {
 
 const exportStamp = (now: Date) => now.toISOString().replace(/[:.]/g, '-')
 
-export function writeReviewExport(dataDir: string, format: 'csv' | 'json', rows: ExportRow[], now = new Date()): ExportFile {
+/** `identifiers`: of every study the rows come from, so free text can be cleaned of them. */
+export function writeReviewExport(dataDir: string, format: 'csv' | 'json', rows: ExportRow[], identifiers: StudyIdentifiers[], now = new Date()): ExportFile {
   const fileName = `review-${exportStamp(now)}.${format}`
-  const text = format === 'csv' ? reviewCsv(rows) : reviewJson(rows, now.toISOString())
+  const clean = deidentifiedRows(rows, new BasicProfile(uidKey(dataDir), identifiers))
+  const text = format === 'csv' ? reviewCsv(clean) : reviewJson(clean)
   writeDataFile(dataDir, path.join('exports', fileName), text)
   return { fileName, mediaType: format === 'csv' ? 'text/csv' : 'application/json', bytes: Buffer.from(text, 'utf8') }
 }
 
 /** The DICOM SR document of one study's reviewed findings, named by its pseudonym. */
-export function writeReviewSr(dataDir: string, study: { pseudonym: string; studyUid: string }, rows: ExportRow[], now = new Date()): ExportFile {
+export function writeReviewSr(dataDir: string, study: ExportedStudy, rows: ExportRow[], now = new Date()): ExportFile {
   const fileName = `review-${study.pseudonym}-${exportStamp(now)}.dcm`
-  const bytes = reviewStructuredReport(study, rows, now)
+  const bytes = reviewStructuredReport(study, rows, new BasicProfile(uidKey(dataDir), [study]), now)
   writeDataFile(dataDir, path.join('exports', fileName), bytes)
   return { fileName, mediaType: 'application/dicom', bytes }
 }

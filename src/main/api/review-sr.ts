@@ -1,14 +1,19 @@
-import crypto from 'node:crypto'
 import dcmjs from 'dcmjs'
 import type { NoduleFinding } from '../../shared/finding'
+import type { BasicProfile } from '../privacy/basic-profile'
 import type { ExportRow } from '../store/review-repository'
+import type { StudyIdentity } from '../store/study-repository'
 
 /**
- * The reviewed findings of one study as a DICOM Comprehensive SR document, de-identified the way
- * the CSV and JSON exports are: the pseudonym stands for patient name and ID, no birth date, and
- * the study gets a UID derived from (not equal to) the original one, so every export of the same
- * study lands in the same de-identified study.
+ * The reviewed findings of one study as a DICOM Comprehensive SR document. It is written as the
+ * site's SR of that study (patient, study UID, date, accession, reviewers by name) and then goes
+ * through the PS3.15 basic profile like every export: the pseudonym stands for patient name and
+ * ID, dates and free identifiers go, UIDs are replaced consistently (every export of the same
+ * study lands in the same de-identified study), reviewers become "Reviewer N".
  */
+
+/** The study an SR is about, as stored: its identifiers go in, the profile takes them out. */
+export type ExportedStudy = StudyIdentity
 
 const { DicomMetaDictionary, DicomDict } = dcmjs.data
 
@@ -73,39 +78,30 @@ function findingContainer(row: ExportRow): Item {
   }
 }
 
-/** A UID under 2.25 (UUID-derived, PS3.5 B.2) made from the original: stable, not reversible by reading it. */
-export function derivedUid(original: string): string {
-  const hex = crypto.createHash('sha256').update(`vzw-deid:${original}`).digest('hex').slice(0, 32)
-  return `2.25.${BigInt('0x' + hex).toString()}`
-}
-
 const dicomDateTime = (d: Date) => {
   const iso = d.toISOString()
   return { date: iso.slice(0, 10).replace(/-/g, ''), time: iso.slice(11, 19).replace(/:/g, '') }
 }
 
 /** One Comprehensive SR document (Part 10 bytes) for the reviewed findings of one study. */
-export function reviewStructuredReport(study: { pseudonym: string; studyUid: string }, rows: ExportRow[], now = new Date()): Buffer {
+export function reviewStructuredReport(study: ExportedStudy, rows: ExportRow[], profile: BasicProfile, now = new Date()): Buffer {
   if (rows.length === 0) throw new Error(`Study ${study.pseudonym} has no reviewed findings to export`)
-  const sopInstanceUid = DicomMetaDictionary.uid()
   const { date, time } = dicomDateTime(now)
   const reviewers = [...new Set(rows.map((r) => r.reviewer))]
-  const dataset = {
+  const identified = {
     SpecificCharacterSet: 'ISO_IR 192',
     SOPClassUID: COMPREHENSIVE_SR,
-    SOPInstanceUID: sopInstanceUid,
-    PatientName: study.pseudonym,
-    PatientID: study.pseudonym,
-    PatientBirthDate: '',
+    SOPInstanceUID: DicomMetaDictionary.uid(),
+    PatientName: study.patientName ?? '',
+    PatientID: study.patientId ?? '',
+    PatientBirthDate: study.birthDate ?? '',
     PatientSex: '',
-    PatientIdentityRemoved: 'YES',
-    DeidentificationMethod: 'Vision-Zero Workstation export: pseudonym for name and ID; dates and UIDs replaced',
-    StudyInstanceUID: derivedUid(study.studyUid),
-    StudyDate: '',
+    StudyInstanceUID: study.studyUid,
+    StudyDate: study.studyDate ?? '',
     StudyTime: '',
     ReferringPhysicianName: '',
     StudyID: '',
-    AccessionNumber: '',
+    AccessionNumber: study.accessionNumber ?? '',
     Modality: 'SR',
     SeriesInstanceUID: DicomMetaDictionary.uid(),
     SeriesNumber: '1',
@@ -125,6 +121,8 @@ export function reviewStructuredReport(study: { pseudonym: string; studyUid: str
       ...rows.map(findingContainer)
     ]
   }
+  const dataset = profile.dataset(identified, study.pseudonym)
+  const sopInstanceUid = String(dataset.SOPInstanceUID)
   const meta = {
     FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
     MediaStorageSOPClassUID: COMPREHENSIVE_SR,

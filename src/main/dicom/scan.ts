@@ -78,11 +78,18 @@ export function isDicomdirName(file: string): boolean {
   return path.basename(file).replace(/;\d+$/, '').toUpperCase() === 'DICOMDIR'
 }
 
-function isFileBehindLink(file: string): boolean {
+/**
+ * What a symbolic link leads to: a file (imported like one), a folder (not followed, so loops
+ * cannot trap the walk), or nothing readable — a dangling link or a loop, named as a problem.
+ */
+function linkTarget(file: string): 'file' | 'folder' | { problem: string } {
   try {
-    return fs.statSync(file).isFile()
-  } catch {
-    return false
+    return fs.statSync(file).isFile() ? 'file' : 'folder'
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ELOOP') return { problem: 'The link leads to itself in a loop (ELOOP)' }
+    if (code === 'ENOENT') return { problem: 'The link leads to nothing: its target is missing (ENOENT)' }
+    return { problem: `The link cannot be followed (${code ?? String(err)})` }
   }
 }
 
@@ -111,7 +118,13 @@ export async function scanRoots(roots: string[], isReportFile: (file: string) =>
     for (const entry of entries) {
       const file = path.join(dir, entry.name)
       if (entry.isDirectory()) pending.push(file)
-      else if (entry.isFile() || (entry.isSymbolicLink() && isFileBehindLink(file))) classify(file, result, addDicom)
+      else if (entry.isFile()) classify(file, result, addDicom)
+      else if (entry.isSymbolicLink()) {
+        const target = linkTarget(file)
+        if (target === 'file') classify(file, result, addDicom)
+        else if (target === 'folder') result.skipped++
+        else result.problems.push({ file, reason: target.problem })
+      }
     }
   }
   return result

@@ -6,6 +6,7 @@ import { DicomFileError, parseDicomFile } from '../dicom/parse'
 import { isStructuredReportSopClass, SopClass, sopClassName } from '../dicom/uids'
 import type { Db } from '../store/database'
 import { claimErrorRow, hasImportedInstance, hasReportFromSource, insertErrorRow, insertImportedImage } from '../store/import-repository'
+import { storageProblem } from '../store/storage-failure'
 import { imageFileStem, removeDataFiles, sha256, writeDataFile } from './image-files'
 import type { ReportImporter } from './report-importer'
 
@@ -21,7 +22,8 @@ export interface FileImportContext {
 
 /**
  * Imports one DICOM file. Never throws for a bad file: every failure becomes one error row with a
- * reason a person understands (a re-import of the same bad file adds no second row).
+ * reason a person understands (a re-import of the same bad file adds no second row). Throws when
+ * the data folder cannot take the file (full, read-only).
  */
 export async function importDicomFile(ctx: FileImportContext, file: string): Promise<{ outcome: FileOutcome; bytes: number }> {
   let bytes: Buffer
@@ -36,6 +38,8 @@ export async function importDicomFile(ctx: FileImportContext, file: string): Pro
     header = readInstanceHeader(parseDicomFile(bytes, { headerOnly: true }))
     return { outcome: await importInstance(ctx, file, bytes, hash, header), bytes: bytes.length }
   } catch (err) {
+    // A full or read-only data folder is not this file's fault: it stops the whole import.
+    if (storageProblem(err)) throw err
     const reason = err instanceof DicomFileError ? err.reason : `Unexpected failure while importing: ${err instanceof Error ? err.message : String(err)}`
     return { outcome: recordFailure(ctx, file, bytes.length, hash, reason, header), bytes: bytes.length }
   }

@@ -4,6 +4,7 @@ import type { TaskProgress } from '../../shared/contract'
 import { scanRoots } from '../dicom/scan'
 import type { Db } from '../store/database'
 import { createImportJob, updateImportJob, type ImportCounts } from '../store/import-repository'
+import { StorageFailure, storageProblem } from '../store/storage-failure'
 import { ProgressMeter } from '../tasks/progress'
 import { importDicomFile, recordProblem, type FileImportContext, type FileOutcome } from './import-file'
 import type { ReportImporter } from './report-importer'
@@ -95,7 +96,14 @@ export async function importFolders(db: Db, dataDir: string, roots: string[], op
     updateImportJob(db, jobId, summary, 'done')
     return summary
   } catch (err) {
-    updateImportJob(db, jobId, summary, options.signal?.aborted ? 'cancelled' : 'failed')
+    const problem = storageProblem(err)
+    try {
+      updateImportJob(db, jobId, summary, options.signal?.aborted ? 'cancelled' : 'failed')
+    } catch (recordErr) {
+      // On a full disk even this row may not be written; the job is marked interrupted at the next start.
+      if (!problem) throw recordErr
+    }
+    if (problem) throw new StorageFailure(dataDir, problem, `the import stopped after ${summary.imported} new image(s) of ${summary.filesTotal} file(s)`)
     throw err
   }
 }

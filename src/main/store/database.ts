@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import path from 'node:path'
 import { latestSchemaVersion, migrations, type Migration } from './migrations'
+import { StorageFailure, storageProblem } from './storage-failure'
 
 export type Db = Database.Database
 
@@ -21,7 +22,7 @@ export function openDatabase(file: string, options: { migrate?: boolean } = {}):
     fs.closeSync(fs.openSync(file, 'a', 0o600))
     fs.chmodSync(file, 0o600)
   } catch (err) {
-    throw new Error(`Cannot open the database ${file}: ${describeFsError(err)}`)
+    throw openFailure(file, err) ?? new Error(`Cannot open the database ${file}: ${describeFsError(err)}`)
   }
   const db = new Database(file)
   try {
@@ -33,8 +34,14 @@ export function openDatabase(file: string, options: { migrate?: boolean } = {}):
     return db
   } catch (err) {
     db.close()
-    throw err
+    throw openFailure(file, err) ?? err
   }
+}
+
+/** A data folder that cannot be written (read-only, full) stops the app with a message naming it. */
+function openFailure(file: string, err: unknown): StorageFailure | null {
+  const problem = storageProblem(err)
+  return problem ? new StorageFailure(path.dirname(file), problem, `the database ${file} cannot be opened for writing`) : null
 }
 
 const fsProblems: Record<string, string> = {

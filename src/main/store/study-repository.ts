@@ -40,9 +40,28 @@ function storedFindings(json: string | null): { nodules: NoduleFinding | null; n
 }
 
 /** What a de-identified export may carry about a study besides its pseudonym: its UID, to derive a new one. */
-export function studyIdentity(db: Db, studyId: number): { pseudonym: string; studyUid: string } | null {
-  const row = db.prepare('SELECT pseudonym, study_uid AS studyUid FROM studies WHERE id = ?').get(studyId) as { pseudonym: string; studyUid: string } | undefined
-  return row ?? null
+/** A study as its exports must see it before de-identification: the identifiers they remove. */
+export interface StudyIdentity {
+  pseudonym: string
+  studyUid: string
+  patientName: string | null
+  patientId: string | null
+  birthDate: string | null
+  accessionNumber: string | null
+  studyDate: string | null
+}
+
+const STUDY_IDENTITY = `SELECT pseudonym, study_uid AS studyUid, patient_name AS patientName, patient_id AS patientId,
+  patient_birth_date AS birthDate, accession_number AS accessionNumber, study_date AS studyDate FROM studies`
+
+export function studyIdentity(db: Db, studyId: number): StudyIdentity | null {
+  return (db.prepare(`${STUDY_IDENTITY} WHERE id = ?`).get(studyId) as StudyIdentity | undefined) ?? null
+}
+
+/** The identities of the studies with these pseudonyms. */
+export function studyIdentities(db: Db, pseudonyms: string[]): StudyIdentity[] {
+  const byPseudonym = db.prepare(`${STUDY_IDENTITY} WHERE pseudonym = ?`)
+  return [...new Set(pseudonyms)].map((p) => byPseudonym.get(p) as StudyIdentity | undefined).filter((s) => s !== undefined)
 }
 
 export interface DisplayImageRecord {

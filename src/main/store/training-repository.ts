@@ -1,3 +1,4 @@
+import { identifierCleaner, type StudyIdentifiers } from '../privacy/identifiers'
 import type { Db } from './database'
 
 /** Runs, checkpoints and the image–report pairs training reads. */
@@ -15,12 +16,15 @@ export interface ImageReportPair {
 
 /**
  * One pair per study that has both a model image and a report: the study's first imported
- * presentation image ("For Processing" images are excluded) and its first report.
+ * presentation image ("For Processing" images are excluded) and its first report. The report's
+ * texts come cleaned of the study's identifiers (a report may name its patient): what training
+ * reads ends up in the tokenizer, checkpoints and logs, where no PHI may go.
  */
 export function imageReportPairs(db: Db): ImageReportPair[] {
-  return db
+  const rows = db
     .prepare(
       `SELECT s.id AS studyId, s.study_uid AS studyUid, s.pseudonym,
+              s.patient_name AS patientName, s.patient_id AS patientId, s.patient_birth_date AS birthDate, s.accession_number AS accessionNumber,
               (SELECT i.model_path FROM images i JOIN series se ON se.id = i.series_id
                 WHERE se.study_id = s.id AND i.status = 'ok' AND i.for_processing = 0 AND i.model_path IS NOT NULL
                 ORDER BY i.id LIMIT 1) AS modelPath,
@@ -30,7 +34,16 @@ export function imageReportPairs(db: Db): ImageReportPair[] {
         WHERE modelPath IS NOT NULL
         ORDER BY s.id`
     )
-    .all() as ImageReportPair[]
+    .all() as (ImageReportPair & StudyIdentifiers)[]
+  return rows.map(({ patientName, patientId, birthDate, accessionNumber, ...pair }) => {
+    const clean = identifierCleaner([{ patientName, patientId, birthDate, accessionNumber }])
+    return {
+      ...pair,
+      rawText: clean(pair.rawText),
+      sectionsJson: pair.sectionsJson === null ? null : clean(pair.sectionsJson),
+      findingsJson: pair.findingsJson === null ? null : clean(pair.findingsJson)
+    }
+  })
 }
 
 /** A study found by pseudonym or numeric id, with its model image if it has one. */

@@ -38,14 +38,25 @@ export class TaskService {
         const entry = this.running.get(id)
         if (entry?.cancelTimer) clearTimeout(entry.cancelTimer)
         this.running.delete(id)
-        finishTask(this.db, id, status, outcome)
-        const summary = getTask(this.db, id)!
+        let summary: TaskSummary
+        try {
+          finishTask(this.db, id, status, outcome)
+          summary = getTask(this.db, id)!
+        } catch (err) {
+          // The database cannot take the outcome (a full or read-only disk): report it anyway;
+          // the row stays 'running' and is marked interrupted at the next start.
+          const unrecorded = `the outcome could not be stored: ${err instanceof Error ? err.message : String(err)}`
+          summary = { ...getTask(this.db, id)!, status, result: outcome.result ?? null, error: outcome.error ? `${outcome.error} (${unrecorded})` : unrecorded }
+        }
         this.events.emit('task.finished', summary)
         resolve(summary)
       }
       child.onMessage((m) => {
         if (m.type === 'progress') {
-          updateTaskProgress(this.db, id, m.progress)
+          // Progress that cannot be stored (a full disk) is still shown; the task decides whether it can go on.
+          try {
+            updateTaskProgress(this.db, id, m.progress)
+          } catch {}
           this.events.emit('task.progress', { taskId: id, kind, progress: m.progress })
         } else if (m.type === 'done') settle('done', { result: m.result })
         else if (m.type === 'cancelled') settle('cancelled', {})

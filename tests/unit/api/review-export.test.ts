@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { derivedUid } from '../../../src/main/api/review-sr'
 import { reviewCsv } from '../../../src/main/api/review-export'
 import type { ExportRow } from '../../../src/main/store/review-repository'
 
@@ -28,15 +27,5 @@ describe('review CSV', () => {
     expect(line).toContain(`"'=HYPERLINK(""http://x"",""nodule"")"`)
     expect(line).toContain('"右上肺野结节, 12 mm"')
     expect(line).toContain('"{""presence"":""present"",""count"":1,""items"":[]}"')
-  })
-})
-
-describe('de-identified study UIDs', () => {
-  it('are stable for one study, differ between studies and are valid 2.25 UIDs of at most 64 characters', () => {
-    const a = derivedUid('1.2.840.113619.2.55.3.1234')
-    expect(derivedUid('1.2.840.113619.2.55.3.1234')).toBe(a)
-    expect(derivedUid('1.2.840.113619.2.55.3.1235')).not.toBe(a)
-    expect(a).toMatch(/^2\.25\.[1-9]\d*$/)
-    expect(a.length).toBeLessThanOrEqual(64)
   })
 })

@@ -30,6 +30,11 @@ export const recorded = {
   beforeRequest: null as null | ((details: { url: string }, callback: (r: { cancel: boolean }) => void) => void),
   appListeners: new Map<string, Listener[]>(),
   openDialogs: [] as Record<string, unknown>[],
+  /** What the preload put on `window` through contextBridge, by key. */
+  exposedInMainWorld: new Map<string, unknown>(),
+  /** Channels the preload invoked and listened on. */
+  rendererInvokes: [] as unknown[][],
+  rendererListeners: new Map<string, Listener[]>(),
   /** What the next folder dialog answers. */
   dialogAnswer: { canceled: true, filePaths: [] as string[] }
 }
@@ -125,4 +130,18 @@ export const shell = {
   openExternal: () => {
     throw new Error('shell.openExternal must never be called')
   }
+}
+
+export const contextBridge = {
+  exposeInMainWorld: (key: string, value: unknown) => void recorded.exposedInMainWorld.set(key, value)
+}
+
+export const ipcRenderer = {
+  invoke: (...args: unknown[]) => {
+    recorded.rendererInvokes.push(args)
+    return Promise.resolve({ ok: true, value: null })
+  },
+  on: (channel: string, listener: Listener) => void recorded.rendererListeners.set(channel, [...(recorded.rendererListeners.get(channel) ?? []), listener]),
+  removeListener: (channel: string, listener: Listener) =>
+    void recorded.rendererListeners.set(channel, (recorded.rendererListeners.get(channel) ?? []).filter((l) => l !== listener))
 }
