@@ -63,7 +63,7 @@ export const AppInfo = z.object({
 })
 export type AppInfo = z.infer<typeof AppInfo>
 
-export const TaskKind = z.enum(['demo.countPrimes', 'import.folders', 'engine.selfTest', 'model.warmup', 'selfplay.run'])
+export const TaskKind = z.enum(['demo.countPrimes', 'import.folders', 'engine.selfTest', 'model.warmup', 'selfplay.run', 'evaluation.experiment'])
 export type TaskKind = z.infer<typeof TaskKind>
 
 export const TaskStatus = z.enum(['running', 'done', 'cancelled', 'failed', 'interrupted'])

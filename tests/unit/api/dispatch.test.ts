@@ -3,6 +3,7 @@ import { dispatch, MAX_INPUT_BYTES } from '../../../src/main/api/dispatch'
 import type { Services } from '../../../src/main/app/services'
 import { openDatabase, databasePath } from '../../../src/main/store/database'
 import { readSettings } from '../../../src/main/store/settings-repository'
+import { latestSchemaVersion } from '../../../src/main/store/migrations'
 import { createApi, type Api } from '../../../src/shared/client'
 import { ApiError, methodNames, methods } from '../../../src/shared/contract'
 import { tempServices } from '../../helpers/temp-services'
@@ -27,7 +28,7 @@ describe('the API contract', () => {
   it('answers app.info from the real SQLite file', async () => {
     const info = await api.app.info()
     expect(info.dataDir).toBe(ctx.dataDir)
-    expect(info.schemaVersion).toBe(1)
+    expect(info.schemaVersion).toBe(latestSchemaVersion)
     expect(info.database).toMatchObject({ state: 'ok', journalMode: 'wal', studies: 0 })
     expect(info.database.sizeBytes).toBeGreaterThan(0)
     expect(info.executionProviders.available).toContain('cpu')
