@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { EvidenceSpan, NoduleFinding } from './finding'
+import { ExperimentListItem, RunEvaluation } from './evaluation'
 
 /**
  * The API contract: the only door between the renderer and the main side. Electron IPC, the
@@ -340,7 +341,13 @@ export const methods = {
   /** Training runs (warm-up and self-play), newest first, with how many rounds each stored. */
   'runs.list': { input: NoInput, output: z.array(RunSummary) },
   /** A run's stored self-play rounds, for the Training page's charts. */
-  'runs.rounds': { input: z.object({ runId: z.number().int().positive() }).strict(), output: RunRounds }
+  'runs.rounds': { input: z.object({ runId: z.number().int().positive() }).strict(), output: RunRounds },
+
+  // Evaluation (DESIGN §10): experiments of the three arms, and the periodic evaluations of a run.
+  /** Stored experiments, newest first, with every arm's result per seed and mean ± spread. */
+  'evaluation.experiments': { input: NoInput, output: z.array(ExperimentListItem) },
+  /** A self-play run's periodic held-out evaluations, by round. */
+  'runs.evaluations': { input: z.object({ runId: z.number().int().positive() }).strict(), output: z.array(RunEvaluation) }
 } as const
 
 export const events = {

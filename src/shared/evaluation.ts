@@ -123,7 +123,10 @@ export const ExperimentListItem = z.object({
 })
 export type ExperimentListItem = z.infer<typeof ExperimentListItem>
 
-/** One periodic evaluation of a self-play run (a held-out sample after a round). */
+/**
+ * An evaluation of a run: periodic ones score a held-out sample after a self-play round; one with
+ * no round scores the run's final model on the whole held-out split (an experiment arm's score).
+ */
 export const RunEvaluation = z.object({
   roundIndex: z.number().int().nullable(),
   truthSource: TruthSource,
@@ -172,7 +175,7 @@ export function experimentChartSvg(summary: ExperimentSummary, labels: ChartLabe
       const m = s.metrics[metric]
       const x = x0 + ai * bar
       if (m.mean !== null) {
-        parts.push(`<rect x="${x + 1}" y="${y(m.mean)}" width="${bar - 2}" height="${y(0) - y(m.mean)}" fill="${ARM_COLOURS[s.arm]}"><title>${escapeXml(`${labels.arms[s.arm]} · ${labels.metrics[metric]}: ${(m.mean * 100).toFixed(1)}% ± ${((m.spread ?? 0) * 100).toFixed(1)}`)}</title></rect>`)
+        parts.push(`<rect class="bar" x="${x + 1}" y="${y(m.mean)}" width="${bar - 2}" height="${y(0) - y(m.mean)}" fill="${ARM_COLOURS[s.arm]}"><title>${escapeXml(`${labels.arms[s.arm]} · ${labels.metrics[metric]}: ${(m.mean * 100).toFixed(1)}% ± ${((m.spread ?? 0) * 100).toFixed(1)}`)}</title></rect>`)
         const cx = x + bar / 2
         const lo = y(m.mean - (m.spread ?? 0))
         const hi = y(m.mean + (m.spread ?? 0))

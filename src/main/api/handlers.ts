@@ -13,6 +13,7 @@ import { writeReviewExport, writeReviewSr, type ExportFile } from './review-expo
 import { getTask, listTasks } from '../store/task-repository'
 import { roundsOfRun, runsWithRoundCounts } from '../store/selfplay-repository'
 import { roundPoint, runThresholds } from './run-rounds'
+import { evaluationsOfRun, listExperiments } from '../store/evaluation-repository'
 import { chosenExecutionProvider, compiledExecutionProviders } from '../tensor/execution-providers'
 import type { Handlers } from './dispatch'
 
@@ -84,6 +85,13 @@ export function createHandlers(services: Services): Handlers {
     'runs.rounds': ({ runId }) => {
       const run = found(runsWithRoundCounts(db).find((r) => r.id === runId) ?? null, `No run ${runId}`)
       return { thresholds: runThresholds(run), rounds: roundsOfRun(db, runId).map(roundPoint) }
+    },
+
+    // Evaluation
+    'evaluation.experiments': () => listExperiments(db),
+    'runs.evaluations': ({ runId }) => {
+      found(runsWithRoundCounts(db).find((r) => r.id === runId) ?? null, `No run ${runId}`)
+      return evaluationsOfRun(db, runId)
     }
   }
 }

@@ -55,7 +55,7 @@ export function insertEvaluation(db: Db, e: NewEvaluation): number {
 
 export function evaluationsOfRun(db: Db, runId: number): RunEvaluation[] {
   const rows = db
-    .prepare('SELECT round_index AS roundIndex, truth_source AS truthSource, metrics_json AS metricsJson, created_at AS createdAt FROM evaluations WHERE run_id = ? ORDER BY round_index, id')
+    .prepare('SELECT round_index AS roundIndex, truth_source AS truthSource, metrics_json AS metricsJson, created_at AS createdAt FROM evaluations WHERE run_id = ? ORDER BY round_index IS NULL, round_index, id')
     .all(runId) as { roundIndex: number | null; truthSource: TruthSource; metricsJson: string; createdAt: string }[]
   return rows.map(({ metricsJson, ...r }) => ({ ...r, metrics: EvaluationMetrics.parse(JSON.parse(metricsJson)) }))
 }
