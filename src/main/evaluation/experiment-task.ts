@@ -1,11 +1,11 @@
 import { databasePath, openDatabase } from '../store/database'
 import { ProgressMeter } from '../tasks/progress'
 import type { TaskContext } from '../tasks/registry'
-import { experimentPhases, runExperiment, type ExperimentOptions, type ExperimentResult } from './experiment'
+import { runExperiment, seedFraction, type ExperimentOptions, type ExperimentResult } from './experiment'
 
 /**
  * Task body 'evaluation.experiment': the three arms for every seed in the task child process.
- * Progress counts seeds (each arm a third of a seed), so the rate and ETA cover the whole
+ * Progress counts seeds (each arm its expected share of a seed), so the rate and ETA cover the whole
  * experiment; the message says which seed, arm and step is running. Stops on cancel.
  */
 export async function experimentTask(params: ExperimentOptions, ctx: TaskContext): Promise<ExperimentResult> {
@@ -21,7 +21,7 @@ export async function experimentTask(params: ExperimentOptions, ctx: TaskContext
         const now = performance.now()
         if (now - lastReport < 250 && fraction < 1) return
         lastReport = now
-        ctx.progress(meter.update(seedIndex + (phase + fraction) / experimentPhases.length, message))
+        ctx.progress(meter.update(seedIndex + seedFraction(phase, fraction), message))
         await ctx.yieldToEvents()
       }
     })

@@ -71,6 +71,17 @@ export const experimentPresets: Readonly<Record<string, Omit<ExperimentOptions, 
 
 export const experimentPhases = ['warm-up (a)', 'self-play (b)', 'supervised (c)'] as const
 
+/**
+ * Each arm's expected share of a seed's time, for progress: (c) trains as long as (a) and (b)
+ * together (equal compute), so it is half a seed.
+ */
+const phaseShares = [0.25, 0.25, 0.5] as const
+
+/** How much of a seed is done when `phase` is `fraction` done. */
+export function seedFraction(phase: number, fraction: number): number {
+  return phaseShares.slice(0, phase).reduce((a, b) => a + b, 0) + phaseShares[phase] * fraction
+}
+
 export interface ExperimentProgress {
   seedIndex: number
   seeds: number
