@@ -184,7 +184,9 @@ async function runSeed(db: Db, dataDir: string, o: ExperimentOptions, experiment
         await progress(phase, step / total, `${experimentPhases[phase]} step ${step}/${total}, loss ${loss.toFixed(3)}`)
       }
     })
-    return { result, seconds: clock.trainingSeconds() }
+    // A resumed warm-up may have had fewer than two steps left to time here: its whole time then.
+    const timed = clock.trainingSeconds()
+    return { result, seconds: Number.isFinite(timed) ? timed : result.minutes * 60 }
   }
   const score = async (phase: number, checkpoint: string): Promise<{ metrics: EvaluationMetrics; seconds: number }> => {
     const t = performance.now()
