@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { WebHost } from '../../src/main/host/web-host'
 import { databasePath, openDatabase } from '../../src/main/store/database'
 import { readSettings } from '../../src/main/store/settings-repository'
+import { latestSchemaVersion } from '../../src/main/store/migrations'
 import { tempServices } from '../helpers/temp-services'
 import { openApp, screenshotDir, type AppSession } from './browser'
 
@@ -34,7 +35,7 @@ describe('the app shell in Chromium through the web host', () => {
     await shot('library-en')
     await page.click('[data-testid=nav-settings]')
     await expect.poll(() => page.textContent('[data-testid=info-datadir]')).toBe(ctx.dataDir)
-    expect(await page.textContent('[data-testid=info-schema]')).toMatch(/^1 · wal/)
+    expect(await page.textContent('[data-testid=info-schema]')).toMatch(new RegExp(`^${latestSchemaVersion} · wal`))
     expect(await page.textContent('[data-testid=info-eps]')).toContain('cpu')
     // No GPU here: the provider that runs is the CPU, and the status bar says so.
     expect(await page.textContent('[data-testid=status-ep]')).toBe('Compute: cpu')
