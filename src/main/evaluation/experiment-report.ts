@@ -36,7 +36,7 @@ function counts(results: readonly ArmResult[], arm: Arm, metric: MetricName): st
 
 export function experimentMarkdown(r: ExperimentReport): string {
   const s = r.summary
-  const truth = r.truthSource === 'synthetic' ? `the synthetic cohort's truth (${r.truthFile ? path.basename(r.truthFile) : 'truth.json'})` : "each study's report, parsed"
+  const truth = r.truthSource === 'synthetic' ? `the synthetic cohort's truth (${r.truthFile ?? 'truth.json'})` : "each study's report, parsed"
   const header = `| arm | ${metricNames.map((m) => englishChartLabels.metrics[m]).join(' | ')} | compute (min) | seeds |`
   const rule = `|---|${metricNames.map(() => '---').join('|')}|---|---|`
   const row = (arm: Arm) => {

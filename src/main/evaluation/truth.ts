@@ -15,21 +15,19 @@ import type { CohortTruth } from '../synth'
  */
 export interface StudyTruths {
   source: TruthSource
-  /** The truth.json used, when the source is synthetic. */
+  /** The truth.json file(s) used, when the source is synthetic. */
   file: string | null
   byStudyUid: ReadonlyMap<string, NoduleFinding>
 }
 
-/** A truth.json named explicitly, else one beside (or in) a folder an import job read. */
-export function findTruthFile(db: Db, explicit?: string): string | null {
+/** A truth.json named explicitly, else every one beside (or in) a folder an import job read. */
+export function findTruthFiles(db: Db, explicit?: string): string[] {
   if (explicit) {
     if (!fs.existsSync(explicit)) throw new Error(`Truth file ${explicit} does not exist`)
-    return explicit
+    return [explicit]
   }
-  for (const root of importRoots(db)) {
-    for (const candidate of [path.join(root, 'truth.json'), path.join(path.dirname(root), 'truth.json')]) if (fs.existsSync(candidate)) return candidate
-  }
-  return null
+  const found = importRoots(db).flatMap((root) => [path.join(root, 'truth.json'), path.join(path.dirname(root), 'truth.json')].filter((f) => fs.existsSync(f)))
+  return [...new Set(found)]
 }
 
 export function readCohortTruth(file: string): CohortTruth {
@@ -58,11 +56,12 @@ function reportFinding(study: EvaluationStudy): NoduleFinding | null {
   return study.reportText === null ? null : parseReport(study.reportText).nodules
 }
 
+/** Synthetic truth when a truth.json is found (several cohorts imported: all of them), else the reports. */
 export function loadStudyTruths(db: Db, explicitFile?: string): StudyTruths {
-  const file = findTruthFile(db, explicitFile)
-  if (file) {
-    const cohort = readCohortTruth(file)
-    return { source: 'synthetic', file, byStudyUid: new Map(cohort.studies.map((s) => [s.studyInstanceUid, syntheticFinding(s)])) }
+  const files = findTruthFiles(db, explicitFile)
+  if (files.length > 0) {
+    const byStudyUid = new Map(files.flatMap((file) => readCohortTruth(file).studies.map((s) => [s.studyInstanceUid, syntheticFinding(s)] as const)))
+    return { source: 'synthetic', file: files.join(', '), byStudyUid }
   }
   const byStudyUid = new Map<string, NoduleFinding>()
   for (const study of evaluationStudies(db)) {

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { findTruthFile, readCohortTruth, syntheticFinding } from '../../../src/main/evaluation/truth'
+import { findTruthFiles, readCohortTruth, syntheticFinding } from '../../../src/main/evaluation/truth'
 import { databasePath, openDatabase } from '../../../src/main/store/database'
 import { renderStudy } from '../../../src/main/synth'
 
@@ -26,7 +26,7 @@ describe('cohort truth', () => {
     expect(() => readCohortTruth(broken)).toThrow(`Truth file ${broken} is not a synthetic cohort's truth`)
     const db = openDatabase(databasePath(dir))
     try {
-      expect(() => findTruthFile(db, path.join(dir, 'missing.json'))).toThrow(`Truth file ${path.join(dir, 'missing.json')} does not exist`)
+      expect(() => findTruthFiles(db, path.join(dir, 'missing.json'))).toThrow(`Truth file ${path.join(dir, 'missing.json')} does not exist`)
     } finally {
       db.close()
     }
@@ -36,11 +36,11 @@ describe('cohort truth', () => {
     const dir = tempDir()
     const db = openDatabase(databasePath(dir))
     try {
-      expect(findTruthFile(db)).toBeNull()
+      expect(findTruthFiles(db)).toEqual([])
       fs.mkdirSync(path.join(dir, 'cohort', 'import'), { recursive: true })
       fs.writeFileSync(path.join(dir, 'cohort', 'truth.json'), '{}')
       db.prepare("INSERT INTO import_jobs (roots_json, status, started_at) VALUES (?, 'done', ?)").run(JSON.stringify([path.join(dir, 'cohort', 'import')]), new Date().toISOString())
-      expect(findTruthFile(db)).toBe(path.join(dir, 'cohort', 'truth.json'))
+      expect(findTruthFiles(db)).toEqual([path.join(dir, 'cohort', 'truth.json')])
     } finally {
       db.close()
     }
