@@ -86,7 +86,7 @@ export const demoCommand: CliCommand = {
       const r = await runExperimentWithBar(services, experiment)
       if (!r) return 1
       const total = r.results.filter((x) => x.arm === 'selfplay').length
-      console.log(`Findings for every study were written by each of the ${total} self-play runs; the Review page shows the newest.`)
+      console.log(`Findings for every study were written by each of the ${total} self-play runs (the Review page lists them).`)
       printResultLine('demo', {
         warmup_acc: armAccuracy(r, 'warmup'),
         selfplay_acc: armAccuracy(r, 'selfplay'),
