@@ -112,7 +112,7 @@ export interface ExperimentResult {
   minutes: number
 }
 
-/** Training seconds of a warm-up from its step times (the first step also compiles, so it is scaled from the rest). */
+/** Seconds per warm-up step from the steps' times (the first step also compiles, so it is left out). */
 class StepClock {
   private first: number | null = null
   private last: number | null = null
@@ -126,9 +126,6 @@ class StepClock {
   secondsPerStep(): number {
     if (this.first === null || this.last === null || this.steps < 2) return NaN
     return (this.last - this.first) / 1000 / (this.steps - 1)
-  }
-  trainingSeconds(): number {
-    return this.secondsPerStep() * this.steps
   }
 }
 
@@ -175,7 +172,7 @@ type PhaseProgress = (phase: number, fraction: number, message: string) => Promi
 /** The three arms of one seed, each stored with its evaluation as soon as it is scored. */
 async function runSeed(db: Db, dataDir: string, o: ExperimentOptions, experimentId: number, set: HeldOutSet, seed: number, progress: PhaseProgress, hooks: ExperimentHooks): Promise<void> {
   const warmupOptions = (steps: number, withheld: number): Partial<WarmupOptions> => ({ ...o.warmup, steps, config: o.config, seed, threads: o.threads, withheldReportFraction: withheld })
-  const warmup = async (phase: number, steps: number, withheld: number): Promise<{ result: WarmupResult; seconds: number }> => {
+  const warmup = async (phase: number, steps: number, withheld: number): Promise<{ result: WarmupResult; seconds: number; secondsPerStep: number }> => {
     const clock = new StepClock()
     const result = await runWarmup(db, dataDir, warmupOptions(steps, withheld), {
       signal: hooks.signal,
@@ -185,8 +182,9 @@ async function runSeed(db: Db, dataDir: string, o: ExperimentOptions, experiment
       }
     })
     // A resumed warm-up may have had fewer than two steps left to time here: its whole time then.
-    const timed = clock.trainingSeconds()
-    return { result, seconds: Number.isFinite(timed) ? timed : result.minutes * 60 }
+    const timed = clock.secondsPerStep()
+    const secondsPerStep = Number.isFinite(timed) ? timed : (result.minutes * 60) / Math.max(1, result.steps)
+    return { result, secondsPerStep, seconds: secondsPerStep * result.steps }
   }
   const score = async (phase: number, checkpoint: string): Promise<{ metrics: EvaluationMetrics; seconds: number }> => {
     const t = performance.now()
@@ -205,7 +203,7 @@ async function runSeed(db: Db, dataDir: string, o: ExperimentOptions, experiment
   store('selfplay', b.runId, b.checkpoint, a.seconds + b.trainingSeconds, a.result.steps, b.rounds, await score(1, b.checkpoint))
 
   // (c) warm-up on every reported training study, with (b)'s self-play seconds as extra steps.
-  const extraSteps = Math.max(0, Math.round(b.trainingSeconds / (a.seconds / a.result.steps)))
+  const extraSteps = Math.max(0, Math.round(b.trainingSeconds / a.secondsPerStep))
   const c = await warmup(2, o.warmup.steps + extraSteps, 0)
   store('supervised', c.result.runId, c.result.checkpoint, c.seconds, c.result.steps, 0, await score(2, c.result.checkpoint))
 }
