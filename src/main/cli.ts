@@ -14,6 +14,8 @@ import { demoTaskCommand } from './cli/task-demo'
 import { describeCommand } from './cli/describe'
 import { warmupCommand } from './cli/warmup'
 import { selfplayCommand } from './cli/selfplay'
+import { experimentCommand } from './cli/experiment'
+import { demoCommand } from './cli/demo'
 
 const commands: CliCommand[] = [
   infoCommand,
@@ -25,7 +27,9 @@ const commands: CliCommand[] = [
   auditCommand,
   warmupCommand,
   selfplayCommand,
-  describeCommand
+  describeCommand,
+  experimentCommand,
+  demoCommand
 ]
 
 const globalOptions = {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { EvidenceSpan, NoduleFinding, RadiographEdit, Side, Zone } from './finding'
+import { ExperimentListItem, RunEvaluation } from './evaluation'
 
 /**
  * The API contract: the only door between the renderer and the main side. Electron IPC, the
@@ -63,7 +64,7 @@ export const AppInfo = z.object({
 })
 export type AppInfo = z.infer<typeof AppInfo>
 
-export const TaskKind = z.enum(['demo.countPrimes', 'import.folders', 'engine.selfTest', 'model.warmup', 'selfplay.run'])
+export const TaskKind = z.enum(['demo.countPrimes', 'import.folders', 'engine.selfTest', 'model.warmup', 'selfplay.run', 'evaluation.experiment'])
 export type TaskKind = z.infer<typeof TaskKind>
 
 export const TaskStatus = z.enum(['running', 'done', 'cancelled', 'failed', 'interrupted'])
@@ -463,7 +464,13 @@ export const methods = {
     output: z.object({ roundIndex: z.number().int(), stage: z.string(), games: z.array(RunGame) })
   },
   /** The civilians' image and the spy's edited image of one spy game. */
-  'runs.gameImages': { input: z.object({ gameId: z.number().int().positive() }).strict(), output: SpyGameImages }
+  'runs.gameImages': { input: z.object({ gameId: z.number().int().positive() }).strict(), output: SpyGameImages },
+
+  // Evaluation (DESIGN §10): experiments of the three arms, and the periodic evaluations of a run.
+  /** Stored experiments, newest first, with every arm's result per seed and mean ± spread. */
+  'evaluation.experiments': { input: NoInput, output: z.array(ExperimentListItem) },
+  /** A self-play run's periodic held-out evaluations, by round. */
+  'runs.evaluations': { input: RunRef, output: z.array(RunEvaluation) }
 } as const
 
 export const events = {

@@ -12,6 +12,8 @@ import { loadDisplayImage } from './display-image'
 import { writeReviewExport, writeReviewSr, type ExportFile } from './review-export'
 import { getTask, listTasks } from '../store/task-repository'
 import { runHandlers } from './run-handlers'
+import { evaluationsOfRun, listExperiments } from '../store/evaluation-repository'
+import { runsWithRoundCounts } from '../store/selfplay-repository'
 import { chosenExecutionProvider, compiledExecutionProviders } from '../tensor/execution-providers'
 import type { Handlers } from './dispatch'
 
@@ -79,7 +81,14 @@ export function createHandlers(services: Services): Handlers {
       } else file = writeReviewExport(config.dataDir, format, rows, studyIdentities(db, rows.map((r) => r.pseudonym)))
       return { fileName: file.fileName, mediaType: file.mediaType, base64: file.bytes.toString('base64'), rows: rows.length }
     },
-    ...runHandlers(services)
+    ...runHandlers(services),
+
+    // Evaluation
+    'evaluation.experiments': () => listExperiments(db),
+    'runs.evaluations': ({ runId }) => {
+      found(runsWithRoundCounts(db).find((r) => r.id === runId) ?? null, `No run ${runId}`)
+      return evaluationsOfRun(db, runId)
+    }
   }
 }
 

@@ -16,7 +16,7 @@ function numberFlag(value: unknown, name: string, fallback: number, check: (n: n
 }
 
 /** "ROWSxCOLUMNS@SPACING", e.g. 512x512@0.8, for small quick cohorts. */
-function parseSize(value: unknown): { rows: number; columns: number; spacingMm: number } | undefined {
+export function parseSize(value: unknown): { rows: number; columns: number; spacingMm: number } | undefined {
   if (value === undefined) return undefined
   const m = /^(\d+)x(\d+)@([\d.]+)$/.exec(String(value))
   if (!m) throw new Error(`--size must look like 512x512@0.8 (rows x columns @ mm per pixel), got ${String(value)}`)

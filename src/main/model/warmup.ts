@@ -42,6 +42,11 @@ export interface WarmupOptions {
   threads: number
   /** Stop training after this many minutes (0: no limit), then checkpoint and evaluate. */
   maxMinutes: number
+  /**
+   * Training studies whose reports this run treats as absent (by a hash of the Study UID, see
+   * `isReportWithheld`); the experiment's arms (a) and (b) train on the rest. Absent: 0.
+   */
+  withheldReportFraction?: number
 }
 
 export const defaultWarmupOptions: WarmupOptions = { steps: 600, config: 'default', seed: 1, batch: 16, lr: 1e-3, checkpointEvery: 100, heldOutFraction: 0.2, threads: 0, maxMinutes: 0 }
@@ -86,6 +91,11 @@ export interface WarmupResult {
 /** Whether a study belongs to the held-out split: a hash of its UID, so the split never changes. */
 export function isHeldOut(studyUid: string, fraction: number): boolean {
   return createHash('sha256').update(studyUid).digest().readUInt32BE(0) / 2 ** 32 < fraction
+}
+
+/** Whether a study's report is withheld from a run (a second hash of its UID, independent of the held-out split). */
+export function isReportWithheld(studyUid: string, fraction: number): boolean {
+  return fraction > 0 && createHash('sha256').update(`withheld-report:${studyUid}`).digest().readUInt32BE(0) / 2 ** 32 < fraction
 }
 
 /** The text the model learns to write: the report's findings and impression sections. */
@@ -172,7 +182,7 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
   if (!baseConfig) throw new Error(`Unknown model config "${o.config}" (known: ${Object.keys(namedConfigs).join(', ')})`)
   const started = performance.now()
   const pairs = imageReportPairs(db)
-  const train = pairs.filter((p) => !isHeldOut(p.studyUid, o.heldOutFraction))
+  const train = pairs.filter((p) => !isHeldOut(p.studyUid, o.heldOutFraction) && !isReportWithheld(p.studyUid, o.withheldReportFraction ?? 0))
   const heldOut = pairs.filter((p) => isHeldOut(p.studyUid, o.heldOutFraction))
   if (train.length === 0) throw new Error(`No studies to train on: warm-up needs studies with both a model image and a report (found ${pairs.length} such studies, ${heldOut.length} held out)`)
 

@@ -213,6 +213,55 @@ CREATE TABLE tasks (
     version: 2,
     description: 'games.spy_edit: the study and nodule recipe a spy game\'s images were drawn from, so the transcript viewer can show them again',
     sql: `ALTER TABLE games ADD COLUMN spy_edit_json TEXT;`
+  },
+  {
+    version: 3,
+    description: 'held-out evaluations and experiments (DESIGN §10)',
+    sql: `
+-- A model scored on the held-out split: after a self-play round (periodic, on a sample) or as an
+-- experiment arm's result. The checkpoint is named by path: round checkpoints may be pruned later.
+CREATE TABLE evaluations (
+  id              INTEGER PRIMARY KEY,
+  run_id          INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+  round_index     INTEGER,
+  checkpoint_path TEXT NOT NULL,
+  truth_source    TEXT NOT NULL CHECK (truth_source IN ('synthetic','reports')),
+  images          INTEGER NOT NULL,
+  metrics_json    TEXT NOT NULL,
+  seconds         REAL NOT NULL,
+  created_at      TEXT NOT NULL
+);
+CREATE INDEX evaluations_run ON evaluations(run_id);
+
+CREATE TABLE experiments (
+  id           INTEGER PRIMARY KEY,
+  preset       TEXT NOT NULL,
+  config_json  TEXT NOT NULL,
+  seeds_json   TEXT NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('running','done','failed','stopped')),
+  truth_source TEXT NOT NULL CHECK (truth_source IN ('synthetic','reports')),
+  held_out     INTEGER NOT NULL,
+  report_path  TEXT,
+  plot_path    TEXT,
+  error        TEXT,
+  created_at   TEXT NOT NULL,
+  finished_at  TEXT
+);
+
+-- One arm of one seed: the run that trained it and the evaluation that scored it.
+CREATE TABLE experiment_arms (
+  id              INTEGER PRIMARY KEY,
+  experiment_id   INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+  seed            INTEGER NOT NULL,
+  arm             TEXT NOT NULL CHECK (arm IN ('warmup','selfplay','supervised')),
+  run_id          INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  evaluation_id   INTEGER NOT NULL REFERENCES evaluations(id),
+  compute_seconds REAL NOT NULL,
+  warmup_steps    INTEGER NOT NULL,
+  selfplay_rounds INTEGER NOT NULL,
+  UNIQUE (experiment_id, seed, arm)
+);
+`
   }
 ]
 

@@ -3,6 +3,7 @@ import { importFoldersTask } from '../importer/import-task'
 import { modelWarmupTask } from '../model/warmup-task'
 import { engineSelfTest } from '../tensor/self-test-task'
 import { selfPlayRunTask } from '../training/selfplay-task'
+import { experimentTask } from '../evaluation/experiment-task'
 import { countPrimes } from './demo-count-primes'
 
 /** What a task body gets from the child process it runs in. */
@@ -22,5 +23,6 @@ export const taskBodies: Record<TaskKind, TaskBody> = {
   'import.folders': importFoldersTask,
   'engine.selfTest': engineSelfTest,
   'model.warmup': modelWarmupTask,
-  'selfplay.run': selfPlayRunTask
+  'selfplay.run': selfPlayRunTask,
+  'evaluation.experiment': experimentTask
 }

@@ -17,6 +17,9 @@ import { PolicyUpdater } from './policy-update'
 import { playRound, type RoundMetrics, type SelfPlayState } from './selfplay-round'
 import { loadSelfPlayStudies } from './selfplay-studies'
 import { writeStudyFindings, type FindingsSummary } from './study-findings'
+import type { EvaluationMetrics } from '../../shared/evaluation'
+import { evaluateModel, heldOutSet } from '../evaluation/held-out'
+import { insertEvaluation } from '../store/evaluation-repository'
 
 /**
  * A self-play run (DESIGN §9–§10): the warm-up when no finished one exists, then self-play rounds
@@ -50,6 +53,16 @@ export interface SelfPlayRunOptions {
   /** The game-format phase before the first round (0 steps skips it). */
   format: Omit<FormatWarmupOptions, 'seed'>
   selfplay: SelfPlayConfig
+  /**
+   * Periodic evaluation: after every `every`-th round and the last one, the policy writes findings
+   * for the first `studies` held-out studies, scored against their truth and stored (0: never).
+   */
+  evaluation: { every: number; studies: number }
+  /**
+   * The warm-up checkpoint to start from (relative to the data folder). Absent: the newest finished
+   * warm-up of the model config, else a new warm-up.
+   */
+  startCheckpoint?: string
 }
 
 /**
@@ -66,6 +79,7 @@ export const selfPlayPresets: Readonly<Record<string, Omit<SelfPlayRunOptions, '
     policyBatch: 16,
     lr: 1e-5,
     keepCheckpointEvery: 10,
+    evaluation: { every: 5, studies: 32 },
     warmup: { ...defaultWarmupOptions },
     format: { steps: 300, batch: 16, lr: 5e-4 },
     selfplay: { ...defaultSelfPlayConfig, spy: { ...defaultSelfPlayConfig.spy, maxClueTokens: 8 }, qa: { ...defaultSelfPlayConfig.qa, maxReportTokens: 64 } }
@@ -78,6 +92,7 @@ export const selfPlayPresets: Readonly<Record<string, Omit<SelfPlayRunOptions, '
     policyBatch: 8,
     lr: 1e-4,
     keepCheckpointEvery: 10,
+    evaluation: { every: 2, studies: 4 },
     warmup: { ...defaultWarmupOptions, steps: 8, batch: 4, checkpointEvery: 100, heldOutFraction: 0.2 },
     format: { steps: 150, batch: 16, lr: 3e-3 },
     selfplay: {
@@ -149,6 +164,8 @@ export interface SelfPlayHooks {
   onFindings?(done: number, total: number): Promise<void>
   /** Between games and policy steps: lets a task child read cancel messages. */
   onTick?(): Promise<void>
+  /** A periodic evaluation was stored (after round `round`, 1-based). */
+  onEvaluation?(round: number, metrics: EvaluationMetrics): Promise<void> | void
 }
 
 export interface SelfPlayResult {
@@ -163,6 +180,8 @@ export interface SelfPlayResult {
   /** Null when the run paused before its last round (findings come at the end). */
   findings: FindingsSummary | null
   minutes: number
+  /** Seconds this process spent training: the game-format phase and the rounds (not evaluations or findings). */
+  trainingSeconds: number
 }
 
 /** What a round's checkpoint row holds besides the file: the state the next round starts from. */
@@ -186,7 +205,7 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
   let resumeState = resumeFrom?.metricsJson ? (JSON.parse(resumeFrom.metricsJson) as RoundCheckpointState) : null
 
   let warmupRunId: number | null = null
-  let reference = resumeState?.reference ?? latestFinishedCheckpoint(db, WARMUP_RUN, o.config)?.path ?? null
+  let reference = resumeState?.reference ?? o.startCheckpoint ?? latestFinishedCheckpoint(db, WARMUP_RUN, o.config)?.path ?? null
   if (!reference) {
     const warm = await runWarmup(db, dataDir, { ...o.warmup, config: o.config, seed: o.seed, threads: o.threads }, { ...hooks.warmup, signal: hooks.signal })
     warmupRunId = warm.runId
@@ -196,7 +215,9 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
   const config = referenceCkpt.config
   const problems = gameLengthProblems(config, o.selfplay)
   if (problems.length) throw new Error(`The self-play config does not fit the model: ${problems.join('; ')}`)
-  const studies = loadSelfPlayStudies(db, dataDir, o.warmup.heldOutFraction)
+  const studies = loadSelfPlayStudies(db, dataDir, o.warmup.heldOutFraction, o.warmup.withheldReportFraction)
+  const evaluationSet = o.evaluation.every > 0 ? heldOutSet(db, o.warmup.heldOutFraction, { sample: o.evaluation.studies }) : null
+  let trainingSeconds = 0
 
   const runtime = await Runtime.create({ executionProvider: 'cpu', intraOpThreads: o.threads })
   const playedRunId = previous?.id ?? createSelfPlayRun(db, o, runtime.provider)
@@ -211,6 +232,7 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
   }
   try {
     if (!resumeState && o.format.steps > 0) {
+      const formatStarted = performance.now()
       // The game-format phase; its weights become both the policy's start and the KL reference.
       // Its checkpoint row (round −1) makes a resumed run start at round 0 from these weights.
       const tuned = await runFormatWarmup(runtime, config, referenceCkpt.tokenizer, referenceCkpt.weights, studies, o.selfplay, { ...o.format, seed: o.seed }, async (step, loss) => {
@@ -224,6 +246,7 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
       const saved: RoundCheckpointState = { round: -1, reference, state: { scheduler: initialSchedulerState, baselines: {} } }
       insertCheckpoint(db, { runId: playedRunId, roundIndex: -1, path: file.relative, sha256, metricsJson: JSON.stringify({ ...saved, format: { firstLoss: tuned.firstLoss, loss: tuned.loss } }) })
       resumeState = saved
+      trainingSeconds += (performance.now() - formatStarted) / 1000
     }
     const start = resumeFrom ? loadCheckpoint(path.join(dataDir, resumeFrom.path)) : null
     const weights = start?.weights ?? referenceCkpt.weights
@@ -251,13 +274,15 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
       const { relative, absolute } = checkpointFile(`round-${String(round).padStart(6, '0')}`)
       const sha256 = saveCheckpoint(absolute, { config, tokenizer: referenceCkpt.tokenizer, weights: await updater.readWeights(), optimizer: await updater.readOptimizerState() })
       const saved: RoundCheckpointState = { round, reference, state: outcome.state }
+      const seconds = (performance.now() - roundStarted) / 1000
+      trainingSeconds += seconds
       const committed = commitRound(db, {
         runId: playedRunId,
         roundIndex: round,
         stage: outcome.metrics.stage,
         metricsJson: JSON.stringify(outcome.metrics),
         startedAt,
-        seconds: (performance.now() - roundStarted) / 1000,
+        seconds,
         games: outcome.games,
         checkpoint: { path: relative, sha256, metricsJson: JSON.stringify(saved) },
         pruneRound: round >= 3 && (round - 2) % o.keepCheckpointEvery !== 0 ? round - 2 : undefined
@@ -269,15 +294,21 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
       checkpoint = relative
       last = outcome.metrics
       await hooks.onRound?.({ round: round + 1, rounds: o.rounds, metrics: outcome.metrics })
+      if (evaluationSet && evaluationSet.images.length > 0 && ((round + 1) % o.evaluation.every === 0 || round + 1 === o.rounds)) {
+        const evaluationStarted = performance.now()
+        const metrics = await evaluateModel(policyModel, dataDir, evaluationSet, tick)
+        insertEvaluation(db, { runId: playedRunId, roundIndex: round, checkpointPath: relative, truthSource: evaluationSet.source, metrics, seconds: (performance.now() - evaluationStarted) / 1000 })
+        await hooks.onEvaluation?.(round + 1, metrics)
+      }
     }
-    if (paused) return { runId: playedRunId, paused, resumedFromRound, warmupRunId, rounds: o.rounds, checkpoint, last, findings: null, minutes: (performance.now() - started) / 60000 }
+    if (paused) return { runId: playedRunId, paused, resumedFromRound, warmupRunId, rounds: o.rounds, checkpoint, last, findings: null, minutes: (performance.now() - started) / 60000, trainingSeconds }
     if (checkpointId === null) throw new Error('A self-play run ended without a checkpoint')
     const findings = await writeStudyFindings(db, dataDir, policyModel, checkpointId, async (done, total) => {
       await tick()
       await hooks.onFindings?.(done, total)
     })
     setRunStatus(db, playedRunId, 'done')
-    return { runId: playedRunId, paused, resumedFromRound, warmupRunId, rounds: o.rounds, checkpoint, last, findings, minutes: (performance.now() - started) / 60000 }
+    return { runId: playedRunId, paused, resumedFromRound, warmupRunId, rounds: o.rounds, checkpoint, last, findings, minutes: (performance.now() - started) / 60000, trainingSeconds }
   } catch (err) {
     markRunInterrupted(db, playedRunId, err, hooks.signal?.aborted === true)
     throw err

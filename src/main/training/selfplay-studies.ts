@@ -1,5 +1,5 @@
 import type { NoduleFinding } from '../../shared/finding'
-import { isHeldOut, loadExamples, reportTarget } from '../model/warmup'
+import { isHeldOut, isReportWithheld, loadExamples, reportTarget } from '../model/warmup'
 import { parseReport } from '../reports/nodule-parser'
 import type { Db } from '../store/database'
 import { sourceGeometryOfModelImage } from '../store/selfplay-repository'
@@ -36,8 +36,10 @@ function modelSpacingMm(db: Db, modelPath: string, side: number): [number, numbe
   return [FALLBACK_LONG_SIDE_MM / side, FALLBACK_LONG_SIDE_MM / side]
 }
 
-export function loadSelfPlayStudies(db: Db, dataDir: string, heldOutFraction: number): SelfPlayStudy[] {
-  return loadExamples(dataDir, imageReportPairs(db).filter((pair) => !isHeldOut(pair.studyUid, heldOutFraction))).map((example) => selfPlayStudy(db, example))
+/** Training studies with a report; `withheldReportFraction` leaves out those whose report a run treats as absent. */
+export function loadSelfPlayStudies(db: Db, dataDir: string, heldOutFraction: number, withheldReportFraction = 0): SelfPlayStudy[] {
+  const pairs = imageReportPairs(db).filter((pair) => !isHeldOut(pair.studyUid, heldOutFraction) && !isReportWithheld(pair.studyUid, withheldReportFraction))
+  return loadExamples(dataDir, pairs).map((example) => selfPlayStudy(db, example))
 }
 
 /** One study as self-play plays on it (held out or not); null when it has no model image and report. */

@@ -35,6 +35,11 @@ export async function selfPlayRunTask({ runId, ...options }: SelfPlayTaskParams,
         ctx.progress(roundMeter.update(round, `${metrics.stage} stage, loss ${metrics.loss?.toFixed(3) ?? '-'}, vote accuracy ${accuracy}, ${metrics.tokensPerSecond.toFixed(0)} tokens/s`))
         await ctx.yieldToEvents()
       },
+      async onEvaluation(round, m) {
+        // The rounds' meter exists: onRoundsStart runs before the first round.
+        if (roundMeter) ctx.progress(roundMeter.update(round, `held-out sample after round ${round}: finding accuracy ${m.finding.correct}/${m.finding.total}, presence ${m.presence.correct}/${m.presence.total}`))
+        await ctx.yieldToEvents()
+      },
       onFindings: (done, total) => findings(done, total, 'findings for every study')
     }, runId)
   } finally {

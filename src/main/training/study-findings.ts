@@ -1,10 +1,6 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import type { Presence } from '../../shared/finding'
-import { decodeGrayPng } from '../dicom/png'
-import { generate } from '../model/generation'
-import { imageInput, type VlmModel } from '../model/vlm'
-import { reportPrompt } from '../model/warmup'
+import { greedyReports } from '../evaluation/greedy-reports'
+import type { VlmModel } from '../model/vlm'
 import { parseReport } from '../reports/nodule-parser'
 import type { Db } from '../store/database'
 import { findingCountOfCheckpoint, insertFindings, studiesWithModelImage } from '../store/selfplay-repository'
@@ -28,36 +24,17 @@ export async function writeStudyFindings(
   dataDir: string,
   model: VlmModel,
   checkpointId: number,
-  onProgress?: (done: number, total: number) => Promise<void>,
-  batch = 16
+  onProgress?: (done: number, total: number) => Promise<void>
 ): Promise<FindingsSummary> {
   const studies = studiesWithModelImage(db)
   const presence: Record<Presence, number> = { present: 0, absent: 0, uncertain: 0 }
   if (findingCountOfCheckpoint(db, checkpointId) > 0) return { studies: studies.length, presence, written: false }
-  const prompt = reportPrompt(model.tokenizer)
-  const size = model.config.vision.imageSize
-  const findings: NewFinding[] = []
-  await onProgress?.(0, studies.length)
-  for (let at = 0; at < studies.length; at += batch) {
-    const chunk = studies.slice(at, at + batch)
-    const images = chunk.map((s) => {
-      const file = path.join(dataDir, s.modelPath)
-      let png: ReturnType<typeof decodeGrayPng>
-      try {
-        png = decodeGrayPng(fs.readFileSync(file))
-      } catch (err) {
-        throw new Error(`Model image of study ${s.pseudonym} (${file}) cannot be read: ${err instanceof Error ? err.message : String(err)}`)
-      }
-      return imageInput(png.pixels, png.width, png.height, size)
-    })
-    const generated = await generate(model, images, chunk.map(() => prompt), { maxNewTokens: model.config.decoder.maxText - prompt.length, temperature: 0, topP: 1, seed: 0 })
-    chunk.forEach((s, i) => {
-      const structured = parseReport(generated[i].text).nodules
-      presence[structured.presence]++
-      findings.push({ studyId: s.studyId, imageId: s.imageId, checkpointId, text: generated[i].text, structured })
-    })
-    await onProgress?.(Math.min(studies.length, at + batch), studies.length)
-  }
+  const texts = await greedyReports(model, dataDir, studies, onProgress)
+  const findings: NewFinding[] = studies.map((s, i) => {
+    const structured = parseReport(texts[i]).nodules
+    presence[structured.presence]++
+    return { studyId: s.studyId, imageId: s.imageId, checkpointId, text: texts[i], structured }
+  })
   insertFindings(db, findings)
   return { studies: studies.length, presence, written: true }
 }

@@ -1,0 +1,104 @@
+/**
+ * The Evaluation page shows what experiments and self-play runs stored: rows written through the
+ * same repository the experiment and the round runner write with, read back through the contract,
+ * drawn in Chromium.
+ */
+import path from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Arm, EvaluationMetrics } from '../../src/shared/evaluation'
+import { createExperiment, finishExperiment, insertEvaluation, insertExperimentArm } from '../../src/main/store/evaluation-repository'
+import { createRun } from '../../src/main/store/training-repository'
+import { writeSettings } from '../../src/main/store/settings-repository'
+import { tempServices } from '../helpers/temp-services'
+import { openApp, screenshotDir, type AppSession } from './browser'
+
+const HELD_OUT = 40
+let ctx: ReturnType<typeof tempServices>
+let app: AppSession
+let page: Page
+let selfPlayRunId: number
+
+/** Scores with `finding` correct of 40 images, 16 of which have a nodule. */
+function metrics(presence: number, finding: number, sideZone: number): EvaluationMetrics {
+  return { images: HELD_OUT, presence: { correct: presence, total: HELD_OUT }, sideZone: { correct: sideZone, total: 16 }, size: { correct: Math.max(0, sideZone - 2), total: 16 }, finding: { correct: finding, total: HELD_OUT } }
+}
+
+/** Finding accuracy per arm and seed: (a) 50 %, 52.5 %, 55 %; (b) 70 %, 72.5 %, 75 %; (c) 75 %, 77.5 %, 80 %. */
+const findingCorrect: Record<Arm, number[]> = { warmup: [20, 21, 22], selfplay: [28, 29, 30], supervised: [30, 31, 32] }
+
+function storeRows(): void {
+  const db = ctx.services.db
+  const experimentId = createExperiment(db, { preset: 'demo', configJson: '{}', seeds: [1, 2, 3], truthSource: 'synthetic', heldOut: HELD_OUT })
+  for (const [i, seed] of [1, 2, 3].entries()) {
+    for (const arm of ['warmup', 'selfplay', 'supervised'] as const) {
+      const runId = createRun(db, { name: arm === 'selfplay' ? 'selfplay' : 'warmup', configJson: '{}', seed, device: 'test', executionProvider: 'cpu' })
+      const finding = findingCorrect[arm][i]
+      insertExperimentArm(
+        db,
+        experimentId,
+        { seed, arm, runId, computeSeconds: arm === 'warmup' ? 120 : 300, warmupSteps: 60, selfPlayRounds: arm === 'selfplay' ? 4 : 0 },
+        { runId, roundIndex: null, checkpointPath: `checkpoints/run-${runId}/final.safetensors`, truthSource: 'synthetic', metrics: metrics(finding + 4, finding, 8 + 2 * i), seconds: 5 }
+      )
+      if (arm === 'selfplay') selfPlayRunId = runId
+    }
+  }
+  finishExperiment(db, experimentId, { status: 'done' })
+  // Periodic evaluations of the newest self-play run on a 16-image sample after rounds 0…3.
+  for (let round = 0; round < 4; round++) {
+    insertEvaluation(db, { runId: selfPlayRunId, roundIndex: round, checkpointPath: `checkpoints/run-${selfPlayRunId}/round-${round}.safetensors`, truthSource: 'synthetic', metrics: { ...metrics(10 + round, 6 + round, 4), images: 16, presence: { correct: 10 + round, total: 16 }, finding: { correct: 6 + round, total: 16 } }, seconds: 2 })
+  }
+}
+
+beforeAll(async () => {
+  ctx = tempServices('web')
+  storeRows()
+  app = await openApp(ctx.services, { width: 1440, height: 1400 })
+  page = app.page
+})
+afterAll(async () => {
+  await app?.close()
+  ctx?.cleanup()
+})
+
+const shot = (name: string) => page.screenshot({ path: path.join(screenshotDir, `evaluation-${name}.png`), fullPage: true })
+
+describe('the Evaluation page', () => {
+  it('shows the arms table with mean ± spread over seeds, the comparisons and the plot', async () => {
+    await page.goto(`${app.host.url}#/evaluation`)
+    await page.waitForSelector('[data-testid=evaluation-table]')
+    const row = (arm: Arm) => page.locator(`[data-testid=evaluation-arm-${arm}] td`).allTextContents()
+    // Finding accuracy is the 4th metric column; spread = sample standard deviation of 3 seeds 2.5 points apart.
+    expect(await row('warmup')).toEqual(['62.5% ± 2.5', '62.5% ± 12.5', '50.0% ± 12.5', '52.5% ± 2.5', '2.00', '3'])
+    expect((await row('selfplay'))[3]).toBe('72.5% ± 2.5')
+    expect((await row('supervised'))[3]).toBe('77.5% ± 2.5')
+    expect(await page.textContent('[data-testid=evaluation-heldout]')).toContain('40 held-out images')
+    const gain = await page.textContent('[data-testid=evaluation-gain]')
+    expect(gain).toContain('20.0 points; seed spread 2.5')
+    expect(gain).toContain('Self-play gains more than the seed spread.')
+    expect(await page.textContent('[data-testid=evaluation-ratio]')).toContain((0.725 / 0.775).toFixed(3))
+    // 4 metrics × 3 arms with a mean each, and 3 seed dots per bar.
+    expect(await page.locator('[data-testid=evaluation-plot] rect.bar').count()).toBe(12)
+    expect(await page.locator('[data-testid=evaluation-plot] circle').count()).toBe(36)
+    // The periodic evaluation of the newest self-play run: one point per round, then its final score.
+    const finding = await page.getAttribute('[data-testid=chart-periodic] polyline[data-series="finding accuracy"]', 'points')
+    expect(finding?.trim().split(' ')).toHaveLength(4)
+    expect(await page.textContent('[data-testid=evaluation-final]')).toContain('75.0% (30/40)')
+    await shot('en')
+  })
+
+  it('speaks Chinese too', async () => {
+    writeSettings(ctx.services.db, { language: 'zh-CN' })
+    await page.reload()
+    await page.waitForSelector('[data-testid=evaluation-table]')
+    expect(await page.textContent('[data-testid=evaluation-arm-selfplay] th')).toBe('(b) 预热 + 自我对弈')
+    expect(await page.textContent('[data-testid=evaluation-plot] svg title')).toContain('各实验组')
+    expect(await page.textContent('[data-testid=evaluation-gain]')).toContain('自我对弈的提升大于种子间离散度')
+    await shot('zh-CN')
+  })
+
+  it('ran with no console errors and never left the app’s origin', () => {
+    expect(app.consoleErrors).toEqual([])
+    expect(app.foreignRequests).toEqual([])
+  })
+})

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { experimentOptionsFromFlags } from '../../../src/main/cli/experiment'
+import { experimentPresets } from '../../../src/main/evaluation/experiment'
+import { gameLengthProblems } from '../../../src/main/training/selfplay-run'
+import { namedConfigs } from '../../../src/main/model/config'
+
+describe('vzw experiment / vzw demo flags', () => {
+  it('the demo preset by default, seeds 1…3, with every size changeable', () => {
+    const o = experimentOptionsFromFlags({})
+    expect(o.preset).toBe('demo')
+    expect(o.seeds).toEqual([1, 2, 3])
+    expect(o.warmup).toEqual(experimentPresets.demo.warmup)
+    const changed = experimentOptionsFromFlags({ seeds: '2', preset: 'tiny', 'warmup-steps': '7', rounds: '3', 'spy-games': '1', 'qa-games': '0', 'format-steps': '0', 'evaluate-every': '0', withheld: '0.25' })
+    expect(changed.seeds).toEqual([1, 2])
+    expect(changed.config).toBe('tiny')
+    expect(changed.warmup.steps).toBe(7)
+    expect(changed.selfplay).toMatchObject({ rounds: 3, spyGamesPerRound: 1, qaGamesPerRound: 0, format: { steps: 0 }, evaluation: { every: 0 } })
+    expect(changed.withheldReportFraction).toBe(0.25)
+  })
+
+  it('refuses what cannot run, naming the flag', () => {
+    expect(() => experimentOptionsFromFlags({ preset: 'huge' })).toThrow('--preset must be one of demo, tiny, got huge')
+    expect(() => experimentOptionsFromFlags({ withheld: '1' })).toThrow('--withheld must be a number in [0, 1), got 1')
+    expect(() => experimentOptionsFromFlags({ rounds: '0' })).toThrow('--rounds must be an integer ≥ 1, got 0')
+  })
+
+  it("every preset's games fit its model", () => {
+    for (const preset of Object.values(experimentPresets)) expect(gameLengthProblems(namedConfigs[preset.config], preset.selfplay.selfplay)).toEqual([])
+  })
+})
