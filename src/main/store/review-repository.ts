@@ -62,13 +62,20 @@ function reviewView(row: ReviewRow | undefined): ReviewItem['review'] {
   }
 }
 
-/** The queue: every finding (optionally of one study), oldest study first, with its latest decision. */
+/**
+ * The review queue (optionally of one study), oldest study first, each finding with its latest decision: for each study, the findings of the model that described it last (each run
+ * and experiment arm writes findings for every study; a reader reviews the newest), plus every
+ * finding a reader already decided on, so no decision drops out of sight.
+ */
 export function listReviewQueue(db: Db, studyId?: number): { total: number; remaining: number; rows: ReviewItem[] } {
   const findings = db
     .prepare(
       `SELECT f.id, f.study_id, f.image_id, f.text, f.structured_json, f.created_at, s.pseudonym
        FROM findings f JOIN studies s ON s.id = f.study_id
-       WHERE (? IS NULL OR f.study_id = ?) ORDER BY f.study_id, f.id`
+       WHERE (? IS NULL OR f.study_id = ?)
+         AND (f.checkpoint_id IS (SELECT g.checkpoint_id FROM findings g WHERE g.study_id = f.study_id ORDER BY g.id DESC LIMIT 1)
+              OR EXISTS (SELECT 1 FROM reviews r WHERE r.finding_id = f.id))
+       ORDER BY f.study_id, f.id`
     )
     .all(studyId ?? null, studyId ?? null) as {
     id: number
