@@ -33,7 +33,8 @@ function applyImperfection(items: NoduleItem[], rng: Rng, rate: number): { state
   const stated = items.map((item) => ({ ...item, sizeMm: item.sizeMm === null ? null : Math.round(item.sizeMm) }))
   if (items.length === 0 || !rng.chance(rate)) return { stated, imperfection: null }
   const smallest = stated.reduce((best, item, i) => ((item.sizeMm ?? 99) < (stated[best].sizeMm ?? 99) ? i : best), 0)
-  if ((stated[smallest].sizeMm ?? 99) < 8 && rng.chance(0.6)) {
+  // Readers miss nodules near the limit of what a film shows (about 8–12 mm), not large ones.
+  if ((stated[smallest].sizeMm ?? 99) < 12 && rng.chance(0.6)) {
     return { stated: stated.filter((_, i) => i !== smallest), imperfection: 'omitted-small-nodule' }
   }
   const target = rng.int(0, stated.length - 1)
