@@ -7,7 +7,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { NoduleFinding } from '../../src/shared/finding'
 import { emptyNoduleItem } from '../../src/shared/finding'
-import { image, type ImageSpec } from './dicom-corpus'
+import { renderStudy, type CohortOptions } from '../../src/main/synth'
+import { imageAttributes, writeDicom, type ImageSpec } from './dicom-corpus'
 
 export interface CohortStudy {
   accession: string
@@ -47,25 +48,33 @@ export const cohortStudies: CohortStudy[] = [
 ]
 
 const spec: ImageSpec = { rows: 320, columns: 256, bitsAllocated: 16, bitsStored: 12 }
+/** Detector pixel size of the small films: 320 × 1.4 mm is a 45 cm plate, as on a real chest film. */
+const SPACING_MM = 1.4
+
+/** A phantom chest film (12-bit) at the cohort's size, so the pages show what a reader would see. */
+function phantomPixelData(index: number): Buffer {
+  const options: CohortOptions = { seed: 11, studies: cohortStudies.length, language: 'en', reportFraction: 1, imperfectReportRate: 0, detector: { rows: spec.rows, columns: spec.columns, spacingMm: SPACING_MM } }
+  return Buffer.from(Uint16Array.from(renderStudy(options, index).image.pixels).buffer)
+}
 
 /** Writes the cohort under `root` (DICOM in per-study folders, reports in reports/). */
 export function writeReviewCohort(root: string): void {
   cohortStudies.forEach((s, i) => {
-    const built = image(
-      { ...spec, seed: 11 + i },
-      {
-        extra: {
-          AccessionNumber: s.accession,
-          PatientName: s.patientName,
-          PatientID: s.patientId,
-          PatientBirthDate: s.birthDate,
-          WindowCenter: [2048, 1500],
-          WindowWidth: [4096, 1200],
-          WindowCenterWidthExplanation: ['FULL', 'LUNG'],
-          PixelSpacing: s.spacing === 'pixel' ? [0.143, 0.143] : undefined
-        }
+    const built = writeDicom({
+      pixelData: phantomPixelData(i),
+      extra: {
+        ...imageAttributes(spec),
+        AccessionNumber: s.accession,
+        PatientName: s.patientName,
+        PatientID: s.patientId,
+        PatientBirthDate: s.birthDate,
+        WindowCenter: [2048, 1500],
+        WindowWidth: [4096, 1200],
+        WindowCenterWidthExplanation: ['FULL', 'LUNG'],
+        PixelSpacing: s.spacing === 'pixel' ? [SPACING_MM, SPACING_MM] : undefined,
+        ImagerPixelSpacing: [SPACING_MM, SPACING_MM]
       }
-    )
+    })
     const dir = path.join(root, 'dicom', `study-${i + 1}`)
     fs.mkdirSync(dir, { recursive: true })
     fs.writeFileSync(path.join(dir, 'IM0001.dcm'), built.bytes)

@@ -111,7 +111,7 @@ describe('viewer data', () => {
       [2048, 4096, 'FULL'],
       [1500, 1200, 'LUNG']
     ])
-    expect(display.spacing).toEqual({ rowMm: 0.143, colMm: 0.143, kind: 'pixel' })
+    expect(display.spacing).toEqual({ rowMm: 1.4, colMm: 1.4, kind: 'pixel' })
     expect(display.tags).not.toHaveProperty('displayParamsPath')
     const alan = rows.find((r) => r.patientName === 'Turing^Alan')!
     const alanImage = (await call('studies.get', { studyId: alan.id })).images[0]
