@@ -1,29 +1,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { tempDataDir } from '../../helpers/temp-services'
-import { becomeReady, BrowserWindow, recorded, type FakeWebContents } from './fake-electron'
+import { describe, expect, it, vi } from 'vitest'
+import { adapterUnderTest } from './adapter-under-test'
+import { recorded } from './fake-electron'
 
 vi.mock('electron', () => import('./fake-electron'))
 
 // The Electron adapter, run under Node against a recording fake of `electron`: these tests check
 // what it actually configures (REFERENCE B §4), not what a document says it should.
-let data: ReturnType<typeof tempDataDir>
-let contents: FakeWebContents
-
-beforeAll(async () => {
-  data = tempDataDir()
-  process.env.VZW_DATA_DIR = data.dir
-  await import('../../../src/main/index')
-  becomeReady()
-  await vi.waitFor(() => expect(recorded.windows.length).toBe(1))
-  contents = BrowserWindow.all[0].webContents
-})
-afterAll(() => {
-  for (const l of recorded.appListeners.get('will-quit') ?? []) (l as () => void)()
-  delete process.env.VZW_DATA_DIR
-  data.cleanup()
-})
+const adapter = adapterUnderTest()
 
 const webPreferences = () => recorded.windows[0].options.webPreferences as Record<string, unknown>
 
@@ -90,17 +75,17 @@ describe('the Electron adapter', () => {
   it('denies navigation away from the app, new windows and webviews', () => {
     const navigate = (event: string, url: string) => {
       let prevented = false
-      contents.emit(event, { preventDefault: () => (prevented = true) }, url)
+      adapter.contents().emit(event, { preventDefault: () => (prevented = true) }, url)
       return prevented
     }
     expect(navigate('will-navigate', 'https://evil.example/')).toBe(true)
     expect(navigate('will-navigate', 'file:///etc/passwd')).toBe(true)
     expect(navigate('will-redirect', 'https://evil.example/')).toBe(true)
     expect(navigate('will-navigate', 'app://app/index.html#/review')).toBe(false)
-    expect(contents.windowOpenHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' })
-    expect(contents.windowOpenHandler!({ url: 'app://app/index.html' })).toEqual({ action: 'deny' })
+    expect(adapter.contents().windowOpenHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' })
+    expect(adapter.contents().windowOpenHandler!({ url: 'app://app/index.html' })).toEqual({ action: 'deny' })
     let webviewPrevented = false
-    contents.emit('will-attach-webview', { preventDefault: () => (webviewPrevented = true) })
+    adapter.contents().emit('will-attach-webview', { preventDefault: () => (webviewPrevented = true) })
     expect(webviewPrevented).toBe(true)
   })
 
@@ -119,10 +104,10 @@ describe('the Electron adapter', () => {
     const invoke = recorded.ipcHandlers.get('vzw:invoke') as (e: unknown, m: unknown, i: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>
     const app = { senderFrame: { url: 'app://app/index.html' } }
     expect(await invoke(app, 'import.chooseFolders', {})).toEqual({ ok: true, value: { available: true, folders: [] } })
-    recorded.dialogAnswer = { canceled: false, filePaths: [data.dir] }
-    expect(await invoke(app, 'import.chooseFolders', {})).toEqual({ ok: true, value: { available: true, folders: [data.dir] } })
+    recorded.dialogAnswer = { canceled: false, filePaths: [adapter.dataDir()] }
+    expect(await invoke(app, 'import.chooseFolders', {})).toEqual({ ok: true, value: { available: true, folders: [adapter.dataDir()] } })
     expect(recorded.openDialogs.at(-1)).toEqual({ properties: ['openDirectory', 'multiSelections'] })
-    const elsewhere = path.dirname(data.dir)
+    const elsewhere = path.dirname(adapter.dataDir())
     expect(await invoke(app, 'import.start', { roots: [elsewhere] })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/outside the data roots/) } })
   })
 

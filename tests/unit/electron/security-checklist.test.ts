@@ -2,13 +2,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { applyProductionFuses, productionFuses } from '../../../src/main/app/electron-fuses'
 import { rendererCsp } from '../../../src/main/app/renderer-policy'
 import { methodNames } from '../../../src/shared/contract'
 import { recordHardening } from '../../helpers/hardening-counts'
-import { tempDataDir } from '../../helpers/temp-services'
-import { becomeReady, BrowserWindow, recorded, type FakeWebContents } from './fake-electron'
+import { adapterUnderTest } from './adapter-under-test'
+import { recorded } from './fake-electron'
 
 vi.mock('electron', () => import('./fake-electron'))
 
@@ -20,25 +20,8 @@ vi.mock('electron', () => import('./fake-electron'))
  * here, so the fuses are flipped on a stand-in fuse wire (and on a real binary when
  * ELECTRON_EXEC_PATH names one).
  */
-let data: ReturnType<typeof tempDataDir>
-let contents: FakeWebContents
 const passed = new Set<number>()
-
-beforeAll(async () => {
-  data = tempDataDir()
-  process.env.VZW_DATA_DIR = data.dir
-  await import('../../../src/main/index')
-  await import('../../../src/preload/index')
-  becomeReady()
-  await vi.waitFor(() => expect(recorded.windows.length).toBe(1))
-  contents = BrowserWindow.all[0].webContents
-})
-afterAll(() => {
-  for (const l of recorded.appListeners.get('will-quit') ?? []) (l as () => void)()
-  delete process.env.VZW_DATA_DIR
-  data.cleanup()
-  recordHardening('electron-checklist', { checklistPassed: passed.size, checklistItems: 20 })
-})
+const adapter = adapterUnderTest({ preload: true, afterQuit: () => recordHardening('electron-checklist', { checklistPassed: passed.size, checklistItems: 20 }) })
 
 const webPreferences = () => recorded.windows[0].options.webPreferences as Record<string, unknown>
 const cancelled = (url: string) => {
@@ -48,7 +31,7 @@ const cancelled = (url: string) => {
 }
 const prevented = (event: string, ...args: unknown[]) => {
   let wasPrevented = false
-  contents.emit(event, { preventDefault: () => (wasPrevented = true) }, ...args)
+  adapter.contents().emit(event, { preventDefault: () => (wasPrevented = true) }, ...args)
   return wasPrevented
 }
 type Invoke = (e: unknown, m: unknown, i: unknown) => Promise<{ ok: boolean; error?: { code: string; message: string } }>
@@ -164,7 +147,7 @@ const checklist: { item: number; title: string; check: () => void | Promise<void
     item: 14,
     title: 'new windows denied',
     check: () => {
-      for (const url of ['https://evil.example/', 'app://app/index.html', 'about:blank']) expect(contents.windowOpenHandler!({ url })).toEqual({ action: 'deny' })
+      for (const url of ['https://evil.example/', 'app://app/index.html', 'about:blank']) expect(adapter.contents().windowOpenHandler!({ url })).toEqual({ action: 'deny' })
     }
   },
   {
