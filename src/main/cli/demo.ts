@@ -55,7 +55,7 @@ export const demoCommand: CliCommand = {
     '',
     `Writes the cohort to DIR/cohort and the data folder to DIR/data (unless --data-dir), default DIR ${demoDefaults.dir},`,
     `${demoDefaults.studies} studies of ${demoDefaults.size}; then runs \`vzw experiment\` (preset demo, 3 seeds) and prints its table.`,
-    'Every self-play run writes findings for every study (the Review page lists them).',
+    'Every self-play run writes findings for every study (the Review page shows the newest for each study).',
     '',
     experimentFlagsUsage
   ].join('\n'),
@@ -86,7 +86,7 @@ export const demoCommand: CliCommand = {
       const r = await runExperimentWithBar(services, experiment)
       if (!r) return 1
       const total = r.results.filter((x) => x.arm === 'selfplay').length
-      console.log(`Findings for every study were written by each of the ${total} self-play runs (the Review page lists them).`)
+      console.log(`Findings for every study were written by each of the ${total} self-play runs (the Review page shows the newest for each study).`)
       printResultLine('demo', {
         warmup_acc: armAccuracy(r, 'warmup'),
         selfplay_acc: armAccuracy(r, 'selfplay'),
