@@ -7,6 +7,7 @@
  *
  *   tsx tests/hardening/review-session.ts --data-dir D --decisions N --seed S [--export]
  */
+import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import type { MethodName, Output } from '../../src/shared/contract'
@@ -18,6 +19,11 @@ import { forkTaskProcess, taskChildEntry } from '../../src/main/tasks/fork-task-
 const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, decisions: { type: 'string' }, seed: { type: 'string' }, export: { type: 'boolean' } } })
 const services = createServices({ dataDir: values['data-dir']!, shell: 'cli', spawnTaskProcess: forkTaskProcess(taskChildEntry(path.resolve('src/main'))) })
 const rng = new Rng(Number(values.seed ?? 1))
+
+/** One committed action, written straight to stdout: console.log to a pipe is buffered, so a kill would arrive after every line or none. */
+function committed(line: string): void {
+  fs.writeSync(1, `${line}\n`)
+}
 
 async function call<M extends MethodName>(method: M, input: unknown = {}): Promise<Output<M>> {
   const envelope = await dispatch(services.handlers, method, input)
@@ -32,7 +38,7 @@ async function decideOne(): Promise<void> {
   const kind = rng.below(5)
   if (kind === 4) {
     const undone = await call('review.undo')
-    console.log(`undone ${undone?.findingId ?? 'none'}`)
+    committed(`undone ${undone?.findingId ?? 'none'}`)
     return
   }
   const decision = (['accept', 'edit', 'reject', 'uncertain'] as const)[kind]
@@ -40,13 +46,13 @@ async function decideOne(): Promise<void> {
   if (decision === 'reject') Object.assign(input, rng.chance(0.5) ? { reason: 'nipple-shadow' } : { reason: 'other', reasonText: 'overlapping rib ends' })
   if (decision === 'edit') input.edited = { text: `${item.text} (size checked)`, structured: item.structured ?? { presence: 'uncertain', count: 0, items: [] } }
   const { reviewId } = await call('review.decide', input)
-  console.log(`decided ${reviewId}`)
+  committed(`decided ${reviewId}`)
 }
 
 async function exportAll(): Promise<void> {
-  for (const format of ['csv', 'json'] as const) console.log(`exported ${(await call('review.export', { format })).fileName}`)
+  for (const format of ['csv', 'json'] as const) committed(`exported ${(await call('review.export', { format })).fileName}`)
   const studies = new Set((await call('review.queue', {})).rows.filter((r) => r.review !== null).map((r) => r.studyId))
-  for (const studyId of studies) console.log(`exported ${(await call('review.export', { format: 'sr', studyId })).fileName}`)
+  for (const studyId of studies) committed(`exported ${(await call('review.export', { format: 'sr', studyId })).fileName}`)
 }
 
 async function session(): Promise<void> {

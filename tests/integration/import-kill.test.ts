@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { killGroup, spawnGroup } from '../helpers/process-group'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -46,11 +46,11 @@ function runImport(dataDir: string, killAfterJobStartMs: number | null): Promise
   return new Promise((resolve, reject) => {
     const launched = Date.now()
     let jobStartMs: number | null = null
-    const child = spawn(process.execPath, [vzw, 'import', folder, '--data-dir', dataDir], { stdio: 'ignore' })
+    const child = spawnGroup(process.execPath, [vzw, 'import', folder, '--data-dir', dataDir], { stdio: 'ignore' })
     const poll = setInterval(() => {
       if (jobStartMs !== null || !jobStarted(dataDir)) return
       jobStartMs = Date.now() - launched
-      if (killAfterJobStartMs !== null) setTimeout(() => child.kill('SIGKILL'), killAfterJobStartMs)
+      if (killAfterJobStartMs !== null) setTimeout(() => killGroup(child), killAfterJobStartMs)
     }, 10)
     child.on('error', reject)
     child.on('exit', (code, signal) => {
@@ -82,9 +82,10 @@ describe('import under kill -9', () => {
     const rng = new Rng(2026)
     let killed = 0
     let lost = 0
-    for (let point = 0; point < KILL_POINTS; point++) {
+    // A kill drawn so late that the run finished first does not count: draw until KILL_POINTS land.
+    for (let point = 0; killed < KILL_POINTS && point < KILL_POINTS * 3; point++) {
       const dataDir = path.join(tmp, `data-${point}`)
-      if ((await runImport(dataDir, rng.int(0, workMs))).outcome === 'killed') killed++
+      if ((await runImport(dataDir, rng.int(0, Math.floor(workMs * 0.9)))).outcome === 'killed') killed++
       const committed = inspect(dataDir)
       expect(committed.integrity, `after kill point ${point}`).toBe('ok')
       // Resume: the next run completes the job and keeps every row committed before the kill.
@@ -99,7 +100,7 @@ describe('import under kill -9', () => {
       fs.rmSync(dataDir, { recursive: true, force: true })
     }
     recordHardening('import-kill', { killPoints: killed, killPointsPlanned: KILL_POINTS, lostRows: lost })
-    expect(killed).toBeGreaterThanOrEqual(KILL_POINTS * 0.75)
+    expect(killed).toBe(KILL_POINTS)
     console.log(`import kill -9: ${killed}/${KILL_POINTS} runs killed while importing (work ${workMs} ms after start-up); integrity ok and resume complete after each`)
   }, 900_000)
 })
