@@ -18,9 +18,10 @@ export interface ImageReportPair {
  * One pair per study that has both a model image and a report: the study's first imported
  * presentation image ("For Processing" images are excluded) and its first report. The report's
  * texts come cleaned of the study's identifiers (a report may name its patient): what training
- * reads ends up in the tokenizer, checkpoints and logs, where no PHI may go.
+ * reads ends up in the tokenizer, checkpoints and logs, where no PHI may go. `onlyStudyId` reads one
+ * study's pair (the transcript viewer redraws one game's images) instead of the whole library's.
  */
-export function imageReportPairs(db: Db): ImageReportPair[] {
+export function imageReportPairs(db: Db, onlyStudyId: number | null = null): ImageReportPair[] {
   const rows = db
     .prepare(
       `SELECT s.id AS studyId, s.study_uid AS studyUid, s.pseudonym,
@@ -31,10 +32,10 @@ export function imageReportPairs(db: Db): ImageReportPair[] {
               r.raw_text AS rawText, r.sections_json AS sectionsJson, r.findings_json AS findingsJson
          FROM studies s
          JOIN reports r ON r.id = (SELECT MIN(id) FROM reports WHERE study_id = s.id)
-        WHERE modelPath IS NOT NULL
+        WHERE modelPath IS NOT NULL AND (? IS NULL OR s.id = ?)
         ORDER BY s.id`
     )
-    .all() as (ImageReportPair & StudyIdentifiers)[]
+    .all(onlyStudyId, onlyStudyId) as (ImageReportPair & StudyIdentifiers)[]
   return rows.map(({ patientName, patientId, birthDate, accessionNumber, ...pair }) => {
     const clean = identifierCleaner([{ patientName, patientId, birthDate, accessionNumber }])
     return {

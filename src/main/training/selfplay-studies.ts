@@ -44,7 +44,7 @@ export function loadSelfPlayStudies(db: Db, dataDir: string, heldOutFraction: nu
 
 /** One study as self-play plays on it (held out or not); null when it has no model image and report. */
 export function loadSelfPlayStudy(db: Db, dataDir: string, studyId: number): SelfPlayStudy | null {
-  const pair = imageReportPairs(db).find((p) => p.studyId === studyId)
+  const [pair] = imageReportPairs(db, studyId)
   return pair ? selfPlayStudy(db, loadExamples(dataDir, [pair])[0]) : null
 }
 
