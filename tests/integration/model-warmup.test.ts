@@ -11,6 +11,7 @@ import { isHeldOut, runWarmup, type WarmupOptions, type WarmupResult } from '../
 import { parseReport } from '../../src/main/reports/nodule-parser'
 import { databasePath, openDatabase, type Db } from '../../src/main/store/database'
 import { forkTaskProcess, taskChildEntry } from '../../src/main/tasks/fork-task-process'
+import { TRAINING_LOCK } from '../../src/main/tasks/training-lock'
 import { Rng } from '../../src/main/random'
 
 const SIDE = 64
@@ -165,6 +166,25 @@ describe('warm-up', () => {
       expect((summary?.result as WarmupResult).steps).toBe(6)
       expect(progress.some((p) => p.unit === 'steps' && p.done === 6 && /^loss \d/.test(p.message ?? ''))).toBe(true)
       expect(progress.at(-1)?.unit).toBe('held-out studies')
+    } finally {
+      services.close()
+    }
+  })
+
+  it('trains one task at a time per data folder: a second trainer is refused while the first runs', async () => {
+    const dataDir = tempDir()
+    makeCohort(dataDir, STUDIES)
+    const services: Services = createServices({ dataDir, shell: 'cli', spawnTaskProcess: forkTaskProcess(taskChildEntry(path.resolve('src/main'))) })
+    try {
+      const training = new Promise<void>((resolve) => services.events.on('task.progress', (e) => e.progress.unit === 'steps' && resolve()))
+      const first = services.tasks.start('model.warmup', { ...options, steps: 5000, checkpointEvery: 5000 })
+      await training
+      const second = await services.tasks.whenFinished(services.tasks.start('model.warmup', { ...options, steps: 6 }))
+      expect(second?.status).toBe('failed')
+      expect(second?.error).toMatch(new RegExp(`^The data folder ${dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is being trained by another process \\(pid \\d+, model\\.warmup since `))
+      services.tasks.cancel(first)
+      expect((await services.tasks.whenFinished(first))?.status).toBe('cancelled')
+      expect(fs.existsSync(path.join(dataDir, TRAINING_LOCK))).toBe(false)
     } finally {
       services.close()
     }

@@ -5,6 +5,7 @@ import { engineSelfTest } from '../tensor/self-test-task'
 import { selfPlayRunTask } from '../training/selfplay-task'
 import { experimentTask } from '../evaluation/experiment-task'
 import { countPrimes } from './demo-count-primes'
+import { holdingTrainingLock } from './training-lock'
 
 /** What a task body gets from the child process it runs in. */
 export interface TaskContext {
@@ -22,7 +23,8 @@ export const taskBodies: Record<TaskKind, TaskBody> = {
   'demo.countPrimes': countPrimes,
   'import.folders': importFoldersTask,
   'engine.selfTest': engineSelfTest,
-  'model.warmup': modelWarmupTask,
-  'selfplay.run': selfPlayRunTask,
-  'evaluation.experiment': experimentTask
+  // The tasks that train write runs and checkpoints: one of them per data folder at a time.
+  'model.warmup': holdingTrainingLock('model.warmup', modelWarmupTask),
+  'selfplay.run': holdingTrainingLock('selfplay.run', selfPlayRunTask),
+  'evaluation.experiment': holdingTrainingLock('evaluation.experiment', experimentTask)
 }

@@ -1,0 +1,75 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { TaskContext } from './registry'
+
+/**
+ * One training at a time per data folder, across processes. The app refuses a second run itself,
+ * but the CLI (`vzw warmup`, `vzw selfplay`, `vzw experiment`, `npm run demo`) is another process:
+ * two trainers on one folder would both resume the same unfinished run and write its rounds and
+ * checkpoints twice. The process that trains holds `DATA/training.lock` (created exclusively, with
+ * its pid); a lock whose process is gone (killed, crashed) is taken over.
+ */
+export const TRAINING_LOCK = 'training.lock'
+
+interface LockOwner {
+  pid: number
+  task: string
+  since: string
+}
+
+function readOwner(file: string): LockOwner | null {
+  try {
+    const owner = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<LockOwner>
+    return typeof owner.pid === 'number' ? { pid: owner.pid, task: String(owner.task), since: String(owner.since) } : null
+  } catch {
+    return null // gone meanwhile, or cut short by a crash while it was written
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Takes the data folder's training lock for `task`, or says who holds it; returns the release. */
+export function acquireTrainingLock(dataDir: string, task: string): () => void {
+  const file = path.join(dataDir, TRAINING_LOCK)
+  const me: LockOwner = { pid: process.pid, task, since: new Date().toISOString() }
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      fs.writeFileSync(file, JSON.stringify(me), { flag: 'wx' })
+      return () => releaseTrainingLock(file)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    }
+    const owner = readOwner(file)
+    if (owner && owner.pid !== process.pid && isRunning(owner.pid)) {
+      throw new Error(`The data folder ${dataDir} is being trained by another process (pid ${owner.pid}, ${owner.task} since ${owner.since}): wait for it to finish or stop it first`)
+    }
+    // Left by a process that is gone (or by this one): take it over.
+    fs.rmSync(file, { force: true })
+  }
+  throw new Error(`Cannot take the training lock ${file}: other processes keep taking it`)
+}
+
+/** Removes the lock if this process still holds it (a taken-over lock belongs to its new owner). */
+function releaseTrainingLock(file: string): void {
+  if (readOwner(file)?.pid === process.pid) fs.rmSync(file, { force: true })
+}
+
+/** A task body that trains: it holds the data folder's training lock while it runs. */
+export function holdingTrainingLock<P, R>(task: string, body: (params: P, ctx: TaskContext) => Promise<R>): (params: P, ctx: TaskContext) => Promise<R> {
+  return async (params, ctx) => {
+    const release = acquireTrainingLock(ctx.dataDir, task)
+    try {
+      return await body(params, ctx)
+    } finally {
+      release()
+    }
+  }
+}
