@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dispatch } from '../../src/main/api/dispatch'
+import { databasePath, openDatabase } from '../../src/main/store/database'
 import { getTask } from '../../src/main/store/task-repository'
 import type { TaskProgress } from '../../src/shared/contract'
 import { tempServices } from '../helpers/temp-services'
@@ -65,5 +66,28 @@ describe('long tasks in a child process', () => {
     const summary = await services.tasks.whenFinished(taskId)
     expect(summary?.status).toBe('failed')
     expect(summary?.error).toMatch(/stopped unexpectedly/)
+  })
+
+  it('records the tasks still running when the app quits as interrupted, and ignores what their processes send after', async () => {
+    const own = tempServices()
+    const taskId = own.services.tasks.start('demo.countPrimes', { upTo: 2_000_000_000 })
+    await new Promise<void>((resolve) => own.services.events.on('task.progress', () => resolve()))
+    const after: string[] = []
+    own.services.events.on('task.finished', (e) => after.push(e.status))
+    const exited = new Promise<void>((resolve) => {
+      const running = (own.services.tasks as unknown as { running: Map<number, { process: { onExit(cb: () => void): void } }> }).running
+      running.get(taskId)!.process.onExit(() => resolve())
+    })
+    own.services.close() // stops every task, then closes the database
+    await exited
+    await new Promise((r) => setTimeout(r, 100))
+    expect(after).toEqual([])
+    const db = openDatabase(databasePath(own.dataDir))
+    try {
+      expect(getTask(db, taskId)).toMatchObject({ status: 'interrupted', error: 'The app was closed while the task ran' })
+    } finally {
+      db.close()
+      own.cleanup()
+    }
   })
 })

@@ -19,6 +19,8 @@ interface Running {
  */
 export class TaskService {
   private readonly running = new Map<number, Running>()
+  /** Set when the app quits: a killed child's last messages and its exit then change nothing (the database is closing). */
+  private stopped = false
 
   constructor(
     private readonly db: Db,
@@ -52,6 +54,7 @@ export class TaskService {
         resolve(summary)
       }
       child.onMessage((m) => {
+        if (this.stopped) return
         if (m.type === 'progress') {
           // Progress that cannot be stored (a full disk) is still shown; the task decides whether it can go on.
           try {
@@ -63,6 +66,7 @@ export class TaskService {
         else settle('failed', { error: m.error })
       })
       child.onExit((code) => {
+        if (this.stopped) return
         const cancelled = this.running.get(id)?.cancelTimer !== undefined
         if (cancelled) settle('cancelled', {})
         else settle('failed', { error: `The task process stopped unexpectedly (exit code ${code ?? 'signal'})` })
@@ -89,6 +93,7 @@ export class TaskService {
 
   /** Kills every child; used when the app quits. */
   stopAll(): void {
+    this.stopped = true
     for (const [id, entry] of this.running) {
       entry.process.kill()
       this.running.delete(id)
