@@ -94,10 +94,10 @@ describe('warm-up', () => {
     expect(straight.trainStudies).toBe(STUDIES - 1 - heldOut)
     expect(straight.steps).toBe(36)
     expect(straight.finalLoss).toBeLessThan(straight.firstLoss! * 0.6)
-    expect(straight.presence.studies).toBe(heldOut)
-    const counted = Object.values(straight.presence.confusion).flatMap((row) => Object.values(row)).reduce((a, b) => a + b, 0)
+    expect(straight.presence!.studies).toBe(heldOut)
+    const counted = Object.values(straight.presence!.confusion).flatMap((row) => Object.values(row)).reduce((a, b) => a + b, 0)
     expect(counted).toBe(heldOut)
-    expect(straight.presence.majorityRate).toBeGreaterThanOrEqual(0.5)
+    expect(straight.presence!.majorityRate).toBeGreaterThanOrEqual(0.5)
 
     const db = openDatabase(databasePath(straightDir))
     const rows = db.prepare('SELECT round_index AS step, path, sha256 FROM checkpoints WHERE run_id = ? ORDER BY round_index').all(straight.runId) as { step: number; path: string }[]

@@ -11,7 +11,8 @@ import { writeSelfPlayCohort } from '../helpers/selfplay-cohort'
 import { Rng } from '../../src/main/random'
 import { recordHardening } from '../helpers/hardening-counts'
 import type { RoundMetrics } from '../../src/main/training/selfplay-round'
-import { SELFPLAY_RUN, runSelfPlay, selfPlayPresets, type SelfPlayResult, type SelfPlayRunOptions } from '../../src/main/training/selfplay-run'
+import { SELFPLAY_RUN, createSelfPlayRun, runSelfPlay, selfPlayPresets, type SelfPlayResult, type SelfPlayRunOptions } from '../../src/main/training/selfplay-run'
+import { changeRunStatus, runById, setRunStatus } from '../../src/main/store/training-repository'
 
 const STUDIES = 10
 const options: SelfPlayRunOptions = { ...selfPlayPresets.tiny, rounds: 3, threads: 1, seed: 4 }
@@ -135,6 +136,36 @@ describe('self-play run', () => {
         { name: 'warmup', status: 'done' },
         { name: SELFPLAY_RUN, status: 'done' }
       ])
+    })
+  })
+
+  it('pauses during its warm-up at the next step, and playing the run again resumes the warm-up from there', async () => {
+    const dataDir = cohortDir()
+    const long = { ...options, rounds: 1, warmup: { ...options.warmup, steps: 40, checkpointEvery: 1000 } }
+    const outcome = await withDb(dataDir, async (db) => {
+      const runId = createSelfPlayRun(db, long)
+      // The app pauses the run while its warm-up trains (the Training page's Pause).
+      const paused = await runSelfPlay(db, dataDir, long, { warmup: { onStep: ({ step }) => void (step === 5 && setRunStatus(db, runId, 'paused')) } }, runId)
+      const warmup = db.prepare("SELECT status, (SELECT MAX(round_index) FROM checkpoints WHERE run_id = runs.id) AS step FROM runs WHERE name = 'warmup'").get()
+      const status = runById(db, runId)?.status
+      changeRunStatus(db, runId, ['paused'], 'running') // Resume
+      const resumed = await runSelfPlay(db, dataDir, long, {}, runId)
+      return { runId, paused, warmup, status, resumed, rounds: roundsOfRun(db, runId).length }
+    })
+    expect(outcome.paused).toMatchObject({ runId: outcome.runId, paused: true, findings: null, trainingSeconds: 0 })
+    // Stopped right after step 5 with a checkpoint there, resumable, long before its 40 steps.
+    expect(outcome.warmup).toEqual({ status: 'stopped', step: 5 })
+    expect(outcome.status).toBe('paused')
+    expect(outcome.resumed).toMatchObject({ runId: outcome.runId, paused: false, warmupRunId: outcome.paused.warmupRunId })
+    expect(outcome.rounds).toBe(1)
+    await withDb(dataDir, (db) => {
+      // One warm-up run, resumed from step 5 to its end; then the self-play run to its end.
+      expect(db.prepare('SELECT name, status FROM runs ORDER BY id').all()).toEqual([
+        { name: SELFPLAY_RUN, status: 'done' },
+        { name: 'warmup', status: 'done' }
+      ])
+      const steps = db.prepare("SELECT round_index AS step FROM checkpoints WHERE run_id = (SELECT id FROM runs WHERE name = 'warmup') ORDER BY round_index").all()
+      expect(steps).toEqual([{ step: 5 }, { step: 40 }])
     })
   })
 

@@ -49,7 +49,8 @@ export const warmupCommand: CliCommand = {
     const summary = await runTaskWithProgress(ctx.services(), 'model.warmup', options, 'warm-up', ' (run it again with the same options to resume from the last checkpoint)')
     if (!summary) return 1
     const r = summary.result as WarmupResult
-    const p = r.presence
+    // Only a self-play run pauses its warm-up; this one always ends scored.
+    const p = r.presence!
     console.log(
       [
         `run ${r.runId}${r.resumedFromStep !== null ? ` (resumed from step ${r.resumedFromStep})` : ''}: ${r.steps}/${steps} steps${r.steps < steps ? ' (time limit; the same command continues it)' : ''} on ${r.trainStudies} studies, ${(r.parameters / 1e6).toFixed(2)}M parameters, ${r.provider}`,

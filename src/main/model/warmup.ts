@@ -59,6 +59,11 @@ export interface WarmupProgress {
 
 export interface WarmupHooks {
   signal?: AbortSignal
+  /**
+   * Asked before each step: true stops training there, writes a checkpoint and returns without the
+   * held-out evaluation; the run stays resumable (a paused self-play run's warm-up).
+   */
+  pauseRequested?(): boolean
   onStep?(p: WarmupProgress): Promise<void> | void
   onPhase?(phase: 'evaluating', done: number, total: number): Promise<void> | void
 }
@@ -83,7 +88,9 @@ export interface WarmupResult {
   firstLoss: number | null
   finalLoss: number
   checkpoint: string
-  presence: PresenceScore
+  /** Null when the run paused before its last step (it is scored when it ends). */
+  presence: PresenceScore | null
+  paused: boolean
   minutes: number
   provider: string
 }
@@ -233,8 +240,10 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
       checkpoint = relative
     }
     const deadline = o.maxMinutes > 0 ? performance.now() + o.maxMinutes * 60000 : Infinity
+    let paused = false
     for (let step = startStep; step < o.steps && performance.now() < deadline; step++) {
       if (hooks.signal?.aborted) throw hooks.signal.reason
+      if ((paused = hooks.pauseRequested?.() === true)) break
       // Batches depend only on the seed and the step, so a resumed run sees the batches it would have.
       const rng = new Rng(o.seed * 1_000_003 + step)
       const picked = Array.from({ length: o.batch }, () => rng.below(examples.length))
@@ -255,7 +264,7 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
     if (trainer.stepCount > startStep || !checkpoint) await writeCheckpoint(trainer.stepCount)
 
     const model = new VlmModel(config, tokenizer, runtime, await trainer.readWeights())
-    const presence = await scorePresence(model, loadExamples(dataDir, heldOut), hooks)
+    const presence = paused ? null : await scorePresence(model, loadExamples(dataDir, heldOut), hooks)
     // A run the time limit ended early stays resumable: the same options continue it.
     setRunStatus(db, runId, trainer.stepCount < o.steps ? 'stopped' : 'done')
     return {
@@ -269,6 +278,7 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
       finalLoss: loss,
       checkpoint,
       presence,
+      paused,
       minutes: (performance.now() - started) / 60000,
       provider: trainer.provider
     }

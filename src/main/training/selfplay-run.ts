@@ -4,7 +4,7 @@ import path from 'node:path'
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint'
 import { namedConfigs, type VlmConfig } from '../model/config'
 import { VlmModel } from '../model/vlm'
-import { WARMUP_RUN, defaultWarmupOptions, runWarmup, type WarmupHooks, type WarmupOptions } from '../model/warmup'
+import { WARMUP_RUN, defaultWarmupOptions, runWarmup, type WarmupHooks, type WarmupOptions, type WarmupResult } from '../model/warmup'
 import { defaultSelfPlayConfig, type SelfPlayConfig } from '../selfplay/config'
 import { initialSchedulerState } from '../selfplay/scheduler'
 import { vlmPlayerPolicy } from '../selfplay/vlm-policy'
@@ -184,6 +184,11 @@ export interface SelfPlayResult {
   trainingSeconds: number
 }
 
+/** The run paused during its warm-up: nothing of self-play has started; playing it again resumes the warm-up. */
+function pausedInWarmup(runId: number, warm: WarmupResult, rounds: number, started: number): SelfPlayResult {
+  return { runId, paused: true, resumedFromRound: null, warmupRunId: warm.runId, rounds, checkpoint: warm.checkpoint, last: null, findings: null, minutes: (performance.now() - started) / 60000, trainingSeconds: 0 }
+}
+
 /** What a round's checkpoint row holds besides the file: the state the next round starts from. */
 interface RoundCheckpointState {
   round: number
@@ -207,8 +212,11 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
   let warmupRunId: number | null = null
   let reference = resumeState?.reference ?? o.startCheckpoint ?? latestFinishedCheckpoint(db, WARMUP_RUN, o.config)?.path ?? null
   if (!reference) {
-    const warm = await runWarmup(db, dataDir, { ...o.warmup, config: o.config, seed: o.seed, threads: o.threads }, { ...hooks.warmup, signal: hooks.signal })
+    // A pause asked for during the warm-up (on a run that exists already) stops it at the next step.
+    const pauseWarmup = previous ? () => pauseRequested(db, previous.id) : undefined
+    const warm = await runWarmup(db, dataDir, { ...o.warmup, config: o.config, seed: o.seed, threads: o.threads }, { ...hooks.warmup, signal: hooks.signal, pauseRequested: pauseWarmup })
     warmupRunId = warm.runId
+    if (warm.paused) return pausedInWarmup(previous!.id, warm, o.rounds, started)
     reference = warm.checkpoint
   }
   const referenceCkpt = loadCheckpoint(path.join(dataDir, reference))
