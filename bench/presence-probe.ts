@@ -6,10 +6,13 @@
  *   patch — 24×24 crops at the true nodule centres against crops at random lung points: the
  *           nodules are visible to a detector that is told where they are (held-out patch AUC);
  *   image — whole images against image-level presence, the only signal report text gives the
- *           warm-up (held-out accuracy against the majority rate).
+ *           warm-up (held-out accuracy against the majority rate);
+ *   vit   — the same whole-image task for the VLM's own vision encoder layout (a ViT on 16×16
+ *           patches) with a max over its tokens.
  *
  * A high patch AUC with an image accuracy at the majority rate says the images are fine and the
- * weak, whole-image supervision (with this many studies and this compute) is what fails.
+ * weak, whole-image supervision (with this many studies and this compute) is what fails; the CNN
+ * above the majority rate and the ViT at it says the encoder is what learns too slowly.
  *
  *   npm run bench:presence-probe -- --data-dir DIR [--truth truth.json] [--seconds 180] [--threads 2]
  */
@@ -106,14 +109,18 @@ function main(): void {
     if (run.status !== 0) throw new Error(`presence_probe.py failed with status ${run.status}`)
     const r = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as Record<string, number>
     console.log(`patch probe (location given): held-out AUC ${r.patch_auc.toFixed(3)} after ${r.patch_epochs} epochs on ${r.patches_train} crops`)
-    console.log(`image probe (whole-image presence): held-out accuracy ${r.image_acc.toFixed(3)} (majority ${r.majority.toFixed(3)}, AUC ${r.image_auc.toFixed(3)}) after ${r.image_epochs} epochs on ${r.images_train} images`)
+    console.log(`image probe (whole-image presence, CNN): held-out accuracy ${r.image_acc.toFixed(3)} (majority ${r.majority.toFixed(3)}, AUC ${r.image_auc.toFixed(3)}) after ${r.image_epochs} epochs on ${r.images_train} images`)
+    console.log(`vit probe (whole-image presence, the VLM's encoder): held-out accuracy ${r.vit_acc.toFixed(3)} (AUC ${r.vit_auc.toFixed(3)}) after ${r.vit_epochs} epochs`)
     printResultLine('presence-probe', {
       patch_auc: +r.patch_auc.toFixed(4),
       image_acc: +r.image_acc.toFixed(4),
       image_auc: +r.image_auc.toFixed(4),
+      vit_acc: +r.vit_acc.toFixed(4),
+      vit_auc: +r.vit_auc.toFixed(4),
       majority: +r.majority.toFixed(4),
       patch_epochs: r.patch_epochs,
       image_epochs: r.image_epochs,
+      vit_epochs: r.vit_epochs,
       studies: studies.length,
       seconds
     })

@@ -3,8 +3,12 @@
 Reads images.f32 ([N, S, S] float32, standardised) and meta.json from the folder given, then trains two
 small PyTorch CNNs on the training split, each within a time budget:
   patch  — 24×24 crops at true nodule centres against crops at random lung points (location given);
-  image  — whole images against the image-level presence label (what report text gives the warm-up).
-Prints one JSON line: held-out patch AUC and image accuracy with its majority rate.
+  image  — whole images against the image-level presence label (what report text gives the warm-up);
+  vit    — the same whole-image task for the VLM's vision encoder layout (16×16 patches, learned
+           positions, 4 pre-LN blocks of width 192, 2×2 token pooling) with a max over its tokens:
+           whether the encoder, not the signal, is what learns slowly.
+Prints one JSON line: held-out patch AUC and image accuracies with their majority rate.
+An optional fourth argument names the probes to run (comma-separated; default all three).
 """
 import json, sys, time
 import numpy as np
@@ -12,6 +16,7 @@ import torch
 import torch.nn as nn
 
 folder, budget, threads = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+probes = set((sys.argv[4] if len(sys.argv) > 4 else 'patch,image,vit').split(','))
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 meta = json.load(open(f'{folder}/meta.json'))
@@ -61,8 +66,30 @@ def cnn(first_stride):
         nn.Conv2d(32, 32, 3, 1, 1), nn.BatchNorm2d(32), nn.ReLU(), nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(32, 1))
 
 
-def fit(model, x, y, train_rows, batch, shift):
-    opt = torch.optim.Adam(model.parameters(), 3e-3)
+class VitEncoder(nn.Module):
+    """The VLM's vision encoder (src/main/model/vlm-graph.ts) with a per-token presence score and a max over tokens."""
+
+    def __init__(self, side, patch=16, width=192, layers=4, heads=3, pool=2):
+        super().__init__()
+        self.patch, self.n, self.pool = patch, side // patch, pool
+        self.embed = nn.Linear(patch * patch, width)
+        self.positions = nn.Parameter(torch.randn(self.n * self.n, width) * 0.02)
+        block = nn.TransformerEncoderLayer(width, heads, 4 * width, dropout=0.0, activation='gelu', batch_first=True, norm_first=True)
+        self.blocks = nn.TransformerEncoder(block, layers)
+        self.norm = nn.LayerNorm(width)
+        self.score = nn.Linear(width, 1)
+
+    def forward(self, images):
+        b, p, n, q = images.shape[0], self.patch, self.n, self.pool
+        x = images.reshape(b, n, p, n, p).permute(0, 1, 3, 2, 4).reshape(b, n * n, p * p)
+        x = self.norm(self.blocks(self.embed(x) + self.positions))
+        m = n // q
+        x = x.reshape(b, m, q, m, q, -1).permute(0, 1, 3, 2, 4, 5).reshape(b, m * m, q * q, -1).mean(2)
+        return self.score(x).amax(1)
+
+
+def fit(model, x, y, train_rows, batch, shift, lr=3e-3):
+    opt = torch.optim.Adam(model.parameters(), lr)
     started, epochs = time.time(), 0
     while time.time() - started < budget:
         model.train()
@@ -72,7 +99,7 @@ def fit(model, x, y, train_rows, batch, shift):
             xb = x[rows]
             if shift:
                 dx, dy = rng.integers(-shift, shift + 1, 2)
-                xb = torch.roll(xb, (int(dy), int(dx)), (2, 3))
+                xb = torch.roll(xb, (int(dy), int(dx)), (-2, -1))
             loss = nn.functional.binary_cross_entropy_with_logits(model(xb)[:, 0], y[rows])
             opt.zero_grad(); loss.backward(); opt.step()
         epochs += 1
@@ -85,23 +112,31 @@ def scores(model, x):
         return torch.cat([model(x[j:j + 64])[:, 0] for j in range(0, len(x), 64)]).numpy()
 
 
-p, py, owner = patch_set()
-p_train = torch.tensor(np.nonzero(train[owner])[0])
-p_test = np.nonzero(~train[owner])[0]
-patch_model = cnn(1)
-patch_epochs = fit(patch_model, p, py, p_train, 64, 0)
-patch_auc = auc(scores(patch_model, p[p_test]), py.numpy()[p_test])
+result = {}
+if 'patch' in probes:
+    p, py, owner = patch_set()
+    p_train = torch.tensor(np.nonzero(train[owner])[0])
+    p_test = np.nonzero(~train[owner])[0]
+    patch_model = cnn(1)
+    result['patch_epochs'] = fit(patch_model, p, py, p_train, 64, 0)
+    result['patch_auc'] = auc(scores(patch_model, p[p_test]), py.numpy()[p_test])
+    result['patches_train'], result['patches_test'] = int(len(p_train)), int(len(p_test))
 
 x = torch.tensor(images)[:, None]
 y = torch.tensor([float(s['present']) for s in meta['studies']])
 i_train = torch.tensor(np.nonzero(train)[0])
 i_test = np.nonzero(~train)[0]
-image_model = cnn(2)
-image_epochs = fit(image_model, x, y, i_train, 16, 8)
-predicted = scores(image_model, x[i_test]) > 0
 truth = y.numpy()[i_test] > 0
-majority = max(truth.mean(), 1 - truth.mean())
-print(json.dumps({
-    'patch_auc': patch_auc, 'patch_epochs': patch_epochs, 'patches_train': int(len(p_train)), 'patches_test': int(len(p_test)),
-    'image_acc': float((predicted == truth).mean()), 'image_auc': auc(scores(image_model, x[i_test]), truth.astype(int)),
-    'majority': float(majority), 'image_epochs': image_epochs, 'images_train': int(len(i_train)), 'images_test': int(len(i_test))}))
+result['majority'] = float(max(truth.mean(), 1 - truth.mean()))
+result['images_train'], result['images_test'] = int(len(i_train)), int(len(i_test))
+for name, make, lr in (('image', lambda: cnn(2), 3e-3), ('vit', lambda: VitEncoder(side), 1e-3)):
+    if name not in probes:
+        continue
+    model = make()
+    # The ViT reads [B, S, S]; the CNN [B, 1, S, S].
+    inputs = x if name == 'image' else x[:, 0]
+    result[f'{name}_epochs'] = fit(model, inputs, y, i_train, 16, 8, lr)
+    held = scores(model, inputs[i_test])
+    result[f'{name}_acc'] = float(((held > 0) == truth).mean())
+    result[f'{name}_auc'] = auc(held, truth.astype(int))
+print(json.dumps(result))
