@@ -263,8 +263,7 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
     }
     if (trainer.stepCount > startStep || !checkpoint) await writeCheckpoint(trainer.stepCount)
 
-    const model = new VlmModel(config, tokenizer, runtime, await trainer.readWeights())
-    const presence = paused ? null : await scorePresence(model, loadExamples(dataDir, heldOut), hooks)
+    const presence = paused ? null : await scorePresence(new VlmModel(config, tokenizer, runtime, await trainer.readWeights()), loadExamples(dataDir, heldOut), hooks)
     // A run the time limit ended early stays resumable: the same options continue it.
     setRunStatus(db, runId, trainer.stepCount < o.steps ? 'stopped' : 'done')
     return {
