@@ -19,6 +19,8 @@ import { tempServices } from '../helpers/temp-services'
 import { openApp, screenshotDir, type AppSession } from './browser'
 
 const ROUNDS = 14
+/** Rounds the run started from the page plans (see the pause/stop test). */
+const PLANNED_ROUNDS = 1000
 let ctx: ReturnType<typeof tempServices>
 let app: AppSession
 let page: Page
@@ -140,7 +142,9 @@ describe('the Training page', () => {
     await page.reload()
     await page.waitForSelector('[data-testid=run-start]')
     await page.selectOption('[data-testid=run-preset]', 'tiny')
-    await page.fill('[data-testid=run-rounds]', '40')
+    // Far more rounds than the test waits for: a tiny round takes well under a second on a quiet
+    // machine, and the stop must land while the run still plays (40 rounds could all be done first).
+    await page.fill('[data-testid=run-rounds]', String(PLANNED_ROUNDS))
     await page.click('[data-testid=run-start]')
     await expect.poll(() => text('run-status')).toBe('training')
     expect(await page.isDisabled('[data-testid=run-start]')).toBe(true)
@@ -153,8 +157,8 @@ describe('the Training page', () => {
     await page.click('[data-testid=run-pause]')
     await expect.poll(() => text('run-status'), { timeout: 60_000 }).toBe('paused')
     const pausedAt = await timelineLength()
-    expect(pausedAt).toBeLessThan(40)
-    expect(await text('run-progress')).toContain(`${pausedAt} of 40 rounds`)
+    expect(pausedAt).toBeLessThan(PLANNED_ROUNDS)
+    expect(await text('run-progress')).toContain(`${pausedAt} of ${PLANNED_ROUNDS} rounds`)
     await expect.poll(() => page.isEnabled('[data-testid=run-start]')).toBe(true)
     expect(await page.isDisabled('[data-testid=run-pause]')).toBe(true)
     expect(await page.isDisabled('[data-testid=run-stop]')).toBe(true)
@@ -168,8 +172,8 @@ describe('the Training page', () => {
     await expect.poll(() => page.isEnabled('[data-testid=run-resume]')).toBe(true)
     expect(await page.isDisabled('[data-testid=run-stop]')).toBe(true)
     const stoppedAt = await timelineLength()
-    expect(stoppedAt).toBeLessThan(40)
-    expect(await text('run-progress')).toContain(`${stoppedAt} of 40 rounds`)
+    expect(stoppedAt).toBeLessThan(PLANNED_ROUNDS)
+    expect(await text('run-progress')).toContain(`${stoppedAt} of ${PLANNED_ROUNDS} rounds`)
   }, 300_000)
 
   it('shows a round’s games: clues in speaking order, votes, and the civilians’ image beside the spy’s edited one', async () => {
