@@ -36,17 +36,44 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/**
+ * Creates `file` holding `content`, or returns false when it exists. The content is written to a
+ * private file first and linked into place, so no one ever reads a lock without its owner (an empty
+ * lock would look abandoned and be taken over while its owner is alive).
+ */
+function createWithContent(file: string, content: string): boolean {
+  const draft = `${file}.${process.pid}`
+  fs.writeFileSync(draft, content)
+  try {
+    fs.linkSync(draft, file)
+    return true
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') return false
+    // A file system without hard links (FAT): an exclusive create, with its short unwritten moment.
+    if (code === 'EPERM' || code === 'ENOSYS' || code === 'ENOTSUP') return createExclusively(file, content)
+    throw err
+  } finally {
+    fs.rmSync(draft, { force: true })
+  }
+}
+
+function createExclusively(file: string, content: string): boolean {
+  try {
+    fs.writeFileSync(file, content, { flag: 'wx' })
+    return true
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw err
+  }
+}
+
 /** Takes the data folder's training lock for `task`, or says who holds it; returns the release. */
 export function acquireTrainingLock(dataDir: string, task: string): () => void {
   const file = path.join(dataDir, TRAINING_LOCK)
   const me: LockOwner = { pid: process.pid, task, since: new Date().toISOString() }
   for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      fs.writeFileSync(file, JSON.stringify(me), { flag: 'wx' })
-      return () => releaseTrainingLock(file)
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
-    }
+    if (createWithContent(file, JSON.stringify(me))) return () => releaseTrainingLock(file)
     const owner = readOwner(file)
     if (owner && owner.pid !== process.pid && isRunning(owner.pid)) {
       throw new Error(`The data folder ${dataDir} is being trained by another process (pid ${owner.pid}, ${owner.task} since ${owner.since}): wait for it to finish or stop it first`)
