@@ -7,21 +7,28 @@ import type { TaskProgress } from '../../shared/contract'
 export class ProgressMeter {
   private readonly startedAt: number
   private lastAt: number
-  private lastDone = 0
+  private lastDone: number
   private rate: number | null = null
 
+  /**
+   * `startDone`: work already done when the meter starts (a resumed run's rounds, or a phase whose
+   * first report is also the meter's start): it counts toward the total, never toward the rate.
+   */
   constructor(
     private readonly total: number | null,
     private readonly unit: string,
-    private readonly now: () => number = () => performance.now()
+    private readonly now: () => number = () => performance.now(),
+    startDone = 0
   ) {
     this.startedAt = this.lastAt = now()
+    this.lastDone = startDone
   }
 
   update(done: number, message: string | null = null): TaskProgress {
     const t = this.now()
     const dt = (t - this.lastAt) / 1000
-    if (dt > 0) {
+    // The first rate comes from the first work measured; a zero before it would drag the average down.
+    if (dt > 0 && (this.rate !== null || done > this.lastDone)) {
       const instant = (done - this.lastDone) / dt
       this.rate = this.rate === null ? instant : 0.7 * this.rate + 0.3 * instant
       this.lastAt = t
@@ -48,7 +55,8 @@ export function phaseProgress(
 ): (done: number, total: number, message?: string | null) => Promise<void> {
   let meter: ProgressMeter | null = null
   return async (done, total, message = null) => {
-    meter ??= new ProgressMeter(total, unit)
+    // A phase reports after its first chunk: that report starts the clock (its chunk's time is unknown).
+    meter ??= new ProgressMeter(total, unit, undefined, done)
     ctx.progress(meter.update(done, message))
     await ctx.yieldToEvents()
   }

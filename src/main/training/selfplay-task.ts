@@ -26,7 +26,7 @@ export async function selfPlayRunTask({ runId, ...options }: SelfPlayTaskParams,
       onTick: () => ctx.yieldToEvents(),
       // The meter starts where a resumed run starts, so its rate counts only rounds played here.
       onRoundsStart(committed, rounds) {
-        roundMeter = new ProgressMeter(rounds, 'rounds')
+        roundMeter = new ProgressMeter(rounds, 'rounds', undefined, committed)
         ctx.progress(roundMeter.update(committed, 'playing'))
       },
       async onRound({ round, rounds, metrics }) {
