@@ -14,7 +14,7 @@
  * weak, whole-image supervision (with this many studies and this compute) is what fails; the CNN
  * above the majority rate and the ViT at it says the encoder is what learns too slowly.
  *
- *   npm run bench:presence-probe -- --data-dir DIR [--truth truth.json] [--seconds 180] [--threads 2]
+ *   npm run bench:presence-probe -- --data-dir DIR [--truth truth.json] [--seconds 180] [--threads 2] [--seed 0]
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -73,6 +73,7 @@ function main(): void {
   if (!dataDir) throw new Error('--data-dir DIR is required: a data folder with an imported synthetic cohort')
   const seconds = Number(flag('seconds') ?? 180)
   const threads = Number(flag('threads') ?? Math.min(2, os.cpus().length))
+  const seed = Number(flag('seed') ?? 0)
   const db = openDatabase(databasePath(dataDir))
   const files = findTruthFiles(db, flag('truth'))
   if (files.length === 0) throw new Error(`No synthetic truth.json found beside the folders imported into ${dataDir}; name one with --truth`)
@@ -104,8 +105,8 @@ function main(): void {
     fs.writeFileSync(path.join(work, 'meta.json'), JSON.stringify(meta))
     const torch = ensureTorch((s) => console.log(s))
     if (!torch) throw new Error('The probe needs PyTorch (Debian python3-torch); it could not be installed')
-    console.log(`presence probe: ${studies.length} studies (${meta.studies.filter((s) => s.train).length} training), torch ${torch.version}, ${threads} threads, ${seconds} s per probe`)
-    const run = spawnSync(torch.python, [path.join(__dirname, 'presence_probe.py'), work, String(seconds), String(threads)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+    console.log(`presence probe: ${studies.length} studies (${meta.studies.filter((s) => s.train).length} training), torch ${torch.version}, ${threads} threads, ${seconds} s per probe, seed ${seed}`)
+    const run = spawnSync(torch.python, [path.join(__dirname, 'presence_probe.py'), work, String(seconds), String(threads), 'patch,image,vit', String(seed)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
     if (run.status !== 0) throw new Error(`presence_probe.py failed with status ${run.status}`)
     const r = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as Record<string, number>
     console.log(`patch probe (location given): held-out AUC ${r.patch_auc.toFixed(3)} after ${r.patch_epochs} epochs on ${r.patches_train} crops`)
@@ -122,7 +123,8 @@ function main(): void {
       image_epochs: r.image_epochs,
       vit_epochs: r.vit_epochs,
       studies: studies.length,
-      seconds
+      seconds,
+      seed
     })
   } finally {
     fs.rmSync(work, { recursive: true, force: true })

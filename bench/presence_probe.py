@@ -8,7 +8,8 @@ small PyTorch CNNs on the training split, each within a time budget:
            positions, 4 pre-LN blocks of width 192, 2×2 token pooling) with a max over its tokens:
            whether the encoder, not the signal, is what learns slowly.
 Prints one JSON line: held-out patch AUC and image accuracies with their majority rate.
-An optional fourth argument names the probes to run (comma-separated; default all three).
+An optional fourth argument names the probes to run (comma-separated; default all three), a fifth the
+random seed (default 0): one run is one draw of initialisation and batch order, so compare over seeds.
 """
 import json, sys, time
 import numpy as np
@@ -18,12 +19,13 @@ import torch.nn as nn
 folder, budget, threads = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
 probes = set((sys.argv[4] if len(sys.argv) > 4 else 'patch,image,vit').split(','))
 torch.set_num_threads(threads)
-torch.manual_seed(0)
+seed = int(sys.argv[5]) if len(sys.argv) > 5 else 0
+torch.manual_seed(seed)
 meta = json.load(open(f'{folder}/meta.json'))
 side = meta['side']
 images = np.fromfile(f'{folder}/images.f32', dtype=np.float32).reshape(-1, side, side)
 train = np.array([s['train'] for s in meta['studies']])
-rng = np.random.default_rng(0)
+rng = np.random.default_rng(seed)
 HALF = 12
 
 
