@@ -28,16 +28,11 @@ import { imageInput } from '../src/main/model/vlm'
 import { databasePath, openDatabase } from '../src/main/store/database'
 import { evaluationStudies } from '../src/main/store/evaluation-repository'
 import type { CohortTruth } from '../src/main/synth'
+import { flag } from './flags'
 import { ensureTorch } from './torch-twin'
 
 const SIDE = 256
 const HELD_OUT_FRACTION = 0.2
-
-function flag(name: string): string | undefined {
-  const args = process.argv.slice(2)
-  const i = args.indexOf(`--${name}`)
-  return i >= 0 ? args[i + 1] : undefined
-}
 
 type TruthStudy = CohortTruth['studies'][number]
 
