@@ -18,12 +18,15 @@ function dataDir(): string {
   return d
 }
 
-/** Another live process, holding the folder's lock as a trainer in it would. */
-async function otherTrainer(dir: string): Promise<ChildProcess> {
+/**
+ * Another live process, holding the folder's lock as a trainer in it would; `bootedAt` is when its
+ * machine started (default: when this one did, as a trainer on this machine writes it).
+ */
+async function otherTrainer(dir: string, bootedAt: number | undefined = Date.now() - os.uptime() * 1000): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' })
   children.push(child)
   await new Promise((resolve) => child.once('spawn', resolve))
-  fs.writeFileSync(path.join(dir, TRAINING_LOCK), JSON.stringify({ pid: child.pid, task: 'selfplay.run', since: '2026-11-29T10:00:00.000Z' }))
+  fs.writeFileSync(path.join(dir, TRAINING_LOCK), JSON.stringify({ pid: child.pid, task: 'selfplay.run', since: '2026-11-29T10:00:00.000Z', bootedAt }))
   return child
 }
 
@@ -45,6 +48,23 @@ describe('training lock', () => {
     )
     // The refused trainer leaves the other's lock alone.
     expect(JSON.parse(fs.readFileSync(path.join(dir, TRAINING_LOCK), 'utf8')).pid).toBe(other.pid)
+  })
+
+  it('refuses while a live process holds a lock of an older version (no boot time)', async () => {
+    const dir = dataDir()
+    const other = await otherTrainer(dir, undefined)
+    expect(() => acquireTrainingLock(dir, 'model.warmup')).toThrow(`pid ${other.pid}, selfplay.run`)
+  })
+
+  it('takes over a lock written before the machine restarted, though its pid is alive again', async () => {
+    const dir = dataDir()
+    // The pid now belongs to some live process; the lock's boot was three days ago.
+    await otherTrainer(dir, Date.now() - os.uptime() * 1000 - 3 * 86_400_000)
+    const release = acquireTrainingLock(dir, 'model.warmup')
+    const owner = JSON.parse(fs.readFileSync(path.join(dir, TRAINING_LOCK), 'utf8'))
+    expect(owner.pid).toBe(process.pid)
+    expect(Math.abs(owner.bootedAt - (Date.now() - os.uptime() * 1000))).toBeLessThan(5000)
+    release()
   })
 
   it('takes over the lock of a trainer that was killed', async () => {
