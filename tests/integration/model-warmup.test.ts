@@ -189,4 +189,33 @@ describe('warm-up', () => {
       services.close()
     }
   })
+
+  it("with a conv encoder, a vision phase first teaches the encoder what the reports name, then the text trains on it", async () => {
+    const dir = tempDir()
+    makeCohort(dir, STUDIES)
+    const phases: number[] = []
+    const r = await withDb(dir, (db) =>
+      runWarmup(db, dir, { ...options, config: 'tiny-conv', steps: 6, visionSteps: 60, checkpointEvery: 6 }, { onPhase: (phase, done) => void (phase === 'vision' && phases.push(done)) })
+    )
+    expect(phases).toEqual([10, 20, 30, 40, 50, 60])
+    // Its presence head tells the disk films from the clear ones by the end (training batches, shifted and jittered).
+    expect(r.visionAccuracy).toBeGreaterThan(0.9)
+    expect(r.steps).toBe(6)
+    expect(loadCheckpoint(path.join(dir, r.checkpoint)).config.vision.kind).toBe('conv')
+    expect(r.presence!.studies).toBe(straight.presence!.studies)
+
+    // Interrupted in its text phase and run again: it resumes from the checkpoint, presence head refitted.
+    const dir2 = tempDir()
+    makeCohort(dir2, STUDIES)
+    const conv = { ...options, config: 'tiny-conv', steps: 6, visionSteps: 20, checkpointEvery: 3 }
+    const stop = new AbortController()
+    await expect(
+      withDb(dir2, (db) => runWarmup(db, dir2, conv, { signal: stop.signal, onStep: ({ step }) => void (step === 4 && stop.abort(new Error('killed'))) }))
+    ).rejects.toThrow('killed')
+    const resumed = await withDb(dir2, (db) => runWarmup(db, dir2, conv))
+    expect(resumed.resumedFromStep).toBe(3)
+    expect(resumed.steps).toBe(6)
+    expect(resumed.visionAccuracy).toBeNull()
+    expect(Number.isFinite(resumed.finalLoss)).toBe(true)
+  })
 })

@@ -15,9 +15,10 @@ export function intFlag(value: unknown, name: string, fallback: number, min: num
 export const warmupCommand: CliCommand = {
   name: 'warmup',
   summary: 'Warm up the VLM on imported image–report pairs (stage 0); resumes an interrupted run',
-  usage: 'vzw warmup --steps N [--config default|tiny] [--seed S] [--batch B] [--lr X] [--threads T] [--checkpoint-every N] [--max-minutes M]',
+  usage: 'vzw warmup --steps N [--config default|conv|tiny] [--vision-steps N] [--seed S] [--batch B] [--lr X] [--threads T] [--checkpoint-every N] [--max-minutes M]',
   options: {
     steps: { type: 'string' },
+    'vision-steps': { type: 'string' },
     config: { type: 'string' },
     seed: { type: 'string' },
     batch: { type: 'string' },
@@ -31,6 +32,7 @@ export const warmupCommand: CliCommand = {
     const config = (v.config as string | undefined) ?? 'default'
     if (!namedConfigs[config]) throw new Error(`--config must be one of ${Object.keys(namedConfigs).join(', ')}, got ${config}`)
     const steps = intFlag(v.steps, 'steps', defaultWarmupOptions.steps, 1)
+    const visionSteps = intFlag(v['vision-steps'], 'vision-steps', 0, 0)
     const lr = v.lr === undefined ? defaultWarmupOptions.lr : Number(v.lr)
     if (!(lr > 0)) throw new Error(`--lr must be a positive number, got ${String(v.lr)}`)
     const maxMinutes = v['max-minutes'] === undefined ? 0 : Number(v['max-minutes'])
@@ -44,7 +46,9 @@ export const warmupCommand: CliCommand = {
       seed: intFlag(v.seed, 'seed', defaultWarmupOptions.seed, 0),
       batch: intFlag(v.batch, 'batch', defaultWarmupOptions.batch, 1),
       threads: intFlag(v.threads, 'threads', 0, 0),
-      checkpointEvery: intFlag(v['checkpoint-every'], 'checkpoint-every', Math.max(1, Math.min(defaultWarmupOptions.checkpointEvery, Math.ceil(steps / 5))), 1)
+      checkpointEvery: intFlag(v['checkpoint-every'], 'checkpoint-every', Math.max(1, Math.min(defaultWarmupOptions.checkpointEvery, Math.ceil(steps / 5))), 1),
+      // Absent rather than 0, so runs started before the option existed still resume.
+      ...(visionSteps > 0 ? { visionSteps } : {})
     }
     const summary = await runTaskWithProgress(ctx.services(), 'model.warmup', options, 'warm-up', ' (run it again with the same options to resume from the last checkpoint)')
     if (!summary) return 1
@@ -54,12 +58,13 @@ export const warmupCommand: CliCommand = {
     console.log(
       [
         `run ${r.runId}${r.resumedFromStep !== null ? ` (resumed from step ${r.resumedFromStep})` : ''}: ${r.steps}/${steps} steps${r.steps < steps ? ' (time limit; the same command continues it)' : ''} on ${r.trainStudies} studies, ${(r.parameters / 1e6).toFixed(2)}M parameters, ${r.provider}`,
+        ...(r.visionAccuracy !== null ? [`vision phase: ${visionSteps} steps, presence accuracy ${(r.visionAccuracy * 100).toFixed(1)}% on its last training batches`] : []),
         `loss ${r.firstLoss?.toFixed(3) ?? '-'} → ${r.finalLoss.toFixed(3)}; checkpoint ${r.checkpoint}`,
         `held-out nodule presence accuracy ${(p.accuracy * 100).toFixed(1)}% on ${p.studies} studies (majority class '${p.majorityClass}': ${(p.majorityRate * 100).toFixed(1)}%)`,
         `confusion (truth → predicted): ${JSON.stringify(p.confusion)}`
       ].join('\n')
     )
-    printResultLine('warmup', { presence_acc: +p.accuracy.toFixed(4), majority: +p.majorityRate.toFixed(4), minutes: +r.minutes.toFixed(2), steps: r.steps, held_out: p.studies, final_loss: +r.finalLoss.toFixed(4) })
+    printResultLine('warmup', { presence_acc: +p.accuracy.toFixed(4), majority: +p.majorityRate.toFixed(4), minutes: +r.minutes.toFixed(2), steps: r.steps, vision_steps: visionSteps, held_out: p.studies, final_loss: +r.finalLoss.toFixed(4) })
     return 0
   }
 }

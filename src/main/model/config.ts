@@ -5,7 +5,9 @@ import type { DecoderConfig } from '../tensor/decoder'
  * The VLM's sizes (DESIGN §8). Everything that depends on a size reads it from here, so weights
  * of another size (a user's own, bigger checkpoint) load with their own config.
  */
-export const VisionConfig = z.object({
+/** A ViT: patches, learned positions, pre-LN blocks, pool×pool neighbouring tokens averaged. */
+export const VitVisionConfig = z.object({
+  kind: z.literal('vit'),
   /** Side of the square grayscale input image in pixels. */
   imageSize: z.number().int().positive(),
   patch: z.number().int().positive(),
@@ -16,6 +18,26 @@ export const VisionConfig = z.object({
   pool: z.number().int().positive(),
   mlpRatio: z.number().int().positive()
 })
+
+/**
+ * A small CNN: the image folded 2×2 into 4 channels, then one 3×3 convolution stage per entry of
+ * `channels` (LayerNorm over channels, ReLU, 2×2 max-pooling between stages), max-pooled to a
+ * `tokensPerSide`² grid of image tokens with learned positions. Max-pooling keeps a small, faint
+ * finding (a nodule) in the token that covers it, where averaging patches dilutes it.
+ */
+export const ConvVisionConfig = z.object({
+  kind: z.literal('conv'),
+  imageSize: z.number().int().positive(),
+  channels: z.array(z.number().int().positive()).min(1),
+  tokensPerSide: z.number().int().positive()
+})
+
+/** Configs written before the conv encoder have no `kind`: they are ViTs. */
+export const VisionConfig = z.preprocess(
+  (v) => (v && typeof v === 'object' && !('kind' in v) ? { ...v, kind: 'vit' } : v),
+  z.discriminatedUnion('kind', [VitVisionConfig, ConvVisionConfig])
+)
+export type VisionConfig = z.infer<typeof VisionConfig>
 
 export const TextDecoderConfig = z.object({
   width: z.number().int().positive(),
@@ -37,9 +59,14 @@ export const VlmConfig = z
   .superRefine((c, ctx) => {
     const v = c.vision
     const problem = (message: string) => ctx.addIssue({ code: 'custom', message })
-    if (v.imageSize % v.patch !== 0) problem(`image size ${v.imageSize} is not a multiple of the patch ${v.patch}`)
-    else if ((v.imageSize / v.patch) % v.pool !== 0) problem(`${v.imageSize / v.patch} patches per side do not pool by ${v.pool}`)
-    if (v.width % v.heads !== 0) problem(`vision width ${v.width} does not split into ${v.heads} heads`)
+    if (v.kind === 'vit') {
+      if (v.imageSize % v.patch !== 0) problem(`image size ${v.imageSize} is not a multiple of the patch ${v.patch}`)
+      else if ((v.imageSize / v.patch) % v.pool !== 0) problem(`${v.imageSize / v.patch} patches per side do not pool by ${v.pool}`)
+      if (v.width % v.heads !== 0) problem(`vision width ${v.width} does not split into ${v.heads} heads`)
+    } else {
+      const side = convFeatureSide(v)
+      if (!Number.isInteger(side) || side % v.tokensPerSide !== 0) problem(`image size ${v.imageSize}, folded 2×2 and halved between ${v.channels.length} stages, gives a ${side}-pixel map that does not pool into ${v.tokensPerSide} tokens per side`)
+    }
     if (c.decoder.width % c.decoder.heads !== 0) problem(`decoder width ${c.decoder.width} does not split into ${c.decoder.heads} heads`)
   })
 export type VlmConfig = z.infer<typeof VlmConfig>
@@ -48,7 +75,7 @@ export type VlmConfig = z.infer<typeof VlmConfig>
 export const defaultVlmConfig: VlmConfig = {
   name: 'default',
   vocab: 2048,
-  vision: { imageSize: 256, patch: 16, width: 192, layers: 4, heads: 3, pool: 2, mlpRatio: 4 },
+  vision: { kind: 'vit', imageSize: 256, patch: 16, width: 192, layers: 4, heads: 3, pool: 2, mlpRatio: 4 },
   decoder: { width: 256, layers: 4, heads: 4, maxText: 96, mlpRatio: 4 }
 }
 
@@ -56,11 +83,17 @@ export const defaultVlmConfig: VlmConfig = {
 export const tinyVlmConfig: VlmConfig = {
   name: 'tiny',
   vocab: 384,
-  vision: { imageSize: 64, patch: 16, width: 32, layers: 1, heads: 2, pool: 2, mlpRatio: 2 },
+  vision: { kind: 'vit', imageSize: 64, patch: 16, width: 32, layers: 1, heads: 2, pool: 2, mlpRatio: 2 },
   decoder: { width: 32, layers: 1, heads: 2, maxText: 48, mlpRatio: 2 }
 }
 
-export const namedConfigs: Readonly<Record<string, VlmConfig>> = { default: defaultVlmConfig, tiny: tinyVlmConfig }
+/** The default with a small CNN for the vision encoder (experiment: see ConvVisionConfig). */
+export const convVlmConfig: VlmConfig = { ...defaultVlmConfig, name: 'conv', vision: { kind: 'conv', imageSize: 256, channels: [16, 32, 32], tokensPerSide: 8 } }
+
+/** The conv encoder small enough for tests: 64×64 images, two stages of 4 and 8 channels, 4×4 tokens. */
+export const tinyConvVlmConfig: VlmConfig = { ...tinyVlmConfig, name: 'tiny-conv', vision: { kind: 'conv', imageSize: 64, channels: [4, 8], tokensPerSide: 4 } }
+
+export const namedConfigs: Readonly<Record<string, VlmConfig>> = { default: defaultVlmConfig, tiny: tinyVlmConfig, conv: convVlmConfig, 'tiny-conv': tinyConvVlmConfig }
 
 /** A config by name, or parsed from JSON, with a message that says what is wrong. */
 export function parseVlmConfig(value: unknown, source: string): VlmConfig {
@@ -69,13 +102,15 @@ export function parseVlmConfig(value: unknown, source: string): VlmConfig {
   return parsed.data
 }
 
-export function patchesPerSide(c: VlmConfig): number {
-  return c.vision.imageSize / c.vision.patch
+/** Side of a conv encoder's last feature map: the image folded once, then halved between stages. */
+export function convFeatureSide(v: z.infer<typeof ConvVisionConfig>): number {
+  return v.imageSize / 2 / 2 ** (v.channels.length - 1)
 }
 
 /** Image tokens the decoder sees after pooling. */
 export function imageTokenCount(c: VlmConfig): number {
-  return (patchesPerSide(c) / c.vision.pool) ** 2
+  const v = c.vision
+  return v.kind === 'vit' ? (v.imageSize / v.patch / v.pool) ** 2 : v.tokensPerSide ** 2
 }
 
 /** Positions before the text: the start vector and the image tokens. */

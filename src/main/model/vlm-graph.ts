@@ -1,7 +1,7 @@
 import { decoderForward, decoderLoss, type DecoderOutput } from '../tensor/decoder'
 import type { Graph, Value } from '../tensor/graph'
-import { layerNorm, linear, transformerBlock, type CrossEntropy, type CrossEntropyOptions } from '../tensor/layers'
-import { decoderConfig, imageTokenCount, patchesPerSide, type VlmConfig } from './config'
+import { conv2d, instanceNorm, layerNorm, linear, maxPool2d, transformerBlock, type CrossEntropy, type CrossEntropyOptions } from '../tensor/layers'
+import { convFeatureSide, decoderConfig, imageTokenCount, type VisionConfig, type VlmConfig } from './config'
 
 /**
  * The VLM as graph building blocks (DESIGN §8), so training, generation, log-probs and the
@@ -26,38 +26,83 @@ export function vlmInputs(g: Graph, c: VlmConfig, batch: number, textLength: num
   return { images: g.input('images', 'float32', [batch, s, s]), ids: g.input('ids', 'int64', [batch, textLength]) }
 }
 
-/** Images [B,S,S] → patches [B, n², p²] in row-major patch order, each patch's pixels row by row. */
-export function imagePatches(g: Graph, c: VlmConfig, images: Value): Value {
+type VitVision = Extract<VisionConfig, { kind: 'vit' }>
+type ConvVision = Extract<VisionConfig, { kind: 'conv' }>
+
+function fixedBatch(images: Value, what: string): number {
   const b = images.shape[0]
-  if (typeof b !== 'number') throw new Error('imagePatches: the batch size must be fixed')
-  const n = patchesPerSide(c)
-  const p = c.vision.patch
+  if (typeof b !== 'number') throw new Error(`${what}: the batch size must be fixed`)
+  return b
+}
+
+/** Images [B,S,S] → patches [B, n², p²] in row-major patch order, each patch's pixels row by row. */
+export function imagePatches(g: Graph, v: VitVision, images: Value): Value {
+  const b = fixedBatch(images, 'imagePatches')
+  const n = v.imageSize / v.patch
+  const p = v.patch
   // [B, n·p, n·p] → [B, n, p, n, p] → [B, n, n, p, p] → [B, n², p²]
   return g.reshape(g.transpose(g.reshape(images, [b, n, p, n, p]), [0, 1, 3, 2, 4]), [b, n * n, p * p])
 }
 
-/** Images [B,S,S] → image tokens [B, N, decoder width]. */
-export function encodeImages(g: Graph, c: VlmConfig, images: Value): Value {
-  const v = c.vision
-  const b = images.shape[0]
-  if (typeof b !== 'number') throw new Error('encodeImages: the batch size must be fixed')
-  const n = patchesPerSide(c)
-  const patches = imagePatches(g, c, images)
+/** ViT features: [B,S,S] → [B, N, width], pool×pool neighbouring patch tokens averaged. */
+function vitFeatures(g: Graph, v: VitVision, images: Value): Value {
+  const b = fixedBatch(images, 'encodeImages')
+  const n = v.imageSize / v.patch
   const positions = g.param('vision.positions.weight', [n * n, v.width], { kind: 'normal', std: 0.02 })
-  let x = g.add(linear(g, 'vision.patch', patches, v.width), positions)
+  let x = g.add(linear(g, 'vision.patch', imagePatches(g, v, images), v.width), positions)
   for (let l = 0; l < v.layers; l++) x = transformerBlock(g, `vision.block${l}`, x, { heads: v.heads, mlpRatio: v.mlpRatio }, null).out
   x = layerNorm(g, 'vision.final_ln', x)
   // Average pool×pool neighbours: [B, n·n, d] → [B, m, q, m, q, d] → [B, m, m, q, q, d] → mean.
   const q = v.pool
   const m = n / q
   const grouped = g.reshape(g.transpose(g.reshape(x, [b, m, q, m, q, v.width]), [0, 1, 3, 2, 4, 5]), [b, m * m, q * q, v.width])
-  const pooled = g.reduceMean(grouped, [2])
-  return linear(g, 'projector.out', g.gelu(linear(g, 'projector.in', pooled, c.decoder.width)), c.decoder.width)
+  return g.reduceMean(grouped, [2])
+}
+
+/** CNN features: [B,S,S] → [B, tokensPerSide², last channels] (see ConvVisionConfig). */
+function convFeatures(g: Graph, v: ConvVision, images: Value): Value {
+  const b = fixedBatch(images, 'encodeImages')
+  const h = v.imageSize / 2
+  // Fold each 2×2 pixel block into 4 channels: [B,S,S] → [B,h,2,h,2] → [B,2,2,h,h] → [B,4,h,h].
+  let x = g.reshape(g.transpose(g.reshape(images, [b, h, 2, h, 2]), [0, 2, 4, 1, 3]), [b, 4, h, h])
+  v.channels.forEach((c, i) => {
+    if (i > 0) x = maxPool2d(g, x, 2)
+    x = g.relu(instanceNorm(g, `vision.stage${i}.norm`, conv2d(g, `vision.stage${i}.conv`, x, c, 3, { bias: false })))
+  })
+  const last = v.channels[v.channels.length - 1]
+  const t = v.tokensPerSide
+  // [B,C,t,t] → [B,C,t²] → [B,t²,C]: one token per cell of the grid, row by row.
+  const tokens = g.transpose(g.reshape(maxPool2d(g, x, convFeatureSide(v) / t), [b, last, t * t]), [0, 2, 1])
+  return g.add(tokens, g.param('vision.positions.weight', [t * t, last], { kind: 'normal', std: 0.02 }))
+}
+
+/** Images [B,S,S] → the encoder's image features [B, N, encoder width], before the projector. */
+export function imageFeatures(g: Graph, c: VlmConfig, images: Value): Value {
+  return c.vision.kind === 'vit' ? vitFeatures(g, c.vision, images) : convFeatures(g, c.vision, images)
+}
+
+/**
+ * A film-level "nodule anywhere" logit [B] from image features [B,N,D]: the max of each feature
+ * over the tokens, then one linear score (the max before the score learns faster than a max of
+ * per-token scores). Training-only: the warm-up's vision phase fits it to the reports' presence.
+ */
+export function presenceLogit(g: Graph, features: Value): Value {
+  return g.squeeze(linear(g, 'vision.presence', g.reduceMax(features, [1]), 1), [1])
+}
+
+/** Image features → image tokens [B, N, decoder width]. */
+export function projectImageFeatures(g: Graph, c: VlmConfig, features: Value): Value {
+  return linear(g, 'projector.out', g.gelu(linear(g, 'projector.in', features, c.decoder.width)), c.decoder.width)
+}
+
+/** Images [B,S,S] → image tokens [B, N, decoder width]. */
+export function encodeImages(g: Graph, c: VlmConfig, images: Value): Value {
+  return projectImageFeatures(g, c, imageFeatures(g, c, images))
 }
 
 /** The decoder prefix [B, 1+N, width]: a learned start vector, then the image tokens. */
-export function imagePrefix(g: Graph, c: VlmConfig, images: Value): Value {
-  const tokens = encodeImages(g, c, images)
+export function imagePrefix(g: Graph, c: VlmConfig, images: Value, features?: Value): Value {
+  const tokens = features ? projectImageFeatures(g, c, features) : encodeImages(g, c, images)
   const b = tokens.shape[0] as number
   const start = g.param('decoder.start', [1, 1, c.decoder.width], { kind: 'normal', std: 0.02 })
   if (imageTokenCount(c) !== tokens.shape[1]) throw new Error('imagePrefix: image token count does not match the config')
@@ -68,8 +113,8 @@ export function imagePrefix(g: Graph, c: VlmConfig, images: Value): Value {
  * The full forward: next-token logits [B,T,V] at every text position (logits[:, t] predicts the
  * token after ids[:, t]) and each decoder layer's keys and values over prefix + text.
  */
-export function vlmForward(g: Graph, c: VlmConfig, inputs: VlmInputs): DecoderOutput {
-  return decoderForward(g, decoderConfig(c), inputs.ids, imagePrefix(g, c, inputs.images))
+export function vlmForward(g: Graph, c: VlmConfig, inputs: VlmInputs, features?: Value): DecoderOutput {
+  return decoderForward(g, decoderConfig(c), inputs.ids, imagePrefix(g, c, inputs.images, features))
 }
 
 /**

@@ -10,12 +10,13 @@ import { runWarmup, type WarmupOptions, type WarmupResult } from './warmup'
 export async function modelWarmupTask(params: Partial<WarmupOptions>, ctx: TaskContext): Promise<WarmupResult> {
   const db = openDatabase(databasePath(ctx.dataDir))
   const training = phaseProgress(ctx, 'steps')
+  const vision = phaseProgress(ctx, 'vision steps')
   const evaluation = phaseProgress(ctx, 'held-out studies')
   try {
     return await runWarmup(db, ctx.dataDir, params, {
       signal: ctx.signal,
       onStep: ({ step, steps, loss }) => training(step, steps, `loss ${loss.toFixed(3)}`),
-      onPhase: (_phase, done, total) => evaluation(done, total, 'evaluating')
+      onPhase: (phase, done, total) => (phase === 'vision' ? vision(done, total, "vision phase: the encoder on the reports' presence") : evaluation(done, total, 'evaluating'))
     })
   } finally {
     db.close()

@@ -7,18 +7,18 @@ import { decodeGrayPng } from '../dicom/png'
 import { parseReport } from '../reports/nodule-parser'
 import type { Db } from '../store/database'
 import { createRun, markRunInterrupted, imageReportPairs, insertCheckpoint, latestCheckpointOfRun, setRunStatus, unfinishedRun, type ImageReportPair } from '../store/training-repository'
-import { Graph } from '../tensor/graph'
+import { Graph, type Value } from '../tensor/graph'
 import { initParams } from '../tensor/init'
 import { Rng } from '../random'
-import { Runtime } from '../tensor/runtime'
+import { Runtime, ort } from '../tensor/runtime'
 import { buildTrainStep } from '../tensor/train-step'
-import { Trainer } from '../tensor/trainer'
+import { Trainer, type OptimizerState } from '../tensor/trainer'
 import { loadCheckpoint, saveCheckpoint } from './checkpoint'
 import { namedConfigs, type VlmConfig } from './config'
 import { bucketLength, generate, imageBatch, teacherForcedBatch } from './generation'
 import { Tokenizer } from './tokenizer'
 import { VlmModel, imageInput } from './vlm'
-import { vlmForward, vlmInputs, vlmLoss } from './vlm-graph'
+import { imageFeatures, presenceLogit, vlmForward, vlmInputs, vlmLoss } from './vlm-graph'
 
 /**
  * Stage 0, warm-up (DESIGN §8): image → report findings text, teacher-forced on the pairs that
@@ -47,6 +47,12 @@ export interface WarmupOptions {
    * `isReportWithheld`); the experiment's arms (a) and (b) train on the rest. Absent: 0.
    */
   withheldReportFraction?: number
+  /**
+   * Steps of a vision phase before the text (0: none): the encoder and a presence head alone,
+   * fitted to each training report's parsed nodule presence (BCE, batch `batch`, lr `visionLr`).
+   */
+  visionSteps?: number
+  visionLr?: number
 }
 
 export const defaultWarmupOptions: WarmupOptions = { steps: 600, config: 'default', seed: 1, batch: 16, lr: 1e-3, checkpointEvery: 100, heldOutFraction: 0.2, threads: 0, maxMinutes: 0 }
@@ -65,7 +71,7 @@ export interface WarmupHooks {
    */
   pauseRequested?(): boolean
   onStep?(p: WarmupProgress): Promise<void> | void
-  onPhase?(phase: 'evaluating', done: number, total: number): Promise<void> | void
+  onPhase?(phase: 'vision' | 'evaluating', done: number, total: number): Promise<void> | void
 }
 
 export interface PresenceScore {
@@ -90,6 +96,8 @@ export interface WarmupResult {
   checkpoint: string
   /** Null when the run paused before its last step (it is scored when it ends). */
   presence: PresenceScore | null
+  /** The vision phase's presence accuracy over its last training batches; null without one (or on resume). */
+  visionAccuracy: number | null
   paused: boolean
   minutes: number
   provider: string
@@ -219,12 +227,22 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
     const prompt = reportPrompt(tokenizer)
     const textLength = bucketLength(Math.max(...targets.map((t) => prompt.length + t.length)), config.decoder.maxText)
 
+    const deadline = o.maxMinutes > 0 ? started + o.maxMinutes * 60000 : Infinity
     const g = new Graph('vlm_warmup')
     const inputs = vlmInputs(g, config, o.batch, textLength)
     const targetIds = g.input('targets', 'int64', [o.batch, textLength])
-    const ce = vlmLoss(g, vlmForward(g, config, inputs).logits, targetIds)
-    const spec = buildTrainStep(g, ce.loss, { correct: ce.correct, tokens: ce.tokens })
+    // With a vision phase, its presence loss stays on through the text, so the encoder keeps what it learned.
+    const withPresence = (o.visionSteps ?? 0) > 0
+    const features = withPresence ? imageFeatures(g, config, inputs.images) : undefined
+    const ce = vlmLoss(g, vlmForward(g, config, inputs, features).logits, targetIds)
+    const presenceInputs = withPresence ? { y: g.input('presence', 'float32', [o.batch]), counted: g.input('counted', 'float32', [o.batch]) } : null
+    const trainLoss = features && presenceInputs ? g.add(ce.loss, maskedBce(g, presenceLogit(g, features), presenceInputs.y, presenceInputs.counted)) : ce.loss
+    const spec = buildTrainStep(g, trainLoss, { correct: ce.correct, tokens: ce.tokens })
+    const labels = examples.map((e) => reportPresence(e.pair))
     weights ??= initParams(g.params, o.seed)
+    let visionAccuracy: number | null = null
+    if (!resumeFrom && (o.visionSteps ?? 0) > 0) ({ weights, accuracy: visionAccuracy } = await trainVisionPhase(runtime, config, examples, weights, o, hooks, deadline))
+    else if (resumeFrom && withPresence) ({ weights, resume } = withFreshPresenceHead(g, o.seed, weights, resume))
     const trainer = await Trainer.create(runtime, spec, weights, resume)
     const startStep = trainer.stepCount
     const pad = tokenizer.special('<pad>')
@@ -239,7 +257,6 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
       insertCheckpoint(db, { runId, roundIndex: step, path: relative, sha256, metricsJson: JSON.stringify({ stage: 'warmup', step, loss }) })
       checkpoint = relative
     }
-    const deadline = o.maxMinutes > 0 ? performance.now() + o.maxMinutes * 60000 : Infinity
     let paused = false
     for (let step = startStep; step < o.steps && performance.now() < deadline; step++) {
       if (hooks.signal?.aborted) throw hooks.signal.reason
@@ -254,7 +271,8 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
         pad
       )
       const images = picked.map((i) => augmentImage(exampleImage(config, examples[i]), config.vision.imageSize, rng))
-      const { metrics } = await trainer.step({ images: imageBatch(config, images), ids: batch.ids, targets: batch.targets }, learningRate(o, step))
+      const presenceFeeds = withPresence ? presenceBatch(labels, picked) : {}
+      const { metrics } = await trainer.step({ images: imageBatch(config, images), ids: batch.ids, targets: batch.targets, ...presenceFeeds }, learningRate(o, step))
       loss = metrics.loss
       firstLoss ??= loss
       if (!Number.isFinite(loss)) throw new Error(`Warm-up diverged at step ${step + 1} (loss ${loss})`)
@@ -277,6 +295,7 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
       finalLoss: loss,
       checkpoint,
       presence,
+      visionAccuracy,
       paused,
       minutes: (performance.now() - started) / 60000,
       provider: trainer.provider
@@ -287,6 +306,80 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
   } finally {
     await runtime.release()
   }
+}
+
+/** The vision phase reports its accuracy over this many last steps (its training batches, augmented). */
+const RECENT_VISION_STEPS = 20
+
+/** Feeds of the presence loss: 1 where the report names a nodule; 'uncertain' does not count. */
+function presenceBatch(labels: readonly Presence[], picked: readonly number[]): { presence: ort.Tensor; counted: ort.Tensor } {
+  return {
+    presence: new ort.Tensor('float32', Float32Array.from(picked, (i) => (labels[i] === 'present' ? 1 : 0)), [picked.length]),
+    counted: new ort.Tensor('float32', Float32Array.from(picked, (i) => (labels[i] === 'uncertain' ? 0 : 1)), [picked.length])
+  }
+}
+
+/**
+ * Checkpoints hold the model that generates; the presence head is training-only, so a resumed run
+ * with a vision phase starts it afresh (fresh weights, zero moments): the presence loss refits it.
+ */
+function withFreshPresenceHead(g: Graph, seed: number, weights: Map<string, Float32Array>, resume: OptimizerState | undefined): { weights: Map<string, Float32Array>; resume: OptimizerState | undefined } {
+  const head = g.params.filter((p) => !weights.has(p.value.name))
+  const fresh = initParams(head, seed)
+  const zeros = new Map(head.map((p) => [p.value.name, new Float32Array(p.shape.reduce((a, b) => a * b, 1))]))
+  return {
+    weights: new Map([...weights, ...fresh]),
+    resume: resume && { ...resume, m: new Map([...resume.m, ...zeros]), v: new Map([...resume.v, ...zeros]) }
+  }
+}
+
+/** Stable binary cross-entropy with logits: relu(z) − y·z + log(1 + exp(−|z|)), masked, averaged. */
+function maskedBce(g: Graph, z: Value, y: Value, counted: Value): Value {
+  const absZ = g.sqrt(g.add(g.mul(z, z), 1e-12))
+  const bce = g.add(g.sub(g.relu(z), g.mul(y, z)), g.log(g.add(g.exp(g.neg(absZ)), 1)))
+  return g.div(g.reduceSum(g.mul(bce, counted), [0]), g.add(g.reduceSum(counted, [0]), 1e-6))
+}
+
+/**
+ * The vision phase: the encoder and the presence head trained alone on the training films against
+ * their reports' presence ('uncertain' does not count). Returns all weights with the encoder's updated.
+ */
+async function trainVisionPhase(
+  runtime: Runtime,
+  config: VlmConfig,
+  examples: readonly Example[],
+  weights: Map<string, Float32Array>,
+  o: WarmupOptions,
+  hooks: WarmupHooks,
+  deadline: number
+): Promise<{ weights: Map<string, Float32Array>; accuracy: number | null }> {
+  const g = new Graph('vlm_vision')
+  const s = config.vision.imageSize
+  const images = g.input('images', 'float32', [o.batch, s, s])
+  const y = g.input('presence', 'float32', [o.batch])
+  const counted = g.input('counted', 'float32', [o.batch])
+  const logit = presenceLogit(g, imageFeatures(g, config, images))
+  // Films whose presence the head calls right (logit > 0 for 'present'), of those that count.
+  const right = g.reduceSum(g.mul(g.cast(g.equal(g.greater(logit, 0), g.greater(y, 0.5)), 'float32'), counted), [0])
+  const spec = buildTrainStep(g, maskedBce(g, logit, y, counted), { right, scored: g.reduceSum(counted, [0]) })
+  const initial = new Map([...initParams(g.params, o.seed), ...[...weights].filter(([name]) => g.params.some((p) => p.value.name === name))])
+  const trainer = await Trainer.create(runtime, spec, initial)
+  const labels = examples.map((e) => reportPresence(e.pair))
+  const steps = o.visionSteps ?? 0
+  const recent: [number, number][] = []
+  for (let step = 0; step < steps && performance.now() < deadline; step++) {
+    if (hooks.signal?.aborted) throw hooks.signal.reason
+    const rng = new Rng(o.seed * 7_000_003 + step)
+    const picked = Array.from({ length: o.batch }, () => rng.below(examples.length))
+    const batchImages = picked.map((i) => augmentImage(exampleImage(config, examples[i]), s, rng))
+    const { metrics } = await trainer.step({ images: imageBatch(config, batchImages), ...presenceBatch(labels, picked) }, o.visionLr ?? 3e-3)
+    recent.push([metrics.right, metrics.scored])
+    if (recent.length > RECENT_VISION_STEPS) recent.shift()
+    if ((step + 1) % 10 === 0) await hooks.onPhase?.('vision', step + 1, steps)
+  }
+  const trained = await trainer.readWeights()
+  const scored = recent.reduce((n, [, c]) => n + c, 0)
+  return { weights: new Map([...weights].map(([name, w]) => [name, trained.get(name) ?? w])), accuracy: scored > 0 ? recent.reduce((n, [r]) => n + r, 0) / scored : null }
 }
 
 const presences: readonly Presence[] = ['present', 'absent', 'uncertain']

@@ -183,6 +183,31 @@ export const gradientRules: Readonly<Record<string, GradRule>> = {
       cIn ? () => unbroadcast(g, c.g.mul(gy, c.meta.beta as number), cIn) : null
     ]
   },
+  Conv: (c) => {
+    const { g } = c
+    const pad = c.meta.pad as number
+    const x = input(c, 0)
+    const w = input(c, 1)
+    return [
+      // Input: the transposed convolution of the output gradient with the same weights.
+      () => g.convTranspose(gy0(c), w, pad),
+      // Weights: dW[o,c,u,v] = Σ_b,y,x gy[b,o,y,x]·xpad[b,c,y+u,x+v] — the kh·kw shifted views of
+      // the padded input as columns [B, C·kh·kw, H'·W'], one batched matmul with gy, summed over B.
+      // (A convolution with the output gradient as its kernel is the textbook form, but its
+      // H'×W' kernels run several times slower in onnxruntime's CPU Conv.)
+      () => {
+        const [b, ch] = x.shape as number[]
+        const [o, , kh, kw] = w.shape as number[]
+        const [, , oh, ow] = c.outputs[0].shape as number[]
+        const padded = pad > 0 ? g.pad(x, [0, 0, pad, pad], [0, 0, pad, pad]) : x
+        const views: Value[] = []
+        for (let u = 0; u < kh; u++) for (let v = 0; v < kw; v++) views.push(g.unsqueeze(g.slice(padded, [2, 3], [u, v], [u + oh, v + ow]), [2]))
+        const columns = g.reshape(g.concat(views, 2), [b, ch * kh * kw, oh * ow])
+        const perImage = g.matmul(g.reshape(gy0(c), [b, o, oh * ow]), g.transposeLast(columns))
+        return g.reshape(g.reduceSum(perImage, [0]), [o, ch, kh, kw])
+      }
+    ]
+  },
   ReduceSum: (c) => [() => expandReduced(c, gy0(c)), null],
   ReduceMean: (c) => [() => expandReduced(c, c.g.div(gy0(c), reducedCount(input(c, 0).shape, c.meta.axes as number[])))],
   ReduceMax: (c) => [
@@ -227,6 +252,17 @@ export const gradientRules: Readonly<Record<string, GradRule>> = {
     },
     null,
     null,
+    null
+  ],
+  Pad: (c) => [
+    () => {
+      // Zero padding: the gradient is the padded gradient with the border cut off.
+      const x = input(c, 0)
+      const { before } = c.meta as { before: number[] }
+      const padded = x.shape.flatMap((_, a) => (c.outputs[0].shape[a] !== x.shape[a] ? [a] : []))
+      if (padded.length === 0) return c.g.identity(gy0(c))
+      return c.g.slice(gy0(c), padded, padded.map((a) => before[a]), padded.map((a) => before[a] + (x.shape[a] as number)))
+    },
     null
   ],
   Split: (c) => [() => c.g.concat(c.outputs.map((o, i) => c.gy[i] ?? c.g.zerosLike(o)), c.meta.axis as number), null],

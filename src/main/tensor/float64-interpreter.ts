@@ -287,6 +287,46 @@ const kernels: Record<string, Kernel> = {
     })
     return [t]
   },
+  Conv: (node, [x, w]) => {
+    const [b, c, h, wd] = x!.shape
+    const [o, , kh, kw] = w!.shape
+    const p = attrInts(node, 'pads')[0] ?? 0
+    const oh = h + 2 * p - kh + 1
+    const ow = wd + 2 * p - kw + 1
+    const out = new Float64Array(b * o * oh * ow)
+    for (let n = 0; n < b; n++)
+      for (let k = 0; k < o; k++)
+        for (let i = 0; i < oh; i++)
+          for (let j = 0; j < ow; j++) {
+            let sum = 0
+            for (let ch = 0; ch < c; ch++)
+              for (let u = 0; u < kh; u++) {
+                const y = i + u - p
+                if (y < 0 || y >= h) continue
+                for (let v = 0; v < kw; v++) {
+                  const xx = j + v - p
+                  if (xx >= 0 && xx < wd) sum += x!.data[((n * c + ch) * h + y) * wd + xx] * w!.data[((k * c + ch) * kh + u) * kw + v]
+                }
+              }
+            out[((n * o + k) * oh + i) * ow + j] = sum
+          }
+    return [{ dtype: x!.dtype, shape: [b, o, oh, ow], data: out }]
+  },
+  Pad: (_, [x, pads]) => {
+    // Constant zero padding, one axis at a time: zeros before, the tensor, zeros after.
+    const p = ints(pads!)
+    const rank = x!.shape.length
+    let t = x!
+    for (let a = 0; a < rank; a++) {
+      const zeros = (n: number): F64Tensor => {
+        const shape = t.shape.map((d, i) => (i === a ? n : d))
+        return { dtype: t.dtype, shape, data: new Float64Array(size(shape)) }
+      }
+      const parts = [...(p[a] > 0 ? [zeros(p[a])] : []), t, ...(p[a + rank] > 0 ? [zeros(p[a + rank])] : [])]
+      t = concat(parts, a)
+    }
+    return [t]
+  },
   Split: (node, [x, split]) => {
     const axis = attrInt(node, 'axis', 0)
     let at = 0

@@ -203,6 +203,28 @@ export class Graph {
     return this.emit('MatMul', [a, b], [{ dtype: a.dtype, shape }])[0]
   }
 
+  /**
+   * 2-D convolution, stride 1, zero padding `pad` on every side: x [B,C,H,W] ⊛ w [O,C,kh,kw] →
+   * [B,O,H+2p−kh+1,W+2p−kw+1] (onnxruntime's own kernel; its gradient is declared in autodiff.ts).
+   */
+  conv(x: Value, w: Value, pad: number): Value {
+    this.sameType('conv', x, w)
+    const [b, c, h, wd] = x.shape
+    const [o, c2, kh, kw] = w.shape
+    if (x.rank !== 4 || w.rank !== 4 || !sameDim(c, c2)) throw new Error(`conv: needs x [B,C,H,W] and w [O,C,kh,kw], got ${formatShape(x.shape)} and ${formatShape(w.shape)}`)
+    if (typeof h !== 'number' || typeof wd !== 'number' || typeof kh !== 'number' || typeof kw !== 'number') throw new Error('conv: spatial sizes must be fixed')
+    const shape = [b, o, h + 2 * pad - kh + 1, wd + 2 * pad - kw + 1]
+    return this.emit('Conv', [x, w], [{ dtype: x.dtype, shape }], { pads: { type: 'ints', value: [pad, pad, pad, pad] } }, { pad })[0]
+  }
+
+  /** The adjoint of `conv` with respect to its input: gy [B,O,H',W'] and w [O,C,kh,kw] → [B,C,H,W]. */
+  convTranspose(gy: Value, w: Value, pad: number): Value {
+    const [b, , h, wd] = gy.shape
+    const [, c, kh, kw] = w.shape
+    const shape = [b, c, (h as number) - 1 + (kh as number) - 2 * pad, (wd as number) - 1 + (kw as number) - 2 * pad]
+    return this.emit('ConvTranspose', [gy, w], [{ dtype: gy.dtype, shape }], { pads: { type: 'ints', value: [pad, pad, pad, pad] } }, { pad })[0]
+  }
+
   /** alpha·op(A)·op(B) + beta·C for 2-D A and B (C broadcast). */
   gemm(a: Value, b: Value, c: Value | null, opts: { transA?: boolean; transB?: boolean; alpha?: number; beta?: number } = {}): Value {
     const transA = opts.transA ?? false
@@ -420,7 +442,7 @@ export class Graph {
 
   pad(x: Value, before: readonly number[], after: readonly number[]): Value {
     const shape = x.shape.map((d, i) => (typeof d === 'number' ? d + before[i] + after[i] : before[i] + after[i] === 0 ? d : fail(`pad: cannot pad symbolic axis ${i}`)))
-    return this.emit('Pad', [x, this.ints([...before, ...after])], [{ dtype: x.dtype, shape }], { mode: { type: 'string', value: 'constant' } })[0]
+    return this.emit('Pad', [x, this.ints([...before, ...after])], [{ dtype: x.dtype, shape }], { mode: { type: 'string', value: 'constant' } }, { before: [...before] })[0]
   }
 
   shapeOf(x: Value): Value {

@@ -33,6 +33,40 @@ export function mlp(g: Graph, name: string, x: Value, hidden: number): Value {
   return linear(g, `${name}.out`, g.gelu(linear(g, `${name}.in`, x, hidden)), d)
 }
 
+/**
+ * A "same" k×k convolution (odd k, stride 1) on x [B,C,H,W] → [B,out,H,W], He-initialised for a
+ * ReLU after it. No bias before a normalisation that subtracts the mean: it would cancel out.
+ */
+export function conv2d(g: Graph, name: string, x: Value, out: number, k = 3, opts: { bias?: boolean } = {}): Value {
+  const c = x.shape[1]
+  if (x.rank !== 4 || typeof c !== 'number') throw new Error(`${name}: conv2d needs [B,C,H,W] with fixed C, got ${formatShape(x.shape)}`)
+  if (k % 2 !== 1) throw new Error(`${name}: conv2d needs an odd kernel, got ${k}`)
+  const weight = g.param(`${name}.weight`, [out, c, k, k], { kind: 'normal', std: Math.sqrt(2 / (k * k * c)) })
+  const y = g.conv(x, weight, (k - 1) / 2)
+  return opts.bias === false ? y : g.add(y, g.param(`${name}.bias`, [out, 1, 1], { kind: 'zeros' }))
+}
+
+/**
+ * Instance normalisation of x [B,C,H,W]: each image's channel to zero mean and unit variance over
+ * its H×W positions, then a learned scale and shift per channel. Unlike batch normalisation it
+ * needs no batch statistics, so a film's features do not depend on the films batched with it.
+ */
+export function instanceNorm(g: Graph, name: string, x: Value): Value {
+  const c = x.shape[1]
+  if (x.rank !== 4 || typeof c !== 'number') throw new Error(`${name}: instanceNorm needs [B,C,H,W] with fixed C, got ${formatShape(x.shape)}`)
+  const centered = g.sub(x, g.reduceMean(x, [2, 3], true))
+  const variance = g.reduceMean(g.mul(centered, centered), [2, 3], true)
+  const normalized = g.div(centered, g.sqrt(g.add(variance, 1e-5)))
+  return g.add(g.mul(normalized, g.param(`${name}.scale`, [c, 1, 1], { kind: 'ones' })), g.param(`${name}.bias`, [c, 1, 1], { kind: 'zeros' }))
+}
+
+/** Max over q×q blocks of x [B,C,H,W] → [B,C,H/q,W/q]. */
+export function maxPool2d(g: Graph, x: Value, q: number): Value {
+  const [b, c, h, w] = x.shape
+  if (typeof h !== 'number' || typeof w !== 'number' || h % q !== 0 || w % q !== 0) throw new Error(`maxPool2d: ${formatShape(x.shape)} does not pool by ${q}`)
+  return g.reduceMax(g.reshape(x, [b, c, h / q, q, w / q, q]), [3, 5])
+}
+
 /** Embedding lookup: int64 ids [...] → [..., d]. Returns the table too, for tied output heads. */
 export function embedding(g: Graph, name: string, ids: Value, vocab: number, d: number): { table: Value; out: Value } {
   const table = g.param(`${name}.weight`, [vocab, d], { kind: 'normal', std: 0.02 })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { defaultVlmConfig, imageTokenCount, parseVlmConfig, prefixLength, tinyVlmConfig } from '../../../src/main/model/config'
+import { convVlmConfig, defaultVlmConfig, imageTokenCount, parseVlmConfig, prefixLength, tinyVlmConfig } from '../../../src/main/model/config'
 import { imageBatch } from '../../../src/main/model/generation'
 import { imageInput, vlmParams } from '../../../src/main/model/vlm'
 import { imagePatches } from '../../../src/main/model/vlm-graph'
@@ -14,12 +14,13 @@ afterAll(() => runtime.release())
 
 it('cuts images into patches in row-major order, each patch row by row', async () => {
   const c = tinyVlmConfig
+  if (c.vision.kind !== 'vit') throw new Error('the tiny config is a ViT')
   const s = c.vision.imageSize
   const p = c.vision.patch
   const n = s / p
   const images = [0, 1].map((b) => Float32Array.from({ length: s * s }, (_, i) => b * 1e5 + i))
   const g = new Graph('patches')
-  const out = await (await runtime.compile(g.toModel({ patches: imagePatches(g, c, g.input('images', 'float32', [2, s, s])) }))).run({ images: imageBatch(c, images) })
+  const out = await (await runtime.compile(g.toModel({ patches: imagePatches(g, c.vision, g.input('images', 'float32', [2, s, s])) }))).run({ images: imageBatch(c, images) })
   const got = out.patches.data as Float32Array
   expect(out.patches.dims).toEqual([2, n * n, p * p])
   for (const [b, pr, pc, y, x] of [[0, 0, 0, 0, 0], [0, 1, 2, 3, 4], [1, 3, 3, 15, 15], [1, 2, 0, 7, 9]]) {
@@ -41,6 +42,16 @@ it('derives every size from the config', () => {
   const big = parseVlmConfig({ ...defaultVlmConfig, name: 'big', vision: { ...defaultVlmConfig.vision, imageSize: 512, width: 256, heads: 4 } }, 'big.json')
   expect(imageTokenCount(big)).toBe(256)
   expect(vlmParams(big).find((q) => q.value.name === 'vision.patch.weight')?.shape).toEqual([256, 256])
+})
+
+it('reads configs written before the conv encoder as ViTs, and sizes the conv encoder from its config', () => {
+  const { kind: _kind, ...oldVision } = defaultVlmConfig.vision as Extract<typeof defaultVlmConfig.vision, { kind: 'vit' }>
+  expect(parseVlmConfig({ ...defaultVlmConfig, vision: oldVision }, 'old.json').vision).toEqual(defaultVlmConfig.vision)
+  expect(imageTokenCount(convVlmConfig)).toBe(64)
+  const params = vlmParams(convVlmConfig)
+  expect(params.find((q) => q.value.name === 'vision.stage0.conv.weight')?.shape).toEqual([16, 4, 3, 3])
+  expect(params.find((q) => q.value.name === 'vision.positions.weight')?.shape).toEqual([64, 32])
+  expect(() => parseVlmConfig({ ...convVlmConfig, vision: { ...convVlmConfig.vision, tokensPerSide: 5 } }, 'c.json')).toThrow('image size 256, folded 2×2 and halved between 3 stages, gives a 32-pixel map that does not pool into 5 tokens per side')
 })
 
 it('rejects configs whose sizes do not fit together, saying why', () => {

@@ -4,7 +4,7 @@ import type { F64Tensor } from '../../../src/main/tensor/float64-interpreter'
 import { Graph, type Value } from '../../../src/main/tensor/graph'
 import { checkGradients, randomFeed } from '../../../src/main/tensor/gradient-check'
 import { Rng } from '../../../src/main/random'
-import { attend, causalMask, crossEntropy, transformerBlock } from '../../../src/main/tensor/layers'
+import { attend, causalMask, conv2d, crossEntropy, instanceNorm, maxPool2d, transformerBlock } from '../../../src/main/tensor/layers'
 import { Runtime } from '../../../src/main/tensor/runtime'
 
 /**
@@ -54,6 +54,9 @@ const cases: Case[] = [
   { name: 'Transpose', inputs: { a: f([2, 3, 4]) }, build: (g, x) => g.transpose(x.a, [2, 0, 1]) },
   { name: 'Concat', inputs: { a: f([2, 3]), b: f([2, 2]) }, build: (g, x) => g.concat([x.a, x.b, x.a], 1) },
   { name: 'Slice', inputs: { a: f([4, 5]) }, build: (g, x) => g.slice(x.a, [0, 1], [1, -4], [3, 100]) },
+  { name: 'Conv (3×3, padded)', inputs: { x: f([2, 3, 5, 4]), w: f([2, 3, 3, 3]) }, build: (g, x) => g.conv(x.x, x.w, 1) },
+  { name: 'Conv (5×3 kernel, unpadded)', inputs: { x: f([1, 2, 6, 5]), w: f([3, 2, 5, 3]) }, build: (g, x) => g.conv(x.x, x.w, 0) },
+  { name: 'Pad (zeros)', inputs: { a: f([2, 3, 4]) }, build: (g, x) => g.mul(g.pad(x.a, [0, 1, 2], [0, 2, 0]), g.pad(x.a, [0, 1, 2], [0, 2, 0])) },
   { name: 'Split (one part unused)', inputs: { a: f([2, 6]) }, build: (g, x) => g.split(x.a, [2, 3, 1], 1)[1] },
   { name: 'Split (fan-out)', inputs: { a: f([2, 6]) }, build: (g, x) => g.concat(g.split(x.a, [2, 4], 1).reverse(), 1) },
   { name: 'Squeeze/Unsqueeze', inputs: { a: f([2, 1, 3]) }, build: (g, x) => g.unsqueeze(g.exp(g.squeeze(x.a, [1])), [0, 3]) },
@@ -140,6 +143,19 @@ describe('gradient checks (float32 onnxruntime vs float64 central differences)',
     const r = await checkGradients(runtime, g, out, wrt, feeds, { coordinates: 24 })
     for (const [name, err] of Object.entries(r.perInput)) console.log(`gradcheck block ${name.padEnd(36)} max_rel_err=${err.toExponential(2)}`)
     expect(g.params.length).toBe(12)
+    expect(r.forwardRelError).toBeLessThan(TOLERANCE)
+    expect(r.maxRelError).toBeLessThan(TOLERANCE)
+  })
+
+  it('a convolution stage (conv2d + instanceNorm + ReLU + maxPool2d), every parameter', async () => {
+    const rng = new Rng(78)
+    const g = new Graph('conv')
+    const x = g.input('x', 'float32', [2, 3, 4, 4])
+    const out = maxPool2d(g, g.relu(instanceNorm(g, 'norm', conv2d(g, 'conv', x, 5, 3, { bias: false }))), 2)
+    const feeds: Record<string, F64Tensor> = { x: randomFeed(rng, 'float32', [2, 3, 4, 4]) }
+    for (const p of g.params) feeds[p.value.name] = randomFeed(rng, 'float32', [...p.shape])
+    const r = await checkGradients(runtime, g, out, [x, ...g.params.map((p) => p.value)], feeds, { coordinates: 32 })
+    for (const [name, err] of Object.entries(r.perInput)) console.log(`gradcheck conv ${name.padEnd(37)} max_rel_err=${err.toExponential(2)}`)
     expect(r.forwardRelError).toBeLessThan(TOLERANCE)
     expect(r.maxRelError).toBeLessThan(TOLERANCE)
   })
