@@ -21,7 +21,7 @@ export const VitVisionConfig = z.object({
 
 /**
  * A small CNN: the image folded 2×2 into 4 channels, then one 3×3 convolution stage per entry of
- * `channels` (LayerNorm over channels, ReLU, 2×2 max-pooling between stages), max-pooled to a
+ * `channels` (InstanceNorm, ReLU, 2×2 max-pooling between stages), max-pooled to a
  * `tokensPerSide`² grid of image tokens with learned positions. Max-pooling keeps a small, faint
  * finding (a nodule) in the token that covers it, where averaging patches dilutes it.
  */
@@ -38,6 +38,8 @@ export const VisionConfig = z.preprocess(
   z.discriminatedUnion('kind', [VitVisionConfig, ConvVisionConfig])
 )
 export type VisionConfig = z.infer<typeof VisionConfig>
+export type VitVisionConfig = z.infer<typeof VitVisionConfig>
+export type ConvVisionConfig = z.infer<typeof ConvVisionConfig>
 
 export const TextDecoderConfig = z.object({
   width: z.number().int().positive(),
@@ -87,7 +89,7 @@ export const tinyVlmConfig: VlmConfig = {
   decoder: { width: 32, layers: 1, heads: 2, maxText: 48, mlpRatio: 2 }
 }
 
-/** The default with a small CNN for the vision encoder (experiment: see ConvVisionConfig). */
+/** The default with a small CNN for the vision encoder (see ConvVisionConfig); warm it up with a vision phase. */
 export const convVlmConfig: VlmConfig = { ...defaultVlmConfig, name: 'conv', vision: { kind: 'conv', imageSize: 256, channels: [16, 32, 32], tokensPerSide: 8 } }
 
 /** The conv encoder small enough for tests: 64×64 images, two stages of 4 and 8 channels, 4×4 tokens. */
@@ -103,7 +105,7 @@ export function parseVlmConfig(value: unknown, source: string): VlmConfig {
 }
 
 /** Side of a conv encoder's last feature map: the image folded once, then halved between stages. */
-export function convFeatureSide(v: z.infer<typeof ConvVisionConfig>): number {
+export function convFeatureSide(v: ConvVisionConfig): number {
   return v.imageSize / 2 / 2 ** (v.channels.length - 1)
 }
 

@@ -1,7 +1,7 @@
 import { decoderForward, decoderLoss, type DecoderOutput } from '../tensor/decoder'
 import type { Graph, Value } from '../tensor/graph'
 import { conv2d, instanceNorm, layerNorm, linear, maxPool2d, transformerBlock, type CrossEntropy, type CrossEntropyOptions } from '../tensor/layers'
-import { convFeatureSide, decoderConfig, imageTokenCount, type VisionConfig, type VlmConfig } from './config'
+import { convFeatureSide, decoderConfig, imageTokenCount, type ConvVisionConfig, type VitVisionConfig, type VlmConfig } from './config'
 
 /**
  * The VLM as graph building blocks (DESIGN §8), so training, generation, log-probs and the
@@ -26,9 +26,6 @@ export function vlmInputs(g: Graph, c: VlmConfig, batch: number, textLength: num
   return { images: g.input('images', 'float32', [batch, s, s]), ids: g.input('ids', 'int64', [batch, textLength]) }
 }
 
-type VitVision = Extract<VisionConfig, { kind: 'vit' }>
-type ConvVision = Extract<VisionConfig, { kind: 'conv' }>
-
 function fixedBatch(images: Value, what: string): number {
   const b = images.shape[0]
   if (typeof b !== 'number') throw new Error(`${what}: the batch size must be fixed`)
@@ -36,7 +33,7 @@ function fixedBatch(images: Value, what: string): number {
 }
 
 /** Images [B,S,S] → patches [B, n², p²] in row-major patch order, each patch's pixels row by row. */
-export function imagePatches(g: Graph, v: VitVision, images: Value): Value {
+export function imagePatches(g: Graph, v: VitVisionConfig, images: Value): Value {
   const b = fixedBatch(images, 'imagePatches')
   const n = v.imageSize / v.patch
   const p = v.patch
@@ -45,7 +42,7 @@ export function imagePatches(g: Graph, v: VitVision, images: Value): Value {
 }
 
 /** ViT features: [B,S,S] → [B, N, width], pool×pool neighbouring patch tokens averaged. */
-function vitFeatures(g: Graph, v: VitVision, images: Value): Value {
+function vitFeatures(g: Graph, v: VitVisionConfig, images: Value): Value {
   const b = fixedBatch(images, 'encodeImages')
   const n = v.imageSize / v.patch
   const positions = g.param('vision.positions.weight', [n * n, v.width], { kind: 'normal', std: 0.02 })
@@ -60,7 +57,7 @@ function vitFeatures(g: Graph, v: VitVision, images: Value): Value {
 }
 
 /** CNN features: [B,S,S] → [B, tokensPerSide², last channels] (see ConvVisionConfig). */
-function convFeatures(g: Graph, v: ConvVision, images: Value): Value {
+function convFeatures(g: Graph, v: ConvVisionConfig, images: Value): Value {
   const b = fixedBatch(images, 'encodeImages')
   const h = v.imageSize / 2
   // Fold each 2×2 pixel block into 4 channels: [B,S,S] → [B,h,2,h,2] → [B,2,2,h,h] → [B,4,h,h].
