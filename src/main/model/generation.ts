@@ -187,8 +187,31 @@ async function fullForwardLogits(model: VlmModel, images: readonly Float32Array[
 }
 
 /**
+ * Rows that repeat an earlier row's image and prompt (a voter's G samples): the prefill runs once
+ * per distinct row and its cache is copied to the repeats. `source[i]` is the distinct row of row i.
+ */
+function distinctRows(images: readonly Float32Array[], sequences: readonly number[][]): { rows: number[]; source: number[] } {
+  const imageIds = new Map<Float32Array, number>()
+  const seen = new Map<string, number>()
+  const rows: number[] = []
+  const source = sequences.map((s, i) => {
+    if (!imageIds.has(images[i])) imageIds.set(images[i], imageIds.size)
+    const key = `${imageIds.get(images[i])}:${s.join(',')}`
+    let row = seen.get(key)
+    if (row === undefined) {
+      seen.set(key, (row = rows.length))
+      rows.push(i)
+    }
+    return row
+  })
+  return { rows, source }
+}
+
+/**
  * The KV-cache path. The cache has one slot per decoder position; slot p holds the keys and values
- * of position p. The prefill fills the prefix and prompt slots, each step writes one more.
+ * of position p. The prefill fills the prefix and prompt slots, each step writes one more. The
+ * prefill runs on distinct (image, prompt) rows only: the votes' batch repeats each voter G times,
+ * and encoding its images G times made that graph the largest in memory and time of a round.
  */
 async function cachedLogits(model: VlmModel, images: readonly Float32Array[], sequences: number[][], longestPrompt: number): Promise<() => Promise<NextLogits>> {
   const c = model.config
@@ -200,9 +223,11 @@ async function cachedLogits(model: VlmModel, images: readonly Float32Array[], se
   const dh = dc.width / heads
   const t = bucketLength(longestPrompt, c.decoder.maxText)
   const pad = model.tokenizer.special('<pad>')
-  const prefill = await model.graph(`prefill:${b}:${t}`, () => {
+  const distinct = distinctRows(images, sequences)
+  const u = distinct.rows.length
+  const prefill = await model.graph(`prefill:${u}:${t}`, () => {
     const g = new Graph('vlm_prefill')
-    const { logits, cache } = vlmForward(g, c, vlmInputs(g, c, b, t))
+    const { logits, cache } = vlmForward(g, c, vlmInputs(g, c, u, t))
     const outputs: Record<string, Value> = { logits }
     cache.forEach((kv, l) => Object.assign(outputs, { [`k${l}`]: kv.k, [`v${l}`]: kv.v }))
     return g.toModel(outputs)
@@ -217,26 +242,27 @@ async function cachedLogits(model: VlmModel, images: readonly Float32Array[], se
   })
   const cacheK = Array.from({ length: dc.layers }, () => new Float32Array(b * heads * slots * dh))
   const cacheV = Array.from({ length: dc.layers }, () => new Float32Array(b * heads * slots * dh))
-  /** Copies `rows` positions of [B,H,rows,dh] into the cache starting at slot `at[i]` of sequence i. */
-  const write = (cache: Float32Array, src: Float32Array, rows: number, at: readonly number[]) => {
+  /** Copies `rows` positions of row `from(i)` of [N,H,rows,dh] into the cache from slot `at[i]` of sequence i. */
+  const write = (cache: Float32Array, src: Float32Array, rows: number, at: readonly number[], from: (i: number) => number = (i) => i) => {
     for (let i = 0; i < b; i++)
-      for (let h = 0; h < heads; h++) cache.set(src.subarray(((i * heads + h) * rows) * dh, ((i * heads + h) * rows + rows) * dh), ((i * heads + h) * slots + at[i]) * dh)
+      for (let h = 0; h < heads; h++) cache.set(src.subarray(((from(i) * heads + h) * rows) * dh, ((from(i) * heads + h) * rows + rows) * dh), ((i * heads + h) * slots + at[i]) * dh)
   }
   const filled = sequences.map(() => 0)
   let prefilled = false
   return async () => {
     if (!prefilled) {
       prefilled = true
-      const ids = new Array<number>(b * t).fill(pad)
-      sequences.forEach((s, i) => s.forEach((id, j) => (ids[i * t + j] = id)))
-      const out = await model.run(prefill, { images: imageBatch(c, images), ids: i64(ids, [b, t]) })
+      const ids = new Array<number>(u * t).fill(pad)
+      distinct.rows.forEach((row, r) => sequences[row].forEach((id, j) => (ids[r * t + j] = id)))
+      const out = await model.run(prefill, { images: imageBatch(c, distinct.rows.map((row) => images[row])), ids: i64(ids, [u, t]) })
+      const from = (i: number) => distinct.source[i]
       for (let l = 0; l < dc.layers; l++) {
-        write(cacheK[l], out[`k${l}`].data as Float32Array, p + t, filled)
-        write(cacheV[l], out[`v${l}`].data as Float32Array, p + t, filled)
+        write(cacheK[l], out[`k${l}`].data as Float32Array, p + t, filled, from)
+        write(cacheV[l], out[`v${l}`].data as Float32Array, p + t, filled, from)
       }
       sequences.forEach((s, i) => (filled[i] = p + s.length))
       const lengths = sequences.map((s) => s.length)
-      return { data: out.logits.data as Float32Array, row: (i) => (i * t + lengths[i] - 1) * c.vocab }
+      return { data: out.logits.data as Float32Array, row: (i) => (from(i) * t + lengths[i] - 1) * c.vocab }
     }
     // Each sequence's newest token sits at position filled[i] (sequences that stopped repeat theirs harmlessly).
     const positions = filled.map((f) => Math.min(f, slots - 1))

@@ -47,6 +47,22 @@ describe('VLM generation', () => {
     expect(new Set(cached.map((g) => g.tokens.join(','))).size).toBe(3)
   })
 
+  it('samples each repeat of an (image, prompt) on its own when their prefill is shared', async () => {
+    // A voter's G samples: the same image and prompt repeated; the prefill runs once for them.
+    const image = randomImage(1, 64)
+    const repeated = [image, image, image, randomImage(2, 128), image]
+    const [a, b] = prompts()
+    const repeatedPrompts = [a, a, a, b, b]
+    const opts = { maxNewTokens: 12, temperature: 1, topP: 1, seed: 4, stopTokens: [] }
+    const cached = await generate(model, repeated, repeatedPrompts, opts)
+    const full = await generate(model, repeated, repeatedPrompts, { ...opts, useCache: false })
+    for (let i = 0; i < cached.length; i++) {
+      expect(cached[i].tokens).toEqual(full[i].tokens)
+      cached[i].logProbs.forEach((lp, j) => expect(Math.abs(lp - full[i].logProbs[j])).toBeLessThan(1e-4))
+    }
+    expect(new Set(cached.slice(0, 3).map((g) => g.tokens.join(','))).size).toBe(3)
+  })
+
   it('scores given continuations with the log-probs generation reported', async () => {
     const gen = await generate(model, images(), prompts(), { maxNewTokens: 12, temperature: 0.8, topP: 1, seed: 5, stopTokens: [] })
     const scored = await sequenceLogProbs(model, images(), prompts(), gen.map((g) => g.tokens))
