@@ -175,7 +175,7 @@ export function augmentImage(image: Float32Array, side: number, rng: Rng): Float
 }
 
 /** Continuation tokens of a report: its text then `<eos>`, cut to fit the text positions. */
-function reportTokens(tokenizer: Tokenizer, c: VlmConfig, text: string): number[] {
+export function reportTokens(tokenizer: Tokenizer, c: VlmConfig, text: string): number[] {
   const room = c.decoder.maxText - reportPrompt(tokenizer).length
   const ids = [...tokenizer.encode(text.normalize('NFC')), tokenizer.special('<eos>')]
   return ids.slice(0, room)

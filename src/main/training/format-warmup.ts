@@ -2,6 +2,7 @@ import type { VlmConfig } from '../model/config'
 import { imageBatch, teacherForcedBatch } from '../model/generation'
 import type { Tokenizer } from '../model/tokenizer'
 import { imageInput } from '../model/vlm'
+import { reportPrompt, reportTokens } from '../model/warmup'
 import { vlmForward, vlmInputs, vlmLoss } from '../model/vlm-graph'
 import { voteToken } from '../model/special-tokens'
 import type { SelfPlayConfig } from '../selfplay/config'
@@ -20,11 +21,13 @@ import type { SelfPlayStudy } from './selfplay-studies'
  * seen a clue turn, a vote, a question or an answer: its votes are never `<vote:k>` (so every vote
  * earns the same reward and GRPO has no signal) and its questions never parse. This phase
  * teacher-forces, on the training studies:
- *   clue       a clue prompt → a few words of the study's report, then `<sep>`
- *   vote       a vote prompt after report-word clues → `<vote:k>` (a seat drawn at random, or
+ *   clue       a clue prompt → the start of the report's statement on nodules, then `<sep>`
+ *   vote       a vote prompt after such clues → `<vote:k>` (a seat drawn at random, or
  *              `<vote:na>`) then `<eos>` — the format only, never who the spy is
  *   question   the questioner's prompt with the report → a templated question the report settles
  *   answer     the answerer's prompt with that question → the report's answer (report-derived)
+ *   report     the warm-up's own task, image → report, so the model keeps writing reports: without
+ *              it 300 steps of game formats made the conv warm-up write question text as findings
  * Nothing here uses a human label beyond the report text the warm-up already learns from.
  */
 export interface FormatExample {
@@ -44,7 +47,13 @@ const QUESTIONS: readonly Question[] = [
 
 const isChinese = (text: string) => /[\u4e00-\u9fff]/.test(text)
 
-function reportWords(tok: Tokenizer, study: SelfPlayStudy, rng: Rng, length: number): number[] {
+/**
+ * A clue's words: the start of one of the report's statements on nodules (what the edits of the
+ * spy's image change, so what a clue must say for the votes to have anything to read), or a
+ * stretch of the report when it says nothing on nodules.
+ */
+function clueWords(tok: Tokenizer, study: SelfPlayStudy, rng: Rng, length: number): number[] {
+  if (study.findingStatements.length > 0) return tok.encode(rng.pick(study.findingStatements).normalize('NFC')).slice(0, length)
   const ids = tok.encode(study.reportText.normalize('NFC'))
   const start = rng.int(0, Math.max(0, ids.length - length))
   return ids.slice(start, start + length)
@@ -58,13 +67,17 @@ export function formatExamples(tok: Tokenizer, c: VlmConfig, study: SelfPlayStud
   const seat = rng.int(1, players)
   const history = Array.from({ length: rng.int(0, players * s.spy.clueRounds - 1) }, (_, i) => ({
     player: (i % players) + 1,
-    output: { tokens: reportWords(tok, study, rng, s.spy.maxClueTokens - 1), logProbs: [] }
+    output: { tokens: clueWords(tok, study, rng, s.spy.maxClueTokens - 1), logProbs: [] }
   }))
-  const clue = { image, prompt: spyGamePrompt(tok, 'civilian', seat, 'clue', history), continuation: [...reportWords(tok, study, rng, s.spy.maxClueTokens - 1), sep] }
+  const clue = { image, prompt: spyGamePrompt(tok, 'civilian', seat, 'clue', history), continuation: [...clueWords(tok, study, rng, s.spy.maxClueTokens - 1), sep] }
   const others = Array.from({ length: players }, (_, i) => i + 1).filter((p) => p !== seat)
   const vote = rng.chance(0.1) ? '<vote:na>' : voteToken(rng.pick(others))
-  const full = Array.from({ length: players * s.spy.clueRounds }, (_, i) => ({ player: (i % players) + 1, output: { tokens: reportWords(tok, study, rng, s.spy.maxClueTokens - 1), logProbs: [] } }))
-  const examples: FormatExample[] = [clue, { image, prompt: spyGamePrompt(tok, 'civilian', seat, 'vote', full), continuation: [tok.special(vote), tok.special('<eos>')] }]
+  const full = Array.from({ length: players * s.spy.clueRounds }, (_, i) => ({ player: (i % players) + 1, output: { tokens: clueWords(tok, study, rng, s.spy.maxClueTokens - 1), logProbs: [] } }))
+  const examples: FormatExample[] = [
+    clue,
+    { image, prompt: spyGamePrompt(tok, 'civilian', seat, 'vote', full), continuation: [tok.special(vote), tok.special('<eos>')] },
+    { image, prompt: reportPrompt(tok), continuation: reportTokens(tok, c, study.reportText) }
+  ]
   const settled = study.finding ? QUESTIONS.flatMap((q) => {
     const a = expectedAnswer(q, study.finding!)
     return a ? [{ q, a }] : []

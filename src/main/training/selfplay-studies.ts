@@ -1,4 +1,4 @@
-import type { NoduleFinding } from '../../shared/finding'
+import type { NoduleFinding, ParsedReport } from '../../shared/finding'
 import { isHeldOut, isReportWithheld, loadExamples, reportTarget } from '../model/warmup'
 import { parseReport } from '../reports/nodule-parser'
 import type { Db } from '../store/database'
@@ -18,6 +18,11 @@ export interface SelfPlayStudy {
   radiograph: Radiograph
   reportText: string
   finding: NoduleFinding | null
+  /**
+   * The report's own words on nodules: where it describes each nodule, else where it says there is
+   * none (empty when the report is silent). The game-format phase teaches clues from them.
+   */
+  findingStatements: string[]
 }
 
 /**
@@ -49,13 +54,21 @@ export function loadSelfPlayStudy(db: Db, dataDir: string, studyId: number): Sel
 }
 
 function selfPlayStudy(db: Db, { pair, pixels, side }: ReturnType<typeof loadExamples>[number]): SelfPlayStudy {
-  const findings = pair.findingsJson ? (JSON.parse(pair.findingsJson) as { nodules?: NoduleFinding }) : null
+  const stored = pair.findingsJson ? (JSON.parse(pair.findingsJson) as Partial<Pick<ParsedReport, 'nodules' | 'negativeEvidence'>>) : null
+  // Reports stored before the parser ran are read now, by the same parser.
+  const parsed = stored?.nodules && stored.negativeEvidence ? { nodules: stored.nodules, negativeEvidence: stored.negativeEvidence } : parseReport(pair.rawText)
   return {
     studyId: pair.studyId,
     pseudonym: pair.pseudonym,
     radiograph: { pixels, rows: side, columns: side, spacingMm: modelSpacingMm(db, pair.modelPath, side), whiteLevel: 255 },
     reportText: reportTarget(pair),
-    // Reports stored before the parser ran are read now, by the same parser.
-    finding: findings?.nodules ?? parseReport(pair.rawText).nodules
+    finding: parsed.nodules,
+    findingStatements: findingStatements(parsed)
   }
+}
+
+/** A parsed report's statements on nodules: each described nodule's words, else its words that there is none. */
+export function findingStatements(report: Pick<ParsedReport, 'nodules' | 'negativeEvidence'>): string[] {
+  const described = report.nodules.items.flatMap((item) => (item.evidence ? [item.evidence.text] : []))
+  return described.length > 0 ? described : report.negativeEvidence.map((span) => span.text)
 }

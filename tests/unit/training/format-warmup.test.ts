@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { tinyVlmConfig } from '../../../src/main/model/config'
 import { Tokenizer } from '../../../src/main/model/tokenizer'
+import { reportPrompt } from '../../../src/main/model/warmup'
 import { parseReport } from '../../../src/main/reports/nodule-parser'
 import { parseQuestion, parseAnswer, expectedAnswer, answersAgree } from '../../../src/main/selfplay/questions'
 import { parseVote } from '../../../src/main/selfplay/rewards'
 import { Rng } from '../../../src/main/random'
 import { formatExamples } from '../../../src/main/training/format-warmup'
 import { selfPlayPresets } from '../../../src/main/training/selfplay-run'
-import type { SelfPlayStudy } from '../../../src/main/training/selfplay-studies'
+import { findingStatements, type SelfPlayStudy } from '../../../src/main/training/selfplay-studies'
 
 const reports = ['FINDINGS: A 9 mm nodule in the right upper zone.\nIMPRESSION: Pulmonary nodule.', 'FINDINGS: No pulmonary nodule. Lungs are clear.', '右肺上野见一结节，约8毫米。']
 const tok = Tokenizer.train(reports, tinyVlmConfig.vocab)
@@ -15,19 +16,29 @@ const config = { ...tinyVlmConfig, vocab: tok.vocabSize }
 const selfplay = selfPlayPresets.tiny.selfplay
 
 function study(text: string): SelfPlayStudy {
-  return { studyId: 1, pseudonym: 'A', radiograph: { pixels: new Uint8Array(64 * 64).fill(90), rows: 64, columns: 64, spacingMm: [6, 6], whiteLevel: 255 }, reportText: text, finding: parseReport(text).nodules }
+  const parsed = parseReport(text)
+  return { studyId: 1, pseudonym: 'A', radiograph: { pixels: new Uint8Array(64 * 64).fill(90), rows: 64, columns: 64, spacingMm: [6, 6], whiteLevel: 255 }, reportText: text, finding: parsed.nodules, findingStatements: findingStatements(parsed) }
 }
 
 describe('game-format examples', () => {
-  it('teach votes the game parses, and questions and answers the report settles, within the token limits', () => {
+  it('teach votes the game parses, questions and answers the report settles, and the report itself, within the token limits', () => {
     const rng = new Rng(3)
     let questions = 0
     for (let i = 0; i < 60; i++) {
       const s = study(reports[i % reports.length])
       const examples = formatExamples(tok, config, s, selfplay, rng)
       for (const e of examples) expect(e.prompt.length + e.continuation.length).toBeLessThanOrEqual(config.decoder.maxText)
-      const [clue, vote, question, answer] = examples
+      const [clue, vote, report, question, answer] = examples
       expect(clue.continuation.at(-1)).toBe(tok.special('<sep>'))
+      // A clue says what the report says about nodules: the start of one of its statements on them.
+      const said = tok.decode(clue.continuation, { skipSpecial: true })
+      expect(said.length).toBeGreaterThan(0)
+      expect(s.findingStatements.some((statement) => statement.startsWith(said))).toBe(true)
+      // The warm-up's own task stays in the mix: the study's report (cut to the text positions) after `<task:report>`.
+      expect(report.prompt).toEqual(reportPrompt(tok))
+      const written = tok.decode(report.continuation, { skipSpecial: true })
+      expect(written.length).toBeGreaterThan(10)
+      expect(s.reportText.startsWith(written)).toBe(true)
       expect(vote.continuation.at(-1)).toBe(tok.special('<eos>'))
       expect(parseVote(tok.decode(vote.continuation), 4).kind).not.toBe('invalid')
       if (!question) continue
