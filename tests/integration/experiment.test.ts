@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApi, type Api } from '../../src/shared/client'
 import { arms } from '../../src/shared/evaluation'
 import { dispatch } from '../../src/main/api/dispatch'
-import { experimentPresets, type ExperimentOptions, type ExperimentResult } from '../../src/main/evaluation/experiment'
+import { experimentPresets, runExperiment, seedFraction, type ExperimentOptions, type ExperimentProgress, type ExperimentResult } from '../../src/main/evaluation/experiment'
 import { heldOutSet } from '../../src/main/evaluation/held-out'
 import { loadStudyTruths, readCohortTruth } from '../../src/main/evaluation/truth'
 import { isHeldOut, isReportWithheld } from '../../src/main/model/warmup'
@@ -147,5 +147,24 @@ describe('a tiny experiment through the task child', () => {
       db.close()
       fs.renameSync(path.join(cohortDir, 'truth.hidden.json'), path.join(cohortDir, 'truth.json'))
     }
+  })
+
+  it('shows a conv warm-up’s vision phase in the arms’ progress, which only moves forward', async () => {
+    const db = openDatabase(databasePath(ctx.dataDir))
+    const seen: ExperimentProgress[] = []
+    try {
+      const conv: ExperimentOptions = { ...options, config: 'tiny-conv', seeds: [5], warmup: { ...options.warmup, visionSteps: 20 }, selfplay: { ...options.selfplay, rounds: 1 }, outDir: path.join(ctx.dataDir, 'report') }
+      await runExperiment(db, ctx.dataDir, conv, { onProgress: (p) => void seen.push(p) })
+    } finally {
+      db.close()
+    }
+    // Arms (a) and (c) each report the vision phase (every 10 steps) before their text steps.
+    for (const arm of [0, 2]) {
+      const messages = seen.filter((p) => p.phase === arm).map((p) => p.message)
+      expect(messages.filter((m) => / vision step (10|20)\/20$/.test(m))).toHaveLength(2)
+      expect(messages.findIndex((m) => /vision step 20\/20/.test(m))).toBeLessThan(messages.findIndex((m) => / step 1\/\d+, loss/.test(m)))
+    }
+    const done = seen.map((p) => seedFraction(p.phase, p.fraction))
+    done.forEach((d, i) => expect(d).toBeGreaterThanOrEqual(i > 0 ? done[i - 1] : 0))
   })
 })

@@ -7,7 +7,7 @@ import { intFlag } from './warmup'
 export const selfplayCommand: CliCommand = {
   name: 'selfplay',
   summary: 'Self-play training: warm-up when none finished, then rounds of spy and QA games; resumes an interrupted run',
-  usage: 'vzw selfplay --rounds N [--config default|tiny] [--seed S] [--spy-games N] [--qa-games N] [--threads T]',
+  usage: `vzw selfplay --rounds N [--config ${Object.keys(selfPlayPresets).join('|')}] [--seed S] [--spy-games N] [--qa-games N] [--threads T]`,
   options: {
     rounds: { type: 'string' },
     config: { type: 'string' },

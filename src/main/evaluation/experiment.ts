@@ -52,7 +52,10 @@ function fromSelfPlayPreset(
 
 /**
  * Named experiment sizes, in one place. `demo` is what `npm run demo` runs on the CPU (sized so
- * three seeds fit the demo's 30 minutes on 2 cores); `tiny` is for tests.
+ * three seeds fit the demo's 30 minutes on 2 cores); `conv` is the model that sees nodules (#6:
+ * the conv encoder with its vision phase), about an hour a seed on 2 cores on a 600-study cohort,
+ * (a) keeping three quarters of the training reports so its vision phase has enough films to learn
+ * from; `tiny` is for tests.
  */
 export const experimentPresets: Readonly<Record<string, Omit<ExperimentOptions, 'preset' | 'seeds' | 'threads' | 'truthFile' | 'outDir'>>> = {
   demo: {
@@ -62,6 +65,10 @@ export const experimentPresets: Readonly<Record<string, Omit<ExperimentOptions, 
       { rounds: 2, spyGamesPerRound: 4, qaGamesPerRound: 4, format: { steps: 10, batch: 16, lr: 5e-4 }, evaluation: { every: 1, studies: 16 } },
       { steps: 60, checkpointEvery: 1000 }
     )
+  },
+  conv: {
+    withheldReportFraction: 0.25,
+    ...fromSelfPlayPreset('conv', { rounds: 20, evaluation: { every: 10, studies: 32 } }, {})
   },
   tiny: {
     withheldReportFraction: 0.5,
@@ -174,11 +181,17 @@ async function runSeed(db: Db, dataDir: string, o: ExperimentOptions, experiment
   const warmupOptions = (steps: number, withheld: number): Partial<WarmupOptions> => ({ ...o.warmup, steps, config: o.config, seed, threads: o.threads, withheldReportFraction: withheld })
   const warmup = async (phase: number, steps: number, withheld: number): Promise<{ result: WarmupResult; seconds: number; secondsPerStep: number }> => {
     const clock = new StepClock()
+    // A vision phase (conv encoder) comes first: its steps count in the arm's fraction with the text steps.
+    const visionSteps = o.warmup.visionSteps ?? 0
+    const allSteps = visionSteps + steps
     const result = await runWarmup(db, dataDir, warmupOptions(steps, withheld), {
       signal: hooks.signal,
+      onPhase: async (kind, done, total) => {
+        if (kind === 'vision') await progress(phase, done / allSteps, `${experimentPhases[phase]} vision step ${done}/${total}`)
+      },
       onStep: async ({ step, steps: total, loss }) => {
         clock.tick()
-        await progress(phase, step / total, `${experimentPhases[phase]} step ${step}/${total}, loss ${loss.toFixed(3)}`)
+        await progress(phase, (visionSteps + step) / allSteps, `${experimentPhases[phase]} step ${step}/${total}, loss ${loss.toFixed(3)}`)
       }
     })
     // A resumed warm-up may have had fewer than two steps left to time here: its whole time then.

@@ -65,25 +65,28 @@ export interface SelfPlayRunOptions {
   startCheckpoint?: string
 }
 
+/** The games of the default-size decoder (96 text positions), whatever its encoder. */
+const defaultGames = {
+  seed: 1,
+  spyGamesPerRound: 8,
+  qaGamesPerRound: 8,
+  policyBatch: 16,
+  lr: 1e-5,
+  keepCheckpointEvery: 10,
+  evaluation: { every: 5, studies: 32 },
+  format: { steps: 300, batch: 16, lr: 5e-4 },
+  selfplay: { ...defaultSelfPlayConfig, spy: { ...defaultSelfPlayConfig.spy, maxClueTokens: 8 }, qa: { ...defaultSelfPlayConfig.qa, maxReportTokens: 64 } }
+}
+
 /**
  * Per model config: DESIGN §9's defaults where the model's text length allows them. The default
  * model reads 96 text positions, so clues are cut to 8 tokens (2 rounds × 4 players fit) and the
  * questioner reads 64 report tokens; the tiny test model (48 positions) plays one clue round.
  */
 export const selfPlayPresets: Readonly<Record<string, Omit<SelfPlayRunOptions, 'rounds' | 'threads'>>> = {
-  default: {
-    config: 'default',
-    seed: 1,
-    spyGamesPerRound: 8,
-    qaGamesPerRound: 8,
-    policyBatch: 16,
-    lr: 1e-5,
-    keepCheckpointEvery: 10,
-    evaluation: { every: 5, studies: 32 },
-    warmup: { ...defaultWarmupOptions },
-    format: { steps: 300, batch: 16, lr: 5e-4 },
-    selfplay: { ...defaultSelfPlayConfig, spy: { ...defaultSelfPlayConfig.spy, maxClueTokens: 8 }, qa: { ...defaultSelfPlayConfig.qa, maxReportTokens: 64 } }
-  },
+  default: { config: 'default', ...defaultGames, warmup: { ...defaultWarmupOptions } },
+  /** The conv encoder, warmed up as #6 measured it: a vision phase, then the text. */
+  conv: { config: 'conv', ...defaultGames, warmup: { ...defaultWarmupOptions, steps: 700, visionSteps: 3500 } },
   tiny: {
     config: 'tiny',
     seed: 1,

@@ -15,13 +15,17 @@ export type SelfPlayTaskParams = SelfPlayRunOptions & { runId?: number }
 export async function selfPlayRunTask({ runId, ...options }: SelfPlayTaskParams, ctx: TaskContext): Promise<SelfPlayResult> {
   const db = openDatabase(databasePath(ctx.dataDir))
   const warmup = phaseProgress(ctx, 'warm-up steps')
+  const vision = phaseProgress(ctx, 'warm-up vision steps')
   const format = phaseProgress(ctx, 'game-format steps')
   const findings = phaseProgress(ctx, 'studies described')
   let roundMeter: ProgressMeter | null = null
   try {
     return await runSelfPlay(db, ctx.dataDir, options, {
       signal: ctx.signal,
-      warmup: { onStep: ({ step, steps, loss }) => warmup(step, steps, `loss ${loss.toFixed(3)}`) },
+      warmup: {
+        onStep: ({ step, steps, loss }) => warmup(step, steps, `loss ${loss.toFixed(3)}`),
+        onPhase: (phase, done, total) => (phase === 'vision' ? vision(done, total, "warm-up vision phase: the encoder on the reports' presence") : undefined)
+      },
       onFormatStep: (step, steps, loss) => format(step, steps, `loss ${loss.toFixed(3)}`),
       onTick: () => ctx.yieldToEvents(),
       // The meter starts where a resumed run starts, so its rate counts only rounds played here.

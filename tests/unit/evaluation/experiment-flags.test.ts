@@ -19,7 +19,7 @@ describe('vzw experiment / vzw demo flags', () => {
   })
 
   it('refuses what cannot run, naming the flag', () => {
-    expect(() => experimentOptionsFromFlags({ preset: 'huge' })).toThrow('--preset must be one of demo, tiny, got huge')
+    expect(() => experimentOptionsFromFlags({ preset: 'huge' })).toThrow('--preset must be one of demo, conv, tiny, got huge')
     expect(() => experimentOptionsFromFlags({ withheld: '1' })).toThrow('--withheld must be a number in [0, 1), got 1')
     expect(() => experimentOptionsFromFlags({ rounds: '0' })).toThrow('--rounds must be an integer ≥ 1, got 0')
   })
