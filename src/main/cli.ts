@@ -16,6 +16,7 @@ import { warmupCommand } from './cli/warmup'
 import { selfplayCommand } from './cli/selfplay'
 import { experimentCommand } from './cli/experiment'
 import { demoCommand } from './cli/demo'
+import { roundsCommand } from './cli/rounds'
 
 const commands: CliCommand[] = [
   infoCommand,
@@ -27,6 +28,7 @@ const commands: CliCommand[] = [
   auditCommand,
   warmupCommand,
   selfplayCommand,
+  roundsCommand,
   describeCommand,
   experimentCommand,
   demoCommand

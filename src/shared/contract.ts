@@ -242,6 +242,8 @@ export const RoundPoint = z.object({
   accuracyEma: z.number().nullable(),
   naRateEma: z.number().nullable(),
   voteAccuracy: z.number().nullable(),
+  /** Share of the round's votes that were `<vote:na>`. */
+  voteNaRate: z.number().nullable(),
   answererAccuracy: z.number().nullable(),
   loss: z.number().nullable(),
   kl: z.number().nullable(),
@@ -260,7 +262,7 @@ export const RunRounds = z.object({
 export type RunRounds = z.infer<typeof RunRounds>
 
 /** The model sizes a run can train (the presets of src/main/training/selfplay-run.ts). */
-export const SelfPlayPreset = z.enum(['tiny', 'default'])
+export const SelfPlayPreset = z.enum(['tiny', 'default', 'conv'])
 export type SelfPlayPreset = z.infer<typeof SelfPlayPreset>
 
 const SpyVote = z.discriminatedUnion('kind', [

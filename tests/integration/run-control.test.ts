@@ -73,6 +73,9 @@ describe('self-play run control', () => {
       expect(r.meanRewards).toMatchObject({ spy: expect.any(Number), civilian: expect.any(Number), voter: expect.any(Number), questioner: expect.any(Number) })
       // Clue rewards are zero-sum over one spy and three civilians, so their means balance 1 : 3.
       expect(r.meanRewards.spy + 3 * r.meanRewards.civilian).toBeCloseTo(0, 9)
+      // The round's n/a rate is its spy games' mean share of `<vote:na>` votes.
+      const spy = (await call('runs.games', { runId, roundIndex: r.roundIndex })).games.filter((g) => g.kind === 'spy')
+      expect(r.voteNaRate).toBeCloseTo(spy.reduce((a, g) => a + g.naRate, 0) / spy.length, 12)
     }
   }, 300_000)
 

@@ -12,6 +12,7 @@ export function roundPoint(row: RoundRow, meanRewards: Record<string, number> = 
     accuracyEma: m.scheduler?.accuracy ?? null,
     naRateEma: m.scheduler?.naRate ?? null,
     voteAccuracy: m.voteAccuracy,
+    voteNaRate: m.voteNaRate,
     answererAccuracy: m.answererAccuracy,
     loss: m.loss,
     kl: m.kl,

@@ -1,0 +1,76 @@
+import { createApi, type Api } from '../../shared/client'
+import type { RunSummary, SpyGameView } from '../../shared/contract'
+import { dispatch } from '../api/dispatch'
+import { printResultLine } from '../app/result-line'
+import { ANSWERER_TARGET, clueSignal, roundWindows, stageSwitches, type RoundWindow } from '../training/round-trends'
+import type { CliCommand } from './command'
+import { intFlag } from './warmup'
+
+const num = (x: number | null, digits = 3) => (x === null ? '-' : x.toFixed(digits))
+const share = (t: { clues: number; naming: number }) => (t.clues ? `${(t.naming / t.clues).toFixed(2)} of ${t.clues}` : '-')
+
+/** The newest self-play run with stored rounds, or the one asked for. */
+async function pickRun(api: Api, asked: string | undefined): Promise<RunSummary> {
+  const runs = (await api.runs.list()).filter((r) => r.name === 'selfplay')
+  if (asked === undefined) {
+    const newest = runs.find((r) => r.rounds > 0)
+    if (!newest) throw new Error('No self-play run has stored a round yet (vzw selfplay plays one)')
+    return newest
+  }
+  const run = runs.find((r) => r.id === Number(asked))
+  if (!run) throw new Error(`No self-play run ${asked} (self-play runs: ${runs.map((r) => r.id).join(', ') || 'none'})`)
+  return run
+}
+
+function windowLine(w: RoundWindow): string {
+  return [`${w.first}–${w.last}`.padEnd(9), w.stages.join('+').padEnd(15), num(w.voteAccuracy).padEnd(9), num(w.voteNaRate).padEnd(6), num(w.accuracyEma).padEnd(8), num(w.answererAccuracy).padEnd(13), num(w.kl)].join(' ')
+}
+
+export const roundsCommand: CliCommand = {
+  name: 'rounds',
+  summary: "What a self-play run's stored rounds show: vote accuracy, n/a, stage switches, answerer accuracy, clue signal",
+  usage: 'vzw rounds [RUN] [--window N]   (RUN: a self-play run id, default the newest with rounds; N rounds per line)',
+  options: { window: { type: 'string' } },
+  async run(ctx) {
+    const services = ctx.services()
+    try {
+      const api = createApi({ invoke: (method, input) => dispatch(services.handlers, method, input), subscribe: () => () => {} })
+      const run = await pickRun(api, ctx.positionals[0])
+      const { rounds, thresholds } = await api.runs.rounds({ runId: run.id })
+      const size = intFlag(ctx.values.window, 'window', Math.max(1, Math.ceil(rounds.length / 8)), 1)
+      const windows = roundWindows(rounds, size)
+      const switches = stageSwitches(rounds)
+      console.log(`Self-play run ${run.id} (${run.modelConfig ?? '?'}), ${rounds.length} rounds stored; switches after round ${switches.join(', ') || '(none)'}`)
+      console.log(`decision → clue at accuracy ≥ ${thresholds.accuracyToClue} and n/a ≤ ${thresholds.naToClue}; clue → decision at error ≥ ${thresholds.errorToDecision} or n/a ≥ ${thresholds.naToDecision}; answerer target ${ANSWERER_TARGET}\n`)
+      console.log('rounds    stage           vote acc  n/a    acc EMA  answerer acc  KL')
+      for (const w of windows) console.log(windowLine(w))
+
+      const evaluations = (await api.runs.evaluations({ runId: run.id })).filter((e) => e.roundIndex !== null)
+      if (evaluations.length) {
+        console.log('\nHeld-out sample (periodic evaluation):')
+        for (const e of evaluations) console.log(`  after round ${e.roundIndex! + 1}: presence ${e.metrics.presence.correct}/${e.metrics.presence.total}, finding ${e.metrics.finding.correct}/${e.metrics.finding.total}`)
+      }
+      const games: SpyGameView[] = []
+      for (const r of rounds) games.push(...(await api.runs.games({ runId: run.id, roundIndex: r.roundIndex })).games.filter((g): g is SpyGameView => g.kind === 'spy'))
+      console.log('\nClues that name a nodule (report parser), by the edit of the spy image:')
+      for (const s of clueSignal(games)) console.log(`  ${s.edit.padEnd(7)} spy ${share(s.spy).padEnd(14)} civilians ${share(s.civilian)}`)
+
+      const [first, last] = [windows[0], windows[windows.length - 1]]
+      printResultLine('rounds', {
+        run: run.id,
+        rounds: rounds.length,
+        switches: switches.length,
+        vote_acc_first: first?.voteAccuracy ?? null,
+        vote_acc_last: last?.voteAccuracy ?? null,
+        na_first: first?.voteNaRate ?? null,
+        na_last: last?.voteNaRate ?? null,
+        answer_acc_first: first?.answererAccuracy ?? null,
+        answer_acc_last: last?.answererAccuracy ?? null,
+        window: size
+      })
+      return 0
+    } finally {
+      services.close()
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import type { RoundPoint, SpyGameView } from '../../shared/contract'
+import { parseReport } from '../reports/nodule-parser'
+
+/**
+ * What a run's stored rounds say about learning (`vzw rounds`): the spy game's vote accuracy, n/a
+ * rate and stage switches, and the QA answerer's accuracy against the questioner's target (the
+ * learnability reward 1 − |2p − 1| is highest at p = 0.5), averaged over windows of rounds so a
+ * trend shows through the noise of 8 games a round.
+ */
+export interface RoundWindow {
+  first: number
+  last: number
+  /** Each stage the window's rounds trained, in order of first appearance. */
+  stages: RoundPoint['stage'][]
+  voteAccuracy: number | null
+  voteNaRate: number | null
+  /** The scheduler's accuracy EMA after the window's last round. */
+  accuracyEma: number | null
+  answererAccuracy: number | null
+  kl: number | null
+}
+
+/** The questioner's reward is highest when the answerer is right half the time. */
+export const ANSWERER_TARGET = 0.5
+
+function mean(xs: readonly (number | null)[]): number | null {
+  const known = xs.filter((x): x is number => x !== null)
+  return known.length ? known.reduce((a, b) => a + b, 0) / known.length : null
+}
+
+export function roundWindows(rounds: readonly RoundPoint[], size: number): RoundWindow[] {
+  if (!(Number.isInteger(size) && size > 0)) throw new Error(`A window must hold a whole number of rounds ≥ 1, got ${size}`)
+  const windows: RoundWindow[] = []
+  for (let at = 0; at < rounds.length; at += size) {
+    const w = rounds.slice(at, at + size)
+    windows.push({
+      first: w[0].roundIndex,
+      last: w[w.length - 1].roundIndex,
+      stages: [...new Set(w.map((r) => r.stage))],
+      voteAccuracy: mean(w.map((r) => r.voteAccuracy)),
+      voteNaRate: mean(w.map((r) => r.voteNaRate)),
+      accuracyEma: w[w.length - 1].accuracyEma,
+      answererAccuracy: mean(w.map((r) => r.answererAccuracy)),
+      kl: mean(w.map((r) => r.kl))
+    })
+  }
+  return windows
+}
+
+/** Rounds after which the scheduler switched stage. */
+export function stageSwitches(rounds: readonly RoundPoint[]): number[] {
+  return rounds.filter((r) => r.switched).map((r) => r.roundIndex)
+}
+
+export interface ClueSignal {
+  edit: SpyGameView['edit']['kind']
+  /** Share of the spy's clues that name a nodule, as the report parser reads them. */
+  spy: { clues: number; naming: number }
+  civilian: { clues: number; naming: number }
+}
+
+/**
+ * Whether clues carry what the spy's edit changed: per edit kind, how often the spy's clues and
+ * the civilians' clues name a nodule. An insert gives only the spy a nodule, a remove only the
+ * civilians; equal shares mean the clues do not depend on the image, and the votes have nothing
+ * to read.
+ */
+export function clueSignal(games: readonly SpyGameView[]): ClueSignal[] {
+  const byEdit = new Map<ClueSignal['edit'], ClueSignal>()
+  for (const game of games) {
+    let signal = byEdit.get(game.edit.kind)
+    if (!signal) byEdit.set(game.edit.kind, (signal = { edit: game.edit.kind, spy: { clues: 0, naming: 0 }, civilian: { clues: 0, naming: 0 } }))
+    for (const clue of game.clues) {
+      const tally = signal[clue.role]
+      tally.clues++
+      if (parseReport(clue.text).nodules.presence === 'present') tally.naming++
+    }
+  }
+  return [...byEdit.values()].sort((a, b) => a.edit.localeCompare(b.edit))
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import type { RoundPoint, SpyGameView } from '../../../src/shared/contract'
+import { clueSignal, roundWindows, stageSwitches } from '../../../src/main/training/round-trends'
+
+function round(roundIndex: number, p: Partial<RoundPoint>): RoundPoint {
+  return { roundIndex, stage: 'decision', accuracyEma: null, naRateEma: null, voteAccuracy: null, voteNaRate: null, answererAccuracy: null, loss: null, kl: null, tokensPerSecond: 1, switched: false, baselines: {}, meanRewards: {}, ...p }
+}
+
+function spyGame(edit: SpyGameView['edit']['kind'], clues: [SpyGameView['clues'][number]['role'], string][]): SpyGameView {
+  return {
+    kind: 'spy',
+    id: 1,
+    studyId: 1,
+    pseudonym: null,
+    spySeat: 1,
+    edit: { kind: edit, before: null, after: null },
+    players: [],
+    clues: clues.map(([role, text], i) => ({ round: 1, player: i + 1, role, text, advantage: null })),
+    votes: [],
+    accuracy: 0,
+    naRate: 0,
+    imagesAvailable: false
+  }
+}
+
+describe('round trends', () => {
+  it('averages windows of rounds, skipping rounds without a value, and keeps the EMA after the last', () => {
+    const rounds = [
+      round(0, { voteAccuracy: 0.2, voteNaRate: 0.1, accuracyEma: 0.2, answererAccuracy: null, kl: 0.01 }),
+      round(1, { voteAccuracy: 0.4, voteNaRate: 0.3, accuracyEma: 0.31, answererAccuracy: 0.5, kl: 0.03 }),
+      round(2, { voteAccuracy: 0.9, voteNaRate: 0, accuracyEma: 0.5, answererAccuracy: 0.25, stage: 'clue', switched: true })
+    ]
+    const [first, second] = roundWindows(rounds, 2)
+    expect(first).toMatchObject({ first: 0, last: 1, stages: ['decision'], accuracyEma: 0.31, answererAccuracy: 0.5 })
+    expect(first.voteAccuracy).toBeCloseTo(0.3, 12)
+    expect(first.voteNaRate).toBeCloseTo(0.2, 12)
+    expect(first.kl).toBeCloseTo(0.02, 12)
+    expect(second).toMatchObject({ first: 2, last: 2, stages: ['clue'], voteAccuracy: 0.9, kl: null })
+    expect(roundWindows(rounds, 3)[0].stages).toEqual(['decision', 'clue'])
+    expect(stageSwitches(rounds)).toEqual([2])
+    expect(() => roundWindows(rounds, 0)).toThrow(/window must hold a whole number of rounds/)
+  })
+
+  it('counts the clues that name a nodule per edit and role, in English and Chinese', () => {
+    const signal = clueSignal([
+      spyGame('insert', [['spy', 'A 12 mm nodule in the right upper zone'], ['civilian', 'No pulmonary nodule'], ['civilian', 'lungs are clear']]),
+      spyGame('insert', [['spy', '右上肺野见一约21mm实性结节'], ['civilian', '未见明显结节']]),
+      spyGame('remove', [['spy', 'Normal chest radiograph'], ['civilian', 'There is a 9 mm nodule in the left lower zone']])
+    ])
+    expect(signal).toEqual([
+      { edit: 'insert', spy: { clues: 2, naming: 2 }, civilian: { clues: 3, naming: 0 } },
+      { edit: 'remove', spy: { clues: 1, naming: 0 }, civilian: { clues: 1, naming: 1 } }
+    ])
+  })
+})
