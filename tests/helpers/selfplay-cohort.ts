@@ -1,17 +1,17 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { encodeGrayPng } from '../../src/main/dicom/png'
-import { resampleArea } from '../../src/main/dicom/resample'
+import { modelImage } from '../../src/main/dicom/resample'
 import { parseReport } from '../../src/main/reports/nodule-parser'
 import { databasePath, openDatabase } from '../../src/main/store/database'
-import { renderStudy } from '../../src/main/synth'
+import { renderStudy, type CohortOptions, type StudyTruth } from '../../src/main/synth'
 
 /**
  * A data folder as the importer leaves it: synthetic chest radiographs (the cohort generator's own
  * renderer) as 256×256 model images with their source size and spacing, and their English reports
- * stored with the parser's findings.
+ * stored with the parser's findings. Returns each study's truth (its lungs and nodules).
  */
-export function writeSelfPlayCohort(dataDir: string, studies: number): void {
+export function writeSelfPlayCohort(dataDir: string, studies: number, detector: NonNullable<CohortOptions['detector']> = { rows: 384, columns: 384, spacingMm: 1 }): StudyTruth[] {
   const db = openDatabase(databasePath(dataDir))
   const now = new Date().toISOString()
   const insertStudy = db.prepare('INSERT INTO studies (study_uid, pseudonym, created_at) VALUES (?, ?, ?)')
@@ -21,12 +21,15 @@ export function writeSelfPlayCohort(dataDir: string, studies: number): void {
   )
   const insertReport = db.prepare(`INSERT INTO reports (study_id, source_path, source_kind, encoding, raw_text, sections_json, findings_json, created_at) VALUES (?, ?, 'txt', 'utf-8', ?, ?, ?, ?)`)
   fs.mkdirSync(path.join(dataDir, 'images'), { recursive: true })
+  const truths: StudyTruth[] = []
   for (let s = 0; s < studies; s++) {
-    const study = renderStudy({ seed: 9, studies: studies, language: 'en', reportFraction: 1, imperfectReportRate: 0, detector: { rows: 384, columns: 384, spacingMm: 1 } }, s)
+    const study = renderStudy({ seed: 9, studies: studies, language: 'en', reportFraction: 1, imperfectReportRate: 0, detector }, s)
+    truths.push(study.truth)
     const { rows, columns, pixels, whiteLevel, spacingMm } = study.image
-    const small = resampleArea(Float32Array.from(pixels), columns, rows, 256, 256)
+    // The importer's model image: the 8-bit film scaled to 256 on its long side, padded to a square.
+    const rendered = Uint8Array.from(pixels, (v) => Math.round((v / whiteLevel) * 255))
     const modelPath = path.join('images', `${s}.png`)
-    fs.writeFileSync(path.join(dataDir, modelPath), encodeGrayPng(Uint8Array.from(small, (v) => Math.round((v / whiteLevel) * 255)), 256, 256))
+    fs.writeFileSync(path.join(dataDir, modelPath), encodeGrayPng(modelImage(rendered, columns, rows, 256), 256, 256))
     const studyId = Number(insertStudy.run(study.truth.studyInstanceUid, `ANON-${s}`, now).lastInsertRowid)
     const seriesId = Number(insertSeries.run(studyId, study.truth.seriesInstanceUid).lastInsertRowid)
     insertImage.run(seriesId, study.truth.sopInstanceUid, `/dicom/${s}.dcm`, rows, columns, spacingMm[0], spacingMm[1], modelPath, now)
@@ -35,5 +38,6 @@ export function writeSelfPlayCohort(dataDir: string, studies: number): void {
     insertReport.run(studyId, `/reports/${s}.txt`, text, JSON.stringify(parsed.sections), JSON.stringify({ nodules: parsed.nodules, negativeEvidence: parsed.negativeEvidence }), now)
   }
   db.close()
+  return truths
 }
 

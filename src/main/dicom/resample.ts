@@ -86,9 +86,15 @@ export function padToSquare(src: Uint8Array, width: number, height: number, side
   return out
 }
 
+/** Where a width×height image lies in its square model image of `side`: scaled to fit, centred. */
+export function modelContentBox(width: number, height: number, side: number): { x0: number; y0: number; width: number; height: number } {
+  const fit = fitWithin(width, height, side, true)
+  return { x0: Math.floor((side - fit.width) / 2), y0: Math.floor((side - fit.height) / 2), ...fit }
+}
+
 /** Model input: an 8-bit rendering scaled so its long side is `side`, aspect kept by padding. */
 export function modelImage(rendered: Uint8Array, width: number, height: number, side: number): Uint8Array {
-  const fit = fitWithin(width, height, side, true)
+  const fit = modelContentBox(width, height, side)
   const small = resampleArea(Float32Array.from(rendered), width, height, fit.width, fit.height)
   const bytes = Uint8Array.from(small, (v) => Math.round(v))
   return padToSquare(bytes, fit.width, fit.height, side)

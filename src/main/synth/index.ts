@@ -22,7 +22,7 @@ export {
   type NoduleRequest
 } from './edits'
 export { drawNodule, typicalContrast, type NoduleSpec } from './nodule'
-export { DEFAULT_CHEST_LAYOUT, locateInChest, type Radiograph, type ChestLayout, type LungBox, type PixelArray } from './radiograph'
+export { DEFAULT_CHEST_LAYOUT, layoutWithin, locateInChest, type Radiograph, type ChestLayout, type LungBox, type PixelArray } from './radiograph'
 export { generateReport, type GeneratedReport } from './reports'
 
 export { encodeJpegLossless } from './jpeg-lossless'

@@ -45,6 +45,20 @@ export const DEFAULT_CHEST_LAYOUT: ChestLayout = {
   left: { top: 0.15, bottom: 0.76, lateral: 0.87, medial: 0.57 }
 }
 
+/**
+ * A layout of the film as placed inside a larger image (a model image pads the film to a square):
+ * `box` is the film's extent in fractions of that image.
+ */
+export function layoutWithin(layout: ChestLayout, box: { left: number; top: number; width: number; height: number }): ChestLayout {
+  const place = (lung: LungBox): LungBox => ({
+    top: box.top + lung.top * box.height,
+    bottom: box.top + lung.bottom * box.height,
+    lateral: box.left + lung.lateral * box.width,
+    medial: box.left + lung.medial * box.width
+  })
+  return { right: place(layout.right), left: place(layout.left) }
+}
+
 export interface ChestLocation {
   side: Exclude<Side, 'bilateral'>
   zone: Zone

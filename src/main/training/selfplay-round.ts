@@ -8,7 +8,6 @@ import { advanceScheduler, type SchedulerState, type SchedulerStep, type Stage }
 import { makeSpyImages } from '../selfplay/spy-edit'
 import { playSpyGames, roleOf, type SpyGameRecord, type SpyGameSetup } from '../selfplay/spy-game'
 import type { GameRow, StoredSpyEdit } from '../store/selfplay-repository'
-import { DEFAULT_CHEST_LAYOUT } from '../synth'
 import { Rng, hashSeed } from '../random'
 import type { PolicyStepMetrics, PolicyUpdater } from './policy-update'
 import type { SelfPlayStudy } from './selfplay-studies'
@@ -78,7 +77,7 @@ function countingPolicy(policy: PlayerPolicy): { policy: PlayerPolicy; tokens: (
 function spySetups(studies: readonly SelfPlayStudy[], imageSize: number, config: SelfPlayConfig, rng: Rng): { setup: SpyGameSetup; spyEdit: StoredSpyEdit }[] {
   const players = config.spy.civilians + config.spy.spies
   return studies.map((study) => {
-    const images = makeSpyImages(study.radiograph, rng, { blank: config.spy.blankSpyImage, context: { layout: DEFAULT_CHEST_LAYOUT } })
+    const images = makeSpyImages(study.radiograph, rng, { blank: config.spy.blankSpyImage, context: study.chest })
     const input = (r: typeof images.civilian) => imageInput(r.pixels, r.columns, r.rows, imageSize)
     return {
       setup: { image: input(images.civilian), spyImage: input(images.spy), edit: images.edit, spySeat: rng.int(1, players) },

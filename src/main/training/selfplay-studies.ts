@@ -4,7 +4,8 @@ import { parseReport } from '../reports/nodule-parser'
 import type { Db } from '../store/database'
 import { sourceGeometryOfModelImage } from '../store/selfplay-repository'
 import { imageReportPairs } from '../store/training-repository'
-import type { Radiograph } from '../synth'
+import { modelContentBox } from '../dicom/resample'
+import { DEFAULT_CHEST_LAYOUT, layoutWithin, type ChestContext, type Radiograph } from '../synth'
 
 /**
  * What self-play plays on: each training study's model image as a radiograph the spy edits work
@@ -23,6 +24,8 @@ export interface SelfPlayStudy {
    * none (empty when the report is silent). The game-format phase teaches clues from them.
    */
   findingStatements: string[]
+  /** Where the lungs lie in the model image, for the spy edits. */
+  chest: ChestContext
 }
 
 /**
@@ -31,14 +34,17 @@ export interface SelfPlayStudy {
  */
 const FALLBACK_LONG_SIDE_MM = 430
 
-/** Pixel spacing of a model image: its long side is the source's long side, aspect kept by padding. */
-function modelSpacingMm(db: Db, modelPath: string, side: number): [number, number] {
+/**
+ * A model image's geometry: its pixel spacing (its long side is the source's long side, aspect
+ * kept by padding) and where the lungs lie in it — the typical layout placed on the film, not on
+ * the padding, else inserted nodules land beside the lungs of a portrait film.
+ */
+function modelGeometry(db: Db, modelPath: string, side: number): { spacingMm: [number, number]; chest: ChestContext } {
   const g = sourceGeometryOfModelImage(db, modelPath)
-  if (g?.rows && g.columns && g.spacingRowMm && g.spacingColMm) {
-    const longSideMm = Math.max(g.rows * g.spacingRowMm, g.columns * g.spacingColMm)
-    return [longSideMm / side, longSideMm / side]
-  }
-  return [FALLBACK_LONG_SIDE_MM / side, FALLBACK_LONG_SIDE_MM / side]
+  const longSideMm = g?.rows && g.columns && g.spacingRowMm && g.spacingColMm ? Math.max(g.rows * g.spacingRowMm, g.columns * g.spacingColMm) : FALLBACK_LONG_SIDE_MM
+  const film = g?.rows && g.columns ? modelContentBox(g.columns, g.rows, side) : { x0: 0, y0: 0, width: side, height: side }
+  const layout = layoutWithin(DEFAULT_CHEST_LAYOUT, { left: film.x0 / side, top: film.y0 / side, width: film.width / side, height: film.height / side })
+  return { spacingMm: [longSideMm / side, longSideMm / side], chest: { layout } }
 }
 
 /** Training studies with a report; `withheldReportFraction` leaves out those whose report a run treats as absent. */
@@ -57,10 +63,12 @@ function selfPlayStudy(db: Db, { pair, pixels, side }: ReturnType<typeof loadExa
   const stored = pair.findingsJson ? (JSON.parse(pair.findingsJson) as Partial<Pick<ParsedReport, 'nodules' | 'negativeEvidence'>>) : null
   // Reports stored before the parser ran are read now, by the same parser.
   const parsed = stored?.nodules && stored.negativeEvidence ? { nodules: stored.nodules, negativeEvidence: stored.negativeEvidence } : parseReport(pair.rawText)
+  const geometry = modelGeometry(db, pair.modelPath, side)
   return {
     studyId: pair.studyId,
     pseudonym: pair.pseudonym,
-    radiograph: { pixels, rows: side, columns: side, spacingMm: modelSpacingMm(db, pair.modelPath, side), whiteLevel: 255 },
+    radiograph: { pixels, rows: side, columns: side, spacingMm: geometry.spacingMm, whiteLevel: 255 },
+    chest: geometry.chest,
     reportText: reportTarget(pair),
     finding: parsed.nodules,
     findingStatements: findingStatements(parsed)

@@ -6,6 +6,7 @@ import { parseReport } from '../../../src/main/reports/nodule-parser'
 import { parseQuestion, parseAnswer, expectedAnswer, answersAgree } from '../../../src/main/selfplay/questions'
 import { parseVote } from '../../../src/main/selfplay/rewards'
 import { Rng } from '../../../src/main/random'
+import { DEFAULT_CHEST_LAYOUT } from '../../../src/main/synth'
 import { formatExamples } from '../../../src/main/training/format-warmup'
 import { selfPlayPresets } from '../../../src/main/training/selfplay-run'
 import { findingStatements, type SelfPlayStudy } from '../../../src/main/training/selfplay-studies'
@@ -17,7 +18,7 @@ const selfplay = selfPlayPresets.tiny.selfplay
 
 function study(text: string): SelfPlayStudy {
   const parsed = parseReport(text)
-  return { studyId: 1, pseudonym: 'A', radiograph: { pixels: new Uint8Array(64 * 64).fill(90), rows: 64, columns: 64, spacingMm: [6, 6], whiteLevel: 255 }, reportText: text, finding: parsed.nodules, findingStatements: findingStatements(parsed) }
+  return { studyId: 1, pseudonym: 'A', radiograph: { pixels: new Uint8Array(64 * 64).fill(90), rows: 64, columns: 64, spacingMm: [6, 6], whiteLevel: 255 }, reportText: text, finding: parsed.nodules, findingStatements: findingStatements(parsed), chest: { layout: DEFAULT_CHEST_LAYOUT } }
 }
 
 describe('game-format examples', () => {

@@ -1,0 +1,50 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { modelContentBox } from '../../src/main/dicom/resample'
+import { Rng } from '../../src/main/random'
+import { databasePath, openDatabase } from '../../src/main/store/database'
+import { insertNodule } from '../../src/main/synth'
+import { loadSelfPlayStudies } from '../../src/main/training/selfplay-studies'
+import { writeSelfPlayCohort } from '../helpers/selfplay-cohort'
+
+const dirs: string[] = []
+afterEach(() => {
+  while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true })
+})
+
+describe('self-play studies', () => {
+  it('place the spy edits’ nodules in the lungs of a portrait film, not beside them in the model image’s padding', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-studies-'))
+    dirs.push(dataDir)
+    // 448 × 320 mm: the model image is the film scaled to 256 high and 183 wide, with 36 px of padding each side.
+    const detector = { rows: 448, columns: 320, spacingMm: 1 }
+    const truths = writeSelfPlayCohort(dataDir, 6, detector)
+    const db = openDatabase(databasePath(dataDir))
+    const studies = loadSelfPlayStudies(db, dataDir, 0)
+    db.close()
+    expect(studies).toHaveLength(6)
+    const film = modelContentBox(detector.columns, detector.rows, 256)
+    const rng = new Rng(2)
+    let placed = 0
+    for (const study of studies) {
+      const lungs = truths.find((t) => `ANON-${t.index}` === study.pseudonym)!.layout
+      for (let k = 0; k < 20; k++) {
+        const { nodule, edit } = insertNodule(study.radiograph, rng, study.chest)
+        // The nodule's centre as fractions of the film (not of the padded model image).
+        const x = (nodule!.spec.centerMm.x / study.radiograph.spacingMm[1] - film.x0) / film.width
+        const y = (nodule!.spec.centerMm.y / study.radiograph.spacingMm[0] - film.y0) / film.height
+        const lung = lungs[edit.after!.side as 'right' | 'left']
+        // Within the phantom's own lung box on the side the edit names (the typical layout is not this phantom's exactly).
+        const margin = 0.04
+        expect(x).toBeGreaterThan(Math.min(lung.lateral, lung.medial) - margin)
+        expect(x).toBeLessThan(Math.max(lung.lateral, lung.medial) + margin)
+        expect(y).toBeGreaterThan(lung.top - margin)
+        expect(y).toBeLessThan(lung.bottom + margin)
+        placed++
+      }
+    }
+    expect(placed).toBe(120)
+  })
+})
