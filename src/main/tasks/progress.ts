@@ -1,8 +1,16 @@
 import type { TaskProgress } from '../../shared/contract'
 
 /**
+ * How long the rate remembers, in seconds. The average weighs reports by the time they cover, not
+ * by their number: many reports without progress in a few seconds (an experiment scoring its
+ * held-out images reports each batch at the same seed fraction) used to shrink a per-report average
+ * toward zero and showed an ETA of millions of hours.
+ */
+const RATE_MEMORY_SECONDS = 60
+
+/**
  * Turns "done so far" into a progress record with a smoothed rate and an ETA. The rate is an
- * exponential moving average over updates so one slow chunk does not make the ETA jump.
+ * exponential moving average over time so one slow chunk does not make the ETA jump.
  */
 export class ProgressMeter {
   private readonly startedAt: number
@@ -30,7 +38,7 @@ export class ProgressMeter {
     // The first rate comes from the first work measured; a zero before it would drag the average down.
     if (dt > 0 && (this.rate !== null || done > this.lastDone)) {
       const instant = (done - this.lastDone) / dt
-      this.rate = this.rate === null ? instant : 0.7 * this.rate + 0.3 * instant
+      this.rate = this.rate === null ? instant : this.rate + (1 - Math.exp(-dt / RATE_MEMORY_SECONDS)) * (instant - this.rate)
       this.lastAt = t
       this.lastDone = done
     }

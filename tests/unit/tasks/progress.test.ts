@@ -49,3 +49,22 @@ it('a phase starts its clock at its first report: one step a second reads as one
   for (const r of reports.slice(1)) expect(r.ratePerSecond).toBeCloseTo(1, 6)
   expect(reports[4].etaSeconds).toBeCloseTo(495, 3)
 })
+
+it('many reports without progress in a few seconds barely move the rate; a long stall lowers it', () => {
+  const c = clock()
+  const meter = new ProgressMeter(2, 'seeds', c.now)
+  c.advance(600_000)
+  expect(meter.update(0.5).ratePerSecond).toBeCloseTo(0.5 / 600, 9)
+  // Scoring: a report per batch, forty in ten seconds, none adding to the seed fraction.
+  let p: TaskProgress = meter.update(0.5)
+  for (let i = 0; i < 40; i++) {
+    c.advance(250)
+    p = meter.update(0.5)
+  }
+  expect(p.ratePerSecond!).toBeGreaterThan(0.8 * (0.5 / 600))
+  expect(p.etaSeconds!).toBeLessThan(1.25 * 1800)
+  // Ten minutes without progress: the rate has fallen, the ETA grown.
+  c.advance(600_000)
+  const stalled = meter.update(0.5)
+  expect(stalled.ratePerSecond!).toBeLessThan(0.01 * (0.5 / 600))
+})
