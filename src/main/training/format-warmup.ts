@@ -26,8 +26,9 @@ import type { SelfPlayStudy } from './selfplay-studies'
  *              `<vote:na>`) then `<eos>` — the format only, never who the spy is
  *   question   the questioner's prompt with the report → a templated question the report settles
  *   answer     the answerer's prompt with that question → the report's answer (report-derived)
- *   report     the warm-up's own task, image → report, so the model keeps writing reports: without
- *              it 300 steps of game formats made the conv warm-up write question text as findings
+ *   report     the warm-up's own task, image → report, half of every batch, so the model keeps
+ *              writing reports: without it 300 steps of game formats made the conv warm-up write
+ *              question text as findings
  * Nothing here uses a human label beyond the report text the warm-up already learns from.
  */
 export interface FormatExample {
@@ -59,9 +60,16 @@ function clueWords(tok: Tokenizer, study: SelfPlayStudy, rng: Rng, length: numbe
   return ids.slice(start, start + length)
 }
 
-/** One example of each kind the study allows (a question needs a report that settles one). */
+/** The warm-up's own task on a study: its image, then its report. */
+export function reportExample(tok: Tokenizer, c: VlmConfig, study: SelfPlayStudy): FormatExample {
+  return { image: studyImage(c, study), prompt: reportPrompt(tok), continuation: reportTokens(tok, c, study.reportText) }
+}
+
+const studyImage = (c: VlmConfig, study: SelfPlayStudy) => imageInput(study.radiograph.pixels, study.radiograph.columns, study.radiograph.rows, c.vision.imageSize)
+
+/** One example of each game format the study allows (a question needs a report that settles one). */
 export function formatExamples(tok: Tokenizer, c: VlmConfig, study: SelfPlayStudy, s: SelfPlayConfig, rng: Rng): FormatExample[] {
-  const image = imageInput(study.radiograph.pixels, study.radiograph.columns, study.radiograph.rows, c.vision.imageSize)
+  const image = studyImage(c, study)
   const players = s.spy.civilians + s.spy.spies
   const sep = tok.special('<sep>')
   const seat = rng.int(1, players)
@@ -73,11 +81,7 @@ export function formatExamples(tok: Tokenizer, c: VlmConfig, study: SelfPlayStud
   const others = Array.from({ length: players }, (_, i) => i + 1).filter((p) => p !== seat)
   const vote = rng.chance(0.1) ? '<vote:na>' : voteToken(rng.pick(others))
   const full = Array.from({ length: players * s.spy.clueRounds }, (_, i) => ({ player: (i % players) + 1, output: { tokens: clueWords(tok, study, rng, s.spy.maxClueTokens - 1), logProbs: [] } }))
-  const examples: FormatExample[] = [
-    clue,
-    { image, prompt: spyGamePrompt(tok, 'civilian', seat, 'vote', full), continuation: [tok.special(vote), tok.special('<eos>')] },
-    { image, prompt: reportPrompt(tok), continuation: reportTokens(tok, c, study.reportText) }
-  ]
+  const examples: FormatExample[] = [clue, { image, prompt: spyGamePrompt(tok, 'civilian', seat, 'vote', full), continuation: [tok.special(vote), tok.special('<eos>')] }]
   const settled = study.finding ? QUESTIONS.flatMap((q) => {
     const a = expectedAnswer(q, study.finding!)
     return a ? [{ q, a }] : []
@@ -124,8 +128,11 @@ export async function runFormatWarmup(
   let loss = NaN
   for (let step = 0; step < o.steps; step++) {
     const rng = new Rng(hashSeed(o.seed, step, 'format'))
-    const pool = Array.from({ length: Math.ceil(o.batch / 2) }, () => formatExamples(tok, c, rng.pick(studies), s, rng)).flat()
-    const batch = Array.from({ length: o.batch }, () => rng.pick(pool))
+    // Half of each batch is the report task: a quarter made a model warmed up for 60 steps write
+    // "nodule nodule nodule" for every film after 10 steps (the clues are nodule statements).
+    const reports = Math.floor(o.batch / 2)
+    const pool = Array.from({ length: Math.ceil((o.batch - reports) / 2) }, () => formatExamples(tok, c, rng.pick(studies), s, rng)).flat()
+    const batch = [...Array.from({ length: reports }, () => reportExample(tok, c, rng.pick(studies))), ...Array.from({ length: o.batch - reports }, () => rng.pick(pool))]
     const { ids, targets } = teacherForcedBatch(batch.map((e) => e.prompt), batch.map((e) => e.continuation), t, pad)
     const { metrics } = await trainer.step({ images: imageBatch(c, batch.map((e) => e.image)), ids, targets }, o.lr)
     loss = metrics.loss

@@ -7,7 +7,7 @@ import { parseQuestion, parseAnswer, expectedAnswer, answersAgree } from '../../
 import { parseVote } from '../../../src/main/selfplay/rewards'
 import { Rng } from '../../../src/main/random'
 import { DEFAULT_CHEST_LAYOUT } from '../../../src/main/synth'
-import { formatExamples } from '../../../src/main/training/format-warmup'
+import { formatExamples, reportExample } from '../../../src/main/training/format-warmup'
 import { selfPlayPresets } from '../../../src/main/training/selfplay-run'
 import { findingStatements, type SelfPlayStudy } from '../../../src/main/training/selfplay-studies'
 
@@ -28,8 +28,9 @@ describe('game-format examples', () => {
     for (let i = 0; i < 60; i++) {
       const s = study(reports[i % reports.length])
       const examples = formatExamples(tok, config, s, selfplay, rng)
-      for (const e of examples) expect(e.prompt.length + e.continuation.length).toBeLessThanOrEqual(config.decoder.maxText)
-      const [clue, vote, report, question, answer] = examples
+      for (const e of [...examples, reportExample(tok, config, s)]) expect(e.prompt.length + e.continuation.length).toBeLessThanOrEqual(config.decoder.maxText)
+      const [clue, vote, question, answer] = examples
+      const report = reportExample(tok, config, s)
       expect(clue.continuation.at(-1)).toBe(tok.special('<sep>'))
       // A clue says what the report says about nodules: the start of one of its statements on them.
       const said = tok.decode(clue.continuation, { skipSpecial: true })
