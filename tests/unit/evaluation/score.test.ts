@@ -70,6 +70,11 @@ describe('experiment summary', () => {
     const md = experimentMarkdown({ preset: 'tiny', seeds: [1, 2], truthSource: 'synthetic', truthFile: '/x/truth.json', heldOutImages: 10, results: [], summary: s })
     expect(md).toContain('| (b) warm-up + self-play | 80.0% ± 0.0 | – | 50.0% ± 0.0 | 80.0% ± 0.0 | 2.00 | 2 |')
     expect(md).toContain('(b) − (a), finding accuracy: 25.0 points against a seed spread of 7.1 — larger than the spread')
+    // One seed has no spread to beat.
+    const one = summarizeExperiment([result(1, 'warmup', 5), result(1, 'selfplay', 6), result(1, 'supervised', 9)])
+    expect(experimentMarkdown({ preset: 'tiny', seeds: [1], truthSource: 'synthetic', truthFile: null, heldOutImages: 10, results: [], summary: one })).toContain(
+      '(b) − (a), finding accuracy: 10.0 points, one seed: no seed spread to compare with (run two or more)'
+    )
     const svg = experimentChartSvg(s, englishChartLabels)
     expect(svg.startsWith('<svg')).toBe(true)
     // 4 metrics × 3 arms: a bar for each mean that exists (side+zone counted nothing: no bar).
