@@ -37,7 +37,7 @@ interface StoredRound {
   roundIndex: number
   stage: string
   metrics: RoundMetrics
-  games: { kind: string; transcript: Record<string, unknown>; rewards: Record<string, unknown>; advantages: Record<string, unknown> }[]
+  games: { kind: string; transcript: Record<string, unknown>; rewards: Record<string, unknown>; advantages: Record<string, unknown>; spyEdit: { studyId: number } | null }[]
 }
 
 function storedRounds(db: Db, runId: number): StoredRound[] {
@@ -45,7 +45,7 @@ function storedRounds(db: Db, runId: number): StoredRound[] {
     roundIndex: r.roundIndex,
     stage: r.stage,
     metrics: JSON.parse(r.metricsJson),
-    games: gamesOfRound(db, r.id).map((g) => ({ kind: g.kind, transcript: JSON.parse(g.transcriptJson), rewards: JSON.parse(g.rewardsJson), advantages: JSON.parse(g.advantagesJson) }))
+    games: gamesOfRound(db, r.id).map((g) => ({ kind: g.kind, transcript: JSON.parse(g.transcriptJson), rewards: JSON.parse(g.rewardsJson), advantages: JSON.parse(g.advantagesJson), spyEdit: g.spyEditJson ? JSON.parse(g.spyEditJson) : null }))
   }))
 }
 
@@ -105,6 +105,14 @@ describe('self-play run', () => {
           clues.forEach((c, k) => expect(advantages[k]).toBeCloseTo(rewards[c.player - 1] - (before[c.role] ?? 0), 9))
         }
       }
+      // Spy edits are made on films whose report says no nodule (the cohort also has films with nodules).
+      const presence = new Map(
+        (db.prepare('SELECT study_id AS studyId, findings_json AS f FROM reports').all() as { studyId: number; f: string }[]).map((r) => [r.studyId, JSON.parse(r.f).nodules.presence as string])
+      )
+      expect([...presence.values()]).toContain('present')
+      const spyFilms = rounds.flatMap((r) => r.games.filter((g) => g.kind === 'spy')).map((g) => g.spyEdit!.studyId)
+      expect(spyFilms.length).toBe(options.rounds * options.spyGamesPerRound)
+      for (const studyId of spyFilms) expect(presence.get(studyId)).toBe('absent')
       // Vote advantages are GRPO within each voter's group: zero mean.
       for (const g of rounds.flatMap((r) => r.games.filter((x) => x.kind === 'spy')))
         for (const group of g.advantages.votes as number[][]) expect(Math.abs(group.reduce((a, b) => a + b, 0))).toBeLessThan(1e-6)

@@ -124,6 +124,19 @@ function qaGameRow(game: QaGameRecord, study: SelfPlayStudy, questionerAdvantage
 
 const mean = (xs: readonly number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null)
 
+/**
+ * The films the spy edits are made on: those whose report says there is no nodule. Every edit draws
+ * one nodule and then keeps, moves, resizes or removes it, so on a clear film that nodule is the only
+ * one and the two images differ in what a reader would say ("a nodule" against "no nodule"). On a
+ * film with nodules of its own both images show one: a 40-round run that played on every film had
+ * spy clues naming a nodule in 0.37 of insert games and civilians in 0.32, and votes fell below
+ * chance. Where no report says "no nodule", every film is played.
+ */
+export function spyGameFilms(studies: readonly SelfPlayStudy[]): readonly SelfPlayStudy[] {
+  const clear = studies.filter((s) => s.finding?.presence === 'absent')
+  return clear.length > 0 ? clear : studies
+}
+
 /** Draws `n` studies for a game kind (with repeats only when there are fewer studies than games). */
 function draw(studies: readonly SelfPlayStudy[], n: number, rng: Rng): SelfPlayStudy[] {
   const order = studies.map((s, i) => ({ s, key: rng.next() + Math.floor(i / studies.length) })).sort((a, b) => a.key - b.key)
@@ -138,7 +151,7 @@ export async function playRound(updater: PolicyUpdater, player: PlayerPolicy, st
   const counting = countingPolicy(player)
   const gamesStarted = performance.now()
 
-  const spyStudies = draw(studies, plan.spyGames, rng)
+  const spyStudies = draw(spyGameFilms(studies), plan.spyGames, rng)
   const made = spySetups(spyStudies, imageSize, config, rng)
   const setups = made.map((m) => m.setup)
   const spyGames = setups.length ? await playSpyGames(counting.policy, setups, config, hashSeed(plan.seed, plan.roundIndex, 'spy')) : []
