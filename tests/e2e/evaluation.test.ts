@@ -27,10 +27,11 @@ function metrics(presence: number, finding: number, sideZone: number): Evaluatio
 /** Finding accuracy per arm and seed: (a) 50 %, 52.5 %, 55 %; (b) 70 %, 72.5 %, 75 %; (c) 75 %, 77.5 %, 80 %. */
 const findingCorrect: Record<Arm, number[]> = { warmup: [20, 21, 22], selfplay: [28, 29, 30], supervised: [30, 31, 32] }
 
-function storeRows(): void {
+/** A finished experiment over `seeds` (seed i scores as the i-th column of `findingCorrect`). */
+function storeExperiment(seeds: number[]): number {
   const db = ctx.services.db
-  const experimentId = createExperiment(db, { preset: 'demo', configJson: '{}', seeds: [1, 2, 3], truthSource: 'synthetic', heldOut: HELD_OUT })
-  for (const [i, seed] of [1, 2, 3].entries()) {
+  const experimentId = createExperiment(db, { preset: 'demo', configJson: '{}', seeds, truthSource: 'synthetic', heldOut: HELD_OUT })
+  for (const [i, seed] of seeds.entries()) {
     for (const arm of ['warmup', 'selfplay', 'supervised'] as const) {
       const runId = createRun(db, { name: arm === 'selfplay' ? 'selfplay' : 'warmup', configJson: '{}', seed, device: 'test', executionProvider: 'cpu' })
       const finding = findingCorrect[arm][i]
@@ -44,6 +45,12 @@ function storeRows(): void {
     }
   }
   finishExperiment(db, experimentId, { status: 'done' })
+  return experimentId
+}
+
+function storeRows(): void {
+  const db = ctx.services.db
+  storeExperiment([1, 2, 3])
   // Periodic evaluations of the newest self-play run on a 16-image sample after rounds 0…3.
   for (let round = 0; round < 4; round++) {
     insertEvaluation(db, { runId: selfPlayRunId, roundIndex: round, checkpointPath: `checkpoints/run-${selfPlayRunId}/round-${round}.safetensors`, truthSource: 'synthetic', metrics: { ...metrics(10 + round, 6 + round, 4), images: 16, presence: { correct: 10 + round, total: 16 }, finding: { correct: 6 + round, total: 16 } }, seconds: 2 })
@@ -95,6 +102,19 @@ describe('the Evaluation page', () => {
     expect(await page.textContent('[data-testid=evaluation-plot] svg title')).toContain('各实验组')
     expect(await page.textContent('[data-testid=evaluation-gain]')).toContain('自我对弈的提升大于种子间离散度')
     await shot('zh-CN')
+  })
+
+  it('says a one-seed experiment has no spread to compare its gain with', async () => {
+    writeSettings(ctx.services.db, { language: 'en' })
+    const oneSeed = storeExperiment([1])
+    await page.reload()
+    await page.waitForSelector('[data-testid=evaluation-table]')
+    await page.selectOption('[data-testid=evaluation-experiment]', String(oneSeed))
+    await page.waitForFunction(() => document.querySelector('[data-testid=evaluation-arm-warmup] td:last-child')?.textContent === '1')
+    const gain = await page.textContent('[data-testid=evaluation-gain]')
+    expect(gain).toContain('20.0 points')
+    expect(gain).toContain('One seed: no seed spread to compare with')
+    expect(gain).not.toContain('more than the seed spread')
   })
 
   it('ran with no console errors and never left the app’s origin', () => {
