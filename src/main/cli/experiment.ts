@@ -3,9 +3,10 @@ import type { ParseArgsOptionsConfig } from 'node:util'
 import type { Services } from '../app/services'
 import { printResultLine } from '../app/result-line'
 import { experimentPresets, type ExperimentOptions, type ExperimentResult } from '../evaluation/experiment'
+import { withSettings } from '../selfplay/config'
 import type { CliCommand, CommandContext } from './command'
 import { runTaskWithBar } from './run-task'
-import { intFlag } from './warmup'
+import { intFlag, repeatedFlag } from './warmup'
 
 /** Flags shared by `vzw experiment` and `vzw demo`: the preset and what may be changed in it. */
 export const experimentFlags: ParseArgsOptionsConfig = {
@@ -21,7 +22,8 @@ export const experimentFlags: ParseArgsOptionsConfig = {
   withheld: { type: 'string' },
   threads: { type: 'string' },
   truth: { type: 'string' },
-  out: { type: 'string' }
+  out: { type: 'string' },
+  set: { type: 'string', multiple: true }
 }
 
 export const experimentFlagsUsage = [
@@ -34,7 +36,8 @@ export const experimentFlagsUsage = [
   '  --withheld F            fraction of training reports arms (a) and (b) do not see (0–1)',
   '  --threads T             onnxruntime threads (0: its choice)',
   '  --truth FILE            truth.json to score against (default: beside the imported folder, else the reports)',
-  '  --out DIR               where experiment-<id>.md and .svg go (default DATA/experiments)'
+  '  --out DIR               where experiment-<id>.md and .svg go (default DATA/experiments)',
+  '  --set PATH=VALUE        a self-play setting of arm (b), repeatable (e.g. --set scheduler.accuracyToClue=0.5)'
 ].join('\n')
 
 export function experimentOptionsFromFlags(v: CommandContext['values']): ExperimentOptions {
@@ -57,7 +60,8 @@ export function experimentOptionsFromFlags(v: CommandContext['values']): Experim
       spyGamesPerRound: intFlag(v['spy-games'], 'spy-games', sp.spyGamesPerRound, 0),
       qaGamesPerRound: intFlag(v['qa-games'], 'qa-games', sp.qaGamesPerRound, 0),
       format: { ...sp.format, steps: intFlag(v['format-steps'], 'format-steps', sp.format.steps, 0) },
-      evaluation: { every: intFlag(v['evaluate-every'], 'evaluate-every', sp.evaluation.every, 0), studies: intFlag(v['evaluation-studies'], 'evaluation-studies', sp.evaluation.studies, 1) }
+      evaluation: { every: intFlag(v['evaluate-every'], 'evaluate-every', sp.evaluation.every, 0), studies: intFlag(v['evaluation-studies'], 'evaluation-studies', sp.evaluation.studies, 1) },
+      selfplay: withSettings(sp.selfplay, repeatedFlag(v.set))
     },
     threads: intFlag(v.threads, 'threads', 0, 0),
     truthFile: v.truth === undefined ? undefined : path.resolve(String(v.truth)),

@@ -1,20 +1,22 @@
 import { printResultLine } from '../app/result-line'
+import { withSettings } from '../selfplay/config'
 import { selfPlayPresets, type SelfPlayResult, type SelfPlayRunOptions } from '../training/selfplay-run'
 import type { CliCommand } from './command'
 import { runTaskWithProgress } from './run-task'
-import { intFlag } from './warmup'
+import { intFlag, repeatedFlag } from './warmup'
 
 export const selfplayCommand: CliCommand = {
   name: 'selfplay',
   summary: 'Self-play training: warm-up when none finished, then rounds of spy and QA games; resumes an interrupted run',
-  usage: `vzw selfplay --rounds N [--config ${Object.keys(selfPlayPresets).join('|')}] [--seed S] [--spy-games N] [--qa-games N] [--threads T]`,
+  usage: `vzw selfplay --rounds N [--config ${Object.keys(selfPlayPresets).join('|')}] [--seed S] [--spy-games N] [--qa-games N] [--threads T] [--set PATH=VALUE …]\n\n  --set PATH=VALUE        a self-play setting of the run config, repeatable (e.g. --set scheduler.accuracyToClue=0.5 --set spy.blankSpyImage=true)`,
   options: {
     rounds: { type: 'string' },
     config: { type: 'string' },
     seed: { type: 'string' },
     'spy-games': { type: 'string' },
     'qa-games': { type: 'string' },
-    threads: { type: 'string' }
+    threads: { type: 'string' },
+    set: { type: 'string', multiple: true }
   },
   async run(ctx) {
     const v = ctx.values
@@ -28,7 +30,8 @@ export const selfplayCommand: CliCommand = {
       seed: intFlag(v.seed, 'seed', preset.seed, 0),
       spyGamesPerRound: intFlag(v['spy-games'], 'spy-games', preset.spyGamesPerRound, 0),
       qaGamesPerRound: intFlag(v['qa-games'], 'qa-games', preset.qaGamesPerRound, 0),
-      threads: intFlag(v.threads, 'threads', 0, 0)
+      threads: intFlag(v.threads, 'threads', 0, 0),
+      selfplay: withSettings(preset.selfplay, repeatedFlag(v.set))
     }
     const summary = await runTaskWithProgress(ctx.services(), 'selfplay.run', options, 'self-play', ' (run it again with the same options to resume from the last round)')
     if (!summary) return 1

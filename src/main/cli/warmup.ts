@@ -12,6 +12,11 @@ export function intFlag(value: unknown, name: string, fallback: number, min: num
   return n
 }
 
+/** A flag that may be given several times (parseArgs' `multiple`), as a list: empty when absent. */
+export function repeatedFlag(value: unknown): string[] {
+  return value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String)
+}
+
 export const warmupCommand: CliCommand = {
   name: 'warmup',
   summary: 'Warm up the VLM on imported image–report pairs (stage 0); resumes an interrupted run',

@@ -81,3 +81,55 @@ export const defaultSelfPlayConfig: SelfPlayConfig = {
   },
   qa: { answersPerQuestion: 8, maxReportTokens: 96, maxQuestionTokens: 24, maxAnswerTokens: 8, majorityVoteWithoutReport: false }
 }
+
+/** Every setting's dotted path in a config (`scheduler.accuracyToClue`, `spy.blankSpyImage`, …). */
+export function settingPaths(config: SelfPlayConfig): string[] {
+  const paths: string[] = []
+  const walk = (value: unknown, prefix: string): void => {
+    if (isRecord(value)) for (const [key, inner] of Object.entries(value)) walk(inner, prefix ? `${prefix}.${key}` : key)
+    else paths.push(prefix)
+  }
+  walk(config, '')
+  return paths
+}
+
+/**
+ * The config with `PATH=VALUE` assignments applied (`scheduler.accuracyToClue=0.5`,
+ * `spy.blankSpyImage=true`), for trying a setting from the command line without a code change.
+ * Each path must name one of the config's numbers or booleans and the value must be of that kind,
+ * so a misspelt setting fails before a run starts instead of being stored and ignored.
+ */
+export function withSettings(config: SelfPlayConfig, assignments: readonly string[]): SelfPlayConfig {
+  const out = structuredClone(config)
+  for (const assignment of assignments) {
+    const eq = assignment.indexOf('=')
+    if (eq < 1) throw new Error(`--set expects PATH=VALUE (e.g. scheduler.accuracyToClue=0.5), got "${assignment}"`)
+    const path = assignment.slice(0, eq).trim()
+    const text = assignment.slice(eq + 1).trim()
+    const keys = path.split('.')
+    let holder: unknown = out
+    for (const key of keys.slice(0, -1)) holder = isRecord(holder) && Object.hasOwn(holder, key) ? holder[key] : undefined
+    const last = keys[keys.length - 1]
+    const current = isRecord(holder) && Object.hasOwn(holder, last) ? holder[last] : undefined
+    if (!isRecord(holder) || (typeof current !== 'number' && typeof current !== 'boolean')) {
+      throw new Error(`--set: there is no self-play setting "${path}"; the settings are ${settingPaths(config).join(', ')}`)
+    }
+    holder[last] = typeof current === 'number' ? settingNumber(path, text) : settingBoolean(path, text)
+  }
+  return out
+}
+
+function settingNumber(path: string, text: string): number {
+  const value = Number(text)
+  if (text === '' || !Number.isFinite(value)) throw new Error(`--set: ${path} takes a number, got "${text}"`)
+  return value
+}
+
+function settingBoolean(path: string, text: string): boolean {
+  if (text !== 'true' && text !== 'false') throw new Error(`--set: ${path} takes true or false, got "${text}"`)
+  return text === 'true'
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

@@ -18,6 +18,16 @@ describe('vzw experiment / vzw demo flags', () => {
     expect(changed.withheldReportFraction).toBe(0.25)
   })
 
+  it('--set changes a self-play setting of arm (b), once or repeated', () => {
+    const one = experimentOptionsFromFlags({ set: 'scheduler.accuracyToClue=0.3' })
+    expect(one.selfplay.selfplay.scheduler).toEqual({ ...experimentPresets.demo.selfplay.selfplay.scheduler, accuracyToClue: 0.3 })
+    const two = experimentOptionsFromFlags({ preset: 'conv', set: ['scheduler.naToClue=0.4', 'policy.klCoefficient=0.1'] })
+    expect(two.selfplay.selfplay.scheduler.naToClue).toBe(0.4)
+    expect(two.selfplay.selfplay.policy.klCoefficient).toBe(0.1)
+    expect(experimentPresets.conv.selfplay.selfplay.policy.klCoefficient).toBe(0.04)
+    expect(() => experimentOptionsFromFlags({ set: 'scheduler.rh0=1' })).toThrow('no self-play setting "scheduler.rh0"')
+  })
+
   it('refuses what cannot run, naming the flag', () => {
     expect(() => experimentOptionsFromFlags({ preset: 'huge' })).toThrow('--preset must be one of demo, conv, tiny, got huge')
     expect(() => experimentOptionsFromFlags({ withheld: '1' })).toThrow('--withheld must be a number in [0, 1), got 1')
