@@ -2,12 +2,13 @@ import { createApi, type Api } from '../../shared/client'
 import type { RunSummary, SpyGameView } from '../../shared/contract'
 import { dispatch } from '../api/dispatch'
 import { printResultLine } from '../app/result-line'
-import { ANSWERER_TARGET, clueSignal, roundWindows, stageSwitches, type RoundWindow } from '../training/round-trends'
+import { ANSWERER_TARGET, clueSignal, clueVotes, roundWindows, stageSwitches, type ClueVotes, type RoundWindow } from '../training/round-trends'
 import type { CliCommand } from './command'
 import { intFlag } from './warmup'
 
 const num = (x: number | null, digits = 3) => (x === null ? '-' : x.toFixed(digits))
 const share = (t: { clues: number; naming: number }) => (t.clues ? `${(t.naming / t.clues).toFixed(2)} of ${t.clues}` : '-')
+const rate = (n: number, of: number) => (of ? (n / of).toFixed(2) : '-')
 
 /** The newest self-play run with stored rounds, or the one asked for. */
 async function pickRun(api: Api, asked: string | undefined): Promise<RunSummary> {
@@ -54,6 +55,13 @@ export const roundsCommand: CliCommand = {
       for (const r of rounds) games.push(...(await api.runs.games({ runId: run.id, roundIndex: r.roundIndex })).games.filter((g): g is SpyGameView => g.kind === 'spy'))
       console.log('\nClues that name a nodule (report parser), by the edit of the spy image:')
       for (const s of clueSignal(games)) console.log(`  ${s.edit.padEnd(7)} spy ${share(s.spy).padEnd(14)} civilians ${share(s.civilian)}`)
+      const allowed = clueVotes(games)
+      console.log('\nVotes the clues allow (insert: the one other player naming a nodule most; remove: least):')
+      for (const v of allowed) console.log(`  ${v.edit.padEnd(7)} right ${rate(v.right, v.votes)}  wrong ${rate(v.wrong, v.votes)}  undecided ${rate(v.undecided, v.votes)}  of ${v.votes} civilian votes`)
+      const allowedRight = (edit: ClueVotes['edit']) => {
+        const v = allowed.find((x) => x.edit === edit)
+        return v && v.votes ? +(v.right / v.votes).toFixed(4) : null
+      }
 
       const [first, last] = [windows[0], windows[windows.length - 1]]
       printResultLine('rounds', {
@@ -66,6 +74,8 @@ export const roundsCommand: CliCommand = {
         na_last: last?.voteNaRate ?? null,
         answer_acc_first: first?.answererAccuracy ?? null,
         answer_acc_last: last?.answererAccuracy ?? null,
+        clue_vote_insert: allowedRight('insert'),
+        clue_vote_remove: allowedRight('remove'),
         window: size
       })
       return 0

@@ -73,7 +73,49 @@ export function clueSignal(games: readonly SpyGameView[]): ClueSignal[] {
     for (const clue of game.clues) {
       const tally = signal[clue.role]
       tally.clues++
-      if (parseReport(clue.text).nodules.presence === 'present') tally.naming++
+      if (namesNodule(clue.text)) tally.naming++
+    }
+  }
+  return [...byEdit.values()].sort((a, b) => a.edit.localeCompare(b.edit))
+}
+
+const namesNodule = (text: string): boolean => parseReport(text).nodules.presence === 'present'
+
+export interface ClueVotes {
+  edit: 'insert' | 'remove'
+  /** Civilian votes counted (each civilian of each game once). */
+  votes: number
+  right: number
+  wrong: number
+  /** No single other player stands out: the clues leave the vote open. */
+  undecided: number
+}
+
+/**
+ * The votes the clues allow, for the edits a clue can show without naming a place: a civilian who
+ * knows the edit votes for the one other player whose clues name a nodule most often (insert: only
+ * the spy's image has one) or least often (remove). How often that vote is right bounds what the
+ * decision stage can learn from these clues: the scheduler's switch needs accuracy ≥ 0.9.
+ */
+export function clueVotes(games: readonly SpyGameView[]): ClueVotes[] {
+  const byEdit = new Map<ClueVotes['edit'], ClueVotes>()
+  for (const game of games) {
+    const edit = game.edit.kind
+    if (edit !== 'insert' && edit !== 'remove') continue
+    let tally = byEdit.get(edit)
+    if (!tally) byEdit.set(edit, (tally = { edit, votes: 0, right: 0, wrong: 0, undecided: 0 }))
+    const naming = new Map<number, number>()
+    for (const clue of game.clues) naming.set(clue.player, (naming.get(clue.player) ?? 0) + (namesNodule(clue.text) ? 1 : 0))
+    const players = [...naming.keys()]
+    const evidence = (player: number) => (edit === 'insert' ? 1 : -1) * (naming.get(player) ?? 0)
+    for (const voter of players.filter((p) => p !== game.spySeat)) {
+      const others = players.filter((p) => p !== voter)
+      const best = Math.max(...others.map(evidence))
+      const standing = others.filter((p) => evidence(p) === best)
+      tally.votes++
+      if (standing.length !== 1) tally.undecided++
+      else if (standing[0] === game.spySeat) tally.right++
+      else tally.wrong++
     }
   }
   return [...byEdit.values()].sort((a, b) => a.edit.localeCompare(b.edit))

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import type { RoundPoint, SpyGameView } from '../../../src/shared/contract'
-import { clueSignal, roundWindows, stageSwitches } from '../../../src/main/training/round-trends'
+import { clueSignal, clueVotes, roundWindows, stageSwitches } from '../../../src/main/training/round-trends'
 
 function round(roundIndex: number, p: Partial<RoundPoint>): RoundPoint {
   return { roundIndex, stage: 'decision', accuracyEma: null, naRateEma: null, voteAccuracy: null, voteNaRate: null, answererAccuracy: null, loss: null, kl: null, tokensPerSecond: 1, switched: false, baselines: {}, meanRewards: {}, ...p }
 }
 
-function spyGame(edit: SpyGameView['edit']['kind'], clues: [SpyGameView['clues'][number]['role'], string][]): SpyGameView {
+function spyGame(edit: SpyGameView['edit']['kind'], clues: [SpyGameView['clues'][number]['role'], string][], spySeat = 1): SpyGameView {
   return {
     kind: 'spy',
     id: 1,
     studyId: 1,
     pseudonym: null,
-    spySeat: 1,
+    spySeat,
     edit: { kind: edit, before: null, after: null },
     players: [],
     clues: clues.map(([role, text], i) => ({ round: 1, player: i + 1, role, text, advantage: null })),
@@ -50,6 +50,27 @@ describe('round trends', () => {
     expect(signal).toEqual([
       { edit: 'insert', spy: { clues: 2, naming: 2 }, civilian: { clues: 3, naming: 0 } },
       { edit: 'remove', spy: { clues: 1, naming: 0 }, civilian: { clues: 1, naming: 1 } }
+    ])
+  })
+
+  it('counts the votes the clues allow: the one other player who names a nodule (insert) or does not (remove)', () => {
+    const nodule = 'A 12 mm nodule in the right upper zone'
+    const clear = 'No pulmonary nodule'
+    const votes = clueVotes([
+      // Insert, spy in seat 2 and the only one naming a nodule: every civilian's vote is right.
+      spyGame('insert', [['civilian', clear], ['spy', nodule], ['civilian', clear], ['civilian', clear]], 2),
+      // Insert, civilian 4 names one too: seats 1 and 3 see two namers (undecided); seat 4 sees only the spy.
+      spyGame('insert', [['civilian', clear], ['spy', nodule], ['civilian', clear], ['civilian', nodule]], 2),
+      // Remove, the spy (seat 3) is the only one not naming it: right for all three.
+      spyGame('remove', [['civilian', nodule], ['civilian', nodule], ['spy', clear], ['civilian', nodule]], 3),
+      // Remove, only civilian 1 names nothing: seats 2 and 4 vote seat 1 (wrong); seat 1 sees three namers (undecided).
+      spyGame('remove', [['civilian', clear], ['civilian', nodule], ['spy', nodule], ['civilian', nodule]], 3),
+      // Move and resize change where or how big: not counted.
+      spyGame('move', [['spy', nodule], ['civilian', clear]])
+    ])
+    expect(votes).toEqual([
+      { edit: 'insert', votes: 6, right: 4, wrong: 0, undecided: 2 },
+      { edit: 'remove', votes: 6, right: 3, wrong: 2, undecided: 1 }
     ])
   })
 })
