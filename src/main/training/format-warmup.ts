@@ -67,20 +67,24 @@ export function reportExample(tok: Tokenizer, c: VlmConfig, study: SelfPlayStudy
 
 const studyImage = (c: VlmConfig, study: SelfPlayStudy) => imageInput(study.radiograph.pixels, study.radiograph.columns, study.radiograph.rows, c.vision.imageSize)
 
-/** One example of each game format the study allows (a question needs a report that settles one). */
-export function formatExamples(tok: Tokenizer, c: VlmConfig, study: SelfPlayStudy, s: SelfPlayConfig, rng: Rng): FormatExample[] {
+/**
+ * One example of each game format the study allows (a question needs a report that settles one).
+ * The clues before a player's turn are other films' words (drawn from `historyFrom`): taught with
+ * its own film's words there, the model learnt to repeat them, and in the game a clear film's clue
+ * then named a nodule 0.39 of the time after a clue that did (0.18 as the first clue), so the spy's
+ * different image stopped showing in what the players said.
+ */
+export function formatExamples(tok: Tokenizer, c: VlmConfig, study: SelfPlayStudy, s: SelfPlayConfig, rng: Rng, historyFrom: readonly SelfPlayStudy[]): FormatExample[] {
   const image = studyImage(c, study)
   const players = s.spy.civilians + s.spy.spies
   const sep = tok.special('<sep>')
   const seat = rng.int(1, players)
-  const history = Array.from({ length: rng.int(0, players * s.spy.clueRounds - 1) }, (_, i) => ({
-    player: (i % players) + 1,
-    output: { tokens: clueWords(tok, study, rng, s.spy.maxClueTokens - 1), logProbs: [] }
-  }))
-  const clue = { image, prompt: spyGamePrompt(tok, 'civilian', seat, 'clue', history), continuation: [...clueWords(tok, study, rng, s.spy.maxClueTokens - 1), sep] }
+  const history = (length: number) =>
+    Array.from({ length }, (_, i) => ({ player: (i % players) + 1, output: { tokens: clueWords(tok, rng.pick(historyFrom), rng, s.spy.maxClueTokens - 1), logProbs: [] } }))
+  const clue = { image, prompt: spyGamePrompt(tok, 'civilian', seat, 'clue', history(rng.int(0, players * s.spy.clueRounds - 1))), continuation: [...clueWords(tok, study, rng, s.spy.maxClueTokens - 1), sep] }
   const others = Array.from({ length: players }, (_, i) => i + 1).filter((p) => p !== seat)
   const vote = rng.chance(0.1) ? '<vote:na>' : voteToken(rng.pick(others))
-  const full = Array.from({ length: players * s.spy.clueRounds }, (_, i) => ({ player: (i % players) + 1, output: { tokens: clueWords(tok, study, rng, s.spy.maxClueTokens - 1), logProbs: [] } }))
+  const full = history(players * s.spy.clueRounds)
   const examples: FormatExample[] = [clue, { image, prompt: spyGamePrompt(tok, 'civilian', seat, 'vote', full), continuation: [tok.special(vote), tok.special('<eos>')] }]
   const settled = study.finding ? QUESTIONS.flatMap((q) => {
     const a = expectedAnswer(q, study.finding!)
@@ -131,7 +135,7 @@ export async function runFormatWarmup(
     // Half of each batch is the report task: a quarter made a model warmed up for 60 steps write
     // "nodule nodule nodule" for every film after 10 steps (the clues are nodule statements).
     const reports = Math.floor(o.batch / 2)
-    const pool = Array.from({ length: Math.ceil((o.batch - reports) / 2) }, () => formatExamples(tok, c, rng.pick(studies), s, rng)).flat()
+    const pool = Array.from({ length: Math.ceil((o.batch - reports) / 2) }, () => formatExamples(tok, c, rng.pick(studies), s, rng, studies)).flat()
     const batch = [...Array.from({ length: reports }, () => reportExample(tok, c, rng.pick(studies))), ...Array.from({ length: o.batch - reports }, () => rng.pick(pool))]
     const { ids, targets } = teacherForcedBatch(batch.map((e) => e.prompt), batch.map((e) => e.continuation), t, pad)
     const { metrics } = await trainer.step({ images: imageBatch(c, batch.map((e) => e.image)), ids, targets }, o.lr)

@@ -21,13 +21,28 @@ function study(text: string): SelfPlayStudy {
   return { studyId: 1, pseudonym: 'A', radiograph: { pixels: new Uint8Array(64 * 64).fill(90), rows: 64, columns: 64, spacingMm: [6, 6], whiteLevel: 255 }, reportText: text, finding: parsed.nodules, findingStatements: findingStatements(parsed), chest: { layout: DEFAULT_CHEST_LAYOUT } }
 }
 
+/** The words of each clue in a clue prompt's public history (`<player:j> words <sep>` after the task token). */
+function historyClues(prompt: number[]): string[] {
+  const afterTask = prompt.indexOf(tok.special('<task:clue>')) + 1
+  const clues: string[] = []
+  let words: number[] = []
+  for (const id of prompt.slice(afterTask)) {
+    if (id === tok.special('<sep>')) clues.push(tok.decode(words, { skipSpecial: true }))
+    if (tok.isSpecial(id)) words = []
+    else words.push(id)
+  }
+  return clues
+}
+
 describe('game-format examples', () => {
   it('teach votes the game parses, questions and answers the report settles, and the report itself, within the token limits', () => {
     const rng = new Rng(3)
+    const pool = reports.map(study)
     let questions = 0
+    let otherFilmsWords = 0
     for (let i = 0; i < 60; i++) {
-      const s = study(reports[i % reports.length])
-      const examples = formatExamples(tok, config, s, selfplay, rng)
+      const s = pool[i % pool.length]
+      const examples = formatExamples(tok, config, s, selfplay, rng, pool)
       for (const e of [...examples, reportExample(tok, config, s)]) expect(e.prompt.length + e.continuation.length).toBeLessThanOrEqual(config.decoder.maxText)
       const [clue, vote, question, answer] = examples
       const report = reportExample(tok, config, s)
@@ -36,6 +51,11 @@ describe('game-format examples', () => {
       const said = tok.decode(clue.continuation, { skipSpecial: true })
       expect(said.length).toBeGreaterThan(0)
       expect(s.findingStatements.some((statement) => statement.startsWith(said))).toBe(true)
+      // The clues before it are other players' words on any film, so a clue learns to follow its own image.
+      for (const before of historyClues(clue.prompt)) {
+        expect(pool.some((other) => other.findingStatements.some((statement) => statement.startsWith(before)))).toBe(true)
+        if (!s.findingStatements.some((statement) => statement.startsWith(before))) otherFilmsWords++
+      }
       // The warm-up's own task stays in the mix: the study's report (cut to the text positions) after `<task:report>`.
       expect(report.prompt).toEqual(reportPrompt(tok))
       const written = tok.decode(report.continuation, { skipSpecial: true })
@@ -52,5 +72,6 @@ describe('game-format examples', () => {
       expect(answersAgree(q!, parseAnswer(q!, tok.decode(answer.continuation, { skipSpecial: true })), expected!)).toBe(true)
     }
     expect(questions).toBeGreaterThan(30)
+    expect(otherFilmsWords).toBeGreaterThan(20)
   })
 })
