@@ -94,8 +94,9 @@ export interface ClueVotes {
 /**
  * The votes the clues allow, for the edits a clue can show without naming a place: a civilian who
  * knows the edit votes for the one other player whose clues name a nodule most often (insert: only
- * the spy's image has one) or least often (remove). How often that vote is right bounds what the
- * decision stage can learn from these clues: the scheduler's switch needs accuracy ≥ 0.9.
+ * the spy's image has one) or least often (remove). How often that vote is right is about as far as
+ * the decision stage can get on these clues (a voter also sees its own image, little help when the
+ * others' clues say nothing), and the scheduler's switch to the clue stage needs accuracy ≥ 0.9.
  */
 export function clueVotes(games: readonly SpyGameView[]): ClueVotes[] {
   const byEdit = new Map<ClueVotes['edit'], ClueVotes>()
