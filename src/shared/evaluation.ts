@@ -106,6 +106,19 @@ export function summarizeExperiment(results: readonly ArmResult[]): ExperimentSu
   }
 }
 
+/**
+ * Whether (b) − (a) on finding accuracy beats the seed spread — null when not measured, 'oneSeed'
+ * when (a) or (b) has a single seed (its spread is 0, so a difference of a few images would read as
+ * "larger than the spread"). The markdown table and the Evaluation page both say this verdict.
+ */
+export function gainVerdict(s: ExperimentSummary): 'larger' | 'notLarger' | 'oneSeed' | null {
+  if (s.selfPlayGain === null) return null
+  const seeds = (arm: Arm) => s.arms.find((a) => a.arm === arm)?.seeds ?? 0
+  if (Math.min(seeds('warmup'), seeds('selfplay')) < 2) return 'oneSeed'
+  if (s.gainSpread === null) return null
+  return s.selfPlayGain > s.gainSpread ? 'larger' : 'notLarger'
+}
+
 export const ExperimentStatus = z.enum(['running', 'done', 'failed', 'stopped'])
 
 /** A stored experiment as the Evaluation page lists it. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { arms, experimentChartSvg, metricNames, type Arm, type ArmResult, type ChartLabels, type ExperimentSummary, type MeanSpread, type MetricName, type TruthSource } from '../../shared/evaluation'
+import { arms, experimentChartSvg, gainVerdict, metricNames, type Arm, type ArmResult, type ChartLabels, type ExperimentSummary, type MeanSpread, type MetricName, type TruthSource } from '../../shared/evaluation'
 import { writeFileAtomic } from '../store/atomic-file'
 
 /** The experiment as a markdown table and an SVG plot (the same numbers as its SQLite rows). */
@@ -44,11 +44,11 @@ export function experimentMarkdown(r: ExperimentReport): string {
     return `| ${englishChartLabels.arms[arm]} | ${metricNames.map((m) => formatMeanSpread(a.metrics[m])).join(' | ')} | ${a.computeMinutes.mean === null ? '–' : a.computeMinutes.mean.toFixed(2)} | ${a.seeds} |`
   }
   const countRow = (arm: Arm) => `| ${englishChartLabels.arms[arm]} | ${metricNames.map((m) => counts(r.results, arm, m)).join(' | ')} |`
+  const verdict = gainVerdict(s)
   const gain =
     s.selfPlayGain === null ? 'not measured'
-    // One seed has no spread: a difference of a few images would read as "larger than the spread".
-    : r.seeds.length < 2 ? `${(s.selfPlayGain * 100).toFixed(1)} points, one seed: no seed spread to compare with (run two or more)`
-    : `${(s.selfPlayGain * 100).toFixed(1)} points against a seed spread of ${points(s.gainSpread)} — ${s.gainSpread !== null && s.selfPlayGain > s.gainSpread ? 'larger' : 'not larger'} than the spread`
+    : verdict === 'oneSeed' ? `${(s.selfPlayGain * 100).toFixed(1)} points, one seed: no seed spread to compare with (run two or more)`
+    : `${(s.selfPlayGain * 100).toFixed(1)} points against a seed spread of ${points(s.gainSpread)} — ${verdict === 'larger' ? 'larger' : 'not larger'} than the spread`
   return [
     `Held-out images: ${r.heldOutImages}, scored against ${truth}. Preset \`${r.preset}\`, seeds ${r.seeds.join(', ')}. Values: mean over seeds ± sample standard deviation (points).`,
     '',
