@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { renderVoi } from '../../src/main/dicom/display'
 import { encodeGrayPng } from '../../src/main/dicom/png'
 import { modelImage } from '../../src/main/dicom/resample'
 import { parseReport } from '../../src/main/reports/nodule-parser'
@@ -25,9 +26,9 @@ export function writeSelfPlayCohort(dataDir: string, studies: number, detector: 
   for (let s = 0; s < studies; s++) {
     const study = renderStudy({ seed: 9, studies: studies, language: 'en', reportFraction: 1, imperfectReportRate: 0, detector }, s)
     truths.push(study.truth)
-    const { rows, columns, pixels, whiteLevel, spacingMm } = study.image
-    // The importer's model image: the 8-bit film scaled to 256 on its long side, padded to a square.
-    const rendered = Uint8Array.from(pixels, (v) => Math.round((v / whiteLevel) * 255))
+    const { rows, columns, pixels, window, spacingMm } = study.image
+    // The importer's model image: the film through its file's window, scaled to 256 on its long side, padded to a square.
+    const rendered = renderVoi(Float32Array.from(pixels), { kind: 'window', ...window, fn: 'LINEAR', source: 'file', explanation: null }, false)
     const modelPath = path.join('images', `${s}.png`)
     fs.writeFileSync(path.join(dataDir, modelPath), encodeGrayPng(modelImage(rendered, columns, rows, 256), 256, 256))
     const studyId = Number(insertStudy.run(study.truth.studyInstanceUid, `ANON-${s}`, now).lastInsertRowid)

@@ -1,16 +1,15 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { NoduleItem, ReportLanguage } from '../../shared/finding'
-import { EXPLICIT_VR_LITTLE_ENDIAN, writeSyntheticDicom, type CharacterSet, type SyntheticDicomInput } from './dicom-writer'
-import { planNodule, type PlacedNodule } from './edits'
+import { EXPLICIT_VR_LITTLE_ENDIAN, percentileDisplayWindow, writeSyntheticDicom, type CharacterSet, type SyntheticDicomInput } from './dicom-writer'
+import { paintNodule, planNodule, type PlacedNodule } from './edits'
 import { encodeGb18030 } from './gb18030'
 import { JPEG_LOSSLESS_SV1_TRANSFER_SYNTAX } from './jpeg-lossless'
-import { drawNodule } from './nodule'
 import { PhantomChest, samplePhantomAnatomy, type DetectorSize } from './chest-geometry'
 import { renderPhantom } from './phantom'
 import { Rng, hashSeed } from '../random'
 import { derivedUid } from './prng'
-import type { ChestLayout, Radiograph } from './radiograph'
+import type { ChestLayout, DisplayWindow, Radiograph } from './radiograph'
 import { generateReport, type ReportImperfection } from './reports'
 import { thumbnail, type Thumbnail } from './contact-sheet'
 
@@ -87,7 +86,7 @@ const CHINESE_DIGITS = '零一二三四五六七八九'
 /** A study rendered in memory: its display pixels (as generated) and everything written about it. */
 export interface RenderedStudy {
   truth: StudyTruth
-  image: Radiograph & { pixels: Uint16Array }
+  image: Radiograph & { pixels: Uint16Array; window: DisplayWindow }
   dicom: Uint8Array
   report: Uint8Array | null
 }
@@ -150,22 +149,29 @@ function planStudy(options: CohortOptions, index: number, rng: Rng): StudyPlan {
   }
 }
 
-/** The phantom with its nodules and detector noise, as 12-bit display values. */
+/**
+ * The phantom with its nodules and detector noise, as 12-bit display values, and the window the
+ * file offers. Nodules are painted as the spy-game edits paint them, contrast a fraction of the
+ * displayed range: here the window's width, there the windowed model image's 0–255, so a nodule
+ * an edit inserts looks like one of the cohort's once both are on screen or in the model.
+ */
 function renderStudyImage(plan: StudyPlan, rng: Rng): { image: RenderedStudy['image']; layout: ChestLayout; nodules: TruthNodule[] } {
   const size = plan.size
   const chest = new PhantomChest(samplePhantomAnatomy(rng.fork('anatomy'), plan.sex), size)
   const spacing = [size.spacingMm, size.spacingMm] as const
   const phantom = renderPhantom(chest)
+  const window = percentileDisplayWindow(phantom.display, 4095)
+  let film: Radiograph = { pixels: phantom.display, rows: size.rows, columns: size.columns, spacingMm: spacing, whiteLevel: 4095, window }
   const nodules = placeNodules(rng.fork('nodules'), { rows: size.rows, columns: size.columns, spacingMm: spacing }, chest).map((n) => ({
     ...n,
     overBone: phantom.boneMmAt(n.spec.centerMm.x, n.spec.centerMm.y) > 2
   }))
-  for (const nodule of nodules) drawNodule(phantom.display, size.rows, size.columns, spacing, nodule.spec, 4095)
-  const pixels = addDetectorNoise(phantom.display, rng.fork('noise'), rng.uniform(30, 60))
-  return { image: { pixels, rows: size.rows, columns: size.columns, spacingMm: spacing, whiteLevel: 4095 }, layout: chest.layout(), nodules }
+  for (const nodule of nodules) film = paintNodule(film, nodule.spec, 1)
+  const pixels = addDetectorNoise(film.pixels, rng.fork('noise'), rng.uniform(30, 60))
+  return { image: { pixels, rows: size.rows, columns: size.columns, spacingMm: spacing, whiteLevel: 4095, window }, layout: chest.layout(), nodules }
 }
 
-function dicomInput(plan: StudyPlan, truth: StudyTruth, pixels: Uint16Array): SyntheticDicomInput {
+function dicomInput(plan: StudyPlan, truth: StudyTruth, image: RenderedStudy['image']): SyntheticDicomInput {
   return {
     studyInstanceUid: truth.studyInstanceUid,
     seriesInstanceUid: truth.seriesInstanceUid,
@@ -188,7 +194,8 @@ function dicomInput(plan: StudyPlan, truth: StudyTruth, pixels: Uint16Array): Sy
     columns: plan.size.columns,
     spacingMm: plan.size.spacingMm,
     bitsStored: 12,
-    displayPixels: pixels
+    displayPixels: image.pixels,
+    window: image.window
   }
 }
 
@@ -225,7 +232,7 @@ export function renderStudy(options: CohortOptions, index: number): RenderedStud
     report = plan.report.encoding === 'gb18030' ? encodeGb18030(generated.text) : new TextEncoder().encode(generated.text)
     truth.report = { language: plan.language, encoding: plan.report.encoding, stated: generated.stated, imperfection: generated.imperfection }
   }
-  return { truth, image, dicom: writeSyntheticDicom(dicomInput(plan, truth, image.pixels)), report }
+  return { truth, image, dicom: writeSyntheticDicom(dicomInput(plan, truth, image)), report }
 }
 
 /** 0–3 nodules inside the lungs, apart from each other. */
@@ -256,7 +263,7 @@ function placeNodules(rng: Rng, image: Pick<Radiograph, 'rows' | 'columns' | 'sp
  * bright regions), then rounding to 12 bits. Normal deviates come from a per-image table indexed
  * by a xorshift stream, which is fast enough for millions of pixels.
  */
-function addDetectorNoise(display: Float32Array, rng: Rng, sigma: number): Uint16Array {
+function addDetectorNoise(display: ArrayLike<number>, rng: Rng, sigma: number): Uint16Array {
   const table = new Float32Array(1 << 16)
   for (let i = 0; i < table.length; i++) table[i] = rng.normal()
   let state = rng.int(1, 0x7fffffff)

@@ -2,6 +2,7 @@
 import dcmjsModule from 'dcmjs'
 import { encodeGb18030 } from './gb18030'
 import { encodeJpegLossless, JPEG_LOSSLESS_SV1_TRANSFER_SYNTAX } from './jpeg-lossless'
+import type { DisplayWindow } from './radiograph'
 
 interface DcmjsData {
   DicomDict: new (meta: Record<string, unknown>) => { dict: Record<string, unknown>; write(options?: Record<string, unknown>): ArrayBuffer }
@@ -42,6 +43,8 @@ export interface SyntheticDicomInput {
   bitsStored: number
   /** Display values (higher is whiter); MONOCHROME1 files store them inverted. */
   displayPixels: Uint16Array
+  /** The window written as the file's first, in display values. */
+  window: DisplayWindow
 }
 
 /** The pixel values as stored in the file for this photometric interpretation. */
@@ -53,16 +56,25 @@ function storedPixels(input: Pick<SyntheticDicomInput, 'photometric' | 'bitsStor
   return out
 }
 
-/** A default window from the display values: the 1st–99th percentile range, in stored values. */
-function defaultWindow(input: SyntheticDicomInput, stored: Uint16Array): { centre: number; width: number } {
-  const histogram = new Uint32Array(1 << input.bitsStored)
-  for (let i = 0; i < stored.length; i += 7) histogram[stored[i]]++
-  const total = Math.ceil(stored.length / 7)
+/**
+ * A window from display values: their 1st–99th percentile range (every 7th pixel is enough), as a
+ * reader's auto window would choose. The generator draws nodules against this window's width.
+ */
+export function percentileDisplayWindow(display: ArrayLike<number>, whiteLevel: number): DisplayWindow {
+  const histogram = new Uint32Array(whiteLevel + 1)
+  for (let i = 0; i < display.length; i += 7) histogram[Math.min(whiteLevel, Math.max(0, Math.round(display[i])))]++
+  const total = Math.ceil(display.length / 7)
   let low = 0
-  let high = histogram.length - 1
-  for (let seen = 0; low < histogram.length - 1 && seen + histogram[low] < total * 0.01; low++) seen += histogram[low]
+  let high = whiteLevel
+  for (let seen = 0; low < whiteLevel && seen + histogram[low] < total * 0.01; low++) seen += histogram[low]
   for (let seen = 0; high > 0 && seen + histogram[high] < total * 0.01; high--) seen += histogram[high]
-  return { centre: Math.round((low + high) / 2), width: Math.max(2, high - low) }
+  return { center: Math.round((low + high) / 2), width: Math.max(2, high - low) }
+}
+
+/** The display window in stored values: MONOCHROME1 stores max − display, so the centre mirrors. */
+function storedWindow(input: Pick<SyntheticDicomInput, 'photometric' | 'bitsStored' | 'window'>): DisplayWindow {
+  if (input.photometric === 'MONOCHROME2') return input.window
+  return { center: (1 << input.bitsStored) - 1 - input.window.center, width: input.window.width }
 }
 
 /**
@@ -71,7 +83,7 @@ function defaultWindow(input: SyntheticDicomInput, stored: Uint16Array): { centr
  */
 export function writeSyntheticDicom(input: SyntheticDicomInput): Uint8Array {
   const stored = storedPixels(input)
-  const window = defaultWindow(input, stored)
+  const window = storedWindow(input)
   const jpeg = input.transferSyntaxUid === JPEG_LOSSLESS_SV1_TRANSFER_SYNTAX
   const sopClassUid = input.modality === 'CR' ? CR_IMAGE_STORAGE : DX_FOR_PRESENTATION_STORAGE
   const gbName = input.characterSet === 'GB18030' ? encodeGb18030(input.patientName) : null
@@ -124,7 +136,7 @@ export function writeSyntheticDicom(input: SyntheticDicomInput): Uint8Array {
     BitsStored: input.bitsStored,
     HighBit: input.bitsStored - 1,
     PixelRepresentation: 0,
-    WindowCenter: String(window.centre),
+    WindowCenter: String(window.center),
     WindowWidth: String(window.width),
     RescaleIntercept: '0',
     RescaleSlope: '1',

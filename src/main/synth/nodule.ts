@@ -1,7 +1,7 @@
 import type { Density } from '../../shared/finding'
 import { hashSeed } from '../random'
 import { valueNoise } from './prng'
-import type { PixelArray, Radiograph } from './radiograph'
+import { displayedRange, type PixelArray, type Radiograph } from './radiograph'
 
 /**
  * Everything needed to draw one nodule again, at any resolution: position and size in mm (from
@@ -18,15 +18,19 @@ export interface NoduleSpec {
   /** Rotation of the long axis, radians. */
   angle: number
   density: Density
-  /** Peak brightness added at the centre, as a fraction of the image's white level. */
+  /** Peak brightness added at the centre, as a fraction of the displayed range (the window's width). */
   contrast: number
   /** Seeds the lobulated outline and ground-glass texture. */
   shapeSeed: number
 }
 
-/** A typical visible contrast for a nodule of this size and density (fraction of white). */
+/**
+ * A typical visible contrast for a nodule of this size and density, as a fraction of the
+ * displayed range: an 8 mm solid nodule adds about an eighth of black-to-white at its centre,
+ * one of 3 cm or more 0.3.
+ */
 export function typicalContrast(diameterMm: number, density: Density): number {
-  const solid = Math.min(0.2, 0.035 + 0.0055 * diameterMm)
+  const solid = Math.min(0.3, 0.0525 + 0.00825 * diameterMm)
   switch (density) {
     case 'ground-glass':
       return solid * 0.5
@@ -78,6 +82,7 @@ function radialProfile(q: number, density: Density, edge: number): number {
  * is the only nodule drawing: the phantom generator and the spy-game edits both call it, so an
  * inserted nodule looks like a generated one. Pixels are supersampled where the nodule is small
  * relative to the pixel, so a 4 mm nodule still has the right mass in a 256×256 image.
+ * `displayRange` is what a contrast of 1 adds: the width of the window the image is shown through.
  */
 export function drawNodule(
   target: Float32Array,
@@ -85,7 +90,7 @@ export function drawNodule(
   columns: number,
   spacingMm: readonly [number, number],
   spec: NoduleSpec,
-  whiteLevel: number,
+  displayRange: number,
   sign: 1 | -1 = 1
 ): void {
   const [dy, dx] = spacingMm
@@ -100,7 +105,7 @@ export function drawNodule(
   const harmonics = outlineHarmonics(spec.shapeSeed)
   const cos = Math.cos(spec.angle)
   const sin = Math.sin(spec.angle)
-  const amplitude = sign * spec.contrast * whiteLevel
+  const amplitude = sign * spec.contrast * displayRange
   const textured = spec.density === 'ground-glass' || spec.density === 'part-solid'
   const edge = Math.min(0.2, 0.5 / b)
   for (let y = y0; y <= y1; y++) {
@@ -130,9 +135,9 @@ export function drawNodule(
 }
 
 /** Renders a nodule's brightness alone (what it adds to the image) into a new float buffer. */
-export function noduleLayer(image: Pick<Radiograph, 'rows' | 'columns' | 'spacingMm' | 'whiteLevel'>, spec: NoduleSpec, sign: 1 | -1 = 1): Float32Array {
+export function noduleLayer(image: Pick<Radiograph, 'rows' | 'columns' | 'spacingMm' | 'whiteLevel' | 'window'>, spec: NoduleSpec, sign: 1 | -1 = 1): Float32Array {
   const layer = new Float32Array(image.rows * image.columns)
-  drawNodule(layer, image.rows, image.columns, image.spacingMm, spec, image.whiteLevel, sign)
+  drawNodule(layer, image.rows, image.columns, image.spacingMm, spec, displayedRange(image), sign)
   return layer
 }
 

@@ -13,8 +13,25 @@ export interface Radiograph {
   columns: number
   /** Pixel size in mm: [between rows (vertical), between columns (horizontal)]. */
   spacingMm: readonly [number, number]
-  /** The value shown white (4095 for 12-bit, 255 for 8-bit, 1 for float): nodule contrast scales with it. */
+  /** The largest value the pixels hold (4095 for 12-bit, 255 for 8-bit, 1 for float). */
   whiteLevel: number
+  /**
+   * The window a reader sees the film through, in pixel values. Nodule contrast is a fraction of
+   * its width, so a nodule drawn into the film and one drawn into the windowed 8-bit model image
+   * (no window: the whole 0–whiteLevel range is shown) look alike once displayed.
+   */
+  window?: DisplayWindow
+}
+
+/** A linear display window: `width` pixel values centred on `center` span black to white. */
+export interface DisplayWindow {
+  center: number
+  width: number
+}
+
+/** The range a nodule's contrast is a fraction of: the window's width, else the whole range. */
+export function displayedRange(image: Pick<Radiograph, 'whiteLevel' | 'window'>): number {
+  return image.window?.width ?? image.whiteLevel
 }
 
 /** One lung's extent as fractions of the image (x of columns, y of rows), so it holds at any resolution. */
