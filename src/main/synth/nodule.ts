@@ -79,12 +79,13 @@ function radialProfile(q: number, density: Density, edge: number): number {
 
 /**
  * Adds (sign +1) or subtracts (sign −1) one nodule into a float buffer of the image's size. This
- * is the only nodule drawing: the phantom generator and the spy-game edits both call it, so an
- * inserted nodule looks like a generated one. Pixels are supersampled where the nodule is small
- * relative to the pixel, so a 4 mm nodule still has the right mass in a 256×256 image.
- * `displayRange` is what a contrast of 1 adds: the width of the window the image is shown through.
+ * is the only nodule drawing: the phantom generator and the spy-game edits both reach it through
+ * noduleLayer (via paintNodule), so an inserted nodule looks like a generated one. Pixels are
+ * supersampled where the nodule is small relative to the pixel, so a 4 mm nodule still has the
+ * right mass in a 256×256 image. `displayRange` is what a contrast of 1 adds: the width of the
+ * window the image is shown through.
  */
-export function drawNodule(
+function drawNodule(
   target: Float32Array,
   rows: number,
   columns: number,
