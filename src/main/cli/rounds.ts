@@ -2,13 +2,14 @@ import { createApi, type Api } from '../../shared/client'
 import type { RunSummary, SpyGameView } from '../../shared/contract'
 import { dispatch } from '../api/dispatch'
 import { printResultLine } from '../app/result-line'
-import { ANSWERER_TARGET, clueSignal, clueVotes, roundWindows, stageSwitches, type ClueVotes, type RoundWindow } from '../training/round-trends'
+import { ANSWERER_TARGET, clueSignal, clueVotes, roundWindows, stageSwitches, voteTargets, type ClueVotes, type RoundWindow, type VoteTargets } from '../training/round-trends'
 import type { CliCommand } from './command'
 import { intFlag } from './warmup'
 
 const num = (x: number | null, digits = 3) => (x === null ? '-' : x.toFixed(digits))
 const share = (t: { clues: number; naming: number }) => (t.clues ? `${(t.naming / t.clues).toFixed(2)} of ${t.clues}` : '-')
 const rate = (n: number, of: number) => (of ? (n / of).toFixed(2) : '-')
+const selfShare = (t: VoteTargets | undefined) => (t && t.votes ? +(t.self / t.votes).toFixed(4) : null)
 
 /** The newest self-play run with stored rounds, or the one asked for. */
 async function pickRun(api: Api, asked: string | undefined): Promise<RunSummary> {
@@ -51,8 +52,15 @@ export const roundsCommand: CliCommand = {
         console.log('\nHeld-out sample (periodic evaluation):')
         for (const e of evaluations) console.log(`  after round ${e.roundIndex! + 1}: presence ${e.metrics.presence.correct}/${e.metrics.presence.total}, finding ${e.metrics.finding.correct}/${e.metrics.finding.total}`)
       }
-      const games: SpyGameView[] = []
-      for (const r of rounds) games.push(...(await api.runs.games({ runId: run.id, roundIndex: r.roundIndex })).games.filter((g): g is SpyGameView => g.kind === 'spy'))
+      const gamesByRound = new Map<number, SpyGameView[]>()
+      for (const r of rounds) gamesByRound.set(r.roundIndex, (await api.runs.games({ runId: run.id, roundIndex: r.roundIndex })).games.filter((g): g is SpyGameView => g.kind === 'spy'))
+      const games = [...gamesByRound.values()].flat()
+      const windowGames = (w: RoundWindow) => rounds.filter((r) => r.roundIndex >= w.first && r.roundIndex <= w.last).flatMap((r) => gamesByRound.get(r.roundIndex) ?? [])
+      console.log('\nWhere the sampled votes went (a random vote among the others names the spy a third of the time):')
+      const targets = [...new Set([windows[0], windows[windows.length - 1]])].filter(Boolean).map((w) => ({ w, t: voteTargets(windowGames(w)) }))
+      for (const { w, t } of targets) {
+        console.log(`  rounds ${`${w.first}–${w.last}`.padEnd(8)} spy ${rate(t.spy, t.votes)}  other civilian ${rate(t.civilian, t.votes)}  itself ${rate(t.self, t.votes)}  n/a ${rate(t.abstain, t.votes)}  no vote ${rate(t.invalid, t.votes)}  of ${t.votes}`)
+      }
       console.log('\nClues that name a nodule (report parser), by the edit of the spy image:')
       for (const s of clueSignal(games)) console.log(`  ${s.edit.padEnd(7)} spy ${share(s.spy).padEnd(14)} civilians ${share(s.civilian)}`)
       const allowed = clueVotes(games)
@@ -76,6 +84,8 @@ export const roundsCommand: CliCommand = {
         answer_acc_last: last?.answererAccuracy ?? null,
         clue_vote_insert: allowedRight('insert'),
         clue_vote_remove: allowedRight('remove'),
+        self_vote_first: selfShare(targets[0]?.t),
+        self_vote_last: selfShare(targets[targets.length - 1]?.t),
         window: size
       })
       return 0

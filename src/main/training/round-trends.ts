@@ -121,3 +121,34 @@ export function clueVotes(games: readonly SpyGameView[]): ClueVotes[] {
   }
   return [...byEdit.values()].sort((a, b) => a.edit.localeCompare(b.edit))
 }
+
+export interface VoteTargets {
+  /** Sampled civilian votes counted (all G samples of every civilian). */
+  votes: number
+  spy: number
+  /** Another civilian. */
+  civilian: number
+  /** The voter itself: always wrong, and a sign the voter has not learnt its own seat. */
+  self: number
+  abstain: number
+  invalid: number
+}
+
+/**
+ * Where the sampled votes went. Accuracy alone cannot tell a voter that reads the clues badly from
+ * one that votes for itself or writes no vote; a random vote among the others names the spy a third
+ * of the time (three civilians and a spy).
+ */
+export function voteTargets(games: readonly SpyGameView[]): VoteTargets {
+  const t: VoteTargets = { votes: 0, spy: 0, civilian: 0, self: 0, abstain: 0, invalid: 0 }
+  for (const game of games)
+    for (const { voter, samples } of game.votes)
+      for (const { vote } of samples) {
+        t.votes++
+        if (vote.kind !== 'player') t[vote.kind]++
+        else if (vote.player === voter) t.self++
+        else if (vote.player === game.spySeat) t.spy++
+        else t.civilian++
+      }
+  return t
+}

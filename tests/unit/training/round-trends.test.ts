@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RoundPoint, SpyGameView } from '../../../src/shared/contract'
-import { clueSignal, clueVotes, roundWindows, stageSwitches } from '../../../src/main/training/round-trends'
+import { clueSignal, clueVotes, roundWindows, stageSwitches, voteTargets } from '../../../src/main/training/round-trends'
 
 function round(roundIndex: number, p: Partial<RoundPoint>): RoundPoint {
   return { roundIndex, stage: 'decision', accuracyEma: null, naRateEma: null, voteAccuracy: null, voteNaRate: null, answererAccuracy: null, loss: null, kl: null, tokensPerSecond: 1, switched: false, baselines: {}, meanRewards: {}, ...p }
@@ -72,5 +72,16 @@ describe('round trends', () => {
       { edit: 'insert', votes: 6, right: 4, wrong: 0, undecided: 2 },
       { edit: 'remove', votes: 6, right: 3, wrong: 2, undecided: 1 }
     ])
+  })
+
+  it('says where the sampled votes went: the spy, another civilian, the voter itself, n/a or no vote', () => {
+    const game = spyGame('insert', [], 2)
+    const sample = (vote: SpyGameView['votes'][number]['samples'][number]['vote']) => ({ text: '', vote, reward: 0, advantage: 0 })
+    game.votes = [
+      { voter: 1, samples: [sample({ kind: 'player', player: 2 }), sample({ kind: 'player', player: 1 }), sample({ kind: 'abstain' })] },
+      { voter: 3, samples: [sample({ kind: 'player', player: 4 }), sample({ kind: 'player', player: 3 }), sample({ kind: 'invalid' })] },
+      { voter: 4, samples: [sample({ kind: 'player', player: 2 }), sample({ kind: 'player', player: 1 }), sample({ kind: 'abstain' })] }
+    ]
+    expect(voteTargets([game, spyGame('remove', [], 3)])).toEqual({ votes: 9, spy: 2, civilian: 2, self: 2, abstain: 2, invalid: 1 })
   })
 })
