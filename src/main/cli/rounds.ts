@@ -9,7 +9,8 @@ import { intFlag } from './warmup'
 const num = (x: number | null, digits = 3) => (x === null ? '-' : x.toFixed(digits))
 const share = (t: { clues: number; naming: number }) => (t.clues ? `${(t.naming / t.clues).toFixed(2)} of ${t.clues}` : '-')
 const rate = (n: number, of: number) => (of ? (n / of).toFixed(2) : '-')
-const selfShare = (t: VoteTargets | undefined) => (t && t.votes ? +(t.self / t.votes).toFixed(4) : null)
+/** A share for the RESULT line: null when nothing was counted. */
+const fraction = (n: number, of: number) => (of ? +(n / of).toFixed(4) : null)
 
 /** The newest self-play run with stored rounds, or the one asked for. */
 async function pickRun(api: Api, asked: string | undefined): Promise<RunSummary> {
@@ -68,8 +69,9 @@ export const roundsCommand: CliCommand = {
       for (const v of allowed) console.log(`  ${v.edit.padEnd(7)} right ${rate(v.right, v.votes)}  wrong ${rate(v.wrong, v.votes)}  undecided ${rate(v.undecided, v.votes)}  of ${v.votes} civilian votes`)
       const allowedRight = (edit: ClueVotes['edit']) => {
         const v = allowed.find((x) => x.edit === edit)
-        return v && v.votes ? +(v.right / v.votes).toFixed(4) : null
+        return v ? fraction(v.right, v.votes) : null
       }
+      const selfShare = (t: VoteTargets | undefined) => (t ? fraction(t.self, t.votes) : null)
 
       const [first, last] = [windows[0], windows[windows.length - 1]]
       printResultLine('rounds', {
