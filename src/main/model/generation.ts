@@ -3,7 +3,7 @@ import { Graph, type Value } from '../tensor/graph'
 import { Rng } from '../random'
 import { ort } from '../tensor/runtime'
 import { decoderConfig, prefixLength, type VlmConfig } from './config'
-import { vlmForward, vlmInputs, vlmTokenLogProbs } from './vlm-graph'
+import { samplingInputs, vlmForward, vlmInputs, vlmTokenLogProbs } from './vlm-graph'
 import type { VlmModel } from './vlm'
 
 /**
@@ -23,15 +23,32 @@ export interface GenerateOptions {
   stopTokens?: readonly number[]
   /** false runs the full forward for every token (the reference the KV cache must equal). */
   useCache?: boolean
+  /** Per prompt, the only tokens it may emit (a civilian's legal votes); absent: any token. */
+  allowedTokens?: readonly (readonly number[])[]
 }
+
+/**
+ * The distribution a sequence's tokens are drawn from and scored under: softmax(logits / T) over
+ * the allowed tokens (every token when absent). A policy update must score a sample under the
+ * distribution it was drawn from, or the PPO ratio is not 1 on the samples' own policy.
+ */
+export interface TokenDistribution {
+  temperature: number
+  allowed?: readonly number[]
+}
+
+/** Added to the logit of a token a row may not emit: exp of it is 0 in float32. */
+const FORBIDDEN_LOGIT = -1e9
 
 export interface Generation {
   tokens: number[]
   /** The generated text without special tokens. */
   text: string
-  /** Log-probability of each generated token under the model (temperature 1, no top-p). */
+  /** Log-probability of each generated token under `distribution` (top-p does not enter it). */
   logProbs: number[]
   finish: 'stop' | 'length'
+  /** What the tokens were drawn from; temperature 1 for greedy picks, whose log-probs are at T = 1. */
+  distribution: TokenDistribution
 }
 
 export const IGNORE_INDEX = -100
@@ -76,45 +93,73 @@ export function teacherForcedBatch(prompts: readonly (readonly number[])[], cont
   return { ids: i64(ids, [b, length]), targets: i64(targets, [b, length]) }
 }
 
-/** Log-probabilities of each continuation token given image and prompt, in one batched graph. */
+/**
+ * The per-row shaping of logits a `TokenDistribution` asks for, as the feeds of `samplingInputs`:
+ * 1/T [B,1,1] and the forbidden-token mask [B,1,V]. Rows past the given distributions (padding)
+ * are scored at temperature 1 over every token.
+ */
+export function samplingFeeds(c: VlmConfig, batch: number, distributions: readonly (TokenDistribution | undefined)[]): Record<string, ort.Tensor> {
+  const inverse = new Float32Array(batch).fill(1)
+  const mask = new Float32Array(batch * c.vocab)
+  distributions.forEach((d, i) => {
+    if (!d) return
+    if (!(d.temperature > 0)) throw new Error(`A continuation scored at temperature ${d.temperature}: only sampled (T > 0) continuations have log-probs to train on`)
+    inverse[i] = 1 / d.temperature
+    if (!d.allowed) return
+    mask.fill(FORBIDDEN_LOGIT, i * c.vocab, (i + 1) * c.vocab)
+    for (const token of d.allowed) mask[i * c.vocab + token] = 0
+  })
+  return { inverse_temperature: new ort.Tensor('float32', inverse, [batch, 1, 1]), logit_mask: new ort.Tensor('float32', mask, [batch, 1, c.vocab]) }
+}
+
+/**
+ * Log-probabilities of each continuation token given image and prompt, in one batched graph, under
+ * each row's sampling distribution (temperature 1 over every token when not given).
+ */
 export async function sequenceLogProbs(
   model: VlmModel,
   images: readonly Float32Array[],
   prompts: readonly (readonly number[])[],
-  continuations: readonly (readonly number[])[]
+  continuations: readonly (readonly number[])[],
+  distributions: readonly (TokenDistribution | undefined)[] = []
 ): Promise<number[][]> {
   const c = model.config
   const b = prompts.length
   const t = bucketLength(Math.max(...prompts.map((p, i) => p.length + continuations[i].length)), c.decoder.maxText)
   const compiled = await model.graph(`logprobs:${b}:${t}`, () => {
     const g = new Graph('vlm_logprobs')
-    return g.toModel({ logprobs: vlmTokenLogProbs(g, c, vlmInputs(g, c, b, t), g.input('targets', 'int64', [b, t])) })
+    return g.toModel({ logprobs: vlmTokenLogProbs(g, c, vlmInputs(g, c, b, t), g.input('targets', 'int64', [b, t]), samplingInputs(g, c, b)) })
   })
   const batch = teacherForcedBatch(prompts, continuations, t, model.tokenizer.special('<pad>'))
-  const out = await model.run(compiled, { images: imageBatch(c, images), ...batch })
+  const out = await model.run(compiled, { images: imageBatch(c, images), ...batch, ...samplingFeeds(c, b, distributions) })
   const lp = out.logprobs.data as Float32Array
   return continuations.map((cont, i) => cont.map((_, j) => lp[i * t + prompts[i].length - 1 + j]))
 }
 
-/** Picks a token from one row of logits; returns it with its log-probability at temperature 1. */
-export function sampleToken(logits: Float32Array, offset: number, vocab: number, opts: Pick<GenerateOptions, 'temperature' | 'topP'>, rng: Rng): { token: number; logProb: number } {
+/**
+ * Picks a token from one row of logits among `allowed` (every token when absent); returns it with
+ * its log-probability under softmax(logits / T) over the allowed tokens — T = 1 when greedy, and
+ * top-p does not enter it.
+ */
+export function sampleToken(logits: Float32Array, offset: number, vocab: number, opts: Pick<GenerateOptions, 'temperature' | 'topP'>, rng: Rng, allowed?: readonly number[]): { token: number; logProb: number } {
+  const candidates = allowed ?? Array.from({ length: vocab }, (_, v) => v)
+  if (candidates.length === 0) throw new Error('sampleToken: no token is allowed')
+  const temperature = opts.temperature > 0 ? opts.temperature : 1
   let max = -Infinity
-  let best = 0
-  for (let v = 0; v < vocab; v++)
+  let best = candidates[0]
+  for (const v of candidates)
     if (logits[offset + v] > max) {
       max = logits[offset + v]
       best = v
     }
-  let z = 0
-  for (let v = 0; v < vocab; v++) z += Math.exp(logits[offset + v] - max)
-  const logProbOf = (v: number) => logits[offset + v] - max - Math.log(z)
-  if (opts.temperature <= 0) return { token: best, logProb: logProbOf(best) }
-  const weights = Array.from({ length: vocab }, (_, v) => ({ v, p: Math.exp((logits[offset + v] - max) / opts.temperature) }))
-  weights.sort((a, b) => b.p - a.p || a.v - b.v)
+  const weights = candidates.map((v) => ({ v, p: Math.exp((logits[offset + v] - max) / temperature) }))
   const total = weights.reduce((s, w) => s + w.p, 0)
+  const logProbOf = (v: number) => (logits[offset + v] - max) / temperature - Math.log(total)
+  if (opts.temperature <= 0) return { token: best, logProb: logProbOf(best) }
+  weights.sort((a, b) => b.p - a.p || a.v - b.v)
   let kept = 0
   let mass = 0
-  while (kept < vocab && (kept === 0 || mass < opts.topP * total)) mass += weights[kept++].p
+  while (kept < weights.length && (kept === 0 || mass < opts.topP * total)) mass += weights[kept++].p
   let r = rng.next() * mass
   for (let k = 0; k < kept; k++) {
     r -= weights[k].p
@@ -137,7 +182,8 @@ export async function generate(model: VlmModel, images: readonly Float32Array[],
   const rng = new Rng(opts.seed)
   const vocab = c.vocab
   const sequences = prompts.map((p) => [...p])
-  const results = prompts.map((): Generation => ({ tokens: [], text: '', logProbs: [], finish: 'length' }))
+  if (opts.allowedTokens && opts.allowedTokens.length !== b) throw new Error(`generate: ${opts.allowedTokens.length} allowed-token lists for ${b} prompts`)
+  const results = prompts.map((_, i): Generation => ({ tokens: [], text: '', logProbs: [], finish: 'length', distribution: { temperature: opts.temperature > 0 ? opts.temperature : 1, allowed: opts.allowedTokens?.[i] } }))
   const active = prompts.map(() => true)
   const next = opts.useCache === false ? await fullForwardLogits(model, images, sequences) : await cachedLogits(model, images, sequences, longest)
 
@@ -145,7 +191,7 @@ export async function generate(model: VlmModel, images: readonly Float32Array[],
   for (let produced = 0; produced < opts.maxNewTokens; produced++) {
     for (let i = 0; i < b; i++) {
       if (!active[i]) continue
-      const { token, logProb } = sampleToken(logits.data, logits.row(i), vocab, opts, rng)
+      const { token, logProb } = sampleToken(logits.data, logits.row(i), vocab, opts, rng, opts.allowedTokens?.[i])
       results[i].tokens.push(token)
       results[i].logProbs.push(logProb)
       sequences[i].push(token)

@@ -123,10 +123,25 @@ export function vlmLoss(g: Graph, logits: Value, targets: Value, weights: Value 
 }
 
 /**
- * Log-probability of each target token [B,T] under the model (0 where the target is -100): the
- * block a policy loss builds on (PPO ratio against the sampling log-probs, KL to a reference).
+ * How each row's sampling distribution reshapes its logits: times 1/T [B,1,1], plus a mask [B,1,V]
+ * that is 0 on the tokens the row may emit and −1e9 on the others (`samplingFeeds` fills both).
  */
-export function vlmTokenLogProbs(g: Graph, c: VlmConfig, inputs: VlmInputs, targets: Value): Value {
+export interface SamplingInputs {
+  inverseTemperature: Value
+  logitMask: Value
+}
+
+export function samplingInputs(g: Graph, c: VlmConfig, batch: number): SamplingInputs {
+  return { inverseTemperature: g.input('inverse_temperature', 'float32', [batch, 1, 1]), logitMask: g.input('logit_mask', 'float32', [batch, 1, c.vocab]) }
+}
+
+/**
+ * Log-probability of each target token [B,T] under each row's sampling distribution (0 where the
+ * target is -100): the block a policy loss builds on (PPO ratio against the sampling log-probs, KL
+ * to a reference), so both are taken under the distribution the samples were drawn from.
+ */
+export function vlmTokenLogProbs(g: Graph, c: VlmConfig, inputs: VlmInputs, targets: Value, sampling: SamplingInputs): Value {
   const [b, t] = inputs.ids.shape
-  return g.reshape(vlmLoss(g, vlmForward(g, c, inputs).logits, targets).tokenLogProbs, [b, t])
+  const logits = g.add(g.mul(vlmForward(g, c, inputs).logits, sampling.inverseTemperature), sampling.logitMask)
+  return g.reshape(vlmLoss(g, logits, targets).tokenLogProbs, [b, t])
 }

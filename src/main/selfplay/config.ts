@@ -7,6 +7,12 @@ export interface SpyGameConfig {
   spies: number
   clueRounds: number
   maxClueTokens: number
+  /**
+   * Temperature clues are sampled at (DESIGN is silent; 1 samples the model as it is). Lower makes
+   * a film's clue name what the model sees more often; clue-stage updates score clues at the same
+   * temperature.
+   */
+  clueTemperature: number
   /** The spy sees a blank image instead of an edited one. */
   blankSpyImage: boolean
   /** Clue reward weights: β on the spy/civilian vote gap, λ on a civilian's own votes. */
@@ -65,7 +71,7 @@ export interface QaGameConfig {
 }
 
 export const defaultSelfPlayConfig: SelfPlayConfig = {
-  spy: { civilians: 3, spies: 1, clueRounds: 2, maxClueTokens: 24, blankSpyImage: false, beta: 0.1, lambda: 0.1 },
+  spy: { civilians: 3, spies: 1, clueRounds: 2, maxClueTokens: 24, clueTemperature: 1, blankSpyImage: false, beta: 0.1, lambda: 0.1 },
   decisionReward: { correct: 1, abstain: -0.5, wrong: -1 },
   groupSize: 8,
   baselineAlpha: 0.95,

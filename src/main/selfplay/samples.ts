@@ -1,3 +1,4 @@
+import type { TokenDistribution } from '../model/generation'
 import type { RoleBaselines } from './baselines'
 import { roleAdvantages } from './baselines'
 import type { QaGameRecord, QaGameSetup } from './qa-game'
@@ -13,6 +14,8 @@ export interface PolicySample {
   prompt: number[]
   continuation: number[]
   oldLogProbs: number[]
+  /** The distribution it was drawn from: its log-probs are taken under it, old and new alike. */
+  distribution: TokenDistribution
   advantage: number
   /** Which player role produced it (for metrics and baselines). */
   role: string
@@ -32,7 +35,7 @@ export function spyGameSamples(
 ): { samples: PolicySample[]; baselines: RoleBaselines } {
   if (stage === 'decision') {
     const samples = games.flatMap((game, g) =>
-      game.votes.flat().map((v) => ({ image: setups[g].image, prompt: v.prompt, continuation: v.output.tokens, oldLogProbs: v.output.logProbs, advantage: v.advantage, role: 'voter' }))
+      game.votes.flat().map((v) => ({ image: setups[g].image, prompt: v.prompt, continuation: v.output.tokens, oldLogProbs: v.output.logProbs, distribution: v.output.distribution, advantage: v.advantage, role: 'voter' }))
     )
     return { samples: samples.filter((s) => s.continuation.length > 0), baselines }
   }
@@ -43,6 +46,7 @@ export function spyGameSamples(
     prompt: turn.prompt,
     continuation: turn.output.tokens,
     oldLogProbs: turn.output.logProbs,
+    distribution: turn.output.distribution,
     advantage: advantages[i],
     role: turn.role
   }))
@@ -62,11 +66,12 @@ export function qaGameSamples(
     prompt: game.question.prompt,
     continuation: game.question.output.tokens,
     oldLogProbs: game.question.output.logProbs,
+    distribution: game.question.output.distribution,
     advantage: advantages[g],
     role: 'questioner'
   }))
   const answers = games.flatMap((game, g) =>
-    game.answers.map((a) => ({ image: setups[g].image, prompt: a.prompt, continuation: a.output.tokens, oldLogProbs: a.output.logProbs, advantage: a.advantage, role: 'answerer' }))
+    game.answers.map((a) => ({ image: setups[g].image, prompt: a.prompt, continuation: a.output.tokens, oldLogProbs: a.output.logProbs, distribution: a.output.distribution, advantage: a.advantage, role: 'answerer' }))
   )
   return { samples: [...questions, ...answers].filter((s) => s.continuation.length > 0), baselines: next }
 }

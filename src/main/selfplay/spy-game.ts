@@ -1,4 +1,4 @@
-import { playerToken } from '../model/special-tokens'
+import { playerToken, voteToken } from '../model/special-tokens'
 import type { RadiographEdit } from '../../shared/finding'
 import type { Tokenizer } from '../model/tokenizer'
 import type { SelfPlayConfig } from './config'
@@ -61,8 +61,11 @@ export function roleOf(seat: number, spySeat: number): Role {
   return seat === spySeat ? 'spy' : 'civilian'
 }
 
+/** A clue as the others hear it: who spoke, and the words. */
+export type PublicClue = { player: number; output: Pick<PlayerOutput, 'tokens'> }
+
 /** `<bos><image><role:…><player:k><task:clue|vote>` then the public history `<player:j> clue <sep>`. */
-export function spyGamePrompt(tok: Tokenizer, role: Role, seat: number, task: 'clue' | 'vote', history: readonly Pick<ClueTurn, 'player' | 'output'>[]): number[] {
+export function spyGamePrompt(tok: Tokenizer, role: Role, seat: number, task: 'clue' | 'vote', history: readonly PublicClue[]): number[] {
   const ids = [tok.special('<bos>'), tok.special('<image>'), tok.special(`<role:${role}>`), tok.special(playerToken(seat)), tok.special(`<task:${task}>`)]
   for (const turn of history) ids.push(tok.special(playerToken(turn.player)), ...turn.output.tokens.filter((t) => !tok.isSpecial(t)), tok.special('<sep>'))
   if (task === 'clue') ids.push(tok.special(playerToken(seat)))
@@ -82,7 +85,7 @@ export async function playSpyGames(policy: PlayerPolicy, setups: readonly SpyGam
       const images = setups.map((s) => (seat === s.spySeat ? s.spyImage : s.image))
       const outputs = await policy.generate(images, prompts, {
         maxNewTokens: config.spy.maxClueTokens,
-        temperature: 1,
+        temperature: config.spy.clueTemperature,
         topP: 1,
         seed: turnSeed++,
         stopTokens: [tok.special('<sep>'), tok.special('<eos>')]
@@ -96,12 +99,23 @@ export async function playSpyGames(policy: PlayerPolicy, setups: readonly SpyGam
   return setups.map((s, g) => scoreGame(policy, s, histories[g], votes[g], players, config))
 }
 
-/** Every civilian of every game votes G times, in one batched generation. */
+/**
+ * The votes a civilian may cast: another player's seat or n/a. Votes are drawn among these only
+ * (and scored under the same restricted distribution): a civilian knows it is not the spy, and
+ * after the game-format phase almost a quarter of unrestricted votes named the voter itself — a
+ * sure −1 that made n/a (−0.5) look better than reading the clues.
+ */
+export function legalVotes(tok: Tokenizer, voter: number, players: number): number[] {
+  const seats = Array.from({ length: players }, (_, i) => i + 1).filter((seat) => seat !== voter)
+  return [...seats.map((seat) => tok.special(voteToken(seat))), tok.special('<vote:na>')]
+}
+
+/** Every civilian of every game votes G times — one vote token each — in one batched generation. */
 async function sampleVotes(policy: PlayerPolicy, setups: readonly SpyGameSetup[], histories: ClueTurn[][], config: SelfPlayConfig, seed: number): Promise<{ voter: number; prompt: number[]; output: PlayerOutput }[][][]> {
-  const tok = policy.tokenizer
+  const players = config.spy.civilians + config.spy.spies
   const requests: { game: number; voter: number; prompt: number[]; image: Float32Array }[] = []
   setups.forEach((s, game) => {
-    for (let voter = 1; voter <= config.spy.civilians + 1; voter++) {
+    for (let voter = 1; voter <= players; voter++) {
       if (voter === s.spySeat) continue
       const prompt = spyGamePrompt(policy.tokenizer, 'civilian', voter, 'vote', histories[game])
       for (let k = 0; k < config.groupSize; k++) requests.push({ game, voter, prompt, image: s.image })
@@ -110,7 +124,7 @@ async function sampleVotes(policy: PlayerPolicy, setups: readonly SpyGameSetup[]
   const outputs = await policy.generate(
     requests.map((r) => r.image),
     requests.map((r) => r.prompt),
-    { maxNewTokens: 2, temperature: 1, topP: 1, seed, stopTokens: [tok.special('<eos>')] }
+    { maxNewTokens: 1, temperature: 1, topP: 1, seed, allowedTokens: requests.map((r) => legalVotes(policy.tokenizer, r.voter, players)) }
   )
   const byGame: { voter: number; prompt: number[]; output: PlayerOutput }[][][] = setups.map(() => [])
   requests.forEach((r, i) => {

@@ -13,7 +13,7 @@ export function vlmPlayerPolicy(model: VlmModel): PlayerPolicy {
     tokenizer: model.tokenizer,
     async generate(images, prompts, options) {
       const generated = await generate(model, images, prompts, options)
-      return generated.map((g) => ({ tokens: g.tokens, logProbs: g.logProbs }))
+      return generated.map((g) => ({ tokens: g.tokens, logProbs: g.logProbs, distribution: g.distribution }))
     }
   }
 }

@@ -18,12 +18,12 @@ import type { SelfPlayStudy } from './selfplay-studies'
 
 /**
  * The games' formats, taught before self-play. A model warmed up only on report writing has never
- * seen a clue turn, a vote, a question or an answer: its votes are never `<vote:k>` (so every vote
- * earns the same reward and GRPO has no signal) and its questions never parse. This phase
+ * seen a clue turn, a vote, a question or an answer: its questions never parse, and its votes —
+ * drawn among the legal vote tokens only — follow logits that nothing has trained. This phase
  * teacher-forces, on the training studies:
  *   clue       a clue prompt → the start of the report's statement on nodules, then `<sep>`
- *   vote       a vote prompt after such clues → `<vote:k>` (a seat drawn at random, or
- *              `<vote:na>`) then `<eos>` — the format only, never who the spy is
+ *   vote       a vote prompt after such clues → `<vote:k>` (another seat drawn at random, or
+ *              `<vote:na>`), one token — the format only, never who the spy is
  *   question   the questioner's prompt with the report → a templated question the report settles
  *   answer     the answerer's prompt with that question → the report's answer (report-derived)
  *   report     the warm-up's own task, image → report, half of every batch, so the model keeps
@@ -80,12 +80,12 @@ export function formatExamples(tok: Tokenizer, c: VlmConfig, study: SelfPlayStud
   const sep = tok.special('<sep>')
   const seat = rng.int(1, players)
   const history = (length: number) =>
-    Array.from({ length }, (_, i) => ({ player: (i % players) + 1, output: { tokens: clueWords(tok, rng.pick(historyFrom), rng, s.spy.maxClueTokens - 1), logProbs: [] } }))
+    Array.from({ length }, (_, i) => ({ player: (i % players) + 1, output: { tokens: clueWords(tok, rng.pick(historyFrom), rng, s.spy.maxClueTokens - 1) } }))
   const clue = { image, prompt: spyGamePrompt(tok, 'civilian', seat, 'clue', history(rng.int(0, players * s.spy.clueRounds - 1))), continuation: [...clueWords(tok, study, rng, s.spy.maxClueTokens - 1), sep] }
   const others = Array.from({ length: players }, (_, i) => i + 1).filter((p) => p !== seat)
   const vote = rng.chance(0.1) ? '<vote:na>' : voteToken(rng.pick(others))
   const full = history(players * s.spy.clueRounds)
-  const examples: FormatExample[] = [clue, { image, prompt: spyGamePrompt(tok, 'civilian', seat, 'vote', full), continuation: [tok.special(vote), tok.special('<eos>')] }]
+  const examples: FormatExample[] = [clue, { image, prompt: spyGamePrompt(tok, 'civilian', seat, 'vote', full), continuation: [tok.special(vote)] }]
   const settled = study.finding ? QUESTIONS.flatMap((q) => {
     const a = expectedAnswer(q, study.finding!)
     return a ? [{ q, a }] : []

@@ -1,7 +1,7 @@
 import type { VlmConfig } from '../model/config'
-import { imageBatch, sequenceLogProbs, teacherForcedBatch } from '../model/generation'
+import { imageBatch, samplingFeeds, sequenceLogProbs, teacherForcedBatch } from '../model/generation'
 import type { VlmModel } from '../model/vlm'
-import { vlmInputs, vlmTokenLogProbs } from '../model/vlm-graph'
+import { samplingInputs, vlmInputs, vlmTokenLogProbs, type SamplingInputs } from '../model/vlm-graph'
 import type { PolicyLossConfig } from '../selfplay/config'
 import type { PolicySample } from '../selfplay/samples'
 import { Graph, type Value } from '../tensor/graph'
@@ -14,9 +14,11 @@ import { Trainer, type OptimizerState } from '../tensor/trainer'
  * continuation, the token mean of
  *   −( min(ratio·A, clip(ratio, 1 ± ε)·A) − β·k3 ),   ratio = exp(logp − oldLogp),
  *   k3 = exp(refLogp − logp) − (refLogp − logp) − 1
- * then the mean over the batch's sequences (`sequencePolicyLoss` is the float64 reference). The
- * graph has one fixed shape — `batch` rows of the model's full text length — so one train step is
- * compiled per run; short batches are padded with rows of weight zero.
+ * then the mean over the batch's sequences (`sequencePolicyLoss` is the float64 reference). Every
+ * log-prob is taken under the distribution the sample was drawn from (its temperature and allowed
+ * tokens), for the policy and the reference alike. The graph has one fixed shape — `batch` rows of
+ * the model's full text length — so one train step is compiled per run; short batches are padded
+ * with rows of weight zero.
  */
 export interface PolicyBatchInputs {
   images: Value
@@ -28,6 +30,7 @@ export interface PolicyBatchInputs {
   advantages: Value
   /** 1 / (tokens of the sequence · real sequences of the batch) on continuation tokens, else 0 [B,T]. */
   tokenWeights: Value
+  sampling: SamplingInputs
 }
 
 export function policyTrainStep(c: VlmConfig, batch: number, loss: PolicyLossConfig): TrainStepModel {
@@ -41,9 +44,10 @@ export function policyTrainStep(c: VlmConfig, batch: number, loss: PolicyLossCon
     oldLogProbs: g.input('old_logprobs', 'float32', [batch, t]),
     refLogProbs: g.input('ref_logprobs', 'float32', [batch, t]),
     advantages: g.input('advantages', 'float32', [batch, 1]),
-    tokenWeights: g.input('token_weights', 'float32', [batch, t])
+    tokenWeights: g.input('token_weights', 'float32', [batch, t]),
+    sampling: samplingInputs(g, c, batch)
   }
-  const logp = vlmTokenLogProbs(g, c, inputs, x.targets)
+  const logp = vlmTokenLogProbs(g, c, inputs, x.targets, x.sampling)
   const ratio = g.exp(g.sub(logp, x.oldLogProbs))
   const hi = 1 + loss.clip
   const lo = 1 - loss.clip
@@ -103,7 +107,8 @@ export function policyBatchFeeds(c: VlmConfig, pad: number, batch: number, sampl
     old_logprobs: new ort.Tensor('float32', old, [batch, t]),
     ref_logprobs: new ort.Tensor('float32', ref, [batch, t]),
     advantages: new ort.Tensor('float32', advantages, [batch, 1]),
-    token_weights: new ort.Tensor('float32', weights, [batch, t])
+    token_weights: new ort.Tensor('float32', weights, [batch, t]),
+    ...samplingFeeds(c, batch, samples.map((s) => s.distribution))
   }
 }
 
@@ -136,7 +141,8 @@ export class PolicyUpdater {
       this.reference,
       samples.map((s) => s.image),
       samples.map((s) => s.prompt),
-      samples.map((s) => s.continuation)
+      samples.map((s) => s.continuation),
+      samples.map((s) => s.distribution)
     )
     const feeds = policyBatchFeeds(this.policy.config, this.policy.tokenizer.special('<pad>'), this.options.batch, samples, ref)
     const { metrics } = await this.trainer.step(feeds, this.options.lr)

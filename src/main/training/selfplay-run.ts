@@ -116,7 +116,7 @@ export function gameLengthProblems(c: VlmConfig, s: SelfPlayConfig): string[] {
   const turn = s.spy.maxClueTokens + 2
   const lengths: [string, number][] = [
     ['a clue', 5 + (players * s.spy.clueRounds - 1) * turn + 1 + s.spy.maxClueTokens],
-    ['a vote', 5 + players * s.spy.clueRounds * turn + 2],
+    ['a vote', 5 + players * s.spy.clueRounds * turn + 1],
     ['a question', 3 + s.qa.maxReportTokens + 2 + s.qa.maxQuestionTokens],
     ['an answer', 4 + s.qa.maxQuestionTokens + 1 + s.qa.maxAnswerTokens]
   ]

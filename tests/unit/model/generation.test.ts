@@ -63,10 +63,20 @@ describe('VLM generation', () => {
     expect(new Set(cached.slice(0, 3).map((g) => g.tokens.join(','))).size).toBe(3)
   })
 
-  it('scores given continuations with the log-probs generation reported', async () => {
-    const gen = await generate(model, images(), prompts(), { maxNewTokens: 12, temperature: 0.8, topP: 1, seed: 5, stopTokens: [] })
-    const scored = await sequenceLogProbs(model, images(), prompts(), gen.map((g) => g.tokens))
+  it('scores given continuations with the log-probs generation reported, under the temperature and allowed tokens they were drawn from', async () => {
+    const vocab = tinyVlmConfig.vocab
+    const allowedTokens = [Array.from({ length: vocab }, (_, v) => v), [3, 7, 11, 40], Array.from({ length: vocab }, (_, v) => v).filter((v) => v % 3 === 0)]
+    const gen = await generate(model, images(), prompts(), { maxNewTokens: 12, temperature: 0.8, topP: 1, seed: 5, stopTokens: [], allowedTokens })
+    gen.forEach((g, i) => {
+      expect(g.distribution).toEqual({ temperature: 0.8, allowed: allowedTokens[i] })
+      expect(g.tokens.every((t) => allowedTokens[i].includes(t))).toBe(true)
+    })
+    const scored = await sequenceLogProbs(model, images(), prompts(), gen.map((g) => g.tokens), gen.map((g) => g.distribution))
     gen.forEach((g, i) => g.logProbs.forEach((lp, j) => expect(scored[i][j]).toBeCloseTo(lp, 4)))
+    // The row drawn among four tokens: its first-token distribution sums to 1 over those four.
+    const four = allowedTokens[1].map((t) => [t])
+    const scoredFour = await sequenceLogProbs(model, four.map(() => images()[1]), four.map(() => prompts()[1]), four, four.map(() => gen[1].distribution))
+    expect(scoredFour.reduce((sum, [lp]) => sum + Math.exp(lp), 0)).toBeCloseTo(1, 4)
   })
 
   it('is reproducible for a seed, stops at a stop token and decodes the text', async () => {

@@ -23,7 +23,7 @@ class ScriptedPolicy implements PlayerPolicy {
       const text = tok.decode(p as number[])
       const reply = text.includes('<role:questioner>') ? this.questionFor(text) : i % G < this.yesShare * G ? 'yes' : 'no'
       const tokens = [...tok.encode(reply), tok.special('<sep>')]
-      return { tokens, logProbs: tokens.map(() => -1) }
+      return { tokens, logProbs: tokens.map(() => -1), distribution: { temperature: options.temperature } }
     })
   }
 }

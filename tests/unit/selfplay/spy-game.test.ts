@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import type { TokenDistribution } from '../../../src/main/model/generation'
 import { Tokenizer } from '../../../src/main/model/tokenizer'
 import { defaultSelfPlayConfig } from '../../../src/main/selfplay/config'
 import type { PlayerOutput, PlayerPolicy, SamplingOptions } from '../../../src/main/selfplay/policy'
-import { spyGameSamples } from '../../../src/main/selfplay/samples'
-import { playSpyGames, type SpyGameSetup } from '../../../src/main/selfplay/spy-game'
+import { spyGameSamples, type PolicySample } from '../../../src/main/selfplay/samples'
+import { legalVotes, playSpyGames, type SpyGameSetup } from '../../../src/main/selfplay/spy-game'
 
 /**
  * A rule-following stand-in for the model, so the game's mechanics can be checked exactly: a
@@ -20,16 +21,17 @@ class ScriptedPolicy implements PlayerPolicy {
     return prompts.map((prompt, i) => {
       const text = tok.decode(prompt as number[])
       const mine = images[i][0] > 0 ? 'bright' : 'dark'
-      if (text.includes('<task:clue>')) return output(tok.encode(` ${mine}`).concat(tok.special('<sep>')))
+      const drawnFrom = { temperature: options.temperature, allowed: options.allowedTokens?.[i] }
+      if (text.includes('<task:clue>')) return output(tok.encode(` ${mine}`).concat(tok.special('<sep>')), drawnFrom)
       const clues = [...text.matchAll(/<player:(\d)> (bright|dark)<sep>/g)]
       const odd = clues.find((m) => m[2] !== mine)
       const abstain = (i + 1) % defaultSelfPlayConfig.groupSize === 0
-      return output([tok.special(abstain || !odd ? '<vote:na>' : `<vote:${odd[1]}>`)])
+      return output([tok.special(abstain || !odd ? '<vote:na>' : `<vote:${odd[1]}>`)], drawnFrom)
     })
   }
 }
 
-const output = (tokens: number[]): PlayerOutput => ({ tokens, logProbs: tokens.map(() => -0.5) })
+const output = (tokens: number[], distribution: TokenDistribution): PlayerOutput => ({ tokens, logProbs: tokens.map(() => -0.5), distribution })
 const image = (value: number) => new Float32Array(16).fill(value)
 const setup = (spySeat: number): SpyGameSetup => ({ image: image(0.5), spyImage: image(-0.5), spySeat, edit: { kind: 'blank', before: null, after: null } })
 
@@ -52,6 +54,22 @@ describe('the spy game', () => {
     expect(game.votes.map((g) => g[0].voter)).toEqual([1, 3, 4])
     expect(game.votes.every((g) => g.length === defaultSelfPlayConfig.groupSize)).toBe(true)
     expect(game.votes.flat().length).toBe(civilians * defaultSelfPlayConfig.groupSize)
+  })
+
+  it('draws each vote as one token among the voter\'s legal votes: another seat or n/a, never itself', async () => {
+    const policy = new ScriptedPolicy()
+    await playSpyGames(policy, [setup(2)], defaultSelfPlayConfig, 7)
+    const tok = policy.tokenizer
+    const votes = policy.calls.at(-1)!
+    expect(votes.options.maxNewTokens).toBe(1)
+    const G = defaultSelfPlayConfig.groupSize
+    const allowed = votes.options.allowedTokens!.map((tokens) => tokens.map((t) => tok.decode([t])).sort())
+    expect(allowed).toEqual([
+      ...Array(G).fill(['<vote:2>', '<vote:3>', '<vote:4>', '<vote:na>']),
+      ...Array(G).fill(['<vote:1>', '<vote:2>', '<vote:4>', '<vote:na>']),
+      ...Array(G).fill(['<vote:1>', '<vote:2>', '<vote:3>', '<vote:na>'])
+    ])
+    expect(legalVotes(tok, 3, 4).map((t) => tok.decode([t]))).toEqual(['<vote:1>', '<vote:2>', '<vote:4>', '<vote:na>'])
   })
 
   it('scores votes, GRPO advantages and zero-sum clue rewards from what was voted', async () => {
@@ -84,16 +102,21 @@ describe('the spy game', () => {
 })
 
 describe('policy samples from spy games', () => {
-  it('trains votes in the decision stage and clues (with role baselines) in the clue stage', async () => {
+  it('trains votes in the decision stage and clues (with role baselines) in the clue stage, each under the distribution it was drawn from', async () => {
     const setups = [setup(2)]
-    const games = await playSpyGames(new ScriptedPolicy(), setups, defaultSelfPlayConfig, 7)
+    const config = { ...defaultSelfPlayConfig, spy: { ...defaultSelfPlayConfig.spy, clueTemperature: 0.4 } }
+    const policy = new ScriptedPolicy()
+    const games = await playSpyGames(policy, setups, config, 7)
     const decision = spyGameSamples('decision', setups, games, {}, 0.95)
     expect(decision.samples).toHaveLength(3 * defaultSelfPlayConfig.groupSize)
     expect(decision.samples.every((s) => s.role === 'voter' && s.image === setups[0].image)).toBe(true)
+    const voter = (s: PolicySample) => Number(/<player:(\d)><task:vote>/.exec(policy.tokenizer.decode(s.prompt))![1])
+    expect(decision.samples.every((s) => s.distribution.temperature === 1 && s.distribution.allowed?.join() === legalVotes(policy.tokenizer, voter(s), 4).join())).toBe(true)
     expect(decision.baselines).toEqual({})
 
     const clue = spyGameSamples('clue', setups, games, {}, 0.95)
     expect(clue.samples).toHaveLength(8)
+    expect(clue.samples.every((s) => s.distribution.temperature === 0.4 && s.distribution.allowed === undefined)).toBe(true)
     const spyTurn = clue.samples.find((s) => s.role === 'spy')!
     expect(spyTurn.image).toBe(setups[0].spyImage)
     expect(spyTurn.advantage).toBeCloseTo(-0.3, 12)

@@ -5,6 +5,7 @@ import { reportPrompt } from '../../../src/main/model/warmup'
 import { parseReport } from '../../../src/main/reports/nodule-parser'
 import { parseQuestion, parseAnswer, expectedAnswer, answersAgree } from '../../../src/main/selfplay/questions'
 import { parseVote } from '../../../src/main/selfplay/rewards'
+import { legalVotes } from '../../../src/main/selfplay/spy-game'
 import { Rng } from '../../../src/main/random'
 import { DEFAULT_CHEST_LAYOUT } from '../../../src/main/synth'
 import { formatExamples, reportExample } from '../../../src/main/training/format-warmup'
@@ -61,7 +62,10 @@ describe('game-format examples', () => {
       const written = tok.decode(report.continuation, { skipSpecial: true })
       expect(written.length).toBeGreaterThan(10)
       expect(s.reportText.startsWith(written)).toBe(true)
-      expect(vote.continuation.at(-1)).toBe(tok.special('<eos>'))
+      // A vote is one token the game would let this voter cast (another seat or n/a).
+      const voter = Number(/^<bos><image><role:civilian><player:(\d)><task:vote>/.exec(tok.decode(vote.prompt))?.[1])
+      expect(vote.continuation).toHaveLength(1)
+      expect(legalVotes(tok, voter, 4)).toContain(vote.continuation[0])
       expect(parseVote(tok.decode(vote.continuation), 4).kind).not.toBe('invalid')
       if (!question) continue
       questions++

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tinyVlmConfig as tinyDefault, type VlmConfig } from '../../../src/main/model/config'
-import { sequenceLogProbs } from '../../../src/main/model/generation'
+import { sequenceLogProbs, type TokenDistribution } from '../../../src/main/model/generation'
 import { Tokenizer } from '../../../src/main/model/tokenizer'
 import { VlmModel, imageInput, initVlmWeights } from '../../../src/main/model/vlm'
 import { defaultSelfPlayConfig } from '../../../src/main/selfplay/config'
@@ -33,16 +33,25 @@ describe('policy update', () => {
   })
   afterAll(() => runtime.release())
 
-  /** Samples the policy itself generated for a few prompts, as the games produce them. */
-  async function sampled(policy: VlmModel, n: number, seed: number): Promise<{ images: Float32Array[]; prompts: number[][]; tokens: number[][]; logProbs: number[][] }> {
+  /**
+   * Samples the policy itself generated for a few prompts, as the games produce them: the first at
+   * temperature 1 over every token, the others at temperature 0.7 and the last among a few allowed
+   * tokens only (as a vote is drawn).
+   */
+  async function sampled(policy: VlmModel, n: number, seed: number): Promise<{ images: Float32Array[]; prompts: number[][]; tokens: number[][]; logProbs: number[][]; distributions: TokenDistribution[] }> {
     const tok = policy.tokenizer
     const images = Array.from({ length: n }, (_, i) => randomImage(seed + i))
     const prompts = images.map((_, i) => [tok.special('<bos>'), tok.special('<image>'), tok.special(i % 2 ? '<role:spy>' : '<role:civilian>'), tok.special('<task:clue>')])
-    const out = await vlmPlayerPolicy(policy).generate(images, prompts, { maxNewTokens: 6, temperature: 1, topP: 1, seed, stopTokens: [tok.special('<eos>')] })
-    return { images, prompts, tokens: out.map((o) => o.tokens), logProbs: out.map((o) => o.logProbs) }
+    const player = vlmPlayerPolicy(policy)
+    const eos = tok.special('<eos>')
+    const [first] = await player.generate(images.slice(0, 1), prompts.slice(0, 1), { maxNewTokens: 6, temperature: 1, topP: 1, seed, stopTokens: [eos] })
+    const allowed = images.slice(1).map((_, i) => (i === n - 2 ? [5, 9, 17, eos] : Array.from({ length: config.vocab }, (_, v) => v)))
+    const rest = await player.generate(images.slice(1), prompts.slice(1), { maxNewTokens: 6, temperature: 0.7, topP: 1, seed: seed + 1, stopTokens: [eos], allowedTokens: allowed })
+    const out = [first, ...rest]
+    return { images, prompts, tokens: out.map((o) => o.tokens), logProbs: out.map((o) => o.logProbs), distributions: out.map((o) => o.distribution) }
   }
 
-  it('computes the loss of sequencePolicyLoss (float64) on the same log-probs, clipped and unclipped tokens alike', async () => {
+  it('computes the loss of sequencePolicyLoss (float64) on the same log-probs, clipped and unclipped tokens alike, each under its sampling distribution', async () => {
     const policy = new VlmModel(config, tokenizer, runtime, scaledWeights(1, 6))
     const reference = new VlmModel(config, tokenizer, runtime, scaledWeights(2, 6))
     const batch = 4
@@ -55,11 +64,15 @@ describe('policy update', () => {
       prompt: s.prompts[i],
       continuation: tokens,
       oldLogProbs: s.logProbs[i].map((lp) => lp + (rng.next() - 0.5) * 0.8),
+      distribution: s.distributions[i],
       advantage: [1.5, -0.7, 0.3][i],
       role: 'civilian'
     }))
-    const logp = await sequenceLogProbs(policy, s.images, s.prompts, s.tokens)
-    const ref = await sequenceLogProbs(reference, s.images, s.prompts, s.tokens)
+    const logp = await sequenceLogProbs(policy, s.images, s.prompts, s.tokens, s.distributions)
+    const ref = await sequenceLogProbs(reference, s.images, s.prompts, s.tokens, s.distributions)
+    // Scored at temperature 1 over every token instead, the restricted and tempered rows differ.
+    const untempered = await sequenceLogProbs(policy, s.images, s.prompts, s.tokens)
+    for (const i of [1, 2]) expect(Math.abs(untempered[i][0] - logp[i][0])).toBeGreaterThan(0.05)
     const expected = samples.map((x, i) => sequencePolicyLoss(logp[i], x.oldLogProbs, ref[i], x.advantage, lossConfig))
     expect(expected.some((e) => e.clippedFraction > 0 && e.clippedFraction < 1)).toBe(true)
     const mean = expected.reduce((a, e) => a + e.loss, 0) / expected.length
@@ -81,7 +94,7 @@ describe('policy update', () => {
     for (let k = 0; k < 4; k++) {
       // On-policy: the old log-probs are the current ones, as after a fresh round of games.
       const current = await sequenceLogProbs(policy, s.images, s.prompts, s.tokens)
-      await updater.step(s.tokens.map((tokens, i) => ({ image: s.images[i], prompt: s.prompts[i], continuation: tokens, oldLogProbs: current[i], advantage: i === 0 ? 1 : -1, role: 'civilian' })))
+      await updater.step(s.tokens.map((tokens, i) => ({ image: s.images[i], prompt: s.prompts[i], continuation: tokens, oldLogProbs: current[i], distribution: { temperature: 1 }, advantage: i === 0 ? 1 : -1, role: 'civilian' })))
     }
     const after = await total()
     expect(after[0]).toBeGreaterThan(before[0] + 0.05)
