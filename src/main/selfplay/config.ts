@@ -13,6 +13,12 @@ export interface SpyGameConfig {
    * temperature.
    */
   clueTemperature: number
+  /**
+   * DESIGN's GRPO advantage of the votes, (r − mean)/(std + ε); false uses r − mean. Over the first
+   * ten conv rounds the std division gave n/a votes a positive summed advantage (+13) where r − mean
+   * gives a negative one (−44): it favours the groups with no right vote, where n/a scores best.
+   */
+  voteAdvantageByStd: boolean
   /** The spy sees a blank image instead of an edited one. */
   blankSpyImage: boolean
   /** Clue reward weights: β on the spy/civilian vote gap, λ on a civilian's own votes. */
@@ -71,7 +77,7 @@ export interface QaGameConfig {
 }
 
 export const defaultSelfPlayConfig: SelfPlayConfig = {
-  spy: { civilians: 3, spies: 1, clueRounds: 2, maxClueTokens: 24, clueTemperature: 1, blankSpyImage: false, beta: 0.1, lambda: 0.1 },
+  spy: { civilians: 3, spies: 1, clueRounds: 2, maxClueTokens: 24, clueTemperature: 1, voteAdvantageByStd: true, blankSpyImage: false, beta: 0.1, lambda: 0.1 },
   decisionReward: { correct: 1, abstain: -0.5, wrong: -1 },
   groupSize: 8,
   baselineAlpha: 0.95,

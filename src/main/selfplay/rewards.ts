@@ -45,12 +45,16 @@ export function decisionReward(vote: Vote, spyPlayer: number, config: DecisionRe
 
 /**
  * GRPO advantage over a group of sampled outputs for the same prompt: (r − mean)/(std + ε), with
- * the population std. A group whose rewards are all equal teaches nothing: all zeros.
+ * the population std; or r − mean when `byStd` is false (as Dr. GRPO does: dividing by the std
+ * weighs a group more the less its rewards differ, and in the spy game the groups whose rewards
+ * differ least are those with no right vote, where n/a is the best reward). A group whose rewards
+ * are all equal teaches nothing: all zeros.
  */
-export function groupAdvantages(rewards: readonly number[], epsilon = 1e-6): number[] {
+export function groupAdvantages(rewards: readonly number[], byStd = true, epsilon = 1e-6): number[] {
   const n = rewards.length
   if (n === 0) return []
   const mean = rewards.reduce((a, b) => a + b, 0) / n
+  if (!byStd) return rewards.map((r) => r - mean)
   const std = Math.sqrt(rewards.reduce((a, r) => a + (r - mean) ** 2, 0) / n)
   return rewards.map((r) => (r - mean) / (std + epsilon))
 }

@@ -151,7 +151,7 @@ function scoreGame(
       const vote = parseVote(text, players)
       return { ...v, text, vote, reward: decisionReward(vote, setup.spySeat, config.decisionReward) }
     })
-    const advantages = groupAdvantages(parsed.map((p) => p.reward))
+    const advantages = groupAdvantages(parsed.map((p) => p.reward), config.spy.voteAdvantageByStd)
     return parsed.map((p, k) => ({ ...p, advantage: advantages[k] }))
   })
   const castVotes = votes.map((group) => group[0].vote)

@@ -66,6 +66,14 @@ describe('decision rewards and GRPO', () => {
     expect(a.reduce((x, y) => x + y)).toBeCloseTo(0, 9)
     expect(groupAdvantages([1, 1, 1, 1])).toEqual([0, 0, 0, 0])
   })
+
+  it('leaves the spread in when asked (r − mean): a group with no right vote then weighs no more than one with', () => {
+    // Seven wrong votes and one n/a: divided by the small std, the n/a gets 2.65; r − mean gives it 0.44.
+    const hopeless = [-1, -1, -1, -1, -1, -1, -1, -0.5]
+    expect(groupAdvantages(hopeless)[7]).toBeCloseTo(2.6457, 3)
+    expect(groupAdvantages(hopeless, false)).toEqual(hopeless.map((r) => r + 0.9375))
+    expect(groupAdvantages([1, -1, -0.5, 1], false)).toEqual([0.875, -1.125, -0.625, 0.875])
+  })
 })
 
 describe('role baselines', () => {

@@ -18,7 +18,7 @@ describe('self-play settings from the command line (--set PATH=VALUE)', () => {
     expect(paths).toContain('decisionReward.abstain')
     expect(paths).toContain('qa.majorityVoteWithoutReport')
     expect(paths).not.toContain('scheduler')
-    expect(paths).toHaveLength(27)
+    expect(paths).toHaveLength(28)
   })
 
   it('refuses a misspelt setting, a group, a wrong kind of value and a missing "=", naming what was given', () => {
