@@ -257,6 +257,8 @@ export type RoundPoint = z.infer<typeof RoundPoint>
 
 export const RunRounds = z.object({
   thresholds: z.object({ accuracyToClue: z.number(), naToClue: z.number(), errorToDecision: z.number(), naToDecision: z.number() }),
+  /** Self-play settings the run changed from DESIGN's defaults, as `PATH=VALUE`. */
+  changedSettings: z.array(z.string()),
   rounds: z.array(RoundPoint)
 })
 export type RunRounds = z.infer<typeof RunRounds>

@@ -69,6 +69,9 @@ describe('self-play run control', () => {
 
     const rounds = await call('runs.rounds', { runId })
     expect(rounds.rounds.map((r) => r.roundIndex)).toEqual([0, 1, 2, 3])
+    // The tiny preset plays shorter games than DESIGN's: the run says so.
+    expect(rounds.changedSettings).toEqual(expect.arrayContaining(['spy.clueRounds=1', 'groupSize=2']))
+    expect(rounds.changedSettings).not.toContainEqual(expect.stringMatching(/^spy\.civilians=/))
     for (const r of rounds.rounds) {
       expect(r.meanRewards).toMatchObject({ spy: expect.any(Number), civilian: expect.any(Number), voter: expect.any(Number), questioner: expect.any(Number) })
       // Clue rewards are zero-sum over one spy and three civilians, so their means balance 1 : 3.

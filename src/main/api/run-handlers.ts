@@ -8,7 +8,7 @@ import { SELFPLAY_RUN, createSelfPlayRun, selfPlayPresets, type SelfPlayRunOptio
 import type { SelfPlayTaskParams } from '../training/selfplay-task'
 import type { Handlers } from './dispatch'
 import { gameView, meanRewardsByRound, spyGameImages } from './run-games'
-import { roundPoint, runThresholds } from './run-rounds'
+import { roundPoint, runSettings } from './run-rounds'
 
 type RunMethods = 'runs.list' | 'runs.rounds' | 'runs.start' | 'runs.pause' | 'runs.resume' | 'runs.stop' | 'runs.games' | 'runs.gameImages'
 
@@ -68,7 +68,7 @@ export function runHandlers(services: Services): Pick<Handlers, RunMethods> {
       const run = runsWithRoundCounts(db).find((r) => r.id === runId)
       if (!run) throw new ApiError('not_found', `No run ${runId}`)
       const rewards = meanRewardsByRound(db, runId)
-      return { thresholds: runThresholds(run), rounds: roundsOfRun(db, runId).map((r) => roundPoint(r, rewards.get(r.roundIndex))) }
+      return { ...runSettings(run), rounds: roundsOfRun(db, runId).map((r) => roundPoint(r, rewards.get(r.roundIndex))) }
     },
     'runs.start': ({ preset, rounds, ...overrides }) => {
       refuseWhileTraining()

@@ -1,5 +1,5 @@
 import type { RoundPoint, RunRounds } from '../../shared/contract'
-import { defaultSelfPlayConfig, type SchedulerConfig } from '../selfplay/config'
+import { changedSettings, defaultSelfPlayConfig, type SchedulerConfig } from '../selfplay/config'
 import type { RoundRow, RunListRow } from '../store/selfplay-repository'
 import type { RoundMetrics } from '../training/selfplay-round'
 
@@ -23,14 +23,17 @@ export function roundPoint(row: RoundRow, meanRewards: Record<string, number> = 
   }
 }
 
-/** The switch thresholds the run was configured with (DESIGN's defaults for runs that stored none). */
-export function runThresholds(run: RunListRow): RunRounds['thresholds'] {
-  let scheduler: SchedulerConfig = defaultSelfPlayConfig.scheduler
+/**
+ * The switch thresholds the run was configured with (DESIGN's defaults for runs that stored none),
+ * and every self-play setting it changed from those defaults.
+ */
+export function runSettings(run: RunListRow): Pick<RunRounds, 'thresholds' | 'changedSettings'> {
+  let selfplay: { scheduler?: SchedulerConfig } | undefined
   try {
-    scheduler = (JSON.parse(run.configJson) as { selfplay?: { scheduler?: SchedulerConfig } }).selfplay?.scheduler ?? scheduler
+    selfplay = (JSON.parse(run.configJson) as { selfplay?: { scheduler?: SchedulerConfig } }).selfplay
   } catch {
     // A run written by another tool: keep the defaults.
   }
-  const { accuracyToClue, naToClue, errorToDecision, naToDecision } = scheduler
-  return { accuracyToClue, naToClue, errorToDecision, naToDecision }
+  const { accuracyToClue, naToClue, errorToDecision, naToDecision } = selfplay?.scheduler ?? defaultSelfPlayConfig.scheduler
+  return { thresholds: { accuracyToClue, naToClue, errorToDecision, naToDecision }, changedSettings: selfplay ? changedSettings(selfplay) : [] }
 }

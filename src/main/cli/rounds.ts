@@ -39,12 +39,13 @@ export const roundsCommand: CliCommand = {
     try {
       const api = createApi({ invoke: (method, input) => dispatch(services.handlers, method, input), subscribe: () => () => {} })
       const run = await pickRun(api, ctx.positionals[0])
-      const { rounds, thresholds } = await api.runs.rounds({ runId: run.id })
+      const { rounds, thresholds, changedSettings } = await api.runs.rounds({ runId: run.id })
       const size = intFlag(ctx.values.window, 'window', Math.max(1, Math.ceil(rounds.length / 8)), 1)
       const windows = roundWindows(rounds, size)
       const switches = stageSwitches(rounds)
       console.log(`Self-play run ${run.id} (${run.modelConfig ?? '?'}), ${rounds.length} rounds stored; switches after round ${switches.join(', ') || '(none)'}`)
-      console.log(`decision → clue at accuracy ≥ ${thresholds.accuracyToClue} and n/a ≤ ${thresholds.naToClue}; clue → decision at error ≥ ${thresholds.errorToDecision} or n/a ≥ ${thresholds.naToDecision}; answerer target ${ANSWERER_TARGET}\n`)
+      console.log(`decision → clue at accuracy ≥ ${thresholds.accuracyToClue} and n/a ≤ ${thresholds.naToClue}; clue → decision at error ≥ ${thresholds.errorToDecision} or n/a ≥ ${thresholds.naToDecision}; answerer target ${ANSWERER_TARGET}`)
+      console.log(`settings changed from DESIGN's defaults: ${changedSettings.join(' ') || '(none)'}\n`)
       console.log('rounds    stage           vote acc  n/a    acc EMA  answerer acc  KL')
       for (const w of windows) console.log(windowLine(w))
 

@@ -94,15 +94,30 @@ export const defaultSelfPlayConfig: SelfPlayConfig = {
   qa: { answersPerQuestion: 8, maxReportTokens: 96, maxQuestionTokens: 24, maxAnswerTokens: 8, majorityVoteWithoutReport: false }
 }
 
-/** Every setting's dotted path in a config (`scheduler.accuracyToClue`, `spy.blankSpyImage`, …). */
-export function settingPaths(config: SelfPlayConfig): string[] {
-  const paths: string[] = []
+/** Every setting of a config with its dotted path (`scheduler.accuracyToClue`, `spy.blankSpyImage`, …). */
+function settingEntries(config: unknown): [string, unknown][] {
+  const entries: [string, unknown][] = []
   const walk = (value: unknown, prefix: string): void => {
     if (isRecord(value)) for (const [key, inner] of Object.entries(value)) walk(inner, prefix ? `${prefix}.${key}` : key)
-    else paths.push(prefix)
+    else entries.push([prefix, value])
   }
   walk(config, '')
-  return paths
+  return entries
+}
+
+export function settingPaths(config: SelfPlayConfig): string[] {
+  return settingEntries(config).map(([path]) => path)
+}
+
+/**
+ * The settings a stored config holds that differ from DESIGN's defaults, as `PATH=VALUE` — what a
+ * reader of a run's results must know to compare it with another run.
+ */
+export function changedSettings(stored: unknown): string[] {
+  const defaults = new Map(settingEntries(defaultSelfPlayConfig))
+  return settingEntries(stored)
+    .filter(([path, value]) => defaults.has(path) && defaults.get(path) !== value)
+    .map(([path, value]) => `${path}=${String(value)}`)
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { defaultSelfPlayConfig, settingPaths, withSettings } from '../../../src/main/selfplay/config'
+import { changedSettings, defaultSelfPlayConfig, settingPaths, withSettings } from '../../../src/main/selfplay/config'
 
 describe('self-play settings from the command line (--set PATH=VALUE)', () => {
   it('sets numbers and booleans at any depth and leaves the rest, and the defaults, as they were', () => {
@@ -30,5 +30,14 @@ describe('self-play settings from the command line (--set PATH=VALUE)', () => {
     expect(() => withSettings(defaultSelfPlayConfig, ['spy.blankSpyImage=yes'])).toThrow('--set: spy.blankSpyImage takes true or false, got "yes"')
     expect(() => withSettings(defaultSelfPlayConfig, ['groupSize'])).toThrow('--set expects PATH=VALUE')
     expect(() => withSettings(defaultSelfPlayConfig, ['toString=1'])).toThrow('no self-play setting "toString"')
+  })
+
+  it('names the settings a stored run changed from the defaults, and nothing for a run that stored an older config', () => {
+    const tried = withSettings(defaultSelfPlayConfig, ['spy.clueTemperature=0.3', 'spy.voteAdvantageByStd=false', 'scheduler.accuracyToClue=0.4'])
+    expect(changedSettings(JSON.parse(JSON.stringify(tried)))).toEqual(['spy.clueTemperature=0.3', 'spy.voteAdvantageByStd=false', 'scheduler.accuracyToClue=0.4'])
+    expect(changedSettings(defaultSelfPlayConfig)).toEqual([])
+    // A config stored before a setting existed lacks it: that is not a change.
+    const { clueTemperature: _dropped, ...olderSpy } = defaultSelfPlayConfig.spy
+    expect(changedSettings({ ...defaultSelfPlayConfig, spy: olderSpy })).toEqual([])
   })
 })
