@@ -179,10 +179,14 @@ export async function generate(model: VlmModel, images: readonly Float32Array[],
   const longest = Math.max(...prompts.map((p) => p.length))
   if (longest >= c.decoder.maxText) throw new Error(`generate: a prompt of ${longest} tokens leaves no room in ${c.decoder.maxText} text positions`)
   const stops = new Set(opts.stopTokens ?? [model.tokenizer.special('<eos>')])
-  const rng = new Rng(opts.seed)
   const vocab = c.vocab
+  const rng = new Rng(opts.seed)
   const sequences = prompts.map((p) => [...p])
   if (opts.allowedTokens && opts.allowedTokens.length !== b) throw new Error(`generate: ${opts.allowedTokens.length} allowed-token lists for ${b} prompts`)
+  opts.allowedTokens?.forEach((allowed, i) => {
+    // Scoring masks each allowed token once; a repeat or an id past the vocabulary would sample from another distribution.
+    if (new Set(allowed).size !== allowed.length || allowed.some((t) => !Number.isInteger(t) || t < 0 || t >= vocab)) throw new Error(`generate: prompt ${i}'s allowed tokens must be distinct ids below ${vocab}`)
+  })
   const results = prompts.map((_, i): Generation => ({ tokens: [], text: '', logProbs: [], finish: 'length', distribution: { temperature: opts.temperature > 0 ? opts.temperature : 1, allowed: opts.allowedTokens?.[i] } }))
   const active = prompts.map(() => true)
   const next = opts.useCache === false ? await fullForwardLogits(model, images, sequences) : await cachedLogits(model, images, sequences, longest)

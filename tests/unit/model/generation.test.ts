@@ -77,6 +77,10 @@ describe('VLM generation', () => {
     const four = allowedTokens[1].map((t) => [t])
     const scoredFour = await sequenceLogProbs(model, four.map(() => images()[1]), four.map(() => prompts()[1]), four, four.map(() => gen[1].distribution))
     expect(scoredFour.reduce((sum, [lp]) => sum + Math.exp(lp), 0)).toBeCloseTo(1, 4)
+    // A list that names a token twice, or one past the vocabulary, is refused before any sampling.
+    for (const bad of [[3, 3], [3, vocab]]) {
+      await expect(generate(model, images(), prompts(), { maxNewTokens: 2, temperature: 1, topP: 1, seed: 5, allowedTokens: [allowedTokens[0], bad, allowedTokens[2]] })).rejects.toThrow(`prompt 1's allowed tokens must be distinct ids below ${vocab}`)
+    }
   })
 
   it('is reproducible for a seed, stops at a stop token and decodes the text', async () => {
