@@ -12,7 +12,7 @@ import { createRun, setRunStatus } from '../../src/main/store/training-repositor
 import { dispatch } from '../../src/main/api/dispatch'
 import { writeSmallCohort } from '../helpers/small-cohort'
 import { writeSettings } from '../../src/main/store/settings-repository'
-import { defaultSelfPlayConfig } from '../../src/main/selfplay/config'
+import { defaultSelfPlayConfig, withSettings } from '../../src/main/selfplay/config'
 import { advanceScheduler, initialSchedulerState } from '../../src/main/selfplay/scheduler'
 import type { RoundMetrics } from '../../src/main/training/selfplay-round'
 import { tempServices } from '../helpers/temp-services'
@@ -28,7 +28,8 @@ let page: Page
 /** Rounds whose votes are right at first and then go wrong, so the scheduler switches on the way. */
 function storeRun(): void {
   const db = ctx.services.db
-  const runId = createRun(db, { name: 'selfplay', configJson: JSON.stringify({ selfplay: defaultSelfPlayConfig }), seed: 1, device: 'test', executionProvider: 'cpu' })
+  const selfplay = withSettings(defaultSelfPlayConfig, ['spy.clueTemperature=0.3'])
+  const runId = createRun(db, { name: 'selfplay', configJson: JSON.stringify({ selfplay }), seed: 1, device: 'test', executionProvider: 'cpu' })
   let state = initialSchedulerState
   for (let i = 0; i < ROUNDS; i++) {
     const accuracy = i < 8 ? 0.95 : 0.1
@@ -126,6 +127,8 @@ describe('the Training page', () => {
     expect(accuracy?.trim().split(' ')).toHaveLength(ROUNDS)
     expect(await page.locator('[data-testid=chart-votes] .threshold').count()).toBe(2)
     expect(await page.locator('[data-testid=chart-baselines] polyline').count()).toBe(5)
+    // What the run changed from DESIGN's defaults, so two runs' charts can be compared.
+    expect(await page.textContent('[data-testid=training-settings]')).toBe('Self-play settings changed from the design defaults: spy.clueTemperature=0.3')
     await shot('en')
   })
 
