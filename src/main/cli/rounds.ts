@@ -62,6 +62,8 @@ export const roundsCommand: CliCommand = {
       const targets = [...new Set([windows[0], windows[windows.length - 1]])].filter(Boolean).map((w) => ({ w, t: voteTargets(windowGames(w)) }))
       for (const { w, t } of targets) {
         console.log(`  rounds ${`${w.first}–${w.last}`.padEnd(8)} spy ${rate(t.spy, t.votes)}  other civilian ${rate(t.civilian, t.votes)}  itself ${rate(t.self, t.votes)}  n/a ${rate(t.abstain, t.votes)}  no vote ${rate(t.invalid, t.votes)}  of ${t.votes}`)
+        const named = t.bySeat.reduce((a, b) => a + b, 0)
+        console.log(`  ${''.padEnd(15)} votes naming seat ${t.bySeat.map((n, i) => `${i + 1}: ${rate(n, named)}`).join('  ')}   spy at seat ${t.spySeats.map((n, i) => `${i + 1}: ${n}`).join('  ')} of ${t.spySeats.reduce((a, b) => a + b, 0)} games`)
       }
       console.log('\nClues that name a nodule (report parser), by the edit of the spy image:')
       for (const s of clueSignal(games)) console.log(`  ${s.edit.padEnd(7)} spy ${share(s.spy).padEnd(14)} civilians ${share(s.civilian)}`)

@@ -132,23 +132,39 @@ export interface VoteTargets {
   self: number
   abstain: number
   invalid: number
+  /** Votes naming each seat (index 0 = seat 1), and games with the spy at each seat. */
+  bySeat: number[]
+  spySeats: number[]
 }
 
 /**
  * Where the sampled votes went. Accuracy alone cannot tell a voter that reads the clues badly from
  * one that votes for itself or writes no vote; a random vote among the others names the spy a third
- * of the time (three civilians and a spy).
+ * of the time (three civilians and a spy). Nor can it tell reading the clues from preferring a seat
+ * that happened to hold the spy often: hence the votes per seat beside the spy's seats.
  */
 export function voteTargets(games: readonly SpyGameView[]): VoteTargets {
-  const t: VoteTargets = { votes: 0, spy: 0, civilian: 0, self: 0, abstain: 0, invalid: 0 }
-  for (const game of games)
+  const t: VoteTargets = { votes: 0, spy: 0, civilian: 0, self: 0, abstain: 0, invalid: 0, bySeat: [], spySeats: [] }
+  const countSeat = (counts: number[], seat: number) => {
+    while (counts.length < seat) counts.push(0)
+    counts[seat - 1]++
+  }
+  for (const game of games) {
+    countSeat(t.spySeats, game.spySeat)
     for (const { voter, samples } of game.votes)
       for (const { vote } of samples) {
         t.votes++
-        if (vote.kind !== 'player') t[vote.kind]++
-        else if (vote.player === voter) t.self++
+        if (vote.kind !== 'player') {
+          t[vote.kind]++
+          continue
+        }
+        countSeat(t.bySeat, vote.player)
+        if (vote.player === voter) t.self++
         else if (vote.player === game.spySeat) t.spy++
         else t.civilian++
       }
+  }
+  const seats = Math.max(t.bySeat.length, t.spySeats.length)
+  for (const counts of [t.bySeat, t.spySeats]) while (counts.length < seats) counts.push(0)
   return t
 }

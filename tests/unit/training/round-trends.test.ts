@@ -74,7 +74,7 @@ describe('round trends', () => {
     ])
   })
 
-  it('says where the sampled votes went: the spy, another civilian, the voter itself, n/a or no vote', () => {
+  it('says where the sampled votes went: the spy, another civilian, the voter itself, n/a or no vote; and which seats they named', () => {
     const game = spyGame('insert', [], 2)
     const sample = (vote: SpyGameView['votes'][number]['samples'][number]['vote']) => ({ text: '', vote, reward: 0, advantage: 0 })
     game.votes = [
@@ -82,6 +82,6 @@ describe('round trends', () => {
       { voter: 3, samples: [sample({ kind: 'player', player: 4 }), sample({ kind: 'player', player: 3 }), sample({ kind: 'invalid' })] },
       { voter: 4, samples: [sample({ kind: 'player', player: 2 }), sample({ kind: 'player', player: 1 }), sample({ kind: 'abstain' })] }
     ]
-    expect(voteTargets([game, spyGame('remove', [], 3)])).toEqual({ votes: 9, spy: 2, civilian: 2, self: 2, abstain: 2, invalid: 1 })
+    expect(voteTargets([game, spyGame('remove', [], 3)])).toEqual({ votes: 9, spy: 2, civilian: 2, self: 2, abstain: 2, invalid: 1, bySeat: [2, 2, 1, 1], spySeats: [0, 1, 1, 0] })
   })
 })
