@@ -3,8 +3,8 @@ import type { Tokenizer } from '../model/tokenizer'
 
 /**
  * What a game needs from the model: sample continuations of token prompts, each with its own
- * image, and report their per-token log-probs under the distribution they were drawn from. The VLM provides it; the games do not care which
- * model (or which size) plays.
+ * image, and report their per-token log-probs under the distribution they were drawn from. The
+ * VLM provides it; the games do not care which model (or which size) plays.
  */
 export interface PlayerPolicy {
   readonly tokenizer: Tokenizer
