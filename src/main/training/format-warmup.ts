@@ -4,11 +4,10 @@ import type { Tokenizer } from '../model/tokenizer'
 import { imageInput } from '../model/vlm'
 import { reportPrompt, reportTokens } from '../model/warmup'
 import { vlmForward, vlmInputs, vlmLoss } from '../model/vlm-graph'
-import { voteToken } from '../model/special-tokens'
 import type { SelfPlayConfig } from '../selfplay/config'
 import { answererPrompt, questionerPrompt } from '../selfplay/qa-game'
 import { answerText, expectedAnswer, questionText, type Question } from '../selfplay/questions'
-import { spyGamePrompt } from '../selfplay/spy-game'
+import { legalVotes, spyGamePrompt } from '../selfplay/spy-game'
 import { Graph } from '../tensor/graph'
 import { Rng, hashSeed } from '../random'
 import type { Runtime } from '../tensor/runtime'
@@ -82,10 +81,11 @@ export function formatExamples(tok: Tokenizer, c: VlmConfig, study: SelfPlayStud
   const history = (length: number) =>
     Array.from({ length }, (_, i) => ({ player: (i % players) + 1, output: { tokens: clueWords(tok, rng.pick(historyFrom), rng, s.spy.maxClueTokens - 1) } }))
   const clue = { image, prompt: spyGamePrompt(tok, 'civilian', seat, 'clue', history(rng.int(0, players * s.spy.clueRounds - 1))), continuation: [...clueWords(tok, study, rng, s.spy.maxClueTokens - 1), sep] }
-  const others = Array.from({ length: players }, (_, i) => i + 1).filter((p) => p !== seat)
-  const vote = rng.chance(0.1) ? '<vote:na>' : voteToken(rng.pick(others))
+  // A vote the game would let this voter cast: n/a one time in ten, else another seat at random.
+  const na = tok.special('<vote:na>')
+  const vote = rng.chance(0.1) ? na : rng.pick(legalVotes(tok, seat, players).filter((t) => t !== na))
   const full = history(players * s.spy.clueRounds)
-  const examples: FormatExample[] = [clue, { image, prompt: spyGamePrompt(tok, 'civilian', seat, 'vote', full), continuation: [tok.special(vote)] }]
+  const examples: FormatExample[] = [clue, { image, prompt: spyGamePrompt(tok, 'civilian', seat, 'vote', full), continuation: [vote] }]
   const settled = study.finding ? QUESTIONS.flatMap((q) => {
     const a = expectedAnswer(q, study.finding!)
     return a ? [{ q, a }] : []
