@@ -229,6 +229,7 @@ async function selfPlay(db: Db, dataDir: string, o: ExperimentOptions, seed: num
   const spHooks: SelfPlayHooks = {
     signal: hooks.signal,
     onTick: hooks.onTick,
+    onFormatReports: (done, total) => progress(1, 0, `game-format phase: the warm-up's own reports ${done}/${total}`),
     onFormatStep: (step, steps, loss) => progress(1, (formatShare * step) / steps, `game-format step ${step}/${steps}, loss ${loss.toFixed(3)}`),
     onRound: ({ round, rounds: total, metrics }) =>
       progress(1, formatShare + share * round, `round ${round}/${total}, ${metrics.stage} stage, vote accuracy ${metrics.voteAccuracy === null ? '-' : `${(metrics.voteAccuracy * 100).toFixed(0)}%`}`),

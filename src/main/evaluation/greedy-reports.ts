@@ -24,22 +24,35 @@ export function readModelImage(dataDir: string, study: { modelPath: string; pseu
 }
 
 /** Greedy findings text for each study's model image, in batches; onBatch after each. */
-export async function greedyReports(
+export function greedyReports(
   model: VlmModel,
   dataDir: string,
   studies: readonly { modelPath: string; pseudonym: string }[],
   onBatch?: (done: number, total: number) => Promise<void> | void,
   batch = 16
 ): Promise<string[]> {
+  return greedyImageReports(model, studies.length, (i) => readModelImage(dataDir, studies[i], model.config.vision.imageSize), onBatch, batch)
+}
+
+/**
+ * Greedy findings text for `count` model inputs (`imageAt(i)`, built a batch at a time so a whole
+ * cohort's images are never held at once), in batches; onBatch after each.
+ */
+export async function greedyImageReports(
+  model: VlmModel,
+  count: number,
+  imageAt: (index: number) => Float32Array,
+  onBatch?: (done: number, total: number) => Promise<void> | void,
+  batch = 16
+): Promise<string[]> {
   const prompt = reportPrompt(model.tokenizer)
   const texts: string[] = []
-  await onBatch?.(0, studies.length)
-  for (let at = 0; at < studies.length; at += batch) {
-    const chunk = studies.slice(at, at + batch)
-    const images = chunk.map((s) => readModelImage(dataDir, s, model.config.vision.imageSize))
-    const generated = await generate(model, images, chunk.map(() => prompt), { maxNewTokens: model.config.decoder.maxText - prompt.length, temperature: 0, topP: 1, seed: 0 })
+  await onBatch?.(0, count)
+  for (let at = 0; at < count; at += batch) {
+    const images = Array.from({ length: Math.min(batch, count - at) }, (_, i) => imageAt(at + i))
+    const generated = await generate(model, images, images.map(() => prompt), { maxNewTokens: model.config.decoder.maxText - prompt.length, temperature: 0, topP: 1, seed: 0 })
     texts.push(...generated.map((g) => g.text))
-    await onBatch?.(texts.length, studies.length)
+    await onBatch?.(texts.length, count)
   }
   return texts
 }

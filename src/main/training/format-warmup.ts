@@ -1,7 +1,8 @@
+import { greedyImageReports } from '../evaluation/greedy-reports'
 import type { VlmConfig } from '../model/config'
 import { imageBatch, teacherForcedBatch } from '../model/generation'
 import type { Tokenizer } from '../model/tokenizer'
-import { imageInput } from '../model/vlm'
+import { imageInput, VlmModel } from '../model/vlm'
 import { reportPrompt, reportTokens } from '../model/warmup'
 import { vlmForward, vlmInputs, vlmLoss } from '../model/vlm-graph'
 import type { SelfPlayConfig } from '../selfplay/config'
@@ -25,9 +26,13 @@ import type { SelfPlayStudy } from './selfplay-studies'
  *              `<vote:na>`), one token — the format only, never who the spy is
  *   question   the questioner's prompt with the report → a templated question the report settles
  *   answer     the answerer's prompt with that question → the report's answer (report-derived)
- *   report     the warm-up's own task, image → report, half of every batch, so the model keeps
- *              writing reports: without it 300 steps of game formats made the conv warm-up write
- *              question text as findings
+ *   report     the warm-up's own task, image → the report the starting model itself writes
+ *              (greedy), half of every batch, so the model keeps writing the findings it wrote:
+ *              without this task 300 steps of game formats made the conv warm-up write question
+ *              text as findings. With the studies' reports here instead, the phase was more
+ *              epochs of supervised warm-up, so arm (b) moved by extra supervised training rather
+ *              than by self-play: on two conv warm-ups (61 and 55 of 125 held-out films right) the
+ *              phase left 42 and 53 right with the studies' reports, 52 and 56 with the model's own
  * Nothing here uses a human label beyond the report text the warm-up already learns from.
  */
 export interface FormatExample {
@@ -59,9 +64,9 @@ function clueWords(tok: Tokenizer, study: SelfPlayStudy, rng: Rng, length: numbe
   return ids.slice(start, start + length)
 }
 
-/** The warm-up's own task on a study: its image, then its report. */
-export function reportExample(tok: Tokenizer, c: VlmConfig, study: SelfPlayStudy): FormatExample {
-  return { image: studyImage(c, study), prompt: reportPrompt(tok), continuation: reportTokens(tok, c, study.reportText) }
+/** The warm-up's own task on a study: its image, then `text` as the findings. */
+export function reportExample(tok: Tokenizer, c: VlmConfig, study: SelfPlayStudy, text: string): FormatExample {
+  return { image: studyImage(c, study), prompt: reportPrompt(tok), continuation: reportTokens(tok, c, text) }
 }
 
 const studyImage = (c: VlmConfig, study: SelfPlayStudy) => imageInput(study.radiograph.pixels, study.radiograph.columns, study.radiograph.rows, c.vision.imageSize)
@@ -112,7 +117,16 @@ export interface FormatWarmupOptions {
   seed: number
 }
 
-/** Teacher-forced steps on game-format examples; returns the new weights and the last loss. */
+export interface FormatWarmupHooks {
+  /** The starting model writing its own report for each study, before the first step. */
+  onOwnReports?(done: number, total: number): Promise<void> | void
+  onStep?(step: number, loss: number): Promise<void>
+}
+
+/**
+ * Teacher-forced steps on game-format examples, after the starting model has written its own
+ * report for every study; returns the new weights and the first and last loss.
+ */
 export async function runFormatWarmup(
   runtime: Runtime,
   c: VlmConfig,
@@ -121,8 +135,9 @@ export async function runFormatWarmup(
   studies: readonly SelfPlayStudy[],
   s: SelfPlayConfig,
   o: FormatWarmupOptions,
-  onStep?: (step: number, loss: number) => Promise<void>
+  hooks: FormatWarmupHooks = {}
 ): Promise<{ weights: Map<string, Float32Array>; firstLoss: number; loss: number }> {
+  const ownReports = await greedyImageReports(new VlmModel(c, tok, runtime, weights), studies.length, (i) => studyImage(c, studies[i]), hooks.onOwnReports)
   const t = c.decoder.maxText
   const g = new Graph('vlm_format_warmup')
   const ce = vlmLoss(g, vlmForward(g, c, vlmInputs(g, c, o.batch, t)).logits, g.input('targets', 'int64', [o.batch, t]))
@@ -136,13 +151,14 @@ export async function runFormatWarmup(
     // "nodule nodule nodule" for every film after 10 steps (the clues are nodule statements).
     const reports = Math.floor(o.batch / 2)
     const pool = Array.from({ length: Math.ceil((o.batch - reports) / 2) }, () => formatExamples(tok, c, rng.pick(studies), s, rng, studies)).flat()
-    const batch = [...Array.from({ length: reports }, () => reportExample(tok, c, rng.pick(studies))), ...Array.from({ length: o.batch - reports }, () => rng.pick(pool))]
+    const reported = Array.from({ length: reports }, () => rng.below(studies.length))
+    const batch = [...reported.map((i) => reportExample(tok, c, studies[i], ownReports[i])), ...Array.from({ length: o.batch - reports }, () => rng.pick(pool))]
     const { ids, targets } = teacherForcedBatch(batch.map((e) => e.prompt), batch.map((e) => e.continuation), t, pad)
     const { metrics } = await trainer.step({ images: imageBatch(c, batch.map((e) => e.image)), ids, targets }, o.lr)
     loss = metrics.loss
     if (step === 0) firstLoss = loss
     if (!Number.isFinite(loss)) throw new Error(`The game-format warm-up diverged at step ${step + 1} (loss ${loss})`)
-    await onStep?.(step + 1, loss)
+    await hooks.onStep?.(step + 1, loss)
   }
   return { weights: await trainer.readWeights(), firstLoss, loss }
 }

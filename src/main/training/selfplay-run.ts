@@ -159,6 +159,8 @@ export interface SelfPlayProgress {
 export interface SelfPlayHooks {
   signal?: AbortSignal
   warmup?: WarmupHooks
+  /** The game-format phase's start: the starting model writing its own report for each study. */
+  onFormatReports?(done: number, total: number): Promise<void> | void
   onFormatStep?(step: number, steps: number, loss: number): Promise<void>
   /** Before the first round this process plays (after warm-up and format phase). */
   onRoundsStart?(committed: number, rounds: number): Promise<void> | void
@@ -246,9 +248,15 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
       const formatStarted = performance.now()
       // The game-format phase; its weights become both the policy's start and the KL reference.
       // Its checkpoint row (round −1) makes a resumed run start at round 0 from these weights.
-      const tuned = await runFormatWarmup(runtime, config, referenceCkpt.tokenizer, referenceCkpt.weights, studies, o.selfplay, { ...o.format, seed: o.seed }, async (step, loss) => {
-        if (hooks.signal?.aborted) throw hooks.signal.reason
-        await hooks.onFormatStep?.(step, o.format.steps, loss)
+      const tuned = await runFormatWarmup(runtime, config, referenceCkpt.tokenizer, referenceCkpt.weights, studies, o.selfplay, { ...o.format, seed: o.seed }, {
+        onOwnReports: async (done, total) => {
+          if (hooks.signal?.aborted) throw hooks.signal.reason
+          await hooks.onFormatReports?.(done, total)
+        },
+        onStep: async (step, loss) => {
+          if (hooks.signal?.aborted) throw hooks.signal.reason
+          await hooks.onFormatStep?.(step, o.format.steps, loss)
+        }
       })
       const file = checkpointFile('game-format')
       const sha256 = saveCheckpoint(file.absolute, { config, tokenizer: referenceCkpt.tokenizer, weights: tuned.weights, optimizer: null })

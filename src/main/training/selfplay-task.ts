@@ -16,6 +16,7 @@ export async function selfPlayRunTask({ runId, ...options }: SelfPlayTaskParams,
   const db = openDatabase(databasePath(ctx.dataDir))
   const warmup = phaseProgress(ctx, 'warm-up steps')
   const vision = phaseProgress(ctx, 'warm-up vision steps')
+  const ownReports = phaseProgress(ctx, 'reports written')
   const format = phaseProgress(ctx, 'game-format steps')
   const findings = phaseProgress(ctx, 'studies described')
   let roundMeter: ProgressMeter | null = null
@@ -26,6 +27,7 @@ export async function selfPlayRunTask({ runId, ...options }: SelfPlayTaskParams,
         onStep: ({ step, steps, loss }) => warmup(step, steps, `loss ${loss.toFixed(3)}`),
         onPhase: (phase, done, total) => (phase === 'vision' ? vision(done, total, "warm-up vision phase: the encoder on the reports' presence") : undefined)
       },
+      onFormatReports: (done, total) => ownReports(done, total, 'game-format phase: the warm-up writing its own report for each study'),
       onFormatStep: (step, steps, loss) => format(step, steps, `loss ${loss.toFixed(3)}`),
       onTick: () => ctx.yieldToEvents(),
       // The meter starts where a resumed run starts, so its rate counts only rounds played here.

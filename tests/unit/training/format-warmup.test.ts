@@ -44,9 +44,9 @@ describe('game-format examples', () => {
     for (let i = 0; i < 60; i++) {
       const s = pool[i % pool.length]
       const examples = formatExamples(tok, config, s, selfplay, rng, pool)
-      for (const e of [...examples, reportExample(tok, config, s)]) expect(e.prompt.length + e.continuation.length).toBeLessThanOrEqual(config.decoder.maxText)
+      for (const e of [...examples, reportExample(tok, config, s, s.reportText)]) expect(e.prompt.length + e.continuation.length).toBeLessThanOrEqual(config.decoder.maxText)
       const [clue, vote, question, answer] = examples
-      const report = reportExample(tok, config, s)
+      const report = reportExample(tok, config, s, s.reportText)
       expect(clue.continuation.at(-1)).toBe(tok.special('<sep>'))
       // A clue says what the report says about nodules: the start of one of its statements on them.
       const said = tok.decode(clue.continuation, { skipSpecial: true })
@@ -57,7 +57,8 @@ describe('game-format examples', () => {
         expect(pool.some((other) => other.findingStatements.some((statement) => statement.startsWith(before)))).toBe(true)
         if (!s.findingStatements.some((statement) => statement.startsWith(before))) otherFilmsWords++
       }
-      // The warm-up's own task stays in the mix: the study's report (cut to the text positions) after `<task:report>`.
+      // The warm-up's own task stays in the mix: the text given (in the phase, the model's own report; here the
+      // study's) cut to the text positions, after `<task:report>`.
       expect(report.prompt).toEqual(reportPrompt(tok))
       const written = tok.decode(report.continuation, { skipSpecial: true })
       expect(written.length).toBeGreaterThan(10)
