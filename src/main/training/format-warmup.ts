@@ -32,7 +32,9 @@ import type { SelfPlayStudy } from './selfplay-studies'
  *              text as findings. With the studies' reports here instead, the phase was more
  *              epochs of supervised warm-up, so arm (b) moved by extra supervised training rather
  *              than by self-play: on two conv warm-ups (61 and 55 of 125 held-out films right) the
- *              phase left 42 and 53 right with the studies' reports, 52 and 56 with the model's own
+ *              phase left 42 and 53 right with the studies' reports, 52 and 56 with the model's own.
+ *              It still moves the model toward naming nodules (one experiment's warm-up: clear films
+ *              called clear 58 → 50 of 58, nodule films called present 41 → 49 of 67; README, status)
  * Nothing here uses a human label beyond the report text the warm-up already learns from.
  */
 export interface FormatExample {
