@@ -243,6 +243,10 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
     fs.mkdirSync(path.join(dataDir, path.dirname(relative)), { recursive: true })
     return { relative, absolute: path.join(dataDir, relative) }
   }
+  // Every progress report and tick is also where a cancel stops the run.
+  const stopIfCancelled = () => {
+    if (hooks.signal?.aborted) throw hooks.signal.reason
+  }
   try {
     if (!resumeState && o.format.steps > 0) {
       const formatStarted = performance.now()
@@ -250,11 +254,11 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
       // Its checkpoint row (round −1) makes a resumed run start at round 0 from these weights.
       const tuned = await runFormatWarmup(runtime, config, referenceCkpt.tokenizer, referenceCkpt.weights, studies, o.selfplay, { ...o.format, seed: o.seed }, {
         onOwnReports: async (done, total) => {
-          if (hooks.signal?.aborted) throw hooks.signal.reason
+          stopIfCancelled()
           await hooks.onFormatReports?.(done, total)
         },
         onStep: async (step, loss) => {
-          if (hooks.signal?.aborted) throw hooks.signal.reason
+          stopIfCancelled()
           await hooks.onFormatStep?.(step, o.format.steps, loss)
         }
       })
@@ -279,7 +283,7 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
     let checkpointId = resumeFrom?.id ?? null
     let last: RoundMetrics | null = null
     const tick = async () => {
-      if (hooks.signal?.aborted) throw hooks.signal.reason
+      stopIfCancelled()
       await hooks.onTick?.()
     }
     await hooks.onRoundsStart?.(firstRound, o.rounds)
