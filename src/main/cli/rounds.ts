@@ -70,6 +70,9 @@ export const roundsCommand: CliCommand = {
       const allowed = clueVotes(games)
       console.log('\nVotes the clues allow (insert: the one other player naming a nodule most; remove: least):')
       for (const v of allowed) console.log(`  ${v.edit.padEnd(7)} right ${rate(v.right, v.votes)}  wrong ${rate(v.wrong, v.votes)}  undecided ${rate(v.undecided, v.votes)}  of ${v.votes} civilian votes`)
+      const named = allowed.reduce((n, v) => n + v.named, 0)
+      const followed = allowed.reduce((n, v) => n + v.followed, 0)
+      console.log(`Do the voters read them? Where one player stands out, ${rate(followed, named)} of ${named} sampled votes naming a player name that one (by chance a third).`)
       const allowedRight = (edit: ClueVotes['edit']) => {
         const v = allowed.find((x) => x.edit === edit)
         return v ? fraction(v.right, v.votes) : null
@@ -89,6 +92,7 @@ export const roundsCommand: CliCommand = {
         answer_acc_last: last?.answererAccuracy ?? null,
         clue_vote_insert: allowedRight('insert'),
         clue_vote_remove: allowedRight('remove'),
+        clue_follow: fraction(followed, named),
         self_vote_first: selfShare(targets[0]?.t),
         self_vote_last: selfShare(targets[targets.length - 1]?.t),
         window: size

@@ -89,6 +89,9 @@ export interface ClueVotes {
   wrong: number
   /** No single other player stands out: the clues leave the vote open. */
   undecided: number
+  /** Where one player stands out: the voters' sampled votes naming a player, and those naming that one. */
+  named: number
+  followed: number
 }
 
 /**
@@ -97,6 +100,8 @@ export interface ClueVotes {
  * the spy's image has one) or least often (remove). How often that vote is right is about as far as
  * the decision stage can get on these clues (a voter also sees its own image, little help when the
  * others' clues say nothing), and the scheduler's switch to the clue stage needs accuracy ≥ 0.9.
+ * Beside it, whether the voters read the clues at all: where one player stands out, how many of the
+ * votes they sampled that name a player name that one (a third, by chance, with three to choose).
  */
 export function clueVotes(games: readonly SpyGameView[]): ClueVotes[] {
   const byEdit = new Map<ClueVotes['edit'], ClueVotes>()
@@ -104,7 +109,7 @@ export function clueVotes(games: readonly SpyGameView[]): ClueVotes[] {
     const edit = game.edit.kind
     if (edit !== 'insert' && edit !== 'remove') continue
     let tally = byEdit.get(edit)
-    if (!tally) byEdit.set(edit, (tally = { edit, votes: 0, right: 0, wrong: 0, undecided: 0 }))
+    if (!tally) byEdit.set(edit, (tally = { edit, votes: 0, right: 0, wrong: 0, undecided: 0, named: 0, followed: 0 }))
     const naming = new Map<number, number>()
     for (const clue of game.clues) naming.set(clue.player, (naming.get(clue.player) ?? 0) + (namesNodule(clue.text) ? 1 : 0))
     const players = [...naming.keys()]
@@ -114,9 +119,17 @@ export function clueVotes(games: readonly SpyGameView[]): ClueVotes[] {
       const best = Math.max(...others.map(evidence))
       const standing = others.filter((p) => evidence(p) === best)
       tally.votes++
-      if (standing.length !== 1) tally.undecided++
-      else if (standing[0] === game.spySeat) tally.right++
+      if (standing.length !== 1) {
+        tally.undecided++
+        continue
+      }
+      if (standing[0] === game.spySeat) tally.right++
       else tally.wrong++
+      for (const { vote } of game.votes.find((v) => v.voter === voter)?.samples ?? []) {
+        if (vote.kind !== 'player') continue
+        tally.named++
+        if (vote.player === standing[0]) tally.followed++
+      }
     }
   }
   return [...byEdit.values()].sort((a, b) => a.edit.localeCompare(b.edit))

@@ -23,6 +23,8 @@ function spyGame(edit: SpyGameView['edit']['kind'], clues: [SpyGameView['clues']
   }
 }
 
+const sample = (vote: SpyGameView['votes'][number]['samples'][number]['vote']) => ({ text: '', vote, reward: 0, advantage: 0 })
+
 describe('round trends', () => {
   it('averages windows of rounds, skipping rounds without a value, and keeps the EMA after the last', () => {
     const rounds = [
@@ -53,30 +55,40 @@ describe('round trends', () => {
     ])
   })
 
-  it('counts the votes the clues allow: the one other player who names a nodule (insert) or does not (remove)', () => {
+  it('counts the votes the clues allow — the one other player who names a nodule (insert) or does not (remove) — and the sampled votes that follow them', () => {
     const nodule = 'A 12 mm nodule in the right upper zone'
     const clear = 'No pulmonary nodule'
+    // Insert, spy in seat 2 and the only one naming a nodule: seat 1 follows the clues with one of its two
+    // votes that name a player (n/a names none), seat 3 with both.
+    const insertWithVotes = spyGame('insert', [['civilian', clear], ['spy', nodule], ['civilian', clear], ['civilian', clear]], 2)
+    insertWithVotes.votes = [
+      { voter: 1, samples: [sample({ kind: 'player', player: 2 }), sample({ kind: 'player', player: 3 }), sample({ kind: 'abstain' })] },
+      { voter: 3, samples: [sample({ kind: 'player', player: 2 }), sample({ kind: 'player', player: 2 })] }
+    ]
+    // Remove, only civilian 1 names nothing: seat 1 sees three namers (undecided, its votes not counted);
+    // seat 2's clues single out seat 1, and its vote for seat 3 does not follow them.
+    const removeWithVotes = spyGame('remove', [['civilian', clear], ['civilian', nodule], ['spy', nodule], ['civilian', nodule]], 3)
+    removeWithVotes.votes = [{ voter: 1, samples: [sample({ kind: 'player', player: 2 })] }, { voter: 2, samples: [sample({ kind: 'player', player: 3 })] }]
     const votes = clueVotes([
-      // Insert, spy in seat 2 and the only one naming a nodule: every civilian's vote is right.
-      spyGame('insert', [['civilian', clear], ['spy', nodule], ['civilian', clear], ['civilian', clear]], 2),
+      // Every civilian's vote the clues allow is right.
+      insertWithVotes,
       // Insert, civilian 4 names one too: seats 1 and 3 see two namers (undecided); seat 4 sees only the spy.
       spyGame('insert', [['civilian', clear], ['spy', nodule], ['civilian', clear], ['civilian', nodule]], 2),
       // Remove, the spy (seat 3) is the only one not naming it: right for all three.
       spyGame('remove', [['civilian', nodule], ['civilian', nodule], ['spy', clear], ['civilian', nodule]], 3),
-      // Remove, only civilian 1 names nothing: seats 2 and 4 vote seat 1 (wrong); seat 1 sees three namers (undecided).
-      spyGame('remove', [['civilian', clear], ['civilian', nodule], ['spy', nodule], ['civilian', nodule]], 3),
+      // Seats 2 and 4 would vote seat 1 (wrong); seat 1 undecided.
+      removeWithVotes,
       // Move and resize change where or how big: not counted.
       spyGame('move', [['spy', nodule], ['civilian', clear]])
     ])
     expect(votes).toEqual([
-      { edit: 'insert', votes: 6, right: 4, wrong: 0, undecided: 2 },
-      { edit: 'remove', votes: 6, right: 3, wrong: 2, undecided: 1 }
+      { edit: 'insert', votes: 6, right: 4, wrong: 0, undecided: 2, named: 4, followed: 3 },
+      { edit: 'remove', votes: 6, right: 3, wrong: 2, undecided: 1, named: 1, followed: 0 }
     ])
   })
 
   it('says where the sampled votes went: the spy, another civilian, the voter itself, n/a or no vote; and which seats they named', () => {
     const game = spyGame('insert', [], 2)
-    const sample = (vote: SpyGameView['votes'][number]['samples'][number]['vote']) => ({ text: '', vote, reward: 0, advantage: 0 })
     game.votes = [
       { voter: 1, samples: [sample({ kind: 'player', player: 2 }), sample({ kind: 'player', player: 1 }), sample({ kind: 'abstain' })] },
       { voter: 3, samples: [sample({ kind: 'player', player: 4 }), sample({ kind: 'player', player: 3 }), sample({ kind: 'invalid' })] },
