@@ -8,7 +8,8 @@ import { parseVote } from '../../../src/main/selfplay/rewards'
 import { legalVotes } from '../../../src/main/selfplay/spy-game'
 import { Rng } from '../../../src/main/random'
 import { DEFAULT_CHEST_LAYOUT } from '../../../src/main/synth'
-import { formatExamples, reportExample } from '../../../src/main/training/format-warmup'
+import { exampleWeights, formatExamples, reportExample } from '../../../src/main/training/format-warmup'
+import { teacherForcedBatch } from '../../../src/main/model/generation'
 import { selfPlayPresets } from '../../../src/main/training/selfplay-run'
 import { findingStatements, type SelfPlayStudy } from '../../../src/main/training/selfplay-studies'
 
@@ -78,5 +79,23 @@ describe('game-format examples', () => {
     }
     expect(questions).toBeGreaterThan(30)
     expect(otherFilmsWords).toBeGreaterThan(20)
+  })
+
+  it('weigh each example once, whatever its length: a one-token vote counts as much as a whole report', () => {
+    const rng = new Rng(5)
+    const s = study(reports[0])
+    const [clue, vote] = formatExamples(tok, config, s, selfplay, rng, [s])
+    const batch = [reportExample(tok, config, s, s.reportText), vote, clue]
+    const t = config.decoder.maxText
+    const weights = exampleWeights(batch, t).data as Float32Array
+    const targets = teacherForcedBatch(batch.map((e) => e.prompt), batch.map((e) => e.continuation), t, tok.special('<pad>')).targets.data as BigInt64Array
+    batch.forEach((e, i) => {
+      const row = Array.from(weights.subarray(i * t, (i + 1) * t))
+      // Weight exactly where the batch has a target, summing to one per example.
+      row.forEach((w, j) => expect(w > 0).toBe(targets[i * t + j] !== -100n))
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5)
+    })
+    expect(vote.continuation).toHaveLength(1)
+    expect(batch[0].continuation.length).toBeGreaterThan(10)
   })
 })
