@@ -115,10 +115,11 @@ export function formatExamples(tok: Tokenizer, c: VlmConfig, study: SelfPlayStud
 /**
  * Loss weights [B,T] under which each example counts once, whatever its length: 1/n on each of its
  * n target tokens (the positions `teacherForcedBatch` fills), so the loss is the mean over examples
- * of each one's mean token loss. A mean over all the batch's tokens let one report (~60 target
- * tokens) weigh as much as sixty votes of one token each, and the report half of every batch took
- * ~95 % of the gradient. Measured from two conv warm-ups (58 and 61 of 125 held-out films right):
- * 58, 57 and 56 right after the phase, against 50, 56 and 52 with the token mean.
+ * of each one's mean token loss. A mean over all the batch's tokens let one report (~44 target
+ * tokens on the conv cohort) weigh as much as 44 votes of one token each, and the report half of
+ * every batch took nine tenths of the gradient (game examples average ~6 target tokens). Measured
+ * from two conv warm-ups (58 and 61 of 125 held-out films right): 58, 57 and 56 right after the
+ * phase, against 50, 56 and 52 with the token mean.
  */
 export function exampleWeights(batch: readonly FormatExample[], length: number): ort.Tensor {
   const w = new Float32Array(batch.length * length)
