@@ -1,6 +1,6 @@
 import { greedyImageReports } from '../evaluation/greedy-reports'
 import type { VlmConfig } from '../model/config'
-import { imageBatch, teacherForcedBatch } from '../model/generation'
+import { IGNORE_INDEX, imageBatch, teacherForcedBatch } from '../model/generation'
 import type { Tokenizer } from '../model/tokenizer'
 import { imageInput, VlmModel } from '../model/vlm'
 import { reportPrompt, reportTokens } from '../model/warmup'
@@ -113,19 +113,27 @@ export function formatExamples(tok: Tokenizer, c: VlmConfig, study: SelfPlayStud
 }
 
 /**
- * Loss weights [B,T] under which each example counts once, whatever its length: 1/n on each of its
- * n target tokens (the positions `teacherForcedBatch` fills), so the loss is the mean over examples
- * of each one's mean token loss. A mean over all the batch's tokens let one report (~44 target
- * tokens on the conv cohort) weigh as much as 44 votes of one token each, and the report half of
- * every batch took nine tenths of the gradient (game examples average ~6 target tokens). Measured
- * from two conv warm-ups (58 and 61 of 125 held-out films right): 58, 57 and 56 right after the
- * phase, against 50, 56 and 52 with the token mean.
+ * Loss weights [B,T] under which each example counts once, whatever its length: 1/n on each of the
+ * n target tokens of its row of `targets` (from `teacherForcedBatch`; IGNORE_INDEX marks no target), so the
+ * loss is the mean over examples of each one's mean token loss. A mean over all the batch's tokens
+ * let one report (~44 target tokens on the conv cohort) weigh as much as 44 votes of one token each,
+ * and the report half of every batch took nine tenths of the gradient (game examples average ~6
+ * target tokens). Measured from two conv warm-ups (58 and 61 of 125 held-out films right): 58, 57
+ * and 56 right after the phase, against 50, 56 and 52 with the token mean.
  */
-export function exampleWeights(batch: readonly FormatExample[], length: number): ort.Tensor {
-  const w = new Float32Array(batch.length * length)
-  batch.forEach((e, i) => w.fill(1 / e.continuation.length, i * length + e.prompt.length - 1, i * length + e.prompt.length - 1 + e.continuation.length))
-  return new ort.Tensor('float32', w, [batch.length, length])
+export function exampleWeights(targets: ort.Tensor): ort.Tensor {
+  const [rows, length] = targets.dims
+  const ids = targets.data as BigInt64Array
+  const w = new Float32Array(rows * length)
+  for (let r = 0; r < rows; r++) {
+    const row = ids.subarray(r * length, (r + 1) * length)
+    const counted = row.filter((id) => id !== IGNORED).length
+    row.forEach((id, j) => (w[r * length + j] = id === IGNORED ? 0 : 1 / counted))
+  }
+  return new ort.Tensor('float32', w, [rows, length])
 }
+
+const IGNORED = BigInt(IGNORE_INDEX)
 
 export interface FormatWarmupOptions {
   steps: number
@@ -171,7 +179,7 @@ export async function runFormatWarmup(
     const reported = Array.from({ length: reports }, () => rng.below(studies.length))
     const batch = [...reported.map((i) => reportExample(tok, c, studies[i], ownReports[i])), ...Array.from({ length: o.batch - reports }, () => rng.pick(pool))]
     const { ids, targets } = teacherForcedBatch(batch.map((e) => e.prompt), batch.map((e) => e.continuation), t, pad)
-    const { metrics } = await trainer.step({ images: imageBatch(c, batch.map((e) => e.image)), ids, targets, weights: exampleWeights(batch, t) }, o.lr)
+    const { metrics } = await trainer.step({ images: imageBatch(c, batch.map((e) => e.image)), ids, targets, weights: exampleWeights(targets) }, o.lr)
     loss = metrics.loss
     if (step === 0) firstLoss = loss
     if (!Number.isFinite(loss)) throw new Error(`The game-format warm-up diverged at step ${step + 1} (loss ${loss})`)

@@ -87,8 +87,9 @@ describe('game-format examples', () => {
     const [clue, vote] = formatExamples(tok, config, s, selfplay, rng, [s])
     const batch = [reportExample(tok, config, s, s.reportText), vote, clue]
     const t = config.decoder.maxText
-    const weights = exampleWeights(batch, t).data as Float32Array
-    const targets = teacherForcedBatch(batch.map((e) => e.prompt), batch.map((e) => e.continuation), t, tok.special('<pad>')).targets.data as BigInt64Array
+    const forced = teacherForcedBatch(batch.map((e) => e.prompt), batch.map((e) => e.continuation), t, tok.special('<pad>')).targets
+    const weights = exampleWeights(forced).data as Float32Array
+    const targets = forced.data as BigInt64Array
     batch.forEach((e, i) => {
       const row = Array.from(weights.subarray(i * t, (i + 1) * t))
       // Weight exactly where the batch has a target, summing to one per example.
