@@ -9,6 +9,7 @@ import { gamesOfRound, roundsOfRun } from '../../src/main/store/selfplay-reposit
 import { forkTaskProcess, taskChildEntry } from '../../src/main/tasks/fork-task-process'
 import { writeSelfPlayCohort } from '../helpers/selfplay-cohort'
 import { Rng } from '../../src/main/random'
+import { isHeldOut } from '../../src/main/model/warmup'
 import { recordHardening } from '../helpers/hardening-counts'
 import type { RoundMetrics } from '../../src/main/training/selfplay-round'
 import { SELFPLAY_RUN, createSelfPlayRun, runSelfPlay, selfPlayPresets, type SelfPlayResult, type SelfPlayRunOptions } from '../../src/main/training/selfplay-run'
@@ -145,6 +146,43 @@ describe('self-play run', () => {
         { name: SELFPLAY_RUN, status: 'done' }
       ])
     })
+  })
+
+  it('with the majority option plays QA games on films without a report too, judged by the answers’ majority only', async () => {
+    const dataDir = cohortDir()
+    // Three training films come without a report.
+    const unreported = await withDb(dataDir, (db) => {
+      const studies = db.prepare('SELECT id, study_uid AS uid FROM studies ORDER BY id').all() as { id: number; uid: string }[]
+      const ids = studies.filter((s) => !isHeldOut(s.uid, options.warmup.heldOutFraction)).slice(0, 3).map((s) => s.id)
+      db.prepare(`DELETE FROM reports WHERE study_id IN (${ids.join(', ')})`).run()
+      return ids
+    })
+    const majority = { ...options, qaGamesPerRound: 4, selfplay: { ...options.selfplay, qa: { ...options.selfplay.qa, majorityVoteWithoutReport: true } } }
+    const result = await withDb(dataDir, (db) => runSelfPlay(db, dataDir, majority))
+    const rounds = await withDb(dataDir, (db) =>
+      roundsOfRun(db, result.runId).map((r) => ({
+        answererAccuracy: (JSON.parse(r.metricsJson) as RoundMetrics).answererAccuracy,
+        games: gamesOfRound(db, r.id)
+          .filter((g) => g.kind === 'qa')
+          .map((g) => ({
+            studyId: (JSON.parse(g.playersJson) as { studyId: number }).studyId,
+            transcript: JSON.parse(g.transcriptJson) as { expected: unknown; pseudoAnswer: boolean; answererAccuracy: number | null }
+          }))
+      }))
+    )
+    const games = rounds.flatMap((r) => r.games)
+    const onUnreported = games.filter((g) => unreported.includes(g.studyId))
+    expect(onUnreported.length).toBeGreaterThan(1)
+    expect(onUnreported.length).toBeLessThan(games.length)
+    // A film without a report is judged by the answers' majority whenever it is judged at all (the
+    // tiny model's questions seldom parse); a reported one by its report.
+    for (const g of onUnreported) expect(g.transcript.pseudoAnswer).toBe(g.transcript.expected !== null)
+    for (const g of games.filter((x) => !unreported.includes(x.studyId))) expect(g.transcript.pseudoAnswer).toBe(false)
+    // The rounds' answerer accuracy is against reports only (agreeing with the majority is not being right).
+    for (const r of rounds) {
+      const judged = r.games.filter((g) => !g.transcript.pseudoAnswer && g.transcript.answererAccuracy !== null).map((g) => g.transcript.answererAccuracy!)
+      expect(r.answererAccuracy).toBe(judged.length ? judged.reduce((a, b) => a + b, 0) / judged.length : null)
+    }
   })
 
   it('pauses during its warm-up at the next step, and playing the run again resumes the warm-up from there', async () => {

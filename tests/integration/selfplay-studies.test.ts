@@ -6,7 +6,9 @@ import { modelContentBox } from '../../src/main/dicom/resample'
 import { Rng } from '../../src/main/random'
 import { databasePath, openDatabase } from '../../src/main/store/database'
 import { insertNodule } from '../../src/main/synth'
-import { loadSelfPlayStudies } from '../../src/main/training/selfplay-studies'
+import { isHeldOut, isReportWithheld } from '../../src/main/model/warmup'
+import { qaGameFilms } from '../../src/main/training/selfplay-round'
+import { loadSelfPlayStudies, loadUnreportedFilms } from '../../src/main/training/selfplay-studies'
 import { writeSelfPlayCohort } from '../helpers/selfplay-cohort'
 
 const dirs: string[] = []
@@ -46,5 +48,36 @@ describe('self-play studies', () => {
       }
     }
     expect(placed).toBe(120)
+  })
+
+  it('give the QA game the training films without a report (none, or withheld from the run) only with the majority option, never their text', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-studies-'))
+    dirs.push(dataDir)
+    writeSelfPlayCohort(dataDir, 12)
+    const db = openDatabase(databasePath(dataDir))
+    // Two studies came without a report.
+    db.prepare('DELETE FROM reports WHERE study_id IN (2, 7)').run()
+    const all = db.prepare('SELECT id, study_uid AS uid, (SELECT COUNT(*) FROM reports r WHERE r.study_id = s.id) AS reports FROM studies s ORDER BY id').all() as { id: number; uid: string; reports: number }[]
+    const heldOut = 0.25
+    const withheld = 0.4
+    const reported = loadSelfPlayStudies(db, dataDir, heldOut, withheld)
+    const unreported = loadUnreportedFilms(db, dataDir, heldOut, withheld)
+    db.close()
+    const training = all.filter((s) => !isHeldOut(s.uid, heldOut))
+    const expectUnreported = training.filter((s) => s.reports === 0 || isReportWithheld(s.uid, withheld)).map((s) => s.id)
+    // The split leaves every kind in this cohort: held out, reported, without a report, withheld.
+    expect(training.length).toBeLessThan(all.length)
+    expect(training.some((s) => s.reports === 0)).toBe(true)
+    expect(training.some((s) => s.reports > 0 && isReportWithheld(s.uid, withheld))).toBe(true)
+    expect(training.length).toBeGreaterThan(expectUnreported.length)
+    expect(unreported.map((f) => f.studyId)).toEqual(expectUnreported)
+    expect(reported.map((s) => s.studyId).sort((a, b) => a - b)).toEqual(training.map((s) => s.id).filter((id) => !expectUnreported.includes(id)))
+    for (const film of unreported) {
+      expect(Object.keys(film).sort()).toEqual(['chest', 'pseudonym', 'radiograph', 'studyId'])
+      expect(film.radiograph.pixels.length).toBe(256 * 256)
+    }
+    const films = { reported, unreported }
+    expect(qaGameFilms(films, { majorityVoteWithoutReport: false })).toEqual(reported)
+    expect(qaGameFilms(films, { majorityVoteWithoutReport: true }).map((f) => f.studyId).sort((a, b) => a - b)).toEqual(training.map((s) => s.id))
   })
 })

@@ -130,14 +130,17 @@ export function reportPrompt(tokenizer: Tokenizer): number[] {
   return [tokenizer.special('<task:report>')]
 }
 
-export interface Example {
-  pair: ImageReportPair
+/** What names a study's model image: enough to read it and to name it in an error. */
+type ModelImageRef = Pick<ImageReportPair, 'modelPath' | 'pseudonym'>
+
+export interface Example<P extends ModelImageRef = ImageReportPair> {
+  pair: P
   pixels: Uint8Array
   side: number
 }
 
 /** Each pair's model image, decoded; the error names the study and the file. */
-export function loadExamples(dataDir: string, pairs: readonly ImageReportPair[]): Example[] {
+export function loadExamples<P extends ModelImageRef>(dataDir: string, pairs: readonly P[]): Example<P>[] {
   return pairs.map((pair) => {
     const file = path.join(dataDir, pair.modelPath)
     let png: ReturnType<typeof decodeGrayPng>

@@ -14,11 +14,15 @@ export interface ImageReportPair {
   findingsJson: string | null
 }
 
+/** A study's model image: its first imported presentation image ("For Processing" images are excluded). */
+const STUDY_MODEL_IMAGE = `(SELECT i.model_path FROM images i JOIN series se ON se.id = i.series_id
+   WHERE se.study_id = s.id AND i.status = 'ok' AND i.for_processing = 0 AND i.model_path IS NOT NULL
+   ORDER BY i.id LIMIT 1)`
+
 /**
- * One pair per study that has both a model image and a report: the study's first imported
- * presentation image ("For Processing" images are excluded) and its first report. The report's
- * texts come cleaned of the study's identifiers (a report may name its patient): what training
- * reads ends up in the tokenizer, checkpoints and logs, where no PHI may go. `onlyStudyId` reads one
+ * One pair per study that has both a model image and a report: the study's model image and its
+ * first report. The report's texts come cleaned of the study's identifiers (a report may name its
+ * patient): what training reads ends up in the tokenizer, checkpoints and logs, where no PHI may go. `onlyStudyId` reads one
  * study's pair (the transcript viewer redraws one game's images) instead of the whole library's.
  */
 export function imageReportPairs(db: Db, onlyStudyId: number | null = null): ImageReportPair[] {
@@ -26,9 +30,7 @@ export function imageReportPairs(db: Db, onlyStudyId: number | null = null): Ima
     .prepare(
       `SELECT s.id AS studyId, s.study_uid AS studyUid, s.pseudonym,
               s.patient_name AS patientName, s.patient_id AS patientId, s.patient_birth_date AS birthDate, s.accession_number AS accessionNumber,
-              (SELECT i.model_path FROM images i JOIN series se ON se.id = i.series_id
-                WHERE se.study_id = s.id AND i.status = 'ok' AND i.for_processing = 0 AND i.model_path IS NOT NULL
-                ORDER BY i.id LIMIT 1) AS modelPath,
+              ${STUDY_MODEL_IMAGE} AS modelPath,
               r.raw_text AS rawText, r.sections_json AS sectionsJson, r.findings_json AS findingsJson
          FROM studies s
          JOIN reports r ON r.id = (SELECT MIN(id) FROM reports WHERE study_id = s.id)
@@ -47,14 +49,30 @@ export function imageReportPairs(db: Db, onlyStudyId: number | null = null): Ima
   })
 }
 
+export interface UnreportedImage {
+  studyId: number
+  studyUid: string
+  pseudonym: string
+  modelPath: string
+}
+
+/** Studies with a model image and no report: images self-play may play on without a report to judge them. */
+export function imagesWithoutReport(db: Db): UnreportedImage[] {
+  return db
+    .prepare(
+      `SELECT s.id AS studyId, s.study_uid AS studyUid, s.pseudonym, ${STUDY_MODEL_IMAGE} AS modelPath
+         FROM studies s
+        WHERE modelPath IS NOT NULL AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.study_id = s.id)
+        ORDER BY s.id`
+    )
+    .all() as UnreportedImage[]
+}
+
 /** A study found by pseudonym or numeric id, with its model image if it has one. */
 export function studyImage(db: Db, key: string): { studyId: number; pseudonym: string; modelPath: string | null } | null {
   const row = db
     .prepare(
-      `SELECT s.id AS studyId, s.pseudonym,
-              (SELECT i.model_path FROM images i JOIN series se ON se.id = i.series_id
-                WHERE se.study_id = s.id AND i.status = 'ok' AND i.for_processing = 0 AND i.model_path IS NOT NULL
-                ORDER BY i.id LIMIT 1) AS modelPath
+      `SELECT s.id AS studyId, s.pseudonym, ${STUDY_MODEL_IMAGE} AS modelPath
          FROM studies s WHERE s.pseudonym = ? OR CAST(s.id AS TEXT) = ?`
     )
     .get(key, key) as { studyId: number; pseudonym: string; modelPath: string | null } | undefined

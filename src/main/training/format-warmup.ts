@@ -26,6 +26,8 @@ import type { SelfPlayStudy } from './selfplay-studies'
  *              `<vote:na>`), one token — the format only, never who the spy is
  *   question   the questioner's prompt with the report → a templated question the report settles
  *   answer     the answerer's prompt with that question → the report's answer (report-derived)
+ *   question without a report (with `qa.majorityVoteWithoutReport` only) the questioner's prompt
+ *              with no report → any of the game's questions, as it will ask on films without one
  *   report     the warm-up's own task, image → the report the starting model itself writes
  *              (greedy), half of every batch, so the model keeps writing the findings it wrote:
  *              without this task 300 steps of game formats made the conv warm-up write question
@@ -108,6 +110,12 @@ export function formatExamples(tok: Tokenizer, c: VlmConfig, study: SelfPlayStud
       { image, prompt: questionerPrompt(tok, study.reportText, s.qa), continuation: [...question, sep] },
       { image, prompt: answererPrompt(tok, question), continuation: [...answer, sep] }
     )
+  }
+  // With the majority option the QA game also plays on films without a report, where the
+  // questioner reads none: untaught, that prompt gave no readable question (a tiny run: "2").
+  if (s.qa.majorityVoteWithoutReport) {
+    const askable = QUESTIONS.map((q) => tok.encode(questionText(q, language))).filter((q) => q.length < s.qa.maxQuestionTokens)
+    if (askable.length > 0) examples.push({ image, prompt: questionerPrompt(tok, '', s.qa), continuation: [...rng.pick(askable), sep] })
   }
   return examples
 }

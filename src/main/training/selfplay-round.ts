@@ -1,6 +1,6 @@
 import { imageInput } from '../model/vlm'
 import { roleAdvantages, type RoleBaselines } from '../selfplay/baselines'
-import type { SelfPlayConfig } from '../selfplay/config'
+import type { QaGameConfig, SelfPlayConfig } from '../selfplay/config'
 import type { PlayerPolicy } from '../selfplay/policy'
 import { playQaGames, type QaGameRecord, type QaGameSetup } from '../selfplay/qa-game'
 import { qaGameSamples, spyGameSamples, type PolicySample } from '../selfplay/samples'
@@ -10,7 +10,7 @@ import { playSpyGames, roleOf, type SpyGameRecord, type SpyGameSetup } from '../
 import type { GameRow, StoredSpyEdit } from '../store/selfplay-repository'
 import { Rng, hashSeed } from '../random'
 import type { PolicyStepMetrics, PolicyUpdater } from './policy-update'
-import type { SelfPlayStudy } from './selfplay-studies'
+import type { SelfPlayFilm, SelfPlayStudy } from './selfplay-studies'
 
 /**
  * One self-play round (DESIGN §9): spy games and QA games on studies drawn for the round, samples
@@ -105,7 +105,7 @@ function spyGameRow(game: SpyGameRecord, clueAdvantages: readonly number[] | nul
   }
 }
 
-function qaGameRow(game: QaGameRecord, study: SelfPlayStudy, questionerAdvantage: number): GameRow {
+function qaGameRow(game: QaGameRecord, study: SelfPlayFilm, questionerAdvantage: number): GameRow {
   return {
     kind: 'qa',
     playersJson: JSON.stringify({ studyId: study.studyId, questioner: 1, answerers: game.answers.length }),
@@ -137,27 +137,48 @@ export function spyGameFilms(studies: readonly SelfPlayStudy[]): readonly SelfPl
   return clear.length > 0 ? clear : studies
 }
 
+/** What the rounds play on: the training films with their reports, and those without one. */
+export interface PlayedFilms {
+  reported: readonly SelfPlayStudy[]
+  unreported: readonly SelfPlayFilm[]
+}
+
+/**
+ * The QA game's films: those with a report, and with `majorityVoteWithoutReport` those without one
+ * too (the answers' majority is then the expected answer), so self-play learns from images no
+ * report describes — DESIGN §10's arm (b) "may also use images without reports".
+ */
+export function qaGameFilms(films: PlayedFilms, config: Pick<QaGameConfig, 'majorityVoteWithoutReport'>): readonly (SelfPlayStudy | SelfPlayFilm)[] {
+  return config.majorityVoteWithoutReport ? [...films.reported, ...films.unreported] : films.reported
+}
+
+function qaSetup(film: SelfPlayStudy | SelfPlayFilm, imageSize: number): QaGameSetup {
+  const report = 'reportText' in film ? film : null
+  const { pixels, columns, rows } = film.radiograph
+  return { image: imageInput(pixels, columns, rows, imageSize), reportText: report?.reportText ?? null, finding: report?.finding ?? null }
+}
+
 /** Draws `n` studies for a game kind (with repeats only when there are fewer studies than games). */
-function draw(studies: readonly SelfPlayStudy[], n: number, rng: Rng): SelfPlayStudy[] {
+function draw<F>(studies: readonly F[], n: number, rng: Rng): F[] {
   const order = studies.map((s, i) => ({ s, key: rng.next() + Math.floor(i / studies.length) })).sort((a, b) => a.key - b.key)
   return Array.from({ length: n }, (_, i) => order[i % order.length].s)
 }
 
-export async function playRound(updater: PolicyUpdater, player: PlayerPolicy, studies: readonly SelfPlayStudy[], state: SelfPlayState, config: SelfPlayConfig, plan: RoundPlan, onStep?: () => Promise<void>): Promise<RoundOutcome> {
-  if (studies.length === 0) throw new Error('Self-play needs at least one training study with a model image and a report')
+export async function playRound(updater: PolicyUpdater, player: PlayerPolicy, films: PlayedFilms, state: SelfPlayState, config: SelfPlayConfig, plan: RoundPlan, onStep?: () => Promise<void>): Promise<RoundOutcome> {
+  if (films.reported.length === 0) throw new Error('Self-play needs at least one training study with a model image and a report')
   const stage = state.scheduler.stage
   const rng = new Rng(hashSeed(plan.seed, plan.roundIndex, 'round'))
   const imageSize = updater.policy.config.vision.imageSize
   const counting = countingPolicy(player)
   const gamesStarted = performance.now()
 
-  const spyStudies = draw(spyGameFilms(studies), plan.spyGames, rng)
+  const spyStudies = draw(spyGameFilms(films.reported), plan.spyGames, rng)
   const made = spySetups(spyStudies, imageSize, config, rng)
   const setups = made.map((m) => m.setup)
   const spyGames = setups.length ? await playSpyGames(counting.policy, setups, config, hashSeed(plan.seed, plan.roundIndex, 'spy')) : []
   await onStep?.()
-  const qaStudies = draw(studies, plan.qaGames, rng)
-  const qaSetups: QaGameSetup[] = qaStudies.map((s) => ({ image: imageInput(s.radiograph.pixels, s.radiograph.columns, s.radiograph.rows, imageSize), reportText: s.reportText, finding: s.finding }))
+  const qaStudies = draw(qaGameFilms(films, config.qa), plan.qaGames, rng)
+  const qaSetups = qaStudies.map((s) => qaSetup(s, imageSize))
   const qaGames = qaSetups.length ? await playQaGames(counting.policy, qaSetups, config.qa, hashSeed(plan.seed, plan.roundIndex, 'qa')) : []
   const gameSeconds = (performance.now() - gamesStarted) / 1000
   await onStep?.()
@@ -204,7 +225,8 @@ export async function playRound(updater: PolicyUpdater, player: PlayerPolicy, st
       scheduler: step ? { accuracy: step.accuracy, naRate: step.naRate, error: step.error, stageAfter: step.state.stage, updatesInStage: step.state.updatesInStage } : null,
       switched: step?.switched ?? null,
       baselines: next.baselines,
-      answererAccuracy: mean(qaGames.flatMap((g) => (g.answererAccuracy === null ? [] : [g.answererAccuracy]))),
+      // Against reports only: a majority-judged game scores agreement with the answers themselves.
+      answererAccuracy: mean(qaGames.flatMap((g) => (g.answererAccuracy === null || g.pseudoAnswer ? [] : [g.answererAccuracy]))),
       questionerReward: mean(qaGames.map((g) => g.questionerReward)),
       samples: roles,
       policySteps: steps.length,

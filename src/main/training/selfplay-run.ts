@@ -14,8 +14,8 @@ import { createRun, markRunInterrupted, insertCheckpoint, latestCheckpointOfRun,
 import { Runtime } from '../tensor/runtime'
 import { runFormatWarmup, type FormatWarmupOptions } from './format-warmup'
 import { PolicyUpdater } from './policy-update'
-import { playRound, type RoundMetrics, type SelfPlayState } from './selfplay-round'
-import { loadSelfPlayStudies } from './selfplay-studies'
+import { playRound, type PlayedFilms, type RoundMetrics, type SelfPlayState } from './selfplay-round'
+import { loadSelfPlayStudies, loadUnreportedFilms } from './selfplay-studies'
 import { writeStudyFindings, type FindingsSummary } from './study-findings'
 import type { EvaluationMetrics } from '../../shared/evaluation'
 import { evaluateModel, heldOutSet } from '../evaluation/held-out'
@@ -229,6 +229,11 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
   const problems = gameLengthProblems(config, o.selfplay)
   if (problems.length) throw new Error(`The self-play config does not fit the model: ${problems.join('; ')}`)
   const studies = loadSelfPlayStudies(db, dataDir, o.warmup.heldOutFraction, o.warmup.withheldReportFraction)
+  // Films without a report are read only when a game plays on them.
+  const films: PlayedFilms = {
+    reported: studies,
+    unreported: o.selfplay.qa.majorityVoteWithoutReport ? loadUnreportedFilms(db, dataDir, o.warmup.heldOutFraction, o.warmup.withheldReportFraction) : []
+  }
   const evaluationSet = o.evaluation.every > 0 ? heldOutSet(db, o.warmup.heldOutFraction, { sample: o.evaluation.studies }) : null
   let trainingSeconds = 0
 
@@ -293,7 +298,7 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
       if ((paused = pauseRequested(db, playedRunId))) break
       const startedAt = new Date().toISOString()
       const roundStarted = performance.now()
-      const outcome = await playRound(updater, player, studies, state, o.selfplay, { roundIndex: round, seed: o.seed, spyGames: o.spyGamesPerRound, qaGames: o.qaGamesPerRound }, tick)
+      const outcome = await playRound(updater, player, films, state, o.selfplay, { roundIndex: round, seed: o.seed, spyGames: o.spyGamesPerRound, qaGames: o.qaGamesPerRound }, tick)
       const { relative, absolute } = checkpointFile(`round-${String(round).padStart(6, '0')}`)
       const sha256 = saveCheckpoint(absolute, { config, tokenizer: referenceCkpt.tokenizer, weights: await updater.readWeights(), optimizer: await updater.readOptimizerState() })
       const saved: RoundCheckpointState = { round, reference, state: outcome.state }

@@ -1,9 +1,9 @@
 import type { NoduleFinding, ParsedReport } from '../../shared/finding'
-import { isHeldOut, isReportWithheld, loadExamples, reportTarget } from '../model/warmup'
+import { isHeldOut, isReportWithheld, loadExamples, reportTarget, type Example } from '../model/warmup'
 import { parseReport } from '../reports/nodule-parser'
 import type { Db } from '../store/database'
 import { sourceGeometryOfModelImage } from '../store/selfplay-repository'
-import { imageReportPairs } from '../store/training-repository'
+import { imageReportPairs, imagesWithoutReport, type UnreportedImage } from '../store/training-repository'
 import { modelContentBox } from '../dicom/resample'
 import { DEFAULT_CHEST_LAYOUT, layoutWithin, type ChestContext, type Radiograph } from '../synth'
 
@@ -13,10 +13,16 @@ import { DEFAULT_CHEST_LAYOUT, layoutWithin, type ChestContext, type Radiograph 
  * questioner reads and the report's parsed findings that judge the answers. Held-out studies (the
  * warm-up's evaluation split) are never played on.
  */
-export interface SelfPlayStudy {
+export interface SelfPlayFilm {
   studyId: number
   pseudonym: string
   radiograph: Radiograph
+  /** Where the lungs lie in the model image, for the spy edits. */
+  chest: ChestContext
+}
+
+/** A training film with its report. */
+export interface SelfPlayStudy extends SelfPlayFilm {
   reportText: string
   finding: NoduleFinding | null
   /**
@@ -24,8 +30,6 @@ export interface SelfPlayStudy {
    * none (empty when the report is silent). The game-format phase teaches clues from them.
    */
   findingStatements: string[]
-  /** Where the lungs lie in the model image, for the spy edits. */
-  chest: ChestContext
 }
 
 /**
@@ -53,22 +57,43 @@ export function loadSelfPlayStudies(db: Db, dataDir: string, heldOutFraction: nu
   return loadExamples(dataDir, pairs).map((example) => selfPlayStudy(db, example))
 }
 
+/**
+ * Training films without a report as a run sees them: those with none, and those whose report the
+ * run withholds. Only the QA game plays on them, judged by the answers' majority (DESIGN §9's option).
+ */
+export function loadUnreportedFilms(db: Db, dataDir: string, heldOutFraction: number, withheldReportFraction = 0): SelfPlayFilm[] {
+  const training = (s: { studyUid: string }) => !isHeldOut(s.studyUid, heldOutFraction)
+  // Only the image of a withheld study is kept: its report's text must not reach the run.
+  const withheld = imageReportPairs(db)
+    .filter((pair) => training(pair) && isReportWithheld(pair.studyUid, withheldReportFraction))
+    .map(({ studyId, studyUid, pseudonym, modelPath }): UnreportedImage => ({ studyId, studyUid, pseudonym, modelPath }))
+  const films = [...imagesWithoutReport(db).filter(training), ...withheld].sort((a, b) => a.studyId - b.studyId)
+  return loadExamples(dataDir, films).map((example) => selfPlayFilm(db, example))
+}
+
 /** One study as self-play plays on it (held out or not); null when it has no model image and report. */
 export function loadSelfPlayStudy(db: Db, dataDir: string, studyId: number): SelfPlayStudy | null {
   const [pair] = imageReportPairs(db, studyId)
   return pair ? selfPlayStudy(db, loadExamples(dataDir, [pair])[0]) : null
 }
 
-function selfPlayStudy(db: Db, { pair, pixels, side }: ReturnType<typeof loadExamples>[number]): SelfPlayStudy {
-  const stored = pair.findingsJson ? (JSON.parse(pair.findingsJson) as Partial<Pick<ParsedReport, 'nodules' | 'negativeEvidence'>>) : null
-  // Reports stored before the parser ran are read now, by the same parser.
-  const parsed = stored?.nodules && stored.negativeEvidence ? { nodules: stored.nodules, negativeEvidence: stored.negativeEvidence } : parseReport(pair.rawText)
+function selfPlayFilm(db: Db, { pair, pixels, side }: Example<UnreportedImage>): SelfPlayFilm {
   const geometry = modelGeometry(db, pair.modelPath, side)
   return {
     studyId: pair.studyId,
     pseudonym: pair.pseudonym,
     radiograph: { pixels, rows: side, columns: side, spacingMm: geometry.spacingMm, whiteLevel: 255 },
-    chest: geometry.chest,
+    chest: geometry.chest
+  }
+}
+
+function selfPlayStudy(db: Db, example: Example): SelfPlayStudy {
+  const pair = example.pair
+  const stored = pair.findingsJson ? (JSON.parse(pair.findingsJson) as Partial<Pick<ParsedReport, 'nodules' | 'negativeEvidence'>>) : null
+  // Reports stored before the parser ran are read now, by the same parser.
+  const parsed = stored?.nodules && stored.negativeEvidence ? { nodules: stored.nodules, negativeEvidence: stored.negativeEvidence } : parseReport(pair.rawText)
+  return {
+    ...selfPlayFilm(db, example),
     reportText: reportTarget(pair),
     finding: parsed.nodules,
     findingStatements: findingStatements(parsed)

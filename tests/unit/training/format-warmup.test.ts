@@ -5,6 +5,7 @@ import { reportPrompt } from '../../../src/main/model/warmup'
 import { parseReport } from '../../../src/main/reports/nodule-parser'
 import { parseQuestion, parseAnswer, expectedAnswer, answersAgree } from '../../../src/main/selfplay/questions'
 import { parseVote } from '../../../src/main/selfplay/rewards'
+import { questionerPrompt } from '../../../src/main/selfplay/qa-game'
 import { legalVotes } from '../../../src/main/selfplay/spy-game'
 import { Rng } from '../../../src/main/random'
 import { DEFAULT_CHEST_LAYOUT } from '../../../src/main/synth'
@@ -79,6 +80,19 @@ describe('game-format examples', () => {
     }
     expect(questions).toBeGreaterThan(30)
     expect(otherFilmsWords).toBeGreaterThan(20)
+  })
+
+  it('teach a question without a report only when the QA game plays on films without one', () => {
+    const noReport = questionerPrompt(tok, '', selfplay.qa)
+    const asksWithoutReport = (s: typeof selfplay) => {
+      const rng = new Rng(7)
+      return reports.flatMap((text) => formatExamples(tok, config, study(text), s, rng, reports.map(study))).filter((e) => e.prompt.join() === noReport.join())
+    }
+    expect(asksWithoutReport(selfplay)).toEqual([])
+    const majority = asksWithoutReport({ ...selfplay, qa: { ...selfplay.qa, majorityVoteWithoutReport: true } })
+    // One per film whose language has a question within the tiny config's 14 tokens (the two English ones).
+    expect(majority).toHaveLength(2)
+    for (const e of majority) expect(parseQuestion(tok.decode(e.continuation, { skipSpecial: true }))).not.toBeNull()
   })
 
   it('weigh each example once, whatever its length: a one-token vote counts as much as a whole report', () => {
