@@ -22,8 +22,9 @@ const STUDY_MODEL_IMAGE = `(SELECT i.model_path FROM images i JOIN series se ON 
 /**
  * One pair per study that has both a model image and a report: the study's model image and its
  * first report. The report's texts come cleaned of the study's identifiers (a report may name its
- * patient): what training reads ends up in the tokenizer, checkpoints and logs, where no PHI may go. `onlyStudyId` reads one
- * study's pair (the transcript viewer redraws one game's images) instead of the whole library's.
+ * patient): what training reads ends up in the tokenizer, checkpoints and logs, where no PHI may
+ * go. `onlyStudyId` reads one study's pair (the transcript viewer redraws one game's images)
+ * instead of the whole library's.
  */
 export function imageReportPairs(db: Db, onlyStudyId: number | null = null): ImageReportPair[] {
   const rows = db
