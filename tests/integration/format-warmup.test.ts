@@ -10,7 +10,7 @@ import { databasePath, openDatabase } from '../../src/main/store/database'
 import { Runtime } from '../../src/main/tensor/runtime'
 import { runFormatWarmup } from '../../src/main/training/format-warmup'
 import { selfPlayPresets } from '../../src/main/training/selfplay-run'
-import { loadSelfPlayStudies, type SelfPlayStudy } from '../../src/main/training/selfplay-studies'
+import { loadPlayedFilms, type SelfPlayStudy } from '../../src/main/training/selfplay-studies'
 import { writeSelfPlayCohort } from '../helpers/selfplay-cohort'
 
 const preset = selfPlayPresets.tiny
@@ -26,7 +26,7 @@ beforeAll(async () => {
   try {
     const run = await runWarmup(db, dataDir, { ...preset.warmup, config: 'tiny', steps: 150, lr: 3e-3, seed: 2, threads: 1 })
     warm = loadCheckpoint(path.join(dataDir, run.checkpoint))
-    studies = loadSelfPlayStudies(db, dataDir, preset.warmup.heldOutFraction)
+    studies = [...loadPlayedFilms(db, dataDir, preset.warmup, { unreported: false }).reported]
   } finally {
     db.close()
   }

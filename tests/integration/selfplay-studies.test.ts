@@ -8,7 +8,7 @@ import { databasePath, openDatabase } from '../../src/main/store/database'
 import { insertNodule } from '../../src/main/synth'
 import { isHeldOut, isReportWithheld } from '../../src/main/model/warmup'
 import { qaGameFilms } from '../../src/main/training/selfplay-round'
-import { loadSelfPlayStudies, loadUnreportedFilms } from '../../src/main/training/selfplay-studies'
+import { loadPlayedFilms } from '../../src/main/training/selfplay-studies'
 import { writeSelfPlayCohort } from '../helpers/selfplay-cohort'
 
 const dirs: string[] = []
@@ -24,7 +24,7 @@ describe('self-play studies', () => {
     const detector = { rows: 448, columns: 320, spacingMm: 1 }
     const truths = writeSelfPlayCohort(dataDir, 6, detector)
     const db = openDatabase(databasePath(dataDir))
-    const studies = loadSelfPlayStudies(db, dataDir, 0)
+    const studies = loadPlayedFilms(db, dataDir, { heldOutFraction: 0 }, { unreported: false }).reported
     db.close()
     expect(studies).toHaveLength(6)
     const film = modelContentBox(detector.columns, detector.rows, 256)
@@ -60,8 +60,11 @@ describe('self-play studies', () => {
     const all = db.prepare('SELECT id, study_uid AS uid, (SELECT COUNT(*) FROM reports r WHERE r.study_id = s.id) AS reports FROM studies s ORDER BY id').all() as { id: number; uid: string; reports: number }[]
     const heldOut = 0.25
     const withheld = 0.4
-    const reported = loadSelfPlayStudies(db, dataDir, heldOut, withheld)
-    const unreported = loadUnreportedFilms(db, dataDir, heldOut, withheld)
+    const split = { heldOutFraction: heldOut, withheldReportFraction: withheld }
+    const films = loadPlayedFilms(db, dataDir, split, { unreported: true })
+    const { reported, unreported } = films
+    // Read only when a game plays on them.
+    expect(loadPlayedFilms(db, dataDir, split, { unreported: false })).toEqual({ reported, unreported: [] })
     db.close()
     const training = all.filter((s) => !isHeldOut(s.uid, heldOut))
     const expectUnreported = training.filter((s) => s.reports === 0 || isReportWithheld(s.uid, withheld)).map((s) => s.id)
@@ -76,7 +79,6 @@ describe('self-play studies', () => {
       expect(Object.keys(film).sort()).toEqual(['chest', 'pseudonym', 'radiograph', 'studyId'])
       expect(film.radiograph.pixels.length).toBe(256 * 256)
     }
-    const films = { reported, unreported }
     expect(qaGameFilms(films, { majorityVoteWithoutReport: false })).toEqual(reported)
     expect(qaGameFilms(films, { majorityVoteWithoutReport: true }).map((f) => f.studyId).sort((a, b) => a - b)).toEqual(training.map((s) => s.id))
   })

@@ -10,7 +10,7 @@ import { playSpyGames, roleOf, type SpyGameRecord, type SpyGameSetup } from '../
 import type { GameRow, StoredSpyEdit } from '../store/selfplay-repository'
 import { Rng, hashSeed } from '../random'
 import type { PolicyStepMetrics, PolicyUpdater } from './policy-update'
-import type { SelfPlayFilm, SelfPlayStudy } from './selfplay-studies'
+import type { PlayedFilms, SelfPlayFilm, SelfPlayStudy } from './selfplay-studies'
 
 /**
  * One self-play round (DESIGN §9): spy games and QA games on studies drawn for the round, samples
@@ -135,12 +135,6 @@ const mean = (xs: readonly number[]): number | null => (xs.length ? xs.reduce((a
 export function spyGameFilms(studies: readonly SelfPlayStudy[]): readonly SelfPlayStudy[] {
   const clear = studies.filter((s) => s.finding?.presence === 'absent')
   return clear.length > 0 ? clear : studies
-}
-
-/** What the rounds play on: the training films with their reports, and those without one. */
-export interface PlayedFilms {
-  reported: readonly SelfPlayStudy[]
-  unreported: readonly SelfPlayFilm[]
 }
 
 /**

@@ -14,8 +14,8 @@ import { createRun, markRunInterrupted, insertCheckpoint, latestCheckpointOfRun,
 import { Runtime } from '../tensor/runtime'
 import { runFormatWarmup, type FormatWarmupOptions } from './format-warmup'
 import { PolicyUpdater } from './policy-update'
-import { playRound, type PlayedFilms, type RoundMetrics, type SelfPlayState } from './selfplay-round'
-import { loadSelfPlayStudies, loadUnreportedFilms } from './selfplay-studies'
+import { playRound, type RoundMetrics, type SelfPlayState } from './selfplay-round'
+import { loadPlayedFilms } from './selfplay-studies'
 import { writeStudyFindings, type FindingsSummary } from './study-findings'
 import type { EvaluationMetrics } from '../../shared/evaluation'
 import { evaluateModel, heldOutSet } from '../evaluation/held-out'
@@ -228,12 +228,7 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
   const config = referenceCkpt.config
   const problems = gameLengthProblems(config, o.selfplay)
   if (problems.length) throw new Error(`The self-play config does not fit the model: ${problems.join('; ')}`)
-  const studies = loadSelfPlayStudies(db, dataDir, o.warmup.heldOutFraction, o.warmup.withheldReportFraction)
-  // Films without a report are read only when a game plays on them.
-  const films: PlayedFilms = {
-    reported: studies,
-    unreported: o.selfplay.qa.majorityVoteWithoutReport ? loadUnreportedFilms(db, dataDir, o.warmup.heldOutFraction, o.warmup.withheldReportFraction) : []
-  }
+  const films = loadPlayedFilms(db, dataDir, o.warmup, { unreported: o.selfplay.qa.majorityVoteWithoutReport })
   const evaluationSet = o.evaluation.every > 0 ? heldOutSet(db, o.warmup.heldOutFraction, { sample: o.evaluation.studies }) : null
   let trainingSeconds = 0
 
@@ -257,7 +252,7 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
       const formatStarted = performance.now()
       // The game-format phase; its weights become both the policy's start and the KL reference.
       // Its checkpoint row (round −1) makes a resumed run start at round 0 from these weights.
-      const tuned = await runFormatWarmup(runtime, config, referenceCkpt.tokenizer, referenceCkpt.weights, studies, o.selfplay, { ...o.format, seed: o.seed }, {
+      const tuned = await runFormatWarmup(runtime, config, referenceCkpt.tokenizer, referenceCkpt.weights, films.reported, o.selfplay, { ...o.format, seed: o.seed }, {
         onOwnReports: async (done, total) => {
           stopIfCancelled()
           await hooks.onFormatReports?.(done, total)

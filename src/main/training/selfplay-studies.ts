@@ -51,24 +51,28 @@ function modelGeometry(db: Db, modelPath: string, side: number): { spacingMm: [n
   return { spacingMm: [longSideMm / side, longSideMm / side], chest: { layout } }
 }
 
-/** Training studies with a report; `withheldReportFraction` leaves out those whose report a run treats as absent. */
-export function loadSelfPlayStudies(db: Db, dataDir: string, heldOutFraction: number, withheldReportFraction = 0): SelfPlayStudy[] {
-  const pairs = imageReportPairs(db).filter((pair) => !isHeldOut(pair.studyUid, heldOutFraction) && !isReportWithheld(pair.studyUid, withheldReportFraction))
-  return loadExamples(dataDir, pairs).map((example) => selfPlayStudy(db, example))
+/** What the rounds play on: the training films with their reports, and those without one. */
+export interface PlayedFilms {
+  reported: readonly SelfPlayStudy[]
+  unreported: readonly SelfPlayFilm[]
 }
 
 /**
- * Training films without a report as a run sees them: those with none, and those whose report the
- * run withholds. Only the QA game plays on them, judged by the answers' majority (DESIGN §9's option).
+ * The training films a run plays on, as it sees them: studies with a report (less those whose
+ * report `withheldReportFraction` has the run treat as absent), and with `unreported` the films
+ * without one — those with none and the withheld ones. Only the QA game plays on those, judged by
+ * the answers' majority (DESIGN §9's option), so they are read only when asked for.
  */
-export function loadUnreportedFilms(db: Db, dataDir: string, heldOutFraction: number, withheldReportFraction = 0): SelfPlayFilm[] {
-  const training = (s: { studyUid: string }) => !isHeldOut(s.studyUid, heldOutFraction)
+export function loadPlayedFilms(db: Db, dataDir: string, split: { heldOutFraction: number; withheldReportFraction?: number }, options: { unreported: boolean }): PlayedFilms {
+  const training = (s: { studyUid: string }) => !isHeldOut(s.studyUid, split.heldOutFraction)
+  const withheld = (s: { studyUid: string }) => isReportWithheld(s.studyUid, split.withheldReportFraction ?? 0)
+  const pairs = imageReportPairs(db).filter(training)
+  const reported = loadExamples(dataDir, pairs.filter((pair) => !withheld(pair))).map((example) => selfPlayStudy(db, example))
+  if (!options.unreported) return { reported, unreported: [] }
   // Only the image of a withheld study is kept: its report's text must not reach the run.
-  const withheld = imageReportPairs(db)
-    .filter((pair) => training(pair) && isReportWithheld(pair.studyUid, withheldReportFraction))
-    .map(({ studyId, studyUid, pseudonym, modelPath }): UnreportedImage => ({ studyId, studyUid, pseudonym, modelPath }))
-  const films = [...imagesWithoutReport(db).filter(training), ...withheld].sort((a, b) => a.studyId - b.studyId)
-  return loadExamples(dataDir, films).map((example) => selfPlayFilm(db, example))
+  const withheldImages = pairs.filter(withheld).map(({ studyId, studyUid, pseudonym, modelPath }): UnreportedImage => ({ studyId, studyUid, pseudonym, modelPath }))
+  const films = [...imagesWithoutReport(db).filter(training), ...withheldImages].sort((a, b) => a.studyId - b.studyId)
+  return { reported, unreported: loadExamples(dataDir, films).map((example) => selfPlayFilm(db, example)) }
 }
 
 /** One study as self-play plays on it (held out or not); null when it has no model image and report. */
