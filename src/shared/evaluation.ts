@@ -131,6 +131,13 @@ export const ExperimentListItem = z.object({
   seeds: z.array(z.number().int()),
   truthSource: TruthSource,
   heldOutImages: z.number().int().nonnegative(),
+  /**
+   * The held-out set scored as if "no nodule" were written for every image: the floor the arms are
+   * read against. While an arm places few nodules right (side, zone and size at once), its finding
+   * accuracy counts little but the clear images it calls clear, and this scores the share of clear
+   * images. Null for an experiment stored before the floor was.
+   */
+  noNodule: EvaluationMetrics.nullable(),
   results: z.array(ArmResult),
   summary: ExperimentSummary
 })
@@ -152,10 +159,13 @@ export type RunEvaluation = z.infer<typeof RunEvaluation>
 export interface ChartLabels {
   title: string
   arms: Record<Arm, string>
+  /** The floor's name: "no nodule" written for every image. */
+  noNodule: string
   metrics: Record<MetricName, string>
 }
 
 const ARM_COLOURS: Record<Arm, string> = { warmup: '#8c8c8c', selfplay: '#2f7fd8', supervised: '#e0912f' }
+const FLOOR_COLOUR = '#c0392b'
 
 function escapeXml(s: string): string {
   return s.replace(/[<>&"']/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[ch]!)
@@ -163,10 +173,14 @@ function escapeXml(s: string): string {
 
 /**
  * A grouped bar chart as SVG text: per metric one bar per arm at its mean over seeds, a whisker of
- * ± its spread, and each seed's value as a dot. Plain SVG so the report file and the page share it.
+ * ± its spread, and each seed's value as a dot; with `noNodule`, a dashed line across each metric's
+ * group at what writing "no nodule" for every image scores. Plain SVG so the report file and the page
+ * share it.
  */
-export function experimentChartSvg(summary: ExperimentSummary, labels: ChartLabels, width = 720, height = 360): string {
-  const margin = { left: 48, right: 16, top: 36, bottom: 56 }
+export function experimentChartSvg(summary: ExperimentSummary, labels: ChartLabels, noNodule: EvaluationMetrics | null = null, width = 720, height = 360): string {
+  // The legend: a row of arms, and the floor's own row below it.
+  const legendRows = noNodule ? 2 : 1
+  const margin = { left: 48, right: 16, top: 36, bottom: 36 + 20 * legendRows }
   const plotW = width - margin.left - margin.right
   const plotH = height - margin.top - margin.bottom
   const y = (v: number) => margin.top + plotH * (1 - Math.min(1, Math.max(0, v)))
@@ -197,13 +211,23 @@ export function experimentChartSvg(summary: ExperimentSummary, labels: ChartLabe
       }
       for (const v of m.values) if (v !== null) parts.push(`<circle cx="${x + bar / 2}" cy="${y(v)}" r="2.5" fill="#111" fill-opacity="0.6"/>`)
     })
+    const floor = noNodule ? rate(noNodule[metric]) : null
+    if (floor !== null) {
+      const title = `${labels.noNodule} · ${labels.metrics[metric]}: ${(floor * 100).toFixed(1)}%`
+      parts.push(`<line class="floor" x1="${x0}" x2="${x0 + bar * arms.length}" y1="${y(floor)}" y2="${y(floor)}" stroke="${FLOOR_COLOUR}" stroke-width="2" stroke-dasharray="6 4"><title>${escapeXml(title)}</title></line>`)
+    }
     parts.push(`<text x="${margin.left + mi * group + group / 2}" y="${height - margin.bottom + 18}" text-anchor="middle" fill="#222">${escapeXml(labels.metrics[metric])}</text>`)
   })
+  const armsRow = height - 12 - 20 * (legendRows - 1)
   arms.forEach((arm, ai) => {
     const x = margin.left + ai * (plotW / arms.length)
-    parts.push(`<rect x="${x}" y="${height - 22}" width="12" height="12" fill="${ARM_COLOURS[arm]}"/>`)
-    parts.push(`<text x="${x + 18}" y="${height - 12}" fill="#222">${escapeXml(labels.arms[arm])}</text>`)
+    parts.push(`<rect x="${x}" y="${armsRow - 10}" width="12" height="12" fill="${ARM_COLOURS[arm]}"/>`)
+    parts.push(`<text x="${x + 18}" y="${armsRow}" fill="#222">${escapeXml(labels.arms[arm])}</text>`)
   })
+  if (noNodule) {
+    parts.push(`<line x1="${margin.left}" x2="${margin.left + 12}" y1="${height - 16}" y2="${height - 16}" stroke="${FLOOR_COLOUR}" stroke-width="2" stroke-dasharray="4 2"/>`)
+    parts.push(`<text x="${margin.left + 18}" y="${height - 12}" fill="#222">${escapeXml(labels.noNodule)}</text>`)
+  }
   parts.push(`<line x1="${margin.left}" x2="${margin.left}" y1="${margin.top}" y2="${y(0)}" stroke="#555"/>`)
   parts.push('</svg>')
   return parts.join('\n')

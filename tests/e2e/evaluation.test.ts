@@ -24,13 +24,16 @@ function metrics(presence: number, finding: number, sideZone: number): Evaluatio
   return { images: HELD_OUT, presence: { correct: presence, total: HELD_OUT }, sideZone: { correct: sideZone, total: 16 }, size: { correct: Math.max(0, sideZone - 2), total: 16 }, finding: { correct: finding, total: HELD_OUT } }
 }
 
+/** "No nodule" for every one of the 40 images: right on the 24 clear ones, wrong on the 16 with a nodule. */
+const NO_NODULE: EvaluationMetrics = { images: HELD_OUT, presence: { correct: 24, total: HELD_OUT }, sideZone: { correct: 0, total: 16 }, size: { correct: 0, total: 16 }, finding: { correct: 24, total: HELD_OUT } }
+
 /** Finding accuracy per arm and seed: (a) 50 %, 52.5 %, 55 %; (b) 70 %, 72.5 %, 75 %; (c) 75 %, 77.5 %, 80 %. */
 const findingCorrect: Record<Arm, number[]> = { warmup: [20, 21, 22], selfplay: [28, 29, 30], supervised: [30, 31, 32] }
 
 /** A finished experiment over `seeds` (seed i scores as the i-th column of `findingCorrect`). */
 function storeExperiment(seeds: number[]): number {
   const db = ctx.services.db
-  const experimentId = createExperiment(db, { preset: 'demo', configJson: '{}', seeds, truthSource: 'synthetic', heldOut: HELD_OUT })
+  const experimentId = createExperiment(db, { preset: 'demo', configJson: '{}', seeds, truthSource: 'synthetic', heldOut: HELD_OUT, noNodule: NO_NODULE })
   for (const [i, seed] of seeds.entries()) {
     for (const arm of ['warmup', 'selfplay', 'supervised'] as const) {
       const runId = createRun(db, { name: arm === 'selfplay' ? 'selfplay' : 'warmup', configJson: '{}', seed, device: 'test', executionProvider: 'cpu' })
@@ -79,6 +82,9 @@ describe('the Evaluation page', () => {
     expect(await row('warmup')).toEqual(['62.5% ± 2.5', '62.5% ± 12.5', '50.0% ± 12.5', '52.5% ± 2.5', '2.00', '3'])
     expect((await row('selfplay'))[3]).toBe('72.5% ± 2.5')
     expect((await row('supervised'))[3]).toBe('77.5% ± 2.5')
+    // The floor the arms are read against: "no nodule" written for every image.
+    expect(await page.locator('[data-testid=evaluation-no-nodule] th').textContent()).toBe('"No nodule" for every image')
+    expect(await page.locator('[data-testid=evaluation-no-nodule] td').allTextContents()).toEqual(['60.0%', '0.0%', '0.0%', '60.0%', '–', '–'])
     expect(await page.textContent('[data-testid=evaluation-heldout]')).toContain('40 held-out images')
     const gain = await page.textContent('[data-testid=evaluation-gain]')
     expect(gain).toContain('20.0 points; seed spread 2.5')
@@ -87,6 +93,7 @@ describe('the Evaluation page', () => {
     // 4 metrics × 3 arms with a mean each, and 3 seed dots per bar.
     expect(await page.locator('[data-testid=evaluation-plot] rect.bar').count()).toBe(12)
     expect(await page.locator('[data-testid=evaluation-plot] circle').count()).toBe(36)
+    expect(await page.locator('[data-testid=evaluation-plot] line.floor').count()).toBe(4)
     // The periodic evaluation of the newest self-play run: one point per round, then its final score.
     const finding = await page.getAttribute('[data-testid=chart-periodic] polyline[data-series="finding accuracy"]', 'points')
     expect(finding?.trim().split(' ')).toHaveLength(4)
@@ -99,6 +106,7 @@ describe('the Evaluation page', () => {
     await page.reload()
     await page.waitForSelector('[data-testid=evaluation-table]')
     expect(await page.textContent('[data-testid=evaluation-arm-selfplay] th')).toBe('(b) 预热 + 自我对弈')
+    expect(await page.textContent('[data-testid=evaluation-no-nodule] th')).toBe('每幅图像均写“未见结节”')
     expect(await page.textContent('[data-testid=evaluation-plot] svg title')).toContain('各实验组')
     expect(await page.textContent('[data-testid=evaluation-gain]')).toContain('自我对弈的提升大于种子间离散度')
     await shot('zh-CN')

@@ -51,6 +51,10 @@ describe('a tiny experiment through the task child', () => {
     expect(result.truthFile).toBe(path.join(cohortDir, 'truth.json'))
     // Studies without a report are scored too: the synthetic truth knows their nodules.
     expect(result.heldOutImages).toBe(heldOut.length)
+    // "No nodule" for every image is right on exactly the clear ones.
+    const clear = heldOut.filter((s) => s.nodules.length === 0).length
+    expect(result.noNodule.finding).toEqual({ correct: clear, total: heldOut.length })
+    expect(result.noNodule.sideZone).toEqual({ correct: 0, total: heldOut.length - clear })
     for (const r of result.results) {
       expect(r.metrics.images).toBe(heldOut.length)
       expect(r.metrics.presence.total).toBe(heldOut.length)
@@ -129,6 +133,10 @@ describe('a tiny experiment through the task child', () => {
     expect(listed.seeds).toEqual([3])
     expect(listed.results.map((r) => r.arm)).toEqual([...arms])
     expect(listed.summary).toEqual(result.summary)
+    expect(listed.noNodule).toEqual(result.noNodule)
+    const clearShare = ((100 * result.noNodule.finding.correct) / result.noNodule.finding.total).toFixed(1)
+    expect(md).toContain(`| "no nodule" for every image | ${clearShare}% | 0.0% | 0.0% | ${clearShare}% | – | – |`)
+    expect(svg.match(/<line class="floor"/g)!.length).toBeGreaterThanOrEqual(2)
     const finding = listed.summary.arms.map((a) => a.metrics.finding.mean)
     expect(finding).toEqual(result.results.map((r) => r.metrics.finding.correct / r.metrics.finding.total))
   })

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import type { ParseArgsOptionsConfig } from 'node:util'
+import { rate } from '../../shared/evaluation'
 import type { Services } from '../app/services'
 import { printResultLine } from '../app/result-line'
 import { experimentPresets, type ExperimentOptions, type ExperimentResult } from '../evaluation/experiment'
@@ -75,6 +76,12 @@ export function armAccuracy(r: ExperimentResult, arm: 'warmup' | 'selfplay' | 's
   return mean === null ? null : +mean.toFixed(4)
 }
 
+/** Finding accuracy of writing "no nodule" for every held-out image, for a RESULT line. */
+export function noNoduleAccuracy(r: ExperimentResult): number | null {
+  const floor = rate(r.noNodule.finding)
+  return floor === null ? null : +floor.toFixed(4)
+}
+
 /** The largest seed spread of finding accuracy over the arms. */
 export function largestSpread(r: ExperimentResult): number | null {
   const spreads = r.summary.arms.map((a) => a.metrics.finding.spread).filter((s): s is number => s !== null)
@@ -112,6 +119,7 @@ export const experimentCommand: CliCommand = {
         supervised_acc: armAccuracy(r, 'supervised'),
         spread: largestSpread(r),
         b_over_c: r.summary.selfPlayOverSupervised === null ? null : +r.summary.selfPlayOverSupervised.toFixed(4),
+        no_nodule_acc: noNoduleAccuracy(r),
         minutes: +r.minutes.toFixed(2)
       })
       return 0

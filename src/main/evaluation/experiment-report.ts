@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { arms, experimentChartSvg, gainVerdict, metricNames, type Arm, type ArmResult, type ChartLabels, type ExperimentSummary, type MeanSpread, type MetricName, type TruthSource } from '../../shared/evaluation'
+import { arms, experimentChartSvg, gainVerdict, metricNames, rate, type Arm, type ArmResult, type ChartLabels, type EvaluationMetrics, type ExperimentSummary, type MeanSpread, type MetricName, type TruthSource } from '../../shared/evaluation'
 import { writeFileAtomic } from '../store/atomic-file'
 
 /** The experiment as a markdown table and an SVG plot (the same numbers as its SQLite rows). */
@@ -10,6 +10,8 @@ export interface ExperimentReport {
   truthSource: TruthSource
   truthFile: string | null
   heldOutImages: number
+  /** The held-out set scored as if "no nodule" were written for every image. */
+  noNodule: EvaluationMetrics
   results: readonly ArmResult[]
   summary: ExperimentSummary
 }
@@ -17,6 +19,7 @@ export interface ExperimentReport {
 export const englishChartLabels: ChartLabels = {
   title: 'Held-out accuracy per arm (mean ± spread over seeds; dots: seeds)',
   arms: { warmup: '(a) warm-up', selfplay: '(b) warm-up + self-play', supervised: '(c) supervised' },
+  noNodule: '"no nodule" for every image',
   metrics: { presence: 'nodule presence', sideZone: 'side + zone', size: 'size ±3 mm', finding: 'finding accuracy' }
 }
 
@@ -43,6 +46,7 @@ export function experimentMarkdown(r: ExperimentReport): string {
     const a = s.arms.find((x) => x.arm === arm)!
     return `| ${englishChartLabels.arms[arm]} | ${metricNames.map((m) => formatMeanSpread(a.metrics[m])).join(' | ')} | ${a.computeMinutes.mean === null ? '–' : a.computeMinutes.mean.toFixed(2)} | ${a.seeds} |`
   }
+  const noNoduleRow = `| ${englishChartLabels.noNodule} | ${metricNames.map((m) => percent(rate(r.noNodule[m]))).join(' | ')} | – | – |`
   const countRow = (arm: Arm) => `| ${englishChartLabels.arms[arm]} | ${metricNames.map((m) => counts(r.results, arm, m)).join(' | ')} |`
   const verdict = gainVerdict(s)
   const gain =
@@ -55,9 +59,11 @@ export function experimentMarkdown(r: ExperimentReport): string {
     header,
     rule,
     ...arms.map(row),
+    noNoduleRow,
     '',
     `- (b) − (a), finding accuracy: ${gain}.`,
     `- (b) / (c), finding accuracy: ${s.selfPlayOverSupervised === null ? 'not measured' : s.selfPlayOverSupervised.toFixed(3)} (reference: 89.7 % / 91.2 % = 0.984).`,
+    `- The last row is what writing "no nodule" for every image scores: an arm's finding accuracy is above it only where the arm places more nodules right (side, zone and size at once) than it calls clear images abnormal.`,
     '',
     'Correct / counted images, all seeds together:',
     '',
@@ -74,6 +80,6 @@ export function writeExperimentFiles(outDir: string, id: number, report: Experim
   const reportPath = path.join(outDir, `experiment-${id}.md`)
   const plotPath = path.join(outDir, `experiment-${id}.svg`)
   writeFileAtomic(reportPath, `# Experiment ${id}\n\n${experimentMarkdown(report)}\n![plot](experiment-${id}.svg)\n`)
-  writeFileAtomic(plotPath, experimentChartSvg(report.summary, englishChartLabels) + '\n')
+  writeFileAtomic(plotPath, experimentChartSvg(report.summary, englishChartLabels, report.noNodule) + '\n')
   return { reportPath, plotPath }
 }

@@ -9,7 +9,7 @@ import { createExperiment, experimentArms, finishExperiment, insertExperimentArm
 import { Runtime } from '../tensor/runtime'
 import { runSelfPlay, selfPlayPresets, type SelfPlayHooks, type SelfPlayResult, type SelfPlayRunOptions } from '../training/selfplay-run'
 import { experimentMarkdown, writeExperimentFiles } from './experiment-report'
-import { evaluateModel, heldOutSet, type HeldOutSet } from './held-out'
+import { evaluateModel, heldOutSet, noNoduleScore, type HeldOutSet } from './held-out'
 
 /**
  * The headline experiment (DESIGN §10): per seed, three arms trained through the app's own
@@ -111,6 +111,8 @@ export interface ExperimentResult {
   truthSource: TruthSource
   truthFile: string | null
   heldOutImages: number
+  /** The held-out set scored as if "no nodule" were written for every image. */
+  noNodule: EvaluationMetrics
   results: ArmResult[]
   summary: ExperimentSummary
   markdown: string
@@ -144,7 +146,8 @@ export async function runExperiment(db: Db, dataDir: string, options: Experiment
   const set = heldOutSet(db, o.warmup.heldOutFraction, { truthFile: o.truthFile })
   if (set.images.length === 0) throw new Error('No held-out study has a model image and a truth to score against: import a cohort (with reports, or a synthetic one with its truth.json) first')
   const { outDir: _out, truthFile: _truth, threads: _threads, ...stored } = o
-  const experimentId = createExperiment(db, { preset: o.preset, configJson: JSON.stringify(stored), seeds: o.seeds, truthSource: set.source, heldOut: set.images.length })
+  const noNodule = noNoduleScore(set)
+  const experimentId = createExperiment(db, { preset: o.preset, configJson: JSON.stringify(stored), seeds: o.seeds, truthSource: set.source, heldOut: set.images.length, noNodule })
   const progress = async (seedIndex: number, phase: number, fraction: number, message: string) => {
     if (hooks.signal?.aborted) throw hooks.signal.reason
     await hooks.onProgress?.({ seedIndex, seeds: o.seeds.length, phase, fraction, message })
@@ -153,7 +156,7 @@ export async function runExperiment(db: Db, dataDir: string, options: Experiment
     for (const [seedIndex, seed] of o.seeds.entries()) await runSeed(db, dataDir, o, experimentId, set, seed, (phase, fraction, message) => progress(seedIndex, phase, fraction, `seed ${seed}: ${message}`), hooks)
     const results = experimentArms(db, experimentId)
     const summary = summarizeExperiment(results)
-    const report = { preset: o.preset, seeds: o.seeds, truthSource: set.source, truthFile: set.truthFile, heldOutImages: set.images.length, results, summary }
+    const report = { preset: o.preset, seeds: o.seeds, truthSource: set.source, truthFile: set.truthFile, heldOutImages: set.images.length, noNodule, results, summary }
     const files = writeExperimentFiles(o.outDir ?? path.join(dataDir, 'experiments'), experimentId, report)
     finishExperiment(db, experimentId, { status: 'done', reportPath: files.reportPath, plotPath: files.plotPath })
     return {
@@ -161,6 +164,7 @@ export async function runExperiment(db: Db, dataDir: string, options: Experiment
       truthSource: set.source,
       truthFile: set.truthFile,
       heldOutImages: set.images.length,
+      noNodule,
       results,
       summary,
       markdown: experimentMarkdown(report),

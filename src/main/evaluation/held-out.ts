@@ -40,6 +40,17 @@ export function heldOutSet(db: Db, heldOutFraction: number, options: { truthFile
   return { source: truths.source, truthFile: truths.file, images: options.sample === undefined ? images : images.slice(0, options.sample) }
 }
 
+/** "No nodule", as a reader that calls every image clear writes it. */
+const NO_NODULE: NoduleFinding = { presence: 'absent', count: 0, items: [] }
+
+/**
+ * The set scored as if "no nodule" were written for every image: the floor an arm's finding
+ * accuracy is read against (it is the share of images whose truth is clear).
+ */
+export function noNoduleScore(set: HeldOutSet): EvaluationMetrics {
+  return aggregateScores(set.images.map((image) => scoreImage(image.truth, NO_NODULE)))
+}
+
 export async function evaluateModel(
   model: VlmModel,
   dataDir: string,

@@ -1,7 +1,7 @@
 import { EvaluationMetrics, summarizeExperiment, type Arm, type ArmResult, type ExperimentListItem, type RunEvaluation, type TruthSource } from '../../shared/evaluation'
 import type { Db } from './database'
 
-/** Held-out evaluations, experiments and their arms (migration 2), and what evaluation reads. */
+/** Held-out evaluations, experiments and their arms (migrations 3 and 4), and what evaluation reads. */
 
 export interface EvaluationStudy {
   studyId: number
@@ -60,11 +60,12 @@ export function evaluationsOfRun(db: Db, runId: number): RunEvaluation[] {
   return rows.map(({ metricsJson, ...r }) => ({ ...r, metrics: EvaluationMetrics.parse(JSON.parse(metricsJson)) }))
 }
 
-export function createExperiment(db: Db, e: { preset: string; configJson: string; seeds: readonly number[]; truthSource: TruthSource; heldOut: number }): number {
+/** A running experiment on `heldOut` images, with the score of writing "no nodule" for each of them. */
+export function createExperiment(db: Db, e: { preset: string; configJson: string; seeds: readonly number[]; truthSource: TruthSource; heldOut: number; noNodule: EvaluationMetrics }): number {
   return Number(
     db
-      .prepare(`INSERT INTO experiments (preset, config_json, seeds_json, status, truth_source, held_out, created_at) VALUES (?, ?, ?, 'running', ?, ?, ?)`)
-      .run(e.preset, e.configJson, JSON.stringify(e.seeds), e.truthSource, e.heldOut, new Date().toISOString()).lastInsertRowid
+      .prepare(`INSERT INTO experiments (preset, config_json, seeds_json, status, truth_source, held_out, no_nodule_metrics_json, created_at) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)`)
+      .run(e.preset, e.configJson, JSON.stringify(e.seeds), e.truthSource, e.heldOut, JSON.stringify(e.noNodule), new Date().toISOString()).lastInsertRowid
   )
 }
 
@@ -115,18 +116,21 @@ interface ExperimentRow {
   seedsJson: string
   truthSource: TruthSource
   heldOut: number
+  noNoduleJson: string | null
 }
 
 /** Experiments newest first, each with its arms and their mean ± spread. */
 export function listExperiments(db: Db): ExperimentListItem[] {
   const rows = db
     .prepare(
-      `SELECT id, status, created_at AS createdAt, finished_at AS finishedAt, preset, seeds_json AS seedsJson, truth_source AS truthSource, held_out AS heldOut
+      `SELECT id, status, created_at AS createdAt, finished_at AS finishedAt, preset, seeds_json AS seedsJson, truth_source AS truthSource, held_out AS heldOut,
+              no_nodule_metrics_json AS noNoduleJson
          FROM experiments ORDER BY id DESC`
     )
     .all() as ExperimentRow[]
-  return rows.map(({ seedsJson, heldOut, ...row }) => {
+  return rows.map(({ seedsJson, heldOut, noNoduleJson, ...row }) => {
     const results = experimentArms(db, row.id)
-    return { ...row, seeds: JSON.parse(seedsJson) as number[], heldOutImages: heldOut, results, summary: summarizeExperiment(results) }
+    const noNodule = noNoduleJson === null ? null : EvaluationMetrics.parse(JSON.parse(noNoduleJson))
+    return { ...row, seeds: JSON.parse(seedsJson) as number[], heldOutImages: heldOut, noNodule, results, summary: summarizeExperiment(results) }
   })
 }

@@ -262,6 +262,11 @@ CREATE TABLE experiment_arms (
   UNIQUE (experiment_id, seed, arm)
 );
 `
+  },
+  {
+    version: 4,
+    description: 'experiments.no_nodule_metrics_json: the held-out set scored as if every image were called clear, the floor the arms are read against',
+    sql: `ALTER TABLE experiments ADD COLUMN no_nodule_metrics_json TEXT;`
   }
 ]
 

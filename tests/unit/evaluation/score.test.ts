@@ -4,6 +4,7 @@ import { experimentChartSvg, meanSpread, summarizeExperiment, type ArmResult, ty
 import { aggregateScores, scoreImage } from '../../../src/main/evaluation/score'
 import { parseReport } from '../../../src/main/reports/nodule-parser'
 import { englishChartLabels, experimentMarkdown } from '../../../src/main/evaluation/experiment-report'
+import { noNoduleScore, type HeldOutSet } from '../../../src/main/evaluation/held-out'
 
 const nodule = (side: NoduleItem['side'], zone: NoduleItem['zone'], sizeMm: number | null): NoduleItem => ({ ...emptyNoduleItem(), side, zone, sizeMm })
 const present = (...items: NoduleItem[]): NoduleFinding => ({ presence: 'present', count: items.length, items })
@@ -48,6 +49,17 @@ describe('scoring one image against its truth', () => {
     const m = aggregateScores([scoreImage(absent, absent), scoreImage(truth, present(nodule('right', 'lower', 12))), scoreImage(truth, present(nodule('left', 'lower', 30)))])
     expect(m).toEqual({ images: 3, presence: { correct: 3, total: 3 }, sideZone: { correct: 1, total: 2 }, size: { correct: 1, total: 2 }, finding: { correct: 2, total: 3 } })
   })
+
+  it('writing "no nodule" for every image scores the clear images: right on presence and finding, never on a nodule', () => {
+    const truths: NoduleFinding[] = [absent, absent, absent, present(nodule('right', 'lower', 12)), present(nodule('left', 'upper', 6), nodule('right', 'middle', 9)), { presence: 'uncertain', count: null, items: [] }]
+    const set: HeldOutSet = {
+      source: 'reports',
+      truthFile: null,
+      images: truths.map((truth, i) => ({ truth, study: { studyId: i + 1, studyUid: `1.2.${i}`, pseudonym: `ANON-${i}`, imageId: i + 1, modelPath: `m/${i}.png`, reportText: null, findingsJson: null } }))
+    }
+    // The uncertain truth counts as wrong on presence: "no nodule" is not "cannot exclude one".
+    expect(noNoduleScore(set)).toEqual({ images: 6, presence: { correct: 3, total: 6 }, sideZone: { correct: 0, total: 2 }, size: { correct: 0, total: 2 }, finding: { correct: 3, total: 6 } })
+  })
 })
 
 const metrics = (finding: number, of = 10): EvaluationMetrics => ({ images: of, presence: { correct: finding, total: of }, sideZone: { correct: 0, total: 0 }, size: { correct: 1, total: 2 }, finding: { correct: finding, total: of } })
@@ -67,12 +79,14 @@ describe('experiment summary', () => {
     expect(s.selfPlayOverSupervised).toBeCloseTo(0.8 / 0.9, 10)
     expect(s.arms.find((a) => a.arm === 'warmup')!.metrics.sideZone.mean).toBeNull()
     expect(s.arms.map((a) => a.computeMinutes.mean)).toEqual([2, 2, 2])
-    const md = experimentMarkdown({ preset: 'tiny', seeds: [1, 2], truthSource: 'synthetic', truthFile: '/x/truth.json', heldOutImages: 10, results: [], summary: s })
+    const noNodule: EvaluationMetrics = { images: 10, presence: { correct: 6, total: 10 }, sideZone: { correct: 0, total: 0 }, size: { correct: 0, total: 4 }, finding: { correct: 6, total: 10 } }
+    const md = experimentMarkdown({ preset: 'tiny', seeds: [1, 2], truthSource: 'synthetic', truthFile: '/x/truth.json', heldOutImages: 10, noNodule, results: [], summary: s })
     expect(md).toContain('| (b) warm-up + self-play | 80.0% ± 0.0 | – | 50.0% ± 0.0 | 80.0% ± 0.0 | 2.00 | 2 |')
+    expect(md).toContain('| "no nodule" for every image | 60.0% | – | 0.0% | 60.0% | – | – |')
     expect(md).toContain('(b) − (a), finding accuracy: 25.0 points against a seed spread of 7.1 — larger than the spread')
     // One seed has no spread to beat.
     const one = summarizeExperiment([result(1, 'warmup', 5), result(1, 'selfplay', 6), result(1, 'supervised', 9)])
-    expect(experimentMarkdown({ preset: 'tiny', seeds: [1], truthSource: 'synthetic', truthFile: null, heldOutImages: 10, results: [], summary: one })).toContain(
+    expect(experimentMarkdown({ preset: 'tiny', seeds: [1], truthSource: 'synthetic', truthFile: null, heldOutImages: 10, noNodule, results: [], summary: one })).toContain(
       '(b) − (a), finding accuracy: 10.0 points, one seed: no seed spread to compare with (run two or more)'
     )
     const svg = experimentChartSvg(s, englishChartLabels)
@@ -80,5 +94,10 @@ describe('experiment summary', () => {
     // 4 metrics × 3 arms: a bar for each mean that exists (side+zone counted nothing: no bar).
     expect(svg.match(/<rect class="bar"/g)?.length).toBe(9)
     expect(svg).toContain('<title>Held-out accuracy per arm')
+    expect(svg).not.toContain('class="floor"')
+    // With the floor: a dashed line on each metric that counted something, at its rate.
+    const withFloor = experimentChartSvg(s, englishChartLabels, noNodule)
+    expect(withFloor.match(/<line class="floor"/g)?.length).toBe(3)
+    expect(withFloor).toContain('<title>&quot;no nodule&quot; for every image · finding accuracy: 60.0%</title>')
   })
 })

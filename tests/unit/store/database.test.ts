@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { databasePath, migrate, openDatabase, schemaVersion } from '../../../src/main/store/database'
 import { latestSchemaVersion, migrations } from '../../../src/main/store/migrations'
 import { readSettings, writeSettings } from '../../../src/main/store/settings-repository'
+import { createExperiment, listExperiments } from '../../../src/main/store/evaluation-repository'
+import type { EvaluationMetrics } from '../../../src/shared/evaluation'
 import { defaultSettings } from '../../../src/shared/contract'
 import { tempDataDir } from '../../helpers/temp-services'
 
@@ -95,6 +97,30 @@ describe('the SQLite store', () => {
     expect(readSettings(db)).toEqual(defaultSettings)
     expect(() => writeSettings(db, { intraOpThreads: -1 })).toThrow()
     expect(readSettings(db).intraOpThreads).toBe(defaultSettings.intraOpThreads)
+    db.close()
+  })
+})
+
+/** 10 held-out images, 4 with a nodule: "no nodule" everywhere is right on the 6 clear ones. */
+const noNodule: EvaluationMetrics = { images: 10, presence: { correct: 6, total: 10 }, sideZone: { correct: 0, total: 4 }, size: { correct: 0, total: 4 }, finding: { correct: 6, total: 10 } }
+
+describe('stored experiments', () => {
+  it('keep the score of "no nodule" for every held-out image beside their arms', () => {
+    const db = openDatabase(tempDb())
+    createExperiment(db, { preset: 'tiny', configJson: '{}', seeds: [1], truthSource: 'synthetic', heldOut: 10, noNodule })
+    expect(listExperiments(db)[0]).toMatchObject({ heldOutImages: 10, noNodule })
+    db.close()
+  })
+
+  it('stored before the floor was, list with none and keep their rows', () => {
+    const file = tempDb()
+    const before = migrations.filter((m) => m.version < 4)
+    const old = openDatabase(file, { migrate: false })
+    migrate(old, file, before)
+    old.prepare(`INSERT INTO experiments (preset, config_json, seeds_json, status, truth_source, held_out, created_at) VALUES ('demo', '{}', '[1,2]', 'done', 'synthetic', 40, '2026-11-01T00:00:00Z')`).run()
+    old.close()
+    const db = openDatabase(file)
+    expect(listExperiments(db)).toMatchObject([{ preset: 'demo', seeds: [1, 2], heldOutImages: 40, noNodule: null }])
     db.close()
   })
 })
