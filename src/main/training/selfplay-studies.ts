@@ -43,7 +43,7 @@ const FALLBACK_LONG_SIDE_MM = 430
  * kept by padding) and where the lungs lie in it — the typical layout placed on the film, not on
  * the padding, else inserted nodules land beside the lungs of a portrait film.
  */
-function modelGeometry(db: Db, modelPath: string, side: number): { spacingMm: [number, number]; chest: ChestContext } {
+export function modelGeometry(db: Db, modelPath: string, side: number): { spacingMm: [number, number]; chest: ChestContext } {
   const g = sourceGeometryOfModelImage(db, modelPath)
   const longSideMm = g?.rows && g.columns && g.spacingRowMm && g.spacingColMm ? Math.max(g.rows * g.spacingRowMm, g.columns * g.spacingColMm) : FALLBACK_LONG_SIDE_MM
   const film = g?.rows && g.columns ? modelContentBox(g.columns, g.rows, side) : { x0: 0, y0: 0, width: side, height: side }
