@@ -218,4 +218,17 @@ describe('warm-up', () => {
     expect(resumed.visionAccuracy).toBeNull()
     expect(Number.isFinite(resumed.finalLoss)).toBe(true)
   })
+
+  it('fits the vision phase to where the reports place nodules too, and keeps that head out of the checkpoint', async () => {
+    const dir = tempDir()
+    makeCohort(dir, STUDIES)
+    const r = await withDb(dir, (db) => runWarmup(db, dir, { ...options, config: 'tiny-conv', steps: 6, visionSteps: 60, visionPlaces: true, checkpointEvery: 6 }))
+    expect(r.steps).toBe(6)
+    expect(r.visionAccuracy).toBeGreaterThan(0.9)
+    expect(Number.isFinite(r.finalLoss)).toBe(true)
+    // Like the presence head, the places head is training-only: the checkpoint holds the model that writes.
+    const names = [...loadCheckpoint(path.join(dir, r.checkpoint)).weights.keys()]
+    expect(names.some((n) => n.startsWith('vision.stage'))).toBe(true)
+    expect(names.filter((n) => n.startsWith('vision.places') || n.startsWith('vision.presence'))).toEqual([])
+  })
 })

@@ -20,10 +20,11 @@ export function repeatedFlag(value: unknown): string[] {
 export const warmupCommand: CliCommand = {
   name: 'warmup',
   summary: 'Warm up the VLM on imported image–report pairs (stage 0); resumes an interrupted run',
-  usage: 'vzw warmup --steps N [--config default|conv|tiny] [--vision-steps N] [--seed S] [--batch B] [--lr X] [--threads T] [--checkpoint-every N] [--max-minutes M]',
+  usage: 'vzw warmup --steps N [--config default|conv|tiny] [--vision-steps N [--vision-places]] [--seed S] [--batch B] [--lr X] [--threads T] [--checkpoint-every N] [--max-minutes M]',
   options: {
     steps: { type: 'string' },
     'vision-steps': { type: 'string' },
+    'vision-places': { type: 'boolean' },
     config: { type: 'string' },
     seed: { type: 'string' },
     batch: { type: 'string' },
@@ -38,6 +39,8 @@ export const warmupCommand: CliCommand = {
     if (!namedConfigs[config]) throw new Error(`--config must be one of ${Object.keys(namedConfigs).join(', ')}, got ${config}`)
     const steps = intFlag(v.steps, 'steps', defaultWarmupOptions.steps, 1)
     const visionSteps = intFlag(v['vision-steps'], 'vision-steps', 0, 0)
+    const visionPlaces = v['vision-places'] === true
+    if (visionPlaces && visionSteps === 0) throw new Error('--vision-places fits the vision phase to where reports place nodules: it needs --vision-steps N')
     const lr = v.lr === undefined ? defaultWarmupOptions.lr : Number(v.lr)
     if (!(lr > 0)) throw new Error(`--lr must be a positive number, got ${String(v.lr)}`)
     const maxMinutes = v['max-minutes'] === undefined ? 0 : Number(v['max-minutes'])
@@ -53,7 +56,8 @@ export const warmupCommand: CliCommand = {
       threads: intFlag(v.threads, 'threads', 0, 0),
       checkpointEvery: intFlag(v['checkpoint-every'], 'checkpoint-every', Math.max(1, Math.min(defaultWarmupOptions.checkpointEvery, Math.ceil(steps / 5))), 1),
       // Absent rather than 0, so runs started before the option existed still resume.
-      ...(visionSteps > 0 ? { visionSteps } : {})
+      ...(visionSteps > 0 ? { visionSteps } : {}),
+      ...(visionPlaces ? { visionPlaces } : {})
     }
     const summary = await runTaskWithProgress(ctx.services(), 'model.warmup', options, 'warm-up', ' (run it again with the same options to resume from the last checkpoint)')
     if (!summary) return 1

@@ -87,6 +87,27 @@ export function presenceLogit(g: Graph, features: Value): Value {
   return g.squeeze(linear(g, 'vision.presence', g.reduceMax(features, [1]), 1), [1])
 }
 
+/** The six places a chest film's nodule is named by, side × zone, in the order of `placeLogits`. */
+export const NODULE_PLACES = [
+  ['right', 'upper'],
+  ['right', 'middle'],
+  ['right', 'lower'],
+  ['left', 'upper'],
+  ['left', 'middle'],
+  ['left', 'lower']
+] as const
+
+/**
+ * Per-place "a nodule here" logits [B·6] (NODULE_PLACES, place fastest) from image features [B,N,D]:
+ * one linear score over every token at once, so where a token lies counts (the presence logit's max
+ * over tokens forgets it). Training-only: the warm-up's vision phase fits it to the reports' places.
+ */
+export function placeLogits(g: Graph, features: Value): Value {
+  const [b, n, d] = features.shape
+  if (typeof n !== 'number' || typeof d !== 'number') throw new Error('placeLogits: the image features need a fixed token count and width')
+  return g.reshape(linear(g, 'vision.places', g.reshape(features, [b, n * d]), NODULE_PLACES.length), [-1])
+}
+
 /** Image features → image tokens [B, N, decoder width]. */
 export function projectImageFeatures(g: Graph, c: VlmConfig, features: Value): Value {
   return linear(g, 'projector.out', g.gelu(linear(g, 'projector.in', features, c.decoder.width)), c.decoder.width)

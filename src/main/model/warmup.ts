@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Presence } from '../../shared/finding'
+import type { NoduleFinding, Presence } from '../../shared/finding'
 import { decodeGrayPng } from '../dicom/png'
 import { parseReport } from '../reports/nodule-parser'
 import type { Db } from '../store/database'
@@ -18,7 +18,7 @@ import { namedConfigs, type VlmConfig } from './config'
 import { bucketLength, generate, imageBatch, teacherForcedBatch } from './generation'
 import { Tokenizer } from './tokenizer'
 import { VlmModel, imageInput } from './vlm'
-import { imageFeatures, presenceLogit, vlmForward, vlmInputs, vlmLoss } from './vlm-graph'
+import { NODULE_PLACES, imageFeatures, placeLogits, presenceLogit, vlmForward, vlmInputs, vlmLoss } from './vlm-graph'
 
 /**
  * Stage 0, warm-up (DESIGN §8): image → report findings text, teacher-forced on the pairs that
@@ -53,6 +53,11 @@ export interface WarmupOptions {
    */
   visionSteps?: number
   visionLr?: number
+  /**
+   * With a vision phase, the encoder is also fitted to where each report places its nodules (side ×
+   * zone, `placeLogits`), through the vision phase and the text like the presence loss. Absent: off.
+   */
+  visionPlaces?: boolean
 }
 
 export const defaultWarmupOptions: WarmupOptions = { steps: 600, config: 'default', seed: 1, batch: 16, lr: 1e-3, checkpointEvery: 100, heldOutFraction: 0.2, threads: 0, maxMinutes: 0 }
@@ -123,6 +128,20 @@ export function reportTarget(pair: Pick<ImageReportPair, 'rawText' | 'sectionsJs
 export function reportPresence(pair: Pick<ImageReportPair, 'rawText' | 'findingsJson'>): Presence {
   const parsed = pair.findingsJson ? (JSON.parse(pair.findingsJson) as { nodules?: { presence?: Presence } }) : null
   return parsed?.nodules?.presence ?? parseReport(pair.rawText).nodules.presence
+}
+
+/**
+ * Where the report places nodules, one 0/1 per NODULE_PLACES entry; null where it does not say for
+ * every nodule (uncertain, no definite nodule, a nodule without side or zone). "Bilateral" places
+ * the zone on both sides.
+ */
+export function reportPlaces(pair: Pick<ImageReportPair, 'rawText' | 'findingsJson'>): number[] | null {
+  const parsed = pair.findingsJson ? (JSON.parse(pair.findingsJson) as { nodules?: NoduleFinding }) : null
+  const nodules = parsed?.nodules ?? parseReport(pair.rawText).nodules
+  if (nodules.presence === 'absent') return NODULE_PLACES.map(() => 0)
+  const items = nodules.items.filter((i) => i.certainty === 'definite')
+  if (nodules.presence !== 'present' || items.length === 0 || items.some((i) => !i.side || !i.zone)) return null
+  return NODULE_PLACES.map(([side, zone]) => (items.some((i) => (i.side === side || i.side === 'bilateral') && i.zone === zone) ? 1 : 0))
 }
 
 /** The prompt of the report task: `<task:report>` after the image prefix. */
@@ -238,10 +257,9 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
     const withPresence = (o.visionSteps ?? 0) > 0
     const features = withPresence ? imageFeatures(g, config, inputs.images) : undefined
     const ce = vlmLoss(g, vlmForward(g, config, inputs, features).logits, targetIds)
-    const presenceInputs = withPresence ? { y: g.input('presence', 'float32', [o.batch]), counted: g.input('counted', 'float32', [o.batch]) } : null
-    const trainLoss = features && presenceInputs ? g.add(ce.loss, maskedBce(g, presenceLogit(g, features), presenceInputs.y, presenceInputs.counted)) : ce.loss
+    const trainLoss = features ? g.add(ce.loss, visionLosses(g, features, o.batch, o.visionPlaces === true).loss) : ce.loss
     const spec = buildTrainStep(g, trainLoss, { correct: ce.correct, tokens: ce.tokens })
-    const labels = examples.map((e) => reportPresence(e.pair))
+    const labels = visionLabels(examples)
     weights ??= initParams(g.params, o.seed)
     let visionAccuracy: number | null = null
     if (!resumeFrom && (o.visionSteps ?? 0) > 0) ({ weights, accuracy: visionAccuracy } = await trainVisionPhase(runtime, config, examples, weights, o, hooks, deadline))
@@ -274,7 +292,7 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
         pad
       )
       const images = picked.map((i) => augmentImage(exampleImage(config, examples[i]), config.vision.imageSize, rng))
-      const presenceFeeds = withPresence ? presenceBatch(labels, picked) : {}
+      const presenceFeeds = withPresence ? visionBatch(labels, picked, o.visionPlaces === true) : {}
       const { metrics } = await trainer.step({ images: imageBatch(config, images), ids: batch.ids, targets: batch.targets, ...presenceFeeds }, learningRate(o, step))
       loss = metrics.loss
       firstLoss ??= loss
@@ -314,12 +332,42 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
 /** The vision phase reports its accuracy over this many last steps (its training batches, augmented). */
 const RECENT_VISION_STEPS = 20
 
-/** Feeds of the presence loss: 1 where the report names a nodule; 'uncertain' does not count. */
-function presenceBatch(labels: readonly Presence[], picked: readonly number[]): { presence: ort.Tensor; counted: ort.Tensor } {
-  return {
-    presence: new ort.Tensor('float32', Float32Array.from(picked, (i) => (labels[i] === 'present' ? 1 : 0)), [picked.length]),
-    counted: new ort.Tensor('float32', Float32Array.from(picked, (i) => (labels[i] === 'uncertain' ? 0 : 1)), [picked.length])
+/** What the vision losses fit each example to: its report's presence and (null: not said) places. */
+interface VisionLabels {
+  presence: Presence[]
+  places: (number[] | null)[]
+}
+
+function visionLabels(examples: readonly Example[]): VisionLabels {
+  return { presence: examples.map((e) => reportPresence(e.pair)), places: examples.map((e) => reportPlaces(e.pair)) }
+}
+
+/**
+ * The vision losses on image features: presence (masked BCE of `presenceLogit`; 'uncertain' does
+ * not count) and, with `places`, where (masked BCE of `placeLogits` where the report says).
+ */
+function visionLosses(g: Graph, features: Value, batch: number, places: boolean): { loss: Value; presence: Value; y: Value; counted: Value } {
+  const y = g.input('presence', 'float32', [batch])
+  const counted = g.input('counted', 'float32', [batch])
+  const presence = presenceLogit(g, features)
+  const presenceLoss = maskedBce(g, presence, y, counted)
+  if (!places) return { loss: presenceLoss, presence, y, counted }
+  const cells = batch * NODULE_PLACES.length
+  const placeLoss = maskedBce(g, placeLogits(g, features), g.input('places', 'float32', [cells]), g.input('placesCounted', 'float32', [cells]))
+  return { loss: g.add(presenceLoss, placeLoss), presence, y, counted }
+}
+
+/** Feeds of the vision losses for the picked examples: 1 where the report names a nodule (or one at a place). */
+function visionBatch(labels: VisionLabels, picked: readonly number[], places: boolean): Record<string, ort.Tensor> {
+  const feeds: Record<string, ort.Tensor> = {
+    presence: new ort.Tensor('float32', Float32Array.from(picked, (i) => (labels.presence[i] === 'present' ? 1 : 0)), [picked.length]),
+    counted: new ort.Tensor('float32', Float32Array.from(picked, (i) => (labels.presence[i] === 'uncertain' ? 0 : 1)), [picked.length])
   }
+  if (!places) return feeds
+  const cells = picked.length * NODULE_PLACES.length
+  feeds.places = new ort.Tensor('float32', Float32Array.from(picked.flatMap((i) => labels.places[i] ?? NODULE_PLACES.map(() => 0))), [cells])
+  feeds.placesCounted = new ort.Tensor('float32', Float32Array.from(picked.flatMap((i) => NODULE_PLACES.map(() => (labels.places[i] ? 1 : 0)))), [cells])
+  return feeds
 }
 
 /**
@@ -359,15 +407,14 @@ async function trainVisionPhase(
   const g = new Graph('vlm_vision')
   const s = config.vision.imageSize
   const images = g.input('images', 'float32', [o.batch, s, s])
-  const y = g.input('presence', 'float32', [o.batch])
-  const counted = g.input('counted', 'float32', [o.batch])
-  const logit = presenceLogit(g, imageFeatures(g, config, images))
+  const places = o.visionPlaces === true
+  const { loss, presence: logit, y, counted } = visionLosses(g, imageFeatures(g, config, images), o.batch, places)
   // Films whose presence the head calls right (logit > 0 for 'present'), of those that count.
   const right = g.reduceSum(g.mul(g.cast(g.equal(g.greater(logit, 0), g.greater(y, 0.5)), 'float32'), counted), [0])
-  const spec = buildTrainStep(g, maskedBce(g, logit, y, counted), { right, scored: g.reduceSum(counted, [0]) })
+  const spec = buildTrainStep(g, loss, { right, scored: g.reduceSum(counted, [0]) })
   const initial = new Map([...initParams(g.params, o.seed), ...[...weights].filter(([name]) => g.params.some((p) => p.value.name === name))])
   const trainer = await Trainer.create(runtime, spec, initial)
-  const labels = examples.map((e) => reportPresence(e.pair))
+  const labels = visionLabels(examples)
   const steps = o.visionSteps ?? 0
   const recent: [number, number][] = []
   for (let step = 0; step < steps && performance.now() < deadline; step++) {
@@ -375,7 +422,7 @@ async function trainVisionPhase(
     const rng = new Rng(o.seed * 7_000_003 + step)
     const picked = Array.from({ length: o.batch }, () => rng.below(examples.length))
     const batchImages = picked.map((i) => augmentImage(exampleImage(config, examples[i]), s, rng))
-    const { metrics } = await trainer.step({ images: imageBatch(config, batchImages), ...presenceBatch(labels, picked) }, o.visionLr ?? 3e-3)
+    const { metrics } = await trainer.step({ images: imageBatch(config, batchImages), ...visionBatch(labels, picked, places) }, o.visionLr ?? 3e-3)
     recent.push([metrics.right, metrics.scored])
     if (recent.length > RECENT_VISION_STEPS) recent.shift()
     if ((step + 1) % 10 === 0) await hooks.onPhase?.('vision', step + 1, steps)
