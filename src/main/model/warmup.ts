@@ -292,8 +292,8 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
         pad
       )
       const images = picked.map((i) => augmentImage(exampleImage(config, examples[i]), config.vision.imageSize, rng))
-      const presenceFeeds = withPresence ? visionBatch(labels, picked, o.visionPlaces === true) : {}
-      const { metrics } = await trainer.step({ images: imageBatch(config, images), ids: batch.ids, targets: batch.targets, ...presenceFeeds }, learningRate(o, step))
+      const visionFeeds = withPresence ? visionBatch(labels, picked, o.visionPlaces === true) : {}
+      const { metrics } = await trainer.step({ images: imageBatch(config, images), ids: batch.ids, targets: batch.targets, ...visionFeeds }, learningRate(o, step))
       loss = metrics.loss
       firstLoss ??= loss
       if (!Number.isFinite(loss)) throw new Error(`Warm-up diverged at step ${step + 1} (loss ${loss})`)
