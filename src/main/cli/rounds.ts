@@ -1,8 +1,8 @@
 import { createApi, type Api } from '../../shared/client'
-import type { RunSummary, SpyGameView } from '../../shared/contract'
+import type { QaGameView, RunGame, RunSummary, SpyGameView } from '../../shared/contract'
 import { dispatch } from '../api/dispatch'
 import { printResultLine } from '../app/result-line'
-import { ANSWERER_TARGET, clueSignal, clueVotes, roundWindows, stageSwitches, voteTargets, type ClueVotes, type RoundWindow, type VoteTargets } from '../training/round-trends'
+import { ANSWERER_TARGET, clueSignal, clueVotes, questionKinds, roundWindows, stageSwitches, voteTargets, type ClueVotes, type QuestionKind, type RoundWindow, type VoteTargets } from '../training/round-trends'
 import type { CliCommand } from './command'
 import { intFlag } from './warmup'
 
@@ -24,6 +24,22 @@ async function pickRun(api: Api, asked: string | undefined): Promise<RunSummary>
   if (!run) throw new Error(`No self-play run ${asked} (self-play runs: ${runs.map((r) => r.id).join(', ') || 'none'})`)
   return run
 }
+
+const isSpyGame = (g: RunGame): g is SpyGameView => g.kind === 'spy'
+const isQaGame = (g: RunGame): g is QaGameView => g.kind === 'qa'
+
+/** "presence 60 (p 0.56)": how many of the window's questions were of the kind, and the answerer's accuracy on them. */
+function kindLine(k: QuestionKind): string {
+  return `${k.kind} ${k.questions}${k.answererAccuracy === null ? '' : ` (p ${k.answererAccuracy.toFixed(2)})`}`
+}
+
+const questionCount = (kinds: readonly QuestionKind[]) => kinds.reduce((n, k) => n + k.questions, 0)
+/** The questioner's mean reward over every question of a window (null when it asked none). */
+const meanReward = (kinds: readonly QuestionKind[]) => {
+  const n = questionCount(kinds)
+  return n ? +(kinds.reduce((a, k) => a + k.questionerReward * k.questions, 0) / n).toFixed(4) : null
+}
+const unreadShare = (kinds: readonly QuestionKind[] | undefined) => (kinds ? fraction(kinds.find((k) => k.kind === 'unread')?.questions ?? 0, questionCount(kinds)) : null)
 
 function windowLine(w: RoundWindow): string {
   return [`${w.first}–${w.last}`.padEnd(9), w.stages.join('+').padEnd(15), num(w.voteAccuracy).padEnd(9), num(w.voteNaRate).padEnd(6), num(w.accuracyEma).padEnd(8), num(w.answererAccuracy).padEnd(13), num(w.kl)].join(' ')
@@ -54,12 +70,15 @@ export const roundsCommand: CliCommand = {
         console.log('\nHeld-out sample (periodic evaluation):')
         for (const e of evaluations) console.log(`  after round ${e.roundIndex! + 1}: presence ${e.metrics.presence.correct}/${e.metrics.presence.total}, finding ${e.metrics.finding.correct}/${e.metrics.finding.total}`)
       }
-      const gamesByRound = new Map<number, SpyGameView[]>()
-      for (const r of rounds) gamesByRound.set(r.roundIndex, (await api.runs.games({ runId: run.id, roundIndex: r.roundIndex })).games.filter((g): g is SpyGameView => g.kind === 'spy'))
-      const games = [...gamesByRound.values()].flat()
-      const windowGames = (w: RoundWindow) => rounds.filter((r) => r.roundIndex >= w.first && r.roundIndex <= w.last).flatMap((r) => gamesByRound.get(r.roundIndex) ?? [])
+      const gamesByRound = new Map<number, RunGame[]>()
+      for (const r of rounds) gamesByRound.set(r.roundIndex, (await api.runs.games({ runId: run.id, roundIndex: r.roundIndex })).games)
+      const inWindow = (w: RoundWindow) => rounds.filter((r) => r.roundIndex >= w.first && r.roundIndex <= w.last).flatMap((r) => gamesByRound.get(r.roundIndex) ?? [])
+      const windowGames = (w: RoundWindow) => inWindow(w).filter(isSpyGame)
+      const games = [...gamesByRound.values()].flat().filter(isSpyGame)
       console.log('\nWhere the sampled votes went (a random vote among the others names the spy a third of the time):')
-      const targets = [...new Set([windows[0], windows[windows.length - 1]])].filter(Boolean).map((w) => ({ w, t: voteTargets(windowGames(w)) }))
+      // The first and the last window, once when they are the same.
+      const ends = [...new Set([windows[0], windows[windows.length - 1]])].filter(Boolean)
+      const targets = ends.map((w) => ({ w, t: voteTargets(windowGames(w)) }))
       for (const { w, t } of targets) {
         console.log(`  rounds ${`${w.first}–${w.last}`.padEnd(8)} spy ${rate(t.spy, t.votes)}  other civilian ${rate(t.civilian, t.votes)}  itself ${rate(t.self, t.votes)}  n/a ${rate(t.abstain, t.votes)}  no vote ${rate(t.invalid, t.votes)}  of ${t.votes}`)
         const named = t.bySeat.reduce((a, b) => a + b, 0)
@@ -73,6 +92,9 @@ export const roundsCommand: CliCommand = {
       const named = allowed.reduce((n, v) => n + v.named, 0)
       const followed = allowed.reduce((n, v) => n + v.followed, 0)
       console.log(`Do the voters read them? Where one player stands out, ${rate(followed, named)} of ${named} sampled votes naming a player name that one (by chance a third).`)
+      console.log(`\nWhat the questioner asked (its reward 1 − |2p − 1| is highest at answerer accuracy p = ${ANSWERER_TARGET}; −1 when not read or not settled):`)
+      const asked = ends.map((w) => ({ w, kinds: questionKinds(inWindow(w).filter(isQaGame)) }))
+      for (const { w, kinds } of asked) console.log(`  rounds ${`${w.first}–${w.last}`.padEnd(8)} ${kinds.map(kindLine).join('  ')}  (questioner reward ${num(meanReward(kinds), 2)})`)
       const allowedRight = (edit: ClueVotes['edit']) => {
         const v = allowed.find((x) => x.edit === edit)
         return v ? fraction(v.right, v.votes) : null
@@ -93,6 +115,10 @@ export const roundsCommand: CliCommand = {
         clue_vote_insert: allowedRight('insert'),
         clue_vote_remove: allowedRight('remove'),
         clue_follow: fraction(followed, named),
+        unread_first: unreadShare(asked[0]?.kinds),
+        unread_last: unreadShare(asked[asked.length - 1]?.kinds),
+        questioner_reward_first: meanReward(asked[0]?.kinds ?? []),
+        questioner_reward_last: meanReward(asked[asked.length - 1]?.kinds ?? []),
         self_vote_first: selfShare(targets[0]?.t),
         self_vote_last: selfShare(targets[targets.length - 1]?.t),
         window: size

@@ -1,4 +1,4 @@
-import type { RoundPoint, SpyGameView } from '../../shared/contract'
+import type { QaGameView, RoundPoint, SpyGameView } from '../../shared/contract'
 import { parseReport } from '../reports/nodule-parser'
 
 /**
@@ -180,4 +180,37 @@ export function voteTargets(games: readonly SpyGameView[]): VoteTargets {
   const seats = Math.max(t.bySeat.length, t.spySeats.length)
   for (const counts of [t.bySeat, t.spySeats]) while (counts.length < seats) counts.push(0)
   return t
+}
+
+export interface QuestionKind {
+  /** The parsed question's kind, or 'unread' when the parser could not read it. */
+  kind: NonNullable<QaGameView['question']['parsed']>['kind'] | 'unread'
+  questions: number
+  /** Questions the report settled, whose answers were scored. */
+  settled: number
+  /** Mean answerer accuracy over the settled questions (null when none was). */
+  answererAccuracy: number | null
+  questionerReward: number
+}
+
+/**
+ * What the questioner asked, by kind, with how often the answerer got each kind right and what the
+ * questioner earned. Its reward 1 − |2p − 1| pays most for questions answered right half the time and
+ * −1 for a question not read or not settled, so a questioner that learns asks fewer unread questions
+ * and moves toward the kinds whose accuracy is nearest 0.5; the window's mean answerer accuracy alone
+ * cannot show that, as it mixes kinds that move apart (zone questions toward "no", presence toward 0.5).
+ */
+export function questionKinds(games: readonly QaGameView[]): QuestionKind[] {
+  const byKind = new Map<QuestionKind['kind'], { questions: number; accuracies: number[]; rewards: number }>()
+  for (const game of games) {
+    const kind = game.question.parsed?.kind ?? 'unread'
+    let tally = byKind.get(kind)
+    if (!tally) byKind.set(kind, (tally = { questions: 0, accuracies: [], rewards: 0 }))
+    tally.questions++
+    tally.rewards += game.questionerReward
+    if (game.answererAccuracy !== null) tally.accuracies.push(game.answererAccuracy)
+  }
+  return [...byKind.entries()]
+    .map(([kind, t]) => ({ kind, questions: t.questions, settled: t.accuracies.length, answererAccuracy: mean(t.accuracies), questionerReward: t.rewards / t.questions }))
+    .sort((a, b) => b.questions - a.questions || a.kind.localeCompare(b.kind))
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { RoundPoint, SpyGameView } from '../../../src/shared/contract'
-import { clueSignal, clueVotes, roundWindows, stageSwitches, voteTargets } from '../../../src/main/training/round-trends'
+import type { QaGameView, RoundPoint, SpyGameView } from '../../../src/shared/contract'
+import { clueSignal, clueVotes, questionKinds, roundWindows, stageSwitches, voteTargets } from '../../../src/main/training/round-trends'
 
 function round(roundIndex: number, p: Partial<RoundPoint>): RoundPoint {
   return { roundIndex, stage: 'decision', accuracyEma: null, naRateEma: null, voteAccuracy: null, voteNaRate: null, answererAccuracy: null, loss: null, kl: null, tokensPerSecond: 1, switched: false, baselines: {}, meanRewards: {}, ...p }
@@ -20,6 +20,23 @@ function spyGame(edit: SpyGameView['edit']['kind'], clues: [SpyGameView['clues']
     accuracy: 0,
     naRate: 0,
     imagesAvailable: false
+  }
+}
+
+/** A QA game as stored: the question as the parser read it, and the share of the answers that were right. */
+function qaGame(parsed: QaGameView['question']['parsed'], answererAccuracy: number | null, questionerReward: number): QaGameView {
+  return {
+    kind: 'qa',
+    id: 1,
+    studyId: 1,
+    pseudonym: null,
+    question: { text: '', parsed },
+    expected: null,
+    pseudoAnswer: false,
+    answers: [],
+    answererAccuracy,
+    questionerReward,
+    questionerAdvantage: 0
   }
 }
 
@@ -95,5 +112,26 @@ describe('round trends', () => {
       { voter: 4, samples: [sample({ kind: 'player', player: 2 }), sample({ kind: 'player', player: 1 }), sample({ kind: 'abstain' })] }
     ]
     expect(voteTargets([game, spyGame('remove', [], 3)])).toEqual({ votes: 9, spy: 2, civilian: 2, self: 2, abstain: 2, invalid: 1, bySeat: [2, 2, 1, 1], spySeats: [0, 1, 1, 0] })
+  })
+
+  it('tallies what the questioner asked by kind: unread and unsettled questions count as asked, only settled ones in the accuracy', () => {
+    const presence = { kind: 'presence' } as const
+    const rightUpper = { kind: 'presenceAt', side: 'right', zone: 'upper' } as const
+    const kinds = questionKinds([
+      qaGame(presence, 0.5, 1),
+      qaGame(presence, 0.25, 0.5),
+      qaGame(null, null, -1),
+      qaGame(rightUpper, 1, 0),
+      qaGame({ kind: 'side' }, null, -1),
+      qaGame({ kind: 'presenceAt', side: 'left', zone: 'lower' }, 0.75, 0.5)
+    ])
+    // Most asked first, ties by name.
+    expect(kinds).toEqual([
+      { kind: 'presence', questions: 2, settled: 2, answererAccuracy: 0.375, questionerReward: 0.75 },
+      { kind: 'presenceAt', questions: 2, settled: 2, answererAccuracy: 0.875, questionerReward: 0.25 },
+      { kind: 'side', questions: 1, settled: 0, answererAccuracy: null, questionerReward: -1 },
+      { kind: 'unread', questions: 1, settled: 0, answererAccuracy: null, questionerReward: -1 }
+    ])
+    expect(questionKinds([])).toEqual([])
   })
 })
