@@ -219,16 +219,17 @@ describe('warm-up', () => {
     expect(Number.isFinite(resumed.finalLoss)).toBe(true)
   })
 
-  it('fits the vision phase to where the reports place nodules too, and keeps that head out of the checkpoint', async () => {
+  it('fits the vision phase to where the reports place nodules too, and with noduleSummary keeps both heads in the checkpoint', async () => {
     const dir = tempDir()
     makeCohort(dir, STUDIES)
-    const r = await withDb(dir, (db) => runWarmup(db, dir, { ...options, config: 'tiny-conv', steps: 6, visionSteps: 60, visionPlaces: true, checkpointEvery: 6 }))
+    // 120 vision steps: at 60 this seed's presence reached 0.68 once the heads were drawn in another order (4 and 5: > 0.9).
+    const r = await withDb(dir, (db) => runWarmup(db, dir, { ...options, config: 'tiny-conv', steps: 6, visionSteps: 120, visionPlaces: true, checkpointEvery: 6 }))
     expect(r.steps).toBe(6)
     expect(r.visionAccuracy).toBeGreaterThan(0.9)
     expect(Number.isFinite(r.finalLoss)).toBe(true)
-    // Like the presence head, the places head is training-only: the checkpoint holds the model that writes.
-    const names = [...loadCheckpoint(path.join(dir, r.checkpoint)).weights.keys()]
-    expect(names.some((n) => n.startsWith('vision.stage'))).toBe(true)
-    expect(names.filter((n) => n.startsWith('vision.places') || n.startsWith('vision.presence'))).toEqual([])
+    // tiny-conv, like conv, writes from the heads' summary: they are part of the model that writes.
+    const ckpt = loadCheckpoint(path.join(dir, r.checkpoint))
+    expect(ckpt.config.noduleSummary).toBe(true)
+    expect([...ckpt.weights.keys()]).toEqual(expect.arrayContaining(['vision.stage0.conv.weight', 'vision.presence.weight', 'vision.places.weight', 'decoder.noduleSummary.weight']))
   })
 })

@@ -56,7 +56,13 @@ export const VlmConfig = z
     /** Tokens in the embedding table: the tokenizer's size (a tokenizer trained on little text may stop short of the size asked for). */
     vocab: z.number().int().positive(),
     vision: VisionConfig,
-    decoder: TextDecoderConfig
+    decoder: TextDecoderConfig,
+    /**
+     * The presence and place heads' logits, projected, are added to the decoder's start vector
+     * (`imagePrefix`), so the text reads where the encoder found a nodule from one vector; the
+     * heads are then part of the model that generates. Absent: off (the heads train the encoder only).
+     */
+    noduleSummary: z.boolean().optional()
   })
   .superRefine((c, ctx) => {
     const v = c.vision
@@ -90,10 +96,10 @@ export const tinyVlmConfig: VlmConfig = {
 }
 
 /** The default with a small CNN for the vision encoder (see ConvVisionConfig); warm it up with a vision phase. */
-export const convVlmConfig: VlmConfig = { ...defaultVlmConfig, name: 'conv', vision: { kind: 'conv', imageSize: 256, channels: [16, 32, 32], tokensPerSide: 8 } }
+export const convVlmConfig: VlmConfig = { ...defaultVlmConfig, name: 'conv', vision: { kind: 'conv', imageSize: 256, channels: [16, 32, 32], tokensPerSide: 8 }, noduleSummary: true }
 
 /** The conv encoder small enough for tests: 64×64 images, two stages of 4 and 8 channels, 4×4 tokens. */
-export const tinyConvVlmConfig: VlmConfig = { ...tinyVlmConfig, name: 'tiny-conv', vision: { kind: 'conv', imageSize: 64, channels: [4, 8], tokensPerSide: 4 } }
+export const tinyConvVlmConfig: VlmConfig = { ...tinyVlmConfig, name: 'tiny-conv', vision: { kind: 'conv', imageSize: 64, channels: [4, 8], tokensPerSide: 4 }, noduleSummary: true }
 
 export const namedConfigs: Readonly<Record<string, VlmConfig>> = { default: defaultVlmConfig, tiny: tinyVlmConfig, conv: convVlmConfig, 'tiny-conv': tinyConvVlmConfig }
 

@@ -43,7 +43,7 @@ export function imagePatches(g: Graph, v: VitVisionConfig, images: Value): Value
 
 /** ViT features: [B,S,S] → [B, N, width], pool×pool neighbouring patch tokens averaged. */
 function vitFeatures(g: Graph, v: VitVisionConfig, images: Value): Value {
-  const b = fixedBatch(images, 'encodeImages')
+  const b = fixedBatch(images, 'imageFeatures')
   const n = v.imageSize / v.patch
   const positions = g.param('vision.positions.weight', [n * n, v.width], { kind: 'normal', std: 0.02 })
   let x = g.add(linear(g, 'vision.patch', imagePatches(g, v, images), v.width), positions)
@@ -58,7 +58,7 @@ function vitFeatures(g: Graph, v: VitVisionConfig, images: Value): Value {
 
 /** CNN features: [B,S,S] → [B, tokensPerSide², last channels] (see ConvVisionConfig). */
 function convFeatures(g: Graph, v: ConvVisionConfig, images: Value): Value {
-  const b = fixedBatch(images, 'encodeImages')
+  const b = fixedBatch(images, 'imageFeatures')
   const h = v.imageSize / 2
   // Fold each 2×2 pixel block into 4 channels: [B,S,S] → [B,h,2,h,2] → [B,2,2,h,h] → [B,4,h,h].
   let x = g.reshape(g.transpose(g.reshape(images, [b, h, 2, h, 2]), [0, 2, 4, 1, 3]), [b, 4, h, h])
@@ -81,7 +81,8 @@ export function imageFeatures(g: Graph, c: VlmConfig, images: Value): Value {
 /**
  * A film-level "nodule anywhere" logit [B] from image features [B,N,D]: the max of each feature
  * over the tokens, then one linear score (the max before the score learns faster than a max of
- * per-token scores). Training-only: the warm-up's vision phase fits it to the reports' presence.
+ * per-token scores). The warm-up's vision phase fits it to the reports' presence; it generates only
+ * through `noduleSummary`.
  */
 export function presenceLogit(g: Graph, features: Value): Value {
   return g.squeeze(linear(g, 'vision.presence', g.reduceMax(features, [1]), 1), [1])
@@ -100,7 +101,8 @@ export const NODULE_PLACES = [
 /**
  * Per-place "a nodule here" logits [B·6] (NODULE_PLACES, place fastest) from image features [B,N,D]:
  * one linear score over every token at once, so where a token lies counts (the presence logit's max
- * over tokens forgets it). Training-only: the warm-up's vision phase fits it to the reports' places.
+ * over tokens forgets it). The warm-up's vision phase fits it to the reports' places; it generates
+ * only through `noduleSummary`.
  */
 export function placeLogits(g: Graph, features: Value): Value {
   const [b, n, d] = features.shape
@@ -113,26 +115,47 @@ export function projectImageFeatures(g: Graph, c: VlmConfig, features: Value): V
   return linear(g, 'projector.out', g.gelu(linear(g, 'projector.in', features, c.decoder.width)), c.decoder.width)
 }
 
-/** Images [B,S,S] → image tokens [B, N, decoder width]. */
-export function encodeImages(g: Graph, c: VlmConfig, images: Value): Value {
-  return projectImageFeatures(g, c, imageFeatures(g, c, images))
+/** The vision heads' logits on one batch of image features: presence [B] and, when asked, places [B·6]. */
+export interface NoduleLogits {
+  presence: Value
+  places: Value | null
 }
 
-/** The decoder prefix [B, 1+N, width]: a learned start vector, then the image tokens. */
-export function imagePrefix(g: Graph, c: VlmConfig, images: Value, features?: Value): Value {
-  const tokens = features ? projectImageFeatures(g, c, features) : encodeImages(g, c, images)
+/** Each head built once per graph (its weights are graph inputs, named once), shared by the losses and the prefix. */
+export function noduleLogits(g: Graph, features: Value, withPlaces: boolean): NoduleLogits {
+  return { presence: presenceLogit(g, features), places: withPlaces ? placeLogits(g, features) : null }
+}
+
+/**
+ * The decoder's start vector for each image [B,1,width]: learned, plus — with `noduleSummary` — a
+ * projection of the presence and place logits. The place head finds where a nodule is on held-out
+ * conv films (the top place right for ~2 in 3) while the text, reading the token grid, wrote the
+ * right side and zone for about 1 in 8: one vector that says "here" is what the text can read.
+ */
+function startVector(g: Graph, c: VlmConfig, b: number, features: Value, nodules?: NoduleLogits): Value {
+  const start = g.expand(g.param('decoder.start', [1, 1, c.decoder.width], { kind: 'normal', std: 0.02 }), [b, 1, c.decoder.width])
+  if (!c.noduleSummary) return start
+  const { presence, places } = nodules ?? noduleLogits(g, features, true)
+  if (!places) throw new Error('imagePrefix: a config with noduleSummary needs the place logits')
+  const logits = g.concat([g.reshape(presence, [b, 1]), g.reshape(places, [b, NODULE_PLACES.length])], 1)
+  return g.add(start, g.reshape(linear(g, 'decoder.noduleSummary', logits, c.decoder.width, { std: 0.02 }), [b, 1, c.decoder.width]))
+}
+
+/** The decoder prefix [B, 1+N, width]: the start vector, then the image tokens. */
+export function imagePrefix(g: Graph, c: VlmConfig, images: Value, features?: Value, nodules?: NoduleLogits): Value {
+  const f = features ?? imageFeatures(g, c, images)
+  const tokens = projectImageFeatures(g, c, f)
   const b = tokens.shape[0] as number
-  const start = g.param('decoder.start', [1, 1, c.decoder.width], { kind: 'normal', std: 0.02 })
   if (imageTokenCount(c) !== tokens.shape[1]) throw new Error('imagePrefix: image token count does not match the config')
-  return g.concat([g.expand(start, [b, 1, c.decoder.width]), tokens], 1)
+  return g.concat([startVector(g, c, b, f, nodules), tokens], 1)
 }
 
 /**
  * The full forward: next-token logits [B,T,V] at every text position (logits[:, t] predicts the
  * token after ids[:, t]) and each decoder layer's keys and values over prefix + text.
  */
-export function vlmForward(g: Graph, c: VlmConfig, inputs: VlmInputs, features?: Value): DecoderOutput {
-  return decoderForward(g, decoderConfig(c), inputs.ids, imagePrefix(g, c, inputs.images, features))
+export function vlmForward(g: Graph, c: VlmConfig, inputs: VlmInputs, features?: Value, nodules?: NoduleLogits): DecoderOutput {
+  return decoderForward(g, decoderConfig(c), inputs.ids, imagePrefix(g, c, inputs.images, features, nodules))
 }
 
 /**

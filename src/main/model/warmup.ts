@@ -18,7 +18,7 @@ import { namedConfigs, type VlmConfig } from './config'
 import { bucketLength, generate, imageBatch, teacherForcedBatch } from './generation'
 import { Tokenizer } from './tokenizer'
 import { VlmModel, imageInput } from './vlm'
-import { NODULE_PLACES, imageFeatures, placeLogits, presenceLogit, vlmForward, vlmInputs, vlmLoss } from './vlm-graph'
+import { NODULE_PLACES, imageFeatures, noduleLogits, vlmForward, vlmInputs, vlmLoss, type NoduleLogits } from './vlm-graph'
 
 /**
  * Stage 0, warm-up (DESIGN §8): image → report findings text, teacher-forced on the pairs that
@@ -256,8 +256,9 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
     // With a vision phase, its presence loss stays on through the text, so the encoder keeps what it learned.
     const withPresence = (o.visionSteps ?? 0) > 0
     const features = withPresence ? imageFeatures(g, config, inputs.images) : undefined
-    const ce = vlmLoss(g, vlmForward(g, config, inputs, features).logits, targetIds)
-    const trainLoss = features ? g.add(ce.loss, visionLosses(g, features, o.batch, o.visionPlaces === true).loss) : ce.loss
+    const nodules = features && noduleLogits(g, features, o.visionPlaces === true || config.noduleSummary === true)
+    const ce = vlmLoss(g, vlmForward(g, config, inputs, features, nodules).logits, targetIds)
+    const trainLoss = nodules ? g.add(ce.loss, visionLosses(g, nodules, o.batch, o.visionPlaces === true).loss) : ce.loss
     const spec = buildTrainStep(g, trainLoss, { correct: ce.correct, tokens: ce.tokens })
     const labels = visionLabels(examples)
     weights ??= initParams(g.params, o.seed)
@@ -346,14 +347,15 @@ function visionLabels(examples: readonly Example[]): VisionLabels {
  * The vision losses on image features: presence (masked BCE of `presenceLogit`; 'uncertain' does
  * not count) and, with `places`, where (masked BCE of `placeLogits` where the report says).
  */
-function visionLosses(g: Graph, features: Value, batch: number, places: boolean): { loss: Value; presence: Value; y: Value; counted: Value } {
+function visionLosses(g: Graph, nodules: NoduleLogits, batch: number, places: boolean): { loss: Value; presence: Value; y: Value; counted: Value } {
   const y = g.input('presence', 'float32', [batch])
   const counted = g.input('counted', 'float32', [batch])
-  const presence = presenceLogit(g, features)
+  const { presence } = nodules
   const presenceLoss = maskedBce(g, presence, y, counted)
   if (!places) return { loss: presenceLoss, presence, y, counted }
+  if (!nodules.places) throw new Error('visionLosses: the place loss needs the place logits')
   const cells = batch * NODULE_PLACES.length
-  const placeLoss = maskedBce(g, placeLogits(g, features), g.input('places', 'float32', [cells]), g.input('placesCounted', 'float32', [cells]))
+  const placeLoss = maskedBce(g, nodules.places, g.input('places', 'float32', [cells]), g.input('placesCounted', 'float32', [cells]))
   return { loss: g.add(presenceLoss, placeLoss), presence, y, counted }
 }
 
@@ -408,7 +410,7 @@ async function trainVisionPhase(
   const s = config.vision.imageSize
   const images = g.input('images', 'float32', [o.batch, s, s])
   const places = o.visionPlaces === true
-  const { loss, presence: logit, y, counted } = visionLosses(g, imageFeatures(g, config, images), o.batch, places)
+  const { loss, presence: logit, y, counted } = visionLosses(g, noduleLogits(g, imageFeatures(g, config, images), places), o.batch, places)
   // Films whose presence the head calls right (logit > 0 for 'present'), of those that count.
   const right = g.reduceSum(g.mul(g.cast(g.equal(g.greater(logit, 0), g.greater(y, 0.5)), 'float32'), counted), [0])
   const spec = buildTrainStep(g, loss, { right, scored: g.reduceSum(counted, [0]) })

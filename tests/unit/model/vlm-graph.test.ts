@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { convVlmConfig, defaultVlmConfig, imageTokenCount, parseVlmConfig, prefixLength, tinyVlmConfig } from '../../../src/main/model/config'
+import * as ort from 'onnxruntime-node'
+import { convVlmConfig, defaultVlmConfig, imageTokenCount, parseVlmConfig, prefixLength, tinyConvVlmConfig, tinyVlmConfig, type VlmConfig } from '../../../src/main/model/config'
 import { imageBatch } from '../../../src/main/model/generation'
-import { imageInput, vlmParams } from '../../../src/main/model/vlm'
-import { imagePatches } from '../../../src/main/model/vlm-graph'
+import { imageInput, initVlmWeights, vlmParams } from '../../../src/main/model/vlm'
+import { imagePatches, imagePrefix } from '../../../src/main/model/vlm-graph'
 import { augmentImage } from '../../../src/main/model/warmup'
 import { Graph } from '../../../src/main/tensor/graph'
 import { Rng } from '../../../src/main/random'
@@ -52,6 +53,33 @@ it('reads configs written before the conv encoder as ViTs, and sizes the conv en
   expect(params.find((q) => q.value.name === 'vision.stage0.conv.weight')?.shape).toEqual([16, 4, 3, 3])
   expect(params.find((q) => q.value.name === 'vision.positions.weight')?.shape).toEqual([64, 32])
   expect(() => parseVlmConfig({ ...convVlmConfig, vision: { ...convVlmConfig.vision, tokensPerSide: 5 } }, 'c.json')).toThrow('image size 256, folded 2×2 and halved between 3 stages, gives a 32-pixel map that does not pool into 5 tokens per side')
+})
+
+/** The decoder's first prefix position (the start vector) for two different images, under fresh weights. */
+async function startVectors(c: VlmConfig): Promise<[number[], number[]]> {
+  const s = c.vision.imageSize
+  const g = new Graph('prefix')
+  const prefix = imagePrefix(g, c, g.input('images', 'float32', [2, s, s]))
+  const images = [0, 1].map((b) => Float32Array.from({ length: s * s }, (_, i) => (b === 0 ? 0 : Math.sin(i / 7))))
+  const feeds: Record<string, ort.Tensor> = { images: imageBatch(c, images) }
+  const weights = initVlmWeights(c, 3)
+  for (const p of g.params) feeds[p.value.name] = new ort.Tensor('float32', weights.get(p.value.name)!, [...p.shape])
+  const out = (await (await runtime.compile(g.toModel({ prefix }))).run(feeds)).prefix
+  const [, n, d] = out.dims as number[]
+  const data = out.data as Float32Array
+  return [0, 1].map((b) => Array.from(data.subarray(b * n * d, b * n * d + d))) as [number[], number[]]
+}
+
+it('with noduleSummary, the presence and place heads are part of the model and set each image\'s start vector', async () => {
+  const names = (c: VlmConfig) => vlmParams(c).map((q) => q.value.name)
+  expect(tinyConvVlmConfig.noduleSummary).toBe(true)
+  expect(names(tinyConvVlmConfig)).toEqual(expect.arrayContaining(['vision.presence.weight', 'vision.places.weight', 'decoder.noduleSummary.weight']))
+  expect(names(tinyVlmConfig).filter((n) => n.startsWith('vision.presence') || n.startsWith('vision.places') || n.startsWith('decoder.noduleSummary'))).toEqual([])
+  const [a, b] = await startVectors(tinyConvVlmConfig)
+  expect(a).not.toEqual(b)
+  // Without it the start vector is one learned vector, whatever the image.
+  const [c, d] = await startVectors({ ...tinyConvVlmConfig, noduleSummary: false })
+  expect(c).toEqual(d)
 })
 
 it('rejects configs whose sizes do not fit together, saying why', () => {
