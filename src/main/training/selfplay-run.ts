@@ -88,7 +88,8 @@ export const selfPlayPresets: Readonly<Record<string, Omit<SelfPlayRunOptions, '
   /**
    * The conv encoder, warmed up as #6 measured it — a vision phase, then the text — with the vision
    * phase also fitted to where the reports place nodules (two seeds: side + zone 2 → 7 and 6 → 11 of
-   * 67 held-out nodule films, finding accuracy 57 → 61 and 51 → 56 of 125; training README).
+   * 67 held-out nodule films, finding accuracy 57 → 61 and 51 → 56 of 125; training README). The conv model
+   * writes from those heads' summary (`noduleSummary`, model README).
    */
   conv: { config: 'conv', ...defaultGames, warmup: { ...defaultWarmupOptions, steps: 700, visionSteps: 3500, visionPlaces: true } },
   tiny: {
