@@ -373,8 +373,9 @@ function visionBatch(labels: VisionLabels, picked: readonly number[], places: bo
 }
 
 /**
- * Checkpoints hold the model that generates; the presence head is training-only, so a resumed run
- * with a vision phase starts it afresh (fresh weights, zero moments): the presence loss refits it.
+ * Checkpoints hold the model that generates; without `noduleSummary` the vision heads are
+ * training-only, so a resumed run with a vision phase starts them afresh (fresh weights, zero
+ * moments) and the vision losses refit them. With it they are in the checkpoint and nothing is fresh.
  */
 function withFreshPresenceHead(g: Graph, seed: number, weights: Map<string, Float32Array>, resume: OptimizerState | undefined): { weights: Map<string, Float32Array>; resume: OptimizerState | undefined } {
   const head = g.params.filter((p) => !weights.has(p.value.name))
