@@ -264,7 +264,7 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
     weights ??= initParams(g.params, o.seed)
     let visionAccuracy: number | null = null
     if (!resumeFrom && (o.visionSteps ?? 0) > 0) ({ weights, accuracy: visionAccuracy } = await trainVisionPhase(runtime, config, examples, weights, o, hooks, deadline))
-    else if (resumeFrom && withPresence) ({ weights, resume } = withFreshPresenceHead(g, o.seed, weights, resume))
+    else if (resumeFrom && withPresence) ({ weights, resume } = withFreshVisionHeads(g, o.seed, weights, resume))
     const trainer = await Trainer.create(runtime, spec, weights, resume)
     const startStep = trainer.stepCount
     const pad = tokenizer.special('<pad>')
@@ -377,7 +377,7 @@ function visionBatch(labels: VisionLabels, picked: readonly number[], places: bo
  * training-only, so a resumed run with a vision phase starts them afresh (fresh weights, zero
  * moments) and the vision losses refit them. With it they are in the checkpoint and nothing is fresh.
  */
-function withFreshPresenceHead(g: Graph, seed: number, weights: Map<string, Float32Array>, resume: OptimizerState | undefined): { weights: Map<string, Float32Array>; resume: OptimizerState | undefined } {
+function withFreshVisionHeads(g: Graph, seed: number, weights: Map<string, Float32Array>, resume: OptimizerState | undefined): { weights: Map<string, Float32Array>; resume: OptimizerState | undefined } {
   const head = g.params.filter((p) => !weights.has(p.value.name))
   const fresh = initParams(head, seed)
   const zeros = new Map(head.map((p) => [p.value.name, new Float32Array(p.shape.reduce((a, b) => a * b, 1))]))
