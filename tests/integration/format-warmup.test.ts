@@ -4,7 +4,8 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { greedyImageReports } from '../../src/main/evaluation/greedy-reports'
 import { loadCheckpoint, type Checkpoint } from '../../src/main/model/checkpoint'
-import { imageInput, VlmModel } from '../../src/main/model/vlm'
+import { tinyConvVlmConfig } from '../../src/main/model/config'
+import { imageInput, initVlmWeights, VlmModel } from '../../src/main/model/vlm'
 import { runWarmup } from '../../src/main/model/warmup'
 import { databasePath, openDatabase } from '../../src/main/store/database'
 import { Runtime } from '../../src/main/tensor/runtime'
@@ -44,6 +45,17 @@ const studyImage = (s: SelfPlayStudy) => imageInput(s.radiograph.pixels, s.radio
 const writtenReports = (model: VlmModel, of: readonly SelfPlayStudy[]) => greedyImageReports(model, of.length, (i) => studyImage(of[i]))
 
 describe('game-format phase', () => {
+  it('with noduleSummary trains the decoder only: the encoder, the heads and the summary projection stay as the warm-up left them', async () => {
+    const c = { ...tinyConvVlmConfig, vocab: warm.tokenizer.vocabSize }
+    const start = initVlmWeights(c, 4)
+    const tuned = await runFormatWarmup(runtime, c, warm.tokenizer, start, studies, preset.selfplay, { ...preset.format, steps: 4, seed: 2 })
+    const visionSide = [...start.keys()].filter((n) => n.startsWith('vision.') || n.startsWith('decoder.noduleSummary'))
+    expect(visionSide).toEqual(expect.arrayContaining(['vision.stage0.conv.weight', 'vision.places.weight', 'decoder.noduleSummary.weight']))
+    for (const name of visionSide) expect(tuned.weights.get(name), name).toEqual(start.get(name))
+    expect(tuned.weights.get('decoder.tokens.weight')).not.toEqual(start.get('decoder.tokens.weight'))
+    expect(tuned.weights.size).toBe(start.size)
+  })
+
   it('teaches the game formats while the model keeps writing the findings it wrote, not the reports again', async () => {
     // Each film is given another film's report: taught those reports, the model would write them instead
     // of what it wrote for each film; taught its own reports, it keeps writing those.

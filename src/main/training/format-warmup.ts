@@ -174,7 +174,9 @@ export async function runFormatWarmup(
   const t = c.decoder.maxText
   const g = new Graph('vlm_format_warmup')
   const ce = vlmLoss(g, vlmForward(g, c, vlmInputs(g, c, o.batch, t)).logits, g.input('targets', 'int64', [o.batch, t]), g.input('weights', 'float32', [o.batch, t]))
-  const trainer = await Trainer.create(runtime, buildTrainStep(g, ce.loss), weights)
+  const held = g.params.filter((p) => heldInFormatPhase(c, p.value.name))
+  const heldFeeds = Object.fromEntries(held.map((p) => [p.value.name, new ort.Tensor('float32', weights.get(p.value.name)!, [...p.shape])]))
+  const trainer = await Trainer.create(runtime, buildTrainStep(g, ce.loss, {}, {}, g.params.filter((p) => !held.includes(p))), weights)
   const pad = tok.special('<pad>')
   let firstLoss = NaN
   let loss = NaN
@@ -187,11 +189,21 @@ export async function runFormatWarmup(
     const reported = Array.from({ length: reports }, () => rng.below(studies.length))
     const batch = [...reported.map((i) => reportExample(tok, c, studies[i], ownReports[i])), ...Array.from({ length: o.batch - reports }, () => rng.pick(pool))]
     const { ids, targets } = teacherForcedBatch(batch.map((e) => e.prompt), batch.map((e) => e.continuation), t, pad)
-    const { metrics } = await trainer.step({ images: imageBatch(c, batch.map((e) => e.image)), ids, targets, weights: exampleWeights(targets) }, o.lr)
+    const { metrics } = await trainer.step({ ...heldFeeds, images: imageBatch(c, batch.map((e) => e.image)), ids, targets, weights: exampleWeights(targets) }, o.lr)
     loss = metrics.loss
     if (step === 0) firstLoss = loss
     if (!Number.isFinite(loss)) throw new Error(`The game-format warm-up diverged at step ${step + 1} (loss ${loss})`)
     await hooks.onStep?.(step + 1, loss)
   }
-  return { weights: await trainer.readWeights(), firstLoss, loss }
+  return { weights: new Map([...weights, ...(await trainer.readWeights())]), firstLoss, loss }
+}
+
+/**
+ * The weights the phase does not train: with `noduleSummary` the vision side (encoder, heads and
+ * the summary's projection). The text then reads the heads, and the game formats moved them with
+ * nothing holding them to the reports: one conv seed went 54 → 36 right in the phase, and its
+ * warm-up's vision side put back scored 50 (training README).
+ */
+function heldInFormatPhase(c: VlmConfig, name: string): boolean {
+  return c.noduleSummary === true && (name.startsWith('vision.') || name.startsWith('decoder.noduleSummary'))
 }
