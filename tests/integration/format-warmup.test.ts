@@ -6,6 +6,7 @@ import { greedyImageReports } from '../../src/main/evaluation/greedy-reports'
 import { loadCheckpoint, type Checkpoint } from '../../src/main/model/checkpoint'
 import { tinyConvVlmConfig } from '../../src/main/model/config'
 import { imageInput, initVlmWeights, VlmModel } from '../../src/main/model/vlm'
+import { isVisionSideWeight } from '../../src/main/model/vlm-graph'
 import { runWarmup } from '../../src/main/model/warmup'
 import { databasePath, openDatabase } from '../../src/main/store/database'
 import { Runtime } from '../../src/main/tensor/runtime'
@@ -49,7 +50,7 @@ describe('game-format phase', () => {
     const c = { ...tinyConvVlmConfig, vocab: warm.tokenizer.vocabSize }
     const start = initVlmWeights(c, 4)
     const tuned = await runFormatWarmup(runtime, c, warm.tokenizer, start, studies, preset.selfplay, { ...preset.format, steps: 4, seed: 2 })
-    const visionSide = [...start.keys()].filter((n) => n.startsWith('vision.') || n.startsWith('decoder.noduleSummary'))
+    const visionSide = [...start.keys()].filter(isVisionSideWeight)
     expect(visionSide).toEqual(expect.arrayContaining(['vision.stage0.conv.weight', 'vision.places.weight', 'decoder.noduleSummary.weight']))
     for (const name of visionSide) expect(tuned.weights.get(name), name).toEqual(start.get(name))
     expect(tuned.weights.get('decoder.tokens.weight')).not.toEqual(start.get('decoder.tokens.weight'))

@@ -121,6 +121,14 @@ export interface NoduleLogits {
   places: Value | null
 }
 
+/**
+ * Whether a weight belongs to the model's vision side: the encoder, its heads and the summary's
+ * projection of them (not the image-token projector, which is how the text reads the tokens).
+ */
+export function isVisionSideWeight(name: string): boolean {
+  return name.startsWith('vision.') || name.startsWith('decoder.noduleSummary')
+}
+
 /** Each head built once per graph (its weights are graph inputs, named once), shared by the losses and the prefix. */
 export function noduleLogits(g: Graph, features: Value, withPlaces: boolean): NoduleLogits {
   return { presence: presenceLogit(g, features), places: withPlaces ? placeLogits(g, features) : null }

@@ -4,7 +4,7 @@ import { IGNORE_INDEX, imageBatch, teacherForcedBatch } from '../model/generatio
 import type { Tokenizer } from '../model/tokenizer'
 import { imageInput, VlmModel } from '../model/vlm'
 import { reportPrompt, reportTokens } from '../model/warmup'
-import { vlmForward, vlmInputs, vlmLoss } from '../model/vlm-graph'
+import { isVisionSideWeight, vlmForward, vlmInputs, vlmLoss } from '../model/vlm-graph'
 import type { SelfPlayConfig } from '../selfplay/config'
 import { answererPrompt, questionerPrompt } from '../selfplay/qa-game'
 import { answerText, expectedAnswer, questionText, type Question } from '../selfplay/questions'
@@ -205,5 +205,5 @@ export async function runFormatWarmup(
  * warm-up's vision side put back scored 50 (training README).
  */
 function heldInFormatPhase(c: VlmConfig, name: string): boolean {
-  return c.noduleSummary === true && (name.startsWith('vision.') || name.startsWith('decoder.noduleSummary'))
+  return c.noduleSummary === true && isVisionSideWeight(name)
 }
