@@ -12,8 +12,6 @@ import path from 'node:path'
 import { printResultLine } from '../src/main/app/result-line'
 import { defaultVlmConfig } from '../src/main/model/config'
 import { generate, imageBatch, teacherForcedBatch } from '../src/main/model/generation'
-import { Tokenizer } from '../src/main/model/tokenizer'
-import { specialTokens } from '../src/main/model/special-tokens'
 import { VlmModel } from '../src/main/model/vlm'
 import { vlmForward, vlmInputs, vlmLoss } from '../src/main/model/vlm-graph'
 import { Graph } from '../src/main/tensor/graph'
@@ -22,6 +20,7 @@ import { Rng } from '../src/main/random'
 import { Runtime, ort } from '../src/main/tensor/runtime'
 import { buildTrainStep } from '../src/main/tensor/train-step'
 import { Trainer } from '../src/main/tensor/trainer'
+import { benchTokenizer } from './tokenizer'
 import { median, startTorchServer } from './torch-twin'
 
 const TEXT = 64
@@ -31,12 +30,6 @@ function flag(name: string, fallback: number): number {
   const args = process.argv.slice(2)
   const i = args.indexOf(name)
   return i >= 0 ? Number(args[i + 1]) : fallback
-}
-
-/** A tokenizer of the default size; timing does not depend on which merges it holds. */
-function benchTokenizer(vocab: number): Tokenizer {
-  const merges = Array.from({ length: vocab - 256 - specialTokens.length }, (_, i): [number, number] => [97 + (i % 26), 97 + (Math.floor(i / 26) % 26)])
-  return Tokenizer.fromJson({ version: 1, kind: 'byte-bpe', merges, specials: [...specialTokens] })
 }
 
 interface Engine {
