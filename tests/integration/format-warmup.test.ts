@@ -49,7 +49,7 @@ describe('game-format phase', () => {
   it('with noduleSummary trains the decoder only: the encoder, the heads and the summary projection stay as the warm-up left them', async () => {
     const c = { ...tinyConvVlmConfig, vocab: warm.tokenizer.vocabSize }
     const start = initVlmWeights(c, 4)
-    const tuned = await runFormatWarmup(runtime, c, warm.tokenizer, start, studies, preset.selfplay, { ...preset.format, steps: 4, seed: 2 })
+    const tuned = await runFormatWarmup({ train: runtime, generate: runtime }, c, warm.tokenizer, start, studies, preset.selfplay, { ...preset.format, steps: 4, seed: 2 })
     const visionSide = [...start.keys()].filter(isVisionSideWeight)
     expect(visionSide).toEqual(expect.arrayContaining(['vision.stage0.conv.weight', 'vision.places.weight', 'decoder.noduleSummary.weight']))
     for (const name of visionSide) expect(tuned.weights.get(name), name).toEqual(start.get(name))
@@ -63,7 +63,7 @@ describe('game-format phase', () => {
     const handedRound = studies.map((s, i) => ({ ...s, reportText: studies[(i + 1) % studies.length].reportText }))
     const before = await writtenReports(modelWith(warm.weights), handedRound)
     let reported = 0
-    const tuned = await runFormatWarmup(runtime, warm.config, warm.tokenizer, warm.weights, handedRound, preset.selfplay, { ...preset.format, seed: 2 }, { onOwnReports: (done) => void (reported = done) })
+    const tuned = await runFormatWarmup({ train: runtime, generate: runtime }, warm.config, warm.tokenizer, warm.weights, handedRound, preset.selfplay, { ...preset.format, seed: 2 }, { onOwnReports: (done) => void (reported = done) })
     const after = await writtenReports(modelWith(tuned.weights), handedRound)
     expect(reported).toBe(handedRound.length)
     expect(tuned.loss).toBeLessThan(tuned.firstLoss / 2)

@@ -52,7 +52,8 @@ export function runHandlers(services: Services): Pick<Handlers, RunMethods> {
     for (const runId of playing.keys()) if (taskOf(runId) !== null) throw new ApiError('conflict', `Run ${runId} is training: pause or stop it first`)
   }
   const play = (runId: number, options: SelfPlayRunOptions) => {
-    const params: SelfPlayTaskParams = { ...options, threads: readSettings(db).intraOpThreads, runId }
+    const { intraOpThreads, executionProvider } = readSettings(db)
+    const params: SelfPlayTaskParams = { ...options, threads: intraOpThreads, executionProvider, runId }
     const taskId = tasks.start('selfplay.run', params)
     playing.set(runId, taskId)
     return { taskId, runId }

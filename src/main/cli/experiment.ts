@@ -7,7 +7,7 @@ import { experimentPresets, type ExperimentOptions, type ExperimentResult } from
 import { withSettings } from '../selfplay/config'
 import type { CliCommand, CommandContext } from './command'
 import { runTaskWithBar } from './run-task'
-import { intFlag, repeatedFlag } from './warmup'
+import { executionProviderFlag, executionProviderUsage, intFlag, repeatedFlag, trainingProvider } from './warmup'
 
 /** Flags shared by `vzw experiment` and `vzw demo`: the preset and what may be changed in it. */
 export const experimentFlags: ParseArgsOptionsConfig = {
@@ -22,6 +22,7 @@ export const experimentFlags: ParseArgsOptionsConfig = {
   'evaluation-studies': { type: 'string' },
   withheld: { type: 'string' },
   threads: { type: 'string' },
+  ep: { type: 'string' },
   truth: { type: 'string' },
   out: { type: 'string' },
   set: { type: 'string', multiple: true }
@@ -36,6 +37,7 @@ export const experimentFlagsUsage = [
   '  --evaluate-every N, --evaluation-studies N      periodic evaluation during self-play',
   '  --withheld F            fraction of training reports arms (a) and (b) do not see (0–1)',
   '  --threads T             onnxruntime threads (0: its choice)',
+  executionProviderUsage,
   '  --truth FILE            truth.json to score against (default: beside the imported folder, else the reports)',
   '  --out DIR               where experiment-<id>.md and .svg go (default DATA/experiments)',
   '  --set PATH=VALUE        a self-play setting of arm (b), repeatable (e.g. --set scheduler.accuracyToClue=0.5)'
@@ -65,6 +67,7 @@ export function experimentOptionsFromFlags(v: CommandContext['values']): Experim
       selfplay: withSettings(sp.selfplay, repeatedFlag(v.set))
     },
     threads: intFlag(v.threads, 'threads', 0, 0),
+    executionProvider: executionProviderFlag(v.ep),
     truthFile: v.truth === undefined ? undefined : path.resolve(String(v.truth)),
     outDir: v.out === undefined ? undefined : path.resolve(String(v.out))
   }
@@ -88,9 +91,13 @@ export function largestSpread(r: ExperimentResult): number | null {
   return spreads.length ? +Math.max(...spreads).toFixed(4) : null
 }
 
-/** Runs the experiment task with a progress bar and prints its table; null when it did not finish. */
+/**
+ * Runs the experiment task with a progress bar (its train steps where `--ep` says, else where the
+ * app's settings prefer) and prints its table; null when it did not finish.
+ */
 export async function runExperimentWithBar(services: Services, options: ExperimentOptions): Promise<ExperimentResult | null> {
-  const summary = await runTaskWithBar(services, 'evaluation.experiment', options, 'experiment')
+  const executionProvider = trainingProvider(options.executionProvider, services)
+  const summary = await runTaskWithBar(services, 'evaluation.experiment', { ...options, executionProvider }, 'experiment')
   if (!summary) return null
   const r = summary.result as ExperimentResult
   console.log(`\n${r.markdown}`)

@@ -3,12 +3,12 @@ import { withSettings } from '../selfplay/config'
 import { selfPlayPresets, type SelfPlayResult, type SelfPlayRunOptions } from '../training/selfplay-run'
 import type { CliCommand } from './command'
 import { runTaskWithProgress } from './run-task'
-import { intFlag, repeatedFlag } from './warmup'
+import { executionProviderUsage, intFlag, repeatedFlag, trainingProvider } from './warmup'
 
 export const selfplayCommand: CliCommand = {
   name: 'selfplay',
   summary: 'Self-play training: warm-up when none finished, then rounds of spy and QA games; resumes an interrupted run',
-  usage: `vzw selfplay --rounds N [--config ${Object.keys(selfPlayPresets).join('|')}] [--seed S] [--spy-games N] [--qa-games N] [--threads T] [--set PATH=VALUE …]\n\n  --set PATH=VALUE        a self-play setting of the run config, repeatable (e.g. --set scheduler.accuracyToClue=0.5 --set spy.blankSpyImage=true)`,
+  usage: `vzw selfplay --rounds N [--config ${Object.keys(selfPlayPresets).join('|')}] [--seed S] [--spy-games N] [--qa-games N] [--threads T] [--ep PROVIDER] [--set PATH=VALUE …]\n\n  --set PATH=VALUE        a self-play setting of the run config, repeatable (e.g. --set scheduler.accuracyToClue=0.5 --set spy.blankSpyImage=true)\n${executionProviderUsage}`,
   options: {
     rounds: { type: 'string' },
     config: { type: 'string' },
@@ -16,6 +16,7 @@ export const selfplayCommand: CliCommand = {
     'spy-games': { type: 'string' },
     'qa-games': { type: 'string' },
     threads: { type: 'string' },
+    ep: { type: 'string' },
     set: { type: 'string', multiple: true }
   },
   async run(ctx) {
@@ -31,6 +32,7 @@ export const selfplayCommand: CliCommand = {
       spyGamesPerRound: intFlag(v['spy-games'], 'spy-games', preset.spyGamesPerRound, 0),
       qaGamesPerRound: intFlag(v['qa-games'], 'qa-games', preset.qaGamesPerRound, 0),
       threads: intFlag(v.threads, 'threads', 0, 0),
+      executionProvider: trainingProvider(v.ep, ctx.services()),
       selfplay: withSettings(preset.selfplay, repeatedFlag(v.set))
     }
     const summary = await runTaskWithProgress(ctx.services(), 'selfplay.run', options, 'self-play', ' (run it again with the same options to resume from the last round)')

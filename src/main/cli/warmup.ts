@@ -1,6 +1,9 @@
+import { ExecutionProvider, Settings } from '../../shared/contract'
 import { printResultLine } from '../app/result-line'
+import type { Services } from '../app/services'
 import { namedConfigs } from '../model/config'
 import { defaultWarmupOptions, type WarmupOptions, type WarmupResult } from '../model/warmup'
+import { readSettings } from '../store/settings-repository'
 import type { CliCommand } from './command'
 import { runTaskWithProgress } from './run-task'
 
@@ -17,10 +20,25 @@ export function repeatedFlag(value: unknown): string[] {
   return value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String)
 }
 
+/** `--ep auto|webgpu|dml|coreml|cpu`: where the train steps run; undefined when absent. */
+export function executionProviderFlag(value: unknown): 'auto' | ExecutionProvider | undefined {
+  if (value === undefined) return undefined
+  const parsed = Settings.shape.executionProvider.safeParse(value)
+  if (!parsed.success) throw new Error(`--ep must be one of auto, ${ExecutionProvider.options.join(', ')}, got ${String(value)}`)
+  return parsed.data
+}
+
+/** The provider a training command uses: its `--ep`, else the one the app's settings prefer. */
+export function trainingProvider(value: unknown, services: Services): 'auto' | ExecutionProvider {
+  return executionProviderFlag(value) ?? readSettings(services.db).executionProvider
+}
+
+export const executionProviderUsage = '  --ep PROVIDER           where the train steps run: auto (a GPU when one works), webgpu, dml, coreml or cpu (default: the app\'s setting); generation stays on the CPU'
+
 export const warmupCommand: CliCommand = {
   name: 'warmup',
   summary: 'Warm up the VLM on imported image–report pairs (stage 0); resumes an interrupted run',
-  usage: 'vzw warmup --steps N [--config default|conv|tiny] [--vision-steps N [--vision-places]] [--seed S] [--batch B] [--lr X] [--threads T] [--checkpoint-every N] [--max-minutes M]',
+  usage: 'vzw warmup --steps N [--config default|conv|tiny] [--vision-steps N [--vision-places]] [--seed S] [--batch B] [--lr X] [--threads T] [--ep PROVIDER] [--checkpoint-every N] [--max-minutes M]\n\n' + executionProviderUsage,
   options: {
     steps: { type: 'string' },
     'vision-steps': { type: 'string' },
@@ -30,6 +48,7 @@ export const warmupCommand: CliCommand = {
     batch: { type: 'string' },
     lr: { type: 'string' },
     threads: { type: 'string' },
+    ep: { type: 'string' },
     'checkpoint-every': { type: 'string' },
     'max-minutes': { type: 'string' }
   },
@@ -54,6 +73,7 @@ export const warmupCommand: CliCommand = {
       seed: intFlag(v.seed, 'seed', defaultWarmupOptions.seed, 0),
       batch: intFlag(v.batch, 'batch', defaultWarmupOptions.batch, 1),
       threads: intFlag(v.threads, 'threads', 0, 0),
+      executionProvider: trainingProvider(v.ep, ctx.services()),
       checkpointEvery: intFlag(v['checkpoint-every'], 'checkpoint-every', Math.max(1, Math.min(defaultWarmupOptions.checkpointEvery, Math.ceil(steps / 5))), 1),
       // Absent rather than 0, so runs started before the option existed still resume.
       ...(visionSteps > 0 ? { visionSteps } : {}),

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import type { ExecutionProvider } from '../../shared/contract'
 import path from 'node:path'
 import { summarizeExperiment, type Arm, type ArmResult, type EvaluationMetrics, type ExperimentSummary, type TruthSource } from '../../shared/evaluation'
 import { loadCheckpoint } from '../model/checkpoint'
@@ -31,9 +32,11 @@ export interface ExperimentOptions {
   /** A named model config ('default', 'tiny'). */
   config: string
   withheldReportFraction: number
-  warmup: Omit<WarmupOptions, 'config' | 'seed' | 'threads' | 'withheldReportFraction'>
-  selfplay: Omit<SelfPlayRunOptions, 'config' | 'seed' | 'threads' | 'warmup' | 'startCheckpoint'>
+  warmup: Omit<WarmupOptions, 'config' | 'seed' | 'threads' | 'executionProvider' | 'withheldReportFraction'>
+  selfplay: Omit<SelfPlayRunOptions, 'config' | 'seed' | 'threads' | 'executionProvider' | 'warmup' | 'startCheckpoint'>
   threads: number
+  /** Where the arms' train steps run (scoring generates on the CPU); absent: the CPU. */
+  executionProvider?: 'auto' | ExecutionProvider
   /** A truth.json to score against; absent: one found beside an import root, else the reports. */
   truthFile?: string
   /** Folder for experiment-<id>.md and .svg; absent: DATA/experiments. */
@@ -145,7 +148,7 @@ export async function runExperiment(db: Db, dataDir: string, options: Experiment
   const started = performance.now()
   const set = heldOutSet(db, o.warmup.heldOutFraction, { truthFile: o.truthFile })
   if (set.images.length === 0) throw new Error('No held-out study has a model image and a truth to score against: import a cohort (with reports, or a synthetic one with its truth.json) first')
-  const { outDir: _out, truthFile: _truth, threads: _threads, ...stored } = o
+  const { outDir: _out, truthFile: _truth, threads: _threads, executionProvider: _provider, ...stored } = o
   const noNodule = noNoduleScore(set)
   const experimentId = createExperiment(db, { preset: o.preset, configJson: JSON.stringify(stored), seeds: o.seeds, truthSource: set.source, heldOut: set.images.length, noNodule })
   const progress = async (seedIndex: number, phase: number, fraction: number, message: string) => {
@@ -182,7 +185,7 @@ type PhaseProgress = (phase: number, fraction: number, message: string) => Promi
 
 /** The three arms of one seed, each stored with its evaluation as soon as it is scored. */
 async function runSeed(db: Db, dataDir: string, o: ExperimentOptions, experimentId: number, set: HeldOutSet, seed: number, progress: PhaseProgress, hooks: ExperimentHooks): Promise<void> {
-  const warmupOptions = (steps: number, withheld: number): Partial<WarmupOptions> => ({ ...o.warmup, steps, config: o.config, seed, threads: o.threads, withheldReportFraction: withheld })
+  const warmupOptions = (steps: number, withheld: number): Partial<WarmupOptions> => ({ ...o.warmup, steps, config: o.config, seed, threads: o.threads, executionProvider: o.executionProvider, withheldReportFraction: withheld })
   const warmup = async (phase: number, steps: number, withheld: number): Promise<{ result: WarmupResult; seconds: number; secondsPerStep: number }> => {
     const clock = new StepClock()
     // A vision phase (conv encoder) comes first: its steps count in the arm's fraction with the text steps.
@@ -240,7 +243,7 @@ async function selfPlay(db: Db, dataDir: string, o: ExperimentOptions, seed: num
     onEvaluation: (round, m) => progress(1, formatShare + share * round, `round ${round}: held-out sample finding accuracy ${m.finding.correct}/${m.finding.total}`),
     onFindings: (done, total) => progress(1, 1, `findings for every study ${done}/${total}`)
   }
-  return runSelfPlay(db, dataDir, { ...o.selfplay, config: o.config, seed, threads: o.threads, startCheckpoint, warmup: { ...o.warmup, withheldReportFraction: o.withheldReportFraction } }, spHooks)
+  return runSelfPlay(db, dataDir, { ...o.selfplay, config: o.config, seed, threads: o.threads, executionProvider: o.executionProvider, startCheckpoint, warmup: { ...o.warmup, withheldReportFraction: o.withheldReportFraction } }, spHooks)
 }
 
 /** A checkpoint file's model scored on a held-out set. */

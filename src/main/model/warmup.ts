@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { NoduleFinding, Presence } from '../../shared/finding'
+import type { ExecutionProvider } from '../../shared/contract'
 import { decodeGrayPng } from '../dicom/png'
 import { parseReport } from '../reports/nodule-parser'
 import type { Db } from '../store/database'
@@ -10,7 +11,7 @@ import { createRun, markRunInterrupted, imageReportPairs, insertCheckpoint, late
 import { Graph, type Value } from '../tensor/graph'
 import { initParams } from '../tensor/init'
 import { Rng } from '../random'
-import { Runtime, ort } from '../tensor/runtime'
+import { Runtime, createTrainingRuntimes, ort } from '../tensor/runtime'
 import { buildTrainStep } from '../tensor/train-step'
 import { Trainer, type OptimizerState } from '../tensor/trainer'
 import { loadCheckpoint, saveCheckpoint } from './checkpoint'
@@ -40,6 +41,11 @@ export interface WarmupOptions {
   heldOutFraction: number
   /** onnxruntime intra-op threads; 0 lets onnxruntime decide. */
   threads: number
+  /**
+   * Where the train steps run ('auto': the first GPU provider that loads, else the CPU); the
+   * held-out scoring generates on the CPU (`createTrainingRuntimes`). Absent: the CPU.
+   */
+  executionProvider?: 'auto' | ExecutionProvider
   /** Stop training after this many minutes (0: no limit), then checkpoint and evaluate. */
   maxMinutes: number
   /**
@@ -223,12 +229,12 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
   const heldOut = pairs.filter((p) => isHeldOut(p.studyUid, o.heldOutFraction))
   if (train.length === 0) throw new Error(`No studies to train on: warm-up needs studies with both a model image and a report (found ${pairs.length} such studies, ${heldOut.length} held out)`)
 
-  // Threads and the time limit do not change what is learned; a resume may change them.
-  const runOptions = JSON.stringify({ ...o, threads: undefined, maxMinutes: undefined })
+  // Threads, the provider and the time limit do not change what is learned; a resume may change them.
+  const runOptions = JSON.stringify({ ...o, threads: undefined, executionProvider: undefined, maxMinutes: undefined })
   const previous = unfinishedRun(db, WARMUP_RUN, runOptions)
   const resumeFrom = previous ? latestCheckpointOfRun(db, previous.id) : null
-  const runtime = await Runtime.create({ executionProvider: 'cpu', intraOpThreads: o.threads })
-  const runId = previous?.id ?? createRun(db, { name: WARMUP_RUN, configJson: runOptions, seed: o.seed, device: `${os.cpus().length} CPU cores`, executionProvider: runtime.provider })
+  const runtimes = await createTrainingRuntimes({ executionProvider: o.executionProvider ?? 'cpu', intraOpThreads: o.threads })
+  const runId = previous?.id ?? createRun(db, { name: WARMUP_RUN, configJson: runOptions, seed: o.seed, device: `${os.cpus().length} CPU cores`, executionProvider: runtimes.train.provider })
   if (previous) setRunStatus(db, runId, 'running')
   try {
     let config: VlmConfig
@@ -263,9 +269,9 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
     const labels = visionLabels(examples)
     weights ??= initParams(g.params, o.seed)
     let visionAccuracy: number | null = null
-    if (!resumeFrom && (o.visionSteps ?? 0) > 0) ({ weights, accuracy: visionAccuracy } = await trainVisionPhase(runtime, config, examples, weights, o, hooks, deadline))
+    if (!resumeFrom && (o.visionSteps ?? 0) > 0) ({ weights, accuracy: visionAccuracy } = await trainVisionPhase(runtimes.train, config, examples, weights, o, hooks, deadline))
     else if (resumeFrom && withPresence) ({ weights, resume } = withFreshVisionHeads(g, o.seed, weights, resume))
-    const trainer = await Trainer.create(runtime, spec, weights, resume)
+    const trainer = await Trainer.create(runtimes.train, spec, weights, resume)
     const startStep = trainer.stepCount
     const pad = tokenizer.special('<pad>')
 
@@ -303,7 +309,7 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
     }
     if (trainer.stepCount > startStep || !checkpoint) await writeCheckpoint(trainer.stepCount)
 
-    const presence = paused ? null : await scorePresence(new VlmModel(config, tokenizer, runtime, await trainer.readWeights()), loadExamples(dataDir, heldOut), hooks)
+    const presence = paused ? null : await scorePresence(new VlmModel(config, tokenizer, runtimes.generate, await trainer.readWeights()), loadExamples(dataDir, heldOut), hooks)
     // A run the time limit ended early stays resumable: the same options continue it.
     setRunStatus(db, runId, trainer.stepCount < o.steps ? 'stopped' : 'done')
     return {
@@ -326,7 +332,7 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
     markRunInterrupted(db, runId, err, hooks.signal?.aborted === true)
     throw err
   } finally {
-    await runtime.release()
+    await runtimes.release()
   }
 }
 

@@ -187,4 +187,29 @@ export class Runtime {
   }
 }
 
+/**
+ * A training run's two runtimes: train steps on the preferred provider, generation on the CPU.
+ * Token-by-token generation at this app's model sizes is bound by per-op launches on a GPU
+ * provider: `npm run bench:providers` on an H200 measured WebGPU's generation at 0.29–0.47× of 16
+ * CPU threads while its conv-VLM train steps ran 4–6× faster. On the CPU both are one runtime.
+ */
+export interface TrainingRuntimes {
+  train: Runtime
+  generate: Runtime
+  release(): Promise<void>
+}
+
+export async function createTrainingRuntimes(options: RuntimeOptions): Promise<TrainingRuntimes> {
+  const train = await Runtime.create(options)
+  const generate = train.provider === 'cpu' ? train : await Runtime.create({ ...options, executionProvider: 'cpu' })
+  return {
+    train,
+    generate,
+    release: async () => {
+      await train.release()
+      if (generate !== train) await generate.release()
+    }
+  }
+}
+
 export { ort }

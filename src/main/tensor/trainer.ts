@@ -88,11 +88,24 @@ export class Trainer {
     return { metrics, step: this.steps }
   }
 
-  /** The current weights as tensors, to feed a forward model (they may live on the device). */
+  /**
+   * The current weights as tensors, to feed a forward model. On the device they are valid until
+   * the next step, which frees them: a model that reads them must take the new ones after it.
+   */
   weightFeeds(): Feeds {
     const feeds: Feeds = {}
     for (const p of this.spec.params) feeds[p.value.name] = this.state.get(p.value.name)!
     return feeds
+  }
+
+  /**
+   * The current weights as feeds for a model on `reader`: the trainer's own tensors where it can
+   * read them (the same device, or weights in CPU memory), else copies in CPU memory.
+   */
+  async weightFeedsFor(reader: Runtime): Promise<Feeds> {
+    if (!this.runtime.keepsStateOnDevice || reader.provider === this.runtime.provider) return this.weightFeeds()
+    const host = await this.readWeights()
+    return Object.fromEntries(this.spec.params.map((p) => [p.value.name, new ort.Tensor('float32', host.get(p.value.name)!, [...p.shape])]))
   }
 
   /** The current weights copied to CPU memory, by name (for checkpoints). */

@@ -11,7 +11,7 @@ import { answerText, expectedAnswer, questionText, type Question } from '../self
 import { legalVotes, spyGamePrompt } from '../selfplay/spy-game'
 import { Graph } from '../tensor/graph'
 import { Rng, hashSeed } from '../random'
-import { ort, type Runtime } from '../tensor/runtime'
+import { ort, type TrainingRuntimes } from '../tensor/runtime'
 import { buildTrainStep } from '../tensor/train-step'
 import { Trainer } from '../tensor/trainer'
 import type { SelfPlayStudy } from './selfplay-studies'
@@ -161,7 +161,7 @@ export interface FormatWarmupHooks {
  * report for every study; returns the new weights and the first and last loss.
  */
 export async function runFormatWarmup(
-  runtime: Runtime,
+  runtimes: Pick<TrainingRuntimes, 'train' | 'generate'>,
   c: VlmConfig,
   tok: Tokenizer,
   weights: ReadonlyMap<string, Float32Array>,
@@ -170,13 +170,13 @@ export async function runFormatWarmup(
   o: FormatWarmupOptions,
   hooks: FormatWarmupHooks = {}
 ): Promise<{ weights: Map<string, Float32Array>; firstLoss: number; loss: number }> {
-  const ownReports = await greedyImageReports(new VlmModel(c, tok, runtime, weights), studies.length, (i) => studyImage(c, studies[i]), hooks.onOwnReports)
+  const ownReports = await greedyImageReports(new VlmModel(c, tok, runtimes.generate, weights), studies.length, (i) => studyImage(c, studies[i]), hooks.onOwnReports)
   const t = c.decoder.maxText
   const g = new Graph('vlm_format_warmup')
   const ce = vlmLoss(g, vlmForward(g, c, vlmInputs(g, c, o.batch, t)).logits, g.input('targets', 'int64', [o.batch, t]), g.input('weights', 'float32', [o.batch, t]))
   const held = g.params.filter((p) => heldInFormatPhase(c, p.value.name))
   const heldFeeds = Object.fromEntries(held.map((p) => [p.value.name, new ort.Tensor('float32', weights.get(p.value.name)!, [...p.shape])]))
-  const trainer = await Trainer.create(runtime, buildTrainStep(g, ce.loss, {}, {}, g.params.filter((p) => !held.includes(p))), weights)
+  const trainer = await Trainer.create(runtimes.train, buildTrainStep(g, ce.loss, {}, {}, g.params.filter((p) => !held.includes(p))), weights)
   const pad = tok.special('<pad>')
   let firstLoss = NaN
   let loss = NaN

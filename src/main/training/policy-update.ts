@@ -124,10 +124,11 @@ export class PolicyUpdater {
     private readonly options: PolicyUpdateOptions
   ) {}
 
+  /** The train steps run on `runtime`; the policy plays on its own (the CPU, when they differ). */
   static async create(runtime: Runtime, policy: VlmModel, reference: VlmModel, weights: ReadonlyMap<string, Float32Array>, options: PolicyUpdateOptions, resume?: OptimizerState): Promise<PolicyUpdater> {
     const spec = policyTrainStep(policy.config, options.batch, options.loss)
     const trainer = await Trainer.create(runtime, spec, weights, resume)
-    policy.setWeightFeeds(trainer.weightFeeds())
+    policy.setWeightFeeds(await trainer.weightFeedsFor(policy.runtime))
     return new PolicyUpdater(trainer, policy, reference, options)
   }
 
@@ -147,7 +148,7 @@ export class PolicyUpdater {
     const feeds = policyBatchFeeds(this.policy.config, this.policy.tokenizer.special('<pad>'), this.options.batch, samples, ref)
     const { metrics } = await this.trainer.step(feeds, this.options.lr)
     if (!Number.isFinite(metrics.loss)) throw new Error(`The policy loss is ${metrics.loss} at optimizer step ${this.trainer.stepCount}`)
-    this.policy.setWeightFeeds(this.trainer.weightFeeds())
+    this.policy.setWeightFeeds(await this.trainer.weightFeedsFor(this.policy.runtime))
     return { loss: metrics.loss, kl: metrics.kl, gradNorm: metrics.grad_norm, sequences: samples.length, tokens: samples.reduce((n, s) => n + s.continuation.length, 0) }
   }
 

@@ -11,7 +11,8 @@ import { vlmPlayerPolicy } from '../selfplay/vlm-policy'
 import type { Db } from '../store/database'
 import { commitRound, latestFinishedCheckpoint } from '../store/selfplay-repository'
 import { createRun, markRunInterrupted, insertCheckpoint, latestCheckpointOfRun, runById, setRunStatus, unfinishedRun, type RunRow } from '../store/training-repository'
-import { Runtime } from '../tensor/runtime'
+import { createTrainingRuntimes } from '../tensor/runtime'
+import type { ExecutionProvider } from '../../shared/contract'
 import { runFormatWarmup, type FormatWarmupOptions } from './format-warmup'
 import { PolicyUpdater } from './policy-update'
 import { playRound, type RoundMetrics, type SelfPlayState } from './selfplay-round'
@@ -43,13 +44,15 @@ export interface SelfPlayRunOptions {
   policyBatch: number
   lr: number
   threads: number
+  /** Where the train steps run (the games generate on the CPU, see `createTrainingRuntimes`); absent: the CPU. */
+  executionProvider?: 'auto' | ExecutionProvider
   /**
    * Round checkpoints kept: the newest two and every this-many-th round (a default-size checkpoint
    * with Adam moments is ~70 MB, one per round would fill a disk). The game-format one always stays.
    */
   keepCheckpointEvery: number
   /** The warm-up run when none finished yet. */
-  warmup: Omit<WarmupOptions, 'config' | 'seed' | 'threads'>
+  warmup: Omit<WarmupOptions, 'config' | 'seed' | 'threads' | 'executionProvider'>
   /** The game-format phase before the first round (0 steps skips it). */
   format: Omit<FormatWarmupOptions, 'seed'>
   selfplay: SelfPlayConfig
@@ -128,9 +131,9 @@ export function gameLengthProblems(c: VlmConfig, s: SelfPlayConfig): string[] {
   return lengths.filter(([, n]) => n > c.decoder.maxText).map(([what, n]) => `${what} may need ${n} text positions, the ${c.name} model has ${c.decoder.maxText}`)
 }
 
-/** How a run's options are stored in its row (threads are a property of the machine, not of the run). */
+/** How a run's options are stored in its row (threads and the provider are properties of the machine, not of the run). */
 export function selfPlayRunConfigJson(options: SelfPlayRunOptions): string {
-  return JSON.stringify({ ...options, threads: undefined })
+  return JSON.stringify({ ...options, threads: undefined, executionProvider: undefined })
 }
 
 /**
@@ -224,7 +227,7 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
   if (!reference) {
     // A pause asked for during the warm-up (on a run that exists already) stops it at the next step.
     const pauseWarmup = previous ? () => pauseRequested(db, previous.id) : undefined
-    const warm = await runWarmup(db, dataDir, { ...o.warmup, config: o.config, seed: o.seed, threads: o.threads }, { ...hooks.warmup, signal: hooks.signal, pauseRequested: pauseWarmup })
+    const warm = await runWarmup(db, dataDir, { ...o.warmup, config: o.config, seed: o.seed, threads: o.threads, executionProvider: o.executionProvider }, { ...hooks.warmup, signal: hooks.signal, pauseRequested: pauseWarmup })
     warmupRunId = warm.runId
     if (warm.paused) return pausedInWarmup(previous!.id, warm, o.rounds, started)
     reference = warm.checkpoint
@@ -237,8 +240,8 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
   const evaluationSet = o.evaluation.every > 0 ? heldOutSet(db, o.warmup.heldOutFraction, { sample: o.evaluation.studies }) : null
   let trainingSeconds = 0
 
-  const runtime = await Runtime.create({ executionProvider: 'cpu', intraOpThreads: o.threads })
-  const playedRunId = previous?.id ?? createSelfPlayRun(db, o, runtime.provider)
+  const runtimes = await createTrainingRuntimes({ executionProvider: o.executionProvider ?? 'cpu', intraOpThreads: o.threads })
+  const playedRunId = previous?.id ?? createSelfPlayRun(db, o, runtimes.train.provider)
   // The app sets the status of a run it names, so a pause asked for during the warm-up still holds
   // here and the run stops before its first round.
   if (previous && runId === undefined) setRunStatus(db, playedRunId, 'running')
@@ -257,7 +260,7 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
       const formatStarted = performance.now()
       // The game-format phase; its weights become both the policy's start and the KL reference.
       // Its checkpoint row (round −1) makes a resumed run start at round 0 from these weights.
-      const tuned = await runFormatWarmup(runtime, config, referenceCkpt.tokenizer, referenceCkpt.weights, films.reported, o.selfplay, { ...o.format, seed: o.seed }, {
+      const tuned = await runFormatWarmup(runtimes, config, referenceCkpt.tokenizer, referenceCkpt.weights, films.reported, o.selfplay, { ...o.format, seed: o.seed }, {
         onOwnReports: async (done, total) => {
           stopIfCancelled()
           await hooks.onFormatReports?.(done, total)
@@ -278,9 +281,9 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
     }
     const start = resumeFrom ? loadCheckpoint(path.join(dataDir, resumeFrom.path)) : null
     const weights = start?.weights ?? referenceCkpt.weights
-    const referenceModel = new VlmModel(config, referenceCkpt.tokenizer, runtime, referenceCkpt.weights)
-    const policyModel = new VlmModel(config, referenceCkpt.tokenizer, runtime, weights)
-    const updater = await PolicyUpdater.create(runtime, policyModel, referenceModel, weights, { batch: o.policyBatch, lr: o.lr, loss: o.selfplay.policy }, start?.optimizer ?? undefined)
+    const referenceModel = new VlmModel(config, referenceCkpt.tokenizer, runtimes.generate, referenceCkpt.weights)
+    const policyModel = new VlmModel(config, referenceCkpt.tokenizer, runtimes.generate, weights)
+    const updater = await PolicyUpdater.create(runtimes.train, policyModel, referenceModel, weights, { batch: o.policyBatch, lr: o.lr, loss: o.selfplay.policy }, start?.optimizer ?? undefined)
     const player = vlmPlayerPolicy(policyModel)
     let state: SelfPlayState = resumeState?.state ?? { scheduler: initialSchedulerState, baselines: {} }
     const firstRound = resumeState ? resumeState.round + 1 : 0
@@ -341,6 +344,6 @@ export async function runSelfPlay(db: Db, dataDir: string, options: SelfPlayRunO
     markRunInterrupted(db, playedRunId, err, hooks.signal?.aborted === true)
     throw err
   } finally {
-    await runtime.release()
+    await runtimes.release()
   }
 }

@@ -18,6 +18,13 @@ describe('vzw experiment / vzw demo flags', () => {
     expect(changed.withheldReportFraction).toBe(0.25)
   })
 
+  it('--ep names where the train steps run, and is left to the app\'s setting when absent', () => {
+    expect(experimentOptionsFromFlags({ ep: 'webgpu' }).executionProvider).toBe('webgpu')
+    expect(experimentOptionsFromFlags({ ep: 'auto' }).executionProvider).toBe('auto')
+    expect(experimentOptionsFromFlags({}).executionProvider).toBeUndefined()
+    expect(() => experimentOptionsFromFlags({ ep: 'cuda' })).toThrow('--ep must be one of auto, webgpu, dml, coreml, cpu, got cuda')
+  })
+
   it('--set changes a self-play setting of arm (b), once or repeated', () => {
     const one = experimentOptionsFromFlags({ set: 'scheduler.accuracyToClue=0.3' })
     expect(one.selfplay.selfplay.scheduler).toEqual({ ...experimentPresets.demo.selfplay.selfplay.scheduler, accuracyToClue: 0.3 })

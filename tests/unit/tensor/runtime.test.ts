@@ -5,7 +5,7 @@ import { Graph } from '../../../src/main/tensor/graph'
 import { attend, causalMask, crossEntropy } from '../../../src/main/tensor/layers'
 import { initParams } from '../../../src/main/tensor/init'
 import { Rng } from '../../../src/main/random'
-import { chooseExecutionProvider, Runtime, ort } from '../../../src/main/tensor/runtime'
+import { chooseExecutionProvider, createTrainingRuntimes, Runtime, ort } from '../../../src/main/tensor/runtime'
 import { buildTrainStep } from '../../../src/main/tensor/train-step'
 import { Trainer } from '../../../src/main/tensor/trainer'
 
@@ -143,6 +143,26 @@ describe('fused train step', () => {
     expect(Array.from(b.get('w')!)).toEqual(Array.from(a.get('w')!))
     expect(Array.from(b.get('b')!)).toEqual(Array.from(a.get('b')!))
     await expect(Trainer.create(runtime, spec, new Map([['w', new Float32Array(5)]]))).rejects.toThrow(/weights for w must hold 6 values, got 5/)
+  })
+
+  // On a machine with a GPU provider the train steps run there and generation on the CPU; without
+  // one both are the same CPU runtime. Either way a CPU model must read the trainer's current weights.
+  it('trains on the preferred provider and hands its current weights to a model on the CPU', async () => {
+    const runtimes = await createTrainingRuntimes({ executionProvider: 'auto', intraOpThreads: 1, log: () => {} })
+    try {
+      expect(runtimes.generate.provider).toBe('cpu')
+      expect(runtimes.generate === runtimes.train).toBe(runtimes.train.provider === 'cpu')
+      const { spec, init, batch } = regression()
+      const trainer = await Trainer.create(runtimes.train, spec, init)
+      await trainer.step(batch, 0.05)
+      const feeds = await trainer.weightFeedsFor(runtimes.generate)
+      const trained = await trainer.readWeights()
+      expect(feeds.w.location).toBe('cpu')
+      expect(Array.from(feeds.w.data as Float32Array)).toEqual(Array.from(trained.get('w')!))
+      expect(Array.from(trained.get('w')!)).not.toEqual(Array.from(init.get('w')!))
+    } finally {
+      await runtimes.release()
+    }
   })
 })
 
