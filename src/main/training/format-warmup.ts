@@ -4,7 +4,7 @@ import { IGNORE_INDEX, imageBatch, teacherForcedBatch } from '../model/generatio
 import type { Tokenizer } from '../model/tokenizer'
 import { imageInput, VlmModel } from '../model/vlm'
 import { reportPrompt, reportTokens } from '../model/warmup'
-import { isVisionSideWeight, vlmForward, vlmInputs, vlmLoss } from '../model/vlm-graph'
+import { vlmForward, vlmInputs, vlmLoss } from '../model/vlm-graph'
 import type { SelfPlayConfig } from '../selfplay/config'
 import { answererPrompt, questionerPrompt } from '../selfplay/qa-game'
 import { answerText, expectedAnswer, questionText, type Question } from '../selfplay/questions'
@@ -14,6 +14,7 @@ import { Rng, hashSeed } from '../random'
 import { ort, type TrainingRuntimes } from '../tensor/runtime'
 import { buildTrainStep } from '../tensor/train-step'
 import { Trainer } from '../tensor/trainer'
+import { splitHeldParams } from './held-weights'
 import type { SelfPlayStudy } from './selfplay-studies'
 
 /**
@@ -174,9 +175,8 @@ export async function runFormatWarmup(
   const t = c.decoder.maxText
   const g = new Graph('vlm_format_warmup')
   const ce = vlmLoss(g, vlmForward(g, c, vlmInputs(g, c, o.batch, t)).logits, g.input('targets', 'int64', [o.batch, t]), g.input('weights', 'float32', [o.batch, t]))
-  const held = g.params.filter((p) => heldInFormatPhase(c, p.value.name))
-  const heldFeeds = Object.fromEntries(held.map((p) => [p.value.name, new ort.Tensor('float32', weights.get(p.value.name)!, [...p.shape])]))
-  const trainer = await Trainer.create(runtimes.train, buildTrainStep(g, ce.loss, {}, {}, g.params.filter((p) => !held.includes(p))), weights)
+  const { trained, heldFeeds } = splitHeldParams(c, g.params, weights)
+  const trainer = await Trainer.create(runtimes.train, buildTrainStep(g, ce.loss, {}, {}, trained), weights)
   const pad = tok.special('<pad>')
   let firstLoss = NaN
   let loss = NaN
@@ -196,14 +196,4 @@ export async function runFormatWarmup(
     await hooks.onStep?.(step + 1, loss)
   }
   return { weights: new Map([...weights, ...(await trainer.readWeights())]), firstLoss, loss }
-}
-
-/**
- * The weights the phase does not train: with `noduleSummary` the vision side (encoder, heads and
- * the summary's projection). The text then reads the heads, and the game formats moved them with
- * nothing holding them to the reports: one conv seed went 54 → 36 right in the phase, and its
- * warm-up's vision side put back scored 50 (training README).
- */
-function heldInFormatPhase(c: VlmConfig, name: string): boolean {
-  return c.noduleSummary === true && isVisionSideWeight(name)
 }

@@ -5,9 +5,10 @@ import { samplingInputs, vlmInputs, vlmTokenLogProbs, type SamplingInputs } from
 import type { PolicyLossConfig } from '../selfplay/config'
 import type { PolicySample } from '../selfplay/samples'
 import { Graph, type Value } from '../tensor/graph'
-import { ort, type Runtime } from '../tensor/runtime'
+import { ort, type Feeds, type Runtime } from '../tensor/runtime'
 import { buildTrainStep, type TrainStepModel } from '../tensor/train-step'
 import { Trainer, type OptimizerState } from '../tensor/trainer'
+import { heldInSelfPlay, splitHeldParams } from './held-weights'
 
 /**
  * The self-play policy update (DESIGN §9) as one fused train step on onnxruntime: for each sampled
@@ -33,6 +34,7 @@ export interface PolicyBatchInputs {
   sampling: SamplingInputs
 }
 
+/** The step trains every weight but those self-play holds (`heldInSelfPlay`), which it takes as inputs. */
 export function policyTrainStep(c: VlmConfig, batch: number, loss: PolicyLossConfig): TrainStepModel {
   const g = new Graph('vlm_policy_update')
   const t = c.decoder.maxText
@@ -59,7 +61,7 @@ export function policyTrainStep(c: VlmConfig, batch: number, loss: PolicyLossCon
   const k3 = g.sub(g.sub(g.exp(d), d), 1)
   const perToken = g.neg(g.sub(surrogate, g.mul(k3, loss.klCoefficient)))
   const weighted = (v: Value) => g.reduceSum(g.mul(v, x.tokenWeights), [0, 1])
-  return buildTrainStep(g, weighted(perToken), { kl: weighted(k3) })
+  return buildTrainStep(g, weighted(perToken), { kl: weighted(k3) }, {}, g.params.filter((p) => !heldInSelfPlay(c, p.value.name)))
 }
 
 export interface PolicyUpdateOptions {
@@ -121,15 +123,24 @@ export class PolicyUpdater {
     private readonly trainer: Trainer,
     readonly policy: VlmModel,
     private readonly reference: VlmModel,
-    private readonly options: PolicyUpdateOptions
+    private readonly options: PolicyUpdateOptions,
+    /** The weights self-play holds, as `weights` gave them, fed to every step and to the policy. */
+    private readonly held: { weights: ReadonlyMap<string, Float32Array>; feeds: Feeds }
   ) {}
 
   /** The train steps run on `runtime`; the policy plays on its own (the CPU, when they differ). */
   static async create(runtime: Runtime, policy: VlmModel, reference: VlmModel, weights: ReadonlyMap<string, Float32Array>, options: PolicyUpdateOptions, resume?: OptimizerState): Promise<PolicyUpdater> {
     const spec = policyTrainStep(policy.config, options.batch, options.loss)
     const trainer = await Trainer.create(runtime, spec, weights, resume)
-    policy.setWeightFeeds(await trainer.weightFeedsFor(policy.runtime))
-    return new PolicyUpdater(trainer, policy, reference, options)
+    const { held, heldFeeds } = splitHeldParams(policy.config, policy.params, weights)
+    const updater = new PolicyUpdater(trainer, policy, reference, options, { weights: new Map(held.map((p) => [p.value.name, weights.get(p.value.name)!])), feeds: heldFeeds })
+    await updater.handWeightsToPolicy()
+    return updater
+  }
+
+  /** The policy plays with the trainer's current weights and the held ones. */
+  private async handWeightsToPolicy(): Promise<void> {
+    this.policy.setWeightFeeds({ ...this.held.feeds, ...(await this.trainer.weightFeedsFor(this.policy.runtime)) })
   }
 
   get stepCount(): number {
@@ -146,9 +157,9 @@ export class PolicyUpdater {
       samples.map((s) => s.distribution)
     )
     const feeds = policyBatchFeeds(this.policy.config, this.policy.tokenizer.special('<pad>'), this.options.batch, samples, ref)
-    const { metrics } = await this.trainer.step(feeds, this.options.lr)
+    const { metrics } = await this.trainer.step({ ...this.held.feeds, ...feeds }, this.options.lr)
     if (!Number.isFinite(metrics.loss)) throw new Error(`The policy loss is ${metrics.loss} at optimizer step ${this.trainer.stepCount}`)
-    this.policy.setWeightFeeds(await this.trainer.weightFeedsFor(this.policy.runtime))
+    await this.handWeightsToPolicy()
     return { loss: metrics.loss, kl: metrics.kl, gradNorm: metrics.grad_norm, sequences: samples.length, tokens: samples.reduce((n, s) => n + s.continuation.length, 0) }
   }
 
@@ -162,11 +173,15 @@ export class PolicyUpdater {
     return steps
   }
 
-  readWeights(): Promise<Map<string, Float32Array>> {
-    return this.trainer.readWeights()
+  /** Every weight of the policy: the trained ones and the held ones. */
+  async readWeights(): Promise<Map<string, Float32Array>> {
+    return new Map([...this.held.weights, ...(await this.trainer.readWeights())])
   }
 
-  readOptimizerState(): Promise<OptimizerState> {
-    return this.trainer.readOptimizerState()
+  /** Adam moments of every weight, as a checkpoint holds them: the held weights' are zero (never updated). */
+  async readOptimizerState(): Promise<OptimizerState> {
+    const trained = await this.trainer.readOptimizerState()
+    const zeros = [...this.held.weights].map(([name, w]): [string, Float32Array] => [name, new Float32Array(w.length)])
+    return { step: trained.step, m: new Map([...zeros, ...trained.m]), v: new Map([...zeros, ...trained.v]) }
   }
 }

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { tinyVlmConfig as tinyDefault, type VlmConfig } from '../../../src/main/model/config'
+import { tinyConvVlmConfig, tinyVlmConfig as tinyDefault, type VlmConfig } from '../../../src/main/model/config'
+import { decodeCheckpoint, encodeCheckpoint } from '../../../src/main/model/checkpoint'
 import { sequenceLogProbs, type TokenDistribution } from '../../../src/main/model/generation'
 import { Tokenizer } from '../../../src/main/model/tokenizer'
 import { VlmModel, imageInput, initVlmWeights } from '../../../src/main/model/vlm'
+import { isVisionSideWeight } from '../../../src/main/model/vlm-graph'
 import { defaultSelfPlayConfig } from '../../../src/main/selfplay/config'
 import { sequencePolicyLoss } from '../../../src/main/selfplay/policy-objective'
 import type { PolicySample } from '../../../src/main/selfplay/samples'
@@ -15,9 +17,9 @@ const tokenizer = Tokenizer.train(['No pulmonary nodule. Lungs are clear.', 'A 1
 const config: VlmConfig = { ...tinyDefault, vocab: tokenizer.vocabSize }
 const lossConfig = defaultSelfPlayConfig.policy
 
-function randomImage(seed: number): Float32Array {
+function randomImage(seed: number, side: number): Float32Array {
   const rng = new Rng(seed)
-  return imageInput(Uint8Array.from({ length: 32 * 32 }, () => rng.below(256)), 32, 32, config.vision.imageSize)
+  return imageInput(Uint8Array.from({ length: 32 * 32 }, () => rng.below(256)), 32, 32, side)
 }
 
 function scaledWeights(seed: number, scale: number): Map<string, Float32Array> {
@@ -40,7 +42,7 @@ describe('policy update', () => {
    */
   async function sampled(policy: VlmModel, n: number, seed: number): Promise<{ images: Float32Array[]; prompts: number[][]; tokens: number[][]; logProbs: number[][]; distributions: TokenDistribution[] }> {
     const tok = policy.tokenizer
-    const images = Array.from({ length: n }, (_, i) => randomImage(seed + i))
+    const images = Array.from({ length: n }, (_, i) => randomImage(seed + i, policy.config.vision.imageSize))
     const prompts = images.map((_, i) => [tok.special('<bos>'), tok.special('<image>'), tok.special(i % 2 ? '<role:spy>' : '<role:civilian>'), tok.special('<task:clue>')])
     const player = vlmPlayerPolicy(policy)
     const eos = tok.special('<eos>')
@@ -99,5 +101,32 @@ describe('policy update', () => {
     const after = await total()
     expect(after[0]).toBeGreaterThan(before[0] + 0.05)
     expect(after[1]).toBeLessThan(before[1] - 0.05)
+  })
+
+  it('with noduleSummary trains the text side only: the policy plays the new decoder, the encoder, heads and summary projection stay as given', async () => {
+    const c = { ...tinyConvVlmConfig, vocab: tokenizer.vocabSize }
+    const weights = initVlmWeights(c, 5)
+    const policy = new VlmModel(c, tokenizer, runtime, weights)
+    const reference = new VlmModel(c, tokenizer, runtime, weights)
+    const updater = await PolicyUpdater.create(runtime, policy, reference, weights, { batch: 2, lr: 3e-3, loss: lossConfig })
+    const s = await sampled(policy, 2, 31)
+    const first = async () => (await sequenceLogProbs(policy, s.images.slice(0, 1), s.prompts.slice(0, 1), s.tokens.slice(0, 1)))[0].reduce((a, b) => a + b, 0)
+    const before = await first()
+    for (let k = 0; k < 3; k++) {
+      const current = await sequenceLogProbs(policy, s.images, s.prompts, s.tokens)
+      await updater.step(s.tokens.map((tokens, i) => ({ image: s.images[i], prompt: s.prompts[i], continuation: tokens, oldLogProbs: current[i], distribution: { temperature: 1 }, advantage: i === 0 ? 1 : -1, role: 'civilian' })))
+    }
+    expect(await first()).toBeGreaterThan(before + 0.05)
+    const after = await updater.readWeights()
+    expect(after.size).toBe(weights.size)
+    const visionSide = [...weights.keys()].filter(isVisionSideWeight)
+    expect(visionSide).toEqual(expect.arrayContaining(['vision.stage0.conv.weight', 'vision.presence.weight', 'decoder.noduleSummary.weight']))
+    for (const name of visionSide) expect(after.get(name), name).toEqual(weights.get(name))
+    expect(after.get('decoder.tokens.weight')).not.toEqual(weights.get('decoder.tokens.weight'))
+    // A round's checkpoint holds every weight with its Adam moments, and loads back as written.
+    const saved = decodeCheckpoint(encodeCheckpoint({ config: c, tokenizer, weights: after, optimizer: await updater.readOptimizerState() }), 'round checkpoint')
+    expect(saved.weights).toEqual(after)
+    expect(saved.optimizer!.m.get('vision.stage0.conv.weight')!.every((x) => x === 0)).toBe(true)
+    expect(saved.optimizer!.m.get('decoder.tokens.weight')!.some((x) => x !== 0)).toBe(true)
   })
 })
