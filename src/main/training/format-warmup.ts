@@ -175,7 +175,7 @@ export async function runFormatWarmup(
   const t = c.decoder.maxText
   const g = new Graph('vlm_format_warmup')
   const ce = vlmLoss(g, vlmForward(g, c, vlmInputs(g, c, o.batch, t)).logits, g.input('targets', 'int64', [o.batch, t]), g.input('weights', 'float32', [o.batch, t]))
-  const { trained, heldFeeds } = splitHeldParams(c, g.params, weights)
+  const { trained, held } = splitHeldParams(c, g.params, weights)
   const trainer = await Trainer.create(runtimes.train, buildTrainStep(g, ce.loss, {}, {}, trained), weights)
   const pad = tok.special('<pad>')
   let firstLoss = NaN
@@ -189,7 +189,7 @@ export async function runFormatWarmup(
     const reported = Array.from({ length: reports }, () => rng.below(studies.length))
     const batch = [...reported.map((i) => reportExample(tok, c, studies[i], ownReports[i])), ...Array.from({ length: o.batch - reports }, () => rng.pick(pool))]
     const { ids, targets } = teacherForcedBatch(batch.map((e) => e.prompt), batch.map((e) => e.continuation), t, pad)
-    const { metrics } = await trainer.step({ ...heldFeeds, images: imageBatch(c, batch.map((e) => e.image)), ids, targets, weights: exampleWeights(targets) }, o.lr)
+    const { metrics } = await trainer.step({ ...held.feeds, images: imageBatch(c, batch.map((e) => e.image)), ids, targets, weights: exampleWeights(targets) }, o.lr)
     loss = metrics.loss
     if (step === 0) firstLoss = loss
     if (!Number.isFinite(loss)) throw new Error(`The game-format warm-up diverged at step ${step + 1} (loss ${loss})`)

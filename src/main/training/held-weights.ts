@@ -13,9 +13,20 @@ export function heldInSelfPlay(c: VlmConfig, name: string): boolean {
   return c.noduleSummary === true && isVisionSideWeight(name)
 }
 
-/** A graph's parameters split into those self-play trains and those it holds, with the held ones as feeds. */
-export function splitHeldParams(c: VlmConfig, params: readonly ParamSpec[], weights: ReadonlyMap<string, Float32Array>): { trained: ParamSpec[]; held: ParamSpec[]; heldFeeds: Feeds } {
+/** The held weights as `weights` gave them, and as the feeds every step and the playing model take. */
+export interface HeldWeights {
+  weights: ReadonlyMap<string, Float32Array>
+  feeds: Feeds
+}
+
+/** A graph's parameters split into those self-play trains and those it holds. */
+export function splitHeldParams(c: VlmConfig, params: readonly ParamSpec[], weights: ReadonlyMap<string, Float32Array>): { trained: ParamSpec[]; held: HeldWeights } {
   const held = params.filter((p) => heldInSelfPlay(c, p.value.name))
-  const heldFeeds = Object.fromEntries(held.map((p) => [p.value.name, new ort.Tensor('float32', weights.get(p.value.name)!, [...p.shape])]))
-  return { trained: params.filter((p) => !held.includes(p)), held, heldFeeds }
+  return {
+    trained: params.filter((p) => !held.includes(p)),
+    held: {
+      weights: new Map(held.map((p) => [p.value.name, weights.get(p.value.name)!])),
+      feeds: Object.fromEntries(held.map((p) => [p.value.name, new ort.Tensor('float32', weights.get(p.value.name)!, [...p.shape])]))
+    }
+  }
 }

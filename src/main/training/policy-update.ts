@@ -5,10 +5,10 @@ import { samplingInputs, vlmInputs, vlmTokenLogProbs, type SamplingInputs } from
 import type { PolicyLossConfig } from '../selfplay/config'
 import type { PolicySample } from '../selfplay/samples'
 import { Graph, type Value } from '../tensor/graph'
-import { ort, type Feeds, type Runtime } from '../tensor/runtime'
+import { ort, type Runtime } from '../tensor/runtime'
 import { buildTrainStep, type TrainStepModel } from '../tensor/train-step'
 import { Trainer, type OptimizerState } from '../tensor/trainer'
-import { heldInSelfPlay, splitHeldParams } from './held-weights'
+import { heldInSelfPlay, splitHeldParams, type HeldWeights } from './held-weights'
 
 /**
  * The self-play policy update (DESIGN §9) as one fused train step on onnxruntime: for each sampled
@@ -124,16 +124,15 @@ export class PolicyUpdater {
     readonly policy: VlmModel,
     private readonly reference: VlmModel,
     private readonly options: PolicyUpdateOptions,
-    /** The weights self-play holds, as `weights` gave them, fed to every step and to the policy. */
-    private readonly held: { weights: ReadonlyMap<string, Float32Array>; feeds: Feeds }
+    /** The weights self-play holds, fed to every step and to the policy. */
+    private readonly held: HeldWeights
   ) {}
 
   /** The train steps run on `runtime`; the policy plays on its own (the CPU, when they differ). */
   static async create(runtime: Runtime, policy: VlmModel, reference: VlmModel, weights: ReadonlyMap<string, Float32Array>, options: PolicyUpdateOptions, resume?: OptimizerState): Promise<PolicyUpdater> {
     const spec = policyTrainStep(policy.config, options.batch, options.loss)
     const trainer = await Trainer.create(runtime, spec, weights, resume)
-    const { held, heldFeeds } = splitHeldParams(policy.config, policy.params, weights)
-    const updater = new PolicyUpdater(trainer, policy, reference, options, { weights: new Map(held.map((p) => [p.value.name, weights.get(p.value.name)!])), feeds: heldFeeds })
+    const updater = new PolicyUpdater(trainer, policy, reference, options, splitHeldParams(policy.config, policy.params, weights).held)
     await updater.handWeightsToPolicy()
     return updater
   }
