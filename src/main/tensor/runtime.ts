@@ -63,7 +63,9 @@ function probe(): Uint8Array {
 
 /**
  * Tries each provider on its own, in order (onnxruntime does not fall back by itself), logging a
- * one-line reason for each that fails. cpu always works.
+ * one-line reason for each that fails. cpu always works. Under 'auto' a provider this platform's
+ * onnxruntime-node does not carry (DirectML off Windows, CoreML off macOS) is recorded but not
+ * logged: it was never a candidate here, and a line for it on every run reads like a fault.
  */
 export async function chooseExecutionProvider(choice: 'auto' | ExecutionProvider = 'auto', log: (line: string) => void = (l) => process.stderr.write(l + '\n')): Promise<ProviderChoice> {
   const attempts: ProviderAttempt[] = []
@@ -78,7 +80,7 @@ export async function chooseExecutionProvider(choice: 'auto' | ExecutionProvider
     } catch (err) {
       const reason = firstLine(err)
       attempts.push({ provider, ok: false, reason })
-      log(`execution provider ${provider} unavailable: ${reason}`)
+      if (choice !== 'auto' || bundled.has(provider)) log(`execution provider ${provider} unavailable: ${reason}`)
     }
   }
   throw new Error(`No execution provider works: ${attempts.map((a) => `${a.provider}: ${a.reason}`).join('; ')}`)

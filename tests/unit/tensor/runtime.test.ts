@@ -41,7 +41,17 @@ describe('execution providers', () => {
     const choice = await chooseExecutionProvider('auto', (l) => lines.push(l))
     expect(choice.chosen).toBe('cpu')
     expect(choice.attempts.map((a) => a.provider)).toEqual(['webgpu', 'dml', 'coreml', 'cpu'])
-    expect(lines.find((l) => l.startsWith('execution provider dml unavailable'))).toMatch(/not compiled into onnxruntime-node/)
+    // A provider this platform's onnxruntime-node lacks is recorded with why, but not logged under auto.
+    expect(choice.attempts.find((a) => a.provider === 'dml')?.reason).toMatch(/not compiled into onnxruntime-node/)
+    expect(lines.filter((l) => /provider (dml|coreml) /.test(l))).toEqual([])
+    expect(lines.find((l) => l.startsWith('execution provider webgpu unavailable'))).toBeDefined()
+  })
+
+  it.skipIf(process.platform === 'win32')('says why a provider asked for by name cannot be used, even one this platform lacks', async () => {
+    const lines: string[] = []
+    const choice = await chooseExecutionProvider('dml', (l) => lines.push(l))
+    expect(choice.chosen).toBe('cpu')
+    expect(lines).toEqual([`execution provider dml unavailable: not compiled into onnxruntime-node for ${process.platform}-${process.arch}`])
   })
 
   it('reports the chosen provider for app.info, probing once per preference', async () => {
