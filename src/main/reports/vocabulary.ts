@@ -476,15 +476,20 @@ export const largestPatterns: RegExp[] = [en('largest', 'biggest', 'larger', 'bi
 const number = '\\d+(?:\\.\\d+)?'
 const unit = '(?:mm|cm|毫米|厘米|millimet(?:er|re)s?|centimet(?:er|re)s?)(?![a-z])'
 const times = '\\s*(?:[x×*]|by)\\s*'
+/**
+ * A number's unit, named `group`: after a space, nothing, or the hyphen of a compound adjective
+ * ("a 6-mm nodule", "1.5-cm mass"): without it the 6 of "6-mm nodule" read as a count of six.
+ */
+const unitOf = (group: string) => `(?:\\s*-?\\s*(?<${group}>${unit}))`
 
-/** "8 mm", "0.8×0.6cm", "8mm×6mm", "10 x 8 x 7 mm", "5.5 by 4.0 cm". */
+/** "8 mm", "0.8×0.6cm", "8mm×6mm", "10 x 8 x 7 mm", "5.5 by 4.0 cm", "6-mm". */
 export const dimensionsPattern = new RegExp(
-  `(?<![\\d.])(?<a>${number})\\s*(?<ua>${unit})?(?:${times}(?<b>${number})\\s*(?<ub>${unit})?)?(?:${times}(?<c>${number})\\s*(?<uc>${unit})?)?`,
+  `(?<![\\d.])(?<a>${number})${unitOf('ua')}?(?:${times}(?<b>${number})${unitOf('ub')}?)?(?:${times}(?<c>${number})${unitOf('uc')}?)?`,
   'g'
 )
-/** "5-7 mm", "8～10mm", "5 to 7 mm", "5mm至7mm". */
+/** "5-7 mm", "8～10mm", "5 to 7 mm", "5mm至7mm", "5- to 7-mm". */
 export const rangePattern = new RegExp(
-  `(?<![\\d.])(?<a>${number})\\s*(?<ua>${unit})?\\s*(?:-|–|—|~|至|到|to)\\s*(?<b>${number})\\s*(?<ub>${unit})`,
+  `(?<![\\d.])(?<a>${number})${unitOf('ua')}?\\s*-?\\s*(?:-|–|—|~|至|到|to)\\s*(?<b>${number})${unitOf('ub')}`,
   'g'
 )
 

@@ -112,6 +112,13 @@ export const englishCases: SentenceCase[] = [
   present('Nodule at the right lung base.', 1, n({ side: 'right', zone: 'lower' })),
   present('Nodular opacity projecting over the right apex.', 1, n({ side: 'right', zone: 'upper' })),
   present('Nodule 5-7 mm in the left lower zone.', 1, n({ size: 7, side: 'left', zone: 'lower' })),
+  // A hyphenated size is a size, not a count ("a 6-mm nodule" once read as six nodules).
+  present('A 6-mm nodule in the left lower zone.', 1, n({ size: 6, side: 'left', zone: 'lower' })),
+  present('There is a 1.5-cm nodule in the right upper lobe.', 1, n({ size: 15, side: 'right', lobe: 'RUL' })),
+  present('An 8-millimeter nodule in the right mid zone.', 1, n({ size: 8, side: 'right', zone: 'middle' })),
+  present('Two 5-mm nodules in the left upper zone.', 2, n({ size: 5, side: 'left', zone: 'upper' }), n({ size: 5, side: 'left', zone: 'upper' })),
+  present('A 12-mm x 9-mm nodule in the right upper zone.', 1, n({ size: 12, short: 9, side: 'right', zone: 'upper' })),
+  present('A 5- to 7-mm nodule in the left lower zone.', 1, n({ size: 7, side: 'left', zone: 'lower' })),
   present('A nodule of approximately 2 cm is seen in the left mid zone.', 1, n({ size: 20, side: 'left', zone: 'middle' })),
   uncertain('Questionable nodule in the right mid zone.', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
   uncertain('Suspicious for a nodule in the left upper zone.', 1, n({ side: 'left', zone: 'upper', uncertain: true })),
