@@ -382,7 +382,13 @@ export const locationPatterns: LocationPattern[] = [
     read: (g) => ({ side: sideOf(g.side), zone: g.part === '尖' ? 'upper' : 'lower', lobe: null })
   },
   {
-    pattern: zh('(?<side>[右左])(?:侧)?(?:肺|胸)', '(?<both>[双两](?:侧)?肺|双侧)'),
+    // A zone named after the side was ("右肺见两枚结节，分别位于上野及下野"): the side comes from the clause.
+    pattern: zh('(?<![右左双两侧肺])(?<level>[上中下])肺?野'),
+    read: (g) => ({ side: null, zone: levelOf(g.level), lobe: null })
+  },
+  {
+    // 右侧 alone, as "right" alone: a nodule placed by a rib (右侧第4前肋处见结节影) names no lung.
+    pattern: zh('(?<side>[右左])(?:侧|(?:侧)?(?:肺|胸))', '(?<both>[双两](?:侧)?肺|双侧)'),
     read: (g) => ({ side: g.both ? 'bilateral' : sideOf(g.side), zone: null, lobe: null })
   }
 ]

@@ -391,6 +391,13 @@ export const chineseCases: SentenceCase[] = [
   uncertain('右上肺结节可能。', 1, n({ side: 'right', zone: 'upper', uncertain: true })),
   uncertain('疑似左上肺野结节。', 1, n({ side: 'left', zone: 'upper', uncertain: true })),
   present('左肺下叶结节，倾向良性。', 1, n({ side: 'left', lobe: 'LLL' })),
+  present('右侧第4前肋处见一类圆形结节影，约1cm。', 1, n({ size: 10, side: 'right' })),
+  present(
+    '右肺见两枚结节，分别位于上野（约6mm）及下野（约9mm）。',
+    2,
+    n({ size: 6, side: 'right', zone: 'upper' }),
+    n({ size: 9, side: 'right', zone: 'lower' })
+  ),
   present('两肺多发结节。', null, n({ side: 'bilateral' })),
   present('右肺见数枚小结节。', null, n({ side: 'right' })),
   present(
