@@ -164,9 +164,9 @@ export const cuePatterns: CuePattern[] = [
   {
     kind: 'neg-post',
     pattern: en(
-      '(?:is|are|was|were)?\\s*not (?:seen|identified|visualized|visualised|demonstrated|present|appreciated|evident|detected|visible|noted)',
+      '(?:is|are|was|were)?\\s*not (?:definitely |definitively )?(?:seen|identified|visualized|visualised|demonstrated|present|appreciated|evident|detected|visible|noted)',
       '(?:has|have)?\\s*(?:been\\s+)?resolved',
-      'no longer (?:seen|visible|identified|present|evident|demonstrated|appreciated|detected)',
+      'no longer (?:seen|visible|visualized|visualised|identified|present|evident|demonstrated|appreciated|detected|noted)',
       '(?:has|have)?\\s*(?:been\\s+)?(?:ruled out|excluded)',
       '(?:has|have)?\\s*disappeared',
       '(?:has|have)?\\s*(?:been\\s+)?(?:removed|resected)'
@@ -209,6 +209,8 @@ export const cuePatterns: CuePattern[] = [
     pattern: en(
       '(?:can ?not|could not|may not)(?: be)? (?:excluded|ruled out)',
       '(?:is|are)? ?not (?:excluded|ruled out)',
+      // hard to see, not gone: "the nodule is not well visualized on this exam"
+      '(?:is|are|was|were)?\\s*not (?:well|clearly|convincingly) (?:seen|visualized|visualised|visible|identified|appreciated|demonstrated)',
       // only at the end of the clause: "a nodule is likely" doubts the nodule, "is likely a granuloma" its nature
       '(?:is|are) (?:suspected|questioned|possible|likely|probable|not certain)(?=\\s*(?:[.;,:]|$))'
     )

@@ -125,6 +125,9 @@ export const englishCases: SentenceCase[] = [
   absent('The previously described nodule is no longer seen.'),
   absent('The right upper zone nodule has resolved.'),
   absent('Nodule is not seen on the current study.'),
+  absent('The previously seen nodule is no longer visualized.'),
+  absent('A nodule is not definitely identified.'),
+  uncertain('The left upper lobe nodule is not well visualized on this exam.', 1, n({ side: 'left', lobe: 'LUL', uncertain: true })),
   absent('No nodule. Cardiomegaly.'),
   present(
     'Stable 6 mm solid nodule in the left upper lobe, unchanged from prior.',
