@@ -1,9 +1,11 @@
 import { Decoder as JpegLosslessDecoder } from '@cornerstonejs/jpeg-lossless-decoder-js'
+import { Context as NativeFrame, NativeCodecs } from 'dcmjs-codecs'
 import { DicomFileError } from './parse'
 
 /**
  * The compressed-pixel codecs: cornerstone's WASM builds (loaded once per process, their console
- * output silenced through the Emscripten print hooks) and the JS JPEG-lossless decoder.
+ * output silenced through the Emscripten print hooks), the JS JPEG-lossless decoder, and
+ * dcmjs-codecs' IJG build for 12-bit lossy JPEG.
  */
 
 export interface CodecFrameInfo {
@@ -105,5 +107,40 @@ export function decodeJpegLossless(encoded: Uint8Array, bytesPerSample: 1 | 2): 
     return new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength)
   } catch (err) {
     throw new DicomFileError(`The JPEG Lossless pixel data cannot be decoded: ${codecMessage(err)}`)
+  }
+}
+
+let nativeCodecs: Promise<void> | null = null
+
+/**
+ * JPEG Extended (Process 2 & 4) with 12-bit samples, as some CR and DX archives store films:
+ * libjpeg-turbo's 8-bit build cannot read them, and the pdf.js-derived JS decoder viewers use for
+ * them adds 15 of 4096 to every value (its level shift is the 8-bit one rescaled). dcmjs-codecs
+ * carries IJG's 12-bit decoder. Returns little-endian 16-bit samples.
+ */
+export async function decodeJpeg12(encoded: Uint8Array, frame: { rows: number; columns: number; bitsStored: number; signed: boolean }): Promise<Uint8Array> {
+  nativeCodecs ??= NativeCodecs.initializeAsync().catch((err: unknown) => {
+    nativeCodecs = null
+    throw new Error(`The 12-bit JPEG codec (dcmjs-codecs) cannot be loaded: ${codecMessage(err)}`)
+  })
+  await nativeCodecs
+  try {
+    // Grayscale: the photometric interpretation only tells the codec not to convert colour.
+    const context = new NativeFrame({
+      width: frame.columns,
+      height: frame.rows,
+      bitsAllocated: 16,
+      bitsStored: frame.bitsStored,
+      samplesPerPixel: 1,
+      pixelRepresentation: frame.signed ? 1 : 0,
+      planarConfiguration: 0,
+      photometricInterpretation: 'MONOCHROME2',
+      encodedBuffer: new Uint8Array(encoded)
+    })
+    const decoded = NativeCodecs.decodeJpeg(context).getDecodedBuffer()
+    if (!decoded) throw new Error('no samples came back')
+    return decoded
+  } catch (err) {
+    throw new DicomFileError(`The 12-bit JPEG pixel data cannot be decoded: ${codecMessage(err)}`)
   }
 }

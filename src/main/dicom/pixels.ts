@@ -1,5 +1,5 @@
 import dicomParser, { type DataSet, type Element } from 'dicom-parser'
-import { decodeJpegLossless, decodeWithWasm, type DecodedFrame, type WasmCodecName } from './codecs'
+import { decodeJpeg12, decodeJpegLossless, decodeWithWasm, type DecodedFrame, type WasmCodecName } from './codecs'
 import type { PixelLayout } from './header'
 import { DicomFileError } from './parse'
 import { decodeRle } from './rle'
@@ -89,8 +89,14 @@ async function compressedFrame(encoded: Uint8Array, syntax: string, layout: Pixe
   if (syntax === TransferSyntax.rle) return decodeRle(encoded, pixels, layout.samplesPerPixel, size)
   if (size === 4) throw new DicomFileError(`${transferSyntaxName(syntax)} with 32 bits allocated is not supported`)
   if (syntax === TransferSyntax.jpegLossless || syntax === TransferSyntax.jpegLosslessSV1) return decodeJpegLossless(encoded, size)
-  if (syntax === TransferSyntax.jpegExtended && layout.bitsStored > 8)
-    throw new DicomFileError('JPEG Extended with more than 8 bits per sample (12-bit lossy JPEG) is not supported by the bundled codecs')
+  if (syntax === TransferSyntax.jpegExtended && layout.bitsStored > 8) {
+    if (layout.samplesPerPixel !== 1) throw new DicomFileError(`12-bit JPEG Extended with ${layout.samplesPerPixel} samples per pixel is not supported (grayscale only)`)
+    // IJG takes the frame's size from the stream and reports no other: the sample count is the check.
+    const samples = await decodeJpeg12(encoded, { ...layout, signed: layout.pixelRepresentation === 1 })
+    if (samples.length !== pixels * 2)
+      throw new DicomFileError(`The 12-bit JPEG frame holds ${samples.length / 2} samples but the header says ${layout.columns}×${layout.rows}`)
+    return samples
+  }
   const codec = wasmCodecFor[syntax] ?? (syntax === TransferSyntax.jpegExtended ? 'libjpeg-turbo' : undefined)
   if (!codec) throw new DicomFileError(`Unsupported transfer syntax: ${transferSyntaxName(syntax)}`)
   const decoded = await decodeWithWasm(codec, encoded)
