@@ -496,6 +496,8 @@ interface MentionAttributes {
   countToken: Token<number | null> | null
   /** Stated number, 1 for a singular mention, null for an unnumbered group. */
   count: number | null
+  /** With 各 ("each"): each nodule's place, the stated number at every place (see placesEach). */
+  placesEach: Token<LocationValue>[] | null
   distinct: boolean
   reference: boolean
   /** "the largest …": the size and places stated after it belong to the largest of a group. */
@@ -525,9 +527,12 @@ function attributesOf(folded: string, sentence: Sentence, anchor: Anchor): Menti
   const countToken = countAfter ?? nearest(before(counts), mention)
   const sizes = usable(sentence.sizes)
   const locations = usable(sentence.locations)
+  const stated = countToken ? countToken.value : mention.plural ? null : 1
+  const each = countToken && stated !== null ? placesEach(folded, countToken, before(locations)) : null
   return {
     countToken,
-    count: countToken ? countToken.value : mention.plural ? null : 1,
+    count: each ? stated! * each.length : stated,
+    placesEach: each && stated !== null ? each.flatMap((place) => Array.from({ length: stated }, () => place)) : null,
     distinct: before(sentence.distinctMarkers.filter((d) => within(d, segment))).length > 0,
     reference: sentence.referenceMarkers.some((r) => within(r, segment)),
     largest: sentence.largestMarkers.find((m) => within(m, segment)) ?? null,
@@ -540,6 +545,20 @@ function attributesOf(folded: string, sentence: Sentence, anchor: Anchor): Menti
     ),
     ownClause
   }
+}
+
+/**
+ * The places a count is stated for when 各 ("each") comes right before it: those named before it
+ * (zones and lobes, else sides), both sides for a bilateral one (右肺上野及左肺下野各见一结节,
+ * 两上肺野各见一结节 and 两肺各见一结节 are two nodules, one at each). Null without 各, or when
+ * fewer than two places are named.
+ */
+function placesEach(folded: string, countToken: Span, placesBefore: Token<LocationValue>[]): Token<LocationValue>[] | null {
+  if (!/各(?:可?见|有|发现)?$/.test(folded.slice(0, countToken.start))) return null
+  const finer = placesBefore.filter((l) => l.value.zone !== null || l.value.lobe !== null)
+  const places = (finer.length > 0 ? finer : placesBefore.filter((l) => l.value.side !== null))
+    .flatMap((l) => (l.value.side === 'bilateral' ? (['right', 'left'] as const).map((side) => ({ ...l, value: { ...l.value, side } })) : [l]))
+  return places.length > 1 ? places : null
 }
 
 /** A solid component in a ground-glass (or unqualified) nodule makes it part-solid. */
@@ -588,7 +607,7 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
     const ofAll = <T extends Span>(tokens: T[]): T[] => (largest ? tokens.filter((t) => t.end <= largest.start) : tokens)
     const places = ofAll(a.locations).filter((l) => l.value.zone !== null || l.value.lobe !== null)
     const sides = a.locativeLocations.filter((l) => l.value.zone === null && l.value.lobe === null)
-    const enumerated = places.length === count ? places : ofAll(a.locations).length === count ? ofAll(a.locations) : null
+    const enumerated = a.placesEach ?? (places.length === count ? places : ofAll(a.locations).length === count ? ofAll(a.locations) : null)
     const shared = resolveLocation(ofAll(a.locativeLocations), mention, a.ownClause)
     return Array.from({ length: count }, (_, i) => {
       const size = a.sizes.length === count ? a.sizes[i] : largest && i > 0 ? null : a.size

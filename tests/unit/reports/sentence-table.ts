@@ -395,6 +395,15 @@ export const chineseCases: SentenceCase[] = [
   uncertain('疑似左上肺野结节。', 1, n({ side: 'left', zone: 'upper', uncertain: true })),
   present('左肺下叶结节，倾向良性。', 1, n({ side: 'left', lobe: 'LLL' })),
   present('右侧第4前肋处见一类圆形结节影，约1cm。', 1, n({ size: 10, side: 'right' })),
+  // 各 ("each"): the stated number at every place named before it.
+  present(
+    '右肺上野及左肺下野各见一结节，分别约6mm、8mm。',
+    2,
+    n({ size: 6, side: 'right', zone: 'upper' }),
+    n({ size: 8, side: 'left', zone: 'lower' })
+  ),
+  present('两上肺野各见一结节影。', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'upper' })),
+  present('两肺各见一结节。', 2, n({ side: 'right' }), n({ side: 'left' })),
   present(
     '右肺见两枚结节，分别位于上野（约6mm）及下野（约9mm）。',
     2,
