@@ -29,6 +29,7 @@ import {
   distinctPatterns,
   interpretationPatterns,
   largestPatterns,
+  priorSizeLead,
   locationPatterns,
   mentionPatterns,
   referencePatterns,
@@ -302,7 +303,9 @@ function readSizes(folded: string, span: Span): Token<Size>[] {
     const sorted = [...values].sort((a, b) => b - a)
     sizes.push({ ...spanOf(m), value: { longMm: round(sorted[0]), shortMm: sorted.length > 1 ? round(sorted[1]) : null } })
   }
-  return sizes.sort((a, b) => a.start - b.start)
+  // A prior study's size only counts when the sentence states no current one.
+  const current = sizes.filter((s) => !priorSizeLead.test(folded.slice(span.start, s.start)))
+  return (current.length > 0 ? current : sizes).sort((a, b) => a.start - b.start)
 }
 
 function round(mm: number): number {

@@ -481,6 +481,12 @@ export const largestPatterns: RegExp[] = [en('largest', 'biggest', 'larger', 'bi
 
 /* ---------------------------------------------------------------- sizes */
 
+/**
+ * What ends the text right before a size stated for a prior study ("previously 8 mm", "increased
+ * from 1.0 cm", 原约8mm): the nodule's size is the current one stated beside it.
+ */
+export const priorSizeLead = /(?:previously|prior(?:ly)?|formerly|from|原|前次|上次)\s*(?:measur(?:ing|ed)\s*)?(?:about\s*|approx(?:imately|\.)?\s*|约)?$/
+
 const number = '\\d+(?:\\.\\d+)?'
 const unit = '(?:mm|cm|毫米|厘米|millimet(?:er|re)s?|centimet(?:er|re)s?)(?![a-z])'
 const times = '\\s*(?:[x×*]|by)\\s*'

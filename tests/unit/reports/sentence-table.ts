@@ -126,6 +126,9 @@ export const englishCases: SentenceCase[] = [
   absent('The right upper zone nodule has resolved.'),
   absent('Nodule is not seen on the current study.'),
   absent('The previously seen nodule is no longer visualized.'),
+  // A prior study's size beside the current one is not the nodule's size.
+  present('A right upper lobe nodule (previously 8 mm) now measures 11 mm.', 1, n({ size: 11, side: 'right', lobe: 'RUL' })),
+  present('The right upper zone nodule, previously 8 mm, is unchanged.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
   absent('A nodule is not definitely identified.'),
   uncertain('The left upper lobe nodule is not well visualized on this exam.', 1, n({ side: 'left', lobe: 'LUL', uncertain: true })),
   absent('No nodule. Cardiomegaly.'),
@@ -404,6 +407,7 @@ export const chineseCases: SentenceCase[] = [
   ),
   present('两上肺野各见一结节影。', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'upper' })),
   present('两肺各见一结节。', 2, n({ side: 'right' }), n({ side: 'left' })),
+  present('右上肺结节较前增大，原约8mm，现约11mm。', 1, n({ size: 11, side: 'right', zone: 'upper' })),
   present(
     '右肺见两枚结节，分别位于上野（约6mm）及下野（约9mm）。',
     2,
