@@ -3,7 +3,7 @@
  * (UTF-8 or GB18030/GBK) and folding text for matching without moving any character offsets.
  */
 
-export type ReportEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030'
+export type ReportEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'windows-1252'
 
 export interface DecodedText {
   text: string
@@ -12,9 +12,11 @@ export interface DecodedText {
 
 /**
  * Decodes report bytes: a BOM decides when present; else UTF-8 when the bytes are valid UTF-8,
+ * else Windows-1252 when no two non-ASCII bytes stand together (an English export from a Windows
+ * RIS: "5 × 4 mm", smart quotes, en dashes — every Chinese character in GBK is two such bytes),
  * else GB18030 (a superset of GBK and GB2312, the usual encodings of Chinese report exports).
  * The result is NFC-normalised with full-width digits made ASCII. Throws a plain-language error
- * when the bytes are neither (binary files, other legacy encodings).
+ * when the bytes are none of these (binary files, other legacy encodings).
  */
 export function decodeReportBytes(bytes: Uint8Array): DecodedText {
   if (bytes.includes(0) && !hasUtf16Bom(bytes)) {
@@ -34,15 +36,25 @@ export function decodeReportBytes(bytes: Uint8Array): DecodedText {
       text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes)
       encoding = 'utf-8'
     } catch {
-      try {
-        text = new TextDecoder('gb18030', { fatal: true }).decode(bytes)
-        encoding = 'gb18030'
-      } catch {
-        throw new Error('it is neither valid UTF-8 nor GB18030/GBK text')
+      if (nonAsciiBytesStandAlone(bytes)) {
+        // Read as GB18030 instead, "patient’s" (0x92 0x73) would become one Chinese character.
+        text = new TextDecoder('windows-1252').decode(bytes)
+        encoding = 'windows-1252'
+      } else {
+        try {
+          text = new TextDecoder('gb18030', { fatal: true }).decode(bytes)
+          encoding = 'gb18030'
+        } catch {
+          throw new Error('it is neither valid UTF-8 nor GB18030/GBK text (nor Windows-1252 English text)')
+        }
       }
     }
   }
   return { text: normaliseReportText(text), encoding }
+}
+
+function nonAsciiBytesStandAlone(bytes: Uint8Array): boolean {
+  return bytes.every((b, i) => b < 0x80 || i + 1 === bytes.length || bytes[i + 1] < 0x80)
 }
 
 function hasUtf16Bom(bytes: Uint8Array): boolean {

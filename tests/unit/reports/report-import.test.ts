@@ -151,6 +151,18 @@ describe('importReportFiles', () => {
     expect(rows().map((r) => r.study_id)).toEqual([studyA, studyA, studyA, studyB])
   })
 
+  it('reads an English report a Windows RIS wrote in Windows-1252 as that, not as GB18030', () => {
+    // "Right upper zone nodule, 12 × 9 mm. The patient’s prior film – clear." in Windows-1252.
+    const bytes = Buffer.from('Right upper zone nodule, 12 \xd7 9 mm. The patient\x92s prior film \x96 clear.', 'latin1')
+    const file = write('ACC1001.txt', bytes)
+    expect(importReportFiles(db, [file], jobId)).toEqual({ matched: 1, unmatched: 0, already: 0, failed: [] })
+    const [stored] = rows()
+    expect(stored).toMatchObject({ encoding: 'windows-1252', language: 'en' })
+    expect(stored.raw_text).toBe('Right upper zone nodule, 12 × 9 mm. The patient’s prior film – clear.')
+    const finding = JSON.parse(stored.findings_json) as { nodules: { items: { sizeMm: number; sizeShortMm: number; side: string; zone: string }[] } }
+    expect(finding.nodules.items).toMatchObject([{ sizeMm: 12, sizeShortMm: 9, side: 'right', zone: 'upper' }])
+  })
+
   it('names each bad file and says what is wrong, and imports the good ones', () => {
     const good = write('ACC1002.txt', 'Lungs are clear.')
     const noKey = write('no-key.csv', 'Patient,Report\nSmith,No nodule.\n')
