@@ -111,9 +111,19 @@ function checkDecodedSize({ info, bytes }: DecodedFrame, layout: PixelLayout): v
   if (bytes.length < need) throw new DicomFileError(`The codec returned ${bytes.length} bytes where ${need} were expected`)
 }
 
+/**
+ * The most pixels a frame may declare. A film digitised at 50 µm is ~60 megapixels; a few hundred
+ * bytes of JPEG 2000 can declare billions, which the decoder would try to allocate.
+ */
+export const MAX_FRAME_PIXELS = 100_000_000
+
 /** Decodes frame 1 of a full data set into grayscale stored values (mask, sign; colour → luminance). */
 export async function decodeFirstFrame(dataSet: DataSet, layout: PixelLayout, syntax: string): Promise<StoredFrame> {
   const el = pixelDataElement(dataSet)
+  if (layout.rows * layout.columns > MAX_FRAME_PIXELS)
+    throw new DicomFileError(
+      `The image declares ${layout.columns}×${layout.rows} pixels (${Math.round((layout.rows * layout.columns) / 1e6)} megapixels), more than any radiograph (limit ${MAX_FRAME_PIXELS / 1e6})`
+    )
   let samples: Uint8Array
   if (el.encapsulatedPixelData) {
     if (nativeSyntaxes.has(syntax)) throw new DicomFileError(`Pixel Data is encapsulated but the transfer syntax ${transferSyntaxName(syntax)} is not compressed`)

@@ -92,6 +92,19 @@ describe('pixel decoding of every lossless syntax equals the uncompressed origin
   }
 })
 
+describe('a frame larger than any radiograph', () => {
+  it('is refused before its codestream is decoded, with its size in the reason', async () => {
+    // A JPEG 2000 codestream whose SIZ marker, like the header, declares 40000×40000: a few hundred
+    // bytes that would have the decoder allocate 3.2 GB.
+    const codestream = Buffer.from(await encodeWithWasm('openjpeg', syntheticPixels(u16), u16))
+    const siz = codestream.indexOf(Buffer.from([0xff, 0x51]))
+    for (const offset of [6, 10, 22, 26]) codestream.writeUInt32BE(40000, siz + offset)
+    const built = encapsulatedImage({ ...u16, rows: 40000, columns: 40000 }, TransferSyntax.jpeg2000Lossless, codestream, new Int32Array(0))
+    await expect(decode(built)).rejects.toThrow(/declares 40000×40000 pixels \(1600 megapixels\), more than any radiograph/)
+    await expect(decode(built)).rejects.toBeInstanceOf(DicomFileError)
+  })
+})
+
 describe.skipIf(!dcmtkAvailable)(`lossy syntaxes stay within the codec's error${dcmtkAvailable ? '' : ` — skipped: ${dcmtkMissingReason}`}`, () => {
   it('JPEG-LS near-lossless keeps every pixel within NEAR=2', async () => {
     const built = converted('dcmcjpls', ['+en', '+md', '2'], u12)()
