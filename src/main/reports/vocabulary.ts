@@ -48,6 +48,8 @@ export const mentionPatterns: MentionPattern[] = [
   { kind: 'lesion', pattern: en('(?:round|rounded|spherical)[\\s-]+(?:opacit(?:y|(ies))|densit(?:y|(ies))|lesion(s)?)'), pluralGroup: 1 },
   { kind: 'lesion', pattern: en('[pm]?ggn(s)?', 'ssn(s)?'), pluralGroup: 1 },
   { kind: 'characterisation', pattern: en('granuloma(s)?', 'hamartoma(s)?'), pluralGroup: 1 },
+  // "… and another in the left lower zone": the pronoun is a nodule of its own.
+  { kind: 'lesion', pattern: en('another(?=\\s+(?:(?:is|was)\\s+)?(?:in|at|within|on|over|projecting|measuring|seen|noted|\\d))') },
   {
     kind: 'lesion',
     pattern: zh(

@@ -112,6 +112,19 @@ export const englishCases: SentenceCase[] = [
   present('Nodule at the right lung base.', 1, n({ side: 'right', zone: 'lower' })),
   present('Nodular opacity projecting over the right apex.', 1, n({ side: 'right', zone: 'upper' })),
   present('Nodule 5-7 mm in the left lower zone.', 1, n({ size: 7, side: 'left', zone: 'lower' })),
+  // "another" standing for a nodule is one more nodule.
+  present(
+    'A 6 mm nodule in the right upper zone and another in the left lower zone.',
+    2,
+    n({ size: 6, side: 'right', zone: 'upper' }),
+    n({ side: 'left', zone: 'lower' })
+  ),
+  present(
+    'A 6 mm nodule in the right upper zone. Another is seen in the left mid zone.',
+    2,
+    n({ size: 6, side: 'right', zone: 'upper' }),
+    n({ side: 'left', zone: 'middle' })
+  ),
   // A hyphenated size is a size, not a count ("a 6-mm nodule" once read as six nodules).
   present('A 6-mm nodule in the left lower zone.', 1, n({ size: 6, side: 'left', zone: 'lower' })),
   present('There is a 1.5-cm nodule in the right upper lobe.', 1, n({ size: 15, side: 'right', lobe: 'RUL' })),
