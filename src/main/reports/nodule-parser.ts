@@ -499,8 +499,11 @@ interface MentionAttributes {
   countToken: Token<number | null> | null
   /** Stated number, 1 for a singular mention, null for an unnumbered group. */
   count: number | null
-  /** With 各 ("each"): each nodule's place, the stated number at every place (see placesEach). */
-  placesEach: Token<LocationValue>[] | null
+  /**
+   * Each nodule's place, in order, where the text gives one per nodule: with 各 ("each"), the stated
+   * number at every place (see placesEach); with no number, one at each place listed (see listedPlaces).
+   */
+  placeOfEach: Token<LocationValue>[] | null
   distinct: boolean
   reference: boolean
   /** "the largest …": the size and places stated after it belong to the largest of a group. */
@@ -532,10 +535,11 @@ function attributesOf(folded: string, sentence: Sentence, anchor: Anchor): Menti
   const locations = usable(sentence.locations)
   const stated = countToken ? countToken.value : mention.plural ? null : 1
   const each = countToken && stated !== null ? placesEach(folded, countToken, before(locations)) : null
+  const placeOfEach = each && stated !== null ? each.flatMap((place) => Array.from({ length: stated }, () => place)) : countToken ? null : listedPlaces(inOwnClause(locations))
   return {
     countToken,
-    count: each ? stated! * each.length : stated,
-    placesEach: each && stated !== null ? each.flatMap((place) => Array.from({ length: stated }, () => place)) : null,
+    count: placeOfEach?.length ?? stated,
+    placeOfEach,
     distinct: before(sentence.distinctMarkers.filter((d) => within(d, segment))).length > 0,
     reference: sentence.referenceMarkers.some((r) => within(r, segment)),
     largest: sentence.largestMarkers.find((m) => within(m, segment)) ?? null,
@@ -562,6 +566,19 @@ function placesEach(folded: string, countToken: Span, placesBefore: Token<Locati
   const places = (finer.length > 0 ? finer : placesBefore.filter((l) => l.value.side !== null))
     .flatMap((l) => (l.value.side === 'bilateral' ? (['right', 'left'] as const).map((side) => ({ ...l, value: { ...l.value, side } })) : [l]))
   return places.length > 1 ? places : null
+}
+
+/**
+ * Places listed for a mention with no number ("nodules in the right upper zone and left lower zone",
+ * 右上肺野及左下肺野结节): one nodule at each when its clause names two or more zones, or two or
+ * more lobes, all different. A zone and a lobe together are one place named twice (右中肺野（右肺中叶）).
+ */
+function listedPlaces(inClause: Token<LocationValue>[]): Token<LocationValue>[] | null {
+  const zones = inClause.filter((l) => l.value.zone !== null && l.value.lobe === null)
+  const lobes = inClause.filter((l) => l.value.lobe !== null && l.value.zone === null)
+  const places = zones.length > 0 && lobes.length > 0 ? [] : zones.length > 0 ? zones : lobes
+  const keys = new Set(places.map((l) => `${l.value.side}/${l.value.zone ?? l.value.lobe}`))
+  return places.length > 1 && keys.size === places.length ? places : null
 }
 
 /** A solid component in a ground-glass (or unqualified) nodule makes it part-solid. */
@@ -610,7 +627,7 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
     const ofAll = <T extends Span>(tokens: T[]): T[] => (largest ? tokens.filter((t) => t.end <= largest.start) : tokens)
     const places = ofAll(a.locations).filter((l) => l.value.zone !== null || l.value.lobe !== null)
     const sides = a.locativeLocations.filter((l) => l.value.zone === null && l.value.lobe === null)
-    const enumerated = a.placesEach ?? (places.length === count ? places : ofAll(a.locations).length === count ? ofAll(a.locations) : null)
+    const enumerated = a.placeOfEach ?? (places.length === count ? places : ofAll(a.locations).length === count ? ofAll(a.locations) : null)
     const shared = resolveLocation(ofAll(a.locativeLocations), mention, a.ownClause)
     return Array.from({ length: count }, (_, i) => {
       const size = a.sizes.length === count ? a.sizes[i] : largest && i > 0 ? null : a.size

@@ -112,6 +112,14 @@ export const englishCases: SentenceCase[] = [
   present('Nodule at the right lung base.', 1, n({ side: 'right', zone: 'lower' })),
   present('Nodular opacity projecting over the right apex.', 1, n({ side: 'right', zone: 'upper' })),
   present('Nodule 5-7 mm in the left lower zone.', 1, n({ size: 7, side: 'left', zone: 'lower' })),
+  // No number, places listed: a nodule at each.
+  present(
+    'Nodules in the right upper zone (8 mm) and left lower zone (5 mm).',
+    2,
+    n({ size: 8, side: 'right', zone: 'upper' }),
+    n({ size: 5, side: 'left', zone: 'lower' })
+  ),
+  present('Right upper zone and left lower zone nodules.', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'lower' })),
   // "another" standing for a nodule is one more nodule.
   present(
     'A 6 mm nodule in the right upper zone and another in the left lower zone.',
@@ -420,6 +428,13 @@ export const chineseCases: SentenceCase[] = [
   ),
   present('两上肺野各见一结节影。', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'upper' })),
   present('两肺各见一结节。', 2, n({ side: 'right' }), n({ side: 'left' })),
+  present('右上肺野及左下肺野结节。', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'lower' })),
+  present(
+    '右上肺野（8mm）及左下肺野（5mm）结节。',
+    2,
+    n({ size: 8, side: 'right', zone: 'upper' }),
+    n({ size: 5, side: 'left', zone: 'lower' })
+  ),
   present('右上肺结节较前增大，原约8mm，现约11mm。', 1, n({ size: 11, side: 'right', zone: 'upper' })),
   present(
     '右肺见两枚结节，分别位于上野（约6mm）及下野（约9mm）。',
