@@ -327,6 +327,17 @@ export interface LocationPattern {
   read(groups: Record<string, string | undefined>): LocationValue
 }
 
+/** A side, a level and what kind of place it is ("lobe…" or a zone): a lobe, or a zone of that side. */
+function readSideLevelPlace(g: Record<string, string | undefined>): LocationValue {
+  const side = sideOf(g.side)
+  const level = levelOf(g.level)
+  if (g.kind?.startsWith('lobe')) {
+    const lobe = level === 'middle' ? 'RML' : lobeOf(side, level)
+    return { side: lobe ? sideOfLobe(lobe) : side, zone: null, lobe }
+  }
+  return { side, zone: level, lobe: null }
+}
+
 // R and L alone only name a side before a level and a lobe or zone ("R mid zone", "L upper lobe").
 const enSide = '(?<side>right|left|bilateral|both|rt|lt|r|l)\\.?'
 export const locationPatterns: LocationPattern[] = [
@@ -335,15 +346,14 @@ export const locationPatterns: LocationPattern[] = [
     pattern: en(
       `(?:${enSide}[\\s-]+(?:lung[\\s-]+)?)?(?<level>upper|mid|middle|lower)[\\s-]*(?<kind>lobes?|(?:lung[\\s-]+)?(?:zones?|fields?)|lungs?)`
     ),
-    read: (g) => {
-      const side = sideOf(g.side)
-      const level = levelOf(g.level)
-      if (g.kind?.startsWith('lobe')) {
-        const lobe = level === 'middle' ? 'RML' : lobeOf(side, level)
-        return { side: lobe ? sideOfLobe(lobe) : side, zone: null, lobe }
-      }
-      return { side, zone: level, lobe: null }
-    }
+    read: readSideLevelPlace
+  },
+  {
+    // "right upper and left lower zones": the first place borrows its kind from the second.
+    pattern: en(
+      `${enSide}[\\s-]+(?<level>upper|mid|middle|lower)(?=\\s+(?:and|or|&)\\s+(?:(?:right|left)[\\s-]+)?(?:upper|mid|middle|lower)[\\s-]+(?<kind>lobes|(?:lung[\\s-]+)?(?:zones|fields)))`
+    ),
+    read: readSideLevelPlace
   },
   {
     pattern: en('(?<abbr>[rl])(?<level>[uml])z'),

@@ -120,6 +120,7 @@ export const englishCases: SentenceCase[] = [
     n({ size: 5, side: 'left', zone: 'lower' })
   ),
   present('Right upper zone and left lower zone nodules.', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'lower' })),
+  present('Small nodules in the right upper and left lower zones.', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'lower' })),
   // "another" standing for a nodule is one more nodule.
   present(
     'A 6 mm nodule in the right upper zone and another in the left lower zone.',
