@@ -211,6 +211,8 @@ export const cuePatterns: CuePattern[] = [
     pattern: en(
       '(?:can ?not|could not|may not)(?: be)? (?:excluded|ruled out)',
       '(?:is|are)? ?not (?:excluded|ruled out)',
+      // "a 5 mm nodule is suggested in the left upper lobe": a radiologist's hedge
+      '(?:is|are) (?:questionably |possibly )?suggested',
       // hard to see, not gone: "the nodule is not well visualized on this exam"
       '(?:is|are|was|were)?\\s*not (?:well|clearly|convincingly) (?:seen|visualized|visualised|visible|identified|appreciated|demonstrated)',
       // only at the end of the clause: "a nodule is likely" doubts the nodule, "is likely a granuloma" its nature

@@ -153,6 +153,8 @@ export const englishCases: SentenceCase[] = [
   present('The right upper zone nodule, previously 8 mm, is unchanged.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
   absent('A nodule is not definitely identified.'),
   uncertain('The left upper lobe nodule is not well visualized on this exam.', 1, n({ side: 'left', lobe: 'LUL', uncertain: true })),
+  uncertain('A 5 mm nodule is suggested in the left upper lobe.', 1, n({ size: 5, side: 'left', lobe: 'LUL', uncertain: true })),
+  present('Follow-up CT is suggested for the 8 mm right upper zone nodule.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
   absent('No nodule. Cardiomegaly.'),
   present(
     'Stable 6 mm solid nodule in the left upper lobe, unchanged from prior.',
