@@ -379,8 +379,9 @@ export const locationPatterns: LocationPattern[] = [
     read: (g) => ({ side: g.both ? 'bilateral' : sideOf(g.side), zone: null, lobe: null })
   },
   {
-    // 右肺上叶, 右上叶 (lobes); 右上肺野, 右上肺, 右肺上野, 两上肺野 (zones)
-    pattern: zh('(?<side>[右左双两])(?:侧)?(?<lung1>肺)?(?<level>[上中下])(?<lung2>肺)?(?<kind>叶|肺野|野)?'),
+    // 右肺上叶, 右上叶 (lobes); 右上肺野, 右上肺, 右肺上野, 两上肺野 (zones); a span of two levels
+    // (左上中肺野, 右肺中下野) is read as its first
+    pattern: zh('(?<side>[右左双两])(?:侧)?(?<lung1>肺)?(?<level>[上中下])[上中下]?(?<lung2>肺)?(?<kind>叶|肺野|野)?'),
     read: (g) => {
       const side = sideOf(g.side)
       const level = levelOf(g.level)
@@ -399,7 +400,8 @@ export const locationPatterns: LocationPattern[] = [
   },
   {
     // A zone named after the side was ("右肺见两枚结节，分别位于上野及下野"): the side comes from the clause.
-    pattern: zh('(?<![右左双两侧肺])(?<level>[上中下])肺?野'),
+    // Not the second level of a span (右肺中下野, 左上中肺野: one place, read by the pattern above).
+    pattern: zh('(?<![右左双两侧肺上中下])(?<level>[上中下])肺?野'),
     read: (g) => ({ side: null, zone: levelOf(g.level), lobe: null })
   },
   {
