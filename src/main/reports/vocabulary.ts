@@ -375,6 +375,12 @@ export const locationPatterns: LocationPattern[] = [
     read: (g) => ({ side: sideOf(g.side), zone: g.part?.startsWith('ap') ? 'upper' : 'lower', lobe: null })
   },
   {
+    // Landmarks of the lung base, like "base" itself: the costophrenic and cardiophrenic angles and
+    // the space behind the heart lie in the lower zone. (Perihilar is a place of its own, not a zone.)
+    pattern: en(`(?:(?<side>right|left|bilateral|both|rt|lt)\\.?[\\s-]+)?(?:costophrenic|cardiophrenic|retrocardiac)`),
+    read: (g) => ({ side: sideOf(g.side), zone: 'lower', lobe: null })
+  },
+  {
     pattern: en('(?<side>right|left|rt|lt)(?:[\\s-]sided)?', '(?<both>bilateral(?:ly)?|both (?:lungs|sides|lung fields|hemithoraces))'),
     read: (g) => ({ side: g.both ? 'bilateral' : sideOf(g.side), zone: null, lobe: null })
   },
@@ -397,6 +403,10 @@ export const locationPatterns: LocationPattern[] = [
   {
     pattern: zh('(?<side>[右左双两])?(?:侧)?肺(?<part>尖|底)'),
     read: (g) => ({ side: sideOf(g.side), zone: g.part === '尖' ? 'upper' : 'lower', lobe: null })
+  },
+  {
+    pattern: zh('(?<side>[右左双两])?(?:侧)?(?:肋膈角|心膈角|心影后)'),
+    read: (g) => ({ side: sideOf(g.side), zone: 'lower', lobe: null })
   },
   {
     // A zone named after the side was ("右肺见两枚结节，分别位于上野及下野"): the side comes from the clause.

@@ -110,6 +110,8 @@ export const englishCases: SentenceCase[] = [
   present('RML nodule, 9 mm.', 1, n({ size: 9, side: 'right', lobe: 'RML' })),
   present('Solitary pulmonary nodule in the left upper lobe.', 1, n({ side: 'left', lobe: 'LUL' })),
   present('Nodule at the right lung base.', 1, n({ side: 'right', zone: 'lower' })),
+  present('Nodule at the left costophrenic angle.', 1, n({ side: 'left', zone: 'lower' })),
+  present('Nodule in the left retrocardiac region.', 1, n({ side: 'left', zone: 'lower' })),
   present('Nodular opacity projecting over the right apex.', 1, n({ side: 'right', zone: 'upper' })),
   present('Nodule 5-7 mm in the left lower zone.', 1, n({ size: 7, side: 'left', zone: 'lower' })),
   // No number, places listed: a nodule at each.
@@ -422,6 +424,7 @@ export const chineseCases: SentenceCase[] = [
   uncertain('疑似左上肺野结节。', 1, n({ side: 'left', zone: 'upper', uncertain: true })),
   present('左肺下叶结节，倾向良性。', 1, n({ side: 'left', lobe: 'LLL' })),
   present('右侧第4前肋处见一类圆形结节影，约1cm。', 1, n({ size: 10, side: 'right' })),
+  present('右侧肋膈角区见一结节影，约8mm。', 1, n({ size: 8, side: 'right', zone: 'lower' })),
   // 各 ("each"): the stated number at every place named before it.
   present(
     '右肺上野及左肺下野各见一结节，分别约6mm、8mm。',
