@@ -500,8 +500,8 @@ interface MentionAttributes {
   /** Stated number, 1 for a singular mention, null for an unnumbered group. */
   count: number | null
   /**
-   * Each nodule's place, in order, where the text gives one per nodule: with 各 ("each"), the stated
-   * number at every place (see placesEach); with no number, one at each place listed (see listedPlaces).
+   * Each nodule's place, in order, where the text gives one per nodule: with 各 or "each", the stated
+   * number at every place (see placesEach, eachSide); with no number, one at each place listed (see listedPlaces).
    */
   placeOfEach: Token<LocationValue>[] | null
   distinct: boolean
@@ -534,7 +534,7 @@ function attributesOf(folded: string, sentence: Sentence, anchor: Anchor): Menti
   const sizes = usable(sentence.sizes)
   const locations = usable(sentence.locations)
   const stated = countToken ? countToken.value : mention.plural ? null : 1
-  const each = countToken && stated !== null ? placesEach(folded, countToken, before(locations)) : null
+  const each = stated === null ? null : ((countToken && placesEach(folded, countToken, before(locations))) ?? eachSide(folded, inOwnClause(locations)))
   const placeOfEach = each && stated !== null ? each.flatMap((place) => Array.from({ length: stated }, () => place)) : countToken ? null : listedPlaces(inOwnClause(locations))
   return {
     countToken,
@@ -566,6 +566,12 @@ function placesEach(folded: string, countToken: Span, placesBefore: Token<Locati
   const places = (finer.length > 0 ? finer : placesBefore.filter((l) => l.value.side !== null))
     .flatMap((l) => (l.value.side === 'bilateral' ? (['right', 'left'] as const).map((side) => ({ ...l, value: { ...l.value, side } })) : [l]))
   return places.length > 1 ? places : null
+}
+
+/** "A nodule in each upper zone", "one in each lung": the place, once on each side. */
+function eachSide(folded: string, inClause: Token<LocationValue>[]): Token<LocationValue>[] | null {
+  const place = inClause.find((l) => folded.startsWith('each', l.start))
+  return place ? (['right', 'left'] as const).map((side) => ({ ...place, value: { ...place.value, side } })) : null
 }
 
 /**

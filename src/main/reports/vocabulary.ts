@@ -288,6 +288,8 @@ const sideWords: Record<string, Side> = {
   l: 'left',
   bilateral: 'bilateral',
   both: 'bilateral',
+  // "a nodule in each upper zone": both sides, one nodule at each (the parser counts them)
+  each: 'bilateral',
   右: 'right',
   左: 'left',
   双: 'bilateral',
@@ -341,7 +343,7 @@ function readSideLevelPlace(g: Record<string, string | undefined>): LocationValu
 }
 
 // R and L alone only name a side before a level and a lobe or zone ("R mid zone", "L upper lobe").
-const enSide = '(?<side>right|left|bilateral|both|rt|lt|r|l)\\.?'
+const enSide = '(?<side>right|left|bilateral|both|each|rt|lt|r|l)\\.?'
 export const locationPatterns: LocationPattern[] = [
   {
     // "right upper lobe", "left lower lung zone", "right mid zone", "both upper zones", "left upper lung"
@@ -371,17 +373,17 @@ export const locationPatterns: LocationPattern[] = [
   { pattern: en('lingula(?:r)?(?: segment| lobe)?'), read: () => ({ side: 'left', zone: null, lobe: 'lingula' }) },
   {
     // "right apex", "left lung base", "bases", "apical"
-    pattern: en(`(?:(?<side>right|left|bilateral|both|rt|lt)\\.?[\\s-]+)?(?:lung[\\s-]+)?(?<part>apex|apices|apical|base|bases|basal|basilar)`),
+    pattern: en(`(?:(?<side>right|left|bilateral|both|each|rt|lt)\\.?[\\s-]+)?(?:lung[\\s-]+)?(?<part>apex|apices|apical|base|bases|basal|basilar)`),
     read: (g) => ({ side: sideOf(g.side), zone: g.part?.startsWith('ap') ? 'upper' : 'lower', lobe: null })
   },
   {
     // Landmarks of the lung base, like "base" itself: the costophrenic and cardiophrenic angles and
     // the space behind the heart lie in the lower zone. (Perihilar is a place of its own, not a zone.)
-    pattern: en(`(?:(?<side>right|left|bilateral|both|rt|lt)\\.?[\\s-]+)?(?:costophrenic|cardiophrenic|retrocardiac)`),
+    pattern: en(`(?:(?<side>right|left|bilateral|both|each|rt|lt)\\.?[\\s-]+)?(?:costophrenic|cardiophrenic|retrocardiac)`),
     read: (g) => ({ side: sideOf(g.side), zone: 'lower', lobe: null })
   },
   {
-    pattern: en('(?<side>right|left|rt|lt)(?:[\\s-]sided)?', '(?<both>bilateral(?:ly)?|both (?:lungs|sides|lung fields|hemithoraces))'),
+    pattern: en('(?<side>right|left|rt|lt)(?:[\\s-]sided)?', '(?<both>bilateral(?:ly)?|both (?:lungs|sides|lung fields|hemithoraces)|each (?:lung|side|hemithorax))'),
     read: (g) => ({ side: g.both ? 'bilateral' : sideOf(g.side), zone: null, lobe: null })
   },
   {

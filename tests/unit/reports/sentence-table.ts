@@ -123,6 +123,10 @@ export const englishCases: SentenceCase[] = [
   ),
   present('Right upper zone and left lower zone nodules.', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'lower' })),
   present('Small nodules in the right upper and left lower zones.', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'lower' })),
+  // "each": the stated number on both sides.
+  present('A nodule in each upper zone.', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'upper' })),
+  present('A 5 mm nodule at each lung base.', 2, n({ size: 5, side: 'right', zone: 'lower' }), n({ size: 5, side: 'left', zone: 'lower' })),
+  present('One nodule in each lung.', 2, n({ side: 'right' }), n({ side: 'left' })),
   // "another" standing for a nodule is one more nodule.
   present(
     'A 6 mm nodule in the right upper zone and another in the left lower zone.',
