@@ -1,6 +1,7 @@
 /**
  * Importing report files into the `reports` table, matched to `studies` by StudyInstanceUID,
- * AccessionNumber or the file's stem (a stem equal to an accession number or a study UID).
+ * AccessionNumber or the file's stem (a stem equal to an accession number or a study UID, or one part
+ * of the stem equal to one: "ACC1001_report").
  * A report that matches no study is kept with study_id NULL and listed by `unmatchedReports`;
  * `relinkUnmatchedReports` matches them again after more studies arrive. Importing the same file
  * again adds nothing: a report with the same source path, key and text is already there.
@@ -150,7 +151,7 @@ function parseKeys(matchKey: string): MatchKeys {
   return keys
 }
 
-/** The study a report belongs to: by study UID, else by accession number, else by a file stem equal to either. */
+/** The study a report belongs to: by study UID, else by accession number, else by a file stem equal to (or naming) either. */
 function findStudy(db: Db, keys: MatchKeys): number | null {
   const byUid = db.prepare('SELECT id FROM studies WHERE study_uid = ?')
   // An accession number shared by several studies (different issuers) matches none of them.
@@ -159,11 +160,19 @@ function findStudy(db: Db, keys: MatchKeys): number | null {
   const uid = keys.studyUid?.trim()
   const accession = keys.accession?.trim()
   const stem = keys.fileStem?.trim()
-  return (
-    (uid ? one(byUid.all(uid)) : null) ??
-    (accession ? one(byAccession.all(accession)) : null) ??
-    (stem ? (one(byUid.all(stem)) ?? one(byAccession.all(stem))) : null)
-  )
+  const studyOf = (key: string): number | null => one(byUid.all(key)) ?? one(byAccession.all(key))
+  return (uid ? one(byUid.all(uid)) : null) ?? (accession ? one(byAccession.all(accession)) : null) ?? (stem ? (studyOf(stem) ?? studyOfStemParts(stem, studyOf)) : null)
+}
+
+/**
+ * A file named around its key ("ACC1001_report", "report-ACC1001 (2)", "CT-2024-00123 final"): the one
+ * study that a part of the stem (split at spaces, underscores and brackets, then also at hyphens) names.
+ * Parts shorter than 4 characters are words or counters, not keys; parts naming different studies name none.
+ */
+function studyOfStemParts(stem: string, studyOf: (key: string) => number | null): number | null {
+  const parts = new Set([...stem.split(/[\s_()[\]]+/), ...stem.split(/[\s_()[\]-]+/)].filter((p) => p.length >= 4 && p !== stem))
+  const found = new Set([...parts].map(studyOf).filter((id): id is number => id !== null))
+  return found.size === 1 ? [...found][0] : null
 }
 
 /** Matches stored reports that have no study again (studies imported after their reports); returns how many found one. */

@@ -151,6 +151,26 @@ describe('importReportFiles', () => {
     expect(rows().map((r) => r.study_id)).toEqual([studyA, studyA, studyA, studyB])
   })
 
+  it('matches a file named around its accession number, and leaves a name that points nowhere or two ways unmatched', () => {
+    const studyC = addStudy('1.2.826.0.1.3680043.8.498.3', 'CT-2024-00123')
+    const files = [
+      write('ACC1001_report.txt', 'Lungs are clear.'),
+      write('report-ACC1002 (2).txt', 'Lungs are clear.'),
+      write('CT-2024-00123 final.txt', 'Lungs are clear.'),
+      write('notes_2024.txt', 'Lungs are clear.'),
+      write('ACC1001_vs_ACC1002.txt', 'Lungs are clear.')
+    ]
+    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 3, unmatched: 2, already: 0, failed: [] })
+    const byFile = Object.fromEntries(rows().map((r) => [path.basename(r.source_path), r.study_id]))
+    expect(byFile).toEqual({
+      'ACC1001_report.txt': studyA,
+      'report-ACC1002 (2).txt': studyB,
+      'CT-2024-00123 final.txt': studyC,
+      'notes_2024.txt': null,
+      'ACC1001_vs_ACC1002.txt': null
+    })
+  })
+
   it('reads an English report a Windows RIS wrote in Windows-1252 as that, not as GB18030', () => {
     // "Right upper zone nodule, 12 × 9 mm. The patient’s prior film – clear." in Windows-1252.
     const bytes = Buffer.from('Right upper zone nodule, 12 \xd7 9 mm. The patient\x92s prior film \x96 clear.', 'latin1')
