@@ -402,6 +402,8 @@ export const locationPatterns: LocationPattern[] = [
     }
   },
   { pattern: zh('舌段'), read: () => ({ side: 'left', zone: null, lobe: 'lingula' }) },
+  // 中叶 alone (右肺上叶及中叶): only the right lung has a middle lobe.
+  { pattern: zh('(?<![右左双两侧肺上中下])中叶'), read: () => ({ side: 'right', zone: null, lobe: 'RML' }) },
   {
     pattern: zh('(?<side>[右左双两])?(?:侧)?肺(?<part>尖|底)'),
     read: (g) => ({ side: sideOf(g.side), zone: g.part === '尖' ? 'upper' : 'lower', lobe: null })

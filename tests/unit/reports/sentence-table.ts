@@ -439,6 +439,7 @@ export const chineseCases: SentenceCase[] = [
   present('两上肺野各见一结节影。', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'upper' })),
   present('两肺各见一结节。', 2, n({ side: 'right' }), n({ side: 'left' })),
   present('右上肺野及左下肺野结节。', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'lower' })),
+  present('右肺上叶及中叶各见一结节。', 2, n({ side: 'right', lobe: 'RUL' }), n({ side: 'right', lobe: 'RML' })),
   // A span of two levels is one place, read as its first level.
   present('右肺中下野结节。', 1, n({ side: 'right', zone: 'middle' })),
   present('左上中肺野结节影。', 1, n({ side: 'left', zone: 'upper' })),
