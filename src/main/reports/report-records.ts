@@ -75,7 +75,7 @@ export function readReportFile(file: string): ReportFileContent {
 
 /** Plain text: the whole file is the report; "Accession Number: …" / "Study Instance UID: …" lines give keys. */
 function textRecord(text: string): ReportRecord {
-  const accession = /^[ \t]*(?:accession(?:[ \t]*(?:number|no\.?|#))?|acc(?:ession)?[ \t]*#|检查号|登记号|影像号)[ \t]*[:：][ \t]*(\S+)/im.exec(text)
+  const accession = /^[ \t]*(?:accession(?:[ \t]*(?:number|no\.?|#))?|acc(?:ession)?[ \t]*#|检查号|检查编号|登记号|影像号)[ \t]*[:：][ \t]*(\S+)/im.exec(text)
   const uid = /^[ \t]*study[ \t]*(?:instance[ \t]*)?uid[ \t]*[:：][ \t]*([0-9.]+)/im.exec(text)
   return { text: text.trim(), accession: accession?.[1] ?? null, studyUid: uid?.[1] ?? null, where: 'the file' }
 }

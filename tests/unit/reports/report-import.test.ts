@@ -151,6 +151,21 @@ describe('importReportFiles', () => {
     expect(rows().map((r) => r.study_id)).toEqual([studyA, studyA, studyA, studyB])
   })
 
+  it('matches a text file by the accession number or study UID in its header lines', () => {
+    const files = [
+      write('export_0001.txt', 'Patient: PHANTOM\nAccession No.: ACC1002\nExam: CHEST PA\nFINDINGS: 8 mm nodule in the right upper zone.\n'),
+      write('export_0002.txt', '检查编号：ACC1001\n影像所见：两肺纹理清晰，未见结节。\n'),
+      write('export_0003.txt', 'Study Instance UID: 1.2.826.0.1.3680043.8.498.2\nImpression: Normal chest.\n')
+    ]
+    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 3, unmatched: 0, already: 0, failed: [] })
+    const byFile = Object.fromEntries(rows().map((r) => [path.basename(r.source_path), [r.study_id, r.match_key]]))
+    expect(byFile).toEqual({
+      'export_0001.txt': [studyB, 'accession:ACC1002; file-stem:export_0001'],
+      'export_0002.txt': [studyA, 'accession:ACC1001; file-stem:export_0002'],
+      'export_0003.txt': [studyB, 'study-uid:1.2.826.0.1.3680043.8.498.2; file-stem:export_0003']
+    })
+  })
+
   it('matches a file named around its accession number, and leaves a name that points nowhere or two ways unmatched', () => {
     const studyC = addStudy('1.2.826.0.1.3680043.8.498.3', 'CT-2024-00123')
     const files = [
