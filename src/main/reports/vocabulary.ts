@@ -331,7 +331,7 @@ export interface LocationPattern {
   read(groups: Record<string, string | undefined>): LocationValue
 }
 
-/** A side, a level and what kind of place it is ("lobe…" or a zone): a lobe, or a zone of that side. */
+/** A side, a level and what kind of place it is ("lobe…" or a zone word): a lobe, or a zone of that side. */
 function readSideLevelPlace(g: Record<string, string | undefined>): LocationValue {
   const side = sideOf(g.side)
   const level = levelOf(g.level)
@@ -372,15 +372,13 @@ export const locationPatterns: LocationPattern[] = [
   },
   { pattern: en('lingula(?:r)?(?: segment| lobe)?'), read: () => ({ side: 'left', zone: null, lobe: 'lingula' }) },
   {
-    // "right apex", "left lung base", "bases", "apical"
-    pattern: en(`(?:(?<side>right|left|bilateral|both|each|rt|lt)\\.?[\\s-]+)?(?:lung[\\s-]+)?(?<part>apex|apices|apical|base|bases|basal|basilar)`),
+    // "right apex", "left lung base", "bases", "apical"; the landmarks of the base lie in the lower zone
+    // with it: the costophrenic and cardiophrenic angles and the space behind the heart. (Perihilar is a
+    // place of its own, not a zone.)
+    pattern: en(
+      `(?:(?<side>right|left|bilateral|both|each|rt|lt)\\.?[\\s-]+)?(?:lung[\\s-]+)?(?<part>apex|apices|apical|base|bases|basal|basilar|costophrenic|cardiophrenic|retrocardiac)`
+    ),
     read: (g) => ({ side: sideOf(g.side), zone: g.part?.startsWith('ap') ? 'upper' : 'lower', lobe: null })
-  },
-  {
-    // Landmarks of the lung base, like "base" itself: the costophrenic and cardiophrenic angles and
-    // the space behind the heart lie in the lower zone. (Perihilar is a place of its own, not a zone.)
-    pattern: en(`(?:(?<side>right|left|bilateral|both|each|rt|lt)\\.?[\\s-]+)?(?:costophrenic|cardiophrenic|retrocardiac)`),
-    read: (g) => ({ side: sideOf(g.side), zone: 'lower', lobe: null })
   },
   {
     pattern: en('(?<side>right|left|rt|lt)(?:[\\s-]sided)?', '(?<both>bilateral(?:ly)?|both (?:lungs|sides|lung fields|hemithoraces)|each (?:lung|side|hemithorax))'),
@@ -390,27 +388,16 @@ export const locationPatterns: LocationPattern[] = [
     // 右肺上叶, 右上叶 (lobes); 右上肺野, 右上肺, 右肺上野, 两上肺野 (zones); a span of two levels
     // (左上中肺野, 右肺中下野) is read as its first
     pattern: zh('(?<side>[右左双两])(?:侧)?(?<lung1>肺)?(?<level>[上中下])[上中下]?(?<lung2>肺)?(?<kind>叶|肺野|野)?'),
-    read: (g) => {
-      const side = sideOf(g.side)
-      const level = levelOf(g.level)
-      if (g.kind === '叶') {
-        const lobe = level === 'middle' ? 'RML' : lobeOf(side, level)
-        return { side: lobe ? sideOfLobe(lobe) : side, zone: null, lobe }
-      }
-      if (!g.lung1 && !g.lung2 && !g.kind) return { side: null, zone: null, lobe: null }
-      return { side, zone: level, lobe: null }
-    }
+    read: (g) =>
+      !g.lung1 && !g.lung2 && !g.kind ? { side: null, zone: null, lobe: null } : readSideLevelPlace({ ...g, kind: g.kind === '叶' ? 'lobe' : g.kind })
   },
   { pattern: zh('舌段'), read: () => ({ side: 'left', zone: null, lobe: 'lingula' }) },
   // 中叶 alone (右肺上叶及中叶): only the right lung has a middle lobe.
   { pattern: zh('(?<![右左双两侧肺上中下])中叶'), read: () => ({ side: 'right', zone: null, lobe: 'RML' }) },
   {
-    pattern: zh('(?<side>[右左双两])?(?:侧)?肺(?<part>尖|底)'),
-    read: (g) => ({ side: sideOf(g.side), zone: g.part === '尖' ? 'upper' : 'lower', lobe: null })
-  },
-  {
-    pattern: zh('(?<side>[右左双两])?(?:侧)?(?:肋膈角|心膈角|心影后)'),
-    read: (g) => ({ side: sideOf(g.side), zone: 'lower', lobe: null })
+    // 肺尖 (upper); 肺底 and its landmarks 肋膈角, 心膈角, 心影后 (lower)
+    pattern: zh('(?<side>[右左双两])?(?:侧)?(?:肺(?<apex>尖)|肺底|肋膈角|心膈角|心影后)'),
+    read: (g) => ({ side: sideOf(g.side), zone: g.apex ? 'upper' : 'lower', lobe: null })
   },
   {
     // A zone named after the side was ("右肺见两枚结节，分别位于上野及下野"): the side comes from the clause.
