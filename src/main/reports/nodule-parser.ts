@@ -243,17 +243,18 @@ function analyseSentence(folded: string, span: Span, language: ReportLanguage): 
   const counts = longestFirst(
     countPatterns.flatMap((c) => matchesIn(folded, c.pattern, span).map((m) => ({ ...spanOf(m), value: c.read(m[0]) })))
   ).filter((c) => !sizes.some((s) => overlaps(s, c)))
+  const locations = longestFirst(
+    locationPatterns.flatMap((l) => matchesIn(folded, l.pattern, span).map((m) => ({ ...spanOf(m), value: l.read(m.groups ?? {}) })))
+  ).filter((l) => l.value.side !== null || l.value.zone !== null || l.value.lobe !== null)
   return {
     ...span,
-    clauses: clauseSpans(folded, span),
+    clauses: clauseSpans(folded, span, locations),
     cues,
     terminators,
     mentions,
     sizes,
     solidComponents,
-    locations: longestFirst(
-      locationPatterns.flatMap((l) => matchesIn(folded, l.pattern, span).map((m) => ({ ...spanOf(m), value: l.read(m.groups ?? {}) })))
-    ).filter((l) => l.value.side !== null || l.value.zone !== null || l.value.lobe !== null),
+    locations,
     // "solid" in "a solid component" is not the nodule's density
     densities: longestFirst(
       densityPatterns.flatMap((d) => matchesIn(folded, d.pattern, span).map((m) => ({ ...spanOf(m), value: d.density })))
@@ -265,10 +266,17 @@ function analyseSentence(folded: string, span: Span, language: ReportLanguage): 
   }
 }
 
-function clauseSpans(folded: string, span: Span): Span[] {
+/** Clauses end at clausePunctuation, except a comma that lists places ("the left upper, mid and lower zones"). */
+function clauseSpans(folded: string, span: Span, locations: Span[]): Span[] {
   const clauses: Span[] = []
   let from = span.start
+  const listsPlaces = (comma: number): boolean =>
+    locations.some((a, i) => {
+      const b = locations[i + 1]
+      return b !== undefined && a.end <= comma && comma < b.start && /^\s*,\s*(?:(?:and|or)\s+)?$/.test(folded.slice(a.end, b.start))
+    })
   for (const m of matchesIn(folded, clausePunctuation, span)) {
+    if (listsPlaces(m.index)) continue
     clauses.push({ start: from, end: m.index })
     from = m.index + 1
   }

@@ -331,11 +331,14 @@ export interface LocationPattern {
   read(groups: Record<string, string | undefined>): LocationValue
 }
 
-/** A side, a level and what kind of place it is ("lobe…" or a zone word): a lobe, or a zone of that side. */
+/**
+ * A side, a level and what kind of place it is ("lobe…" or a zone word, its own or the one its list
+ * says at its end): a lobe, or a zone of that side.
+ */
 function readSideLevelPlace(g: Record<string, string | undefined>): LocationValue {
   const side = sideOf(g.side)
   const level = levelOf(g.level)
-  if (g.kind?.startsWith('lobe')) {
+  if ((g.kind ?? g.listKind)?.startsWith('lobe')) {
     const lobe = level === 'middle' ? 'RML' : lobeOf(side, level)
     return { side: lobe ? sideOfLobe(lobe) : side, zone: null, lobe }
   }
@@ -344,7 +347,32 @@ function readSideLevelPlace(g: Record<string, string | undefined>): LocationValu
 
 // R and L alone only name a side before a level and a lobe or zone ("R mid zone", "L upper lobe").
 const enSide = '(?<side>right|left|bilateral|both|each|rt|lt|r|l)\\.?'
+const enLevel = '(?:upper|mid|middle|lower)'
+const enListJoin = '(?:\\s*,\\s*(?:and\\s+|or\\s+)?|\\s+(?:and|or|&)\\s+)'
+const enListKind = '(?:lobes|(?:lung[\\s-]+)?(?:zones|fields))'
+const enKind = '(?:lobes?|(?:lung[\\s-]+)?(?:zones?|fields?))'
+// The rest of a list of places after one of its levels, up to the kind said at its end.
+const enListRest = `(?:${enListJoin}(?:(?:right|left)[\\s-]+)?${enLevel})+[\\s-]+(?<listKind>${enListKind})`
+const zhListJoin = '\\s*[、及和与]\\s*'
+// What follows a Chinese side and level: its own kind (叶 lobe, 肺野/野/肺 zone), else the kind a list
+// of levels says at its end (右上、下肺野).
+const zhPlaceEnd = `(?<lung2>肺)?(?<kind>叶|肺野|野)?(?:(?=(?:${zhListJoin}[上中下])+肺?(?<listKind>叶|野))|)`
+/** 右上肺野, 右肺上叶 …; a side and a level alone (右上) name no place. */
+function readZhSideLevelPlace(g: Record<string, string | undefined>): LocationValue {
+  const kind = g.kind ?? g.listKind
+  if (!g.lung1 && !g.lung2 && !kind) return { side: null, zone: null, lobe: null }
+  return readSideLevelPlace({ side: g.side, level: g.level, kind: kind === '叶' ? 'lobe' : kind })
+}
 export const locationPatterns: LocationPattern[] = [
+  {
+    // A level later in a list of places, with no side of its own, takes the list's first side ("the
+    // right upper and lower zones", "the left upper lobe and lower lobe" are all on that side).
+    // Before the pattern below, which reads "lower zones" alone as a place of no side.
+    pattern: en(
+      `(?<=(?<![a-z])${enSide}[\\s-]+(?:lung[\\s-]+)?(?:${enLevel}(?:[\\s-]+${enKind})?${enListJoin})+)(?<level>${enLevel})(?:[\\s-]+(?<kind>${enKind})|(?=${enListRest}))`
+    ),
+    read: readSideLevelPlace
+  },
   {
     // "right upper lobe", "left lower lung zone", "right mid zone", "both upper zones", "left upper lung"
     pattern: en(
@@ -353,10 +381,9 @@ export const locationPatterns: LocationPattern[] = [
     read: readSideLevelPlace
   },
   {
-    // "right upper and left lower zones": the first place borrows its kind from the second.
-    pattern: en(
-      `${enSide}[\\s-]+(?<level>upper|mid|middle|lower)(?=\\s+(?:and|or|&)\\s+(?:(?:right|left)[\\s-]+)?(?:upper|mid|middle|lower)[\\s-]+(?<kind>lobes|(?:lung[\\s-]+)?(?:zones|fields)))`
-    ),
+    // A list of places that says the kind once, at its end: the places before borrow it ("the right
+    // upper and left lower zones", "the left upper, mid and lower zones").
+    pattern: en(`${enSide}[\\s-]+(?<level>${enLevel})(?=${enListRest})`),
     read: readSideLevelPlace
   },
   {
@@ -385,11 +412,16 @@ export const locationPatterns: LocationPattern[] = [
     read: (g) => ({ side: g.both ? 'bilateral' : sideOf(g.side), zone: null, lobe: null })
   },
   {
+    // A level later in a list of places (右上、下肺野, 右肺上叶及下叶, 左上、中、下肺野) takes the
+    // list's side, and the kind said at its end. Before the patterns below, which read 中野, 中叶 alone.
+    pattern: zh(`(?<=(?<side>[右左双两])侧?(?<lung1>肺)?(?:[上中下]肺?[叶野]?${zhListJoin})+)(?<level>[上中下])${zhPlaceEnd}`),
+    read: readZhSideLevelPlace
+  },
+  {
     // 右肺上叶, 右上叶 (lobes); 右上肺野, 右上肺, 右肺上野, 两上肺野 (zones); a span of two levels
-    // (左上中肺野, 右肺中下野) is read as its first
-    pattern: zh('(?<side>[右左双两])(?:侧)?(?<lung1>肺)?(?<level>[上中下])[上中下]?(?<lung2>肺)?(?<kind>叶|肺野|野)?'),
-    read: (g) =>
-      !g.lung1 && !g.lung2 && !g.kind ? { side: null, zone: null, lobe: null } : readSideLevelPlace({ ...g, kind: g.kind === '叶' ? 'lobe' : g.kind })
+    // (左上中肺野, 右肺中下野) is read as its first; the first of a list (右上、下肺野) takes the list's kind
+    pattern: zh(`(?<side>[右左双两])侧?(?<lung1>肺)?(?<level>[上中下])[上中下]?${zhPlaceEnd}`),
+    read: readZhSideLevelPlace
   },
   { pattern: zh('舌段'), read: () => ({ side: 'left', zone: null, lobe: 'lingula' }) },
   // 中叶 alone (右肺上叶及中叶): only the right lung has a middle lobe.

@@ -123,6 +123,16 @@ export const englishCases: SentenceCase[] = [
   ),
   present('Right upper zone and left lower zone nodules.', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'lower' })),
   present('Small nodules in the right upper and left lower zones.', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'lower' })),
+  // A side said once for a list of levels is every level's ("the right upper and lower zones").
+  present('Nodules in the right upper and lower zones.', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'right', zone: 'lower' })),
+  present(
+    'Nodules in the left upper, mid and lower zones.',
+    3,
+    n({ side: 'left', zone: 'upper' }),
+    n({ side: 'left', zone: 'middle' }),
+    n({ side: 'left', zone: 'lower' })
+  ),
+  present('Nodules in the left upper and lower lobes.', 2, n({ side: 'left', lobe: 'LUL' }), n({ side: 'left', lobe: 'LLL' })),
   // "each": the stated number on both sides.
   present('A nodule in each upper zone.', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'upper' })),
   present('A 5 mm nodule at each lung base.', 2, n({ size: 5, side: 'right', zone: 'lower' }), n({ size: 5, side: 'left', zone: 'lower' })),
@@ -440,6 +450,19 @@ export const chineseCases: SentenceCase[] = [
   present('两肺各见一结节。', 2, n({ side: 'right' }), n({ side: 'left' })),
   present('右上肺野及左下肺野结节。', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'lower' })),
   present('右肺上叶及中叶各见一结节。', 2, n({ side: 'right', lobe: 'RUL' }), n({ side: 'right', lobe: 'RML' })),
+  // A side said once for a list of levels, and a kind said once at its end, are every level's.
+  present('右上、下肺野见结节影。', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'right', zone: 'lower' })),
+  present('右肺上、中野见小结节影。', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'right', zone: 'middle' })),
+  present('左肺上、下叶各见一结节。', 2, n({ side: 'left', lobe: 'LUL' }), n({ side: 'left', lobe: 'LLL' })),
+  present('右肺上叶及下叶见结节。', 2, n({ side: 'right', lobe: 'RUL' }), n({ side: 'right', lobe: 'RLL' })),
+  present(
+    '右肺上叶、中叶及下叶见结节。',
+    3,
+    n({ side: 'right', lobe: 'RUL' }),
+    n({ side: 'right', lobe: 'RML' }),
+    n({ side: 'right', lobe: 'RLL' })
+  ),
+  present('左上、中、下肺野见结节影。', 3, n({ side: 'left', zone: 'upper' }), n({ side: 'left', zone: 'middle' }), n({ side: 'left', zone: 'lower' })),
   // A span of two levels is one place, read as its first level.
   present('右肺中下野结节。', 1, n({ side: 'right', zone: 'middle' })),
   present('左上中肺野结节影。', 1, n({ side: 'left', zone: 'upper' })),
