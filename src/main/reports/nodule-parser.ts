@@ -512,6 +512,8 @@ interface MentionAttributes {
    * number at every place (see placesEach, eachSide); with no number, one at each place listed (see listedPlaces).
    */
   placeOfEach: Token<LocationValue>[] | null
+  /** A group of unstated number at places listed ("multiple nodules in the right upper and left lower zones"): one group at each. */
+  placeOfEachGroup: Token<LocationValue>[] | null
   distinct: boolean
   reference: boolean
   /** "the largest …": the size and places stated after it belong to the largest of a group. */
@@ -548,6 +550,7 @@ function attributesOf(folded: string, sentence: Sentence, anchor: Anchor): Menti
     countToken,
     count: placeOfEach?.length ?? stated,
     placeOfEach,
+    placeOfEachGroup: countToken?.value === null ? listedPlaces(inOwnClause(locations)) : null,
     distinct: before(sentence.distinctMarkers.filter((d) => within(d, segment))).length > 0,
     reference: sentence.referenceMarkers.some((r) => within(r, segment)),
     largest: sentence.largestMarkers.find((m) => within(m, segment)) ?? null,
@@ -632,15 +635,15 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
     absorbed: new Set()
   })
 
+  // Places with a zone or lobe, one per nodule or group, get the side of the nearest place that names one.
+  const sides = a.locativeLocations.filter((l) => l.value.zone === null && l.value.lobe === null)
   if (a.count !== null && a.count > 1 && a.count <= 20) {
     const count = a.count
     // An enumerated group: one item each; sizes and places listed in order go one to each.
-    // Places with a zone or lobe, one per nodule, get the side of the nearest place that names one.
     // After "the largest" (大者), the size and places are the largest one's.
     const largest = a.largest
     const ofAll = <T extends Span>(tokens: T[]): T[] => (largest ? tokens.filter((t) => t.end <= largest.start) : tokens)
     const places = ofAll(a.locations).filter((l) => l.value.zone !== null || l.value.lobe !== null)
-    const sides = a.locativeLocations.filter((l) => l.value.zone === null && l.value.lobe === null)
     const enumerated = a.placeOfEach ?? (places.length === count ? places : ofAll(a.locations).length === count ? ofAll(a.locations) : null)
     const shared = resolveLocation(ofAll(a.locativeLocations), mention, a.ownClause)
     return Array.from({ length: count }, (_, i) => {
@@ -652,6 +655,13 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
           : shared
       const item = make(size, location)
       return collected(item, isUnspecific(item) ? 'count' : 'nodule', count, false)
+    })
+  }
+  if (a.placeOfEachGroup) {
+    const places = a.placeOfEachGroup
+    return places.map((place, i) => {
+      const item = make(a.sizes.length === places.length ? a.sizes[i] : null, resolveLocation([place, ...sides], mention, a.ownClause))
+      return collected(item, 'nodule', 0, true)
     })
   }
   const location = resolveLocation(a.locativeLocations, mention, a.ownClause)

@@ -87,6 +87,8 @@ export const englishCases: SentenceCase[] = [
     n({ size: 6, side: 'left', zone: 'lower' })
   ),
   present('Multiple bilateral pulmonary nodules.', null, n({ side: 'bilateral' })),
+  // A group of unstated number at places listed: a group at each.
+  present('Multiple nodules in the right upper zone and left lower zone.', null, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'lower' })),
   present('Several small nodules in the left lung.', null, n({ side: 'left' })),
   present('A 4 cm mass in the right upper zone.', 1, n({ size: 40, side: 'right', zone: 'upper' })),
   present('Large mass in the left lower lobe measuring 5.5 x 4.0 cm.', 1, n({ size: 55, short: 40, side: 'left', lobe: 'LLL' })),
@@ -544,6 +546,8 @@ export const chineseCases: SentenceCase[] = [
   present('右肺下叶见一结节，大小约5-7mm。', 1, n({ size: 7, side: 'right', lobe: 'RLL' })),
   present('左肺上叶肿块，约3.5cm×3.0cm，考虑肺癌可能。', 1, n({ size: 35, short: 30, side: 'left', lobe: 'LUL' })),
   present('右肺见多发结节，左肺未见结节。', null, n({ side: 'right' })),
+  present('右肺中叶及下叶见多发结节。', null, n({ side: 'right', lobe: 'RML' }), n({ side: 'right', lobe: 'RLL' })),
+  present('右上肺野及左下肺野见多发结节影。', null, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'lower' })),
   present(
     '检查所见：右上肺野见一结节影，约8mm。\n诊断意见：右上肺结节，建议胸部CT进一步检查。',
     1,
