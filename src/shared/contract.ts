@@ -176,6 +176,13 @@ export const DisplayImage = z.object({
 })
 export type DisplayImage = z.infer<typeof DisplayImage>
 
+/**
+ * Which way the beam went through the chest, as the importer read it from the header (null when
+ * the header does not say, or contradicts itself). The model reads frontal films only.
+ */
+export const Projection = z.enum(['frontal', 'lateral', 'other'])
+export type Projection = z.infer<typeof Projection>
+
 export const StudyDetail = z.object({
   id: z.number().int(),
   pseudonym: z.string(),
@@ -186,6 +193,9 @@ export const StudyDetail = z.object({
       id: z.number().int(),
       modality: z.string().nullable(),
       viewPosition: z.string().nullable(),
+      projection: Projection.nullable(),
+      /** The image the model trains on and describes for this study. */
+      isModelImage: z.boolean(),
       rows: z.number().int().nullable(),
       columns: z.number().int().nullable(),
       forProcessing: z.boolean()

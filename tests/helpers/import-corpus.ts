@@ -74,6 +74,15 @@ export async function buildImportCorpus(root: string, scratch: string): Promise<
   const ir58Name = Uint8Array.from([0x1b, 0x24, 0x29, 0x41, 0xd5, 0xc5, 0x5e, 0xc8, 0xfd])
   addValid('site/names/iso2022', { ...ir58, bytes: patchText(ir58.bytes, 'QQQQQQQQQ', ir58Name) })
 
+  // Views: a study whose lateral is met first, a lateral alone named only by its series description,
+  // and a frontal film stored mirrored beside its twin stored the standard way.
+  const views = { studyUid: '1.2.826.0.1.3680043.10.1.7001' }
+  addValid('site/views/1-lateral', image({ ...u12, seed: 12 }, { ...views, extra: { ViewPosition: 'LL', PatientOrientation: ['A', 'F'] } }))
+  addValid('site/views/2-frontal', image({ ...u12, seed: 13 }, { ...views, extra: { ViewPosition: 'PA', PatientOrientation: ['L', 'F'] } }))
+  addValid('site/views/lateral-only', image({ ...u12, seed: 14 }, { extra: { ViewPosition: undefined, SeriesDescription: 'Thorax lat.' } }))
+  addValid('site/views/standard', image({ ...u12, seed: 15 }, { extra: { ViewPosition: 'AP', PatientOrientation: ['L', 'F'] } }))
+  addValid('site/views/mirrored', image({ ...u12, seed: 15 }, { extra: { ViewPosition: 'AP', PatientOrientation: ['R', 'F'] } }))
+
   const j2kSpec: ImageSpec = { ...u12, seed: 11 }
   const j2kPixels = syntheticPixels(j2kSpec)
   addValid('site/codecs/j2k', encapsulatedImage(j2kSpec, TransferSyntax.jpeg2000Lossless, await encodeWithWasm('openjpeg', j2kPixels, j2kSpec), j2kPixels))

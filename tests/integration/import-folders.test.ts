@@ -8,6 +8,8 @@ import { importFolders, type ImportSummary } from '../../src/main/importer/impor
 import type { ReportImporter } from '../../src/main/importer/report-importer'
 import * as reports from '../../src/main/reports'
 import { openDatabase, type Db } from '../../src/main/store/database'
+import { getStudyDetail } from '../../src/main/store/study-repository'
+import { studyImage } from '../../src/main/store/training-repository'
 import { dcmtkAvailable, dcmtkMissingReason } from '../helpers/dicom-corpus'
 import { buildImportCorpus, type ImportCorpus } from '../helpers/import-corpus'
 
@@ -123,6 +125,40 @@ describe('importing a folder tree', () => {
     const mono2 = modelOf('site/PAT1/STUDY1/mono2-twin')
     // Rows 48–207 hold the 96×80 image scaled to 256×213; the padding is black in both.
     for (let i = 60 * 256; i < 200 * 256; i += 97) expect(Math.abs(mono1[i] + mono2[i] - 255)).toBeLessThanOrEqual(1)
+  })
+
+  it('reads each film\'s projection, makes a frontal film the model image and never a lateral one', () => {
+    const projection = (relative: string) => db.prepare('SELECT projection FROM images WHERE file_path = ?').pluck().get(path.join(corpus.root, relative))
+    expect(projection('site/views/1-lateral')).toBe('lateral')
+    expect(projection('site/views/2-frontal')).toBe('frontal')
+    expect(projection('site/views/lateral-only')).toBe('lateral')
+    expect(JSON.parse(rowFor('site/views/lateral-only')!.tags_json!).projectionEvidence).toBe('SeriesDescription "Thorax lat." (lateral)')
+    expect(projection('site/PAT1/STUDY1/IMG0001')).toBe('frontal')
+    const studyOf = (relative: string) =>
+      db.prepare('SELECT se.study_id FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ?').pluck().get(path.join(corpus.root, relative)) as number
+    const twoViews = getStudyDetail(db, studyOf('site/views/2-frontal'))!
+    expect(twoViews.images.map((i) => [i.projection, i.isModelImage])).toEqual([
+      ['lateral', false],
+      ['frontal', true]
+    ])
+    expect(studyImage(db, String(studyOf('site/views/2-frontal')))!.modelPath).toBe(rowFor('site/views/2-frontal')!.model_path)
+    expect(studyImage(db, String(studyOf('site/views/lateral-only')))!.modelPath).toBeNull()
+  })
+
+  it('mirrors the model image of a frontal film stored mirrored (PatientOrientation R\\F), and not its display image', () => {
+    const png = (relative: string, kind: 'model_path' | 'display_path') => decodeGrayPng(fs.readFileSync(path.join(dataDir, rowFor(relative)![kind]!)))
+    const standard = png('site/views/standard', 'model_path')
+    const mirrored = png('site/views/mirrored', 'model_path')
+    let differs = 0
+    for (let y = 0; y < 256; y++) {
+      for (let x = 0; x < 256; x++) {
+        expect(mirrored.pixels[y * 256 + x]).toBe(standard.pixels[y * 256 + (255 - x)])
+        if (standard.pixels[y * 256 + x] !== standard.pixels[y * 256 + (255 - x)]) differs++
+      }
+    }
+    expect(differs).toBeGreaterThan(1000)
+    expect(JSON.parse(rowFor('site/views/mirrored')!.tags_json!).modelImageFlip).toEqual({ horizontal: true, vertical: false })
+    expect(png('site/views/mirrored', 'display_path').pixels).toEqual(png('site/views/standard', 'display_path').pixels)
   })
 
   it('keeps PHI in the studies row only, decoded by character set, and gives each study a pseudonym', () => {

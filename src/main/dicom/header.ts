@@ -1,6 +1,7 @@
 import type { DataSet, Element } from 'dicom-parser'
 import { characterSetTerms, decodeDicomText } from './charset'
 import { DicomFileError, transferSyntaxOf } from './parse'
+import type { ProjectionTags } from './projection'
 import { isForProcessingSopClass } from './uids'
 
 /** A lookup table (Modality or VOI LUT, PS3.3 C.11.1/C.11.2): input `firstMapped + i` maps to `data[i]`. */
@@ -70,6 +71,8 @@ export interface InstanceHeader {
   modality: string | null
   bodyPart: string | null
   viewPosition: string | null
+  /** What the projection and the film's orientation are read from (see projection.ts). */
+  projectionTags: ProjectionTags
   forProcessing: boolean
   spacing: { rowMm: number | null; colMm: number | null; kind: SpacingKind }
   /** Estimated Radiographic Magnification Factor (0018,1114): divides imager spacing to get anatomy size. */
@@ -93,6 +96,12 @@ function ascii(dataSet: DataSet, tag: string): string | null {
   const el = dataSet.elements[tag]
   if (!el || el.length <= 0) return null
   return dataSet.string(tag)?.replace(/\0/g, '').trim() || null
+}
+
+/** A text value in the first item of a sequence ((0054,0220) View Code Sequence > Code Meaning). */
+function itemText(dataSet: DataSet, sequenceTag: string, tag: string, charset: string[]): string | null {
+  const item = dataSet.elements[sequenceTag]?.items?.[0]?.dataSet
+  return item ? text(item, tag, charset) : null
 }
 
 function required(dataSet: DataSet, tag: string, name: string): string {
@@ -120,6 +129,7 @@ export function readInstanceHeader(dataSet: DataSet): InstanceHeader {
   const sopClassUid = ascii(dataSet, 'x00080016') ?? ascii(dataSet, 'x00020002')
   if (!sopClassUid) throw new DicomFileError('Required attribute SOP Class UID (0008,0016) is missing or empty')
   const presentationIntent = ascii(dataSet, 'x00080068')
+  const viewPosition = ascii(dataSet, 'x00185101')
   return {
     transferSyntaxUid: transferSyntaxOf(dataSet),
     sopClassUid,
@@ -138,7 +148,17 @@ export function readInstanceHeader(dataSet: DataSet): InstanceHeader {
     seriesDescription: text(dataSet, 'x0008103e', charset),
     modality: ascii(dataSet, 'x00080060'),
     bodyPart: ascii(dataSet, 'x00180015'),
-    viewPosition: ascii(dataSet, 'x00185101'),
+    viewPosition,
+    projectionTags: {
+      viewPosition,
+      viewCodeMeaning: itemText(dataSet, 'x00540220', 'x00080104', charset),
+      patientOrientation: ascii(dataSet, 'x00200020'),
+      descriptions: [
+        { name: 'SeriesDescription', text: text(dataSet, 'x0008103e', charset) },
+        { name: 'ProtocolName', text: text(dataSet, 'x00181030', charset) },
+        { name: 'AcquisitionDeviceProcessingDescription', text: text(dataSet, 'x00181400', charset) }
+      ]
+    },
     forProcessing: presentationIntent?.toUpperCase() === 'FOR PROCESSING' || isForProcessingSopClass(sopClassUid),
     spacing: spacingOf(dataSet),
     magnification: decimals(dataSet, 'x00181114').find((v) => Number.isFinite(v) && v > 0) ?? null,

@@ -3,7 +3,7 @@ import { applyModalityTransform, defaultVoi, renderVoi, type Voi } from './displ
 import { readDisplayTags, readPixelLayout, type DisplayTags, type PixelLayout, type WindowPreset } from './header'
 import { decodeFirstFrame } from './pixels'
 import { encodeGrayPng } from './png'
-import { fitWithin, modelImage, resampleArea } from './resample'
+import { fitWithin, modelImage, resampleArea, type Flip } from './resample'
 
 export const DISPLAY_MAX_SIDE = 1024
 export const MODEL_SIDE = 256
@@ -57,9 +57,11 @@ function describeVoi(voi: Voi): DisplayParams['defaultVoi'] {
 /**
  * Decodes frame 1 and makes the stored products: a display image (long side ≤ 1024, 16-bit
  * modality values) with its windowing parameters, and the 256×256 8-bit model image rendered
- * through the default VOI.
+ * through the default VOI. The display image keeps the film as stored (a reader sees what the
+ * device wrote); the model image is flipped by `modelFlip` into the standard orientation, since
+ * the model reads sides from where things lie.
  */
-export async function buildImageProducts(dataSet: DataSet, transferSyntax: string): Promise<ImageProducts> {
+export async function buildImageProducts(dataSet: DataSet, transferSyntax: string, modelFlip?: Flip): Promise<ImageProducts> {
   const layout = readPixelLayout(dataSet)
   const tags = readDisplayTags(dataSet, layout)
   const frame = await decodeFirstFrame(dataSet, layout, transferSyntax)
@@ -86,6 +88,6 @@ export async function buildImageProducts(dataSet: DataSet, transferSyntax: strin
   return {
     layout,
     display: { png: encodeGrayPng(q.pixels, size.width, size.height), params },
-    model: { png: encodeGrayPng(modelImage(rendered, size.width, size.height, MODEL_SIDE), MODEL_SIDE, MODEL_SIDE), side: MODEL_SIDE }
+    model: { png: encodeGrayPng(modelImage(rendered, size.width, size.height, MODEL_SIDE, modelFlip), MODEL_SIDE, MODEL_SIDE), side: MODEL_SIDE }
   }
 }

@@ -92,10 +92,29 @@ export function modelContentBox(width: number, height: number, side: number): { 
   return { x0: Math.floor((side - fit.width) / 2), y0: Math.floor((side - fit.height) / 2), ...fit }
 }
 
-/** Model input: an 8-bit rendering scaled so its long side is `side`, aspect kept by padding. */
-export function modelImage(rendered: Uint8Array, width: number, height: number, side: number): Uint8Array {
+export interface Flip {
+  horizontal: boolean
+  vertical: boolean
+}
+
+/** The image mirrored left to right and/or turned upside down. */
+export function flipped(src: Uint8Array, width: number, height: number, flip: Flip): Uint8Array {
+  if (!flip.horizontal && !flip.vertical) return src
+  const out = new Uint8Array(src.length)
+  for (let y = 0; y < height; y++) {
+    const from = flip.vertical ? height - 1 - y : y
+    for (let x = 0; x < width; x++) out[y * width + x] = src[from * width + (flip.horizontal ? width - 1 - x : x)]
+  }
+  return out
+}
+
+/**
+ * Model input: an 8-bit rendering scaled so its long side is `side`, aspect kept by padding, and
+ * flipped into the standard orientation when the film is stored mirrored or upside down.
+ */
+export function modelImage(rendered: Uint8Array, width: number, height: number, side: number, flip: Flip = { horizontal: false, vertical: false }): Uint8Array {
   const fit = modelContentBox(width, height, side)
   const small = resampleArea(Float32Array.from(rendered), width, height, fit.width, fit.height)
   const bytes = Uint8Array.from(small, (v) => Math.round(v))
-  return padToSquare(bytes, fit.width, fit.height, side)
+  return padToSquare(flipped(bytes, fit.width, fit.height, flip), fit.width, fit.height, side)
 }

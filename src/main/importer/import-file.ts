@@ -3,6 +3,7 @@ import type { DataSet } from 'dicom-parser'
 import { readInstanceHeader, type InstanceHeader } from '../dicom/header'
 import { buildImageProducts, type ImageProducts } from '../dicom/image-products'
 import { DicomFileError, parseDicomFile } from '../dicom/parse'
+import { readProjection, type ProjectionReading } from '../dicom/projection'
 import { isStructuredReportSopClass, SopClass, sopClassName } from '../dicom/uids'
 import type { Db } from '../store/database'
 import { claimErrorRow, hasImportedInstance, hasReportFromSource, insertErrorRow, insertImportedImage } from '../store/import-repository'
@@ -55,12 +56,22 @@ async function importInstance(ctx: FileImportContext, file: string, bytes: Buffe
   if (hasImportedInstance(ctx.db, header.sopInstanceUid)) return 'already'
   if (!header.hasPixelData) throw new DicomFileError(`Not an image: ${sopClassName(header.sopClassUid)} has no Pixel Data`)
   const dataSet = parseDicomFile(bytes)
-  const products = await buildImageProducts(dataSet, header.transferSyntaxUid)
-  storeInstance(ctx, file, bytes.length, hash, header, dataSet, products)
+  const projection = readProjection(header.projectionTags)
+  const products = await buildImageProducts(dataSet, header.transferSyntaxUid, projection.flip)
+  storeInstance(ctx, file, bytes.length, hash, header, projection, dataSet, products)
   return 'imported'
 }
 
-function storeInstance(ctx: FileImportContext, file: string, size: number, hash: string, header: InstanceHeader, dataSet: DataSet, products: ImageProducts): void {
+function storeInstance(
+  ctx: FileImportContext,
+  file: string,
+  size: number,
+  hash: string,
+  header: InstanceHeader,
+  projection: ProjectionReading,
+  dataSet: DataSet,
+  products: ImageProducts
+): void {
   const stem = imageFileStem(header.sopInstanceUid)
   const paths = { display: `${stem}.display.png`, params: `${stem}.display.json`, model: `${stem}.model.png` }
   const displaySha = writeDataFile(ctx.dataDir, paths.display, products.display.png)
@@ -83,12 +94,12 @@ function storeInstance(ctx: FileImportContext, file: string, size: number, hash:
       },
       { seriesUid: header.seriesUid, modality: header.modality, bodyPart: header.bodyPart, viewPosition: header.viewPosition, description: header.seriesDescription },
       {
-      jobId: ctx.jobId,
+        jobId: ctx.jobId,
         sopInstanceUid: header.sopInstanceUid,
         sopClassUid: header.sopClassUid,
-      filePath: file,
-      fileSize: size,
-      sha256: hash,
+        filePath: file,
+        fileSize: size,
+        sha256: hash,
         transferSyntaxUid: header.transferSyntaxUid,
         rows: layout.rows,
         columns: layout.columns,
@@ -98,6 +109,7 @@ function storeInstance(ctx: FileImportContext, file: string, size: number, hash:
         spacingColMm: header.spacing.colMm,
         spacingKind: header.spacing.kind,
         viewPosition: header.viewPosition,
+        projection: projection.projection,
         forProcessing: header.forProcessing,
         // Rendering and provenance facts only: PHI stays in the studies row.
         tags: {
@@ -117,6 +129,8 @@ function storeInstance(ctx: FileImportContext, file: string, size: number, hash:
           burnedInAnnotation: header.burnedInAnnotation,
           lossyCompressed: header.lossyCompressed,
           characterSet: header.characterSet,
+          projectionEvidence: projection.evidence,
+          modelImageFlip: projection.flip,
           rescale: { slope: dataSet.floatString('x00281053') ?? 1, intercept: dataSet.floatString('x00281052') ?? 0 }
         },
         displayPath: paths.display,

@@ -1,5 +1,6 @@
 import { EvaluationMetrics, summarizeExperiment, type Arm, type ArmResult, type ExperimentListItem, type RunEvaluation, type TruthSource } from '../../shared/evaluation'
 import type { Db } from './database'
+import { STUDY_MODEL_IMAGE_ID } from './study-repository'
 
 /** Held-out evaluations, experiments and their arms (migrations 3 and 4), and what evaluation reads. */
 
@@ -14,16 +15,14 @@ export interface EvaluationStudy {
   findingsJson: string | null
 }
 
-/** Every study with a model image (its first presentation image) and its first report, if any. */
+/** Every study with a model image (see STUDY_MODEL_IMAGE_ID) and its first report, if any. */
 export function evaluationStudies(db: Db): EvaluationStudy[] {
   return db
     .prepare(
       `SELECT s.id AS studyId, s.study_uid AS studyUid, s.pseudonym, i.id AS imageId, i.model_path AS modelPath,
               r.raw_text AS reportText, r.findings_json AS findingsJson
          FROM studies s
-         JOIN images i ON i.id = (SELECT i2.id FROM images i2 JOIN series se ON se.id = i2.series_id
-                                   WHERE se.study_id = s.id AND i2.status = 'ok' AND i2.for_processing = 0 AND i2.model_path IS NOT NULL
-                                   ORDER BY i2.id LIMIT 1)
+         JOIN images i ON i.id = ${STUDY_MODEL_IMAGE_ID}
          LEFT JOIN reports r ON r.id = (SELECT MIN(id) FROM reports WHERE study_id = s.id)
         ORDER BY s.id`
     )

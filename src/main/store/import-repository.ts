@@ -1,5 +1,5 @@
 import crypto from 'node:crypto'
-import type { ImportJob, StudyListRow, TaskStatus } from '../../shared/contract'
+import type { ImportJob, Projection, StudyListRow, TaskStatus } from '../../shared/contract'
 import type { Db } from './database'
 
 /** SQL of the importer: import jobs, studies, series and one images row per DICOM file seen. */
@@ -113,6 +113,7 @@ export interface ImageFields {
   spacingColMm: number | null
   spacingKind: 'pixel' | 'imager' | 'none'
   viewPosition: string | null
+  projection: Projection | null
   forProcessing: boolean
   tags: Record<string, unknown>
   displayPath: string
@@ -161,10 +162,10 @@ export function insertImportedImage(db: Db, study: StudyFields, series: SeriesFi
       .prepare(
         `INSERT INTO images (series_id, import_job_id, sop_instance_uid, sop_class_uid, file_path, file_size, file_sha256,
            transfer_syntax_uid, rows, columns, photometric, bits_stored, spacing_row_mm, spacing_col_mm, spacing_kind,
-           view_position, for_processing, tags_json, display_path, display_sha256, model_path, model_sha256, status, created_at)
+           view_position, projection, for_processing, tags_json, display_path, display_sha256, model_path, model_sha256, status, created_at)
          VALUES (@seriesRowId, @jobId, @sopInstanceUid, @sopClassUid, @filePath, @fileSize, @sha256,
            @transferSyntaxUid, @rows, @columns, @photometric, @bitsStored, @spacingRowMm, @spacingColMm, @spacingKind,
-           @viewPosition, @forProcessing, @tags, @displayPath, @displaySha256, @modelPath, @modelSha256, 'ok', @createdAt)`
+           @viewPosition, @projection, @forProcessing, @tags, @displayPath, @displaySha256, @modelPath, @modelSha256, 'ok', @createdAt)`
       )
       .run({ ...image, seriesRowId, forProcessing: image.forProcessing ? 1 : 0, tags: JSON.stringify(image.tags), createdAt: new Date().toISOString() })
     return Number(info.lastInsertRowid)

@@ -267,6 +267,19 @@ CREATE TABLE experiment_arms (
     version: 4,
     description: 'experiments.no_nodule_metrics_json: the held-out set scored as if every image were called clear, the floor the arms are read against',
     sql: `ALTER TABLE experiments ADD COLUMN no_nodule_metrics_json TEXT;`
+  },
+  {
+    version: 5,
+    description:
+      'images.projection: frontal, lateral or other (NULL when the header does not say), so that a lateral view is never a study\'s model image; rows imported before are read from their ViewPosition',
+    sql: `
+ALTER TABLE images ADD COLUMN projection TEXT CHECK (projection IN ('frontal', 'lateral', 'other'));
+UPDATE images SET projection = CASE upper(trim(view_position))
+  WHEN 'PA' THEN 'frontal' WHEN 'AP' THEN 'frontal'
+  WHEN 'LL' THEN 'lateral' WHEN 'RL' THEN 'lateral'
+  WHEN 'LLD' THEN 'other' WHEN 'RLD' THEN 'other' WHEN 'LLO' THEN 'other' WHEN 'RLO' THEN 'other'
+END;
+`
   }
 ]
 

@@ -2,6 +2,7 @@ import type { SpyEditRecipe } from '../selfplay/spy-edit'
 import type { Db } from './database'
 import { insertFinding, type NewFinding } from './review-repository'
 import { insertCheckpoint, type CheckpointRow } from './training-repository'
+import { STUDY_MODEL_IMAGE_ID } from './study-repository'
 
 /** Self-play rounds and their games; a round, its games and its checkpoint row commit together. */
 
@@ -125,9 +126,7 @@ export function studiesWithModelImage(db: Db): { studyId: number; pseudonym: str
     .prepare(
       `SELECT s.id AS studyId, s.pseudonym, i.id AS imageId, i.model_path AS modelPath
          FROM studies s
-         JOIN images i ON i.id = (SELECT i2.id FROM images i2 JOIN series se ON se.id = i2.series_id
-                                   WHERE se.study_id = s.id AND i2.status = 'ok' AND i2.for_processing = 0 AND i2.model_path IS NOT NULL
-                                   ORDER BY i2.id LIMIT 1)
+         JOIN images i ON i.id = ${STUDY_MODEL_IMAGE_ID}
         ORDER BY s.id`
     )
     .all() as { studyId: number; pseudonym: string; imageId: number; modelPath: string }[]

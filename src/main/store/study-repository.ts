@@ -2,6 +2,17 @@ import { EvidenceSpan, NoduleFinding } from '../../shared/finding'
 import type { StudyDetail } from '../../shared/contract'
 import type { Db } from './database'
 
+/**
+ * The id of a study's model image, the one image the model trains on and describes, as SQL for a
+ * subquery on the study `s`: its first imported frontal presentation image, else its first one of
+ * unknown projection. A lateral or other view is never it (the model reads frontal films), nor is
+ * a "For Processing" image.
+ */
+export const STUDY_MODEL_IMAGE_ID = `(SELECT mi.id FROM images mi JOIN series ms ON ms.id = mi.series_id
+   WHERE ms.study_id = s.id AND mi.status = 'ok' AND mi.for_processing = 0 AND mi.model_path IS NOT NULL
+     AND (mi.projection IS NULL OR mi.projection = 'frontal')
+   ORDER BY mi.projection IS NULL, mi.id LIMIT 1)`
+
 /** One study as the viewer opens it: its images and its reports with the parsed nodule findings. */
 export function getStudyDetail(db: Db, studyId: number, withPatientNames = false): StudyDetail | null {
   const study = db.prepare('SELECT id, pseudonym, patient_name, study_date FROM studies WHERE id = ?').get(studyId) as
@@ -10,11 +21,12 @@ export function getStudyDetail(db: Db, studyId: number, withPatientNames = false
   if (!study) return null
   const images = db
     .prepare(
-      `SELECT i.id, se.modality, i.view_position AS viewPosition, i.rows, i.columns, i.for_processing AS forProcessing
-       FROM images i JOIN series se ON se.id = i.series_id
-       WHERE se.study_id = ? AND i.status = 'ok' ORDER BY i.for_processing, i.id`
+      `SELECT i.id, se.modality, i.view_position AS viewPosition, i.projection, i.id = ${STUDY_MODEL_IMAGE_ID} AS isModelImage,
+              i.rows, i.columns, i.for_processing AS forProcessing
+       FROM studies s JOIN series se ON se.study_id = s.id JOIN images i ON i.series_id = se.id
+       WHERE s.id = ? AND i.status = 'ok' ORDER BY i.for_processing, i.id`
     )
-    .all(studyId) as { id: number; modality: string | null; viewPosition: string | null; rows: number | null; columns: number | null; forProcessing: number }[]
+    .all(studyId) as (Omit<StudyDetail['images'][number], 'forProcessing' | 'isModelImage'> & { forProcessing: number; isModelImage: number | null })[]
   const reports = db.prepare('SELECT id, language, raw_text, findings_json FROM reports WHERE study_id = ? ORDER BY id').all(studyId) as {
     id: number
     language: string | null
@@ -26,7 +38,7 @@ export function getStudyDetail(db: Db, studyId: number, withPatientNames = false
     pseudonym: study.pseudonym,
     ...(withPatientNames ? { patientName: study.patient_name } : {}),
     studyDate: study.study_date,
-    images: images.map((i) => ({ ...i, forProcessing: i.forProcessing === 1 })),
+    images: images.map((i) => ({ ...i, forProcessing: i.forProcessing === 1, isModelImage: i.isModelImage === 1 })),
     reports: reports.map((r) => ({ id: r.id, language: r.language, text: r.raw_text, ...storedFindings(r.findings_json) }))
   }
 }
@@ -39,7 +51,6 @@ function storedFindings(json: string | null): { nodules: NoduleFinding | null; n
   return { nodules: nodules.success ? nodules.data : null, negativeEvidence: negative.success ? negative.data : [] }
 }
 
-/** What a de-identified export may carry about a study besides its pseudonym: its UID, to derive a new one. */
 /** A study as its exports must see it before de-identification: the identifiers they remove. */
 export interface StudyIdentity {
   pseudonym: string

@@ -1,4 +1,5 @@
 import { identifierCleaner, type StudyIdentifiers } from '../privacy/identifiers'
+import { STUDY_MODEL_IMAGE_ID } from './study-repository'
 import type { Db } from './database'
 
 /** Runs, checkpoints and the image–report pairs training reads. */
@@ -14,10 +15,8 @@ export interface ImageReportPair {
   findingsJson: string | null
 }
 
-/** A study's model image: its first imported presentation image ("For Processing" images are excluded). */
-const STUDY_MODEL_IMAGE = `(SELECT i.model_path FROM images i JOIN series se ON se.id = i.series_id
-   WHERE se.study_id = s.id AND i.status = 'ok' AND i.for_processing = 0 AND i.model_path IS NOT NULL
-   ORDER BY i.id LIMIT 1)`
+/** The model-input PNG of a study's model image (see STUDY_MODEL_IMAGE_ID). */
+const STUDY_MODEL_IMAGE = `(SELECT model_path FROM images WHERE id = ${STUDY_MODEL_IMAGE_ID})`
 
 /**
  * One pair per study that has both a model image and a report: the study's model image and its

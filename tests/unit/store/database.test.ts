@@ -5,6 +5,7 @@ import { databasePath, migrate, openDatabase, schemaVersion } from '../../../src
 import { latestSchemaVersion, migrations } from '../../../src/main/store/migrations'
 import { readSettings, writeSettings } from '../../../src/main/store/settings-repository'
 import { createExperiment, listExperiments } from '../../../src/main/store/evaluation-repository'
+import { studyImage } from '../../../src/main/store/training-repository'
 import type { EvaluationMetrics } from '../../../src/shared/evaluation'
 import { defaultSettings } from '../../../src/shared/contract'
 import { tempDataDir } from '../../helpers/temp-services'
@@ -121,6 +122,31 @@ describe('stored experiments', () => {
     old.close()
     const db = openDatabase(file)
     expect(listExperiments(db)).toMatchObject([{ preset: 'demo', seeds: [1, 2], heldOutImages: 40, noNodule: null }])
+    db.close()
+  })
+})
+
+describe('images imported before projections were read', () => {
+  it('take theirs from the ViewPosition they stored, so a lateral stops being a model image', () => {
+    const file = tempDb()
+    const old = openDatabase(file, { migrate: false })
+    migrate(old, file, migrations.filter((m) => m.version < 5))
+    old.prepare(`INSERT INTO studies (id, study_uid, pseudonym, created_at) VALUES (1, '1.2.3', 'CXR-A', '2026-11-01T00:00:00Z')`).run()
+    old.prepare(`INSERT INTO series (id, study_id, series_uid) VALUES (1, 1, '1.2.3.1')`).run()
+    const insertImage = old.prepare(
+      `INSERT INTO images (series_id, sop_instance_uid, file_path, view_position, model_path, status, created_at)
+       VALUES (1, ?, ?, ?, ?, 'ok', '2026-11-01T00:00:00Z')`
+    )
+    for (const [uid, view] of [['1.2.3.1.1', 'LL'], ['1.2.3.1.2', 'PA'], ['1.2.3.1.3', null], ['1.2.3.1.4', 'rld']]) insertImage.run(uid, `/films/${uid}`, view, `${uid}.model.png`)
+    old.close()
+    const db = openDatabase(file)
+    expect(db.prepare('SELECT view_position AS view, projection FROM images ORDER BY id').all()).toEqual([
+      { view: 'LL', projection: 'lateral' },
+      { view: 'PA', projection: 'frontal' },
+      { view: null, projection: null },
+      { view: 'rld', projection: 'other' }
+    ])
+    expect(studyImage(db, '1')!.modelPath).toBe('1.2.3.1.2.model.png')
     db.close()
   })
 })

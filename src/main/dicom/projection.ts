@@ -1,0 +1,99 @@
+/**
+ * Which way the beam went through the chest, and whether the film is mirrored or upside down. The
+ * model reads frontal films only — its places are a frontal film's sides and zones — so a study's
+ * lateral view must not be the image it trains on or describes, and a mirrored frontal film would
+ * teach it right for left. Every source of this in a header is unreliable on its own (REFERENCE:
+ * ViewPosition is often empty or wrong), so each is read and they must agree.
+ */
+import type { Projection } from '../../shared/contract'
+import type { Flip } from './resample'
+
+/** The header values a projection is read from, as text. */
+export interface ProjectionTags {
+  /** (0018,5101) ViewPosition: PA, AP, LL, RL, RLD, LLD, RLO, LLO in the standard; free text in the wild. */
+  viewPosition: string | null
+  /** (0054,0220) View Code Sequence, first item's Code Meaning ("postero-anterior", "left lateral"). */
+  viewCodeMeaning: string | null
+  /** (0020,0020) PatientOrientation, backslash-separated ("L\F": rows run to the patient's left, columns to the feet). */
+  patientOrientation: string | null
+  /** Series description, protocol name and the device's processing description ("CHEST PA", "Thorax lat", 胸部正位), by name. */
+  descriptions: { name: string; text: string | null }[]
+}
+
+export interface ProjectionReading {
+  /** null: no source says, or the sources disagree. */
+  projection: Projection | null
+  /** Where the projection was read, or why it is unknown, for the import log and the viewer. */
+  evidence: string
+  /** Flips that make a frontal film standard (the patient's right on the viewer's left, head up). */
+  flip: Flip
+}
+
+const viewPositionTerms: Record<string, Projection> = {
+  PA: 'frontal',
+  AP: 'frontal',
+  LL: 'lateral',
+  RL: 'lateral',
+  LLD: 'other',
+  RLD: 'other',
+  LLO: 'other',
+  RLO: 'other'
+}
+
+// Words of descriptions and code meanings, upper case with hyphens dropped ("postero-anterior").
+const otherWords = /\b(?:OBL|OBLIQUE|RAO|LAO|RPO|LPO|RLO|LLO|DECUB|DECUBITUS|LLD|RLD|LORDOTIC)\b|斜位|侧卧|側臥|前弓/
+const lateralWords = /\b(?:LAT|LATERAL|LL|RL|LLAT|RLAT)\b|侧位|側位/
+const frontalWords = /\b(?:PA|AP|FRONTAL|POSTEROANTERIOR|ANTEROPOSTERIOR|P\s?[/.]\s?A|A\s?[/.]\s?P)\b|正位|后前位|後前位|前后位|前後位/
+
+/**
+ * The projection words in a free text name: an oblique or decubitus word outranks the others (a
+ * "lateral decubitus" film is neither lateral nor upright frontal); a text naming both frontal and
+ * lateral ("CHEST PA AND LAT", a series holding both) names neither.
+ */
+export function projectionInWords(text: string): Projection | null {
+  const words = text.toUpperCase().replace(/(?<=[A-Z])-(?=[A-Z])/g, '')
+  if (otherWords.test(words)) return 'other'
+  const lateral = lateralWords.test(words)
+  const frontal = frontalWords.test(words)
+  return lateral === frontal ? null : lateral ? 'lateral' : 'frontal'
+}
+
+interface Orientation {
+  row: string
+  column: string
+}
+
+function orientationOf(value: string | null): Orientation | null {
+  const parts = value?.toUpperCase().split('\\').map((p) => p.trim()) ?? []
+  if (parts.length !== 2 || !parts.every((p) => /^[LRAPHF]+$/.test(p))) return null
+  return { row: parts[0][0], column: parts[1][0] }
+}
+
+/**
+ * A film standing upright (columns run head to feet or back) is frontal when its rows run across
+ * the patient (L or R) and lateral when they run front to back (A or P); a film turned on its side
+ * says nothing here.
+ */
+function projectionOfOrientation(o: Orientation): Projection | null {
+  if (!'HF'.includes(o.column)) return null
+  return 'LR'.includes(o.row) ? 'frontal' : 'lateral'
+}
+
+/** Reads the projection from every source that names one; they must agree. */
+export function readProjection(tags: ProjectionTags): ProjectionReading {
+  const orientation = orientationOf(tags.patientOrientation)
+  const viewPosition = tags.viewPosition?.trim().toUpperCase() ?? null
+  const readings: { source: string; projection: Projection | null }[] = [
+    { source: `ViewPosition ${viewPosition}`, projection: viewPosition ? (viewPositionTerms[viewPosition] ?? projectionInWords(viewPosition)) : null },
+    { source: `View Code Sequence "${tags.viewCodeMeaning}"`, projection: tags.viewCodeMeaning ? projectionInWords(tags.viewCodeMeaning) : null },
+    { source: `PatientOrientation ${tags.patientOrientation}`, projection: orientation ? projectionOfOrientation(orientation) : null },
+    ...tags.descriptions.map((d) => ({ source: `${d.name} "${d.text}"`, projection: d.text ? projectionInWords(d.text) : null }))
+  ].filter((r) => r.projection !== null)
+  const noFlip = { horizontal: false, vertical: false }
+  if (readings.length === 0) return { projection: null, evidence: 'no view position, view code, patient orientation or view word in the header', flip: noFlip }
+  const projection = readings[0].projection
+  const sources = readings.map((r) => `${r.source} (${r.projection})`).join(', ')
+  if (readings.some((r) => r.projection !== projection)) return { projection: null, evidence: `the header disagrees with itself: ${sources}`, flip: noFlip }
+  const flip = projection === 'frontal' && orientation ? { horizontal: orientation.row === 'R', vertical: orientation.column === 'H' } : noFlip
+  return { projection, evidence: sources, flip }
+}

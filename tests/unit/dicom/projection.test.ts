@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest'
+import { projectionInWords, readProjection, type ProjectionTags } from '../../../src/main/dicom/projection'
+
+function tags(partial: Partial<ProjectionTags> & { seriesDescription?: string; protocolName?: string }): ProjectionTags {
+  return {
+    viewPosition: partial.viewPosition ?? null,
+    viewCodeMeaning: partial.viewCodeMeaning ?? null,
+    patientOrientation: partial.patientOrientation ?? null,
+    descriptions: [
+      { name: 'SeriesDescription', text: partial.seriesDescription ?? null },
+      { name: 'ProtocolName', text: partial.protocolName ?? null }
+    ]
+  }
+}
+
+describe('projection of a chest film', () => {
+  it('reads the standard ViewPosition terms', () => {
+    expect(readProjection(tags({ viewPosition: 'PA' })).projection).toBe('frontal')
+    expect(readProjection(tags({ viewPosition: 'AP' })).projection).toBe('frontal')
+    expect(readProjection(tags({ viewPosition: 'LL' })).projection).toBe('lateral')
+    expect(readProjection(tags({ viewPosition: 'RL' })).projection).toBe('lateral')
+    expect(readProjection(tags({ viewPosition: 'LLD' })).projection).toBe('other')
+    expect(readProjection(tags({ viewPosition: 'RLO' })).projection).toBe('other')
+  })
+
+  it('reads the words vendors write where the standard terms are missing', () => {
+    const cases: [string, string | null][] = [
+      ['CHEST PA', 'frontal'],
+      ['Thorax p.a.', 'frontal'],
+      ['Chest A/P portable', 'frontal'],
+      ['Frontal', 'frontal'],
+      ['LATERAL', 'lateral'],
+      ['Thorax lat.', 'lateral'],
+      ['胸部正位', 'frontal'],
+      ['胸部后前位', 'frontal'],
+      ['胸部侧位', 'lateral'],
+      ['Chest lateral decubitus', 'other'],
+      ['RAO', 'other'],
+      ['CHEST PA AND LAT', null],
+      ['CHEST', null],
+      ['Small field', null]
+    ]
+    for (const [text, expected] of cases) expect(projectionInWords(text), text).toBe(expected)
+    expect(readProjection(tags({ seriesDescription: 'CHEST LAT' }))).toEqual({
+      projection: 'lateral',
+      evidence: 'SeriesDescription "CHEST LAT" (lateral)',
+      flip: { horizontal: false, vertical: false }
+    })
+  })
+
+  it('reads the View Code Sequence meaning and the patient orientation', () => {
+    expect(readProjection(tags({ viewCodeMeaning: 'postero-anterior' })).projection).toBe('frontal')
+    expect(readProjection(tags({ viewCodeMeaning: 'left lateral' })).projection).toBe('lateral')
+    expect(readProjection(tags({ patientOrientation: 'A\\F' })).projection).toBe('lateral')
+    expect(readProjection(tags({ patientOrientation: 'L\\F' })).projection).toBe('frontal')
+    // A film turned on its side says nothing about the projection.
+    expect(readProjection(tags({ patientOrientation: 'F\\L' })).projection).toBeNull()
+  })
+
+  it('flips a frontal film stored mirrored or upside down', () => {
+    expect(readProjection(tags({ viewPosition: 'PA', patientOrientation: 'L\\F' })).flip).toEqual({ horizontal: false, vertical: false })
+    expect(readProjection(tags({ viewPosition: 'PA', patientOrientation: 'R\\F' })).flip).toEqual({ horizontal: true, vertical: false })
+    expect(readProjection(tags({ viewPosition: 'AP', patientOrientation: 'L\\H' })).flip).toEqual({ horizontal: false, vertical: true })
+    expect(readProjection(tags({ patientOrientation: 'RF\\HP' })).flip).toEqual({ horizontal: true, vertical: true })
+    // A lateral film is not the model's, and its rows run front to back: nothing to flip for sides.
+    expect(readProjection(tags({ viewPosition: 'LL', patientOrientation: 'P\\H' })).flip).toEqual({ horizontal: false, vertical: false })
+  })
+
+  it('says unknown, and why, when the header is silent or disagrees with itself', () => {
+    expect(readProjection(tags({}))).toEqual({
+      projection: null,
+      evidence: 'no view position, view code, patient orientation or view word in the header',
+      flip: { horizontal: false, vertical: false }
+    })
+    const disagreeing = readProjection(tags({ viewPosition: 'PA', patientOrientation: 'A\\F' }))
+    expect(disagreeing.projection).toBeNull()
+    expect(disagreeing.evidence).toBe('the header disagrees with itself: ViewPosition PA (frontal), PatientOrientation A\\F (lateral)')
+    expect(disagreeing.flip).toEqual({ horizontal: false, vertical: false })
+    expect(readProjection(tags({ viewPosition: 'PA', seriesDescription: 'CHEST LAT' })).projection).toBeNull()
+  })
+})
