@@ -219,7 +219,7 @@ export const cuePatterns: CuePattern[] = [
       '(?:is|are) (?:suspected|questioned|possible|likely|probable|not certain)(?=\\s*(?:[.;,:]|$))'
     )
   },
-  { kind: 'unc-both', pattern: en('suspected', 'versus', 'vs\\.?') },
+  { kind: 'unc-both', pattern: en('suspected', 'questioned', 'versus', 'vs\\.?') },
   { kind: 'unc-both', pattern: /\?/g },
   { kind: 'unc-pre', pattern: zh('考虑', '疑似', '疑为', '可疑', '怀疑', '倾向', '似见', '似有', '疑') },
   { kind: 'unc-both', pattern: zh('不除外', '不能除外', '不排除', '不能排除', '待排除?', '待除外', '可能性大', '可能') },
@@ -374,9 +374,10 @@ export const locationPatterns: LocationPattern[] = [
     read: readSideLevelPlace
   },
   {
-    // "right upper lobe", "left lower lung zone", "right mid zone", "both upper zones", "left upper lung"
+    // "right upper lobe", "left lower lung zone", "right mid zone", "both upper zones", "left upper lung";
+    // a span of two levels ("right mid to lower lung", "left mid-lower zone") is read as its first
     pattern: en(
-      `(?:${enSide}[\\s-]+(?:lung[\\s-]+)?)?(?<level>upper|mid|middle|lower)[\\s-]*(?<kind>lobes?|(?:lung[\\s-]+)?(?:zones?|fields?)|lungs?)`
+      `(?:${enSide}[\\s-]+(?:lung[\\s-]+)?)?(?<level>${enLevel})(?:(?:\\s+to\\s+|-to-|-)${enLevel})?[\\s-]*(?<kind>lobes?|(?:lung[\\s-]+)?(?:zones?|fields?)|lungs?)`
     ),
     read: readSideLevelPlace
   },

@@ -173,6 +173,10 @@ export const englishCases: SentenceCase[] = [
   uncertain('The left upper lobe nodule is not well visualized on this exam.', 1, n({ side: 'left', lobe: 'LUL', uncertain: true })),
   uncertain('A 5 mm nodule is suggested in the left upper lobe.', 1, n({ size: 5, side: 'left', lobe: 'LUL', uncertain: true })),
   present('Follow-up CT is suggested for the 8 mm right upper zone nodule.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
+  uncertain('A tiny nodule is questioned at the left lung base.', 1, n({ side: 'left', zone: 'lower', uncertain: true })),
+  // A span of two levels is one place, read as its first (as 右肺中下野).
+  present('Small nodular opacity in the right mid to lower lung.', 1, n({ side: 'right', zone: 'middle' })),
+  present('Nodule in the left mid-lower zone.', 1, n({ side: 'left', zone: 'middle' })),
   absent('No nodule. Cardiomegaly.'),
   present(
     'Stable 6 mm solid nodule in the left upper lobe, unchanged from prior.',
