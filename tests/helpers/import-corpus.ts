@@ -34,6 +34,8 @@ export interface ImportCorpus {
   /** Files that are neither DICOM nor reports. */
   skipped: string[]
   reportFiles: string[]
+  /** Valid files that are no chest radiograph (shown, never a model image) → the reason stored. */
+  notChest: Map<string, string>
   /** A second copy of a valid file (same SOP Instance UID). */
   duplicates: string[]
   structuredReports: string[]
@@ -53,7 +55,7 @@ function withoutMetaGroup(bytes: Buffer): Buffer {
 }
 
 export async function buildImportCorpus(root: string, scratch: string): Promise<ImportCorpus> {
-  const corpus: ImportCorpus = { root, valid: new Map(), broken: new Map(), skipped: [], reportFiles: [], duplicates: [], structuredReports: [] }
+  const corpus: ImportCorpus = { root, valid: new Map(), broken: new Map(), notChest: new Map(), skipped: [], reportFiles: [], duplicates: [], structuredReports: [] }
   const addValid = (relative: string, built: Built | { bytes: Buffer; sopInstanceUid: string }) => {
     put(root, relative, built.bytes)
     corpus.valid.set(relative, built.sopInstanceUid)
@@ -82,6 +84,12 @@ export async function buildImportCorpus(root: string, scratch: string): Promise<
   addValid('site/views/lateral-only', image({ ...u12, seed: 14 }, { extra: { ViewPosition: undefined, SeriesDescription: 'Thorax lat.' } }))
   addValid('site/views/standard', image({ ...u12, seed: 15 }, { extra: { ViewPosition: 'AP', PatientOrientation: ['L', 'F'] } }))
   addValid('site/views/mirrored', image({ ...u12, seed: 15 }, { extra: { ViewPosition: 'AP', PatientOrientation: ['R', 'F'] } }))
+  // Other films in the same folders: a CT slice and a knee film are imported and shown, never read by the model.
+  addValid('site/kinds/ct-slice', image({ ...u12, seed: 16 }, { sopClassUid: '1.2.840.10008.5.1.4.1.1.2', extra: { Modality: 'CT', ViewPosition: undefined } }))
+  corpus.notChest.set('site/kinds/ct-slice', 'Modality CT is not a radiograph')
+  addValid('site/kinds/knee', image({ ...u12, seed: 17 }, { extra: { Modality: 'CR', BodyPartExamined: 'KNEE', ViewPosition: 'AP' } }))
+  corpus.notChest.set('site/kinds/knee', 'BodyPartExamined KNEE is not the chest')
+  addValid('site/kinds/chest-zh', image({ ...u12, seed: 18 }, { characterSet: 'ISO_IR 192', extra: { Modality: 'DX', BodyPartExamined: '胸部' } }))
 
   const j2kSpec: ImageSpec = { ...u12, seed: 11 }
   const j2kPixels = syntheticPixels(j2kSpec)

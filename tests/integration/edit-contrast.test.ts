@@ -16,7 +16,7 @@ const detector = { rows: 384, columns: 320, spacingMm: 1.1 }
 async function importedModelImage(bytes: Uint8Array): Promise<Uint8Array> {
   const dataSet = parseDicomFile(bytes)
   const products = await buildImageProducts(dataSet, transferSyntaxOf(dataSet))
-  return decodeGrayPng(products.model.png).pixels as Uint8Array
+  return decodeGrayPng(products.model!.png).pixels as Uint8Array
 }
 
 /** The file's first window, in display values (MONOCHROME1 stores white low, so its centre mirrors). */

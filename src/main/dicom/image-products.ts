@@ -29,7 +29,8 @@ export interface DisplayParams {
 export interface ImageProducts {
   layout: PixelLayout
   display: { png: Buffer; params: DisplayParams }
-  model: { png: Buffer; side: number }
+  /** null when no model image was asked for (the film is not one the model reads). */
+  model: { png: Buffer; side: number } | null
 }
 
 /** Modality values squeezed into 16 bits: exact when they are integers spanning ≤ 65 536 levels. */
@@ -56,12 +57,12 @@ function describeVoi(voi: Voi): DisplayParams['defaultVoi'] {
 
 /**
  * Decodes frame 1 and makes the stored products: a display image (long side ≤ 1024, 16-bit
- * modality values) with its windowing parameters, and the 256×256 8-bit model image rendered
- * through the default VOI. The display image keeps the film as stored (a reader sees what the
- * device wrote); the model image is flipped by `modelFlip` into the standard orientation, since
- * the model reads sides from where things lie.
+ * modality values) with its windowing parameters, and — unless `model` is null — the 256×256
+ * 8-bit model image rendered through the default VOI. The display image keeps the film as stored
+ * (a reader sees what the device wrote); the model image is flipped by `model.flip` into the
+ * standard orientation, since the model reads sides from where things lie.
  */
-export async function buildImageProducts(dataSet: DataSet, transferSyntax: string, modelFlip?: Flip): Promise<ImageProducts> {
+export async function buildImageProducts(dataSet: DataSet, transferSyntax: string, model: { flip: Flip } | null = { flip: { horizontal: false, vertical: false } }): Promise<ImageProducts> {
   const layout = readPixelLayout(dataSet)
   const tags = readDisplayTags(dataSet, layout)
   const frame = await decodeFirstFrame(dataSet, layout, transferSyntax)
@@ -88,6 +89,6 @@ export async function buildImageProducts(dataSet: DataSet, transferSyntax: strin
   return {
     layout,
     display: { png: encodeGrayPng(q.pixels, size.width, size.height), params },
-    model: { png: encodeGrayPng(modelImage(rendered, size.width, size.height, MODEL_SIDE, modelFlip), MODEL_SIDE, MODEL_SIDE), side: MODEL_SIDE }
+    model: model && { png: encodeGrayPng(modelImage(rendered, size.width, size.height, MODEL_SIDE, model.flip), MODEL_SIDE, MODEL_SIDE), side: MODEL_SIDE }
   }
 }

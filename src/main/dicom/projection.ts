@@ -1,9 +1,11 @@
 /**
- * Which way the beam went through the chest, and whether the film is mirrored or upside down. The
- * model reads frontal films only — its places are a frontal film's sides and zones — so a study's
- * lateral view must not be the image it trains on or describes, and a mirrored frontal film would
- * teach it right for left. Every source of this in a header is unreliable on its own (REFERENCE:
- * ViewPosition is often empty or wrong), so each is read and they must agree.
+ * What kind of film an image is, for the model: whether it is a chest radiograph at all, which way
+ * the beam went through the chest, and whether it is stored mirrored or upside down. The model
+ * reads frontal chest films only — its places are a frontal film's sides and zones — so a CT slice
+ * or a knee film in the same folder, or a study's lateral view, must not be the image it trains on
+ * or describes, and a mirrored frontal film would teach it right for left. Every source of this in
+ * a header is unreliable on its own (REFERENCE: ViewPosition is often empty or wrong), so each is
+ * read and they must agree; a value that is missing or not understood counts for nothing.
  */
 import type { Projection } from '../../shared/contract'
 import type { Flip } from './resample'
@@ -96,4 +98,24 @@ export function readProjection(tags: ProjectionTags): ProjectionReading {
   if (readings.some((r) => r.projection !== projection)) return { projection: null, evidence: `the header disagrees with itself: ${sources}`, flip: noFlip }
   const flip = projection === 'frontal' && orientation ? { horizontal: orientation.row === 'R', vertical: orientation.column === 'H' } : noFlip
   return { projection, evidence: sources, flip }
+}
+
+// Projection radiography, and captures that may hold a digitised film (OT, SC); DR is not a DICOM
+// modality code but vendors write it.
+const radiographModalities = new Set(['CR', 'DX', 'DR', 'RG', 'OT', 'SC'])
+const chestWords = /CHEST|THORAX|LUNG|RIB|STERN|胸|肺/
+const elsewhereWords =
+  /SKULL|HEAD|BRAIN|FACE|SINUS|ORBIT|JAW|MANDIBLE|TMJ|NECK|SPINE|COCCYX|SACRUM|ABDOMEN|PELVIS|HIP|SHOULDER|CLAVICLE|HUMERUS|ARM|ELBOW|WRIST|HAND|FINGER|FEMUR|LEG|KNEE|TIBIA|ANKLE|FOOT|TOE|EXTREMITY|BREAST|头|颅|颈|脊|椎|腹|盆|髋|肩|肘|腕|手|膝|踝|足|乳腺/
+
+/**
+ * Why an image is not a chest radiograph the model can read, or null when it may be one: a
+ * modality other than projection radiography (CT, MR, US, mammography, fluoroscopy …), or a body
+ * part that names somewhere else than the chest (KNEE, ABDOMEN, 腰椎).
+ */
+export function notChestRadiograph(modality: string | null, bodyPart: string | null): string | null {
+  const code = modality?.trim().toUpperCase()
+  if (code && !radiographModalities.has(code)) return `Modality ${code} is not a radiograph`
+  const part = bodyPart?.trim().toUpperCase()
+  if (part && !chestWords.test(part) && elsewhereWords.test(part)) return `BodyPartExamined ${bodyPart!.trim()} is not the chest`
+  return null
 }

@@ -3,13 +3,19 @@ import type { DataSet } from 'dicom-parser'
 import { readInstanceHeader, type InstanceHeader } from '../dicom/header'
 import { buildImageProducts, type ImageProducts } from '../dicom/image-products'
 import { DicomFileError, parseDicomFile } from '../dicom/parse'
-import { readProjection, type ProjectionReading } from '../dicom/projection'
+import { notChestRadiograph, readProjection, type ProjectionReading } from '../dicom/projection'
 import { isStructuredReportSopClass, SopClass, sopClassName } from '../dicom/uids'
 import type { Db } from '../store/database'
 import { claimErrorRow, hasImportedInstance, hasReportFromSource, insertErrorRow, insertImportedImage } from '../store/import-repository'
 import { storageProblem } from '../store/storage-failure'
 import { imageFileStem, removeDataFiles, sha256, writeDataFile } from './image-files'
 import type { ReportImporter } from './report-importer'
+
+/** What the model makes of a film: its projection, and why it is no chest radiograph (null when it may be one). */
+interface FilmKind {
+  projection: ProjectionReading
+  notChestRadiograph: string | null
+}
 
 /** `failed-again`: the same file failed before and already has its error row. */
 export type FileOutcome = 'imported' | 'already' | 'failed' | 'failed-again' | 'structured-report' | 'skipped'
@@ -56,9 +62,9 @@ async function importInstance(ctx: FileImportContext, file: string, bytes: Buffe
   if (hasImportedInstance(ctx.db, header.sopInstanceUid)) return 'already'
   if (!header.hasPixelData) throw new DicomFileError(`Not an image: ${sopClassName(header.sopClassUid)} has no Pixel Data`)
   const dataSet = parseDicomFile(bytes)
-  const projection = readProjection(header.projectionTags)
-  const products = await buildImageProducts(dataSet, header.transferSyntaxUid, projection.flip)
-  storeInstance(ctx, file, bytes.length, hash, header, projection, dataSet, products)
+  const film: FilmKind = { projection: readProjection(header.projectionTags), notChestRadiograph: notChestRadiograph(header.modality, header.bodyPart) }
+  const products = await buildImageProducts(dataSet, header.transferSyntaxUid, film.notChestRadiograph ? null : { flip: film.projection.flip })
+  storeInstance(ctx, file, bytes.length, hash, header, film, dataSet, products)
   return 'imported'
 }
 
@@ -68,15 +74,16 @@ function storeInstance(
   size: number,
   hash: string,
   header: InstanceHeader,
-  projection: ProjectionReading,
+  film: FilmKind,
   dataSet: DataSet,
   products: ImageProducts
 ): void {
   const stem = imageFileStem(header.sopInstanceUid)
-  const paths = { display: `${stem}.display.png`, params: `${stem}.display.json`, model: `${stem}.model.png` }
+  const paths = { display: `${stem}.display.png`, params: `${stem}.display.json`, ...(products.model ? { model: `${stem}.model.png` } : {}) }
   const displaySha = writeDataFile(ctx.dataDir, paths.display, products.display.png)
   writeDataFile(ctx.dataDir, paths.params, JSON.stringify(products.display.params))
-  const modelSha = writeDataFile(ctx.dataDir, paths.model, products.model.png)
+  const modelSha = products.model && paths.model ? writeDataFile(ctx.dataDir, paths.model, products.model.png) : null
+  const { projection } = film
   const { layout } = products
   const { params } = products.display
   try {
@@ -131,11 +138,12 @@ function storeInstance(
           characterSet: header.characterSet,
           projectionEvidence: projection.evidence,
           modelImageFlip: projection.flip,
+          notChestRadiograph: film.notChestRadiograph,
           rescale: { slope: dataSet.floatString('x00281053') ?? 1, intercept: dataSet.floatString('x00281052') ?? 0 }
         },
         displayPath: paths.display,
         displaySha256: displaySha,
-        modelPath: paths.model,
+        modelPath: paths.model ?? null,
         modelSha256: modelSha
       }
     )

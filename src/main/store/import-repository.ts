@@ -118,8 +118,9 @@ export interface ImageFields {
   tags: Record<string, unknown>
   displayPath: string
   displaySha256: string
-  modelPath: string
-  modelSha256: string
+  /** null for a film the model does not read (not a chest radiograph). */
+  modelPath: string | null
+  modelSha256: string | null
 }
 
 const PSEUDONYM_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'

@@ -6,7 +6,7 @@ import type { Db } from './database'
  * The id of a study's model image, the one image the model trains on and describes, as SQL for a
  * subquery on the study `s`: its first imported frontal presentation image, else its first one of
  * unknown projection. A lateral or other view is never it (the model reads frontal films), nor is
- * a "For Processing" image.
+ * a "For Processing" image, nor one without a model image (no chest radiograph: a CT slice).
  */
 export const STUDY_MODEL_IMAGE_ID = `(SELECT mi.id FROM images mi JOIN series ms ON ms.id = mi.series_id
    WHERE ms.study_id = s.id AND mi.status = 'ok' AND mi.for_processing = 0 AND mi.model_path IS NOT NULL

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { projectionInWords, readProjection, type ProjectionTags } from '../../../src/main/dicom/projection'
+import { notChestRadiograph, projectionInWords, readProjection, type ProjectionTags } from '../../../src/main/dicom/projection'
 
 function tags(partial: Partial<ProjectionTags> & { seriesDescription?: string; protocolName?: string }): ProjectionTags {
   return {
@@ -77,5 +77,22 @@ describe('projection of a chest film', () => {
     expect(disagreeing.evidence).toBe('the header disagrees with itself: ViewPosition PA (frontal), PatientOrientation A\\F (lateral)')
     expect(disagreeing.flip).toEqual({ horizontal: false, vertical: false })
     expect(readProjection(tags({ viewPosition: 'PA', seriesDescription: 'CHEST LAT' })).projection).toBeNull()
+  })
+})
+
+describe('a chest radiograph or not', () => {
+  it('takes projection radiographs of the chest, and films that do not say', () => {
+    for (const [modality, bodyPart] of [['CR', 'CHEST'], ['DX', 'THORAX'], ['DX', null], [null, null], ['DR', 'Chest PA'], ['OT', 'LUNG'], ['DX', '胸部'], ['CR', 'RIBS'], ['DX', 'CHEST_ABDOMEN'], ['CR', 'OTHER']]) {
+      expect(notChestRadiograph(modality, bodyPart), `${modality} ${bodyPart}`).toBeNull()
+    }
+  })
+
+  it('names the modality or body part of any other film', () => {
+    expect(notChestRadiograph('CT', 'CHEST')).toBe('Modality CT is not a radiograph')
+    expect(notChestRadiograph('mg', null)).toBe('Modality MG is not a radiograph')
+    expect(notChestRadiograph('US', null)).toBe('Modality US is not a radiograph')
+    expect(notChestRadiograph('CR', 'KNEE')).toBe('BodyPartExamined KNEE is not the chest')
+    expect(notChestRadiograph('DX', 'LSPINE')).toBe('BodyPartExamined LSPINE is not the chest')
+    expect(notChestRadiograph('DX', '腰椎')).toBe('BodyPartExamined 腰椎 is not the chest')
   })
 })
