@@ -176,6 +176,15 @@ export const DisplayImage = z.object({
 })
 export type DisplayImage = z.infer<typeof DisplayImage>
 
+export const LibraryCounts = z.object({
+  studies: z.number().int().nonnegative(),
+  images: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  /** Studies with no image the model reads (a lateral view alone, no chest radiograph, For Processing only). */
+  withoutModelImage: z.number().int().nonnegative()
+})
+export type LibraryCounts = z.infer<typeof LibraryCounts>
+
 /**
  * Which way the beam went through the chest, as the importer read it from the header (null when
  * the header does not say, or contradicts itself). The model reads frontal films only.
@@ -409,7 +418,7 @@ export const methods = {
     output: z.object({
       total: z.number().int().nonnegative(),
       rows: z.array(StudyListRow),
-      counts: z.object({ studies: z.number().int().nonnegative(), images: z.number().int().nonnegative(), errors: z.number().int().nonnegative() })
+      counts: LibraryCounts
     })
   },
   'studies.get': {

@@ -55,7 +55,7 @@ describe('import through the API (task child process)', () => {
 
     const studies = await call<Output<'studies.list'>>('studies.list', {})
     expect(studies.total).toBe(2)
-    expect(studies.counts).toEqual({ studies: 2, images: 2, errors: 1 })
+    expect(studies.counts).toEqual({ studies: 2, images: 2, errors: 1, withoutModelImage: 0 })
     expect(studies.rows.every((r) => /^CXR-[A-Z0-9]{8}$/.test(r.pseudonym))).toBe(true)
     expect(JSON.stringify(studies)).not.toMatch(/Secret|MRN-4711/)
     const cr = await call<Output<'studies.list'>>('studies.list', { modality: 'CR' })
@@ -93,12 +93,18 @@ describe('import through the API (task child process)', () => {
 
   it('`vzw import` shows progress and ends with the RESULT line; a second run finds everything already there', async () => {
     const dataDir = path.join(tmp, 'cli-data')
+    // A lateral view alone in its study: imported, never the model's, and the import says so.
+    const lateral = path.join(tmp, 'lateral')
+    fs.mkdirSync(lateral)
+    fs.writeFileSync(path.join(lateral, 'LAT'), image({ ...u12, seed: 3 }, { extra: { ViewPosition: 'LL' } }).bytes)
     const run = async () => {
-      const { stdout, stderr } = await promisify(execFile)('npx', ['vzw', 'import', folder, '--data-dir', dataDir], { timeout: 60_000 })
-      expect(stderr).toMatch(/import \[#+\] 100% 3\/3 files .*MB\/s/)
+      const { stdout, stderr } = await promisify(execFile)('npx', ['vzw', 'import', folder, lateral, '--data-dir', dataDir], { timeout: 60_000 })
+      expect(stderr).toMatch(/import \[#+\] 100% 4\/4 files .*MB\/s/)
+      expect(stdout).toContain('1 study has no frontal chest film')
       return parseResultLine(stdout.trim().split('\n').at(-1)!)
     }
-    expect(await run()).toEqual({ name: 'import-job', fields: { imported: '2', failed: '1', already: '0', reports_matched: '0' } })
-    expect(await run()).toEqual({ name: 'import-job', fields: { imported: '0', failed: '1', already: '2', reports_matched: '0' } })
+    const fields = { failed: '1', reports_matched: '0', studies_without_model_image: '1' }
+    expect(await run()).toEqual({ name: 'import-job', fields: { imported: '3', already: '0', ...fields } })
+    expect(await run()).toEqual({ name: 'import-job', fields: { imported: '0', already: '3', ...fields } })
   })
 })

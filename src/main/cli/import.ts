@@ -41,11 +41,18 @@ export const importCommand: CliCommand = {
           `(${result.newErrors} new error rows), ${result.skipped} other file(s) skipped; ${result.megabytes.toFixed(1)} MB in ` +
           `${result.seconds.toFixed(1)} s (${result.mbPerSecond.toFixed(1)} MB/s)`
       )
+      if (result.studiesWithoutModelImage > 0) {
+        console.log(
+          `${result.studiesWithoutModelImage} stud${result.studiesWithoutModelImage === 1 ? 'y has' : 'ies have'} no frontal chest film: ` +
+            'the model neither trains on nor describes them (a lateral view alone, another kind of film, or For Processing only)'
+        )
+      }
       printResultLine('import-job', {
         imported: result.imported,
         failed: result.failed,
         already: result.already,
-        reports_matched: result.reportsMatched
+        reports_matched: result.reportsMatched,
+        studies_without_model_image: result.studiesWithoutModelImage
       })
       return 0
     } finally {

@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { TaskProgress } from '../../shared/contract'
 import { scanRoots } from '../dicom/scan'
 import type { Db } from '../store/database'
-import { createImportJob, updateImportJob, type ImportCounts } from '../store/import-repository'
+import { createImportJob, libraryCounts, updateImportJob, type ImportCounts } from '../store/import-repository'
 import { StorageFailure, storageProblem } from '../store/storage-failure'
 import { ProgressMeter } from '../tasks/progress'
 import { importDicomFile, recordProblem, type FileImportContext, type FileOutcome } from './import-file'
@@ -21,6 +21,8 @@ export interface ImportSummary extends ImportCounts {
   megabytes: number
   seconds: number
   mbPerSecond: number
+  /** Studies of the whole library with no image the model reads (a lateral view alone, no chest radiograph, For Processing only). */
+  studiesWithoutModelImage: number
 }
 
 export interface ImportOptions {
@@ -62,7 +64,7 @@ export async function importFolders(db: Db, dataDir: string, roots: string[], op
   const ctx: FileImportContext = { db, dataDir, jobId, reports: options.reports }
   const summary: ImportSummary = {
     jobId, filesTotal: 0, imported: 0, failed: 0, already: 0, reportsMatched: 0, reportsUnmatched: 0, newErrors: 0, skipped: 0,
-    structuredReports: 0, reportsFailed: [], dicomdirs: 0, megabytes: 0, seconds: 0, mbPerSecond: 0
+    structuredReports: 0, reportsFailed: [], dicomdirs: 0, megabytes: 0, seconds: 0, mbPerSecond: 0, studiesWithoutModelImage: 0
   }
   const started = performance.now()
   try {
@@ -93,6 +95,7 @@ export async function importFolders(db: Db, dataDir: string, roots: string[], op
     summary.megabytes = bytesDone / 1e6
     summary.seconds = (performance.now() - started) / 1000
     summary.mbPerSecond = summary.megabytes / Math.max(1e-3, summary.seconds)
+    summary.studiesWithoutModelImage = libraryCounts(db).withoutModelImage
     updateImportJob(db, jobId, summary, 'done')
     return summary
   } catch (err) {

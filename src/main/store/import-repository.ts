@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
-import type { ImportJob, Projection, StudyListRow, TaskStatus } from '../../shared/contract'
+import type { ImportJob, LibraryCounts, Projection, StudyListRow, TaskStatus } from '../../shared/contract'
 import type { Db } from './database'
+import { STUDY_MODEL_IMAGE_ID } from './study-repository'
 
 /** SQL of the importer: import jobs, studies, series and one images row per DICOM file seen. */
 
@@ -243,14 +244,16 @@ export function listStudies(db: Db, filter: StudyFilter): { total: number; rows:
   }
 }
 
-export function libraryCounts(db: Db): { studies: number; images: number; errors: number } {
+/** The library's totals; `withoutModelImage`: studies the model can neither train on nor describe (see STUDY_MODEL_IMAGE_ID). */
+export function libraryCounts(db: Db): LibraryCounts {
   return db
     .prepare(
       `SELECT (SELECT count(*) FROM studies) AS studies,
               (SELECT count(*) FROM images WHERE status = 'ok') AS images,
-              (SELECT count(*) FROM images WHERE status = 'error') AS errors`
+              (SELECT count(*) FROM images WHERE status = 'error') AS errors,
+              (SELECT count(*) FROM studies s WHERE ${STUDY_MODEL_IMAGE_ID} IS NULL) AS withoutModelImage`
     )
-    .get() as { studies: number; images: number; errors: number }
+    .get() as LibraryCounts
 }
 
 export function listImportJobs(db: Db, limit = 50): ImportJob[] {
