@@ -133,7 +133,7 @@ describe('importing a folder tree', () => {
     expect(projection('site/views/1-lateral')).toBe('lateral')
     expect(projection('site/views/2-frontal')).toBe('frontal')
     expect(projection('site/views/lateral-only')).toBe('lateral')
-    expect(JSON.parse(rowFor('site/views/lateral-only')!.tags_json!).projectionEvidence).toBe('SeriesDescription "Thorax lat." (lateral)')
+    expect(JSON.parse(rowFor('site/views/lateral-only')!.tags_json!).projectionEvidence).toBe('SeriesDescription (lateral)')
     expect(projection('site/PAT1/STUDY1/IMG0001')).toBe('frontal')
     const studyOf = (relative: string) =>
       db.prepare('SELECT se.study_id FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ?').pluck().get(path.join(corpus.root, relative)) as number

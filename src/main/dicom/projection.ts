@@ -89,7 +89,8 @@ export function readProjection(tags: ProjectionTags): ProjectionReading {
     { source: `ViewPosition ${viewPosition}`, projection: viewPosition ? (viewPositionTerms[viewPosition] ?? projectionInWords(viewPosition)) : null },
     { source: `View Code Sequence "${tags.viewCodeMeaning}"`, projection: tags.viewCodeMeaning ? projectionInWords(tags.viewCodeMeaning) : null },
     { source: `PatientOrientation ${tags.patientOrientation}`, projection: orientation ? projectionOfOrientation(orientation) : null },
-    ...tags.descriptions.map((d) => ({ source: `${d.name} "${d.text}"`, projection: d.text ? projectionInWords(d.text) : null }))
+    // Free text may name a person (PS3.15 removes descriptions): the evidence names the attribute only.
+    ...tags.descriptions.map((d) => ({ source: d.name, projection: d.text ? projectionInWords(d.text) : null }))
   ].filter((r) => r.projection !== null)
   const noFlip = { horizontal: false, vertical: false }
   if (readings.length === 0) return { projection: null, evidence: 'no view position, view code, patient orientation or view word in the header', flip: noFlip }

@@ -43,7 +43,7 @@ describe('projection of a chest film', () => {
     for (const [text, expected] of cases) expect(projectionInWords(text), text).toBe(expected)
     expect(readProjection(tags({ seriesDescription: 'CHEST LAT' }))).toEqual({
       projection: 'lateral',
-      evidence: 'SeriesDescription "CHEST LAT" (lateral)',
+      evidence: 'SeriesDescription (lateral)',
       flip: { horizontal: false, vertical: false }
     })
   })
