@@ -72,7 +72,8 @@ export function writeReviewCohort(root: string): void {
         WindowWidth: [4096, 1200],
         WindowCenterWidthExplanation: ['FULL', 'LUNG'],
         PixelSpacing: s.spacing === 'pixel' ? [SPACING_MM, SPACING_MM] : undefined,
-        ImagerPixelSpacing: [SPACING_MM, SPACING_MM]
+        ImagerPixelSpacing: [SPACING_MM, SPACING_MM],
+        PatientOrientation: ['L', 'F']
       }
     })
     const dir = path.join(root, 'dicom', `study-${i + 1}`)

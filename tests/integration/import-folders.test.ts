@@ -8,7 +8,8 @@ import { importFolders, type ImportSummary } from '../../src/main/importer/impor
 import type { ReportImporter } from '../../src/main/importer/report-importer'
 import * as reports from '../../src/main/reports'
 import { openDatabase, type Db } from '../../src/main/store/database'
-import { getStudyDetail } from '../../src/main/store/study-repository'
+import { displayImageRecord, getStudyDetail } from '../../src/main/store/study-repository'
+import { loadDisplayImage } from '../../src/main/api/display-image'
 import { studyImage } from '../../src/main/store/training-repository'
 import { dcmtkAvailable, dcmtkMissingReason } from '../helpers/dicom-corpus'
 import { buildImportCorpus, type ImportCorpus } from '../helpers/import-corpus'
@@ -171,6 +172,9 @@ describe('importing a folder tree', () => {
     expect(differs).toBeGreaterThan(1000)
     expect(JSON.parse(rowFor('site/views/mirrored')!.tags_json!).modelImageFlip).toEqual({ horizontal: true, vertical: false })
     expect(png('site/views/mirrored', 'display_path').pixels).toEqual(png('site/views/standard', 'display_path').pixels)
+    // The viewer gets the stored orientation, to label the edges of the film as stored.
+    const id = db.prepare('SELECT id FROM images WHERE file_path = ?').pluck().get(path.join(corpus.root, 'site/views/mirrored')) as number
+    expect(loadDisplayImage(dataDir, displayImageRecord(db, id)!).patientOrientation).toBe('R\\F')
   })
 
   it('keeps PHI in the studies row only, decoded by character set, and gives each study a pseudonym', () => {

@@ -3,7 +3,8 @@ import { applyModalityTransform, defaultVoi, renderVoi, type Voi } from './displ
 import { readDisplayTags, readPixelLayout, type DisplayTags, type PixelLayout, type WindowPreset } from './header'
 import { decodeFirstFrame } from './pixels'
 import { encodeGrayPng } from './png'
-import { fitWithin, modelImage, resampleArea, type Flip } from './resample'
+import type { Flip } from '../../shared/orientation'
+import { fitWithin, modelImage, resampleArea } from './resample'
 
 export const DISPLAY_MAX_SIDE = 1024
 export const MODEL_SIDE = 256

@@ -8,7 +8,7 @@
  * read and they must agree; a value that is missing or not understood counts for nothing.
  */
 import type { Projection } from '../../shared/contract'
-import type { Flip } from './resample'
+import { flipToStandard, parseOrientation, type Flip, type Orientation } from '../../shared/orientation'
 
 /** The header values a projection is read from, as text. */
 export interface ProjectionTags {
@@ -60,30 +60,19 @@ export function projectionInWords(text: string): Projection | null {
   return lateral === frontal ? null : lateral ? 'lateral' : 'frontal'
 }
 
-interface Orientation {
-  row: string
-  column: string
-}
-
-function orientationOf(value: string | null): Orientation | null {
-  const parts = value?.toUpperCase().split('\\').map((p) => p.trim()) ?? []
-  if (parts.length !== 2 || !parts.every((p) => /^[LRAPHF]+$/.test(p))) return null
-  return { row: parts[0][0], column: parts[1][0] }
-}
-
 /**
  * A film standing upright (columns run head to feet or back) is frontal when its rows run across
  * the patient (L or R) and lateral when they run front to back (A or P); a film turned on its side
  * says nothing here.
  */
 function projectionOfOrientation(o: Orientation): Projection | null {
-  if (!'HF'.includes(o.column)) return null
-  return 'LR'.includes(o.row) ? 'frontal' : 'lateral'
+  if (!'HF'.includes(o.column[0])) return null
+  return 'LR'.includes(o.row[0]) ? 'frontal' : 'lateral'
 }
 
 /** Reads the projection from every source that names one; they must agree. */
 export function readProjection(tags: ProjectionTags): ProjectionReading {
-  const orientation = orientationOf(tags.patientOrientation)
+  const orientation = parseOrientation(tags.patientOrientation)
   const viewPosition = tags.viewPosition?.trim().toUpperCase() ?? null
   const readings: { source: string; projection: Projection | null }[] = [
     { source: `ViewPosition ${viewPosition}`, projection: viewPosition ? (viewPositionTerms[viewPosition] ?? projectionInWords(viewPosition)) : null },
@@ -97,7 +86,7 @@ export function readProjection(tags: ProjectionTags): ProjectionReading {
   const projection = readings[0].projection
   const sources = readings.map((r) => `${r.source} (${r.projection})`).join(', ')
   if (readings.some((r) => r.projection !== projection)) return { projection: null, evidence: `the header disagrees with itself: ${sources}`, flip: noFlip }
-  const flip = projection === 'frontal' && orientation ? { horizontal: orientation.row === 'R', vertical: orientation.column === 'H' } : noFlip
+  const flip = projection === 'frontal' ? flipToStandard(orientation) : noFlip
   return { projection, evidence: sources, flip }
 }
 

@@ -1,3 +1,5 @@
+import type { Flip } from '../../shared/orientation'
+
 /**
  * Area-average resampling (each output pixel is the mean of the input area it covers), separable
  * in rows then columns: the right filter for shrinking radiographs without aliasing the grid lines.
@@ -90,11 +92,6 @@ export function padToSquare(src: Uint8Array, width: number, height: number, side
 export function modelContentBox(width: number, height: number, side: number): { x0: number; y0: number; width: number; height: number } {
   const fit = fitWithin(width, height, side, true)
   return { x0: Math.floor((side - fit.width) / 2), y0: Math.floor((side - fit.height) / 2), ...fit }
-}
-
-export interface Flip {
-  horizontal: boolean
-  vertical: boolean
 }
 
 /** The image mirrored left to right and/or turned upside down. */

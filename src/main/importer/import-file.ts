@@ -136,6 +136,7 @@ function storeInstance(
           burnedInAnnotation: header.burnedInAnnotation,
           lossyCompressed: header.lossyCompressed,
           characterSet: header.characterSet,
+          patientOrientation: header.projectionTags.patientOrientation,
           projectionEvidence: projection.evidence,
           modelImageFlip: projection.flip,
           notChestRadiograph: film.notChestRadiograph,

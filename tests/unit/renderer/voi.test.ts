@@ -21,6 +21,7 @@ function displayImage(values: number[], width: number, overrides: Partial<Displa
     voiLuts: [],
     invert: false,
     spacing: { rowMm: null, colMm: null, kind: 'none' },
+    patientOrientation: null,
     tags: {},
     ...overrides
   }

@@ -1,6 +1,8 @@
 /** The viewport's keyboard commands (OHIF conventions, REFERENCE D), shared by Viewer and Review. */
 export interface ViewportCommands {
   toggleInvert(): void
+  flipHorizontal(): void
+  flipVertical(): void
   auto(): void
   applyPreset(n: number): boolean
   toggleFit(): void
@@ -13,11 +15,13 @@ export function isTyping(e: KeyboardEvent): boolean {
   return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName))
 }
 
-/** Runs the viewport command for `e` (I, 0, 1–9, Z, space); returns whether it handled it. */
+/** Runs the viewport command for `e` (I, H, V, 0, 1–9, Z, space); returns whether it handled it. */
 export function viewportKey(e: KeyboardEvent, viewport: ViewportCommands | undefined): boolean {
   if (!viewport || e.ctrlKey || e.metaKey || e.altKey) return false
   const key = e.key.toLowerCase()
   if (key === 'i') viewport.toggleInvert()
+  else if (key === 'h') viewport.flipHorizontal()
+  else if (key === 'v') viewport.flipVertical()
   else if (key === '0') viewport.auto()
   else if (/^[1-9]$/.test(key)) return viewport.applyPreset(Number(key))
   else if (key === 'z') viewport.toggleFit()
