@@ -55,14 +55,28 @@ function fieldOf(key: string): Field | null {
   return null
 }
 
+/**
+ * The largest report files read: one report is a few kilobytes, so a bigger .txt is some other text
+ * file (a log, an export) that would only fill memory; a .json or .csv of many reports may be large.
+ */
+const MAX_REPORT_FILE_BYTES = { txt: 1 << 20, json: 256 << 20, csv: 256 << 20 } as const
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1 << 20)).toFixed(bytes < 10 << 20 ? 1 : 0)} MB`
+}
+
 export function readReportFile(file: string): ReportFileContent {
   const kind = reportFileKind(file)
   if (!kind) throw new Error('it is not a report file (expected .txt, .json or .csv)')
   let bytes: Buffer
   try {
+    const size = fs.statSync(file).size
+    const limit = MAX_REPORT_FILE_BYTES[kind]
+    if (size > limit) throw new Error(`it is ${megabytes(size)}, more than a .${kind} report file holds (limit ${megabytes(limit)}), so it was not read`)
     bytes = fs.readFileSync(file)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
+    if (!code) throw err
     throw new Error(code === 'ENOENT' ? 'the file does not exist' : code === 'EACCES' ? 'permission to read it was denied' : `it cannot be read (${code ?? String(err)})`)
   }
   if (bytes.length === 0) throw new Error('the file is empty')

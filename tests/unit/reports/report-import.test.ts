@@ -210,14 +210,17 @@ describe('importReportFiles', () => {
     const latin1 = write('latin.txt', Buffer.from([0x4e, 0x6f, 0x20, 0x6e, 0x6f, 0x64, 0x75, 0x6c, 0x65, 0xff, 0xff, 0xff]))
     const missing = path.join(dir, 'gone.txt')
     const partial = write('partial.json', JSON.stringify([{ accession: 'ACC1001', text: 'No nodule.' }, { accession: 'ACC1002' }, 'text']))
+    // A 3 MB log that happens to end in .txt: refused by its size, never read (the file is sparse).
+    const log = write('server-log.txt', '')
+    fs.truncateSync(log, 3 << 20)
 
-    const result = importReportFiles(db, [good, noKey, noText, unclosed, badJson, wrongShape, empty, binary, latin1, missing, partial], jobId)
+    const result = importReportFiles(db, [good, noKey, noText, unclosed, badJson, wrongShape, empty, binary, latin1, missing, partial, log], jobId)
     expect(result.matched).toBe(2)
     expect(result.unmatched).toBe(0)
     const reasons = Object.fromEntries(result.failed.map((f) => [path.basename(f.file), [] as string[]]))
     for (const f of result.failed) reasons[path.basename(f.file)].push(f.reason)
     expect(Object.keys(reasons).sort()).toEqual(
-      ['broken.json', 'empty.txt', 'gone.txt', 'image.txt', 'latin.txt', 'no-key.csv', 'no-text.csv', 'partial.json', 'shape.json', 'unclosed.csv'].sort()
+      ['broken.json', 'empty.txt', 'gone.txt', 'image.txt', 'latin.txt', 'no-key.csv', 'no-text.csv', 'partial.json', 'server-log.txt', 'shape.json', 'unclosed.csv'].sort()
     )
     for (const [name, list] of Object.entries(reasons)) for (const reason of list) expect(reason.startsWith(`${name}: `)).toBe(true)
     expect(reasons['no-key.csv'][0]).toMatch(/no accession number or study UID column \(columns: "Patient", "Report"\)/)
@@ -229,6 +232,7 @@ describe('importReportFiles', () => {
     expect(reasons['image.txt'][0]).toMatch(/not a text file/)
     expect(reasons['latin.txt'][0]).toMatch(/neither valid UTF-8 nor GB18030/)
     expect(reasons['gone.txt'][0]).toMatch(/does not exist/)
+    expect(reasons['server-log.txt']).toEqual(['server-log.txt: it is 3.0 MB, more than a .txt report file holds (limit 1.0 MB), so it was not read'])
     expect(reasons['partial.json']).toEqual([
       'partial.json: record 2 has no report text; the other reports in it were imported',
       'partial.json: record 3 is not an object; the other reports in it were imported'
