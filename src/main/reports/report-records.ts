@@ -56,10 +56,11 @@ function fieldOf(key: string): Field | null {
 }
 
 /**
- * The largest report files read: one report is a few kilobytes, so a bigger .txt is some other text
- * file (a log, an export) that would only fill memory; a .json or .csv of many reports may be large.
+ * The largest report files read, so that a log or dump that happens to end in .txt does not fill
+ * memory: one report is a few kilobytes, a .txt table of reports (a spreadsheet's text export)
+ * some megabytes; a .json or .csv of a whole archive may be large.
  */
-const MAX_REPORT_FILE_BYTES = { txt: 1 << 20, json: 256 << 20, csv: 256 << 20 } as const
+const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, json: 256 << 20, csv: 256 << 20 } as const
 
 function megabytes(bytes: number): string {
   return `${(bytes / (1 << 20)).toFixed(bytes < 10 << 20 ? 1 : 0)} MB`
@@ -82,9 +83,20 @@ export function readReportFile(file: string): ReportFileContent {
   if (bytes.length === 0) throw new Error('the file is empty')
   const { text, encoding } = decodeReportBytes(bytes)
   if (text.trim() === '') throw new Error('the file holds only white space')
-  if (kind === 'txt') return { kind, encoding, records: [textRecord(text)], problems: [] }
+  if (kind === 'txt' && !isTabTable(text)) return { kind, encoding, records: [textRecord(text)], problems: [] }
   const { records, problems } = kind === 'json' ? jsonRecords(text) : csvRecords(text)
   return { kind, encoding, records, problems }
+}
+
+/**
+ * A .txt that is a table of reports: a spreadsheet's "Unicode text" export (UTF-16, tab-separated)
+ * whose first line names a key column and a text column, as a .csv header would.
+ */
+function isTabTable(text: string): boolean {
+  const lineEnd = text.indexOf('\n')
+  const header = (lineEnd === -1 ? text : text.slice(0, lineEnd)).split('\t').map(fieldOf)
+  const keyed = header.includes('accession') || header.includes('studyUid')
+  return header.length > 1 && keyed && (header.includes('text') || header.includes('findings') || header.includes('impression'))
 }
 
 /** Plain text: the whole file is the report; "Accession Number: …" / "Study Instance UID: …" lines give keys. */

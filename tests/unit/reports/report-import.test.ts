@@ -186,6 +186,19 @@ describe('importReportFiles', () => {
     })
   })
 
+  it('reads a spreadsheet\'s "Unicode text" export (UTF-16, tab-separated, named .txt) as a table of reports', () => {
+    const table = 'AccessionNumber\tPatient\tReport\r\nACC1001\tDoe\tNo nodule.\r\nACC1002\tRoe\t右上肺野见一约8mm结节。\r\n'
+    const file = write('RIS export.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(table, 'utf16le')]))
+    expect(importReportFiles(db, [file], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.encoding, r.raw_text])).toEqual([
+      [studyA, 'utf-16le', 'No nodule.'],
+      [studyB, 'utf-16le', '右上肺野见一约8mm结节。']
+    ])
+    // A report that only mentions a tab in its first line stays one report.
+    const prose = write('ACC1001 note.txt', 'Findings:\tlungs clear.\nImpression: normal.')
+    expect(importReportFiles(db, [prose], jobId)).toEqual({ matched: 1, unmatched: 0, already: 0, failed: [] })
+  })
+
   it('reads an English report a Windows RIS wrote in Windows-1252 as that, not as GB18030', () => {
     // "Right upper zone nodule, 12 × 9 mm. The patient’s prior film – clear." in Windows-1252.
     const bytes = Buffer.from('Right upper zone nodule, 12 \xd7 9 mm. The patient\x92s prior film \x96 clear.', 'latin1')
@@ -210,9 +223,9 @@ describe('importReportFiles', () => {
     const latin1 = write('latin.txt', Buffer.from([0x4e, 0x6f, 0x20, 0x6e, 0x6f, 0x64, 0x75, 0x6c, 0x65, 0xff, 0xff, 0xff]))
     const missing = path.join(dir, 'gone.txt')
     const partial = write('partial.json', JSON.stringify([{ accession: 'ACC1001', text: 'No nodule.' }, { accession: 'ACC1002' }, 'text']))
-    // A 3 MB log that happens to end in .txt: refused by its size, never read (the file is sparse).
+    // A 300 MB log that happens to end in .txt: refused by its size, never read (the file is sparse).
     const log = write('server-log.txt', '')
-    fs.truncateSync(log, 3 << 20)
+    fs.truncateSync(log, 300 << 20)
 
     const result = importReportFiles(db, [good, noKey, noText, unclosed, badJson, wrongShape, empty, binary, latin1, missing, partial, log], jobId)
     expect(result.matched).toBe(2)
@@ -232,7 +245,7 @@ describe('importReportFiles', () => {
     expect(reasons['image.txt'][0]).toMatch(/not a text file/)
     expect(reasons['latin.txt'][0]).toMatch(/neither valid UTF-8 nor GB18030/)
     expect(reasons['gone.txt'][0]).toMatch(/does not exist/)
-    expect(reasons['server-log.txt']).toEqual(['server-log.txt: it is 3.0 MB, more than a .txt report file holds (limit 1.0 MB), so it was not read'])
+    expect(reasons['server-log.txt']).toEqual(['server-log.txt: it is 300 MB, more than a .txt report file holds (limit 64 MB), so it was not read'])
     expect(reasons['partial.json']).toEqual([
       'partial.json: record 2 has no report text; the other reports in it were imported',
       'partial.json: record 3 is not an object; the other reports in it were imported'
