@@ -156,12 +156,18 @@ function findStudy(db: Db, keys: MatchKeys): number | null {
   const byUid = db.prepare('SELECT id FROM studies WHERE study_uid = ?')
   // An accession number shared by several studies (different issuers) matches none of them.
   const byAccession = db.prepare('SELECT id FROM studies WHERE accession_number = ? LIMIT 2')
+  // Else the same number written differently: a spreadsheet drops its leading zeros (0001234567 →
+  // 1234567), a RIS may change its case.
+  const byLooseAccession = db.prepare(
+    `SELECT id FROM studies WHERE length(ltrim(accession_number, '0')) >= 3 AND upper(ltrim(accession_number, '0')) = upper(ltrim(?, '0')) LIMIT 2`
+  )
   const one = (rows: unknown[]): number | null => (rows.length === 1 ? (rows[0] as { id: number }).id : null)
   const uid = keys.studyUid?.trim()
   const accession = keys.accession?.trim()
   const stem = keys.fileStem?.trim()
-  const studyOf = (key: string): number | null => one(byUid.all(key)) ?? one(byAccession.all(key))
-  return (uid ? one(byUid.all(uid)) : null) ?? (accession ? one(byAccession.all(accession)) : null) ?? (stem ? (studyOf(stem) ?? studyOfStemParts(stem, studyOf)) : null)
+  const studyOfAccession = (key: string): number | null => one(byAccession.all(key)) ?? one(byLooseAccession.all(key))
+  const studyOf = (key: string): number | null => one(byUid.all(key)) ?? studyOfAccession(key)
+  return (uid ? one(byUid.all(uid)) : null) ?? (accession ? studyOfAccession(accession) : null) ?? (stem ? (studyOf(stem) ?? studyOfStemParts(stem, studyOf)) : null)
 }
 
 /**

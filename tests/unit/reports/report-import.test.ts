@@ -166,6 +166,20 @@ describe('importReportFiles', () => {
     })
   })
 
+  it('matches an accession number a spreadsheet stripped of its leading zeros, or written in another case', () => {
+    const padded = addStudy('1.2.826.0.1.3680043.8.498.3', '0001234567')
+    const lower = write('lower.csv', 'Accession,Report\nacc1002,No nodule.\n')
+    const stripped = write('excel.csv', 'Accession,Report\n1234567,No nodule.\n')
+    expect(importReportFiles(db, [lower, stripped], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => r.study_id)).toEqual([studyB, padded])
+    // Two studies that differ only by leading zeros: the loose match names neither.
+    addStudy('1.2.826.0.1.3680043.8.498.4', '1234567')
+    addStudy('1.2.826.0.1.3680043.8.498.5', '00777888')
+    addStudy('1.2.826.0.1.3680043.8.498.6', '0777888')
+    const ambiguous = write('ambiguous.csv', 'Accession,Report\n777888,No nodule.\n')
+    expect(importReportFiles(db, [ambiguous], jobId)).toEqual({ matched: 0, unmatched: 1, already: 0, failed: [] })
+  })
+
   it('matches a file named around its accession number, and leaves a name that points nowhere or two ways unmatched', () => {
     const studyC = addStudy('1.2.826.0.1.3680043.8.498.3', 'CT-2024-00123')
     const files = [
