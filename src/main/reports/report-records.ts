@@ -9,6 +9,7 @@ import path from 'node:path'
 import { detectLanguage } from './nodule-parser'
 import { parseCsv } from './csv'
 import { decodeReportBytes, normaliseReportText, type ReportEncoding } from './text'
+import { sectionOfName } from './sections'
 
 export type ReportFileKind = 'txt' | 'json' | 'csv'
 
@@ -37,11 +38,10 @@ export function reportFileKind(file: string): ReportFileKind | null {
 const fieldNames = {
   accession: ['accession', 'accessionnumber', 'accessionno', 'accno', 'accnum', 'accnumber', 'acc', 'accessionid', '检查号', '登记号', '影像号', '检查编号'],
   studyUid: ['studyinstanceuid', 'studyuid', 'studyiuid', 'suid', '0020000d', '检查uid'],
-  text: ['text', 'report', 'reporttext', 'reportbody', 'body', 'content', 'fulltext', 'narrative', 'reportcontent', '报告', '报告内容', '报告文本', '文本', '内容'],
-  findings: ['findings', 'finding', '检查所见', '影像所见', '影像表现', '所见', '表现'],
-  impression: ['impression', 'impressions', 'conclusion', 'conclusions', 'diagnosis', '诊断意见', '影像诊断', '印象', '结论', '诊断']
+  text: ['text', 'report', 'reporttext', 'reportbody', 'body', 'content', 'fulltext', 'narrative', 'reportcontent', '报告', '报告内容', '报告文本', '文本', '内容']
 } as const
-type Field = keyof typeof fieldNames
+/** The fields of a record: its keys, its whole text, or its findings and impression (named as section headers are). */
+type Field = keyof typeof fieldNames | 'findings' | 'impression'
 
 function normaliseKey(key: string): string {
   return key.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')
@@ -49,10 +49,10 @@ function normaliseKey(key: string): string {
 
 function fieldOf(key: string): Field | null {
   const k = normaliseKey(key)
-  for (const [field, names] of Object.entries(fieldNames) as [Field, readonly string[]][]) {
+  for (const [field, names] of Object.entries(fieldNames) as [keyof typeof fieldNames, readonly string[]][]) {
     if (names.includes(k)) return field
   }
-  return null
+  return sectionOfName(k)
 }
 
 /**

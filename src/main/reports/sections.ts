@@ -18,11 +18,11 @@ export interface SectionRange {
 const headerNames: Record<SectionKind, string[]> = {
   findings: [
     'findings', 'finding', 'report', 'description', 'observations', 'addendum',
-    '检查所见', '影像所见', '影像表现', 'x线表现', 'ct表现', 'dr表现', '所见', '表现', '描述'
+    '检查所见', '影像所见', '影像表现', '影像学表现', 'x线表现', 'ct表现', 'dr表现', '检查描述', '影像描述', '所见', '表现', '描述'
   ],
   impression: [
     'impressions?', 'conclusions?', 'diagnosis', 'opinion', 'summary',
-    '诊断意见', '影像诊断', '检查结论', '诊断结果', '印象', '结论', '诊断', '意见'
+    '诊断意见', '影像诊断', '影像学诊断', '检查结论', '诊断结论', '诊断结果', '印象', '结论', '诊断', '意见'
   ],
   other: [
     'indications?', 'clinical (?:history|information|indication|details)', 'history', 'reason for (?:exam|examination|study)',
@@ -43,6 +43,16 @@ const lineHeader = new RegExp(
   'gm'
 )
 const inlineHeader = new RegExp(`(?<=[.;][ \\t]+|[。；][ \\t]*)(?:${nameAlternation})[ \\t]*[:：]`, 'g')
+
+/**
+ * The section a field or column name names, as a header would ("Findings", "IMPRESSION", 检查所见,
+ * 诊断结论), or null: the JSON and CSV importers take findings and impression fields by these names.
+ */
+export function sectionOfName(name: string): 'findings' | 'impression' | null {
+  const folded = foldForMatching(name.trim())
+  const found = allNames.find((n) => n.kind !== 'other' && new RegExp(`^(?:${n.name})$`).test(folded))
+  return found ? (found.kind as 'findings' | 'impression') : null
+}
 
 /** The kind of the name that matched; the line pattern holds the names twice, hence the modulo. */
 function kindOfMatch(match: RegExpExecArray): SectionKind {

@@ -166,6 +166,13 @@ describe('importReportFiles', () => {
     })
   })
 
+  it('takes findings and impression columns by any name a section header has (检查描述, 诊断结论, Opinion)', () => {
+    const zh = write('ris.csv', '检查号,检查描述,诊断结论\nACC1001,右上肺野见一约8mm结节影。,右上肺野结节。\n')
+    const en = write('ris-en.csv', 'Accession,Findings,Opinion\nACC1002,Lungs clear.,Normal chest.\n')
+    expect(importReportFiles(db, [zh, en], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => r.raw_text)).toEqual(['检查所见：右上肺野见一约8mm结节影。\n诊断意见：右上肺野结节。', 'Findings: Lungs clear.\nImpression: Normal chest.'])
+  })
+
   it('matches an accession number a spreadsheet stripped of its leading zeros, or written in another case', () => {
     const padded = addStudy('1.2.826.0.1.3680043.8.498.3', '0001234567')
     const lower = write('lower.csv', 'Accession,Report\nacc1002,No nodule.\n')
