@@ -410,6 +410,8 @@ export const methods = {
         dateTo: DicomDate.optional(),
         hasReport: z.boolean().optional(),
         hasFindings: z.boolean().optional(),
+        /** Whether the study has an image the model reads (a frontal chest film). */
+        hasModelImage: z.boolean().optional(),
         /** 'pending': some generated finding has no decision yet; 'reviewed': every one has. */
         reviewStatus: z.enum(['pending', 'reviewed']).optional(),
         withPatientNames: z.boolean().optional(),

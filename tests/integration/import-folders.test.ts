@@ -8,6 +8,7 @@ import { importFolders, type ImportSummary } from '../../src/main/importer/impor
 import type { ReportImporter } from '../../src/main/importer/report-importer'
 import * as reports from '../../src/main/reports'
 import { openDatabase, type Db } from '../../src/main/store/database'
+import { libraryCounts, listStudies } from '../../src/main/store/import-repository'
 import { displayImageRecord, getStudyDetail } from '../../src/main/store/study-repository'
 import { loadDisplayImage } from '../../src/main/api/display-image'
 import { studyImage } from '../../src/main/store/training-repository'
@@ -145,6 +146,14 @@ describe('importing a folder tree', () => {
     ])
     expect(studyImage(db, String(studyOf('site/views/2-frontal')))!.modelPath).toBe(rowFor('site/views/2-frontal')!.model_path)
     expect(studyImage(db, String(studyOf('site/views/lateral-only')))!.modelPath).toBeNull()
+    // The Library finds the studies the model cannot use, and only those.
+    const pseudonymOf = (relative: string) => db.prepare('SELECT pseudonym FROM studies WHERE id = ?').pluck().get(studyOf(relative))
+    const without = listStudies(db, { hasModelImage: false, limit: 1000, offset: 0 }).rows.map((r) => r.pseudonym)
+    expect(without).toContain(pseudonymOf('site/views/lateral-only'))
+    expect(without).toContain(pseudonymOf('site/kinds/ct-slice'))
+    expect(without).not.toContain(pseudonymOf('site/views/2-frontal'))
+    expect(listStudies(db, { hasModelImage: true, limit: 1000, offset: 0 }).total + without.length).toBe(countRows('SELECT count(*) AS n FROM studies'))
+    expect(without.length).toBe(libraryCounts(db).withoutModelImage)
   })
 
   it('makes no model image of a film that is no chest radiograph, and says why', () => {

@@ -181,6 +181,7 @@ export interface StudyFilter {
   dateTo?: string
   hasReport?: boolean
   hasFindings?: boolean
+  hasModelImage?: boolean
   reviewStatus?: 'pending' | 'reviewed'
   withPatientNames?: boolean
   limit: number
@@ -209,6 +210,7 @@ export function listStudies(db: Db, filter: StudyFilter): { total: number; rows:
   }
   if (filter.hasReport !== undefined) where.push(`${filter.hasReport ? '' : 'NOT '}EXISTS (SELECT 1 FROM reports r WHERE r.study_id = s.id)`)
   if (filter.hasFindings !== undefined) where.push(`${filter.hasFindings ? '' : 'NOT '}EXISTS (SELECT 1 FROM findings f WHERE f.study_id = s.id)`)
+  if (filter.hasModelImage !== undefined) where.push(`${STUDY_MODEL_IMAGE_ID} IS ${filter.hasModelImage ? 'NOT ' : ''}NULL`)
   if (filter.reviewStatus) {
     const unreviewed = 'EXISTS (SELECT 1 FROM findings f WHERE f.study_id = s.id AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.finding_id = f.id))'
     where.push(filter.reviewStatus === 'pending' ? unreviewed : `EXISTS (SELECT 1 FROM findings f WHERE f.study_id = s.id) AND NOT ${unreviewed}`)
