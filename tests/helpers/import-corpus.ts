@@ -114,8 +114,16 @@ export async function buildImportCorpus(root: string, scratch: string): Promise<
       // dcmtk gives lossy-compressed copies a new SOP Instance UID, as the standard asks.
       addValid(relative, { bytes, sopInstanceUid: readInstanceHeader(parseDicomFile(bytes, { headerOnly: true })).sopInstanceUid })
     }
+    const implicitRaw = image({ ...u12, seed: 21 })
+    addValid('site/raw/implicit', { bytes: dcmtk('dcmconv', ['+ti', '-F'], implicitRaw.bytes, scratch), sopInstanceUid: implicitRaw.sopInstanceUid })
     buildDicomdirSet(root, corpus)
   }
+
+  // Raw data sets: no preamble and no meta header (old archives), or the preamble and marker but no meta header.
+  const raw = image({ ...u12, seed: 19 })
+  addValid('site/raw/explicit', { bytes: withoutMetaGroup(raw.bytes).subarray(132), sopInstanceUid: raw.sopInstanceUid })
+  const noMeta = image({ ...u12, seed: 20 })
+  addValid('site/raw/no-meta', { bytes: withoutMetaGroup(noMeta.bytes), sopInstanceUid: noMeta.sopInstanceUid })
 
   put(root, 'site/copy/IMG0001-again', base.bytes)
   fs.symlinkSync(path.join(root, 'site/PAT1/STUDY1/IMG0001'), path.join(root, 'site/copy/IMG0001-link'))
@@ -123,8 +131,7 @@ export async function buildImportCorpus(root: string, scratch: string): Promise<
 
   const broken: [string, Uint8Array, RegExp][] = [
     ['site/broken/empty.dcm', new Uint8Array(0), /The file is empty \(0 bytes\)/],
-    ['site/broken/no-preamble.dcm', withoutMetaGroup(image(u12).bytes).subarray(132), /"DICM" marker at byte 128 is missing/],
-    ['site/broken/no-meta', withoutMetaGroup(image(u12).bytes), /meta header is missing/],
+    ['site/broken/not-a-data-set.dcm', Buffer.concat([Buffer.from('%PDF-1.4 '), Buffer.alloc(200)]), /no "DICM" marker at byte 128, and it does not begin like a data set/],
     ['site/broken/truncated', image(u12).bytes.subarray(0, 4000), /truncated/],
     ['site/broken/zero-pixels', writeDicom({ extra: imageAttributes(u12), pixelData: Buffer.alloc(0) }).bytes, /Pixel Data is empty \(zero length\)|has no Pixel Data/],
     ['site/broken/wrong-length', image(u12, { extra: { Rows: 200 } }).bytes, /Pixel Data holds 15360 bytes, but 200 rows × 96 columns/],

@@ -16,22 +16,50 @@ export function hasDicmMarker(bytes: Uint8Array): boolean {
   return bytes.length >= PREAMBLE + 4 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d
 }
 
+// The elements an image's data set begins with, and their VRs: (0008,0000) group length (old
+// ACR-NEMA files), SpecificCharacterSet, ImageType, InstanceCreationDate, SOPClassUID.
+const firstElements: Record<number, string> = { 0x0000: 'UL', 0x0005: 'CS', 0x0008: 'CS', 0x0012: 'DA', 0x0016: 'UI' }
+
 /**
- * Parses a DICOM Part 10 file (deflated ones are inflated with Node's zlib). `headerOnly` stops
- * before Pixel Data, for indexing and dedup. Failures of dicom-parser (it throws strings, Errors
- * or `{exception, dataSet}`) become a DicomFileError with a plain reason.
+ * The transfer syntax of a raw data set — one written without preamble and meta header, as old
+ * archives and some exports hold them — told from how its first element is written (explicit VR
+ * letters or an implicit 4-byte length); null when the bytes do not begin like an image's data set.
+ */
+export function rawDataSetSyntax(bytes: Uint8Array): string | null {
+  if (bytes.length < 8 || bytes[0] !== 0x08 || bytes[1] !== 0x00) return null
+  const vr = firstElements[bytes[2] | (bytes[3] << 8)]
+  if (vr === undefined) return null
+  if (String.fromCharCode(bytes[4], bytes[5]) === vr) return TransferSyntax.explicitLittle
+  const implicitLength = (bytes[4] | (bytes[5] << 8) | (bytes[6] << 16)) + bytes[7] * 0x1000000
+  return implicitLength <= 64 ? TransferSyntax.implicitLittle : null
+}
+
+/**
+ * Parses a DICOM file (deflated ones are inflated with Node's zlib): Part 10, or a raw data set
+ * without preamble or meta header (see rawDataSetSyntax), or one with the preamble but no meta
+ * header. `headerOnly` stops before Pixel Data, for indexing and dedup. Failures of dicom-parser
+ * (it throws strings, Errors or `{exception, dataSet}`) become a DicomFileError with a plain reason.
  */
 export function parseDicomFile(bytes: Uint8Array, options: { headerOnly?: boolean } = {}): DataSet {
   if (bytes.length === 0) throw new DicomFileError('The file is empty (0 bytes)')
+  const until = options.headerOnly ? { untilTag: 'x7fe00010' } : {}
   if (!hasDicmMarker(bytes)) {
+    const raw = rawDataSetSyntax(bytes)
+    if (raw) return parseOrExplain(bytes, { ...until, TransferSyntaxUID: raw })
     throw new DicomFileError(
       bytes.length < PREAMBLE + 4
         ? `The file is too short to be DICOM (${bytes.length} bytes; a DICOM file has a 132-byte preamble and marker)`
-        : 'Not a DICOM Part 10 file: the "DICM" marker at byte 128 is missing'
+        : 'Not a DICOM file: no "DICM" marker at byte 128, and it does not begin like a data set'
     )
   }
+  const afterMarker = bytes.subarray(PREAMBLE + 4)
+  const raw = afterMarker[0] === 0x02 ? null : rawDataSetSyntax(afterMarker)
+  return raw ? parseOrExplain(afterMarker, { ...until, TransferSyntaxUID: raw }) : parseOrExplain(bytes, until)
+}
+
+function parseOrExplain(bytes: Uint8Array, options: { untilTag?: string; TransferSyntaxUID?: string }): DataSet {
   try {
-    return dicomParser.parseDicom(bytes, options.headerOnly ? { untilTag: 'x7fe00010' } : undefined)
+    return dicomParser.parseDicom(bytes, options)
   } catch (thrown) {
     throw new DicomFileError(explainParseFailure(thrown))
   }

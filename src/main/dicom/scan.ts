@@ -1,11 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { DicomFileError, hasDicmMarker, parseDicomFile } from './parse'
+import { DicomFileError, hasDicmMarker, parseDicomFile, rawDataSetSyntax } from './parse'
 
 /**
  * Finds the files an import looks at: every DICOMDIR (used as an index: its referenced files,
  * matched case-insensitively with ISO 9660 `;1` suffixes stripped) and a walk of every folder
- * that sniffs `DICM` at byte 128, since DICOM files often have no extension.
+ * that sniffs `DICM` at byte 128 (or the start of a raw data set), since DICOM files often have no
+ * extension.
  */
 
 export interface ScanResult {
@@ -23,9 +24,12 @@ export interface ScanResult {
 
 const dicomExtensions = new Set(['.dcm', '.dicom', '.dic', '.ima'])
 
-/** Whether a file should be read as DICOM: the Part 10 marker, or a DICOM extension (it then gets a reason if it is not). */
+/**
+ * Whether a file should be read as DICOM: the Part 10 marker, the start of a raw data set, or a
+ * DICOM extension (it then gets a reason if it is not).
+ */
 function looksLikeDicom(file: string, head: Uint8Array): boolean {
-  return hasDicmMarker(head) || dicomExtensions.has(path.extname(file).toLowerCase())
+  return hasDicmMarker(head) || rawDataSetSyntax(head) !== null || dicomExtensions.has(path.extname(file).toLowerCase())
 }
 
 function readHead(file: string): Uint8Array {
