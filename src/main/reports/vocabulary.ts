@@ -137,12 +137,16 @@ export const cuePatterns: CuePattern[] = [
       // seen on one view or study and not another: still there
       'not (?:well |clearly )?(?:seen|visualized|visualised|visible|identified|appreciated) on (?:the )?(?:lateral|frontal|pa|ap|oblique|prior|previous|earlier|old|comparison)(?: (?:view|projection|radiograph|film|image|study|exam|examination)s?)?',
       // a hedge on where a lesion lies, not on whether it is there: "…, probably in the lingula"
-      '(?:most )?(?:probably|possibly|likely|presumably) (?:in|within|at|involving|located in|projecting over|arising from)'
+      '(?:most )?(?:probably|possibly|likely|presumably) (?:in|within|at|involving|located in|projecting over|arising from)',
+      // smaller, not gone: "has partially resolved", "incompletely resolved"
+      '(?:partially|partly|incompletely|not (?:completely|fully|entirely)) (?:resolved|regressed|resorbed)',
+      'partial (?:resolution|regression)'
     )
   },
   {
     kind: 'pseudo',
-    pattern: zh(`(?:未见|无)(?:明显|显著)?${changeWordsZh}`, '大致同前', '较前相仿', '有无', '(?:可能|考虑|多)位于')
+    // 部分吸收: partly absorbed, so still there
+    pattern: zh(`(?:未见|无)(?:明显|显著)?${changeWordsZh}`, '大致同前', '较前相仿', '有无', '(?:可能|考虑|多)位于', '部分吸收', '未完全吸收')
   },
   {
     kind: 'neg-pre',
