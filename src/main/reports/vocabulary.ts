@@ -542,7 +542,9 @@ export const largestPatterns: RegExp[] = [en('largest', 'biggest', 'larger', 'bi
 export const priorSizeLead = /(?:previously|prior(?:ly)?|formerly|from|原|前次|上次)\s*(?:measur(?:ing|ed)\s*)?(?:about\s*|approx(?:imately|\.)?\s*|约)?$/
 
 const number = '\\d+(?:\\.\\d+)?'
-const unit = '(?:mm|cm|毫米|厘米|millimet(?:er|re)s?|centimet(?:er|re)s?)(?![a-z])'
+// A letter may follow a unit only as the "x" of a next dimension ("1.2cmx0.9cm"); 公分 is the
+// everyday Chinese word for centimetre.
+const unit = '(?:mm|cm|毫米|厘米|公分|millimet(?:er|re)s?|centimet(?:er|re)s?)(?!(?!x\\s*\\d)[a-z])'
 const times = '\\s*(?:[x×*]|by)\\s*'
 /**
  * A number's unit, named `group`: after a space, nothing, or the hyphen of a compound adjective
@@ -562,5 +564,5 @@ export const rangePattern = new RegExp(
 )
 
 export function millimetres(value: number, unitWord: string): number {
-  return /^(?:cm|厘米|centimet)/.test(unitWord) ? value * 10 : value
+  return /^(?:cm|厘米|公分|centimet)/.test(unitWord) ? value * 10 : value
 }

@@ -176,6 +176,7 @@ export const englishCases: SentenceCase[] = [
   uncertain('A tiny nodule is questioned at the left lung base.', 1, n({ side: 'left', zone: 'lower', uncertain: true })),
   // Partly resolved is smaller, not gone.
   present('The right upper zone nodule has partially resolved, now 5 mm.', 1, n({ size: 5, side: 'right', zone: 'upper' })),
+  present('Nodule in the RUZ measuring 1.2cmx0.9cm.', 1, n({ size: 12, short: 9, side: 'right', zone: 'upper' })),
   absent('The right upper zone nodule has resolved.'),
   // A span of two levels is one place, read as its first (as 右肺中下野).
   present('Small nodular opacity in the right mid to lower lung.', 1, n({ side: 'right', zone: 'middle' })),
@@ -460,6 +461,7 @@ export const chineseCases: SentenceCase[] = [
   present('右上肺野及左下肺野结节。', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'lower' })),
   present('右肺上叶及中叶各见一结节。', 2, n({ side: 'right', lobe: 'RUL' }), n({ side: 'right', lobe: 'RML' })),
   present('右上肺结节较前部分吸收，约5mm。', 1, n({ size: 5, side: 'right', zone: 'upper' })),
+  present('右上肺野见一结节，约1.2公分。', 1, n({ size: 12, side: 'right', zone: 'upper' })),
   absent('右上肺结节已吸收。'),
   // A side said once for a list of levels, and a kind said once at its end, are every level's.
   present('右上、下肺野见结节影。', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'right', zone: 'lower' })),
