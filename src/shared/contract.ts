@@ -171,6 +171,8 @@ export const DisplayImage = z.object({
   invert: z.boolean(),
   /** Spacing of the source pixels; 'imager' = at the detector (ImagerPixelSpacing only). */
   spacing: z.object({ rowMm: z.number().nullable(), colMm: z.number().nullable(), kind: z.enum(['pixel', 'imager', 'none']) }),
+  /** Modality values that are padding outside the exposed area (Pixel Padding Value/Range Limit): no window sees them. */
+  padding: z.object({ low: z.number(), high: z.number() }).nullable(),
   /** PatientOrientation (0020,0020) as stored ("L\F"), null when the file does not say: the viewer's edge labels. */
   patientOrientation: z.string().nullable(),
   /** The non-PHI tags stored at import, for the tag browser. */

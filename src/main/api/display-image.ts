@@ -42,6 +42,7 @@ export function loadDisplayImage(dataDir: string, record: DisplayImageRecord): D
     voiLuts: params.voiLuts,
     invert: params.invert,
     spacing: { rowMm: record.spacingRowMm, colMm: record.spacingColMm, kind: record.spacingKind },
+    padding: params.padding ?? null,
     patientOrientation: typeof record.tags.patientOrientation === 'string' ? record.tags.patientOrientation : null,
     tags
   }

@@ -76,17 +76,29 @@ export function renderVoi(values: Float32Array, voi: Voi, invert: boolean, out =
 }
 
 /**
- * A window from the 1st–99th percentile of the central 80 % of the image: collimator edges,
- * markers and the background outside the detector would ruin a plain min/max window.
+ * A window from the 1st–99th percentile of the central 80 % of the image, padding pixels left
+ * out: collimator edges, markers and the background outside the detector would ruin a plain
+ * min/max window.
  */
-export function percentileWindow(values: Float32Array, width: number, height: number, low = 0.01, high = 0.99): { center: number; width: number } {
+export function percentileWindow(
+  values: Float32Array,
+  width: number,
+  height: number,
+  padding: DisplayTags['padding'] = null,
+  low = 0.01,
+  high = 0.99
+): { center: number; width: number } {
   const x0 = Math.floor(width * 0.1)
   const y0 = Math.floor(height * 0.1)
   const x1 = Math.max(x0 + 1, Math.ceil(width * 0.9))
   const y1 = Math.max(y0 + 1, Math.ceil(height * 0.9))
   const step = Math.max(1, Math.floor(Math.sqrt(((x1 - x0) * (y1 - y0)) / 65536)))
+  const padded = (v: number): boolean => padding !== null && v >= padding.low && v <= padding.high
   const sample: number[] = []
-  for (let y = y0; y < y1; y += step) for (let x = x0; x < x1; x += step) sample.push(values[y * width + x])
+  for (let y = y0; y < y1; y += step) {
+    for (let x = x0; x < x1; x += step) if (!padded(values[y * width + x])) sample.push(values[y * width + x])
+  }
+  if (sample.length === 0) return { center: padding?.low ?? 0, width: 1 }
   const sorted = Float64Array.from(sample).sort()
   const lo = sorted[Math.floor(low * (sorted.length - 1))]
   const hi = sorted[Math.ceil(high * (sorted.length - 1))]
@@ -98,5 +110,5 @@ export function defaultVoi(tags: DisplayTags, values: Float32Array, width: numbe
   const first = tags.windows[0]
   if (first) return { kind: 'window', ...first, fn: tags.voiLutFunction, source: 'file' }
   if (tags.voiLuts[0]) return { kind: 'lut', lut: tags.voiLuts[0], source: 'file' }
-  return { kind: 'window', ...percentileWindow(values, width, height), fn: 'LINEAR', source: 'auto', explanation: null }
+  return { kind: 'window', ...percentileWindow(values, width, height, tags.padding), fn: 'LINEAR', source: 'auto', explanation: null }
 }

@@ -1,6 +1,7 @@
 import type { DataSet, Element } from 'dicom-parser'
 import { characterSetTerms, decodeDicomText } from './charset'
 import { DicomFileError, transferSyntaxOf } from './parse'
+import { applyModalityTransform } from './display'
 import type { ProjectionTags } from './projection'
 import { isForProcessingSopClass } from './uids'
 
@@ -47,6 +48,11 @@ export interface DisplayTags {
   voiLuts: Lut[]
   /** MONOCHROME1, or Presentation LUT Shape INVERSE: the lowest value is shown white. */
   invert: boolean
+  /**
+   * Pixel Padding Value (0028,0120) and Range Limit (0028,0121), as modality values: the pixels
+   * outside the exposed area (collimation, a non-rectangular detector) that no window should see.
+   */
+  padding: { low: number; high: number } | null
 }
 
 export interface Person {
@@ -245,7 +251,7 @@ export function readDisplayTags(dataSet: DataSet, layout: PixelLayout): DisplayT
   const modalityLut = sequenceItems(dataSet, 'x00283000').map((item) => readLut(item, signed))[0] ?? null
   // After a Modality LUT the VOI input is unsigned; after rescale it may be negative.
   const voiLuts = sequenceItems(dataSet, 'x00283010').flatMap((item) => readLut(item, modalityLut === null && (signed || intercept < 0)) ?? [])
-  return {
+  const tags: DisplayTags = {
     rescaleSlope: Number.isFinite(slope) && slope !== 0 ? slope : 1,
     rescaleIntercept: Number.isFinite(intercept) ? intercept : 0,
     rescaleType: ascii(dataSet, 'x00281054'),
@@ -253,6 +259,17 @@ export function readDisplayTags(dataSet: DataSet, layout: PixelLayout): DisplayT
     windows,
     voiLutFunction,
     voiLuts,
-    invert: layout.photometric === 'MONOCHROME1' || ascii(dataSet, 'x20500020')?.toUpperCase() === 'INVERSE'
+    invert: layout.photometric === 'MONOCHROME1' || ascii(dataSet, 'x20500020')?.toUpperCase() === 'INVERSE',
+    padding: null
   }
+  return { ...tags, padding: paddingOf(dataSet, signed, tags) }
+}
+
+/** The padding range in modality values; its stored values are US or SS as the pixels are (PS3.3 C.7.5.1.1.2). */
+function paddingOf(dataSet: DataSet, signed: boolean, tags: DisplayTags): DisplayTags['padding'] {
+  const read = (tag: string): number | undefined => (dataSet.elements[tag]?.length === 2 ? (signed ? dataSet.int16(tag) : dataSet.uint16(tag)) : undefined)
+  const value = read('x00280120')
+  if (value === undefined) return null
+  const [a, b] = applyModalityTransform(Float32Array.of(value, read('x00280121') ?? value), tags)
+  return { low: Math.min(a, b), high: Math.max(a, b) }
 }

@@ -25,6 +25,8 @@ export interface DisplayParams {
   voiLuts: { firstMapped: number; bitsPerEntry: number; explanation: string | null; data: number[] }[]
   defaultVoi: { source: 'file' | 'auto' | 'user'; kind: 'window'; center: number; width: number } | { source: 'file'; kind: 'lut'; index: 0 }
   invert: boolean
+  /** Modality values that are padding, not image (see DisplayTags.padding); absent in files written before. */
+  padding?: DisplayTags['padding']
 }
 
 export interface ImageProducts {
@@ -85,7 +87,8 @@ export async function buildImageProducts(dataSet: DataSet, transferSyntax: strin
     voiLutFunction: tags.voiLutFunction,
     voiLuts: tags.voiLuts.map((l) => ({ firstMapped: l.firstMapped, bitsPerEntry: l.bitsPerEntry, explanation: l.explanation, data: Array.from(l.data) })),
     defaultVoi: describeVoi(voi),
-    invert: tags.invert
+    invert: tags.invert,
+    padding: tags.padding
   }
   return {
     layout,

@@ -14,6 +14,7 @@ const tags = (over: Partial<DisplayTags> = {}): DisplayTags => ({
   voiLutFunction: 'LINEAR',
   voiLuts: [],
   invert: false,
+  padding: null,
   ...over
 })
 
@@ -74,6 +75,17 @@ describe('default VOI', () => {
     const win = percentileWindow(values, w, w)
     expect(win.center - win.width / 2).toBeGreaterThanOrEqual(1000)
     expect(win.center + win.width / 2).toBeLessThanOrEqual(2000)
+  })
+
+  it('the percentile window leaves out padding, even where it reaches into the middle', () => {
+    // A round exposed field on a square detector: a third of the central region is padding (0).
+    const w = 100
+    const values = Float32Array.from({ length: w * w }, (_, i) => (Math.hypot((i % w) - 50, Math.floor(i / w) - 50) > 30 ? 0 : 1000 + (i % 1000)))
+    const plain = percentileWindow(values, w, w)
+    expect(plain.center - plain.width / 2).toBe(0)
+    const win = percentileWindow(values, w, w, { low: 0, high: 0 })
+    expect(win.center - win.width / 2).toBeGreaterThanOrEqual(1000)
+    expect(defaultVoi(tags({ padding: { low: 0, high: 0 } }), values, w, w)).toMatchObject({ kind: 'window', source: 'auto', center: win.center, width: win.width })
   })
 })
 

@@ -50,6 +50,16 @@ function check(bytes: Buffer): void {
 describe('display tags from real files', () => {
   it('reads window pairs, the VOI LUT sequence, the VOI function and Presentation LUT Shape', () => check(withLuts()))
 
+  it('reads the pixel padding as modality values (through the rescale), or none', () => {
+    const padded = image(spec, {
+      extra: { PixelPaddingValue: 0, PixelPaddingRangeLimit: 10, RescaleIntercept: '-1024', RescaleSlope: '2', _vrMap: { PixelPaddingValue: 'US', PixelPaddingRangeLimit: 'US' } }
+    }).bytes
+    const dataSet = parseDicomFile(padded)
+    expect(readDisplayTags(dataSet, readPixelLayout(dataSet)).padding).toEqual({ low: -1024, high: -1004 })
+    const plain = parseDicomFile(image(spec).bytes)
+    expect(readDisplayTags(plain, readPixelLayout(plain)).padding).toBeNull()
+  })
+
   it.skipIf(!dcmtkAvailable)(`reads the same from implicit VR and big endian files${dcmtkAvailable ? '' : ` — skipped: ${dcmtkMissingReason}`}`, () => {
     check(dcmtk('dcmconv', ['+ti'], withLuts(), scratch))
     check(dcmtk('dcmconv', ['+tb'], withLuts(), scratch))

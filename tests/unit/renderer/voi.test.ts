@@ -22,6 +22,7 @@ function displayImage(values: number[], width: number, overrides: Partial<Displa
     invert: false,
     spacing: { rowMm: null, colMm: null, kind: 'none' },
     patientOrientation: null,
+    padding: null,
     tags: {},
     ...overrides
   }
@@ -87,6 +88,17 @@ describe('renderer windowing (PS3.3 C.11.2)', () => {
     expect(voi.center).toBeGreaterThan(1000)
     expect(voi.center).toBeLessThan(1100)
     expect(voi.width).toBeLessThanOrEqual(90)
+  })
+
+  it('auto-windows without the padding pixels, in modality values (offset and scale applied)', () => {
+    const width = 20
+    // Stored 0 is padding (modality −1024 with offset −1024); a third of the centre is padding.
+    const values = Array.from({ length: 400 }, (_, i) => (i % width < 8 ? 0 : 2000 + (i % 7) * 10))
+    const image = displayImage(values, width, { valueOffset: -1024, padding: { low: -1024, high: -1024 } })
+    const voi = autoWindow(image, decodePixels(image))
+    expect(voi.center - voi.width / 2).toBeGreaterThanOrEqual(2000 - 1024)
+    const unpadded = autoWindow({ ...image, padding: null }, decodePixels(image))
+    expect(unpadded.center - unpadded.width / 2).toBe(-1024)
   })
 
   it('measures length in mm of the acquired pixels, through the display downscale', () => {

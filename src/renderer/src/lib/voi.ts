@@ -62,14 +62,17 @@ export function displayTable(image: DisplayImage, max: number, voi: Voi, invert:
   return table
 }
 
-/** A window from the 1st–99th percentile of the central 80 % (edges and markers left out). */
+/** A window from the 1st–99th percentile of the central 80 % (edges, markers and padding left out). */
 export function autoWindow(image: DisplayImage, pixels: Pixels): WindowVoi {
-  const { width, height } = image
+  const { width, height, padding } = image
   const counts = new Uint32Array(pixels.max + 1)
   let n = 0
   for (let y = Math.floor(height * 0.1); y < Math.ceil(height * 0.9); y++) {
     for (let x = Math.floor(width * 0.1); x < Math.ceil(width * 0.9); x++) {
-      counts[pixels.values[y * width + x]]++
+      const p = pixels.values[y * width + x]
+      const value = image.valueOffset + image.valueScale * p
+      if (padding && value >= padding.low && value <= padding.high) continue
+      counts[p]++
       n++
     }
   }
