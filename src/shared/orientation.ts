@@ -1,9 +1,10 @@
 /**
  * Patient orientation (PS3.3 C.7.6.1.1.1): PatientOrientation (0020,0020) gives the patient
  * direction along the rows (left to right) and the columns (top to bottom), in the letters L/R
- * (left/right), A/P (anterior/posterior), H/F (head/feet). The importer flips a mirrored frontal
- * film for the model by it; the viewer labels each screen edge with the direction it faces, after
- * the reader's flips, and places a finding's side by it.
+ * (left/right), A/P (anterior/posterior), H/F (head/feet). The importer turns a frontal film
+ * stored mirrored, upside down or on its side into the standard frame for the model by it; the
+ * viewer labels each screen edge with the direction it faces, after the reader's flips, and places
+ * a finding's side by it.
  */
 
 export interface Orientation {
@@ -39,11 +40,34 @@ export function edgeLabels(o: Orientation, flip: Flip): { left: string; right: s
   return { left: opposite(right), right, top: opposite(bottom), bottom }
 }
 
+/** Flips after an optional transpose (rows and columns swapped), the first applied first. */
+export interface Reorientation extends Flip {
+  transpose: boolean
+}
+
+/** The identity: a film already in the standard frame. */
+export const asStored: Readonly<Reorientation> = Object.freeze({ transpose: false, horizontal: false, vertical: false })
+
+/** A film stored on its side (rows running head to foot) is transposed first; then its rows and columns are these. */
+export function uprightOrientation(o: Orientation): Orientation {
+  return 'HF'.includes(o.row[0]) && !'HF'.includes(o.column[0]) ? { row: o.column, column: o.row } : o
+}
+
 /**
- * The flips between a stored frontal film and the standard frame (the patient's right on the
- * viewer's left, head up): mirrored when its rows run to the patient's right, upside down when its
- * columns run to the head. A film of unknown orientation is taken as standard.
+ * How a stored film becomes the standard frame (the patient's right on the viewer's left, head
+ * up): transposed when stored on its side, then mirrored when its rows run to the patient's right
+ * and turned upside down when its columns run to the head. Unknown orientation is taken as standard.
  */
-export function flipToStandard(o: Orientation | null): Flip {
-  return { horizontal: o?.row[0] === 'R', vertical: o?.column[0] === 'H' }
+export function toStandard(o: Orientation | null): Reorientation {
+  if (!o) return asStored
+  const upright = uprightOrientation(o)
+  return { transpose: upright !== o, horizontal: upright.row[0] === 'R', vertical: upright.column[0] === 'H' }
+}
+
+/** A region [x, y, width, height] given as fractions of the standard frame, as fractions of the stored film. */
+export function standardToStored(region: [number, number, number, number], r: Reorientation): [number, number, number, number] {
+  const [x0, y0, w, h] = region
+  const x = r.horizontal ? 1 - x0 - w : x0
+  const y = r.vertical ? 1 - y0 - h : y0
+  return r.transpose ? [y, x, h, w] : [x, y, w, h]
 }

@@ -159,7 +159,7 @@ describe('the clinician flow in Chromium', () => {
     expect(await text('tag-table')).toContain('Window Center / Width (0028,1050 / 1051)FULL C 2048 W 4096; LUNG C 1500 W 1200')
     expect(await text('tag-table')).not.toMatch(/Lovelace|MRN-9000/)
     expect(await text('tag-table')).toContain('Patient Orientation (0020,0020)L\\F')
-    expect(await text('tag-table')).toContain('Model image flipped to the standard viewno')
+    expect(await text('tag-table')).toContain('Model image turned to the standard viewno')
     await shot('viewer-tags-en')
     const alan = await page.locator('[data-testid=viewer-study] option', { hasText: 'Turing' }).getAttribute('value')
     await page.selectOption('[data-testid=viewer-study]', alan!)

@@ -84,6 +84,15 @@ export async function buildImportCorpus(root: string, scratch: string): Promise<
   addValid('site/views/lateral-only', image({ ...u12, seed: 14 }, { extra: { ViewPosition: undefined, SeriesDescription: 'Thorax lat.' } }))
   addValid('site/views/standard', image({ ...u12, seed: 15 }, { extra: { ViewPosition: 'AP', PatientOrientation: ['L', 'F'] } }))
   addValid('site/views/mirrored', image({ ...u12, seed: 15 }, { extra: { ViewPosition: 'AP', PatientOrientation: ['R', 'F'] } }))
+  // A film stored on its side (rows running to the feet, columns to the patient's left) beside its twin stored upright.
+  const sideways = image({ ...u12, seed: 22 }, { extra: { ViewPosition: 'PA', PatientOrientation: ['F', 'L'] } })
+  addValid('site/views/sideways', sideways)
+  const upright = Int32Array.from({ length: u12.rows * u12.columns }, (_, i) => sideways.expected[(i % u12.rows) * u12.columns + Math.floor(i / u12.rows)])
+  const uprightSpec = { ...u12, rows: u12.columns, columns: u12.rows }
+  addValid(
+    'site/views/upright-twin',
+    writeDicom({ extra: { ...imageAttributes(uprightSpec), ViewPosition: 'PA', PatientOrientation: ['L', 'F'] }, pixelData: Buffer.from(Uint16Array.from(upright).buffer) })
+  )
   // Other films in the same folders: a CT slice and a knee film are imported and shown, never read by the model.
   addValid('site/kinds/ct-slice', image({ ...u12, seed: 16 }, { sopClassUid: '1.2.840.10008.5.1.4.1.1.2', extra: { Modality: 'CT', ViewPosition: undefined } }))
   corpus.notChest.set('site/kinds/ct-slice', 'Modality CT is not a radiograph')

@@ -9,6 +9,7 @@ import type { ReportImporter } from '../../src/main/importer/report-importer'
 import * as reports from '../../src/main/reports'
 import { openDatabase, type Db } from '../../src/main/store/database'
 import { libraryCounts, listStudies } from '../../src/main/store/import-repository'
+import { sourceGeometryOfModelImage } from '../../src/main/store/selfplay-repository'
 import { displayImageRecord, getStudyDetail } from '../../src/main/store/study-repository'
 import { loadDisplayImage } from '../../src/main/api/display-image'
 import { studyImage } from '../../src/main/store/training-repository'
@@ -156,6 +157,15 @@ describe('importing a folder tree', () => {
     expect(without.length).toBe(libraryCounts(db).withoutModelImage)
   })
 
+  it('sets a frontal film stored on its side upright for the model, with its geometry swapped', () => {
+    const model = (relative: string) => decodeGrayPng(fs.readFileSync(path.join(dataDir, rowFor(relative)!.model_path!))).pixels
+    expect(model('site/views/sideways')).toEqual(model('site/views/upright-twin'))
+    expect(JSON.parse(rowFor('site/views/sideways')!.tags_json!).modelImageReoriented).toEqual({ transpose: true, horizontal: false, vertical: false })
+    const sideways = sourceGeometryOfModelImage(db, rowFor('site/views/sideways')!.model_path!)
+    expect(sideways).toEqual(sourceGeometryOfModelImage(db, rowFor('site/views/upright-twin')!.model_path!))
+    expect(sideways).toMatchObject({ rows: 96, columns: 80 })
+  })
+
   it('makes no model image of a film that is no chest radiograph, and says why', () => {
     for (const [relative, reason] of corpus.notChest) {
       const row = rowFor(relative)!
@@ -179,7 +189,7 @@ describe('importing a folder tree', () => {
       }
     }
     expect(differs).toBeGreaterThan(1000)
-    expect(JSON.parse(rowFor('site/views/mirrored')!.tags_json!).modelImageFlip).toEqual({ horizontal: true, vertical: false })
+    expect(JSON.parse(rowFor('site/views/mirrored')!.tags_json!).modelImageReoriented).toEqual({ transpose: false, horizontal: true, vertical: false })
     expect(png('site/views/mirrored', 'display_path').pixels).toEqual(png('site/views/standard', 'display_path').pixels)
     // The viewer gets the stored orientation, to label the edges of the film as stored.
     const id = db.prepare('SELECT id FROM images WHERE file_path = ?').pluck().get(path.join(corpus.root, 'site/views/mirrored')) as number

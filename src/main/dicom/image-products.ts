@@ -3,7 +3,7 @@ import { applyModalityTransform, defaultVoi, renderVoi, type Voi } from './displ
 import { readDisplayTags, readPixelLayout, type DisplayTags, type PixelLayout, type WindowPreset } from './header'
 import { decodeFirstFrame } from './pixels'
 import { encodeGrayPng } from './png'
-import type { Flip } from '../../shared/orientation'
+import { asStored, type Reorientation } from '../../shared/orientation'
 import { fitWithin, modelImage, resampleArea } from './resample'
 
 export const DISPLAY_MAX_SIDE = 1024
@@ -62,10 +62,14 @@ function describeVoi(voi: Voi): DisplayParams['defaultVoi'] {
  * Decodes frame 1 and makes the stored products: a display image (long side ≤ 1024, 16-bit
  * modality values) with its windowing parameters, and — unless `model` is null — the 256×256
  * 8-bit model image rendered through the default VOI. The display image keeps the film as stored
- * (a reader sees what the device wrote); the model image is flipped by `model.flip` into the
- * standard orientation, since the model reads sides from where things lie.
+ * (a reader sees what the device wrote); the model image is turned by `model.reorientation` into
+ * the standard frame, since the model reads sides from where things lie.
  */
-export async function buildImageProducts(dataSet: DataSet, transferSyntax: string, model: { flip: Flip } | null = { flip: { horizontal: false, vertical: false } }): Promise<ImageProducts> {
+export async function buildImageProducts(
+  dataSet: DataSet,
+  transferSyntax: string,
+  model: { reorientation: Reorientation } | null = { reorientation: asStored }
+): Promise<ImageProducts> {
   const layout = readPixelLayout(dataSet)
   const tags = readDisplayTags(dataSet, layout)
   const frame = await decodeFirstFrame(dataSet, layout, transferSyntax)
@@ -93,6 +97,6 @@ export async function buildImageProducts(dataSet: DataSet, transferSyntax: strin
   return {
     layout,
     display: { png: encodeGrayPng(q.pixels, size.width, size.height), params },
-    model: model && { png: encodeGrayPng(modelImage(rendered, size.width, size.height, MODEL_SIDE, model.flip), MODEL_SIDE, MODEL_SIDE), side: MODEL_SIDE }
+    model: model && { png: encodeGrayPng(modelImage(rendered, size.width, size.height, MODEL_SIDE, model.reorientation), MODEL_SIDE, MODEL_SIDE), side: MODEL_SIDE }
   }
 }

@@ -8,7 +8,7 @@
  * read and they must agree; a value that is missing or not understood counts for nothing.
  */
 import type { Projection } from '../../shared/contract'
-import { flipToStandard, parseOrientation, type Flip, type Orientation } from '../../shared/orientation'
+import { asStored, parseOrientation, toStandard, uprightOrientation, type Orientation, type Reorientation } from '../../shared/orientation'
 
 /** The header values a projection is read from, as text. */
 export interface ProjectionTags {
@@ -27,8 +27,8 @@ export interface ProjectionReading {
   projection: Projection | null
   /** Where the projection was read, or why it is unknown, for the import log and the viewer. */
   evidence: string
-  /** Flips that make a frontal film standard (the patient's right on the viewer's left, head up). */
-  flip: Flip
+  /** What turns a frontal film into the standard frame (the patient's right on the viewer's left, head up). */
+  reorientation: Reorientation
 }
 
 const viewPositionTerms: Record<string, Projection> = {
@@ -61,13 +61,13 @@ export function projectionInWords(text: string): Projection | null {
 }
 
 /**
- * A film standing upright (columns run head to feet or back) is frontal when its rows run across
- * the patient (L or R) and lateral when they run front to back (A or P); a film turned on its side
- * says nothing here.
+ * A film (set upright: one of its axes runs head to foot) is frontal when its other axis runs
+ * across the patient (L or R) and lateral when it runs front to back (A or P).
  */
 function projectionOfOrientation(o: Orientation): Projection | null {
-  if (!'HF'.includes(o.column[0])) return null
-  return 'LR'.includes(o.row[0]) ? 'frontal' : 'lateral'
+  const upright = uprightOrientation(o)
+  if (!'HF'.includes(upright.column[0])) return null
+  return 'LR'.includes(upright.row[0]) ? 'frontal' : 'lateral'
 }
 
 /** Reads the projection from every source that names one; they must agree. */
@@ -81,13 +81,11 @@ export function readProjection(tags: ProjectionTags): ProjectionReading {
     // Free text may name a person (PS3.15 removes descriptions): the evidence names the attribute only.
     ...tags.descriptions.map((d) => ({ source: d.name, projection: d.text ? projectionInWords(d.text) : null }))
   ].filter((r) => r.projection !== null)
-  const noFlip = { horizontal: false, vertical: false }
-  if (readings.length === 0) return { projection: null, evidence: 'no view position, view code, patient orientation or view word in the header', flip: noFlip }
+  if (readings.length === 0) return { projection: null, evidence: 'no view position, view code, patient orientation or view word in the header', reorientation: asStored }
   const projection = readings[0].projection
   const sources = readings.map((r) => `${r.source} (${r.projection})`).join(', ')
-  if (readings.some((r) => r.projection !== projection)) return { projection: null, evidence: `the header disagrees with itself: ${sources}`, flip: noFlip }
-  const flip = projection === 'frontal' ? flipToStandard(orientation) : noFlip
-  return { projection, evidence: sources, flip }
+  if (readings.some((r) => r.projection !== projection)) return { projection: null, evidence: `the header disagrees with itself: ${sources}`, reorientation: asStored }
+  return { projection, evidence: sources, reorientation: projection === 'frontal' ? toStandard(orientation) : asStored }
 }
 
 // Projection radiography, and captures that may hold a digitised film (OT, SC); DR is not a DICOM

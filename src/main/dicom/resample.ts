@@ -1,4 +1,4 @@
-import type { Flip } from '../../shared/orientation'
+import { asStored, type Flip, type Reorientation } from '../../shared/orientation'
 
 /**
  * Area-average resampling (each output pixel is the mean of the input area it covers), separable
@@ -105,13 +105,27 @@ export function flipped(src: Uint8Array, width: number, height: number, flip: Fl
   return out
 }
 
+/** The image with rows and columns swapped (a width×height image becomes height×width). */
+export function transposed(src: Uint8Array, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(src.length)
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) out[x * height + y] = src[y * width + x]
+  return out
+}
+
 /**
- * Model input: an 8-bit rendering scaled so its long side is `side`, aspect kept by padding, and
- * flipped into the standard orientation when the film is stored mirrored or upside down.
+ * Model input: an 8-bit rendering turned into the standard frame when the film is stored on its
+ * side, mirrored or upside down, then scaled so its long side is `side`, aspect kept by padding.
  */
-export function modelImage(rendered: Uint8Array, width: number, height: number, side: number, flip: Flip = { horizontal: false, vertical: false }): Uint8Array {
-  const fit = modelContentBox(width, height, side)
-  const small = resampleArea(Float32Array.from(rendered), width, height, fit.width, fit.height)
+export function modelImage(
+  rendered: Uint8Array,
+  width: number,
+  height: number,
+  side: number,
+  reorientation: Reorientation = asStored
+): Uint8Array {
+  const [upright, w, h] = reorientation.transpose ? [transposed(rendered, width, height), height, width] : [rendered, width, height]
+  const fit = modelContentBox(w, h, side)
+  const small = resampleArea(Float32Array.from(upright), w, h, fit.width, fit.height)
   const bytes = Uint8Array.from(small, (v) => Math.round(v))
-  return padToSquare(flipped(bytes, fit.width, fit.height, flip), fit.width, fit.height, side)
+  return padToSquare(flipped(bytes, fit.width, fit.height, reorientation), fit.width, fit.height, side)
 }

@@ -63,7 +63,7 @@ async function importInstance(ctx: FileImportContext, file: string, bytes: Buffe
   if (!header.hasPixelData) throw new DicomFileError(`Not an image: ${sopClassName(header.sopClassUid)} has no Pixel Data`)
   const dataSet = parseDicomFile(bytes)
   const film: FilmKind = { projection: readProjection(header.projectionTags), notChestRadiograph: notChestRadiograph(header.modality, header.bodyPart) }
-  const products = await buildImageProducts(dataSet, header.transferSyntaxUid, film.notChestRadiograph ? null : { flip: film.projection.flip })
+  const products = await buildImageProducts(dataSet, header.transferSyntaxUid, film.notChestRadiograph ? null : { reorientation: film.projection.reorientation })
   storeInstance(ctx, file, bytes.length, hash, header, film, dataSet, products)
   return 'imported'
 }
@@ -138,7 +138,7 @@ function storeInstance(
           characterSet: header.characterSet,
           patientOrientation: header.projectionTags.patientOrientation,
           projectionEvidence: projection.evidence,
-          modelImageFlip: projection.flip,
+          modelImageReoriented: projection.reorientation,
           notChestRadiograph: film.notChestRadiograph,
           rescale: { slope: dataSet.floatString('x00281053') ?? 1, intercept: dataSet.floatString('x00281052') ?? 0 }
         },

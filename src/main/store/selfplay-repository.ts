@@ -98,13 +98,21 @@ export function roundOfRun(db: Db, runId: number, roundIndex: number): RoundRow 
   )
 }
 
-/** Size and pixel spacing of the image a model image was rendered from (null spacing when unknown). */
+/**
+ * Size and pixel spacing of the image a model image was rendered from, as the model image shows
+ * it: rows and columns swapped when the film was stored on its side (null spacing when unknown).
+ */
 export function sourceGeometryOfModelImage(db: Db, modelPath: string): { rows: number | null; columns: number | null; spacingRowMm: number | null; spacingColMm: number | null } | null {
-  return (
-    (db
-      .prepare('SELECT rows, columns, spacing_row_mm AS spacingRowMm, spacing_col_mm AS spacingColMm FROM images WHERE model_path = ? ORDER BY id LIMIT 1')
-      .get(modelPath) as { rows: number | null; columns: number | null; spacingRowMm: number | null; spacingColMm: number | null } | undefined) ?? null
-  )
+  const row = db
+    .prepare(
+      `SELECT rows, columns, spacing_row_mm AS spacingRowMm, spacing_col_mm AS spacingColMm,
+              coalesce(json_extract(tags_json, '$.modelImageReoriented.transpose'), 0) AS transposed
+       FROM images WHERE model_path = ? ORDER BY id LIMIT 1`
+    )
+    .get(modelPath) as { rows: number | null; columns: number | null; spacingRowMm: number | null; spacingColMm: number | null; transposed: number } | undefined
+  if (!row) return null
+  const { transposed, ...g } = row
+  return transposed ? { rows: g.columns, columns: g.rows, spacingRowMm: g.spacingColMm, spacingColMm: g.spacingRowMm } : g
 }
 
 /** The newest checkpoint of a finished run with this name and model config (a warm-up that ran to its end). */

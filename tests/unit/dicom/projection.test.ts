@@ -44,7 +44,7 @@ describe('projection of a chest film', () => {
     expect(readProjection(tags({ seriesDescription: 'CHEST LAT' }))).toEqual({
       projection: 'lateral',
       evidence: 'SeriesDescription (lateral)',
-      flip: { horizontal: false, vertical: false }
+      reorientation: { transpose: false, horizontal: false, vertical: false }
     })
   })
 
@@ -53,29 +53,35 @@ describe('projection of a chest film', () => {
     expect(readProjection(tags({ viewCodeMeaning: 'left lateral' })).projection).toBe('lateral')
     expect(readProjection(tags({ patientOrientation: 'A\\F' })).projection).toBe('lateral')
     expect(readProjection(tags({ patientOrientation: 'L\\F' })).projection).toBe('frontal')
-    // A film turned on its side says nothing about the projection.
-    expect(readProjection(tags({ patientOrientation: 'F\\L' })).projection).toBeNull()
+    // A film stored on its side is read as set upright; an oblique one (no axis head to foot) says nothing.
+    expect(readProjection(tags({ patientOrientation: 'F\\L' })).projection).toBe('frontal')
+    expect(readProjection(tags({ patientOrientation: 'H\\A' })).projection).toBe('lateral')
+    expect(readProjection(tags({ patientOrientation: 'L\\A' })).projection).toBeNull()
   })
 
-  it('flips a frontal film stored mirrored or upside down', () => {
-    expect(readProjection(tags({ viewPosition: 'PA', patientOrientation: 'L\\F' })).flip).toEqual({ horizontal: false, vertical: false })
-    expect(readProjection(tags({ viewPosition: 'PA', patientOrientation: 'R\\F' })).flip).toEqual({ horizontal: true, vertical: false })
-    expect(readProjection(tags({ viewPosition: 'AP', patientOrientation: 'L\\H' })).flip).toEqual({ horizontal: false, vertical: true })
-    expect(readProjection(tags({ patientOrientation: 'RF\\HP' })).flip).toEqual({ horizontal: true, vertical: true })
-    // A lateral film is not the model's, and its rows run front to back: nothing to flip for sides.
-    expect(readProjection(tags({ viewPosition: 'LL', patientOrientation: 'P\\H' })).flip).toEqual({ horizontal: false, vertical: false })
+  it('turns a frontal film stored mirrored, upside down or on its side into the standard frame', () => {
+    const turn = (viewPosition: string | null, patientOrientation: string) => readProjection(tags({ viewPosition: viewPosition ?? undefined, patientOrientation })).reorientation
+    expect(turn('PA', 'L\\F')).toEqual({ transpose: false, horizontal: false, vertical: false })
+    expect(turn('PA', 'R\\F')).toEqual({ transpose: false, horizontal: true, vertical: false })
+    expect(turn('AP', 'L\\H')).toEqual({ transpose: false, horizontal: false, vertical: true })
+    expect(turn(null, 'RF\\HP')).toEqual({ transpose: false, horizontal: true, vertical: true })
+    // On its side: rows run to the feet, columns to the patient's left (turned a quarter clockwise).
+    expect(turn('PA', 'F\\L')).toEqual({ transpose: true, horizontal: false, vertical: false })
+    expect(turn('AP', 'H\\L')).toEqual({ transpose: true, horizontal: false, vertical: true })
+    // A lateral film is not the model's, and its rows run front to back: nothing to turn for sides.
+    expect(turn('LL', 'P\\H')).toEqual({ transpose: false, horizontal: false, vertical: false })
   })
 
   it('says unknown, and why, when the header is silent or disagrees with itself', () => {
     expect(readProjection(tags({}))).toEqual({
       projection: null,
       evidence: 'no view position, view code, patient orientation or view word in the header',
-      flip: { horizontal: false, vertical: false }
+      reorientation: { transpose: false, horizontal: false, vertical: false }
     })
     const disagreeing = readProjection(tags({ viewPosition: 'PA', patientOrientation: 'A\\F' }))
     expect(disagreeing.projection).toBeNull()
     expect(disagreeing.evidence).toBe('the header disagrees with itself: ViewPosition PA (frontal), PatientOrientation A\\F (lateral)')
-    expect(disagreeing.flip).toEqual({ horizontal: false, vertical: false })
+    expect(disagreeing.reorientation).toEqual({ transpose: false, horizontal: false, vertical: false })
     expect(readProjection(tags({ viewPosition: 'PA', seriesDescription: 'CHEST LAT' })).projection).toBeNull()
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { edgeLabels, flipToStandard, opposite, parseOrientation } from '../../../src/shared/orientation'
+import { edgeLabels, opposite, parseOrientation, standardToStored, toStandard } from '../../../src/shared/orientation'
 
 const noFlip = { horizontal: false, vertical: false }
 
@@ -19,10 +19,19 @@ describe('patient orientation (PS3.3 C.7.6.1.1.1)', () => {
     expect(opposite('LFA')).toBe('RHP')
   })
 
-  it('says how a stored frontal film differs from the standard frame', () => {
-    expect(flipToStandard(parseOrientation('L\\F'))).toEqual(noFlip)
-    expect(flipToStandard(parseOrientation('R\\F'))).toEqual({ horizontal: true, vertical: false })
-    expect(flipToStandard(parseOrientation('L\\H'))).toEqual({ horizontal: false, vertical: true })
-    expect(flipToStandard(null)).toEqual(noFlip)
+  it('says how a stored frontal film becomes the standard frame, and where a standard region lies on it', () => {
+    const asStored = { transpose: false, ...noFlip }
+    expect(toStandard(parseOrientation('L\\F'))).toEqual(asStored)
+    expect(toStandard(parseOrientation('R\\F'))).toEqual({ transpose: false, horizontal: true, vertical: false })
+    expect(toStandard(parseOrientation('L\\H'))).toEqual({ transpose: false, horizontal: false, vertical: true })
+    expect(toStandard(parseOrientation('F\\R'))).toEqual({ transpose: true, horizontal: true, vertical: false })
+    expect(toStandard(null)).toEqual(asStored)
+    // The right upper zone: left of the standard frame, near the top.
+    const rightUpper: [number, number, number, number] = [0.08, 0.1, 0.42, 0.28]
+    expect(standardToStored(rightUpper, asStored)).toEqual(rightUpper)
+    expect(standardToStored(rightUpper, toStandard(parseOrientation('R\\F')))).toEqual([0.5, 0.1, 0.42, 0.28])
+    // Stored on its side with rows running to the feet and columns to the patient's left: the top of
+    // the chest is at the left edge, the patient's right at the top.
+    expect(standardToStored(rightUpper, toStandard(parseOrientation('F\\L')))).toEqual([0.1, 0.08, 0.28, 0.42])
   })
 })
