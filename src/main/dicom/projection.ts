@@ -1,11 +1,11 @@
 /**
  * What kind of film an image is, for the model: whether it is a chest radiograph at all, which way
- * the beam went through the chest, and whether it is stored mirrored or upside down. The model
- * reads frontal chest films only — its places are a frontal film's sides and zones — so a CT slice
- * or a knee film in the same folder, or a study's lateral view, must not be the image it trains on
- * or describes, and a mirrored frontal film would teach it right for left. Every source of this in
- * a header is unreliable on its own (REFERENCE: ViewPosition is often empty or wrong), so each is
- * read and they must agree; a value that is missing or not understood counts for nothing.
+ * the beam went through the chest, and whether it is stored mirrored, upside down or on its side.
+ * The model reads frontal chest films only — its places are a frontal film's sides and zones — so
+ * a CT slice or a knee film in the same folder, or a study's lateral view, must not be the image it
+ * trains on or describes, and a mirrored frontal film would teach it right for left. Every source
+ * of this in a header is unreliable on its own (REFERENCE: ViewPosition is often empty or wrong),
+ * so each is read and they must agree; a value that is missing or not understood counts for nothing.
  */
 import type { Projection } from '../../shared/contract'
 import { asStored, parseOrientation, toStandard, uprightOrientation, type Orientation, type Reorientation } from '../../shared/orientation'
