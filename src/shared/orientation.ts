@@ -33,16 +33,22 @@ export function opposite(direction: string): string {
   return [...direction].map((c) => oppositeLetter[c]).join('')
 }
 
-/** The direction each screen edge faces, after the reader's flips. */
-export function edgeLabels(o: Orientation, flip: Flip): { left: string; right: string; top: string; bottom: string } {
-  const right = flip.horizontal ? opposite(o.row) : o.row
-  const bottom = flip.vertical ? opposite(o.column) : o.column
-  return { left: opposite(right), right, top: opposite(bottom), bottom }
-}
-
 /** Flips after an optional transpose (rows and columns swapped), the first applied first. */
 export interface Reorientation extends Flip {
   transpose: boolean
+}
+
+/** The direction each screen edge faces once the view turned the stored film by `view`. */
+export function edgeLabels(o: Orientation, view: Reorientation): { left: string; right: string; top: string; bottom: string } {
+  const turned = view.transpose ? { row: o.column, column: o.row } : o
+  const right = view.horizontal ? opposite(turned.row) : turned.row
+  const bottom = view.vertical ? opposite(turned.column) : turned.column
+  return { left: opposite(right), right, top: opposite(bottom), bottom }
+}
+
+/** `r` followed by a quarter turn clockwise (a quarter turn is a transpose, then a left–right flip). */
+export function rotatedClockwise(r: Reorientation): Reorientation {
+  return { transpose: !r.transpose, horizontal: !r.vertical, vertical: r.horizontal }
 }
 
 /** The identity: a film already in the standard frame. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { edgeLabels, opposite, parseOrientation, standardToStored, toStandard } from '../../../src/shared/orientation'
+import { asStored, edgeLabels, opposite, parseOrientation, rotatedClockwise, standardToStored, toStandard } from '../../../src/shared/orientation'
 
 const noFlip = { horizontal: false, vertical: false }
+const view = (horizontal: boolean, vertical: boolean) => ({ transpose: false, horizontal, vertical })
 
 describe('patient orientation (PS3.3 C.7.6.1.1.1)', () => {
   it('reads PatientOrientation and refuses what is not two runs of direction letters', () => {
@@ -12,10 +13,18 @@ describe('patient orientation (PS3.3 C.7.6.1.1.1)', () => {
 
   it('labels each screen edge with the direction it faces, following the reader\'s flips', () => {
     const standard = parseOrientation('L\\F')!
-    expect(edgeLabels(standard, noFlip)).toEqual({ left: 'R', right: 'L', top: 'H', bottom: 'F' })
-    expect(edgeLabels(standard, { horizontal: true, vertical: false })).toEqual({ left: 'L', right: 'R', top: 'H', bottom: 'F' })
-    expect(edgeLabels(standard, { horizontal: false, vertical: true })).toEqual({ left: 'R', right: 'L', top: 'F', bottom: 'H' })
-    expect(edgeLabels(parseOrientation('A\\FR')!, noFlip)).toEqual({ left: 'P', right: 'A', top: 'HL', bottom: 'FR' })
+    expect(edgeLabels(standard, asStored)).toEqual({ left: 'R', right: 'L', top: 'H', bottom: 'F' })
+    expect(edgeLabels(standard, view(true, false))).toEqual({ left: 'L', right: 'R', top: 'H', bottom: 'F' })
+    expect(edgeLabels(standard, view(false, true))).toEqual({ left: 'R', right: 'L', top: 'F', bottom: 'H' })
+    expect(edgeLabels(parseOrientation('A\\FR')!, asStored)).toEqual({ left: 'P', right: 'A', top: 'HL', bottom: 'FR' })
+    // A quarter turn clockwise takes the head to the right edge and the patient's right to the top.
+    const turned = rotatedClockwise(asStored)
+    expect(edgeLabels(standard, turned)).toEqual({ left: 'F', right: 'H', top: 'R', bottom: 'L' })
+    expect(rotatedClockwise(rotatedClockwise(rotatedClockwise(turned)))).toEqual(asStored)
+    // A film stored turned a quarter clockwise (head at the right edge), turned back a quarter
+    // counter-clockwise (three clockwise), is upright.
+    const sideways = parseOrientation('H\\L')!
+    expect(edgeLabels(sideways, rotatedClockwise(rotatedClockwise(turned)))).toEqual({ left: 'R', right: 'L', top: 'H', bottom: 'F' })
     expect(opposite('LFA')).toBe('RHP')
   })
 

@@ -3,6 +3,7 @@ export interface ViewportCommands {
   toggleInvert(): void
   flipHorizontal(): void
   flipVertical(): void
+  rotate(quarterTurns: 1 | -1): void
   auto(): void
   applyPreset(n: number): boolean
   toggleFit(): void
@@ -15,13 +16,15 @@ export function isTyping(e: KeyboardEvent): boolean {
   return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName))
 }
 
-/** Runs the viewport command for `e` (I, H, V, 0, 1–9, Z, space); returns whether it handled it. */
+/** Runs the viewport command for `e` (I, H, V, [ ], 0, 1–9, Z, space); returns whether it handled it. */
 export function viewportKey(e: KeyboardEvent, viewport: ViewportCommands | undefined): boolean {
   if (!viewport || e.ctrlKey || e.metaKey || e.altKey) return false
   const key = e.key.toLowerCase()
   if (key === 'i') viewport.toggleInvert()
   else if (key === 'h') viewport.flipHorizontal()
   else if (key === 'v') viewport.flipVertical()
+  else if (key === ']') viewport.rotate(1)
+  else if (key === '[') viewport.rotate(-1)
   else if (key === '0') viewport.auto()
   else if (/^[1-9]$/.test(key)) return viewport.applyPreset(Number(key))
   else if (key === 'z') viewport.toggleFit()
