@@ -114,6 +114,17 @@ describe('warm-up', () => {
     expect(ckpt.tokenizer.encode(phrase).length).toBeLessThan(phrase.length / 2)
   })
 
+  it('refuses, saying why, a library whose films are all lateral views', async () => {
+    const dir = tempDir()
+    makeCohort(dir, 4)
+    await withDb(dir, async (db) => {
+      db.prepare("UPDATE images SET projection = 'lateral'").run()
+      await expect(runWarmup(db, dir, options)).rejects.toThrow(
+        'No studies to train on: warm-up needs studies with both a frontal chest film and a report (found 0, 0 of them held out for evaluation; 4 studies have no frontal chest film)'
+      )
+    })
+  })
+
   it('describes a study with the newest warm-up checkpoint and stores the finding', async () => {
     const d = await withDb(straightDir, (db) => describeStudy(db, straightDir, 'ANON-4', { threads: 1 }))
     expect(d.pseudonym).toBe('ANON-4')

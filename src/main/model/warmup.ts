@@ -7,6 +7,7 @@ import type { ExecutionProvider } from '../../shared/contract'
 import { decodeGrayPng } from '../dicom/png'
 import { parseReport } from '../reports/nodule-parser'
 import type { Db } from '../store/database'
+import { libraryCounts } from '../store/import-repository'
 import { createRun, markRunInterrupted, imageReportPairs, insertCheckpoint, latestCheckpointOfRun, setRunStatus, unfinishedRun, type ImageReportPair } from '../store/training-repository'
 import { Graph, type Value } from '../tensor/graph'
 import { initParams } from '../tensor/init'
@@ -227,7 +228,12 @@ export async function runWarmup(db: Db, dataDir: string, options: Partial<Warmup
   const pairs = imageReportPairs(db)
   const train = pairs.filter((p) => !isHeldOut(p.studyUid, o.heldOutFraction) && !isReportWithheld(p.studyUid, o.withheldReportFraction ?? 0))
   const heldOut = pairs.filter((p) => isHeldOut(p.studyUid, o.heldOutFraction))
-  if (train.length === 0) throw new Error(`No studies to train on: warm-up needs studies with both a model image and a report (found ${pairs.length} such studies, ${heldOut.length} held out)`)
+  if (train.length === 0) {
+    throw new Error(
+      `No studies to train on: warm-up needs studies with both a frontal chest film and a report (found ${pairs.length}, ` +
+        `${heldOut.length} of them held out for evaluation; ${libraryCounts(db).withoutModelImage} studies have no frontal chest film)`
+    )
+  }
 
   // Threads, the provider and the time limit do not change what is learned; a resume may change them.
   const runOptions = JSON.stringify({ ...o, threads: undefined, executionProvider: undefined, maxMinutes: undefined })

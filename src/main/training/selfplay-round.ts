@@ -159,7 +159,7 @@ function draw<F>(studies: readonly F[], n: number, rng: Rng): F[] {
 }
 
 export async function playRound(updater: PolicyUpdater, player: PlayerPolicy, films: PlayedFilms, state: SelfPlayState, config: SelfPlayConfig, plan: RoundPlan, onStep?: () => Promise<void>): Promise<RoundOutcome> {
-  if (films.reported.length === 0) throw new Error('Self-play needs at least one training study with a model image and a report')
+  if (films.reported.length === 0) throw new Error('Self-play needs at least one training study with a frontal chest film and a report')
   const stage = state.scheduler.stage
   const rng = new Rng(hashSeed(plan.seed, plan.roundIndex, 'round'))
   const imageSize = updater.policy.config.vision.imageSize
