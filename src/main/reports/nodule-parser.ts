@@ -111,6 +111,8 @@ interface CollectedItem {
   mentionStart: number
   /** Sentences whose items were merged into this one (an item takes at most one of each). */
   absorbed: Set<number>
+  /** How a mimic read this mention ("may be a nipple shadow"): a later reading of an earlier lesion. */
+  mimicReading: MimicReading | null
 }
 
 /**
@@ -140,6 +142,7 @@ export function parseReport(text: string): ParsedReport {
       const result = readSentence(text, folded, sentence, sentenceIndex++)
       negativeEvidence.push(...result.negativeEvidence)
       for (const item of result.items) collect(collected, item)
+      for (const reading of result.readAsMimic) withdraw(collected, reading)
     }
   }
   return {
@@ -361,8 +364,12 @@ const isNegation = (kind: CueKind): boolean => kind.startsWith('neg')
 interface Anchor {
   mention: Mention
   certainty: Certainty
+  /** Set when a mimic read the lesion (its certainty came from that reading): "is a nipple shadow", "may be a nipple shadow". */
+  mimicReading: MimicReading | null
   segment: Span
 }
+
+type MimicReading = 'negated' | 'uncertain'
 
 /**
  * The lesion mentions of a sentence, each with the part of the sentence that describes it. After a
@@ -373,22 +380,22 @@ interface Anchor {
  * "8 mm nodule in the right upper zone and a 6 mm nodule in the left lower zone" gives each its own.
  */
 function anchorsOf(folded: string, sentence: Sentence): Anchor[] {
-  const anchors: { mention: Mention; certainty: Certainty }[] = []
+  const anchors: { mention: Mention; certainty: Certainty; mimicReading: MimicReading | null }[] = []
   sentence.mentions.forEach((mention, i) => {
     const certainty = certaintyOf(sentence, mention)
     const previous = anchors[anchors.length - 1]
     const describesPrevious = previous !== undefined && previous.certainty !== 'negated'
     if (mention.kind === 'mimic') {
       if (describesPrevious && interprets(folded, sentence, previous.mention, mention, certainty)) {
-        if (certainty === 'definite') previous.certainty = 'negated'
-        else if (certainty === 'uncertain' && previous.certainty === 'definite') previous.certainty = 'uncertain'
+        if (certainty === 'definite') previous.certainty = previous.mimicReading = 'negated'
+        else if (certainty === 'uncertain' && previous.certainty === 'definite') previous.certainty = previous.mimicReading = 'uncertain'
       }
       return
     }
     if (describesPrevious && mention.kind === 'characterisation') return
     const until = sentence.mentions[i + 1]?.start ?? sentence.end
     if (describesPrevious && isRestatement(folded, sentence, previous.mention, mention, certainty, until)) return
-    anchors.push({ mention, certainty })
+    anchors.push({ mention, certainty, mimicReading: null })
   })
   const cuts = anchors.slice(1).map((a, i) => lastSeparator(folded, anchors[i].mention.end, a.mention.start))
   return anchors.map((a, i) => ({
@@ -478,8 +485,9 @@ function readSentence(
   folded: string,
   sentence: Sentence,
   sentenceIndex: number
-): { items: CollectedItem[]; negativeEvidence: EvidenceSpan[] } {
+): { items: CollectedItem[]; readAsMimic: CollectedItem[]; negativeEvidence: EvidenceSpan[] } {
   const items: CollectedItem[] = []
+  const readAsMimic: CollectedItem[] = []
   const negativeEvidence: EvidenceSpan[] = []
   for (const pattern of normalStatementPatterns) {
     for (const m of matchesIn(folded, pattern, sentence)) negativeEvidence.push(evidence(text, [spanOf(m)]))
@@ -488,12 +496,14 @@ function readSentence(
     if (anchor.certainty === 'negated') {
       const cue = coveringCue(sentence, anchor.mention, isNegation)
       negativeEvidence.push(evidence(text, cue ? [cue, anchor.mention] : [anchor.mention]))
+      // A lesion read as a mimic may be one described before ("IMPRESSION: The right lower zone nodule is a nipple shadow").
+      if (anchor.mimicReading === 'negated') readAsMimic.push(...itemsOf(text, folded, sentence, anchor, sentenceIndex))
       continue
     }
     if (anchor.certainty === 'hypothetical') continue
     items.push(...itemsOf(text, folded, sentence, anchor, sentenceIndex))
   }
-  return { items, negativeEvidence }
+  return { items, readAsMimic, negativeEvidence }
 }
 
 function evidence(text: string, spans: Span[]): EvidenceSpan {
@@ -632,7 +642,8 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
     reference: a.reference,
     sentenceIndex,
     mentionStart: mention.start,
-    absorbed: new Set()
+    absorbed: new Set(),
+    mimicReading: anchor.mimicReading
   })
 
   // Places with a zone or lobe, one per nodule or group, get the side of the nearest place that names one.
@@ -744,9 +755,21 @@ function mergeTarget(collected: CollectedItem[], next: CollectedItem): Collected
  */
 function absorb(into: CollectedItem, restatement: CollectedItem): void {
   for (const f of mergedFields) if (into.item[f] === null) (into.item[f] as unknown) = restatement.item[f]
-  restate(restatement, [into])
+  // A later reading as a possible mimic ("…, possibly a nipple shadow") puts the lesion in doubt.
+  if (restatement.mimicReading === 'uncertain') into.item.certainty = 'uncertain'
+  else restate(restatement, [into])
   into.group ||= restatement.group
   into.absorbed.add(restatement.sentenceIndex)
+}
+
+/**
+ * A later sentence reads a lesion as a mimic ("The nodule described above represents a nipple
+ * shadow", an addendum's correction): the earlier nodule it fits (as a restatement would merge) is
+ * no nodule after all. A lesion of its own (another side, "another") withdraws nothing.
+ */
+function withdraw(collected: CollectedItem[], reading: CollectedItem): void {
+  const earlier = mergeTarget(collected, reading)
+  if (earlier) collected.splice(collected.indexOf(earlier), 1)
 }
 
 /** A definite statement about nodules described elsewhere makes them definite; a reference back does not. */

@@ -254,6 +254,24 @@ export const englishCases: SentenceCase[] = [
     1,
     n({ size: 7, side: 'left', zone: 'lower', uncertain: true })
   ),
+  // A later reading of the same lesion as a mimic (the impression, an addendum) is the report's last word on it.
+  absent('FINDINGS: 8 mm nodule in the right lower zone. IMPRESSION: The right lower zone nodule is a nipple shadow.'),
+  absent('FINDINGS: 8 mm nodule in the right lower zone. ADDENDUM: The nodule described above represents a nipple shadow.'),
+  uncertain(
+    'FINDINGS: There is an 8 mm nodular opacity in the right lower zone. IMPRESSION: Right lower zone nodular opacity, possibly a nipple shadow.',
+    1,
+    n({ size: 8, side: 'right', zone: 'lower', uncertain: true })
+  ),
+  absent(
+    'FINDINGS: There is an 8 mm nodular opacity in the right lower zone. IMPRESSION: Right lower zone nodular opacity, possibly a nipple shadow. ' +
+      'ADDENDUM: Repeat PA with nipple markers confirms that the nodular opacity is a nipple shadow.'
+  ),
+  // … but not of another lesion.
+  present(
+    'FINDINGS: 8 mm nodule in the right upper zone. A 6 mm nodular opacity in the left lower zone represents a nipple shadow.',
+    1,
+    n({ size: 8, side: 'right', zone: 'upper' })
+  ),
   present('Lungs: There is a 9 mm well-circumscribed nodule in the right mid lung zone.', 1, n({ size: 9, side: 'right', zone: 'middle' })),
   present('No focal consolidation. A tiny nodular density at the left lung base is likely a granuloma.', 1, n({ side: 'left', zone: 'lower' })),
   absent('Bibasilar atelectasis. No suspicious pulmonary nodules or masses identified.'),
@@ -585,6 +603,7 @@ export const chineseCases: SentenceCase[] = [
   // Held-out wording, written after the first parser version passed the cases above.
   present('右肺中野见一类圆形致密影，直径约1.5cm，边界清楚。', 1, n({ size: 15, side: 'right', zone: 'middle' })),
   uncertain('左肺下野见结节状高密度影，乳头影可能。', 1, n({ side: 'left', zone: 'lower', uncertain: true })),
+  absent('检查所见：右下肺野见一约8mm结节影。诊断意见：右下肺野结节影，为乳头影。'),
   absent('两肺野透亮度正常，未见明确结节及肿块影。'),
   present('右肺上叶尖段结节，较前增大，现约12mm×9mm。', 1, n({ size: 12, short: 9, side: 'right', lobe: 'RUL' })),
   present('两肺下叶见多发磨玻璃结节。', null, n({ side: 'bilateral', density: 'ground-glass' })),
