@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { detectLanguage } from './nodule-parser'
 import { parseCsv } from './csv'
-import { decodeReportBytes, normaliseReportText, type ReportEncoding } from './text'
+import { decodeReportBytes, normaliseReportText, simplifiedChinese, type ReportEncoding } from './text'
 import { sectionOfName } from './sections'
 
 export type ReportFileKind = 'txt' | 'json' | 'csv'
@@ -44,7 +44,7 @@ const fieldNames = {
 type Field = keyof typeof fieldNames | 'findings' | 'impression'
 
 function normaliseKey(key: string): string {
-  return key.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')
+  return simplifiedChinese(key.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, ''))
 }
 
 function fieldOf(key: string): Field | null {

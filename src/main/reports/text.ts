@@ -76,17 +76,29 @@ export function normaliseReportText(text: string): string {
     .replace(/\r\n?/g, '\n')
 }
 
+// Traditional characters of report wording, each with its simplified form (Hong Kong and Taiwan
+// reports: 右肺上葉見一結節 is 右肺上叶见一结节); one character for one, so offsets keep.
+const TRADITIONAL = '兩個臨為亞偽側傾別變疊號後團圓塊處頭學實對島異彌懷報顯術雜構檢樣斷無現確類純縱紋線組織結編縮慮節腎腫見認議記論診詳質資軟較進鈣錯項頸顆葉釐發髮幹乾幾於與內單佔雙膚狀門區邊緣規則隨訪復複應該觀測徑長約穩點條網牽積氣銳腸礎張將盡壓勢竈從來紀錄醫師歲癒癥瘺擴縫繼續鬆帶劃漸徵嚴豐強廣纖維絲總數據並隻麼這裡裏說問題經過還沒會衛護韌彎稱擬週衝輕陰陽種戶臟鏡層'
+const SIMPLIFIED = '两个临为亚伪侧倾别变叠号后团圆块处头学实对岛异弥怀报显术杂构检样断无现确类纯纵纹线组织结编缩虑节肾肿见认议记论诊详质资软较进钙错项颈颗叶厘发发干干几于与内单占双肤状门区边缘规则随访复复应该观测径长约稳点条网牵积气锐肠础张将尽压势灶从来纪录医师岁愈症瘘扩缝继续松带划渐征严丰强广纤维丝总数据并只么这里里说问题经过还没会卫护韧弯称拟周冲轻阴阳种户脏镜层'
+const simplifiedOf = new Map([...TRADITIONAL].map((c, i) => [c, SIMPLIFIED[i]]))
+
+/** Traditional characters of report wording written simplified; same length as the input. */
+export function simplifiedChinese(text: string): string {
+  return text.replace(/\p{Script=Han}/gu, (c) => simplifiedOf.get(c) ?? c)
+}
+
 /**
  * The text as the parser's patterns see it, with the same length as the input so that every
  * match offset is an offset into the original: lower case (where that keeps one UTF-16 unit),
- * full-width ASCII forms (digits, letters, ：；（）～ …) made half-width, ideographic space a space.
- * The full-width comma stays, since it separates Chinese clauses and English text never has it.
+ * full-width ASCII forms (digits, letters, ：；（）～ …) made half-width, ideographic space a space,
+ * traditional Chinese characters simplified. The full-width comma stays, since it separates
+ * Chinese clauses and English text never has it.
  */
 export function foldForMatching(text: string): string {
   let out = ''
   for (const ch of text) {
     const code = ch.charCodeAt(0)
-    let folded = ch
+    let folded = simplifiedOf.get(ch) ?? ch
     if (code >= 0xff01 && code <= 0xff5e && code !== 0xff0c) folded = String.fromCharCode(code - 0xfee0)
     else if (code === 0x3000) folded = ' '
     const lower = folded.toLowerCase()

@@ -604,6 +604,11 @@ export const chineseCases: SentenceCase[] = [
   present('右肺中野见一类圆形致密影，直径约1.5cm，边界清楚。', 1, n({ size: 15, side: 'right', zone: 'middle' })),
   uncertain('左肺下野见结节状高密度影，乳头影可能。', 1, n({ side: 'left', zone: 'lower', uncertain: true })),
   absent('检查所见：右下肺野见一约8mm结节影。诊断意见：右下肺野结节影，为乳头影。'),
+  // Traditional characters (Hong Kong, Taiwan) read as their simplified forms.
+  present('右肺上葉見一結節，約8毫米。', 1, n({ size: 8, side: 'right', lobe: 'RUL' })),
+  absent('兩肺未見明顯結節。'),
+  uncertain('左下肺野見類圓形結節影，大小約1.2×1.0釐米，考慮乳頭影可能。', 1, n({ size: 12, short: 10, side: 'left', zone: 'lower', uncertain: true })),
+  present('檢查所見：右上肺野見一結節影，約10mm。\n診斷意見：右上肺野結節，建議CT複查。', 1, n({ size: 10, side: 'right', zone: 'upper' })),
   absent('两肺野透亮度正常，未见明确结节及肿块影。'),
   present('右肺上叶尖段结节，较前增大，现约12mm×9mm。', 1, n({ size: 12, short: 9, side: 'right', lobe: 'RUL' })),
   present('两肺下叶见多发磨玻璃结节。', null, n({ side: 'bilateral', density: 'ground-glass' })),
