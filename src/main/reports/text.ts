@@ -1,9 +1,10 @@
 /**
  * Text helpers shared by the report parser and the report importer: decoding report bytes
- * (UTF-8 or GB18030/GBK) and folding text for matching without moving any character offsets.
+ * (UTF-8, GB18030/GBK, Big5, Windows-1252, UTF-16) and folding text for matching without moving any
+ * character offsets.
  */
 
-export type ReportEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'windows-1252'
+export type ReportEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'big5' | 'windows-1252'
 
 export interface DecodedText {
   text: string
@@ -14,7 +15,8 @@ export interface DecodedText {
  * Decodes report bytes: a BOM decides when present; else UTF-8 when the bytes are valid UTF-8,
  * else Windows-1252 when no two non-ASCII bytes stand together (an English export from a Windows
  * RIS: "5 × 4 mm", smart quotes, en dashes — every Chinese character in GBK is two such bytes),
- * else GB18030 (a superset of GBK and GB2312, the usual encodings of Chinese report exports).
+ * else GB18030 (a superset of GBK and GB2312, the usual encodings of Chinese report exports) or
+ * Big5 (Hong Kong, Taiwan), whichever reads as more report words — both accept most byte pairs.
  * The result is NFC-normalised with full-width digits made ASCII. Throws a plain-language error
  * when the bytes are none of these (binary files, other legacy encodings).
  */
@@ -41,16 +43,45 @@ export function decodeReportBytes(bytes: Uint8Array): DecodedText {
         text = new TextDecoder('windows-1252').decode(bytes)
         encoding = 'windows-1252'
       } else {
-        try {
-          text = new TextDecoder('gb18030', { fatal: true }).decode(bytes)
-          encoding = 'gb18030'
-        } catch {
-          throw new Error('it is neither valid UTF-8 nor GB18030/GBK text (nor Windows-1252 English text)')
-        }
+        const read = chineseLegacyText(bytes)
+        if (!read) throw new Error('it is neither valid UTF-8 nor GB18030/GBK or Big5 text (nor Windows-1252 English text)')
+        text = read.text
+        encoding = read.encoding
       }
     }
   }
   return { text: normaliseReportText(text), encoding }
+}
+
+// Characters every Chinese chest report uses (simplified; traditional ones count through simplifiedOf).
+const reportCharacters = new Set('肺结节影见右左上下叶野约未无为两双侧大小径毫米厘胸膜心膈清晰纹理增多考虑建议复查诊断意见检查所')
+
+/** GB18030 or Big5, whichever decodes (fatal) into more report characters; GB18030 on a tie. */
+function chineseLegacyText(bytes: Uint8Array): DecodedText | null {
+  const score = (text: string): number => [...text].filter((c) => reportCharacters.has(simplifiedOf.get(c) ?? c)).length
+  const reads = (['gb18030', 'big5'] as const).flatMap((encoding) => {
+    if (encoding === 'big5' && !isBig5(bytes)) return []
+    try {
+      return [{ text: new TextDecoder(encoding, { fatal: true }).decode(bytes), encoding }]
+    } catch {
+      return []
+    }
+  })
+  return reads.reduce<DecodedText | null>((best, r) => (best === null || score(r.text) > score(best.text) ? r : best), null)
+}
+
+/**
+ * Whether every non-ASCII byte is in a Big5 pair (lead 0x81–0xFE, trail 0x40–0x7E or 0xA1–0xFE):
+ * the platform's Big5 decoder drops stray bytes even when asked to fail on them.
+ */
+function isBig5(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] < 0x80) continue
+    const trail = bytes[i + 1] ?? 0
+    if (bytes[i] < 0x81 || bytes[i] > 0xfe || !((trail >= 0x40 && trail <= 0x7e) || (trail >= 0xa1 && trail <= 0xfe))) return false
+    i++
+  }
+  return true
 }
 
 function nonAsciiBytesStandAlone(bytes: Uint8Array): boolean {

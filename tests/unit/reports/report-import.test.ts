@@ -220,6 +220,19 @@ describe('importReportFiles', () => {
     expect(importReportFiles(db, [prose], jobId)).toEqual({ matched: 1, unmatched: 0, already: 0, failed: [] })
   })
 
+  it('reads a Big5 report (Hong Kong, Taiwan) as Big5, and a GBK one as GBK, though each decodes as the other', () => {
+    // 右肺上葉見一結節，8mm。 in Big5; 右上肺野见一结节，约8mm。 in GBK.
+    const big5 = write('ACC1001.txt', Buffer.from([0xa5, 0x6b, 0xaa, 0xcd, 0xa4, 0x57, 0xb8, 0xad, 0xa8, 0xa3, 0xa4, 0x40, 0xb5, 0xb2, 0xb8, 0x60, 0xa1, 0x41, 0x38, 0x6d, 0x6d, 0xa1, 0x43]))
+    const gbk = write('ACC1002.txt', encodeGb18030('右上肺野见一结节，约8mm。'))
+    expect(importReportFiles(db, [big5, gbk], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    const stored = rows()
+    expect(stored.map((r) => [r.encoding, r.raw_text])).toEqual([
+      ['big5', '右肺上葉見一結節，8mm。'],
+      ['gb18030', '右上肺野见一结节，约8mm。']
+    ])
+    expect(JSON.parse(stored[0].findings_json).nodules.items).toMatchObject([{ sizeMm: 8, side: 'right', lobe: 'RUL' }])
+  })
+
   it('reads an English report a Windows RIS wrote in Windows-1252 as that, not as GB18030', () => {
     // "Right upper zone nodule, 12 × 9 mm. The patient’s prior film – clear." in Windows-1252.
     const bytes = Buffer.from('Right upper zone nodule, 12 \xd7 9 mm. The patient\x92s prior film \x96 clear.', 'latin1')
