@@ -16,8 +16,9 @@ export interface DecodedText {
  * else Windows-1252 when no two non-ASCII bytes stand together (an English export from a Windows
  * RIS: "5 × 4 mm", smart quotes, en dashes — every Chinese character in GBK is two such bytes),
  * else GB18030 (a superset of GBK and GB2312, the usual encodings of Chinese report exports) or
- * Big5 (Hong Kong, Taiwan), whichever reads as more report words — both accept most byte pairs.
- * The result is NFC-normalised with full-width digits made ASCII. Throws a plain-language error
+ * Big5 (Hong Kong, Taiwan), whichever reads as more report words — both accept most byte pairs —
+ * unless neither reads as any and under a tenth of the bytes are non-ASCII (English text whose
+ * specials stand together: "—“"), which is Windows-1252 again. The result is NFC-normalised with full-width digits made ASCII. Throws a plain-language error
  * when the bytes are none of these (binary files, other legacy encodings).
  */
 export function decodeReportBytes(bytes: Uint8Array): DecodedText {
@@ -44,9 +45,16 @@ export function decodeReportBytes(bytes: Uint8Array): DecodedText {
         encoding = 'windows-1252'
       } else {
         const read = chineseLegacyText(bytes)
-        if (!read) throw new Error('it is neither valid UTF-8 nor GB18030/GBK or Big5 text (nor Windows-1252 English text)')
-        text = read.text
-        encoding = read.encoding
+        // English with a few specials side by side ("—“", "’”"): not Chinese, or Chinese of no report word.
+        if ((read === null || read.score === 0) && bytes.filter((b) => b >= 0x80).length * 10 < bytes.length) {
+          text = new TextDecoder('windows-1252').decode(bytes)
+          encoding = 'windows-1252'
+        } else if (read) {
+          text = read.text
+          encoding = read.encoding
+        } else {
+          throw new Error('it is neither valid UTF-8 nor GB18030/GBK or Big5 text (nor Windows-1252 English text)')
+        }
       }
     }
   }
@@ -56,18 +64,22 @@ export function decodeReportBytes(bytes: Uint8Array): DecodedText {
 // Characters every Chinese chest report uses (simplified; traditional ones count through simplifiedOf).
 const reportCharacters = new Set('肺结节影见右左上下叶野约未无为两双侧大小径毫米厘胸膜心膈清晰纹理增多考虑建议复查诊断意见检查所')
 
-/** GB18030 or Big5, whichever decodes (fatal) into more report characters; GB18030 on a tie. */
-function chineseLegacyText(bytes: Uint8Array): DecodedText | null {
+/**
+ * GB18030 or Big5, whichever decodes (fatal) into more report characters (its `score`); GB18030 on
+ * a tie; null when neither decodes.
+ */
+function chineseLegacyText(bytes: Uint8Array): (DecodedText & { score: number }) | null {
   const score = (text: string): number => [...text].filter((c) => reportCharacters.has(simplifiedOf.get(c) ?? c)).length
   const reads = (['gb18030', 'big5'] as const).flatMap((encoding) => {
     if (encoding === 'big5' && !isBig5(bytes)) return []
     try {
-      return [{ text: new TextDecoder(encoding, { fatal: true }).decode(bytes), encoding }]
+      const text = new TextDecoder(encoding, { fatal: true }).decode(bytes)
+      return [{ text, encoding, score: score(text) }]
     } catch {
       return []
     }
   })
-  return reads.reduce<DecodedText | null>((best, r) => (best === null || score(r.text) > score(best.text) ? r : best), null)
+  return reads.reduce<(DecodedText & { score: number }) | null>((best, r) => (best === null || r.score > best.score ? r : best), null)
 }
 
 /**

@@ -243,6 +243,10 @@ describe('importReportFiles', () => {
     expect(stored.raw_text).toBe('Right upper zone nodule, 12 × 9 mm. The patient’s prior film – clear.')
     const finding = JSON.parse(stored.findings_json) as { nodules: { items: { sizeMm: number; sizeShortMm: number; side: string; zone: string }[] } }
     expect(finding.nodules.items).toMatchObject([{ sizeMm: 12, sizeShortMm: 9, side: 'right', zone: 'upper' }])
+    // Two specials side by side ("—“") decode as GB18030 too, into no word a report uses: still Windows-1252.
+    const dashQuote = write('ACC1002.txt', Buffer.from('Left lower zone nodule, 8 mm \x97\x93stable\x94 since 2019.', 'latin1'))
+    expect(importReportFiles(db, [dashQuote], jobId)).toMatchObject({ matched: 1, failed: [] })
+    expect(rows()[1]).toMatchObject({ encoding: 'windows-1252', raw_text: 'Left lower zone nodule, 8 mm —“stable” since 2019.' })
   })
 
   it('names each bad file and says what is wrong, and imports the good ones', () => {
