@@ -29,6 +29,7 @@ import {
   distinctPatterns,
   interpretationPatterns,
   largestPatterns,
+  lobeOf,
   locationPatterns,
   mentionPatterns,
   priorSizeLead,
@@ -583,16 +584,25 @@ function attributesOf(folded: string, sentence: Sentence, anchor: Anchor): Menti
  */
 function placesEach(folded: string, countToken: Span, placesBefore: Token<LocationValue>[]): Token<LocationValue>[] | null {
   if (!/各(?:可?见|有|发现)?$/.test(folded.slice(0, countToken.start))) return null
-  const finer = placesBefore.filter((l) => l.value.zone !== null || l.value.lobe !== null)
-  const places = (finer.length > 0 ? finer : placesBefore.filter((l) => l.value.side !== null))
-    .flatMap((l) => (l.value.side === 'bilateral' ? (['right', 'left'] as const).map((side) => ({ ...l, value: { ...l.value, side } })) : [l]))
+  const finer = placesBefore.filter((l) => l.value.zone !== null || l.value.lobe !== null || l.value.lobeLevel)
+  const places = (finer.length > 0 ? finer : placesBefore.filter((l) => l.value.side !== null)).flatMap((l) =>
+    l.value.side === 'bilateral' ? bothSides(l) : [l]
+  )
   return places.length > 1 ? places : null
 }
 
 /** "A nodule in each upper zone", "one in each lung": the place, once on each side. */
 function eachSide(folded: string, inClause: Token<LocationValue>[]): Token<LocationValue>[] | null {
   const place = inClause.find((l) => folded.startsWith('each', l.start))
-  return place ? (['right', 'left'] as const).map((side) => ({ ...place, value: { ...place.value, side } })) : null
+  return place ? bothSides(place) : null
+}
+
+/** A place named for both sides as one place on each: the right and left upper zones, lobes (the lobe of a level on that side). */
+function bothSides(place: Token<LocationValue>): Token<LocationValue>[] {
+  return (['right', 'left'] as const).map((side) => ({
+    ...place,
+    value: { side, zone: place.value.zone, lobe: place.value.lobe ?? lobeOf(side, place.value.lobeLevel ?? null) }
+  }))
 }
 
 /**

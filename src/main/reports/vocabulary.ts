@@ -281,6 +281,8 @@ export interface LocationValue {
   side: Side | null
   zone: Zone | null
   lobe: Lobe | null
+  /** The level of a lobe named on both sides ("each upper lobe", 双肺上叶): the lobe once a side is taken. */
+  lobeLevel?: Zone
 }
 
 const sideWords: Record<string, Side> = {
@@ -344,6 +346,7 @@ function readSideLevelPlace(g: Record<string, string | undefined>): LocationValu
   const level = levelOf(g.level)
   if ((g.kind ?? g.listKind)?.startsWith('lobe')) {
     const lobe = level === 'middle' ? 'RML' : lobeOf(side, level)
+    if (!lobe && side === 'bilateral' && level) return { side, zone: null, lobe: null, lobeLevel: level }
     return { side: lobe ? sideOfLobe(lobe) : side, zone: null, lobe }
   }
   return { side, zone: level, lobe: null }

@@ -138,6 +138,7 @@ export const englishCases: SentenceCase[] = [
   // "each": the stated number on both sides.
   present('A nodule in each upper zone.', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'upper' })),
   present('A 5 mm nodule at each lung base.', 2, n({ size: 5, side: 'right', zone: 'lower' }), n({ size: 5, side: 'left', zone: 'lower' })),
+  present('A nodule in each upper lobe.', 2, n({ side: 'right', lobe: 'RUL' }), n({ side: 'left', lobe: 'LUL' })),
   present('One nodule in each lung.', 2, n({ side: 'right' }), n({ side: 'left' })),
   // "another" standing for a nodule is one more nodule.
   present(
@@ -476,6 +477,7 @@ export const chineseCases: SentenceCase[] = [
   ),
   present('两上肺野各见一结节影。', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'upper' })),
   present('两肺各见一结节。', 2, n({ side: 'right' }), n({ side: 'left' })),
+  present('双肺上叶各见一结节。', 2, n({ side: 'right', lobe: 'RUL' }), n({ side: 'left', lobe: 'LUL' })),
   present('右上肺野及左下肺野结节。', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'left', zone: 'lower' })),
   present('右肺上叶及中叶各见一结节。', 2, n({ side: 'right', lobe: 'RUL' }), n({ side: 'right', lobe: 'RML' })),
   present('右上肺结节较前部分吸收，约5mm。', 1, n({ size: 5, side: 'right', zone: 'upper' })),
