@@ -251,25 +251,23 @@ export function readDisplayTags(dataSet: DataSet, layout: PixelLayout): DisplayT
   const modalityLut = sequenceItems(dataSet, 'x00283000').map((item) => readLut(item, signed))[0] ?? null
   // After a Modality LUT the VOI input is unsigned; after rescale it may be negative.
   const voiLuts = sequenceItems(dataSet, 'x00283010').flatMap((item) => readLut(item, modalityLut === null && (signed || intercept < 0)) ?? [])
-  const tags: DisplayTags = {
-    rescaleSlope: Number.isFinite(slope) && slope !== 0 ? slope : 1,
-    rescaleIntercept: Number.isFinite(intercept) ? intercept : 0,
+  const modality = { modalityLut, rescaleSlope: Number.isFinite(slope) && slope !== 0 ? slope : 1, rescaleIntercept: Number.isFinite(intercept) ? intercept : 0 }
+  return {
+    ...modality,
     rescaleType: ascii(dataSet, 'x00281054'),
-    modalityLut,
     windows,
     voiLutFunction,
     voiLuts,
     invert: layout.photometric === 'MONOCHROME1' || ascii(dataSet, 'x20500020')?.toUpperCase() === 'INVERSE',
-    padding: null
+    padding: paddingOf(dataSet, signed, modality)
   }
-  return { ...tags, padding: paddingOf(dataSet, signed, tags) }
 }
 
 /** The padding range in modality values; its stored values are US or SS as the pixels are (PS3.3 C.7.5.1.1.2). */
-function paddingOf(dataSet: DataSet, signed: boolean, tags: DisplayTags): DisplayTags['padding'] {
+function paddingOf(dataSet: DataSet, signed: boolean, modality: Parameters<typeof applyModalityTransform>[1]): DisplayTags['padding'] {
   const read = (tag: string): number | undefined => (dataSet.elements[tag]?.length === 2 ? (signed ? dataSet.int16(tag) : dataSet.uint16(tag)) : undefined)
   const value = read('x00280120')
   if (value === undefined) return null
-  const [a, b] = applyModalityTransform(Float32Array.of(value, read('x00280121') ?? value), tags)
+  const [a, b] = applyModalityTransform(Float32Array.of(value, read('x00280121') ?? value), modality)
   return { low: Math.min(a, b), high: Math.max(a, b) }
 }

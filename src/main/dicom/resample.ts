@@ -95,7 +95,7 @@ export function modelContentBox(width: number, height: number, side: number): { 
 }
 
 /** The image mirrored left to right and/or turned upside down. */
-export function flipped(src: Uint8Array, width: number, height: number, flip: Flip): Uint8Array {
+function flipped(src: Uint8Array, width: number, height: number, flip: Flip): Uint8Array {
   if (!flip.horizontal && !flip.vertical) return src
   const out = new Uint8Array(src.length)
   for (let y = 0; y < height; y++) {
@@ -106,7 +106,7 @@ export function flipped(src: Uint8Array, width: number, height: number, flip: Fl
 }
 
 /** The image with rows and columns swapped (a width×height image becomes height×width). */
-export function transposed(src: Uint8Array, width: number, height: number): Uint8Array {
+function transposed(src: Uint8Array, width: number, height: number): Uint8Array {
   const out = new Uint8Array(src.length)
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) out[x * height + y] = src[y * width + x]
   return out

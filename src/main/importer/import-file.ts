@@ -79,7 +79,7 @@ function storeInstance(
   products: ImageProducts
 ): void {
   const stem = imageFileStem(header.sopInstanceUid)
-  const paths = { display: `${stem}.display.png`, params: `${stem}.display.json`, ...(products.model ? { model: `${stem}.model.png` } : {}) }
+  const paths = { display: `${stem}.display.png`, params: `${stem}.display.json`, model: products.model ? `${stem}.model.png` : null }
   const displaySha = writeDataFile(ctx.dataDir, paths.display, products.display.png)
   writeDataFile(ctx.dataDir, paths.params, JSON.stringify(products.display.params))
   const modelSha = products.model && paths.model ? writeDataFile(ctx.dataDir, paths.model, products.model.png) : null
@@ -144,12 +144,12 @@ function storeInstance(
         },
         displayPath: paths.display,
         displaySha256: displaySha,
-        modelPath: paths.model ?? null,
+        modelPath: paths.model,
         modelSha256: modelSha
       }
     )
   } catch (err) {
-    removeDataFiles(ctx.dataDir, Object.values(paths))
+    removeDataFiles(ctx.dataDir, Object.values(paths).filter((p) => p !== null))
     throw err
   }
 }

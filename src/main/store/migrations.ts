@@ -280,6 +280,11 @@ UPDATE images SET projection = CASE upper(trim(view_position))
   WHEN 'LLD' THEN 'other' WHEN 'RLD' THEN 'other' WHEN 'LLO' THEN 'other' WHEN 'RLO' THEN 'other'
 END;
 `
+  },
+  {
+    version: 6,
+    description: 'an index on accession numbers without leading zeros or case, so that matching a report loosely does not read every study',
+    sql: `CREATE INDEX studies_accession_loose ON studies(upper(ltrim(accession_number, '0')));`
   }
 ]
 
