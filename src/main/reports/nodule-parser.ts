@@ -27,6 +27,7 @@ import {
   diffuseStatementPattern,
   dimensionsPattern,
   distinctPatterns,
+  firmReadingCue,
   interpretationPatterns,
   largestPatterns,
   lobeOf,
@@ -331,11 +332,11 @@ function isTerminatedBetween(sentence: Sentence, from: number, to: number): bool
 }
 
 /** The cue nearest to a span whose scope covers it, or null. */
-function coveringCue(sentence: Sentence, target: Span, kinds: (kind: CueKind) => boolean): Token<CueKind> | null {
+function coveringCue(sentence: Sentence, target: Span, accepts: (cue: Token<CueKind>) => boolean): Token<CueKind> | null {
   let best: Token<CueKind> | null = null
   let bestDistance = Infinity
   for (const cue of sentence.cues) {
-    if (!kinds(cue.value)) continue
+    if (!accepts(cue)) continue
     const before = cue.end <= target.start
     const after = cue.start >= target.end
     const direction = cue.value.endsWith('-pre') ? 'pre' : cue.value.endsWith('-post') ? 'post' : 'both'
@@ -351,14 +352,14 @@ function coveringCue(sentence: Sentence, target: Span, kinds: (kind: CueKind) =>
 }
 
 function certaintyOf(sentence: Sentence, mention: Mention): Certainty {
-  const cue = coveringCue(sentence, mention, (kind) => kind !== 'pseudo')
+  const cue = coveringCue(sentence, mention, (c) => c.value !== 'pseudo')
   if (!cue) return 'definite'
   if (cue.value.startsWith('neg')) return 'negated'
   if (cue.value.startsWith('unc')) return 'uncertain'
   return 'hypothetical'
 }
 
-const isNegation = (kind: CueKind): boolean => kind.startsWith('neg')
+const isNegation = (cue: Token<CueKind>): boolean => cue.value.startsWith('neg')
 
 /* ---------------------------------------------------------------- attributes */
 
@@ -395,7 +396,11 @@ function anchorsOf(folded: string, sentence: Sentence): Anchor[] {
     }
     if (describesPrevious && mention.kind === 'characterisation') return
     const until = sentence.mentions[i + 1]?.start ?? sentence.end
-    if (describesPrevious && isRestatement(folded, sentence, previous.mention, mention, certainty, until)) return
+    if (describesPrevious && isRestatement(folded, sentence, previous.mention, mention, certainty, until)) {
+      // Read in doubt as a nodule, the lesion is in doubt: "nodular opacity …, possibly a nodule", 结节状影，结节可能.
+      if (previous.certainty === 'definite' && isDoubted(folded, sentence, mention)) previous.certainty = 'uncertain'
+      return
+    }
     anchors.push({ mention, certainty, mimicReading: null })
   })
   const cuts = anchors.slice(1).map((a, i) => lastSeparator(folded, anchors[i].mention.end, a.mention.start))
@@ -403,6 +408,11 @@ function anchorsOf(folded: string, sentence: Sentence): Anchor[] {
     ...a,
     segment: { start: i === 0 ? sentence.start : cuts[i - 1], end: i === anchors.length - 1 ? sentence.end : cuts[i] }
   }))
+}
+
+/** An uncertainty cue covers the mention, other than one that only gives the reader's reading (考虑). */
+function isDoubted(folded: string, sentence: Sentence, mention: Span): boolean {
+  return coveringCue(sentence, mention, (c) => c.value.startsWith('unc') && !firmReadingCue.test(folded.slice(c.start, c.end))) !== null
 }
 
 function interpretationWordsIn(folded: string, span: Span): Span[] {
@@ -474,11 +484,19 @@ function isLocativeClause(folded: string, sentence: Sentence, clause: Span, loca
   if (rest.replace(/[\s.。()（）]|(?<![a-z])the(?![a-z])/g, '').length <= 2) return true
   const isSubject = clause.start + (clauseText.length - text.length) === location.start
   return (
-    isSubject &&
+    (isSubject || isInterpretedBy(folded, sentence, clause, mention)) &&
     clause.end <= mention.start &&
     !sentence.mentions.some((m) => within(m, clause)) &&
     !diffuseStatementPattern.test(clauseText)
   )
+}
+
+/** The clause right before the mention's, which the mention's clause begins by reading: "Opacity in the right mid zone, possibly a nodule". */
+function isInterpretedBy(folded: string, sentence: Sentence, clause: Span, mention: Span): boolean {
+  const own = clauseOf(sentence, mention.start)
+  if (sentence.clauses[sentence.clauses.indexOf(own) - 1] !== clause) return false
+  const lead = { start: own.start, end: mention.start }
+  return interpretationWordsIn(folded, lead).length > 0 || sentence.cues.some((c) => c.value.startsWith('unc') && within(c, lead))
 }
 
 function readSentence(
@@ -556,12 +574,19 @@ function attributesOf(folded: string, sentence: Sentence, anchor: Anchor): Menti
   const locations = usable(sentence.locations)
   const stated = countToken ? countToken.value : mention.plural ? null : 1
   const each = stated === null ? null : ((countToken && placesEach(folded, countToken, before(locations))) ?? eachSide(folded, inOwnClause(locations)))
-  const placeOfEach = each && stated !== null ? each.flatMap((place) => Array.from({ length: stated }, () => place)) : countToken ? null : listedPlaces(inOwnClause(locations))
+  const bothLobes = lobesOfBothSides(inOwnClause(locations))
+  const placeOfEach =
+    each && stated !== null
+      ? each.flatMap((place) => Array.from({ length: stated }, () => place))
+      : countToken
+        ? stated === 2 ? bothLobes : null
+        : listedPlaces(inOwnClause(locations))
+  const unnumbered = countToken === null || countToken.value === null
   return {
     countToken,
     count: placeOfEach?.length ?? stated,
     placeOfEach,
-    placeOfEachGroup: countToken?.value === null ? listedPlaces(inOwnClause(locations)) : null,
+    placeOfEachGroup: unnumbered ? ((countToken && listedPlaces(inOwnClause(locations))) ?? bothLobes) : null,
     distinct: before(sentence.distinctMarkers.filter((d) => within(d, segment))).length > 0,
     reference: sentence.referenceMarkers.some((r) => within(r, segment)),
     largest: sentence.largestMarkers.find((m) => within(m, segment)) ?? null,
@@ -595,6 +620,15 @@ function placesEach(folded: string, countToken: Span, placesBefore: Token<Locati
 function eachSide(folded: string, inClause: Token<LocationValue>[]): Token<LocationValue>[] | null {
   const place = inClause.find((l) => folded.startsWith('each', l.start))
   return place ? bothSides(place) : null
+}
+
+/**
+ * A lobe named for both sides (双肺上叶, "both upper lobes") is the two lobes: no lobe is both sides'.
+ * Null unless it is the clause's one place.
+ */
+function lobesOfBothSides(inClause: Token<LocationValue>[]): Token<LocationValue>[] | null {
+  const places = inClause.filter((l) => l.value.zone !== null || l.value.lobe !== null || l.value.lobeLevel)
+  return places.length === 1 && places[0].value.side === 'bilateral' && places[0].value.lobeLevel ? bothSides(places[0]) : null
 }
 
 /** A place named for both sides as one place on each: the right and left upper zones, lobes (the lobe of a level on that side). */
@@ -680,8 +714,10 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
   }
   if (a.placeOfEachGroup) {
     const places = a.placeOfEachGroup
+    const largest = largestAtPlace(a, places)
     return places.map((place, i) => {
-      const item = make(a.sizes.length === places.length ? a.sizes[i] : null, resolveLocation([place, ...sides], mention, a.ownClause))
+      const size = a.sizes.length === places.length ? a.sizes[i] : i === largest?.placeIndex ? largest.size : null
+      const item = make(size, resolveLocation([place, ...sides], mention, a.ownClause))
       return collected(item, 'nodule', 0, true)
     })
   }
@@ -691,6 +727,18 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
   const unnumberedPlural = a.countToken === null && (mention.plural || location.value.side === 'bilateral')
   const countWordOnly = a.countToken !== null && a.count === null && isUnspecific(item)
   return [collected(item, unnumberedPlural || countWordOnly ? 'plural' : 'nodule', 0, a.count === null || unnumberedPlural)]
+}
+
+/** "…, the largest measuring 9 mm in the left lower zone": the size of the group at the place said after "the largest". */
+function largestAtPlace(a: MentionAttributes, places: Token<LocationValue>[]): { placeIndex: number; size: Token<Size> } | null {
+  const marker = a.largest
+  if (!marker) return null
+  const size = a.sizes.find((s) => s.start >= marker.end)
+  const place = a.locations.find((l) => l.start >= marker.end && (l.value.zone !== null || l.value.lobe !== null))
+  const samePlace = (l: Token<LocationValue>): boolean =>
+    place !== undefined && l.value.side === place.value.side && l.value.zone === place.value.zone && l.value.lobe === place.value.lobe
+  const placeIndex = places.findIndex(samePlace)
+  return size && placeIndex >= 0 ? { placeIndex, size } : null
 }
 
 /** No size and no place finer than a side: it cannot be told from another nodule of that side. */
@@ -819,13 +867,29 @@ function resolveStatements(collected: CollectedItem[]): CollectedItem[] {
       continue
     }
     // One described nodule: the plural is its group, unless it says more ("nodules in both lungs", then one in the right).
-    const target = covered.length === 1 ? (compatible(covered[0].item, statement.item) ? covered[0] : null) : mergeTarget(collected, statement)
+    // Else it may name an earlier group again (右肺多发结节。诊断：右肺多发结节。).
+    const target =
+      (covered.length === 1 ? (compatible(covered[0].item, statement.item) ? covered[0] : null) : mergeTarget(collected, statement)) ??
+      earlierGroup(collected, statement, dropped)
     if (target) {
       absorb(target, statement)
       dropped.add(statement)
     }
   }
   return collected.filter((c) => !dropped.has(c))
+}
+
+/** The group of an earlier sentence, still standing, that an unnumbered plural names again. */
+function earlierGroup(collected: CollectedItem[], statement: CollectedItem, dropped: Set<CollectedItem>): CollectedItem | null {
+  const earlier = collected.filter(
+    (c) =>
+      c.group &&
+      !dropped.has(c) &&
+      c.sentenceIndex < statement.sentenceIndex &&
+      !c.absorbed.has(statement.sentenceIndex) &&
+      compatible(c.item, statement.item)
+  )
+  return earlier[earlier.length - 1] ?? null
 }
 
 /** A described nodule fits a heading or summary that says nothing else of it ("bilateral" fits either side); "another" looks only ahead. */

@@ -89,6 +89,12 @@ export const interpretationPatterns: RegExp[] = [
   zh('为', '系', '考虑', '符合', '可能', '倾向')
 ]
 
+/**
+ * An uncertainty cue that only introduces the reader's reading of a lesion: 结节状致密影，考虑结节 reads
+ * the opacity as a nodule (考虑, "considered"), where 结节可能 doubts it.
+ */
+export const firmReadingCue = /^考虑$/
+
 /** Clauses about the lungs as a whole (markings, clarity) whose place is not a lesion's place. */
 export const diffuseStatementPattern = /纹理|透亮|清晰|正常|未见|markings|clear|normal|unremarkable|(?<![a-z])no(?![a-z])/
 

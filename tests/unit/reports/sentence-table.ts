@@ -282,7 +282,12 @@ export const englishCases: SentenceCase[] = [
     n({ size: 14, short: 11, side: 'right', lobe: 'RUL' })
   ),
   uncertain('Right upper lobe opacity which could represent a mass or pneumonia.', 1, n({ side: 'right', lobe: 'RUL', uncertain: true })),
-  present('Small calcified granulomas are noted in both upper lobes.', null, n({ side: 'bilateral', density: 'calcified' })),
+  present(
+    'Small calcified granulomas are noted in both upper lobes.',
+    null,
+    n({ side: 'right', lobe: 'RUL', density: 'calcified' }),
+    n({ side: 'left', lobe: 'LUL', density: 'calcified' })
+  ),
   present('No new pulmonary nodule is seen. The 6 mm left lower lobe nodule is unchanged.', 1, n({ size: 6, side: 'left', lobe: 'LLL' })),
   absent('The previously seen right lower zone nodule is no longer visible.'),
   uncertain('Cannot rule out a small nodule in the left apex.', 1, n({ side: 'left', zone: 'upper', uncertain: true })),
@@ -444,7 +449,24 @@ export const englishCases: SentenceCase[] = [
       'Recommend chest CT.\n2. No acute process.',
     1,
     n({ size: 18, side: 'right', lobe: 'RUL' })
-  )
+  ),
+  // A lesion read in doubt as a nodule is in doubt; the place it lies at is its place.
+  uncertain('Nodular opacity in the right mid zone, possibly a nodule.', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
+  uncertain('Opacity in the right mid zone, possibly a nodule.', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
+  uncertain('Rounded density in the left lower zone, which may represent a nodule.', 1, n({ side: 'left', zone: 'lower', uncertain: true })),
+  present('Nodular opacity in the right mid zone, consistent with a nodule.', 1, n({ side: 'right', zone: 'middle' })),
+  // The impression naming the findings' group again is that group, not a second one.
+  present('Multiple nodules in the right lung. Impression: right lung nodules.', null, n({ side: 'right' })),
+  present('Multiple bilateral pulmonary nodules. IMPRESSION: Bilateral pulmonary nodules.', null, n({ side: 'bilateral' })),
+  // The largest of groups at listed places is at the place said with it.
+  present(
+    'Multiple nodules in the right upper zone and left lower zone, the largest measuring 9 mm in the left lower zone.',
+    null,
+    n({ side: 'right', zone: 'upper' }),
+    n({ size: 9, side: 'left', zone: 'lower' })
+  ),
+  // Both upper lobes: a group in each (no lobe is both sides').
+  present('Nodules in both upper lobes.', null, n({ side: 'right', lobe: 'RUL' }), n({ side: 'left', lobe: 'LUL' })),
 ]
 
 export const chineseCases: SentenceCase[] = [
@@ -613,7 +635,12 @@ export const chineseCases: SentenceCase[] = [
   present('檢查所見：右上肺野見一結節影，約10mm。\n診斷意見：右上肺野結節，建議CT複查。', 1, n({ size: 10, side: 'right', zone: 'upper' })),
   absent('两肺野透亮度正常，未见明确结节及肿块影。'),
   present('右肺上叶尖段结节，较前增大，现约12mm×9mm。', 1, n({ size: 12, short: 9, side: 'right', lobe: 'RUL' })),
-  present('两肺下叶见多发磨玻璃结节。', null, n({ side: 'bilateral', density: 'ground-glass' })),
+  present(
+    '两肺下叶见多发磨玻璃结节。',
+    null,
+    n({ side: 'right', lobe: 'RLL', density: 'ground-glass' }),
+    n({ side: 'left', lobe: 'LLL', density: 'ground-glass' })
+  ),
   absent('双肺未见实变及结节影，心影不大。'),
   present(
     '右肺下叶背段胸膜下见一实性结节，大小约7mm×5mm，边缘光滑，建议年度复查。',
@@ -718,5 +745,12 @@ export const chineseCases: SentenceCase[] = [
   absent(
     '临床诊断：咳嗽，肺结节待排\n检查所见：胸廓对称，气管居中。两肺纹理清晰，肺野内未见明显实质性病变。心影大小形态正常。两膈面光整，肋膈角锐利。\n' +
       '诊断意见：心肺膈未见明显异常。'
-  )
+  ),
+  // 考虑 reads the lesion as a nodule; 可能 doubts it.
+  uncertain('右肺中野结节状影，结节可能。', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
+  uncertain('右肺中野结节状影，考虑结节可能。', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
+  present('两肺见多发结节影。诊断意见：两肺多发结节。', null, n({ side: 'bilateral' })),
+  present('右肺多发结节。诊断：右肺多发结节。', null, n({ side: 'right' })),
+  present('双肺上叶见结节。', null, n({ side: 'right', lobe: 'RUL' }), n({ side: 'left', lobe: 'LUL' })),
+  present('双肺上叶见两枚结节。', 2, n({ side: 'right', lobe: 'RUL' }), n({ side: 'left', lobe: 'LUL' })),
 ]
