@@ -337,6 +337,33 @@ export function sideOfLobe(lobe: Lobe): Side {
   return lobe.startsWith('R') ? 'right' : 'left'
 }
 
+const zhRibNumber = '\\d{1,2}|[一二三四五六七八九十]{1,2}'
+// 第2、3前肋间: the first number places it, as the first level of a span does.
+const zhRibListed = `\\s*[、,，\\-~～至到]\\s*(?:${zhRibNumber})`
+const enRibOrdinal = '\\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth'
+const ordinalWords = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth']
+
+function readRibNumber(text: string | undefined): number {
+  const word = text ?? ''
+  const ordinal = ordinalWords.indexOf(word)
+  if (ordinal >= 0) return ordinal + 1
+  if (/^\d/.test(word)) return parseInt(word, 10)
+  // 十 alone is 10, 十二 is 12, 二 is 2
+  const digit = (c: string | undefined): number => '一二三四五六七八九'.indexOf(c ?? '') + 1
+  return word.startsWith('十') ? 10 + digit(word[1]) : digit(word[0])
+}
+
+/**
+ * The radiographic zones are cut by horizontal lines at the lower borders of the 2nd and 4th
+ * anterior ribs (上野 / 中野 / 下野): a rib up to the 2nd is upper, the 3rd and 4th middle; the space
+ * below a rib (肋间, "intercostal space") lies a level lower at the 2nd and 4th.
+ */
+export function zoneOfAnteriorRib(rib: number, spaceBelow: boolean): Zone | null {
+  if (!(rib >= 1)) return null
+  const level = spaceBelow ? rib + 0.5 : rib
+  return level <= 2 ? 'upper' : level <= 4 ? 'middle' : 'lower'
+}
+
 /** A location pattern and how to read its groups into a side, zone and lobe. */
 export interface LocationPattern {
   pattern: RegExp
@@ -417,7 +444,7 @@ export const locationPatterns: LocationPattern[] = [
     // with it: the costophrenic and cardiophrenic angles and the space behind the heart. (Perihilar is a
     // place of its own, not a zone.)
     pattern: en(
-      `(?:(?<side>right|left|bilateral|both|each|rt|lt)\\.?[\\s-]+)?(?:lung[\\s-]+)?(?<part>apex|apices|apical|base|bases|basal|basilar|costophrenic|cardiophrenic|retrocardiac)`
+      `(?:(?<side>right|left|bilateral|both|each|rt|lt)\\.?[\\s-]+)?(?:lung[\\s-]+)?(?<part>apex|apices|apical|base|bases|basal|basilar|costophrenic|cardiophrenic|retrocardiac|hemidiaphragms?)`
     ),
     read: (g) => ({ side: sideOf(g.side), zone: g.part?.startsWith('ap') ? 'upper' : 'lower', lobe: null })
   },
@@ -441,8 +468,8 @@ export const locationPatterns: LocationPattern[] = [
   // 中叶 alone (右肺上叶及中叶): only the right lung has a middle lobe.
   { pattern: zh('(?<![右左双两侧肺上中下])中叶'), read: () => ({ side: 'right', zone: null, lobe: 'RML' }) },
   {
-    // 肺尖 (upper); 肺底 and its landmarks 肋膈角, 心膈角, 心影后 (lower)
-    pattern: zh('(?<side>[右左双两])?(?:侧)?(?:肺(?<apex>尖)|肺底|肋膈角|心膈角|心影后)'),
+    // 肺尖 (upper); 肺底 and its landmarks 肋膈角, 心膈角, 心影后, 膈上 (lower)
+    pattern: zh('(?<side>[右左双两])?(?:侧)?(?:肺(?<apex>尖)|肺底|肋膈角|心膈角|心影后|膈(?:肌)?(?:上|顶|面上))'),
     read: (g) => ({ side: sideOf(g.side), zone: g.apex ? 'upper' : 'lower', lobe: null })
   },
   {
@@ -452,7 +479,28 @@ export const locationPatterns: LocationPattern[] = [
     read: (g) => ({ side: null, zone: levelOf(g.level), lobe: null })
   },
   {
-    // 右侧 alone, as "right" alone: a nodule placed by a rib (右侧第4前肋处见结节影) names no lung.
+    // 右侧第2前肋间, "the right 4th anterior rib": a zone by the anterior rib the nodule projects over
+    // (see zoneOfAnteriorRib); a posterior rib names none (its level runs obliquely to the zones).
+    pattern: zh(`(?<side>[右左])?(?:侧)?(?:肺)?第(?<n>${zhRibNumber})(?:${zhRibListed})*前肋(?:骨)?(?<space>间隙?)?`),
+    read: (g) => ({ side: sideOf(g.side), zone: zoneOfAnteriorRib(readRibNumber(g.n), g.space !== undefined), lobe: null })
+  },
+  {
+    pattern: en(
+      `(?:(?<side>right|left)\\s+)?(?:(?<ant1>anterior)\\s+)?(?:(?<side2>right|left)\\s+)?(?<n>${enRibOrdinal})\\s+(?:(?<ant2>anterior)\\s+)?(?:rib|(?<space>intercostal space|interspace))`
+    ),
+    read: (g) => ({
+      side: sideOf(g.side ?? g.side2),
+      zone: g.ant1 || g.ant2 ? zoneOfAnteriorRib(readRibNumber(g.n), g.space !== undefined) : null,
+      lobe: null
+    })
+  },
+  {
+    // 右心缘 (the right heart border): a side; 右 alone names none.
+    pattern: zh('(?<side>[右左])心缘'),
+    read: (g) => ({ side: sideOf(g.side), zone: null, lobe: null })
+  },
+  {
+    // 右侧 alone, as "right" alone: a nodule placed by a posterior rib (右侧第4后肋处见结节影) names no zone.
     pattern: zh('(?<side>[右左])(?:侧|(?:侧)?(?:肺|胸))', '(?<both>[双两](?:侧)?肺|双侧)'),
     read: (g) => ({ side: g.both ? 'bilateral' : sideOf(g.side), zone: null, lobe: null })
   }

@@ -465,6 +465,10 @@ export const englishCases: SentenceCase[] = [
     n({ side: 'right', zone: 'upper' }),
     n({ size: 9, side: 'left', zone: 'lower' })
   ),
+  present('A 9 mm nodule projects over the right 4th anterior rib.', 1, n({ size: 9, side: 'right', zone: 'middle' })),
+  present('Nodule in the left second anterior intercostal space.', 1, n({ side: 'left', zone: 'middle' })),
+  present('Nodule overlying the right posterior 6th rib.', 1, n({ side: 'right' })),
+  present('Nodule above the right hemidiaphragm.', 1, n({ side: 'right', zone: 'lower' })),
   // Both upper lobes: a group in each (no lobe is both sides').
   present('Nodules in both upper lobes.', null, n({ side: 'right', lobe: 'RUL' }), n({ side: 'left', lobe: 'LUL' })),
 ]
@@ -488,7 +492,14 @@ export const chineseCases: SentenceCase[] = [
   uncertain('右上肺结节可能。', 1, n({ side: 'right', zone: 'upper', uncertain: true })),
   uncertain('疑似左上肺野结节。', 1, n({ side: 'left', zone: 'upper', uncertain: true })),
   present('左肺下叶结节，倾向良性。', 1, n({ side: 'left', lobe: 'LLL' })),
-  present('右侧第4前肋处见一类圆形结节影，约1cm。', 1, n({ size: 10, side: 'right' })),
+  // An anterior rib places a nodule in a zone (the zones are cut at the 2nd and 4th anterior ribs' lower borders); a posterior rib does not.
+  present('右侧第4前肋处见一类圆形结节影，约1cm。', 1, n({ size: 10, side: 'right', zone: 'middle' })),
+  present('右侧第2前肋间见一结节影，约8mm。', 1, n({ size: 8, side: 'right', zone: 'middle' })),
+  present('左侧第一前肋间见一结节。', 1, n({ side: 'left', zone: 'upper' })),
+  present('右侧第4前肋间隙见小结节影。', 1, n({ side: 'right', zone: 'lower' })),
+  present('右侧第5后肋处见结节影。', 1, n({ side: 'right' })),
+  present('右膈上见一结节影。', 1, n({ side: 'right', zone: 'lower' })),
+  present('左心缘旁见结节影。', 1, n({ side: 'left' })),
   present('右侧肋膈角区见一结节影，约8mm。', 1, n({ size: 8, side: 'right', zone: 'lower' })),
   // 各 ("each"): the stated number at every place named before it.
   present(
