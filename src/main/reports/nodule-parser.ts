@@ -36,6 +36,7 @@ import {
   priorSizeLead,
   referencePatterns,
   millimetres,
+  placeListGap,
   normalStatementPatterns,
   rangePattern,
   sideOfLobe,
@@ -580,13 +581,13 @@ function attributesOf(folded: string, sentence: Sentence, anchor: Anchor): Menti
       ? each.flatMap((place) => Array.from({ length: stated }, () => place))
       : countToken
         ? stated === 2 ? bothLobes : null
-        : listedPlaces(inOwnClause(locations))
+        : listedPlaces(folded, inOwnClause(locations))
   const unnumbered = countToken === null || countToken.value === null
   return {
     countToken,
     count: placeOfEach?.length ?? stated,
     placeOfEach,
-    placeOfEachGroup: unnumbered ? ((countToken && listedPlaces(inOwnClause(locations))) ?? bothLobes) : null,
+    placeOfEachGroup: unnumbered ? ((countToken && listedPlaces(folded, inOwnClause(locations))) ?? bothLobes) : null,
     distinct: before(sentence.distinctMarkers.filter((d) => within(d, segment))).length > 0,
     reference: sentence.referenceMarkers.some((r) => within(r, segment)),
     largest: sentence.largestMarkers.find((m) => within(m, segment)) ?? null,
@@ -641,15 +642,18 @@ function bothSides(place: Token<LocationValue>): Token<LocationValue>[] {
 
 /**
  * Places listed for a mention with no number ("nodules in the right upper zone and left lower zone",
- * 右上肺野及左下肺野结节): one nodule at each when its clause names two or more zones, or two or
- * more lobes, all different. A zone and a lobe together are one place named twice (右中肺野（右肺中叶）).
+ * 右上肺野及左下肺野结节): one nodule at each when its clause lists two or more zones, or two or
+ * more lobes, all different, one after the other. A zone and a lobe together are one place named
+ * twice (右中肺野（右肺中叶）); places apart are not a list ("a nodule in the right upper zone and
+ * there is atelectasis at the left base").
  */
-function listedPlaces(inClause: Token<LocationValue>[]): Token<LocationValue>[] | null {
+function listedPlaces(folded: string, inClause: Token<LocationValue>[]): Token<LocationValue>[] | null {
   const zones = inClause.filter((l) => l.value.zone !== null && l.value.lobe === null)
   const lobes = inClause.filter((l) => l.value.lobe !== null && l.value.zone === null)
   const places = zones.length > 0 && lobes.length > 0 ? [] : zones.length > 0 ? zones : lobes
   const keys = new Set(places.map((l) => `${l.value.side}/${l.value.zone ?? l.value.lobe}`))
-  return places.length > 1 && keys.size === places.length ? places : null
+  const listed = places.every((l, i) => i === 0 || placeListGap.test(folded.slice(places[i - 1].end, l.start).replace(/[(（][^)）]*[)）]/g, '')))
+  return places.length > 1 && keys.size === places.length && listed ? places : null
 }
 
 /** A solid component in a ground-glass (or unqualified) nodule makes it part-solid. */

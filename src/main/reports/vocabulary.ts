@@ -24,8 +24,9 @@ export type MentionKind =
   | 'characterisation'
   /**
    * Something that looks like a nodule on a radiograph and is not one (nipple shadow, end-on vessel,
-   * rib end): read as the interpretation of a lesion before it, it makes that lesion uncertain
-   * ("may represent a nipple shadow") or absent ("represents a nipple shadow").
+   * rib end), or another reading of the opacity (atelectasis, scarring, 炎症): read as the
+   * interpretation of a lesion before it, it makes that lesion uncertain ("may represent a nipple
+   * shadow") or absent ("represents a nipple shadow").
    */
   | 'mimic'
 
@@ -77,7 +78,17 @@ export const mentionPatterns: MentionPattern[] = [
       'summation(?: of shadows)?'
     )
   },
-  { kind: 'mimic', pattern: zh('乳头影', '乳头', '血管断面', '血管影', '肋软骨钙化', '肋骨', '骨岛', '伪影', '重叠影') }
+  { kind: 'mimic', pattern: zh('乳头影', '乳头', '血管断面', '血管影', '肋软骨钙化', '肋骨', '骨岛', '伪影', '重叠影') },
+  // Another reading of the opacity than a nodule: "nodular opacities … likely represent atelectasis",
+  // 结节状影，考虑炎症. Only right after the reading's verb — these words are findings of their own elsewhere in a
+  // sentence. Not an old or fibrotic focus (陈旧性病变, 纤维灶): a healed granuloma is a nodule-like lesion.
+  {
+    kind: 'mimic',
+    pattern: en(
+      `(?<=(?:represents?|representing|reflects?|reflecting|likely|probably|possibly|consistent with|compatible with|in keeping with|due to|may be|could be)\\s+(?:an?\\s+|(?:focal|small|subsegmental|overlapping|prominent)\\s+)*)(?:atelectasis|scarring|scar|infection|pneumonia|consolidation|infiltrates?|inflammation|vessels?|vascular (?:shadows?|structures?|markings))`
+    )
+  },
+  { kind: 'mimic', pattern: zh('(?<=(?:考虑|为|系|符合)(?:为)?)(?:炎症|炎性病变|感染|肺炎|肺不张|瘢痕)') }
 ]
 
 /**
@@ -162,6 +173,8 @@ export const cuePatterns: CuePattern[] = [
       'without',
       'absence of',
       '(?:interval )?resolution of',
+      // "Resolved right lower lobe nodule" (a partial one is masked above)
+      '(?:interval(?:ly)? )?resolved',
       'no evidence of',
       'no signs? of',
       'no findings? of',
@@ -224,7 +237,7 @@ export const cuePatterns: CuePattern[] = [
       // "a 5 mm nodule is suggested in the left upper lobe": a radiologist's hedge
       '(?:is|are) (?:questionably |possibly )?suggested',
       // hard to see, not gone: "the nodule is not well visualized on this exam"
-      '(?:is|are|was|were)?\\s*not (?:well|clearly|convincingly) (?:seen|visualized|visualised|visible|identified|appreciated|demonstrated)',
+      '(?:is|are|was|were)?\\s*not (?:as |so )?(?:well|clearly|convincingly) (?:seen|visualized|visualised|visible|identified|appreciated|demonstrated)',
       // only at the end of the clause: "a nodule is likely" doubts the nodule, "is likely a granuloma" its nature
       '(?:is|are) (?:suspected|questioned|possible|likely|probable|not certain)(?=\\s*(?:[.;,:]|$))'
     )
@@ -363,6 +376,9 @@ export function zoneOfAnteriorRib(rib: number, spaceBelow: boolean): Zone | null
   const level = spaceBelow ? rib + 0.5 : rib
   return level <= 2 ? 'upper' : level <= 4 ? 'middle' : 'lower'
 }
+
+/** What may stand between two places of a list, once their parenthesised sizes are left out: "and", "，", 及, "and in the". */
+export const placeListGap = /^(?:\s|[,，、&]|(?<![a-z])(?:and|or|as well as|in|at|within|the|lungs?)(?![a-z])|以及|及|和|与)*$/
 
 /** A location pattern and how to read its groups into a side, zone and lobe. */
 export interface LocationPattern {

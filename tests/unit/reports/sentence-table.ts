@@ -469,6 +469,14 @@ export const englishCases: SentenceCase[] = [
   present('Nodule in the left second anterior intercostal space.', 1, n({ side: 'left', zone: 'middle' })),
   present('Nodule overlying the right posterior 6th rib.', 1, n({ side: 'right' })),
   present('Nodule above the right hemidiaphragm.', 1, n({ side: 'right', zone: 'lower' })),
+  absent('Resolved right lower lobe nodule.'),
+  uncertain('Nodule in the RUL is not as well seen.', 1, n({ side: 'right', lobe: 'RUL', uncertain: true })),
+  // Read as something else than a nodule: in doubt when hedged, gone when not.
+  uncertain('Small nodular densities at the right base likely representing vessels.', null, n({ side: 'right', zone: 'lower', uncertain: true })),
+  uncertain('Nodular opacity in the right lower lobe likely represents atelectasis.', 1, n({ side: 'right', lobe: 'RLL', uncertain: true })),
+  absent('Nodular opacity in the left upper zone represents scarring.'),
+  // Places apart in a clause are no list.
+  present('Nodule in the right upper zone and there is atelectasis at the left base.', 1, n({ side: 'right', zone: 'upper' })),
   // Both upper lobes: a group in each (no lobe is both sides').
   present('Nodules in both upper lobes.', null, n({ side: 'right', lobe: 'RUL' }), n({ side: 'left', lobe: 'LUL' })),
 ]
@@ -757,6 +765,8 @@ export const chineseCases: SentenceCase[] = [
     '临床诊断：咳嗽，肺结节待排\n检查所见：胸廓对称，气管居中。两肺纹理清晰，肺野内未见明显实质性病变。心影大小形态正常。两膈面光整，肋膈角锐利。\n' +
       '诊断意见：心肺膈未见明显异常。'
   ),
+  uncertain('右下肺野结节状影，考虑炎症，建议治疗后复查。', 1, n({ side: 'right', zone: 'lower', uncertain: true })),
+  present('右上肺野结节影，考虑炎性结节。', 1, n({ side: 'right', zone: 'upper' })),
   // 考虑 reads the lesion as a nodule; 可能 doubts it.
   uncertain('右肺中野结节状影，结节可能。', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
   uncertain('右肺中野结节状影，考虑结节可能。', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
