@@ -95,8 +95,39 @@ export function unknownCharacterSetTerms(terms: string[]): string[] {
 export function decodeDicomText(bytes: Uint8Array, terms: string[]): string {
   const first = terms[0] ?? ''
   const usesCodeExtensions = terms.length > 1 || first.startsWith('ISO 2022')
-  if (!usesCodeExtensions) return decodeWith(singleSetLabels[first] ?? 'latin1', bytes)
+  if (!usesCodeExtensions) return decodeWith(declaresAsciiOnly(first) ? undeclaredLabel(bytes) : (singleSetLabels[first] ?? 'latin1'), bytes)
   return decodeIso2022(bytes, iso2022Labels[first] ?? singleSetLabels[first] ?? 'latin1')
+}
+
+/** No Specific Character Set, or ISO_IR 6: the value may hold ASCII only. */
+function declaresAsciiOnly(term: string): boolean {
+  return term === '' || term === 'ISO_IR 6'
+}
+
+/**
+ * Bytes beyond ASCII where the file declares none: devices that write UTF-8 or GB 2312 (many older
+ * Chinese CR/DR units) and declare nothing, and others that write ISO 8859-1. UTF-8 when the bytes are
+ * valid UTF-8; GB 2312 when every high byte is in a pair of its double-byte range (0xA1–0xFE both) —
+ * a Latin-1 letter stands alone or beside ASCII ("MÜLLER"), never so; else ISO 8859-1.
+ */
+function undeclaredLabel(bytes: Uint8Array): string {
+  if (bytes.every((b) => b < 0x80)) return 'latin1'
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    return 'utf-8'
+  } catch {
+    return isGb2312Pairs(bytes) ? 'gbk' : 'latin1'
+  }
+}
+
+function isGb2312Pairs(bytes: Uint8Array): boolean {
+  const inRange = (b: number | undefined): boolean => b !== undefined && b >= 0xa1 && b <= 0xfe
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] < 0x80) continue
+    if (!inRange(bytes[i]) || !inRange(bytes[i + 1])) return false
+    i++
+  }
+  return true
 }
 
 /** Decodes runs between escape sequences; ESC $ B runs keep their escape for the iso-2022-jp decoder. */

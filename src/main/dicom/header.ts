@@ -153,7 +153,8 @@ export function readInstanceHeader(dataSet: DataSet): InstanceHeader {
     studyDescription: text(dataSet, 'x00081030', charset),
     seriesDescription: text(dataSet, 'x0008103e', charset),
     modality: ascii(dataSet, 'x00080060'),
-    bodyPart: ascii(dataSet, 'x00180015'),
+    // a CS value, but devices write 胸部 there in their own character set
+    bodyPart: text(dataSet, 'x00180015', charset),
     viewPosition,
     projectionTags: {
       viewPosition,

@@ -31,6 +31,19 @@ describe('decodeDicomText by Specific Character Set', () => {
     expect(decodeDicomText(value, characterSetTerms('\\ISO 2022 IR 87'))).toBe('Yamada^Tarou=山田^太郎')
   })
 
+  it('reads bytes outside the declared ASCII (no Specific Character Set) as UTF-8 or GB 2312 when they are that, else as ISO 8859-1', () => {
+    const undeclared = characterSetTerms(undefined)
+    // 胸部正位 (chest PA) from a device that writes GB 2312 and declares nothing
+    expect(decodeDicomText(bytes([0xd0, 0xd8, 0xb2, 0xbf, 0xd5, 0xfd, 0xce, 0xbb]), undeclared)).toBe('胸部正位')
+    expect(decodeDicomText(bytes('CHEST ', [0xd5, 0xfd, 0xce, 0xbb]), characterSetTerms('ISO_IR 6'))).toBe('CHEST 正位')
+    expect(decodeDicomText(Buffer.from('胸部 后前位', 'utf8'), undeclared)).toBe('胸部 后前位')
+    // A Latin-1 name: a high byte beside a letter is no GB 2312 pair (Ü L), nor an odd run
+    expect(decodeDicomText(bytes('M', [0xdc], 'LLER'), undeclared)).toBe('MÜLLER')
+    expect(decodeDicomText(bytes('Ana^Jos', [0xe9]), undeclared)).toBe('Ana^José')
+    // What a file declares is what it gets
+    expect(decodeDicomText(bytes([0xd5, 0xfd, 0xce, 0xbb]), ['ISO_IR 100'])).toBe('Õý\u00ce\u00bb')
+  })
+
   it('names terms it does not know', () => {
     expect(unknownCharacterSetTerms(characterSetTerms('ISO_IR 999\\GB18030'))).toEqual(['ISO_IR 999'])
   })

@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readDisplayTags, readInstanceHeader, readPixelLayout } from '../../../src/main/dicom/header'
 import { parseDicomFile } from '../../../src/main/dicom/parse'
+import { notChestRadiograph, readProjection } from '../../../src/main/dicom/projection'
 import { dcmtk, dcmtkAvailable, dcmtkMissingReason, image } from '../../helpers/dicom-corpus'
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-header-'))
@@ -63,5 +64,31 @@ describe('display tags from real files', () => {
   it.skipIf(!dcmtkAvailable)(`reads the same from implicit VR and big endian files${dcmtkAvailable ? '' : ` — skipped: ${dcmtkMissingReason}`}`, () => {
     check(dcmtk('dcmconv', ['+ti'], withLuts(), scratch))
     check(dcmtk('dcmconv', ['+tb'], withLuts(), scratch))
+  })
+})
+
+describe('text a device writes without declaring its character set', () => {
+  /** A film whose descriptions hold GB 2312 bytes and no Specific Character Set, as many older Chinese CR units write. */
+  function undeclaredGb(seriesDescription: string, bodyPart: string): Buffer {
+    const gb = (text: string): Buffer => Buffer.from(new Uint8Array([...text].flatMap((c) => gb2312[c])))
+    const placeholders = { SeriesDescription: 'S'.repeat(gb(seriesDescription).length), BodyPartExamined: 'B'.repeat(gb(bodyPart).length) }
+    const bytes = image(spec, { extra: { ...placeholders, ViewPosition: undefined } }).bytes
+    for (const [name, placeholder] of Object.entries(placeholders)) {
+      const at = bytes.indexOf(placeholder)
+      gb(name === 'SeriesDescription' ? seriesDescription : bodyPart).copy(bytes, at)
+    }
+    return bytes
+  }
+  const gb2312: Record<string, number[]> = { 胸: [0xd0, 0xd8], 部: [0xb2, 0xbf], 侧: [0xb2, 0xe0], 位: [0xce, 0xbb], 膝: [0xcf, 0xa5], 关: [0xb9, 0xd8], 节: [0xbd, 0xda] }
+
+  it('reads the words of a chest lateral film, and a knee film is no chest film', () => {
+    const chest = readInstanceHeader(parseDicomFile(undeclaredGb('胸部侧位', '胸部')))
+    expect(chest.characterSet).toEqual([''])
+    expect(chest.seriesDescription).toBe('胸部侧位')
+    expect(chest.bodyPart).toBe('胸部')
+    expect(readProjection(chest.projectionTags).projection).toBe('lateral')
+    expect(notChestRadiograph('DX', chest.bodyPart)).toBeNull()
+    const knee = readInstanceHeader(parseDicomFile(undeclaredGb('膝关节', '膝关节')))
+    expect(notChestRadiograph('DX', knee.bodyPart)).toMatch(/膝关节 is not the chest/)
   })
 })
