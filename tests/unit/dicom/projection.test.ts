@@ -36,7 +36,22 @@ describe('projection of a chest film', () => {
       ['胸部侧位', 'lateral'],
       ['Chest lateral decubitus', 'other'],
       ['RAO', 'other'],
+      // protocol names join words with _ and -
+      ['CHEST_PA', 'frontal'],
+      ['PA_Chest', 'frontal'],
+      ['THORAX_LAT', 'lateral'],
+      ['CHEST-PA', 'frontal'],
+      ['Chest postero-anterior', 'frontal'],
+      // German, French, Italian, Dutch: dorso-ventral is PA, ventro-dorsal AP; seitlich, profil, laterale, zijwaarts are lateral
+      ['Thorax d.v.', 'frontal'],
+      ['Thorax v.d. liegend', 'frontal'],
+      ['Thorax seitl.', 'lateral'],
+      ['Thorax seitlich', 'lateral'],
+      ['Thorax profil', 'lateral'],
+      ['Torace laterale', 'lateral'],
+      ['Torace postero-anteriore', 'frontal'],
       ['CHEST PA AND LAT', null],
+      ['CHEST_PA_LAT', null],
       ['CHEST', null],
       ['Small field', null]
     ]
