@@ -616,8 +616,8 @@ export const priorSizeLead = /(?:previously|prior(?:ly)?|formerly|from|原|前�
 
 const number = '\\d+(?:\\.\\d+)?'
 // A letter may follow a unit only as the "x" of a next dimension ("1.2cmx0.9cm"); 公分 is the
-// everyday Chinese word for centimetre.
-const unit = '(?:mm|cm|毫米|厘米|公分|millimet(?:er|re)s?|centimet(?:er|re)s?)(?!(?!x\\s*\\d)[a-z])'
+// everyday Chinese word for centimetre; ㎜ and ㎝ are the one-character unit signs CJK input writes.
+const unit = '(?:mm|cm|㎜|㎝|毫米|厘米|公分|millimet(?:er|re)s?|centimet(?:er|re)s?)(?!(?!x\\s*\\d)[a-z])'
 const times = '\\s*(?:[x×*]|by)\\s*'
 /**
  * A number's unit, named `group`: after a space, nothing, or the hyphen of a compound adjective
@@ -637,5 +637,5 @@ export const rangePattern = new RegExp(
 )
 
 export function millimetres(value: number, unitWord: string): number {
-  return /^(?:cm|厘米|公分|centimet)/.test(unitWord) ? value * 10 : value
+  return /^(?:cm|㎝|厘米|公分|centimet)/.test(unitWord) ? value * 10 : value
 }

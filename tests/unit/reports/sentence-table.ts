@@ -767,6 +767,8 @@ export const chineseCases: SentenceCase[] = [
   ),
   uncertain('右下肺野结节状影，考虑炎症，建议治疗后复查。', 1, n({ side: 'right', zone: 'lower', uncertain: true })),
   present('右上肺野结节影，考虑炎性结节。', 1, n({ side: 'right', zone: 'upper' })),
+  present('右上肺野见一结节影，约8㎜。', 1, n({ size: 8, side: 'right', zone: 'upper' })),
+  present('左下肺野见一结节影，约1.2㎝×0.9㎝。', 1, n({ size: 12, short: 9, side: 'left', zone: 'lower' })),
   // 考虑 reads the lesion as a nodule; 可能 doubts it.
   uncertain('右肺中野结节状影，结节可能。', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
   uncertain('右肺中野结节状影，考虑结节可能。', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
