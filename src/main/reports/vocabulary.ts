@@ -200,6 +200,8 @@ export const cuePatterns: CuePattern[] = [
   { kind: 'neg-both', pattern: en('unlikely', 'absent') },
   { kind: 'neg-post', pattern: en('none') },
   { kind: 'neg-pre', pattern: zh('未见明显', '未见确切', '未见', '未发现', '未显示', '未探及', '无明显', '无', '没有', '否认') },
+  // a structured report's field: 结节：无, 结节：阴性, 结节：（-）
+  { kind: 'neg-post', pattern: zh('[：:]\\s*(?:无|未见|阴性|[（(]\\s*[-－]\\s*[)）])(?=\\s*(?:[。；;，,]|$))') },
   { kind: 'neg-post', pattern: zh('已吸收', '基本吸收', '吸收', '消失', '未见显示', '未再显示', '未再见', '(?:现|现已|已|基本)不明显', '已切除', '术后(?:改变)?') },
   {
     kind: 'unc-pre',

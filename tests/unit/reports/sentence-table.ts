@@ -769,6 +769,10 @@ export const chineseCases: SentenceCase[] = [
   present('右上肺野结节影，考虑炎性结节。', 1, n({ side: 'right', zone: 'upper' })),
   present('右上肺野见一结节影，约8㎜。', 1, n({ size: 8, side: 'right', zone: 'upper' })),
   present('左下肺野见一结节影，约1.2㎝×0.9㎝。', 1, n({ size: 12, short: 9, side: 'left', zone: 'lower' })),
+  absent('结节：无。'),
+  absent('肺结节：阴性；肺门：未见异常。'),
+  absent('结节：（-）'),
+  present('结节：右上肺野，约6mm。', 1, n({ size: 6, side: 'right', zone: 'upper' })),
   // 考虑 reads the lesion as a nodule; 可能 doubts it.
   uncertain('右肺中野结节状影，结节可能。', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
   uncertain('右肺中野结节状影，考虑结节可能。', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
