@@ -1,7 +1,8 @@
 /**
  * Importing report files into the `reports` table, matched to `studies` by StudyInstanceUID,
  * AccessionNumber or the file's stem (a stem equal to an accession number or a study UID, or one part
- * of the stem equal to one: "ACC1001_report").
+ * of the stem equal to one: "ACC1001_report"), else by patient ID and study date (the one study of
+ * that patient that day).
  * A report that matches no study is kept with study_id NULL and listed by `unmatchedReports`;
  * `relinkUnmatchedReports` matches them again after more studies arrive. Importing the same file
  * again adds nothing: a report with the same source path, key and text is already there.
@@ -40,6 +41,8 @@ export interface MatchKeys {
   studyUid: string | null
   accession: string | null
   fileStem: string | null
+  /** "YYYYMMDD:patient ID" (see patientDateKey). */
+  patientDate: string | null
 }
 
 export function isReportFile(file: string): boolean {
@@ -79,7 +82,13 @@ export function importReportFiles(db: Db, files: string[], jobId: number): Repor
 }
 
 function keysOf(record: ReportRecord, fileStem: string | null): MatchKeys {
-  return { studyUid: record.studyUid, accession: record.accession, fileStem }
+  const patientDate = record.patientId && record.studyDate ? patientDateKey(record.studyDate, record.patientId) : null
+  return { studyUid: record.studyUid, accession: record.accession, fileStem, patientDate }
+}
+
+/** The date first: it has a fixed length, the patient ID may hold any character. */
+function patientDateKey(studyDate: string, patientId: string): string {
+  return `${studyDate}:${patientId}`
 }
 
 export interface ReportToStore {
@@ -132,7 +141,8 @@ export function storeReport(db: Db, report: ReportToStore): StoreOutcome {
 const keyLabels: [keyof MatchKeys, string][] = [
   ['studyUid', 'study-uid'],
   ['accession', 'accession'],
-  ['fileStem', 'file-stem']
+  ['fileStem', 'file-stem'],
+  ['patientDate', 'patient-date']
 ]
 
 /** The stored match key lists the keys a report offered: "accession:A123; file-stem:A123". */
@@ -142,7 +152,7 @@ function formatKeys(keys: MatchKeys): string | null {
 }
 
 function parseKeys(matchKey: string): MatchKeys {
-  const keys: MatchKeys = { studyUid: null, accession: null, fileStem: null }
+  const keys: MatchKeys = { studyUid: null, accession: null, fileStem: null, patientDate: null }
   for (const part of matchKey.split('; ')) {
     const colon = part.indexOf(':')
     const field = keyLabels.find(([, label]) => label === part.slice(0, colon))?.[0]
@@ -151,7 +161,10 @@ function parseKeys(matchKey: string): MatchKeys {
   return keys
 }
 
-/** The study a report belongs to: by study UID, else by accession number, else by a file stem equal to (or naming) either. */
+/**
+ * The study a report belongs to: by study UID, else by accession number, else by a file stem equal
+ * to (or naming) either, else by patient ID and study date.
+ */
 function findStudy(db: Db, keys: MatchKeys): number | null {
   const byUid = db.prepare('SELECT id FROM studies WHERE study_uid = ?')
   // An accession number shared by several studies (different issuers) matches none of them.
@@ -167,7 +180,30 @@ function findStudy(db: Db, keys: MatchKeys): number | null {
   const stem = keys.fileStem?.trim()
   const studyOfAccession = (key: string): number | null => one(byAccession.all(key)) ?? one(byLooseAccession.all(key))
   const studyOf = (key: string): number | null => one(byUid.all(key)) ?? studyOfAccession(key)
-  return (uid ? one(byUid.all(uid)) : null) ?? (accession ? studyOfAccession(accession) : null) ?? (stem ? (studyOf(stem) ?? studyOfStemParts(stem, studyOf)) : null)
+  return (
+    (uid ? one(byUid.all(uid)) : null) ??
+    (accession ? studyOfAccession(accession) : null) ??
+    (stem ? (studyOf(stem) ?? studyOfStemParts(stem, studyOf)) : null) ??
+    (keys.patientDate ? studyOfPatientDate(db, keys.patientDate) : null)
+  )
+}
+
+/**
+ * The one study of a patient on a day; two that day (a film and its repeat) match neither. A patient
+ * ID a spreadsheet stripped of its leading zeros, or wrote in another case, matches as an accession number does.
+ */
+function studyOfPatientDate(db: Db, key: string): number | null {
+  const colon = key.indexOf(':')
+  const [studyDate, patientId] = [key.slice(0, colon), key.slice(colon + 1).trim()]
+  const exact = db.prepare('SELECT id FROM studies WHERE patient_id = ? AND study_date = ? LIMIT 2').all(patientId, studyDate) as { id: number }[]
+  const rows = exact.length
+    ? exact
+    : (db
+        .prepare(
+          `SELECT id FROM studies WHERE length(ltrim(patient_id, '0')) >= 3 AND upper(ltrim(patient_id, '0')) = upper(ltrim(?, '0')) AND study_date = ? LIMIT 2`
+        )
+        .all(patientId, studyDate) as { id: number }[])
+  return rows.length === 1 ? rows[0].id : null
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * Reading report files into records: one record per report with its text and the keys that match
  * it to a study. Plain text is one report; JSON holds one object, an array of objects, or an object
- * with such an array; CSV has a header row naming an accession (or study UID) column and a text
- * column. Key names are matched liberally (case, spaces and punctuation ignored; common Chinese names).
+ * with such an array; CSV has a header row naming an accession (or study UID) column — or a patient
+ * ID and a study date column, as RIS exports without accession numbers have — and a text column.
+ * Key names are matched liberally (case, spaces and punctuation ignored; common Chinese names).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -17,6 +18,9 @@ export interface ReportRecord {
   text: string
   accession: string | null
   studyUid: string | null
+  patientId: string | null
+  /** The study date as DICOM writes it (YYYYMMDD), read from a year-first date. */
+  studyDate: string | null
   /** Where the record is in its file, for messages: "row 4", "record 2". */
   where: string
 }
@@ -38,6 +42,8 @@ export function reportFileKind(file: string): ReportFileKind | null {
 const fieldNames = {
   accession: ['accession', 'accessionnumber', 'accessionno', 'accno', 'accnum', 'accnumber', 'acc', 'accessionid', '检查号', '登记号', '影像号', '检查编号'],
   studyUid: ['studyinstanceuid', 'studyuid', 'studyiuid', 'suid', '0020000d', '检查uid'],
+  patientId: ['patientid', 'pid', 'mrn', 'medicalrecordnumber', 'patientnumber', 'patientno', 'hospitalnumber', '00100020', '病人id', '患者id', '病人编号', '患者编号', '病历号', '病案号', 'id号'],
+  studyDate: ['studydate', 'examdate', 'examinationdate', 'proceduredate', 'studydatetime', 'date', '00080020', '检查日期', '检查时间', '日期'],
   text: ['text', 'report', 'reporttext', 'reportbody', 'body', 'content', 'fulltext', 'narrative', 'reportcontent', '报告', '报告内容', '报告文本', '文本', '内容']
 } as const
 /** The fields of a record: its keys, its whole text, or its findings and impression (named as section headers are). */
@@ -95,15 +101,32 @@ export function readReportFile(file: string): ReportFileContent {
 function isTabTable(text: string): boolean {
   const lineEnd = text.indexOf('\n')
   const header = (lineEnd === -1 ? text : text.slice(0, lineEnd)).split('\t').map(fieldOf)
-  const keyed = header.includes('accession') || header.includes('studyUid')
-  return header.length > 1 && keyed && (header.includes('text') || header.includes('findings') || header.includes('impression'))
+  return header.length > 1 && namesKeyColumns(header) && (header.includes('text') || header.includes('findings') || header.includes('impression'))
+}
+
+/** A table's columns can match its rows to studies: an accession number or study UID, or a patient ID and a study date. */
+function namesKeyColumns(columns: (Field | null)[]): boolean {
+  return columns.includes('accession') || columns.includes('studyUid') || (columns.includes('patientId') && columns.includes('studyDate'))
+}
+
+/**
+ * A year-first date as DICOM's YYYYMMDD: 20260105, 2026-01-05, 2026/1/5, 2026.01.05, 2026年1月5日,
+ * with or without a time after it. Null for any other form: 05/01/2026 is the 5th of January or
+ * the 1st of May depending on who wrote it.
+ */
+export function yearFirstDate(value: string): string | null {
+  const m = /^(\d{4})(\d{2})(\d{2})(?!\d{1,3}(?:\D|$))/.exec(value) ?? /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)/.exec(value)
+  if (!m) return null
+  const [year, month, day] = m.slice(1).map(Number)
+  if (month < 1 || month > 12 || day < 1 || day > 31 || year < 1900) return null
+  return `${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}`
 }
 
 /** Plain text: the whole file is the report; "Accession Number: …" / "Study Instance UID: …" lines give keys. */
 function textRecord(text: string): ReportRecord {
   const accession = /^[ \t]*(?:accession(?:[ \t]*(?:number|no\.?|#))?|acc(?:ession)?[ \t]*#|检查号|检查编号|登记号|影像号)[ \t]*[:：][ \t]*(\S+)/im.exec(text)
   const uid = /^[ \t]*study[ \t]*(?:instance[ \t]*)?uid[ \t]*[:：][ \t]*([0-9.]+)/im.exec(text)
-  return { text: text.trim(), accession: accession?.[1] ?? null, studyUid: uid?.[1] ?? null, where: 'the file' }
+  return { text: text.trim(), accession: accession?.[1] ?? null, studyUid: uid?.[1] ?? null, patientId: null, studyDate: null, where: 'the file' }
 }
 
 function jsonRecords(text: string): { records: ReportRecord[]; problems: string[] } {
@@ -163,10 +186,10 @@ function csvRecords(text: string): { records: ReportRecord[]; problems: string[]
   const [header, ...body] = rows
   const columns = header.map(fieldOf)
   const listed = header.map((h) => `"${h.trim()}"`).join(', ')
-  if (!columns.includes('accession') && !columns.includes('studyUid')) {
+  if (!namesKeyColumns(columns)) {
     throw new Error(
       `its header row has no accession number or study UID column (columns: ${listed}); ` +
-        'name one "AccessionNumber" or "StudyInstanceUID"'
+        'name one "AccessionNumber" or "StudyInstanceUID", or give a "PatientID" and a "StudyDate" column'
     )
   }
   if (!columns.includes('text') && !columns.includes('findings') && !columns.includes('impression')) {
@@ -205,5 +228,12 @@ function recordFrom(fields: Partial<Record<Field, string>>, where: string): Repo
       .join('\n')
   }
   if (!text) return `${where} has no report text`
-  return { text, accession: clean(fields.accession), studyUid: clean(fields.studyUid), where }
+  const accession = clean(fields.accession)
+  const studyUid = clean(fields.studyUid)
+  const writtenDate = clean(fields.studyDate)
+  const studyDate = writtenDate && yearFirstDate(writtenDate)
+  if (writtenDate && !studyDate && !accession && !studyUid) {
+    return `${where}: its study date "${writtenDate}" is not written year first (2026-01-05 or 20260105), and it has no accession number or study UID to match it by`
+  }
+  return { text, accession, studyUid, patientId: clean(fields.patientId), studyDate: studyDate || null, where }
 }

@@ -130,7 +130,8 @@ export function importStructuredReport(db: Db, file: string, dataSet: DataSet, j
     keys: {
       studyUid: dataSet.string(tags.studyInstanceUid) ?? null,
       accession: dataSet.string(tags.accessionNumber) ?? null,
-      fileStem: null
+      fileStem: null,
+      patientDate: null
     },
     jobId
   })

@@ -285,6 +285,15 @@ END;
     version: 6,
     description: 'an index on accession numbers without leading zeros or case, so that matching a report loosely does not read every study',
     sql: `CREATE INDEX studies_accession_loose ON studies(upper(ltrim(accession_number, '0')));`
+  },
+  {
+    version: 7,
+    description:
+      'indexes on patient ID and study date, exact and without leading zeros or case, so that a report matched by them (a RIS export without accession numbers) does not read every study',
+    sql: `
+CREATE INDEX studies_patient_date ON studies(patient_id, study_date);
+CREATE INDEX studies_patient_date_loose ON studies(upper(ltrim(patient_id, '0')), study_date);
+`
   }
 ]
 

@@ -187,6 +187,43 @@ describe('importReportFiles', () => {
     expect(importReportFiles(db, [ambiguous], jobId)).toEqual({ matched: 0, unmatched: 1, already: 0, failed: [] })
   })
 
+  it('matches a table without accession numbers by patient ID and study date: the one study of that patient that day', () => {
+    const addVisit = (uid: string, patientId: string, date: string): number =>
+      Number(
+        db
+          .prepare('INSERT INTO studies (study_uid, pseudonym, patient_id, study_date, created_at) VALUES (?, ?, ?, ?, ?)')
+          .run(uid, `P-${uid}`, patientId, date, new Date().toISOString()).lastInsertRowid
+      )
+    const first = addVisit('1.2.3.10', 'MRN-77', '20260105')
+    const zeros = addVisit('1.2.3.11', '000880', '20260106')
+    addVisit('1.2.3.12', 'MRN-77', '20260107')
+    addVisit('1.2.3.13', 'MRN-77', '20260107')
+    const table = write(
+      'ris-export.csv',
+      [
+        '病历号,检查日期,诊断意见',
+        'MRN-77,2026-01-05 09:12,右上肺野结节。',
+        // a spreadsheet dropped the leading zeros; a date written 2026/1/6
+        '880,2026/1/6,两肺未见结节。',
+        // two studies of the patient that day: neither
+        'MRN-77,20260107,两肺未见结节。',
+        // the patient's next study is not imported yet
+        'MRN-77,2026年1月9日,两肺未见结节。',
+        // day first or month first cannot be told apart
+        'MRN-77,05/01/2026,两肺未见结节。'
+      ].join('\n')
+    )
+    const result = importReportFiles(db, [table], jobId)
+    expect(result).toMatchObject({ matched: 2, unmatched: 2 })
+    expect(result.failed.map((f) => f.reason)).toEqual([
+      'ris-export.csv: row 6: its study date "05/01/2026" is not written year first (2026-01-05 or 20260105), and it has no accession number or study UID to match it by; the other reports in it were imported'
+    ])
+    expect(rows().map((r) => r.study_id)).toEqual([first, zeros, null, null])
+    const later = addVisit('1.2.3.14', 'MRN-77', '20260109')
+    expect(relinkUnmatchedReports(db)).toBe(1)
+    expect(rows().map((r) => r.study_id)).toEqual([first, zeros, null, later])
+  })
+
   it('matches a file named around its accession number, and leaves a name that points nowhere or two ways unmatched', () => {
     const studyC = addStudy('1.2.826.0.1.3680043.8.498.3', 'CT-2024-00123')
     const files = [
