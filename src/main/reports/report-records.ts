@@ -122,11 +122,24 @@ export function yearFirstDate(value: string): string | null {
   return `${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}`
 }
 
-/** Plain text: the whole file is the report; "Accession Number: …" / "Study Instance UID: …" lines give keys. */
+/**
+ * Plain text: the whole file is the report; header lines give keys — "Accession Number: …", "Study
+ * Instance UID: …", and "Patient ID: …" with "Exam Date: …" (病历号：… 检查日期：…), which a header
+ * line may hold side by side.
+ */
 function textRecord(text: string): ReportRecord {
   const accession = /^[ \t]*(?:accession(?:[ \t]*(?:number|no\.?|#))?|acc(?:ession)?[ \t]*#|检查号|检查编号|登记号|影像号)[ \t]*[:：][ \t]*(\S+)/im.exec(text)
   const uid = /^[ \t]*study[ \t]*(?:instance[ \t]*)?uid[ \t]*[:：][ \t]*([0-9.]+)/im.exec(text)
-  return { text: text.trim(), accession: accession?.[1] ?? null, studyUid: uid?.[1] ?? null, patientId: null, studyDate: null, where: 'the file' }
+  const patientId = /(?:^|[ \t\u3000])(?:patient[ \t]*id|mrn|病历号|病案号|患者id|病人id)[ \t]*[:：][ \t]*([^\s\u3000]+)/im.exec(text)
+  const date = /(?:^|[ \t\u3000])(?:study[ \t]*date|exam(?:ination)?[ \t]*date|检查日期|检查时间)[ \t]*[:：][ \t]*(\d{4}[^\s\u3000]*)/im.exec(text)
+  return {
+    text: text.trim(),
+    accession: accession?.[1] ?? null,
+    studyUid: uid?.[1] ?? null,
+    patientId: patientId?.[1] ?? null,
+    studyDate: date ? yearFirstDate(date[1]) : null,
+    where: 'the file'
+  }
 }
 
 function jsonRecords(text: string): { records: ReportRecord[]; problems: string[] } {

@@ -166,6 +166,23 @@ describe('importReportFiles', () => {
     })
   })
 
+  it('matches a text file by the patient ID and study date in its header lines, which may share a line', () => {
+    const visit = Number(
+      db
+        .prepare('INSERT INTO studies (study_uid, pseudonym, patient_id, study_date, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run('1.2.3.20', 'P-20', '0045678', '20260105', new Date().toISOString()).lastInsertRowid
+    )
+    const files = [
+      write('zh_0001.txt', '姓名：某某　　病历号：0045678　　检查日期：2026年1月5日 10:32\n影像所见：两肺纹理清晰，未见结节。\n'),
+      write('en_0001.txt', 'Patient ID: 45678   Exam Date: 2026-01-05\nFINDINGS: Lungs are clear.\n')
+    ]
+    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.match_key])).toEqual([
+      [visit, 'file-stem:zh_0001; patient-date:20260105:0045678'],
+      [visit, 'file-stem:en_0001; patient-date:20260105:45678']
+    ])
+  })
+
   it('takes findings and impression columns by any name a section header has (检查描述, 诊断结论, Opinion)', () => {
     const zh = write('ris.csv', '检查号,检查描述,诊断结论\nACC1001,右上肺野见一约8mm结节影。,右上肺野结节。\n')
     const en = write('ris-en.csv', 'Accession,Findings,Opinion\nACC1002,Lungs clear.,Normal chest.\n')
