@@ -96,9 +96,10 @@ export function readProjection(tags: ProjectionTags): ProjectionReading {
 // Projection radiography, and captures that may hold a digitised film (OT, SC); DR is not a DICOM
 // modality code but vendors write it.
 const radiographModalities = new Set(['CR', 'DX', 'DR', 'RG', 'OT', 'SC'])
-const chestWords = /CHEST|THORAX|LUNG|RIB|STERN|胸|肺/
+// 胸 is the chest in 胸部, 胸片 but the thorax in 胸椎 and 胸腰椎 (the thoracic spine).
+const chestWords = /CHEST|THORAX|LUNG|RIB|STERN|胸(?!腰?椎)|肺/
 const elsewhereWords =
-  /SKULL|HEAD|BRAIN|FACE|SINUS|ORBIT|JAW|MANDIBLE|TMJ|NECK|SPINE|COCCYX|SACRUM|ABDOMEN|PELVIS|HIP|SHOULDER|CLAVICLE|HUMERUS|ARM|ELBOW|WRIST|HAND|FINGER|FEMUR|LEG|KNEE|TIBIA|ANKLE|FOOT|TOE|EXTREMITY|BREAST|头|颅|颈|脊|椎|腹|盆|髋|肩|肘|腕|手|膝|踝|足|乳腺/
+  /SKULL|HEAD|BRAIN|FACE|SINUS|ORBIT|JAW|MANDIBLE|TMJ|DENTAL|TEETH|NASAL|NECK|SPINE|COCCYX|SACRUM|ABDOMEN|KUB|PELVIS|HIP|SHOULDER|SCAPULA|CLAVICLE|HUMERUS|ARM|ELBOW|WRIST|HAND|FINGER|FEMUR|THIGH|LEG|KNEE|PATELLA|TIBIA|ANKLE|CALCANEUS|HEEL|FOOT|TOE|EXTREMITY|BREAST|WHOLEBODY|WHOLE BODY|头|颅|颈|脊|椎|腹|盆|髋|肩|肘|腕|手|膝|踝|足|乳腺/
 
 /**
  * Why an image is not a chest radiograph the model can read, or null when it may be one: a

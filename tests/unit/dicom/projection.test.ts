@@ -115,5 +115,9 @@ describe('a chest radiograph or not', () => {
     expect(notChestRadiograph('CR', 'KNEE')).toBe('BodyPartExamined KNEE is not the chest')
     expect(notChestRadiograph('DX', 'LSPINE')).toBe('BodyPartExamined LSPINE is not the chest')
     expect(notChestRadiograph('DX', '腰椎')).toBe('BodyPartExamined 腰椎 is not the chest')
+    // the thoracic spine is the spine, in Chinese too (胸 is the chest in 胸部, the thorax in 胸椎)
+    for (const part of ['胸椎', '胸腰椎', 'TSPINE', 'KUB', 'SCAPULA', 'PATELLA', 'CALCANEUS', 'WHOLEBODY', 'DENTAL']) {
+      expect(notChestRadiograph('DX', part), part).toBe(`BodyPartExamined ${part} is not the chest`)
+    }
   })
 })
