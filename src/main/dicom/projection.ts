@@ -98,18 +98,35 @@ export function readProjection(tags: ProjectionTags): ProjectionReading {
 const radiographModalities = new Set(['CR', 'DX', 'DR', 'RG', 'OT', 'SC'])
 // 胸 is the chest in 胸部, 胸片 but the thorax in 胸椎 and 胸腰椎 (the thoracic spine).
 const chestWords = /CHEST|THORAX|LUNG|RIB|STERN|胸(?!腰?椎)|肺/
-const elsewhereWords =
-  /SKULL|HEAD|BRAIN|FACE|SINUS|ORBIT|JAW|MANDIBLE|TMJ|DENTAL|TEETH|NASAL|NECK|SPINE|COCCYX|SACRUM|ABDOMEN|KUB|PELVIS|HIP|SHOULDER|SCAPULA|CLAVICLE|HUMERUS|ARM|ELBOW|WRIST|HAND|FINGER|FEMUR|THIGH|LEG|KNEE|PATELLA|TIBIA|ANKLE|CALCANEUS|HEEL|FOOT|TOE|EXTREMITY|BREAST|WHOLEBODY|WHOLE BODY|头|颅|颈|脊|椎|腹|盆|髋|肩|肘|腕|手|膝|踝|足|乳腺/
+const elsewhereParts =
+  'SKULL|HEAD|BRAIN|FACE|SINUS|ORBIT|JAW|MANDIBLE|TMJ|DENTAL|TEETH|NASAL|NECK|SPINE|COCCYX|SACRUM|ABDOMEN|KUB|PELVIS|HIP|SHOULDER|SCAPULA|CLAVICLE|HUMERUS|ARM|ELBOW|WRIST|HAND|FINGER|FEMUR|THIGH|LEG|KNEE|PATELLA|TIBIA|ANKLE|CALCANEUS|HEEL|FOOT|TOE|EXTREMITY|BREAST|WHOLEBODY|WHOLE BODY'
+/** In BodyPartExamined, a code: any part of it counts (LSPINE, TSPINE, 腰椎). */
+const elsewhereWords = new RegExp(`${elsewhereParts}|头|颅|颈|脊|椎|腹|盆|髋|肩|肘|腕|手|膝|踝|足|乳腺`)
+/**
+ * In free text (descriptions, protocol names), whole words only ("L-SPINE AP", "KNEES", not the HAND
+ * of "HANDHELD"), and Chinese words too long to be part of another (手 is also in 手术, surgery).
+ */
+const chestInText = /(?<![A-Z])(?:CHEST|THORAX|LUNGS?|RIBS?|STERNUM)(?![A-Z])|胸(?!腰?椎)|肺/
+const elsewhereInText = new RegExp(
+  `(?<![A-Z])(?:[CTL][- ]?)?(?:${elsewhereParts})(?:S|ES)?(?![A-Z])|头颅|颅骨|头部|颈椎|颈部|腰椎|脊柱|骶|尾椎|腹部|骨盆|盆腔|髋|肩关节|肩部|肘|腕|手部|手指|膝|踝|足部|跟骨|乳腺`
+)
 
 /**
  * Why an image is not a chest radiograph the model can read, or null when it may be one: a
  * modality other than projection radiography (CT, MR, US, mammography, fluoroscopy …), or a body
- * part that names somewhere else than the chest (KNEE, ABDOMEN, 腰椎).
+ * part that names somewhere else than the chest (KNEE, ABDOMEN, 腰椎) — in BodyPartExamined, or,
+ * where that names no part we know (many CR units leave it empty), in a description that names
+ * another part while none names the chest ("L-SPINE AP", 腰椎正位). A description is named by its
+ * attribute only: it may name a person.
  */
-export function notChestRadiograph(modality: string | null, bodyPart: string | null): string | null {
+export function notChestRadiograph(modality: string | null, bodyPart: string | null, descriptions: ProjectionTags['descriptions'] = []): string | null {
   const code = modality?.trim().toUpperCase()
   if (code && !radiographModalities.has(code)) return `Modality ${code} is not a radiograph`
   const part = bodyPart?.trim().toUpperCase()
-  if (part && !chestWords.test(part) && elsewhereWords.test(part)) return `BodyPartExamined ${bodyPart!.trim()} is not the chest`
-  return null
+  if (part && chestWords.test(part)) return null
+  if (part && elsewhereWords.test(part)) return `BodyPartExamined ${bodyPart!.trim()} is not the chest`
+  const texts = descriptions.flatMap((d) => (d.text ? [{ name: d.name, words: d.text.toUpperCase().replace(/_/g, ' ') }] : []))
+  if (texts.some((t) => chestInText.test(t.words))) return null
+  const elsewhere = texts.find((t) => elsewhereInText.test(t.words))
+  return elsewhere ? `${elsewhere.name} names another body part than the chest` : null
 }

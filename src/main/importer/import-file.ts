@@ -62,7 +62,11 @@ async function importInstance(ctx: FileImportContext, file: string, bytes: Buffe
   if (hasImportedInstance(ctx.db, header.sopInstanceUid)) return 'already'
   if (!header.hasPixelData) throw new DicomFileError(`Not an image: ${sopClassName(header.sopClassUid)} has no Pixel Data`)
   const dataSet = parseDicomFile(bytes)
-  const film: FilmKind = { projection: readProjection(header.projectionTags), notChestRadiograph: notChestRadiograph(header.modality, header.bodyPart) }
+  const film: FilmKind = { projection: readProjection(header.projectionTags), notChestRadiograph: notChestRadiograph(header.modality, header.bodyPart, [
+      ...header.projectionTags.descriptions,
+      { name: 'StudyDescription', text: header.studyDescription }
+    ])
+  }
   const products = await buildImageProducts(dataSet, header.transferSyntaxUid, film.notChestRadiograph ? null : { reorientation: film.projection.reorientation })
   storeInstance(ctx, file, bytes.length, hash, header, film, dataSet, products)
   return 'imported'

@@ -120,4 +120,17 @@ describe('a chest radiograph or not', () => {
       expect(notChestRadiograph('DX', part), part).toBe(`BodyPartExamined ${part} is not the chest`)
     }
   })
+
+  it('reads the descriptions where BodyPartExamined names no part: another part and no chest is no chest film', () => {
+    const described = (...texts: string[]) => texts.map((text, i) => ({ name: ['SeriesDescription', 'ProtocolName', 'StudyDescription'][i], text }))
+    expect(notChestRadiograph('CR', null, described('L-SPINE AP'))).toBe('SeriesDescription names another body part than the chest')
+    expect(notChestRadiograph('DX', 'OTHER', described('Chest PA', 'KNEES'))).toBeNull()
+    expect(notChestRadiograph('DX', '', described('', 'XR KNEE 2 VIEWS'))).toBe('ProtocolName names another body part than the chest')
+    expect(notChestRadiograph('DX', null, described('腰椎正位'))).toBe('SeriesDescription names another body part than the chest')
+    expect(notChestRadiograph('DX', null, described('T_SPINE_LAT'))).toBe('SeriesDescription names another body part than the chest')
+    // words inside other words, and 手 of 手术 (surgery), name no part
+    for (const text of ['Handheld AP', 'Portable AP', '术后复查 床旁', 'AP supine', '胸部正位']) expect(notChestRadiograph('DX', null, described(text)), text).toBeNull()
+    // what BodyPartExamined says outranks the descriptions
+    expect(notChestRadiograph('DX', 'CHEST', described('KNEE'))).toBeNull()
+  })
 })
