@@ -97,6 +97,23 @@ function linkTarget(file: string): 'file' | 'folder' | { problem: string } {
   }
 }
 
+const archiveSignatures: [number[], string][] = [
+  [[0x50, 0x4b, 0x03, 0x04], 'a ZIP'],
+  [[0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], 'a 7-Zip'],
+  [[0x52, 0x61, 0x72, 0x21, 0x1a, 0x07], 'a RAR'],
+  [[0x1f, 0x8b], 'a gzip']
+]
+const archiveExtensions: Record<string, string> = { '.zip': 'a ZIP', '.7z': 'a 7-Zip', '.rar': 'a RAR', '.gz': 'a gzip', '.tgz': 'a gzip', '.tar': 'a tar' }
+
+/**
+ * PACS and CD exports are often zipped, and an archive's films are not seen unless it is unpacked:
+ * say so, rather than count the archive among the skipped files. By its first bytes, or its name.
+ */
+function archiveKind(file: string, head: Uint8Array): string | null {
+  const signed = archiveSignatures.find(([magic]) => magic.every((b, i) => head[i] === b))
+  return signed?.[1] ?? archiveExtensions[path.extname(file).toLowerCase()] ?? null
+}
+
 /** Walks the roots (following links to files, never to folders, so loops cannot trap it) and sorts what it finds. */
 export async function scanRoots(roots: string[], isReportFile: (file: string) => boolean, signal?: AbortSignal): Promise<ScanResult> {
   const result: ScanResult = { dicomFiles: [], reportFiles: [], problems: [], dicomdirs: [], skipped: 0, totalBytes: 0 }
@@ -159,7 +176,9 @@ export async function scanRoots(roots: string[], isReportFile: (file: string) =>
       into.problems.push({ file, reason: `The file cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` })
       return
     }
-    if (looksLikeDicom(file, head)) add(file, size)
+    const archive = hasDicmMarker(head) ? null : archiveKind(file, head)
+    if (archive) into.problems.push({ file, reason: `It is ${archive} archive: the import does not open archives — unpack it and import the folder` })
+    else if (looksLikeDicom(file, head)) add(file, size)
     else into.skipped++
   }
 }
