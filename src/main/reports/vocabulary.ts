@@ -462,13 +462,14 @@ export const locationPatterns: LocationPattern[] = [
     // with it: the costophrenic and cardiophrenic angles and the space behind the heart. (Perihilar is a
     // place of its own, not a zone.)
     pattern: en(
-      `(?:(?<side>right|left|bilateral|both|each|rt|lt)\\.?[\\s-]+)?(?:lung[\\s-]+)?(?<part>apex|apices|apical|base|bases|basal|basilar|costophrenic|cardiophrenic|retrocardiac|hemidiaphragms?)`
+      `(?:(?<side>right|left|bilateral|both|each|rt|lt|r|l)\\.?[\\s-]+)?(?:lung[\\s-]+)?(?<part>apex|apices|apical|base|bases|basal|basilar|costophrenic|cardiophrenic|retrocardiac|hemidiaphragms?)`
     ),
     read: (g) => ({ side: sideOf(g.side), zone: g.part?.startsWith('ap') ? 'upper' : 'lower', lobe: null })
   },
   {
-    pattern: en('(?<side>right|left|rt|lt)(?:[\\s-]sided)?', '(?<both>bilateral(?:ly)?|both (?:lungs|sides|lung fields|hemithoraces)|each (?:lung|side|hemithorax))'),
-    read: (g) => ({ side: g.both ? 'bilateral' : sideOf(g.side), zone: null, lobe: null })
+    // R and L alone name a side only before "lung" or "hemithorax" ("nodule in R lung")
+    pattern: en('(?<side>right|left|rt|lt)(?:[\\s-]sided)?', '(?<side2>r|l)\\.?\\s+(?:lung|hemithorax)', '(?<both>bilateral(?:ly)?|both (?:lungs|sides|lung fields|hemithoraces)|each (?:lung|side|hemithorax))'),
+    read: (g) => ({ side: g.both ? 'bilateral' : sideOf(g.side ?? g.side2), zone: null, lobe: null })
   },
   {
     // A level later in a list of places (右上、下肺野, 右肺上叶及下叶, 左上、中、下肺野) takes the

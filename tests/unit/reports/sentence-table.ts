@@ -477,6 +477,10 @@ export const englishCases: SentenceCase[] = [
   absent('Nodular opacity in the left upper zone represents scarring.'),
   // Places apart in a clause are no list.
   present('Nodule in the right upper zone and there is atelectasis at the left base.', 1, n({ side: 'right', zone: 'upper' })),
+  // R and L alone: a side before a lung, base or apex
+  present('L lung base nodule.', 1, n({ side: 'left', zone: 'lower' })),
+  present('Nodule in R lung.', 1, n({ side: 'right' })),
+  present('R apex nodule.', 1, n({ side: 'right', zone: 'upper' })),
   // Both upper lobes: a group in each (no lobe is both sides').
   present('Nodules in both upper lobes.', null, n({ side: 'right', lobe: 'RUL' }), n({ side: 'left', lobe: 'LUL' })),
 ]
