@@ -183,6 +183,17 @@ describe('importReportFiles', () => {
     ])
   })
 
+  it('stores a report a RIS kept as HTML as its text, in a CSV cell or a .txt', () => {
+    const cell = '"<p><b>FINDINGS:</b> 8 mm nodule in the right upper zone.</p><p><b>IMPRESSION:</b> Nodule &amp; no effusion.</p>"'
+    const files = [write('ris.csv', `Accession,Report\nACC1001,${cell}\n`), write('ACC1002.txt', '<html><body>影像所见：两肺未见结节。<br>诊断意见：未见异常。</body></html>')]
+    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => r.raw_text)).toEqual([
+      'FINDINGS: 8 mm nodule in the right upper zone.\nIMPRESSION: Nodule & no effusion.',
+      '影像所见：两肺未见结节。\n诊断意见：未见异常。'
+    ])
+    expect(rows().map(presenceOf)).toEqual(['present', 'absent'])
+  })
+
   it('takes findings and impression columns by any name a section header has (检查描述, 诊断结论, Opinion)', () => {
     const zh = write('ris.csv', '检查号,检查描述,诊断结论\nACC1001,右上肺野见一约8mm结节影。,右上肺野结节。\n')
     const en = write('ris-en.csv', 'Accession,Findings,Opinion\nACC1002,Lungs clear.,Normal chest.\n')

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { normaliseReportText } from '../../../src/main/reports/text'
+import { parseReport } from '../../../src/main/reports'
+
+describe('report text stored as HTML (RIS databases, web exports)', () => {
+  it('is read as its text: blocks and breaks are lines, entities are characters, tags and scripts are gone', () => {
+    const html =
+      '<html><head><style>p { color: red }</style><title>Report 17</title></head><body>' +
+      '<p><b>FINDINGS:</b> A 1.2&nbsp;cm &times; 0.9&nbsp;cm nodule in the right upper zone.</p>' +
+      '<div>IMPRESSION:<br/>Right upper zone nodule &amp; no effusion.<script>track()</script></div></body></html>'
+    expect(normaliseReportText(html)).toBe('FINDINGS: A 1.2 cm × 0.9 cm nodule in the right upper zone.\nIMPRESSION:\nRight upper zone nodule & no effusion.')
+    expect(normaliseReportText('<div>影像所见：&#x53F3;上肺野见一结节影，约8mm。</div><div>诊断意见：右上肺结节。</div>')).toBe(
+      '影像所见：右上肺野见一结节影，约8mm。\n诊断意见：右上肺结节。'
+    )
+    expect(normaliseReportText('<table><tr><td>Findings</td><td>No nodule.</td></tr></table>')).toBe('Findings No nodule.')
+  })
+
+  it('reads the sections and sentences a plain text would have', () => {
+    const html = '<p><b>FINDINGS:</b> 8 mm nodule in the right upper zone.</p><p><b>IMPRESSION:</b> Right upper zone nodule.</p>'
+    const parsed = parseReport(normaliseReportText(html))
+    expect(parsed.sections.impression).toBe('Right upper zone nodule.')
+    expect(parsed.nodules.count).toBe(1)
+  })
+
+  it('leaves text that only looks like markup alone', () => {
+    for (const text of ['Nodule <5 mm in the right upper zone, >2 years stable.', 'A & B: no nodule.', 'Size <8mm>', '右上肺结节<1cm']) {
+      expect(normaliseReportText(text)).toBe(text)
+    }
+  })
+})
