@@ -1,6 +1,7 @@
 /**
- * Report text a RIS stored as HTML — a database column or a web export put into a CSV cell or a
- * .txt — read as the text a reader sees: block elements and line breaks are lines, table cells
+ * Report text stored as markup, read as the text a reader sees: HTML and RTF.
+ *
+ * HTML — a RIS database column or a web export put into a CSV cell or a .txt: block elements and line breaks are lines, table cells
  * are words apart, entities are their characters (the `entities` package: the full HTML table,
  * &times; and &#x53F3; included), tags, scripts and styles are gone. Without it a header in <b>
  * is no header and sentences run together across </p><p>.
@@ -26,6 +27,111 @@ export function htmlToText(html: string): string {
     .replace(new RegExp(`<\\/?(?:${tagNames})(?:\\s[^<>]*)?\\/?>`, 'gi'), '')
   return decodeHTML(text)
     .replace(/\u00a0/g, ' ')
+    .split('\n')
+    .map((line) => line.replace(/[ \t]+/g, ' ').trim())
+    .filter((line) => line !== '')
+    .join('\n')
+}
+
+/**
+ * Report text a RIS or a word processor stored as RTF (a .rtf report, an RTF column exported to a
+ * CSV cell), read as its text: groups, control words and the destinations that hold no text (font,
+ * colour and style tables, document info, pictures, field instructions, `\*` groups) are dropped;
+ * \par and \line are lines, \tab a tab, \cell a space; \'hh bytes are decoded in the document's
+ * code page (\ansicpg936 GBK, 950 Big5, …), \uN is the character N. Written here: the RTF packages
+ * on the registry de-encapsulate Outlook's RTF or build a document model, none reads a plain
+ * document's text in its code page.
+ */
+export function looksLikeRtf(text: string): boolean {
+  return /^\s*\{\\rtf/.test(text)
+}
+
+const textlessDestinations = new Set([
+  'fonttbl', 'colortbl', 'stylesheet', 'info', 'pict', 'object', 'themedata', 'colorschememapping', 'datastore',
+  'xmlnstbl', 'listtable', 'listoverridetable', 'rsidtbl', 'generator', 'latentstyles', 'filetbl', 'revtbl', 'fldinst',
+  'header', 'headerl', 'headerr', 'headerf', 'footer', 'footerl', 'footerr', 'footerf', 'footnote', 'mmathPr'
+])
+const wordCharacters: Record<string, string> = {
+  par: '\n', line: '\n', row: '\n', sect: '\n', page: '\n', tab: '\t', cell: ' ',
+  emdash: '—', endash: '–', lquote: '‘', rquote: '’', ldblquote: '“', rdblquote: '”', bullet: '•', emspace: ' ', enspace: ' '
+}
+const symbolCharacters: Record<string, string> = { '\\': '\\', '{': '{', '}': '}', '~': ' ', _: '-', '-': '', '\n': '\n', '\r': '\n' }
+
+function codePageOf(rtf: string): string {
+  const cp = /\\ansicpg(\d+)/.exec(rtf)?.[1]
+  const named: Record<string, string> = { '936': 'gbk', '950': 'big5', '932': 'shift_jis', '949': 'euc-kr', '65001': 'utf-8' }
+  if (cp) return named[cp] ?? `windows-${cp}`
+  return /\\fcharset134/.test(rtf) ? 'gbk' : /\\fcharset136/.test(rtf) ? 'big5' : 'windows-1252'
+}
+
+function decoderFor(label: string): TextDecoder {
+  try {
+    return new TextDecoder(label)
+  } catch {
+    return new TextDecoder('windows-1252')
+  }
+}
+
+export function rtfToText(rtf: string): string {
+  const decoder = decoderFor(codePageOf(rtf))
+  const groups: { skip: boolean; uc: number }[] = []
+  let group = { skip: false, uc: 1 }
+  let out = ''
+  let bytes: number[] = []
+  // characters after \uN that stand in for it in readers without Unicode
+  let fallbackLeft = 0
+  const emit = (text: string): void => {
+    if (!group.skip) out += text
+  }
+  const flushBytes = (): void => {
+    if (bytes.length) emit(decoder.decode(Uint8Array.from(bytes)))
+    bytes = []
+  }
+  let i = 0
+  while (i < rtf.length) {
+    const ch = rtf[i]
+    if (ch === '\\' && rtf[i + 1] === "'") {
+      if (fallbackLeft > 0) fallbackLeft--
+      else bytes.push(parseInt(rtf.slice(i + 2, i + 4), 16))
+      i += 4
+      continue
+    }
+    flushBytes()
+    if (ch === '{' || ch === '}') {
+      if (ch === '{') groups.push({ ...group })
+      else group = groups.pop() ?? group
+      fallbackLeft = 0
+      i++
+      continue
+    }
+    if (ch === '\\') {
+      const control = /^([a-zA-Z]{1,32})(-?\d{1,10})? ?/.exec(rtf.slice(i + 1, i + 46))
+      if (control) {
+        i += 1 + control[0].length
+        const [word, param] = [control[1], control[2] === undefined ? null : Number(control[2])]
+        if (textlessDestinations.has(word)) group.skip = true
+        else if (word === 'uc' && param !== null) group.uc = param
+        else if (word === 'u' && param !== null) {
+          emit(String.fromCharCode(param < 0 ? param + 65536 : param))
+          fallbackLeft = group.uc
+        } else if (word === 'bin' && param !== null) i += param
+        else if (word in wordCharacters) emit(wordCharacters[word])
+        continue
+      }
+      const symbol = rtf[i + 1] ?? ''
+      if (symbol === '*') group.skip = true
+      else emit(symbolCharacters[symbol] ?? '')
+      i += 2
+      continue
+    }
+    if (ch !== '\n' && ch !== '\r') {
+      if (fallbackLeft > 0) fallbackLeft--
+      else emit(ch)
+    }
+    i++
+  }
+  flushBytes()
+  return out
     .split('\n')
     .map((line) => line.replace(/[ \t]+/g, ' ').trim())
     .filter((line) => line !== '')

@@ -33,9 +33,10 @@ export interface ReportFileContent {
   problems: string[]
 }
 
+/** .rtf is a text report too: its RTF is read as text when the text is normalised (markup.ts). */
 export function reportFileKind(file: string): ReportFileKind | null {
   const ext = path.extname(file).toLowerCase()
-  return ext === '.txt' ? 'txt' : ext === '.json' ? 'json' : ext === '.csv' ? 'csv' : null
+  return ext === '.txt' || ext === '.rtf' ? 'txt' : ext === '.json' ? 'json' : ext === '.csv' ? 'csv' : null
 }
 
 /** Field names, normalised by `normaliseKey`, for each thing a record carries. */
@@ -74,7 +75,7 @@ function megabytes(bytes: number): string {
 
 export function readReportFile(file: string): ReportFileContent {
   const kind = reportFileKind(file)
-  if (!kind) throw new Error('it is not a report file (expected .txt, .json or .csv)')
+  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .json or .csv)')
   let bytes: Buffer
   try {
     const size = fs.statSync(file).size

@@ -3,7 +3,7 @@
  * (UTF-8, GB18030/GBK, Big5, Windows-1252, UTF-16) and folding text for matching without moving any
  * character offsets.
  */
-import { htmlToText, looksLikeHtml } from './markup'
+import { htmlToText, looksLikeHtml, looksLikeRtf, rtfToText } from './markup'
 
 export type ReportEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'big5' | 'windows-1252'
 
@@ -106,12 +106,12 @@ function hasUtf16Bom(bytes: Uint8Array): boolean {
 }
 
 /**
- * Reads HTML as its text (markup.ts), strips a BOM, NFC-normalises, makes full-width digits and letters ASCII (８ｍｍ → 8mm; full-width
+ * Reads HTML and RTF as their text (markup.ts), strips a BOM, NFC-normalises, makes full-width digits and letters ASCII (８ｍｍ → 8mm; full-width
  * punctuation stays, since ，separates Chinese clauses), spells out the unit signs ㎜ ㎝, and makes
  * line ends `\n`.
  */
 export function normaliseReportText(text: string): string {
-  const unmarked = looksLikeHtml(text) ? htmlToText(text) : text
+  const unmarked = looksLikeRtf(text) ? rtfToText(text) : looksLikeHtml(text) ? htmlToText(text) : text
   return unmarked
     .replace(/^\uFEFF/, '')
     .normalize('NFC')

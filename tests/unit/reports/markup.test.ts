@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { normaliseReportText } from '../../../src/main/reports/text'
 import { parseReport } from '../../../src/main/reports'
+import { encodeGb18030 } from './fixtures'
 
 describe('report text stored as HTML (RIS databases, web exports)', () => {
   it('is read as its text: blocks and breaks are lines, entities are characters, tags and scripts are gone', () => {
@@ -26,5 +27,25 @@ describe('report text stored as HTML (RIS databases, web exports)', () => {
     for (const text of ['Nodule <5 mm in the right upper zone, >2 years stable.', 'A & B: no nodule.', 'Size <8mm>', '右上肺结节<1cm']) {
       expect(normaliseReportText(text)).toBe(text)
     }
+  })
+})
+
+describe('report text stored as RTF (word processors, RIS report columns)', () => {
+  /** Chinese text as a Chinese Word writes it: GBK bytes as \'hh escapes in an \ansicpg936 document. */
+  const escaped = (text: string): string => [...encodeGb18030(text)].map((b) => (b < 0x80 ? String.fromCharCode(b) : `\\'${b.toString(16)}`)).join('')
+
+  it('is read as its text in the document code page, without its tables, info or hidden groups', () => {
+    const rtf =
+      '{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0\\fnil\\fcharset134 ' + escaped('宋体') + ';}}\r\n' +
+      '{\\colortbl ;\\red0\\green0\\blue0;}{\\*\\generator Riched20 10.0.19041;}{\\info{\\author ' + escaped('张医生') + '}}\\viewkind4\\uc1\r\n' +
+      '\\pard\\sa200\\f0\\fs22 ' + escaped('影像所见：右上肺野见一结节影，约8mm。') + '\\par\r\n' +
+      escaped('诊断意见：右上肺结节。') + '\\par\r\n}'
+    expect(normaliseReportText(rtf)).toBe('影像所见：右上肺野见一结节影，约8mm。\n诊断意见：右上肺结节。')
+  })
+
+  it('reads \\u characters (skipping their stand-ins), symbols and escaped braces', () => {
+    const rtf = '{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Arial;}}\\f0 FINDINGS:\\tab A 1.2 \\u215\\\'d7 0.9 cm nodule \\{RUZ\\} \\endash  stable.\\line IMPRESSION: Nodule.\\par}'
+    expect(normaliseReportText(rtf)).toBe('FINDINGS: A 1.2 × 0.9 cm nodule {RUZ} – stable.\nIMPRESSION: Nodule.')
+    expect(parseReport(normaliseReportText(rtf)).nodules.items[0]).toMatchObject({ sizeMm: 12, sizeShortMm: 9 })
   })
 })

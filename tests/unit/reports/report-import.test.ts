@@ -70,8 +70,8 @@ afterEach(() => {
 })
 
 describe('isReportFile', () => {
-  it('accepts .txt, .json and .csv in any case and nothing else', () => {
-    expect(['a.txt', 'B.TXT', 'c.json', 'd.Csv'].map(isReportFile)).toEqual([true, true, true, true])
+  it('accepts .txt, .rtf, .json and .csv in any case and nothing else', () => {
+    expect(['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf'].map(isReportFile)).toEqual([true, true, true, true, true])
     expect(['a.dcm', 'a', 'DICOMDIR', 'a.txt.bak', 'a.xml'].map(isReportFile)).toEqual([false, false, false, false, false])
   })
 })
@@ -183,15 +183,21 @@ describe('importReportFiles', () => {
     ])
   })
 
-  it('stores a report a RIS kept as HTML as its text, in a CSV cell or a .txt', () => {
+  it('stores a report kept as HTML or RTF as its text: in a CSV cell, a .txt or a .rtf file', () => {
     const cell = '"<p><b>FINDINGS:</b> 8 mm nodule in the right upper zone.</p><p><b>IMPRESSION:</b> Nodule &amp; no effusion.</p>"'
-    const files = [write('ris.csv', `Accession,Report\nACC1001,${cell}\n`), write('ACC1002.txt', '<html><body>影像所见：两肺未见结节。<br>诊断意见：未见异常。</body></html>')]
-    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    const files = [
+      write('ris.csv', `Accession,Report\nACC1001,${cell}\n`),
+      write('ACC1002.txt', '<html><body>影像所见：两肺未见结节。<br>诊断意见：未见异常。</body></html>'),
+      write('ACC1001.rtf', '{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Arial;}}\\f0 FINDINGS: Lungs are clear.\\par IMPRESSION: No nodule.\\par}')
+    ]
+    expect(isReportFile('ACC1001.RTF')).toBe(true)
+    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 3, unmatched: 0, already: 0, failed: [] })
     expect(rows().map((r) => r.raw_text)).toEqual([
       'FINDINGS: 8 mm nodule in the right upper zone.\nIMPRESSION: Nodule & no effusion.',
-      '影像所见：两肺未见结节。\n诊断意见：未见异常。'
+      '影像所见：两肺未见结节。\n诊断意见：未见异常。',
+      'FINDINGS: Lungs are clear.\nIMPRESSION: No nodule.'
     ])
-    expect(rows().map(presenceOf)).toEqual(['present', 'absent'])
+    expect(rows().map(presenceOf)).toEqual(['present', 'absent', 'absent'])
   })
 
   it('takes findings and impression columns by any name a section header has (检查描述, 诊断结论, Opinion)', () => {
