@@ -27,9 +27,10 @@ export function parseCsv(text: string, delimiter = sniffDelimiter(text)): string
     row.push(field)
     field = ''
   }
+  // A blank line is an empty row, kept so that the rows after it keep the numbers a spreadsheet shows.
   const endRow = (): void => {
     endField()
-    if (!(row.length === 1 && row[0] === '')) rows.push(row)
+    rows.push(row)
     row = []
   }
   while (i < text.length) {

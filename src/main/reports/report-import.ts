@@ -10,7 +10,7 @@
 import path from 'node:path'
 import type { Db } from '../store/database'
 import { parseReport } from './nodule-parser'
-import { readReportFile, reportFileKind, type ReportRecord } from './report-records'
+import { isLegacyWorkbook, readReportFile, reportFileKind, type ReportFileKind, type ReportRecord } from './report-records'
 
 export interface ReportImportResult {
   /** New reports stored with a study. */
@@ -46,7 +46,7 @@ export interface MatchKeys {
 }
 
 export function isReportFile(file: string): boolean {
-  return reportFileKind(file) !== null
+  return reportFileKind(file) !== null || isLegacyWorkbook(file)
 }
 
 export function importReportFiles(db: Db, files: string[], jobId: number): ReportImportResult {
@@ -93,7 +93,7 @@ function patientDateKey(studyDate: string, patientId: string): string {
 
 export interface ReportToStore {
   sourcePath: string
-  sourceKind: 'txt' | 'json' | 'csv' | 'sr'
+  sourceKind: ReportFileKind | 'sr'
   encoding: string
   text: string
   keys: MatchKeys

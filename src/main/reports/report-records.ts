@@ -11,8 +11,9 @@ import { detectLanguage } from './nodule-parser'
 import { parseCsv } from './csv'
 import { decodeReportBytes, normaliseReportText, simplifiedChinese, type ReportEncoding } from './text'
 import { sectionOfName } from './sections'
+import { workbookRows } from './workbook'
 
-export type ReportFileKind = 'txt' | 'json' | 'csv'
+export type ReportFileKind = 'txt' | 'rtf' | 'json' | 'csv' | 'xlsx'
 
 export interface ReportRecord {
   text: string
@@ -33,10 +34,15 @@ export interface ReportFileContent {
   problems: string[]
 }
 
-/** .rtf is a text report too: its RTF is read as text when the text is normalised (markup.ts). */
+const reportExtensions: Record<string, ReportFileKind> = { '.txt': 'txt', '.rtf': 'rtf', '.json': 'json', '.csv': 'csv', '.xlsx': 'xlsx' }
+
 export function reportFileKind(file: string): ReportFileKind | null {
-  const ext = path.extname(file).toLowerCase()
-  return ext === '.txt' || ext === '.rtf' ? 'txt' : ext === '.json' ? 'json' : ext === '.csv' ? 'csv' : null
+  return reportExtensions[path.extname(file).toLowerCase()] ?? null
+}
+
+/** An Excel 97–2003 workbook: claimed as a report file so that the import says how to read it. */
+export function isLegacyWorkbook(file: string): boolean {
+  return path.extname(file).toLowerCase() === '.xls'
 }
 
 /** Field names, normalised by `normaliseKey`, for each thing a record carries. */
@@ -67,15 +73,16 @@ function fieldOf(key: string): Field | null {
  * memory: one report is a few kilobytes, a .txt table of reports (a spreadsheet's text export)
  * some megabytes; a .json or .csv of a whole archive may be large.
  */
-const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, json: 256 << 20, csv: 256 << 20 } as const
+const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, rtf: 64 << 20, json: 256 << 20, csv: 256 << 20, xlsx: 256 << 20 } as const
 
 function megabytes(bytes: number): string {
   return `${(bytes / (1 << 20)).toFixed(bytes < 10 << 20 ? 1 : 0)} MB`
 }
 
 export function readReportFile(file: string): ReportFileContent {
+  if (isLegacyWorkbook(file)) throw new Error('it is an Excel 97–2003 workbook (.xls), which is not read: save it as .xlsx or CSV')
   const kind = reportFileKind(file)
-  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .json or .csv)')
+  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .json, .csv or .xlsx)')
   let bytes: Buffer
   try {
     const size = fs.statSync(file).size
@@ -88,9 +95,10 @@ export function readReportFile(file: string): ReportFileContent {
     throw new Error(code === 'ENOENT' ? 'the file does not exist' : code === 'EACCES' ? 'permission to read it was denied' : `it cannot be read (${code ?? String(err)})`)
   }
   if (bytes.length === 0) throw new Error('the file is empty')
+  if (kind === 'xlsx') return { kind, encoding: 'utf-8', ...tableRecords(workbookRows(bytes)) }
   const { text, encoding } = decodeReportBytes(bytes)
   if (text.trim() === '') throw new Error('the file holds only white space')
-  if (kind === 'txt' && !isTabTable(text)) return { kind, encoding, records: [textRecord(text)], problems: [] }
+  if (kind === 'rtf' || (kind === 'txt' && !isTabTable(text))) return { kind, encoding, records: [textRecord(text)], problems: [] }
   const { records, problems } = kind === 'json' ? jsonRecords(text) : csvRecords(text)
   return { kind, encoding, records, problems }
 }
@@ -102,7 +110,15 @@ export function readReportFile(file: string): ReportFileContent {
 function isTabTable(text: string): boolean {
   const lineEnd = text.indexOf('\n')
   const header = (lineEnd === -1 ? text : text.slice(0, lineEnd)).split('\t').map(fieldOf)
-  return header.length > 1 && namesKeyColumns(header) && (header.includes('text') || header.includes('findings') || header.includes('impression'))
+  return header.length > 1 && namesKeyColumns(header) && namesTextColumn(header)
+}
+
+function isBlankRow(row: string[]): boolean {
+  return row.every((field) => field.trim() === '')
+}
+
+function namesTextColumn(columns: (Field | null)[]): boolean {
+  return columns.includes('text') || columns.includes('findings') || columns.includes('impression')
 }
 
 /** A table's columns can match its rows to studies: an accession number or study UID, or a patient ID and a study date. */
@@ -197,8 +213,22 @@ function csvRecords(text: string): { records: ReportRecord[]; problems: string[]
   } catch (err) {
     throw new Error(`it is not valid CSV: ${err instanceof Error ? err.message : String(err)}`)
   }
-  const [header, ...body] = rows
-  const columns = header.map(fieldOf)
+  return tableRecords(rows)
+}
+
+/**
+ * A table of reports (CSV, a spreadsheet's sheet): its header row names the columns. A title or a
+ * note may stand above the header in a spreadsheet export ("放射科报告导出 2026-01"): the header is the
+ * first of the first five rows that names a key and a text column.
+ */
+function tableRecords(rows: string[][]): { records: ReportRecord[]; problems: string[] } {
+  if (!rows.some((row) => !isBlankRow(row))) throw new Error('its first sheet is empty')
+  const names = (row: string[]): (Field | null)[] => row.map(fieldOf)
+  const named = rows.slice(0, 5).findIndex((row) => namesKeyColumns(names(row)) && namesTextColumn(names(row)))
+  const headerIndex = Math.max(0, named)
+  const header = rows[headerIndex]
+  const body = rows.slice(headerIndex + 1)
+  const columns = names(header)
   const listed = header.map((h) => `"${h.trim()}"`).join(', ')
   if (!namesKeyColumns(columns)) {
     throw new Error(
@@ -206,17 +236,18 @@ function csvRecords(text: string): { records: ReportRecord[]; problems: string[]
         'name one "AccessionNumber" or "StudyInstanceUID", or give a "PatientID" and a "StudyDate" column'
     )
   }
-  if (!columns.includes('text') && !columns.includes('findings') && !columns.includes('impression')) {
+  if (!namesTextColumn(columns)) {
     throw new Error(`its header row has no report text column (columns: ${listed}); name one "Report" or "Text", or "Findings" and "Impression"`)
   }
   const records: ReportRecord[] = []
   const problems: string[] = []
   body.forEach((row, i) => {
+    if (isBlankRow(row)) return
     const fields: Partial<Record<Field, string>> = {}
     columns.forEach((field, c) => {
       if (field && fields[field] === undefined && row[c] !== undefined) fields[field] = row[c]
     })
-    const record = recordFrom(fields, `row ${i + 2}`)
+    const record = recordFrom(fields, `row ${headerIndex + i + 2}`)
     if (typeof record === 'string') problems.push(record)
     else records.push(record)
   })

@@ -1,8 +1,9 @@
 /**
  * Fixtures made by code for the report tests: GB18030 bytes (Node encodes only UTF-8, so the
  * two-byte table is built by inverting the GB18030 decoder) and a minimal DICOM SR writer
- * (explicit VR little endian, defined-length sequences) whose output dicom-parser reads.
+ * (explicit VR little endian, defined-length sequences) whose output dicom-parser reads; a minimal .xlsx.
  */
+import { strToU8, zipSync } from 'fflate'
 
 let gbTable: Map<string, number[]> | null = null
 
@@ -101,4 +102,26 @@ export function contentItem(valueType: string, conceptName: string, value: Dicom
     '0040a043': seq({ '00080100': str('SH', '121071'), '00080102': str('SH', 'DCM'), '00080104': bytesOf('LO', encode(conceptName)) }),
     ...value
   }
+}
+
+/** A minimal .xlsx as Excel writes one: shared strings, an inline string, a date-styled number, a gap. */
+export function xlsx(sheetXml: string, sharedStrings: string[], options: { date1904?: boolean } = {}): Uint8Array {
+  const si = sharedStrings.map((s) => `<si><t xml:space="preserve">${s.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</t></si>`).join('')
+  return zipSync({
+    '[Content_Types].xml': strToU8('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'),
+    'xl/workbook.xml': strToU8(
+      `<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">${options.date1904 ? '<workbookPr date1904="1"/>' : ''}` +
+        '<sheets><sheet name="报告" sheetId="1" r:id="rId3"/><sheet name="Other" sheetId="2" r:id="rId1"/></sheets></workbook>'
+    ),
+    'xl/_rels/workbook.xml.rels': strToU8(
+      '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/><Relationship Id="rId3" Target="/xl/worksheets/sheet2.xml"/></Relationships>'
+    ),
+    'xl/sharedStrings.xml': strToU8(`<sst>${si}</sst>`),
+    'xl/styles.xml': strToU8(
+      '<styleSheet><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/></numFmts>' +
+        '<cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="2"/></cellXfs></styleSheet>'
+    ),
+    'xl/worksheets/sheet1.xml': strToU8('<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>not this sheet</t></is></c></row></sheetData></worksheet>'),
+    'xl/worksheets/sheet2.xml': strToU8(`<worksheet><sheetData>${sheetXml}</sheetData></worksheet>`)
+  })
 }

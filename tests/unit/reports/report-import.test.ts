@@ -11,7 +11,7 @@ import {
   relinkUnmatchedReports,
   unmatchedReports
 } from '../../../src/main/reports'
-import { bytesOf, contentItem, dicomFile, encodeGb18030, seq, str, type TextEncoding } from './fixtures'
+import { bytesOf, contentItem, dicomFile, encodeGb18030, seq, str, xlsx, type TextEncoding } from './fixtures'
 
 interface ReportRow {
   study_id: number | null
@@ -198,6 +198,32 @@ describe('importReportFiles', () => {
       'FINDINGS: Lungs are clear.\nIMPRESSION: No nodule.'
     ])
     expect(rows().map(presenceOf)).toEqual(['present', 'absent', 'absent'])
+  })
+
+  it('reads a spreadsheet of reports (.xlsx) whose header may stand below a title, and says how to read an .xls', () => {
+    const cell = (ref: string, index: number) => `<c r="${ref}" t="s"><v>${index}</v></c>`
+    const sheet =
+      `<row r="1">${cell('A1', 0)}</row>` +
+      `<row r="3">${cell('A3', 1)}${cell('B3', 2)}${cell('C3', 3)}</row>` +
+      `<row r="4">${cell('A4', 4)}${cell('B4', 5)}${cell('C4', 6)}</row>` +
+      // an accession number stored as a number lost its leading zeros; the next row has no text
+      `<row r="5"><c r="A5"><v>1234567</v></c>${cell('B5', 7)}</row>` +
+      `<row r="6">${cell('A6', 8)}</row>`
+    const strings = ['放射科报告导出 2026年1月', '检查号', '影像所见', '诊断意见', 'ACC1001', '右上肺野见一约8mm结节影。', '右上肺野结节。', '两肺未见结节。', 'ACC1002']
+    const padded = addStudy('1.2.826.0.1.3680043.8.498.3', '0001234567')
+    const book = write('export.xlsx', Buffer.from(xlsx(sheet, strings)))
+    const old = write('old-export.xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))
+    expect(isReportFile(old)).toBe(true)
+    const result = importReportFiles(db, [book, old], jobId)
+    expect(result).toMatchObject({ matched: 2, unmatched: 0 })
+    expect(result.failed.map((f) => f.reason)).toEqual([
+      'export.xlsx: row 6 has no report text; the other reports in it were imported',
+      'old-export.xls: it is an Excel 97–2003 workbook (.xls), which is not read: save it as .xlsx or CSV'
+    ])
+    expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([
+      [studyA, 'xlsx', '检查所见：右上肺野见一约8mm结节影。\n诊断意见：右上肺野结节。'],
+      [padded, 'xlsx', '检查所见：两肺未见结节。']
+    ])
   })
 
   it('takes findings and impression columns by any name a section header has (检查描述, 诊断结论, Opinion)', () => {

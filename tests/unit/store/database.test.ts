@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { databasePath, migrate, openDatabase, schemaVersion } from '../../../src/main/store/database'
+import { databasePath, migrate, openDatabase, schemaVersion, type Db } from '../../../src/main/store/database'
 import { latestSchemaVersion, migrations } from '../../../src/main/store/migrations'
 import { readSettings, writeSettings } from '../../../src/main/store/settings-repository'
 import { createExperiment, listExperiments } from '../../../src/main/store/evaluation-repository'
@@ -102,6 +102,13 @@ describe('the SQLite store', () => {
   })
 })
 
+/** A database file as an app before schema `version` left it. */
+function databaseBefore(file: string, version: number): Db {
+  const old = openDatabase(file, { migrate: false })
+  migrate(old, file, migrations.filter((m) => m.version < version))
+  return old
+}
+
 /** 10 held-out images, 4 with a nodule: "no nodule" everywhere is right on the 6 clear ones. */
 const noNodule: EvaluationMetrics = { images: 10, presence: { correct: 6, total: 10 }, sideZone: { correct: 0, total: 4 }, size: { correct: 0, total: 4 }, finding: { correct: 6, total: 10 } }
 
@@ -115,9 +122,7 @@ describe('stored experiments', () => {
 
   it('stored before the floor was, list with none and keep their rows', () => {
     const file = tempDb()
-    const before = migrations.filter((m) => m.version < 4)
-    const old = openDatabase(file, { migrate: false })
-    migrate(old, file, before)
+    const old = databaseBefore(file, 4)
     old.prepare(`INSERT INTO experiments (preset, config_json, seeds_json, status, truth_source, held_out, created_at) VALUES ('demo', '{}', '[1,2]', 'done', 'synthetic', 40, '2026-11-01T00:00:00Z')`).run()
     old.close()
     const db = openDatabase(file)
@@ -129,8 +134,7 @@ describe('stored experiments', () => {
 describe('images imported before projections were read', () => {
   it('take theirs from the ViewPosition they stored, so a lateral stops being a model image', () => {
     const file = tempDb()
-    const old = openDatabase(file, { migrate: false })
-    migrate(old, file, migrations.filter((m) => m.version < 5))
+    const old = databaseBefore(file, 5)
     old.prepare(`INSERT INTO studies (id, study_uid, pseudonym, created_at) VALUES (1, '1.2.3', 'CXR-A', '2026-11-01T00:00:00Z')`).run()
     old.prepare(`INSERT INTO series (id, study_id, series_uid) VALUES (1, 1, '1.2.3.1')`).run()
     const insertImage = old.prepare(
@@ -147,6 +151,32 @@ describe('images imported before projections were read', () => {
       { view: 'rld', projection: 'other' }
     ])
     expect(studyImage(db, '1')!.modelPath).toBe('1.2.3.1.2.model.png')
+    db.close()
+  })
+})
+
+describe('reports stored before RTF and spreadsheet sources', () => {
+  it('keep every row, index and link when the table is rebuilt, and take the new source kinds after', () => {
+    const file = tempDb()
+    const old = databaseBefore(file, 8)
+    old.prepare(`INSERT INTO studies (id, study_uid, pseudonym, created_at) VALUES (1, '1.2.3', 'CXR-A', '2026-11-01T00:00:00Z')`).run()
+    const insertReport = old.prepare(
+      `INSERT INTO reports (study_id, source_path, source_kind, match_key, encoding, language, raw_text, findings_json, created_at)
+       VALUES (?, ?, ?, 'accession:A1', 'utf-8', 'en', ?, '{}', '2026-11-01T00:00:00Z')`
+    )
+    insertReport.run(1, '/r/a.txt', 'txt', 'No nodule.')
+    insertReport.run(null, '/r/b.csv', 'csv', '8 mm nodule.')
+    expect(() => insertReport.run(1, '/r/c.xlsx', 'xlsx', 'x')).toThrow(/CHECK constraint/)
+    const before = old.prepare('SELECT * FROM reports ORDER BY id').all()
+    old.close()
+    const db = openDatabase(file)
+    expect(db.prepare('SELECT * FROM reports ORDER BY id').all()).toEqual(before)
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reports'").all()).toEqual([{ name: 'reports_study' }])
+    db.prepare(`INSERT INTO reports (study_id, source_path, source_kind, encoding, raw_text, created_at) VALUES (1, '/r/c.xlsx', 'xlsx', 'utf-8', 'x', 'now')`).run()
+    db.prepare(`INSERT INTO reports (study_id, source_path, source_kind, encoding, raw_text, created_at) VALUES (1, '/r/d.rtf', 'rtf', 'utf-8', 'x', 'now')`).run()
+    // the study's reports still go with it
+    db.prepare('DELETE FROM studies WHERE id = 1').run()
+    expect(db.prepare('SELECT source_path FROM reports').all()).toEqual([{ source_path: '/r/b.csv' }])
     db.close()
   })
 })

@@ -1,0 +1,115 @@
+/**
+ * The first sheet of an Excel workbook (.xlsx, Office Open XML) as rows of cell text: a RIS exports
+ * its reports to a spreadsheet as often as to CSV. fflate unzips synchronously — the report import
+ * stores a file's reports in one synchronous transaction, and read-excel-file, the registry's reader,
+ * is asynchronous — and the parts read here are few: the sheet list, the shared strings, the cell
+ * styles (a date is a number styled as a date) and the first sheet's cell values.
+ */
+import { decodeXML } from 'entities'
+import { strFromU8, unzipSync } from 'fflate'
+
+export function workbookRows(bytes: Uint8Array): string[][] {
+  let parts: Record<string, Uint8Array>
+  try {
+    parts = unzipSync(bytes, { filter: (f) => f.name.startsWith('xl/') })
+  } catch (err) {
+    throw new Error(`it is not a readable .xlsx workbook (${err instanceof Error ? err.message : String(err)})`)
+  }
+  const part = (name: string): string | null => (parts[name] ? strFromU8(parts[name]) : null)
+  const workbook = part('xl/workbook.xml')
+  const sheet = part(firstSheetPath(workbook, part('xl/_rels/workbook.xml.rels')))
+  if (!workbook || !sheet) throw new Error('it is not an .xlsx workbook: it holds no worksheet')
+  const cells: CellReading = {
+    shared: sharedStrings(part('xl/sharedStrings.xml')),
+    dateStyles: dateStyles(part('xl/styles.xml')),
+    epoch: /\bdate1904="(?:1|true)"/.test(workbook) ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30)
+  }
+  return sheetRows(sheet, cells)
+}
+
+/** The worksheet the workbook lists first, through its relationship; sheet1.xml when they do not say. */
+function firstSheetPath(workbook: string | null, rels: string | null): string {
+  const id = workbook && /<sheet\b[^>]*?\br:id="([^"]+)"/.exec(workbook)?.[1]
+  const relationship = id && rels ? new RegExp(`<Relationship\\b[^>]*\\bId="${id}"[^>]*>`).exec(rels)?.[0] : null
+  const target = relationship && /\bTarget="([^"]+)"/.exec(relationship)?.[1]
+  if (!target) return 'xl/worksheets/sheet1.xml'
+  return target.startsWith('/') ? target.slice(1) : `xl/${target}`
+}
+
+/** The text of <t> runs, without phonetic guides (<rPh>: furigana over Japanese). */
+function runsText(xml: string): string {
+  const visible = xml.replace(/<rPh\b[\s\S]*?<\/rPh>/g, '')
+  let text = ''
+  for (const m of visible.matchAll(/<t\b[^>]*>([\s\S]*?)<\/t>/g)) text += m[1]
+  return decodeXML(text)
+}
+
+function sharedStrings(xml: string | null): string[] {
+  return xml ? [...xml.matchAll(/<si\b[^>]*>([\s\S]*?)<\/si>|<si\b[^>]*\/>/g)].map((m) => runsText(m[1] ?? '')) : []
+}
+
+// Number formats Excel builds in that show a date (14–22, the CJK ones 27–36 and 50–58, 45–47 times).
+const builtinDateFormats = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58])
+
+/** For each cell style (a cell's s="N"), whether it shows its number as a date. */
+function dateStyles(xml: string | null): boolean[] {
+  if (!xml) return []
+  const custom = new Map<number, boolean>()
+  for (const m of xml.matchAll(/<numFmt\b[^>]*\bnumFmtId="(\d+)"[^>]*\bformatCode="([^"]*)"/g)) {
+    // a date code has a year or day outside quoted text and [colour] brackets
+    custom.set(Number(m[1]), /[yd]/i.test(decodeXML(m[2]).replace(/"[^"]*"|\[[^\]]*\]/g, '')))
+  }
+  const cellXfs = /<cellXfs\b[^>]*>([\s\S]*?)<\/cellXfs>/.exec(xml)?.[1] ?? ''
+  return [...cellXfs.matchAll(/<xf\b[^>]*>/g)].map((m) => {
+    const id = Number(/\bnumFmtId="(\d+)"/.exec(m[0])?.[1] ?? 0)
+    return custom.get(id) ?? builtinDateFormats.has(id)
+  })
+}
+
+interface CellReading {
+  shared: string[]
+  dateStyles: boolean[]
+  /** Day 0 of the workbook's date serials (1899-12-30, or 1904-01-01 for a Mac workbook). */
+  epoch: number
+}
+
+/** Rows at their place in the sheet (row 6 is rows[5], the rows a sheet leaves out empty), so that a message's row number is the one the sheet shows. */
+function sheetRows(sheet: string, cells: CellReading): string[][] {
+  const rows: string[][] = []
+  for (const row of sheet.matchAll(/<row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/row>)/g)) {
+    const values: string[] = []
+    for (const cell of (row[2] ?? '').matchAll(/<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
+      const column = columnIndex(/\br="([A-Z]+)\d+"/.exec(cell[1])?.[1]) ?? values.length
+      while (values.length < column) values.push('')
+      values[column] = cellText(cell[1], cell[2] ?? '', cells)
+    }
+    const index = Number(/\br="(\d+)"/.exec(row[1])?.[1] ?? rows.length + 1) - 1
+    while (rows.length < index) rows.push([])
+    rows[index] = values
+  }
+  return rows
+}
+
+/** "A" → 0, "AB" → 27. */
+function columnIndex(letters: string | undefined): number | null {
+  if (!letters) return null
+  let index = 0
+  for (const c of letters) index = index * 26 + (c.charCodeAt(0) - 64)
+  return index - 1
+}
+
+function cellText(attributes: string, content: string, cells: CellReading): string {
+  const type = /\bt="(\w+)"/.exec(attributes)?.[1] ?? 'n'
+  if (type === 'inlineStr') return runsText(content)
+  const value = decodeXML(/<v>([\s\S]*?)<\/v>/.exec(content)?.[1] ?? '')
+  if (type === 's') return cells.shared[Number(value)] ?? ''
+  if (type === 'b') return value === '1' ? 'TRUE' : 'FALSE'
+  const style = Number(/\bs="(\d+)"/.exec(attributes)?.[1] ?? 0)
+  if (type === 'n' && value !== '' && cells.dateStyles[style]) return serialDate(Number(value), cells.epoch)
+  return value
+}
+
+/** A date serial as 2026-01-05 (its time of day dropped). */
+function serialDate(serial: number, epoch: number): string {
+  return new Date(epoch + Math.floor(serial) * 86_400_000).toISOString().slice(0, 10)
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { strToU8, zipSync } from 'fflate'
+import { workbookRows } from '../../../src/main/reports/workbook'
+import { xlsx } from './fixtures'
+
+describe('the first sheet of an .xlsx workbook', () => {
+  it('reads shared and inline strings, numbers, date-styled numbers and gaps (rows keep their place), in the sheet the workbook lists first', () => {
+    const sheet =
+      '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="D1" t="s"><v>2</v></c></row>' +
+      '<row r="2" spans="1:4"><c r="A2"><v>1234567</v></c><c r="B2" s="1"><v>46027</v></c><c r="C2"/>' +
+      '<c r="D2" t="inlineStr"><is><r><t>右上肺野结节</t></r><r><t xml:space="preserve">，约8mm &amp; 稳定</t></r></is></c></row>' +
+      '<row r="3"/>' +
+      '<row r="4"><c r="A4" t="s"><v>3</v></c><c r="B4" s="2"><v>46028.75</v></c><c r="D4" t="s"><v>4</v></c></row>'
+    expect(workbookRows(xlsx(sheet, ['检查号', 'Exam date', 'Report', '0001234', 'A <5 mm nodule.']))).toEqual([
+      ['检查号', 'Exam date', '', 'Report'],
+      ['1234567', '2026-01-05', '', '右上肺野结节，约8mm & 稳定'],
+      [],
+      ['0001234', '2026-01-06', '', 'A <5 mm nodule.']
+    ])
+  })
+
+  it('counts dates of a Mac workbook from 1904', () => {
+    expect(workbookRows(xlsx('<row r="1"><c r="A1" s="1"><v>44565</v></c></row>', [], { date1904: true }))).toEqual([['2026-01-05']])
+  })
+
+  it('says what is wrong with a file that is no workbook', () => {
+    expect(() => workbookRows(new Uint8Array([0x50, 0x4b, 1, 2, 3]))).toThrow(/not a readable .xlsx workbook/)
+    expect(() => workbookRows(zipSync({ 'word/document.xml': strToU8('<w/>') }))).toThrow(/not an .xlsx workbook: it holds no worksheet/)
+  })
+})
