@@ -8,9 +8,16 @@
 import { decodeXML } from 'entities'
 import { strFromU8, unzipSync } from 'fflate'
 
+/** What the parts read may unpack to: a sheet of a hundred thousand reports is some hundreds of MB of XML. */
+const MAX_UNPACKED_BYTES = 1 << 30
+
 export function workbookRows(bytes: Uint8Array): string[][] {
   let parts: Record<string, Uint8Array>
   try {
+    // The sizes the archive declares first, so that a zip bomb is refused before it is unpacked.
+    let declared = 0
+    unzipSync(bytes, { filter: (f) => ((declared += f.name.startsWith('xl/') ? f.originalSize : 0), false) })
+    if (declared > MAX_UNPACKED_BYTES) throw new Error(`its parts unpack to ${Math.round(declared / (1 << 20))} MB, more than a workbook of reports holds`)
     parts = unzipSync(bytes, { filter: (f) => f.name.startsWith('xl/') })
   } catch (err) {
     throw new Error(`it is not a readable .xlsx workbook (${err instanceof Error ? err.message : String(err)})`)

@@ -26,5 +26,9 @@ describe('the first sheet of an .xlsx workbook', () => {
   it('says what is wrong with a file that is no workbook', () => {
     expect(() => workbookRows(new Uint8Array([0x50, 0x4b, 1, 2, 3]))).toThrow(/not a readable .xlsx workbook/)
     expect(() => workbookRows(zipSync({ 'word/document.xml': strToU8('<w/>') }))).toThrow(/not an .xlsx workbook: it holds no worksheet/)
+    // a sheet that says it unpacks to 1.5 GB (a zip bomb's headers) is refused before it is unpacked
+    const bomb = Buffer.from(zipSync({ 'xl/worksheets/sheet1.xml': new Uint8Array(1 << 16) }, { level: 9 }))
+    for (const [signature, sizeAt] of [[0x04034b50, 22], [0x02014b50, 24]]) bomb.writeUInt32LE(3 << 29, bomb.indexOf(Buffer.from(new Uint32Array([signature]).buffer)) + sizeAt)
+    expect(() => workbookRows(bomb)).toThrow(/its parts unpack to 1536 MB, more than a workbook of reports holds/)
   })
 })
