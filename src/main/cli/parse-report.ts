@@ -12,7 +12,7 @@ async function readStdin(): Promise<Buffer> {
 export const parseReportCommand: CliCommand = {
   name: 'parse-report',
   summary: 'Parse a report (text file or stdin) into structured nodule findings, printed as JSON',
-  usage: 'vzw parse-report FILE|-   (UTF-8 or GB18030 text; "-" reads stdin)',
+  usage: 'vzw parse-report FILE|-   (one report: text, HTML or RTF, in UTF-8, GB18030, Big5 or Windows-1252; "-" reads stdin)',
   options: {},
   async run(ctx) {
     const source = ctx.positionals[0]
