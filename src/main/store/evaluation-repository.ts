@@ -1,6 +1,6 @@
 import { EvaluationMetrics, summarizeExperiment, type Arm, type ArmResult, type ExperimentListItem, type RunEvaluation, type TruthSource } from '../../shared/evaluation'
 import type { Db } from './database'
-import { STUDY_MODEL_IMAGE_ID } from './study-repository'
+import { STUDY_MODEL_IMAGE_ID, STUDY_REPORT_ID } from './study-repository'
 
 /** Held-out evaluations, experiments and their arms (migrations 3 and 4), and what evaluation reads. */
 
@@ -15,7 +15,7 @@ export interface EvaluationStudy {
   findingsJson: string | null
 }
 
-/** Every study with a model image (see STUDY_MODEL_IMAGE_ID) and its first report, if any. */
+/** Every study with a model image (see STUDY_MODEL_IMAGE_ID) and its report (STUDY_REPORT_ID), if any. */
 export function evaluationStudies(db: Db): EvaluationStudy[] {
   return db
     .prepare(
@@ -23,7 +23,7 @@ export function evaluationStudies(db: Db): EvaluationStudy[] {
               r.raw_text AS reportText, r.findings_json AS findingsJson
          FROM studies s
          JOIN images i ON i.id = ${STUDY_MODEL_IMAGE_ID}
-         LEFT JOIN reports r ON r.id = (SELECT MIN(id) FROM reports WHERE study_id = s.id)
+         LEFT JOIN reports r ON r.id = ${STUDY_REPORT_ID}
         ORDER BY s.id`
     )
     .all() as EvaluationStudy[]

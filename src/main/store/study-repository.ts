@@ -13,6 +13,13 @@ export const STUDY_MODEL_IMAGE_ID = `(SELECT mi.id FROM images mi JOIN series ms
      AND (mi.projection IS NULL OR mi.projection = 'frontal')
    ORDER BY mi.projection IS NULL, mi.id LIMIT 1)`
 
+/**
+ * A study's report, for training and evaluation: its newest. A report imported again with changed
+ * text — an addendum, a corrected final, a preliminary report's final — is stored beside the one
+ * before (nothing stored is lost) and supersedes it. Used as `r.id = ${'$'}{STUDY_REPORT_ID}` with `s` the study.
+ */
+export const STUDY_REPORT_ID = `(SELECT max(mr.id) FROM reports mr WHERE mr.study_id = s.id)`
+
 /** One study as the viewer opens it: its images and its reports with the parsed nodule findings. */
 export function getStudyDetail(db: Db, studyId: number, withPatientNames = false): StudyDetail | null {
   const study = db.prepare('SELECT id, pseudonym, patient_name, study_date FROM studies WHERE id = ?').get(studyId) as

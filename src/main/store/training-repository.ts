@@ -1,5 +1,5 @@
 import { identifierCleaner, type StudyIdentifiers } from '../privacy/identifiers'
-import { STUDY_MODEL_IMAGE_ID } from './study-repository'
+import { STUDY_MODEL_IMAGE_ID, STUDY_REPORT_ID } from './study-repository'
 import type { Db } from './database'
 
 /** Runs, checkpoints and the image–report pairs training reads. */
@@ -20,7 +20,7 @@ const STUDY_MODEL_IMAGE = `(SELECT model_path FROM images WHERE id = ${STUDY_MOD
 
 /**
  * One pair per study that has both a model image and a report: the study's model image and its
- * first report. The report's texts come cleaned of the study's identifiers (a report may name its
+ * report (its newest, STUDY_REPORT_ID). The report's texts come cleaned of the study's identifiers (a report may name its
  * patient): what training reads ends up in the tokenizer, checkpoints and logs, where no PHI may
  * go. `onlyStudyId` reads one study's pair (the transcript viewer redraws one game's images)
  * instead of the whole library's.
@@ -33,7 +33,7 @@ export function imageReportPairs(db: Db, onlyStudyId: number | null = null): Ima
               ${STUDY_MODEL_IMAGE} AS modelPath,
               r.raw_text AS rawText, r.sections_json AS sectionsJson, r.findings_json AS findingsJson
          FROM studies s
-         JOIN reports r ON r.id = (SELECT MIN(id) FROM reports WHERE study_id = s.id)
+         JOIN reports r ON r.id = ${STUDY_REPORT_ID}
         WHERE modelPath IS NOT NULL AND (? IS NULL OR s.id = ?)
         ORDER BY s.id`
     )
