@@ -9,6 +9,7 @@
  */
 import path from 'node:path'
 import type { Db } from '../store/database'
+import { STUDY_MODEL_IMAGE_ID } from '../store/study-repository'
 import { parseReport } from './nodule-parser'
 import { isLegacyWorkbook, readReportFile, reportFileKind, type ReportFileKind, type ReportRecord } from './report-records'
 
@@ -189,21 +190,30 @@ function findStudy(db: Db, keys: MatchKeys): number | null {
 }
 
 /**
- * The one study of a patient on a day; two that day (a film and its repeat) match neither. A patient
- * ID a spreadsheet stripped of its leading zeros, or wrote in another case, matches as an accession number does.
+ * The one study of a patient on a day — or, of several that day, the one chest radiograph (a CT the
+ * same day is another study); two radiographs that day (a film and its repeat) match neither. A
+ * patient ID a spreadsheet stripped of its leading zeros, or wrote in another case, matches as an
+ * accession number does.
  */
 function studyOfPatientDate(db: Db, key: string): number | null {
   const colon = key.indexOf(':')
   const [studyDate, patientId] = [key.slice(0, colon), key.slice(colon + 1).trim()]
-  const exact = db.prepare('SELECT id FROM studies WHERE patient_id = ? AND study_date = ? LIMIT 2').all(patientId, studyDate) as { id: number }[]
+  const columns = `SELECT s.id, ${STUDY_MODEL_IMAGE_ID} IS NOT NULL AS radiograph FROM studies s`
+  const exact = db.prepare(`${columns} WHERE s.patient_id = ? AND s.study_date = ? LIMIT 20`).all(patientId, studyDate) as PatientDayStudy[]
   const rows = exact.length
     ? exact
     : (db
         .prepare(
-          `SELECT id FROM studies WHERE length(ltrim(patient_id, '0')) >= 3 AND upper(ltrim(patient_id, '0')) = upper(ltrim(?, '0')) AND study_date = ? LIMIT 2`
+          `${columns} WHERE length(ltrim(s.patient_id, '0')) >= 3 AND upper(ltrim(s.patient_id, '0')) = upper(ltrim(?, '0')) AND s.study_date = ? LIMIT 20`
         )
-        .all(patientId, studyDate) as { id: number }[])
-  return rows.length === 1 ? rows[0].id : null
+        .all(patientId, studyDate) as PatientDayStudy[])
+  const radiographs = rows.filter((r) => r.radiograph === 1)
+  return rows.length === 1 ? rows[0].id : radiographs.length === 1 ? radiographs[0].id : null
+}
+
+interface PatientDayStudy {
+  id: number
+  radiograph: number
 }
 
 /**

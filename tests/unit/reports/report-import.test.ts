@@ -258,6 +258,13 @@ describe('importReportFiles', () => {
     const zeros = addVisit('1.2.3.11', '000880', '20260106')
     addVisit('1.2.3.12', 'MRN-77', '20260107')
     addVisit('1.2.3.13', 'MRN-77', '20260107')
+    // a CT and a chest film the same day: the film is the report's study
+    addVisit('1.2.3.15', 'MRN-77', '20260108')
+    const film = addVisit('1.2.3.16', 'MRN-77', '20260108')
+    db.prepare('INSERT INTO series (id, study_id, series_uid) VALUES (99, ?, ?)').run(film, '1.2.3.16.1')
+    db.prepare(
+      "INSERT INTO images (series_id, sop_instance_uid, file_path, projection, model_path, status, created_at) VALUES (99, '1.2.3.16.1.1', '/films/1', 'frontal', 'm.png', 'ok', 'now')"
+    ).run()
     const table = write(
       'ris-export.csv',
       [
@@ -265,8 +272,9 @@ describe('importReportFiles', () => {
         'MRN-77,2026-01-05 09:12,右上肺野结节。',
         // a spreadsheet dropped the leading zeros; a date written 2026/1/6
         '880,2026/1/6,两肺未见结节。',
-        // two studies of the patient that day: neither
+        // two studies of the patient that day, neither a chest film: neither
         'MRN-77,20260107,两肺未见结节。',
+        'MRN-77,2026-01-08,两肺未见结节。',
         // the patient's next study is not imported yet
         'MRN-77,2026年1月9日,两肺未见结节。',
         // day first or month first cannot be told apart
@@ -274,14 +282,14 @@ describe('importReportFiles', () => {
       ].join('\n')
     )
     const result = importReportFiles(db, [table], jobId)
-    expect(result).toMatchObject({ matched: 2, unmatched: 2 })
+    expect(result).toMatchObject({ matched: 3, unmatched: 2 })
     expect(result.failed.map((f) => f.reason)).toEqual([
-      'ris-export.csv: row 6: its study date "05/01/2026" is not written year first (2026-01-05 or 20260105), and it has no accession number or study UID to match it by; the other reports in it were imported'
+      'ris-export.csv: row 7: its study date "05/01/2026" is not written year first (2026-01-05 or 20260105), and it has no accession number or study UID to match it by; the other reports in it were imported'
     ])
-    expect(rows().map((r) => r.study_id)).toEqual([first, zeros, null, null])
+    expect(rows().map((r) => r.study_id)).toEqual([first, zeros, null, film, null])
     const later = addVisit('1.2.3.14', 'MRN-77', '20260109')
     expect(relinkUnmatchedReports(db)).toBe(1)
-    expect(rows().map((r) => r.study_id)).toEqual([first, zeros, null, later])
+    expect(rows().map((r) => r.study_id)).toEqual([first, zeros, null, film, later])
   })
 
   it('matches a file named around its accession number, and leaves a name that points nowhere or two ways unmatched', () => {
