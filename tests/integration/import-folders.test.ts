@@ -8,6 +8,7 @@ import { importFolders, type ImportSummary } from '../../src/main/importer/impor
 import type { ReportImporter } from '../../src/main/importer/report-importer'
 import * as reports from '../../src/main/reports'
 import { openDatabase, type Db } from '../../src/main/store/database'
+import type { TaskProgress } from '../../src/shared/contract'
 import { libraryCounts, listStudies } from '../../src/main/store/import-repository'
 import { sourceGeometryOfModelImage } from '../../src/main/store/selfplay-repository'
 import { displayImageRecord, getStudyDetail } from '../../src/main/store/study-repository'
@@ -45,8 +46,9 @@ beforeAll(async () => {
   corpus = await buildImportCorpus(path.join(tmp, 'corpus'), path.join(tmp, 'scratch'))
   dataDir = path.join(tmp, 'data')
   db = openDatabase(path.join(dataDir, 'vzw.sqlite'))
-  first = await importFolders(db, dataDir, [corpus.root], { reports })
+  first = await importFolders(db, dataDir, [corpus.root], { reports, progress: (p) => progressSeen.push(p) })
 })
+const progressSeen: TaskProgress[] = []
 
 afterAll(() => {
   db?.close()
@@ -80,6 +82,13 @@ describe('importing a folder tree', () => {
       expect(rows[0].status).toBe('error')
       expect(rows[0].error, relative).toMatch(reason)
     }
+  })
+
+  it('shows the files, then the report files, each with a count of its own', () => {
+    const units = [...new Set(progressSeen.map((p) => p.unit))]
+    expect(units).toEqual(['files', 'report files'])
+    const reportPhase = progressSeen.filter((p) => p.unit === 'report files')
+    expect(reportPhase.at(-1)).toMatchObject({ done: corpus.reportFiles.length, total: corpus.reportFiles.length, message: 'reading report files' })
   })
 
   it('dedups by SOP Instance UID, skips other files and keeps reports apart', () => {

@@ -91,7 +91,7 @@ export async function importFolders(db: Db, dataDir: string, roots: string[], op
         await options.yieldToEvents?.()
       }
     }
-    importReports(db, scan.reportFiles, summary, options.reports)
+    await importReports(db, scan.reportFiles, summary, options)
     summary.megabytes = bytesDone / 1e6
     summary.seconds = (performance.now() - started) / 1000
     summary.mbPerSecond = summary.megabytes / Math.max(1e-3, summary.seconds)
@@ -111,16 +111,24 @@ export async function importFolders(db: Db, dataDir: string, roots: string[], op
   }
 }
 
-/** Report files go in after all DICOM of the job, so matching sees the new studies; reports
- *  stored earlier without a study are linked now that their study may have arrived. */
-function importReports(db: Db, files: string[], summary: ImportSummary, reports: ReportImporter): void {
-  if (files.length > 0) {
-    const outcome = reports.importReportFiles(db, files, summary.jobId)
-    summary.reportsMatched = outcome.matched
-    summary.reportsUnmatched = outcome.unmatched
-    summary.reportsFailed = outcome.failed
+/**
+ * Report files go in after all DICOM of the job, so matching sees the new studies, one file at a
+ * time with a progress of their own (a RIS export may hold a hundred thousand reports); reports
+ * stored earlier without a study are linked now that their study may have arrived.
+ */
+async function importReports(db: Db, files: string[], summary: ImportSummary, options: ImportOptions): Promise<void> {
+  const meter = new ProgressMeter(files.length, 'report files')
+  for (const [done, file] of files.entries()) {
+    options.signal?.throwIfAborted()
+    options.progress?.(meter.update(done, 'reading report files'))
+    await options.yieldToEvents?.()
+    const outcome = options.reports.importReportFiles(db, [file], summary.jobId)
+    summary.reportsMatched += outcome.matched
+    summary.reportsUnmatched += outcome.unmatched
+    summary.reportsFailed.push(...outcome.failed)
   }
-  summary.reportsMatched += reports.relinkUnmatchedReports(db)
+  if (files.length > 0) options.progress?.(meter.update(files.length, 'reading report files'))
+  summary.reportsMatched += options.reports.relinkUnmatchedReports(db)
 }
 
 function count(summary: ImportSummary, outcome: FileOutcome): void {
