@@ -158,7 +158,7 @@ export function parseReport(text: string): ParsedReport {
 
 /* ---------------------------------------------------------------- sentences */
 
-const abbreviations = /(?:^|[^a-z])(?:approx|vs|e\.g|i\.e|cf|dr|fig|etc|incl|rt|lt)$/
+const abbreviations = /(?:^|[^a-z])(?:approx|vs|e\.g|i\.e|cf|dr|fig|etc|incl|rt|lt|r|l)$/
 
 /** Sentence spans: split at 。；;!！?？, new lines, and full stops that end a sentence (not 0.8, not "approx."). */
 function splitSentences(folded: string, start: number, end: number): Span[] {

@@ -481,6 +481,8 @@ export const englishCases: SentenceCase[] = [
   present('L lung base nodule.', 1, n({ side: 'left', zone: 'lower' })),
   present('Nodule in R lung.', 1, n({ side: 'right' })),
   present('R apex nodule.', 1, n({ side: 'right', zone: 'upper' })),
+  present('Nodule in the R. upper zone, 8 mm.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
+  present('A nodule in the L. hemithorax.', 1, n({ side: 'left' })),
   // Both upper lobes: a group in each (no lobe is both sides').
   present('Nodules in both upper lobes.', null, n({ side: 'right', lobe: 'RUL' }), n({ side: 'left', lobe: 'LUL' })),
 ]
