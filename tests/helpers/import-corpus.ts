@@ -145,6 +145,11 @@ export async function buildImportCorpus(root: string, scratch: string): Promise<
     ['site/broken/zero-pixels', writeDicom({ extra: imageAttributes(u12), pixelData: Buffer.alloc(0) }).bytes, /Pixel Data is empty \(zero length\)|has no Pixel Data/],
     ['site/broken/wrong-length', image(u12, { extra: { Rows: 200 } }).bytes, /Pixel Data holds 15360 bytes, but 200 rows × 96 columns/],
     ['site/broken/presentation-state', writeDicom({ sopClassUid: '1.2.840.10008.5.1.4.1.1.11.1', extra: { Modality: 'PR' } }).bytes, /Not an image: Grayscale Softcopy Presentation State/],
+    [
+      'site/broken/report-pdf',
+      writeDicom({ sopClassUid: '1.2.840.10008.5.1.4.1.1.104.1', extra: { Modality: 'DOC', MIMETypeOfEncapsulatedDocument: 'application/pdf' } }).bytes,
+      /Not an image: Encapsulated PDF .* \(a PDF document, often the study's report: reports are read from DICOM SR and from .txt, .rtf, .csv, .json or .xlsx files, not from PDF\)/
+    ],
     ['site/broken/no-study-uid', image(u12, { extra: { StudyInstanceUID: '' } }).bytes, /Study Instance UID \(0020,000d\) is missing/],
     // a PACS export left zipped: found by its bytes, whatever its name
     ['site/exports/study-export', Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(60)]), /a ZIP archive: the import does not open archives — unpack it and import the folder/],

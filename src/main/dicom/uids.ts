@@ -46,7 +46,8 @@ export const SopClass = {
   dxForProcessing: '1.2.840.10008.5.1.4.1.1.1.1.1',
   mammoForProcessing: '1.2.840.10008.5.1.4.1.1.1.2.1',
   intraoralForProcessing: '1.2.840.10008.5.1.4.1.1.1.3.1',
-  mediaStorageDirectory: '1.2.840.10008.1.3.10'
+  mediaStorageDirectory: '1.2.840.10008.1.3.10',
+  encapsulatedPdf: '1.2.840.10008.5.1.4.1.1.104.1'
 } as const
 
 const forProcessingClasses = new Set<string>([SopClass.dxForProcessing, SopClass.mammoForProcessing, SopClass.intraoralForProcessing])
@@ -62,7 +63,7 @@ export function isStructuredReportSopClass(uid: string): boolean {
 
 const nonImageClassNames: Record<string, string> = {
   '1.2.840.10008.5.1.4.1.1.11.1': 'Grayscale Softcopy Presentation State',
-  '1.2.840.10008.5.1.4.1.1.104.1': 'Encapsulated PDF',
+  [SopClass.encapsulatedPdf]: 'Encapsulated PDF',
   '1.2.840.10008.5.1.4.1.1.88.59': 'Key Object Selection',
   '1.2.840.10008.5.1.4.1.1.66': 'Raw Data',
   [SopClass.mediaStorageDirectory]: 'Media Storage Directory (DICOMDIR)'

@@ -60,7 +60,7 @@ async function importInstance(ctx: FileImportContext, file: string, bytes: Buffe
     return 'structured-report'
   }
   if (hasImportedInstance(ctx.db, header.sopInstanceUid)) return 'already'
-  if (!header.hasPixelData) throw new DicomFileError(`Not an image: ${sopClassName(header.sopClassUid)} has no Pixel Data`)
+  if (!header.hasPixelData) throw new DicomFileError(`Not an image: ${sopClassName(header.sopClassUid)} has no Pixel Data${notImageAdvice(header.sopClassUid)}`)
   const dataSet = parseDicomFile(bytes)
   const film: FilmKind = { projection: readProjection(header.projectionTags), notChestRadiograph: notChestRadiograph(header.modality, header.bodyPart, [
       ...header.projectionTags.descriptions,
@@ -175,4 +175,11 @@ function recordFailure(ctx: FileImportContext, file: string, size: number | null
 /** A problem found before any file was read (a DICOMDIR entry missing on disk, an unreadable folder). */
 export function recordProblem(ctx: FileImportContext, file: string, reason: string): FileOutcome {
   return recordFailure(ctx, file, null, null, reason)
+}
+
+/** What to do about a document that is not an image, where there is something to do. */
+function notImageAdvice(sopClassUid: string): string {
+  return sopClassUid === SopClass.encapsulatedPdf
+    ? ' (a PDF document, often the study\'s report: reports are read from DICOM SR and from .txt, .rtf, .csv, .json or .xlsx files, not from PDF)'
+    : ''
 }
