@@ -148,7 +148,7 @@ export async function buildImportCorpus(root: string, scratch: string): Promise<
     [
       'site/broken/report-pdf',
       writeDicom({ sopClassUid: '1.2.840.10008.5.1.4.1.1.104.1', extra: { Modality: 'DOC', MIMETypeOfEncapsulatedDocument: 'application/pdf' } }).bytes,
-      /Not an image: Encapsulated PDF .* \(a PDF document, often the study's report: reports are read from DICOM SR and from .txt, .rtf, .csv, .json or .xlsx files, not from PDF\)/
+      /Not an image: Encapsulated PDF .* \(a PDF document, often the study's report: reports are read from DICOM SR and from .txt, .rtf, .docx, .csv, .json or .xlsx files, not from PDF\)/
     ],
     ['site/broken/no-study-uid', image(u12, { extra: { StudyInstanceUID: '' } }).bytes, /Study Instance UID \(0020,000d\) is missing/],
     // a PACS export left zipped: found by its bytes, whatever its name

@@ -180,6 +180,6 @@ export function recordProblem(ctx: FileImportContext, file: string, reason: stri
 /** What to do about a document that is not an image, where there is something to do. */
 function notImageAdvice(sopClassUid: string): string {
   return sopClassUid === SopClass.encapsulatedPdf
-    ? ' (a PDF document, often the study\'s report: reports are read from DICOM SR and from .txt, .rtf, .csv, .json or .xlsx files, not from PDF)'
+    ? ' (a PDF document, often the study\'s report: reports are read from DICOM SR and from .txt, .rtf, .docx, .csv, .json or .xlsx files, not from PDF)'
     : ''
 }

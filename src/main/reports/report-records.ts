@@ -1,8 +1,9 @@
 /**
  * Reading report files into records: one record per report with its text and the keys that match
- * it to a study. Plain text is one report; JSON holds one object, an array of objects, or an object
- * with such an array; CSV has a header row naming an accession (or study UID) column — or a patient
- * ID and a study date column, as RIS exports without accession numbers have — and a text column.
+ * it to a study. A text, RTF or Word (.docx) file is one report; JSON holds one object, an array of
+ * objects, or an object with such an array; a CSV or a spreadsheet (.xlsx) is a table whose header
+ * row names an accession (or study UID) column — or a patient ID and a study date column, as RIS
+ * exports without accession numbers have — and a text column.
  * Key names are matched liberally (case, spaces and punctuation ignored; common Chinese names).
  */
 import fs from 'node:fs'
@@ -11,9 +12,9 @@ import { detectLanguage } from './nodule-parser'
 import { parseCsv } from './csv'
 import { decodeReportBytes, normaliseReportText, simplifiedChinese, type ReportEncoding } from './text'
 import { sectionOfName } from './sections'
-import { workbookRows } from './workbook'
+import { documentText, workbookRows } from './office'
 
-export type ReportFileKind = 'txt' | 'rtf' | 'json' | 'csv' | 'xlsx'
+export type ReportFileKind = 'txt' | 'rtf' | 'docx' | 'json' | 'csv' | 'xlsx'
 
 export interface ReportRecord {
   text: string
@@ -34,7 +35,7 @@ export interface ReportFileContent {
   problems: string[]
 }
 
-const reportExtensions: Record<string, ReportFileKind> = { '.txt': 'txt', '.rtf': 'rtf', '.json': 'json', '.csv': 'csv', '.xlsx': 'xlsx' }
+const reportExtensions: Record<string, ReportFileKind> = { '.txt': 'txt', '.rtf': 'rtf', '.docx': 'docx', '.json': 'json', '.csv': 'csv', '.xlsx': 'xlsx' }
 
 export function reportFileKind(file: string): ReportFileKind | null {
   return reportExtensions[path.extname(file).toLowerCase()] ?? null
@@ -73,7 +74,7 @@ function fieldOf(key: string): Field | null {
  * memory: one report is a few kilobytes, a .txt table of reports (a spreadsheet's text export)
  * some megabytes; a .json or .csv of a whole archive may be large.
  */
-const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, rtf: 64 << 20, json: 256 << 20, csv: 256 << 20, xlsx: 256 << 20 } as const
+const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, rtf: 64 << 20, docx: 64 << 20, json: 256 << 20, csv: 256 << 20, xlsx: 256 << 20 } as const
 
 function megabytes(bytes: number): string {
   return `${(bytes / (1 << 20)).toFixed(bytes < 10 << 20 ? 1 : 0)} MB`
@@ -82,7 +83,7 @@ function megabytes(bytes: number): string {
 export function readReportFile(file: string): ReportFileContent {
   if (isLegacyWorkbook(file)) throw new Error('it is an Excel 97–2003 workbook (.xls), which is not read: save it as .xlsx or CSV')
   const kind = reportFileKind(file)
-  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .json, .csv or .xlsx)')
+  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .docx, .json, .csv or .xlsx)')
   let bytes: Buffer
   try {
     const size = fs.statSync(file).size
@@ -96,6 +97,7 @@ export function readReportFile(file: string): ReportFileContent {
   }
   if (bytes.length === 0) throw new Error('the file is empty')
   if (kind === 'xlsx') return { kind, encoding: 'utf-8', ...tableRecords(workbookRows(bytes)) }
+  if (kind === 'docx') return { kind, encoding: 'utf-8', records: [textRecord(normaliseReportText(documentText(bytes)))], problems: [] }
   const { text, encoding } = decodeReportBytes(bytes)
   if (text.trim() === '') throw new Error('the file holds only white space')
   if (kind === 'rtf' || (kind === 'txt' && !isTabTable(text))) return { kind, encoding, records: [textRecord(text)], problems: [] }

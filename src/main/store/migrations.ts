@@ -297,14 +297,14 @@ CREATE INDEX studies_patient_date_loose ON studies(upper(ltrim(patient_id, '0'))
   },
   {
     version: 8,
-    description: "reports.source_kind also 'rtf' and 'xlsx' (RTF reports, spreadsheets of reports): the table is rebuilt, as SQLite cannot change a CHECK",
+    description: "reports.source_kind also 'rtf', 'docx' and 'xlsx' (RTF and Word reports, spreadsheets of reports): the table is rebuilt, as SQLite cannot change a CHECK",
     sql: `
 CREATE TABLE reports_rebuilt (
   id             INTEGER PRIMARY KEY,
   study_id       INTEGER REFERENCES studies(id) ON DELETE CASCADE,
   import_job_id  INTEGER REFERENCES import_jobs(id),
   source_path    TEXT NOT NULL,
-  source_kind    TEXT NOT NULL CHECK (source_kind IN ('txt','rtf','json','csv','xlsx','sr')),
+  source_kind    TEXT NOT NULL CHECK (source_kind IN ('txt','rtf','docx','json','csv','xlsx','sr')),
   match_key      TEXT,
   encoding       TEXT NOT NULL,
   language       TEXT,

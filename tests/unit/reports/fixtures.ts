@@ -1,7 +1,7 @@
 /**
  * Fixtures made by code for the report tests: GB18030 bytes (Node encodes only UTF-8, so the
  * two-byte table is built by inverting the GB18030 decoder) and a minimal DICOM SR writer
- * (explicit VR little endian, defined-length sequences) whose output dicom-parser reads; a minimal .xlsx.
+ * (explicit VR little endian, defined-length sequences) whose output dicom-parser reads; a minimal .xlsx and .docx.
  */
 import { strToU8, zipSync } from 'fflate'
 
@@ -123,5 +123,16 @@ export function xlsx(sheetXml: string, sharedStrings: string[], options: { date1
     ),
     'xl/worksheets/sheet1.xml': strToU8('<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>not this sheet</t></is></c></row></sheetData></worksheet>'),
     'xl/worksheets/sheet2.xml': strToU8(`<worksheet><sheetData>${sheetXml}</sheetData></worksheet>`)
+  })
+}
+
+/** A minimal .docx as Word writes one: paragraphs of runs, a table cell, a tab, a tracked deletion, a field code. */
+export function docx(paragraphsXml: string): Uint8Array {
+  return zipSync({
+    '[Content_Types].xml': strToU8('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'),
+    'word/document.xml': strToU8(
+      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' +
+        `<w:body>${paragraphsXml}<w:sectPr/></w:body></w:document>`
+    )
   })
 }

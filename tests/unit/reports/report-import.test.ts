@@ -11,7 +11,7 @@ import {
   relinkUnmatchedReports,
   unmatchedReports
 } from '../../../src/main/reports'
-import { bytesOf, contentItem, dicomFile, encodeGb18030, seq, str, xlsx, type TextEncoding } from './fixtures'
+import { bytesOf, contentItem, dicomFile, docx, encodeGb18030, seq, str, xlsx, type TextEncoding } from './fixtures'
 
 interface ReportRow {
   study_id: number | null
@@ -70,8 +70,8 @@ afterEach(() => {
 })
 
 describe('isReportFile', () => {
-  it('accepts .txt, .rtf, .json and .csv in any case and nothing else', () => {
-    expect(['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf'].map(isReportFile)).toEqual([true, true, true, true, true])
+  it('accepts .txt, .rtf, .docx, .json, .csv and .xlsx in any case and nothing else', () => {
+    expect(['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf', 'f.docx', 'g.xlsx'].map(isReportFile)).toEqual([true, true, true, true, true, true, true])
     expect(['a.dcm', 'a', 'DICOMDIR', 'a.txt.bak', 'a.xml'].map(isReportFile)).toEqual([false, false, false, false, false])
   })
 })
@@ -183,21 +183,24 @@ describe('importReportFiles', () => {
     ])
   })
 
-  it('stores a report kept as HTML or RTF as its text: in a CSV cell, a .txt or a .rtf file', () => {
+  it('stores a report kept as HTML, RTF or Word as its text: in a CSV cell, a .txt, a .rtf or a .docx file', () => {
     const cell = '"<p><b>FINDINGS:</b> 8 mm nodule in the right upper zone.</p><p><b>IMPRESSION:</b> Nodule &amp; no effusion.</p>"'
     const files = [
       write('ris.csv', `Accession,Report\nACC1001,${cell}\n`),
       write('ACC1002.txt', '<html><body>影像所见：两肺未见结节。<br>诊断意见：未见异常。</body></html>'),
-      write('ACC1001.rtf', '{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Arial;}}\\f0 FINDINGS: Lungs are clear.\\par IMPRESSION: No nodule.\\par}')
+      write('ACC1001.rtf', '{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Arial;}}\\f0 FINDINGS: Lungs are clear.\\par IMPRESSION: No nodule.\\par}'),
+      write('ACC1002 report.docx', Buffer.from(docx('<w:p><w:r><w:t>检查所见：右下肺野见一结节影，约1.2cm。</w:t></w:r></w:p><w:p><w:r><w:t>诊断意见：右下肺野结节。</w:t></w:r></w:p>')))
     ]
     expect(isReportFile('ACC1001.RTF')).toBe(true)
-    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 3, unmatched: 0, already: 0, failed: [] })
+    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 4, unmatched: 0, already: 0, failed: [] })
     expect(rows().map((r) => r.raw_text)).toEqual([
       'FINDINGS: 8 mm nodule in the right upper zone.\nIMPRESSION: Nodule & no effusion.',
       '影像所见：两肺未见结节。\n诊断意见：未见异常。',
-      'FINDINGS: Lungs are clear.\nIMPRESSION: No nodule.'
+      'FINDINGS: Lungs are clear.\nIMPRESSION: No nodule.',
+      '检查所见：右下肺野见一结节影，约1.2cm。\n诊断意见：右下肺野结节。'
     ])
-    expect(rows().map(presenceOf)).toEqual(['present', 'absent', 'absent'])
+    expect(rows().map((r) => [r.study_id, r.source_kind])).toEqual([[studyA, 'csv'], [studyB, 'txt'], [studyA, 'rtf'], [studyB, 'docx']])
+    expect(rows().map(presenceOf)).toEqual(['present', 'absent', 'absent', 'present'])
   })
 
   it('reads a spreadsheet of reports (.xlsx) whose header may stand below a title, and says how to read an .xls', () => {

@@ -155,7 +155,7 @@ describe('images imported before projections were read', () => {
   })
 })
 
-describe('reports stored before RTF and spreadsheet sources', () => {
+describe('reports stored before RTF, Word and spreadsheet sources', () => {
   it('keep every row, index and link when the table is rebuilt, and take the new source kinds after', () => {
     const file = tempDb()
     const old = databaseBefore(file, 8)
@@ -173,7 +173,9 @@ describe('reports stored before RTF and spreadsheet sources', () => {
     expect(db.prepare('SELECT * FROM reports ORDER BY id').all()).toEqual(before)
     expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reports'").all()).toEqual([{ name: 'reports_study' }])
     db.prepare(`INSERT INTO reports (study_id, source_path, source_kind, encoding, raw_text, created_at) VALUES (1, '/r/c.xlsx', 'xlsx', 'utf-8', 'x', 'now')`).run()
-    db.prepare(`INSERT INTO reports (study_id, source_path, source_kind, encoding, raw_text, created_at) VALUES (1, '/r/d.rtf', 'rtf', 'utf-8', 'x', 'now')`).run()
+    for (const [file, kind] of [['/r/d.rtf', 'rtf'], ['/r/e.docx', 'docx']]) {
+      db.prepare(`INSERT INTO reports (study_id, source_path, source_kind, encoding, raw_text, created_at) VALUES (1, ?, ?, 'utf-8', 'x', 'now')`).run(file, kind)
+    }
     // the study's reports still go with it
     db.prepare('DELETE FROM studies WHERE id = 1').run()
     expect(db.prepare('SELECT source_path FROM reports').all()).toEqual([{ source_path: '/r/b.csv' }])

@@ -1,9 +1,9 @@
 /**
- * The first sheet of an Excel workbook (.xlsx, Office Open XML) as rows of cell text: a RIS exports
- * its reports to a spreadsheet as often as to CSV. fflate unzips synchronously — the report import
- * stores a file's reports in one synchronous transaction, and read-excel-file, the registry's reader,
- * is asynchronous — and the parts read here are few: the sheet list, the shared strings, the cell
- * styles (a date is a number styled as a date) and the first sheet's cell values.
+ * Office Open XML files a RIS or a secretary writes reports into: an Excel workbook (.xlsx), read as
+ * rows of cell text from its first sheet — a RIS exports its reports to a spreadsheet as often as to
+ * CSV — and a Word document (.docx), read as its paragraphs. fflate unzips synchronously — the report
+ * import stores a file's reports in one synchronous transaction, and the registry's readers
+ * (read-excel-file, mammoth) are asynchronous — and the parts read here are few.
  */
 import { decodeXML } from 'entities'
 import { strFromU8, unzipSync } from 'fflate'
@@ -11,18 +11,23 @@ import { strFromU8, unzipSync } from 'fflate'
 /** What the parts read may unpack to: a sheet of a hundred thousand reports is some hundreds of MB of XML. */
 const MAX_UNPACKED_BYTES = 1 << 30
 
-export function workbookRows(bytes: Uint8Array): string[][] {
+/** The parts under `folder` ("xl/", "word/") as text; `kind` names the file in messages. */
+function officeParts(bytes: Uint8Array, folder: string, kind: string): (name: string) => string | null {
   let parts: Record<string, Uint8Array>
   try {
     // The sizes the archive declares first, so that a zip bomb is refused before it is unpacked.
     let declared = 0
-    unzipSync(bytes, { filter: (f) => ((declared += f.name.startsWith('xl/') ? f.originalSize : 0), false) })
-    if (declared > MAX_UNPACKED_BYTES) throw new Error(`its parts unpack to ${Math.round(declared / (1 << 20))} MB, more than a workbook of reports holds`)
-    parts = unzipSync(bytes, { filter: (f) => f.name.startsWith('xl/') })
+    unzipSync(bytes, { filter: (f) => ((declared += f.name.startsWith(folder) ? f.originalSize : 0), false) })
+    if (declared > MAX_UNPACKED_BYTES) throw new Error(`its parts unpack to ${Math.round(declared / (1 << 20))} MB, more than a ${kind} of reports holds`)
+    parts = unzipSync(bytes, { filter: (f) => f.name.startsWith(folder) })
   } catch (err) {
-    throw new Error(`it is not a readable .xlsx workbook (${err instanceof Error ? err.message : String(err)})`)
+    throw new Error(`it is not a readable .${kind === 'workbook' ? 'xlsx' : 'docx'} ${kind} (${err instanceof Error ? err.message : String(err)})`)
   }
-  const part = (name: string): string | null => (parts[name] ? strFromU8(parts[name]) : null)
+  return (name) => (parts[name] ? strFromU8(parts[name]) : null)
+}
+
+export function workbookRows(bytes: Uint8Array): string[][] {
+  const part = officeParts(bytes, 'xl/', 'workbook')
   const workbook = part('xl/workbook.xml')
   const sheet = part(firstSheetPath(workbook, part('xl/_rels/workbook.xml.rels')))
   if (!workbook || !sheet) throw new Error('it is not an .xlsx workbook: it holds no worksheet')
@@ -32,6 +37,25 @@ export function workbookRows(bytes: Uint8Array): string[][] {
     epoch: /\bdate1904="(?:1|true)"/.test(workbook) ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30)
   }
   return sheetRows(sheet, cells)
+}
+
+/**
+ * A Word document's text as Word shows it: a line per paragraph (table cells are paragraphs too),
+ * tabs and line breaks kept; text a tracked change deleted and field codes left out.
+ */
+export function documentText(bytes: Uint8Array): string {
+  const body = officeParts(bytes, 'word/', 'document')('word/document.xml')
+  if (!body) throw new Error('it is not a .docx document: it holds no word/document.xml')
+  const visible = body.replace(/<w:(delText|instrText)\b[^>]*>[\s\S]*?<\/w:\1>/g, '')
+  const lines: string[] = []
+  for (const paragraph of visible.matchAll(/<w:p\b[^>]*?(?:\/>|>([\s\S]*?)<\/w:p>)/g)) {
+    let line = ''
+    for (const m of (paragraph[1] ?? '').matchAll(/<w:t\b[^>]*>([\s\S]*?)<\/w:t>|<w:(tab|br|cr)\b[^>]*\/>/g)) {
+      line += m[2] === undefined ? decodeXML(m[1]) : m[2] === 'tab' ? '\t' : '\n'
+    }
+    lines.push(line)
+  }
+  return lines.join('\n')
 }
 
 /** The worksheet the workbook lists first, through its relationship; sheet1.xml when they do not say. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { strToU8, zipSync } from 'fflate'
-import { workbookRows } from '../../../src/main/reports/workbook'
-import { xlsx } from './fixtures'
+import { documentText, workbookRows } from '../../../src/main/reports/office'
+import { docx, xlsx } from './fixtures'
 
 describe('the first sheet of an .xlsx workbook', () => {
   it('reads shared and inline strings, numbers, date-styled numbers and gaps (rows keep their place), in the sheet the workbook lists first', () => {
@@ -30,5 +30,22 @@ describe('the first sheet of an .xlsx workbook', () => {
     const bomb = Buffer.from(zipSync({ 'xl/worksheets/sheet1.xml': new Uint8Array(1 << 16) }, { level: 9 }))
     for (const [signature, sizeAt] of [[0x04034b50, 22], [0x02014b50, 24]]) bomb.writeUInt32LE(3 << 29, bomb.indexOf(Buffer.from(new Uint32Array([signature]).buffer)) + sizeAt)
     expect(() => workbookRows(bomb)).toThrow(/its parts unpack to 1536 MB, more than a workbook of reports holds/)
+  })
+})
+
+describe('the text of a .docx document', () => {
+  it('is its paragraphs as lines, with runs joined, tabs and breaks kept, deleted text and field codes left out', () => {
+    const run = (text: string) => `<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">${text}</w:t></w:r>`
+    const body =
+      `<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr>${run('影像所见：')}</w:p>` +
+      `<w:p>${run('右上肺野见一结节影，')}<w:proofErr w:type="spellStart"/>${run('约8mm')}<w:del><w:r><w:delText>约6mm</w:delText></w:r></w:del>${run('。')}</w:p>` +
+      `<w:tbl><w:tr><w:tc><w:p>${run('诊断意见：')}<w:r><w:tab/></w:r>${run('右上肺结节 &amp; 随访。')}</w:p></w:tc></w:tr></w:tbl>` +
+      `<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>${run('Dr. A')}<w:r><w:br/></w:r>${run('2026-01-05')}</w:p><w:p/>`
+    expect(documentText(docx(body))).toBe('影像所见：\n右上肺野见一结节影，约8mm。\n诊断意见：\t右上肺结节 & 随访。\nDr. A\n2026-01-05\n')
+  })
+
+  it('says what is wrong with a file that is no document', () => {
+    expect(() => documentText(zipSync({ 'xl/workbook.xml': strToU8('<w/>') }))).toThrow(/not a .docx document: it holds no word\/document.xml/)
+    expect(() => documentText(new Uint8Array([1, 2, 3]))).toThrow(/not a readable .docx document/)
   })
 })
