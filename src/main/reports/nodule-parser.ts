@@ -140,7 +140,7 @@ export function parseReport(text: string): ParsedReport {
   let sentenceIndex = 0
   for (const section of sections) {
     if (section.kind === 'other') continue
-    for (const span of splitSentences(folded, section.start, section.end)) {
+    for (const span of splitSentences(text, folded, section.start, section.end)) {
       const sentence = analyseSentence(folded, span, language)
       const result = readSentence(text, folded, sentence, sentenceIndex++)
       negativeEvidence.push(...result.negativeEvidence)
@@ -160,13 +160,16 @@ export function parseReport(text: string): ParsedReport {
 
 const abbreviations = /(?:^|[^a-z])(?:approx|vs|e\.g|i\.e|cf|dr|fig|etc|incl|rt|lt|r|l)$/
 
-/** Sentence spans: split at 。；;!！?？, new lines, and full stops that end a sentence (not 0.8, not "approx."). */
-function splitSentences(folded: string, start: number, end: number): Span[] {
+/**
+ * Sentence spans: split at 。；;!！?？, new lines — but not a line a text wrapped mid-sentence (see
+ * wrapsMidSentence) — and full stops that end a sentence (not 0.8, not "approx.").
+ */
+function splitSentences(text: string, folded: string, start: number, end: number): Span[] {
   const spans: Span[] = []
   let from = start
   for (let i = start; i < end; i++) {
     const ch = folded[i]
-    let boundary = '。；;!！\n'.includes(ch) || ch === '?'
+    let boundary = '。；;!！'.includes(ch) || ch === '?' || (ch === '\n' && !wrapsMidSentence(text, i))
     if (ch === '.') {
       const next = folded[i + 1]
       const decimal = /\d/.test(folded[i - 1] ?? '') && /\d/.test(next ?? '')
@@ -179,6 +182,18 @@ function splitSentences(folded: string, start: number, end: number): Span[] {
   }
   pushTrimmed(spans, folded, from, end)
   return spans
+}
+
+/**
+ * A line break a report's text was wrapped at (MIMIC-CXR and many RIS exports wrap at ~80 columns):
+ * the line ends in a word, a number or a comma and the next begins with a lower-case letter —
+ * "There is a 9 mm nodule in the right\n upper zone", "No\nnodule." Headers, list items and lines
+ * ending in punctuation still end their sentence.
+ */
+function wrapsMidSentence(text: string, newline: number): boolean {
+  const before = /[A-Za-z0-9,)-][ \t]*$/.test(text.slice(Math.max(0, newline - 40), newline))
+  const after = /^[ \t]*[a-z]/.test(text.slice(newline + 1, newline + 40))
+  return before && after
 }
 
 function pushTrimmed(spans: Span[], text: string, start: number, end: number): void {

@@ -483,6 +483,17 @@ export const englishCases: SentenceCase[] = [
   present('R apex nodule.', 1, n({ side: 'right', zone: 'upper' })),
   present('Nodule in the R. upper zone, 8 mm.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
   present('A nodule in the L. hemithorax.', 1, n({ side: 'left' })),
+  // Text wrapped at a fixed width (MIMIC-CXR, RIS exports): a line break mid-sentence joins the sentence.
+  absent('FINDINGS:\nNo focal consolidation. No\nnodule.\nIMPRESSION:\nNormal.'),
+  present('FINDINGS: There is a 9 mm nodule in the right\n upper zone. No effusion.', 1, n({ size: 9, side: 'right', zone: 'upper' })),
+  present('FINDINGS: There is a 9 mm\n nodule in the left lower zone.\n IMPRESSION: Left lower zone\n nodule.', 1, n({ size: 9, side: 'left', zone: 'lower' })),
+  uncertain(
+    '                                 FINAL REPORT\n FINDINGS: \n \n There is no focal consolidation, pleural effusion or pneumothorax.  Bilateral\n nodular opacities that most likely represent nipple shadows.\n \n IMPRESSION: \n \n No acute cardiopulmonary process.',
+    null,
+    n({ side: 'bilateral', uncertain: true })
+  ),
+  // a list's lines stay apart
+  present('FINDINGS:\n1. Right upper zone nodule, 8 mm\n2. No effusion\n- no pneumothorax', 1, n({ size: 8, side: 'right', zone: 'upper' })),
   // Both upper lobes: a group in each (no lobe is both sides').
   present('Nodules in both upper lobes.', null, n({ side: 'right', lobe: 'RUL' }), n({ side: 'left', lobe: 'LUL' })),
 ]
