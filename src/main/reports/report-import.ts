@@ -1,8 +1,9 @@
 /**
  * Importing report files into the `reports` table, matched to `studies` by StudyInstanceUID,
  * AccessionNumber or the file's stem (a stem equal to an accession number or a study UID, or one part
- * of the stem equal to one: "ACC1001_report"), else by patient ID and study date (the one study of
- * that patient that day).
+ * of the stem equal to one: "ACC1001_report"), else by where it lies — beside a folder of its name
+ * that holds one study's DICOM (MIMIC-CXR's s50414267.txt beside s50414267/), or in a folder that
+ * does — else by patient ID and study date (the one study of that patient that day).
  * A report that matches no study is kept with study_id NULL and listed by `unmatchedReports`;
  * `relinkUnmatchedReports` matches them again after more studies arrive. Importing the same file
  * again adds nothing: a report with the same source path, key and text is already there.
@@ -42,6 +43,8 @@ export interface MatchKeys {
   studyUid: string | null
   accession: string | null
   fileStem: string | null
+  /** The report file's path without its extension: the folder of its name beside it, and the folder it is in. */
+  place: string | null
   /** "YYYYMMDD:patient ID" (see patientDateKey). */
   patientDate: string | null
 }
@@ -68,7 +71,7 @@ export function importReportFiles(db: Db, files: string[], jobId: number): Repor
             sourceKind: content.kind,
             encoding: content.encoding,
             text: record.text,
-            keys: keysOf(record, single ? stem : null),
+            keys: keysOf(record, single ? file : null),
             jobId
           })
           result[outcome]++
@@ -82,9 +85,11 @@ export function importReportFiles(db: Db, files: string[], jobId: number): Repor
   return result
 }
 
-function keysOf(record: ReportRecord, fileStem: string | null): MatchKeys {
+/** A file of one report may be named after its study, or lie by its study's films; a file of many names none of them. */
+function keysOf(record: ReportRecord, singleReportFile: string | null): MatchKeys {
   const patientDate = record.patientId && record.studyDate ? patientDateKey(record.studyDate, record.patientId) : null
-  return { studyUid: record.studyUid, accession: record.accession, fileStem, patientDate }
+  const place = singleReportFile && singleReportFile.slice(0, singleReportFile.length - path.extname(singleReportFile).length)
+  return { studyUid: record.studyUid, accession: record.accession, fileStem: place && path.basename(place), place, patientDate }
 }
 
 /** The date first: it has a fixed length, the patient ID may hold any character. */
@@ -143,6 +148,7 @@ const keyLabels: [keyof MatchKeys, string][] = [
   ['studyUid', 'study-uid'],
   ['accession', 'accession'],
   ['fileStem', 'file-stem'],
+  ['place', 'place'],
   ['patientDate', 'patient-date']
 ]
 
@@ -153,7 +159,7 @@ function formatKeys(keys: MatchKeys): string | null {
 }
 
 function parseKeys(matchKey: string): MatchKeys {
-  const keys: MatchKeys = { studyUid: null, accession: null, fileStem: null, patientDate: null }
+  const keys: MatchKeys = { studyUid: null, accession: null, fileStem: null, place: null, patientDate: null }
   for (const part of matchKey.split('; ')) {
     const colon = part.indexOf(':')
     const field = keyLabels.find(([, label]) => label === part.slice(0, colon))?.[0]
@@ -185,8 +191,28 @@ function findStudy(db: Db, keys: MatchKeys): number | null {
     (uid ? one(byUid.all(uid)) : null) ??
     (accession ? studyOfAccession(accession) : null) ??
     (stem ? (studyOf(stem) ?? studyOfStemParts(stem, studyOf)) : null) ??
+    (keys.place ? (studyInFolder(db, keys.place, 'below') ?? studyInFolder(db, path.dirname(keys.place), 'directly')) : null) ??
     (keys.patientDate ? studyOfPatientDate(db, keys.patientDate) : null)
   )
+}
+
+/**
+ * The one study whose films lie in `folder`: below it for the folder named like the report
+ * (MIMIC-CXR keeps p10/p10000032/s50414267.txt beside s50414267/, its study's films), directly in it
+ * for the folder the report is in (an export with each study's report among its films) — not below
+ * it, where a patient's other studies lie. A folder holding several studies' films names none.
+ */
+function studyInFolder(db: Db, folder: string, depth: 'below' | 'directly'): number | null {
+  // file paths under the folder sort between "folder/" and the next character after the separator
+  const from = folder + path.sep
+  const until = folder + String.fromCharCode(path.sep.charCodeAt(0) + 1)
+  const rows = db
+    .prepare(
+      `SELECT DISTINCT se.study_id AS id FROM images i JOIN series se ON se.id = i.series_id
+        WHERE i.file_path >= ? AND i.file_path < ? AND (? = 'below' OR instr(substr(i.file_path, ?), ?) = 0) LIMIT 2`
+    )
+    .all(from, until, depth, from.length + 1, path.sep) as { id: number }[]
+  return rows.length === 1 ? rows[0].id : null
 }
 
 /**

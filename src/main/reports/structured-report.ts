@@ -131,6 +131,7 @@ export function importStructuredReport(db: Db, file: string, dataSet: DataSet, j
       studyUid: dataSet.string(tags.studyInstanceUid) ?? null,
       accession: dataSet.string(tags.accessionNumber) ?? null,
       fileStem: null,
+      place: null,
       patientDate: null
     },
     jobId

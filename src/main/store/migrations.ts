@@ -289,10 +289,11 @@ END;
   {
     version: 7,
     description:
-      'indexes on patient ID and study date, exact and without leading zeros or case, so that a report matched by them (a RIS export without accession numbers) does not read every study',
+      'indexes for matching reports without accession numbers: on patient ID and study date (exact, and without leading zeros or case) and on image file paths (a report beside or inside its study\'s folder), so that no match reads every study',
     sql: `
 CREATE INDEX studies_patient_date ON studies(patient_id, study_date);
 CREATE INDEX studies_patient_date_loose ON studies(upper(ltrim(patient_id, '0')), study_date);
+CREATE INDEX images_file_path ON images(file_path);
 `
   },
   {

@@ -98,7 +98,7 @@ describe('importReportFiles', () => {
     const stored = rows()
     expect(stored).toHaveLength(7)
     const [first, second, third, fourth, fifth, sixth, seventh] = stored
-    expect(first).toMatchObject({ study_id: studyA, source_kind: 'txt', encoding: 'utf-8', language: 'en', match_key: 'file-stem:ACC1001' })
+    expect(first).toMatchObject({ study_id: studyA, source_kind: 'txt', encoding: 'utf-8', language: 'en', match_key: `file-stem:ACC1001; place:${path.join(dir, 'ACC1001')}` })
     expect(first.raw_text.startsWith('Findings:')).toBe(true) // BOM stripped
     expect(JSON.parse(first.sections_json)).toEqual({ findings: '8 mm solid nodule in the right upper zone.', impression: 'Right upper zone nodule.' })
     expect(presenceOf(first)).toBe('present')
@@ -160,9 +160,9 @@ describe('importReportFiles', () => {
     expect(importReportFiles(db, files, jobId)).toEqual({ matched: 3, unmatched: 0, already: 0, failed: [] })
     const byFile = Object.fromEntries(rows().map((r) => [path.basename(r.source_path), [r.study_id, r.match_key]]))
     expect(byFile).toEqual({
-      'export_0001.txt': [studyB, 'accession:ACC1002; file-stem:export_0001'],
-      'export_0002.txt': [studyA, 'accession:ACC1001; file-stem:export_0002'],
-      'export_0003.txt': [studyB, 'study-uid:1.2.826.0.1.3680043.8.498.2; file-stem:export_0003']
+      'export_0001.txt': [studyB, `accession:ACC1002; file-stem:export_0001; place:${path.join(dir, 'export_0001')}`],
+      'export_0002.txt': [studyA, `accession:ACC1001; file-stem:export_0002; place:${path.join(dir, 'export_0002')}`],
+      'export_0003.txt': [studyB, `study-uid:1.2.826.0.1.3680043.8.498.2; file-stem:export_0003; place:${path.join(dir, 'export_0003')}`]
     })
   })
 
@@ -178,8 +178,8 @@ describe('importReportFiles', () => {
     ]
     expect(importReportFiles(db, files, jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
     expect(rows().map((r) => [r.study_id, r.match_key])).toEqual([
-      [visit, 'file-stem:zh_0001; patient-date:20260105:0045678'],
-      [visit, 'file-stem:en_0001; patient-date:20260105:45678']
+      [visit, `file-stem:zh_0001; place:${path.join(dir, 'zh_0001')}; patient-date:20260105:0045678`],
+      [visit, `file-stem:en_0001; place:${path.join(dir, 'en_0001')}; patient-date:20260105:45678`]
     ])
   })
 
@@ -227,6 +227,34 @@ describe('importReportFiles', () => {
       [studyA, 'xlsx', '检查所见：右上肺野见一约8mm结节影。\n诊断意见：右上肺野结节。'],
       [padded, 'xlsx', '检查所见：两肺未见结节。']
     ])
+  })
+
+  it('matches a report by where it lies: beside the folder of its name holding one study\'s films (MIMIC-CXR), or in a study\'s folder', () => {
+    const addFilms = (studyId: number, folder: string, count: number): void => {
+      const series = Number(db.prepare('INSERT INTO series (study_id, series_uid) VALUES (?, ?)').run(studyId, `${folder}.s`).lastInsertRowid)
+      for (let i = 0; i < count; i++) {
+        db.prepare("INSERT INTO images (series_id, sop_instance_uid, file_path, status, created_at) VALUES (?, ?, ?, 'ok', 'now')").run(series, `${folder}.${i}`, path.join(dir, folder, `${i}.dcm`))
+      }
+    }
+    // files/p10/p10000032/s50414267.txt beside files/p10/p10000032/s50414267/*.dcm
+    const mimic = addStudy('2.25.1', null)
+    addFilms(mimic, 'files/p10/p10000032/s50414267', 2)
+    // a folder of its own: the report inside it, named nothing useful
+    const own = addStudy('2.25.2', null)
+    addFilms(own, 'export/CHEST_0007', 3)
+    // a folder of many studies names none of them
+    addFilms(addStudy('2.25.3', null), 'export/CHEST_0008', 1)
+    fs.mkdirSync(path.join(dir, 'files/p10/p10000032/s50414267'), { recursive: true })
+    fs.mkdirSync(path.join(dir, 'export/CHEST_0007'), { recursive: true })
+    const files = [
+      write('files/p10/p10000032/s50414267.txt', 'FINDINGS: No nodule.'),
+      write('export/CHEST_0007/report.txt', 'FINDINGS: 8 mm nodule in the right upper zone.'),
+      write('export/summary.txt', 'FINDINGS: No nodule.'),
+      // the report of a study whose films are not imported: not the patient's other study below its folder
+      write('files/p10/p10000032/s59999999.txt', 'FINDINGS: No nodule.')
+    ]
+    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 2, unmatched: 2, already: 0, failed: [] })
+    expect(rows().map((r) => r.study_id)).toEqual([mimic, own, null, null])
   })
 
   it('takes findings and impression columns by any name a section header has (检查描述, 诊断结论, Opinion)', () => {
