@@ -1,7 +1,7 @@
 /**
  * Report sections: Findings and Impression (检查所见/影像所见/影像表现, 诊断意见/印象/影像诊断/结论)
- * and the others (history, indication, technique, recommendation …) that the nodule parser skips —
- * an indication "rule out nodule" is not a finding. A header stands at the start of a line (with or
+ * and the others (history, indication, technique, recommendation, notification …) that the nodule
+ * parser skips — an indication "rule out nodule" is not a finding. A header stands at the start of a line (with or
  * without a colon) or, with a colon, after the end of a sentence ("… zone. Impression: …").
  */
 import { foldForMatching } from './text'
@@ -15,9 +15,15 @@ export interface SectionRange {
   end: number
 }
 
-const headerNames: Record<SectionKind, string[]> = {
+/**
+ * A preliminary reading (MIMIC-CXR's "WET READ: … No nodule seen."): superseded by the final
+ * report's findings and impression when there are such, else the only reading there is.
+ */
+type HeaderKind = SectionKind | 'preliminary'
+
+const headerNames: Record<HeaderKind, string[]> = {
   findings: [
-    'findings', 'finding', 'report', 'description', 'observations', 'addendum',
+    'findings (?:and|&|/) ?impressions?', 'findings', 'finding', 'report', 'description', 'observations', 'addendum',
     '检查所见', '影像所见', '影像表现', '影像学表现', 'x线表现', 'ct表现', 'dr表现', '检查描述', '影像描述', '所见', '表现', '描述'
   ],
   impression: [
@@ -26,13 +32,14 @@ const headerNames: Record<SectionKind, string[]> = {
   ],
   other: [
     'indications?', 'clinical (?:history|information|indication|details)', 'history', 'reason for (?:exam|examination|study)',
-    'technique', 'comparison', 'recommendations?', 'exam(?:ination)?', 'procedure', 'clinical data',
+    'technique', 'comparison', 'recommendations?(?:\\(s\\))?', 'type of exam(?:ination)?', 'exam(?:ination)?', 'procedure', 'clinical data', 'notification',
     '临床诊断', '临床资料', '临床病史', '病史', '检查方法', '检查项目', '检查部位', '检查技术', '建议', '对比', '比较'
-  ]
+  ],
+  preliminary: ['wet read', 'preliminary (?:report|reading|read)']
 }
 
 // Longest names first so that 临床诊断 wins over 诊断.
-const allNames = (Object.entries(headerNames) as [SectionKind, string[]][])
+const allNames = (Object.entries(headerNames) as [HeaderKind, string[]][])
   .flatMap(([kind, names]) => names.map((name) => ({ kind, name })))
   .sort((a, b) => b.name.length - a.name.length)
 
@@ -50,12 +57,12 @@ const inlineHeader = new RegExp(`(?<=[.;][ \\t]+|[。；][ \\t]*)(?:${nameAltern
  */
 export function sectionOfName(name: string): 'findings' | 'impression' | null {
   const folded = foldForMatching(name.trim())
-  const found = allNames.find((n) => n.kind !== 'other' && new RegExp(`^(?:${n.name})$`).test(folded))
+  const found = allNames.find((n) => (n.kind === 'findings' || n.kind === 'impression') && new RegExp(`^(?:${n.name})$`).test(folded))
   return found ? (found.kind as 'findings' | 'impression') : null
 }
 
 /** The kind of the name that matched; the line pattern holds the names twice, hence the modulo. */
-function kindOfMatch(match: RegExpExecArray): SectionKind {
+function kindOfMatch(match: RegExpExecArray): HeaderKind {
   const index = match.slice(1).findIndex((g) => g !== undefined)
   return allNames[index % allNames.length].kind
 }
@@ -67,7 +74,7 @@ function kindOfMatch(match: RegExpExecArray): SectionKind {
  */
 export function splitSections(text: string): SectionRange[] {
   const folded = foldForMatching(text)
-  const headers: { kind: SectionKind; start: number; contentStart: number }[] = []
+  const headers: { kind: HeaderKind; start: number; contentStart: number }[] = []
   for (const pattern of [lineHeader, inlineHeader]) {
     pattern.lastIndex = 0
     for (let m = pattern.exec(folded); m; m = pattern.exec(folded)) {
@@ -80,12 +87,14 @@ export function splitSections(text: string): SectionRange[] {
   }
   headers.sort((a, b) => a.start - b.start)
   const hasFindingsHeader = headers.some((h) => h.kind === 'findings')
+  const hasFinalReading = hasFindingsHeader || headers.some((h) => h.kind === 'impression')
   const sections: SectionRange[] = []
   const firstStart = headers.length ? headers[0].start : text.length
   if (firstStart > 0) sections.push({ kind: hasFindingsHeader ? 'other' : 'findings', start: 0, end: firstStart })
   headers.forEach((h, i) => {
     const end = i + 1 < headers.length ? headers[i + 1].start : text.length
-    sections.push({ kind: h.kind, start: h.contentStart, end })
+    const kind = h.kind === 'preliminary' ? (hasFinalReading ? 'other' : 'findings') : h.kind
+    sections.push({ kind, start: h.contentStart, end })
   })
   return sections
 }

@@ -17,6 +17,16 @@ describe('sections', () => {
     expect(parseReport('No nodule.').sections).toEqual({ findings: 'No nodule.', impression: null })
   })
 
+  it('reads MIMIC-CXR reports: FINDINGS AND IMPRESSION is read, a wet read gives way to the final report, notifications are skipped', () => {
+    const text =
+      'WET READ: ___ ___ 4:02 PM\n  No nodule seen.\n\n                                 FINAL REPORT\n REASON FOR EXAMINATION:  Eval for nodule.\n \n' +
+      ' FINDINGS AND IMPRESSION:  8 mm nodule in the right upper lobe.\n \n NOTIFICATION:  Discussed with Dr. ___; no other nodule.\n \n RECOMMENDATION(S):  CT chest.'
+    expect(parseReport(text).sections).toEqual({ findings: '8 mm nodule in the right upper lobe.', impression: null })
+    expect(parseReport(text).nodules).toMatchObject({ presence: 'present', count: 1 })
+    // a wet read alone is the reading there is
+    expect(parseReport('WET READ: ___ 4:02 PM  8 mm nodule in the right upper zone.').nodules.presence).toBe('present')
+  })
+
   it('does not read nodules from the indication or the recommendation', () => {
     const text = 'Indication: nodule follow-up.\nFindings: Lungs are clear.\nRecommendation: CT in 3 months for the nodule.'
     expect(parseReport(text).nodules).toEqual({ presence: 'absent', count: 0, items: [] })
