@@ -18,11 +18,9 @@ export function looksLikeHtml(text: string): boolean {
 }
 
 export function htmlToText(html: string): string {
-  const text = html
-    .replace(/<(script|style|head)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<!--[\s\S]*?-->/g, '')
+  const text = withoutBlocks(withoutBlocks(html, /<(script|style|head)\b[^<>]*>/gi, (name) => new RegExp(`<\\/${name}\\s*>`, 'gi')), /<!--()/g, () => /-->/g)
     .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/?(?:p|div|li|tr|h[1-6]|table|thead|tbody|ul|ol|pre|blockquote|center|hr|body|html)\b[^>]*>/gi, '\n')
+    .replace(/<\/?(?:p|div|li|tr|h[1-6]|table|thead|tbody|ul|ol|pre|blockquote|center|hr|body|html)\b[^<>]*>/gi, '\n')
     .replace(/<\/t[dh]\s*>/gi, ' ')
     .replace(new RegExp(`<\\/?(?:${tagNames})(?:\\s[^<>]*)?\\/?>`, 'gi'), '')
   return decodeHTML(text)
@@ -31,6 +29,33 @@ export function htmlToText(html: string): string {
     .map((line) => line.replace(/[ \t]+/g, ' ').trim())
     .filter((line) => line !== '')
     .join('\n')
+}
+
+/**
+ * The text without each block from an opening (`open`, its group 1 naming it) to the close after
+ * it. Each close is searched once from its opening, and a name whose close is missing is not
+ * searched again: a hostile text of many openings and no close costs one pass, not one per opening.
+ * An opening without a close stays, and its tag is stripped with the others.
+ */
+function withoutBlocks(text: string, open: RegExp, closeOf: (name: string) => RegExp): string {
+  let out = ''
+  let kept = 0
+  const unclosed = new Set<string>()
+  open.lastIndex = 0
+  for (let m = open.exec(text); m; m = open.exec(text)) {
+    const name = m[1].toLowerCase()
+    if (unclosed.has(name)) continue
+    const close = closeOf(name)
+    close.lastIndex = open.lastIndex
+    const found = close.exec(text)
+    if (!found) {
+      unclosed.add(name)
+      continue
+    }
+    out += text.slice(kept, m.index)
+    kept = open.lastIndex = found.index + found[0].length
+  }
+  return out + text.slice(kept)
 }
 
 /**

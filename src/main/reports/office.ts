@@ -46,37 +46,87 @@ export function workbookRows(bytes: Uint8Array): string[][] {
 export function documentText(bytes: Uint8Array): string {
   const body = officeParts(bytes, 'word/', 'document')('word/document.xml')
   if (!body) throw new Error('it is not a .docx document: it holds no word/document.xml')
-  const visible = body.replace(/<w:(delText|instrText)\b[^>]*>[\s\S]*?<\/w:\1>/g, '')
-  const lines: string[] = []
-  for (const paragraph of visible.matchAll(/<w:p\b[^>]*?(?:\/>|>([\s\S]*?)<\/w:p>)/g)) {
-    let line = ''
-    for (const m of (paragraph[1] ?? '').matchAll(/<w:t\b[^>]*>([\s\S]*?)<\/w:t>|<w:(tab|br|cr)\b[^>]*\/>/g)) {
-      line += m[2] === undefined ? decodeXML(m[1]) : m[2] === 'tab' ? '\t' : '\n'
+  const visible = withoutElements(withoutElements(body, 'w:delText'), 'w:instrText')
+  return elements(visible, 'w:p')
+    .map((paragraph) => {
+      let line = ''
+      // XML text holds no "<": [^<]* is the whole run, and the scan stays linear
+      for (const m of paragraph.content.matchAll(/<w:t(?=[\s>])[^<>]*>([^<]*)<\/w:t>|<w:(tab|br|cr)(?=[\s/])[^<>]*\/>/g)) {
+        line += m[2] === undefined ? decodeXML(m[1]) : m[2] === 'tab' ? '\t' : '\n'
+      }
+      return line
+    })
+    .join('\n')
+}
+
+interface XmlElement {
+  attributes: string
+  content: string
+}
+
+/**
+ * The elements `name` in document order, found with indexOf so that a hostile part of many
+ * openings and no close costs one pass; an element left open ends the scan. (A nested element of
+ * the same name — a paragraph in a text box — ends at the inner close.)
+ */
+function elements(xml: string, name: string): XmlElement[] {
+  const found: XmlElement[] = []
+  const open = new RegExp(`<${name}(?=[\\s/>])([^<>]*?)(\\/?)>`, 'g')
+  const close = `</${name}>`
+  for (let m = open.exec(xml); m; m = open.exec(xml)) {
+    if (m[2] === '/') {
+      found.push({ attributes: m[1], content: '' })
+      continue
     }
-    lines.push(line)
+    const end = xml.indexOf(close, open.lastIndex)
+    if (end < 0) break
+    found.push({ attributes: m[1], content: xml.slice(open.lastIndex, end) })
+    open.lastIndex = end + close.length
   }
-  return lines.join('\n')
+  return found
+}
+
+/** The xml without the elements `name` (and what they hold). */
+function withoutElements(xml: string, name: string): string {
+  let out = ''
+  let kept = 0
+  const open = new RegExp(`<${name}(?=[\\s/>])[^<>]*?(\\/?)>`, 'g')
+  const close = `</${name}>`
+  for (let m = open.exec(xml); m; m = open.exec(xml)) {
+    const end = m[1] === '/' ? open.lastIndex : xml.indexOf(close, open.lastIndex)
+    if (end < 0) break
+    out += xml.slice(kept, m.index)
+    kept = m[1] === '/' ? end : end + close.length
+    open.lastIndex = kept
+  }
+  return out + xml.slice(kept)
+}
+
+function attribute(attributes: string, name: string): string | null {
+  return new RegExp(`(?:^|\\s)${name}="([^"]*)"`).exec(attributes)?.[1] ?? null
 }
 
 /** The worksheet the workbook lists first, through its relationship; sheet1.xml when they do not say. */
 function firstSheetPath(workbook: string | null, rels: string | null): string {
-  const id = workbook && /<sheet\b[^>]*?\br:id="([^"]+)"/.exec(workbook)?.[1]
-  const relationship = id && rels ? new RegExp(`<Relationship\\b[^>]*\\bId="${id}"[^>]*>`).exec(rels)?.[0] : null
-  const target = relationship && /\bTarget="([^"]+)"/.exec(relationship)?.[1]
+  const sheet = workbook ? elements(workbook, 'sheet')[0] : undefined
+  const id = sheet && attribute(sheet.attributes, 'r:id')
+  const relationship = id && rels ? elements(rels, 'Relationship').find((r) => attribute(r.attributes, 'Id') === id) : undefined
+  const target = relationship && attribute(relationship.attributes, 'Target')
   if (!target) return 'xl/worksheets/sheet1.xml'
   return target.startsWith('/') ? target.slice(1) : `xl/${target}`
 }
 
 /** The text of <t> runs, without phonetic guides (<rPh>: furigana over Japanese). */
 function runsText(xml: string): string {
-  const visible = xml.replace(/<rPh\b[\s\S]*?<\/rPh>/g, '')
-  let text = ''
-  for (const m of visible.matchAll(/<t\b[^>]*>([\s\S]*?)<\/t>/g)) text += m[1]
-  return decodeXML(text)
+  return decodeXML(
+    elements(withoutElements(xml, 'rPh'), 't')
+      .map((t) => t.content)
+      .join('')
+  )
 }
 
 function sharedStrings(xml: string | null): string[] {
-  return xml ? [...xml.matchAll(/<si\b[^>]*>([\s\S]*?)<\/si>|<si\b[^>]*\/>/g)].map((m) => runsText(m[1] ?? '')) : []
+  return xml ? elements(xml, 'si').map((si) => runsText(si.content)) : []
 }
 
 // Number formats Excel builds in that show a date (14–22, the CJK ones 27–36 and 50–58, 45–47 times).
@@ -86,13 +136,14 @@ const builtinDateFormats = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 
 function dateStyles(xml: string | null): boolean[] {
   if (!xml) return []
   const custom = new Map<number, boolean>()
-  for (const m of xml.matchAll(/<numFmt\b[^>]*\bnumFmtId="(\d+)"[^>]*\bformatCode="([^"]*)"/g)) {
+  for (const format of elements(xml, 'numFmt')) {
     // a date code has a year or day outside quoted text and [colour] brackets
-    custom.set(Number(m[1]), /[yd]/i.test(decodeXML(m[2]).replace(/"[^"]*"|\[[^\]]*\]/g, '')))
+    const code = decodeXML(attribute(format.attributes, 'formatCode') ?? '').replace(/"[^"]*"|\[[^\]]*\]/g, '')
+    custom.set(Number(attribute(format.attributes, 'numFmtId')), /[yd]/i.test(code))
   }
-  const cellXfs = /<cellXfs\b[^>]*>([\s\S]*?)<\/cellXfs>/.exec(xml)?.[1] ?? ''
-  return [...cellXfs.matchAll(/<xf\b[^>]*>/g)].map((m) => {
-    const id = Number(/\bnumFmtId="(\d+)"/.exec(m[0])?.[1] ?? 0)
+  const cellXfs = elements(xml, 'cellXfs')[0]?.content ?? ''
+  return elements(cellXfs, 'xf').map((xf) => {
+    const id = Number(attribute(xf.attributes, 'numFmtId') ?? 0)
     return custom.get(id) ?? builtinDateFormats.has(id)
   })
 }
@@ -104,17 +155,23 @@ interface CellReading {
   epoch: number
 }
 
+// Excel's own limits: a cell reference beyond them is not a sheet Excel wrote.
+const MAX_ROWS = 1_048_576
+const MAX_COLUMNS = 16_384
+
 /** Rows at their place in the sheet (row 6 is rows[5], the rows a sheet leaves out empty), so that a message's row number is the one the sheet shows. */
 function sheetRows(sheet: string, cells: CellReading): string[][] {
   const rows: string[][] = []
-  for (const row of sheet.matchAll(/<row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/row>)/g)) {
+  for (const row of elements(sheet, 'row')) {
     const values: string[] = []
-    for (const cell of (row[2] ?? '').matchAll(/<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
-      const column = columnIndex(/\br="([A-Z]+)\d+"/.exec(cell[1])?.[1]) ?? values.length
+    for (const cell of elements(row.content, 'c')) {
+      const column = columnIndex(/^([A-Z]+)\d+$/.exec(attribute(cell.attributes, 'r') ?? '')?.[1]) ?? values.length
+      if (column >= MAX_COLUMNS) throw new Error(`a cell lies in column ${column + 1}, beyond Excel's ${MAX_COLUMNS}`)
       while (values.length < column) values.push('')
-      values[column] = cellText(cell[1], cell[2] ?? '', cells)
+      values[column] = cellText(cell.attributes, cell.content, cells)
     }
-    const index = Number(/\br="(\d+)"/.exec(row[1])?.[1] ?? rows.length + 1) - 1
+    const index = Number(attribute(row.attributes, 'r') ?? rows.length + 1) - 1
+    if (!(index >= 0 && index < MAX_ROWS)) throw new Error(`a row is numbered ${index + 1}, beyond Excel's ${MAX_ROWS} rows`)
     while (rows.length < index) rows.push([])
     rows[index] = values
   }
@@ -130,12 +187,12 @@ function columnIndex(letters: string | undefined): number | null {
 }
 
 function cellText(attributes: string, content: string, cells: CellReading): string {
-  const type = /\bt="(\w+)"/.exec(attributes)?.[1] ?? 'n'
+  const type = attribute(attributes, 't') ?? 'n'
   if (type === 'inlineStr') return runsText(content)
-  const value = decodeXML(/<v>([\s\S]*?)<\/v>/.exec(content)?.[1] ?? '')
+  const value = decodeXML(elements(content, 'v')[0]?.content ?? '')
   if (type === 's') return cells.shared[Number(value)] ?? ''
   if (type === 'b') return value === '1' ? 'TRUE' : 'FALSE'
-  const style = Number(/\bs="(\d+)"/.exec(attributes)?.[1] ?? 0)
+  const style = Number(attribute(attributes, 's') ?? 0)
   if (type === 'n' && value !== '' && cells.dateStyles[style]) return serialDate(Number(value), cells.epoch)
   return value
 }

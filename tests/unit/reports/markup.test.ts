@@ -23,6 +23,14 @@ describe('report text stored as HTML (RIS databases, web exports)', () => {
     expect(parsed.nodules.count).toBe(1)
   })
 
+  it('reads hostile markup in one pass: openings without a close leave the text after them', () => {
+    expect(normaliseReportText('<p>No nodule.</p><script>never closed<p>Impression: normal.</p>')).toBe('No nodule.\nnever closed\nImpression: normal.')
+    expect(normaliseReportText('<p>No nodule.</p><!-- open comment<p>Normal.</p>')).toBe('No nodule.\n<!-- open comment\nNormal.')
+    // a hundred thousand unclosed openings: a scan per opening would not end within the test's time
+    const hostile = `<p>No nodule.</p>${'<script><!--<style '.repeat(100_000)}`
+    expect(normaliseReportText(hostile).startsWith('No nodule.')).toBe(true)
+  })
+
   it('leaves text that only looks like markup alone', () => {
     for (const text of ['Nodule <5 mm in the right upper zone, >2 years stable.', 'A & B: no nodule.', 'Size <8mm>', '右上肺结节<1cm']) {
       expect(normaliseReportText(text)).toBe(text)

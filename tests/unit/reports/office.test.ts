@@ -23,6 +23,14 @@ describe('the first sheet of an .xlsx workbook', () => {
     expect(workbookRows(xlsx('<row r="1"><c r="A1" s="1"><v>44565</v></c></row>', [], { date1904: true }))).toEqual([['2026-01-05']])
   })
 
+  it('reads a hostile sheet in one pass and refuses cells beyond Excel\'s limits', () => {
+    // a hundred thousand rows opened and never closed: a scan per opening would not end within the test's time
+    const unclosed = `<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>${'<row r="2"><c r="A2">'.repeat(100_000)}`
+    expect(workbookRows(xlsx(unclosed, []))).toEqual([['a']])
+    expect(() => workbookRows(xlsx('<row r="999999999"><c r="A999999999"><v>1</v></c></row>', []))).toThrow(/a row is numbered 999999999, beyond Excel's 1048576 rows/)
+    expect(() => workbookRows(xlsx('<row r="1"><c r="ZZZZ1"><v>1</v></c></row>', []))).toThrow(/a cell lies in column 475254, beyond Excel's 16384/)
+  })
+
   it('says what is wrong with a file that is no workbook', () => {
     expect(() => workbookRows(new Uint8Array([0x50, 0x4b, 1, 2, 3]))).toThrow(/not a readable .xlsx workbook/)
     expect(() => workbookRows(zipSync({ 'word/document.xml': strToU8('<w/>') }))).toThrow(/not an .xlsx workbook: it holds no worksheet/)
