@@ -96,13 +96,42 @@ export function readReportFile(file: string): ReportFileContent {
     throw new Error(code === 'ENOENT' ? 'the file does not exist' : code === 'EACCES' ? 'permission to read it was denied' : `it cannot be read (${code ?? String(err)})`)
   }
   if (bytes.length === 0) throw new Error('the file is empty')
-  if (kind === 'xlsx') return { kind, encoding: 'utf-8', ...tableRecords(workbookRows(bytes)) }
-  if (kind === 'docx') return { kind, encoding: 'utf-8', records: [textRecord(normaliseReportText(documentText(bytes)))], problems: [] }
+  return withoutOverlongReports({ kind, ...recordsOf(kind, bytes) })
+}
+
+function recordsOf(kind: ReportFileKind, bytes: Buffer): Omit<ReportFileContent, 'kind'> {
+  if (kind === 'xlsx') return { encoding: 'utf-8', ...tableRecords(workbookRows(bytes)) }
+  if (kind === 'docx') return { encoding: 'utf-8', records: [textRecord(normaliseReportText(documentText(bytes)))], problems: [] }
   const { text, encoding } = decodeReportBytes(bytes)
   if (text.trim() === '') throw new Error('the file holds only white space')
-  if (kind === 'rtf' || (kind === 'txt' && !isTabTable(text))) return { kind, encoding, records: [textRecord(text)], problems: [] }
-  const { records, problems } = kind === 'json' ? jsonRecords(text) : csvRecords(text)
-  return { kind, encoding, records, problems }
+  if (kind === 'rtf' || (kind === 'txt' && !isTabTable(text))) return { encoding, records: [textRecord(text)], problems: [] }
+  return { encoding, ...(kind === 'json' ? jsonRecords(text) : csvRecords(text)) }
+}
+
+/**
+ * The longest report text read: a radiology report is a few thousand characters, and the parser's
+ * work grows faster than its text (a 64 MB "report" of repeated findings would not end).
+ */
+const MAX_REPORT_CHARS = 100_000
+
+/** "is 149,999 characters long, more than a report holds …" for a text longer than any report, else null. */
+export function overlongReport(text: string): string | null {
+  return text.length > MAX_REPORT_CHARS
+    ? `is ${text.length.toLocaleString('en')} characters long, more than a report holds (limit ${MAX_REPORT_CHARS.toLocaleString('en')}), so it was not read`
+    : null
+}
+
+/** A report longer than any report is a dump or a hostile file: refused, naming where it is; the others are kept. */
+function withoutOverlongReports(content: ReportFileContent): ReportFileContent {
+  const overlong = content.records.filter((r) => overlongReport(r.text) !== null)
+  if (overlong.length === 0) return content
+  const reason = (r: ReportRecord): string => `${r.where === 'the file' ? 'its text' : r.where} ${overlongReport(r.text)}`
+  if (content.records.length === 1) throw new Error(reason(overlong[0]))
+  return {
+    ...content,
+    records: content.records.filter((r) => !overlong.includes(r)),
+    problems: [...content.problems, ...overlong.map(reason)]
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ import type { DataSet, Element } from 'dicom-parser'
 import type { Db } from '../store/database'
 import { storeReport, type StoreOutcome } from './report-import'
 import { normaliseReportText } from './text'
+import { overlongReport } from './report-records'
 
 const tags = {
   specificCharacterSet: 'x00080005',
@@ -115,13 +116,15 @@ function numericValue(node: DataSet, decode: TextDecoderFor): string | null {
 
 /**
  * Stores a DICOM SR as a report of kind 'sr', matched by its StudyInstanceUID or AccessionNumber.
- * Throws an error naming the file when the SR holds no text.
+ * Throws an error naming the file when the SR holds no text, or more than any report.
  */
 export function importStructuredReport(db: Db, file: string, dataSet: DataSet, jobId: number): StoreOutcome {
   const { text, encoding } = structuredReportText(dataSet)
   if (text.trim() === '') {
     throw new Error(`${path.basename(file)}: the structured report has no text, code or number content to read as a report`)
   }
+  const overlong = overlongReport(text)
+  if (overlong) throw new Error(`${path.basename(file)}: the structured report's text ${overlong}`)
   return storeReport(db, {
     sourcePath: file,
     sourceKind: 'sr',

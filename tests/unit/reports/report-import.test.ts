@@ -397,17 +397,20 @@ describe('importReportFiles', () => {
     const latin1 = write('latin.txt', Buffer.from([0x4e, 0x6f, 0x20, 0x6e, 0x6f, 0x64, 0x75, 0x6c, 0x65, 0xff, 0xff, 0xff]))
     const missing = path.join(dir, 'gone.txt')
     const partial = write('partial.json', JSON.stringify([{ accession: 'ACC1001', text: 'No nodule.' }, { accession: 'ACC1002' }, 'text']))
+    // A "report" of repeated findings longer than any report: refused, in a file of one and in a table.
+    const dump = write('dump.txt', 'Right upper zone nodule 8 mm. '.repeat(5000))
+    const table = write('table.csv', `Accession,Report\nACC1001,No nodule.\nACC1002,${'Nodule. '.repeat(20000)}\n`)
     // A 300 MB log that happens to end in .txt: refused by its size, never read (the file is sparse).
     const log = write('server-log.txt', '')
     fs.truncateSync(log, 300 << 20)
 
-    const result = importReportFiles(db, [good, noKey, noText, unclosed, badJson, wrongShape, empty, binary, latin1, missing, partial, log], jobId)
-    expect(result.matched).toBe(2)
+    const result = importReportFiles(db, [good, noKey, noText, unclosed, badJson, wrongShape, empty, binary, latin1, missing, partial, log, dump, table], jobId)
+    expect(result.matched).toBe(3)
     expect(result.unmatched).toBe(0)
     const reasons = Object.fromEntries(result.failed.map((f) => [path.basename(f.file), [] as string[]]))
     for (const f of result.failed) reasons[path.basename(f.file)].push(f.reason)
     expect(Object.keys(reasons).sort()).toEqual(
-      ['broken.json', 'empty.txt', 'gone.txt', 'image.txt', 'latin.txt', 'no-key.csv', 'no-text.csv', 'partial.json', 'server-log.txt', 'shape.json', 'unclosed.csv'].sort()
+      ['broken.json', 'dump.txt', 'empty.txt', 'gone.txt', 'image.txt', 'latin.txt', 'no-key.csv', 'no-text.csv', 'partial.json', 'server-log.txt', 'shape.json', 'table.csv', 'unclosed.csv'].sort()
     )
     for (const [name, list] of Object.entries(reasons)) for (const reason of list) expect(reason.startsWith(`${name}: `)).toBe(true)
     expect(reasons['no-key.csv'][0]).toMatch(/no accession number or study UID column \(columns: "Patient", "Report"\)/)
@@ -424,7 +427,11 @@ describe('importReportFiles', () => {
       'partial.json: record 2 has no report text; the other reports in it were imported',
       'partial.json: record 3 is not an object; the other reports in it were imported'
     ])
-    expect(rows().map((r) => path.basename(r.source_path))).toEqual(['ACC1002.txt', 'partial.json'])
+    expect(reasons['dump.txt']).toEqual(['dump.txt: its text is 149,999 characters long, more than a report holds (limit 100,000), so it was not read'])
+    expect(reasons['table.csv']).toEqual([
+      'table.csv: row 3 is 159,999 characters long, more than a report holds (limit 100,000), so it was not read; the other reports in it were imported'
+    ])
+    expect(rows().map((r) => path.basename(r.source_path))).toEqual(['ACC1002.txt', 'partial.json', 'table.csv'])
   })
 })
 
@@ -463,7 +470,7 @@ describe('importStructuredReport', () => {
     expect(importStructuredReport(db, '/data/sr/report.dcm', dataSet, jobId)).toBe('already')
   })
 
-  it('decodes GB18030 text values and refuses an SR without text', () => {
+  it('decodes GB18030 text values and refuses an SR without text, or with more than any report', () => {
     const dataSet = srDataSet('GB18030', encodeGb18030, '两肺纹理清晰，未见结节。', '心肺未见异常。')
     importStructuredReport(db, '/data/sr/gb.dcm', dataSet, jobId)
     expect(rows()[0].raw_text).toContain('Finding: 两肺纹理清晰，未见结节。')
@@ -473,5 +480,10 @@ describe('importStructuredReport', () => {
       new Uint8Array(dicomFile({ '0020000d': str('UI', '1.2.3'), '0040a040': str('CS', 'CONTAINER') }, '1.2.840.10008.5.1.4.1.1.88.11', '1.2.3.4'))
     )
     expect(() => importStructuredReport(db, '/data/sr/empty.dcm', empty, jobId)).toThrow(/empty\.dcm: the structured report has no text/)
+    const huge = srDataSet('ISO_IR 192', (t) => Buffer.from(t, 'utf8'), 'Nodule. '.repeat(20000), 'Nodule.')
+    expect(() => importStructuredReport(db, '/data/sr/huge.dcm', huge, jobId)).toThrow(
+      /huge\.dcm: the structured report's text is [\d,]+ characters long, more than a report holds \(limit 100,000\), so it was not read/
+    )
+    expect(rows()).toHaveLength(1)
   })
 })
