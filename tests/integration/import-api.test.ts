@@ -103,7 +103,7 @@ describe('import through the API (task child process)', () => {
       expect(stdout).toContain('1 study has no frontal chest film')
       return parseResultLine(stdout.trim().split('\n').at(-1)!)
     }
-    const fields = { failed: '1', reports_matched: '0', studies_without_model_image: '1' }
+    const fields = { failed: '1', reports_matched: '0', reports_unmatched: '0', studies_without_model_image: '1' }
     expect(await run()).toEqual({ name: 'import-job', fields: { imported: '3', already: '0', ...fields } })
     expect(await run()).toEqual({ name: 'import-job', fields: { imported: '0', already: '3', ...fields } })
   })

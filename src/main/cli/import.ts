@@ -41,6 +41,12 @@ export const importCommand: CliCommand = {
           `(${result.newErrors} new error rows), ${result.skipped} other file(s) skipped; ${result.megabytes.toFixed(1)} MB in ` +
           `${result.seconds.toFixed(1)} s (${result.mbPerSecond.toFixed(1)} MB/s)`
       )
+      if (result.reportsMatched + result.reportsUnmatched + result.reportsFailed.length > 0) {
+        console.log(
+          `Reports: ${result.reportsMatched} matched to a study, ${result.reportsUnmatched} kept without one (matched when their study is imported), ` +
+            `${result.reportsFailed.length} not read`
+        )
+      }
       if (result.studiesWithoutModelImage > 0) {
         console.log(
           `${result.studiesWithoutModelImage} stud${result.studiesWithoutModelImage === 1 ? 'y has' : 'ies have'} no frontal chest film: ` +
@@ -52,6 +58,7 @@ export const importCommand: CliCommand = {
         failed: result.failed,
         already: result.already,
         reports_matched: result.reportsMatched,
+        reports_unmatched: result.reportsUnmatched,
         studies_without_model_image: result.studiesWithoutModelImage
       })
       return 0
