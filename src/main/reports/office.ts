@@ -8,8 +8,11 @@
 import { decodeXML } from 'entities'
 import { strFromU8, unzipSync } from 'fflate'
 
-/** What the parts read may unpack to: a sheet of a hundred thousand reports is some hundreds of MB of XML. */
-const MAX_UNPACKED_BYTES = 1 << 30
+/**
+ * What the parts read may unpack to: a sheet of a hundred thousand reports is a few hundred MB of XML,
+ * and a part becomes one string (V8's longest is about 512 M characters).
+ */
+const MAX_UNPACKED_BYTES = 1 << 29
 
 /** The parts under `folder` ("xl/", "word/") as text; `kind` names the file in messages. */
 function officeParts(bytes: Uint8Array, folder: string, kind: string): (name: string) => string | null {
