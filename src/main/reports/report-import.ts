@@ -59,7 +59,6 @@ export function importReportFiles(db: Db, files: string[], jobId: number): Repor
     const name = path.basename(file)
     try {
       const content = readReportFile(file)
-      const stem = path.basename(file, path.extname(file))
       // A file of many reports names none of them; a file of one may be named after its study.
       const single = content.records.length === 1
       // IMMEDIATE: a deferred transaction that reads, then writes, fails with SQLITE_BUSY (no
@@ -170,7 +169,7 @@ function parseKeys(matchKey: string): MatchKeys {
 
 /**
  * The study a report belongs to: by study UID, else by accession number, else by a file stem equal
- * to (or naming) either, else by patient ID and study date.
+ * to (or naming) either, else by the folder it lies by, else by patient ID and study date.
  */
 function findStudy(db: Db, keys: MatchKeys): number | null {
   const byUid = db.prepare('SELECT id FROM studies WHERE study_uid = ?')
