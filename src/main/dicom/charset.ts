@@ -107,8 +107,7 @@ function declaresAsciiOnly(term: string): boolean {
 /**
  * Bytes beyond ASCII where the file declares none: devices that write UTF-8 or GB 2312 (many older
  * Chinese CR/DR units) and declare nothing, and others that write ISO 8859-1. UTF-8 when the bytes are
- * valid UTF-8; GB 2312 when every high byte is in a pair of its double-byte range (0xA1–0xFE both) —
- * a Latin-1 letter stands alone or beside ASCII ("MÜLLER"), never so; else ISO 8859-1.
+ * valid UTF-8; GB 2312 when they read as its characters (see readsAsGb2312); else ISO 8859-1.
  */
 function undeclaredLabel(bytes: Uint8Array): string {
   if (bytes.every((b) => b < 0x80)) return 'latin1'
@@ -116,16 +115,25 @@ function undeclaredLabel(bytes: Uint8Array): string {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes)
     return 'utf-8'
   } catch {
-    return isGb2312Pairs(bytes) ? 'gbk' : 'latin1'
+    return readsAsGb2312(bytes) ? 'gbk' : 'latin1'
   }
 }
 
-function isGb2312Pairs(bytes: Uint8Array): boolean {
-  const inRange = (b: number | undefined): boolean => b !== undefined && b >= 0xa1 && b <= 0xfe
+const isAsciiLetter = (b: number | undefined): boolean => b !== undefined && ((b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a))
+
+/**
+ * Every high byte is in a pair of GB 2312's double-byte range (lead 0xA1–0xF7, trail 0xA1–0xFE): a
+ * Latin-1 letter stands alone or beside ASCII ("MÜLLER"). One pair inside a word ("Lööf", "Müßig":
+ * two accented letters between ASCII letters) is Latin-1 too.
+ */
+function readsAsGb2312(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) {
     if (bytes[i] < 0x80) continue
-    if (!inRange(bytes[i]) || !inRange(bytes[i + 1])) return false
-    i++
+    const run = i
+    while (i < bytes.length && bytes[i] >= 0x80) i++
+    if ((i - run) % 2 !== 0) return false
+    for (let k = run; k < i; k += 2) if (!(bytes[k] >= 0xa1 && bytes[k] <= 0xf7 && bytes[k + 1] >= 0xa1 && bytes[k + 1] <= 0xfe)) return false
+    if (i - run === 2 && isAsciiLetter(bytes[run - 1]) && isAsciiLetter(bytes[i])) return false
   }
   return true
 }

@@ -40,6 +40,9 @@ describe('decodeDicomText by Specific Character Set', () => {
     // A Latin-1 name: a high byte beside a letter is no GB 2312 pair (Ü L), nor an odd run
     expect(decodeDicomText(bytes('M', [0xdc], 'LLER'), undeclared)).toBe('MÜLLER')
     expect(decodeDicomText(bytes('Ana^Jos', [0xe9]), undeclared)).toBe('Ana^José')
+    // two accented letters inside a word are Latin-1, though they would pair as GB 2312
+    expect(decodeDicomText(bytes('L', [0xf6, 0xf6], 'f^Anna'), undeclared)).toBe('Lööf^Anna')
+    expect(decodeDicomText(bytes('M', [0xfc, 0xdf], 'ig'), undeclared)).toBe('Müßig')
     // What a file declares is what it gets
     expect(decodeDicomText(bytes([0xd5, 0xfd, 0xce, 0xbb]), ['ISO_IR 100'])).toBe('Õý\u00ce\u00bb')
   })
