@@ -741,21 +741,35 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
     })
   }
   const location = resolveLocation(a.locativeLocations, mention, a.ownClause)
-  const item = make(a.size, location)
+  // A group on both sides whose largest is placed on one (两肺多发结节，最大者位于左肺下叶，约21mm): the
+  // group, and its largest where it is — a group's one item cannot hold both places.
+  const largestPlace = location.value.side === 'bilateral' ? placeAfterLargest(a) : null
+  const item = make(largestPlace ? null : a.size, location)
   // Nodules on both sides are more than one even where the language has no plural (两肺结节).
   const unnumberedPlural = a.countToken === null && (mention.plural || location.value.side === 'bilateral')
   const countWordOnly = a.countToken !== null && a.count === null && isUnspecific(item)
-  return [collected(item, unnumberedPlural || countWordOnly ? 'plural' : 'nodule', 0, a.count === null || unnumberedPlural)]
+  const group = collected(item, unnumberedPlural || countWordOnly ? 'plural' : 'nodule', 0, a.count === null || unnumberedPlural)
+  if (!largestPlace) return [group]
+  return [group, collected(make(sizeAfterLargest(a) ?? a.size, resolveLocation([largestPlace], mention, a.ownClause)), 'nodule', 1, false)]
+}
+
+/** The zone or lobe said after "the largest" (最大者位于…), if any. */
+function placeAfterLargest(a: MentionAttributes): Token<LocationValue> | null {
+  const marker = a.largest
+  return (marker && a.locations.find((l) => l.start >= marker.end && (l.value.zone !== null || l.value.lobe !== null))) || null
+}
+
+function sizeAfterLargest(a: MentionAttributes): Token<Size> | null {
+  const marker = a.largest
+  return (marker && a.sizes.find((s) => s.start >= marker.end)) || null
 }
 
 /** "…, the largest measuring 9 mm in the left lower zone": the size of the group at the place said after "the largest". */
 function largestAtPlace(a: MentionAttributes, places: Token<LocationValue>[]): { placeIndex: number; size: Token<Size> } | null {
-  const marker = a.largest
-  if (!marker) return null
-  const size = a.sizes.find((s) => s.start >= marker.end)
-  const place = a.locations.find((l) => l.start >= marker.end && (l.value.zone !== null || l.value.lobe !== null))
+  const size = sizeAfterLargest(a)
+  const place = placeAfterLargest(a)
   const samePlace = (l: Token<LocationValue>): boolean =>
-    place !== undefined && l.value.side === place.value.side && l.value.zone === place.value.zone && l.value.lobe === place.value.lobe
+    place !== null && l.value.side === place.value.side && l.value.zone === place.value.zone && l.value.lobe === place.value.lobe
   const placeIndex = places.findIndex(samePlace)
   return size && placeIndex >= 0 ? { placeIndex, size } : null
 }

@@ -494,6 +494,12 @@ export const englishCases: SentenceCase[] = [
   ),
   // a list's lines stay apart
   present('FINDINGS:\n1. Right upper zone nodule, 8 mm\n2. No effusion\n- no pneumothorax', 1, n({ size: 8, side: 'right', zone: 'upper' })),
+  present(
+    'Multiple bilateral nodules, the largest measuring 12 mm in the right upper zone.',
+    null,
+    n({ side: 'bilateral' }),
+    n({ size: 12, side: 'right', zone: 'upper' })
+  ),
   // Both upper lobes: a group in each (no lobe is both sides').
   present('Nodules in both upper lobes.', null, n({ side: 'right', lobe: 'RUL' }), n({ side: 'left', lobe: 'LUL' })),
 ]
@@ -702,7 +708,8 @@ export const chineseCases: SentenceCase[] = [
   present('右上肺野见一直径约8毫米的结节影，密度均匀。', 1, n({ size: 8, side: 'right', zone: 'upper' })),
   present('右上肺野见一结节状致密影，考虑结节。', 1, n({ side: 'right', zone: 'upper' })),
   // Second held-out round.
-  present('双肺见多发结节，最大者位于右肺上叶，直径约9mm。', null, n({ size: 9, side: 'bilateral' })),
+  // a group on both sides and its largest where it is: the group's one item cannot hold both places
+  present('双肺见多发结节，最大者位于右肺上叶，直径约9mm。', null, n({ side: 'bilateral' }), n({ size: 9, side: 'right', lobe: 'RUL' })),
   absent('右肺上叶结节术后改变，未见新发结节。'),
   present('左肺上叶见一不规则肿块影，大小约45mm×38mm，考虑周围型肺癌。', 1, n({ size: 45, short: 38, side: 'left', lobe: 'LUL' })),
   present('左下肺野小结节，性质待定。', 1, n({ side: 'left', zone: 'lower' })),
