@@ -85,9 +85,9 @@ describe('the clinician flow in Chromium', () => {
     await page.waitForSelector('[data-testid=import-progress] [role=progressbar]')
     await expect.poll(() => text('import-status'), { timeout: 60_000 }).toBe('done')
     const files = FILLER_STUDIES + cohortStudies.length + 1
-    // the phase shown last is the report files', with its own count and rate; the job's row counts the files
-    expect(await text('import-progress')).toMatch(/\b(\d+) \/ \1 report files\b/)
-    expect(await text('import-progress')).toMatch(/report files\/s/)
+    // the phase shown last is the reports', with its own count and rate; the job's row counts the files
+    expect(await text('import-progress')).toMatch(/\b(\d+) \/ \1 reports\b/)
+    expect(await text('import-progress')).toMatch(/reports\/s/)
     await expect.poll(() => page.locator('[data-testid=import-jobs] tbody tr >> nth=0 >> td >> nth=3').textContent()).toBe(`${files}`)
     await expect.poll(() => text('library-counts')).toContain(`${FILLER_STUDIES + cohortStudies.length} studies`)
     await page.click('[data-testid=job-errors]')

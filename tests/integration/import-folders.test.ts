@@ -84,11 +84,31 @@ describe('importing a folder tree', () => {
     }
   })
 
-  it('shows the files, then the report files, each with a count of its own', () => {
+  it('shows the files, then the reports, each with a count of its own', () => {
     const units = [...new Set(progressSeen.map((p) => p.unit))]
-    expect(units).toEqual(['files', 'report files'])
-    const reportPhase = progressSeen.filter((p) => p.unit === 'report files')
-    expect(reportPhase.at(-1)).toMatchObject({ done: corpus.reportFiles.length, total: corpus.reportFiles.length, message: 'reading report files' })
+    expect(units).toEqual(['files', 'reports'])
+    const last = progressSeen.filter((p) => p.unit === 'reports').at(-1)!
+    expect(last).toMatchObject({ message: 'reading report files' })
+    expect(last.done).toBe(last.total)
+    expect(last.done).toBeGreaterThanOrEqual(corpus.reportFiles.length)
+  })
+
+  it('stores a table of many reports in parts, its count moving between them', async () => {
+    const folder = path.join(tmp, 'ris-export')
+    fs.mkdirSync(folder)
+    const rows = Array.from({ length: 1200 }, (_, i) => `RIS${i},No nodule.`)
+    fs.writeFileSync(path.join(folder, 'export.csv'), ['Accession,Report', ...rows].join('\n'))
+    const other = openDatabase(path.join(tmp, 'ris-data', 'vzw.sqlite'))
+    const seen: TaskProgress[] = []
+    const summary = await importFolders(other, path.join(tmp, 'ris-data'), [folder], { reports, progress: (p) => seen.push(p) })
+    expect(summary.reportsUnmatched).toBe(1200)
+    expect(seen.filter((p) => p.unit === 'reports').map((p) => [p.done, p.total])).toEqual([
+      [0, 1],
+      [500, 1200],
+      [1000, 1200],
+      [1200, 1200]
+    ])
+    other.close()
   })
 
   it('dedups by SOP Instance UID, skips other files and keeps reports apart', () => {
@@ -253,10 +273,14 @@ describe('import job control', () => {
     const calls: string[] = []
     const recorder: ReportImporter = {
       isReportFile: (file) => file.endsWith('.txt'),
-      importReportFiles: (d, files, jobId) => {
-        const stored = (d.prepare("SELECT count(*) AS n FROM images WHERE status = 'ok' AND import_job_id = ?").get(jobId) as { n: number }).n
-        calls.push(`files:${files.map((f) => path.relative(corpus.root, f)).join(',')}:stored=${stored}`)
-        return { matched: 1, unmatched: 0, failed: [] }
+      readReportsOf: (file) => {
+        const stored = (other.prepare("SELECT count(*) AS n FROM images WHERE status = 'ok'").get() as { n: number }).n
+        calls.push(`read:${path.relative(corpus.root, file)}:stored=${stored}`)
+        return { file, records: ['a report'] }
+      },
+      storeReportsOf: (_d, read, from, to, _jobId, counts) => {
+        calls.push(`store:${path.relative(corpus.root, read.file)}:${from}-${to}`)
+        counts.matched++
       },
       importStructuredReport: (_d, file, dataSet) => {
         calls.push(`sr:${path.relative(corpus.root, file)}:${Object.keys((dataSet as { elements: object }).elements).length > 5}`)
@@ -268,9 +292,10 @@ describe('import job control', () => {
       }
     }
     const summary = await importFolders(other, path.join(tmp, 'reports'), [corpus.root], { reports: recorder })
-    expect(calls).toEqual([`sr:${corpus.structuredReports[0]}:true`, `files:${corpus.reportFiles.join(',')}:stored=${corpus.valid.size}`, 'relink'])
+    const reportCalls = corpus.reportFiles.flatMap((f) => [`read:${f}:stored=${corpus.valid.size}`, `store:${f}:0-1`])
+    expect(calls).toEqual([`sr:${corpus.structuredReports[0]}:true`, ...reportCalls, 'relink'])
     expect(summary.structuredReports).toBe(1)
-    expect(summary.reportsMatched).toBe(1)
+    expect(summary.reportsMatched).toBe(corpus.reportFiles.length)
     other.close()
   })
 })

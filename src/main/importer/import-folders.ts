@@ -112,24 +112,42 @@ export async function importFolders(db: Db, dataDir: string, roots: string[], op
 }
 
 /**
- * Report files go in after all DICOM of the job, so matching sees the new studies, one file at a
- * time with a progress of their own (a RIS export may hold a hundred thousand reports); reports
- * stored earlier without a study are linked now that their study may have arrived.
+ * Report files go in after all DICOM of the job, so matching sees the new studies, with a count of
+ * reports (its total grows as files are read: a RIS export may hold a hundred thousand in one
+ * table, stored in parts so that the count moves and a cancel lands between them); reports stored
+ * earlier without a study are linked now that their study may have arrived.
  */
 async function importReports(db: Db, files: string[], summary: ImportSummary, options: ImportOptions): Promise<void> {
-  const meter = new ProgressMeter(files.length, 'report files')
-  for (const [done, file] of files.entries()) {
+  const counts = { matched: 0, unmatched: 0, already: 0, failed: summary.reportsFailed }
+  const meter = new ProgressMeter(files.length, 'reports')
+  let found = 0
+  let stored = 0
+  const show = async (): Promise<void> => {
     options.signal?.throwIfAborted()
-    options.progress?.(meter.update(done, 'reading report files'))
+    options.progress?.(meter.update(stored, 'reading report files'))
     await options.yieldToEvents?.()
-    const outcome = options.reports.importReportFiles(db, [file], summary.jobId)
-    summary.reportsMatched += outcome.matched
-    summary.reportsUnmatched += outcome.unmatched
-    summary.reportsFailed.push(...outcome.failed)
   }
-  if (files.length > 0) options.progress?.(meter.update(files.length, 'reading report files'))
+  for (const [i, file] of files.entries()) {
+    await show()
+    const read = options.reports.readReportsOf(file, counts)
+    // files not read yet count one report each until they are
+    found += read?.records.length ?? 0
+    meter.setTotal(found + files.length - i - 1)
+    for (let from = 0; read && from < read.records.length; from += REPORTS_PER_TRANSACTION) {
+      const to = Math.min(read.records.length, from + REPORTS_PER_TRANSACTION)
+      options.reports.storeReportsOf(db, read, from, to, summary.jobId, counts)
+      stored += to - from
+      if (to < read.records.length) await show()
+    }
+  }
+  if (files.length > 0) options.progress?.(meter.update(stored, 'reading report files'))
+  summary.reportsMatched += counts.matched
+  summary.reportsUnmatched += counts.unmatched
   summary.reportsMatched += options.reports.relinkUnmatchedReports(db)
 }
+
+/** Reports stored in one transaction while a large table is imported: small enough for the count to move every second or so. */
+const REPORTS_PER_TRANSACTION = 500
 
 function count(summary: ImportSummary, outcome: FileOutcome): void {
   if (outcome === 'imported') summary.imported++

@@ -1,13 +1,29 @@
 import type { Db } from '../store/database'
 
+interface ReportCounts {
+  matched: number
+  unmatched: number
+  already: number
+  failed: { file: string; reason: string }[]
+}
+
+/** A report file read for storing: its records, which the report room stores back. */
+interface ReadReports {
+  file: string
+  records: readonly unknown[]
+}
+
 /**
  * What the import job needs from the report room (src/main/reports): it claims report files by
- * name, imports them after all DICOM of the job is stored (so matching sees the studies), and
- * imports DICOM SR documents the walk finds.
+ * name, reads and stores them after all DICOM of the job is stored (so matching sees the studies),
+ * and imports DICOM SR documents the walk finds.
  */
 export interface ReportImporter {
   isReportFile(path: string): boolean
-  importReportFiles(db: Db, files: string[], jobId: number): { matched: number; unmatched: number; failed: { file: string; reason: string }[] }
+  /** A report file's records, or null with the reason in `counts.failed`. */
+  readReportsOf(file: string, counts: ReportCounts): ReadReports | null
+  /** Stores records [from, to) of a read file in one transaction (the import stores a large table in parts, showing its progress between them). */
+  storeReportsOf(db: Db, read: ReadReports, from: number, to: number, jobId: number, counts: ReportCounts): void
   importStructuredReport(db: Db, file: string, dataSet: never, jobId: number): 'matched' | 'unmatched' | 'already'
   /** Links reports stored before their study arrived; returns how many it linked. */
   relinkUnmatchedReports(db: Db): number

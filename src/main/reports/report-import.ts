@@ -56,32 +56,57 @@ export function isReportFile(file: string): boolean {
 export function importReportFiles(db: Db, files: string[], jobId: number): ReportImportResult {
   const result: ReportImportResult = { matched: 0, unmatched: 0, already: 0, failed: [] }
   for (const file of files) {
-    const name = path.basename(file)
-    try {
-      const content = readReportFile(file)
-      // A file of many reports names none of them; a file of one may be named after its study.
-      const single = content.records.length === 1
-      // IMMEDIATE: a deferred transaction that reads, then writes, fails with SQLITE_BUSY (no
-      // wait) when another process wrote in between; this one runs in the import task child.
-      db.transaction(() => {
-        for (const record of content.records) {
-          const outcome = storeReport(db, {
-            sourcePath: file,
-            sourceKind: content.kind,
-            encoding: content.encoding,
-            text: record.text,
-            keys: keysOf(record, single ? file : null),
-            jobId
-          })
-          result[outcome]++
-        }
-      }).immediate()
-      for (const problem of content.problems) result.failed.push({ file, reason: `${name}: ${problem}; the other reports in it were imported` })
-    } catch (err) {
-      result.failed.push({ file, reason: `${name}: ${err instanceof Error ? err.message : String(err)}` })
-    }
+    const read = readReportsOf(file, result)
+    if (read) storeReportsOf(db, read, 0, read.records.length, jobId, result)
   }
   return result
+}
+
+/** A report file's records, read for storing. */
+export interface ReadReports {
+  file: string
+  kind: ReportFileKind
+  encoding: string
+  records: ReportRecord[]
+}
+
+/**
+ * Reads a report file for storing; what cannot be read — the file, or some of its records — goes
+ * into `result.failed` with a reason naming the file (null when nothing can be stored).
+ */
+export function readReportsOf(file: string, result: ReportImportResult): ReadReports | null {
+  const name = path.basename(file)
+  try {
+    const content = readReportFile(file)
+    for (const problem of content.problems) result.failed.push({ file, reason: `${name}: ${problem}; the other reports in it were imported` })
+    return { file, kind: content.kind, encoding: content.encoding, records: content.records }
+  } catch (err) {
+    result.failed.push({ file, reason: `${name}: ${err instanceof Error ? err.message : String(err)}` })
+    return null
+  }
+}
+
+/**
+ * Stores records [from, to) of a file read by readReportsOf in one transaction, counting each into
+ * `result`. IMMEDIATE: a deferred transaction that reads, then writes, fails with SQLITE_BUSY (no
+ * wait) when another process wrote in between; this one runs in the import task child.
+ */
+export function storeReportsOf(db: Db, read: ReadReports, from: number, to: number, jobId: number, result: ReportImportResult): void {
+  // A file of many reports names none of them; a file of one may be named after its study.
+  const single = read.records.length === 1
+  db.transaction(() => {
+    for (const record of read.records.slice(from, to)) {
+      const outcome = storeReport(db, {
+        sourcePath: read.file,
+        sourceKind: read.kind,
+        encoding: read.encoding,
+        text: record.text,
+        keys: keysOf(record, single ? read.file : null),
+        jobId
+      })
+      result[outcome]++
+    }
+  }).immediate()
 }
 
 /** A file of one report may be named after its study, or lie by its study's films; a file of many names none of them. */

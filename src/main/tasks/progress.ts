@@ -23,13 +23,18 @@ export class ProgressMeter {
    * first report is also the meter's start): it counts toward the total, never toward the rate.
    */
   constructor(
-    private readonly total: number | null,
+    private total: number | null,
     private readonly unit: string,
     private readonly now: () => number = () => performance.now(),
     startDone = 0
   ) {
     this.startedAt = this.lastAt = now()
     this.lastDone = startDone
+  }
+
+  /** The total as now known, for work counted as it is found (the reports of files read so far). */
+  setTotal(total: number | null): void {
+    this.total = total
   }
 
   update(done: number, message: string | null = null): TaskProgress {
