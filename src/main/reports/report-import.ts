@@ -137,9 +137,7 @@ export interface ReportToStore {
 export function storeReport(db: Db, report: ReportToStore): StoreOutcome {
   const studyId = findStudy(db, report.keys)
   const matchKey = formatKeys(report.keys)
-  const existing = db
-    .prepare('SELECT id, study_id AS studyId FROM reports WHERE source_path = ? AND raw_text = ? AND match_key IS ?')
-    .get(report.sourcePath, report.text, matchKey) as { id: number; studyId: number | null } | undefined
+  const existing = storedCopy(db, report, matchKey)
   if (existing) {
     if (existing.studyId === null && studyId !== null) {
       db.prepare('UPDATE reports SET study_id = ? WHERE id = ?').run(studyId, existing.id)
@@ -166,6 +164,20 @@ export function storeReport(db: Db, report: ReportToStore): StoreOutcome {
     new Date().toISOString()
   )
   return studyId !== null ? 'matched' : 'unmatched'
+}
+
+/**
+ * The copy of this report stored before: the same source, text and match keys — or the keys an
+ * earlier version offered, without the place and patient-date keys it did not read, so that
+ * importing the same files again after an upgrade adds nothing. By the (source_path, match_key)
+ * index: a table of a hundred thousand reports shares one source path.
+ */
+function storedCopy(db: Db, report: ReportToStore, matchKey: string | null): { id: number; studyId: number | null } | undefined {
+  const find = db.prepare('SELECT id, study_id AS studyId FROM reports WHERE source_path = ? AND match_key IS ? AND raw_text = ?')
+  const legacyKey = formatKeys({ ...report.keys, place: null, patientDate: null })
+  return (find.get(report.sourcePath, matchKey, report.text) ?? (legacyKey !== matchKey ? find.get(report.sourcePath, legacyKey, report.text) : undefined)) as
+    | { id: number; studyId: number | null }
+    | undefined
 }
 
 const keyLabels: [keyof MatchKeys, string][] = [

@@ -298,7 +298,8 @@ CREATE INDEX images_file_path ON images(file_path);
   },
   {
     version: 8,
-    description: "reports.source_kind also 'rtf', 'docx' and 'xlsx' (RTF and Word reports, spreadsheets of reports): the table is rebuilt, as SQLite cannot change a CHECK",
+    description:
+      "reports.source_kind also 'rtf', 'docx' and 'xlsx' (RTF and Word reports, spreadsheets of reports): the table is rebuilt, as SQLite cannot change a CHECK; an index on (source_path, match_key), so that finding a report's stored copy does not read every report",
     sql: `
 CREATE TABLE reports_rebuilt (
   id             INTEGER PRIMARY KEY,
@@ -319,6 +320,7 @@ INSERT INTO reports_rebuilt (id, study_id, import_job_id, source_path, source_ki
 DROP TABLE reports;
 ALTER TABLE reports_rebuilt RENAME TO reports;
 CREATE INDEX reports_study ON reports(study_id);
+CREATE INDEX reports_source_key ON reports(source_path, match_key);
 `
   }
 ]

@@ -141,6 +141,19 @@ describe('importReportFiles', () => {
     expect(importReportFiles(db, files, jobId)).toEqual({ matched: 0, unmatched: 0, already: 2, failed: [] })
   })
 
+  it('adds nothing for a report an earlier version stored with fewer match keys (no place, no patient and date)', () => {
+    const file = write('ACC1001.txt', 'Lungs are clear.')
+    const table = write('ris.csv', 'Accession,MRN,Exam date,Report\nACC1002,MRN-1,2026-01-05,No nodule.\n')
+    const insert = db.prepare(
+      "INSERT INTO reports (study_id, source_path, source_kind, match_key, encoding, raw_text, created_at) VALUES (?, ?, ?, ?, 'utf-8', ?, 'before')"
+    )
+    insert.run(studyA, file, 'txt', 'file-stem:ACC1001', 'Lungs are clear.')
+    // a table of one report offered its file stem too
+    insert.run(studyB, table, 'csv', 'accession:ACC1002; file-stem:ris', 'No nodule.')
+    expect(importReportFiles(db, [file, table], jobId)).toEqual({ matched: 0, unmatched: 0, already: 2, failed: [] })
+    expect(rows()).toHaveLength(2)
+  })
+
   it('imports a changed file as a new report and keeps identical texts of different studies apart', () => {
     const file = write('ACC1001.txt', 'No nodule.')
     importReportFiles(db, [file], jobId)

@@ -171,7 +171,10 @@ describe('reports stored before RTF, Word and spreadsheet sources', () => {
     old.close()
     const db = openDatabase(file)
     expect(db.prepare('SELECT * FROM reports ORDER BY id').all()).toEqual(before)
-    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reports'").all()).toEqual([{ name: 'reports_study' }])
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reports' ORDER BY name").all()).toEqual([
+      { name: 'reports_source_key' },
+      { name: 'reports_study' }
+    ])
     db.prepare(`INSERT INTO reports (study_id, source_path, source_kind, encoding, raw_text, created_at) VALUES (1, '/r/c.xlsx', 'xlsx', 'utf-8', 'x', 'now')`).run()
     for (const [file, kind] of [['/r/d.rtf', 'rtf'], ['/r/e.docx', 'docx']]) {
       db.prepare(`INSERT INTO reports (study_id, source_path, source_kind, encoding, raw_text, created_at) VALUES (1, ?, ?, 'utf-8', 'x', 'now')`).run(file, kind)
