@@ -253,7 +253,7 @@ function csvRecords(text: string): { records: ReportRecord[]; problems: string[]
  * first of the first five rows that names a key and a text column.
  */
 function tableRecords(rows: string[][]): { records: ReportRecord[]; problems: string[] } {
-  if (!rows.some((row) => !isBlankRow(row))) throw new Error('its first sheet is empty')
+  if (!rows.some((row) => !isBlankRow(row))) throw new Error('its table holds no row with text')
   const names = (row: string[]): (Field | null)[] => row.map(fieldOf)
   const named = rows.slice(0, 5).findIndex((row) => namesKeyColumns(names(row)) && namesTextColumn(names(row)))
   const headerIndex = Math.max(0, named)

@@ -270,6 +270,14 @@ describe('importReportFiles', () => {
     expect(rows().map((r) => r.study_id)).toEqual([mimic, own, null, null])
   })
 
+  it('says so of a table with no row of text: an empty sheet, a CSV of commas', () => {
+    const files = [write('empty.xlsx', Buffer.from(xlsx('<row r="1"/>', []))), write('commas.csv', ',,,\n,,,\n')]
+    expect(importReportFiles(db, files, jobId).failed.map((f) => f.reason)).toEqual([
+      'empty.xlsx: its table holds no row with text',
+      'commas.csv: its table holds no row with text'
+    ])
+  })
+
   it('takes findings and impression columns by any name a section header has (检查描述, 诊断结论, Opinion)', () => {
     const zh = write('ris.csv', '检查号,检查描述,诊断结论\nACC1001,右上肺野见一约8mm结节影。,右上肺野结节。\n')
     const en = write('ris-en.csv', 'Accession,Findings,Opinion\nACC1002,Lungs clear.,Normal chest.\n')
