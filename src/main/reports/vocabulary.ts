@@ -543,8 +543,9 @@ export const densityPatterns: DensityPattern[] = [
   { density: 'solid', pattern: zh('实性') },
   { density: 'calcified', pattern: en('calcified', 'calcific', 'calcifications?', 'calcium') },
   { density: 'calcified', pattern: zh('钙化') },
-  { density: null, pattern: en('sub[\\s-]?solid', 'non[\\s-]?calcified', 'uncalcified') },
-  { density: null, pattern: zh('亚实性', '非钙化') }
+  // partly calcified is not the calcified (benign) nodule: its density is left unset
+  { density: null, pattern: en('sub[\\s-]?solid', 'non[\\s-]?calcified', 'uncalcified', '(?:partially|partly|focally) calcified') },
+  { density: null, pattern: zh('亚实性', '非钙化', '部分钙化') }
 ]
 
 /** A solid component inside a ground-glass nodule makes it part-solid (内见实性成分). */

@@ -500,6 +500,7 @@ export const englishCases: SentenceCase[] = [
     n({ side: 'bilateral' }),
     n({ size: 12, side: 'right', zone: 'upper' })
   ),
+  present('A partially calcified 8 mm nodule in the right upper zone.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
   // Both upper lobes: a group in each (no lobe is both sides').
   present('Nodules in both upper lobes.', null, n({ side: 'right', lobe: 'RUL' }), n({ side: 'left', lobe: 'LUL' })),
 ]
@@ -797,6 +798,8 @@ export const chineseCases: SentenceCase[] = [
   absent('肺结节：阴性；肺门：未见异常。'),
   absent('结节：（-）'),
   present('结节：右上肺野，约6mm。', 1, n({ size: 6, side: 'right', zone: 'upper' })),
+  present('右上肺野见一结节，部分钙化，约8mm。', 1, n({ size: 8, side: 'right', zone: 'upper' })),
+  present('两肺散在多发小结节影，部分钙化。', null, n({ side: 'bilateral' })),
   // 考虑 reads the lesion as a nodule; 可能 doubts it.
   uncertain('右肺中野结节状影，结节可能。', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
   uncertain('右肺中野结节状影，考虑结节可能。', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
