@@ -37,7 +37,7 @@ export function htmlToText(html: string): string {
  * searched again: a hostile text of many openings and no close costs one pass, not one per opening.
  * An opening without a close stays, and its tag is stripped with the others.
  */
-function withoutBlocks(text: string, open: RegExp, closeOf: (name: string) => RegExp): string {
+export function withoutBlocks(text: string, open: RegExp, closeOf: (name: string) => RegExp): string {
   let out = ''
   let kept = 0
   const unclosed = new Set<string>()

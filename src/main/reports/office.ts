@@ -7,6 +7,7 @@
  */
 import { decodeXML } from 'entities'
 import { strFromU8, unzipSync } from 'fflate'
+import { withoutBlocks } from './markup'
 
 /**
  * What the parts read may unpack to: a sheet of a hundred thousand reports is a few hundred MB of XML,
@@ -49,7 +50,7 @@ export function workbookRows(bytes: Uint8Array): string[][] {
 export function documentText(bytes: Uint8Array): string {
   const body = officeParts(bytes, 'word/', 'document')('word/document.xml')
   if (!body) throw new Error('it is not a .docx document: it holds no word/document.xml')
-  const visible = withoutElements(withoutElements(body, 'w:delText'), 'w:instrText')
+  const visible = withoutElements(body, 'w:delText', 'w:instrText')
   return elements(visible, 'w:p')
     .map((paragraph) => {
       let line = ''
@@ -89,20 +90,12 @@ function elements(xml: string, name: string): XmlElement[] {
   return found
 }
 
-/** The xml without the elements `name` (and what they hold). */
-function withoutElements(xml: string, name: string): string {
-  let out = ''
-  let kept = 0
-  const open = new RegExp(`<${name}(?=[\\s/>])[^<>]*?(\\/?)>`, 'g')
-  const close = `</${name}>`
-  for (let m = open.exec(xml); m; m = open.exec(xml)) {
-    const end = m[1] === '/' ? open.lastIndex : xml.indexOf(close, open.lastIndex)
-    if (end < 0) break
-    out += xml.slice(kept, m.index)
-    kept = m[1] === '/' ? end : end + close.length
-    open.lastIndex = kept
-  }
-  return out + xml.slice(kept)
+/**
+ * The xml without the elements named and what they hold (markup.ts's one-pass block removal); an
+ * empty element (<w:delText/>) holds nothing and may stay.
+ */
+function withoutElements(xml: string, ...names: string[]): string {
+  return withoutBlocks(xml, new RegExp(`<(${names.join('|')})(?=[\\s>])[^<>]*(?<!\\/)>`, 'g'), (name) => new RegExp(`<\\/${name}>`, 'gi'))
 }
 
 function attribute(attributes: string, name: string): string | null {
