@@ -11,6 +11,7 @@ import { reportTarget } from '../../src/main/model/warmup'
 import { databasePath, openDatabase } from '../../src/main/store/database'
 import { imageReportPairs } from '../../src/main/store/training-repository'
 import { recordHardening } from '../helpers/hardening-counts'
+import { writePdf } from '../helpers/pdf-writer'
 import { writeSmallCohort } from '../helpers/small-cohort'
 
 /**
@@ -44,7 +45,7 @@ function overwriteElement(bytes: Buffer, tag: string, value: string): void {
   bytes.write(value.padEnd(el.length, ' '), el.dataOffset, 'latin1')
 }
 
-/** Plants the markers in every DICOM header and in its study's report (reports/<accession>.txt). */
+/** Plants the markers in every DICOM header and in its study's report (reports/<accession>.txt, the first one a PDF). */
 function plantMarkers(importDir: string): void {
   const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]))
   files(path.join(importDir, 'dicom')).forEach((file, i) => {
@@ -57,7 +58,11 @@ function plantMarkers(importDir: string): void {
     const report = path.join(importDir, 'reports', `${path.basename(file, '.dcm')}.txt`)
     const mention = `Compared with the prior film of ${PATIENT_NAME.replace('^', ' ')} (${patientId}, born 1899-04-17).`
     const text = fs.readFileSync(report, 'utf8').replace(/^(findings|impression):?\s*$/gim, (header) => `${header}\n${mention}`)
-    fs.writeFileSync(report, `Patient: ${PATIENT_NAME}  MRN: ${patientId}  DOB: ${BIRTH_DATE}\n${text}`)
+    const planted = `Patient: ${PATIENT_NAME}  MRN: ${patientId}  DOB: ${BIRTH_DATE}\n${text}`
+    if (i > 0) return fs.writeFileSync(report, planted)
+    // one study's report as a PDF: pdf.js reads it in the import process, under the network guard
+    fs.writeFileSync(report.replace(/\.txt$/, '.pdf'), writePdf([planted.split('\n')]))
+    fs.rmSync(report)
   })
 }
 

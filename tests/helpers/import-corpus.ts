@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process'
 import { readInstanceHeader } from '../../src/main/dicom/header'
 import { parseDicomFile } from '../../src/main/dicom/parse'
 import { TransferSyntax } from '../../src/main/dicom/uids'
+import { writePdf } from './pdf-writer'
 import {
   dcmtk,
   dcmtkAvailable,
@@ -38,7 +39,8 @@ export interface ImportCorpus {
   notChest: Map<string, string>
   /** A second copy of a valid file (same SOP Instance UID). */
   duplicates: string[]
-  structuredReports: string[]
+  /** Reports kept in DICOM files: an SR and an Encapsulated PDF. */
+  dicomReports: string[]
 }
 
 function put(root: string, relative: string, bytes: Uint8Array | string): string {
@@ -55,7 +57,7 @@ function withoutMetaGroup(bytes: Buffer): Buffer {
 }
 
 export async function buildImportCorpus(root: string, scratch: string): Promise<ImportCorpus> {
-  const corpus: ImportCorpus = { root, valid: new Map(), broken: new Map(), notChest: new Map(), skipped: [], reportFiles: [], duplicates: [], structuredReports: [] }
+  const corpus: ImportCorpus = { root, valid: new Map(), broken: new Map(), notChest: new Map(), skipped: [], reportFiles: [], duplicates: [], dicomReports: [] }
   const addValid = (relative: string, built: Built | { bytes: Buffer; sopInstanceUid: string }) => {
     put(root, relative, built.bytes)
     corpus.valid.set(relative, built.sopInstanceUid)
@@ -148,7 +150,7 @@ export async function buildImportCorpus(root: string, scratch: string): Promise<
     [
       'site/broken/report-pdf',
       writeDicom({ sopClassUid: '1.2.840.10008.5.1.4.1.1.104.1', extra: { Modality: 'DOC', MIMETypeOfEncapsulatedDocument: 'application/pdf' } }).bytes,
-      /Not an image: Encapsulated PDF .* \(a PDF document, often the study's report: reports are read from DICOM SR and from .txt, .rtf, .docx, .csv, .json or .xlsx files, not from PDF\)/
+      /Not an image: an Encapsulated PDF whose report was not read: report-pdf: the Encapsulated PDF holds no document \(0042,0011 is missing or empty\)/
     ],
     ['site/broken/no-study-uid', image(u12, { extra: { StudyInstanceUID: '' } }).bytes, /Study Instance UID \(0020,000d\) is missing/],
     // a PACS export left zipped: found by its bytes, whatever its name
@@ -171,7 +173,13 @@ export async function buildImportCorpus(root: string, scratch: string): Promise<
       ContentSequence: [{ RelationshipType: 'CONTAINS', ValueType: 'TEXT', ConceptNameCodeSequence: [finding], TextValue: 'A 9 mm nodule in the right upper zone.' }]
     }
   })
-  corpus.structuredReports.push(path.relative(root, put(root, 'site/sr/SR0001', sr.bytes)))
+  corpus.dicomReports.push(path.relative(root, put(root, 'site/sr/SR0001', sr.bytes)))
+  const pdf = writePdf([['FINDINGS:', 'No nodule.', 'IMPRESSION:', 'Normal chest.']])
+  const pdfReport = writeDicom({
+    sopClassUid: '1.2.840.10008.5.1.4.1.1.104.1',
+    extra: { Modality: 'DOC', MIMETypeOfEncapsulatedDocument: 'application/pdf', EncapsulatedDocument: [pdf.buffer.slice(pdf.byteOffset, pdf.byteOffset + pdf.byteLength)] }
+  })
+  corpus.dicomReports.push(path.relative(root, put(root, 'site/sr/PDF0001', pdfReport.bytes)))
   corpus.reportFiles.push(path.relative(root, put(root, 'site/reports/ACC000001.txt', 'FINDINGS: No nodule.\n')))
   return corpus
 }

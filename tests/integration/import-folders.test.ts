@@ -115,8 +115,8 @@ describe('importing a folder tree', () => {
     expect(first.already).toBe(corpus.duplicates.length)
     for (const d of corpus.duplicates) expect(rowFor(d)).toBeUndefined()
     expect(first.skipped).toBe(corpus.skipped.length)
-    expect(first.structuredReports).toBe(corpus.structuredReports.length)
-    expect(countRows('SELECT count(*) AS n FROM reports')).toBe(corpus.reportFiles.length + corpus.structuredReports.length)
+    expect(first.dicomReports).toBe(corpus.dicomReports.length)
+    expect(countRows('SELECT count(*) AS n FROM reports')).toBe(corpus.reportFiles.length + corpus.dicomReports.length)
   })
 
   it('stores a 16-bit display image (long side ≤ 1024) and a 256×256 8-bit model image with their hashes', () => {
@@ -242,8 +242,8 @@ describe('importing a folder tree', () => {
     const again = await importFolders(db, dataDir, [corpus.root], { reports })
     expect(again.imported).toBe(0)
     expect(again.newErrors).toBe(0)
-    expect(again.already).toBe(corpus.valid.size + corpus.duplicates.length + corpus.structuredReports.length)
-    expect(countRows('SELECT count(*) AS n FROM reports')).toBe(corpus.reportFiles.length + corpus.structuredReports.length)
+    expect(again.already).toBe(corpus.valid.size + corpus.duplicates.length + corpus.dicomReports.length)
+    expect(countRows('SELECT count(*) AS n FROM reports')).toBe(corpus.reportFiles.length + corpus.dicomReports.length)
     expect(again.failed).toBe(corpus.broken.size)
     expect(countRows('SELECT count(*) AS n FROM images')).toBe(before)
     expect(countRows('SELECT count(*) AS n FROM studies')).toBe(studies)
@@ -268,12 +268,17 @@ describe('import job control', () => {
     other.close()
   })
 
-  it('hands report files to the report importer after the DICOM is stored, and DICOM SR as it goes', async () => {
+  it('hands report files to the report importer after the DICOM is stored, and reports kept in DICOM as it goes', async () => {
     const other = openDatabase(path.join(tmp, 'reports', 'vzw.sqlite'))
     const calls: string[] = []
+    // a report kept in DICOM is handed over whole (the full data set, not the header alone)
+    const dicomReport = (file: string, dataSet: never): 'matched' => {
+      calls.push(`dicom:${path.relative(corpus.root, file)}:${Object.keys((dataSet as { elements: object }).elements).length > 5}`)
+      return 'matched'
+    }
     const recorder: ReportImporter = {
       isReportFile: (file) => file.endsWith('.txt'),
-      readReportsOf: (file) => {
+      readReportsOf: async (file) => {
         const stored = (other.prepare("SELECT count(*) AS n FROM images WHERE status = 'ok'").get() as { n: number }).n
         calls.push(`read:${path.relative(corpus.root, file)}:stored=${stored}`)
         return { file, records: ['a report'] }
@@ -282,10 +287,8 @@ describe('import job control', () => {
         calls.push(`store:${path.relative(corpus.root, read.file)}:${from}-${to}`)
         counts.matched++
       },
-      importStructuredReport: (_d, file, dataSet) => {
-        calls.push(`sr:${path.relative(corpus.root, file)}:${Object.keys((dataSet as { elements: object }).elements).length > 5}`)
-        return 'matched'
-      },
+      importStructuredReport: (_d, file, dataSet) => dicomReport(file, dataSet),
+      importEncapsulatedPdf: async (_d, file, dataSet) => dicomReport(file, dataSet),
       relinkUnmatchedReports: () => {
         calls.push('relink')
         return 0
@@ -293,8 +296,11 @@ describe('import job control', () => {
     }
     const summary = await importFolders(other, path.join(tmp, 'reports'), [corpus.root], { reports: recorder })
     const reportCalls = corpus.reportFiles.flatMap((f) => [`read:${f}:stored=${corpus.valid.size}`, `store:${f}:0-1`])
-    expect(calls).toEqual([`sr:${corpus.structuredReports[0]}:true`, ...reportCalls, 'relink'])
-    expect(summary.structuredReports).toBe(1)
+    // the Encapsulated PDF with no document is handed over too: the report room says it holds none
+    const handedOver = [...corpus.dicomReports, 'site/broken/report-pdf'].map((f) => `dicom:${f}:true`)
+    expect(calls.slice(0, handedOver.length).sort()).toEqual(handedOver.sort())
+    expect(calls.slice(handedOver.length)).toEqual([...reportCalls, 'relink'])
+    expect(summary.dicomReports).toBe(handedOver.length)
     expect(summary.reportsMatched).toBe(corpus.reportFiles.length)
     other.close()
   })

@@ -18,7 +18,7 @@ interface FilmKind {
 }
 
 /** `failed-again`: the same file failed before and already has its error row. */
-export type FileOutcome = 'imported' | 'already' | 'failed' | 'failed-again' | 'structured-report' | 'skipped'
+export type FileOutcome = 'imported' | 'already' | 'failed' | 'failed-again' | 'dicom-report' | 'skipped'
 
 export interface FileImportContext {
   db: Db
@@ -57,10 +57,18 @@ async function importInstance(ctx: FileImportContext, file: string, bytes: Buffe
   if (isStructuredReportSopClass(header.sopClassUid)) {
     if (hasReportFromSource(ctx.db, file)) return 'already'
     ctx.reports.importStructuredReport(ctx.db, file, parseDicomFile(bytes) as never, ctx.jobId)
-    return 'structured-report'
+    return 'dicom-report'
+  }
+  if (header.sopClassUid === SopClass.encapsulatedPdf) {
+    if (hasReportFromSource(ctx.db, file)) return 'already'
+    await ctx.reports.importEncapsulatedPdf(ctx.db, file, parseDicomFile(bytes) as never, ctx.jobId).catch((err: unknown) => {
+      if (storageProblem(err)) throw err
+      throw new DicomFileError(`Not an image: an Encapsulated PDF whose report was not read: ${err instanceof Error ? err.message : String(err)}`)
+    })
+    return 'dicom-report'
   }
   if (hasImportedInstance(ctx.db, header.sopInstanceUid)) return 'already'
-  if (!header.hasPixelData) throw new DicomFileError(`Not an image: ${sopClassName(header.sopClassUid)} has no Pixel Data${notImageAdvice(header.sopClassUid)}`)
+  if (!header.hasPixelData) throw new DicomFileError(`Not an image: ${sopClassName(header.sopClassUid)} has no Pixel Data`)
   const dataSet = parseDicomFile(bytes)
   const film: FilmKind = { projection: readProjection(header.projectionTags), notChestRadiograph: notChestRadiograph(header.modality, header.bodyPart, [
       ...header.projectionTags.descriptions,
@@ -175,11 +183,4 @@ function recordFailure(ctx: FileImportContext, file: string, size: number | null
 /** A problem found before any file was read (a DICOMDIR entry missing on disk, an unreadable folder). */
 export function recordProblem(ctx: FileImportContext, file: string, reason: string): FileOutcome {
   return recordFailure(ctx, file, null, null, reason)
-}
-
-/** What to do about a document that is not an image, where there is something to do. */
-function notImageAdvice(sopClassUid: string): string {
-  return sopClassUid === SopClass.encapsulatedPdf
-    ? ' (a PDF document, often the study\'s report: reports are read from DICOM SR and from .txt, .rtf, .docx, .csv, .json or .xlsx files, not from PDF)'
-    : ''
 }

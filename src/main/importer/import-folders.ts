@@ -14,7 +14,8 @@ export interface ImportSummary extends ImportCounts {
   /** Error rows this run added (a re-import of a known bad file adds none). */
   newErrors: number
   skipped: number
-  structuredReports: number
+  /** Reports kept in DICOM files (SR, Encapsulated PDF), stored as reports. */
+  dicomReports: number
   reportsFailed: { file: string; reason: string }[]
   /** Report files found but not imported because no report importer is wired in. */
   dicomdirs: number
@@ -64,7 +65,7 @@ export async function importFolders(db: Db, dataDir: string, roots: string[], op
   const ctx: FileImportContext = { db, dataDir, jobId, reports: options.reports }
   const summary: ImportSummary = {
     jobId, filesTotal: 0, imported: 0, failed: 0, already: 0, reportsMatched: 0, reportsUnmatched: 0, newErrors: 0, skipped: 0,
-    structuredReports: 0, reportsFailed: [], dicomdirs: 0, megabytes: 0, seconds: 0, mbPerSecond: 0, studiesWithoutModelImage: 0
+    dicomReports: 0, reportsFailed: [], dicomdirs: 0, megabytes: 0, seconds: 0, mbPerSecond: 0, studiesWithoutModelImage: 0
   }
   const started = performance.now()
   try {
@@ -129,7 +130,7 @@ async function importReports(db: Db, files: string[], summary: ImportSummary, op
   }
   for (const [i, file] of files.entries()) {
     await show()
-    const read = options.reports.readReportsOf(file, counts)
+    const read = await options.reports.readReportsOf(file, counts)
     // files not read yet count one report each until they are
     found += read?.records.length ?? 0
     meter.setTotal(found + files.length - i - 1)
@@ -156,6 +157,6 @@ function count(summary: ImportSummary, outcome: FileOutcome): void {
     summary.failed++
     summary.newErrors++
   } else if (outcome === 'failed-again') summary.failed++
-  else if (outcome === 'structured-report') summary.structuredReports++
+  else if (outcome === 'dicom-report') summary.dicomReports++
   else summary.skipped++
 }

@@ -53,10 +53,10 @@ export function isReportFile(file: string): boolean {
   return reportFileKind(file) !== null || isLegacyWorkbook(file)
 }
 
-export function importReportFiles(db: Db, files: string[], jobId: number): ReportImportResult {
+export async function importReportFiles(db: Db, files: string[], jobId: number): Promise<ReportImportResult> {
   const result: ReportImportResult = { matched: 0, unmatched: 0, already: 0, failed: [] }
   for (const file of files) {
-    const read = readReportsOf(file, result)
+    const read = await readReportsOf(file, result)
     if (read) storeReportsOf(db, read, 0, read.records.length, jobId, result)
   }
   return result
@@ -74,10 +74,10 @@ export interface ReadReports {
  * Reads a report file for storing; what cannot be read — the file, or some of its records — goes
  * into `result.failed` with a reason naming the file (null when nothing can be stored).
  */
-export function readReportsOf(file: string, result: ReportImportResult): ReadReports | null {
+export async function readReportsOf(file: string, result: ReportImportResult): Promise<ReadReports | null> {
   const name = path.basename(file)
   try {
-    const content = readReportFile(file)
+    const content = await readReportFile(file)
     for (const problem of content.problems) result.failed.push({ file, reason: `${name}: ${problem}; the other reports in it were imported` })
     return { file, kind: content.kind, encoding: content.encoding, records: content.records }
   } catch (err) {

@@ -1,6 +1,6 @@
 /**
  * Reading report files into records: one record per report with its text and the keys that match
- * it to a study. A text, RTF or Word (.docx) file is one report; JSON holds one object, an array of
+ * it to a study. A text, RTF, Word (.docx) or PDF file is one report; JSON holds one object, an array of
  * objects, or an object with such an array; a CSV or a spreadsheet (.xlsx) is a table whose header
  * row names an accession (or study UID) column — or a patient ID and a study date column, as RIS
  * exports without accession numbers have — and a text column.
@@ -13,8 +13,9 @@ import { parseCsv } from './csv'
 import { decodeReportBytes, normaliseReportText, simplifiedChinese, type ReportEncoding } from './text'
 import { sectionOfName } from './sections'
 import { documentText, workbookRows } from './office'
+import { pdfReportText } from './pdf'
 
-export type ReportFileKind = 'txt' | 'rtf' | 'docx' | 'json' | 'csv' | 'xlsx'
+export type ReportFileKind = 'txt' | 'rtf' | 'docx' | 'pdf' | 'json' | 'csv' | 'xlsx'
 
 export interface ReportRecord {
   text: string
@@ -35,7 +36,7 @@ export interface ReportFileContent {
   problems: string[]
 }
 
-const reportExtensions: Record<string, ReportFileKind> = { '.txt': 'txt', '.rtf': 'rtf', '.docx': 'docx', '.json': 'json', '.csv': 'csv', '.xlsx': 'xlsx' }
+const reportExtensions: Record<string, ReportFileKind> = { '.txt': 'txt', '.rtf': 'rtf', '.docx': 'docx', '.pdf': 'pdf', '.json': 'json', '.csv': 'csv', '.xlsx': 'xlsx' }
 
 export function reportFileKind(file: string): ReportFileKind | null {
   return reportExtensions[path.extname(file).toLowerCase()] ?? null
@@ -74,16 +75,16 @@ function fieldOf(key: string): Field | null {
  * memory: one report is a few kilobytes, a .txt table of reports (a spreadsheet's text export)
  * some megabytes; a .json or .csv of a whole archive may be large.
  */
-const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, rtf: 64 << 20, docx: 64 << 20, json: 256 << 20, csv: 256 << 20, xlsx: 256 << 20 } as const
+const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, rtf: 64 << 20, docx: 64 << 20, pdf: 64 << 20, json: 256 << 20, csv: 256 << 20, xlsx: 256 << 20 } as const
 
 function megabytes(bytes: number): string {
   return `${(bytes / (1 << 20)).toFixed(bytes < 10 << 20 ? 1 : 0)} MB`
 }
 
-export function readReportFile(file: string): ReportFileContent {
+export async function readReportFile(file: string): Promise<ReportFileContent> {
   if (isLegacyWorkbook(file)) throw new Error('it is an Excel 97–2003 workbook (.xls), which is not read: save it as .xlsx or CSV')
   const kind = reportFileKind(file)
-  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .docx, .json, .csv or .xlsx)')
+  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .docx, .pdf, .json, .csv or .xlsx)')
   let bytes: Buffer
   try {
     const size = fs.statSync(file).size
@@ -96,10 +97,11 @@ export function readReportFile(file: string): ReportFileContent {
     throw new Error(code === 'ENOENT' ? 'the file does not exist' : code === 'EACCES' ? 'permission to read it was denied' : `it cannot be read (${code ?? String(err)})`)
   }
   if (bytes.length === 0) throw new Error('the file is empty')
-  return withoutOverlongReports({ kind, ...recordsOf(kind, bytes) })
+  return withoutOverlongReports({ kind, ...(await recordsOf(kind, bytes)) })
 }
 
-function recordsOf(kind: ReportFileKind, bytes: Buffer): Omit<ReportFileContent, 'kind'> {
+async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<ReportFileContent, 'kind'>> {
+  if (kind === 'pdf') return { encoding: 'utf-8', records: [textRecord(await pdfReportText(bytes))], problems: [] }
   if (kind === 'xlsx') return { encoding: 'utf-8', ...tableRecords(workbookRows(bytes)) }
   if (kind === 'docx') return { encoding: 'utf-8', records: [textRecord(normaliseReportText(documentText(bytes)))], problems: [] }
   const { text, encoding } = decodeReportBytes(bytes)

@@ -8,7 +8,7 @@
 import path from 'node:path'
 import type { DataSet, Element } from 'dicom-parser'
 import type { Db } from '../store/database'
-import { storeReport, type StoreOutcome } from './report-import'
+import { storeReport, type MatchKeys, type StoreOutcome } from './report-import'
 import { normaliseReportText } from './text'
 import { overlongReport } from './report-records'
 
@@ -130,13 +130,18 @@ export function importStructuredReport(db: Db, file: string, dataSet: DataSet, j
     sourceKind: 'sr',
     encoding,
     text,
-    keys: {
-      studyUid: dataSet.string(tags.studyInstanceUid) ?? null,
-      accession: dataSet.string(tags.accessionNumber) ?? null,
-      fileStem: null,
-      place: null,
-      patientDate: null
-    },
+    keys: dicomReportKeys(dataSet),
     jobId
   })
+}
+
+/** A report kept in DICOM names its study: it matches by StudyInstanceUID or AccessionNumber, never by where it lies. */
+export function dicomReportKeys(dataSet: DataSet): MatchKeys {
+  return {
+    studyUid: dataSet.string(tags.studyInstanceUid) ?? null,
+    accession: dataSet.string(tags.accessionNumber) ?? null,
+    fileStem: null,
+    place: null,
+    patientDate: null
+  }
 }

@@ -322,6 +322,33 @@ ALTER TABLE reports_rebuilt RENAME TO reports;
 CREATE INDEX reports_study ON reports(study_id);
 CREATE INDEX reports_source_key ON reports(source_path, match_key);
 `
+  },
+  {
+    version: 9,
+    description:
+      "reports.source_kind also 'pdf' (a PDF report file, or an Encapsulated PDF in the study's DICOM): the table is rebuilt, as SQLite cannot change a CHECK",
+    sql: `
+CREATE TABLE reports_rebuilt (
+  id             INTEGER PRIMARY KEY,
+  study_id       INTEGER REFERENCES studies(id) ON DELETE CASCADE,
+  import_job_id  INTEGER REFERENCES import_jobs(id),
+  source_path    TEXT NOT NULL,
+  source_kind    TEXT NOT NULL CHECK (source_kind IN ('txt','rtf','docx','pdf','json','csv','xlsx','sr')),
+  match_key      TEXT,
+  encoding       TEXT NOT NULL,
+  language       TEXT,
+  raw_text       TEXT NOT NULL,
+  sections_json  TEXT,
+  findings_json  TEXT,
+  created_at     TEXT NOT NULL
+);
+INSERT INTO reports_rebuilt (id, study_id, import_job_id, source_path, source_kind, match_key, encoding, language, raw_text, sections_json, findings_json, created_at)
+  SELECT id, study_id, import_job_id, source_path, source_kind, match_key, encoding, language, raw_text, sections_json, findings_json, created_at FROM reports;
+DROP TABLE reports;
+ALTER TABLE reports_rebuilt RENAME TO reports;
+CREATE INDEX reports_study ON reports(study_id);
+CREATE INDEX reports_source_key ON reports(source_path, match_key);
+`
   }
 ]
 

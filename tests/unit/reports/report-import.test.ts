@@ -5,6 +5,7 @@ import dicomParser from 'dicom-parser'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase, type Db } from '../../../src/main/store/database'
 import {
+  importEncapsulatedPdf,
   importReportFiles,
   importStructuredReport,
   isReportFile,
@@ -12,6 +13,7 @@ import {
   unmatchedReports
 } from '../../../src/main/reports'
 import { bytesOf, contentItem, dicomFile, docx, encodeGb18030, seq, str, xlsx, type TextEncoding } from './fixtures'
+import { writePdf } from '../../helpers/pdf-writer'
 
 interface ReportRow {
   study_id: number | null
@@ -70,14 +72,14 @@ afterEach(() => {
 })
 
 describe('isReportFile', () => {
-  it('accepts .txt, .rtf, .docx, .json, .csv and .xlsx in any case and nothing else', () => {
-    expect(['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf', 'f.docx', 'g.xlsx'].map(isReportFile)).toEqual([true, true, true, true, true, true, true])
+  it('accepts .txt, .rtf, .docx, .pdf, .json, .csv and .xlsx in any case and nothing else', () => {
+    expect(['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf', 'f.docx', 'g.xlsx', 'h.PDF'].map(isReportFile)).toEqual([true, true, true, true, true, true, true, true])
     expect(['a.dcm', 'a', 'DICOMDIR', 'a.txt.bak', 'a.xml'].map(isReportFile)).toEqual([false, false, false, false, false])
   })
 })
 
 describe('importReportFiles', () => {
-  it('imports UTF-8 and GB18030 text, JSON and CSV, matched by file stem, accession and study UID', () => {
+  it('imports UTF-8 and GB18030 text, JSON and CSV, matched by file stem, accession and study UID', async () => {
     const utf8 = write('ACC1001.txt', '\uFEFFFindings: 8 mm solid nodule in the right upper zone.\nImpression: Right upper zone nodule.\n')
     const gb = write('1.2.826.0.1.3680043.8.498.2.txt', encodeGb18030('检查所见：左下肺野见一约６ｍｍ结节。\r\n诊断意见：左下肺结节。\r\n'))
     const json = write(
@@ -92,7 +94,7 @@ describe('importReportFiles', () => {
       'reports.csv',
       encodeGb18030('检查号,报告\r\nACC1001,"两肺纹理清晰，肺野内未见明显实质性病变。"\r\nUNKNOWN-7,"A 1.2 cm mass, left lower lobe; ""stable"".\nNo other nodules."\r\n')
     )
-    const result = importReportFiles(db, [utf8, gb, json, csv], jobId)
+    const result = await importReportFiles(db, [utf8, gb, json, csv], jobId)
     expect(result).toEqual({ matched: 5, unmatched: 2, already: 0, failed: [] })
 
     const stored = rows()
@@ -125,23 +127,23 @@ describe('importReportFiles', () => {
     ])
   })
 
-  it('adds nothing when the same files are imported again, and links reports whose study arrived since', () => {
+  it('adds nothing when the same files are imported again, and links reports whose study arrived since', async () => {
     const files = [
       write('ACC1001.txt', 'No nodule.'),
       write('late.json', JSON.stringify({ accessionNumber: 'ACC2001', text: '6 mm nodule, left upper zone.' }))
     ]
-    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 1, unmatched: 1, already: 0, failed: [] })
-    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 0, unmatched: 0, already: 2, failed: [] })
+    expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 1, unmatched: 1, already: 0, failed: [] })
+    expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 0, unmatched: 0, already: 2, failed: [] })
     expect(rows()).toHaveLength(2)
 
     const late = addStudy('1.2.826.0.1.3680043.8.498.3', 'ACC2001')
     expect(relinkUnmatchedReports(db)).toBe(1)
     expect(unmatchedReports(db)).toEqual([])
     expect(rows()[1].study_id).toBe(late)
-    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 0, unmatched: 0, already: 2, failed: [] })
+    expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 0, unmatched: 0, already: 2, failed: [] })
   })
 
-  it('adds nothing for a report an earlier version stored with fewer match keys (no place, no patient and date)', () => {
+  it('adds nothing for a report an earlier version stored with fewer match keys (no place, no patient and date)', async () => {
     const file = write('ACC1001.txt', 'Lungs are clear.')
     const table = write('ris.csv', 'Accession,MRN,Exam date,Report\nACC1002,MRN-1,2026-01-05,No nodule.\n')
     const insert = db.prepare(
@@ -150,27 +152,27 @@ describe('importReportFiles', () => {
     insert.run(studyA, file, 'txt', 'file-stem:ACC1001', 'Lungs are clear.')
     // a table of one report offered its file stem too
     insert.run(studyB, table, 'csv', 'accession:ACC1002; file-stem:ris', 'No nodule.')
-    expect(importReportFiles(db, [file, table], jobId)).toEqual({ matched: 0, unmatched: 0, already: 2, failed: [] })
+    expect(await importReportFiles(db, [file, table], jobId)).toEqual({ matched: 0, unmatched: 0, already: 2, failed: [] })
     expect(rows()).toHaveLength(2)
   })
 
-  it('imports a changed file as a new report and keeps identical texts of different studies apart', () => {
+  it('imports a changed file as a new report and keeps identical texts of different studies apart', async () => {
     const file = write('ACC1001.txt', 'No nodule.')
-    importReportFiles(db, [file], jobId)
+    await importReportFiles(db, [file], jobId)
     fs.writeFileSync(file, 'Addendum: 5 mm nodule in the right lower zone.')
-    expect(importReportFiles(db, [file], jobId)).toMatchObject({ matched: 1, already: 0 })
+    expect(await importReportFiles(db, [file], jobId)).toMatchObject({ matched: 1, already: 0 })
     const csv = write('normals.csv', 'AccessionNumber,Text\nACC1001,No nodule.\nACC1002,No nodule.\n')
-    expect(importReportFiles(db, [csv], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(await importReportFiles(db, [csv], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
     expect(rows().map((r) => r.study_id)).toEqual([studyA, studyA, studyA, studyB])
   })
 
-  it('matches a text file by the accession number or study UID in its header lines', () => {
+  it('matches a text file by the accession number or study UID in its header lines', async () => {
     const files = [
       write('export_0001.txt', 'Patient: PHANTOM\nAccession No.: ACC1002\nExam: CHEST PA\nFINDINGS: 8 mm nodule in the right upper zone.\n'),
       write('export_0002.txt', '检查编号：ACC1001\n影像所见：两肺纹理清晰，未见结节。\n'),
       write('export_0003.txt', 'Study Instance UID: 1.2.826.0.1.3680043.8.498.2\nImpression: Normal chest.\n')
     ]
-    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 3, unmatched: 0, already: 0, failed: [] })
+    expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 3, unmatched: 0, already: 0, failed: [] })
     const byFile = Object.fromEntries(rows().map((r) => [path.basename(r.source_path), [r.study_id, r.match_key]]))
     expect(byFile).toEqual({
       'export_0001.txt': [studyB, `accession:ACC1002; file-stem:export_0001; place:${path.join(dir, 'export_0001')}`],
@@ -179,7 +181,7 @@ describe('importReportFiles', () => {
     })
   })
 
-  it('matches a text file by the patient ID and study date in its header lines, which may share a line', () => {
+  it('matches a text file by the patient ID and study date in its header lines, which may share a line', async () => {
     const visit = Number(
       db
         .prepare('INSERT INTO studies (study_uid, pseudonym, patient_id, study_date, created_at) VALUES (?, ?, ?, ?, ?)')
@@ -189,14 +191,14 @@ describe('importReportFiles', () => {
       write('zh_0001.txt', '姓名：某某　　病历号：0045678　　检查日期：2026年1月5日 10:32\n影像所见：两肺纹理清晰，未见结节。\n'),
       write('en_0001.txt', 'Patient ID: 45678   Exam Date: 2026-01-05\nFINDINGS: Lungs are clear.\n')
     ]
-    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
     expect(rows().map((r) => [r.study_id, r.match_key])).toEqual([
       [visit, `file-stem:zh_0001; place:${path.join(dir, 'zh_0001')}; patient-date:20260105:0045678`],
       [visit, `file-stem:en_0001; place:${path.join(dir, 'en_0001')}; patient-date:20260105:45678`]
     ])
   })
 
-  it('stores a report kept as HTML, RTF or Word as its text: in a CSV cell, a .txt, a .rtf or a .docx file', () => {
+  it('stores a report kept as HTML, RTF or Word as its text: in a CSV cell, a .txt, a .rtf or a .docx file', async () => {
     const cell = '"<p><b>FINDINGS:</b> 8 mm nodule in the right upper zone.</p><p><b>IMPRESSION:</b> Nodule &amp; no effusion.</p>"'
     const files = [
       write('ris.csv', `Accession,Report\nACC1001,${cell}\n`),
@@ -205,7 +207,7 @@ describe('importReportFiles', () => {
       write('ACC1002 report.docx', Buffer.from(docx('<w:p><w:r><w:t>检查所见：右下肺野见一结节影，约1.2cm。</w:t></w:r></w:p><w:p><w:r><w:t>诊断意见：右下肺野结节。</w:t></w:r></w:p>')))
     ]
     expect(isReportFile('ACC1001.RTF')).toBe(true)
-    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 4, unmatched: 0, already: 0, failed: [] })
+    expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 4, unmatched: 0, already: 0, failed: [] })
     expect(rows().map((r) => r.raw_text)).toEqual([
       'FINDINGS: 8 mm nodule in the right upper zone.\nIMPRESSION: Nodule & no effusion.',
       '影像所见：两肺未见结节。\n诊断意见：未见异常。',
@@ -216,7 +218,7 @@ describe('importReportFiles', () => {
     expect(rows().map(presenceOf)).toEqual(['present', 'absent', 'absent', 'present'])
   })
 
-  it('reads a spreadsheet of reports (.xlsx) whose header may stand below a title, and says how to read an .xls', () => {
+  it('reads a spreadsheet of reports (.xlsx) whose header may stand below a title, and says how to read an .xls', async () => {
     const cell = (ref: string, index: number) => `<c r="${ref}" t="s"><v>${index}</v></c>`
     const sheet =
       `<row r="1">${cell('A1', 0)}</row>` +
@@ -230,7 +232,7 @@ describe('importReportFiles', () => {
     const book = write('export.xlsx', Buffer.from(xlsx(sheet, strings)))
     const old = write('old-export.xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))
     expect(isReportFile(old)).toBe(true)
-    const result = importReportFiles(db, [book, old], jobId)
+    const result = await importReportFiles(db, [book, old], jobId)
     expect(result).toMatchObject({ matched: 2, unmatched: 0 })
     expect(result.failed.map((f) => f.reason)).toEqual([
       'export.xlsx: row 6 has no report text; the other reports in it were imported',
@@ -242,7 +244,7 @@ describe('importReportFiles', () => {
     ])
   })
 
-  it('matches a report by where it lies: beside the folder of its name holding one study\'s films (MIMIC-CXR), or in a study\'s folder', () => {
+  it('matches a report by where it lies: beside the folder of its name holding one study\'s films (MIMIC-CXR), or in a study\'s folder', async () => {
     const addFilms = (studyId: number, folder: string, count: number): void => {
       const series = Number(db.prepare('INSERT INTO series (study_id, series_uid) VALUES (?, ?)').run(studyId, `${folder}.s`).lastInsertRowid)
       for (let i = 0; i < count; i++) {
@@ -266,40 +268,40 @@ describe('importReportFiles', () => {
       // the report of a study whose films are not imported: not the patient's other study below its folder
       write('files/p10/p10000032/s59999999.txt', 'FINDINGS: No nodule.')
     ]
-    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 2, unmatched: 2, already: 0, failed: [] })
+    expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 2, unmatched: 2, already: 0, failed: [] })
     expect(rows().map((r) => r.study_id)).toEqual([mimic, own, null, null])
   })
 
-  it('says so of a table with no row of text: an empty sheet, a CSV of commas', () => {
+  it('says so of a table with no row of text: an empty sheet, a CSV of commas', async () => {
     const files = [write('empty.xlsx', Buffer.from(xlsx('<row r="1"/>', []))), write('commas.csv', ',,,\n,,,\n')]
-    expect(importReportFiles(db, files, jobId).failed.map((f) => f.reason)).toEqual([
+    expect((await importReportFiles(db, files, jobId)).failed.map((f) => f.reason)).toEqual([
       'empty.xlsx: its table holds no row with text',
       'commas.csv: its table holds no row with text'
     ])
   })
 
-  it('takes findings and impression columns by any name a section header has (检查描述, 诊断结论, Opinion)', () => {
+  it('takes findings and impression columns by any name a section header has (检查描述, 诊断结论, Opinion)', async () => {
     const zh = write('ris.csv', '检查号,检查描述,诊断结论\nACC1001,右上肺野见一约8mm结节影。,右上肺野结节。\n')
     const en = write('ris-en.csv', 'Accession,Findings,Opinion\nACC1002,Lungs clear.,Normal chest.\n')
-    expect(importReportFiles(db, [zh, en], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(await importReportFiles(db, [zh, en], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
     expect(rows().map((r) => r.raw_text)).toEqual(['检查所见：右上肺野见一约8mm结节影。\n诊断意见：右上肺野结节。', 'Findings: Lungs clear.\nImpression: Normal chest.'])
   })
 
-  it('matches an accession number a spreadsheet stripped of its leading zeros, or written in another case', () => {
+  it('matches an accession number a spreadsheet stripped of its leading zeros, or written in another case', async () => {
     const padded = addStudy('1.2.826.0.1.3680043.8.498.3', '0001234567')
     const lower = write('lower.csv', 'Accession,Report\nacc1002,No nodule.\n')
     const stripped = write('excel.csv', 'Accession,Report\n1234567,No nodule.\n')
-    expect(importReportFiles(db, [lower, stripped], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(await importReportFiles(db, [lower, stripped], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
     expect(rows().map((r) => r.study_id)).toEqual([studyB, padded])
     // Two studies that differ only by leading zeros: the loose match names neither.
     addStudy('1.2.826.0.1.3680043.8.498.4', '1234567')
     addStudy('1.2.826.0.1.3680043.8.498.5', '00777888')
     addStudy('1.2.826.0.1.3680043.8.498.6', '0777888')
     const ambiguous = write('ambiguous.csv', 'Accession,Report\n777888,No nodule.\n')
-    expect(importReportFiles(db, [ambiguous], jobId)).toEqual({ matched: 0, unmatched: 1, already: 0, failed: [] })
+    expect(await importReportFiles(db, [ambiguous], jobId)).toEqual({ matched: 0, unmatched: 1, already: 0, failed: [] })
   })
 
-  it('matches a table without accession numbers by patient ID and study date: the one study of that patient that day', () => {
+  it('matches a table without accession numbers by patient ID and study date: the one study of that patient that day', async () => {
     const addVisit = (uid: string, patientId: string, date: string): number =>
       Number(
         db
@@ -333,7 +335,7 @@ describe('importReportFiles', () => {
         'MRN-77,05/01/2026,两肺未见结节。'
       ].join('\n')
     )
-    const result = importReportFiles(db, [table], jobId)
+    const result = await importReportFiles(db, [table], jobId)
     expect(result).toMatchObject({ matched: 3, unmatched: 2 })
     expect(result.failed.map((f) => f.reason)).toEqual([
       'ris-export.csv: row 7: its study date "05/01/2026" is not written year first (2026-01-05 or 20260105), and it has no accession number or study UID to match it by; the other reports in it were imported'
@@ -344,7 +346,7 @@ describe('importReportFiles', () => {
     expect(rows().map((r) => r.study_id)).toEqual([first, zeros, null, film, later])
   })
 
-  it('matches a file named around its accession number, and leaves a name that points nowhere or two ways unmatched', () => {
+  it('matches a file named around its accession number, and leaves a name that points nowhere or two ways unmatched', async () => {
     const studyC = addStudy('1.2.826.0.1.3680043.8.498.3', 'CT-2024-00123')
     const files = [
       write('ACC1001_report.txt', 'Lungs are clear.'),
@@ -353,7 +355,7 @@ describe('importReportFiles', () => {
       write('notes_2024.txt', 'Lungs are clear.'),
       write('ACC1001_vs_ACC1002.txt', 'Lungs are clear.')
     ]
-    expect(importReportFiles(db, files, jobId)).toEqual({ matched: 3, unmatched: 2, already: 0, failed: [] })
+    expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 3, unmatched: 2, already: 0, failed: [] })
     const byFile = Object.fromEntries(rows().map((r) => [path.basename(r.source_path), r.study_id]))
     expect(byFile).toEqual({
       'ACC1001_report.txt': studyA,
@@ -364,24 +366,24 @@ describe('importReportFiles', () => {
     })
   })
 
-  it('reads a spreadsheet\'s "Unicode text" export (UTF-16, tab-separated, named .txt) as a table of reports', () => {
+  it('reads a spreadsheet\'s "Unicode text" export (UTF-16, tab-separated, named .txt) as a table of reports', async () => {
     const table = 'AccessionNumber\tPatient\tReport\r\nACC1001\tDoe\tNo nodule.\r\nACC1002\tRoe\t右上肺野见一约8mm结节。\r\n'
     const file = write('RIS export.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(table, 'utf16le')]))
-    expect(importReportFiles(db, [file], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(await importReportFiles(db, [file], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
     expect(rows().map((r) => [r.study_id, r.encoding, r.raw_text])).toEqual([
       [studyA, 'utf-16le', 'No nodule.'],
       [studyB, 'utf-16le', '右上肺野见一约8mm结节。']
     ])
     // A report that only mentions a tab in its first line stays one report.
     const prose = write('ACC1001 note.txt', 'Findings:\tlungs clear.\nImpression: normal.')
-    expect(importReportFiles(db, [prose], jobId)).toEqual({ matched: 1, unmatched: 0, already: 0, failed: [] })
+    expect(await importReportFiles(db, [prose], jobId)).toEqual({ matched: 1, unmatched: 0, already: 0, failed: [] })
   })
 
-  it('reads a Big5 report (Hong Kong, Taiwan) as Big5, and a GBK one as GBK, though each decodes as the other', () => {
+  it('reads a Big5 report (Hong Kong, Taiwan) as Big5, and a GBK one as GBK, though each decodes as the other', async () => {
     // 右肺上葉見一結節，8mm。 in Big5; 右上肺野见一结节，约8mm。 in GBK.
     const big5 = write('ACC1001.txt', Buffer.from([0xa5, 0x6b, 0xaa, 0xcd, 0xa4, 0x57, 0xb8, 0xad, 0xa8, 0xa3, 0xa4, 0x40, 0xb5, 0xb2, 0xb8, 0x60, 0xa1, 0x41, 0x38, 0x6d, 0x6d, 0xa1, 0x43]))
     const gbk = write('ACC1002.txt', encodeGb18030('右上肺野见一结节，约8mm。'))
-    expect(importReportFiles(db, [big5, gbk], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(await importReportFiles(db, [big5, gbk], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
     const stored = rows()
     expect(stored.map((r) => [r.encoding, r.raw_text])).toEqual([
       ['big5', '右肺上葉見一結節，8mm。'],
@@ -390,11 +392,11 @@ describe('importReportFiles', () => {
     expect(JSON.parse(stored[0].findings_json).nodules.items).toMatchObject([{ sizeMm: 8, side: 'right', lobe: 'RUL' }])
   })
 
-  it('reads an English report a Windows RIS wrote in Windows-1252 as that, not as GB18030', () => {
+  it('reads an English report a Windows RIS wrote in Windows-1252 as that, not as GB18030', async () => {
     // "Right upper zone nodule, 12 × 9 mm. The patient’s prior film – clear." in Windows-1252.
     const bytes = Buffer.from('Right upper zone nodule, 12 \xd7 9 mm. The patient\x92s prior film \x96 clear.', 'latin1')
     const file = write('ACC1001.txt', bytes)
-    expect(importReportFiles(db, [file], jobId)).toEqual({ matched: 1, unmatched: 0, already: 0, failed: [] })
+    expect(await importReportFiles(db, [file], jobId)).toEqual({ matched: 1, unmatched: 0, already: 0, failed: [] })
     const [stored] = rows()
     expect(stored).toMatchObject({ encoding: 'windows-1252', language: 'en' })
     expect(stored.raw_text).toBe('Right upper zone nodule, 12 × 9 mm. The patient’s prior film – clear.')
@@ -402,11 +404,11 @@ describe('importReportFiles', () => {
     expect(finding.nodules.items).toMatchObject([{ sizeMm: 12, sizeShortMm: 9, side: 'right', zone: 'upper' }])
     // Two specials side by side ("—“") decode as GB18030 too, into no word a report uses: still Windows-1252.
     const dashQuote = write('ACC1002.txt', Buffer.from('Left lower zone nodule, 8 mm \x97\x93stable\x94 since 2019.', 'latin1'))
-    expect(importReportFiles(db, [dashQuote], jobId)).toMatchObject({ matched: 1, failed: [] })
+    expect(await importReportFiles(db, [dashQuote], jobId)).toMatchObject({ matched: 1, failed: [] })
     expect(rows()[1]).toMatchObject({ encoding: 'windows-1252', raw_text: 'Left lower zone nodule, 8 mm —“stable” since 2019.' })
   })
 
-  it('names each bad file and says what is wrong, and imports the good ones', () => {
+  it('names each bad file and says what is wrong, and imports the good ones', async () => {
     const good = write('ACC1002.txt', 'Lungs are clear.')
     const noKey = write('no-key.csv', 'Patient,Report\nSmith,No nodule.\n')
     const noText = write('no-text.csv', 'AccessionNumber,Date\nACC1001,2024-01-01\n')
@@ -425,7 +427,7 @@ describe('importReportFiles', () => {
     const log = write('server-log.txt', '')
     fs.truncateSync(log, 300 << 20)
 
-    const result = importReportFiles(db, [good, noKey, noText, unclosed, badJson, wrongShape, empty, binary, latin1, missing, partial, log, dump, table], jobId)
+    const result = await importReportFiles(db, [good, noKey, noText, unclosed, badJson, wrongShape, empty, binary, latin1, missing, partial, log, dump, table], jobId)
     expect(result.matched).toBe(3)
     expect(result.unmatched).toBe(0)
     const reasons = Object.fromEntries(result.failed.map((f) => [path.basename(f.file), [] as string[]]))
@@ -506,5 +508,60 @@ describe('importStructuredReport', () => {
       /huge\.dcm: the structured report's text is [\d,]+ characters long, more than a report holds \(limit 100,000\), so it was not read/
     )
     expect(rows()).toHaveLength(1)
+  })
+})
+
+describe('PDF reports', () => {
+  it('reads a PDF report file as one report, matched as a text file is, and names the file it cannot read', async () => {
+    const zh = write('ACC1002.pdf', writePdf([['检查所见：', '右上肺野见一结节影，大小约12mm。'], ['诊断意见：', '右上肺结节。']]))
+    const scanned = write('ACC1001.pdf', writePdf([[]]))
+    expect(await importReportFiles(db, [zh, scanned], jobId)).toEqual({
+      matched: 1,
+      unmatched: 0,
+      already: 0,
+      failed: [{ file: scanned, reason: 'ACC1001.pdf: the PDF holds no text (a scanned page? its words are pictures, which are not read)' }]
+    })
+    const [row] = rows()
+    expect(row).toMatchObject({ study_id: studyB, source_kind: 'pdf', encoding: 'utf-8', language: 'zh' })
+    expect(row.raw_text).toBe('检查所见：\n右上肺野见一结节影，大小约12mm。\n诊断意见：\n右上肺结节。')
+    expect(presenceOf(row)).toBe('present')
+    expect(await importReportFiles(db, [zh], jobId)).toMatchObject({ already: 1 })
+  })
+
+  function encapsulatedPdf(document: Buffer, mime = 'application/pdf'): dicomParser.DataSet {
+    const sopClass = '1.2.840.10008.5.1.4.1.1.104.1'
+    const bytes = dicomFile(
+      {
+        '00080016': str('UI', sopClass),
+        '00080018': str('UI', '1.2.826.0.1.3680043.8.498.77'),
+        '00080050': str('SH', 'ACC9999'),
+        '00080060': str('CS', 'DOC'),
+        '0020000d': str('UI', '1.2.826.0.1.3680043.8.498.1'),
+        '00420011': bytesOf('OB', document),
+        '00420012': str('LO', mime)
+      },
+      sopClass,
+      '1.2.826.0.1.3680043.8.498.77'
+    )
+    return dicomParser.parseDicom(new Uint8Array(bytes))
+  }
+
+  it('stores an Encapsulated PDF in the DICOM as its study\'s report, matched by its study UID', async () => {
+    const dataSet = encapsulatedPdf(writePdf([['FINDINGS:', 'An 8 mm nodule in the left lower zone.', 'IMPRESSION:', 'Left lower zone nodule.']]))
+    expect(await importEncapsulatedPdf(db, '/data/doc/report.dcm', dataSet, jobId)).toBe('matched')
+    const [row] = rows()
+    expect(row).toMatchObject({ study_id: studyA, source_kind: 'pdf', language: 'en' })
+    expect(JSON.parse(row.findings_json).nodules).toMatchObject({ presence: 'present', items: [{ side: 'left', zone: 'lower', sizeMm: 8 }] })
+    expect(await importEncapsulatedPdf(db, '/data/doc/report.dcm', dataSet, jobId)).toBe('already')
+  })
+
+  it('refuses an encapsulated document that is no PDF or no report, naming the file', async () => {
+    await expect(importEncapsulatedPdf(db, '/data/doc/form.dcm', encapsulatedPdf(writePdf([['Consent to examination', 'Signed.']])), jobId)).rejects.toThrow(
+      'form.dcm: the PDF reads as no report: it has no Findings or Impression heading'
+    )
+    await expect(importEncapsulatedPdf(db, '/data/doc/cda.dcm', encapsulatedPdf(Buffer.from('<ClinicalDocument/>'), 'text/XML'), jobId)).rejects.toThrow(
+      'cda.dcm: the encapsulated document is text/xml, not a PDF'
+    )
+    expect(rows()).toHaveLength(0)
   })
 })

@@ -29,14 +29,14 @@ it('reads one study’s image–report pair alone, the same pair the whole libra
   expect(imageReportPairs(db, 999)).toEqual([])
 })
 
-it('pairs a study with its newest report: a report imported again with changed text (an addendum, a corrected final) supersedes it', () => {
+it('pairs a study with its newest report: a report imported again with changed text (an addendum, a corrected final) supersedes it', async () => {
   const { studyId, studyUid } = db.prepare('SELECT id AS studyId, study_uid AS studyUid FROM studies ORDER BY id LIMIT 1').get() as { studyId: number; studyUid: string }
   const before = imageReportPairs(db, studyId)[0].rawText
   // the study's report, exported again after the radiologist added to it
   const file = path.join(dir, `${studyUid}.txt`)
   fs.writeFileSync(file, `${before}\nADDENDUM: The nodule is a nipple shadow.`)
   const jobId = Number(db.prepare("INSERT INTO import_jobs (roots_json, status, started_at) VALUES ('[]', 'done', 'now')").run().lastInsertRowid)
-  expect(importReportFiles(db, [file], jobId).matched).toBe(1)
+  expect((await importReportFiles(db, [file], jobId)).matched).toBe(1)
   expect(db.prepare('SELECT count(*) AS n FROM reports WHERE study_id = ?').get(studyId)).toEqual({ n: 2 })
   expect(imageReportPairs(db, studyId)[0].rawText).toContain('ADDENDUM: The nodule is a nipple shadow.')
   expect(evaluationStudies(db).find((s) => s.studyId === studyId)?.reportText).toContain('ADDENDUM')

@@ -1,0 +1,62 @@
+/**
+ * Writes small PDF reports as report systems do: each line a text object, Latin text in Helvetica
+ * (WinAnsiEncoding), Chinese in STSong-Light with the UniGB-UCS2-H encoding and the font not
+ * embedded — the way iText-based Chinese RIS write them, so that reading them needs pdf.js's
+ * character maps.
+ */
+
+export interface PdfOptions {
+  /** An /Encrypt entry whose user password is not empty: the reader must refuse it. */
+  passwordProtected?: boolean
+}
+
+const chineseText = /[^\x00-\xff]/
+
+/** A string operand: UCS-2 hex for the Chinese font, an escaped literal for Helvetica. */
+function textOperand(line: string): string {
+  if (chineseText.test(line)) return '<' + [...line].map((c) => c.charCodeAt(0).toString(16).padStart(4, '0')).join('') + '>'
+  return '(' + line.replace(/[()\\]/g, (m) => '\\' + m) + ')'
+}
+
+function pageContent(lines: string[]): string {
+  const shown = lines.map((line, i) => `/${chineseText.test(line) ? 'F2' : 'F1'} 11 Tf 1 0 0 1 56 ${770 - 16 * i} Tm ${textOperand(line)} Tj`)
+  return ['BT', ...shown, 'ET'].join('\n')
+}
+
+/** A PDF of pages, each a list of lines. */
+export function writePdf(pages: string[][], options: PdfOptions = {}): Buffer {
+  const objects: string[] = []
+  const add = (body: string): number => objects.push(body)
+  const helvetica = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>')
+  const descriptor = add(
+    '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>'
+  )
+  const cidFont = add(
+    `<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor ${descriptor} 0 R >>`
+  )
+  const song = add(`<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light-UniGB-UCS2-H /Encoding /UniGB-UCS2-H /DescendantFonts [${cidFont} 0 R] >>`)
+  // The page tree's number is known once the pages are: contents and page of each, then the tree.
+  const pagesId = objects.length + 2 * pages.length + 1
+  const kids = pages.map((lines) => {
+    const content = pageContent(lines)
+    const stream = add(`<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`)
+    return add(
+      `<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 ${helvetica} 0 R /F2 ${song} 0 R >> >> /Contents ${stream} 0 R >>`
+    )
+  })
+  add(`<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`)
+  const catalog = add(`<< /Type /Catalog /Pages ${pagesId} 0 R >>`)
+  const encrypt = options.passwordProtected ? add(`<< /Filter /Standard /V 1 /R 2 /O <${'ab'.repeat(32)}> /U <${'cd'.repeat(32)}> /P -44 >>`) : null
+
+  let pdf = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n'
+  const offsets = objects.map((body, i) => {
+    const offset = Buffer.byteLength(pdf, 'latin1')
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`
+    return offset
+  })
+  const xref = Buffer.byteLength(pdf, 'latin1')
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n` + offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')
+  const encryption = encrypt ? ` /Encrypt ${encrypt} 0 R /ID [<${'01'.repeat(16)}> <${'01'.repeat(16)}>]` : ''
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R${encryption} >>\nstartxref\n${xref}\n%%EOF\n`
+  return Buffer.from(pdf, 'latin1')
+}
