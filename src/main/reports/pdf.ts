@@ -1,76 +1,80 @@
 /**
- * A PDF report's text, read by pdf.js (the PDF engine of Firefox; its legacy build is the one made
- * for Node). Many RIS export each report as a PDF, and PACS keep it in the study as an Encapsulated
- * PDF. Chinese report systems often write it in a font they do not embed (STSong-Light with the
- * UniGB-UCS2-H encoding): its characters are found through the character maps pdf.js ships, read
- * from disk here — nothing is fetched.
+ * PDF reports: many RIS export each report as a PDF, and PACS keep it in the study as an
+ * Encapsulated PDF. The text is read in a worker thread (pdf-worker.ts), one PDF at a time: a
+ * malformed file can end that thread, or keep it busy, and the import goes on — the file is
+ * named with the problem, the next PDF gets a new thread.
  */
-import { createRequire } from 'node:module'
 import path from 'node:path'
-import type { TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/api'
+import { Worker } from 'node:worker_threads'
+import { moduleEntry } from '../tasks/module-entry'
+import type { PdfReply, PdfRequest } from './pdf-worker'
 import { splitSections } from './sections'
-import { normaliseReportText } from './text'
 
-/**
- * The most pages read: a report is one to three; a PDF of hundreds is a batch of reports (not
- * separable without knowing the RIS's layout) or a manual.
- */
-export const MAX_REPORT_PDF_PAGES = 20
+/** Longer than pdf.js takes for any report (tenths of a second); a file that keeps it busy longer is hostile. */
+export const PDF_READ_TIMEOUT_MS = 60_000
 
-/** pdf.js's own files: its character maps and the metrics of the 14 standard fonts. */
-function pdfjsFolder(): string {
-  return path.dirname(createRequire(__filename).resolve('pdfjs-dist/package.json'))
+interface PendingRead {
+  resolve(text: string): void
+  reject(err: Error): void
+  timer: NodeJS.Timeout
 }
 
-/** A line break after each item pdf.js marks as ending its line; pages end in one too. */
-function textOfItems(items: (TextItem | TextMarkedContent)[]): string {
-  let text = ''
-  for (const item of items) if ('str' in item) text += item.str + (item.hasEOL ? '\n' : '')
-  return text.endsWith('\n') ? text : text + '\n'
+interface PdfReader {
+  worker: Worker
+  pending: Map<number, PendingRead>
 }
 
-/** What went wrong, in words for the import's error list (pdf.js names its exceptions). */
-function pdfProblem(err: unknown): Error {
-  const name = err instanceof Error ? err.name : ''
-  const message = err instanceof Error ? err.message : String(err)
-  if (name === 'PasswordException') return new Error('the PDF is password-protected, so its text cannot be read')
-  if (name === 'InvalidPDFException') return new Error(`it is not a readable PDF (${message})`)
-  return new Error(`its PDF could not be read (${message})`)
-}
+let reader: PdfReader | null = null
+let nextRequest = 0
 
-/** The text of a PDF's pages, a line for each line pdf.js finds; throws in words naming the problem. */
-export async function pdfText(bytes: Uint8Array): Promise<string> {
-  const { getDocument, VerbosityLevel } = await import('pdfjs-dist/legacy/build/pdf.mjs')
-  const folder = pdfjsFolder()
-  const task = getDocument({
-    // pdf.js takes the buffer over (it may detach it): a copy leaves the caller's bytes whole.
-    data: new Uint8Array(bytes),
-    cMapUrl: path.join(folder, 'cmaps') + path.sep,
-    cMapPacked: true,
-    standardFontDataUrl: path.join(folder, 'standard_fonts') + path.sep,
-    // No forms, no font loading, no system fonts: only the text is wanted.
-    enableXfa: false,
-    disableFontFace: true,
-    useSystemFonts: false,
-    verbosity: VerbosityLevel.ERRORS
-  })
-  try {
-    const document = await task.promise.catch((err: unknown) => {
-      throw pdfProblem(err)
-    })
-    if (document.numPages > MAX_REPORT_PDF_PAGES)
-      throw new Error(`it has ${document.numPages} pages, more than a report (limit ${MAX_REPORT_PDF_PAGES}): a PDF of many reports is not read — export them as CSV`)
-    let text = ''
-    for (let number = 1; number <= document.numPages; number++) {
-      const page = await document.getPage(number).catch((err: unknown) => {
-        throw pdfProblem(err)
-      })
-      text += textOfItems((await page.getTextContent()).items)
-    }
-    return normaliseReportText(text).trim()
-  } finally {
-    await task.destroy()
+/** Ends a reader: its reads fail with the reason, and the next read starts a new thread. */
+function endReader(ended: PdfReader, reason: string): void {
+  if (reader === ended) reader = null
+  for (const read of ended.pending.values()) {
+    clearTimeout(read.timer)
+    read.reject(new Error(reason))
   }
+  ended.pending.clear()
+  void ended.worker.terminate()
+}
+
+function startReader(): PdfReader {
+  // Bundled, this module may sit in out/main/chunks/ while the worker entry is in out/main/.
+  const entry = moduleEntry('pdf-worker', [__dirname, path.join(__dirname, '..')])
+  if (!entry) throw new Error('the PDF reader is missing from this installation (pdf-worker)')
+  const started: PdfReader = { worker: new Worker(entry.file, { execArgv: entry.execArgv }), pending: new Map() }
+  started.worker.on('message', (reply: PdfReply) => {
+    const read = started.pending.get(reply.id)
+    if (!read) return
+    started.pending.delete(reply.id)
+    clearTimeout(read.timer)
+    if ('error' in reply) {
+      read.reject(new Error(reply.error))
+      // pdf.js may still fail on that file after it answered: the next file gets a thread of its own.
+      return endReader(started, 'the PDF reader was restarted')
+    }
+    read.resolve(reply.text)
+    // An idle reader does not keep the process alive (the CLI ends when its work does).
+    if (started.pending.size === 0) started.worker.unref()
+  })
+  started.worker.on('error', (err) => endReader(started, `its PDF could not be read (${err.message})`))
+  started.worker.on('exit', (code) => endReader(started, `its PDF could not be read (the PDF reader stopped with code ${code})`))
+  return started
+}
+
+/** The text of a PDF's pages, a line for each line pdf.js finds; rejects in words naming the problem. */
+export function pdfText(bytes: Uint8Array): Promise<string> {
+  const current = reader ?? (reader = startReader())
+  const id = nextRequest++
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => endReader(current, `reading its text took longer than ${PDF_READ_TIMEOUT_MS / 1000} s, more than any report takes, so it was not read`),
+      PDF_READ_TIMEOUT_MS
+    )
+    current.pending.set(id, { resolve, reject, timer })
+    current.worker.ref()
+    current.worker.postMessage({ id, bytes } satisfies PdfRequest)
+  })
 }
 
 /**

@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { detectLanguage } from './nodule-parser'
 import { parseCsv } from './csv'
-import { decodeReportBytes, normaliseReportText, simplifiedChinese, type ReportEncoding } from './text'
+import { decodeReportBytes, normaliseReportText, overlongReport, simplifiedChinese, type ReportEncoding } from './text'
 import { sectionOfName } from './sections'
 import { documentText, workbookRows } from './office'
 import { pdfReportText } from './pdf'
@@ -108,19 +108,6 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
   if (text.trim() === '') throw new Error('the file holds only white space')
   if (kind === 'rtf' || (kind === 'txt' && !isTabTable(text))) return { encoding, records: [textRecord(text)], problems: [] }
   return { encoding, ...(kind === 'json' ? jsonRecords(text) : csvRecords(text)) }
-}
-
-/**
- * The longest report text read: a radiology report is a few thousand characters, and the parser's
- * work grows faster than its text (a 64 MB "report" of repeated findings would not end).
- */
-const MAX_REPORT_CHARS = 100_000
-
-/** "is 149,999 characters long, more than a report holds …" for a text longer than any report, else null. */
-export function overlongReport(text: string): string | null {
-  return text.length > MAX_REPORT_CHARS
-    ? `is ${text.length.toLocaleString('en')} characters long, more than a report holds (limit ${MAX_REPORT_CHARS.toLocaleString('en')}), so it was not read`
-    : null
 }
 
 /** A report longer than any report is a dump or a hostile file: refused, naming where it is; the others are kept. */

@@ -9,8 +9,7 @@ import path from 'node:path'
 import type { DataSet, Element } from 'dicom-parser'
 import type { Db } from '../store/database'
 import { storeReport, type MatchKeys, type StoreOutcome } from './report-import'
-import { normaliseReportText } from './text'
-import { overlongReport } from './report-records'
+import { normaliseReportText, overlongReport } from './text'
 
 const tags = {
   specificCharacterSet: 'x00080005',

@@ -151,3 +151,16 @@ export function foldForMatching(text: string): string {
   }
   return out
 }
+
+/**
+ * The longest report text read: a radiology report is a few thousand characters, and the parser's
+ * work grows faster than its text (a 64 MB "report" of repeated findings would not end).
+ */
+export const MAX_REPORT_CHARS = 100_000
+
+/** "is 149,999 characters long, more than a report holds …" for a text longer than any report, else null. */
+export function overlongReport(text: string): string | null {
+  return text.length > MAX_REPORT_CHARS
+    ? `is ${text.length.toLocaleString('en')} characters long, more than a report holds (limit ${MAX_REPORT_CHARS.toLocaleString('en')}), so it was not read`
+    : null
+}

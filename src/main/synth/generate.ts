@@ -5,6 +5,7 @@ import { cohortTruth, renderStudy, writeStudy, type CohortOptions, type CohortTr
 import { composeSheet, itemLabel, noduleRings, thumbnail, type SheetTile, type Thumbnail } from './contact-sheet'
 import { insertNodule } from './edits'
 import { Rng, hashSeed } from '../random'
+import { moduleEntry } from '../tasks/module-entry'
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './synth-worker'
 
 export interface GenerateOptions extends CohortOptions {
@@ -38,7 +39,8 @@ export async function generateCohort(options: GenerateOptions): Promise<Generate
     studies[index] = study
     onStudyDone?.(++done, cohort.studies)
   }
-  const entry = workerEntry()
+  // Bundled, this module may sit in out/main/chunks/ while the worker entry is in out/main/.
+  const entry = moduleEntry('synth-worker', [__dirname, path.join(__dirname, '..')])
   const threads = Math.min(workers, cohort.studies)
   if (threads <= 1 || !entry) {
     for (let index = 0; index < cohort.studies; index++) finished(index, writeStudy(cohort, index, outDir, thumbnailSide(index)))
@@ -51,16 +53,6 @@ export async function generateCohort(options: GenerateOptions): Promise<Generate
   )
   fs.writeFileSync(path.join(outDir, 'truth.json'), JSON.stringify(truth, null, 1) + '\n')
   return { truth, thumbnails: studies.flatMap((s) => (s.thumbnail ? [s.thumbnail] : [])) }
-}
-
-/** The worker's entry: the bundled .js beside this module, else the TypeScript source through tsx. */
-function workerEntry(): { file: string; execArgv: string[] } | null {
-  // Bundled, this module may sit in out/main/chunks/ while the worker entry is in out/main/.
-  const bundled = [path.join(__dirname, 'synth-worker.js'), path.join(__dirname, '..', 'synth-worker.js')].find((f) => fs.existsSync(f))
-  if (bundled) return { file: bundled, execArgv: [] }
-  const source = path.join(__dirname, 'synth-worker.ts')
-  if (fs.existsSync(source)) return { file: source, execArgv: ['--import', 'tsx'] }
-  return null
 }
 
 /** Feeds study indices to a pool of worker threads, one at a time each, until all are written. */

@@ -1,27 +1,19 @@
 import { fork } from 'node:child_process'
-import fs from 'node:fs'
-import path from 'node:path'
+import { moduleEntry, type ModuleEntry } from './module-entry'
 import type { FromChild, SpawnTaskProcess, TaskProcess } from './protocol'
-
-export interface ChildEntry {
-  file: string
-  execArgv: string[]
-}
 
 /**
  * Where the task child's entry is: the bundled `task-child.js` beside the running bundle
  * (out/main), else the TypeScript source run through tsx (CLI from a checkout, tests).
  */
-export function taskChildEntry(moduleDir: string): ChildEntry {
-  const bundled = path.join(moduleDir, 'task-child.js')
-  if (fs.existsSync(bundled)) return { file: bundled, execArgv: [] }
-  const source = path.join(moduleDir, 'task-child.ts')
-  if (fs.existsSync(source)) return { file: source, execArgv: ['--import', 'tsx'] }
-  throw new Error(`The task child entry is missing: neither ${bundled} nor ${source} exists`)
+export function taskChildEntry(moduleDir: string): ModuleEntry {
+  const entry = moduleEntry('task-child', [moduleDir])
+  if (!entry) throw new Error(`The task child entry is missing: neither task-child.js nor task-child.ts is in ${moduleDir}`)
+  return entry
 }
 
 /** Spawns task children with Node's child_process.fork (CLI, web host, tests). */
-export function forkTaskProcess(entry: ChildEntry): SpawnTaskProcess {
+export function forkTaskProcess(entry: ModuleEntry): SpawnTaskProcess {
   return (): TaskProcess => {
     const child = fork(entry.file, [], {
       execArgv: entry.execArgv,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_REPORT_PDF_PAGES, pdfReportText, pdfText } from '../../../src/main/reports/pdf'
+import { pdfReportText, pdfText } from '../../../src/main/reports/pdf'
+import { MAX_PDF_INFLATED_BYTES, MAX_REPORT_PDF_PAGES } from '../../../src/main/reports/pdf-text'
 import { parseReport } from '../../../src/main/reports'
 import { writePdf } from '../../helpers/pdf-writer'
 
@@ -13,6 +14,10 @@ describe('pdfText', () => {
     const text = await pdfReportText(writePdf([['检查所见：', '右上肺野见一结节影，大小约12mm。', '诊断意见：', '右上肺结节。']]))
     expect(text).toBe('检查所见：\n右上肺野见一结节影，大小约12mm。\n诊断意见：\n右上肺结节。')
     expect(parseReport(text).nodules).toMatchObject({ presence: 'present', count: 1, items: [{ side: 'right', zone: 'upper', sizeMm: 12 }] })
+  })
+
+  it('reads a page whose content stream is deflated, as most PDF writers store it', async () => {
+    expect(await pdfText(writePdf([['FINDINGS:', 'No nodule.']], { deflatedPadding: 1000 }))).toBe('FINDINGS:\nNo nodule.')
   })
 
   it('leaves the bytes it was given whole', async () => {
@@ -38,5 +43,38 @@ describe('pdfReportText refuses, in words', () => {
     await expect(pdfReportText(writePdf([['Request for examination', 'Chest PA: cough for 3 weeks, rule out nodule.']]))).rejects.toThrow(
       'the PDF reads as no report: it has no Findings or Impression heading'
     )
+  })
+})
+
+describe('pdfText refuses a hostile PDF before it fills memory', () => {
+  it('a PDF bomb: a deflated stream that unpacks to more than any report holds', async () => {
+    const bomb = writePdf([['FINDINGS:', 'No nodule.']], { deflatedPadding: MAX_PDF_INFLATED_BYTES })
+    expect(bomb.length).toBeLessThan(2 << 20)
+    await expect(pdfText(bomb)).rejects.toThrow('its compressed streams unpack to more than 256 MB, more than any report (a PDF bomb?), so it was not read')
+  })
+
+  it('a page of more text than any report', async () => {
+    const page = ['FINDINGS:', ...Array.from({ length: 500 }, () => 'nodule '.repeat(40))]
+    await expect(pdfText(writePdf([page], { fontSize: 1 }))).rejects.toThrow(
+      'its text is longer than a report holds (limit 100,000 characters), so it was not read'
+    )
+  })
+})
+
+describe('the PDF reader thread', () => {
+  /** A broken page tree and a stray ")" in the other page's resources: pdf.js then fails outside any promise it hands back. */
+  function pdfThatEndsItsThread(): Buffer {
+    let text = writePdf([['FINDINGS:', 'No nodule.'], ['IMPRESSION:', 'Normal.']]).toString('latin1')
+    text = text.replace('/Type /Page /Parent', '/Type /Page /%arent')
+    const resources = text.lastIndexOf('/F2 4 0 R >>')
+    text = text.slice(0, resources) + '/F2 4 0 R)>>' + text.slice(resources + '/F2 4 0 R >>'.length)
+    return Buffer.from(text, 'latin1')
+  }
+
+  it('names the problem of a file pdf.js fails on, and reads the next file in a new thread', async () => {
+    await expect(pdfText(pdfThatEndsItsThread())).rejects.toThrow(/^its PDF could not be read \(Page dictionary kid reference/)
+    // pdf.js's unhandled failure lands after its answer: in the old thread, not in this test's process
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(await pdfText(writePdf([['FINDINGS:', 'No nodule.']]))).toBe('FINDINGS:\nNo nodule.')
   })
 })
