@@ -10,6 +10,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import type { PDFDocumentLoadingTask, PDFPageProxy, TextContent, TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/api'
+import { splitSections } from './sections'
 import { MAX_REPORT_CHARS, normaliseReportText } from './text'
 
 /** A PDF refused by a limit of this reader, in words already. */
@@ -26,10 +27,75 @@ function pdfjsFolder(): string {
   return path.dirname(createRequire(__filename).resolve('pdfjs-dist/package.json'))
 }
 
-/** A line break after each item pdf.js marks as ending its line. */
-function textOfItems(items: (TextItem | TextMarkedContent)[]): string {
+/** A line of a page as pdf.js finds it, with where its text begins and ends. */
+interface PdfLine {
+  text: string
+  left: number
+  right: number
+}
+
+function newLine(): PdfLine {
+  return { text: '', left: Infinity, right: -Infinity }
+}
+
+/** Adds items to the page's lines: `lines` ends with the open line, which an item marked hasEOL closes. */
+function addItems(lines: PdfLine[], items: (TextItem | TextMarkedContent)[]): void {
+  for (const item of items) {
+    if (!('str' in item)) continue
+    const line = lines[lines.length - 1]
+    line.text += item.str
+    if (item.str.trim() !== '') {
+      line.left = Math.min(line.left, item.transform[4])
+      line.right = Math.max(line.right, item.transform[4] + item.width)
+    }
+    if (item.hasEOL) lines.push(newLine())
+  }
+}
+
+const sentenceEnd = /[。！？!?；;：:.]\s*$/
+const listItem = /^\s*(?:\d{1,2}\s*[.、)）]|[（(]\d{1,2}[)）]|[•·▪-])/
+const hanOrFullWidth = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u
+
+/** A line that begins with a section heading (检查所见：, IMPRESSION) starts its own line whatever the one before it. */
+function startsWithHeading(line: string): boolean {
+  return (splitSections(line.trim())[0]?.start ?? 0) > 0
+}
+
+/** How wide the line's first word and a space are: a Chinese line's first word is its first character. */
+function firstWordWidth(line: PdfLine): number {
+  const text = line.text.trim()
+  const word = hanOrFullWidth.test(text.slice(0, 1)) ? 1 : (/^\S+/.exec(text)?.[0].length ?? 0)
+  return ((line.right - line.left) / Math.max(1, text.length)) * (word + 1)
+}
+
+/**
+ * The page's text, lines joined where the page wrapped a paragraph: a line whose end is nearer the
+ * margin the page's text keeps (past 60 % of its width, so that no page of short statements has
+ * one) than the next line's first word is wide — that word did not fit — and that ends in no
+ * sentence's end goes on in the next line, unless that one is a heading or a list item. A Chinese
+ * sentence wrapped mid-clause ("大小约" / "12mm。") read as two sentences and lost its size; text
+ * files are not joined so (their Chinese lines are often one statement each, without 。), but a
+ * PDF shows where its lines end.
+ */
+function joinWrappedLines(lines: PdfLine[], pageLeft: number, pageWidth: number): string {
+  const margin = Math.max(...lines.map((l) => l.right))
+  const hasMargin = margin >= pageLeft + 0.6 * pageWidth
   let text = ''
-  for (const item of items) if ('str' in item) text += item.str + (item.hasEOL ? '\n' : '')
+  lines.forEach((line, i) => {
+    text += line.text
+    const next = lines[i + 1]
+    if (!next) return
+    const wrapped =
+      hasMargin &&
+      next.text.trim() !== '' &&
+      margin - line.right < firstWordWidth(next) &&
+      !sentenceEnd.test(line.text) &&
+      !startsWithHeading(next.text) &&
+      !listItem.test(next.text)
+    // Chinese is written without spaces and wraps anywhere, even inside "12mm".
+    const chinese = hanOrFullWidth.test(line.text) || hanOrFullWidth.test(next.text)
+    text += !wrapped ? '\n' : chinese ? '' : ' '
+  })
   return text
 }
 
@@ -73,10 +139,12 @@ const tooLong = `its text is longer than a report holds (limit ${MAX_REPORT_CHAR
  */
 async function pageText(page: PDFPageProxy, room: number, task: PDFDocumentLoadingTask): Promise<string> {
   const reader = (page.streamTextContent() as ReadableStream<TextContent>).getReader()
-  let text = ''
+  const lines = [newLine()]
+  let length = 0
   for (let part = await reader.read(); !part.done; part = await reader.read()) {
-    text += textOfItems(part.value.items)
-    if (text.length > room) {
+    addItems(lines, part.value.items)
+    length += part.value.items.reduce((sum, item) => sum + ('str' in item ? item.str.length + (item.hasEOL ? 1 : 0) : 0), 0)
+    if (length > room) {
       // pdf.js's worker waits for its text task before it ends, and the task waits to be read:
       // end the document, then read on until the task sees it (reader.cancel() never settles).
       const destroyed = task.destroy()
@@ -85,7 +153,8 @@ async function pageText(page: PDFPageProxy, room: number, task: PDFDocumentLoadi
       throw new PdfRefusal(tooLong)
     }
   }
-  return text.endsWith('\n') ? text : text + '\n'
+  const [left, , right] = page.view
+  return joinWrappedLines(lines, left, right - left) + '\n'
 }
 
 async function drain(reader: ReadableStreamDefaultReader<TextContent>): Promise<void> {

@@ -16,6 +16,39 @@ describe('pdfText', () => {
     expect(parseReport(text).nodules).toMatchObject({ presence: 'present', count: 1, items: [{ side: 'right', zone: 'upper', sizeMm: 12 }] })
   })
 
+  it('joins the lines a page wrapped a paragraph at, and no others', async () => {
+    // 30 characters of 11 pt run to 386 pt of the page's 595: the paragraph's margin
+    const paragraph = '两肺纹理清晰，右肺上叶见一类圆形结节影，边界清楚，大小约12mm，密度均匀，周围未见卫星灶。心影大小形态正常，两膈面光整，肋膈角锐利。'
+    const wrapped = Array.from({ length: Math.ceil(paragraph.length / 30) }, (_, i) => paragraph.slice(30 * i, 30 * i + 30))
+    expect(wrapped[0].endsWith('大小约12')).toBe(true)
+    const text = await pdfReportText(
+      writePdf([['检查所见：', ...wrapped, '右肺下叶结节', '两肺纹理增多', '诊断意见：', '1、右肺上叶结节，建议CT复查。', '2、心肺未见其他异常。']])
+    )
+    expect(text.split('\n')).toEqual(['检查所见：', paragraph, '右肺下叶结节', '两肺纹理增多', '诊断意见：', '1、右肺上叶结节，建议CT复查。', '2、心肺未见其他异常。'])
+    expect(parseReport(text).nodules.items).toContainEqual(expect.objectContaining({ side: 'right', lobe: 'RUL', sizeMm: 12 }))
+  })
+
+  it('joins an English paragraph the page wrapped with a space, and keeps short lines apart', async () => {
+    // each line ends nearer the first line's end than the next line's first word is wide
+    const text = await pdfText(
+      writePdf([
+        [
+          'FINDINGS:',
+          'There is a well-circumscribed rounded opacity projecting over the right upper zone of',
+          'approximately 12 mm in diameter. The heart size is normal and the lungs are clear',
+          'otherwise.',
+          'IMPRESSION:',
+          'Right upper zone nodule',
+          'No effusion'
+        ]
+      ])
+    )
+    expect(text).toBe(
+      'FINDINGS:\nThere is a well-circumscribed rounded opacity projecting over the right upper zone of approximately 12 mm in diameter. ' +
+        'The heart size is normal and the lungs are clear otherwise.\nIMPRESSION:\nRight upper zone nodule\nNo effusion'
+    )
+  })
+
   it('reads a page whose content stream is deflated, as most PDF writers store it', async () => {
     expect(await pdfText(writePdf([['FINDINGS:', 'No nodule.']], { deflatedPadding: 1000 }))).toBe('FINDINGS:\nNo nodule.')
   })
