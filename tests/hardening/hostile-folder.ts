@@ -7,6 +7,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { image, imageAttributes, seededRandom, writeDicom, type ImageSpec } from '../helpers/dicom-corpus'
+import { pdfThatEndsItsThread, writePdf } from '../helpers/pdf-writer'
 
 const spec: ImageSpec = { rows: 64, columns: 64, bitsAllocated: 16, bitsStored: 12 }
 
@@ -62,6 +63,18 @@ const hostileKinds: Record<string, (rand: () => number, valid: Buffer) => Buffer
   'no pixel data': () => writeDicom({ extra: imageAttributes(spec) }).bytes,
   'pixel data shorter than rows × columns': () => image(spec, { extra: { Rows: 640 } }).bytes
 }
+
+/** A report kept in the study as an Encapsulated PDF (the PDF reader must name it and go on). */
+function encapsulatedPdf(document: Buffer): Buffer {
+  const data = document.buffer.slice(document.byteOffset, document.byteOffset + document.byteLength)
+  return writeDicom({ sopClassUid: '1.2.840.10008.5.1.4.1.1.104.1', extra: { Modality: 'DOC', MIMETypeOfEncapsulatedDocument: 'application/pdf', EncapsulatedDocument: [data] } }).bytes
+}
+
+/** A PDF whose page unpacks to 300 MB of blanks: made once (the deflate takes a while), written many times. */
+let pdfBomb: Buffer | null = null
+hostileKinds['an Encapsulated PDF bomb'] = () => encapsulatedPdf((pdfBomb ??= writePdf([['FINDINGS:', 'No nodule.']], { deflatedPadding: 300 << 20 })))
+hostileKinds['an Encapsulated PDF pdf.js fails on outside its promises'] = () => encapsulatedPdf(pdfThatEndsItsThread())
+hostileKinds['a password-protected Encapsulated PDF'] = () => encapsulatedPdf(writePdf([['FINDINGS:', 'No nodule.']], { passwordProtected: true }))
 
 const LINK_KINDS = ['a link that loops to itself', 'a link to a missing file'] as const
 

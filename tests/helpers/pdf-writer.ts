@@ -71,3 +71,12 @@ export function writePdf(pages: string[][], options: PdfOptions = {}): Buffer {
   pdf += `trailer\n<< /Size ${objects.length + 1} /Root ${catalog} 0 R${encryption} >>\nstartxref\n${xref}\n%%EOF\n`
   return Buffer.from(pdf, 'latin1')
 }
+
+/** A broken page tree and a stray ")" in the other page's resources: pdf.js then fails outside any promise it hands back. */
+export function pdfThatEndsItsThread(): Buffer {
+  let text = writePdf([['FINDINGS:', 'No nodule.'], ['IMPRESSION:', 'Normal.']]).toString('latin1')
+  text = text.replace('/Type /Page /Parent', '/Type /Page /%arent')
+  const resources = text.lastIndexOf('/F2 4 0 R >>')
+  text = text.slice(0, resources) + '/F2 4 0 R)>>' + text.slice(resources + '/F2 4 0 R >>'.length)
+  return Buffer.from(text, 'latin1')
+}

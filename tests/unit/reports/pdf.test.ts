@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { pdfReportText, pdfText } from '../../../src/main/reports/pdf'
 import { MAX_PDF_INFLATED_BYTES, MAX_REPORT_PDF_PAGES } from '../../../src/main/reports/pdf-text'
 import { parseReport } from '../../../src/main/reports'
-import { writePdf } from '../../helpers/pdf-writer'
+import { pdfThatEndsItsThread, writePdf } from '../../helpers/pdf-writer'
 
 describe('pdfText', () => {
   it('reads an English report line by line, its pages one after the other', async () => {
@@ -95,15 +95,6 @@ describe('pdfText refuses a hostile PDF before it fills memory', () => {
 })
 
 describe('the PDF reader thread', () => {
-  /** A broken page tree and a stray ")" in the other page's resources: pdf.js then fails outside any promise it hands back. */
-  function pdfThatEndsItsThread(): Buffer {
-    let text = writePdf([['FINDINGS:', 'No nodule.'], ['IMPRESSION:', 'Normal.']]).toString('latin1')
-    text = text.replace('/Type /Page /Parent', '/Type /Page /%arent')
-    const resources = text.lastIndexOf('/F2 4 0 R >>')
-    text = text.slice(0, resources) + '/F2 4 0 R)>>' + text.slice(resources + '/F2 4 0 R >>'.length)
-    return Buffer.from(text, 'latin1')
-  }
-
   it('names the problem of a file pdf.js fails on, and reads the next file in a new thread', async () => {
     await expect(pdfText(pdfThatEndsItsThread())).rejects.toThrow(/^its PDF could not be read \(Page dictionary kid reference/)
     // pdf.js's unhandled failure lands after its answer: in the old thread, not in this test's process
