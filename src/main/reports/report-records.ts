@@ -165,7 +165,8 @@ export function yearFirstDate(value: string): string | null {
  * line may hold side by side.
  */
 function textRecord(text: string): ReportRecord {
-  const accession = /^[ \t]*(?:accession(?:[ \t]*(?:number|no\.?|#))?|acc(?:ession)?[ \t]*#|检查号|检查编号|登记号|影像号)[ \t]*[:：][ \t]*(\S+)/im.exec(text)
+  // Header fields may stand side by side on one line (姓名：张三　性别：男　检查号：CT12345), as a PDF's header row does.
+  const accession = /(?:^|[ \t\u3000])(?:accession(?:[ \t]*(?:number|no\.?|#))?|acc(?:ession)?[ \t]*#|检查号|检查编号|登记号|影像号)[ \t]*[:：][ \t]*([^\s\u3000]+)/im.exec(text)
   const uid = /^[ \t]*study[ \t]*(?:instance[ \t]*)?uid[ \t]*[:：][ \t]*([0-9.]+)/im.exec(text)
   const patientId = /(?:^|[ \t\u3000])(?:patient[ \t]*id|mrn|病历号|病案号|患者id|病人id)[ \t]*[:：][ \t]*([^\s\u3000]+)/im.exec(text)
   const date = /(?:^|[ \t\u3000])(?:study[ \t]*date|exam(?:ination)?[ \t]*date|检查日期|检查时间)[ \t]*[:：][ \t]*(\d{4}[^\s\u3000]*)/im.exec(text)

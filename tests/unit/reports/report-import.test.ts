@@ -166,10 +166,10 @@ describe('importReportFiles', () => {
     expect(rows().map((r) => r.study_id)).toEqual([studyA, studyA, studyA, studyB])
   })
 
-  it('matches a text file by the accession number or study UID in its header lines', async () => {
+  it('matches a text file by the accession number or study UID in its header lines, which may hold other fields', async () => {
     const files = [
       write('export_0001.txt', 'Patient: PHANTOM\nAccession No.: ACC1002\nExam: CHEST PA\nFINDINGS: 8 mm nodule in the right upper zone.\n'),
-      write('export_0002.txt', '检查编号：ACC1001\n影像所见：两肺纹理清晰，未见结节。\n'),
+      write('export_0002.txt', '姓名：张三　性别：男　检查编号：ACC1001　检查日期：2026-01-05\n影像所见：两肺纹理清晰，未见结节。\n'),
       write('export_0003.txt', 'Study Instance UID: 1.2.826.0.1.3680043.8.498.2\nImpression: Normal chest.\n')
     ]
     expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 3, unmatched: 0, already: 0, failed: [] })
