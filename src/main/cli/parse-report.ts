@@ -1,6 +1,11 @@
 import fs from 'node:fs'
-import { decodeReportBytes, parseReport } from '../reports'
+import { decodeReportBytes, parseReport, pdfText } from '../reports'
 import type { CliCommand } from './command'
+
+/** A PDF begins with its header (PDF 32000-1 §7.5.2), whatever the file is named. */
+function isPdf(bytes: Buffer): boolean {
+  return bytes.subarray(0, 5).toString('latin1') === '%PDF-'
+}
 
 /** Reads stdin to the end as bytes. */
 async function readStdin(): Promise<Buffer> {
@@ -12,7 +17,7 @@ async function readStdin(): Promise<Buffer> {
 export const parseReportCommand: CliCommand = {
   name: 'parse-report',
   summary: 'Parse a report (text file or stdin) into structured nodule findings, printed as JSON',
-  usage: 'vzw parse-report FILE|-   (one report: text, HTML or RTF, in UTF-8, GB18030, Big5 or Windows-1252; "-" reads stdin)',
+  usage: 'vzw parse-report FILE|-   (one report: text, HTML or RTF, in UTF-8, GB18030, Big5 or Windows-1252, or a PDF; "-" reads stdin)',
   options: {},
   async run(ctx) {
     const source = ctx.positionals[0]
@@ -30,7 +35,7 @@ export const parseReportCommand: CliCommand = {
     }
     let text: string
     try {
-      text = decodeReportBytes(bytes).text
+      text = isPdf(bytes) ? await pdfText(bytes) : decodeReportBytes(bytes).text
     } catch (err) {
       console.error(`vzw parse-report: ${source === '-' ? 'stdin' : source}: ${err instanceof Error ? err.message : String(err)}`)
       return 1

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { main } from '../../../src/main/cli'
 import { encodeGb18030 } from './fixtures'
+import { writePdf } from '../../helpers/pdf-writer'
 
 let dir: string | null = null
 
@@ -39,6 +40,15 @@ describe('vzw parse-report', () => {
         { sizeMm: 5, side: 'left', zone: 'lower', density: null }
       ]
     })
+  })
+
+  it('reads a PDF report, whatever it is named', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-parse-'))
+    const file = path.join(dir, 'report-export')
+    fs.writeFileSync(file, writePdf([['检查所见：', '右上肺野见一约8mm结节。']]))
+    const { code, out } = await run(['parse-report', file])
+    expect(code).toBe(0)
+    expect((JSON.parse(out) as { nodules: unknown }).nodules).toMatchObject({ presence: 'present', items: [{ sizeMm: 8, side: 'right', zone: 'upper' }] })
   })
 
   it('says which file it cannot read and exits non-zero', async () => {
