@@ -95,8 +95,21 @@ export function unknownCharacterSetTerms(terms: string[]): string[] {
 export function decodeDicomText(bytes: Uint8Array, terms: string[]): string {
   const first = terms[0] ?? ''
   const usesCodeExtensions = terms.length > 1 || first.startsWith('ISO 2022')
-  if (!usesCodeExtensions) return decodeWith(declaresAsciiOnly(first) ? undeclaredLabel(bytes) : (singleSetLabels[first] ?? 'latin1'), bytes)
+  if (!usesCodeExtensions) return decodeWith(singleSetLabel(first, bytes), bytes)
   return decodeIso2022(bytes, iso2022Labels[first] ?? singleSetLabels[first] ?? 'latin1')
+}
+
+/**
+ * The set a value is decoded with: the declared one, except where a file declares ASCII or
+ * ISO 8859-1 and its bytes are another set's — devices that write UTF-8 or GB 2312 (many older
+ * Chinese CR/DR units and PACS) and declare nothing or Latin-1: 胸部正位 read as "ÐØ²¿Õýλ", so the
+ * projection and body part were unseen. A declared Latin-1 value is read as GB 2312 only with two
+ * characters at least: one pair of high bytes could be two accented letters.
+ */
+function singleSetLabel(term: string, bytes: Uint8Array): string {
+  if (declaresAsciiOnly(term)) return sniffedLabel(bytes, 1)
+  if (term === 'ISO_IR 100') return sniffedLabel(bytes, 2)
+  return singleSetLabels[term] ?? 'latin1'
 }
 
 /** No Specific Character Set, or ISO_IR 6: the value may hold ASCII only. */
@@ -105,17 +118,16 @@ function declaresAsciiOnly(term: string): boolean {
 }
 
 /**
- * Bytes beyond ASCII where the file declares none: devices that write UTF-8 or GB 2312 (many older
- * Chinese CR/DR units) and declare nothing, and others that write ISO 8859-1. UTF-8 when the bytes are
- * valid UTF-8; GB 2312 when they read as its characters (see readsAsGb2312); else ISO 8859-1.
+ * UTF-8 when the bytes are valid UTF-8 beyond ASCII; GB 2312 when they read as at least `minGbChars`
+ * of its characters (see readsAsGb2312); else ISO 8859-1.
  */
-function undeclaredLabel(bytes: Uint8Array): string {
+function sniffedLabel(bytes: Uint8Array, minGbChars: number): string {
   if (bytes.every((b) => b < 0x80)) return 'latin1'
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes)
     return 'utf-8'
   } catch {
-    return readsAsGb2312(bytes) ? 'gbk' : 'latin1'
+    return readsAsGb2312(bytes) && bytes.filter((b) => b >= 0x80).length >= 2 * minGbChars ? 'gbk' : 'latin1'
   }
 }
 

@@ -3,10 +3,11 @@
  * walked in order; a TEXT item becomes "Concept name: text", a CODE item "Concept name: code
  * meaning", a NUM item "Concept name: value unit", and a CONTAINER with a concept name a header
  * line, so "Findings" and "Impression" items become the sections the parser knows. Text values are
- * decoded by the SR's SpecificCharacterSet (UTF-8, GB18030/GBK, GB2312 with ISO 2022 escapes, Latin-1).
+ * decoded by the SR's SpecificCharacterSet as every DICOM text is (src/main/dicom/charset.ts).
  */
 import path from 'node:path'
 import type { DataSet, Element } from 'dicom-parser'
+import { characterSetTerms, decodeDicomText } from '../dicom/charset'
 import type { Db } from '../store/database'
 import { storeReport, type MatchKeys, type StoreOutcome } from './report-import'
 import { normaliseReportText, overlongReport } from './text'
@@ -29,31 +30,16 @@ const tags = {
 
 type TextDecoderFor = (bytes: Uint8Array) => string
 
-/** The decoder for a SpecificCharacterSet value (possibly multi-valued, "\\ISO 2022 IR 58"). */
+/**
+ * The decoder for a SpecificCharacterSet value (possibly multi-valued, "\\ISO 2022 IR 58"): the DICOM
+ * room's, which also reads the UTF-8 or GB 2312 that devices write under no or a Latin-1 declaration;
+ * the name is the stored report's encoding.
+ */
 function decoderFor(characterSet: string | undefined): { name: string; decode: TextDecoderFor } {
-  const terms = (characterSet ?? '').split('\\').map((t) => t.trim().toUpperCase())
-  const has = (...names: string[]): boolean => terms.some((t) => names.includes(t))
-  if (has('ISO_IR 192')) return { name: 'utf-8', decode: (b) => new TextDecoder('utf-8').decode(b) }
-  if (has('GB18030', 'GBK')) return { name: 'gb18030', decode: (b) => new TextDecoder('gb18030').decode(b) }
-  if (has('ISO 2022 IR 58')) {
-    // GB2312 with ISO 2022 escapes: drop the escape sequences; GB18030 decodes GB2312 bytes.
-    return { name: 'gb18030', decode: (b) => new TextDecoder('gb18030').decode(stripIso2022Escapes(b)) }
-  }
-  return { name: 'latin1', decode: (b) => new TextDecoder('latin1').decode(b) }
-}
-
-function stripIso2022Escapes(bytes: Uint8Array): Uint8Array {
-  const out: number[] = []
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] === 0x1b) {
-      // ESC $ ) A, ESC $ A, ESC ( B …: skip up to and including the final byte (0x40–0x7E).
-      i++
-      while (i < bytes.length && !(bytes[i] >= 0x40 && bytes[i] <= 0x7e)) i++
-      continue
-    }
-    out.push(bytes[i])
-  }
-  return Uint8Array.from(out)
+  const terms = characterSetTerms(characterSet)
+  const has = (...names: string[]): boolean => terms.some((t) => names.includes(t.toUpperCase()))
+  const name = has('ISO_IR 192') ? 'utf-8' : has('GB18030', 'GBK', 'ISO 2022 IR 58') ? 'gb18030' : 'latin1'
+  return { name, decode: (b) => decodeDicomText(b, terms) }
 }
 
 function elementText(dataSet: DataSet, element: Element | undefined, decode: TextDecoderFor): string | null {

@@ -43,8 +43,19 @@ describe('decodeDicomText by Specific Character Set', () => {
     // two accented letters inside a word are Latin-1, though they would pair as GB 2312
     expect(decodeDicomText(bytes('L', [0xf6, 0xf6], 'f^Anna'), undeclared)).toBe('Lööf^Anna')
     expect(decodeDicomText(bytes('M', [0xfc, 0xdf], 'ig'), undeclared)).toBe('Müßig')
-    // What a file declares is what it gets
-    expect(decodeDicomText(bytes([0xd5, 0xfd, 0xce, 0xbb]), ['ISO_IR 100'])).toBe('Õý\u00ce\u00bb')
+  })
+
+  it('reads a value declared ISO 8859-1 as the UTF-8 or GB 2312 its bytes are, two GB 2312 characters at least', () => {
+    // 正位 (PA) and 胸部 from devices that write GB 2312 or UTF-8 and declare ISO_IR 100
+    expect(decodeDicomText(bytes([0xd5, 0xfd, 0xce, 0xbb]), ['ISO_IR 100'])).toBe('正位')
+    expect(decodeDicomText(bytes('DR', [0xd0, 0xd8, 0xb2, 0xbf]), ['ISO_IR 100'])).toBe('DR胸部')
+    expect(decodeDicomText(Buffer.from('Müller^José', 'utf8'), ['ISO_IR 100'])).toBe('Müller^José')
+    // Latin-1 stays Latin-1: single accented letters, one pair that could be two accented letters, pairs inside words
+    expect(decodeDicomText(bytes('M', [0xfc], 'ller^Ren', [0xe9]), ['ISO_IR 100'])).toBe('Müller^René')
+    expect(decodeDicomText(bytes([0xc6, 0xd8]), ['ISO_IR 100'])).toBe('ÆØ')
+    expect(decodeDicomText(bytes('L', [0xf6, 0xf6], 'f^M', [0xfc, 0xdf], 'ig'), ['ISO_IR 100'])).toBe('Lööf^Müßig')
+    // Another declared set is what the value gets
+    expect(decodeDicomText(bytes([0xd5, 0xfd, 0xce, 0xbb]), ['ISO_IR 101'])).toBe('ŐýÎť')
   })
 
   it('names terms it does not know', () => {

@@ -67,12 +67,12 @@ describe('display tags from real files', () => {
   })
 })
 
-describe('text a device writes without declaring its character set', () => {
-  /** A film whose descriptions hold GB 2312 bytes and no Specific Character Set, as many older Chinese CR units write. */
-  function undeclaredGb(seriesDescription: string, bodyPart: string): Buffer {
+describe('text a device writes without declaring its character set, or declaring Latin-1', () => {
+  /** A film whose descriptions hold GB 2312 bytes under no Specific Character Set, as many older Chinese CR units write (or under ISO_IR 100). */
+  function undeclaredGb(seriesDescription: string, bodyPart: string, characterSet?: string): Buffer {
     const gb = (text: string): Buffer => Buffer.from(new Uint8Array([...text].flatMap((c) => gb2312[c])))
     const placeholders = { SeriesDescription: 'S'.repeat(gb(seriesDescription).length), BodyPartExamined: 'B'.repeat(gb(bodyPart).length) }
-    const bytes = image(spec, { extra: { ...placeholders, ViewPosition: undefined } }).bytes
+    const bytes = image(spec, { characterSet, extra: { ...placeholders, ViewPosition: undefined } }).bytes
     for (const [name, placeholder] of Object.entries(placeholders)) {
       const at = bytes.indexOf(placeholder)
       gb(name === 'SeriesDescription' ? seriesDescription : bodyPart).copy(bytes, at)
@@ -90,5 +90,12 @@ describe('text a device writes without declaring its character set', () => {
     expect(notChestRadiograph('DX', chest.bodyPart)).toBeNull()
     const knee = readInstanceHeader(parseDicomFile(undeclaredGb('膝关节', '膝关节')))
     expect(notChestRadiograph('DX', knee.bodyPart)).toMatch(/膝关节 is not the chest/)
+  })
+
+  it('reads GB 2312 declared as ISO_IR 100 as the words it is', () => {
+    const chest = readInstanceHeader(parseDicomFile(undeclaredGb('胸部侧位', '胸部', 'ISO_IR 100')))
+    expect(chest.characterSet).toEqual(['ISO_IR 100'])
+    expect(readProjection(chest.projectionTags).projection).toBe('lateral')
+    expect(notChestRadiograph('DX', readInstanceHeader(parseDicomFile(undeclaredGb('膝关节', '膝关节', 'ISO_IR 100'))).bodyPart)).toMatch(/膝关节 is not the chest/)
   })
 })

@@ -493,11 +493,14 @@ describe('importStructuredReport', () => {
     expect(importStructuredReport(db, '/data/sr/report.dcm', dataSet, jobId)).toBe('already')
   })
 
-  it('decodes GB18030 text values and refuses an SR without text, or with more than any report', () => {
+  it('decodes GB18030 text values, and GB 2312 declared as Latin-1, and refuses an SR without text, or with more than any report', () => {
     const dataSet = srDataSet('GB18030', encodeGb18030, '两肺纹理清晰，未见结节。', '心肺未见异常。')
     importStructuredReport(db, '/data/sr/gb.dcm', dataSet, jobId)
     expect(rows()[0].raw_text).toContain('Finding: 两肺纹理清晰，未见结节。')
     expect(presenceOf(rows()[0])).toBe('absent')
+    // a PACS that writes GB 2312 and declares ISO_IR 100: read as the Chinese it is
+    importStructuredReport(db, '/data/sr/latin1.dcm', srDataSet('ISO_IR 100', encodeGb18030, '右上肺野见一约8mm结节。', '右上肺结节。'), jobId)
+    expect(rows()[1].raw_text).toContain('Finding: 右上肺野见一约8mm结节。')
 
     const empty = dicomParser.parseDicom(
       new Uint8Array(dicomFile({ '0020000d': str('UI', '1.2.3'), '0040a040': str('CS', 'CONTAINER') }, '1.2.840.10008.5.1.4.1.1.88.11', '1.2.3.4'))
@@ -507,7 +510,7 @@ describe('importStructuredReport', () => {
     expect(() => importStructuredReport(db, '/data/sr/huge.dcm', huge, jobId)).toThrow(
       /huge\.dcm: the structured report's text is [\d,]+ characters long, more than a report holds \(limit 100,000\), so it was not read/
     )
-    expect(rows()).toHaveLength(1)
+    expect(rows()).toHaveLength(2)
   })
 })
 
