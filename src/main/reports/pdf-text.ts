@@ -17,10 +17,13 @@ import { MAX_REPORT_CHARS, normaliseReportText } from './text'
 class PdfRefusal extends Error {}
 
 /**
- * The most pages read: a report is one to three; a PDF of hundreds is a batch of reports (not
- * separable without knowing the RIS's layout) or a manual.
+ * The most pages read: a report is one to three, an export of a day's reports (a page or two each,
+ * split by study where read) some dozens; a PDF of more is a book or a manual.
  */
-export const MAX_REPORT_PDF_PAGES = 20
+export const MAX_PDF_PAGES = 100
+
+/** The most text read from one PDF, ten reports at their longest: a flood of text stops here. */
+const MAX_PDF_CHARS = 10 * MAX_REPORT_CHARS
 
 /** pdf.js's own files: its character maps and the metrics of the 14 standard fonts. */
 function pdfjsFolder(): string {
@@ -131,7 +134,7 @@ function checkInflatedSize(bytes: Uint8Array): void {
   }
 }
 
-const tooLong = `its text is longer than a report holds (limit ${MAX_REPORT_CHARS.toLocaleString('en')} characters), so it was not read`
+const tooLong = `its text is longer than a PDF of reports holds (limit ${MAX_PDF_CHARS.toLocaleString('en')} characters), so it was not read`
 
 /**
  * A page's text, read as pdf.js finds it, in parts: reading stops once the text is longer than any
@@ -175,8 +178,8 @@ function pdfProblem(err: unknown): Error {
   return new Error(`its PDF could not be read (${message})`)
 }
 
-/** The text of a PDF's pages, a line for each line pdf.js finds; throws in words naming the problem. */
-export async function readPdfText(bytes: Uint8Array): Promise<string> {
+/** The text of each of a PDF's pages, a line for each line pdf.js finds; throws in words naming the problem. */
+export async function readPdfPages(bytes: Uint8Array): Promise<string[]> {
   checkInflatedSize(bytes)
   const { getDocument, VerbosityLevel } = await import('pdfjs-dist/legacy/build/pdf.mjs')
   const folder = pdfjsFolder()
@@ -196,19 +199,22 @@ export async function readPdfText(bytes: Uint8Array): Promise<string> {
     const document = await task.promise.catch((err: unknown) => {
       throw pdfProblem(err)
     })
-    if (document.numPages > MAX_REPORT_PDF_PAGES)
-      throw new PdfRefusal(`it has ${document.numPages} pages, more than a report (limit ${MAX_REPORT_PDF_PAGES}): a PDF of many reports is not read — export them as CSV`)
-    let text = ''
+    if (document.numPages > MAX_PDF_PAGES)
+      throw new PdfRefusal(`it has ${document.numPages} pages, more than a PDF of reports (limit ${MAX_PDF_PAGES}), so it was not read`)
+    const pages: string[] = []
+    let length = 0
     for (let number = 1; number <= document.numPages; number++) {
       const page = await document.getPage(number).catch((err: unknown) => {
         throw pdfProblem(err)
       })
-      text += await pageText(page, MAX_REPORT_CHARS - text.length, task).catch((err: unknown) => {
+      const text = await pageText(page, MAX_PDF_CHARS - length, task).catch((err: unknown) => {
         throw pdfProblem(err)
       })
-      if (text.length > MAX_REPORT_CHARS) throw new PdfRefusal(tooLong)
+      length += text.length
+      if (length > MAX_PDF_CHARS) throw new PdfRefusal(tooLong)
+      pages.push(normaliseReportText(text).trim())
     }
-    return normaliseReportText(text).trim()
+    return pages
   } finally {
     await task.destroy()
   }

@@ -14,7 +14,7 @@ import { splitSections } from './sections'
 export const PDF_READ_TIMEOUT_MS = 60_000
 
 interface PendingRead {
-  resolve(text: string): void
+  resolve(pages: string[]): void
   reject(err: Error): void
   timer: NodeJS.Timeout
 }
@@ -53,7 +53,7 @@ function startReader(): PdfReader {
       // pdf.js may still fail on that file after it answered: the next file gets a thread of its own.
       return endReader(started, 'the PDF reader was restarted')
     }
-    read.resolve(reply.text)
+    read.resolve(reply.pages)
     // An idle reader does not keep the process alive (the CLI ends when its work does).
     if (started.pending.size === 0) started.worker.unref()
   })
@@ -62,8 +62,8 @@ function startReader(): PdfReader {
   return started
 }
 
-/** The text of a PDF's pages, a line for each line pdf.js finds; rejects in words naming the problem. */
-export function pdfText(bytes: Uint8Array): Promise<string> {
+/** The text of each of a PDF's pages, a line for each line pdf.js finds; rejects in words naming the problem. */
+export function pdfPages(bytes: Uint8Array): Promise<string[]> {
   const current = reader ?? (reader = startReader())
   const id = nextRequest++
   return new Promise((resolve, reject) => {
@@ -77,15 +77,28 @@ export function pdfText(bytes: Uint8Array): Promise<string> {
   })
 }
 
+/** A PDF's text, its pages one after the other. */
+export async function pdfText(bytes: Uint8Array): Promise<string> {
+  return (await pdfPages(bytes)).filter((page) => page !== '').join('\n')
+}
+
 /**
- * A PDF's text when it reads as a report: with a Findings or Impression heading (检查所见, 诊断意见 …).
- * A PDF among a study's documents may as well be a request form, a consent or a scanned page.
+ * Why a PDF's text is no report, or null: a scanned page has none, and a PDF among a study's
+ * documents may as well be a request form or a consent — a report has a Findings or Impression
+ * heading (检查所见, 诊断意见 …).
  */
-export async function pdfReportText(bytes: Uint8Array): Promise<string> {
-  const text = await pdfText(bytes)
-  if (text === '') throw new Error('the PDF holds no text (a scanned page? its words are pictures, which are not read)')
+export function pdfReportProblem(text: string): string | null {
+  if (text === '') return 'the PDF holds no text (a scanned page? its words are pictures, which are not read)'
   // A header's section starts after it; only the text before any header starts at 0.
   if (!splitSections(text).some((s) => s.kind !== 'other' && s.start > 0))
-    throw new Error('the PDF reads as no report: it has no Findings or Impression heading (检查所见, 诊断意见 …)')
+    return 'the PDF reads as no report: it has no Findings or Impression heading (检查所见, 诊断意见 …)'
+  return null
+}
+
+/** A PDF's text when it reads as a report (pdfReportProblem); else throws the reason. */
+export async function pdfReportText(bytes: Uint8Array): Promise<string> {
+  const text = await pdfText(bytes)
+  const problem = pdfReportProblem(text)
+  if (problem) throw new Error(problem)
   return text
 }

@@ -13,7 +13,7 @@ import { parseCsv } from './csv'
 import { decodeReportBytes, normaliseReportText, overlongReport, simplifiedChinese, type ReportEncoding } from './text'
 import { sectionOfName } from './sections'
 import { documentText, workbookRows } from './office'
-import { pdfReportText } from './pdf'
+import { pdfPages, pdfReportProblem } from './pdf'
 
 export type ReportFileKind = 'txt' | 'rtf' | 'docx' | 'pdf' | 'json' | 'csv' | 'xlsx'
 
@@ -101,7 +101,7 @@ export async function readReportFile(file: string): Promise<ReportFileContent> {
 }
 
 async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<ReportFileContent, 'kind'>> {
-  if (kind === 'pdf') return { encoding: 'utf-8', records: [textRecord(await pdfReportText(bytes))], problems: [] }
+  if (kind === 'pdf') return { encoding: 'utf-8', ...pdfRecords(await pdfPages(bytes)) }
   if (kind === 'xlsx') return { encoding: 'utf-8', ...tableRecords(workbookRows(bytes)) }
   if (kind === 'docx') return { encoding: 'utf-8', records: [textRecord(normaliseReportText(documentText(bytes)))], problems: [] }
   const { text, encoding } = decodeReportBytes(bytes)
@@ -164,6 +164,48 @@ export function yearFirstDate(value: string): string | null {
  * Instance UID: …", and "Patient ID: …" with "Exam Date: …" (病历号：… 检查日期：…), which a header
  * line may hold side by side.
  */
+/** The study a record names by its keys, for telling one report of a file from the next; null when it names none. */
+function studyKeyOf(record: ReportRecord): string | null {
+  if (record.accession) return `accession:${record.accession}`
+  if (record.studyUid) return `study-uid:${record.studyUid}`
+  return record.patientId && record.studyDate ? `patient-date:${record.studyDate}:${record.patientId}` : null
+}
+
+/**
+ * A PDF's reports: one, unless its pages name different studies — an export of a day's reports,
+ * each page headed by its own accession number or patient and date — when each run of pages that
+ * names one study (and the pages after it that name none) is a report of its own. A report's pages
+ * repeat its header or have none, so they stay together.
+ */
+function pdfRecords(pages: string[]): { records: ReportRecord[]; problems: string[] } {
+  const runs: { first: number; last: number; key: string | null }[] = []
+  pages.forEach((page, i) => {
+    const key = studyKeyOf(textRecord(page))
+    const run = runs[runs.length - 1]
+    if (run && (key === null || run.key === null || key === run.key)) {
+      run.last = i
+      run.key ??= key
+    } else runs.push({ first: i, last: i, key })
+  })
+  const textOf = (run: { first: number; last: number }): string => pages.slice(run.first, run.last + 1).filter((p) => p !== '').join('\n')
+  if (runs.length === 1) {
+    const text = textOf(runs[0])
+    const problem = pdfReportProblem(text)
+    if (problem) throw new Error(problem)
+    return { records: [textRecord(text)], problems: [] }
+  }
+  const records: ReportRecord[] = []
+  const problems: string[] = []
+  for (const run of runs) {
+    const where = run.first === run.last ? `page ${run.first + 1}` : `pages ${run.first + 1}–${run.last + 1}`
+    const text = textOf(run)
+    const problem = pdfReportProblem(text)
+    if (problem) problems.push(`${where}: ${problem}`)
+    else records.push({ ...textRecord(text), where })
+  }
+  return { records, problems }
+}
+
 function textRecord(text: string): ReportRecord {
   // Header fields may stand side by side on one line (姓名：张三　性别：男　检查号：CT12345), as a PDF's header row does.
   const accession = /(?:^|[ \t\u3000])(?:accession(?:[ \t]*(?:number|no\.?|#))?|acc(?:ession)?[ \t]*#|检查号|检查编号|登记号|影像号)[ \t]*[:：][ \t]*([^\s\u3000]+)/im.exec(text)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { pdfReportText, pdfText } from '../../../src/main/reports/pdf'
-import { MAX_PDF_INFLATED_BYTES, MAX_REPORT_PDF_PAGES } from '../../../src/main/reports/pdf-text'
+import { MAX_PDF_INFLATED_BYTES, MAX_PDF_PAGES } from '../../../src/main/reports/pdf-text'
 import { parseReport } from '../../../src/main/reports'
 import { pdfThatEndsItsThread, writePdf } from '../../helpers/pdf-writer'
 
@@ -62,13 +62,13 @@ describe('pdfText', () => {
 })
 
 describe('pdfReportText refuses, in words', () => {
-  it('a password-protected PDF, a file that is no PDF, and a PDF of more pages than any report', async () => {
+  it('a password-protected PDF, a file that is no PDF, and a PDF of more pages than a day\'s reports', async () => {
     await expect(pdfReportText(writePdf([['FINDINGS:', 'No nodule.']], { passwordProtected: true }))).rejects.toThrow(
       'the PDF is password-protected, so its text cannot be read'
     )
     await expect(pdfReportText(Buffer.from('FINDINGS: No nodule.'))).rejects.toThrow(/^it is not a readable PDF \(/)
-    const pages = Array.from({ length: MAX_REPORT_PDF_PAGES + 1 }, () => ['FINDINGS:', 'No nodule.'])
-    await expect(pdfReportText(writePdf(pages))).rejects.toThrow(`it has ${MAX_REPORT_PDF_PAGES + 1} pages, more than a report (limit ${MAX_REPORT_PDF_PAGES})`)
+    const pages = Array.from({ length: MAX_PDF_PAGES + 1 }, () => ['FINDINGS:', 'No nodule.'])
+    await expect(pdfReportText(writePdf(pages))).rejects.toThrow(`it has ${MAX_PDF_PAGES + 1} pages, more than a PDF of reports (limit ${MAX_PDF_PAGES}), so it was not read`)
   })
 
   it('a PDF with no text (a scanned page) and one that reads as no report (a request form)', async () => {
@@ -86,10 +86,11 @@ describe('pdfText refuses a hostile PDF before it fills memory', () => {
     await expect(pdfText(bomb)).rejects.toThrow('its compressed streams unpack to more than 256 MB, more than any report (a PDF bomb?), so it was not read')
   })
 
-  it('a page of more text than any report', async () => {
-    const page = ['FINDINGS:', ...Array.from({ length: 500 }, () => 'nodule '.repeat(40))]
-    await expect(pdfText(writePdf([page], { fontSize: 1 }))).rejects.toThrow(
-      'its text is longer than a report holds (limit 100,000 characters), so it was not read'
+  it('pages of more text than ten reports at their longest', async () => {
+    // 520 lines of 980 characters at 1 pt fill a page: half a million characters each
+    const page = Array.from({ length: 520 }, () => 'nodule '.repeat(140))
+    await expect(pdfText(writePdf([page, page, page], { fontSize: 1 }))).rejects.toThrow(
+      'its text is longer than a PDF of reports holds (limit 1,000,000 characters), so it was not read'
     )
   })
 })

@@ -531,6 +531,33 @@ describe('PDF reports', () => {
     expect(await importReportFiles(db, [zh], jobId)).toMatchObject({ already: 1 })
   })
 
+  it('splits a PDF whose pages name different studies into their reports, a report\'s later pages with it', async () => {
+    const studyC = addStudy('1.2.826.0.1.3680043.8.498.3', 'ACC1003')
+    const day = write(
+      'reports 2026-01-05.pdf',
+      writePdf([
+        ['Accession No.: ACC1001', 'FINDINGS:', 'No nodule.'],
+        ['Accession No.: ACC1002', 'FINDINGS:', 'An 8 mm nodule in the right upper zone.'],
+        ['IMPRESSION:', 'Right upper zone nodule.'],
+        ['Accession No.: ACC1003', 'Signed by the reporting radiologist.']
+      ])
+    )
+    const result = await importReportFiles(db, [day], jobId)
+    expect(result).toMatchObject({ matched: 2, unmatched: 0 })
+    expect(result.failed.map((f) => f.reason)).toEqual([
+      'reports 2026-01-05.pdf: page 4: the PDF reads as no report: it has no Findings or Impression heading (检查所见, 诊断意见 …); the other reports in it were imported'
+    ])
+    expect(rows().map((r) => [r.study_id, r.raw_text])).toEqual([
+      [studyA, 'Accession No.: ACC1001\nFINDINGS:\nNo nodule.'],
+      [studyB, 'Accession No.: ACC1002\nFINDINGS:\nAn 8 mm nodule in the right upper zone.\nIMPRESSION:\nRight upper zone nodule.']
+    ])
+    expect(rows().some((r) => r.study_id === studyC)).toBe(false)
+    // a report whose every page repeats its header stays one report
+    const twoPages = write('ACC1003.pdf', writePdf([['Accession No.: ACC1003', 'FINDINGS:', 'No nodule.'], ['Accession No.: ACC1003', 'IMPRESSION:', 'Normal.']]))
+    expect(await importReportFiles(db, [twoPages], jobId)).toMatchObject({ matched: 1, failed: [] })
+    expect(rows()[2]).toMatchObject({ study_id: studyC, raw_text: 'Accession No.: ACC1003\nFINDINGS:\nNo nodule.\nAccession No.: ACC1003\nIMPRESSION:\nNormal.' })
+  })
+
   function encapsulatedPdf(document: Buffer, mime = 'application/pdf'): dicomParser.DataSet {
     const sopClass = '1.2.840.10008.5.1.4.1.1.104.1'
     const bytes = dicomFile(
