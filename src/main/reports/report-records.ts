@@ -103,10 +103,10 @@ export async function readReportFile(file: string): Promise<ReportFileContent> {
 async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<ReportFileContent, 'kind'>> {
   if (kind === 'pdf') return { encoding: 'utf-8', ...pdfRecords(await pdfPages(bytes)) }
   if (kind === 'xlsx') return { encoding: 'utf-8', ...tableRecords(workbookRows(bytes)) }
-  if (kind === 'docx') return { encoding: 'utf-8', records: [textRecord(normaliseReportText(documentText(bytes)))], problems: [] }
+  if (kind === 'docx') return { encoding: 'utf-8', records: [oneReportRecord(normaliseReportText(documentText(bytes)))], problems: [] }
   const { text, encoding } = decodeReportBytes(bytes)
   if (text.trim() === '') throw new Error('the file holds only white space')
-  if (kind === 'rtf' || (kind === 'txt' && !isTabTable(text))) return { encoding, records: [textRecord(text)], problems: [] }
+  if (kind === 'rtf' || (kind === 'txt' && !isTabTable(text))) return { encoding, records: [oneReportRecord(text)], problems: [] }
   return { encoding, ...(kind === 'json' ? jsonRecords(text) : csvRecords(text)) }
 }
 
@@ -206,20 +206,45 @@ function pdfRecords(pages: string[]): { records: ReportRecord[]; problems: strin
   return { records, problems }
 }
 
+/**
+ * Header fields of a text report that name its study. They may stand side by side on one line
+ * (姓名：张三　性别：男　检查号：CT12345), as a PDF's header row does.
+ */
+const headerFields = {
+  accession: /(?:^|[ \t\u3000])(?:accession(?:[ \t]*(?:number|no\.?|#))?|acc(?:ession)?[ \t]*#|检查号|检查编号|登记号|影像号)[ \t]*[:：][ \t]*([^\s\u3000]+)/gim,
+  studyUid: /^[ \t]*study[ \t]*(?:instance[ \t]*)?uid[ \t]*[:：][ \t]*([0-9.]+)/gim,
+  patientId: /(?:^|[ \t\u3000])(?:patient[ \t]*id|mrn|病历号|病案号|患者id|病人id)[ \t]*[:：][ \t]*([^\s\u3000]+)/gim,
+  studyDate: /(?:^|[ \t\u3000])(?:study[ \t]*date|exam(?:ination)?[ \t]*date|检查日期|检查时间)[ \t]*[:：][ \t]*(\d{4}[^\s\u3000]*)/gim
+} as const
+
+/** Every value a header field has in the text, in order. */
+function fieldValues(text: string, field: keyof typeof headerFields): string[] {
+  return [...text.matchAll(headerFields[field])].map((m) => m[1])
+}
+
 function textRecord(text: string): ReportRecord {
-  // Header fields may stand side by side on one line (姓名：张三　性别：男　检查号：CT12345), as a PDF's header row does.
-  const accession = /(?:^|[ \t\u3000])(?:accession(?:[ \t]*(?:number|no\.?|#))?|acc(?:ession)?[ \t]*#|检查号|检查编号|登记号|影像号)[ \t]*[:：][ \t]*([^\s\u3000]+)/im.exec(text)
-  const uid = /^[ \t]*study[ \t]*(?:instance[ \t]*)?uid[ \t]*[:：][ \t]*([0-9.]+)/im.exec(text)
-  const patientId = /(?:^|[ \t\u3000])(?:patient[ \t]*id|mrn|病历号|病案号|患者id|病人id)[ \t]*[:：][ \t]*([^\s\u3000]+)/im.exec(text)
-  const date = /(?:^|[ \t\u3000])(?:study[ \t]*date|exam(?:ination)?[ \t]*date|检查日期|检查时间)[ \t]*[:：][ \t]*(\d{4}[^\s\u3000]*)/im.exec(text)
+  const date = fieldValues(text, 'studyDate')[0]
   return {
     text: text.trim(),
-    accession: accession?.[1] ?? null,
-    studyUid: uid?.[1] ?? null,
-    patientId: patientId?.[1] ?? null,
-    studyDate: date ? yearFirstDate(date[1]) : null,
+    accession: fieldValues(text, 'accession')[0] ?? null,
+    studyUid: fieldValues(text, 'studyUid')[0] ?? null,
+    patientId: fieldValues(text, 'patientId')[0] ?? null,
+    studyDate: date ? yearFirstDate(date) : null,
     where: 'the file'
   }
+}
+
+/**
+ * A file of one report whose header fields name several studies is a batch of reports pasted
+ * together: stored whole, every report's text would go to the first study named. Refused, naming them.
+ */
+function oneReportRecord(text: string): ReportRecord {
+  for (const [field, what] of [['accession', 'accession numbers'], ['studyUid', 'study UIDs'], ['patientId', 'patient IDs']] as const) {
+    const named = [...new Set(fieldValues(text, field))]
+    if (named.length > 1)
+      throw new Error(`it holds the reports of several studies (${what} ${named.slice(0, 3).join(', ')}${named.length > 3 ? ' …' : ''}): a text, RTF or Word file is read as one report — export one report a file, or a table of them (CSV, .xlsx)`)
+  }
+  return textRecord(text)
 }
 
 function jsonRecords(text: string): { records: ReportRecord[]; problems: string[] } {

@@ -181,6 +181,24 @@ describe('importReportFiles', () => {
     })
   })
 
+  it('refuses a text file that holds the reports of several studies, naming them, rather than give all to the first', async () => {
+    const batch = write('batch.txt', 'Accession No.: ACC1001\nFINDINGS: No nodule.\n\nAccession No.: ACC1002\nFINDINGS: 8 mm nodule in the right upper zone.\n')
+    const repeated = write('repeated.txt', 'Accession No.: ACC1002\nFINDINGS: No nodule.\nAccession No.: ACC1002\nIMPRESSION: Normal.\n')
+    expect(await importReportFiles(db, [batch, repeated], jobId)).toEqual({
+      matched: 1,
+      unmatched: 0,
+      already: 0,
+      failed: [
+        {
+          file: batch,
+          reason:
+            'batch.txt: it holds the reports of several studies (accession numbers ACC1001, ACC1002): a text, RTF or Word file is read as one report — export one report a file, or a table of them (CSV, .xlsx)'
+        }
+      ]
+    })
+    expect(rows().map((r) => r.study_id)).toEqual([studyB])
+  })
+
   it('matches a text file by the patient ID and study date in its header lines, which may share a line', async () => {
     const visit = Number(
       db
