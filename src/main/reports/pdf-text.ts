@@ -137,8 +137,9 @@ function checkInflatedSize(bytes: Uint8Array): void {
 const tooLong = `its text is longer than a PDF of reports holds (limit ${MAX_PDF_CHARS.toLocaleString('en')} characters), so it was not read`
 
 /**
- * A page's text, read as pdf.js finds it, in parts: reading stops once the text is longer than any
- * report, so a page of millions of tiny text runs is refused before it fills memory.
+ * A page's text, read as pdf.js finds it, in parts: reading stops once the document's text passes
+ * its limit (`room` is what is left of it), so a page of millions of tiny text runs is refused
+ * before it fills memory.
  */
 async function pageText(page: PDFPageProxy, room: number, task: PDFDocumentLoadingTask): Promise<string> {
   const reader = (page.streamTextContent() as ReadableStream<TextContent>).getReader()

@@ -11,7 +11,7 @@ import type { PdfReply, PdfRequest } from './pdf-worker'
 import { splitSections } from './sections'
 
 /** Longer than pdf.js takes for any report (tenths of a second); a file that keeps it busy longer is hostile. */
-export const PDF_READ_TIMEOUT_MS = 60_000
+const PDF_READ_TIMEOUT_MS = 60_000
 
 interface PendingRead {
   resolve(pages: string[]): void
@@ -73,7 +73,9 @@ export function pdfPages(bytes: Uint8Array): Promise<string[]> {
     )
     current.pending.set(id, { resolve, reject, timer })
     current.worker.ref()
-    current.worker.postMessage({ id, bytes } satisfies PdfRequest)
+    // A copy of just these bytes, handed over: a view (an Encapsulated PDF inside its DICOM file) would send its whole buffer.
+    const copy = new Uint8Array(bytes)
+    current.worker.postMessage({ id, bytes: copy } satisfies PdfRequest, [copy.buffer])
   })
 }
 
