@@ -152,7 +152,7 @@ export const cuePatterns: CuePattern[] = [
       'not only',
       'gram[\\s-]negative',
       // seen on one view or study and not another: still there
-      'not (?:well |clearly )?(?:seen|visualized|visualised|visible|identified|appreciated) on (?:the )?(?:lateral|frontal|pa|ap|oblique|prior|previous|earlier|old|comparison)(?: (?:view|projection|radiograph|film|image|study|exam|examination)s?)?',
+      '(?:not|cannot)(?: be)? (?:well |clearly )?(?:seen|visualized|visualised|visible|identified|appreciated) on (?:the )?(?:lateral|frontal|pa|ap|oblique|prior|previous|earlier|old|comparison)(?: (?:view|projection|radiograph|film|image|study|exam|examination)s?)?',
       // a hedge on where a lesion lies, not on whether it is there: "…, probably in the lingula"
       '(?:most )?(?:probably|possibly|likely|presumably) (?:in|within|at|involving|located in|projecting over|arising from)',
       // smaller, not gone: "has partially resolved", "incompletely resolved"
@@ -192,6 +192,8 @@ export const cuePatterns: CuePattern[] = [
       '(?:is|are|was|were)?\\s*not (?:definitely |definitively )?(?:seen|identified|visualized|visualised|demonstrated|present|appreciated|evident|detected|visible|noted)',
       '(?:has|have)?\\s*(?:been\\s+)?resolved',
       'no longer (?:seen|visible|visualized|visualised|identified|present|evident|demonstrated|appreciated|detected|noted)',
+      // with a modal verb: "could not be identified", "cannot be visualized", "can no longer be seen"
+      '(?:(?:could|can|may)\\s+(?:not|no longer)|cannot|can\'t)\\s+be\\s+(?:definitely\\s+|definitively\\s+)?(?:seen|identified|visualized|visualised|demonstrated|appreciated|detected)',
       '(?:has|have)?\\s*(?:been\\s+)?(?:ruled out|excluded)',
       '(?:has|have)?\\s*disappeared',
       '(?:has|have)?\\s*(?:been\\s+)?(?:removed|resected)'

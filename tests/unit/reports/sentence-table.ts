@@ -171,6 +171,12 @@ export const englishCases: SentenceCase[] = [
   present('A right upper lobe nodule (previously 8 mm) now measures 11 mm.', 1, n({ size: 11, side: 'right', lobe: 'RUL' })),
   present('The right upper zone nodule, previously 8 mm, is unchanged.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
   absent('A nodule is not definitely identified.'),
+  // modal verbs before the negated seeing: "could not be identified", "cannot be visualized"
+  absent('The previously described nodule could not be identified.'),
+  absent('A nodule cannot be identified on the current study.'),
+  absent('The nodule can no longer be identified.'),
+  absent('The right lower lobe nodule cannot be seen on today\'s radiograph.'),
+  present('A 6 mm nodule in the right upper zone could not be seen on the lateral view.', 1, n({ size: 6, side: 'right', zone: 'upper' })),
   uncertain('The left upper lobe nodule is not well visualized on this exam.', 1, n({ side: 'left', lobe: 'LUL', uncertain: true })),
   uncertain('A 5 mm nodule is suggested in the left upper lobe.', 1, n({ size: 5, side: 'left', lobe: 'LUL', uncertain: true })),
   present('Follow-up CT is suggested for the 8 mm right upper zone nodule.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
