@@ -32,6 +32,25 @@ export function htmlToText(html: string): string {
 }
 
 /**
+ * The rows of an HTML table as cell text: what many web-based RIS export as "Excel" (an .xls that is
+ * a web page). Each <tr> is a row, each <td>/<th> in it a cell (closing tags optional, as HTML has
+ * them); a split at each opening keeps the scan linear.
+ */
+export function htmlTableRows(html: string): string[][] {
+  const body = withoutBlocks(html, /<(script|style|head)\b[^<>]*>/gi, (name) => new RegExp(`<\\/${name}\\s*>`, 'gi'))
+  return body
+    .split(/<tr\b[^<>]*>/i)
+    .slice(1)
+    .map((row) =>
+      row
+        .split(/<\/tr\s*>/i)[0]
+        .split(/<t[dh]\b[^<>]*>/i)
+        .slice(1)
+        .map((cell) => htmlToText(cell).replace(/\n/g, ' '))
+    )
+}
+
+/**
  * The text without each block from an opening (`open`, its group 1 naming it) to the close after
  * it. Each close is searched once from its opening, and a name whose close is missing is not
  * searched again: a hostile text of many openings and no close costs one pass, not one per opening.

@@ -128,19 +128,26 @@ function sharedStrings(xml: string | null): string[] {
 // Number formats Excel builds in that show a date (14–22, the CJK ones 27–36 and 50–58, 45–47 times).
 const builtinDateFormats = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58])
 
+export function isBuiltinDateFormat(id: number): boolean {
+  return builtinDateFormats.has(id)
+}
+
+/** A number format code that shows a date: a year or day outside quoted text and [colour] brackets. */
+export function isDateFormatCode(code: string): boolean {
+  return /[yd]/i.test(code.replace(/"[^"]*"|\[[^\]]*\]/g, ''))
+}
+
 /** For each cell style (a cell's s="N"), whether it shows its number as a date. */
 function dateStyles(xml: string | null): boolean[] {
   if (!xml) return []
   const custom = new Map<number, boolean>()
   for (const format of elements(xml, 'numFmt')) {
-    // a date code has a year or day outside quoted text and [colour] brackets
-    const code = decodeXML(attribute(format.attributes, 'formatCode') ?? '').replace(/"[^"]*"|\[[^\]]*\]/g, '')
-    custom.set(Number(attribute(format.attributes, 'numFmtId')), /[yd]/i.test(code))
+    custom.set(Number(attribute(format.attributes, 'numFmtId')), isDateFormatCode(decodeXML(attribute(format.attributes, 'formatCode') ?? '')))
   }
   const cellXfs = elements(xml, 'cellXfs')[0]?.content ?? ''
   return elements(cellXfs, 'xf').map((xf) => {
     const id = Number(attribute(xf.attributes, 'numFmtId') ?? 0)
-    return custom.get(id) ?? builtinDateFormats.has(id)
+    return custom.get(id) ?? isBuiltinDateFormat(id)
   })
 }
 
@@ -193,7 +200,11 @@ function cellText(attributes: string, content: string, cells: CellReading): stri
   return value
 }
 
-/** A date serial as 2026-01-05 (its time of day dropped). */
-function serialDate(serial: number, epoch: number): string {
+/** The serial of 9999-12-31, Excel's last date. */
+const LAST_DATE_SERIAL = 2_958_465
+
+/** A date serial as 2026-01-05 (its time of day dropped); a number no date can be stays a number. */
+export function serialDate(serial: number, epoch: number): string {
+  if (!(serial >= 0 && serial <= LAST_DATE_SERIAL)) return String(serial)
   return new Date(epoch + Math.floor(serial) * 86_400_000).toISOString().slice(0, 10)
 }

@@ -12,7 +12,7 @@ import path from 'node:path'
 import type { Db } from '../store/database'
 import { STUDY_MODEL_IMAGE_ID } from '../store/study-repository'
 import { parseReport } from './nodule-parser'
-import { isLegacyWorkbook, readReportFile, reportFileKind, type ReportFileKind, type ReportRecord } from './report-records'
+import { readReportFile, reportFileKind, type ReportFileKind, type ReportRecord } from './report-records'
 
 export interface ReportImportResult {
   /** New reports stored with a study. */
@@ -50,7 +50,7 @@ export interface MatchKeys {
 }
 
 export function isReportFile(file: string): boolean {
-  return reportFileKind(file) !== null || isLegacyWorkbook(file)
+  return reportFileKind(file) !== null
 }
 
 export async function importReportFiles(db: Db, files: string[], jobId: number): Promise<ReportImportResult> {

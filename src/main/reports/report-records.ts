@@ -10,12 +10,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { detectLanguage } from './nodule-parser'
 import { parseCsv } from './csv'
-import { decodeReportBytes, normaliseReportText, overlongReport, simplifiedChinese, type ReportEncoding } from './text'
+import { decodeReportBytes, decodeReportBytesAsWritten, normaliseReportText, overlongReport, simplifiedChinese, type ReportEncoding } from './text'
 import { sectionOfName } from './sections'
+import { isCompoundFile, legacyWorkbookRows } from './legacy-workbook'
+import { htmlTableRows, looksLikeHtml } from './markup'
 import { documentText, workbookRows } from './office'
 import { pdfPages, pdfReportProblem } from './pdf'
 
-export type ReportFileKind = 'txt' | 'rtf' | 'docx' | 'pdf' | 'json' | 'csv' | 'xlsx'
+export type ReportFileKind = 'txt' | 'rtf' | 'docx' | 'pdf' | 'json' | 'csv' | 'xlsx' | 'xls'
 
 export interface ReportRecord {
   text: string
@@ -36,15 +38,10 @@ export interface ReportFileContent {
   problems: string[]
 }
 
-const reportExtensions: Record<string, ReportFileKind> = { '.txt': 'txt', '.rtf': 'rtf', '.docx': 'docx', '.pdf': 'pdf', '.json': 'json', '.csv': 'csv', '.xlsx': 'xlsx' }
+const reportExtensions: Record<string, ReportFileKind> = { '.txt': 'txt', '.rtf': 'rtf', '.docx': 'docx', '.pdf': 'pdf', '.json': 'json', '.csv': 'csv', '.xlsx': 'xlsx', '.xls': 'xls' }
 
 export function reportFileKind(file: string): ReportFileKind | null {
   return reportExtensions[path.extname(file).toLowerCase()] ?? null
-}
-
-/** An Excel 97–2003 workbook: claimed as a report file so that the import says how to read it. */
-export function isLegacyWorkbook(file: string): boolean {
-  return path.extname(file).toLowerCase() === '.xls'
 }
 
 /** Field names, normalised by `normaliseKey`, for each thing a record carries. */
@@ -75,16 +72,15 @@ function fieldOf(key: string): Field | null {
  * memory: one report is a few kilobytes, a .txt table of reports (a spreadsheet's text export)
  * some megabytes; a .json or .csv of a whole archive may be large.
  */
-const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, rtf: 64 << 20, docx: 64 << 20, pdf: 64 << 20, json: 256 << 20, csv: 256 << 20, xlsx: 256 << 20 } as const
+const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, rtf: 64 << 20, docx: 64 << 20, pdf: 64 << 20, json: 256 << 20, csv: 256 << 20, xlsx: 256 << 20, xls: 256 << 20 } as const
 
 function megabytes(bytes: number): string {
   return `${(bytes / (1 << 20)).toFixed(bytes < 10 << 20 ? 1 : 0)} MB`
 }
 
 export async function readReportFile(file: string): Promise<ReportFileContent> {
-  if (isLegacyWorkbook(file)) throw new Error('it is an Excel 97–2003 workbook (.xls), which is not read: save it as .xlsx or CSV')
   const kind = reportFileKind(file)
-  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .docx, .pdf, .json, .csv or .xlsx)')
+  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .docx, .pdf, .json, .csv, .xlsx or .xls)')
   let bytes: Buffer
   try {
     const size = fs.statSync(file).size
@@ -103,11 +99,23 @@ export async function readReportFile(file: string): Promise<ReportFileContent> {
 async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<ReportFileContent, 'kind'>> {
   if (kind === 'pdf') return { encoding: 'utf-8', ...pdfRecords(await pdfPages(bytes)) }
   if (kind === 'xlsx') return { encoding: 'utf-8', ...tableRecords(workbookRows(bytes)) }
+  if (kind === 'xls') return xlsRecords(bytes)
   if (kind === 'docx') return { encoding: 'utf-8', records: [oneReportRecord(normaliseReportText(documentText(bytes)))], problems: [] }
   const { text, encoding } = decodeReportBytes(bytes)
   if (text.trim() === '') throw new Error('the file holds only white space')
   if (kind === 'rtf' || (kind === 'txt' && !isTabTable(text))) return { encoding, records: [oneReportRecord(text)], problems: [] }
   return { encoding, ...(kind === 'json' ? jsonRecords(text) : csvRecords(text)) }
+}
+
+/**
+ * What a file named .xls holds: an Excel 97–2003 workbook — or, as many web-based RIS export
+ * "Excel", an .xlsx, an HTML table or tab-separated text under that name.
+ */
+function xlsRecords(bytes: Buffer): Omit<ReportFileContent, 'kind'> {
+  if (isCompoundFile(bytes)) return { encoding: 'utf-8', ...tableRecords(legacyWorkbookRows(bytes)) }
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return { encoding: 'utf-8', ...tableRecords(workbookRows(bytes)) }
+  const { text, encoding } = decodeReportBytesAsWritten(bytes)
+  return { encoding, ...(looksLikeHtml(text) ? tableRecords(htmlTableRows(text)) : csvRecords(normaliseReportText(text))) }
 }
 
 /** A report longer than any report is a dump or a hostile file: refused, naming where it is; the others are kept. */

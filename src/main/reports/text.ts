@@ -23,6 +23,12 @@ export interface DecodedText {
  * when the bytes are none of these (binary files, other legacy encodings).
  */
 export function decodeReportBytes(bytes: Uint8Array): DecodedText {
+  const { text, encoding } = decodeReportBytesAsWritten(bytes)
+  return { text: normaliseReportText(text), encoding }
+}
+
+/** The decoding of decodeReportBytes, its text as written: markup kept, not normalised. */
+export function decodeReportBytesAsWritten(bytes: Uint8Array): DecodedText {
   if (bytes.includes(0) && !hasUtf16Bom(bytes)) {
     throw new Error('it contains NUL bytes, so it is not a text file')
   }
@@ -59,7 +65,7 @@ export function decodeReportBytes(bytes: Uint8Array): DecodedText {
       }
     }
   }
-  return { text: normaliseReportText(text), encoding }
+  return { text, encoding }
 }
 
 // Characters every Chinese chest report uses (simplified; traditional ones count through simplifiedOf).

@@ -14,6 +14,7 @@ import {
 } from '../../../src/main/reports'
 import { bytesOf, contentItem, dicomFile, docx, encodeGb18030, seq, str, xlsx, type TextEncoding } from './fixtures'
 import { writePdf } from '../../helpers/pdf-writer'
+import { writeXls } from '../../helpers/xls-writer'
 
 interface ReportRow {
   study_id: number | null
@@ -236,7 +237,7 @@ describe('importReportFiles', () => {
     expect(rows().map(presenceOf)).toEqual(['present', 'absent', 'absent', 'present'])
   })
 
-  it('reads a spreadsheet of reports (.xlsx) whose header may stand below a title, and says how to read an .xls', async () => {
+  it('reads a spreadsheet of reports (.xlsx) whose header may stand below a title', async () => {
     const cell = (ref: string, index: number) => `<c r="${ref}" t="s"><v>${index}</v></c>`
     const sheet =
       `<row r="1">${cell('A1', 0)}</row>` +
@@ -248,17 +249,57 @@ describe('importReportFiles', () => {
     const strings = ['放射科报告导出 2026年1月', '检查号', '影像所见', '诊断意见', 'ACC1001', '右上肺野见一约8mm结节影。', '右上肺野结节。', '两肺未见结节。', 'ACC1002']
     const padded = addStudy('1.2.826.0.1.3680043.8.498.3', '0001234567')
     const book = write('export.xlsx', Buffer.from(xlsx(sheet, strings)))
-    const old = write('old-export.xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))
-    expect(isReportFile(old)).toBe(true)
-    const result = await importReportFiles(db, [book, old], jobId)
+    const result = await importReportFiles(db, [book], jobId)
     expect(result).toMatchObject({ matched: 2, unmatched: 0 })
-    expect(result.failed.map((f) => f.reason)).toEqual([
-      'export.xlsx: row 6 has no report text; the other reports in it were imported',
-      'old-export.xls: it is an Excel 97–2003 workbook (.xls), which is not read: save it as .xlsx or CSV'
-    ])
+    expect(result.failed.map((f) => f.reason)).toEqual(['export.xlsx: row 6 has no report text; the other reports in it were imported'])
     expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([
       [studyA, 'xlsx', '检查所见：右上肺野见一约8mm结节影。\n诊断意见：右上肺野结节。'],
       [padded, 'xlsx', '检查所见：两肺未见结节。']
+    ])
+  })
+
+  it('reads an Excel 97–2003 workbook (.xls) as an .xlsx is: its first sheet, a title above the header, dates as dates', async () => {
+    const padded = addStudy('1.2.826.0.1.3680043.8.498.3', '0001234567')
+    const book = write(
+      'HIS export.xls',
+      writeXls([
+        {
+          name: '放射科报告',
+          rows: [
+            ['放射科报告导出 2026年1月'],
+            [],
+            ['检查号', '检查日期', '影像所见', '诊断意见'],
+            ['ACC1001', { date: '2026-01-05' }, '右上肺野见一约8mm结节影。', '右上肺野结节。'],
+            // an accession number stored as a number lost its leading zeros; the next row has no text
+            [1234567, { date: '2026-01-06' }, '两肺未见结节。'],
+            ['ACC1002']
+          ]
+        },
+        { name: 'Sheet2', rows: [['AccessionNumber', 'Report'], ['ACC1002', 'Not the first sheet.']] }
+      ])
+    )
+    expect(isReportFile(book)).toBe(true)
+    const result = await importReportFiles(db, [book], jobId)
+    expect(result).toMatchObject({ matched: 2, unmatched: 0 })
+    expect(result.failed.map((f) => f.reason)).toEqual(['HIS export.xls: row 6 has no report text; the other reports in it were imported'])
+    expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([
+      [studyA, 'xls', '检查所见：右上肺野见一约8mm结节影。\n诊断意见：右上肺野结节。'],
+      [padded, 'xls', '检查所见：两肺未见结节。']
+    ])
+  })
+
+  it('reads what web-based RIS export as "Excel": an HTML table or tab-separated text named .xls', async () => {
+    const html = write(
+      'export1.xls',
+      '<html><head><meta charset="utf-8"><style>td{}</style></head><body><table><tr><th>检查号</th><th>报告内容</th></tr>' +
+        '<tr><td>ACC1001</td><td>右上肺野见一约8mm结节。<br>两肺纹理清晰。</td></tr><tr><td>ACC1002<td>未见结节。</table></body></html>'
+    )
+    const tabs = write('export2.xls', 'Accession\tReport\nACC1002\tNo nodule.\n')
+    expect(await importReportFiles(db, [html, tabs], jobId)).toMatchObject({ matched: 3, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.raw_text])).toEqual([
+      [studyA, '右上肺野见一约8mm结节。 两肺纹理清晰。'],
+      [studyB, '未见结节。'],
+      [studyB, 'No nodule.']
     ])
   })
 
