@@ -103,7 +103,9 @@ export const ImportJob = z.object({
   failed: z.number().int().nonnegative(),
   already: z.number().int().nonnegative(),
   reportsMatched: z.number().int().nonnegative(),
-  reportsUnmatched: z.number().int().nonnegative()
+  reportsUnmatched: z.number().int().nonnegative(),
+  /** Problems with report files (a file, or a row of one, not read), each listed by `import.errors`. */
+  reportsFailed: z.number().int().nonnegative()
 })
 export type ImportJob = z.infer<typeof ImportJob>
 

@@ -29,7 +29,7 @@ const BIRTH_DATE = '18990417'
 /** What must never appear outside the imported-data tables. */
 const MARKERS = ['ZZMARKER', 'ZZPID', BIRTH_DATE, '1899-04-17']
 /** Tables that hold the imported data itself (names, report text, source paths) by design. */
-const PHI_TABLES = new Set(['studies', 'reports', 'images', 'series', 'import_jobs', 'import_errors'])
+const PHI_TABLES = new Set(['studies', 'reports', 'images', 'series', 'import_jobs', 'report_errors'])
 const STUDIES = 10
 const guard = path.resolve('tests/helpers/network-guard.cjs')
 const vzw = path.resolve('bin/vzw.mjs')

@@ -9,7 +9,7 @@ import type { ReportImporter } from '../../src/main/importer/report-importer'
 import * as reports from '../../src/main/reports'
 import { openDatabase, type Db } from '../../src/main/store/database'
 import type { TaskProgress } from '../../src/shared/contract'
-import { libraryCounts, listStudies } from '../../src/main/store/import-repository'
+import { libraryCounts, listImportErrors, listImportJobs, listStudies } from '../../src/main/store/import-repository'
 import { sourceGeometryOfModelImage } from '../../src/main/store/selfplay-repository'
 import { displayImageRecord, getStudyDetail } from '../../src/main/store/study-repository'
 import { loadDisplayImage } from '../../src/main/api/display-image'
@@ -91,6 +91,30 @@ describe('importing a folder tree', () => {
     expect(last).toMatchObject({ message: 'reading report files' })
     expect(last.done).toBe(last.total)
     expect(last.done).toBeGreaterThanOrEqual(corpus.reportFiles.length)
+  })
+
+  it('lists the report files it could not read beside the DICOM that failed, until a later import reads them', async () => {
+    const folder = path.join(tmp, 'report-problems')
+    fs.mkdirSync(folder)
+    const broken = path.join(folder, 'export.xls')
+    fs.writeFileSync(broken, Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(600)]))
+    fs.writeFileSync(path.join(folder, 'table.csv'), 'Accession,Report\nACC9,No nodule.\nACC10,\n')
+    const other = openDatabase(path.join(tmp, 'report-problems-data', 'vzw.sqlite'))
+    const summary = await importFolders(other, path.join(tmp, 'report-problems-data'), [folder], { reports })
+    const listed = listImportErrors(other, summary.jobId, 10, 0)
+    expect(listed.rows.map((r) => [path.basename(r.file), r.reason])).toEqual([
+      ['export.xls', expect.stringMatching(/^export\.xls: its compound file/)],
+      ['table.csv', 'table.csv: row 3 has no report text; the other reports in it were imported']
+    ])
+    expect(listImportJobs(other)[0]).toMatchObject({ reportsFailed: 2, reportsUnmatched: 1 })
+    expect(libraryCounts(other).errors).toBe(2)
+    // the export, saved again as CSV under the old name's place, reads whole: its problem is gone, the table's stays
+    fs.rmSync(broken)
+    fs.writeFileSync(path.join(folder, 'table.csv'), 'Accession,Report\nACC9,No nodule.\nACC10,Normal.\n')
+    const again = await importFolders(other, path.join(tmp, 'report-problems-data'), [folder], { reports })
+    expect(listImportErrors(other, again.jobId, 10, 0).total).toBe(0)
+    expect(listImportErrors(other, null, 10, 0).rows.map((r) => path.basename(r.file))).toEqual(['export.xls'])
+    other.close()
   })
 
   it('stores a table of many reports in parts, its count moving between them', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { TaskProgress } from '../../shared/contract'
 import { scanRoots } from '../dicom/scan'
 import type { Db } from '../store/database'
-import { createImportJob, libraryCounts, updateImportJob, type ImportCounts } from '../store/import-repository'
+import { createImportJob, libraryCounts, recordReportProblems, updateImportJob, type ImportCounts } from '../store/import-repository'
 import { StorageFailure, storageProblem } from '../store/storage-failure'
 import { ProgressMeter } from '../tasks/progress'
 import { importDicomFile, recordProblem, type FileImportContext, type FileOutcome } from './import-file'
@@ -130,7 +130,9 @@ async function importReports(db: Db, files: string[], summary: ImportSummary, op
   }
   for (const [i, file] of files.entries()) {
     await show()
+    const problemsBefore = counts.failed.length
     const read = await options.reports.readReportsOf(file, counts)
+    recordReportProblems(db, summary.jobId, file, counts.failed.slice(problemsBefore).map((f) => f.reason))
     // files not read yet count one report each until they are
     found += read?.records.length ?? 0
     meter.setTotal(found + files.length - i - 1)

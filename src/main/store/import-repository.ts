@@ -252,14 +252,16 @@ export function libraryCounts(db: Db): LibraryCounts {
     .prepare(
       `SELECT (SELECT count(*) FROM studies) AS studies,
               (SELECT count(*) FROM images WHERE status = 'ok') AS images,
-              (SELECT count(*) FROM images WHERE status = 'error') AS errors,
+              (SELECT count(*) FROM images WHERE status = 'error') + (SELECT count(*) FROM report_errors) AS errors,
               (SELECT count(*) FROM studies s WHERE ${STUDY_MODEL_IMAGE_ID} IS NULL) AS withoutModelImage`
     )
     .get() as LibraryCounts
 }
 
 export function listImportJobs(db: Db, limit = 50): ImportJob[] {
-  const rows = db.prepare('SELECT * FROM import_jobs ORDER BY id DESC LIMIT ?').all(limit) as Record<string, unknown>[]
+  const rows = db
+    .prepare('SELECT j.*, (SELECT count(*) FROM report_errors e WHERE e.import_job_id = j.id) AS reports_failed FROM import_jobs j ORDER BY j.id DESC LIMIT ?')
+    .all(limit) as Record<string, unknown>[]
   return rows.map((r) => ({
     id: r.id as number,
     roots: JSON.parse(r.roots_json as string) as string[],
@@ -271,7 +273,8 @@ export function listImportJobs(db: Db, limit = 50): ImportJob[] {
     failed: r.files_failed as number,
     already: r.files_already as number,
     reportsMatched: r.reports_matched as number,
-    reportsUnmatched: r.reports_unmatched as number
+    reportsUnmatched: r.reports_unmatched as number,
+    reportsFailed: r.reports_failed as number
   }))
 }
 
@@ -279,13 +282,30 @@ export function importJobExists(db: Db, id: number): boolean {
   return db.prepare('SELECT 1 FROM import_jobs WHERE id = ?').get(id) !== undefined
 }
 
+/**
+ * What became of one report file in an import: the problems it had now replace any an earlier
+ * import recorded for it (none when it was read whole), under this job.
+ */
+export function recordReportProblems(db: Db, jobId: number, file: string, reasons: string[]): void {
+  const now = new Date().toISOString()
+  db.transaction(() => {
+    db.prepare('DELETE FROM report_errors WHERE file_path = ?').run(file)
+    const insert = db.prepare('INSERT INTO report_errors (import_job_id, file_path, error, created_at) VALUES (?, ?, ?, ?)')
+    for (const reason of reasons) insert.run(jobId, file, reason, now)
+  }).immediate()
+}
+
 /** The files that failed, with their reasons: of one job, or of every job (newest first). */
 export function listImportErrors(db: Db, jobId: number | null, limit: number, offset: number): { total: number; rows: { file: string; reason: string; jobId: number | null }[] } {
-  const where = jobId === null ? "status = 'error'" : "status = 'error' AND import_job_id = ?"
+  // DICOM files that failed (image rows in error) and report files that could not be read, in that order within a job.
+  const failures = `SELECT 0 AS kind, id, file_path AS file, error AS reason, import_job_id AS jobId FROM images WHERE status = 'error'
+    UNION ALL SELECT 1 AS kind, id, file_path AS file, error AS reason, import_job_id AS jobId FROM report_errors`
+  const where = jobId === null ? '' : 'WHERE jobId = ?'
   const args = jobId === null ? [] : [jobId]
-  const total = (db.prepare(`SELECT count(*) AS n FROM images WHERE ${where}`).get(...args) as { n: number }).n
+  const total = (db.prepare(`SELECT count(*) AS n FROM (${failures}) ${where}`).get(...args) as { n: number }).n
+  const order = jobId === null ? 'jobId DESC, kind, id DESC' : 'kind, id'
   const rows = db
-    .prepare(`SELECT file_path AS file, error AS reason, import_job_id AS jobId FROM images WHERE ${where} ORDER BY ${jobId === null ? 'id DESC' : 'id'} LIMIT ? OFFSET ?`)
+    .prepare(`SELECT file, reason, jobId FROM (${failures}) ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
     .all(...args, limit, offset) as { file: string; reason: string; jobId: number | null }[]
   return { total, rows }
 }

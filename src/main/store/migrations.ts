@@ -349,6 +349,22 @@ ALTER TABLE reports_rebuilt RENAME TO reports;
 CREATE INDEX reports_study ON reports(study_id);
 CREATE INDEX reports_source_key ON reports(source_path, match_key);
 `
+  },
+  {
+    version: 10,
+    description:
+      'report_errors: the report files (or rows of them) an import could not read, each with its reason, so that the Library lists them beside the DICOM files that failed',
+    sql: `
+CREATE TABLE report_errors (
+  id             INTEGER PRIMARY KEY,
+  import_job_id  INTEGER NOT NULL REFERENCES import_jobs(id),
+  file_path      TEXT NOT NULL,
+  error          TEXT NOT NULL,
+  created_at     TEXT NOT NULL
+);
+CREATE INDEX report_errors_job ON report_errors(import_job_id);
+CREATE INDEX report_errors_file ON report_errors(file_path);
+`
   }
 ]
 
