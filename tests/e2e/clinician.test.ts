@@ -35,6 +35,8 @@ beforeAll(async () => {
     fs.writeFileSync(path.join(dir, 'IM1.dcm'), image({ rows: 384, columns: 320, bitsAllocated: 16, bitsStored: 12, seed: 100 + i }).bytes)
   }
   fs.writeFileSync(path.join(cohort, 'dicom', 'others', 'truncated.dcm'), Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.alloc(10)]))
+  // a report export that is no workbook: listed with its reason beside the DICOM that failed
+  fs.writeFileSync(path.join(cohort, 'ris-export.xls'), Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(100)]))
   app = await openApp(ctx.services, { width: 1440, height: 900 })
   page = app.page
 })
@@ -92,6 +94,8 @@ describe('the clinician flow in Chromium', () => {
     await expect.poll(() => text('library-counts')).toContain(`${FILLER_STUDIES + cohortStudies.length} studies`)
     await page.click('[data-testid=job-errors]')
     expect(await text('error-list')).toContain('truncated.dcm')
+    expect(await text('job-report-errors')).toBe('1')
+    expect(await text('error-list')).toContain('ris-export.xls: it is truncated: 108 bytes')
     // The "import errors" filter lists every failed file of every job in place of the studies.
     await page.check('[data-testid=filter-errors]')
     await expect.poll(() => text('failed-files')).toContain('truncated.dcm')

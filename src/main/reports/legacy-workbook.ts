@@ -25,7 +25,8 @@ class CompoundFile {
   private readonly fat: Uint32Array
 
   constructor(private readonly bytes: Uint8Array) {
-    if (bytes.length < 512 || !isCompoundFile(bytes)) throw new Error('it is not an Excel 97–2003 workbook (no OLE compound file signature)')
+    if (!isCompoundFile(bytes)) throw new Error('it is not an Excel 97–2003 workbook (no OLE compound file signature)')
+    if (bytes.length < 1024) throw new Error(`it is truncated: ${bytes.length} bytes, less than the header and one sector of an Excel 97–2003 workbook`)
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     const shift = this.view.getUint16(0x1e, true)
     if (shift !== 9 && shift !== 12) throw new Error(`its compound file declares a sector shift of ${shift} (9 or 12: 512- or 4096-byte sectors, expected)`)
