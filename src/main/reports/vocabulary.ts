@@ -85,7 +85,7 @@ export const mentionPatterns: MentionPattern[] = [
   {
     kind: 'mimic',
     pattern: en(
-      `(?<=(?:represents?|representing|reflects?|reflecting|likely|probably|possibly|consistent with|compatible with|in keeping with|due to|may be|could be)\\s+(?:an?\\s+|(?:focal|small|subsegmental|overlapping|prominent)\\s+)*)(?:atelectasis|scarring|scar|infection|pneumonia|consolidation|infiltrates?|inflammation|vessels?|vascular (?:shadows?|structures?|markings))`
+      `(?<=(?:represents?|representing|reflects?|reflecting|likely|probably|possibly|consistent with|compatible with|in keeping with|due to|may be|could be)\\s+(?:an?\\s+|(?:focal|small|subsegmental|overlapping|prominent|early|mild|minimal|patchy|developing|superimposed|chronic)\\s+)*)(?:atelectasis|scarring|scar|infection|pneumonia|consolidation|infiltrates?|inflammation|vessels?|vascular (?:shadows?|structures?|markings))`
     )
   },
   { kind: 'mimic', pattern: zh('(?<=(?:考虑|为|系|符合)(?:为)?)(?:炎症|炎性病变|感染|肺炎|肺不张|瘢痕)') }

@@ -172,6 +172,8 @@ export const englishCases: SentenceCase[] = [
   present('The right upper zone nodule, previously 8 mm, is unchanged.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
   absent('A nodule is not definitely identified.'),
   // modal verbs before the negated seeing: "could not be identified", "cannot be visualized"
+  // another reading of the opacity after a qualifier of it: "may reflect early pneumonia"
+  uncertain('Subtle nodular opacity in the right lower lung may reflect early pneumonia.', 1, n({ side: 'right', zone: 'lower', uncertain: true })),
   absent('The previously described nodule could not be identified.'),
   absent('A nodule cannot be identified on the current study.'),
   absent('The nodule can no longer be identified.'),
