@@ -241,6 +241,7 @@ const MULRK = 0x00bd
 const FORMULA = 0x0006
 const STRING = 0x0207
 const BOOLERR = 0x0205
+const FORMULA_PARTS = new Set([0x04bc, 0x0221, 0x0236]) // SHRFMLA, ARRAY, TABLE
 
 interface Globals {
   sharedStrings: string[]
@@ -338,7 +339,8 @@ export function legacyWorkbookRows(bytes: Uint8Array): string[][] {
     }
     if (record.type === EOF) break
     if (record.type === STRING && pendingFormula) put(pendingFormula.row, pendingFormula.column, data.unicodeString())
-    pendingFormula = null
+    // a formula's STRING may follow its shared-formula, array or table record
+    if (!FORMULA_PARTS.has(record.type)) pendingFormula = null
     if (record.type === LABELSST) {
       const { row, column } = cellOf(data)
       put(row, column, globals.sharedStrings[data.u32()] ?? '')
