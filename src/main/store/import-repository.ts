@@ -287,6 +287,8 @@ export function importJobExists(db: Db, id: number): boolean {
  * import recorded for it (none when it was read whole), under this job.
  */
 export function recordReportProblems(db: Db, jobId: number, file: string, reasons: string[]): void {
+  // Most files read whole and never failed: no write, so a folder of thousands adds no transactions.
+  if (reasons.length === 0 && !db.prepare('SELECT 1 FROM report_errors WHERE file_path = ? LIMIT 1').get(file)) return
   const now = new Date().toISOString()
   db.transaction(() => {
     db.prepare('DELETE FROM report_errors WHERE file_path = ?').run(file)
