@@ -48,7 +48,7 @@ export function reportFileKind(file: string): ReportFileKind | null {
 const fieldNames = {
   accession: ['accession', 'accessionnumber', 'accessionno', 'accno', 'accnum', 'accnumber', 'acc', 'accessionid', '检查号', '登记号', '影像号', '检查编号'],
   studyUid: ['studyinstanceuid', 'studyuid', 'studyiuid', 'suid', '0020000d', '检查uid'],
-  patientId: ['patientid', 'pid', 'mrn', 'medicalrecordnumber', 'patientnumber', 'patientno', 'hospitalnumber', '00100020', '病人id', '患者id', '病人编号', '患者编号', '病历号', '病案号', 'id号'],
+  patientId: ['patientid', 'pid', 'mrn', 'medicalrecordnumber', 'patientnumber', 'patientno', 'hospitalnumber', '00100020', '病人id', '患者id', '病人编号', '患者编号', '病历号', '病案号', 'id号', '住院号', '门诊号'],
   studyDate: ['studydate', 'examdate', 'examinationdate', 'proceduredate', 'studydatetime', 'date', '00080020', '检查日期', '检查时间', '日期'],
   text: ['text', 'report', 'reporttext', 'reportbody', 'body', 'content', 'fulltext', 'narrative', 'reportcontent', '报告', '报告内容', '报告文本', '文本', '内容']
 } as const
@@ -221,7 +221,7 @@ function pdfRecords(pages: string[]): { records: ReportRecord[]; problems: strin
 const headerFields = {
   accession: /(?:^|[ \t\u3000])(?:accession(?:[ \t]*(?:number|no\.?|#))?|acc(?:ession)?[ \t]*#|检查号|检查编号|登记号|影像号)[ \t]*[:：][ \t]*([^\s\u3000]+)/gim,
   studyUid: /^[ \t]*study[ \t]*(?:instance[ \t]*)?uid[ \t]*[:：][ \t]*([0-9.]+)/gim,
-  patientId: /(?:^|[ \t\u3000])(?:patient[ \t]*id|mrn|病历号|病案号|患者id|病人id)[ \t]*[:：][ \t]*([^\s\u3000]+)/gim,
+  patientId: /(?:^|[ \t\u3000])(?:patient[ \t]*id|mrn|病历号|病案号|患者id|病人id|住院号|门诊号)[ \t]*[:：][ \t]*([^\s\u3000]+)/gim,
   studyDate: /(?:^|[ \t\u3000])(?:study[ \t]*date|exam(?:ination)?[ \t]*date|检查日期|检查时间)[ \t]*[:：][ \t]*(\d{4}[^\s\u3000]*)/gim
 } as const
 
@@ -247,7 +247,8 @@ function textRecord(text: string): ReportRecord {
  * together: stored whole, every report's text would go to the first study named. Refused, naming them.
  */
 function oneReportRecord(text: string): ReportRecord {
-  for (const [field, what] of [['accession', 'accession numbers'], ['studyUid', 'study UIDs'], ['patientId', 'patient IDs']] as const) {
+  // Not patient IDs: a header may give two kinds (病历号 and 住院号) of one patient.
+  for (const [field, what] of [['accession', 'accession numbers'], ['studyUid', 'study UIDs']] as const) {
     const named = [...new Set(fieldValues(text, field))]
     if (named.length > 1)
       throw new Error(`it holds the reports of several studies (${what} ${named.slice(0, 3).join(', ')}${named.length > 3 ? ' …' : ''}): a text, RTF or Word file is read as one report — export one report a file, or a table of them (CSV, .xlsx)`)

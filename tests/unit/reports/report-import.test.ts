@@ -208,12 +208,15 @@ describe('importReportFiles', () => {
     )
     const files = [
       write('zh_0001.txt', '姓名：某某　　病历号：0045678　　检查日期：2026年1月5日 10:32\n影像所见：两肺纹理清晰，未见结节。\n'),
-      write('en_0001.txt', 'Patient ID: 45678   Exam Date: 2026-01-05\nFINDINGS: Lungs are clear.\n')
+      write('en_0001.txt', 'Patient ID: 45678   Exam Date: 2026-01-05\nFINDINGS: Lungs are clear.\n'),
+      // a Chinese report header names the patient by the inpatient or outpatient number (住院号, 门诊号)
+      write('zh_0002.txt', '姓名：某某　　住院号：0045678　　门诊号：M-7788　　检查日期：2026-01-05\n诊断意见：心肺未见异常。\n')
     ]
-    expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 3, unmatched: 0, already: 0, failed: [] })
     expect(rows().map((r) => [r.study_id, r.match_key])).toEqual([
       [visit, `file-stem:zh_0001; place:${path.join(dir, 'zh_0001')}; patient-date:20260105:0045678`],
-      [visit, `file-stem:en_0001; place:${path.join(dir, 'en_0001')}; patient-date:20260105:45678`]
+      [visit, `file-stem:en_0001; place:${path.join(dir, 'en_0001')}; patient-date:20260105:45678`],
+      [visit, `file-stem:zh_0002; place:${path.join(dir, 'zh_0002')}; patient-date:20260105:0045678`]
     ])
   })
 
