@@ -17,7 +17,7 @@ import { htmlTableRows, looksLikeHtml } from './markup'
 import { documentText, workbookRows } from './office'
 import { pdfPages, pdfReportProblem } from './pdf'
 
-export type ReportFileKind = 'txt' | 'rtf' | 'docx' | 'pdf' | 'json' | 'csv' | 'xlsx' | 'xls'
+export type ReportFileKind = 'txt' | 'rtf' | 'doc' | 'docx' | 'pdf' | 'json' | 'csv' | 'xlsx' | 'xls'
 
 export interface ReportRecord {
   text: string
@@ -38,7 +38,18 @@ export interface ReportFileContent {
   problems: string[]
 }
 
-const reportExtensions: Record<string, ReportFileKind> = { '.txt': 'txt', '.rtf': 'rtf', '.docx': 'docx', '.pdf': 'pdf', '.json': 'json', '.csv': 'csv', '.xlsx': 'xlsx', '.xls': 'xls' }
+const reportExtensions: Record<string, ReportFileKind> = {
+  '.txt': 'txt',
+  '.rtf': 'rtf',
+  '.doc': 'doc',
+  '.wps': 'doc',
+  '.docx': 'docx',
+  '.pdf': 'pdf',
+  '.json': 'json',
+  '.csv': 'csv',
+  '.xlsx': 'xlsx',
+  '.xls': 'xls'
+}
 
 export function reportFileKind(file: string): ReportFileKind | null {
   return reportExtensions[path.extname(file).toLowerCase()] ?? null
@@ -72,7 +83,7 @@ function fieldOf(key: string): Field | null {
  * memory: one report is a few kilobytes, a .txt table of reports (a spreadsheet's text export)
  * some megabytes; a .json or .csv of a whole archive may be large.
  */
-const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, rtf: 64 << 20, docx: 64 << 20, pdf: 64 << 20, json: 256 << 20, csv: 256 << 20, xlsx: 256 << 20, xls: 256 << 20 } as const
+const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, rtf: 64 << 20, doc: 64 << 20, docx: 64 << 20, pdf: 64 << 20, json: 256 << 20, csv: 256 << 20, xlsx: 256 << 20, xls: 256 << 20 } as const
 
 function megabytes(bytes: number): string {
   return `${(bytes / (1 << 20)).toFixed(bytes < 10 << 20 ? 1 : 0)} MB`
@@ -80,7 +91,7 @@ function megabytes(bytes: number): string {
 
 export async function readReportFile(file: string): Promise<ReportFileContent> {
   const kind = reportFileKind(file)
-  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .docx, .pdf, .json, .csv, .xlsx or .xls)')
+  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .doc, .docx, .pdf, .json, .csv, .xlsx or .xls)')
   let bytes: Buffer
   try {
     const size = fs.statSync(file).size
@@ -100,10 +111,14 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
   if (kind === 'pdf') return { encoding: 'utf-8', ...pdfRecords(await pdfPages(bytes)) }
   if (kind === 'xlsx') return { encoding: 'utf-8', ...tableRecords(workbookRows(bytes)) }
   if (kind === 'xls') return xlsRecords(bytes)
-  if (kind === 'docx') return { encoding: 'utf-8', records: [oneReportRecord(normaliseReportText(documentText(bytes)))], problems: [] }
+  // Many report systems save RTF, HTML or a .docx under .doc (or WPS's .wps) so that Word opens it; those are read as such.
+  if (kind === 'doc' && isCompoundFile(bytes))
+    throw new Error('it is a Word 97–2003 (or WPS) document in its binary format, which is not read: save it as .docx, PDF or text')
+  if (kind === 'docx' || (kind === 'doc' && bytes[0] === 0x50 && bytes[1] === 0x4b))
+    return { encoding: 'utf-8', records: [oneReportRecord(normaliseReportText(documentText(bytes)))], problems: [] }
   const { text, encoding } = decodeReportBytes(bytes)
   if (text.trim() === '') throw new Error('the file holds only white space')
-  if (kind === 'rtf' || (kind === 'txt' && !isTabTable(text))) return { encoding, records: [oneReportRecord(text)], problems: [] }
+  if (kind === 'rtf' || kind === 'doc' || (kind === 'txt' && !isTabTable(text))) return { encoding, records: [oneReportRecord(text)], problems: [] }
   return { encoding, ...(kind === 'json' ? jsonRecords(text) : csvRecords(text)) }
 }
 

@@ -326,14 +326,14 @@ CREATE INDEX reports_source_key ON reports(source_path, match_key);
   {
     version: 9,
     description:
-      "reports.source_kind also 'pdf' (a PDF report file, or an Encapsulated PDF in the study's DICOM) and 'xls' (an Excel 97–2003 workbook of reports): the table is rebuilt, as SQLite cannot change a CHECK",
+      "reports.source_kind also 'pdf' (a PDF report file, or an Encapsulated PDF in the study's DICOM), 'xls' (an Excel 97–2003 workbook of reports) and 'doc' (RTF or HTML saved as .doc or .wps): the table is rebuilt, as SQLite cannot change a CHECK",
     sql: `
 CREATE TABLE reports_rebuilt (
   id             INTEGER PRIMARY KEY,
   study_id       INTEGER REFERENCES studies(id) ON DELETE CASCADE,
   import_job_id  INTEGER REFERENCES import_jobs(id),
   source_path    TEXT NOT NULL,
-  source_kind    TEXT NOT NULL CHECK (source_kind IN ('txt','rtf','docx','pdf','json','csv','xlsx','xls','sr')),
+  source_kind    TEXT NOT NULL CHECK (source_kind IN ('txt','rtf','doc','docx','pdf','json','csv','xlsx','xls','sr')),
   match_key      TEXT,
   encoding       TEXT NOT NULL,
   language       TEXT,

@@ -73,7 +73,7 @@ afterEach(() => {
 })
 
 describe('isReportFile', () => {
-  it('accepts .txt, .rtf, .docx, .pdf, .json, .csv and .xlsx in any case and nothing else', () => {
+  it('accepts .txt, .rtf, .doc, .docx, .pdf, .json, .csv, .xlsx and .xls in any case and nothing else', () => {
     expect(['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf', 'f.docx', 'g.xlsx', 'h.PDF'].map(isReportFile)).toEqual([true, true, true, true, true, true, true, true])
     expect(['a.dcm', 'a', 'DICOMDIR', 'a.txt.bak', 'a.xml'].map(isReportFile)).toEqual([false, false, false, false, false])
   })
@@ -238,6 +238,28 @@ describe('importReportFiles', () => {
     ])
     expect(rows().map((r) => [r.study_id, r.source_kind])).toEqual([[studyA, 'csv'], [studyB, 'txt'], [studyA, 'rtf'], [studyB, 'docx']])
     expect(rows().map(presenceOf)).toEqual(['present', 'absent', 'absent', 'present'])
+  })
+
+  it('reads the RTF, HTML or .docx a report system saved as .doc or .wps, and says what to do with a binary Word document', async () => {
+    const files = [
+      write('ACC1001.doc', '{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Arial;}}\\f0 FINDINGS: 6 mm nodule in the left lower zone.\\par}'),
+      write('ACC1002.wps', '<html><body>影像所见：两肺未见结节。</body></html>'),
+      write('ACC1002 final.doc', Buffer.from(docx('<w:p><w:r><w:t>诊断意见：心肺未见异常。</w:t></w:r></w:p>'))),
+      // a compound file, as a Word 97–2003 binary document is
+      write('binary.doc', writeXls([{ name: 'x', rows: [['not a report']] }]))
+    ]
+    expect(files.map(isReportFile)).toEqual([true, true, true, true])
+    expect(await importReportFiles(db, files, jobId)).toEqual({
+      matched: 3,
+      unmatched: 0,
+      already: 0,
+      failed: [{ file: files[3], reason: 'binary.doc: it is a Word 97–2003 (or WPS) document in its binary format, which is not read: save it as .docx, PDF or text' }]
+    })
+    expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([
+      [studyA, 'doc', 'FINDINGS: 6 mm nodule in the left lower zone.'],
+      [studyB, 'doc', '影像所见：两肺未见结节。'],
+      [studyB, 'doc', '诊断意见：心肺未见异常。']
+    ])
   })
 
   it('reads a spreadsheet of reports (.xlsx) whose header may stand below a title', async () => {
