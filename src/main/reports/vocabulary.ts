@@ -175,6 +175,8 @@ export const cuePatterns: CuePattern[] = [
       '(?:interval )?resolution of',
       // "Resolved right lower lobe nodule" (a partial one is masked above)
       '(?:interval(?:ly)? )?resolved',
+      // taken out: "status post right upper lobectomy for a nodule", "wedge resection of the LUL nodule" (as 已切除, 术后)
+      '(?:lobectomy|pneumonectomy|segmentectomy|(?:wedge )?resection|excision|removal)\\s+(?:of|for)',
       'no evidence of',
       'no signs? of',
       'no findings? of',

@@ -174,6 +174,11 @@ export const englishCases: SentenceCase[] = [
   // modal verbs before the negated seeing: "could not be identified", "cannot be visualized"
   // another reading of the opacity after a qualifier of it: "may reflect early pneumonia"
   uncertain('Subtle nodular opacity in the right lower lung may reflect early pneumonia.', 1, n({ side: 'right', zone: 'lower', uncertain: true })),
+  // taken out: the nodule the operation was for is gone; one elsewhere is not
+  absent('Status post right upper lobectomy for nodule.'),
+  absent('Status post wedge resection of a left upper lobe nodule.'),
+  present('Status post right upper lobectomy. A 6 mm nodule in the left lower zone.', 1, n({ size: 6, side: 'left', zone: 'lower' })),
+  present('Status post wedge resection of a left upper lobe nodule; new 4 mm nodule in the right lower zone.', 1, n({ size: 4, side: 'right', zone: 'lower' })),
   absent('The previously described nodule could not be identified.'),
   absent('A nodule cannot be identified on the current study.'),
   absent('The nodule can no longer be identified.'),
