@@ -132,6 +132,8 @@ export type CueKind =
   | 'unc-both'
   /** a hypothetical mention (indication, recommendation): neither positive nor negative */
   | 'hypo-pre'
+  /** a hypothetical mention named before its cue: the caveat "small nodules may be obscured" */
+  | 'hypo-post'
   /** looks like a negation but is not one ("no change", 未见明显增大): masks the shorter cues it overlaps */
   | 'pseudo'
 
@@ -256,7 +258,9 @@ export const cuePatterns: CuePattern[] = [
     kind: 'hypo-pre',
     pattern: en('rule out', 'r/o', 'to exclude', 'to evaluate', 'evaluate for', 'assess for', 'recommend(?:ed|ation)?', 'follow[\\s-]up of', 'screening for')
   },
-  { kind: 'hypo-pre', pattern: zh('建议', '以排除', '排除', '除外') }
+  { kind: 'hypo-pre', pattern: zh('建议', '以排除', '排除', '除外') },
+  // a caveat on what a radiograph can show, not a finding: "small nodules may be obscured by the ribs"
+  { kind: 'hypo-post', pattern: en('(?:may|might|could|can) be (?:obscured|hidden|missed|masked)', 'would be (?:obscured|hidden|missed|masked)') }
 ]
 
 /** Words that end the scope of a negation or uncertainty cue (NegEx termination terms). */

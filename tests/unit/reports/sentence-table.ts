@@ -179,6 +179,8 @@ export const englishCases: SentenceCase[] = [
   absent('Status post wedge resection of a left upper lobe nodule.'),
   present('Status post right upper lobectomy. A 6 mm nodule in the left lower zone.', 1, n({ size: 6, side: 'left', zone: 'lower' })),
   present('Status post wedge resection of a left upper lobe nodule; new 4 mm nodule in the right lower zone.', 1, n({ size: 4, side: 'right', zone: 'lower' })),
+  // a caveat on what the film can show is no finding
+  absent('No pulmonary nodule or mass is identified, though small nodules may be obscured by overlying ribs.'),
   absent('The previously described nodule could not be identified.'),
   absent('A nodule cannot be identified on the current study.'),
   absent('The nodule can no longer be identified.'),
