@@ -791,8 +791,11 @@ function resolveLocation(locations: Token<LocationValue>[], mention: Span, ownCl
     const candidates = locations.filter((l) => has(l.value))
     return nearest(candidates.filter((l) => within(l, ownClause)), mention) ?? nearest(candidates, mention)
   }
-  const place = pickBy((l) => l.zone !== null || l.lobe !== null)
-  const sameSide = (l: LocationValue): boolean => !l.side || !place?.value.side || l.side === place.value.side
+  const picked = pickBy((l) => l.zone !== null || l.lobe !== null)
+  const sameSide = (l: LocationValue): boolean => !l.side || !picked?.value.side || l.side === picked.value.side
+  // A zone an anterior rib implies gives way to a zone the clause names (左上肺野第2前肋间 is upper).
+  const named = picked?.value.zoneByRib ? nearest(locations.filter((l) => within(l, ownClause) && l.value.zone !== null && !l.value.zoneByRib && sameSide(l.value)), mention) : null
+  const place = named ?? picked
   const otherPlace = place && pickBy((l) => sameSide(l) && (place.value.zone === null ? l.zone !== null : l.lobe !== null))
   const zone = place?.value.zone ?? otherPlace?.value.zone ?? null
   const lobe = place?.value.lobe ?? otherPlace?.value.lobe ?? null

@@ -312,6 +312,8 @@ export interface LocationValue {
   lobe: Lobe | null
   /** The level of a lobe named on both sides ("each upper lobe", 双肺上叶): the lobe once a side is taken. */
   lobeLevel?: Zone
+  /** The zone is the one an anterior rib lies in, not a zone the report names (which wins over it). */
+  zoneByRib?: true
 }
 
 const sideWords: Record<string, Side> = {
@@ -509,7 +511,7 @@ export const locationPatterns: LocationPattern[] = [
     // 右侧第2前肋间, "the right 4th anterior rib": a zone by the anterior rib the nodule projects over
     // (see zoneOfAnteriorRib); a posterior rib names none (its level runs obliquely to the zones).
     pattern: zh(`(?<side>[右左])?(?:侧)?(?:肺)?第(?<n>${zhRibNumber})(?:${zhRibListed})*前肋(?:骨)?(?<space>间隙?)?`),
-    read: (g) => ({ side: sideOf(g.side), zone: zoneOfAnteriorRib(readRibNumber(g.n), g.space !== undefined), lobe: null })
+    read: (g) => ({ side: sideOf(g.side), zone: zoneOfAnteriorRib(readRibNumber(g.n), g.space !== undefined), lobe: null, zoneByRib: true })
   },
   {
     pattern: en(
@@ -518,7 +520,8 @@ export const locationPatterns: LocationPattern[] = [
     read: (g) => ({
       side: sideOf(g.side ?? g.side2),
       zone: g.ant1 || g.ant2 ? zoneOfAnteriorRib(readRibNumber(g.n), g.space !== undefined) : null,
-      lobe: null
+      lobe: null,
+      zoneByRib: true
     })
   },
   {

@@ -544,6 +544,8 @@ export const chineseCases: SentenceCase[] = [
   present('右侧第2前肋间见一结节影，约8mm。', 1, n({ size: 8, side: 'right', zone: 'middle' })),
   present('左侧第一前肋间见一结节。', 1, n({ side: 'left', zone: 'upper' })),
   present('右侧第4前肋间隙见小结节影。', 1, n({ side: 'right', zone: 'lower' })),
+  // a zone the report names wins over the one its rib implies
+  present('左上肺野第2前肋间见一小结节影。', 1, n({ side: 'left', zone: 'upper' })),
   present('右侧第5后肋处见结节影。', 1, n({ side: 'right' })),
   present('右膈上见一结节影。', 1, n({ side: 'right', zone: 'lower' })),
   present('左心缘旁见结节影。', 1, n({ side: 'left' })),
