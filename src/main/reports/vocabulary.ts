@@ -58,6 +58,10 @@ export const mentionPatterns: MentionPattern[] = [
       '肿块(?:影)?',
       '团块(?:状)?(?:致密|高密度)?影?',
       '类圆形(?:致密|高密度|稍高密度)?影',
+      // a round opacity ("rounded opacity"): 圆形致密影, 小圆形高密度影
+      '(?:小)?圆形(?:致密|高密度|稍高密度)影',
+      // a cavitary lesion
+      '空洞性(?:病变|病灶|肿块)',
       '占位(?:性病变|病变)?'
     )
   },

@@ -544,6 +544,9 @@ export const chineseCases: SentenceCase[] = [
   present('右侧第2前肋间见一结节影，约8mm。', 1, n({ size: 8, side: 'right', zone: 'middle' })),
   present('左侧第一前肋间见一结节。', 1, n({ side: 'left', zone: 'upper' })),
   present('右侧第4前肋间隙见小结节影。', 1, n({ side: 'right', zone: 'lower' })),
+  // a round opacity and a cavitary lesion are nodule-like lesions, as "rounded opacity" and "cavitary lesion" are
+  present('右肺中野可见一小圆形致密影。', 1, n({ side: 'right', zone: 'middle' })),
+  present('右肺上叶见一空洞性病变，大小约3cm。', 1, n({ size: 30, side: 'right', lobe: 'RUL' })),
   // a zone the report names wins over the one its rib implies
   present('左上肺野第2前肋间见一小结节影。', 1, n({ side: 'left', zone: 'upper' })),
   present('右侧第5后肋处见结节影。', 1, n({ side: 'right' })),
