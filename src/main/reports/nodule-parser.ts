@@ -39,6 +39,7 @@ import {
   placeListGap,
   normalStatementPatterns,
   rangePattern,
+  sharedUnitSizesPattern,
   sideOfLobe,
   solidComponentPatterns,
   terminatorPatterns,
@@ -312,6 +313,15 @@ function readSizes(folded: string, span: Span): Token<Size>[] {
     const upper = millimetres(Number(g.b), g.ub ?? '')
     return { ...spanOf(m), value: { longMm: round(upper), shortMm: null } }
   })
+  // "measuring 5 and 7 mm": each number is a size, at its own place (so that each nodule takes its own).
+  for (const m of matchesIn(folded, sharedUnitSizesPattern, span)) {
+    if (sizes.some((s) => overlaps(s, spanOf(m)))) continue
+    for (const n of m[0].matchAll(/\d+(?:\.\d+)?/g)) {
+      if (n.index >= m[0].length - (m.groups?.unit.length ?? 0)) break
+      const start = m.index + n.index
+      sizes.push({ start, end: start + n[0].length, value: { longMm: round(millimetres(Number(n[0]), m.groups?.unit ?? '')), shortMm: null } })
+    }
+  }
   for (const m of matchesIn(folded, dimensionsPattern, span)) {
     if (sizes.some((s) => overlaps(s, spanOf(m)))) continue
     const g = m.groups ?? {}

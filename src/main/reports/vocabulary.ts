@@ -655,6 +655,12 @@ export const rangePattern = new RegExp(
   'g'
 )
 
+/** Sizes listed with one unit at the end: "5 and 7 mm", "4, 6 and 8 mm", 5、7mm — a size each. */
+export const sharedUnitSizesPattern = new RegExp(
+  `(?<![\\d.])${number}(?:\\s*(?:,|、|，|and|及|和)\\s*${number})+\\s*-?\\s*(?<unit>${unit})`,
+  'g'
+)
+
 export function millimetres(value: number, unitWord: string): number {
   return /^(?:cm|㎝|厘米|公分|centimet)/.test(unitWord) ? value * 10 : value
 }

@@ -181,6 +181,8 @@ export const englishCases: SentenceCase[] = [
   present('Status post wedge resection of a left upper lobe nodule; new 4 mm nodule in the right lower zone.', 1, n({ size: 4, side: 'right', zone: 'lower' })),
   // a caveat on what the film can show is no finding
   absent('No pulmonary nodule or mass is identified, though small nodules may be obscured by overlying ribs.'),
+  // sizes listed with one unit: each nodule its own
+  present('There are two nodules in the right upper lobe measuring 5 and 7 mm.', 2, n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 7, side: 'right', lobe: 'RUL' })),
   absent('The previously described nodule could not be identified.'),
   absent('A nodule cannot be identified on the current study.'),
   absent('The nodule can no longer be identified.'),
@@ -544,6 +546,7 @@ export const chineseCases: SentenceCase[] = [
   present('右侧第2前肋间见一结节影，约8mm。', 1, n({ size: 8, side: 'right', zone: 'middle' })),
   present('左侧第一前肋间见一结节。', 1, n({ side: 'left', zone: 'upper' })),
   present('右侧第4前肋间隙见小结节影。', 1, n({ side: 'right', zone: 'lower' })),
+  present('右肺上叶见两枚结节，大小约5、7mm。', 2, n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 7, side: 'right', lobe: 'RUL' })),
   // a round opacity and a cavitary lesion are nodule-like lesions, as "rounded opacity" and "cavitary lesion" are
   present('右肺中野可见一小圆形致密影。', 1, n({ side: 'right', zone: 'middle' })),
   present('右肺上叶见一空洞性病变，大小约3cm。', 1, n({ size: 30, side: 'right', lobe: 'RUL' })),
