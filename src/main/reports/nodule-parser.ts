@@ -28,6 +28,7 @@ import {
   dimensionsPattern,
   distinctPatterns,
   firmReadingCue,
+  natureBeforeLesion,
   interpretationPatterns,
   largestPatterns,
   lobeOf,
@@ -423,8 +424,10 @@ function anchorsOf(folded: string, sentence: Sentence): Anchor[] {
     if (describesPrevious && mention.kind === 'characterisation') return
     const until = sentence.mentions[i + 1]?.start ?? sentence.end
     if (describesPrevious && isRestatement(folded, sentence, previous.mention, mention, certainty, until)) {
-      // Read in doubt as a nodule, the lesion is in doubt: "nodular opacity …, possibly a nodule", 结节状影，结节可能.
-      if (previous.certainty === 'definite' && isDoubted(folded, sentence, mention)) previous.certainty = 'uncertain'
+      // Read in doubt as a nodule, the lesion is in doubt: "nodular opacity …, possibly a nodule", 结节状影，结节可能 —
+      // unless the doubt is about its nature (小结节，炎性结节可能: a nodule, perhaps inflammatory).
+      const natureInDoubt = natureBeforeLesion.test(folded.slice(previous.mention.end, mention.start))
+      if (previous.certainty === 'definite' && !natureInDoubt && isDoubted(folded, sentence, mention)) previous.certainty = 'uncertain'
       return
     }
     anchors.push({ mention, certainty, mimicReading: null })

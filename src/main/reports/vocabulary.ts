@@ -110,6 +110,12 @@ export const interpretationPatterns: RegExp[] = [
  */
 export const firmReadingCue = /^考虑$/
 
+/**
+ * A word of a lesion's nature right before a lesion word that restates it (炎性结节可能, "likely a
+ * benign nodule"): the doubt is about what the nodule is, not whether it is there.
+ */
+export const natureBeforeLesion = /(?:炎性|炎症性|良性|恶性|转移性|陈旧性|钙化性?|增殖性?|结核性?|inflammatory|benign|malignant|metastatic|granulomatous|calcified)\s*$/
+
 /** Clauses about the lungs as a whole (markings, clarity) whose place is not a lesion's place. */
 export const diffuseStatementPattern = /纹理|透亮|清晰|正常|未见|markings|clear|normal|unremarkable|(?<![a-z])no(?![a-z])/
 

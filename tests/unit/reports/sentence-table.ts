@@ -547,6 +547,9 @@ export const chineseCases: SentenceCase[] = [
   present('左侧第一前肋间见一结节。', 1, n({ side: 'left', zone: 'upper' })),
   present('右侧第4前肋间隙见小结节影。', 1, n({ side: 'right', zone: 'lower' })),
   present('右肺上叶见两枚结节，大小约5、7mm。', 2, n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 7, side: 'right', lobe: 'RUL' })),
+  // a doubt about what the nodule is, not whether it is there
+  present('右肺下野小结节，炎性结节可能。', 1, n({ side: 'right', zone: 'lower' })),
+  present('右肺下野小结节，良性结节可能。', 1, n({ side: 'right', zone: 'lower' })),
   // a round opacity and a cavitary lesion are nodule-like lesions, as "rounded opacity" and "cavitary lesion" are
   present('右肺中野可见一小圆形致密影。', 1, n({ side: 'right', zone: 'middle' })),
   present('右肺上叶见一空洞性病变，大小约3cm。', 1, n({ size: 30, side: 'right', lobe: 'RUL' })),
