@@ -1,11 +1,6 @@
 import fs from 'node:fs'
-import { decodeReportBytes, parseReport, pdfText } from '../reports'
+import { decodeReportBytes, isPdf, parseReport, pdfText } from '../reports'
 import type { CliCommand } from './command'
-
-/** A PDF begins with its header (PDF 32000-1 §7.5.2), whatever the file is named. */
-function isPdf(bytes: Buffer): boolean {
-  return bytes.subarray(0, 5).toString('latin1') === '%PDF-'
-}
 
 /** Reads stdin to the end as bytes. */
 async function readStdin(): Promise<Buffer> {

@@ -4,5 +4,5 @@ export { isReportFile, importReportFiles, readReportsOf, storeReportsOf, unmatch
 export type { ReadReports, ReportImportResult, UnmatchedReport } from './report-import'
 export { importStructuredReport } from './structured-report'
 export { importEncapsulatedPdf } from './encapsulated-pdf'
-export { pdfText } from './pdf'
+export { isPdf, pdfText } from './pdf'
 export { decodeReportBytes } from './text'

@@ -30,6 +30,11 @@ function officeParts(bytes: Uint8Array, folder: string, kind: string): (name: st
   return (name) => (parts[name] ? strFromU8(parts[name]) : null)
 }
 
+/** An Office Open XML file (.xlsx, .docx) is a ZIP package: it begins with a local file header, "PK". */
+export function isZipPackage(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x50 && bytes[1] === 0x4b
+}
+
 export function workbookRows(bytes: Uint8Array): string[][] {
   const part = officeParts(bytes, 'xl/', 'workbook')
   const workbook = part('xl/workbook.xml')

@@ -62,6 +62,11 @@ function startReader(): PdfReader {
   return started
 }
 
+/** A PDF begins with its header (PDF 32000-1 §7.5.2), whatever the file is named. */
+export function isPdf(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(5, bytes.byteLength)).toString('latin1') === '%PDF-'
+}
+
 /** The text of each of a PDF's pages, a line for each line pdf.js finds; rejects in words naming the problem. */
 export function pdfPages(bytes: Uint8Array): Promise<string[]> {
   const current = reader ?? (reader = startReader())

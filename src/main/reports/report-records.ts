@@ -14,7 +14,7 @@ import { decodeReportBytes, decodeReportBytesAsWritten, normaliseReportText, ove
 import { sectionOfName } from './sections'
 import { isCompoundFile, legacyWorkbookRows } from './legacy-workbook'
 import { htmlTableRows, looksLikeHtml } from './markup'
-import { documentText, workbookRows } from './office'
+import { documentText, isZipPackage, workbookRows } from './office'
 import { pdfPages, pdfReportProblem } from './pdf'
 
 export type ReportFileKind = 'txt' | 'rtf' | 'doc' | 'docx' | 'pdf' | 'json' | 'csv' | 'xlsx' | 'xls'
@@ -114,7 +114,7 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
   // Many report systems save RTF, HTML or a .docx under .doc (or WPS's .wps) so that Word opens it; those are read as such.
   if (kind === 'doc' && isCompoundFile(bytes))
     throw new Error('it is a Word 97–2003 (or WPS) document in its binary format, which is not read: save it as .docx, PDF or text')
-  if (kind === 'docx' || (kind === 'doc' && bytes[0] === 0x50 && bytes[1] === 0x4b))
+  if (kind === 'docx' || (kind === 'doc' && isZipPackage(bytes)))
     return { encoding: 'utf-8', records: [oneReportRecord(normaliseReportText(documentText(bytes)))], problems: [] }
   const { text, encoding } = decodeReportBytes(bytes)
   if (text.trim() === '') throw new Error('the file holds only white space')
@@ -128,7 +128,7 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
  */
 function xlsRecords(bytes: Buffer): Omit<ReportFileContent, 'kind'> {
   if (isCompoundFile(bytes)) return { encoding: 'utf-8', ...tableRecords(legacyWorkbookRows(bytes)) }
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return { encoding: 'utf-8', ...tableRecords(workbookRows(bytes)) }
+  if (isZipPackage(bytes)) return { encoding: 'utf-8', ...tableRecords(workbookRows(bytes)) }
   const { text, encoding } = decodeReportBytesAsWritten(bytes)
   return { encoding, ...(looksLikeHtml(text) ? tableRecords(htmlTableRows(text)) : csvRecords(normaliseReportText(text))) }
 }
@@ -211,18 +211,14 @@ function pdfRecords(pages: string[]): { records: ReportRecord[]; problems: strin
     } else runs.push({ first: i, last: i, key })
   })
   const textOf = (run: { first: number; last: number }): string => pages.slice(run.first, run.last + 1).filter((p) => p !== '').join('\n')
-  if (runs.length === 1) {
-    const text = textOf(runs[0])
-    const problem = pdfReportProblem(text)
-    if (problem) throw new Error(problem)
-    return { records: [textRecord(text)], problems: [] }
-  }
   const records: ReportRecord[] = []
   const problems: string[] = []
   for (const run of runs) {
-    const where = run.first === run.last ? `page ${run.first + 1}` : `pages ${run.first + 1}–${run.last + 1}`
     const text = textOf(run)
     const problem = pdfReportProblem(text)
+    // a PDF of one report is refused whole; in a PDF of several, the page that is none is named
+    if (problem && runs.length === 1) throw new Error(problem)
+    const where = runs.length === 1 ? 'the file' : run.first === run.last ? `page ${run.first + 1}` : `pages ${run.first + 1}–${run.last + 1}`
     if (problem) problems.push(`${where}: ${problem}`)
     else records.push({ ...textRecord(text), where })
   }
