@@ -271,7 +271,7 @@ function analyseSentence(folded: string, span: Span, language: ReportLanguage): 
   ).filter((l) => l.value.side !== null || l.value.zone !== null || l.value.lobe !== null)
   return {
     ...span,
-    clauses: clauseSpans(folded, span, locations),
+    clauses: clauseSpans(folded, span, [locations, sizes]),
     cues,
     terminators,
     mentions,
@@ -289,17 +289,22 @@ function analyseSentence(folded: string, span: Span, language: ReportLanguage): 
   }
 }
 
-/** Clauses end at clausePunctuation, except a comma that lists places ("the left upper, mid and lower zones"). */
-function clauseSpans(folded: string, span: Span, locations: Span[]): Span[] {
+/**
+ * Clauses end at clausePunctuation, except a comma inside a list of places ("the left upper, mid and
+ * lower zones") or of sizes ("nodules of 5, 7 and 9 mm in the left lung").
+ */
+function clauseSpans(folded: string, span: Span, lists: Span[][]): Span[] {
   const clauses: Span[] = []
   let from = span.start
-  const listsPlaces = (comma: number): boolean =>
-    locations.some((a, i) => {
-      const b = locations[i + 1]
-      return b !== undefined && a.end <= comma && comma < b.start && /^\s*,\s*(?:(?:and|or)\s+)?$/.test(folded.slice(a.end, b.start))
-    })
+  const listsItems = (comma: number): boolean =>
+    lists.some((tokens) =>
+      tokens.some((a, i) => {
+        const b = tokens[i + 1]
+        return b !== undefined && a.end <= comma && comma < b.start && /^\s*,\s*(?:(?:and|or)\s+)?$/.test(folded.slice(a.end, b.start))
+      })
+    )
   for (const m of matchesIn(folded, clausePunctuation, span)) {
-    if (listsPlaces(m.index)) continue
+    if (listsItems(m.index)) continue
     clauses.push({ start: from, end: m.index })
     from = m.index + 1
   }
@@ -601,7 +606,9 @@ function attributesOf(folded: string, sentence: Sentence, anchor: Anchor): Menti
   const countToken = countAfter ?? nearest(before(counts), mention)
   const sizes = usable(sentence.sizes)
   const locations = usable(sentence.locations)
-  const stated = countToken ? countToken.value : mention.plural ? null : 1
+  // Plural with no number and two or more sizes after it in its clause ("nodules measuring 4 mm and 6 mm"): one each.
+  const sizesListed = countToken === null && mention.plural ? inOwnClause(sizes).filter((s) => s.start >= mention.end) : []
+  const stated = countToken ? countToken.value : mention.plural ? (sizesListed.length > 1 ? sizesListed.length : null) : 1
   const each = stated === null ? null : ((countToken && placesEach(folded, countToken, before(locations))) ?? eachSide(folded, inOwnClause(locations)))
   const bothLobes = lobesOfBothSides(inOwnClause(locations))
   const placeOfEach =
@@ -619,7 +626,7 @@ function attributesOf(folded: string, sentence: Sentence, anchor: Anchor): Menti
     distinct: before(sentence.distinctMarkers.filter((d) => within(d, segment))).length > 0,
     reference: sentence.referenceMarkers.some((r) => within(r, segment)),
     largest: sentence.largestMarkers.find((m) => within(m, segment)) ?? null,
-    sizes,
+    sizes: sizesListed.length > 1 ? sizesListed : sizes,
     size: pick(sizes),
     density: densityOf(pick(usable(sentence.densities)), usable(sentence.solidComponents)[0] ?? null),
     locations,

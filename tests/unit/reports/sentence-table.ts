@@ -183,6 +183,18 @@ export const englishCases: SentenceCase[] = [
   absent('No pulmonary nodule or mass is identified, though small nodules may be obscured by overlying ribs.'),
   // sizes listed with one unit: each nodule its own
   present('There are two nodules in the right upper lobe measuring 5 and 7 mm.', 2, n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 7, side: 'right', lobe: 'RUL' })),
+  // no number written: the sizes listed count the nodules, each its own (a comma in the list ends no clause)
+  present('Nodules measuring 4 mm and 6 mm in the right upper lobe.', 2, n({ size: 4, side: 'right', lobe: 'RUL' }), n({ size: 6, side: 'right', lobe: 'RUL' })),
+  present(
+    'Nodules of 5, 7 and 9 mm in the left lung.',
+    3,
+    n({ size: 5, side: 'left' }),
+    n({ size: 7, side: 'left' }),
+    n({ size: 9, side: 'left' })
+  ),
+  present('Left upper zone nodules measuring 4 and 6 mm.', 2, n({ size: 4, side: 'left', zone: 'upper' }), n({ size: 6, side: 'left', zone: 'upper' })),
+  // one size for the group, or the group's largest: still a group of unstated number
+  present('Multiple nodules in the left lung, the largest measuring 6 mm.', null, n({ size: 6, side: 'left' })),
   absent('The previously described nodule could not be identified.'),
   absent('A nodule cannot be identified on the current study.'),
   absent('The nodule can no longer be identified.'),
