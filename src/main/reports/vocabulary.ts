@@ -48,6 +48,13 @@ export const mentionPatterns: MentionPattern[] = [
   { kind: 'lesion', pattern: en('(?:coin|cavitary|cavitating)[\\s-]+lesion(s)?'), pluralGroup: 1 },
   { kind: 'lesion', pattern: en('(?:round|rounded|spherical)[\\s-]+(?:opacit(?:y|(ies))|densit(?:y|(ies))|lesion(s)?)'), pluralGroup: 1 },
   { kind: 'lesion', pattern: en('[pm]?ggn(s)?', 'ssn(s)?'), pluralGroup: 1 },
+  // a cancer named in a lung, lobe or hilum is the lesion the film shows ("right upper lobe carcinoma", "hilar
+  // tumor"); after a lesion it says what that one is ("mass, concerning for bronchogenic carcinoma")
+  {
+    kind: 'characterisation',
+    pattern: en('(?<=(?:lung|pulmonary|bronchogenic|lobe|hilar|perihilar|apical|zone)[\\s-]+)(?:carcinoma|cancer|tumou?r|neoplasm)(s)?'),
+    pluralGroup: 1
+  },
   { kind: 'characterisation', pattern: en('granuloma(s)?', 'hamartoma(s)?'), pluralGroup: 1 },
   // "… and another in the left lower zone": the pronoun is a nodule of its own.
   { kind: 'lesion', pattern: en('another(?=\\s+(?:(?:is|was)\\s+)?(?:in|at|within|on|over|projecting|measuring|seen|noted|\\d))') },
@@ -65,7 +72,8 @@ export const mentionPatterns: MentionPattern[] = [
       '占位(?:性病变|病变)?'
     )
   },
-  { kind: 'characterisation', pattern: zh('肉芽肿', '错构瘤', '钙化灶') },
+  // as the English cancer words: 右肺中央型肺癌; 肿块，考虑周围型肺癌
+  { kind: 'characterisation', pattern: zh('肉芽肿', '错构瘤', '钙化灶', '(?:周围型|中央型)?肺癌') },
   {
     kind: 'mimic',
     pattern: en(
@@ -126,7 +134,10 @@ export const unmentionPatterns: RegExp[] = [
   en(
     '(?:thyroid|breast|liver|hepatic|renal|kidney|adrenal|neck|mediastinal|chest wall|soft[\\s-]tissue|skin|cutaneous|subcutaneous|axillary|lymph node|nodal|splenic|pancreatic)(?:[\\s-]+[a-z]+){0,3}[\\s-]+(?:nodules?|mass(?:es)?)'
   ),
-  zh('(?:甲状腺|乳腺|乳房|肝|脾|肾上腺|肾|胰腺|纵隔|淋巴结|胸壁|皮肤|皮下|腋窝|颈部)[^，。；,;肺]{0,6}?(?:结节|肿块|团块|占位)')
+  zh('(?:甲状腺|乳腺|乳房|肝|脾|肾上腺|肾|胰腺|纵隔|淋巴结|胸壁|皮肤|皮下|腋窝|颈部)[^，。；,;肺]{0,6}?(?:结节|肿块|团块|占位)'),
+  /** A cancer as the patient's history or a screening's aim, not as what the film shows. */
+  en('(?:history|hx) of (?:[a-z-]+ ){0,3}(?:carcinoma|cancer|tumou?r|neoplasm)s?', '(?:lung |pulmonary )?cancer screening'),
+  zh('肺癌(?:病史|史|筛查|普查|高危)')
 ]
 
 /* ---------------------------------------------------------------- negation and uncertainty cues */
@@ -499,8 +510,9 @@ export const locationPatterns: LocationPattern[] = [
   },
   {
     // 右肺上叶, 右上叶 (lobes); 右上肺野, 右上肺, 右肺上野, 两上肺野 (zones); a span of two levels
-    // (左上中肺野, 右肺中下野) is read as its first; the first of a list (右上、下肺野) takes the list's kind
-    pattern: zh(`(?<side>[右左双两])侧?(?<lung1>肺)?(?<level>[上中下])[上中下]?${zhPlaceEnd}`),
+    // (左上中肺野, 右肺中下野) is read as its first; the first of a list (右上、下肺野) takes the list's kind.
+    // 中央/中心 is central (右肺中央型肺癌: the hilum), no level.
+    pattern: zh(`(?<side>[右左双两])侧?(?<lung1>肺)?(?<level>[上中下])(?![央心])[上中下]?${zhPlaceEnd}`),
     read: readZhSideLevelPlace
   },
   { pattern: zh('舌段'), read: () => ({ side: 'left', zone: null, lobe: 'lingula' }) },

@@ -311,6 +311,13 @@ export const englishCases: SentenceCase[] = [
     n({ size: 14, short: 11, side: 'right', lobe: 'RUL' })
   ),
   uncertain('Right upper lobe opacity which could represent a mass or pneumonia.', 1, n({ side: 'right', lobe: 'RUL', uncertain: true })),
+  // a cancer named in the lung is the lesion seen there; a history of one, or one taken out, is none
+  present('Known right upper lobe carcinoma measuring 3 cm.', 1, n({ size: 30, side: 'right', lobe: 'RUL' })),
+  present('There is a 2 cm right hilar tumor.', 1, n({ size: 20, side: 'right' })),
+  present('Right upper lobe mass, concerning for bronchogenic carcinoma.', 1, n({ side: 'right', lobe: 'RUL' })),
+  absent('History of lung cancer. No nodules.'),
+  absent('Status post right upper lobectomy for lung cancer. No nodules.'),
+  absent('Lung cancer screening. The lungs are clear.'),
   present(
     'Small calcified granulomas are noted in both upper lobes.',
     null,
@@ -751,6 +758,12 @@ export const chineseCases: SentenceCase[] = [
   present('双肺见多发结节，最大者位于右肺上叶，直径约9mm。', null, n({ side: 'bilateral' }), n({ size: 9, side: 'right', lobe: 'RUL' })),
   absent('右肺上叶结节术后改变，未见新发结节。'),
   present('左肺上叶见一不规则肿块影，大小约45mm×38mm，考虑周围型肺癌。', 1, n({ size: 45, short: 38, side: 'left', lobe: 'LUL' })),
+  present('右肺中央型肺癌。', 1, n({ side: 'right' })),
+  present('右肺上叶周围型肺癌，大小约2.5cm。', 1, n({ size: 25, side: 'right', lobe: 'RUL' })),
+  uncertain('左肺上叶周围型肺癌可能。', 1, n({ side: 'left', lobe: 'LUL', uncertain: true })),
+  absent('右肺癌术后，双肺未见结节。'),
+  absent('有肺癌病史，双肺未见结节。'),
+  absent('肺癌筛查：双肺未见结节。'),
   present('左下肺野小结节，性质待定。', 1, n({ side: 'left', zone: 'lower' })),
   present('右上肺野未见明显异常，左上肺野见一小结节影。', 1, n({ side: 'left', zone: 'upper' })),
   absent('双肺未见明显实质性病变。'),
