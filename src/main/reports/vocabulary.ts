@@ -46,7 +46,12 @@ export const mentionPatterns: MentionPattern[] = [
   },
   { kind: 'lesion', pattern: en('mass(?:like)?(es)?'), pluralGroup: 1 },
   { kind: 'lesion', pattern: en('(?:coin|cavitary|cavitating)[\\s-]+lesion(s)?'), pluralGroup: 1 },
-  { kind: 'lesion', pattern: en('(?:round|rounded|spherical)[\\s-]+(?:opacit(?:y|(ies))|densit(?:y|(ies))|lesion(s)?)'), pluralGroup: 1 },
+  // with a size between ("a rounded 1.2 cm opacity")
+  {
+    kind: 'lesion',
+    pattern: en('(?:round|rounded|spherical)[\\s-]+(?:\\d+(?:\\.\\d+)?[\\s-]*(?:mm|cm)[\\s-]+)?(?:opacit(?:y|(ies))|densit(?:y|(ies))|lesion(s)?)'),
+    pluralGroup: 1
+  },
   { kind: 'lesion', pattern: en('[pm]?ggn(s)?', 'ssn(s)?'), pluralGroup: 1 },
   // a cancer named in a lung, lobe or hilum is the lesion the film shows ("right upper lobe carcinoma", "hilar
   // tumor"); after a lesion it says what that one is ("mass, concerning for bronchogenic carcinoma")
@@ -87,7 +92,9 @@ export const mentionPatterns: MentionPattern[] = [
       'artifacts?',
       'artefacts?',
       'overlapping (?:vessels|shadows|structures)',
-      'summation(?: of shadows)?'
+      'summation(?: of shadows)?',
+      // "is due to overlap of the first rib and clavicle", "represents superimposition of vessels"
+      '(?:overlap|superimposition|superposition) of'
     )
   },
   { kind: 'mimic', pattern: zh('乳头影', '乳头', '血管断面', '血管影', '肋软骨钙化', '肋骨', '骨岛', '伪影', '重叠影') },

@@ -286,6 +286,11 @@ export const englishCases: SentenceCase[] = [
   ),
   // A later reading of the same lesion as a mimic (the impression, an addendum) is the report's last word on it.
   absent('FINDINGS: 8 mm nodule in the right lower zone. IMPRESSION: The right lower zone nodule is a nipple shadow.'),
+  // shadows laid over one another make an apparent nodule
+  absent('Apparent nodule in the right upper zone is due to overlap of the first rib and clavicle.'),
+  absent('The nodular opacity at the left base represents superimposition of vessels.'),
+  // a size between the shape and the opacity
+  present('A rounded 1.2 cm opacity in the right upper lobe is again seen.', 1, n({ size: 12, side: 'right', lobe: 'RUL' })),
   absent('FINDINGS: 8 mm nodule in the right lower zone. ADDENDUM: The nodule described above represents a nipple shadow.'),
   uncertain(
     'FINDINGS: There is an 8 mm nodular opacity in the right lower zone. IMPRESSION: Right lower zone nodular opacity, possibly a nipple shadow.',
