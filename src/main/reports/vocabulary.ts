@@ -417,8 +417,12 @@ export function zoneOfAnteriorRib(rib: number, spaceBelow: boolean): Zone | null
   return level <= 2 ? 'upper' : level <= 4 ? 'middle' : 'lower'
 }
 
-/** What may stand between two places of a list, once their parenthesised sizes are left out: "and", "，", 及, "and in the". */
-export const placeListGap = /^(?:\s|[,，、&]|(?<![a-z])(?:and|or|as well as|in|at|within|the|lungs?)(?![a-z])|以及|及|和|与)*$/
+/**
+ * What may stand between two places of a list, once their parenthesised sizes are left out: "and", "，", 及, "and in
+ * the" — at least one join: places side by side with none are one place named twice (左下肺野心影后, behind the heart).
+ */
+export const placeListGap =
+  /^(?=.*(?:[,，、&]|(?<![a-z])(?:and|or|as well as)(?![a-z])|及|和|与))(?:\s|[,，、&]|(?<![a-z])(?:and|or|as well as|in|at|within|the|lungs?)(?![a-z])|以及|及|和|与)*$/
 
 /** A location pattern and how to read its groups into a side, zone and lobe. */
 export interface LocationPattern {
