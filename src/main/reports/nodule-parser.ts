@@ -506,7 +506,7 @@ const leadingFiller = /^[\s(（]*(?:(?:most\s+)?(?:probably|possibly|likely|pres
 /**
  * A clause other than the mention's own lends it a location only when the clause is about a place:
  * it starts with a preposition ("In the right upper zone, there is …"), is little more than the
- * location ("…, left upper lobe."), or is an earlier clause whose subject is the place of what the
+ * location and a size ("…, left upper lobe.", "Nodules: right upper lobe 6 mm"), or is an earlier clause whose subject is the place of what the
  * mention interprets (右肺门影增大，考虑肿块). A clause about the lungs as a whole does not count:
  * "两肺纹理增多，见一结节" does not put the nodule in both lungs.
  */
@@ -514,7 +514,8 @@ function isLocativeClause(folded: string, sentence: Sentence, clause: Span, loca
   const clauseText = folded.slice(clause.start, clause.end)
   const text = clauseText.replace(leadingFiller, '')
   if (locativeStart.test(text)) return true
-  const rest = folded.slice(clause.start, location.start) + folded.slice(location.end, clause.end)
+  const said = [location, ...sentence.sizes.filter((s) => within(s, clause))].sort((a, b) => a.start - b.start)
+  const rest = [clause.start, ...said.map((s) => s.end)].map((from, i) => folded.slice(from, said[i]?.start ?? clause.end)).join('')
   if (rest.replace(/[\s.。()（）]|(?<![a-z])the(?![a-z])/g, '').length <= 2) return true
   const isSubject = clause.start + (clauseText.length - text.length) === location.start
   return (

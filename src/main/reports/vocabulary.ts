@@ -52,7 +52,8 @@ export const mentionPatterns: MentionPattern[] = [
     pattern: en('(?:round|rounded|spherical)[\\s-]+(?:\\d+(?:\\.\\d+)?[\\s-]*(?:mm|cm)[\\s-]+)?(?:opacit(?:y|(ies))|densit(?:y|(ies))|lesion(s)?)'),
     pluralGroup: 1
   },
-  { kind: 'lesion', pattern: en('[pm]?ggn(s)?', 'ssn(s)?'), pluralGroup: 1 },
+  // GGN, SSN; SPN is a solitary pulmonary nodule; a lesion said to be of the lung is a lung lesion
+  { kind: 'lesion', pattern: en('[pm]?ggn(s)?', 'ssn(s)?', 'spn(s)?', '(?:pulmonary|lung|parenchymal)[\\s-]+lesion(s)?'), pluralGroup: 1 },
   // a cancer named in a lung, lobe or hilum is the lesion the film shows ("right upper lobe carcinoma", "hilar
   // tumor"); after a lesion it says what that one is ("mass, concerning for bronchogenic carcinoma")
   {

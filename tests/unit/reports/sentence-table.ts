@@ -285,6 +285,11 @@ export const englishCases: SentenceCase[] = [
     n({ size: 7, side: 'left', zone: 'lower', uncertain: true })
   ),
   // A later reading of the same lesion as a mimic (the impression, an addendum) is the report's last word on it.
+  present('SPN in the right upper lobe, 1.2 cm.', 1, n({ size: 12, side: 'right', lobe: 'RUL' })),
+  present('A 1.5 cm pulmonary lesion in the left lower lobe.', 1, n({ size: 15, side: 'left', lobe: 'LLL' })),
+  absent('No focal lung lesion.'),
+  // a field and what it holds: the place and size after the colon are the nodule's
+  present('Lung nodules: right upper lobe 6 mm.', null, n({ size: 6, side: 'right', lobe: 'RUL' })),
   absent('FINDINGS: 8 mm nodule in the right lower zone. IMPRESSION: The right lower zone nodule is a nipple shadow.'),
   // shadows laid over one another make an apparent nodule
   absent('Apparent nodule in the right upper zone is due to overlap of the first rib and clavicle.'),
