@@ -924,16 +924,22 @@ function resolveStatements(collected: CollectedItem[]): CollectedItem[] {
       continue
     }
     // One described nodule: the plural is its group, unless it says more ("nodules in both lungs", then one in the right).
-    // Else it may name an earlier group again (右肺多发结节。诊断：右肺多发结节。).
-    const target =
-      (covered.length === 1 ? (compatible(covered[0].item, statement.item) ? covered[0] : null) : mergeTarget(collected, statement)) ??
-      earlierGroup(collected, statement, dropped)
+    // Else it may name an earlier group again (右肺多发结节。诊断：右肺多发结节。) — and does when that group shares more of
+    // what it says ("Calcified granulomas." names the calcified granulomas, not the one nodule of no stated density).
+    const nodule = covered.length === 1 ? (compatible(covered[0].item, statement.item) ? covered[0] : null) : mergeTarget(collected, statement)
+    const group = earlierGroup(collected, statement, dropped)
+    const target = nodule && (!group || sharedFields(statement, nodule) >= sharedFields(statement, group)) ? nodule : group
     if (target) {
       absorb(target, statement)
       dropped.add(statement)
     }
   }
   return collected.filter((c) => !dropped.has(c))
+}
+
+/** How many of what a statement says (side, zone, size, density …) an item says the same. */
+function sharedFields(statement: CollectedItem, item: CollectedItem): number {
+  return mergedFields.filter((f) => statement.item[f] !== null && statement.item[f] === item.item[f]).length
 }
 
 /** The group of an earlier sentence, still standing, that an unnumbered plural names again. */

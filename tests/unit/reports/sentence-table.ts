@@ -496,6 +496,14 @@ export const englishCases: SentenceCase[] = [
     1,
     n({ size: 18, side: 'right', lobe: 'RUL' })
   ),
+  // the impression names each again: the calcified granulomas are the right lung's group, not the left nodule
+  present(
+    'FINDINGS:\nLeft upper lobe nodule measuring 8 mm is again seen. There are also several tiny calcified granulomas in the right lung.\n' +
+      'IMPRESSION:\n1. Stable 8 mm left upper lobe nodule.\n2. Calcified granulomas, unchanged.',
+    null,
+    n({ size: 8, side: 'left', lobe: 'LUL' }),
+    n({ side: 'right', density: 'calcified' })
+  ),
   // A lesion read in doubt as a nodule is in doubt; the place it lies at is its place.
   uncertain('Nodular opacity in the right mid zone, possibly a nodule.', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
   uncertain('Opacity in the right mid zone, possibly a nodule.', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
