@@ -152,6 +152,11 @@ export async function buildImportCorpus(root: string, scratch: string): Promise<
       writeDicom({ sopClassUid: '1.2.840.10008.5.1.4.1.1.104.1', extra: { Modality: 'DOC', MIMETypeOfEncapsulatedDocument: 'application/pdf' } }).bytes,
       /Not an image: an Encapsulated PDF whose report was not read: report-pdf: the Encapsulated PDF holds no document \(0042,0011 is missing or empty\)/
     ],
+    [
+      'site/broken/report-sr-empty',
+      writeDicom({ sopClassUid: '1.2.840.10008.5.1.4.1.1.88.11', extra: { Modality: 'SR', ValueType: 'CONTAINER', ContentSequence: [] } }).bytes,
+      /Not an image: a Basic Text SR whose report was not read: report-sr-empty: the structured report has no text, code or number content/
+    ],
     ['site/broken/no-study-uid', image(u12, { extra: { StudyInstanceUID: '' } }).bytes, /Study Instance UID \(0020,000d\) is missing/],
     // a PACS export left zipped: found by its bytes, whatever its name
     ['site/exports/study-export', Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(60)]), /a ZIP archive: the import does not open archives — unpack it and import the folder/],

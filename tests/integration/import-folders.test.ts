@@ -320,8 +320,8 @@ describe('import job control', () => {
     }
     const summary = await importFolders(other, path.join(tmp, 'reports'), [corpus.root], { reports: recorder })
     const reportCalls = corpus.reportFiles.flatMap((f) => [`read:${f}:stored=${corpus.valid.size}`, `store:${f}:0-1`])
-    // the Encapsulated PDF with no document is handed over too: the report room says it holds none
-    const handedOver = [...corpus.dicomReports, 'site/broken/report-pdf'].map((f) => `dicom:${f}:true`)
+    // the Encapsulated PDF with no document and the SR with no content are handed over too: the report room says they hold none
+    const handedOver = [...corpus.dicomReports, 'site/broken/report-pdf', 'site/broken/report-sr-empty'].map((f) => `dicom:${f}:true`)
     expect(calls.slice(0, handedOver.length).sort()).toEqual(handedOver.sort())
     expect(calls.slice(handedOver.length)).toEqual([...reportCalls, 'relink'])
     expect(summary.dicomReports).toBe(handedOver.length)

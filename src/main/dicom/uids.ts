@@ -69,6 +69,21 @@ const nonImageClassNames: Record<string, string> = {
   [SopClass.mediaStorageDirectory]: 'Media Storage Directory (DICOMDIR)'
 }
 
+const structuredReportClassNames: Record<string, string> = {
+  '1.2.840.10008.5.1.4.1.1.88.11': 'Basic Text SR',
+  '1.2.840.10008.5.1.4.1.1.88.22': 'Enhanced SR',
+  '1.2.840.10008.5.1.4.1.1.88.33': 'Comprehensive SR',
+  '1.2.840.10008.5.1.4.1.1.88.34': 'Comprehensive 3D SR',
+  '1.2.840.10008.5.1.4.1.1.88.35': 'Extensible SR',
+  '1.2.840.10008.5.1.4.1.1.88.65': 'Chest CAD SR',
+  '1.2.840.10008.5.1.4.1.1.88.67': 'X-Ray Radiation Dose SR'
+}
+
+/** A report document kept in DICOM, as a sentence names it: "an Encapsulated PDF", "a Basic Text SR". */
+export function reportDocumentName(uid: string): string {
+  return uid === SopClass.encapsulatedPdf ? 'an Encapsulated PDF' : `a ${structuredReportClassNames[uid] ?? 'Structured Report'}`
+}
+
 export function sopClassName(uid: string): string {
   return nonImageClassNames[uid] ? `${nonImageClassNames[uid]} (${uid})` : uid
 }

@@ -4,7 +4,7 @@ import { readInstanceHeader, type InstanceHeader } from '../dicom/header'
 import { buildImageProducts, type ImageProducts } from '../dicom/image-products'
 import { DicomFileError, parseDicomFile } from '../dicom/parse'
 import { notChestRadiograph, readProjection, type ProjectionReading } from '../dicom/projection'
-import { isStructuredReportSopClass, SopClass, sopClassName } from '../dicom/uids'
+import { isStructuredReportSopClass, reportDocumentName, SopClass, sopClassName } from '../dicom/uids'
 import type { Db } from '../store/database'
 import { claimErrorRow, hasImportedInstance, hasReportFromSource, insertErrorRow, insertImportedImage } from '../store/import-repository'
 import { storageProblem } from '../store/storage-failure'
@@ -52,20 +52,27 @@ export async function importDicomFile(ctx: FileImportContext, file: string): Pro
   }
 }
 
+/** A report kept in DICOM (an SR, an Encapsulated PDF): one that cannot be read is this file's error, in words. */
+async function importDicomReport(ctx: FileImportContext, file: string, header: InstanceHeader, read: () => unknown): Promise<FileOutcome> {
+  if (hasReportFromSource(ctx.db, file)) return 'already'
+  try {
+    await read()
+  } catch (err) {
+    if (storageProblem(err)) throw err
+    throw new DicomFileError(
+      `Not an image: ${reportDocumentName(header.sopClassUid)} whose report was not read: ${err instanceof Error ? err.message : String(err)}`
+    )
+  }
+  return 'dicom-report'
+}
+
 async function importInstance(ctx: FileImportContext, file: string, bytes: Buffer, hash: string, header: InstanceHeader): Promise<FileOutcome> {
   if (header.sopClassUid === SopClass.mediaStorageDirectory) return 'skipped'
   if (isStructuredReportSopClass(header.sopClassUid)) {
-    if (hasReportFromSource(ctx.db, file)) return 'already'
-    ctx.reports.importStructuredReport(ctx.db, file, parseDicomFile(bytes) as never, ctx.jobId)
-    return 'dicom-report'
+    return importDicomReport(ctx, file, header, () => ctx.reports.importStructuredReport(ctx.db, file, parseDicomFile(bytes) as never, ctx.jobId))
   }
   if (header.sopClassUid === SopClass.encapsulatedPdf) {
-    if (hasReportFromSource(ctx.db, file)) return 'already'
-    await ctx.reports.importEncapsulatedPdf(ctx.db, file, parseDicomFile(bytes) as never, ctx.jobId).catch((err: unknown) => {
-      if (storageProblem(err)) throw err
-      throw new DicomFileError(`Not an image: an Encapsulated PDF whose report was not read: ${err instanceof Error ? err.message : String(err)}`)
-    })
-    return 'dicom-report'
+    return importDicomReport(ctx, file, header, () => ctx.reports.importEncapsulatedPdf(ctx.db, file, parseDicomFile(bytes) as never, ctx.jobId))
   }
   if (hasImportedInstance(ctx.db, header.sopInstanceUid)) return 'already'
   if (!header.hasPixelData) throw new DicomFileError(`Not an image: ${sopClassName(header.sopClassUid)} has no Pixel Data`)
