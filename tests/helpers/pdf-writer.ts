@@ -13,7 +13,22 @@ export interface PdfOptions {
   deflatedPadding?: number
   /** Points (11 when not given); the lines stand 1.45 of it apart. pdf.js leaves out text beyond the page. */
   fontSize?: number
+  /**
+   * Draws the cells column by column — every line's first cell from the top, then every second one —
+   * as report templates draw their labels, then the values beside them: the stream's order is not the page's.
+   */
+  columnsFirst?: boolean
 }
+
+/** Text at a distance from the page's left edge, in points; a line of cells is a row of a header's table. */
+export interface PdfCell {
+  x: number
+  text: string
+  /** Drawn at 45°, as a watermark is. */
+  slanted?: boolean
+}
+
+export type PdfLine = string | PdfCell[]
 
 const chineseText = /[^\x00-\xff]/
 
@@ -23,8 +38,15 @@ function textOperand(line: string): string {
   return '(' + line.replace(/[()\\]/g, (m) => '\\' + m) + ')'
 }
 
-function pageContent(lines: string[], size: number): string {
-  const shown = lines.map((line, i) => `/${chineseText.test(line) ? 'F2' : 'F1'} ${size} Tf 1 0 0 1 56 ${770 - 1.45 * size * i} Tm ${textOperand(line)} Tj`)
+function pageContent(lines: PdfLine[], options: PdfOptions): string {
+  const size = options.fontSize ?? 11
+  const rows = lines.map((line) => (typeof line === 'string' ? [{ x: 56, text: line }] : line))
+  const drawn = rows.flatMap((cells, row) => cells.map((cell, column) => ({ ...cell, row, column })))
+  if (options.columnsFirst) drawn.sort((a, b) => a.column - b.column || a.row - b.row)
+  const shown = drawn.map(
+    (cell) =>
+      `/${chineseText.test(cell.text) ? 'F2' : 'F1'} ${size} Tf ${cell.slanted ? '0.7071 0.7071 -0.7071 0.7071' : '1 0 0 1'} ${cell.x} ${770 - 1.45 * size * cell.row} Tm ${textOperand(cell.text)} Tj`
+  )
   return ['BT', ...shown, 'ET'].join('\n')
 }
 
@@ -36,7 +58,7 @@ function contentStream(content: string, padding: number | undefined): string {
 }
 
 /** A PDF of pages, each a list of lines. */
-export function writePdf(pages: string[][], options: PdfOptions = {}): Buffer {
+export function writePdf(pages: PdfLine[][], options: PdfOptions = {}): Buffer {
   const objects: string[] = []
   const add = (body: string): number => objects.push(body)
   const helvetica = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>')
@@ -50,7 +72,7 @@ export function writePdf(pages: string[][], options: PdfOptions = {}): Buffer {
   // The page tree's number is known once the pages are: contents and page of each, then the tree.
   const pagesId = objects.length + 2 * pages.length + 1
   const kids = pages.map((lines) => {
-    const stream = add(contentStream(pageContent(lines, options.fontSize ?? 11), options.deflatedPadding))
+    const stream = add(contentStream(pageContent(lines, options), options.deflatedPadding))
     return add(
       `<< /Type /Page /Parent ${pagesId} 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 ${helvetica} 0 R /F2 ${song} 0 R >> >> /Contents ${stream} 0 R >>`
     )

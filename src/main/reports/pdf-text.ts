@@ -30,29 +30,65 @@ function pdfjsFolder(): string {
   return path.dirname(createRequire(__filename).resolve('pdfjs-dist/package.json'))
 }
 
-/** A line of a page as pdf.js finds it, with where its text begins and ends. */
+/** A line of a page, with where its text begins and ends. */
 interface PdfLine {
   text: string
   left: number
   right: number
+  /** Runs stand two font sizes or more apart in it: a row of a table (a header's fields), no paragraph's line. */
+  tabular: boolean
 }
 
-function newLine(): PdfLine {
-  return { text: '', left: Infinity, right: -Infinity }
+/** A run of text and where the page shows it: x, y of its start (y upward, as PDF counts), its width and font size. */
+interface PlacedText {
+  text: string
+  x: number
+  y: number
+  width: number
+  size: number
+  /** Drawn at a slant or on its side (a "COPY" watermark, a margin's label): in no line of the page's text. */
+  turned: boolean
 }
 
-/** Adds items to the page's lines: `lines` ends with the open line, which an item marked hasEOL closes. */
-function addItems(lines: PdfLine[], items: (TextItem | TextMarkedContent)[]): void {
-  for (const item of items) {
-    if (!('str' in item)) continue
-    const line = lines[lines.length - 1]
-    line.text += item.str
-    if (item.str.trim() !== '') {
-      line.left = Math.min(line.left, item.transform[4])
-      line.right = Math.max(line.right, item.transform[4] + item.width)
-    }
-    if (item.hasEOL) lines.push(newLine())
+function placed(items: (TextItem | TextMarkedContent)[]): PlacedText[] {
+  return items.flatMap((item) => {
+    if (!('str' in item) || item.str.trim() === '') return []
+    const [a, b, c, d, x, y] = item.transform
+    const turned = Math.abs(b) > 0.01 * Math.abs(a) || Math.abs(c) > 0.01 * Math.abs(d)
+    return [{ text: item.str, x, y, width: item.width, size: Math.hypot(c, d) || item.height || 1, turned }]
+  })
+}
+
+/**
+ * The page's lines in the order the page shows them, top to bottom and left to right. A content
+ * stream's order is the writer's: report templates often draw a header table's labels, then its
+ * values ("Accession No:" … "A123456" a column later), which in stream order stood lines apart. Runs
+ * whose baselines lie within half a font size are one line; a gap wider than a sixth of the font
+ * size between two runs is a space (Chinese drawn a character at a time has none). Turned text
+ * follows the page's lines, each run a line of its own.
+ */
+function pageLines(runs: PlacedText[]): PdfLine[] {
+  const rows: PlacedText[][] = []
+  for (const run of runs.filter((r) => !r.turned).sort((p, q) => q.y - p.y)) {
+    const row = rows[rows.length - 1]
+    if (row && Math.abs(row[0].y - run.y) <= 0.5 * Math.min(row[0].size, run.size)) row.push(run)
+    else rows.push([run])
   }
+  return [...rows, ...runs.filter((r) => r.turned).map((r) => [r])].map(lineOf)
+}
+
+function lineOf(row: PlacedText[]): PdfLine {
+  const runs = [...row].sort((p, q) => p.x - q.x)
+  let text = ''
+  let tabular = false
+  runs.forEach((run, i) => {
+    const before = runs[i - 1]
+    const gap = before ? run.x - (before.x + before.width) : 0
+    if (before && gap > run.size / 6 && !/\s$/.test(text) && !/^\s/.test(run.text)) text += ' '
+    tabular ||= gap >= 2 * run.size
+    text += run.text
+  })
+  return { text, left: runs[0].x, right: Math.max(...runs.map((r) => r.x + r.width)), tabular }
 }
 
 const sentenceEnd = /[。！？!?；;：:.]\s*$/
@@ -75,13 +111,14 @@ function firstWordWidth(line: PdfLine): number {
  * The page's text, lines joined where the page wrapped a paragraph: a line whose end is nearer the
  * margin the page's text keeps (past 60 % of its width, so that no page of short statements has
  * one) than the next line's first word is wide — that word did not fit — and that ends in no
- * sentence's end goes on in the next line, unless that one is a heading or a list item. A Chinese
+ * sentence's end goes on in the next line, unless that one is a heading or a list item (or either is a
+ * table's row, which also keeps no margin). A Chinese
  * sentence wrapped mid-clause ("大小约" / "12mm。") read as two sentences and lost its size; text
  * files are not joined so (their Chinese lines are often one statement each, without 。), but a
  * PDF shows where its lines end.
  */
 function joinWrappedLines(lines: PdfLine[], pageLeft: number, pageWidth: number): string {
-  const margin = Math.max(...lines.map((l) => l.right))
+  const margin = Math.max(...lines.filter((l) => !l.tabular).map((l) => l.right))
   const hasMargin = margin >= pageLeft + 0.6 * pageWidth
   let text = ''
   lines.forEach((line, i) => {
@@ -90,6 +127,8 @@ function joinWrappedLines(lines: PdfLine[], pageLeft: number, pageWidth: number)
     if (!next) return
     const wrapped =
       hasMargin &&
+      !line.tabular &&
+      !next.tabular &&
       next.text.trim() !== '' &&
       margin - line.right < firstWordWidth(next) &&
       !sentenceEnd.test(line.text) &&
@@ -143,10 +182,10 @@ const tooLong = `its text is longer than a PDF of reports holds (limit ${MAX_PDF
  */
 async function pageText(page: PDFPageProxy, room: number, task: PDFDocumentLoadingTask): Promise<string> {
   const reader = (page.streamTextContent() as ReadableStream<TextContent>).getReader()
-  const lines = [newLine()]
+  const runs: PlacedText[] = []
   let length = 0
   for (let part = await reader.read(); !part.done; part = await reader.read()) {
-    addItems(lines, part.value.items)
+    runs.push(...placed(part.value.items))
     length += part.value.items.reduce((sum, item) => sum + ('str' in item ? item.str.length + (item.hasEOL ? 1 : 0) : 0), 0)
     if (length > room) {
       // pdf.js's worker waits for its text task before it ends, and the task waits to be read:
@@ -158,7 +197,7 @@ async function pageText(page: PDFPageProxy, room: number, task: PDFDocumentLoadi
     }
   }
   const [left, , right] = page.view
-  return joinWrappedLines(lines, left, right - left) + '\n'
+  return joinWrappedLines(pageLines(runs), left, right - left) + '\n'
 }
 
 async function drain(reader: ReadableStreamDefaultReader<TextContent>): Promise<void> {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { pdfReportText, pdfText } from '../../../src/main/reports/pdf'
 import { MAX_PDF_INFLATED_BYTES, MAX_PDF_PAGES } from '../../../src/main/reports/pdf-text'
 import { parseReport } from '../../../src/main/reports'
-import { pdfThatEndsItsThread, writePdf } from '../../helpers/pdf-writer'
+import { pdfThatEndsItsThread, writePdf, type PdfCell } from '../../helpers/pdf-writer'
 
 describe('pdfText', () => {
   it('reads an English report line by line, its pages one after the other', async () => {
@@ -47,6 +47,23 @@ describe('pdfText', () => {
       'FINDINGS:\nThere is a well-circumscribed rounded opacity projecting over the right upper zone of approximately 12 mm in diameter. ' +
         'The heart size is normal and the lungs are clear otherwise.\nIMPRESSION:\nRight upper zone nodule\nNo effusion'
     )
+  })
+
+  it('reads the page in its own order when the stream draws a header table\'s labels before their values, and a watermark apart', async () => {
+    const header: PdfCell[][] = [
+      [{ x: 56, text: 'Patient ID:' }, { x: 130, text: 'P0001' }, { x: 300, text: 'Accession No:' }, { x: 390, text: 'A123456' }],
+      [{ x: 56, text: '姓名：' }, { x: 130, text: '张三' }, { x: 300, text: '检查日期：' }, { x: 390, text: '2026-03-04' }]
+    ]
+    // a watermark across the findings is no part of their line
+    const findings: PdfCell[] = [{ x: 56, text: 'A 12 mm nodule in the right upper zone.' }, { x: 150, text: 'COPY', slanted: true }]
+    const pdf = writePdf([[...header, 'FINDINGS:', findings]], { columnsFirst: true })
+    expect((await pdfText(pdf)).split('\n')).toEqual([
+      'Patient ID: P0001 Accession No: A123456',
+      '姓名： 张三 检查日期： 2026-03-04',
+      'FINDINGS:',
+      'A 12 mm nodule in the right upper zone.',
+      'COPY'
+    ])
   })
 
   it('reads a page whose content stream is deflated, as most PDF writers store it', async () => {
