@@ -26,6 +26,8 @@ export interface PdfCell {
   text: string
   /** Drawn at 45°, as a watermark is. */
   slanted?: boolean
+  /** Drawn twice, the second a little to the right: bold faked by printing drivers with no bold face. */
+  overprinted?: boolean
 }
 
 export type PdfLine = string | PdfCell[]
@@ -41,7 +43,9 @@ function textOperand(line: string): string {
 function pageContent(lines: PdfLine[], options: PdfOptions): string {
   const size = options.fontSize ?? 11
   const rows = lines.map((line) => (typeof line === 'string' ? [{ x: 56, text: line }] : line))
-  const drawn = rows.flatMap((cells, row) => cells.map((cell, column) => ({ ...cell, row, column })))
+  const drawn = rows.flatMap((cells, row) =>
+    cells.flatMap((cell, column) => [{ ...cell, row, column }, ...(cell.overprinted ? [{ ...cell, x: cell.x + 0.4, row, column }] : [])])
+  )
   if (options.columnsFirst) drawn.sort((a, b) => a.column - b.column || a.row - b.row)
   const shown = drawn.map(
     (cell) =>

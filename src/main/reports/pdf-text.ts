@@ -77,8 +77,16 @@ function pageLines(runs: PlacedText[]): PdfLine[] {
   return [...rows, ...runs.filter((r) => r.turned).map((r) => [r])].map(lineOf)
 }
 
+/**
+ * A run printed again over itself, a fraction of a character to the side: printing drivers fake bold
+ * so where the font has no bold face, and the heading read "FINDINGS:FINDINGS:".
+ */
+function withoutOverprints(runs: PlacedText[]): PlacedText[] {
+  return runs.filter((run, i) => !runs.slice(0, i).some((r) => r.text === run.text && Math.abs(r.x - run.x) < 0.2 * run.size))
+}
+
 function lineOf(row: PlacedText[]): PdfLine {
-  const runs = [...row].sort((p, q) => p.x - q.x)
+  const runs = withoutOverprints([...row].sort((p, q) => p.x - q.x))
   let text = ''
   let tabular = false
   runs.forEach((run, i) => {

@@ -49,14 +49,15 @@ describe('pdfText', () => {
     )
   })
 
-  it('reads the page in its own order when the stream draws a header table\'s labels before their values, and a watermark apart', async () => {
+  it('reads the page in its own order when the stream draws a header table\'s labels before their values, a watermark apart and bold faked by overprinting once', async () => {
     const header: PdfCell[][] = [
       [{ x: 56, text: 'Patient ID:' }, { x: 130, text: 'P0001' }, { x: 300, text: 'Accession No:' }, { x: 390, text: 'A123456' }],
       [{ x: 56, text: '姓名：' }, { x: 130, text: '张三' }, { x: 300, text: '检查日期：' }, { x: 390, text: '2026-03-04' }]
     ]
     // a watermark across the findings is no part of their line
     const findings: PdfCell[] = [{ x: 56, text: 'A 12 mm nodule in the right upper zone.' }, { x: 150, text: 'COPY', slanted: true }]
-    const pdf = writePdf([[...header, 'FINDINGS:', findings]], { columnsFirst: true })
+    // a heading in bold faked by printing it twice reads once
+    const pdf = writePdf([[...header, [{ x: 56, text: 'FINDINGS:', overprinted: true }], findings]], { columnsFirst: true })
     expect((await pdfText(pdf)).split('\n')).toEqual([
       'Patient ID: P0001 Accession No: A123456',
       '姓名： 张三 检查日期： 2026-03-04',
