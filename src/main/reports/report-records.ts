@@ -16,8 +16,9 @@ import { isCompoundFile, legacyWorkbookRows } from './legacy-workbook'
 import { htmlTableRows, looksLikeHtml } from './markup'
 import { documentText, isZipPackage, workbookRows } from './office'
 import { pdfPages, pdfReportProblem } from './pdf'
+import { hl7Reports, isHl7Message } from './hl7'
 
-export type ReportFileKind = 'txt' | 'rtf' | 'doc' | 'docx' | 'pdf' | 'json' | 'csv' | 'xlsx' | 'xls'
+export type ReportFileKind = 'txt' | 'rtf' | 'doc' | 'docx' | 'pdf' | 'json' | 'csv' | 'xlsx' | 'xls' | 'hl7'
 
 export interface ReportRecord {
   text: string
@@ -48,7 +49,8 @@ const reportExtensions: Record<string, ReportFileKind> = {
   '.json': 'json',
   '.csv': 'csv',
   '.xlsx': 'xlsx',
-  '.xls': 'xls'
+  '.xls': 'xls',
+  '.hl7': 'hl7'
 }
 
 export function reportFileKind(file: string): ReportFileKind | null {
@@ -83,7 +85,7 @@ function fieldOf(key: string): Field | null {
  * memory: one report is a few kilobytes, a .txt table of reports (a spreadsheet's text export)
  * some megabytes; a .json or .csv of a whole archive may be large.
  */
-const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, rtf: 64 << 20, doc: 64 << 20, docx: 64 << 20, pdf: 64 << 20, json: 256 << 20, csv: 256 << 20, xlsx: 256 << 20, xls: 256 << 20 } as const
+const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, rtf: 64 << 20, doc: 64 << 20, docx: 64 << 20, pdf: 64 << 20, json: 256 << 20, csv: 256 << 20, xlsx: 256 << 20, xls: 256 << 20, hl7: 256 << 20 } as const
 
 function megabytes(bytes: number): string {
   return `${(bytes / (1 << 20)).toFixed(bytes < 10 << 20 ? 1 : 0)} MB`
@@ -91,7 +93,7 @@ function megabytes(bytes: number): string {
 
 export async function readReportFile(file: string): Promise<ReportFileContent> {
   const kind = reportFileKind(file)
-  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .doc, .docx, .pdf, .json, .csv, .xlsx or .xls)')
+  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .doc, .docx, .pdf, .json, .csv, .xlsx, .xls or .hl7)')
   let bytes: Buffer
   try {
     const size = fs.statSync(file).size
@@ -118,8 +120,18 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
     return { encoding: 'utf-8', records: [oneReportRecord(normaliseReportText(documentText(bytes)))], problems: [] }
   const { text, encoding } = decodeReportBytes(bytes)
   if (text.trim() === '') throw new Error('the file holds only white space')
+  // HL7 messages an interface engine wrote, named .hl7 or .txt
+  if (kind === 'hl7' || (kind === 'txt' && isHl7Message(text))) return { encoding, ...hl7Records(text) }
   if (kind === 'rtf' || kind === 'doc' || (kind === 'txt' && !isTabTable(text))) return { encoding, records: [oneReportRecord(text)], problems: [] }
   return { encoding, ...(kind === 'json' ? jsonRecords(text) : csvRecords(text)) }
+}
+
+/** An HL7 file's reports, a record each; a message with no report text (an ADT, an order) is passed over. */
+function hl7Records(text: string): { records: ReportRecord[]; problems: string[] } {
+  if (!isHl7Message(text)) throw new Error('it is not HL7 v2: it does not begin with an MSH segment')
+  const reports = hl7Reports(text)
+  if (reports.length === 0) throw new Error('it holds no HL7 result with report text (ORU^R01 or MDM messages with text OBX segments)')
+  return recordsFrom(reports)
 }
 
 /**
@@ -278,26 +290,20 @@ function jsonRecords(text: string): { records: ReportRecord[]; problems: string[
   if (!list) {
     throw new Error('the JSON holds neither a report object nor an array of report objects (with fields such as accessionNumber and text)')
   }
-  const records: ReportRecord[] = []
-  const problems: string[] = []
-  list.forEach((entry, i) => {
-    const where = list.length === 1 && !Array.isArray(data) ? 'the report object' : `record ${i + 1}`
-    if (!isPlainObject(entry)) {
-      problems.push(`${where} is not an object`)
-      return
-    }
-    const fields: Partial<Record<Field, string>> = {}
-    for (const [key, value] of Object.entries(entry)) {
-      const field = fieldOf(key)
-      if (field && fields[field] === undefined && (typeof value === 'string' || typeof value === 'number')) {
-        fields[field] = String(value)
+  return recordsFrom(
+    list.map((entry, i) => {
+      const where = list.length === 1 && !Array.isArray(data) ? 'the report object' : `record ${i + 1}`
+      if (!isPlainObject(entry)) return `${where} is not an object`
+      const fields: RecordFields = {}
+      for (const [key, value] of Object.entries(entry)) {
+        const field = fieldOf(key)
+        if (field && fields[field] === undefined && (typeof value === 'string' || typeof value === 'number')) {
+          fields[field] = String(value)
+        }
       }
-    }
-    const record = recordFrom(fields, where)
-    if (typeof record === 'string') problems.push(record)
-    else records.push(record)
-  })
-  return { records, problems }
+      return { fields, where }
+    })
+  )
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -347,23 +353,34 @@ function tableRecords(rows: string[][]): { records: ReportRecord[]; problems: st
   if (!namesTextColumn(columns)) {
     throw new Error(`its header row has no report text column (columns: ${listed}); name one "Report" or "Text", or "Findings" and "Impression"`)
   }
+  return recordsFrom(
+    body.flatMap((row, i) => {
+      if (isBlankRow(row)) return []
+      const fields: RecordFields = {}
+      columns.forEach((field, c) => {
+        if (field && fields[field] === undefined && row[c] !== undefined) fields[field] = row[c]
+      })
+      return [{ fields, where: `row ${headerIndex + i + 2}` }]
+    })
+  )
+}
+
+type RecordFields = Partial<Record<Field, string>>
+
+/** Records from each entry's fields; an entry that cannot be one, or is a problem already, is a problem. */
+function recordsFrom(entries: ({ fields: RecordFields; where: string } | string)[]): { records: ReportRecord[]; problems: string[] } {
   const records: ReportRecord[] = []
   const problems: string[] = []
-  body.forEach((row, i) => {
-    if (isBlankRow(row)) return
-    const fields: Partial<Record<Field, string>> = {}
-    columns.forEach((field, c) => {
-      if (field && fields[field] === undefined && row[c] !== undefined) fields[field] = row[c]
-    })
-    const record = recordFrom(fields, `row ${headerIndex + i + 2}`)
+  for (const entry of entries) {
+    const record = typeof entry === 'string' ? entry : recordFrom(entry.fields, entry.where)
     if (typeof record === 'string') problems.push(record)
     else records.push(record)
-  })
+  }
   return { records, problems }
 }
 
 /** A record from its fields, or the reason it cannot be one. Separate findings and impression get section headers. */
-function recordFrom(fields: Partial<Record<Field, string>>, where: string): ReportRecord | string {
+function recordFrom(fields: RecordFields, where: string): ReportRecord | string {
   const clean = (value: string | undefined): string | null => {
     const v = value === undefined ? '' : normaliseReportText(value).trim()
     return v === '' ? null : v

@@ -8,6 +8,35 @@ export interface Migration {
   sql: string
 }
 
+/**
+ * The reports table rebuilt with `source_kind` allowing these kinds: SQLite cannot change a CHECK, so
+ * each new kind of report source copies the table (its rows, ids and indexes kept).
+ */
+function reportsRebuiltForKinds(kinds: string[]): string {
+  return `
+CREATE TABLE reports_rebuilt (
+  id             INTEGER PRIMARY KEY,
+  study_id       INTEGER REFERENCES studies(id) ON DELETE CASCADE,
+  import_job_id  INTEGER REFERENCES import_jobs(id),
+  source_path    TEXT NOT NULL,
+  source_kind    TEXT NOT NULL CHECK (source_kind IN (${kinds.map((k) => `'${k}'`).join(',')})),
+  match_key      TEXT,
+  encoding       TEXT NOT NULL,
+  language       TEXT,
+  raw_text       TEXT NOT NULL,
+  sections_json  TEXT,
+  findings_json  TEXT,
+  created_at     TEXT NOT NULL
+);
+INSERT INTO reports_rebuilt (id, study_id, import_job_id, source_path, source_kind, match_key, encoding, language, raw_text, sections_json, findings_json, created_at)
+  SELECT id, study_id, import_job_id, source_path, source_kind, match_key, encoding, language, raw_text, sections_json, findings_json, created_at FROM reports;
+DROP TABLE reports;
+ALTER TABLE reports_rebuilt RENAME TO reports;
+CREATE INDEX reports_study ON reports(study_id);
+CREATE INDEX reports_source_key ON reports(source_path, match_key);
+`
+}
+
 export const migrations: readonly Migration[] = [
   {
     version: 1,
@@ -300,55 +329,13 @@ CREATE INDEX images_file_path ON images(file_path);
     version: 8,
     description:
       "reports.source_kind also 'rtf', 'docx' and 'xlsx' (RTF and Word reports, spreadsheets of reports): the table is rebuilt, as SQLite cannot change a CHECK; an index on (source_path, match_key), so that finding a report's stored copy does not read every report",
-    sql: `
-CREATE TABLE reports_rebuilt (
-  id             INTEGER PRIMARY KEY,
-  study_id       INTEGER REFERENCES studies(id) ON DELETE CASCADE,
-  import_job_id  INTEGER REFERENCES import_jobs(id),
-  source_path    TEXT NOT NULL,
-  source_kind    TEXT NOT NULL CHECK (source_kind IN ('txt','rtf','docx','json','csv','xlsx','sr')),
-  match_key      TEXT,
-  encoding       TEXT NOT NULL,
-  language       TEXT,
-  raw_text       TEXT NOT NULL,
-  sections_json  TEXT,
-  findings_json  TEXT,
-  created_at     TEXT NOT NULL
-);
-INSERT INTO reports_rebuilt (id, study_id, import_job_id, source_path, source_kind, match_key, encoding, language, raw_text, sections_json, findings_json, created_at)
-  SELECT id, study_id, import_job_id, source_path, source_kind, match_key, encoding, language, raw_text, sections_json, findings_json, created_at FROM reports;
-DROP TABLE reports;
-ALTER TABLE reports_rebuilt RENAME TO reports;
-CREATE INDEX reports_study ON reports(study_id);
-CREATE INDEX reports_source_key ON reports(source_path, match_key);
-`
+    sql: reportsRebuiltForKinds(['txt', 'rtf', 'docx', 'json', 'csv', 'xlsx', 'sr'])
   },
   {
     version: 9,
     description:
       "reports.source_kind also 'pdf' (a PDF report file, or an Encapsulated PDF in the study's DICOM), 'xls' (an Excel 97–2003 workbook of reports) and 'doc' (RTF or HTML saved as .doc or .wps): the table is rebuilt, as SQLite cannot change a CHECK",
-    sql: `
-CREATE TABLE reports_rebuilt (
-  id             INTEGER PRIMARY KEY,
-  study_id       INTEGER REFERENCES studies(id) ON DELETE CASCADE,
-  import_job_id  INTEGER REFERENCES import_jobs(id),
-  source_path    TEXT NOT NULL,
-  source_kind    TEXT NOT NULL CHECK (source_kind IN ('txt','rtf','doc','docx','pdf','json','csv','xlsx','xls','sr')),
-  match_key      TEXT,
-  encoding       TEXT NOT NULL,
-  language       TEXT,
-  raw_text       TEXT NOT NULL,
-  sections_json  TEXT,
-  findings_json  TEXT,
-  created_at     TEXT NOT NULL
-);
-INSERT INTO reports_rebuilt (id, study_id, import_job_id, source_path, source_kind, match_key, encoding, language, raw_text, sections_json, findings_json, created_at)
-  SELECT id, study_id, import_job_id, source_path, source_kind, match_key, encoding, language, raw_text, sections_json, findings_json, created_at FROM reports;
-DROP TABLE reports;
-ALTER TABLE reports_rebuilt RENAME TO reports;
-CREATE INDEX reports_study ON reports(study_id);
-CREATE INDEX reports_source_key ON reports(source_path, match_key);
-`
+    sql: reportsRebuiltForKinds(['txt', 'rtf', 'doc', 'docx', 'pdf', 'json', 'csv', 'xlsx', 'xls', 'sr'])
   },
   {
     version: 10,
@@ -365,6 +352,12 @@ CREATE TABLE report_errors (
 CREATE INDEX report_errors_job ON report_errors(import_job_id);
 CREATE INDEX report_errors_file ON report_errors(file_path);
 `
+  },
+  {
+    version: 11,
+    description:
+      "reports.source_kind also 'hl7' (HL7 v2 result messages a RIS interface wrote to a file): the table is rebuilt, as SQLite cannot change a CHECK",
+    sql: reportsRebuiltForKinds(['txt', 'rtf', 'doc', 'docx', 'pdf', 'json', 'csv', 'xlsx', 'xls', 'hl7', 'sr'])
   }
 ]
 

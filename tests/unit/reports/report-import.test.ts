@@ -73,8 +73,8 @@ afterEach(() => {
 })
 
 describe('isReportFile', () => {
-  it('accepts .txt, .rtf, .doc, .docx, .pdf, .json, .csv, .xlsx and .xls in any case and nothing else', () => {
-    expect(['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf', 'f.docx', 'g.xlsx', 'h.PDF'].map(isReportFile)).toEqual([true, true, true, true, true, true, true, true])
+  it('accepts .txt, .rtf, .doc, .docx, .pdf, .json, .csv, .xlsx, .xls and .hl7 in any case and nothing else', () => {
+    expect(['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf', 'f.docx', 'g.xlsx', 'h.PDF', 'i.HL7'].map(isReportFile)).toEqual([true, true, true, true, true, true, true, true, true])
     expect(['a.dcm', 'a', 'DICOMDIR', 'a.txt.bak', 'a.xml'].map(isReportFile)).toEqual([false, false, false, false, false])
   })
 })
@@ -676,6 +676,60 @@ describe('PDF reports', () => {
     await expect(importEncapsulatedPdf(db, '/data/doc/cda.dcm', encapsulatedPdf(Buffer.from('<ClinicalDocument/>'), 'text/XML'), jobId)).rejects.toThrow(
       'cda.dcm: the encapsulated document is text/xml, not a PDF'
     )
+    expect(rows()).toHaveLength(0)
+  })
+})
+
+describe('HL7 reports', () => {
+  /** Segments as an interface engine writes them: CR after each, a message's first MSH. */
+  const message = (...segments: string[]): string => segments.map((s) => `${s}\r`).join('')
+  const oru = (control: string, accession: string, observations: string[]): string =>
+    message(
+      `MSH|^~\\&|RIS|HOSP|EMR|HOSP|20260304101500||ORU^R01|${control}|P|2.3.1`,
+      'PID|1||P0001^^^HOSP^MR~9876^^^NATION^NI||ZHANG^SAN||19600101|M',
+      `OBR|1|PL-${control}|${accession}|71046^CHEST 2 VIEWS|||20260304093000|||||||||||||||20260304100000|||F`,
+      ...observations
+    )
+
+  it('stores each ORU message of an .hl7 file as its study\'s report, headed by its OBX codes, matched by the order\'s accession', async () => {
+    const file = write(
+      'results.hl7',
+      '\x0b' +
+        oru('MSG1', 'ACC1001', [
+          'OBX|1|TX|&GDT^General Description Text||A 12 mm nodule in the right upper zone.\\.br\\No effusion.||||||F',
+          'OBX|2|TX|&IMP^Impression||Right upper zone nodule\\F\\ CT advised.~Otherwise normal.||||||F'
+        ]) +
+        '\x1c\r' +
+        // an admission message between them holds no report
+        message('MSH|^~\\&|HIS|HOSP|RIS|HOSP|20260304||ADT^A08|MSG2|P|2.3.1', 'PID|1||P0002') +
+        oru('MSG3', 'NOPE-7', ['OBX|1|FT|18782-3^Radiology Study observation^LN||No nodule.||||||F'])
+    )
+    expect(await importReportFiles(db, [file], jobId)).toEqual({ matched: 1, unmatched: 1, already: 0, failed: [] })
+    const [first, second] = rows()
+    expect(first).toMatchObject({ study_id: studyA, source_kind: 'hl7' })
+    expect(first.raw_text).toBe(
+      'Findings:\nA 12 mm nodule in the right upper zone.\nNo effusion.\nImpression:\nRight upper zone nodule| CT advised.\nOtherwise normal.'
+    )
+    expect(JSON.parse(first.findings_json).nodules).toMatchObject({ presence: 'present', items: [{ side: 'right', zone: 'upper', sizeMm: 12 }] })
+    expect(second).toMatchObject({ study_id: null, raw_text: 'Findings:\nNo nodule.' })
+    expect(second.match_key).toContain('accession:NOPE-7')
+    expect(second.match_key).toContain('patient-date:20260304:P0001')
+  })
+
+  it('reads HL7 a .txt holds, in GB18030, by the study UID of its ZDS segment', async () => {
+    const text = oru('MSG9', '', ['OBX|1|TX|IMP^诊断意见||右肺上叶结节，约8mm。||||||F', 'ZDS|1.2.826.0.1.3680043.8.498.2^RIS^Application^DICOM'])
+    expect(await importReportFiles(db, [write('export.txt', encodeGb18030(text))], jobId)).toEqual({ matched: 1, unmatched: 0, already: 0, failed: [] })
+    expect(rows()[0]).toMatchObject({ study_id: studyB, source_kind: 'txt', encoding: 'gb18030', raw_text: 'Impression:\n右肺上叶结节，约8mm。' })
+  })
+
+  it('names an .hl7 file that is no HL7, or holds no report', async () => {
+    const notHl7 = write('notes.hl7', 'Findings: no nodule.')
+    const noReport = write('admissions.hl7', message('MSH|^~\\&|HIS|HOSP|RIS|HOSP|20260304||ADT^A01|M1|P|2.3', 'PID|1||P0002'))
+    const result = await importReportFiles(db, [notHl7, noReport], jobId)
+    expect(result.failed.map((f) => f.reason)).toEqual([
+      'notes.hl7: it is not HL7 v2: it does not begin with an MSH segment',
+      'admissions.hl7: it holds no HL7 result with report text (ORU^R01 or MDM messages with text OBX segments)'
+    ])
     expect(rows()).toHaveLength(0)
   })
 })
