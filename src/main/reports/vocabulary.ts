@@ -7,9 +7,14 @@
  */
 import type { Density, Lobe, Side, Zone } from '../../shared/finding'
 
-/** Builds a global regex of English whole-word phrases (sources) or Chinese phrases. */
+/**
+ * Builds a global regex of English whole-word phrases (sources) or Chinese phrases. A space in an
+ * English phrase is any run of white space (" ?" any or none): reports wrapped at ~80 columns break
+ * a phrase over two lines ("is not well\n seen").
+ */
 function en(...sources: string[]): RegExp {
-  return new RegExp(`(?<![a-z0-9])(?:${sources.join('|')})(?![a-z])`, 'g')
+  const phrases = sources.map((s) => s.replace(/ \?/g, '\\s*').replace(/ /g, '\\s+'))
+  return new RegExp(`(?<![a-z0-9])(?:${phrases.join('|')})(?![a-z])`, 'g')
 }
 function zh(...sources: string[]): RegExp {
   return new RegExp(`(?:${sources.join('|')})`, 'g')
@@ -174,6 +179,11 @@ export interface CuePattern {
 const changeWords = '(?:change|changes|increase|growth|enlargement|progression|decrease|difference|interval change)'
 const changeWordsZh = '(?:变化|改变|增大|缩小|进展)'
 
+/** Findings a radiologist offers as another reading of an opacity. */
+const otherReadings = '(?:pneumonia|atelectasis|consolidation|infection|infiltrates?|scar(?:ring)?|effusion)'
+/** Not after a negation earlier in the clause (a lookbehind: JS allows it any length). */
+const unnegated = '(?<!(?:^|[^a-z])(?:no|not|without|nor|negative for|free of|absence of)(?![a-z])[^.;:]*)'
+
 export const cuePatterns: CuePattern[] = [
   {
     kind: 'pseudo',
@@ -280,6 +290,10 @@ export const cuePatterns: CuePattern[] = [
     )
   },
   { kind: 'unc-both', pattern: en('suspected', 'questioned', 'versus', 'vs\\.?') },
+  // another reading offered beside the lesion: "pneumonia or mass", "mass or atelectasis" — not under a
+  // negation of the clause, where "or" lists what is not there ("no pneumonia or mass")
+  { kind: 'unc-pre', pattern: en(`${unnegated}${otherReadings}\\s+or`) },
+  { kind: 'unc-post', pattern: en(`${unnegated}or\\s+(?:an?\\s+)?${otherReadings}`, '(?:is|are) (?:also )?(?:within|in) the differential(?: diagnosis)?') },
   { kind: 'unc-both', pattern: /\?/g },
   { kind: 'unc-pre', pattern: zh('考虑', '疑似', '疑为', '可疑', '怀疑', '倾向', '似见', '似有', '疑') },
   { kind: 'unc-both', pattern: zh('不除外', '不能除外', '不排除', '不能排除', '待排除?', '待除外', '可能性大', '可能') },

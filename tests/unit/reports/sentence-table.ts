@@ -321,6 +321,16 @@ export const englishCases: SentenceCase[] = [
     n({ size: 14, short: 11, side: 'right', lobe: 'RUL' })
   ),
   uncertain('Right upper lobe opacity which could represent a mass or pneumonia.', 1, n({ side: 'right', lobe: 'RUL', uncertain: true })),
+  // another reading offered beside the lesion ("X or mass") is doubt; under a negation it is a list
+  uncertain('Right upper lobe pneumonia or mass.', 1, n({ side: 'right', lobe: 'RUL', uncertain: true })),
+  uncertain('Left lower lobe mass or atelectasis.', 1, n({ side: 'left', lobe: 'LLL', uncertain: true })),
+  absent('No pneumonia or mass.'),
+  absent('There is no focal consolidation or nodule.'),
+  absent('Lungs are clear without pneumonia, effusion or mass.'),
+  uncertain('A mass resulting in post-obstructive pneumonia is within the differential.', 1, n({ uncertain: true })),
+  // a cue wrapped over two lines (MIMIC-CXR and RIS exports wrap at ~80 columns) is still the cue
+  uncertain('Known 8 mm right upper lobe nodule is not well\n seen on this radiograph.', 1, n({ size: 8, side: 'right', lobe: 'RUL', uncertain: true })),
+  absent('The previously seen left lower lobe nodule is no longer\n seen.'),
   // a cancer named in the lung is the lesion seen there; a history of one, or one taken out, is none
   present('Known right upper lobe carcinoma measuring 3 cm.', 1, n({ size: 30, side: 'right', lobe: 'RUL' })),
   present('There is a 2 cm right hilar tumor.', 1, n({ size: 20, side: 'right' })),
