@@ -237,20 +237,34 @@ function pdfRecords(pages: string[]): { records: ReportRecord[]; problems: strin
   return { records, problems }
 }
 
+/** What a value on its label's line may be: anything up to white space. */
+const anyValue = '[^\\s\\u3000]+'
+/** An accession number or patient ID alone on a line: a word with a digit and no colon. */
+const identifier = '[^\\s\\u3000:：]*\\d[^\\s\\u3000:：]*'
+
+/**
+ * A label, a colon and a value: on the label's line, or alone on the next line when the label stands
+ * alone on its own (a form's boxes, a PDF that sets each value below its label). There the value must
+ * look like one (`alone`) — a label left empty is followed by the next label or heading, not by its value.
+ */
+function headerField(label: string, value: string, alone = value): RegExp {
+  return new RegExp(`${label}[ \\t]*[:：][ \\t]*(?:(${value})|\\r?\\n[ \\t]*(${alone})[ \\t]*(?=\\r?\\n|$))`, 'gim')
+}
+
 /**
  * Header fields of a text report that name its study. They may stand side by side on one line
  * (姓名：张三　性别：男　检查号：CT12345), as a PDF's header row does.
  */
 const headerFields = {
-  accession: /(?:^|[ \t\u3000])(?:accession(?:[ \t]*(?:number|no\.?|#))?|acc(?:ession)?[ \t]*#|检查号|检查编号|登记号|影像号)[ \t]*[:：][ \t]*([^\s\u3000]+)/gim,
-  studyUid: /^[ \t]*study[ \t]*(?:instance[ \t]*)?uid[ \t]*[:：][ \t]*([0-9.]+)/gim,
-  patientId: /(?:^|[ \t\u3000])(?:patient[ \t]*id|mrn|病历号|病案号|患者id|病人id|住院号|门诊号)[ \t]*[:：][ \t]*([^\s\u3000]+)/gim,
-  studyDate: /(?:^|[ \t\u3000])(?:study[ \t]*date|exam(?:ination)?[ \t]*date|检查日期|检查时间)[ \t]*[:：][ \t]*(\d{4}[^\s\u3000]*)/gim
+  accession: headerField('(?:^|[ \\t\\u3000])(?:accession(?:[ \\t]*(?:number|no\\.?|#))?|acc(?:ession)?[ \\t]*#|检查号|检查编号|登记号|影像号)', anyValue, identifier),
+  studyUid: headerField('^[ \\t]*study[ \\t]*(?:instance[ \\t]*)?uid', '[0-9.]+'),
+  patientId: headerField('(?:^|[ \\t\\u3000])(?:patient[ \\t]*id|mrn|病历号|病案号|患者id|病人id|住院号|门诊号)', anyValue, identifier),
+  studyDate: headerField('(?:^|[ \\t\\u3000])(?:study[ \\t]*date|exam(?:ination)?[ \\t]*date|检查日期|检查时间)', '\\d{4}[^\\s\\u3000]*')
 } as const
 
 /** Every value a header field has in the text, in order. */
 function fieldValues(text: string, field: keyof typeof headerFields): string[] {
-  return [...text.matchAll(headerFields[field])].map((m) => m[1])
+  return [...text.matchAll(headerFields[field])].map((m) => m[1] ?? m[2])
 }
 
 function textRecord(text: string): ReportRecord {

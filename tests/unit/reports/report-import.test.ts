@@ -182,6 +182,18 @@ describe('importReportFiles', () => {
     })
   })
 
+  it('takes a header field\'s value from the line below when the label stands alone (a form\'s boxes), and no heading for one', async () => {
+    const files = [
+      write('form_0001.txt', 'ACCESSION NO:\nACC1002\nPATIENT ID:\nMRN-77\nFINDINGS:\n8 mm nodule in the right upper zone.\n'),
+      // a label left empty: the next line is no value
+      write('form_0002.txt', 'Accession No:\nFINDINGS:\nNo nodule.\n')
+    ]
+    expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 1, unmatched: 1, already: 0, failed: [] })
+    const byFile = Object.fromEntries(rows().map((r) => [path.basename(r.source_path), [r.study_id, r.match_key]]))
+    expect(byFile['form_0001.txt']).toEqual([studyB, `accession:ACC1002; file-stem:form_0001; place:${path.join(dir, 'form_0001')}`])
+    expect(byFile['form_0002.txt']).toEqual([null, `file-stem:form_0002; place:${path.join(dir, 'form_0002')}`])
+  })
+
   it('refuses a text file that holds the reports of several studies, naming them, rather than give all to the first', async () => {
     const batch = write('batch.txt', 'Accession No.: ACC1001\nFINDINGS: No nodule.\n\nAccession No.: ACC1002\nFINDINGS: 8 mm nodule in the right upper zone.\n')
     const repeated = write('repeated.txt', 'Accession No.: ACC1002\nFINDINGS: No nodule.\nAccession No.: ACC1002\nIMPRESSION: Normal.\n')
