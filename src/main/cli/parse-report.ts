@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { decodeReportBytes, isPdf, parseReport, pdfText } from '../reports'
+import { decodeReportBytes, hl7Reports, isHl7Message, isPdf, parseReport, pdfText } from '../reports'
 import type { CliCommand } from './command'
 
 /** Reads stdin to the end as bytes. */
@@ -9,10 +9,18 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
+/** The text itself, or the one report of an HL7 result message (its segments are no report text). */
+function oneReportOf(text: string): string {
+  if (!isHl7Message(text)) return text
+  const reports = hl7Reports(text)
+  if (reports.length !== 1) throw new Error(`it holds ${reports.length} HL7 reports; parse-report reads one (vzw import reads them all)`)
+  return reports[0].fields.text
+}
+
 export const parseReportCommand: CliCommand = {
   name: 'parse-report',
   summary: 'Parse a report (text file or stdin) into structured nodule findings, printed as JSON',
-  usage: 'vzw parse-report FILE|-   (one report: text, HTML or RTF, in UTF-8, GB18030, Big5 or Windows-1252, or a PDF; "-" reads stdin)',
+  usage: 'vzw parse-report FILE|-   (one report: text, HTML or RTF, in UTF-8, GB18030, Big5 or Windows-1252, a PDF, or an HL7 result; "-" reads stdin)',
   options: {},
   async run(ctx) {
     const source = ctx.positionals[0]
@@ -30,7 +38,7 @@ export const parseReportCommand: CliCommand = {
     }
     let text: string
     try {
-      text = isPdf(bytes) ? await pdfText(bytes) : decodeReportBytes(bytes).text
+      text = isPdf(bytes) ? await pdfText(bytes) : oneReportOf(decodeReportBytes(bytes).text)
     } catch (err) {
       console.error(`vzw parse-report: ${source === '-' ? 'stdin' : source}: ${err instanceof Error ? err.message : String(err)}`)
       return 1

@@ -5,4 +5,5 @@ export type { ReadReports, ReportImportResult, UnmatchedReport } from './report-
 export { importStructuredReport } from './structured-report'
 export { importEncapsulatedPdf } from './encapsulated-pdf'
 export { isPdf, pdfText } from './pdf'
+export { hl7Reports, isHl7Message } from './hl7'
 export { decodeReportBytes } from './text'

@@ -51,6 +51,22 @@ describe('vzw parse-report', () => {
     expect((JSON.parse(out) as { nodules: unknown }).nodules).toMatchObject({ presence: 'present', items: [{ sizeMm: 8, side: 'right', zone: 'upper' }] })
   })
 
+  it('reads the report of an HL7 result message, and says a file of several is for the import', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-parse-'))
+    const oru = (id: string): string =>
+      `MSH|^~\\&|RIS|H|EMR|H|20260304||ORU^R01|${id}|P|2.3\rPID|1||P1\rOBR|1||A${id}|CXR|||20260304\rOBX|1|TX|&IMP||8 mm nodule in the right upper zone.||||||F\r`
+    const one = path.join(dir, 'one.hl7')
+    fs.writeFileSync(one, oru('1'))
+    const { code, out } = await run(['parse-report', one])
+    expect(code).toBe(0)
+    expect((JSON.parse(out) as { nodules: unknown }).nodules).toMatchObject({ presence: 'present', items: [{ sizeMm: 8, side: 'right', zone: 'upper' }] })
+    const two = path.join(dir, 'two.hl7')
+    fs.writeFileSync(two, oru('1') + oru('2'))
+    const several = await run(['parse-report', two])
+    expect(several.code).toBe(1)
+    expect(several.err).toContain('two.hl7: it holds 2 HL7 reports; parse-report reads one (vzw import reads them all)')
+  })
+
   it('says which file it cannot read and exits non-zero', async () => {
     const { code, err } = await run(['parse-report', '/no/such/report.txt'])
     expect(code).toBe(1)
