@@ -8,13 +8,9 @@ export interface Migration {
   sql: string
 }
 
-/**
- * The reports table rebuilt with `source_kind` allowing these kinds: SQLite cannot change a CHECK, so
- * each new kind of report source copies the table (its rows, ids and indexes kept).
- */
-function reportsRebuiltForKinds(kinds: string[]): string {
-  return `
-CREATE TABLE reports_rebuilt (
+/** The reports table's definition, `source_kind` allowing these kinds (written once: the table is rebuilt for new kinds). */
+function reportsTable(name: string, kinds: string[]): string {
+  return `CREATE TABLE ${name} (
   id             INTEGER PRIMARY KEY,
   study_id       INTEGER REFERENCES studies(id) ON DELETE CASCADE,
   import_job_id  INTEGER REFERENCES import_jobs(id),
@@ -27,7 +23,16 @@ CREATE TABLE reports_rebuilt (
   sections_json  TEXT,
   findings_json  TEXT,
   created_at     TEXT NOT NULL
-);
+);`
+}
+
+/**
+ * The reports table rebuilt with `source_kind` allowing these kinds: SQLite cannot change a CHECK, so
+ * each new kind of report source copies the table (its rows, ids and indexes kept).
+ */
+function reportsRebuiltForKinds(kinds: string[]): string {
+  return `
+${reportsTable('reports_rebuilt', kinds)}
 INSERT INTO reports_rebuilt (id, study_id, import_job_id, source_path, source_kind, match_key, encoding, language, raw_text, sections_json, findings_json, created_at)
   SELECT id, study_id, import_job_id, source_path, source_kind, match_key, encoding, language, raw_text, sections_json, findings_json, created_at FROM reports;
 DROP TABLE reports;
@@ -120,20 +125,7 @@ CREATE TABLE images (
 CREATE INDEX images_series ON images(series_id);
 CREATE INDEX images_status ON images(status);
 
-CREATE TABLE reports (
-  id             INTEGER PRIMARY KEY,
-  study_id       INTEGER REFERENCES studies(id) ON DELETE CASCADE,
-  import_job_id  INTEGER REFERENCES import_jobs(id),
-  source_path    TEXT NOT NULL,
-  source_kind    TEXT NOT NULL CHECK (source_kind IN ('txt','json','csv','sr')),
-  match_key      TEXT,
-  encoding       TEXT NOT NULL,
-  language       TEXT,
-  raw_text       TEXT NOT NULL,
-  sections_json  TEXT,
-  findings_json  TEXT,
-  created_at     TEXT NOT NULL
-);
+${reportsTable('reports', ['txt', 'json', 'csv', 'sr'])}
 CREATE INDEX reports_study ON reports(study_id);
 
 CREATE TABLE runs (
