@@ -1,6 +1,6 @@
 /**
  * Schema migrations, applied in order by `user_version`. A migration that has shipped is never
- * edited: change the schema by appending a new one. Each runs in its own transaction.
+ * edited (a test holds each to the hash of its SQL): change the schema by appending a new one. Each runs in its own transaction.
  */
 export interface Migration {
   version: number
