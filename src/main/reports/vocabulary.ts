@@ -66,6 +66,14 @@ export const mentionPatterns: MentionPattern[] = [
     pattern: en('(?<=(?:lung|pulmonary|bronchogenic|lobe|hilar|perihilar|apical|zone)[\\s-]+)(?:carcinoma|cancer|tumou?r|neoplasm)(s)?'),
     pluralGroup: 1
   },
+  // an opacity a radiologist suspects of being a cancer ("left apical opacity concerning for a neoplasm")
+  {
+    kind: 'lesion',
+    pattern: en(
+      `(?:opacit(?:y|(ies))|densit(?:y|(ies))|lesion(s)?)(?=[^.;]{0,80}?(?:concerning|suspicious|worrisome|worrying) (?:for|of) (?:an? )?(?:primary )?(?:lung |pulmonary |bronchogenic )?(?:malignancy|neoplasm|carcinoma|cancer|tumou?r)(?![a-z]))`
+    ),
+    pluralGroup: 1
+  },
   { kind: 'characterisation', pattern: en('granuloma(s)?', 'hamartoma(s)?'), pluralGroup: 1 },
   // "… and another in the left lower zone": the pronoun is a nodule of its own.
   { kind: 'lesion', pattern: en('another(?=\\s+(?:(?:is|was)\\s+)?(?:in|at|within|on|over|projecting|measuring|seen|noted|\\d))') },

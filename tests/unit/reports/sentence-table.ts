@@ -333,6 +333,11 @@ export const englishCases: SentenceCase[] = [
   absent('The previously seen left lower lobe nodule is no longer\n seen.'),
   // a cancer named in the lung is the lesion seen there; a history of one, or one taken out, is none
   present('Known right upper lobe carcinoma measuring 3 cm.', 1, n({ size: 30, side: 'right', lobe: 'RUL' })),
+  // an opacity a radiologist suspects of being a cancer is a lesion; one suspected of being pneumonia is not
+  present('Irregular 2.5 cm left apical opacity concerning for a neoplasm.', 1, n({ size: 25, side: 'left', zone: 'upper' })),
+  absent('Right lower lobe opacity concerning for pneumonia.'),
+  absent('Small left pleural effusion, concerning for malignancy.'),
+  absent('No focal opacity concerning for malignancy.'),
   present('There is a 2 cm right hilar tumor.', 1, n({ size: 20, side: 'right' })),
   present('Right upper lobe mass, concerning for bronchogenic carcinoma.', 1, n({ side: 'right', lobe: 'RUL' })),
   absent('History of lung cancer. No nodules.'),
