@@ -26,6 +26,8 @@ export interface PdfCell {
   text: string
   /** Drawn at 45°, as a watermark is. */
   slanted?: boolean
+  /** Sheared as report generators fake italics (the text matrix's third number): upright text still. */
+  italic?: boolean
   /** Drawn twice, the second a little to the right: bold faked by printing drivers with no bold face. */
   overprinted?: boolean
 }
@@ -49,7 +51,7 @@ function pageContent(lines: PdfLine[], options: PdfOptions): string {
   if (options.columnsFirst) drawn.sort((a, b) => a.column - b.column || a.row - b.row)
   const shown = drawn.map(
     (cell) =>
-      `/${chineseText.test(cell.text) ? 'F2' : 'F1'} ${size} Tf ${cell.slanted ? '0.7071 0.7071 -0.7071 0.7071' : '1 0 0 1'} ${cell.x} ${770 - 1.45 * size * cell.row} Tm ${textOperand(cell.text)} Tj`
+      `/${chineseText.test(cell.text) ? 'F2' : 'F1'} ${size} Tf ${cell.slanted ? '0.7071 0.7071 -0.7071 0.7071' : cell.italic ? '1 0 0.21 1' : '1 0 0 1'} ${cell.x} ${770 - 1.45 * size * cell.row} Tm ${textOperand(cell.text)} Tj`
   )
   return ['BT', ...shown, 'ET'].join('\n')
 }

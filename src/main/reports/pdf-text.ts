@@ -54,7 +54,8 @@ function placed(items: (TextItem | TextMarkedContent)[]): PlacedText[] {
   return items.flatMap((item) => {
     if (!('str' in item) || item.str.trim() === '') return []
     const [a, b, c, d, x, y] = item.transform
-    const turned = Math.abs(b) > 0.01 * Math.abs(a) || Math.abs(c) > 0.01 * Math.abs(d)
+    // turned where its baseline is (b: the x axis leaves the horizontal); a shear alone (c) is faked italics
+    const turned = Math.abs(b) > 0.01 * Math.abs(a)
     return [{ text: item.str, x, y, width: item.width, size: Math.hypot(c, d) || item.height || 1, turned }]
   })
 }
@@ -63,7 +64,7 @@ function placed(items: (TextItem | TextMarkedContent)[]): PlacedText[] {
  * The page's lines in the order the page shows them, top to bottom and left to right. A content
  * stream's order is the writer's: report templates often draw a header table's labels, then its
  * values ("Accession No:" … "A123456" a column later), which in stream order stood lines apart. Runs
- * whose baselines lie within half a font size are one line; a gap wider than a sixth of the font
+ * whose baselines lie within half a font size are one line; a gap wider than a tenth of the font
  * size between two runs is a space (Chinese drawn a character at a time has none). Turned text
  * follows the page's lines, each run a line of its own.
  */
@@ -92,11 +93,28 @@ function lineOf(row: PlacedText[]): PdfLine {
   runs.forEach((run, i) => {
     const before = runs[i - 1]
     const gap = before ? run.x - (before.x + before.width) : 0
-    if (before && gap > run.size / 6 && !/\s$/.test(text) && !/^\s/.test(run.text)) text += ' '
+    if (before && gap > run.size / 10 && !/\s$/.test(text) && !/^\s/.test(run.text)) text += ' '
     tabular ||= gap >= 2 * run.size
     text += run.text
   })
-  return { text, left: runs[0].x, right: Math.max(...runs.map((r) => r.x + r.width)), tabular }
+  return { text: withoutLetterSpacing(text), left: runs[0].x, right: Math.max(...runs.map((r) => r.x + r.width)), tabular }
+}
+
+/** A Chinese character or full-width sign (，。：), not the ideographic space. */
+const chinese = '[\\p{Script=Han}\\u3001-\\u303f\\uff00-\\uffef]'
+const chinesePair = new RegExp(`(?<=${chinese})(\\s?)(?=${chinese})`, 'gu')
+const chineseSpaced = new RegExp(`(?<=${chinese})\\s(?=${chinese})`, 'gu')
+
+/**
+ * Chinese set justified, a character at a time, stands its characters apart, and pdf.js reads a space
+ * into each gap: "右 肺 上 叶" (no place the parser knows). Where most pairs of Chinese characters in a
+ * line stand so, the spaces between them go; a line where few do keeps them (姓名：张三 检查日期：…
+ * needs the space before its second field).
+ */
+function withoutLetterSpacing(line: string): string {
+  const pairs = [...line.matchAll(chinesePair)]
+  const spaced = pairs.filter((m) => m[1] !== '').length
+  return spaced > pairs.length / 2 ? line.replace(chineseSpaced, '') : line
 }
 
 const sentenceEnd = /[。！？!?；;：:.]\s*$/

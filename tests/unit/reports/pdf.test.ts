@@ -56,15 +56,26 @@ describe('pdfText', () => {
     ]
     // a watermark across the findings is no part of their line
     const findings: PdfCell[] = [{ x: 56, text: 'A 12 mm nodule in the right upper zone.' }, { x: 150, text: 'COPY', slanted: true }]
+    // a faked italic is upright text of its line
+    const impression: PdfCell[] = [{ x: 56, text: 'IMPRESSION:' }, { x: 130, text: 'Right upper zone nodule.', italic: true }]
     // a heading in bold faked by printing it twice reads once
-    const pdf = writePdf([[...header, [{ x: 56, text: 'FINDINGS:', overprinted: true }], findings]], { columnsFirst: true })
+    const pdf = writePdf([[...header, [{ x: 56, text: 'FINDINGS:', overprinted: true }], findings, impression]], { columnsFirst: true })
     expect((await pdfText(pdf)).split('\n')).toEqual([
       'Patient ID: P0001 Accession No: A123456',
       '姓名： 张三 检查日期： 2026-03-04',
       'FINDINGS:',
       'A 12 mm nodule in the right upper zone.',
+      'IMPRESSION: Right upper zone nodule.',
       'COPY'
     ])
+  })
+
+  it('reads Chinese set justified a character at a time, 2 pt apart, as its words', async () => {
+    const spaced = (text: string, x: number): PdfCell[] => [...text].map((c, i) => ({ x: x + 13 * i, text: c }))
+    // pdf.js joins the characters into one run with a space wherever they stand apart; a header row keeps its spaces
+    const pdf = writePdf([['检查所见：', spaced('右肺上叶见一结节，边界清。', 56), '诊断：右肺上叶结节。', '姓名：张三　检查日期：2026-03-04']])
+    // (pdf.js reads the ideographic space as a space)
+    expect((await pdfText(pdf)).split('\n')).toEqual(['检查所见：', '右肺上叶见一结节，边界清。', '诊断：右肺上叶结节。', '姓名：张三 检查日期：2026-03-04'])
   })
 
   it('reads a page whose content stream is deflated, as most PDF writers store it', async () => {
