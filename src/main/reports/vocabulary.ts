@@ -479,7 +479,7 @@ const enListRest = `(?:${enListJoin}(?:(?:right|left)[\\s-]+)?${enLevel})+[\\s-]
 const zhListJoin = '\\s*[、及和与]\\s*'
 // What follows a Chinese side and level: its own kind (叶 lobe, 肺野/野/肺 zone), else the kind a list
 // of levels says at its end (右上、下肺野).
-const zhPlaceEnd = `(?<lung2>肺)?(?<kind>叶|肺野|野)?(?:(?=(?:${zhListJoin}[上中下])+肺?(?<listKind>叶|野))|)`
+const zhPlaceEnd = `(?<lung2>肺)?\\s*(?<kind>叶|肺野|野)?(?:(?=(?:${zhListJoin}[上中下])+肺?(?<listKind>叶|野))|)`
 /** 右上肺野, 右肺上叶 …; a side and a level alone (右上) name no place. */
 function readZhSideLevelPlace(g: Record<string, string | undefined>): LocationValue {
   const kind = g.kind ?? g.listKind
@@ -546,7 +546,7 @@ export const locationPatterns: LocationPattern[] = [
     // 右肺上叶, 右上叶 (lobes); 右上肺野, 右上肺, 右肺上野, 两上肺野 (zones); a span of two levels
     // (左上中肺野, 右肺中下野) is read as its first; the first of a list (右上、下肺野) takes the list's kind.
     // 中央/中心 is central (右肺中央型肺癌: the hilum), no level.
-    pattern: zh(`(?<side>[右左双两])侧?(?<lung1>肺)?(?<level>[上中下])(?![央心])[上中下]?${zhPlaceEnd}`),
+    pattern: zh(`(?<side>[右左双两])侧?(?<lung1>肺)?\\s*(?<level>[上中下])(?![央心])[上中下]?${zhPlaceEnd}`),
     read: readZhSideLevelPlace
   },
   { pattern: zh('舌段'), read: () => ({ side: 'left', zone: null, lobe: 'lingula' }) },

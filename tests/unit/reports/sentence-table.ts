@@ -806,6 +806,9 @@ export const chineseCases: SentenceCase[] = [
   uncertain('右上肺野见一结节影？', 1, n({ side: 'right', zone: 'upper', uncertain: true })),
   // a landmark inside the zone just named (心影后, behind the heart) is that place, not a second one
   uncertain('左下肺野心影后可疑小结节影，建议CT。', 1, n({ side: 'left', zone: 'lower', uncertain: true })),
+  // a template that joins its fields with spaces: 右肺 上叶 is still the right upper lobe
+  present('右肺 上叶结节，约 5 mm。', 1, n({ size: 5, side: 'right', lobe: 'RUL' })),
+  present('右 上肺野 结节影。', 1, n({ side: 'right', zone: 'upper' })),
   present('一枚磨玻璃结节，左上肺野，约6mm。', 1, n({ size: 6, side: 'left', zone: 'upper', density: 'ground-glass' })),
   present('左中肺野见一约1.2cm×1.0cm结节影，边缘毛糙。', 1, n({ size: 12, short: 10, side: 'left', zone: 'middle' })),
   present('右肺上叶后段见磨玻璃结节，范围约8mm×6mm，内见实性成分。', 1, n({ size: 8, short: 6, side: 'right', lobe: 'RUL', density: 'part-solid' })),
