@@ -130,6 +130,14 @@ export function detectLanguage(text: string): ReportLanguage {
   return han > 0 && han >= latinWords ? 'zh' : 'en'
 }
 
+/**
+ * More nodule statements than any report makes (a group is one statement): past it a text is a list or
+ * a hostile file, and merging each statement with those before it costs the square of their number.
+ */
+const MAX_REPORT_ITEMS = 200
+
+const wordCharacter = /[a-z\p{Script=Han}]/u
+
 export function parseReport(text: string): ParsedReport {
   const folded = foldForMatching(text)
   const sections = splitSections(text)
@@ -143,10 +151,12 @@ export function parseReport(text: string): ParsedReport {
   for (const section of sections) {
     if (section.kind === 'other') continue
     for (const span of splitSentences(text, folded, section.start, section.end)) {
+      // punctuation alone ("?", "--") names nothing: no need to look for words in it
+      if (!wordCharacter.test(folded.slice(span.start, span.end))) continue
       const sentence = analyseSentence(folded, span, language)
       const result = readSentence(text, folded, sentence, sentenceIndex++)
       negativeEvidence.push(...result.negativeEvidence)
-      for (const item of result.items) collect(collected, item)
+      for (const item of result.items) if (collected.length < MAX_REPORT_ITEMS) collect(collected, item)
       for (const reading of result.readAsMimic) withdraw(collected, reading)
     }
   }
@@ -183,7 +193,29 @@ function splitSentences(text: string, folded: string, start: number, end: number
     }
   }
   pushTrimmed(spans, folded, from, end)
-  return spans
+  return spans.flatMap((span) => withinSentenceLimit(folded, span))
+}
+
+/** Longer than any sentence a radiologist writes: a run-on list or a hostile file, whose clauses each sentence step pairs. */
+const MAX_SENTENCE_CHARS = 1000
+
+/**
+ * A span longer than a sentence, cut into parts of at most MAX_SENTENCE_CHARS at the last clause
+ * mark (comma, colon, 、) or space before each limit: reading a sentence pairs its mentions with
+ * its places and sizes, so a 100,000-character "sentence" of Chinese clauses without a 。 took seconds.
+ */
+function withinSentenceLimit(folded: string, span: Span): Span[] {
+  const parts: Span[] = []
+  let from = span.start
+  while (span.end - from > MAX_SENTENCE_CHARS) {
+    const window = folded.slice(from, from + MAX_SENTENCE_CHARS)
+    const cut = Math.max(window.search(/[,，:：、\s][^,，:：、\s]*$/), 0)
+    const end = from + (cut > 0 ? cut + 1 : MAX_SENTENCE_CHARS)
+    pushTrimmed(parts, folded, from, end)
+    from = end
+  }
+  pushTrimmed(parts, folded, from, span.end)
+  return parts
 }
 
 /**

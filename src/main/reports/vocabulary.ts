@@ -189,8 +189,12 @@ const changeWordsZh = '(?:变化|改变|增大|缩小|进展)'
 
 /** Findings a radiologist offers as another reading of an opacity. */
 const otherReadings = '(?:pneumonia|atelectasis|consolidation|infection|infiltrates?|scar(?:ring)?|effusion)'
-/** Not after a negation earlier in the clause (a lookbehind: JS allows it any length). */
-const unnegated = '(?<!(?:^|[^a-z])(?:no|not|without|nor|negative for|free of|absence of)(?![a-z])[^.;:]*)'
+/**
+ * At the end of a phrase: no negation before it in its clause, up to 200 characters back (a lookbehind, only
+ * tried where the phrase matched: at the start of a pattern it is tried at every character, and a clause of
+ * a hundred thousand took seconds).
+ */
+const unnegated = '(?<!(?:^|[^a-z])(?:no|not|without|nor|negative for|free of|absence of)(?![a-z])[^.;:]{0,200})'
 
 export const cuePatterns: CuePattern[] = [
   {
@@ -240,14 +244,14 @@ export const cuePatterns: CuePattern[] = [
   {
     kind: 'neg-post',
     pattern: en(
-      '(?:is|are|was|were)?\\s*not (?:definitely |definitively )?(?:seen|identified|visualized|visualised|demonstrated|present|appreciated|evident|detected|visible|noted)',
-      '(?:has|have)?\\s*(?:been\\s+)?resolved',
+      '(?:(?:is|are|was|were) )?not (?:definitely |definitively )?(?:seen|identified|visualized|visualised|demonstrated|present|appreciated|evident|detected|visible|noted)',
+      '(?:(?:has|have) )?(?:been )?resolved',
       'no longer (?:seen|visible|visualized|visualised|identified|present|evident|demonstrated|appreciated|detected|noted)',
       // with a modal verb: "could not be identified", "cannot be visualized", "can no longer be seen"
       '(?:(?:could|can|may)\\s+(?:not|no longer)|cannot|can\'t)\\s+be\\s+(?:definitely\\s+|definitively\\s+)?(?:seen|identified|visualized|visualised|demonstrated|appreciated|detected)',
-      '(?:has|have)?\\s*(?:been\\s+)?(?:ruled out|excluded)',
-      '(?:has|have)?\\s*disappeared',
-      '(?:has|have)?\\s*(?:been\\s+)?(?:removed|resected)'
+      '(?:(?:has|have) )?(?:been )?(?:ruled out|excluded)',
+      '(?:(?:has|have) )?disappeared',
+      '(?:(?:has|have) )?(?:been )?(?:removed|resected)'
     )
   },
   { kind: 'neg-both', pattern: en('unlikely', 'absent') },
@@ -288,11 +292,11 @@ export const cuePatterns: CuePattern[] = [
     kind: 'unc-post',
     pattern: en(
       '(?:can ?not|could not|may not)(?: be)? (?:excluded|ruled out)',
-      '(?:is|are)? ?not (?:excluded|ruled out)',
+      '(?:(?:is|are) )?not (?:excluded|ruled out)',
       // "a 5 mm nodule is suggested in the left upper lobe": a radiologist's hedge
       '(?:is|are) (?:questionably |possibly )?suggested',
       // hard to see, not gone: "the nodule is not well visualized on this exam"
-      '(?:is|are|was|were)?\\s*not (?:as |so )?(?:well|clearly|convincingly) (?:seen|visualized|visualised|visible|identified|appreciated|demonstrated)',
+      '(?:(?:is|are|was|were) )?not (?:as |so )?(?:well|clearly|convincingly) (?:seen|visualized|visualised|visible|identified|appreciated|demonstrated)',
       // only at the end of the clause: "a nodule is likely" doubts the nodule, "is likely a granuloma" its nature
       '(?:is|are) (?:suspected|questioned|possible|likely|probable|not certain)(?=\\s*(?:[.;,:]|$))'
     )
@@ -300,8 +304,8 @@ export const cuePatterns: CuePattern[] = [
   { kind: 'unc-both', pattern: en('suspected', 'questioned', 'versus', 'vs\\.?') },
   // another reading offered beside the lesion: "pneumonia or mass", "mass or atelectasis" — not under a
   // negation of the clause, where "or" lists what is not there ("no pneumonia or mass")
-  { kind: 'unc-pre', pattern: en(`${unnegated}${otherReadings}\\s+or`) },
-  { kind: 'unc-post', pattern: en(`${unnegated}or\\s+(?:an?\\s+)?${otherReadings}`, '(?:is|are) (?:also )?(?:within|in) the differential(?: diagnosis)?') },
+  { kind: 'unc-pre', pattern: en(`${otherReadings}\\s+or${unnegated}`) },
+  { kind: 'unc-post', pattern: en(`or\\s+(?:an?\\s+)?${otherReadings}${unnegated}`, '(?:is|are) (?:also )?(?:within|in) the differential(?: diagnosis)?') },
   { kind: 'unc-both', pattern: /\?/g },
   { kind: 'unc-pre', pattern: zh('考虑', '疑似', '疑为', '可疑', '怀疑', '倾向', '似见', '似有', '疑') },
   { kind: 'unc-both', pattern: zh('不除外', '不能除外', '不排除', '不能排除', '待排除?', '待除外', '可能性大', '可能') },

@@ -85,3 +85,21 @@ describe('merging across sentences', () => {
     ])
   })
 })
+
+describe('text no report holds', () => {
+  it('reads a run-on "sentence" longer than any sentence in parts cut at its clauses, a place kept whole', () => {
+    // the nodule's clause begins 994 characters in: a cut at exactly 1,000 would split 右肺上叶
+    const text = '两肺纹理增多，'.repeat(142) + '右肺上叶见一结节，约8mm'
+    expect(parseReport(text).nodules).toMatchObject({ presence: 'present', count: 1, items: [{ side: 'right', lobe: 'RUL', sizeMm: 8 }] })
+  })
+
+  it('keeps no more nodule statements than any report makes, and reads punctuation alone as nothing', () => {
+    // a thousand nodules, each of its own size (so that none merges with another)
+    const listed = Array.from({ length: 1000 }, (_, i) => `A ${i + 4} mm nodule in the ${i % 2 ? 'right' : 'left'} upper zone.`).join(' ')
+    const parsed = parseReport(listed).nodules
+    expect(parsed.presence).toBe('present')
+    expect(parsed.items).toHaveLength(200)
+    expect(parsed.items[199]).toMatchObject({ sizeMm: 203, side: 'right', zone: 'upper' })
+    expect(parseReport('?'.repeat(5000)).nodules).toMatchObject({ presence: 'absent', items: [] })
+  })
+})
