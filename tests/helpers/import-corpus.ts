@@ -39,7 +39,7 @@ export interface ImportCorpus {
   notChest: Map<string, string>
   /** A second copy of a valid file (same SOP Instance UID). */
   duplicates: string[]
-  /** Reports kept in DICOM files: an SR and an Encapsulated PDF. */
+  /** Reports kept in DICOM files: an SR, an Encapsulated PDF and an Encapsulated CDA. */
   dicomReports: string[]
 }
 
@@ -150,7 +150,7 @@ export async function buildImportCorpus(root: string, scratch: string): Promise<
     [
       'site/broken/report-pdf',
       writeDicom({ sopClassUid: '1.2.840.10008.5.1.4.1.1.104.1', extra: { Modality: 'DOC', MIMETypeOfEncapsulatedDocument: 'application/pdf' } }).bytes,
-      /Not an image: an Encapsulated PDF whose report was not read: report-pdf: the Encapsulated PDF holds no document \(0042,0011 is missing or empty\)/
+      /Not an image: an Encapsulated PDF whose report was not read: report-pdf: the encapsulated document is missing \(0042,0011 is missing or empty\)/
     ],
     [
       'site/broken/report-sr-empty',
@@ -185,6 +185,12 @@ export async function buildImportCorpus(root: string, scratch: string): Promise<
     extra: { Modality: 'DOC', MIMETypeOfEncapsulatedDocument: 'application/pdf', EncapsulatedDocument: [pdf.buffer.slice(pdf.byteOffset, pdf.byteOffset + pdf.byteLength)] }
   })
   corpus.dicomReports.push(path.relative(root, put(root, 'site/sr/PDF0001', pdfReport.bytes)))
+  const cda = Buffer.from('<ClinicalDocument><component><structuredBody><component><section><title>Findings</title><text>No nodule.</text></section></component></structuredBody></component></ClinicalDocument>')
+  const cdaReport = writeDicom({
+    sopClassUid: '1.2.840.10008.5.1.4.1.1.104.2',
+    extra: { Modality: 'DOC', MIMETypeOfEncapsulatedDocument: 'text/XML', EncapsulatedDocument: [cda.buffer.slice(cda.byteOffset, cda.byteOffset + cda.byteLength)] }
+  })
+  corpus.dicomReports.push(path.relative(root, put(root, 'site/sr/CDA0001', cdaReport.bytes)))
   corpus.reportFiles.push(path.relative(root, put(root, 'site/reports/ACC000001.txt', 'FINDINGS: No nodule.\n')))
   return corpus
 }

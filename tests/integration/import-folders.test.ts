@@ -312,7 +312,7 @@ describe('import job control', () => {
         counts.matched++
       },
       importStructuredReport: (_d, file, dataSet) => dicomReport(file, dataSet),
-      importEncapsulatedPdf: async (_d, file, dataSet) => dicomReport(file, dataSet),
+      importEncapsulatedDocument: async (_d, file, dataSet) => dicomReport(file, dataSet),
       relinkUnmatchedReports: () => {
         calls.push('relink')
         return 0

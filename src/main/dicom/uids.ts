@@ -47,7 +47,8 @@ export const SopClass = {
   mammoForProcessing: '1.2.840.10008.5.1.4.1.1.1.2.1',
   intraoralForProcessing: '1.2.840.10008.5.1.4.1.1.1.3.1',
   mediaStorageDirectory: '1.2.840.10008.1.3.10',
-  encapsulatedPdf: '1.2.840.10008.5.1.4.1.1.104.1'
+  encapsulatedPdf: '1.2.840.10008.5.1.4.1.1.104.1',
+  encapsulatedCda: '1.2.840.10008.5.1.4.1.1.104.2'
 } as const
 
 const forProcessingClasses = new Set<string>([SopClass.dxForProcessing, SopClass.mammoForProcessing, SopClass.intraoralForProcessing])
@@ -64,6 +65,7 @@ export function isStructuredReportSopClass(uid: string): boolean {
 const nonImageClassNames: Record<string, string> = {
   '1.2.840.10008.5.1.4.1.1.11.1': 'Grayscale Softcopy Presentation State',
   [SopClass.encapsulatedPdf]: 'Encapsulated PDF',
+  [SopClass.encapsulatedCda]: 'Encapsulated CDA',
   '1.2.840.10008.5.1.4.1.1.88.59': 'Key Object Selection',
   '1.2.840.10008.5.1.4.1.1.66': 'Raw Data',
   [SopClass.mediaStorageDirectory]: 'Media Storage Directory (DICOMDIR)'
@@ -81,7 +83,8 @@ const structuredReportClassNames: Record<string, string> = {
 
 /** A report document kept in DICOM, as a sentence names it: "an Encapsulated PDF", "a Basic Text SR". */
 export function reportDocumentName(uid: string): string {
-  return uid === SopClass.encapsulatedPdf ? 'an Encapsulated PDF' : `a ${structuredReportClassNames[uid] ?? 'Structured Report'}`
+  if (uid === SopClass.encapsulatedPdf || uid === SopClass.encapsulatedCda) return `an ${nonImageClassNames[uid]}`
+  return `a ${structuredReportClassNames[uid] ?? 'Structured Report'}`
 }
 
 export function sopClassName(uid: string): string {

@@ -52,7 +52,7 @@ export async function importDicomFile(ctx: FileImportContext, file: string): Pro
   }
 }
 
-/** A report kept in DICOM (an SR, an Encapsulated PDF): one that cannot be read is this file's error, in words. */
+/** A report kept in DICOM (an SR, an Encapsulated PDF or CDA): one that cannot be read is this file's error, in words. */
 async function importDicomReport(ctx: FileImportContext, file: string, header: InstanceHeader, read: () => unknown): Promise<FileOutcome> {
   if (hasReportFromSource(ctx.db, file)) return 'already'
   try {
@@ -71,8 +71,8 @@ async function importInstance(ctx: FileImportContext, file: string, bytes: Buffe
   if (isStructuredReportSopClass(header.sopClassUid)) {
     return importDicomReport(ctx, file, header, () => ctx.reports.importStructuredReport(ctx.db, file, parseDicomFile(bytes) as never, ctx.jobId))
   }
-  if (header.sopClassUid === SopClass.encapsulatedPdf) {
-    return importDicomReport(ctx, file, header, () => ctx.reports.importEncapsulatedPdf(ctx.db, file, parseDicomFile(bytes) as never, ctx.jobId))
+  if (header.sopClassUid === SopClass.encapsulatedPdf || header.sopClassUid === SopClass.encapsulatedCda) {
+    return importDicomReport(ctx, file, header, () => ctx.reports.importEncapsulatedDocument(ctx.db, file, parseDicomFile(bytes) as never, ctx.jobId))
   }
   if (hasImportedInstance(ctx.db, header.sopInstanceUid)) return 'already'
   if (!header.hasPixelData) throw new DicomFileError(`Not an image: ${sopClassName(header.sopClassUid)} has no Pixel Data`)

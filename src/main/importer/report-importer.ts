@@ -16,7 +16,7 @@ interface ReadReports {
 /**
  * What the import job needs from the report room (src/main/reports): it claims report files by
  * name, reads and stores them after all DICOM of the job is stored (so matching sees the studies),
- * and imports the reports kept in DICOM the walk finds (SR, Encapsulated PDF).
+ * and imports the reports kept in DICOM the walk finds (SR, Encapsulated PDF or CDA).
  */
 export interface ReportImporter {
   isReportFile(path: string): boolean
@@ -25,7 +25,7 @@ export interface ReportImporter {
   /** Stores records [from, to) of a read file in one transaction (the import stores a large table in parts, showing its progress between them). */
   storeReportsOf(db: Db, read: ReadReports, from: number, to: number, jobId: number, counts: ReportCounts): void
   importStructuredReport(db: Db, file: string, dataSet: never, jobId: number): 'matched' | 'unmatched' | 'already'
-  importEncapsulatedPdf(db: Db, file: string, dataSet: never, jobId: number): Promise<'matched' | 'unmatched' | 'already'>
+  importEncapsulatedDocument(db: Db, file: string, dataSet: never, jobId: number): Promise<'matched' | 'unmatched' | 'already'>
   /** Links reports stored before their study arrived; returns how many it linked. */
   relinkUnmatchedReports(db: Db): number
 }

@@ -123,7 +123,7 @@ function patientDateKey(studyDate: string, patientId: string): string {
 
 export interface ReportToStore {
   sourcePath: string
-  sourceKind: ReportFileKind | 'sr'
+  sourceKind: ReportFileKind | 'sr' | 'cda'
   encoding: string
   text: string
   keys: MatchKeys

@@ -348,8 +348,8 @@ CREATE INDEX report_errors_file ON report_errors(file_path);
   {
     version: 11,
     description:
-      "reports.source_kind also 'hl7' (HL7 v2 result messages a RIS interface wrote to a file): the table is rebuilt, as SQLite cannot change a CHECK",
-    sql: reportsRebuiltForKinds(['txt', 'rtf', 'doc', 'docx', 'pdf', 'json', 'csv', 'xlsx', 'xls', 'hl7', 'sr'])
+      "reports.source_kind also 'hl7' (HL7 v2 result messages a RIS interface wrote to a file) and 'cda' (an HL7 CDA report kept in the study as an Encapsulated CDA): the table is rebuilt, as SQLite cannot change a CHECK",
+    sql: reportsRebuiltForKinds(['txt', 'rtf', 'doc', 'docx', 'pdf', 'json', 'csv', 'xlsx', 'xls', 'hl7', 'sr', 'cda'])
   }
 ]
 

@@ -5,7 +5,7 @@ import dicomParser from 'dicom-parser'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase, type Db } from '../../../src/main/store/database'
 import {
-  importEncapsulatedPdf,
+  importEncapsulatedDocument,
   importReportFiles,
   importStructuredReport,
   isReportFile,
@@ -654,8 +654,7 @@ describe('PDF reports', () => {
     expect(rows()[2]).toMatchObject({ study_id: studyC, raw_text: 'Accession No.: ACC1003\nFINDINGS:\nNo nodule.\nAccession No.: ACC1003\nIMPRESSION:\nNormal.' })
   })
 
-  function encapsulatedPdf(document: Buffer, mime = 'application/pdf'): dicomParser.DataSet {
-    const sopClass = '1.2.840.10008.5.1.4.1.1.104.1'
+  function encapsulatedPdf(document: Buffer, mime = 'application/pdf', sopClass = '1.2.840.10008.5.1.4.1.1.104.1'): dicomParser.DataSet {
     const bytes = dicomFile(
       {
         '00080016': str('UI', sopClass),
@@ -674,21 +673,59 @@ describe('PDF reports', () => {
 
   it('stores an Encapsulated PDF in the DICOM as its study\'s report, matched by its study UID', async () => {
     const dataSet = encapsulatedPdf(writePdf([['FINDINGS:', 'An 8 mm nodule in the left lower zone.', 'IMPRESSION:', 'Left lower zone nodule.']]))
-    expect(await importEncapsulatedPdf(db, '/data/doc/report.dcm', dataSet, jobId)).toBe('matched')
+    expect(await importEncapsulatedDocument(db, '/data/doc/report.dcm', dataSet, jobId)).toBe('matched')
     const [row] = rows()
     expect(row).toMatchObject({ study_id: studyA, source_kind: 'pdf', language: 'en' })
     expect(JSON.parse(row.findings_json).nodules).toMatchObject({ presence: 'present', items: [{ side: 'left', zone: 'lower', sizeMm: 8 }] })
-    expect(await importEncapsulatedPdf(db, '/data/doc/report.dcm', dataSet, jobId)).toBe('already')
+    expect(await importEncapsulatedDocument(db, '/data/doc/report.dcm', dataSet, jobId)).toBe('already')
   })
 
   it('refuses an encapsulated document that is no PDF or no report, naming the file', async () => {
-    await expect(importEncapsulatedPdf(db, '/data/doc/form.dcm', encapsulatedPdf(writePdf([['Consent to examination', 'Signed.']])), jobId)).rejects.toThrow(
+    await expect(importEncapsulatedDocument(db, '/data/doc/form.dcm', encapsulatedPdf(writePdf([['Consent to examination', 'Signed.']])), jobId)).rejects.toThrow(
       'form.dcm: the PDF reads as no report: it has no Findings or Impression heading'
     )
-    await expect(importEncapsulatedPdf(db, '/data/doc/cda.dcm', encapsulatedPdf(Buffer.from('<ClinicalDocument/>'), 'text/XML'), jobId)).rejects.toThrow(
-      'cda.dcm: the encapsulated document is text/xml, not a PDF'
+    await expect(importEncapsulatedDocument(db, '/data/doc/photo.dcm', encapsulatedPdf(Buffer.from([0xff, 0xd8, 0xff]), 'image/jpeg'), jobId)).rejects.toThrow(
+      'photo.dcm: the encapsulated document is image/jpeg, not a PDF or an HL7 CDA document'
+    )
+    await expect(importEncapsulatedDocument(db, '/data/doc/cda.dcm', encapsulatedPdf(Buffer.from('<ClinicalDocument/>'), 'text/XML'), jobId)).rejects.toThrow(
+      'cda.dcm: the CDA document has neither a structured nor a non-XML body'
     )
     expect(rows()).toHaveLength(0)
+  })
+
+  const encapsulatedCda = (xml: string, mime = 'text/XML'): dicomParser.DataSet => encapsulatedPdf(Buffer.from(xml), mime, '1.2.840.10008.5.1.4.1.1.104.2')
+  const cdaHeader =
+    '<?xml version="1.0" encoding="UTF-8"?>\n<ClinicalDocument xmlns="urn:hl7-org:v3"><title>Chest X-ray Report</title>' +
+    '<recordTarget><patientRole><id extension="MRN-77"/><patient><name><given>PHANTOM</given><family>PATIENT</family></name></patient></patientRole></recordTarget>'
+
+  it('stores an Encapsulated CDA\'s sections — titles as headings, paragraphs and list items as lines — and not its header or coded entries', async () => {
+    const xml =
+      cdaHeader +
+      '<component><structuredBody>' +
+      '<component><section><code code="121060" codeSystem="1.2.840.10008.2.16.4" displayName="History"/><title>History</title><text>Cough; rule out nodule.</text></section></component>' +
+      '<component><section><title>Findings</title><text><paragraph>An 8 mm nodule in the left lower zone&#160;(image 2).</paragraph>' +
+      '<list><item>No effusion.</item><item>Heart size normal.</item></list></text>' +
+      '<entry><observation><code code="RID50149" displayName="pulmonary nodule"/><value xsi:type="PQ" value="8" unit="mm"/></observation></entry></section></component>' +
+      '<component><section><title>Impression:</title><text>Left lower zone nodule.</text></section></component>' +
+      '</structuredBody></component></ClinicalDocument>'
+    expect(await importEncapsulatedDocument(db, '/data/doc/cda.dcm', encapsulatedCda(xml), jobId)).toBe('matched')
+    const [row] = rows()
+    expect(row).toMatchObject({ study_id: studyA, source_kind: 'cda' })
+    expect(row.raw_text).toBe(
+      'History:\nCough; rule out nodule.\nFindings:\nAn 8 mm nodule in the left lower zone (image 2).\nNo effusion.\nHeart size normal.\nImpression:\nLeft lower zone nodule.'
+    )
+    expect(JSON.parse(row.findings_json).nodules).toMatchObject({ presence: 'present', count: 1, items: [{ side: 'left', zone: 'lower', sizeMm: 8 }] })
+  })
+
+  it('reads a CDA whose tags carry a namespace prefix, and one whose body is base64 text', async () => {
+    const prefixed =
+      '<hl7:ClinicalDocument xmlns:hl7="urn:hl7-org:v3"><hl7:component><hl7:structuredBody><hl7:component><hl7:section>' +
+      '<hl7:title>检查所见</hl7:title><hl7:text>右肺上叶见一结节，约6mm。</hl7:text></hl7:section></hl7:component></hl7:structuredBody></hl7:component></hl7:ClinicalDocument>'
+    await importEncapsulatedDocument(db, '/data/doc/a.dcm', encapsulatedCda(prefixed), jobId)
+    const base64 = Buffer.from('FINDINGS: No nodule.\nIMPRESSION: Normal chest.').toString('base64')
+    const plain = `<ClinicalDocument><component><nonXMLBody><text mediaType="text/plain" representation="B64">${base64}</text></nonXMLBody></component></ClinicalDocument>`
+    await importEncapsulatedDocument(db, '/data/doc/b.dcm', encapsulatedCda(plain, 'application/hl7-cda+xml'), jobId)
+    expect(rows().map((r) => r.raw_text)).toEqual(['检查所见:\n右肺上叶见一结节，约6mm。', 'FINDINGS: No nodule.\nIMPRESSION: Normal chest.'])
   })
 })
 

@@ -43,7 +43,7 @@ const shippedMigrationHashes: Record<number, string> = {
   8: '34c28a8aa3bfeea6',
   9: '81020d9deb7d8790',
   10: 'e46553ee119eb17b',
-  11: '4a8942e7d19b1f23'
+  11: 'd43c899b3cbb2fd7'
 }
 
 describe('the SQLite store', () => {
