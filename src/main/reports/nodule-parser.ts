@@ -538,8 +538,9 @@ const leadingFiller = /^[\s(（]*(?:(?:most\s+)?(?:probably|possibly|likely|pres
 /**
  * A clause other than the mention's own lends it a location only when the clause is about a place:
  * it starts with a preposition ("In the right upper zone, there is …"), is little more than the
- * location and a size ("…, left upper lobe.", "Nodules: right upper lobe 6 mm"), or is an earlier clause whose subject is the place of what the
- * mention interprets (右肺门影增大，考虑肿块). A clause about the lungs as a whole does not count:
+ * location and a size ("…, left upper lobe.", "Nodules: right upper lobe 6 mm"), or is an earlier
+ * clause whose subject is the place of what the mention interprets (右肺门影增大，考虑肿块). A
+ * clause about the lungs as a whole does not count:
  * "两肺纹理增多，见一结节" does not put the nodule in both lungs.
  */
 function isLocativeClause(folded: string, sentence: Sentence, clause: Span, location: Span, mention: Span): boolean {
