@@ -91,8 +91,9 @@ export const mentionPatterns: MentionPattern[] = [
       '占位(?:性病变|病变)?'
     )
   },
-  // as the English cancer words: 右肺中央型肺癌; 肿块，考虑周围型肺癌
-  { kind: 'characterisation', pattern: zh('肉芽肿', '错构瘤', '钙化灶', '(?:周围型|中央型)?肺癌') },
+  // as the English cancer words: 右肺中央型肺癌; 肿块，考虑周围型肺癌; MT (malignant tumour) and Ca right after a
+  // place in the lung or a type (右肺上叶MT可能, 中央型Ca) — not "MT标志物" after a comma
+  { kind: 'characterisation', pattern: zh('肉芽肿', '错构瘤', '钙化灶', '(?:周围型|中央型)?肺癌', '(?<=[肺叶野门段区型])(?:mt|ca)(?![a-z])') },
   {
     kind: 'mimic',
     pattern: en(

@@ -792,6 +792,10 @@ export const chineseCases: SentenceCase[] = [
   absent('右肺上叶结节术后改变，未见新发结节。'),
   present('左肺上叶见一不规则肿块影，大小约45mm×38mm，考虑周围型肺癌。', 1, n({ size: 45, short: 38, side: 'left', lobe: 'LUL' })),
   present('右肺中央型肺癌。', 1, n({ side: 'right' })),
+  // MT (malignant tumour) and Ca written after a place in the lung
+  uncertain('右肺上叶MT可能。', 1, n({ side: 'right', lobe: 'RUL', uncertain: true })),
+  present('左肺门区肿块，约4cm，考虑中央型Ca。', 1, n({ size: 40, side: 'left' })),
+  absent('右肺上叶未见明确结节，左侧肋膈角清晰，MT标志物阴性。'),
   present('右肺上叶周围型肺癌，大小约2.5cm。', 1, n({ size: 25, side: 'right', lobe: 'RUL' })),
   uncertain('左肺上叶周围型肺癌可能。', 1, n({ side: 'left', lobe: 'LUL', uncertain: true })),
   absent('右肺癌术后，双肺未见结节。'),
