@@ -126,7 +126,8 @@ describe('pdfText refuses a hostile PDF before it fills memory', () => {
 
 describe('the PDF reader thread', () => {
   it('names the problem of a file pdf.js fails on, and reads the next file in a new thread', async () => {
-    await expect(pdfText(pdfThatEndsItsThread())).rejects.toThrow(/^its PDF could not be read \(Page dictionary kid reference/)
+    // the file has two faults, and which pdf.js meets first depends on its timing (seen once in CI under load)
+    await expect(pdfText(pdfThatEndsItsThread())).rejects.toThrow(/^its PDF could not be read \((?:Page dictionary kid reference|Illegal character: 41)/)
     // pdf.js's unhandled failure lands after its answer: in the old thread, not in this test's process
     await new Promise((resolve) => setTimeout(resolve, 200))
     expect(await pdfText(writePdf([['FINDINGS:', 'No nodule.']]))).toBe('FINDINGS:\nNo nodule.')
