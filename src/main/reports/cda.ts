@@ -7,7 +7,7 @@
  * as the plain names.
  */
 import { decodeXML } from 'entities'
-import { withoutBlocks } from './markup'
+import { textLines, withoutBlocks } from './markup'
 
 /** The XML's text, decoded as its declaration says (UTF-8 when it says nothing). */
 export function decodeCdaBytes(bytes: Uint8Array): string {
@@ -46,11 +46,9 @@ function narrativeText(body: string): string {
     .replace(/<\/?(?:paragraph|item|list|caption|footnote|tr|table|thead|tbody|tfoot|section|text)\b[^<>]*>/gi, '\n')
     .replace(/<\/t[dh]\s*>/gi, ' ')
     .replace(/<[^<>]*>/g, '')
-  return decodeXML(lines)
-    .replace(/\u00a0/g, ' ')
-    .split('\n')
-    .map((line) => line.replace(/[ \t]+/g, ' ').trim())
-    .filter((line) => line !== '' && line !== ':')
+  // an empty title leaves its colon alone on a line
+  return textLines(lines)
+    .filter((line) => line !== ':')
     .join('\n')
 }
 

@@ -23,12 +23,19 @@ export function htmlToText(html: string): string {
     .replace(/<\/?(?:p|div|li|tr|h[1-6]|table|thead|tbody|ul|ol|pre|blockquote|center|hr|body|html)\b[^<>]*>/gi, '\n')
     .replace(/<\/t[dh]\s*>/gi, ' ')
     .replace(new RegExp(`<\\/?(?:${tagNames})(?:\\s[^<>]*)?\\/?>`, 'gi'), '')
-  return decodeHTML(text)
+  return textLines(text).join('\n')
+}
+
+/**
+ * The lines of markup whose tags are gone (blocks already line ends): entities as their characters
+ * (HTML's table holds XML's), white space in a line collapsed, blank lines dropped.
+ */
+export function textLines(untagged: string): string[] {
+  return decodeHTML(untagged)
     .replace(/\u00a0/g, ' ')
     .split('\n')
     .map((line) => line.replace(/[ \t]+/g, ' ').trim())
     .filter((line) => line !== '')
-    .join('\n')
 }
 
 /**

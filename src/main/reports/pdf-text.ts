@@ -101,9 +101,9 @@ function lineOf(row: PlacedText[]): PdfLine {
 }
 
 /** A Chinese character or full-width sign (，。：), not the ideographic space. */
-const chinese = '[\\p{Script=Han}\\u3001-\\u303f\\uff00-\\uffef]'
-const chinesePair = new RegExp(`(?<=${chinese})(\\s?)(?=${chinese})`, 'gu')
-const chineseSpaced = new RegExp(`(?<=${chinese})\\s(?=${chinese})`, 'gu')
+const chineseCharacter = /[\p{Script=Han}\u3001-\u303f\uff00-\uffef]/u
+const chinesePair = new RegExp(`(?<=${chineseCharacter.source})(\\s?)(?=${chineseCharacter.source})`, 'gu')
+const chineseSpaced = new RegExp(`(?<=${chineseCharacter.source})\\s(?=${chineseCharacter.source})`, 'gu')
 
 /**
  * Chinese set justified, a character at a time, stands its characters apart, and pdf.js reads a space
@@ -119,7 +119,6 @@ function withoutLetterSpacing(line: string): string {
 
 const sentenceEnd = /[。！？!?；;：:.]\s*$/
 const listItem = /^\s*(?:\d{1,2}\s*[.、)）]|[（(]\d{1,2}[)）]|[•·▪-])/
-const hanOrFullWidth = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u
 
 /** A line that begins with a section heading (检查所见：, IMPRESSION) starts its own line whatever the one before it. */
 function startsWithHeading(line: string): boolean {
@@ -129,7 +128,7 @@ function startsWithHeading(line: string): boolean {
 /** How wide the line's first word and a space are: a Chinese line's first word is its first character. */
 function firstWordWidth(line: PdfLine): number {
   const text = line.text.trim()
-  const word = hanOrFullWidth.test(text.slice(0, 1)) ? 1 : (/^\S+/.exec(text)?.[0].length ?? 0)
+  const word = chineseCharacter.test(text.slice(0, 1)) ? 1 : (/^\S+/.exec(text)?.[0].length ?? 0)
   return ((line.right - line.left) / Math.max(1, text.length)) * (word + 1)
 }
 
@@ -161,7 +160,7 @@ function joinWrappedLines(lines: PdfLine[], pageLeft: number, pageWidth: number)
       !startsWithHeading(next.text) &&
       !listItem.test(next.text)
     // Chinese is written without spaces and wraps anywhere, even inside "12mm".
-    const chinese = hanOrFullWidth.test(line.text) || hanOrFullWidth.test(next.text)
+    const chinese = chineseCharacter.test(line.text) || chineseCharacter.test(next.text)
     text += !wrapped ? '\n' : chinese ? '' : ' '
   })
   return text
