@@ -6,6 +6,7 @@
  */
 import path from 'node:path'
 import type { DataSet } from 'dicom-parser'
+import { SopClass } from '../dicom/uids'
 import type { Db } from '../store/database'
 import { cdaReportText, decodeCdaBytes } from './cda'
 import { pdfReportText } from './pdf'
@@ -15,7 +16,6 @@ import { dicomReportKeys } from './structured-report'
 const sopClassUid = 'x00080016'
 const encapsulatedDocument = 'x00420011'
 const mimeTypeOfEncapsulatedDocument = 'x00420012'
-const encapsulatedCdaClass = '1.2.840.10008.5.1.4.1.1.104.2'
 
 /**
  * Stores an encapsulated document's text as a report of kind 'pdf' or 'cda'. Throws an error naming
@@ -25,7 +25,7 @@ const encapsulatedCdaClass = '1.2.840.10008.5.1.4.1.1.104.2'
 export async function importEncapsulatedDocument(db: Db, file: string, dataSet: DataSet, jobId: number): Promise<StoreOutcome> {
   const name = path.basename(file)
   const mime = dataSet.string(mimeTypeOfEncapsulatedDocument)?.trim().toLowerCase() || null
-  const kind = mime === null ? (dataSet.string(sopClassUid)?.trim() === encapsulatedCdaClass ? 'cda' : 'pdf') : kindOfMime(mime)
+  const kind = mime === null ? (dataSet.string(sopClassUid)?.trim() === SopClass.encapsulatedCda ? 'cda' : 'pdf') : kindOfMime(mime)
   if (kind === null) throw new Error(`${name}: the encapsulated document is ${mime}, not a PDF or an HL7 CDA document`)
   const element = dataSet.elements[encapsulatedDocument]
   if (!element || !(element.length > 0)) throw new Error(`${name}: the encapsulated document is missing (0042,0011 is missing or empty)`)
