@@ -29,7 +29,8 @@ const hostileShapes: Record<string, string> = {
   'places': 'right upper, ',
   'another reading': 'mass or pneumonia ',
   'a history': 'history of lung ',
-  'question marks': '?'
+  'question marks': '?',
+  'one lesion, then sentences about it': ('Nodule. ' + 'It is 5 mm in the right upper lobe. '.repeat(MAX_REPORT_CHARS / 36)).slice(0, MAX_REPORT_CHARS)
 }
 
 function hostileText(shape: string): string {

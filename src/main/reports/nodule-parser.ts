@@ -150,10 +150,7 @@ export function parseReport(text: string): ParsedReport {
   let sentenceIndex = 0
   for (const section of sections) {
     if (section.kind === 'other') continue
-    for (const span of splitSentences(text, folded, section.start, section.end)) {
-      // punctuation alone ("?", "--") names nothing: no need to look for words in it
-      if (!wordCharacter.test(folded.slice(span.start, span.end))) continue
-      const sentence = analyseSentence(folded, span, language)
+    for (const sentence of sentencesOf(text, folded, section, language)) {
       const result = readSentence(text, folded, sentence, sentenceIndex++)
       negativeEvidence.push(...result.negativeEvidence)
       for (const item of result.items) if (collected.length < MAX_REPORT_ITEMS) collect(collected, item)
@@ -169,6 +166,64 @@ export function parseReport(text: string): ParsedReport {
 }
 
 /* ---------------------------------------------------------------- sentences */
+
+/**
+ * A section's sentences, each read with the sentences after it that go on about its lesion
+ * (see continuesLesion): "There is a nodule in the right upper lobe. It measures 7 mm." is one
+ * nodule of 7 mm, "Multiple bilateral nodules. The largest measures 12 mm in the right upper lobe."
+ * a group and its largest.
+ */
+function sentencesOf(text: string, folded: string, section: Span, language: ReportLanguage): Sentence[] {
+  const sentences: Sentence[] = []
+  for (const span of splitSentences(text, folded, section.start, section.end)) {
+    // punctuation alone ("?", "--") names nothing: no need to look for words in it
+    if (!wordCharacter.test(folded.slice(span.start, span.end))) continue
+    const sentence = analyseSentence(folded, span, language)
+    const previous = sentences[sentences.length - 1]
+    if (previous && continuesLesion(folded, previous, sentence)) sentences[sentences.length - 1] = joined(previous, sentence)
+    else sentences.push(sentence)
+  }
+  return sentences
+}
+
+/** Words that begin a sentence about the lesion named just before: "It measures", "The largest is", 大小约, 其, 最大者. */
+const continuationStart =
+  /^(?:(?:it|its|this|these|they|which|measur(?:es|ing)|located|situated|size)(?![a-z])|(?:the\s+)?(?:largest|biggest|dominant|larger|bigger)(?![a-z])|大小|直径|其|最大|较大者?|大者|位于)/
+
+/**
+ * A sentence names no lesion, begins by pointing back at one and says where it is or how large
+ * (its size, place or density): it goes on about the lesion of the sentence before. Read apart, its
+ * size or place would belong to nothing.
+ */
+function continuesLesion(folded: string, previous: Sentence, next: Sentence): boolean {
+  return (
+    next.mentions.length === 0 &&
+    previous.mentions.some((m) => m.kind !== 'mimic') &&
+    next.end - previous.start <= MAX_SENTENCE_CHARS &&
+    next.sizes.length + next.locations.length + next.densities.length > 0 &&
+    continuationStart.test(folded.slice(next.start, next.end))
+  )
+}
+
+/** Two sentences read as one: the first's clauses, then the second's; no cue's scope crosses from one into the other. */
+function joined(first: Sentence, second: Sentence): Sentence {
+  return {
+    start: first.start,
+    end: second.end,
+    clauses: [...first.clauses, ...second.clauses],
+    cues: [...first.cues, ...second.cues],
+    terminators: [...first.terminators, { start: first.end, end: second.start }, ...second.terminators],
+    mentions: first.mentions,
+    sizes: [...first.sizes, ...second.sizes],
+    solidComponents: [...first.solidComponents, ...second.solidComponents],
+    locations: [...first.locations, ...second.locations],
+    densities: [...first.densities, ...second.densities],
+    counts: [...first.counts, ...second.counts],
+    distinctMarkers: [...first.distinctMarkers, ...second.distinctMarkers],
+    largestMarkers: [...first.largestMarkers, ...second.largestMarkers],
+    referenceMarkers: [...first.referenceMarkers, ...second.referenceMarkers]
+  }
+}
 
 const abbreviations = /(?:^|[^a-z])(?:approx|vs|e\.g|i\.e|cf|dr|fig|etc|incl|rt|lt|r|l)$/
 
@@ -534,6 +589,12 @@ function nearest<T extends Span>(tokens: T[], target: Span): T | null {
 const locativeStart = /^(?:in|at|within|over|on|along|involving|located|situated|projecting|位于|于|在)(?![a-z])/
 // a hedge on the place does not stop a clause from being about one (", probably in the lingula", ，可能位于…)
 const leadingFiller = /^[\s(（]*(?:(?:most\s+)?(?:probably|possibly|likely|presumably)\s+|可能)?(?:the\s+)?/
+/**
+ * Words that point back at the lesion just named, before what the clause says of it: "it is (located in …)",
+ * "(the) largest (one) (in the RUL …)", 最大者(位于…), 其. The place after them is that lesion's.
+ */
+const referringLead =
+  /^(?:(?:it|this|these|they)\s+(?:is|are|was|were|lies|lie)\s+|(?:largest|biggest|dominant|larger|bigger)(?:\s+(?:one|of\s+(?:these|them|which)))?(?:\s+(?:is|lies))?[\s,]*|最大者?|较大者?|大者|其)/
 
 /**
  * A clause other than the mention's own lends it a location only when the clause is about a place:
@@ -545,7 +606,7 @@ const leadingFiller = /^[\s(（]*(?:(?:most\s+)?(?:probably|possibly|likely|pres
  */
 function isLocativeClause(folded: string, sentence: Sentence, clause: Span, location: Span, mention: Span): boolean {
   const clauseText = folded.slice(clause.start, clause.end)
-  const text = clauseText.replace(leadingFiller, '')
+  const text = clauseText.replace(leadingFiller, '').replace(referringLead, '')
   if (locativeStart.test(text)) return true
   const said = [location, ...sentence.sizes.filter((s) => within(s, clause))].sort((a, b) => a.start - b.start)
   const rest = [clause.start, ...said.map((s) => s.end)].map((from, i) => folded.slice(from, said[i]?.start ?? clause.end)).join('')
@@ -770,10 +831,10 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
     // An enumerated group: one item each; sizes and places listed in order go one to each.
     // After "the largest" (大者), the size and places are the largest one's.
     const largest = a.largest
-    const ofAll = <T extends Span>(tokens: T[]): T[] => (largest ? tokens.filter((t) => t.end <= largest.start) : tokens)
-    const places = ofAll(a.locations).filter((l) => l.value.zone !== null || l.value.lobe !== null)
-    const enumerated = a.placeOfEach ?? (places.length === count ? places : ofAll(a.locations).length === count ? ofAll(a.locations) : null)
-    const shared = resolveLocation(ofAll(a.locativeLocations), mention, a.ownClause)
+    const groupLocations = ofGroup(a, a.locations)
+    const places = groupLocations.filter((l) => l.value.zone !== null || l.value.lobe !== null)
+    const enumerated = a.placeOfEach ?? (places.length === count ? places : groupLocations.length === count ? groupLocations : null)
+    const shared = resolveLocation(ofGroup(a, a.locativeLocations), mention, a.ownClause)
     return Array.from({ length: count }, (_, i) => {
       const size = a.sizes.length === count ? a.sizes[i] : largest && i > 0 ? null : a.size
       const location = enumerated
@@ -794,17 +855,26 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
       return collected(item, 'nodule', 0, true)
     })
   }
-  const location = resolveLocation(a.locativeLocations, mention, a.ownClause)
   // A group on both sides whose largest is placed on one (两肺多发结节，最大者位于左肺下叶，约21mm): the
-  // group, and its largest where it is — a group's one item cannot hold both places.
-  const largestPlace = location.value.side === 'bilateral' ? placeAfterLargest(a) : null
-  const item = make(largestPlace ? null : a.size, location)
+  // group, and its largest where it is — a group's one item cannot hold both places. A group on one side
+  // or none takes its largest's place (右肺多发结节，最大者位于右肺上叶).
+  const largestPlace = placeAfterLargest(a)
+  const groupLocation = resolveLocation(ofGroup(a, a.locativeLocations), mention, a.ownClause)
+  const bothSidesAndLargest = largestPlace !== null && groupLocation.value.side === 'bilateral'
+  const location = bothSidesAndLargest ? groupLocation : resolveLocation(a.locativeLocations, mention, a.ownClause)
+  const item = make(bothSidesAndLargest ? null : a.size, location)
   // Nodules on both sides are more than one even where the language has no plural (两肺结节).
   const unnumberedPlural = a.countToken === null && (mention.plural || location.value.side === 'bilateral')
   const countWordOnly = a.countToken !== null && a.count === null && isUnspecific(item)
   const group = collected(item, unnumberedPlural || countWordOnly ? 'plural' : 'nodule', 0, a.count === null || unnumberedPlural)
-  if (!largestPlace) return [group]
+  if (!bothSidesAndLargest) return [group]
   return [group, collected(make(sizeAfterLargest(a) ?? a.size, resolveLocation([largestPlace], mention, a.ownClause)), 'nodule', 1, false)]
+}
+
+/** The tokens said of the whole group: those before "the largest" (all of them when there is none). */
+function ofGroup<T extends Span>(a: MentionAttributes, tokens: T[]): T[] {
+  const largest = a.largest
+  return largest ? tokens.filter((t) => t.end <= largest.start) : tokens
 }
 
 /** The zone or lobe said after "the largest" (最大者位于…), if any. */

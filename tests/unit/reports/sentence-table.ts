@@ -572,6 +572,23 @@ export const englishCases: SentenceCase[] = [
   present('A partially calcified 8 mm nodule in the right upper zone.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
   // Both upper lobes: a group in each (no lobe is both sides').
   present('Nodules in both upper lobes.', null, n({ side: 'right', lobe: 'RUL' }), n({ side: 'left', lobe: 'LUL' })),
+  // A sentence that goes on about the lesion before it ("It measures 7 mm.", "The largest …"), and a group's largest said apart.
+  present('There is a nodule in the right upper lobe. It measures 7 mm.', 1, n({ size: 7, side: 'right', lobe: 'RUL' })),
+  present('A nodule is seen in the left lower zone. This measures 9 x 6 mm.', 1, n({ size: 9, short: 6, side: 'left', zone: 'lower' })),
+  present('A nodule is noted on the right. It is located in the right lower zone and measures 8 mm.', 1, n({ size: 8, side: 'right', zone: 'lower' })),
+  present('There is a nodule in the right upper lobe. It is not calcified.', 1, n({ side: 'right', lobe: 'RUL' })),
+  present('There is a nodule in the right upper lobe. The aorta measures 4 cm.', 1, n({ side: 'right', lobe: 'RUL' })),
+  present(
+    'Multiple bilateral pulmonary nodules. The largest measures 1.2 cm in the right upper lobe.',
+    null,
+    n({ side: 'bilateral' }),
+    n({ size: 12, side: 'right', lobe: 'RUL' })
+  ),
+  present('Multiple pulmonary nodules are again seen. The largest, in the left lower lobe, measures 9 mm.', null, n({ size: 9, side: 'left', lobe: 'LLL' })),
+  present('Several small nodules in the right lung. The largest is 6 mm.', null, n({ size: 6, side: 'right' })),
+  present('Multiple pulmonary nodules, the largest in the RUL measuring 2.3 cm.', null, n({ size: 23, side: 'right', lobe: 'RUL' })),
+  present('Multiple nodules, largest in the RUL (2.3 cm).', null, n({ size: 23, side: 'right', lobe: 'RUL' })),
+  present('Multiple nodules; the dominant one in the left upper lobe measures 12 mm.', null, n({ size: 12, side: 'left', lobe: 'LUL' })),
 ]
 
 export const chineseCases: SentenceCase[] = [
@@ -900,4 +917,10 @@ export const chineseCases: SentenceCase[] = [
   present('右肺多发结节。诊断：右肺多发结节。', null, n({ side: 'right' })),
   present('双肺上叶见结节。', null, n({ side: 'right', lobe: 'RUL' }), n({ side: 'left', lobe: 'LUL' })),
   present('双肺上叶见两枚结节。', 2, n({ side: 'right', lobe: 'RUL' }), n({ side: 'left', lobe: 'LUL' })),
+  // A sentence that goes on about the lesion before it (大小约…, 其…, 最大者…).
+  present('右肺上叶见一结节影。大小约6mm×5mm，边缘光整。', 1, n({ size: 6, short: 5, side: 'right', lobe: 'RUL' })),
+  present('左下肺野见一结节。其直径约1.2cm。', 1, n({ size: 12, side: 'left', zone: 'lower' })),
+  present('双肺多发结节。最大者位于右肺上叶，约9mm。', null, n({ side: 'bilateral' }), n({ size: 9, side: 'right', lobe: 'RUL' })),
+  present('右肺多发结节，最大者位于右肺上叶，约9mm。', null, n({ size: 9, side: 'right', lobe: 'RUL' })),
+  present('多发结节，最大者位于右肺上叶，约9mm。', null, n({ size: 9, side: 'right', lobe: 'RUL' })),
 ]
