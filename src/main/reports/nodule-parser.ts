@@ -615,18 +615,29 @@ function isLocativeClause(folded: string, sentence: Sentence, clause: Span, loca
   return (
     (isSubject || isInterpretedBy(folded, sentence, clause, mention)) &&
     clause.end <= mention.start &&
-    !sentence.mentions.some((m) => within(m, clause)) &&
+    // a lesion of its own keeps the clause's place; a mimic there is what the mention may be instead
+    !sentence.mentions.some((m) => m.kind !== 'mimic' && within(m, clause)) &&
     !diffuseStatementPattern.test(clauseText)
   )
 }
 
-/** The clause right before the mention's, which the mention's clause begins by reading: "Opacity in the right mid zone, possibly a nodule". */
+/**
+ * The clause right before the mention's, which the mention's clause begins by reading ("Opacity in the
+ * right mid zone, possibly a nodule"), or raises a doubted nodule against ("focal opacity at the right
+ * base, although a nodule cannot be excluded").
+ */
 function isInterpretedBy(folded: string, sentence: Sentence, clause: Span, mention: Span): boolean {
   const own = clauseOf(sentence, mention.start)
   if (sentence.clauses[sentence.clauses.indexOf(own) - 1] !== clause) return false
   const lead = { start: own.start, end: mention.start }
-  return interpretationWordsIn(folded, lead).length > 0 || sentence.cues.some((c) => c.value.startsWith('unc') && within(c, lead))
+  return (
+    interpretationWordsIn(folded, lead).length > 0 ||
+    sentence.cues.some((c) => c.value.startsWith('unc') && within(c, lead)) ||
+    (concessiveLead.test(folded.slice(lead.start, lead.end)) && isDoubted(folded, sentence, mention))
+  )
 }
+
+const concessiveLead = /(?<![a-z])(?:although|though|but|however)(?![a-z])/
 
 function readSentence(
   text: string,

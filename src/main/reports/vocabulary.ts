@@ -530,11 +530,15 @@ export const locationPatterns: LocationPattern[] = [
   {
     // "right apex", "left lung base", "bases", "apical"; the landmarks of the base lie in the lower zone
     // with it: the costophrenic and cardiophrenic angles and the space behind the heart. (Perihilar is a
-    // place of its own, not a zone.)
+    // place of its own, not a zone.) Bases or apices with no side, and bibasilar/biapical, are both lungs'.
     pattern: en(
-      `(?:(?<side>right|left|bilateral|both|each|rt|lt|r|l)\\.?[\\s-]+)?(?:lung[\\s-]+)?(?<part>apex|apices|apical|base|bases|basal|basilar|costophrenic|cardiophrenic|retrocardiac|hemidiaphragms?)`
+      `(?:(?<side>right|left|bilateral|both|each|rt|lt|r|l)\\.?[\\s-]+)?(?:lung[\\s-]+)?(?<part>apex|(?<both>apices|bases|bibas(?:ilar|al)|biapical)|apical|base|basal|basilar|costophrenic|cardiophrenic|retrocardiac|hemidiaphragms?)`
     ),
-    read: (g) => ({ side: sideOf(g.side), zone: g.part?.startsWith('ap') ? 'upper' : 'lower', lobe: null })
+    read: (g) => ({
+      side: sideOf(g.side) ?? (g.both ? 'bilateral' : null),
+      zone: /^(?:bi)?ap/.test(g.part ?? '') ? 'upper' : 'lower',
+      lobe: null
+    })
   },
   {
     // R and L alone name a side only before "lung" or "hemithorax" ("nodule in R lung")

@@ -589,6 +589,19 @@ export const englishCases: SentenceCase[] = [
   present('Multiple pulmonary nodules, the largest in the RUL measuring 2.3 cm.', null, n({ size: 23, side: 'right', lobe: 'RUL' })),
   present('Multiple nodules, largest in the RUL (2.3 cm).', null, n({ size: 23, side: 'right', lobe: 'RUL' })),
   present('Multiple nodules; the dominant one in the left upper lobe measures 12 mm.', null, n({ size: 12, side: 'left', lobe: 'LUL' })),
+  // Bases and apices in the plural, and bibasilar/biapical, are both lungs'.
+  present('Nodular opacities at the lung bases.', null, n({ side: 'bilateral', zone: 'lower' })),
+  present('Bibasilar nodular opacities.', null, n({ side: 'bilateral', zone: 'lower' })),
+  present('Biapical nodules.', null, n({ side: 'bilateral', zone: 'upper' })),
+  present('A nodule at the right base.', 1, n({ side: 'right', zone: 'lower' })),
+  // A nodule raised as a possibility after an opacity is described is that opacity, where it lies.
+  uncertain(
+    'There is a focal opacity at the right base which could represent atelectasis, although a nodule cannot be excluded.',
+    1,
+    n({ side: 'right', zone: 'lower', uncertain: true })
+  ),
+  uncertain('Patchy opacity in the left mid lung, but an underlying nodule is not excluded.', 1, n({ side: 'left', zone: 'middle', uncertain: true })),
+  uncertain('Right pleural effusion, although a nodule cannot be excluded.', 1, n({ side: 'right', uncertain: true })),
 ]
 
 export const chineseCases: SentenceCase[] = [
