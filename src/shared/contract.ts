@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { EvidenceSpan, NoduleFinding, RadiographEdit, Side, Zone } from './finding'
-import { ExperimentListItem, RunEvaluation } from './evaluation'
+import { EvaluationMetrics, ExperimentListItem, RunEvaluation } from './evaluation'
 
 /**
  * The API contract: the only door between the renderer and the main side. Electron IPC, the
@@ -155,6 +155,40 @@ export const ReviewItem = z.object({
     .nullable()
 })
 export type ReviewItem = z.infer<typeof ReviewItem>
+
+const Count = z.number().int().nonnegative()
+
+/**
+ * What the clinicians' decisions say of one model (checkpoint) whose findings they reviewed, each
+ * finding's latest decision counting. `agreement` scores the model's finding against the one the
+ * clinician signed (accepted as written, or as edited) with the held-out scores of DESIGN §10;
+ * rejected and uncertain findings have no signed finding and count only in `decisions`.
+ */
+export const ModelReview = z.object({
+  /** Null for findings stored without a model record. */
+  checkpointId: z.number().int().nullable(),
+  /** The run that wrote the checkpoint and its round (self-play; −1 the game-format phase) or step (warm-up). */
+  run: z.object({ id: z.number().int(), name: z.string(), step: z.number().int() }).nullable(),
+  findings: Count,
+  reviewed: Count,
+  decisions: z.object({ accept: Count, edit: Count, reject: Count, uncertain: Count }),
+  /** Most named first. */
+  rejectReasons: z.array(z.object({ reason: RejectReason, count: Count })),
+  agreement: EvaluationMetrics,
+  medianSecondsOnTask: z.number().nonnegative().nullable()
+})
+export type ModelReview = z.infer<typeof ModelReview>
+
+export const ReviewAgreement = z.object({
+  /** Newest model first. */
+  models: z.array(ModelReview),
+  /**
+   * Findings decided by two or more reviewers (each one's latest decision; the first two reviewers to
+   * decide): how often they made the same decision, and Cohen's kappa (null where it is undefined).
+   */
+  doubleRead: z.object({ findings: Count, agreement: z.number().nullable(), kappa: z.number().nullable() })
+})
+export type ReviewAgreement = z.infer<typeof ReviewAgreement>
 
 /** The display image of one radiograph: 16-bit modality values and what windowing them needs. */
 export const DisplayImage = z.object({
@@ -463,6 +497,8 @@ export const methods = {
     input: z.object({ format: z.enum(['csv', 'json', 'sr']), studyId: z.number().int().positive().optional() }).strict(),
     output: z.object({ fileName: z.string(), mediaType: z.string(), base64: z.string(), rows: z.number().int().nonnegative() })
   },
+  /** What the clinicians' decisions say of each model whose findings they reviewed. */
+  'review.agreement': { input: NoInput, output: ReviewAgreement },
   /** Training runs (warm-up and self-play), newest first, with how many rounds each stored. */
   'runs.list': { input: NoInput, output: z.array(RunSummary) },
   /** A run's stored self-play rounds, for the Training page's charts. */

@@ -8,7 +8,9 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Arm, EvaluationMetrics } from '../../src/shared/evaluation'
 import { createExperiment, finishExperiment, insertEvaluation, insertExperimentArm } from '../../src/main/store/evaluation-repository'
-import { createRun } from '../../src/main/store/training-repository'
+import { createRun, insertCheckpoint } from '../../src/main/store/training-repository'
+import { insertFinding, recordDecision } from '../../src/main/store/review-repository'
+import { emptyNoduleItem, type NoduleFinding } from '../../src/shared/finding'
 import { writeSettings } from '../../src/main/store/settings-repository'
 import { tempServices } from '../helpers/temp-services'
 import { openApp, screenshotDir, type AppSession } from './browser'
@@ -51,9 +53,34 @@ function storeExperiment(seeds: number[]): number {
   return experimentId
 }
 
+const rightUpper12: NoduleFinding = { presence: 'present', count: 1, items: [{ ...emptyNoduleItem(), side: 'right', zone: 'upper', sizeMm: 12 }] }
+
+/**
+ * Four findings of the newest self-play run's round-3 model: Dr A accepts one, moves one to the left
+ * lower zone, rejects one as a nipple shadow and leaves one undecided; Dr B reads the first two again
+ * and accepts both.
+ */
+function storeReviews(): number {
+  const db = ctx.services.db
+  const checkpointId = insertCheckpoint(db, { runId: selfPlayRunId, roundIndex: 3, path: `checkpoints/run-${selfPlayRunId}/round-3.safetensors`, sha256: 'x'.repeat(64), metricsJson: null })
+  const findings = [1, 2, 3, 4].map((n) => {
+    const studyId = Number(db.prepare('INSERT INTO studies (study_uid, pseudonym, created_at) VALUES (?, ?, ?)').run(`2.25.77${n}`, `CXR-REVIEW${n}`, new Date().toISOString()).lastInsertRowid)
+    return insertFinding(db, { studyId, imageId: null, checkpointId, text: 'Right upper zone nodule 12 mm', structured: rightUpper12 })
+  })
+  const leftLower: NoduleFinding = { ...rightUpper12, items: [{ ...rightUpper12.items[0], side: 'left', zone: 'lower' }] }
+  recordDecision(db, { findingId: findings[0], decision: 'accept', reviewer: 'Dr A', secondsOnTask: 4 })
+  recordDecision(db, { findingId: findings[1], decision: 'edit', edited: { text: 'Left lower zone nodule 12 mm', structured: leftLower }, reviewer: 'Dr A', secondsOnTask: 10 })
+  recordDecision(db, { findingId: findings[2], decision: 'reject', reason: 'nipple-shadow', reviewer: 'Dr A', secondsOnTask: 6 })
+  recordDecision(db, { findingId: findings[0], decision: 'accept', reviewer: 'Dr B', secondsOnTask: 3 })
+  recordDecision(db, { findingId: findings[1], decision: 'accept', reviewer: 'Dr B', secondsOnTask: 5 })
+  return checkpointId
+}
+let reviewedModel: number
+
 function storeRows(): void {
   const db = ctx.services.db
   storeExperiment([1, 2, 3])
+  reviewedModel = storeReviews()
   // Periodic evaluations of the newest self-play run on a 16-image sample after rounds 0…3.
   for (let round = 0; round < 4; round++) {
     insertEvaluation(db, { runId: selfPlayRunId, roundIndex: round, checkpointPath: `checkpoints/run-${selfPlayRunId}/round-${round}.safetensors`, truthSource: 'synthetic', metrics: { ...metrics(10 + round, 6 + round, 4), images: 16, presence: { correct: 10 + round, total: 16 }, finding: { correct: 6 + round, total: 16 } }, seconds: 2 })
@@ -101,6 +128,31 @@ describe('the Evaluation page', () => {
     await shot('en')
   })
 
+  it('shows what the clinicians decided on each model’s findings, and how two readers agree', async () => {
+    const row = page.locator(`[data-testid=evaluation-review-model-${reviewedModel}]`)
+    await row.waitFor()
+    expect(await row.locator('th').textContent()).toBe(`Self-play run #${selfPlayRunId} · round 3`)
+    // The latest decisions: Dr B accepted the first two, Dr A rejected the third; the fourth is undecided.
+    // Both signed findings say what the model wrote (Dr B accepted the moved one as written).
+    expect(await row.locator('td').allTextContents()).toEqual([
+      '3 of 4',
+      '2 (66.7%)',
+      '0 (0.0%)',
+      '1 (33.3%)',
+      '0 (0.0%)',
+      '100.0% (2/2)',
+      '100.0% (2/2)',
+      '100.0% (2/2)',
+      '100.0% (2/2)',
+      '5.0',
+      'False positive: nipple shadow 1'
+    ])
+    // Accept/accept and edit/accept: one decision in two the same; kappa 0 (Dr B accepts whatever Dr A decides).
+    expect(await page.textContent('[data-testid=evaluation-double-read]')).toContain('2 findings; the same decision on 50.0%; Cohen’s κ 0.00')
+    await row.scrollIntoViewIfNeeded()
+    await shot('review-en')
+  })
+
   it('speaks Chinese too', async () => {
     writeSettings(ctx.services.db, { language: 'zh-CN' })
     await page.reload()
@@ -109,6 +161,7 @@ describe('the Evaluation page', () => {
     expect(await page.textContent('[data-testid=evaluation-no-nodule] th')).toBe('每幅图像均写“未见结节”')
     expect(await page.textContent('[data-testid=evaluation-plot] svg title')).toContain('各实验组')
     expect(await page.textContent('[data-testid=evaluation-gain]')).toContain('自我对弈的提升大于种子间离散度')
+    expect(await page.textContent(`[data-testid=evaluation-review-model-${reviewedModel}] th`)).toBe(`自我对弈运行 #${selfPlayRunId} · 第 3 轮`)
     await shot('zh-CN')
   })
 

@@ -13,6 +13,7 @@ import { writeReviewExport, writeReviewSr, type ExportFile } from './review-expo
 import { getTask, listTasks } from '../store/task-repository'
 import { runHandlers } from './run-handlers'
 import { evaluationsOfRun, listExperiments } from '../store/evaluation-repository'
+import { reviewAgreement } from '../evaluation/review-agreement'
 import { runsWithRoundCounts } from '../store/selfplay-repository'
 import { chosenExecutionProvider, compiledExecutionProviders } from '../tensor/execution-providers'
 import type { Handlers } from './dispatch'
@@ -71,6 +72,7 @@ export function createHandlers(services: Services): Handlers {
       const name = readSettings(db).reviewerName
       return name ? undoLastDecision(db, name) : null
     },
+    'review.agreement': () => reviewAgreement(db),
     'review.export': ({ format, studyId }) => {
       if (studyId !== undefined && !studyIdentity(db, studyId)) throw new ApiError('not_found', `No study ${studyId}`)
       const rows = reviewedFindingsForExport(db, studyId)

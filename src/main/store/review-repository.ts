@@ -41,17 +41,21 @@ const LATEST_REVIEW = `SELECT * FROM reviews WHERE finding_id = ? ORDER BY id DE
 function parseStructured(json: string | null): NoduleFinding | null {
   if (json === null) return null
   try {
-    const parsed = NoduleFinding.safeParse(JSON.parse(json))
-    return parsed.success ? parsed.data : null
+    return structuredOf(JSON.parse(json))
   } catch {
     return null
   }
 }
 
+function structuredOf(value: unknown): NoduleFinding | null {
+  const parsed = NoduleFinding.safeParse(value)
+  return parsed.success ? parsed.data : null
+}
+
 function reviewView(row: ReviewRow | undefined): ReviewItem['review'] {
   if (!row) return null
   const edited = row.edited_json ? (JSON.parse(row.edited_json) as { text: string; structured: unknown }) : null
-  const structured = edited ? parseStructured(JSON.stringify(edited.structured)) : null
+  const structured = edited ? structuredOf(edited.structured) : null
   return {
     id: row.id,
     decision: row.decision,
@@ -231,4 +235,68 @@ export function reviewedFindingsForExport(db: Db, studyId?: number): ExportRow[]
       finalStructured: edited?.structured ?? original
     }
   })
+}
+
+/** A decided finding with the model that wrote it and every decision on it, oldest first. */
+export interface DecidedFinding {
+  findingId: number
+  checkpointId: number | null
+  run: { id: number; name: string; step: number } | null
+  /** Null when the stored structure does not parse. */
+  structured: NoduleFinding | null
+  decisions: { decision: ReviewDecision; edited: NoduleFinding | null; reason: string | null; reviewer: string; secondsOnTask: number | null }[]
+}
+
+export function decidedFindings(db: Db): DecidedFinding[] {
+  const rows = db
+    .prepare(
+      `SELECT f.id AS findingId, f.checkpoint_id AS checkpointId, c.run_id AS runId, runs.name AS runName, c.round_index AS step,
+         f.structured_json, r.decision, r.edited_json, r.reason, r.reviewer, r.seconds_on_task AS secondsOnTask
+       FROM reviews r
+       JOIN findings f ON f.id = r.finding_id
+       LEFT JOIN checkpoints c ON c.id = f.checkpoint_id
+       LEFT JOIN runs ON runs.id = c.run_id
+       ORDER BY f.id, r.id`
+    )
+    .all() as {
+    findingId: number
+    checkpointId: number | null
+    runId: number | null
+    runName: string | null
+    step: number | null
+    structured_json: string
+    decision: ReviewDecision
+    edited_json: string | null
+    reason: string | null
+    reviewer: string
+    secondsOnTask: number | null
+  }[]
+  const byFinding = new Map<number, DecidedFinding>()
+  for (const row of rows) {
+    let finding = byFinding.get(row.findingId)
+    if (!finding) {
+      finding = {
+        findingId: row.findingId,
+        checkpointId: row.checkpointId,
+        run: row.runId !== null && row.runName !== null && row.step !== null ? { id: row.runId, name: row.runName, step: row.step } : null,
+        structured: parseStructured(row.structured_json),
+        decisions: []
+      }
+      byFinding.set(row.findingId, finding)
+    }
+    finding.decisions.push({
+      decision: row.decision,
+      edited: row.edited_json ? structuredOf((JSON.parse(row.edited_json) as { structured: unknown }).structured) : null,
+      reason: row.reason,
+      reviewer: row.reviewer,
+      secondsOnTask: row.secondsOnTask
+    })
+  }
+  return [...byFinding.values()]
+}
+
+/** How many findings each model wrote (null: findings stored without a model record). */
+export function findingCountsByCheckpoint(db: Db): Map<number | null, number> {
+  const rows = db.prepare('SELECT checkpoint_id AS checkpointId, count(*) AS n FROM findings GROUP BY checkpoint_id').all() as { checkpointId: number | null; n: number }[]
+  return new Map(rows.map((r) => [r.checkpointId, r.n]))
 }

@@ -1,22 +1,11 @@
-import { afterEach, expect, it } from 'vitest'
-import { databasePath, openDatabase, type Db } from '../../../src/main/store/database'
+import { expect, it } from 'vitest'
+import type { Db } from '../../../src/main/store/database'
 import { insertFinding, listReviewQueue, recordDecision } from '../../../src/main/store/review-repository'
 import { createRun, insertCheckpoint } from '../../../src/main/store/training-repository'
 import { emptyNoduleItem, type NoduleFinding } from '../../../src/shared/finding'
-import { tempDataDir } from '../../helpers/temp-services'
+import { tempDatabasePerTest } from '../../helpers/temp-services'
 
-let cleanups: (() => void)[] = []
-afterEach(() => {
-  cleanups.forEach((c) => c())
-  cleanups = []
-})
-
-function openTempDb(): Db {
-  const t = tempDataDir()
-  const db = openDatabase(databasePath(t.dir))
-  cleanups.push(() => db.close(), t.cleanup)
-  return db
-}
+const openTempDb = tempDatabasePerTest()
 
 const absent: NoduleFinding = { presence: 'absent', count: 0, items: [] }
 const present: NoduleFinding = { presence: 'present', count: 1, items: [{ ...emptyNoduleItem(), side: 'right', zone: 'upper', sizeMm: 12 }] }
