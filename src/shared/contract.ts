@@ -24,6 +24,11 @@ export const Settings = z.object({
   deidentifyOnImport: z.boolean(),
   reviewerName: z.string().trim().max(100),
   /**
+   * Against anchoring: the Review page hides each undecided AI finding (its text, structure and
+   * outline) until the reader, having read the film, asks to see it.
+   */
+  readBeforeReveal: z.boolean(),
+  /**
    * Absolute folders this site allows imports from. In browser mode the Library's folder picker
    * lists only folders under these; the main side checks every path against them.
    */
@@ -38,6 +43,7 @@ export const defaultSettings: Settings = {
   intraOpThreads: 0,
   deidentifyOnImport: false,
   reviewerName: '',
+  readBeforeReveal: false,
   dataRoots: []
 }
 

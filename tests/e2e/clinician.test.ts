@@ -299,6 +299,39 @@ describe('the clinician flow in Chromium', () => {
     expect(fs.readdirSync(path.join(ctx.dataDir, 'exports'))).toHaveLength(3)
   })
 
+  it('in read-first mode shows an undecided finding only once the reader asks for it', async () => {
+    await go('settings')
+    await page.click('[data-testid=read-before-reveal]')
+    await expect.poll(() => readSettings(ctx.services.db).readBeforeReveal).toBe(true)
+    await go('review')
+    await expect.poll(() => text('review-remaining')).toBe('2 of 5 findings left to review')
+    // The current finding is an undecided one: nothing of what the model wrote is on the page.
+    await page.waitForSelector('[data-testid=read-first]')
+    expect(await page.locator('[data-testid=current-finding] .finding-text').count()).toBe(0)
+    expect(await page.locator('[data-testid=decide-accept]').count()).toBe(0)
+    const queueTexts = await page.locator('[data-testid=queue-item]').allTextContents()
+    expect(queueTexts.filter((q) => q.includes('AI finding hidden until read'))).toHaveLength(2)
+    expect(queueTexts.filter((q) => q.includes('zone nodule'))).toHaveLength(3)
+    await shot('review-read-first-en')
+    // A decision key does nothing before the finding is shown.
+    await page.keyboard.press('a')
+    await page.keyboard.press('Enter')
+    await page.waitForSelector('[data-testid=current-finding] .finding-text')
+    expect(await text('current-finding')).toMatch(/zone nodule \d+ mm/)
+    expect(await text('review-remaining')).toBe('2 of 5 findings left to review')
+    await page.keyboard.press('a')
+    await expect.poll(() => text('review-remaining')).toBe('1 of 5 findings left to review')
+    // The next undecided finding is hidden again; the accepted one shows what was accepted.
+    await page.waitForSelector('[data-testid=read-first]')
+    await page.click('[data-testid=reveal-finding]')
+    await page.waitForSelector('[data-testid=decide-accept]')
+    await page.keyboard.press('Control+z')
+    await expect.poll(() => text('review-remaining')).toBe('2 of 5 findings left to review')
+    await go('settings')
+    await page.click('[data-testid=read-before-reveal]')
+    await expect.poll(() => readSettings(ctx.services.db).readBeforeReveal).toBe(false)
+  })
+
   it('leaves a screenshot of every page in English and Chinese', async () => {
     await go('training')
     await shot('training-en')
