@@ -332,6 +332,31 @@ describe('the clinician flow in Chromium', () => {
     await expect.poll(() => readSettings(ctx.services.db).readBeforeReveal).toBe(false)
   })
 
+  it('filters the queue by decision and by what the model wrote; the keys act on what the filter shows', async () => {
+    await go('review')
+    await expect.poll(() => text('review-remaining')).toBe('2 of 5 findings left to review')
+    const items = page.locator('[data-testid=queue-item]')
+    await page.selectOption('[data-testid=filter-status]', 'reject')
+    await expect.poll(() => items.count()).toBe(1)
+    expect(await items.first().textContent()).toContain('Rejected')
+    await page.selectOption('[data-testid=filter-status]', 'pending')
+    await expect.poll(() => items.count()).toBe(2)
+    const [first, second] = (await items.allTextContents()).map((q) => q.split(' · ')[0])
+    await page.keyboard.press('a')
+    await expect.poll(() => text('review-remaining')).toBe('1 of 5 findings left to review')
+    // The accepted finding leaves the pending list; the other pending one is now the current.
+    await expect.poll(() => items.count()).toBe(1)
+    expect(await text('current-finding')).toContain(`Finding ${second.replace(/\D/g, '')}`)
+    expect(first).not.toBe(second)
+    await page.keyboard.press('Control+z')
+    await expect.poll(() => items.count()).toBe(2)
+    await page.selectOption('[data-testid=filter-presence]', 'absent')
+    await page.waitForSelector('[data-testid=filter-none]')
+    await page.selectOption('[data-testid=filter-presence]', 'present')
+    await page.selectOption('[data-testid=filter-status]', 'all')
+    await expect.poll(() => items.count()).toBe(5)
+  })
+
   it('leaves a screenshot of every page in English and Chinese', async () => {
     await go('training')
     await shot('training-en')
