@@ -268,6 +268,15 @@ export const StudyDetail = z.object({
 })
 export type StudyDetail = z.infer<typeof StudyDetail>
 
+/** Another study of the same patient, with the film a reader compares against (its model image). */
+export const OtherStudyOfPatient = z.object({
+  studyId: z.number().int(),
+  pseudonym: z.string(),
+  studyDate: z.string().nullable(),
+  imageId: z.number().int()
+})
+export type OtherStudyOfPatient = z.infer<typeof OtherStudyOfPatient>
+
 export const FolderListing = z.object({
   /** The folder listed; null lists the data roots themselves. */
   path: z.string().nullable(),
@@ -473,6 +482,12 @@ export const methods = {
     input: z.object({ studyId: z.number().int().positive(), withPatientNames: z.boolean().optional() }).strict(),
     output: StudyDetail
   },
+  /**
+   * The patient's other studies with a frontal film, newest first (at most 20): the same Patient ID,
+   * and the same birth date and sex where both studies state them (an anonymised export may give
+   * every patient one ID).
+   */
+  'studies.otherStudiesOfPatient': { input: z.object({ studyId: z.number().int().positive() }).strict(), output: z.array(OtherStudyOfPatient) },
   'images.display': { input: z.object({ imageId: z.number().int().positive() }).strict(), output: DisplayImage },
   'review.queue': {
     input: z.object({ studyId: z.number().int().positive().optional() }).strict(),

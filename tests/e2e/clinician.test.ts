@@ -32,7 +32,9 @@ beforeAll(async () => {
   for (let i = 0; i < FILLER_STUDIES; i++) {
     const dir = path.join(cohort, 'dicom', 'others', `s${i}`)
     fs.mkdirSync(dir, { recursive: true })
-    fs.writeFileSync(path.join(dir, 'IM1.dcm'), image({ rows: 384, columns: 320, bitsAllocated: 16, bitsStored: 12, seed: 100 + i }).bytes)
+    // The first filler is a film of the first cohort patient taken a year before: the study to compare with.
+    const priorOfFirst = i === 0 ? { PatientName: cohortStudies[0].patientName, PatientID: cohortStudies[0].patientId, PatientBirthDate: cohortStudies[0].birthDate, StudyDate: '20250105' } : {}
+    fs.writeFileSync(path.join(dir, 'IM1.dcm'), image({ rows: 384, columns: 320, bitsAllocated: 16, bitsStored: 12, seed: 100 + i }, { extra: priorOfFirst }).bytes)
   }
   fs.writeFileSync(path.join(cohort, 'dicom', 'others', 'truncated.dcm'), Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.alloc(10)]))
   // a report export that is no workbook: listed with its reason beside the DICOM that failed
@@ -355,6 +357,33 @@ describe('the clinician flow in Chromium', () => {
     await page.selectOption('[data-testid=filter-presence]', 'present')
     await page.selectOption('[data-testid=filter-status]', 'all')
     await expect.poll(() => items.count()).toBe(5)
+  })
+
+  it('compares a film with the same patient’s earlier one, zoom and pan linked', async () => {
+    const { pseudonym } = ctx.services.db.prepare("SELECT pseudonym FROM studies WHERE patient_id = ? AND study_date != '20250105'").get(cohortStudies[0].patientId) as { pseudonym: string }
+    await go('review')
+    await page.locator('[data-testid=queue-item]', { hasText: pseudonym }).first().click()
+    await page.waitForSelector('[data-testid=compare-toggle]')
+    expect(await text('compare-toggle')).toContain('Compare with another film of the patient (1)')
+    await page.keyboard.press('c')
+    await page.waitForSelector('[data-testid=compare-pane] [data-testid=viewport-canvas]')
+    expect(await text('compare-this')).toBe('This study · 2026-01-05')
+    expect(await page.locator('[data-testid=compare-study] option').allTextContents()).toEqual([expect.stringMatching(/^2025-01-05 · prior · CXR-[A-Z0-9]{8}$/)])
+    // Zooming the film under review zooms the earlier one with it, and the other way round.
+    const zoomOf = (pane: string) => page.textContent(`${pane} [data-testid=viewer-zoom]`)
+    const compared = await zoomOf('[data-testid=compare-pane]')
+    const box = (await page.locator('[data-testid=viewport-canvas] >> nth=0').boundingBox())!
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+    await page.mouse.wheel(0, -400)
+    await expect.poll(() => zoomOf('[data-testid=compare-pane]')).not.toBe(compared)
+    const current = await zoomOf('.pane:first-child')
+    const other = (await page.locator('[data-testid=compare-pane] [data-testid=viewport-canvas]').boundingBox())!
+    await page.mouse.move(other.x + other.width / 2, other.y + other.height / 2)
+    await page.mouse.wheel(0, 400)
+    await expect.poll(() => zoomOf('.pane:first-child')).not.toBe(current)
+    await shot('review-compare-en')
+    await page.keyboard.press('c')
+    await expect.poll(() => page.locator('[data-testid=compare-pane]').count()).toBe(0)
   })
 
   it('leaves a screenshot of every page in English and Chinese', async () => {

@@ -6,7 +6,7 @@ import { databasePath, schemaVersion } from '../store/database'
 import { readSettings, writeSettings } from '../store/settings-repository'
 import { importJobExists, libraryCounts, listImportErrors, listImportJobs, listStudies } from '../store/import-repository'
 import { listReviewQueue, recordDecision, reviewedFindingsForExport, undoLastDecision } from '../store/review-repository'
-import { displayImageRecord, getStudyDetail, studyIdentities, studyIdentity } from '../store/study-repository'
+import { displayImageRecord, getStudyDetail, otherStudiesOfPatient, studyIdentities, studyIdentity } from '../store/study-repository'
 import { containedFolder, listFolders, normaliseDataRoots } from './data-roots'
 import { loadDisplayImage } from './display-image'
 import { writeReviewExport, writeReviewSr, type ExportFile } from './review-export'
@@ -61,6 +61,10 @@ export function createHandlers(services: Services): Handlers {
     },
     'studies.list': ({ limit, offset, ...filter }) => ({ ...listStudies(db, { ...filter, limit, offset }), counts: libraryCounts(db) }),
     'studies.get': ({ studyId, withPatientNames }) => found(getStudyDetail(db, studyId, withPatientNames), `No study ${studyId}`),
+    'studies.otherStudiesOfPatient': ({ studyId }) => {
+      found(studyIdentity(db, studyId), `No study ${studyId}`)
+      return otherStudiesOfPatient(db, studyId)
+    },
     'images.display': ({ imageId }) => loadDisplayImage(config.dataDir, found(displayImageRecord(db, imageId), `No displayable image ${imageId}`)),
     'review.queue': ({ studyId }) => listReviewQueue(db, studyId),
     'review.decide': ({ secondsOnTask, ...decision }) => {

@@ -1,5 +1,5 @@
 import { EvidenceSpan, NoduleFinding } from '../../shared/finding'
-import type { StudyDetail } from '../../shared/contract'
+import type { OtherStudyOfPatient, StudyDetail } from '../../shared/contract'
 import type { Db } from './database'
 
 /**
@@ -48,6 +48,27 @@ export function getStudyDetail(db: Db, studyId: number, withPatientNames = false
     images: images.map((i) => ({ ...i, forProcessing: i.forProcessing === 1, isModelImage: i.isModelImage === 1 })),
     reports: reports.map((r) => ({ id: r.id, language: r.language, text: r.raw_text, ...storedFindings(r.findings_json) }))
   }
+}
+
+/**
+ * The patient's other studies with a model image (a frontal film), newest first: the same Patient ID
+ * (trimmed, not empty), and the same birth date and sex wherever both studies state them — an
+ * anonymised export may give every patient the same ID, and a birth date or sex that differs tells
+ * two patients apart.
+ */
+export function otherStudiesOfPatient(db: Db, studyId: number): OtherStudyOfPatient[] {
+  return db
+    .prepare(
+      `SELECT s.id AS studyId, s.pseudonym, s.study_date AS studyDate, ${STUDY_MODEL_IMAGE_ID} AS imageId
+       FROM studies here JOIN studies s ON s.id != here.id AND trim(s.patient_id) = trim(here.patient_id)
+       WHERE here.id = ? AND trim(here.patient_id) != ''
+         AND (s.patient_birth_date IS NULL OR here.patient_birth_date IS NULL OR s.patient_birth_date = here.patient_birth_date)
+         AND (s.patient_sex IS NULL OR here.patient_sex IS NULL OR upper(s.patient_sex) = upper(here.patient_sex))
+         AND imageId IS NOT NULL
+       ORDER BY s.study_date IS NULL, s.study_date DESC, s.id DESC
+       LIMIT 20`
+    )
+    .all(studyId) as OtherStudyOfPatient[]
 }
 
 /** The parser's output as the report importer stored it; unreadable rows show as text only. */
