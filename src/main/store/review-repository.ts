@@ -125,11 +125,38 @@ function storedReason(d: Decision): string | null {
   return d.reason
 }
 
-function findingSnapshot(db: Db, findingId: number): { id: number; text: string; structured: unknown } | null {
-  const f = db.prepare('SELECT id, text, structured_json FROM findings WHERE id = ?').get(findingId) as
-    | { id: number; text: string; structured_json: string }
+/**
+ * A finding as an audit row records it: what the model wrote, which model (run, round and the
+ * checkpoint file's sha256) and on which input (the DICOM file's sha256), so a decision can be traced
+ * to the exact weights and film even after a checkpoint row is gone.
+ */
+function findingSnapshot(db: Db, findingId: number): Record<string, unknown> | null {
+  const f = db
+    .prepare(
+      `SELECT f.id, f.text, f.structured_json, f.checkpoint_id, c.run_id, c.round_index, c.sha256 AS checkpoint_sha256, i.file_sha256
+       FROM findings f LEFT JOIN checkpoints c ON c.id = f.checkpoint_id LEFT JOIN images i ON i.id = f.image_id
+       WHERE f.id = ?`
+    )
+    .get(findingId) as
+    | {
+        id: number
+        text: string
+        structured_json: string
+        checkpoint_id: number | null
+        run_id: number | null
+        round_index: number | null
+        checkpoint_sha256: string | null
+        file_sha256: string | null
+      }
     | undefined
-  return f ? { id: f.id, text: f.text, structured: JSON.parse(f.structured_json) } : null
+  if (!f) return null
+  return {
+    id: f.id,
+    text: f.text,
+    structured: JSON.parse(f.structured_json),
+    model: f.checkpoint_id === null ? null : { checkpointId: f.checkpoint_id, runId: f.run_id, round: f.round_index, sha256: f.checkpoint_sha256 },
+    inputSha256: f.file_sha256
+  }
 }
 
 function decisionSnapshot(row: ReviewRow | undefined): Record<string, unknown> | null {
