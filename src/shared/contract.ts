@@ -290,6 +290,9 @@ const DicomDate = z.string().regex(/^\d{8}$/, 'a date as YYYYMMDD')
 
 const NoInput = z.object({}).strict()
 
+/** A file written under the data folder's exports/, its bytes returned for a browser download. */
+const ExportedFile = z.object({ fileName: z.string(), mediaType: z.string(), base64: z.string(), rows: z.number().int().nonnegative() })
+
 export const RunSummary = z.object({
   id: z.number().int(),
   name: z.string(),
@@ -516,8 +519,13 @@ export const methods = {
    */
   'review.export': {
     input: z.object({ format: z.enum(['csv', 'json', 'sr']), studyId: z.number().int().positive().optional() }).strict(),
-    output: z.object({ fileName: z.string(), mediaType: z.string(), base64: z.string(), rows: z.number().int().nonnegative() })
+    output: ExportedFile
   },
+  /**
+   * The audit log verbatim (reviewer names included: for the site's own audit, not de-identified),
+   * with the chain's verdict and hash rule, written under the data folder's exports/.
+   */
+  'audit.export': { input: NoInput, output: ExportedFile },
   /** What the clinicians' decisions say of each model whose findings they reviewed. */
   'review.agreement': { input: NoInput, output: ReviewAgreement },
   /** Training runs (warm-up and self-play), newest first, with how many rounds each stored. */

@@ -299,6 +299,15 @@ describe('the clinician flow in Chromium', () => {
     expect(srBytes.slice(128, 132)).toBe('DICM')
     for (const s of cohortStudies) for (const phi of [s.patientName, s.patientId, s.birthDate]) expect(srBytes).not.toContain(phi)
     expect(fs.readdirSync(path.join(ctx.dataDir, 'exports'))).toHaveLength(3)
+    // The audit log, verbatim, for the site's own audit: every row with its chain.
+    const auditDownload = page.waitForEvent('download')
+    await page.click('[data-testid=export-audit]')
+    const audit = JSON.parse(fs.readFileSync((await (await auditDownload).path())!, 'utf8'))
+    const logged = (ctx.services.db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n
+    expect(audit).toMatchObject({ kind: 'vision-zero-audit-log', chain: { ok: true, rows: logged } })
+    expect(audit.entries).toHaveLength(logged)
+    expect(audit.entries.every((e: { actor: string }) => e.actor === 'Dr E2E Reader')).toBe(true)
+    expect(await text('export-notice')).toContain(`Exported ${logged} audit log entries`)
   })
 
   it('in read-first mode shows an undecided finding only once the reader asks for it', async () => {

@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { ApiError, type AppInfo } from '../../shared/contract'
+import { ApiError, type AppInfo, type Output } from '../../shared/contract'
 import type { Services } from '../app/services'
 import { validateImportRoots } from '../importer/import-folders'
 import { databasePath, schemaVersion } from '../store/database'
@@ -14,6 +14,7 @@ import { getTask, listTasks } from '../store/task-repository'
 import { runHandlers } from './run-handlers'
 import { evaluationsOfRun, listExperiments } from '../store/evaluation-repository'
 import { reviewAgreement } from '../evaluation/review-agreement'
+import { writeAuditExport } from './audit-export'
 import { runsWithRoundCounts } from '../store/selfplay-repository'
 import { chosenExecutionProvider, compiledExecutionProviders } from '../tensor/execution-providers'
 import type { Handlers } from './dispatch'
@@ -77,6 +78,10 @@ export function createHandlers(services: Services): Handlers {
       return name ? undoLastDecision(db, name) : null
     },
     'review.agreement': () => reviewAgreement(db),
+    'audit.export': () => {
+      const file = writeAuditExport(config.dataDir, db)
+      return asDownload(file, file.rows)
+    },
     'review.export': ({ format, studyId }) => {
       if (studyId !== undefined && !studyIdentity(db, studyId)) throw new ApiError('not_found', `No study ${studyId}`)
       const rows = reviewedFindingsForExport(db, studyId)
@@ -85,7 +90,7 @@ export function createHandlers(services: Services): Handlers {
         if (studyId === undefined) throw new ApiError('invalid_input', 'A DICOM SR export is one document per study: name the study')
         file = asInvalidInput(() => writeReviewSr(config.dataDir, studyIdentity(db, studyId)!, rows))
       } else file = writeReviewExport(config.dataDir, format, rows, studyIdentities(db, rows.map((r) => r.pseudonym)))
-      return { fileName: file.fileName, mediaType: file.mediaType, base64: file.bytes.toString('base64'), rows: rows.length }
+      return asDownload(file, rows.length)
     },
     ...runHandlers(services),
 
@@ -96,6 +101,11 @@ export function createHandlers(services: Services): Handlers {
       return evaluationsOfRun(db, runId)
     }
   }
+}
+
+/** A written export file as the renderer downloads it. */
+function asDownload(file: ExportFile, rows: number): Output<'review.export'> {
+  return { fileName: file.fileName, mediaType: file.mediaType, base64: file.bytes.toString('base64'), rows }
 }
 
 /** Runs a check whose Error message is meant for the user; it crosses as invalid_input. */

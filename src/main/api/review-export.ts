@@ -65,7 +65,7 @@ export interface ExportFile {
   bytes: Buffer
 }
 
-const exportStamp = (now: Date) => now.toISOString().replace(/[:.]/g, '-')
+export const exportStamp = (now: Date): string => now.toISOString().replace(/[:.]/g, '-')
 
 /** `identifiers`: of every study the rows come from, so free text can be cleaned of them. */
 export function writeReviewExport(dataDir: string, format: 'csv' | 'json', rows: ExportRow[], identifiers: StudyIdentifiers[], now = new Date()): ExportFile {

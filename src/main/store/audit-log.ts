@@ -56,6 +56,39 @@ export function appendAudit(db: Db, entry: AuditEntry, at = new Date().toISOStri
   return Number(info.lastInsertRowid)
 }
 
+/** A row of the log as stored: before and after stay the JSON text they were hashed as. */
+export interface StoredAuditEntry {
+  id: number
+  at: string
+  actor: string
+  action: string
+  entity: string
+  entityId: number | null
+  beforeJson: string | null
+  afterJson: string | null
+  prevHash: string
+  hash: string
+}
+
+/** The rule each row's hash follows, in words, for whoever checks an exported log without the app. */
+export const AUDIT_HASH_RULE =
+  'hash = sha256 hex of the UTF-8 JSON array [at, actor, action, entity, entityId, beforeJson, afterJson, prevHash]; prevHash is the previous row\'s hash, 64 zeros for the first'
+
+export function auditEntries(db: Db): StoredAuditEntry[] {
+  return (db.prepare('SELECT * FROM audit_log ORDER BY id').all() as AuditRow[]).map((r) => ({
+    id: r.id,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    entity: r.entity,
+    entityId: r.entity_id,
+    beforeJson: r.before_json,
+    afterJson: r.after_json,
+    prevHash: r.prev_hash,
+    hash: r.hash
+  }))
+}
+
 export type AuditVerdict = { ok: true; rows: number } | { ok: false; rows: number; brokenAt: number; reason: string }
 
 /** Walks the chain from the first row; reports the first row whose link or content does not hold. */
