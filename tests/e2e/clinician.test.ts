@@ -393,6 +393,16 @@ describe('the clinician flow in Chromium', () => {
     await shot('review-compare-en')
     await page.keyboard.press('c')
     await expect.poll(() => page.locator('[data-testid=compare-pane]').count()).toBe(0)
+    // The Viewer compares the same way.
+    const { id } = ctx.services.db.prepare('SELECT id FROM studies WHERE pseudonym = ?').get(pseudonym) as { id: number }
+    await go('viewer')
+    await page.selectOption('[data-testid=viewer-study]', String(id))
+    await page.waitForSelector('[data-testid=compare-toggle]')
+    await page.keyboard.press('c')
+    await page.waitForSelector('[data-testid=compare-pane] [data-testid=viewport-canvas]')
+    expect(await text('compare-this')).toBe('This study · 2026-01-05')
+    await page.keyboard.press('c')
+    await expect.poll(() => page.locator('[data-testid=compare-pane]').count()).toBe(0)
   })
 
   it('leaves a screenshot of every page in English and Chinese', async () => {
