@@ -154,6 +154,7 @@ export const ReviewItem = z.object({
       id: z.number().int(),
       decision: ReviewDecision,
       reason: z.string().nullable(),
+      comment: z.string().nullable(),
       edited: z.object({ text: z.string(), structured: NoduleFinding }).nullable(),
       reviewer: z.string(),
       at: z.string()
@@ -504,6 +505,8 @@ export const methods = {
         decision: ReviewDecision,
         reason: RejectReason.optional(),
         reasonText: z.string().trim().max(500).optional(),
+        /** The reader's optional free-text comment; an empty one is none. */
+        comment: z.string().trim().max(1000).optional(),
         edited: z.object({ text: z.string().trim().min(1).max(4000), structured: NoduleFinding }).strict().optional(),
         secondsOnTask: z.number().nonnegative().max(86_400)
       })

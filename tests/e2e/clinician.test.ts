@@ -353,8 +353,13 @@ describe('the clinician flow in Chromium', () => {
     await page.selectOption('[data-testid=filter-status]', 'pending')
     await expect.poll(() => items.count()).toBe(2)
     const [first, second] = (await items.allTextContents()).map((q) => q.split(' · ')[0])
+    // A comment goes with the decision; Esc leaves the field so the keys act again.
+    await page.fill('[data-testid=review-comment]', 'Stable against the prior film')
+    await page.keyboard.press('Escape')
     await page.keyboard.press('a')
     await expect.poll(() => text('review-remaining')).toBe('1 of 5 findings left to review')
+    expect(ctx.services.db.prepare('SELECT decision, comment FROM reviews ORDER BY id DESC LIMIT 1').get()).toEqual({ decision: 'accept', comment: 'Stable against the prior film' })
+    expect(await page.inputValue('[data-testid=review-comment]')).toBe('')
     // The accepted finding leaves the pending list; the other pending one is now the current.
     await expect.poll(() => items.count()).toBe(1)
     expect(await text('current-finding')).toContain(`Finding ${second.replace(/\D/g, '')}`)

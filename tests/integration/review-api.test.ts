@@ -145,13 +145,15 @@ describe('review decisions, audit and export', () => {
 
   it('writes each decision with an audit row holding before and after; undo restores and is audited', async () => {
     await call('review.decide', { findingId: findingIds[0], decision: 'accept', secondsOnTask: 4.5 })
-    await call('review.decide', { findingId: findingIds[1], decision: 'reject', reason: 'nipple-shadow', secondsOnTask: 3 })
+    await call('review.decide', { findingId: findingIds[1], decision: 'reject', reason: 'nipple-shadow', comment: '  seen on both films ', secondsOnTask: 3 })
     const edited = { text: 'Nodule 9 mm, right middle zone', structured: noduleFinding('right', 'middle', 9) }
     await call('review.decide', { findingId: findingIds[2], decision: 'edit', edited, secondsOnTask: 12 })
     let queue = await call('review.queue', {})
     expect(queue.remaining).toBe(0)
     expect(queue.rows.map((r) => r.review?.decision)).toEqual(['accept', 'reject', 'edit'])
     expect(queue.rows[1].review?.reason).toBe('nipple-shadow')
+    expect(queue.rows[1].review?.comment).toBe('seen on both films')
+    expect(queue.rows[0].review?.comment).toBeNull()
     expect(queue.rows[2].review?.edited).toEqual(edited)
     expect(queue.rows[2].text).toBe('Nodule 3 in the right upper zone')
 
@@ -161,6 +163,7 @@ describe('review decisions, audit and export', () => {
     const editRow = rows[2]
     expect(JSON.parse(editRow.beforeJson!)).toMatchObject({ finding: { id: findingIds[2], text: 'Nodule 3 in the right upper zone' }, review: null })
     expect(JSON.parse(editRow.afterJson!)).toMatchObject({ review: { decision: 'edit', edited, reviewer: 'Dr Reader', secondsOnTask: 12 } })
+    expect(JSON.parse(rows[1].afterJson!)).toMatchObject({ review: { decision: 'reject', comment: 'seen on both films' } })
 
     expect(await call('review.undo')).toEqual({ findingId: findingIds[2], decision: 'edit' })
     queue = await call('review.queue', {})
@@ -188,9 +191,10 @@ describe('review decisions, audit and export', () => {
       expect(text).toContain('nipple-shadow')
     }
     const json = JSON.parse(Buffer.from((await call('review.export', { format: 'json' })).base64, 'base64').toString('utf8')) as {
-      findings: { decision: string; finalText: string }[]
+      findings: { decision: string; finalText: string; comment: string | null }[]
     }
     expect(json.findings.map((f) => f.decision)).toEqual(['accept', 'reject', 'uncertain'])
+    expect(json.findings.map((f) => f.comment)).toEqual([null, 'seen on both films', null])
   })
 
   it.skipIf(!dsrdumpAvailable)('exports one study as a DICOM Comprehensive SR that dsrdump reads, without PHI', async () => {
@@ -210,6 +214,7 @@ describe('review decisions, audit and export', () => {
     expect(dump).toContain('TEXT:(,,"Finding")="Nodule 1 in the right upper zone"')
     expect(dump).toContain('TEXT:(,,"Clinician review decision")="reject"')
     expect(dump).toContain('TEXT:(,,"Reason for rejection")="nipple-shadow"')
+    expect(dump).toContain('TEXT:(,,"Comment")="seen on both films"')
     expect(dump).toContain('NUM:(,,"Nodule long-axis size")="11" (mm,UCUM,"millimeter")')
     // Reviewers are people other than the patient: the profile replaces their names too.
     expect(dump).toContain('Reviewer 1')

@@ -20,6 +20,7 @@ const CSV_COLUMNS: (keyof DeidentifiedRow)[] = [
   'viewPosition',
   'decision',
   'reason',
+  'comment',
   'originalText',
   'finalText',
   'originalStructured',
@@ -41,6 +42,7 @@ export function deidentifiedRows(rows: ExportRow[], profile: BasicProfile): Deid
   return rows.map(({ studyDate: _date, reviewedAt: _at, ...row }) => ({
     ...row,
     reason: row.reason === null ? null : profile.text(row.reason),
+    comment: row.comment === null ? null : profile.text(row.comment),
     originalText: profile.text(row.originalText),
     finalText: profile.text(row.finalText),
     originalStructured: cleanJson(row.originalStructured),

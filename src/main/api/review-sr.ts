@@ -28,6 +28,7 @@ const codes = {
   observer: code('121008', 'DCM', 'Person Observer Name'),
   findings: code('121070', 'DCM', 'Findings'),
   finding: code('121071', 'DCM', 'Finding'),
+  comment: code('121106', 'DCM', 'Comment'),
   // This application's own concepts, in a private coding scheme (PS3.16 8.2: 99 prefix).
   decision: code('DECISION', '99VZW', 'Clinician review decision'),
   reason: code('REASON', '99VZW', 'Reason for rejection'),
@@ -67,6 +68,7 @@ function nodules(structured: unknown): Item[] {
 function findingContainer(row: ExportRow): Item {
   const children: Item[] = [text(codes.finding, row.finalText), text(codes.decision, row.decision)]
   if (row.reason) children.push(text(codes.reason, row.reason))
+  if (row.comment) children.push(text(codes.comment, row.comment))
   if (row.finalText !== row.originalText) children.push(text(codes.original, row.originalText))
   children.push(...nodules(row.finalStructured))
   return {

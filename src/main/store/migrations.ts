@@ -350,6 +350,11 @@ CREATE INDEX report_errors_file ON report_errors(file_path);
     description:
       "reports.source_kind also 'hl7' (HL7 v2 result messages a RIS interface wrote to a file) and 'cda' (an HL7 CDA report kept in the study as an Encapsulated CDA): the table is rebuilt, as SQLite cannot change a CHECK",
     sql: reportsRebuiltForKinds(['txt', 'rtf', 'doc', 'docx', 'pdf', 'json', 'csv', 'xlsx', 'xls', 'hl7', 'sr', 'cda'])
+  },
+  {
+    version: 12,
+    description: "reviews.comment: the reader's optional free-text comment on a decision (REFERENCE §6's per-finding card)",
+    sql: `ALTER TABLE reviews ADD COLUMN comment TEXT;`
   }
 ]
 

@@ -31,6 +31,7 @@ interface ReviewRow {
   decision: ReviewDecision
   edited_json: string | null
   reason: string | null
+  comment: string | null
   reviewer: string
   seconds_on_task: number | null
   created_at: string
@@ -60,6 +61,7 @@ function reviewView(row: ReviewRow | undefined): ReviewItem['review'] {
     id: row.id,
     decision: row.decision,
     reason: row.reason,
+    comment: row.comment,
     edited: edited && structured ? { text: edited.text, structured } : null,
     reviewer: row.reviewer,
     at: row.created_at
@@ -109,6 +111,8 @@ export interface Decision {
   decision: ReviewDecision
   reason?: RejectReason
   reasonText?: string
+  /** The reader's optional free-text comment, with any decision. */
+  comment?: string
   edited?: { text: string; structured: NoduleFinding }
   secondsOnTask: number
   reviewer: string
@@ -165,6 +169,7 @@ function decisionSnapshot(row: ReviewRow | undefined): Record<string, unknown> |
     reviewId: row.id,
     decision: row.decision,
     reason: row.reason,
+    comment: row.comment,
     edited: row.edited_json ? JSON.parse(row.edited_json) : null,
     reviewer: row.reviewer,
     secondsOnTask: row.seconds_on_task,
@@ -187,8 +192,8 @@ export function recordDecision(db: Db, d: Decision): number {
     const at = new Date().toISOString()
     const edited = d.decision === 'edit' && d.edited ? JSON.stringify(d.edited) : null
     const info = db
-      .prepare('INSERT INTO reviews (finding_id, decision, edited_json, reason, reviewer, seconds_on_task, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(d.findingId, d.decision, edited, reason, d.reviewer, d.secondsOnTask, at)
+      .prepare('INSERT INTO reviews (finding_id, decision, edited_json, reason, comment, reviewer, seconds_on_task, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(d.findingId, d.decision, edited, reason, d.comment || null, d.reviewer, d.secondsOnTask, at)
     const reviewId = Number(info.lastInsertRowid)
     const after = decisionSnapshot(db.prepare('SELECT * FROM reviews WHERE id = ?').get(reviewId) as ReviewRow)
     appendAudit(db, { actor: d.reviewer, action: `review.${d.decision}`, entity: 'finding', entityId: d.findingId, before: { finding, review: before }, after: { finding, review: after } }, at)
@@ -224,6 +229,7 @@ export interface ExportRow {
   viewPosition: string | null
   decision: ReviewDecision
   reason: string | null
+  comment: string | null
   originalText: string
   originalStructured: unknown
   finalText: string
@@ -237,7 +243,7 @@ export function reviewedFindingsForExport(db: Db, studyId?: number): ExportRow[]
   const rows = db
     .prepare(
       `SELECT f.id AS findingId, s.pseudonym, s.study_date AS studyDate, i.view_position AS viewPosition,
-         r.decision, r.reason, f.text, f.structured_json, r.edited_json, r.reviewer, r.seconds_on_task AS secondsOnTask,
+         r.decision, r.reason, r.comment, f.text, f.structured_json, r.edited_json, r.reviewer, r.seconds_on_task AS secondsOnTask,
          r.created_at AS reviewedAt
        FROM findings f
        JOIN studies s ON s.id = f.study_id

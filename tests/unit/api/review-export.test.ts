@@ -9,6 +9,7 @@ const row: ExportRow = {
   viewPosition: 'PA',
   decision: 'reject',
   reason: 'other: looks like a "button"',
+  comment: 'seen on the prior too',
   originalText: '=HYPERLINK("http://x","nodule")',
   originalStructured: { presence: 'present', count: 1, items: [] },
   finalText: '右上肺野结节, 12 mm',
@@ -26,6 +27,7 @@ describe('review CSV', () => {
     expect(line).toContain('"other: looks like a ""button"""')
     expect(line).toContain(`"'=HYPERLINK(""http://x"",""nodule"")"`)
     expect(line).toContain('"右上肺野结节, 12 mm"')
+    expect(line).toContain('"other: looks like a ""button""","seen on the prior too"')
     expect(line).toContain('"{""presence"":""present"",""count"":1,""items"":[]}"')
   })
 })

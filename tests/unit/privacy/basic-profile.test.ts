@@ -31,6 +31,7 @@ const row = (over: Partial<ExportRow> = {}): ExportRow => ({
   viewPosition: 'PA',
   decision: 'edit',
   reason: null,
+  comment: 'Told ZZMARKER (ZZMRN-771001) to come back for CT',
   // Free text that quotes the patient (a report header copied into a finding), in several forms.
   originalText: 'Patient ZZMARKER^PHIONE (ZZMRN-771001, born 1937-04-12): 9 mm nodule right upper zone',
   originalStructured: { presence: 'present', count: 1, items: [{ side: 'right', zone: 'upper', sizeMm: 9, evidence: { start: 0, end: 20, text: 'Phione ZZMARKER acc ZZACC-5501' } }] },

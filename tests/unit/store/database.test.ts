@@ -43,7 +43,8 @@ const shippedMigrationHashes: Record<number, string> = {
   8: '34c28a8aa3bfeea6',
   9: '81020d9deb7d8790',
   10: 'e46553ee119eb17b',
-  11: 'd43c899b3cbb2fd7'
+  11: 'd43c899b3cbb2fd7',
+  12: 'ea670c8850b651e2'
 }
 
 describe('the SQLite store', () => {
