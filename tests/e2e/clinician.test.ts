@@ -439,6 +439,27 @@ describe('the clinician flow in Chromium', () => {
     await shot('evaluation-zh-CN')
   })
 
+  it('draws only the rows of a long queue that are in view, and keeps the current one in view', async () => {
+    // A finding for each of the other studies too: 35 studies' findings, and a second model's for each.
+    const others = ctx.services.db.prepare('SELECT id FROM studies WHERE id NOT IN (SELECT study_id FROM findings)').all() as { id: number }[]
+    for (const round of [1, 2]) for (const s of others) insertFinding(ctx.services.db, { studyId: s.id, imageId: null, text: `Round ${round}: no nodule`, structured: { presence: 'absent', count: 0, items: [] } })
+    await go('training')
+    await go('review')
+    const total = 5 + 2 * others.length
+    await expect.poll(() => text('review-remaining')).toContain(`${total}`)
+    const drawn = await page.locator('[data-testid=queue-item]').count()
+    expect(drawn).toBeGreaterThan(5)
+    expect(drawn).toBeLessThan(total)
+    await page.click('[data-testid=queue-item] >> nth=0')
+    for (let i = 0; i < total - 1; i++) await page.keyboard.press('j')
+    // The last row of the queue (its last study's last finding) is drawn, visible and current.
+    const lastRow = ctx.services.db.prepare('SELECT f.id, s.pseudonym FROM findings f JOIN studies s ON s.id = f.study_id ORDER BY f.study_id DESC, f.id DESC LIMIT 1').get() as { id: number; pseudonym: string }
+    const current = page.locator('.queue-item.current')
+    await expect.poll(() => current.textContent()).toContain(`#${lastRow.id} · ${lastRow.pseudonym}`)
+    expect(await current.isVisible()).toBe(true)
+    expect(await page.textContent('[data-testid=current-finding] h2')).toContain(lastRow.pseudonym)
+  })
+
   it('ran with no console errors (CSP violations included) and never left the app’s origin', () => {
     expect(app.consoleErrors).toEqual([])
     expect(app.foreignRequests).toEqual([])

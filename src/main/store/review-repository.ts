@@ -53,8 +53,7 @@ function structuredOf(value: unknown): NoduleFinding | null {
   return parsed.success ? parsed.data : null
 }
 
-function reviewView(row: ReviewRow | undefined): ReviewItem['review'] {
-  if (!row) return null
+function reviewView(row: Pick<ReviewRow, 'id' | 'decision' | 'reason' | 'comment' | 'edited_json' | 'reviewer' | 'created_at'>): ReviewItem['review'] {
   const edited = row.edited_json ? (JSON.parse(row.edited_json) as { text: string; structured: unknown }) : null
   const structured = edited ? structuredOf(edited.structured) : null
   return {
@@ -76,8 +75,10 @@ function reviewView(row: ReviewRow | undefined): ReviewItem['review'] {
 export function listReviewQueue(db: Db, studyId?: number): { total: number; remaining: number; rows: ReviewItem[] } {
   const findings = db
     .prepare(
-      `SELECT f.id, f.study_id, f.image_id, f.text, f.structured_json, f.created_at, s.pseudonym
+      `SELECT f.id, f.study_id, f.image_id, f.text, f.structured_json, f.created_at, s.pseudonym,
+         r.id AS review_id, r.decision, r.edited_json, r.reason, r.comment, r.reviewer, r.created_at AS reviewed_at
        FROM findings f JOIN studies s ON s.id = f.study_id
+       LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE finding_id = f.id)
        WHERE (? IS NULL OR f.study_id = ?)
          AND (f.checkpoint_id IS (SELECT g.checkpoint_id FROM findings g WHERE g.study_id = f.study_id ORDER BY g.id DESC LIMIT 1)
               OR EXISTS (SELECT 1 FROM reviews r WHERE r.finding_id = f.id))
@@ -91,8 +92,14 @@ export function listReviewQueue(db: Db, studyId?: number): { total: number; rema
     structured_json: string
     created_at: string
     pseudonym: string
+    review_id: number | null
+    decision: ReviewDecision | null
+    edited_json: string | null
+    reason: string | null
+    comment: string | null
+    reviewer: string | null
+    reviewed_at: string | null
   }[]
-  const latest = db.prepare(LATEST_REVIEW)
   const rows = findings.map((f) => ({
     findingId: f.id,
     studyId: f.study_id,
@@ -101,7 +108,10 @@ export function listReviewQueue(db: Db, studyId?: number): { total: number; rema
     text: f.text,
     structured: parseStructured(f.structured_json),
     createdAt: f.created_at,
-    review: reviewView(latest.get(f.id) as ReviewRow | undefined)
+    review:
+      f.review_id === null
+        ? null
+        : reviewView({ id: f.review_id, decision: f.decision!, reason: f.reason, comment: f.comment, edited_json: f.edited_json, reviewer: f.reviewer!, created_at: f.reviewed_at! })
   }))
   return { total: rows.length, remaining: rows.filter((r) => r.review === null).length, rows }
 }

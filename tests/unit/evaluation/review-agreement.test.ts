@@ -5,7 +5,7 @@ import { cohensKappa, reviewAgreement } from '../../../src/main/evaluation/revie
 import type { Db } from '../../../src/main/store/database'
 import { insertFinding, recordDecision, undoLastDecision, type Decision } from '../../../src/main/store/review-repository'
 import { createRun, insertCheckpoint } from '../../../src/main/store/training-repository'
-import { tempDatabasePerTest } from '../../helpers/temp-services'
+import { tempDatabasePerTest } from '../../helpers/temp-database'
 
 const openTempDb = tempDatabasePerTest()
 

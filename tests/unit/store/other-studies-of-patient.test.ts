@@ -2,7 +2,7 @@ import { expect, it } from 'vitest'
 import type { Db } from '../../../src/main/store/database'
 import { createImportJob, insertImportedImage, type StudyFields } from '../../../src/main/store/import-repository'
 import { otherStudiesOfPatient } from '../../../src/main/store/study-repository'
-import { tempDatabasePerTest } from '../../helpers/temp-services'
+import { tempDatabasePerTest } from '../../helpers/temp-database'
 
 const openTempDb = tempDatabasePerTest()
 

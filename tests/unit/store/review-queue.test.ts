@@ -3,7 +3,7 @@ import type { Db } from '../../../src/main/store/database'
 import { insertFinding, listReviewQueue, recordDecision } from '../../../src/main/store/review-repository'
 import { createRun, insertCheckpoint } from '../../../src/main/store/training-repository'
 import { emptyNoduleItem, type NoduleFinding } from '../../../src/shared/finding'
-import { tempDatabasePerTest } from '../../helpers/temp-services'
+import { tempDatabasePerTest } from '../../helpers/temp-database'
 
 const openTempDb = tempDatabasePerTest()
 
