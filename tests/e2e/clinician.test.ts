@@ -460,6 +460,20 @@ describe('the clinician flow in Chromium', () => {
     expect(await page.textContent('[data-testid=current-finding] h2')).toContain(lastRow.pseudonym)
   })
 
+  it('opens in the Viewer a study the Library found beyond the Viewer’s first 500, shown as the chosen one', async () => {
+    const add = ctx.services.db.prepare("INSERT INTO studies (study_uid, pseudonym, study_date, created_at) VALUES (?, ?, '20270101', ?)")
+    ctx.services.db.transaction(() => {
+      for (let i = 0; i < 520; i++) add.run(`2.25.880${i}`, `CXR-NEWER${String(i).padStart(3, '0')}`, new Date().toISOString())
+    })()
+    const { pseudonym } = ctx.services.db.prepare('SELECT pseudonym FROM studies WHERE patient_id = ? AND study_date = ?').get(cohortStudies[0].patientId, '20260105') as { pseudonym: string }
+    await go('library')
+    await page.fill('[data-testid=filter-text]', pseudonym)
+    await expect.poll(() => page.locator('[data-testid=study-row]').count()).toBe(1)
+    await page.click(`[data-testid=study-row] button`)
+    await page.waitForSelector('[data-testid=page-viewer]')
+    await expect.poll(() => page.$eval('[data-testid=viewer-study]', (el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent ?? '')).toContain(pseudonym)
+  })
+
   it('ran with no console errors (CSP violations included) and never left the app’s origin', () => {
     expect(app.consoleErrors).toEqual([])
     expect(app.foreignRequests).toEqual([])
