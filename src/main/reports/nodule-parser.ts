@@ -180,7 +180,8 @@ function sentencesOf(text: string, folded: string, section: Span, language: Repo
     if (!wordCharacter.test(folded.slice(span.start, span.end))) continue
     const sentence = analyseSentence(folded, span, language)
     const previous = sentences[sentences.length - 1]
-    if (previous && continuesLesion(folded, previous, sentence)) sentences[sentences.length - 1] = joined(previous, sentence)
+    const continuation = previous ? continuationOf(folded, previous, sentence) : null
+    if (previous && continuation) sentences[sentences.length - 1] = joined(previous, sentence, continuation)
     else sentences.push(sentence)
   }
   return sentences
@@ -191,28 +192,36 @@ const continuationStart =
   /^(?:(?:it|its|this|these|they|which|measur(?:es|ing)|located|situated|size)(?![a-z])|(?:the\s+)?(?:largest|biggest|dominant|larger|bigger)(?![a-z])|大小|直径|其|最大|较大者?|大者|位于)/
 
 /**
- * A sentence names no lesion, begins by pointing back at one and says where it is or how large
- * (its size, place or density): it goes on about the lesion of the sentence before. Read apart, its
- * size or place would belong to nothing.
+ * The lesion just named is gone: "It has resolved.", "It is no longer visualized.", 现已吸收. Its cue
+ * (a negation after the lesion) reaches back over the sentence's end to the lesion it speaks of.
  */
-function continuesLesion(folded: string, previous: Sentence, next: Sentence): boolean {
-  return (
-    next.mentions.length === 0 &&
-    previous.mentions.some((m) => m.kind !== 'mimic') &&
-    next.end - previous.start <= MAX_SENTENCE_CHARS &&
-    next.sizes.length + next.locations.length + next.densities.length > 0 &&
-    continuationStart.test(folded.slice(next.start, next.end))
-  )
+const lesionGoneStatement =
+  /^(?:(?:it|this|these|they)\s+(?:has|have|is|are)\s+(?:since\s+|now\s+)?(?:resolved|disappeared|no\s+longer\s+(?:seen|visible|visualized|visualised|identified|present|evident))|(?:现|现已|目前|本次|复查)?(?:已|均已|基本)?(?:吸收|消失|未见显示|未再显示))(?![a-z])\W*$/
+
+/**
+ * How a sentence that names no lesion goes on about the lesion of the sentence before: it begins by
+ * pointing back at it and says where it is or how large (its size, place or density) — read apart,
+ * those would belong to nothing — or it says the lesion is gone. Null when it does neither.
+ */
+function continuationOf(folded: string, previous: Sentence, next: Sentence): 'describes' | 'gone' | null {
+  if (next.mentions.length > 0 || !previous.mentions.some((m) => m.kind !== 'mimic') || next.end - previous.start > MAX_SENTENCE_CHARS) return null
+  const text = folded.slice(next.start, next.end)
+  if (lesionGoneStatement.test(text)) return 'gone'
+  return next.sizes.length + next.locations.length + next.densities.length > 0 && continuationStart.test(text) ? 'describes' : null
 }
 
-/** Two sentences read as one: the first's clauses, then the second's; no cue's scope crosses from one into the other. */
-function joined(first: Sentence, second: Sentence): Sentence {
+/**
+ * Two sentences read as one: the first's clauses, then the second's. No cue's scope crosses from one
+ * into the other, except the one that says the lesion is gone.
+ */
+function joined(first: Sentence, second: Sentence, continuation: 'describes' | 'gone'): Sentence {
+  const sentenceEnd = continuation === 'gone' ? [] : [{ start: first.end, end: second.start }]
   return {
     start: first.start,
     end: second.end,
     clauses: [...first.clauses, ...second.clauses],
     cues: [...first.cues, ...second.cues],
-    terminators: [...first.terminators, { start: first.end, end: second.start }, ...second.terminators],
+    terminators: [...first.terminators, ...sentenceEnd, ...second.terminators],
     mentions: first.mentions,
     sizes: [...first.sizes, ...second.sizes],
     solidComponents: [...first.solidComponents, ...second.solidComponents],
@@ -330,13 +339,24 @@ const clausePunctuation = /[,，;；:：]/g
  */
 const scopeEndingPunctuation: Record<ReportLanguage, RegExp> = { en: /[;；]/g, zh: /[,，;；]/g }
 
+const restOfClause = /[^,，;；。!！?？\n]*/y
+
+/** The text from `at` to the clause's end, read in place (a long run of clauses is not copied once per comma). */
+function clauseFrom(folded: string, at: number): string {
+  restOfClause.lastIndex = at
+  return restOfClause.exec(folded)?.[0] ?? ''
+}
+
 function analyseSentence(folded: string, span: Span, language: ReportLanguage): Sentence {
   const cues = longestFirst(
     cuePatterns.flatMap((c) => matchesIn(folded, c.pattern, span).map((m) => ({ ...spanOf(m), value: c.kind })))
   )
   const terminators = [
     ...terminatorPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf)),
-    ...matchesIn(folded, scopeEndingPunctuation[language], span).map(spanOf)
+    // a clause that only says the lesion before it is gone (右肺上叶结节，现已吸收) is about that lesion
+    ...matchesIn(folded, scopeEndingPunctuation[language], span)
+      .map(spanOf)
+      .filter((mark) => !lesionGoneStatement.test(clauseFrom(folded, mark.end)))
   ].filter((t) => !cues.some((c) => overlaps(c, t)))
   const unmentions = unmentionPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf))
   const mentions = longestFirst(

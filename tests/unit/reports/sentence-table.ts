@@ -589,6 +589,10 @@ export const englishCases: SentenceCase[] = [
   present('Multiple pulmonary nodules, the largest in the RUL measuring 2.3 cm.', null, n({ size: 23, side: 'right', lobe: 'RUL' })),
   present('Multiple nodules, largest in the RUL (2.3 cm).', null, n({ size: 23, side: 'right', lobe: 'RUL' })),
   present('Multiple nodules; the dominant one in the left upper lobe measures 12 mm.', null, n({ size: 12, side: 'left', lobe: 'LUL' })),
+  // A sentence that says the lesion before it is gone.
+  absent('A nodule in the right upper lobe was seen on the prior CT. It is no longer visualized.'),
+  absent('There is a nodule in the right lower lobe on the prior study. It has resolved.'),
+  present('Right upper lobe nodule. The effusion has resolved.', 1, n({ side: 'right', lobe: 'RUL' })),
   // Bases and apices in the plural, and bibasilar/biapical, are both lungs'.
   present('Nodular opacities at the lung bases.', null, n({ side: 'bilateral', zone: 'lower' })),
   present('Bibasilar nodular opacities.', null, n({ side: 'bilateral', zone: 'lower' })),
@@ -936,4 +940,8 @@ export const chineseCases: SentenceCase[] = [
   present('双肺多发结节。最大者位于右肺上叶，约9mm。', null, n({ side: 'bilateral' }), n({ size: 9, side: 'right', lobe: 'RUL' })),
   present('右肺多发结节，最大者位于右肺上叶，约9mm。', null, n({ size: 9, side: 'right', lobe: 'RUL' })),
   present('多发结节，最大者位于右肺上叶，约9mm。', null, n({ size: 9, side: 'right', lobe: 'RUL' })),
+  // 现已吸收 after the lesion, in its sentence or the next, says it is gone; another finding's 已吸收 does not.
+  absent('右肺上叶结节，现已吸收。'),
+  absent('右肺上叶结节。现已吸收。'),
+  present('右肺上叶结节，左肺下叶炎症已吸收。', 1, n({ side: 'right', lobe: 'RUL' })),
 ]
