@@ -354,7 +354,8 @@ describe('the clinician flow in Chromium', () => {
     await expect.poll(() => items.count()).toBe(2)
     const [first, second] = (await items.allTextContents()).map((q) => q.split(' · ')[0])
     // A comment goes with the decision; Esc leaves the field so the keys act again.
-    await page.fill('[data-testid=review-comment]', 'Stable against the prior film')
+    await page.keyboard.press('m')
+    await page.keyboard.type('Stable against the prior film')
     await page.keyboard.press('Escape')
     await page.keyboard.press('a')
     await expect.poll(() => text('review-remaining')).toBe('1 of 5 findings left to review')
