@@ -81,7 +81,7 @@ export function listReviewQueue(db: Db, studyId?: number): { total: number; rema
        LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE finding_id = f.id)
        WHERE (? IS NULL OR f.study_id = ?)
          AND (f.checkpoint_id IS (SELECT g.checkpoint_id FROM findings g WHERE g.study_id = f.study_id ORDER BY g.id DESC LIMIT 1)
-              OR EXISTS (SELECT 1 FROM reviews r WHERE r.finding_id = f.id))
+              OR r.id IS NOT NULL)
        ORDER BY f.study_id, f.id`
     )
     .all(studyId ?? null, studyId ?? null) as {
