@@ -10,6 +10,7 @@ import { describeStudy } from '../../src/main/model/describe'
 import { isHeldOut, runWarmup, type WarmupOptions, type WarmupResult } from '../../src/main/model/warmup'
 import { parseReport } from '../../src/main/reports/nodule-parser'
 import { databasePath, openDatabase, type Db } from '../../src/main/store/database'
+import { listReviewQueue } from '../../src/main/store/review-repository'
 import { forkTaskProcess, taskChildEntry } from '../../src/main/tasks/fork-task-process'
 import { TRAINING_LOCK } from '../../src/main/tasks/training-lock'
 import { Rng } from '../../src/main/random'
@@ -131,9 +132,13 @@ describe('warm-up', () => {
     expect(d.checkpoint).toBe(path.join(straightDir, straight.checkpoint))
     expect(d.parsed).toEqual(parseReport(d.text))
     const db = openDatabase(databasePath(straightDir))
-    const row = db.prepare('SELECT f.text, f.structured_json AS structured, c.path FROM findings f JOIN checkpoints c ON c.id = f.checkpoint_id WHERE f.id = ?').get(d.findingId)
+    const row = db.prepare('SELECT c.path FROM findings f JOIN checkpoints c ON c.id = f.checkpoint_id WHERE f.id = ?').get(d.findingId)
+    // The Review page shows it as it shows a run's findings: its text, structure and the film the model read.
+    const reviewed = listReviewQueue(db).rows.find((r) => r.findingId === d.findingId)
+    const modelImage = db.prepare("SELECT i.id FROM images i JOIN series se ON se.id = i.series_id JOIN studies s ON s.id = se.study_id WHERE s.pseudonym = 'ANON-4' AND i.model_path IS NOT NULL").get() as { id: number }
     db.close()
-    expect(row).toEqual({ text: d.text, structured: JSON.stringify(d.parsed), path: straight.checkpoint })
+    expect(row).toEqual({ path: straight.checkpoint })
+    expect(reviewed).toMatchObject({ pseudonym: 'ANON-4', text: d.text, structured: d.parsed.nodules, imageId: modelImage.id })
     await expect(withDb(straightDir, (db) => describeStudy(db, straightDir, 'ANON-999'))).rejects.toThrow('No study with pseudonym or id "ANON-999"')
     await expect(withDb(straightDir, (db) => describeStudy(db, straightDir, `ANON-${STUDIES - 1}`))).rejects.toThrow('has no imported presentation image')
   })

@@ -4,7 +4,8 @@ import type { ParsedReport } from '../../shared/finding'
 import { decodeGrayPng } from '../dicom/png'
 import { parseReport } from '../reports/nodule-parser'
 import type { Db } from '../store/database'
-import { insertFinding, latestCheckpointNamed, studyImage } from '../store/training-repository'
+import { insertFinding } from '../store/review-repository'
+import { latestCheckpointNamed, studyImage } from '../store/training-repository'
 import { Runtime } from '../tensor/runtime'
 import { loadCheckpoint } from './checkpoint'
 import { generate } from './generation'
@@ -21,7 +22,8 @@ export interface StudyDescription {
 
 /**
  * Writes findings for one study with the newest warm-up checkpoint (or a given one), reads them
- * with the report parser and stores both in the findings table.
+ * with the report parser and stores the text and its nodule finding for review, on the image the
+ * model read, as a run's findings are stored.
  */
 export async function describeStudy(db: Db, dataDir: string, studyKey: string, options: { checkpoint?: string; threads?: number } = {}): Promise<StudyDescription> {
   const study = studyImage(db, studyKey)
@@ -43,7 +45,7 @@ export async function describeStudy(db: Db, dataDir: string, studyKey: string, o
       seed: 0
     })
     const parsed = parseReport(generated.text)
-    const findingId = insertFinding(db, { studyId: study.studyId, checkpointId: row?.id ?? null, text: generated.text, structuredJson: JSON.stringify(parsed) })
+    const findingId = insertFinding(db, { studyId: study.studyId, imageId: study.imageId, checkpointId: row?.id ?? null, text: generated.text, structured: parsed.nodules })
     return { pseudonym: study.pseudonym, checkpoint: file, text: generated.text, parsed, findingId }
   } finally {
     await runtime.release()

@@ -355,6 +355,19 @@ CREATE INDEX report_errors_file ON report_errors(file_path);
     version: 12,
     description: "reviews.comment: the reader's optional free-text comment on a decision (REFERENCE §6's per-finding card)",
     sql: `ALTER TABLE reviews ADD COLUMN comment TEXT;`
+  },
+  {
+    version: 13,
+    description:
+      'findings written by `vzw describe` before it stored them as runs do: the nodule finding out of the whole parsed report, ' +
+      'and the image the model read (the study model image rule of then), so Review shows their structure and film',
+    sql: `UPDATE findings SET
+        image_id = (SELECT mi.id FROM images mi JOIN series ms ON ms.id = mi.series_id
+                     WHERE ms.study_id = findings.study_id AND mi.status = 'ok' AND mi.for_processing = 0 AND mi.model_path IS NOT NULL
+                       AND (mi.projection IS NULL OR mi.projection = 'frontal')
+                     ORDER BY mi.projection IS NULL, mi.id LIMIT 1),
+        structured_json = json_extract(structured_json, '$.nodules')
+      WHERE image_id IS NULL AND json_valid(structured_json) AND json_type(structured_json, '$.nodules') = 'object';`
   }
 ]
 

@@ -108,6 +108,7 @@ export function listReviewQueue(db: Db, studyId?: number): { total: number; rema
     text: f.text,
     structured: parseStructured(f.structured_json),
     createdAt: f.created_at,
+    // decision, reviewer and created_at are NOT NULL in reviews: a joined row (review_id set) has them.
     review:
       f.review_id === null
         ? null

@@ -69,13 +69,21 @@ export function imagesWithoutReport(db: Db): UnreportedImage[] {
 }
 
 /** A study found by pseudonym or numeric id, with its model image if it has one. */
-export function studyImage(db: Db, key: string): { studyId: number; pseudonym: string; modelPath: string | null } | null {
+export interface StudyModelImage {
+  studyId: number
+  pseudonym: string
+  /** The image the model reads (STUDY_MODEL_IMAGE_ID); null when the study has none. */
+  imageId: number | null
+  modelPath: string | null
+}
+
+export function studyImage(db: Db, key: string): StudyModelImage | null {
   const row = db
     .prepare(
-      `SELECT s.id AS studyId, s.pseudonym, ${STUDY_MODEL_IMAGE} AS modelPath
+      `SELECT s.id AS studyId, s.pseudonym, ${STUDY_MODEL_IMAGE_ID} AS imageId, ${STUDY_MODEL_IMAGE} AS modelPath
          FROM studies s WHERE s.pseudonym = ? OR CAST(s.id AS TEXT) = ?`
     )
-    .get(key, key) as { studyId: number; pseudonym: string; modelPath: string | null } | undefined
+    .get(key, key) as StudyModelImage | undefined
   return row ?? null
 }
 
@@ -174,10 +182,3 @@ export function latestCheckpointNamed(db: Db, runName: string): CheckpointRow | 
 }
 
 /** A finding the model wrote for a study, with the checkpoint that wrote it when it has a row. */
-export function insertFinding(db: Db, row: { studyId: number; checkpointId: number | null; text: string; structuredJson: string }): number {
-  return Number(
-    db
-      .prepare('INSERT INTO findings (study_id, checkpoint_id, text, structured_json, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(row.studyId, row.checkpointId, row.text, row.structuredJson, new Date().toISOString()).lastInsertRowid
-  )
-}

@@ -7,6 +7,8 @@ import { latestSchemaVersion, migrations } from '../../../src/main/store/migrati
 import { readSettings, writeSettings } from '../../../src/main/store/settings-repository'
 import { createExperiment, listExperiments } from '../../../src/main/store/evaluation-repository'
 import { studyImage } from '../../../src/main/store/training-repository'
+import { listReviewQueue } from '../../../src/main/store/review-repository'
+import { parseReport } from '../../../src/main/reports/nodule-parser'
 import type { EvaluationMetrics } from '../../../src/shared/evaluation'
 import { defaultSettings } from '../../../src/shared/contract'
 import { tempDataDir } from '../../helpers/temp-services'
@@ -44,7 +46,8 @@ const shippedMigrationHashes: Record<number, string> = {
   9: '81020d9deb7d8790',
   10: 'e46553ee119eb17b',
   11: 'd43c899b3cbb2fd7',
-  12: 'ea670c8850b651e2'
+  12: 'ea670c8850b651e2',
+  13: 'b25355e3d51f2f5a'
 }
 
 describe('the SQLite store', () => {
@@ -135,6 +138,14 @@ function databaseBefore(file: string, version: number): Db {
   return old
 }
 
+/** An older database holding study 1 (CXR-A) and its series 1, for a migration to find images in. */
+function databaseWithOneSeriesBefore(file: string, version: number): Db {
+  const old = databaseBefore(file, version)
+  old.prepare(`INSERT INTO studies (id, study_uid, pseudonym, created_at) VALUES (1, '1.2.3', 'CXR-A', '2026-11-01T00:00:00Z')`).run()
+  old.prepare(`INSERT INTO series (id, study_id, series_uid) VALUES (1, 1, '1.2.3.1')`).run()
+  return old
+}
+
 /** 10 held-out images, 4 with a nodule: "no nodule" everywhere is right on the 6 clear ones. */
 const noNodule: EvaluationMetrics = { images: 10, presence: { correct: 6, total: 10 }, sideZone: { correct: 0, total: 4 }, size: { correct: 0, total: 4 }, finding: { correct: 6, total: 10 } }
 
@@ -160,9 +171,7 @@ describe('stored experiments', () => {
 describe('images imported before projections were read', () => {
   it('take theirs from the ViewPosition they stored, so a lateral stops being a model image', () => {
     const file = tempDb()
-    const old = databaseBefore(file, 5)
-    old.prepare(`INSERT INTO studies (id, study_uid, pseudonym, created_at) VALUES (1, '1.2.3', 'CXR-A', '2026-11-01T00:00:00Z')`).run()
-    old.prepare(`INSERT INTO series (id, study_id, series_uid) VALUES (1, 1, '1.2.3.1')`).run()
+    const old = databaseWithOneSeriesBefore(file, 5)
     const insertImage = old.prepare(
       `INSERT INTO images (series_id, sop_instance_uid, file_path, view_position, model_path, status, created_at)
        VALUES (1, ?, ?, ?, ?, 'ok', '2026-11-01T00:00:00Z')`
@@ -208,6 +217,35 @@ describe('reports stored before RTF, Word and spreadsheet sources', () => {
     // the study's reports still go with it
     db.prepare('DELETE FROM studies WHERE id = 1').run()
     expect(db.prepare('SELECT source_path FROM reports').all()).toEqual([{ source_path: '/r/b.csv' }])
+    db.close()
+  })
+})
+
+describe('findings `vzw describe` stored before it stored them as runs do', () => {
+  it('take the nodule finding out of the whole parsed report and the film the model read; other findings stay as they were', () => {
+    const file = tempDb()
+    const old = databaseWithOneSeriesBefore(file, 13)
+    const insertImage = old.prepare(
+      `INSERT INTO images (id, series_id, sop_instance_uid, file_path, projection, model_path, status, created_at)
+       VALUES (?, 1, ?, '/films/x', ?, ?, 'ok', '2026-11-01T00:00:00Z')`
+    )
+    insertImage.run(1, '1.2.3.1.1', 'lateral', 'lateral.model.png')
+    insertImage.run(2, '1.2.3.1.2', 'frontal', 'frontal.model.png')
+    const insertFinding = old.prepare(`INSERT INTO findings (study_id, image_id, text, structured_json, created_at) VALUES (1, ?, ?, ?, '2026-11-01T00:00:00Z')`)
+    const text = 'A 12 mm nodule in the right upper zone.'
+    const parsed = parseReport(text)
+    insertFinding.run(null, text, JSON.stringify(parsed))
+    const runFinding = { imageId: 2, text, structured: JSON.stringify(parsed.nodules) }
+    insertFinding.run(runFinding.imageId, runFinding.text, runFinding.structured)
+    insertFinding.run(null, 'garbled', 'not json')
+    old.close()
+    const db = openDatabase(file)
+    expect(db.prepare('SELECT image_id AS imageId, text, structured_json AS structured FROM findings ORDER BY id').all()).toEqual([
+      runFinding,
+      runFinding,
+      { imageId: null, text: 'garbled', structured: 'not json' }
+    ])
+    expect(listReviewQueue(db).rows[0]).toMatchObject({ imageId: 2, structured: parsed.nodules })
     db.close()
   })
 })
