@@ -192,11 +192,11 @@ const continuationStart =
   /^(?:(?:it|its|this|these|they|which|measur(?:es|ing)|located|situated|size)(?![a-z])|(?:the\s+)?(?:largest|biggest|dominant|larger|bigger)(?![a-z])|大小|直径|其|最大|较大者?|大者|位于)/
 
 /**
- * The lesion just named is gone: "It has resolved.", "It is no longer visualized.", 现已吸收. Its cue
+ * The lesion just named is gone: "It has resolved.", "…, which is no longer visualized.", 现已吸收. Its cue
  * (a negation after the lesion) reaches back over the sentence's end to the lesion it speaks of.
  */
 const lesionGoneStatement =
-  /^(?:(?:it|this|these|they)\s+(?:has|have|is|are)\s+(?:since\s+|now\s+)?(?:resolved|disappeared|no\s+longer\s+(?:seen|visible|visualized|visualised|identified|present|evident))|(?:现|现已|目前|本次|复查)?(?:已|均已|基本)?(?:吸收|消失|未见显示|未再显示))(?![a-z])\W*$/
+  /^(?:(?:it|this|these|they|which)\s+(?:has|have|is|are)\s+(?:since\s+|now\s+)?(?:resolved|disappeared|no\s+longer\s+(?:seen|visible|visualized|visualised|identified|present|evident))(?:\s+(?:since|on|from|compared\s+(?:with|to))\s+the\s+(?:prior|previous|last)\s+[a-z]+)?|(?:现|现已|目前|本次|复查)?(?:已|均已|基本)?(?:吸收|消失|未见显示|未再显示))(?![a-z])\W*$/
 
 /**
  * How a sentence that names no lesion goes on about the lesion of the sentence before: it begins by
@@ -347,17 +347,30 @@ function clauseFrom(folded: string, at: number): string {
   return restOfClause.exec(folded)?.[0] ?? ''
 }
 
+/** Between a lesion and a clause about "it": a second thing named, or a clause of its own ("…, adjacent to the effusion, which…"). */
+const anotherThingNamed = /(?<![a-z])(?:and|or|with|plus|as\s+well\s+as)(?![a-z])|[及和与伴、,，;；:：]/
+/** A gone statement about every lesion named before it (结节及积液，现均已吸收). */
+const allOfThemGone = /均/
+
+/**
+ * The clause read from `clauseStart` only says the lesion named just before `at` is gone
+ * ("…nodule, which has resolved", 右肺上叶结节，现已吸收), so `at` ends no cue's scope: the cue is
+ * about that lesion. Not when something else was named in between ("nodule and effusion, which has
+ * resolved" speaks of the effusion), unless the clause says they all are.
+ */
+function saysLesionBeforeIsGone(folded: string, mentions: Mention[], at: Span, clauseStart: number): boolean {
+  const said = clauseFrom(folded, clauseStart).trimStart()
+  if (!lesionGoneStatement.test(said)) return false
+  const lesionBefore = mentions.filter((m) => m.end <= at.start).at(-1)
+  if (!lesionBefore || lesionBefore.kind === 'mimic') return false
+  const between = folded.slice(lesionBefore.end, at.start).replace(/[\s,，]+$/, '')
+  return allOfThemGone.test(said) || !anotherThingNamed.test(between)
+}
+
 function analyseSentence(folded: string, span: Span, language: ReportLanguage): Sentence {
   const cues = longestFirst(
     cuePatterns.flatMap((c) => matchesIn(folded, c.pattern, span).map((m) => ({ ...spanOf(m), value: c.kind })))
   )
-  const terminators = [
-    ...terminatorPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf)),
-    // a clause that only says the lesion before it is gone (右肺上叶结节，现已吸收) is about that lesion
-    ...matchesIn(folded, scopeEndingPunctuation[language], span)
-      .map(spanOf)
-      .filter((mark) => !lesionGoneStatement.test(clauseFrom(folded, mark.end)))
-  ].filter((t) => !cues.some((c) => overlaps(c, t)))
   const unmentions = unmentionPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf))
   const mentions = longestFirst(
     mentionPatterns.flatMap((p) =>
@@ -368,6 +381,15 @@ function analyseSentence(folded: string, span: Span, language: ReportLanguage): 
       }))
     )
   ).filter((m) => !unmentions.some((u) => overlaps(u, m)))
+  const terminators = [
+    // "which" reads from itself ("which has resolved"), a mark from after it (，现已吸收)
+    ...terminatorPatterns
+      .flatMap((p) => matchesIn(folded, p, span).map(spanOf))
+      .filter((word) => !saysLesionBeforeIsGone(folded, mentions, word, word.start)),
+    ...matchesIn(folded, scopeEndingPunctuation[language], span)
+      .map(spanOf)
+      .filter((mark) => !saysLesionBeforeIsGone(folded, mentions, mark, mark.end))
+  ].filter((t) => !cues.some((c) => overlaps(c, t)))
   const sizes = readSizes(folded, span)
   const solidComponents = solidComponentPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf))
   const counts = longestFirst(

@@ -246,12 +246,13 @@ export const cuePatterns: CuePattern[] = [
     kind: 'neg-post',
     pattern: en(
       '(?:(?:is|are|was|were) )?not (?:definitely |definitively )?(?:seen|identified|visualized|visualised|demonstrated|present|appreciated|evident|detected|visible|noted)',
-      '(?:(?:has|have) )?(?:been )?resolved',
+      // "has since resolved": longer than the pre-negation "resolved", so it is read looking back
+      '(?:(?:has|have) (?:since |now )?)?(?:been )?resolved',
       'no longer (?:seen|visible|visualized|visualised|identified|present|evident|demonstrated|appreciated|detected|noted)',
       // with a modal verb: "could not be identified", "cannot be visualized", "can no longer be seen"
       '(?:(?:could|can|may)\\s+(?:not|no longer)|cannot|can\'t)\\s+be\\s+(?:definitely\\s+|definitively\\s+)?(?:seen|identified|visualized|visualised|demonstrated|appreciated|detected)',
       '(?:(?:has|have) )?(?:been )?(?:ruled out|excluded)',
-      '(?:(?:has|have) )?disappeared',
+      '(?:(?:has|have) (?:since |now )?)?disappeared',
       '(?:(?:has|have) )?(?:been )?(?:removed|resected)'
     )
   },

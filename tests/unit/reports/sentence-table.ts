@@ -593,6 +593,18 @@ export const englishCases: SentenceCase[] = [
   absent('A nodule in the right upper lobe was seen on the prior CT. It is no longer visualized.'),
   absent('There is a nodule in the right lower lobe on the prior study. It has resolved.'),
   present('Right upper lobe nodule. The effusion has resolved.', 1, n({ side: 'right', lobe: 'RUL' })),
+  // A relative clause that says the lesion is gone ("which" ends no scope there).
+  absent('A 6 mm nodule in the right upper lobe, which has resolved.'),
+  absent('Right upper lobe nodule, which has since resolved.'),
+  absent('Right upper lobe nodule, which is no longer visualized.'),
+  absent('A nodule in the left lower lobe, which has resolved since the prior study.'),
+  present('A nodule in the right upper lobe, which is unchanged.', 1, n({ side: 'right', lobe: 'RUL' })),
+  present('A 6 mm nodule in the right upper lobe, which has partially resolved.', 1, n({ size: 6, side: 'right', lobe: 'RUL' })),
+  present('Right upper lobe nodule and left pleural effusion, which has resolved.', 1, n({ side: 'right', lobe: 'RUL' })),
+  present('A nodule in the right upper lobe, adjacent to the effusion, which has resolved.', 1, n({ side: 'right', lobe: 'RUL' })),
+  absent('Right upper lobe nodule; it has resolved.'),
+  present('Right upper lobe nodule; the effusion has resolved.', 1, n({ side: 'right', lobe: 'RUL' })),
+  absent('Right upper lobe nodule. It has since resolved.'),
   // Bases and apices in the plural, and bibasilar/biapical, are both lungs'.
   present('Nodular opacities at the lung bases.', null, n({ side: 'bilateral', zone: 'lower' })),
   present('Bibasilar nodular opacities.', null, n({ side: 'bilateral', zone: 'lower' })),
@@ -944,4 +956,7 @@ export const chineseCases: SentenceCase[] = [
   absent('右肺上叶结节，现已吸收。'),
   absent('右肺上叶结节。现已吸收。'),
   present('右肺上叶结节，左肺下叶炎症已吸收。', 1, n({ side: 'right', lobe: 'RUL' })),
+  // 均: gone, all of what was named; without it, the last thing named is what is gone.
+  absent('右肺上叶结节及胸腔积液，现均已吸收。'),
+  present('右肺上叶结节，胸腔积液，现已吸收。', 1, n({ side: 'right', lobe: 'RUL' })),
 ]
