@@ -187,9 +187,9 @@ function sentencesOf(text: string, folded: string, section: Span, language: Repo
   return sentences
 }
 
-/** Words that begin a sentence about the lesion named just before: "It measures", "The largest is", 大小约, 其, 最大者. */
+/** Words that begin a sentence about the lesion(s) named just before: "It measures", "Both measure", "The largest is", 大小约, 其, 最大者. */
 const continuationStart =
-  /^(?:(?:it|its|this|these|they|which|measur(?:es|ing)|located|situated|size)(?![a-z])|(?:the\s+)?(?:largest|biggest|dominant|larger|bigger)(?![a-z])|大小|直径|其|最大|较大者?|大者|位于)/
+  /^(?:(?:it|its|this|these|they|which|both|each|measur(?:es|ing)|located|situated|size)(?![a-z])|两者|二者|(?:the\s+)?(?:largest|biggest|dominant|larger|bigger)(?![a-z])|大小|直径|其|最大|较大者?|大者|位于)/
 
 /**
  * The lesion just named is gone: "It has resolved.", "…, which is no longer visualized.", 现已吸收. Its cue
@@ -704,7 +704,31 @@ function readSentence(
     if (anchor.certainty === 'hypothetical') continue
     items.push(...itemsOf(text, folded, sentence, anchor, sentenceIndex))
   }
+  giveSharedSize(text, folded, sentence, items)
   return { items, readAsMimic, negativeEvidence }
+}
+
+/** A size whose clause says it is every lesion's: "both measure 7 mm", "each measuring 4 mm", 两者大小均约7mm. */
+const sharedSizeLead = /(?<![a-z])(?:both|each|all)(?![a-z])|两者|二者|均|皆|都/
+
+/**
+ * Lesions named one by one and then sized together ("Right upper lobe nodule and left lower lobe
+ * nodule, both measuring 7 mm"; "… Both measure about 7 mm."): the shared size is read with the last
+ * lesion, so the ones named before it, with no size of their own, take it too.
+ */
+function giveSharedSize(text: string, folded: string, sentence: Sentence, items: CollectedItem[]): void {
+  if (new Set(items.map((c) => c.mentionStart)).size < 2) return
+  const shared = sentence.sizes.find((size) => sharedSizeLead.test(folded.slice(clauseOf(sentence, size.start).start, size.start)))
+  if (!shared) return
+  for (const c of items) {
+    if (c.item.sizeMm !== null || c.mentionStart > shared.start) continue
+    c.item = {
+      ...c.item,
+      sizeMm: shared.value.longMm,
+      sizeShortMm: shared.value.shortMm,
+      evidence: evidence(text, c.item.evidence ? [c.item.evidence, shared] : [shared])
+    }
+  }
 }
 
 function evidence(text: string, spans: Span[]): EvidenceSpan {

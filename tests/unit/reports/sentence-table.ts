@@ -589,6 +589,26 @@ export const englishCases: SentenceCase[] = [
   present('Multiple pulmonary nodules, the largest in the RUL measuring 2.3 cm.', null, n({ size: 23, side: 'right', lobe: 'RUL' })),
   present('Multiple nodules, largest in the RUL (2.3 cm).', null, n({ size: 23, side: 'right', lobe: 'RUL' })),
   present('Multiple nodules; the dominant one in the left upper lobe measures 12 mm.', null, n({ size: 12, side: 'left', lobe: 'LUL' })),
+  // Lesions named one by one, then sized together: each takes the size.
+  present(
+    'Right upper lobe nodule and left lower lobe nodule, both measuring 7 mm.',
+    2,
+    n({ size: 7, side: 'right', lobe: 'RUL' }),
+    n({ size: 7, side: 'left', lobe: 'LLL' })
+  ),
+  present(
+    'Right upper lobe nodule and left lower lobe nodule; both measure 7 mm.',
+    2,
+    n({ size: 7, side: 'right', lobe: 'RUL' }),
+    n({ size: 7, side: 'left', lobe: 'LLL' })
+  ),
+  present('Two nodules in the right upper lobe. Both measure 5 mm.', 2, n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 5, side: 'right', lobe: 'RUL' })),
+  present(
+    'Right upper lobe nodule and left lower lobe nodule, both stable. The larger measures 9 mm.',
+    2,
+    n({ side: 'right', lobe: 'RUL' }),
+    n({ size: 9, side: 'left', lobe: 'LLL' })
+  ),
   // A sentence that says the lesion before it is gone.
   absent('A nodule in the right upper lobe was seen on the prior CT. It is no longer visualized.'),
   absent('There is a nodule in the right lower lobe on the prior study. It has resolved.'),
@@ -701,6 +721,7 @@ export const chineseCases: SentenceCase[] = [
     n({ size: 6, side: 'right', zone: 'upper' }),
     n({ size: 9, side: 'right', zone: 'lower' })
   ),
+  present('右肺上叶结节，左肺下叶结节，大小均约5mm。', 2, n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 5, side: 'left', lobe: 'LLL' })),
   present('两肺多发结节。', null, n({ side: 'bilateral' })),
   present('右肺见数枚小结节。', null, n({ side: 'right' })),
   present(
