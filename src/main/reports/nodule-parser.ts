@@ -245,7 +245,7 @@ function splitSentences(text: string, folded: string, start: number, end: number
   let from = start
   for (let i = start; i < end; i++) {
     const ch = folded[i]
-    let boundary = '。；;!！'.includes(ch) || ch === '?' || (ch === '\n' && !wrapsMidSentence(text, i))
+    let boundary = '。；;!！'.includes(ch) || (ch === '?' && !asksOfWordAfter(folded, i)) || (ch === '\n' && !wrapsMidSentence(text, i))
     if (ch === '.') {
       const next = folded[i + 1]
       const decimal = /\d/.test(folded[i - 1] ?? '') && /\d/.test(next ?? '')
@@ -258,6 +258,14 @@ function splitSentences(text: string, folded: string, start: number, end: number
   }
   pushTrimmed(spans, folded, from, end)
   return spans.flatMap((span) => withinSentenceLimit(folded, span))
+}
+
+/**
+ * A question mark before a word, not after one, queries that word ("right mid zone ?nodule",
+ * "opacity - ? nodule": the British shorthand for a possible finding): it ends no sentence.
+ */
+function asksOfWordAfter(folded: string, at: number): boolean {
+  return (at === 0 || /[\s,:;(\-–]/.test(folded[at - 1])) && /^ ?[a-z]/.test(folded.slice(at + 1, at + 3))
 }
 
 /** Longer than any sentence a radiologist writes: a run-on list or a hostile file, whose clauses each sentence step pairs. */

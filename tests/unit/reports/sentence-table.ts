@@ -364,6 +364,10 @@ export const englishCases: SentenceCase[] = [
   absent('No evidence of pneumothorax or nodule.'),
   present('Nodule in the right upper zone is again seen and measures approximately 11 mm.', 1, n({ size: 11, side: 'right', zone: 'upper' })),
   uncertain('Left upper zone nodule? Recommend CT.', 1, n({ side: 'left', zone: 'upper', uncertain: true })),
+  // A question mark before the word queries it (British shorthand): a possible nodule, where the sentence says.
+  uncertain('Right mid zone ?nodule.', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
+  uncertain('Right upper zone opacity - ? nodule.', 1, n({ side: 'right', zone: 'upper', uncertain: true })),
+  uncertain('There is an ill-defined 1.5cm opacity in the right upper zone, ?nodule.', 1, n({ size: 15, side: 'right', zone: 'upper', uncertain: true })),
   uncertain(
     'No discrete nodule identified; however, a subtle 5 mm opacity in the right mid zone may represent a nodule.',
     1,
