@@ -54,7 +54,7 @@ export const mentionPatterns: MentionPattern[] = [
   // with a size between ("a rounded 1.2 cm opacity")
   {
     kind: 'lesion',
-    pattern: en('(?:round|rounded|spherical)[\\s-]+(?:\\d+(?:\\.\\d+)?[\\s-]*(?:mm|cm)[\\s-]+)?(?:opacit(?:y|(ies))|densit(?:y|(ies))|lesion(s)?)'),
+    pattern: en('(?:round|rounded|spherical)[\\s-]+(?:\\d+(?:\\.\\d+)?[\\s-]*(?:mm|cm)[\\s-]+)?(?:opacit(?:y|(ies))|densit(?:y|(ies))|lesion(s)?|shadow(s)?)'),
     pluralGroup: 1
   },
   // GGN, SSN; SPN is a solitary pulmonary nodule; a lesion said to be of the lung is a lung lesion
@@ -83,9 +83,9 @@ export const mentionPatterns: MentionPattern[] = [
       '(?:微小|小)?结节(?:状(?:致密|高密度|稍高密度|软组织密度|实变)?影|样(?:致密|高密度)?影|影|灶)?',
       '肿块(?:影)?',
       '团块(?:状)?(?:致密|高密度)?影?',
-      '类圆形(?:致密|高密度|稍高密度)?影',
-      // a round opacity ("rounded opacity"): 圆形致密影, 小圆形高密度影
-      '(?:小)?圆形(?:致密|高密度|稍高密度)影',
+      '类圆形(?:致密|高密度|稍高密度|软组织密度)?(?:阴)?影',
+      // a round opacity ("rounded opacity"): 圆形致密影, 小圆形高密度影, 圆形阴影
+      '(?:小)?圆形(?:(?:致密|高密度|稍高密度|软组织密度)影|阴影)',
       // a cavitary lesion
       '空洞性(?:病变|病灶|肿块)',
       '占位(?:性病变|病变)?'

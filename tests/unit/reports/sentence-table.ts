@@ -296,6 +296,7 @@ export const englishCases: SentenceCase[] = [
   absent('The nodular opacity at the left base represents superimposition of vessels.'),
   // a size between the shape and the opacity
   present('A rounded 1.2 cm opacity in the right upper lobe is again seen.', 1, n({ size: 12, side: 'right', lobe: 'RUL' })),
+  present('Rounded shadow in the right mid zone, 1 cm.', 1, n({ size: 10, side: 'right', zone: 'middle' })),
   absent('FINDINGS: 8 mm nodule in the right lower zone. ADDENDUM: The nodule described above represents a nipple shadow.'),
   uncertain(
     'FINDINGS: There is an 8 mm nodular opacity in the right lower zone. IMPRESSION: Right lower zone nodular opacity, possibly a nipple shadow.',
@@ -674,6 +675,8 @@ export const chineseCases: SentenceCase[] = [
   present('右肺下野小结节，良性结节可能。', 1, n({ side: 'right', zone: 'lower' })),
   // a round opacity and a cavitary lesion are nodule-like lesions, as "rounded opacity" and "cavitary lesion" are
   present('右肺中野可见一小圆形致密影。', 1, n({ side: 'right', zone: 'middle' })),
+  present('右上肺野见一圆形阴影，直径约2cm，边缘光滑。', 1, n({ size: 20, side: 'right', zone: 'upper' })),
+  present('右下肺野见类圆形软组织密度影，约3cm。', 1, n({ size: 30, side: 'right', zone: 'lower' })),
   present('右肺上叶见一空洞性病变，大小约3cm。', 1, n({ size: 30, side: 'right', lobe: 'RUL' })),
   // a zone the report names wins over the one its rib implies
   present('左上肺野第2前肋间见一小结节影。', 1, n({ side: 'left', zone: 'upper' })),
