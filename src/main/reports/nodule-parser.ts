@@ -152,6 +152,7 @@ export function parseReport(text: string): ParsedReport {
     if (section.kind === 'other') continue
     for (const sentence of sentencesOf(text, folded, section, language)) {
       const result = readSentence(text, folded, sentence, sentenceIndex++)
+      if (result.sizeOfBoth) sizeTheOneBefore(text, collected, sentenceIndex - 2, result.sizeOfBoth)
       negativeEvidence.push(...result.negativeEvidence)
       for (const item of result.items) if (collected.length < MAX_REPORT_ITEMS) collect(collected, item)
       for (const reading of result.readAsMimic) withdraw(collected, reading)
@@ -163,6 +164,12 @@ export function parseReport(text: string): ParsedReport {
     nodules: aggregate(collected),
     negativeEvidence
   }
+}
+
+/** "Both" in a sentence that names one nodule: the other is the one nodule the sentence before named, if it has no size. */
+function sizeTheOneBefore(text: string, collected: CollectedItem[], sentenceIndex: number, size: Token<Size>): void {
+  const before = collected.filter((c) => c.sentenceIndex === sentenceIndex)
+  if (before.length === 1 && before[0].role === 'nodule') giveSize(text, before, size)
 }
 
 /* ---------------------------------------------------------------- sentences */
@@ -694,7 +701,7 @@ function readSentence(
   folded: string,
   sentence: Sentence,
   sentenceIndex: number
-): { items: CollectedItem[]; readAsMimic: CollectedItem[]; negativeEvidence: EvidenceSpan[] } {
+): { items: CollectedItem[]; readAsMimic: CollectedItem[]; negativeEvidence: EvidenceSpan[]; sizeOfBoth: Token<Size> | null } {
   const items: CollectedItem[] = []
   const readAsMimic: CollectedItem[] = []
   const negativeEvidence: EvidenceSpan[] = []
@@ -712,29 +719,40 @@ function readSentence(
     if (anchor.certainty === 'hypothetical') continue
     items.push(...itemsOf(text, folded, sentence, anchor, sentenceIndex))
   }
-  giveSharedSize(text, folded, sentence, items)
-  return { items, readAsMimic, negativeEvidence }
+  const shared = items.length > 0 ? sharedSizeOf(folded, sentence) : null
+  const mentionsNamed = new Set(items.map((c) => c.mentionStart)).size
+  if (shared && mentionsNamed > 1) giveSize(text, items, shared.size)
+  // "Nodule in the RUL. Nodule in the LLL. Both measure 7 mm.": the other of the two is the sentence before's
+  const sizeOfBoth = shared?.ofTwo && items.length === 1 ? shared.size : null
+  return { items, readAsMimic, negativeEvidence, sizeOfBoth }
 }
 
 /** A size whose clause says it is every lesion's: "both measure 7 mm", "each measuring 4 mm", 两者大小均约7mm. */
 const sharedSizeLead = /(?<![a-z])(?:both|each|all)(?![a-z])|两者|二者|均|皆|都/
+const bothLead = /(?<![a-z])both(?![a-z])|两者|二者/
 
 /**
  * Lesions named one by one and then sized together ("Right upper lobe nodule and left lower lobe
  * nodule, both measuring 7 mm"; "… Both measure about 7 mm."): the shared size is read with the last
- * lesion, so the ones named before it, with no size of their own, take it too.
+ * lesion, so the ones named before it, with no size of their own, take it too. `ofTwo`: it is two lesions' ("both").
  */
-function giveSharedSize(text: string, folded: string, sentence: Sentence, items: CollectedItem[]): void {
-  if (new Set(items.map((c) => c.mentionStart)).size < 2) return
-  const shared = sentence.sizes.find((size) => sharedSizeLead.test(folded.slice(clauseOf(sentence, size.start).start, size.start)))
-  if (!shared) return
+function sharedSizeOf(folded: string, sentence: Sentence): { size: Token<Size>; ofTwo: boolean } | null {
+  for (const size of sentence.sizes) {
+    const lead = folded.slice(clauseOf(sentence, size.start).start, size.start)
+    if (sharedSizeLead.test(lead)) return { size, ofTwo: bothLead.test(lead) }
+  }
+  return null
+}
+
+/** The size for each nodule named before it that has none of its own. */
+function giveSize(text: string, items: CollectedItem[], size: Token<Size>): void {
   for (const c of items) {
-    if (c.item.sizeMm !== null || c.mentionStart > shared.start) continue
+    if (c.item.sizeMm !== null || c.mentionStart > size.start) continue
     c.item = {
       ...c.item,
-      sizeMm: shared.value.longMm,
-      sizeShortMm: shared.value.shortMm,
-      evidence: evidence(text, c.item.evidence ? [c.item.evidence, shared] : [shared])
+      sizeMm: size.value.longMm,
+      sizeShortMm: size.value.shortMm,
+      evidence: evidence(text, c.item.evidence ? [c.item.evidence, size] : [size])
     }
   }
 }

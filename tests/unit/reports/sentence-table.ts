@@ -609,6 +609,18 @@ export const englishCases: SentenceCase[] = [
   ),
   present('Two nodules in the right upper lobe. Both measure 5 mm.', 2, n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 5, side: 'right', lobe: 'RUL' })),
   present(
+    'Nodule in the right upper lobe. Nodule in the left lower lobe. Both measure about 7 mm.',
+    2,
+    n({ size: 7, side: 'right', lobe: 'RUL' }),
+    n({ size: 7, side: 'left', lobe: 'LLL' })
+  ),
+  present(
+    'Right upper lobe nodule, 5 mm. Left lower lobe nodule. Both are stable, measuring 7 mm.',
+    2,
+    n({ size: 5, side: 'right', lobe: 'RUL' }),
+    n({ size: 7, side: 'left', lobe: 'LLL' })
+  ),
+  present(
     'Right upper lobe nodule and left lower lobe nodule, both stable. The larger measures 9 mm.',
     2,
     n({ side: 'right', lobe: 'RUL' }),
@@ -729,6 +741,7 @@ export const chineseCases: SentenceCase[] = [
     n({ size: 9, side: 'right', zone: 'lower' })
   ),
   present('右肺上叶结节，左肺下叶结节，大小均约5mm。', 2, n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 5, side: 'left', lobe: 'LLL' })),
+  present('右肺上叶结节。左肺下叶结节。两者大小均约7mm。', 2, n({ size: 7, side: 'right', lobe: 'RUL' }), n({ size: 7, side: 'left', lobe: 'LLL' })),
   present('两肺多发结节。', null, n({ side: 'bilateral' })),
   present('右肺见数枚小结节。', null, n({ side: 'right' })),
   present(
