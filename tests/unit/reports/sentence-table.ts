@@ -996,6 +996,13 @@ export const chineseCases: SentenceCase[] = [
   // 现已吸收 after the lesion, in its sentence or the next, says it is gone; another finding's 已吸收 does not.
   absent('右肺上叶结节，现已吸收。'),
   absent('右肺上叶结节。现已吸收。'),
+  // 未见(明确)显示, 此次未见 after the lesion: not seen this time; before a lesion 未见 still negates what follows.
+  absent('右肺上叶结节未见明确显示。'),
+  absent('原右肺结节此次未见。'),
+  absent('右肺上叶结节，本次未见。'),
+  present('原右肺结节此次未见，左肺下叶新见结节约6mm。', 1, n({ size: 6, side: 'left', lobe: 'LLL' })),
+  present('右肺上叶结节，左肺下叶结节此次未见。', 1, n({ side: 'right', lobe: 'RUL' })),
+  present('右肺上叶结节，未见钙化。', 1, n({ side: 'right', lobe: 'RUL' })),
   present('右肺上叶结节，左肺下叶炎症已吸收。', 1, n({ side: 'right', lobe: 'RUL' })),
   // 均: gone, all of what was named; without it, the last thing named is what is gone.
   absent('右肺上叶结节及胸腔积液，现均已吸收。'),
