@@ -203,7 +203,7 @@ const continuationStart =
  * (a negation after the lesion) reaches back over the sentence's end to the lesion it speaks of.
  */
 const lesionGoneStatement =
-  /^(?:(?:it|this|these|they|which)\s+(?:has|have|is|are)\s+(?:since\s+|now\s+)?(?:resolved|disappeared|no\s+longer\s+(?:seen|visible|visualized|visualised|identified|present|evident))(?:\s+(?:since|on|from|compared\s+(?:with|to))\s+the\s+(?:prior|previous|last)\s+[a-z]+)?|(?:现|现已|目前|本次|此次|复查)?(?:已|均已|基本)?(?:吸收|消失|未见(?:明确|明显|确切)?显示|未再显示|未再?见))(?![a-z])\W*$/
+  /^(?:(?:it|this|these|they|which)\s+(?:has|have|is|are)\s+(?:since\s+|now\s+)?(?:resolved|disappeared|no\s+longer\s+(?:seen|visible|visualized|visualised|identified|present|evident|apparent|discernible))(?:\s+(?:since|on|from|compared\s+(?:with|to))\s+the\s+(?:prior|previous|last)\s+[a-z]+)?|(?:现|现已|目前|本次|此次|复查)?(?:已|均已|基本)?(?:吸收|消失|未见(?:明确|明显|确切)?显示|未再显示|未再?见))(?![a-z])\W*$/
 
 /**
  * How a sentence that names no lesion goes on about the lesion of the sentence before: it begins by

@@ -206,7 +206,7 @@ export const cuePatterns: CuePattern[] = [
       'not only',
       'gram[\\s-]negative',
       // seen on one view or study and not another: still there
-      '(?:not|cannot)(?: be)? (?:well |clearly )?(?:seen|visualized|visualised|visible|identified|appreciated) on (?:the )?(?:lateral|frontal|pa|ap|oblique|prior|previous|earlier|old|comparison)(?: (?:view|projection|radiograph|film|image|study|exam|examination)s?)?',
+      '(?:not|cannot)(?: be)? (?:well |clearly )?(?:seen|visualized|visualised|visible|identified|appreciated|apparent|discernible) on (?:the )?(?:lateral|frontal|pa|ap|oblique|prior|previous|earlier|old|comparison)(?: (?:view|projection|radiograph|film|image|study|exam|examination)s?)?',
       // a hedge on where a lesion lies, not on whether it is there: "…, probably in the lingula"
       '(?:most )?(?:probably|possibly|likely|presumably) (?:in|within|at|involving|located in|projecting over|arising from)',
       // smaller, not gone: "has partially resolved", "incompletely resolved"
@@ -245,10 +245,10 @@ export const cuePatterns: CuePattern[] = [
   {
     kind: 'neg-post',
     pattern: en(
-      '(?:(?:is|are|was|were) )?not (?:definitely |definitively )?(?:seen|identified|visualized|visualised|demonstrated|present|appreciated|evident|detected|visible|noted)',
+      '(?:(?:is|are|was|were) )?not (?:definitely |definitively )?(?:seen|identified|visualized|visualised|demonstrated|present|appreciated|evident|detected|visible|noted|apparent|discernible|demonstrable|identifiable)',
       // "has since resolved": longer than the pre-negation "resolved", so it is read looking back
       '(?:(?:has|have) (?:since |now )?)?(?:been )?resolved',
-      'no longer (?:seen|visible|visualized|visualised|identified|present|evident|demonstrated|appreciated|detected|noted)',
+      'no longer (?:seen|visible|visualized|visualised|identified|present|evident|demonstrated|appreciated|detected|noted|apparent|discernible|demonstrable|identifiable)',
       // with a modal verb: "could not be identified", "cannot be visualized", "can no longer be seen"
       '(?:(?:could|can|may)\\s+(?:not|no longer)|cannot|can\'t)\\s+be\\s+(?:definitely\\s+|definitively\\s+)?(?:seen|identified|visualized|visualised|demonstrated|appreciated|detected)',
       '(?:(?:has|have) )?(?:been )?(?:ruled out|excluded)',

@@ -167,6 +167,8 @@ export const englishCases: SentenceCase[] = [
   absent('The right upper zone nodule has resolved.'),
   absent('Nodule is not seen on the current study.'),
   absent('The previously seen nodule is no longer visualized.'),
+  absent('The nodule previously seen in the RUL is no longer apparent.'),
+  absent('A nodule is not apparent.'),
   // A prior study's size beside the current one is not the nodule's size.
   present('A right upper lobe nodule (previously 8 mm) now measures 11 mm.', 1, n({ size: 11, side: 'right', lobe: 'RUL' })),
   present('The right upper zone nodule, previously 8 mm, is unchanged.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
@@ -400,6 +402,7 @@ export const englishCases: SentenceCase[] = [
   present('Left lower lobe mass has increased in size, now measuring 4.2 cm.', 1, n({ size: 42, side: 'left', lobe: 'LLL' })),
   absent('No nodules seen.'),
   present('Subtle nodule in the left upper zone, not seen on the lateral view.', 1, n({ side: 'left', zone: 'upper' })),
+  present('Right upper lobe nodule is not apparent on the lateral view.', 1, n({ side: 'right', lobe: 'RUL' })),
   // Third held-out round: abbreviations, terse and malformed model output, lists.
   present('8mm nodule RUZ.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
   present('Nodule LMZ, 10 mm.', 1, n({ size: 10, side: 'left', zone: 'middle' })),
@@ -634,6 +637,7 @@ export const englishCases: SentenceCase[] = [
   absent('A 6 mm nodule in the right upper lobe, which has resolved.'),
   absent('Right upper lobe nodule, which has since resolved.'),
   absent('Right upper lobe nodule, which is no longer visualized.'),
+  absent('Right upper lobe nodule. It is no longer apparent.'),
   absent('A nodule in the left lower lobe, which has resolved since the prior study.'),
   present('A nodule in the right upper lobe, which is unchanged.', 1, n({ side: 'right', lobe: 'RUL' })),
   present('A 6 mm nodule in the right upper lobe, which has partially resolved.', 1, n({ size: 6, side: 'right', lobe: 'RUL' })),
