@@ -138,8 +138,14 @@ const MAX_REPORT_ITEMS = 200
 
 const wordCharacter = /[a-z\p{Script=Han}]/u
 
+/**
+ * A decimal comma in a size ("1,2 cm", "1,2 x 0,8 cm", as European reports write them) read as a
+ * point, in place (the folded text keeps the text's offsets). A comma and a space is a list ("5, 7 mm").
+ */
+const decimalCommaInSize = /(?<![\d,.])(\d{1,2}),(\d{1,2})(?=\s*(?:(?:x|×|\*|by)\s*\d{1,2}(?:[,.]\d{1,2})?\s*)*(?:mm|cm|millimet|centimet))/g
+
 export function parseReport(text: string): ParsedReport {
-  const folded = foldForMatching(text)
+  const folded = foldForMatching(text).replace(decimalCommaInSize, '$1.$2')
   const sections = splitSections(text)
   const findings = sectionText(text, sections, 'findings')
   const impression = sectionText(text, sections, 'impression')

@@ -62,6 +62,10 @@ export const englishCases: SentenceCase[] = [
   absent('Lungs are clear bilaterally. No focal consolidation, pleural effusion or pneumothorax.'),
   present('There is a 1.2 cm nodule in the left lower zone.', 1, n({ size: 12, side: 'left', zone: 'lower' })),
   present('A 0.8 x 0.6 cm nodule is seen in the right mid zone.', 1, n({ size: 8, short: 6, side: 'right', zone: 'middle' })),
+  // a decimal comma, as European reports write sizes; a comma and a space is a list
+  present('Nodule in the right upper lobe measuring 1,2 cm.', 1, n({ size: 12, side: 'right', lobe: 'RUL' })),
+  present('RUL nodule 1,2 x 0,8 cm.', 1, n({ size: 12, short: 8, side: 'right', lobe: 'RUL' })),
+  present('Nodules measuring 5, 7 mm in the right upper lobe.', 2, n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 7, side: 'right', lobe: 'RUL' })),
   present('Right upper lobe nodule measuring 6 x 5 mm.', 1, n({ size: 6, short: 5, side: 'right', lobe: 'RUL' })),
   uncertain('A small nodule cannot be excluded in the right lower zone.', 1, n({ side: 'right', zone: 'lower', uncertain: true })),
   uncertain('Cannot exclude a nodule in the left mid zone.', 1, n({ side: 'left', zone: 'middle', uncertain: true })),
