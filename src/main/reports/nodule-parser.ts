@@ -247,7 +247,8 @@ function joined(first: Sentence, second: Sentence, continuation: 'describes' | '
   }
 }
 
-const abbreviations = /(?:^|[^a-z])(?:approx|vs|e\.g|i\.e|cf|dr|fig|etc|incl|rt|lt|r|l)$/
+// c. is circa ("nodule c. 6 mm")
+const abbreviations = /(?:^|[^a-z])(?:approx|vs|e\.g|i\.e|cf|dr|fig|etc|incl|rt|lt|r|l|c)$/
 
 /**
  * Sentence spans: split at 。；;!！?？, new lines — but not a line a text wrapped mid-sentence (see

@@ -165,6 +165,8 @@ export const englishCases: SentenceCase[] = [
   present('A 12-mm x 9-mm nodule in the right upper zone.', 1, n({ size: 12, short: 9, side: 'right', zone: 'upper' })),
   present('A 5- to 7-mm nodule in the left lower zone.', 1, n({ size: 7, side: 'left', zone: 'lower' })),
   present('A nodule of approximately 2 cm is seen in the left mid zone.', 1, n({ size: 20, side: 'left', zone: 'middle' })),
+  // c. (circa) ends no sentence
+  present('Nodule in the RUL, c. 6 mm. No effusion.', 1, n({ size: 6, side: 'right', lobe: 'RUL' })),
   uncertain('Questionable nodule in the right mid zone.', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
   uncertain('Suspicious for a nodule in the left upper zone.', 1, n({ side: 'left', zone: 'upper', uncertain: true })),
   absent('The previously described nodule is no longer seen.'),
