@@ -157,8 +157,9 @@ export function parseReport(text: string): ParsedReport {
   for (const section of sections) {
     if (section.kind === 'other') continue
     for (const sentence of sentencesOf(text, folded, section, language)) {
-      const result = readSentence(text, folded, sentence, sentenceIndex++)
-      if (result.sizeOfBoth) sizeTheOneBefore(text, collected, sentenceIndex - 2, result.sizeOfBoth)
+      const index = sentenceIndex++
+      const result = readSentence(text, folded, sentence, index)
+      if (result.sizeOfBoth) sizeTheOneBefore(text, collected, index - 1, result.sizeOfBoth)
       negativeEvidence.push(...result.negativeEvidence)
       for (const item of result.items) if (collected.length < MAX_REPORT_ITEMS) collect(collected, item)
       for (const reading of result.readAsMimic) withdraw(collected, reading)
