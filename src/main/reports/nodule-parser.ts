@@ -41,6 +41,8 @@ import {
   normalStatementPatterns,
   rangePattern,
   sharedUnitSizesPattern,
+  spelledSizeNumber,
+  spelledSizePattern,
   sideOfLobe,
   solidComponentPatterns,
   terminatorPatterns,
@@ -499,6 +501,12 @@ function readSizes(folded: string, span: Span): Token<Size>[] {
     if (values.some((v) => !(v > 0))) continue
     const sorted = [...values].sort((a, b) => b - a)
     sizes.push({ ...spanOf(m), value: { longMm: round(sorted[0]), shortMm: sorted.length > 1 ? round(sorted[1]) : null } })
+  }
+  for (const m of matchesIn(folded, spelledSizePattern, span)) {
+    const g = m.groups ?? {}
+    const value = spelledSizeNumber(g.en ?? g.zh)
+    if (value === null || sizes.some((s) => overlaps(s, spanOf(m)))) continue
+    sizes.push({ ...spanOf(m), value: { longMm: round(millimetres(value, g.unit ?? g.zhUnit)), shortMm: null } })
   }
   // A prior study's size only counts when the sentence states no current one.
   const current = sizes.filter((s) => !priorSizeLead.test(folded.slice(span.start, s.start)))

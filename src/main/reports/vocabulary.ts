@@ -725,6 +725,39 @@ export const sharedUnitSizesPattern = new RegExp(
   'g'
 )
 
+/** Spelt sizes' numbers: dictation writes the small ones out ("a one-centimeter nodule"). */
+const spelledNumbers: Record<string, number> = {
+  zero: 0, oh: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30
+}
+const spelledWord = Object.keys(spelledNumbers).join('|')
+
+/**
+ * A size with its number in words: "one-centimeter", "one point five centimeters", "one and a half
+ * centimetres", "half a centimeter", 一厘米, 一点五厘米, 两公分, 半厘米. The words go in `en` or `zh`, the
+ * unit in `unit` or `zhUnit`.
+ */
+export const spelledSizePattern = new RegExp(
+  `(?<![a-z])(?<en>(?:${spelledWord})(?:\\s+point\\s+(?:${spelledWord}))?(?:\\s+and\\s+a\\s+half)?|half(?:\\s+an?)?)` +
+    `[\\s-]*(?<unit>${unit})|(?<![.\\d])(?<zh>[一二两三四五六七八九十]+(?:点[〇零一二三四五六七八九])?|半)(?<zhUnit>厘米|公分|毫米)`,
+  'g'
+)
+
+/** The number a spelt size states ("one point five" 1.5, 一点五 1.5, 半 0.5), or null where the words make none (十十). */
+export function spelledSizeNumber(words: string): number | null {
+  if (/^(?:半|half)/.test(words)) return 0.5
+  const andAHalf = /\s+and\s+a\s+half$/
+  const [whole, tenth] = words.replace(andAHalf, '').split(/\s+point\s+|点/)
+  const wholeValue = spokenNumber(whole)
+  const tenthValue = tenth === undefined ? 0 : spokenNumber(tenth)
+  if (wholeValue === null || tenthValue === null) return null
+  return wholeValue + tenthValue / 10 + (andAHalf.test(words) ? 0.5 : 0)
+}
+
+function spokenNumber(word: string): number | null {
+  return spelledNumbers[word] ?? chineseNumber(word.replace(/^[〇零]$/, '0'))
+}
+
 export function millimetres(value: number, unitWord: string): number {
   return /^(?:cm|㎝|厘米|公分|centimet)/.test(unitWord) ? value * 10 : value
 }
