@@ -22,6 +22,20 @@ function zh(...sources: string[]): RegExp {
 
 /* ---------------------------------------------------------------- mentions */
 
+/** A size a nodule can have (30 mm or less), its long axis or a list's first written first: "8 mm", "0.8×0.6cm", "5 and 7 mm", 约8毫米. */
+const smallSize =
+  '(?<![\\d.])(?:(?:[1-9]|[12]\\d|30)(?:\\.\\d+)?(?:\\s*-?\\s*(?:mm|㎜|毫米))?(?:\\s*(?:[x×*]|by|,|、|and|及|和)\\s*\\d+(?:\\.\\d+)?)*\\s*-?\\s*(?:mm|㎜|毫米|millimet(?:er|re)s?)' +
+  '|(?:[0-2](?:\\.\\d+)?|3(?:\\.0+)?)(?:\\s*-?\\s*(?:cm|㎝|厘米|公分))?(?:\\s*(?:[x×*]|by|,|、|and|及|和)\\s*\\d+(?:\\.\\d+)?)*\\s*-?\\s*(?:cm|㎝|厘米|公分|centimet(?:er|re)s?))(?![a-z])'
+/** The rest of the clause up to a size, naming no other lesion on the way ("ground-glass opacity, about 8 mm"). */
+const sameClauseAhead = '(?:(?!nodul|mass|结节|肿块)[^.;。；]){0,60}?'
+/** A size that another lesion named right after it takes ("… and a 6 mm nodule"). */
+const sizeOfLesionAfter = '(?![\\s-]*(?:[a-z]+[\\s-]+){0,2}(?:nodul|mass|lesion)|[^，,。；]{0,6}(?:结节|肿块))'
+/** An opacity of ground glass ("ground-glass opacity", "GGO", "focus of ground-glass attenuation"). */
+const groundGlassOpacity =
+  '(?:ground[\\s-]?glass[\\s-]+(?:opacit(?:y|(ies))|densit(?:y|(ies))|attenuation|lesion(s)?|focus|(foci)|shadow(s)?)|ggo(s)?)'
+/** Words that make an opacity a patch or a haze rather than a focus (patchy, diffuse, 斑片状, 弥漫). */
+const notPatchy = '(?<!(?:patchy|diffuse|scattered|extensive|widespread|multifocal|confluent|斑片状?|片状|大片|弥漫性?|散在|多发)[\\s-]*(?:(?:pure|faint|mild)[\\s-]+)?)'
+
 export type MentionKind =
   /** A nodule-like lesion: nodule, mass, nodular opacity, 结节, 肿块 … */
   | 'lesion'
@@ -73,6 +87,19 @@ export const mentionPatterns: MentionPattern[] = [
       `(?:opacit(?:y|(ies))|densit(?:y|(ies))|lesion(s)?)(?=[^.;]{0,80}?(?:concerning|suspicious|worrisome|worrying) (?:for|of) (?:an? )?(?:primary )?(?:lung |pulmonary |bronchogenic )?(?:malignancy|neoplasm|carcinoma|cancer|tumou?r)(?![a-z]))`
     ),
     pluralGroup: 1
+  },
+  // a ground-glass opacity given a size of 3 cm or less is a ground-glass nodule (Fleischner: an opacity
+  // over 3 cm is a mass, a patch or a diffuse haze no nodule)
+  {
+    kind: 'lesion',
+    pattern: en(
+      `${notPatchy}(?:(?<=${smallSize}[\\s-]+(?:(?:pure|focal|small|round(?:ed)?|focus of|faint)[\\s-]+)*)${groundGlassOpacity}|${groundGlassOpacity}(?=${sameClauseAhead}${smallSize}${sizeOfLesionAfter}))`
+    ),
+    pluralGroup: 1
+  },
+  {
+    kind: 'lesion',
+    pattern: zh(`${notPatchy}(?:磨|毛)玻璃(?:样|密度|样密度)?(?:阴?影|灶|病灶)(?=${sameClauseAhead}${smallSize}${sizeOfLesionAfter})`)
   },
   { kind: 'characterisation', pattern: en('granuloma(s)?', 'hamartoma(s)?'), pluralGroup: 1 },
   // "… and another in the left lower zone": the pronoun is a nodule of its own.

@@ -109,6 +109,21 @@ export const englishCases: SentenceCase[] = [
     n({ size: 5, side: 'right', zone: 'lower', density: 'calcified' })
   ),
   present('Ground-glass nodule in the right upper lobe measuring 12 mm.', 1, n({ size: 12, side: 'right', lobe: 'RUL', density: 'ground-glass' })),
+  // a ground-glass opacity with a nodule's size is a ground-glass nodule; without one, or patchy, or over 3 cm, it is not
+  present('Ground-glass opacity measuring 8 mm in the right upper lobe.', 1, n({ size: 8, side: 'right', lobe: 'RUL', density: 'ground-glass' })),
+  present('An 8 mm ground-glass opacity in the left upper zone.', 1, n({ size: 8, side: 'left', zone: 'upper', density: 'ground-glass' })),
+  present('A 6 mm focus of ground-glass attenuation in the left lower lobe.', 1, n({ size: 6, side: 'left', lobe: 'LLL', density: 'ground-glass' })),
+  present('GGO in the RUL, 1.2 x 0.9 cm.', 1, n({ size: 12, short: 9, side: 'right', lobe: 'RUL', density: 'ground-glass' })),
+  present(
+    'Two ground-glass opacities in the right upper lobe, measuring 5 and 7 mm.',
+    2,
+    n({ size: 5, side: 'right', lobe: 'RUL', density: 'ground-glass' }),
+    n({ size: 7, side: 'right', lobe: 'RUL', density: 'ground-glass' })
+  ),
+  absent('Ground-glass opacity in the right lower lobe.'),
+  absent('Patchy ground-glass opacities in both lower lobes, up to 2 cm.'),
+  absent('Ground-glass opacity in the right lower lobe measuring 4 cm.'),
+  present('Ground-glass opacity in the right upper lobe and a 6 mm solid nodule in the left lower lobe.', 1, n({ size: 6, side: 'left', lobe: 'LLL', density: 'solid' })),
   present('Part-solid nodule, 15 mm, left upper lobe.', 1, n({ size: 15, side: 'left', lobe: 'LUL', density: 'part-solid' })),
   absent('Heart size is normal. No nodule, mass or consolidation.'),
   absent('No focal lung lesion.'),
@@ -786,6 +801,11 @@ export const chineseCases: SentenceCase[] = [
   present('右肺上叶见一部分实性结节，大小约12mm×10mm。', 1, n({ size: 12, short: 10, side: 'right', lobe: 'RUL', density: 'part-solid' })),
   present('左肺上叶舌段见一混杂磨玻璃结节，约9mm。', 1, n({ size: 9, side: 'left', lobe: 'lingula', density: 'part-solid' })),
   present('右肺中叶见一纯磨玻璃结节，直径约7毫米。', 1, n({ size: 7, side: 'right', lobe: 'RML', density: 'ground-glass' })),
+  present('右肺上叶见磨玻璃密度影，约8mm。', 1, n({ size: 8, side: 'right', lobe: 'RUL', density: 'ground-glass' })),
+  present('左肺上叶见磨玻璃密度灶，大小约0.8cm×0.6cm，边界清。', 1, n({ size: 8, short: 6, side: 'left', lobe: 'LUL', density: 'ground-glass' })),
+  absent('左肺下叶见片状磨玻璃密度影，大小约2.0cm×1.5cm。'),
+  absent('双肺下叶见磨玻璃影。'),
+  absent('右肺下叶见磨玻璃密度影，范围约4.5cm×3.0cm。'),
   present('左肺下叶见一肿块，大小约4.5厘米×3.2厘米。', 1, n({ size: 45, short: 32, side: 'left', lobe: 'LLL' })),
   present('右上肺野见一团块影，大小约5cm×4cm。', 1, n({ size: 50, short: 40, side: 'right', zone: 'upper' })),
   absent('心影大小形态正常，两膈面光整，肋膈角锐利。'),
