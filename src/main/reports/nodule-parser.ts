@@ -34,6 +34,7 @@ import {
   lobeOf,
   locationPatterns,
   mentionPatterns,
+  notSeenWords,
   priorSizeLead,
   referencePatterns,
   millimetres,
@@ -211,8 +212,9 @@ const continuationStart =
  * The lesion just named is gone: "It has resolved.", "…, which is no longer visualized.", 现已吸收. Its cue
  * (a negation after the lesion) reaches back over the sentence's end to the lesion it speaks of.
  */
-const lesionGoneStatement =
-  /^(?:(?:it|this|these|they|which)\s+(?:has|have|is|are)\s+(?:since\s+|now\s+)?(?:resolved|disappeared|no\s+longer\s+(?:seen|visible|visualized|visualised|identified|present|evident|apparent|discernible))(?:\s+(?:since|on|from|compared\s+(?:with|to))\s+the\s+(?:prior|previous|last)\s+[a-z]+)?|(?:现|现已|目前|本次|此次|复查)?(?:已|均已|基本)?(?:吸收|消失|未见(?:明确|明显|确切)?显示|未再显示|未再?见))(?![a-z])\W*$/
+const lesionGoneStatement = new RegExp(
+  `^(?:(?:it|this|these|they|which)\\s+(?:has|have|is|are)\\s+(?:since\\s+|now\\s+)?(?:resolved|disappeared|no\\s+longer\\s+(?:${notSeenWords}))(?:\\s+(?:since|on|from|compared\\s+(?:with|to))\\s+the\\s+(?:prior|previous|last)\\s+[a-z]+)?|(?:现|现已|目前|本次|此次|复查)?(?:已|均已|基本)?(?:吸收|消失|未见(?:明确|明显|确切)?显示|未再显示|未再?见))(?![a-z])\\W*$`
+)
 
 /**
  * How a sentence that names no lesion goes on about the lesion of the sentence before: it begins by

@@ -20,6 +20,9 @@ function zh(...sources: string[]): RegExp {
   return new RegExp(`(?:${sources.join('|')})`, 'g')
 }
 
+/** What a lesion is said not to be, or no longer to be ("not seen", "no longer apparent"). */
+export const notSeenWords = 'seen|visible|visualized|visualised|identified|present|evident|demonstrated|appreciated|detected|noted|apparent|discernible|demonstrable|identifiable'
+
 /* ---------------------------------------------------------------- mentions */
 
 /** A size a nodule can have (30 mm or less), its long axis or a list's first written first: "8 mm", "0.8×0.6cm", "5 and 7 mm", 约8毫米. */
@@ -272,10 +275,10 @@ export const cuePatterns: CuePattern[] = [
   {
     kind: 'neg-post',
     pattern: en(
-      '(?:(?:is|are|was|were) )?not (?:definitely |definitively )?(?:seen|identified|visualized|visualised|demonstrated|present|appreciated|evident|detected|visible|noted|apparent|discernible|demonstrable|identifiable)',
+      `(?:(?:is|are|was|were) )?not (?:definitely |definitively )?(?:${notSeenWords})`,
       // "has since resolved": longer than the pre-negation "resolved", so it is read looking back
       '(?:(?:has|have) (?:since |now )?)?(?:been )?resolved',
-      'no longer (?:seen|visible|visualized|visualised|identified|present|evident|demonstrated|appreciated|detected|noted|apparent|discernible|demonstrable|identifiable)',
+      `no longer (?:${notSeenWords})`,
       // with a modal verb: "could not be identified", "cannot be visualized", "can no longer be seen"
       '(?:(?:could|can|may)\\s+(?:not|no longer)|cannot|can\'t)\\s+be\\s+(?:definitely\\s+|definitively\\s+)?(?:seen|identified|visualized|visualised|demonstrated|appreciated|detected)',
       '(?:(?:has|have) )?(?:been )?(?:ruled out|excluded)',

@@ -665,6 +665,8 @@ export const englishCases: SentenceCase[] = [
   absent('Right upper lobe nodule, which has since resolved.'),
   absent('Right upper lobe nodule, which is no longer visualized.'),
   absent('Right upper lobe nodule. It is no longer apparent.'),
+  absent('Right upper lobe nodule. It is no longer demonstrated.'),
+  absent('Right upper lobe nodule, which is no longer appreciated.'),
   absent('A nodule in the left lower lobe, which has resolved since the prior study.'),
   present('A nodule in the right upper lobe, which is unchanged.', 1, n({ side: 'right', lobe: 'RUL' })),
   present('A 6 mm nodule in the right upper lobe, which has partially resolved.', 1, n({ size: 6, side: 'right', lobe: 'RUL' })),
