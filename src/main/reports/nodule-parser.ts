@@ -569,9 +569,9 @@ type MimicReading = 'negated' | 'uncertain'
 
 /**
  * The lesion mentions of a sentence, each with the part of the sentence that describes it. After a
- * lesion that is not negated, a characterisation (granuloma, 钙化灶) describes that lesion, a mimic
- * that interprets it (nipple shadow) makes it uncertain or absent, and a lesion word that only
- * interprets it ("opacity, likely a nodule", 结节状致密影，考虑结节) is the same lesion.
+ * lesion that is not negated, a characterisation (granuloma, 钙化灶) describes that lesion unless it is a
+ * finding of its own (isFindingOfItsOwn), a mimic that interprets it (nipple shadow) makes it uncertain
+ * or absent, and a lesion word that only interprets it ("opacity, likely a nodule", 结节状致密影，考虑结节) is the same lesion.
  * Between two lesions the sentence is cut at the last separator (comma, "and", 及 …), so that
  * "8 mm nodule in the right upper zone and a 6 mm nodule in the left lower zone" gives each its own.
  */
@@ -588,8 +588,8 @@ function anchorsOf(folded: string, sentence: Sentence): Anchor[] {
       }
       return
     }
-    if (describesPrevious && mention.kind === 'characterisation') return
     const until = sentence.mentions[i + 1]?.start ?? sentence.end
+    if (describesPrevious && mention.kind === 'characterisation' && !isFindingOfItsOwn(folded, sentence, previous.mention, mention, certainty, until)) return
     if (describesPrevious && isRestatement(folded, sentence, previous.mention, mention, certainty, until)) {
       // Read in doubt as a nodule, the lesion is in doubt: "nodular opacity …, possibly a nodule", 结节状影，结节可能 —
       // unless the doubt is about its nature (小结节，炎性结节可能: a nodule, perhaps inflammatory).
@@ -620,6 +620,17 @@ function interprets(folded: string, sentence: Sentence, lesion: Span, later: Spa
   const gap = { start: lesion.end, end: later.start }
   if (sentence.distinctMarkers.some((d) => within(d, gap))) return false
   return laterCertainty === 'uncertain' || interpretationWordsIn(folded, gap).length > 0
+}
+
+/**
+ * A characterisation after a lesion is another finding, not that lesion's nature, when nothing reads it
+ * as the lesion ("…, likely a granuloma") and its own part of the sentence names a place: "6 mm nodule in
+ * the right lower lobe and a calcified granuloma in the left upper lobe", 右肺下叶结节，左肺上叶见一钙化灶.
+ */
+function isFindingOfItsOwn(folded: string, sentence: Sentence, lesion: Span, later: Mention, certainty: Certainty, until: number): boolean {
+  if (interprets(folded, sentence, lesion, later, certainty)) return false
+  const own = { start: lastSeparator(folded, lesion.end, later.start), end: until }
+  return sentence.locations.some((t) => within(t, own))
 }
 
 /**

@@ -103,6 +103,14 @@ export const englishCases: SentenceCase[] = [
   present('A 4 cm mass in the right upper zone.', 1, n({ size: 40, side: 'right', zone: 'upper' })),
   present('Large mass in the left lower lobe measuring 5.5 x 4.0 cm.', 1, n({ size: 55, short: 40, side: 'left', lobe: 'LLL' })),
   present('Calcified granuloma in the left mid zone.', 1, n({ side: 'left', zone: 'middle', density: 'calcified' })),
+  // a granuloma with a place of its own after a nodule is a second finding, not the nodule's nature
+  present(
+    'A 6 mm nodule in the right lower lobe and a calcified granuloma in the left upper lobe.',
+    2,
+    n({ size: 6, side: 'right', lobe: 'RLL' }),
+    n({ side: 'left', lobe: 'LUL', density: 'calcified' })
+  ),
+  present('Right upper lobe nodule, calcified granuloma.', 1, n({ side: 'right', lobe: 'RUL', density: 'calcified' })),
   present(
     'A 5 mm calcified nodule in the right lower zone, consistent with a granuloma.',
     1,
@@ -799,6 +807,13 @@ export const chineseCases: SentenceCase[] = [
     n({ size: 6, side: 'left', zone: 'lower' })
   ),
   present('右肺下叶见一钙化灶。', 1, n({ side: 'right', lobe: 'RLL', density: 'calcified' })),
+  present(
+    '右肺下叶见一结节，约6mm，左肺上叶见一钙化灶。',
+    2,
+    n({ size: 6, side: 'right', lobe: 'RLL' }),
+    n({ side: 'left', lobe: 'LUL', density: 'calcified' })
+  ),
+  present('右肺上叶结节，内见钙化灶。', 1, n({ side: 'right', lobe: 'RUL', density: 'calcified' })),
   present('左上肺野见一钙化结节，直径约4mm。', 1, n({ size: 4, side: 'left', zone: 'upper', density: 'calcified' })),
   present('右肺上叶见一部分实性结节，大小约12mm×10mm。', 1, n({ size: 12, short: 10, side: 'right', lobe: 'RUL', density: 'part-solid' })),
   present('左肺上叶舌段见一混杂磨玻璃结节，约9mm。', 1, n({ size: 9, side: 'left', lobe: 'lingula', density: 'part-solid' })),
