@@ -723,9 +723,10 @@ export const largestPatterns: RegExp[] = [en('largest', 'biggest', 'larger', 'bi
 
 /**
  * What ends the text right before a size stated for a prior study ("previously 8 mm", "increased
- * from 1.0 cm", 原约8mm): the nodule's size is the current one stated beside it.
+ * from 1.0 cm", 原约8mm, 由8mm增大至12mm, 前片约8mm): the nodule's size is the current one stated beside it.
  */
-export const priorSizeLead = /(?:previously|prior(?:ly)?|formerly|from|原|前次|上次)\s*(?:measur(?:ing|ed)\s*)?(?:about\s*|approx(?:imately|\.)?\s*|约)?$/
+export const priorSizeLead =
+  /(?:(?:previously|prior(?:ly)?|formerly|from)\s*(?:measur(?:ing|ed)\s*)?|(?:原|前次|上次|前片|由|从)(?:检查|片)?(?:大小)?(?:为)?)(?:about\s*|approx(?:imately|\.)?\s*|约)?$/
 
 const number = '\\d+(?:\\.\\d+)?'
 // A letter may follow a unit only as the "x" of a next dimension ("1.2cmx0.9cm"); 公分 is the

@@ -778,6 +778,9 @@ export const chineseCases: SentenceCase[] = [
     n({ size: 5, side: 'left', zone: 'lower' })
   ),
   present('右上肺结节较前增大，原约8mm，现约11mm。', 1, n({ size: 11, side: 'right', zone: 'upper' })),
+  present('右肺上叶结节较前缩小，由12mm缩小至8mm。', 1, n({ size: 8, side: 'right', lobe: 'RUL' })),
+  present('右肺上叶结节由8mm增大至12mm。', 1, n({ size: 12, side: 'right', lobe: 'RUL' })),
+  present('左下肺野结节，约10mm（前片约7mm）。', 1, n({ size: 10, side: 'left', zone: 'lower' })),
   present(
     '右肺见两枚结节，分别位于上野（约6mm）及下野（约9mm）。',
     2,
