@@ -30,7 +30,9 @@ export function decodeReportBytes(bytes: Uint8Array): DecodedText {
 /** The decoding of decodeReportBytes, its text as written: markup kept, not normalised. */
 export function decodeReportBytesAsWritten(bytes: Uint8Array): DecodedText {
   if (bytes.includes(0) && !hasUtf16Bom(bytes)) {
-    throw new Error('it contains NUL bytes, so it is not a text file')
+    const utf16 = bomlessUtf16(bytes)
+    if (utf16) return utf16
+    throw new Error('it contains NUL bytes and does not read as UTF-16 text, so it is not a text file')
   }
   let encoding: ReportEncoding
   let text: string
@@ -66,6 +68,29 @@ export function decodeReportBytesAsWritten(bytes: Uint8Array): DecodedText {
     }
   }
   return { text, encoding }
+}
+
+/**
+ * UTF-16 written without a BOM (SQL Server's `bcp -w`, some Java exports): the NUL bytes are the high
+ * bytes of ASCII characters. Of the two byte orders, the one that reads as more report text (ASCII and
+ * report characters; the other order makes ASCII into CJK ideographs); null unless nine in ten of its
+ * characters are text, as for a binary file.
+ */
+function bomlessUtf16(bytes: Uint8Array): DecodedText | null {
+  if (bytes.length % 2 !== 0) return null
+  const reads = (['utf-16le', 'utf-16be'] as const).flatMap((encoding) => {
+    try {
+      const text = new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes)
+      return [{ text, encoding, score: [...text].filter((c) => /[\t\n\r\x20-\x7e]/.test(c) || reportCharacters.has(simplifiedOf.get(c) ?? c)).length }]
+    } catch {
+      return []
+    }
+  })
+  const best = reads.reduce<(typeof reads)[number] | null>((b, r) => (b === null || r.score > b.score ? r : b), null)
+  if (!best) return null
+  const characters = [...best.text]
+  const textual = characters.filter((c) => /[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/.test(c)).length
+  return textual >= 0.9 * characters.length ? { text: best.text, encoding: best.encoding } : null
 }
 
 // Characters every Chinese chest report uses (simplified; traditional ones count through simplifiedOf).

@@ -475,6 +475,20 @@ describe('importReportFiles', () => {
     expect(await importReportFiles(db, [prose], jobId)).toEqual({ matched: 1, unmatched: 0, already: 0, failed: [] })
   })
 
+  it('reads UTF-16 written without a BOM (SQL Server bcp -w) in either byte order, and still refuses a binary file', async () => {
+    const english = write('ACC1001.txt', Buffer.from('Right upper zone nodule, 8 mm.\r\n', 'utf16le'))
+    const chinese = write('ACC1002.txt', Buffer.from('右上肺野见一结节，约8mm。\n', 'utf16le').swap16())
+    const noise = write('ACC1003.txt', Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 7919 + 13) % 256)))
+    const result = await importReportFiles(db, [english, chinese, noise], jobId)
+    expect(result).toMatchObject({ matched: 2, unmatched: 0, already: 0 })
+    expect(result.failed).toEqual([{ file: noise, reason: expect.stringMatching(/^ACC1003\.txt: .*not a text file/) }])
+    expect(rows().map((r) => [r.study_id, r.encoding, r.raw_text])).toEqual([
+      [studyA, 'utf-16le', 'Right upper zone nodule, 8 mm.'],
+      [studyB, 'utf-16be', '右上肺野见一结节，约8mm。']
+    ])
+    expect(JSON.parse(rows()[1].findings_json).nodules.items).toMatchObject([{ sizeMm: 8, side: 'right', zone: 'upper' }])
+  })
+
   it('reads a Big5 report (Hong Kong, Taiwan) as Big5, and a GBK one as GBK, though each decodes as the other', async () => {
     // 右肺上葉見一結節，8mm。 in Big5; 右上肺野见一结节，约8mm。 in GBK.
     const big5 = write('ACC1001.txt', Buffer.from([0xa5, 0x6b, 0xaa, 0xcd, 0xa4, 0x57, 0xb8, 0xad, 0xa8, 0xa3, 0xa4, 0x40, 0xb5, 0xb2, 0xb8, 0x60, 0xa1, 0x41, 0x38, 0x6d, 0x6d, 0xa1, 0x43]))
