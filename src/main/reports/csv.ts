@@ -1,11 +1,12 @@
 /**
  * RFC 4180 CSV: fields separated by a delimiter, optionally double-quoted, "" inside quotes for a
  * quote, line breaks inside quotes kept, CRLF or LF rows. The delimiter is sniffed from the header
- * line (comma, semicolon or tab — spreadsheet exports in some locales use ';').
+ * line (comma, semicolon, tab or pipe — spreadsheet exports in some locales use ';', hospital
+ * information systems' flat files '|').
  */
 
 export function sniffDelimiter(text: string): string {
-  const candidates = [',', ';', '\t']
+  const candidates = [',', ';', '\t', '|']
   const counts = new Map(candidates.map((c) => [c, 0]))
   let quoted = false
   for (const ch of text) {

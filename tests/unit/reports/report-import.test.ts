@@ -167,6 +167,16 @@ describe('importReportFiles', () => {
     expect(rows().map((r) => r.study_id)).toEqual([studyA, studyA, studyA, studyB])
   })
 
+  it('reads a table whose fields are separated by semicolons (European Excel) or pipes (HIS flat files)', async () => {
+    const semicolons = write('ris-de.csv', 'Accession;Report\nACC1001;"Right upper zone nodule, 1,2 cm; stable."\n')
+    const pipes = write('his-export.csv', 'Accession|Patient|Report\nACC1002|Roe, J|Left lower zone nodule, 6 mm; no effusion.\n')
+    expect(await importReportFiles(db, [semicolons, pipes], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.raw_text])).toEqual([
+      [studyA, 'Right upper zone nodule, 1,2 cm; stable.'],
+      [studyB, 'Left lower zone nodule, 6 mm; no effusion.']
+    ])
+  })
+
   it('matches a text file by the accession number or study UID in its header lines, which may hold other fields', async () => {
     const files = [
       write('export_0001.txt', 'Patient: PHANTOM\nAccession No.: ACC1002\nExam: CHEST PA\nFINDINGS: 8 mm nodule in the right upper zone.\n'),
