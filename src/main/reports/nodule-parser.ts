@@ -828,8 +828,8 @@ function attributesOf(folded: string, sentence: Sentence, anchor: Anchor): Menti
   const pick = <T extends Span>(tokens: T[]): T | null => nearest(inOwnClause(tokens), mention) ?? nearest(tokens, mention)
 
   const counts = usable(sentence.counts)
-  // A number right after the mention states it too, and outranks a count word: 多发结节（2枚）, 结节2枚.
-  const countAfter = inOwnClause(counts).find((c) => c.value !== null && c.start >= mention.end && /^[\s(（]*$/.test(folded.slice(mention.end, c.start)))
+  // A number right after the mention states it too, and outranks a count word: 多发结节（2枚）, 结节2枚, "nodules (3)", "nodules x3".
+  const countAfter = inOwnClause(counts).find((c) => c.value !== null && c.start >= mention.end && /^[\s(（x×]*$/.test(folded.slice(mention.end, c.start)))
   const countToken = countAfter ?? nearest(before(counts), mention)
   const sizes = usable(sentence.sizes)
   const locations = usable(sentence.locations)

@@ -695,6 +695,12 @@ export const countPatterns: CountPattern[] = [
     pattern: en('\\d+(?=(?:[\\s-]+[a-z-]+){0,3}?[\\s-]+(?:nodul|mass|granulom|[pm]?ggn|lesion|opacit|densit))'),
     read: (m) => Number(m)
   },
+  {
+    // "nodules (3)", "nodules x3", "granulomas ×2": a tally right after a plural lesion noun (not en(): the
+    // x of "x3" is a letter before the number)
+    pattern: /(?<=(?:nodules|masses|granulomas|ggns|lesions|opacities|densities)\s*(?:\(\s*|[x×]\s*))\d+(?=\s*\)|(?![\d.a-z]|\s*(?:mm|cm)))/g,
+    read: (m) => Number(m)
+  },
   { pattern: en('several', 'multiple', 'numerous', 'innumerable', 'countless', 'many', 'few', 'scattered', 'various', 'some'), read: () => null },
   { pattern: zh('[一二两三四五六七八九十\\d]+(?=枚|个|颗|处|粒)'), read: (m) => chineseNumber(m) },
   { pattern: zh('(?<=[见及有])一(?![步致般些侧定])', '单发', '孤立(?:性)?'), read: () => 1 },

@@ -479,6 +479,11 @@ export const englishCases: SentenceCase[] = [
     n({ size: 9, side: 'right', zone: 'upper' }),
     n({ size: 5, side: 'left', zone: 'lower' })
   ),
+  // a tally after the plural noun, as worklists and templates write it
+  present('Right upper lobe nodules (3), largest 7 mm.', 3, n({ size: 7, side: 'right', lobe: 'RUL' }), n({ side: 'right', lobe: 'RUL' }), n({ side: 'right', lobe: 'RUL' })),
+  present('Calcified granulomas x2 in the left upper lobe.', 2, n({ side: 'left', lobe: 'LUL', density: 'calcified' }), n({ side: 'left', lobe: 'LUL', density: 'calcified' })),
+  present('Nodules x 3 mm in the right upper lobe.', null, n({ size: 3, side: 'right', lobe: 'RUL' })),
+  present('(2) Right upper lobe nodule.', 1, n({ side: 'right', lobe: 'RUL' })),
   present(
     'Three nodules in the right lung. A 10 mm nodule in the right upper zone.',
     3,
