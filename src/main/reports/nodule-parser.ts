@@ -855,13 +855,23 @@ function attributesOf(folded: string, sentence: Sentence, anchor: Anchor): Menti
     largest: sentence.largestMarkers.find((m) => within(m, segment)) ?? null,
     sizes: sizesListed.length > 1 ? sizesListed : sizes,
     size: pick(sizes),
-    density: densityOf(pick(usable(sentence.densities)), usable(sentence.solidComponents)[0] ?? null),
+    density: densityOf(pick(usable(sentence.densities).filter((d) => !isAnotherOpacitysDensity(folded, d, mention))), usable(sentence.solidComponents)[0] ?? null),
     locations,
     locativeLocations: locations.filter(
       (l) => within(l, ownClause) || isLocativeClause(folded, sentence, clauseOf(sentence, l.start), l, mention)
     ),
     ownClause
   }
+}
+
+const opacityNounAfter = /^[\s-]*(?:opacit|densit|attenuation|shadow|foc|area|patch|(?:样|密度)*(?:阴?影|灶))/
+
+/**
+ * A density word before the mention that has an opacity noun of its own and a separator after it is
+ * that opacity's, not the nodule's: "ground-glass opacity in the right upper lobe and a 6 mm nodule".
+ */
+function isAnotherOpacitysDensity(folded: string, density: Span, mention: Span): boolean {
+  return density.end <= mention.start && opacityNounAfter.test(folded.slice(density.end, mention.start)) && lastSeparator(folded, density.end, mention.start) > density.end
 }
 
 /**

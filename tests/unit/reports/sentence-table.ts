@@ -132,6 +132,9 @@ export const englishCases: SentenceCase[] = [
   absent('Patchy ground-glass opacities in both lower lobes, up to 2 cm.'),
   absent('Ground-glass opacity in the right lower lobe measuring 4 cm.'),
   present('Ground-glass opacity in the right upper lobe and a 6 mm solid nodule in the left lower lobe.', 1, n({ size: 6, side: 'left', lobe: 'LLL', density: 'solid' })),
+  // the unsized opacity's density is its own, not the nodule's
+  present('Ground-glass opacity in the right upper lobe and a 6 mm nodule in the left lower lobe.', 1, n({ size: 6, side: 'left', lobe: 'LLL' })),
+  present('Ground-glass density nodule in the RUL, 8 mm.', 1, n({ size: 8, side: 'right', lobe: 'RUL', density: 'ground-glass' })),
   present('Part-solid nodule, 15 mm, left upper lobe.', 1, n({ size: 15, side: 'left', lobe: 'LUL', density: 'part-solid' })),
   absent('Heart size is normal. No nodule, mass or consolidation.'),
   absent('No focal lung lesion.'),
@@ -830,6 +833,7 @@ export const chineseCases: SentenceCase[] = [
   present('左肺上叶见磨玻璃密度灶，大小约0.8cm×0.6cm，边界清。', 1, n({ size: 8, short: 6, side: 'left', lobe: 'LUL', density: 'ground-glass' })),
   absent('左肺下叶见片状磨玻璃密度影，大小约2.0cm×1.5cm。'),
   absent('双肺下叶见磨玻璃影。'),
+  present('右肺上叶见磨玻璃密度影，左肺下叶见一结节，约6mm。', 1, n({ size: 6, side: 'left', lobe: 'LLL' })),
   absent('右肺下叶见磨玻璃密度影，范围约4.5cm×3.0cm。'),
   present('左肺下叶见一肿块，大小约4.5厘米×3.2厘米。', 1, n({ size: 45, short: 32, side: 'left', lobe: 'LLL' })),
   present('右上肺野见一团块影，大小约5cm×4cm。', 1, n({ size: 50, short: 40, side: 'right', zone: 'upper' })),
