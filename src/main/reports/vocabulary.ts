@@ -182,9 +182,12 @@ export const diffuseStatementPattern = /纹理|透亮|清晰|正常|未见|marki
 /** Phrases that contain a mention word but are not a lung lesion (CheXpert's unmention list and kin). */
 export const unmentionPatterns: RegExp[] = [
   en('mass effect', '(?:body|muscle|bone|lean) mass', 'massive'),
-  /** A lesion of another organ: the organ is named shortly before the mention in the same clause. */
+  /**
+   * A lesion of another organ: the organ is named shortly before the mention in the same clause. Not a
+   * soft-tissue density or attenuation: that is the lung nodule's own (软组织密度结节).
+   */
   en(
-    '(?:thyroid|breast|liver|hepatic|renal|kidney|adrenal|neck|mediastinal|chest wall|soft[\\s-]tissue|skin|cutaneous|subcutaneous|axillary|lymph node|nodal|splenic|pancreatic)(?:[\\s-]+[a-z]+){0,3}[\\s-]+(?:nodules?|mass(?:es)?)'
+    '(?:thyroid|breast|liver|hepatic|renal|kidney|adrenal|neck|mediastinal|chest wall|soft[\\s-]tissue(?![\\s-]+(?:density|attenuation))|skin|cutaneous|subcutaneous|axillary|lymph node|nodal|splenic|pancreatic)(?:[\\s-]+[a-z]+){0,3}[\\s-]+(?:nodules?|mass(?:es)?)'
   ),
   zh('(?:甲状腺|乳腺|乳房|肝|脾|肾上腺|肾|胰腺|纵隔|淋巴结|胸壁|皮肤|皮下|腋窝|颈部)[^，。；,;肺]{0,6}?(?:结节|肿块|团块|占位)'),
   /** A cancer as the patient's history or a screening's aim, not as what the film shows. */

@@ -303,6 +303,10 @@ export const englishCases: SentenceCase[] = [
   ),
   absent('Cardiomediastinal silhouette is within normal limits. Lungs are clear without nodules.'),
   absent('Mass effect on the trachea from an enlarged thyroid. Lungs clear.'),
+  // a soft-tissue nodule is the skin's or chest wall's; a nodule of soft-tissue density is the lung's
+  absent('Soft tissue nodule over the left shoulder.'),
+  present('A soft tissue density nodule in the right mid zone.', 1, n({ side: 'right', zone: 'middle' })),
+  present('Soft-tissue attenuation nodule in the left lower lobe, 9 mm.', 1, n({ size: 9, side: 'left', lobe: 'LLL' })),
   present('A 3 mm nodule.', 1, n({ size: 3 })),
   present('Nodule measuring 10 x 8 x 7 mm in the left lower lobe.', 1, n({ size: 10, short: 8, side: 'left', lobe: 'LLL' })),
   present('Right upper lobe: 6 mm solid nodule.', 1, n({ size: 6, side: 'right', lobe: 'RUL', density: 'solid' })),
