@@ -179,6 +179,9 @@ export const natureBeforeLesion = /(?:炎性|炎症性|良性|恶性|转移性|�
 /** Clauses about the lungs as a whole (markings, clarity) whose place is not a lesion's place. */
 export const diffuseStatementPattern = /纹理|透亮|清晰|正常|未见|markings|clear|normal|unremarkable|(?<![a-z])no(?![a-z])/
 
+/** Organs other than the lung whose nodules and masses a chest film or report may name. */
+const otherOrgan = 'thyroid|breast|liver|kidney|adrenal|spleen|pancreas|neck|chest wall|skin|lymph nodes?'
+
 /** Phrases that contain a mention word but are not a lung lesion (CheXpert's unmention list and kin). */
 export const unmentionPatterns: RegExp[] = [
   en('mass effect', '(?:body|muscle|bone|lean) mass', 'massive'),
@@ -187,9 +190,13 @@ export const unmentionPatterns: RegExp[] = [
    * soft-tissue density or attenuation: that is the lung nodule's own (软组织密度结节).
    */
   en(
-    '(?:thyroid|breast|liver|hepatic|renal|kidney|adrenal|neck|mediastinal|chest wall|soft[\\s-]tissue(?![\\s-]+(?:density|attenuation))|skin|cutaneous|subcutaneous|axillary|lymph node|nodal|splenic|pancreatic)(?:[\\s-]+[a-z]+){0,3}[\\s-]+(?:nodules?|mass(?:es)?)'
+    `(?:${otherOrgan}|mediastinal|paratracheal|aortopulmonary|subcarinal|paraspinal|paravertebral|thymic|retrosternal|hepatic|renal|splenic|pancreatic|cutaneous|subcutaneous|axillary|nodal|soft[\\s-]tissue(?![\\s-]+(?:density|attenuation)))(?:[\\s-]+[a-z]+){0,3}[\\s-]+(?:nodules?|mass(?:es)?)`
   ),
-  zh('(?:甲状腺|乳腺|乳房|肝|脾|肾上腺|肾|胰腺|纵隔|淋巴结|胸壁|皮肤|皮下|腋窝|颈部)[^，。；,;肺]{0,6}?(?:结节|肿块|团块|占位)'),
+  /** …or named right after it: "mass in the anterior mediastinum", "nodule in the left breast". */
+  en(
+    `(?:nodules?|mass(?:es)?)\\s+(?:in|within|of|at|involving|arising from)\\s+(?:the\\s+)?(?:(?:left|right|anterior|middle|posterior|superior)\\s+)*(?:${otherOrgan}|mediastinum|(?:aortopulmonary|ap) window|axilla|soft tissues?|(?:paratracheal|subcarinal|paraspinal) region)`
+  ),
+  zh('(?:甲状腺|乳腺|乳房|肝|脾|肾上腺|肾|胰腺|纵隔|气管旁|主肺动脉窗|隆突下|脊柱旁|椎旁|胸腺|淋巴结|胸壁|皮肤|皮下|腋窝|颈部)[^，。；,;肺]{0,6}?(?:结节|肿块|团块|占位)'),
   /** A cancer as the patient's history or a screening's aim, not as what the film shows. */
   en('(?:history|hx) of (?:[a-z-]+ ){0,3}(?:carcinoma|cancer|tumou?r|neoplasm)s?', '(?:lung |pulmonary )?cancer screening'),
   zh('肺癌(?:病史|史|筛查|普查|高危)')

@@ -305,6 +305,12 @@ export const englishCases: SentenceCase[] = [
   absent('Mass effect on the trachea from an enlarged thyroid. Lungs clear.'),
   // a soft-tissue nodule is the skin's or chest wall's; a nodule of soft-tissue density is the lung's
   absent('Soft tissue nodule over the left shoulder.'),
+  // mediastinal and other organs' masses, named before or after the mass
+  absent('Right paratracheal mass.'),
+  absent('Mass in the aortopulmonary window.'),
+  absent('Mass in the anterior mediastinum.'),
+  absent('Nodule in the left breast.'),
+  present('Mass in the right upper lobe abutting the mediastinum.', 1, n({ side: 'right', lobe: 'RUL' })),
   present('A soft tissue density nodule in the right mid zone.', 1, n({ side: 'right', zone: 'middle' })),
   present('Soft-tissue attenuation nodule in the left lower lobe, 9 mm.', 1, n({ size: 9, side: 'left', lobe: 'LLL' })),
   present('A 3 mm nodule.', 1, n({ size: 3 })),
@@ -837,6 +843,7 @@ export const chineseCases: SentenceCase[] = [
   present('左肺上叶见磨玻璃密度灶，大小约0.8cm×0.6cm，边界清。', 1, n({ size: 8, short: 6, side: 'left', lobe: 'LUL', density: 'ground-glass' })),
   absent('左肺下叶见片状磨玻璃密度影，大小约2.0cm×1.5cm。'),
   absent('双肺下叶见磨玻璃影。'),
+  absent('右侧气管旁见一肿块影。'),
   present('右肺上叶见磨玻璃密度影，左肺下叶见一结节，约6mm。', 1, n({ size: 6, side: 'left', lobe: 'LLL' })),
   absent('右肺下叶见磨玻璃密度影，范围约4.5cm×3.0cm。'),
   present('左肺下叶见一肿块，大小约4.5厘米×3.2厘米。', 1, n({ size: 45, short: 32, side: 'left', lobe: 'LLL' })),
