@@ -36,6 +36,8 @@ import {
   mentionPatterns,
   notSeenWords,
   priorSizeLead,
+  shortAxisLead,
+  shortAxisTrail,
   referencePatterns,
   millimetres,
   placeListGap,
@@ -510,9 +512,27 @@ function readSizes(folded: string, span: Span): Token<Size>[] {
     if (value === null || sizes.some((s) => overlaps(s, spanOf(m)))) continue
     sizes.push({ ...spanOf(m), value: { longMm: round(millimetres(value, g.unit ?? g.zhUnit)), shortMm: null } })
   }
+  joinShortAxes(folded, span, sizes)
   // A prior study's size only counts when the sentence states no current one.
   const current = sizes.filter((s) => !priorSizeLead.test(folded.slice(span.start, s.start)))
   return (current.length > 0 ? current : sizes).sort((a, b) => a.start - b.start)
+}
+
+/**
+ * A size stated as the short axis joins the single size stated next to it as one long × short size
+ * (短径约5mm，长径约8mm; "long axis 8 mm, short axis 5 mm"): read apart, the short axis would be the
+ * nodule's size, or a second nodule's. In place.
+ */
+function joinShortAxes(folded: string, span: Span, sizes: Token<Size>[]): void {
+  const isShortAxis = (s: Span): boolean => shortAxisLead.test(folded.slice(span.start, s.start)) || shortAxisTrail.test(folded.slice(s.end, span.end))
+  for (const short of sizes.filter(isShortAxis)) {
+    const single = (s: Token<Size>): boolean => s !== short && s.value.shortMm === null && !isShortAxis(s) && distance(s, short) <= 24
+    const long = nearest(sizes.filter(single), short)
+    if (!long) continue
+    const [a, b] = [long.value.longMm, short.value.longMm].sort((x, y) => y - x)
+    sizes.splice(sizes.indexOf(long), 1)
+    sizes.splice(sizes.indexOf(short), 1, { start: Math.min(long.start, short.start), end: Math.max(long.end, short.end), value: { longMm: a, shortMm: b } })
+  }
 }
 
 function round(mm: number): number {

@@ -744,6 +744,12 @@ export const largestPatterns: RegExp[] = [en('largest', 'biggest', 'larger', 'bi
 export const priorSizeLead =
   /(?:(?:previously|prior(?:ly)?|formerly|from)\s*(?:measur(?:ing|ed)\s*)?|(?:原|前次|上次|前片|由|从)(?:检查|片)?(?:大小)?(?:为)?)(?:about\s*|approx(?:imately|\.)?\s*|约)?$/
 
+/** What ends the text right before a short-axis size (短径约5mm, "short axis 5 mm", "short-axis diameter of 5 mm"). */
+export const shortAxisLead =
+  /(?:短径|短轴|short[\s-]+axis(?:\s+diameter)?|short(?:est)?\s+(?:diameter|dimension))\s*(?:(?:of|measuring|measures|is)\s*)?(?:约|about\s*|approx(?:imately|\.)?\s*)?$/
+/** What begins the text right after a short-axis size ("5 mm in short axis"). */
+export const shortAxisTrail = /^\s*(?:in\s+)?(?:the\s+)?short[\s-]+axis/
+
 const number = '\\d+(?:\\.\\d+)?'
 // A letter may follow a unit only as the "x" of a next dimension ("1.2cmx0.9cm"); 公分 is the
 // everyday Chinese word for centimetre; ㎜ and ㎝ are the one-character unit signs CJK input writes.

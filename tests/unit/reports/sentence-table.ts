@@ -128,6 +128,9 @@ export const englishCases: SentenceCase[] = [
     n({ size: 5, side: 'right', lobe: 'RUL', density: 'ground-glass' }),
     n({ size: 7, side: 'right', lobe: 'RUL', density: 'ground-glass' })
   ),
+  // a short-axis size joins the long one beside it
+  present('Right upper lobe nodule, long axis 8 mm, short axis 5 mm.', 1, n({ size: 8, short: 5, side: 'right', lobe: 'RUL' })),
+  present('Right upper lobe nodule measuring 8 mm in long axis and 5 mm in short axis.', 1, n({ size: 8, short: 5, side: 'right', lobe: 'RUL' })),
   absent('Ground-glass opacity in the right lower lobe.'),
   absent('Patchy ground-glass opacities in both lower lobes, up to 2 cm.'),
   absent('Ground-glass opacity in the right lower lobe measuring 4 cm.'),
@@ -842,6 +845,8 @@ export const chineseCases: SentenceCase[] = [
   present('右肺上叶见磨玻璃密度影，约8mm。', 1, n({ size: 8, side: 'right', lobe: 'RUL', density: 'ground-glass' })),
   present('左肺上叶见磨玻璃密度灶，大小约0.8cm×0.6cm，边界清。', 1, n({ size: 8, short: 6, side: 'left', lobe: 'LUL', density: 'ground-glass' })),
   absent('左肺下叶见片状磨玻璃密度影，大小约2.0cm×1.5cm。'),
+  present('右肺上叶见一结节，短径约5mm，长径约8mm。', 1, n({ size: 8, short: 5, side: 'right', lobe: 'RUL' })),
+  present('右肺上叶见一结节，长径约8mm，短径约5mm。', 1, n({ size: 8, short: 5, side: 'right', lobe: 'RUL' })),
   absent('双肺下叶见磨玻璃影。'),
   absent('右侧气管旁见一肿块影。'),
   present('右肺上叶见磨玻璃密度影，左肺下叶见一结节，约6mm。', 1, n({ size: 6, side: 'left', lobe: 'LLL' })),
