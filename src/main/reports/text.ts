@@ -72,25 +72,24 @@ export function decodeReportBytesAsWritten(bytes: Uint8Array): DecodedText {
 
 /**
  * UTF-16 written without a BOM (SQL Server's `bcp -w`, some Java exports): the NUL bytes are the high
- * bytes of ASCII characters. Of the two byte orders, the one that reads as more report text (ASCII and
- * report characters; the other order makes ASCII into CJK ideographs); null unless nine in ten of its
- * characters are text, as for a binary file.
+ * bytes of ASCII characters. A byte order is a candidate when nine in ten of its characters are text
+ * (a binary file is neither); of two, the one that reads as more ASCII and report characters (the
+ * other order makes ASCII into CJK ideographs), little-endian on a tie. Null when neither is.
  */
 function bomlessUtf16(bytes: Uint8Array): DecodedText | null {
   if (bytes.length % 2 !== 0) return null
   const reads = (['utf-16le', 'utf-16be'] as const).flatMap((encoding) => {
     try {
-      const text = new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes)
-      return [{ text, encoding, score: [...text].filter((c) => /[\t\n\r\x20-\x7e]/.test(c) || reportCharacters.has(simplifiedOf.get(c) ?? c)).length }]
+      const characters = [...new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes)]
+      const textual = characters.filter((c) => /[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/.test(c)).length
+      const score = characters.filter((c) => /[\t\n\r\x20-\x7e]/.test(c) || reportCharacters.has(simplifiedOf.get(c) ?? c)).length
+      return textual >= 0.9 * characters.length ? [{ text: characters.join(''), encoding, score }] : []
     } catch {
       return []
     }
   })
   const best = reads.reduce<(typeof reads)[number] | null>((b, r) => (b === null || r.score > b.score ? r : b), null)
-  if (!best) return null
-  const characters = [...best.text]
-  const textual = characters.filter((c) => /[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/.test(c)).length
-  return textual >= 0.9 * characters.length ? { text: best.text, encoding: best.encoding } : null
+  return best && { text: best.text, encoding: best.encoding }
 }
 
 // Characters every Chinese chest report uses (simplified; traditional ones count through simplifiedOf).
