@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseReport, detectLanguage } from '../../../src/main/reports'
+import { parseReport, detectLanguage, decodeReportBytes } from '../../../src/main/reports'
 import { splitSections } from '../../../src/main/reports/sections'
 
 describe('sections', () => {
@@ -30,6 +30,16 @@ describe('sections', () => {
   it('does not read nodules from the indication or the recommendation', () => {
     const text = 'Indication: nodule follow-up.\nFindings: Lungs are clear.\nRecommendation: CT in 3 months for the nodule.'
     expect(parseReport(text).nodules).toEqual({ presence: 'absent', count: 0, items: [] })
+  })
+})
+
+describe('report bytes', () => {
+  it('reads BOM-less UTF-16 of either byte order, even Chinese with no ASCII to tell the order by', () => {
+    const onlyChinese = '右上肺野见一结节'
+    expect(decodeReportBytes(Buffer.from(onlyChinese, 'utf16le'))).toEqual({ text: onlyChinese, encoding: 'utf-16le' })
+    expect(decodeReportBytes(Buffer.from(onlyChinese, 'utf16le').swap16())).toEqual({ text: onlyChinese, encoding: 'utf-16be' })
+    // no report character and every other byte NUL the "wrong" way: the order that reads as text wins
+    expect(decodeReportBytes(Buffer.from('一二三', 'utf16le'))).toEqual({ text: '一二三', encoding: 'utf-16le' })
   })
 })
 
