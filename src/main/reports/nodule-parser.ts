@@ -518,6 +518,9 @@ function readSizes(folded: string, span: Span): Token<Size>[] {
   return (current.length > 0 ? current : sizes).sort((a, b) => a.start - b.start)
 }
 
+/** The most characters between a long and a short axis stated together ("8 mm in long axis and 5 mm"). */
+const axesApart = 24
+
 /**
  * A size stated as the short axis joins the single size stated next to it as one long × short size
  * (短径约5mm，长径约8mm; "long axis 8 mm, short axis 5 mm"): read apart, the short axis would be the
@@ -526,7 +529,7 @@ function readSizes(folded: string, span: Span): Token<Size>[] {
 function joinShortAxes(folded: string, span: Span, sizes: Token<Size>[]): void {
   const isShortAxis = (s: Span): boolean => shortAxisLead.test(folded.slice(span.start, s.start)) || shortAxisTrail.test(folded.slice(s.end, span.end))
   for (const short of sizes.filter(isShortAxis)) {
-    const single = (s: Token<Size>): boolean => s !== short && s.value.shortMm === null && !isShortAxis(s) && distance(s, short) <= 24
+    const single = (s: Token<Size>): boolean => s !== short && s.value.shortMm === null && !isShortAxis(s) && distance(s, short) <= axesApart
     const long = nearest(sizes.filter(single), short)
     if (!long) continue
     const [a, b] = [long.value.longMm, short.value.longMm].sort((x, y) => y - x)
@@ -591,7 +594,8 @@ type MimicReading = 'negated' | 'uncertain'
  * The lesion mentions of a sentence, each with the part of the sentence that describes it. After a
  * lesion that is not negated, a characterisation (granuloma, 钙化灶) describes that lesion unless it is a
  * finding of its own (isFindingOfItsOwn), a mimic that interprets it (nipple shadow) makes it uncertain
- * or absent, and a lesion word that only interprets it ("opacity, likely a nodule", 结节状致密影，考虑结节) is the same lesion.
+ * or absent, and a lesion word that only interprets it ("opacity, likely a nodule", 结节状致密影，考虑结节)
+ * is the same lesion.
  * Between two lesions the sentence is cut at the last separator (comma, "and", 及 …), so that
  * "8 mm nodule in the right upper zone and a 6 mm nodule in the left lower zone" gives each its own.
  */

@@ -88,8 +88,13 @@ function bomlessUtf16(bytes: Uint8Array): DecodedText | null {
       return []
     }
   })
-  const best = reads.reduce<(typeof reads)[number] | null>((b, r) => (b === null || r.score > b.score ? r : b), null)
+  const best = mostReportLike(reads)
   return best && { text: best.text, encoding: best.encoding }
+}
+
+/** Of several readings of the same bytes, the one with the highest score (report words read); the first on a tie. */
+function mostReportLike<T extends { score: number }>(reads: T[]): T | null {
+  return reads.reduce<T | null>((best, r) => (best === null || r.score > best.score ? r : best), null)
 }
 
 // Characters every Chinese chest report uses (simplified; traditional ones count through simplifiedOf).
@@ -110,7 +115,7 @@ function chineseLegacyText(bytes: Uint8Array): (DecodedText & { score: number })
       return []
     }
   })
-  return reads.reduce<(DecodedText & { score: number }) | null>((best, r) => (best === null || r.score > best.score ? r : best), null)
+  return mostReportLike(reads)
 }
 
 /**
