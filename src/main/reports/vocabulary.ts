@@ -25,7 +25,7 @@ export const notSeenWords = 'seen|visible|visualized|visualised|identified|prese
 
 /* ---------------------------------------------------------------- mentions */
 
-/** A size a nodule can have (30 mm or less), its long axis or a list's first written first: "8 mm", "0.8×0.6cm", "5 and 7 mm", 约8毫米. */
+/** A size a nodule can have (30 mm or less) in its first number — the long axis, or a list's first: "8 mm", "0.8×0.6cm", "5 and 7 mm", 约8毫米. */
 const smallSize =
   '(?<![\\d.])(?:(?:[1-9]|[12]\\d|30)(?:\\.\\d+)?(?:\\s*-?\\s*(?:mm|㎜|毫米))?(?:\\s*(?:[x×*]|by|,|、|and|及|和)\\s*\\d+(?:\\.\\d+)?)*\\s*-?\\s*(?:mm|㎜|毫米|millimet(?:er|re)s?)' +
   '|(?:[0-2](?:\\.\\d+)?|3(?:\\.0+)?)(?:\\s*-?\\s*(?:cm|㎝|厘米|公分))?(?:\\s*(?:[x×*]|by|,|、|and|及|和)\\s*\\d+(?:\\.\\d+)?)*\\s*-?\\s*(?:cm|㎝|厘米|公分|centimet(?:er|re)s?))(?![a-z])'
@@ -91,8 +91,8 @@ export const mentionPatterns: MentionPattern[] = [
     ),
     pluralGroup: 1
   },
-  // a ground-glass opacity given a size of 3 cm or less is a ground-glass nodule (Fleischner: an opacity
-  // over 3 cm is a mass, a patch or a diffuse haze no nodule)
+  // a ground-glass opacity given a size of 3 cm or less is a ground-glass nodule (Fleischner: a nodule is
+  // 3 cm or less, a larger opacity a mass; a patch or a diffuse haze is neither)
   {
     kind: 'lesion',
     pattern: en(
