@@ -553,6 +553,15 @@ export const locationPatterns: LocationPattern[] = [
     read: readSideLevelPlace
   },
   {
+    // the level before the side: "lower left lung field", "mid left lung", "upper right zone", "lower left
+    // lobe"; and
+    // "the upper part of the right lung", "the lower portion of the left lung"
+    pattern: en(
+      `(?<level>${enLevel})[\\s-]+(?:(?:part|portion|aspect|third)[\\s-]+of[\\s-]+(?:the[\\s-]+)?)?${enSide}[\\s-]+(?<kind>lobes?|(?:lung[\\s-]+)?(?:zones?|fields?)|lungs?)`
+    ),
+    read: readSideLevelPlace
+  },
+  {
     // A list of places that says the kind once, at its end: the places before borrow it ("the right
     // upper and left lower zones", "the left upper, mid and lower zones").
     pattern: en(`${enSide}[\\s-]+(?<level>${enLevel})(?=${enListRest})`),

@@ -254,6 +254,11 @@ export const englishCases: SentenceCase[] = [
   // A span of two levels is one place, read as its first (as 右肺中下野).
   present('Small nodular opacity in the right mid to lower lung.', 1, n({ side: 'right', zone: 'middle' })),
   present('Nodule in the left mid-lower zone.', 1, n({ side: 'left', zone: 'middle' })),
+  // the level before the side
+  present('Nodule in the lower left lung field.', 1, n({ side: 'left', zone: 'lower' })),
+  present('Nodule in the mid left lung.', 1, n({ side: 'left', zone: 'middle' })),
+  present('There is a nodule in the upper part of the right lung.', 1, n({ side: 'right', zone: 'upper' })),
+  present('Lower left lobe nodule, 7 mm.', 1, n({ size: 7, side: 'left', lobe: 'LLL' })),
   absent('No nodule. Cardiomegaly.'),
   present(
     'Stable 6 mm solid nodule in the left upper lobe, unchanged from prior.',
