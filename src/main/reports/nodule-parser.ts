@@ -426,7 +426,7 @@ function analyseSentence(folded: string, span: Span, language: ReportLanguage): 
   ).filter((c) => !sizes.some((s) => overlaps(s, c)))
   const locations = longestFirst(
     locationPatterns.flatMap((l) => matchesIn(folded, l.pattern, span).map((m) => ({ ...spanOf(m), value: l.read(m.groups ?? {}) })))
-  ).filter((l) => l.value.side !== null || l.value.zone !== null || l.value.lobe !== null)
+  ).filter((l) => l.value.side !== null || l.value.zone !== null || l.value.lobe !== null || l.value.lobeLevel !== undefined)
   return {
     ...span,
     clauses: clauseSpans(folded, span, [locations, sizes]),
@@ -1081,16 +1081,18 @@ function resolveLocation(locations: Token<LocationValue>[], mention: Span, ownCl
     const candidates = locations.filter((l) => has(l.value))
     return nearest(candidates.filter((l) => within(l, ownClause)), mention) ?? nearest(candidates, mention)
   }
-  const picked = pickBy((l) => l.zone !== null || l.lobe !== null)
+  const picked = pickBy((l) => l.zone !== null || l.lobe !== null || l.lobeLevel !== undefined)
   const sameSide = (l: LocationValue): boolean => !l.side || !picked?.value.side || l.side === picked.value.side
   // A zone an anterior rib implies gives way to a zone the clause names (左上肺野第2前肋间 is upper).
   const named = picked?.value.zoneByRib ? nearest(locations.filter((l) => within(l, ownClause) && l.value.zone !== null && !l.value.zoneByRib && sameSide(l.value)), mention) : null
   const place = named ?? picked
   const otherPlace = place && pickBy((l) => sameSide(l) && (place.value.zone === null ? l.zone !== null : l.lobe !== null))
   const zone = place?.value.zone ?? otherPlace?.value.zone ?? null
-  const lobe = place?.value.lobe ?? otherPlace?.value.lobe ?? null
+  const namedLobe = place?.value.lobe ?? otherPlace?.value.lobe ?? null
   const sided = place?.value.side ? place : (pickBy((l) => l.side !== null) ?? null)
-  const side = sided?.value.side ?? (lobe ? sideOfLobe(lobe) : null)
+  const side = sided?.value.side ?? (namedLobe ? sideOfLobe(namedLobe) : null)
+  // A lobe named with no side takes the side said elsewhere ("Right lung: nodule in the upper lobe").
+  const lobe = namedLobe ?? lobeOf(side, place?.value.lobeLevel ?? null)
   const used = [place, otherPlace, sided].filter((s): s is Token<LocationValue> => s !== null)
   return { value: { side, zone, lobe }, used }
 }

@@ -409,7 +409,10 @@ export interface LocationValue {
   side: Side | null
   zone: Zone | null
   lobe: Lobe | null
-  /** The level of a lobe named on both sides ("each upper lobe", 双肺上叶): the lobe once a side is taken. */
+  /**
+   * The level of a lobe named on both sides ("each upper lobe", 双肺上叶) or on none ("Right lung: nodule
+   * in the upper lobe"): the lobe once a side is taken.
+   */
   lobeLevel?: Zone
   /** The zone is the one an anterior rib lies in, not a zone the report names (which wins over it). */
   zoneByRib?: true
@@ -510,7 +513,7 @@ function readSideLevelPlace(g: Record<string, string | undefined>): LocationValu
   const level = levelOf(g.level)
   if ((g.kind ?? g.listKind)?.startsWith('lobe')) {
     const lobe = level === 'middle' ? 'RML' : lobeOf(side, level)
-    if (!lobe && side === 'bilateral' && level) return { side, zone: null, lobe: null, lobeLevel: level }
+    if (!lobe && (side === 'bilateral' || side === null) && level) return { side, zone: null, lobe: null, lobeLevel: level }
     return { side: lobe ? sideOfLobe(lobe) : side, zone: null, lobe }
   }
   return { side, zone: level, lobe: null }

@@ -259,6 +259,10 @@ export const englishCases: SentenceCase[] = [
   present('Nodule in the mid left lung.', 1, n({ side: 'left', zone: 'middle' })),
   present('There is a nodule in the upper part of the right lung.', 1, n({ side: 'right', zone: 'upper' })),
   present('Lower left lobe nodule, 7 mm.', 1, n({ size: 7, side: 'left', lobe: 'LLL' })),
+  // a lobe with no side takes the side the sentence names
+  present('Right lung: nodule in the upper lobe.', 1, n({ side: 'right', lobe: 'RUL' })),
+  present('Left lung: 6 mm nodule in the lower lobe.', 1, n({ size: 6, side: 'left', lobe: 'LLL' })),
+  present('Upper lobe nodule.', 1, n({})),
   absent('No nodule. Cardiomegaly.'),
   present(
     'Stable 6 mm solid nodule in the left upper lobe, unchanged from prior.',
