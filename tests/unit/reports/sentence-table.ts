@@ -263,6 +263,8 @@ export const englishCases: SentenceCase[] = [
   present('Right lung: nodule in the upper lobe.', 1, n({ side: 'right', lobe: 'RUL' })),
   present('Left lung: 6 mm nodule in the lower lobe.', 1, n({ size: 6, side: 'left', lobe: 'LLL' })),
   present('Upper lobe nodule.', 1, n({})),
+  present('Nodule in the anterior basal segment of the left lower lobe.', 1, n({ side: 'left', lobe: 'LLL' })),
+  present('Basal nodule on the right.', 1, n({ side: 'right', zone: 'lower' })),
   absent('No nodule. Cardiomegaly.'),
   present(
     'Stable 6 mm solid nodule in the left upper lobe, unchanged from prior.',
