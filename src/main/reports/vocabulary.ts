@@ -586,9 +586,9 @@ export const locationPatterns: LocationPattern[] = [
     // "right apex", "left lung base", "bases", "apical"; the landmarks of the base lie in the lower zone
     // with it: the costophrenic and cardiophrenic angles and the space behind the heart. (Perihilar is a
     // place of its own, not a zone.) Bases or apices with no side, and bibasilar/biapical, are both lungs'.
-    // A basal segment is a segment of the lower lobe (as 基底段), which gives no zone.
+    // An apical or basal segment is a segment of a lobe (as 尖段, 基底段), which gives no zone.
     pattern: en(
-      `(?:(?<side>right|left|bilateral|both|each|rt|lt|r|l)\\.?[\\s-]+)?(?:lung[\\s-]+)?(?<part>apex|(?<both>apices|bases|bibas(?:ilar|al)|biapical)|apical|base|basal(?![\\s-]+segment)|basilar|costophrenic|cardiophrenic|retrocardiac|hemidiaphragms?)`
+      `(?:(?<side>right|left|bilateral|both|each|rt|lt|r|l)\\.?[\\s-]+)?(?:lung[\\s-]+)?(?<part>apex|(?<both>apices|bases|bibas(?:ilar|al)|biapical)|apical(?![\\s-]+segment)|base|basal(?![\\s-]+segment)|basilar|costophrenic|cardiophrenic|retrocardiac|hemidiaphragms?)`
     ),
     read: (g) => ({
       side: sideOf(g.side) ?? (g.both ? 'bilateral' : null),

@@ -265,6 +265,8 @@ export const englishCases: SentenceCase[] = [
   present('Upper lobe nodule.', 1, n({})),
   present('Nodule in the anterior basal segment of the left lower lobe.', 1, n({ side: 'left', lobe: 'LLL' })),
   present('Basal nodule on the right.', 1, n({ side: 'right', zone: 'lower' })),
+  present('Nodule in the apical segment of the right upper lobe.', 1, n({ side: 'right', lobe: 'RUL' })),
+  present('Right apical nodule.', 1, n({ side: 'right', zone: 'upper' })),
   absent('No nodule. Cardiomegaly.'),
   present(
     'Stable 6 mm solid nodule in the left upper lobe, unchanged from prior.',
