@@ -665,7 +665,8 @@ function isRestatement(folded: string, sentence: Sentence, lesion: Span, later: 
   if (certainty === 'negated' || !interprets(folded, sentence, lesion, later, certainty)) return false
   const gap = { start: lesion.end, end: later.start }
   const links = [...interpretationWordsIn(folded, gap), ...sentence.cues.filter((c) => within(c, gap))]
-  const from = Math.max(lesion.end, ...links.map((l) => l.end))
+  // What comes before the last separator is the first lesion's ("opacity in the left mid zone, nodule versus …").
+  const from = Math.max(lastSeparator(folded, lesion.end, later.start), ...links.map((l) => l.end))
   const own = { start: from, end: until }
   return !sentence.sizes.some((t) => within(t, own)) && !sentence.locations.some((t) => within(t, own))
 }

@@ -267,6 +267,8 @@ export const englishCases: SentenceCase[] = [
   present('Basal nodule on the right.', 1, n({ side: 'right', zone: 'lower' })),
   present('Nodule in the apical segment of the right upper lobe.', 1, n({ side: 'right', lobe: 'RUL' })),
   present('Right apical nodule.', 1, n({ side: 'right', zone: 'upper' })),
+  // the place before the comma is the opacity's, so the nodule read in doubt after it is the same lesion
+  uncertain('Nodular opacity in the left mid zone, nodule versus nipple shadow.', 1, n({ side: 'left', zone: 'middle', uncertain: true })),
   absent('No nodule. Cardiomegaly.'),
   present(
     'Stable 6 mm solid nodule in the left upper lobe, unchanged from prior.',
