@@ -219,6 +219,13 @@ const lesionGoneStatement = new RegExp(
 )
 
 /**
+ * The lesion just named is in doubt, in a clause of its own: 右上肺野结节影，不除外 / 待排; 结节影，需与血管断面鉴别;
+ * "right mid zone nodule, not excluded". Its cue reaches back over the comma to the lesion it speaks of.
+ */
+const lesionDoubtStatement =
+  /^(?:(?:需|须|应|请)?(?:不除外|不能除外|不排除|不能排除|待排除?|待除外|与[^，。；,;]{1,12}?(?:相)?鉴别)|(?:(?:which|it)\s+)?(?:is\s+)?(?:not|cannot\s+be|can\s+not\s+be)\s+(?:excluded|ruled\s+out))\W*$/
+
+/**
  * How a sentence that names no lesion goes on about the lesion of the sentence before: it begins by
  * pointing back at it and says where it is or how large (its size, place or density) — read apart,
  * those would belong to nothing — or it says the lesion is gone. Null when it does neither.
@@ -382,14 +389,14 @@ const anotherThingNamed = /(?<![a-z])(?:and|or|with|plus|as\s+well\s+as)(?![a-z]
 const allOfThemGone = /均/
 
 /**
- * The clause read from `clauseStart` only says the lesion named just before `at` is gone
- * ("…nodule, which has resolved", 右肺上叶结节，现已吸收), so `at` ends no cue's scope: the cue is
- * about that lesion. Not when something else was named in between ("nodule and effusion, which has
- * resolved" speaks of the effusion), unless the clause says they all are.
+ * The clause read from `clauseStart` only says the lesion named just before `at` is gone or in doubt
+ * ("…nodule, which has resolved", 右肺上叶结节，现已吸收, 右上肺野结节影，待排), so `at` ends no cue's
+ * scope: the cue is about that lesion. Not when something else was named in between ("nodule and
+ * effusion, which has resolved" speaks of the effusion), unless the clause says they all are.
  */
-function saysLesionBeforeIsGone(folded: string, mentions: Mention[], at: Span, clauseStart: number): boolean {
+function speaksOnlyOfLesionBefore(folded: string, mentions: Mention[], at: Span, clauseStart: number): boolean {
   const said = clauseFrom(folded, clauseStart).trimStart()
-  if (!lesionGoneStatement.test(said)) return false
+  if (!lesionGoneStatement.test(said) && !lesionDoubtStatement.test(said)) return false
   const lesionBefore = mentions.filter((m) => m.end <= at.start).at(-1)
   if (!lesionBefore || lesionBefore.kind === 'mimic') return false
   const between = folded.slice(lesionBefore.end, at.start).replace(/[\s,，]+$/, '')
@@ -414,10 +421,10 @@ function analyseSentence(folded: string, span: Span, language: ReportLanguage): 
     // "which" reads from itself ("which has resolved"), a mark from after it (，现已吸收)
     ...terminatorPatterns
       .flatMap((p) => matchesIn(folded, p, span).map(spanOf))
-      .filter((word) => !saysLesionBeforeIsGone(folded, mentions, word, word.start)),
+      .filter((word) => !speaksOnlyOfLesionBefore(folded, mentions, word, word.start)),
     ...matchesIn(folded, scopeEndingPunctuation[language], span)
       .map(spanOf)
-      .filter((mark) => !saysLesionBeforeIsGone(folded, mentions, mark, mark.end))
+      .filter((mark) => !speaksOnlyOfLesionBefore(folded, mentions, mark, mark.end))
   ].filter((t) => !cues.some((c) => overlaps(c, t)))
   const sizes = readSizes(folded, span)
   const solidComponents = solidComponentPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf))

@@ -353,6 +353,9 @@ export const cuePatterns: CuePattern[] = [
   { kind: 'unc-both', pattern: /\?/g },
   { kind: 'unc-pre', pattern: zh('考虑', '疑似', '疑为', '可疑', '怀疑', '倾向', '似见', '似有', '疑') },
   { kind: 'unc-both', pattern: zh('不除外', '不能除外', '不排除', '不能排除', '待排除?', '待除外', '可能性大', '可能') },
+  // 需与…鉴别 ("to be told apart from …"): what it names, and the lesion before it, are in doubt
+  { kind: 'unc-pre', pattern: zh('(?:需|须|应|请)?与(?=[^，。；,;]{1,12}?(?:相)?鉴别)') },
+  { kind: 'unc-post', pattern: zh('(?<=与[^，。；,;]{1,12}?)(?:相)?鉴别') },
   {
     kind: 'hypo-pre',
     pattern: en('rule out', 'r/o', 'to exclude', 'to evaluate', 'evaluate for', 'assess for', 'recommend(?:ed|ation)?', 'follow[\\s-]up of', 'screening for')

@@ -269,6 +269,7 @@ export const englishCases: SentenceCase[] = [
   present('Right apical nodule.', 1, n({ side: 'right', zone: 'upper' })),
   // the place before the comma is the opacity's, so the nodule read in doubt after it is the same lesion
   uncertain('Nodular opacity in the left mid zone, nodule versus nipple shadow.', 1, n({ side: 'left', zone: 'middle', uncertain: true })),
+  uncertain('Right mid zone nodule, not excluded.', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
   absent('No nodule. Cardiomegaly.'),
   present(
     'Stable 6 mm solid nodule in the left upper lobe, unchanged from prior.',
@@ -864,6 +865,12 @@ export const chineseCases: SentenceCase[] = [
   present('右肺上叶见一结节，长径约8mm，短径约5mm。', 1, n({ size: 8, short: 5, side: 'right', lobe: 'RUL' })),
   absent('双肺下叶见磨玻璃影。'),
   absent('右侧气管旁见一肿块影。'),
+  // a doubt in a clause of its own is about the lesion before it; 需与…鉴别 puts both in doubt
+  uncertain('右上肺野结节影，待排。', 1, n({ side: 'right', zone: 'upper', uncertain: true })),
+  uncertain('右上肺野结节影，不除外。', 1, n({ side: 'right', zone: 'upper', uncertain: true })),
+  uncertain('右下肺野结节影，需与血管断面鉴别。', 1, n({ side: 'right', zone: 'lower', uncertain: true })),
+  uncertain('右下肺野片状影，需与结节鉴别。', 1, n({ side: 'right', zone: 'lower', uncertain: true })),
+  present('右上肺野结节影，与前片比较无变化。', 1, n({ side: 'right', zone: 'upper' })),
   present('右肺上叶见磨玻璃密度影，左肺下叶见一结节，约6mm。', 1, n({ size: 6, side: 'left', lobe: 'LLL' })),
   absent('右肺下叶见磨玻璃密度影，范围约4.5cm×3.0cm。'),
   present('左肺下叶见一肿块，大小约4.5厘米×3.2厘米。', 1, n({ size: 45, short: 32, side: 'left', lobe: 'LLL' })),
