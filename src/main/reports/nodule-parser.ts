@@ -34,6 +34,7 @@ import {
   lobeOf,
   locationPatterns,
   mentionPatterns,
+  notExcludedZh,
   notSeenWords,
   priorSizeLead,
   shortAxisLead,
@@ -49,6 +50,7 @@ import {
   sideOfLobe,
   solidComponentPatterns,
   terminatorPatterns,
+  toldApartFrom,
   unmentionPatterns,
   type CueKind,
   type LocationValue,
@@ -222,8 +224,9 @@ const lesionGoneStatement = new RegExp(
  * The lesion just named is in doubt, in a clause of its own: 右上肺野结节影，不除外 / 待排; 结节影，需与血管断面鉴别;
  * "right mid zone nodule, not excluded". Its cue reaches back over the comma to the lesion it speaks of.
  */
-const lesionDoubtStatement =
-  /^(?:(?:需|须|应|请)?(?:不除外|不能除外|不排除|不能排除|待排除?|待除外|与[^，。；,;]{1,12}?(?:相)?鉴别)|(?:(?:which|it)\s+)?(?:is\s+)?(?:not|cannot\s+be|can\s+not\s+be)\s+(?:excluded|ruled\s+out))\W*$/
+const lesionDoubtStatement = new RegExp(
+  `^(?:(?:需|须|应|请)?(?:${notExcludedZh}|与${toldApartFrom}鉴别)|(?:(?:which|it)\\s+)?(?:is\\s+)?(?:not|cannot\\s+be|can\\s+not\\s+be)\\s+(?:excluded|ruled\\s+out))\\W*$`
+)
 
 /**
  * How a sentence that names no lesion goes on about the lesion of the sentence before: it begins by

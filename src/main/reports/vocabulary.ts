@@ -23,6 +23,11 @@ function zh(...sources: string[]): RegExp {
 /** What a lesion is said not to be, or no longer to be ("not seen", "no longer apparent"). */
 export const notSeenWords = 'seen|visible|visualized|visualised|identified|present|evident|demonstrated|appreciated|detected|noted|apparent|discernible|demonstrable|identifiable'
 
+/** Words that say a lesion is not ruled out (不除外, 待排): it is in doubt. */
+export const notExcludedZh = '不除外|不能除外|不排除|不能排除|待排除?|待除外'
+/** What stands between 与 and 鉴别 in 需与…鉴别 ("to be told apart from …"): the thing named, within the clause. */
+export const toldApartFrom = '[^，。；,;]{1,12}?(?:相)?'
+
 /* ---------------------------------------------------------------- mentions */
 
 /** A size a nodule can have (30 mm or less) in its first number — the long axis, or a list's first: "8 mm", "0.8×0.6cm", "5 and 7 mm", 约8毫米. */
@@ -352,10 +357,10 @@ export const cuePatterns: CuePattern[] = [
   { kind: 'unc-post', pattern: en(`or\\s+(?:an?\\s+)?${otherReadings}${unnegated}`, '(?:is|are) (?:also )?(?:within|in) the differential(?: diagnosis)?') },
   { kind: 'unc-both', pattern: /\?/g },
   { kind: 'unc-pre', pattern: zh('考虑', '疑似', '疑为', '可疑', '怀疑', '倾向', '似见', '似有', '疑') },
-  { kind: 'unc-both', pattern: zh('不除外', '不能除外', '不排除', '不能排除', '待排除?', '待除外', '可能性大', '可能') },
+  { kind: 'unc-both', pattern: zh(notExcludedZh, '可能性大', '可能') },
   // 需与…鉴别 ("to be told apart from …"): what it names, and the lesion before it, are in doubt
-  { kind: 'unc-pre', pattern: zh('(?:需|须|应|请)?与(?=[^，。；,;]{1,12}?(?:相)?鉴别)') },
-  { kind: 'unc-post', pattern: zh('(?<=与[^，。；,;]{1,12}?)(?:相)?鉴别') },
+  { kind: 'unc-pre', pattern: zh(`(?:需|须|应|请)?与(?=${toldApartFrom}鉴别)`) },
+  { kind: 'unc-post', pattern: zh(`(?<=与${toldApartFrom})鉴别`) },
   {
     kind: 'hypo-pre',
     pattern: en('rule out', 'r/o', 'to exclude', 'to evaluate', 'evaluate for', 'assess for', 'recommend(?:ed|ation)?', 'follow[\\s-]up of', 'screening for')
@@ -560,8 +565,7 @@ export const locationPatterns: LocationPattern[] = [
   },
   {
     // the level before the side: "lower left lung field", "mid left lung", "upper right zone", "lower left
-    // lobe"; and
-    // "the upper part of the right lung", "the lower portion of the left lung"
+    // lobe", "the upper part of the right lung", "the lower portion of the left lung"
     pattern: en(
       `(?<level>${enLevel})[\\s-]+(?:(?:part|portion|aspect|third)[\\s-]+of[\\s-]+(?:the[\\s-]+)?)?${enSide}[\\s-]+(?<kind>lobes?|(?:lung[\\s-]+)?(?:zones?|fields?)|lungs?)`
     ),
