@@ -499,12 +499,16 @@ export function zoneOfAnteriorRib(rib: number, spaceBelow: boolean): Zone | null
   return level <= 2 ? 'upper' : level <= 4 ? 'middle' : 'lower'
 }
 
+// A lobe's segment, named after it in a list of places (右肺下叶背段及上叶尖段).
+const zhSegment = '(?:尖后|尖|后|前|外侧|内侧|背|上舌|下舌|[前后外内]?基底)段'
 /**
  * What may stand between two places of a list, once their parenthesised sizes are left out: "and", "，", 及, "and in
- * the" — at least one join: places side by side with none are one place named twice (左下肺野心影后, behind the heart).
+ * the", the first place's segment (右肺下叶背段及上叶) — at least one join: places side by side with none are one
+ * place named twice (左下肺野心影后, behind the heart).
  */
-export const placeListGap =
-  /^(?=.*(?:[,，、&]|(?<![a-z])(?:and|or|as well as)(?![a-z])|及|和|与))(?:\s|[,，、&]|(?<![a-z])(?:and|or|as well as|in|at|within|the|lungs?)(?![a-z])|以及|及|和|与)*$/
+export const placeListGap = new RegExp(
+  `^(?=.*(?:[,，、&]|(?<![a-z])(?:and|or|as well as)(?![a-z])|及|和|与))(?:\\s|[,，、&]|(?<![a-z])(?:and|or|as well as|in|at|within|the|lungs?)(?![a-z])|以及|及|和|与|${zhSegment})*$`
+)
 
 /** A location pattern and how to read its groups into a side, zone and lobe. */
 export interface LocationPattern {
@@ -611,7 +615,7 @@ export const locationPatterns: LocationPattern[] = [
   {
     // A level later in a list of places (右上、下肺野, 右肺上叶及下叶, 左上、中、下肺野) takes the
     // list's side, and the kind said at its end. Before the patterns below, which read 中野, 中叶 alone.
-    pattern: zh(`(?<=(?<side>[右左双两])侧?(?<lung1>肺)?(?:[上中下]肺?[叶野]?${zhListJoin})+)(?<level>[上中下])${zhPlaceEnd}`),
+    pattern: zh(`(?<=(?<side>[右左双两])侧?(?<lung1>肺)?(?:[上中下]肺?[叶野]?(?:${zhSegment})?${zhListJoin})+)(?<level>[上中下])${zhPlaceEnd}`),
     read: readZhSideLevelPlace
   },
   {
@@ -624,6 +628,8 @@ export const locationPatterns: LocationPattern[] = [
   { pattern: zh('舌段'), read: () => ({ side: 'left', zone: null, lobe: 'lingula' }) },
   // 中叶 alone (右肺上叶及中叶): only the right lung has a middle lobe.
   { pattern: zh('(?<![右左双两侧肺上中下])中叶'), read: () => ({ side: 'right', zone: null, lobe: 'RML' }) },
+  // 上叶, 下叶 with no side of their own (左肺：上叶见一结节) take the side the sentence names.
+  { pattern: zh('(?<![右左双两侧肺上中下])(?<level>[上下])叶'), read: (g) => ({ side: null, zone: null, lobe: null, lobeLevel: levelOf(g.level) ?? undefined }) },
   {
     // 肺尖 (upper); 肺底 and its landmarks 肋膈角, 心膈角, 心影后, 膈上 (lower)
     pattern: zh('(?<side>[右左双两])?(?:侧)?(?:肺(?<apex>尖)|肺底|肋膈角|心膈角|心影后|膈(?:肌)?(?:上|顶|面上))'),

@@ -797,6 +797,11 @@ export const chineseCases: SentenceCase[] = [
   present('右肺上、中野见小结节影。', 2, n({ side: 'right', zone: 'upper' }), n({ side: 'right', zone: 'middle' })),
   present('左肺上、下叶各见一结节。', 2, n({ side: 'left', lobe: 'LUL' }), n({ side: 'left', lobe: 'LLL' })),
   present('右肺上叶及下叶见结节。', 2, n({ side: 'right', lobe: 'RUL' }), n({ side: 'right', lobe: 'RLL' })),
+  // a lobe with no side takes the side the sentence names (as "Right lung: nodule in the upper lobe")
+  present('左肺：上叶见一结节，约6mm。', 1, n({ size: 6, side: 'left', lobe: 'LUL' })),
+  present('右肺下叶背段及上叶尖段各见一结节。', 2, n({ side: 'right', lobe: 'RLL' }), n({ side: 'right', lobe: 'RUL' })),
+  present('右肺下叶背段及上叶见结节。', 2, n({ side: 'right', lobe: 'RLL' }), n({ side: 'right', lobe: 'RUL' })),
+  present('上叶见一结节。', 1, n({})),
   present(
     '右肺上叶、中叶及下叶见结节。',
     3,
