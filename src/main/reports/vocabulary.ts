@@ -149,15 +149,15 @@ export const mentionPatterns: MentionPattern[] = [
   },
   { kind: 'mimic', pattern: zh('乳头影', '乳头', '血管断面', '血管影', '肋软骨钙化', '肋骨', '骨岛', '伪影', '重叠影') },
   // Another reading of the opacity than a nodule: "nodular opacities … likely represent atelectasis",
-  // 结节状影，考虑炎症. Only right after the reading's verb — these words are findings of their own elsewhere in a
+  // "… likely infectious" (not "an inflammatory nodule"), 结节状影，考虑炎症 / 倾向炎性病变. Only right after the reading's verb — these words are findings of their own elsewhere in a
   // sentence. Not an old or fibrotic focus (陈旧性病变, 纤维灶): a healed granuloma is a nodule-like lesion.
   {
     kind: 'mimic',
     pattern: en(
-      `(?<=(?:represents?|representing|reflects?|reflecting|likely|probably|possibly|consistent with|compatible with|in keeping with|due to|may be|could be)\\s+(?:an?\\s+|(?:focal|small|subsegmental|overlapping|prominent|early|mild|minimal|patchy|developing|superimposed|chronic)\\s+)*)(?:atelectasis|scarring|scar|infection|pneumonia|consolidation|infiltrates?|inflammation|vessels?|vascular (?:shadows?|structures?|markings))`
+      `(?<=(?:represents?|representing|reflects?|reflecting|likely|probably|possibly|consistent with|compatible with|in keeping with|due to|may be|could be)\\s+(?:an?\\s+|(?:focal|small|subsegmental|overlapping|prominent|early|mild|minimal|patchy|developing|superimposed|chronic)\\s+)*)(?:atelectasis|scarring|scar|infection|pneumonia|consolidation|infiltrates?|inflammation|aspiration|vessels?|vascular (?:shadows?|structures?|markings)|(?:infectious|infective|inflammatory)(?![\\s-]+(?:[a-z]+[\\s-]+)?(?:nodul|mass|lesion|granulom)))`
     )
   },
-  { kind: 'mimic', pattern: zh('(?<=(?:考虑|为|系|符合)(?:为)?)(?:炎症|炎性病变|感染|肺炎|肺不张|瘢痕)') }
+  { kind: 'mimic', pattern: zh('(?<=(?:考虑|倾向于?|为|系|符合)(?:为)?)(?:炎症|炎性病变|感染|肺炎|肺不张|瘢痕)') }
 ]
 
 /**

@@ -459,7 +459,8 @@ export const englishCases: SentenceCase[] = [
   present('Calcified granuloma in the right upper lobe; otherwise no nodules.', 1, n({ side: 'right', lobe: 'RUL', density: 'calcified' })),
   present('There is no evidence of a mass. A 5 mm nodule in the left upper zone is unchanged.', 1, n({ size: 5, side: 'left', zone: 'upper' })),
   present('A 2.5 cm left perihilar mass.', 1, n({ size: 25, side: 'left' })),
-  present('Ill-defined nodular opacities in both lower zones, possibly infective.', null, n({ side: 'bilateral', zone: 'lower' })),
+  // another reading of the opacities, as "possibly infection" is
+  uncertain('Ill-defined nodular opacities in both lower zones, possibly infective.', null, n({ side: 'bilateral', zone: 'lower', uncertain: true })),
   uncertain('Possible tiny nodule vs vessel end-on in the right mid zone.', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
   absent('No definite nodule.'),
   present('An 11 mm solid pulmonary nodule is present in the RLL.', 1, n({ size: 11, side: 'right', lobe: 'RLL', density: 'solid' })),
@@ -624,6 +625,11 @@ export const englishCases: SentenceCase[] = [
   uncertain('Small nodular densities at the right base likely representing vessels.', null, n({ side: 'right', zone: 'lower', uncertain: true })),
   uncertain('Nodular opacity in the right lower lobe likely represents atelectasis.', 1, n({ side: 'right', lobe: 'RLL', uncertain: true })),
   absent('Nodular opacity in the left upper zone represents scarring.'),
+  uncertain('Nodular opacities in the right lower lobe, likely infectious.', null, n({ side: 'right', lobe: 'RLL', uncertain: true })),
+  uncertain('Nodular opacity in the right lower lobe, probably infectious or inflammatory in etiology.', 1, n({ side: 'right', lobe: 'RLL', uncertain: true })),
+  uncertain('Nodular opacities in the right lower lobe may reflect aspiration.', null, n({ side: 'right', lobe: 'RLL', uncertain: true })),
+  present('Right upper lobe nodule, likely an inflammatory nodule.', 1, n({ side: 'right', lobe: 'RUL' })),
+  present('Right upper lobe nodule, likely post-inflammatory.', 1, n({ side: 'right', lobe: 'RUL' })),
   // Places apart in a clause are no list.
   present('Nodule in the right upper zone and there is atelectasis at the left base.', 1, n({ side: 'right', zone: 'upper' })),
   // R and L alone: a side before a lung, base or apex
@@ -1083,6 +1089,8 @@ export const chineseCases: SentenceCase[] = [
   ),
   uncertain('右下肺野结节状影，考虑炎症，建议治疗后复查。', 1, n({ side: 'right', zone: 'lower', uncertain: true })),
   present('右上肺野结节影，考虑炎性结节。', 1, n({ side: 'right', zone: 'upper' })),
+  uncertain('右下肺野结节影，倾向炎性病变。', 1, n({ side: 'right', zone: 'lower', uncertain: true })),
+  present('右下肺野结节影，倾向炎性结节。', 1, n({ side: 'right', zone: 'lower' })),
   present('右上肺野见一结节影，约8㎜。', 1, n({ size: 8, side: 'right', zone: 'upper' })),
   present('左下肺野见一结节影，约1.2㎝×0.9㎝。', 1, n({ size: 12, short: 9, side: 'left', zone: 'lower' })),
   absent('结节：无。'),
