@@ -42,6 +42,9 @@ import {
   referencePatterns,
   millimetres,
   placeListGap,
+  fieldCountGap,
+  fieldLabelAfter,
+  fieldLabelLead,
   normalStatementPatterns,
   rangePattern,
   sharedUnitSizesPattern,
@@ -68,6 +71,8 @@ interface Token<T> extends Span {
 interface Mention extends Span {
   kind: MentionKind
   plural: boolean
+  /** Where its colon is when it names a structured report's field ("Lung nodule: …", 结节数目：…), else null. */
+  fieldColon: number | null
 }
 
 type Certainty = 'definite' | 'uncertain' | 'negated' | 'hypothetical'
@@ -419,7 +424,9 @@ function analyseSentence(folded: string, span: Span, language: ReportLanguage): 
         plural: p.pluralGroup !== undefined && m.slice(p.pluralGroup).some((g) => g !== undefined)
       }))
     )
-  ).filter((m) => !unmentions.some((u) => overlaps(u, m)))
+  )
+    .filter((m) => !unmentions.some((u) => overlaps(u, m)))
+    .map((m) => ({ ...m, fieldColon: fieldColonOf(folded, span, m) }))
   const terminators = [
     // "which" reads from itself ("which has resolved"), a mark from after it (，现已吸收)
     ...terminatorPatterns
@@ -439,7 +446,7 @@ function analyseSentence(folded: string, span: Span, language: ReportLanguage): 
   ).filter((l) => l.value.side !== null || l.value.zone !== null || l.value.lobe !== null || l.value.lobeLevel !== undefined)
   return {
     ...span,
-    clauses: clauseSpans(folded, span, [locations, sizes]),
+    clauses: clauseSpans(folded, span, [locations, sizes], mentions),
     cues,
     terminators,
     mentions,
@@ -457,11 +464,21 @@ function analyseSentence(folded: string, span: Span, language: ReportLanguage): 
   }
 }
 
+/** A lesion word that begins its clause and is followed by a colon names a field ("Lung nodule: 6 mm …", "Nodules: 2"): the colon's offset. */
+function fieldColonOf(folded: string, sentence: Span, mention: Span & { kind: MentionKind }): number | null {
+  const tail = mention.kind === 'lesion' ? fieldLabelAfter.exec(folded.slice(mention.end, mention.end + 16)) : null
+  if (!tail) return null
+  let clauseStart = sentence.start
+  for (const m of matchesIn(folded, clausePunctuation, { start: sentence.start, end: mention.start })) clauseStart = m.index + 1
+  return fieldLabelLead.test(folded.slice(clauseStart, mention.start)) ? mention.end + tail[0].length - 1 : null
+}
+
 /**
  * Clauses end at clausePunctuation, except a comma inside a list of places ("the left upper, mid and
- * lower zones") or of sizes ("nodules of 5, 7 and 9 mm in the left lung").
+ * lower zones") or of sizes ("nodules of 5, 7 and 9 mm in the left lung"), and a field's colon: its value
+ * says what the field's lesion is ("Nodules: 2 mm and 3 mm in the right upper lobe").
  */
-function clauseSpans(folded: string, span: Span, lists: Span[][]): Span[] {
+function clauseSpans(folded: string, span: Span, lists: Span[][], mentions: Mention[]): Span[] {
   const clauses: Span[] = []
   let from = span.start
   const listsItems = (comma: number): boolean =>
@@ -471,8 +488,9 @@ function clauseSpans(folded: string, span: Span, lists: Span[][]): Span[] {
         return b !== undefined && a.end <= comma && comma < b.start && /^\s*,\s*(?:(?:and|or)\s+)?$/.test(folded.slice(a.end, b.start))
       })
     )
+  const fieldColons = new Set(mentions.map((m) => m.fieldColon))
   for (const m of matchesIn(folded, clausePunctuation, span)) {
-    if (listsItems(m.index)) continue
+    if (listsItems(m.index) || fieldColons.has(m.index)) continue
     clauses.push({ start: from, end: m.index })
     from = m.index + 1
   }
@@ -631,6 +649,8 @@ function anchorsOf(folded: string, sentence: Sentence): Anchor[] {
       if (previous.certainty === 'definite' && !natureInDoubt && isDoubted(folded, sentence, mention)) previous.certainty = 'uncertain'
       return
     }
+    // A field's lesion named again in its value is one lesion: "Lung nodule: 6 mm solid nodule, RLL".
+    if (previous !== undefined && previous.mention.fieldColon !== null && within(mention, clauseOf(sentence, previous.mention.start))) anchors.pop()
     anchors.push({ mention, certainty, mimicReading: null })
   })
   const cuts = anchors.slice(1).map((a, i) => lastSeparator(folded, anchors[i].mention.end, a.mention.start))
@@ -863,8 +883,12 @@ function attributesOf(folded: string, sentence: Sentence, anchor: Anchor): Menti
   const pick = <T extends Span>(tokens: T[]): T | null => nearest(inOwnClause(tokens), mention) ?? nearest(tokens, mention)
 
   const counts = usable(sentence.counts)
-  // A number right after the mention states it too, and outranks a count word: 多发结节（2枚）, 结节2枚, "nodules (3)", "nodules x3".
-  const countAfter = inOwnClause(counts).find((c) => c.value !== null && c.start >= mention.end && /^[\s(（x×]*$/.test(folded.slice(mention.end, c.start)))
+  // A number right after the mention states it too, and outranks a count word: 多发结节（2枚）, 结节2枚, "nodules (3)",
+  // "nodules x3", a field's "Nodules: 2".
+  const countAfter = inOwnClause(counts).find((c) => {
+    const gap = folded.slice(mention.end, c.start)
+    return c.value !== null && c.start >= mention.end && (/^[\s(（x×]*$/.test(gap) || (mention.fieldColon !== null && fieldCountGap.test(gap)))
+  })
   const countToken = countAfter ?? nearest(before(counts), mention)
   const sizes = usable(sentence.sizes)
   const locations = usable(sentence.locations)

@@ -721,6 +721,17 @@ export function chineseNumber(text: string): number | null {
   return tens === undefined || units === undefined ? null : tens * 10 + units
 }
 
+/**
+ * A lesion word as a structured report's field name ("Lung nodule: 6 mm solid nodule, RLL", "Number of
+ * nodules: 2", "Nodule count: 3", 结节数目：2个): what may stand before it in its clause, and after it up
+ * to the colon.
+ */
+export const fieldLabelLead = /^\s*(?:(?:number|count) of\s+)?(?:(?:lung|pulmonary)\s+)?$|^\s*[双两]?肺?$/
+const fieldLabelTail = '\\s*(?:count|number|数目|数量|个数)?\\s*[:：]'
+export const fieldLabelAfter = new RegExp(`^${fieldLabelTail}`)
+/** What stands between a field name and the count it is given ("Nodules: 2", 结节数目：2个). */
+export const fieldCountGap = new RegExp(`^${fieldLabelTail}\\s*$`)
+
 export const countPatterns: CountPattern[] = [
   {
     pattern: en(Object.keys(englishNumbers).join('|')),
@@ -735,6 +746,14 @@ export const countPatterns: CountPattern[] = [
     // "nodules (3)", "nodules x3", "granulomas ×2": a tally right after a plural lesion noun (not en(): the
     // x of "x3" is a letter before the number)
     pattern: /(?<=(?:nodules|masses|granulomas|ggns|lesions|opacities|densities)\s*(?:\(\s*|[x×]\s*))\d+(?=\s*\)|(?![\d.a-z]|\s*(?:mm|cm)))/g,
+    read: (m) => Number(m)
+  },
+  {
+    // a field's count: "Nodules: 2", "Number of nodules: 2", "Nodule count: 3", 结节：2 (not a size: "Nodules: 2 mm")
+    pattern: new RegExp(
+      `(?<=(?:nodules?|masses|granulomas|ggns|lesions|结节)${fieldLabelTail}\\s*)\\d+(?!\\d|[.,]\\d|\\s*(?:mm|cm|millimet|centimet|毫米|厘米|[x×*]\\s*\\d|%))`,
+      'g'
+    ),
     read: (m) => Number(m)
   },
   { pattern: en('several', 'multiple', 'numerous', 'innumerable', 'countless', 'many', 'few', 'scattered', 'various', 'some'), read: () => null },

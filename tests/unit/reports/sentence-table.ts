@@ -517,6 +517,13 @@ export const englishCases: SentenceCase[] = [
   present('Calcified granulomas x2 in the left upper lobe.', 2, n({ side: 'left', lobe: 'LUL', density: 'calcified' }), n({ side: 'left', lobe: 'LUL', density: 'calcified' })),
   present('Nodules x 3 mm in the right upper lobe.', null, n({ size: 3, side: 'right', lobe: 'RUL' })),
   present('(2) Right upper lobe nodule.', 1, n({ side: 'right', lobe: 'RUL' })),
+  // a count as a structured template's field gives it
+  present('Number of nodules: 2.', 2, n({}), n({})),
+  present('Nodule count: 3', 3, n({}), n({}), n({})),
+  present('Nodules: 2. Largest: 8 mm RUL.', 2, n({ size: 8, side: 'right', lobe: 'RUL' }), n({})),
+  present('Nodules: 2 mm and 3 mm in the right upper lobe.', 2, n({ size: 2, side: 'right', lobe: 'RUL' }), n({ size: 3, side: 'right', lobe: 'RUL' })),
+  present('Lung nodule: 6 mm solid nodule, RLL.', 1, n({ size: 6, side: 'right', lobe: 'RLL', density: 'solid' })),
+  absent('Lung nodule: none.'),
   present(
     'Three nodules in the right lung. A 10 mm nodule in the right upper zone.',
     3,
@@ -1094,6 +1101,8 @@ export const chineseCases: SentenceCase[] = [
   present('右上肺野见一结节影，约8㎜。', 1, n({ size: 8, side: 'right', zone: 'upper' })),
   present('左下肺野见一结节影，约1.2㎝×0.9㎝。', 1, n({ size: 12, short: 9, side: 'left', zone: 'lower' })),
   absent('结节：无。'),
+  present('结节数目：2个。', 2, n({}), n({})),
+  present('结节：2枚，位于右肺上叶。', 2, n({ side: 'right', lobe: 'RUL' }), n({ side: 'right', lobe: 'RUL' })),
   absent('肺结节：阴性；肺门：未见异常。'),
   absent('结节：（-）'),
   present('结节：右上肺野，约6mm。', 1, n({ size: 6, side: 'right', zone: 'upper' })),
