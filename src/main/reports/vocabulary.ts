@@ -684,8 +684,9 @@ export const densityPatterns: DensityPattern[] = [
   { density: 'part-solid', pattern: zh('部分实性', '混杂磨玻璃', '混合磨玻璃', '混杂密度', '混合密度', '半实性') },
   { density: 'ground-glass', pattern: en('(?:pure[\\s-])?ground[\\s-]?glass', 'non[\\s-]?solid', 'pggns?', 'ggns?', 'ggos?') },
   { density: 'ground-glass', pattern: zh('纯磨玻璃', '磨玻璃', '毛玻璃', '非实性') },
-  { density: 'solid', pattern: en('solid') },
-  { density: 'solid', pattern: zh('实性') },
+  // soft-tissue attenuation is what makes a nodule solid (Fleischner glossary)
+  { density: 'solid', pattern: en('solid', 'soft[\\s-]?tissue[\\s-]+(?:density|attenuation)') },
+  { density: 'solid', pattern: zh('实性', '软组织密度', '软组织(?=肿块|结节|团块)') },
   { density: 'calcified', pattern: en('calcified', 'calcific', 'calcifications?', 'calcium') },
   { density: 'calcified', pattern: zh('钙化') },
   // partly calcified is not the calcified (benign) nodule: its density is left unset

@@ -330,8 +330,10 @@ export const englishCases: SentenceCase[] = [
   absent('Mass in the anterior mediastinum.'),
   absent('Nodule in the left breast.'),
   present('Mass in the right upper lobe abutting the mediastinum.', 1, n({ side: 'right', lobe: 'RUL' })),
-  present('A soft tissue density nodule in the right mid zone.', 1, n({ side: 'right', zone: 'middle' })),
-  present('Soft-tissue attenuation nodule in the left lower lobe, 9 mm.', 1, n({ size: 9, side: 'left', lobe: 'LLL' })),
+  // soft-tissue density is the solid nodule's (Fleischner: a solid nodule has soft-tissue attenuation)
+  present('A soft tissue density nodule in the right mid zone.', 1, n({ side: 'right', zone: 'middle', density: 'solid' })),
+  present('Soft-tissue attenuation nodule in the left lower lobe, 9 mm.', 1, n({ size: 9, side: 'left', lobe: 'LLL', density: 'solid' })),
+  present('Right upper lobe nodule, 8 mm. The soft tissues are unremarkable.', 1, n({ size: 8, side: 'right', lobe: 'RUL' })),
   present('A 3 mm nodule.', 1, n({ size: 3 })),
   present('Nodule measuring 10 x 8 x 7 mm in the left lower lobe.', 1, n({ size: 10, short: 8, side: 'left', lobe: 'LLL' })),
   present('Right upper lobe: 6 mm solid nodule.', 1, n({ size: 6, side: 'right', lobe: 'RUL', density: 'solid' })),
@@ -782,7 +784,9 @@ export const chineseCases: SentenceCase[] = [
   // a round opacity and a cavitary lesion are nodule-like lesions, as "rounded opacity" and "cavitary lesion" are
   present('右肺中野可见一小圆形致密影。', 1, n({ side: 'right', zone: 'middle' })),
   present('右上肺野见一圆形阴影，直径约2cm，边缘光滑。', 1, n({ size: 20, side: 'right', zone: 'upper' })),
-  present('右下肺野见类圆形软组织密度影，约3cm。', 1, n({ size: 30, side: 'right', zone: 'lower' })),
+  present('右下肺野见类圆形软组织密度影，约3cm。', 1, n({ size: 30, side: 'right', zone: 'lower', density: 'solid' })),
+  present('右肺上叶见一软组织密度结节，约8mm。', 1, n({ size: 8, side: 'right', lobe: 'RUL', density: 'solid' })),
+  present('右肺上叶见一结节，约8mm，胸壁软组织未见异常。', 1, n({ size: 8, side: 'right', lobe: 'RUL' })),
   present('右肺上叶见一空洞性病变，大小约3cm。', 1, n({ size: 30, side: 'right', lobe: 'RUL' })),
   // a zone the report names wins over the one its rib implies
   present('左上肺野第2前肋间见一小结节影。', 1, n({ side: 'left', zone: 'upper' })),
@@ -982,7 +986,7 @@ export const chineseCases: SentenceCase[] = [
   present('左上肺见一钙化灶，考虑陈旧性病变。', 1, n({ side: 'left', zone: 'upper', density: 'calcified' })),
   present('右肺上叶见一空洞性结节。', 1, n({ side: 'right', lobe: 'RUL' })),
   uncertain('右肺门影增大，考虑肿块可能。', 1, n({ side: 'right', uncertain: true })),
-  present('左肺下叶见一大小约3.2cm×2.8cm软组织肿块，边缘分叶。', 1, n({ size: 32, short: 28, side: 'left', lobe: 'LLL' })),
+  present('左肺下叶见一大小约3.2cm×2.8cm软组织肿块，边缘分叶。', 1, n({ size: 32, short: 28, side: 'left', lobe: 'LLL', density: 'solid' })),
   present('右下肺野结节影较前缩小。', 1, n({ side: 'right', zone: 'lower' })),
   absent('原左上肺野结节现已不明显。'),
   present('两肺可见散在多发微小结节，最大者直径约4mm。', null, n({ size: 4, side: 'bilateral' })),
