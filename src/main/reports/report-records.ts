@@ -12,7 +12,9 @@ import { detectLanguage } from './nodule-parser'
 import { parseCsv } from './csv'
 import { decodeReportBytes, decodeReportBytesAsWritten, normaliseReportText, overlongReport, simplifiedChinese, type ReportEncoding } from './text'
 import { sectionOfName } from './sections'
-import { isCompoundFile, legacyWorkbookRows } from './legacy-workbook'
+import { isCompoundFile } from './compound-file'
+import { legacyDocumentText } from './legacy-document'
+import { legacyWorkbookRows } from './legacy-workbook'
 import { htmlTableRows, looksLikeHtml } from './markup'
 import { documentText, isZipPackage, workbookRows } from './office'
 import { pdfPages, pdfReportProblem } from './pdf'
@@ -113,9 +115,12 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
   if (kind === 'pdf') return { encoding: 'utf-8', ...pdfRecords(await pdfPages(bytes)) }
   if (kind === 'xlsx') return { encoding: 'utf-8', ...tableRecords(workbookRows(bytes)) }
   if (kind === 'xls') return xlsRecords(bytes)
+  if (kind === 'doc' && isCompoundFile(bytes)) {
+    const { text, encoding } = legacyDocumentText(bytes)
+    if (text.trim() === '') throw new Error('the document holds no text')
+    return { encoding, records: [oneReportRecord(normaliseReportText(text))], problems: [] }
+  }
   // Many report systems save RTF, HTML or a .docx under .doc (or WPS's .wps) so that Word opens it; those are read as such.
-  if (kind === 'doc' && isCompoundFile(bytes))
-    throw new Error('it is a Word 97–2003 (or WPS) document in its binary format, which is not read: save it as .docx, PDF or text')
   if (kind === 'docx' || (kind === 'doc' && isZipPackage(bytes)))
     return { encoding: 'utf-8', records: [oneReportRecord(normaliseReportText(documentText(bytes)))], problems: [] }
   const { text, encoding } = decodeReportBytes(bytes)

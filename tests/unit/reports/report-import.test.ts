@@ -15,6 +15,7 @@ import {
 import { bytesOf, contentItem, dicomFile, docx, encodeGb18030, seq, str, xlsx, type TextEncoding } from './fixtures'
 import { writePdf } from '../../helpers/pdf-writer'
 import { writeXls } from '../../helpers/xls-writer'
+import { paragraphsOdt, sofficeAvailable, sofficeMissingReason, writeWordDocuments } from '../../helpers/doc-writer'
 
 interface ReportRow {
   study_id: number | null
@@ -262,12 +263,12 @@ describe('importReportFiles', () => {
     expect(rows().map(presenceOf)).toEqual(['present', 'absent', 'absent', 'present'])
   })
 
-  it('reads the RTF, HTML or .docx a report system saved as .doc or .wps, and says what to do with a binary Word document', async () => {
+  it('reads the RTF, HTML or .docx a report system saved as .doc or .wps, and says why a compound file that is no Word document is not read', async () => {
     const files = [
       write('ACC1001.doc', '{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Arial;}}\\f0 FINDINGS: 6 mm nodule in the left lower zone.\\par}'),
       write('ACC1002.wps', '<html><body>影像所见：两肺未见结节。</body></html>'),
       write('ACC1002 final.doc', Buffer.from(docx('<w:p><w:r><w:t>诊断意见：心肺未见异常。</w:t></w:r></w:p>'))),
-      // a compound file, as a Word 97–2003 binary document is
+      // a compound file, as a Word 97–2003 binary document is, holding a workbook
       write('binary.doc', writeXls([{ name: 'x', rows: [['not a report']] }]))
     ]
     expect(files.map(isReportFile)).toEqual([true, true, true, true])
@@ -275,7 +276,7 @@ describe('importReportFiles', () => {
       matched: 3,
       unmatched: 0,
       already: 0,
-      failed: [{ file: files[3], reason: 'binary.doc: it is a Word 97–2003 (or WPS) document in its binary format, which is not read: save it as .docx, PDF or text' }]
+      failed: [{ file: files[3], reason: 'binary.doc: it is not a Word document: its compound file holds no WordDocument stream' }]
     })
     expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([
       [studyA, 'doc', 'FINDINGS: 6 mm nodule in the left lower zone.'],
@@ -283,6 +284,20 @@ describe('importReportFiles', () => {
       [studyB, 'doc', '诊断意见：心肺未见异常。']
     ])
   })
+
+  it.skipIf(!sofficeAvailable)(`stores a binary Word 97–2003 report (.doc, .wps) as its text and matches it by its file name${sofficeAvailable ? '' : ` — skipped: ${sofficeMissingReason}`}`, async () => {
+    const written = writeWordDocuments({
+      en: paragraphsOdt('FINDINGS:\nThere is a 9 mm nodule in the left lower zone.\nIMPRESSION:\nLeft lower zone nodule.'),
+      zh: paragraphsOdt('检查所见：\n两肺纹理清晰，未见结节。\n诊断意见：\n心肺未见异常。')
+    })
+    const files = [write('ACC1001.doc', written.en.doc), write('ACC1002.wps', written.zh.doc)]
+    expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([
+      [studyA, 'doc', 'FINDINGS:\nThere is a 9 mm nodule in the left lower zone.\nIMPRESSION:\nLeft lower zone nodule.'],
+      [studyB, 'doc', '检查所见：\n两肺纹理清晰，未见结节。\n诊断意见：\n心肺未见异常。']
+    ])
+    expect(rows().map(presenceOf)).toEqual(['present', 'absent'])
+  }, 120_000)
 
   it('reads a spreadsheet of reports (.xlsx) whose header may stand below a title', async () => {
     const cell = (ref: string, index: number) => `<c r="${ref}" t="s"><v>${index}</v></c>`

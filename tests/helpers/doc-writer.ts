@@ -1,0 +1,55 @@
+/**
+ * Word 97–2003 documents (.doc) for tests, written by LibreOffice (Debian's libreoffice-writer-nogui)
+ * from flat OpenDocument text, with the .docx of the same document beside them: a reader tested only
+ * against a writer of ours would share its misreadings of the format.
+ */
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+export const sofficeAvailable = spawnSync('soffice', ['--version']).status === 0
+export const sofficeMissingReason = 'LibreOffice is not installed (apt-get install libreoffice-writer-nogui); CI installs it'
+
+const namespaces = [
+  'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"',
+  'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"',
+  'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"',
+  'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"'
+].join(' ')
+
+/** A flat OpenDocument text of the body (ODF elements: text:p, table:table …) and a page header line. */
+export function flatOdt(body: string, header = ''): string {
+  const masterPage = header ? `<office:master-styles><style:master-page style:name="Standard"><style:header><text:p>${header}</text:p></style:header></style:master-page></office:master-styles>` : ''
+  return `<?xml version="1.0" encoding="UTF-8"?><office:document ${namespaces} office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.text">${masterPage}<office:body><office:text>${body}</office:text></office:body></office:document>`
+}
+
+/** Paragraphs as flat OpenDocument text, each line a paragraph. */
+export function paragraphsOdt(text: string): string {
+  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  return flatOdt(text.split('\n').map((line) => `<text:p>${escape(line)}</text:p>`).join(''))
+}
+
+/** Converts each named flat OpenDocument text to .doc (MS Word 97) and .docx in one LibreOffice run. */
+export function writeWordDocuments(documents: Record<string, string>): Record<string, { doc: Buffer; docx: Buffer }> {
+  if (!sofficeAvailable) throw new Error(sofficeMissingReason)
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-doc-'))
+  try {
+    const sources = Object.entries(documents).map(([name, odt]) => {
+      const file = path.join(dir, `${name}.fodt`)
+      fs.writeFileSync(file, odt)
+      return file
+    })
+    // A profile of its own: LibreOffice refuses a second instance on a profile in use (test files run in parallel).
+    const profile = `-env:UserInstallation=file://${path.join(dir, 'profile')}`
+    for (const filter of ['doc:MS Word 97', 'docx']) {
+      const run = spawnSync('soffice', [profile, '--headless', '--convert-to', filter, '--outdir', dir, ...sources], { encoding: 'utf8', timeout: 120_000 })
+      if (run.status !== 0) throw new Error(`LibreOffice failed: ${run.stderr}`)
+    }
+    return Object.fromEntries(
+      Object.keys(documents).map((name) => [name, { doc: fs.readFileSync(path.join(dir, `${name}.doc`)), docx: fs.readFileSync(path.join(dir, `${name}.docx`)) }])
+    )
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
