@@ -1125,7 +1125,7 @@ function resolveLocation(locations: Token<LocationValue>[], mention: Span, ownCl
   const zone = place?.value.zone ?? otherPlace?.value.zone ?? null
   const namedLobe = place?.value.lobe ?? otherPlace?.value.lobe ?? null
   const sided = place?.value.side ? place : (pickBy((l) => l.side !== null) ?? null)
-  const side = sided?.value.side ?? (namedLobe ? sideOfLobe(namedLobe) : null)
+  const side = sided?.value.side ?? (namedLobe ? sideOfLobe(namedLobe) : null) ?? place?.value.sideUnsaid ?? null
   // A lobe named with no side takes the side said elsewhere ("Right lung: nodule in the upper lobe").
   const lobe = namedLobe ?? lobeOf(side, place?.value.lobeLevel ?? null)
   const used = [place, otherPlace, sided].filter((s): s is Token<LocationValue> => s !== null)

@@ -424,6 +424,8 @@ export interface LocationValue {
   lobeLevel?: Zone
   /** The zone is the one an anterior rib lies in, not a zone the report names (which wins over it). */
   zoneByRib?: true
+  /** The side of a place when no side is said: behind the heart is the left lower lobe's (retrocardiac, 心影后). */
+  sideUnsaid?: Side
 }
 
 const sideWords: Record<string, Side> = {
@@ -604,7 +606,8 @@ export const locationPatterns: LocationPattern[] = [
     read: (g) => ({
       side: sideOf(g.side) ?? (g.both ? 'bilateral' : null),
       zone: /^(?:bi)?ap/.test(g.part ?? '') ? 'upper' : 'lower',
-      lobe: null
+      lobe: null,
+      ...(g.part === 'retrocardiac' ? { sideUnsaid: 'left' as const } : {})
     })
   },
   {
@@ -632,8 +635,8 @@ export const locationPatterns: LocationPattern[] = [
   { pattern: zh('(?<![右左双两侧肺上中下])(?<level>[上下])叶'), read: (g) => ({ side: null, zone: null, lobe: null, lobeLevel: levelOf(g.level) ?? undefined }) },
   {
     // 肺尖 (upper); 肺底 and its landmarks 肋膈角, 心膈角, 心影后, 膈上 (lower)
-    pattern: zh('(?<side>[右左双两])?(?:侧)?(?:肺(?<apex>尖)|肺底|肋膈角|心膈角|心影后|膈(?:肌)?(?:上|顶|面上))'),
-    read: (g) => ({ side: sideOf(g.side), zone: g.apex ? 'upper' : 'lower', lobe: null })
+    pattern: zh('(?<side>[右左双两])?(?:侧)?(?:肺(?<apex>尖)|肺底|肋膈角|心膈角|(?<behindHeart>心影后)|膈(?:肌)?(?:上|顶|面上))'),
+    read: (g) => ({ side: sideOf(g.side), zone: g.apex ? 'upper' : 'lower', lobe: null, ...(g.behindHeart ? { sideUnsaid: 'left' as const } : {}) })
   },
   {
     // A zone named after the side was ("右肺见两枚结节，分别位于上野及下野"): the side comes from the clause.

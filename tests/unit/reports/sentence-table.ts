@@ -153,6 +153,10 @@ export const englishCases: SentenceCase[] = [
   present('Nodule at the right lung base.', 1, n({ side: 'right', zone: 'lower' })),
   present('Nodule at the left costophrenic angle.', 1, n({ side: 'left', zone: 'lower' })),
   present('Nodule in the left retrocardiac region.', 1, n({ side: 'left', zone: 'lower' })),
+  // behind the heart with no side said is the left lower lobe's place (the heart lies to the left)
+  present('Retrocardiac nodular opacity.', 1, n({ side: 'left', zone: 'lower' })),
+  present('Nodule in the retrocardiac region.', 1, n({ side: 'left', zone: 'lower' })),
+  present('Right retrocardiac nodule.', 1, n({ side: 'right', zone: 'lower' })),
   present('Nodular opacity projecting over the right apex.', 1, n({ side: 'right', zone: 'upper' })),
   present('Nodule 5-7 mm in the left lower zone.', 1, n({ size: 7, side: 'left', zone: 'lower' })),
   // No number, places listed: a nodule at each.
@@ -1025,6 +1029,8 @@ export const chineseCases: SentenceCase[] = [
   uncertain('右上肺野见一结节影？', 1, n({ side: 'right', zone: 'upper', uncertain: true })),
   // a landmark inside the zone just named (心影后, behind the heart) is that place, not a second one
   uncertain('左下肺野心影后可疑小结节影，建议CT。', 1, n({ side: 'left', zone: 'lower', uncertain: true })),
+  present('心影后见一结节影。', 1, n({ side: 'left', zone: 'lower' })),
+  present('右心影后见一结节影。', 1, n({ side: 'right', zone: 'lower' })),
   // a template that joins its fields with spaces: 右肺 上叶 is still the right upper lobe
   present('右肺 上叶结节，约 5 mm。', 1, n({ size: 5, side: 'right', lobe: 'RUL' })),
   present('右 上肺野 结节影。', 1, n({ side: 'right', zone: 'upper' })),
