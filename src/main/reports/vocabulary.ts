@@ -149,8 +149,9 @@ export const mentionPatterns: MentionPattern[] = [
   },
   { kind: 'mimic', pattern: zh('乳头影', '乳头', '血管断面', '血管影', '肋软骨钙化', '肋骨', '骨岛', '伪影', '重叠影') },
   // Another reading of the opacity than a nodule: "nodular opacities … likely represent atelectasis",
-  // "… likely infectious" (not "an inflammatory nodule"), 结节状影，考虑炎症 / 倾向炎性病变. Only right after the reading's verb — these words are findings of their own elsewhere in a
-  // sentence. Not an old or fibrotic focus (陈旧性病变, 纤维灶): a healed granuloma is a nodule-like lesion.
+  // "… likely infectious" (not "an inflammatory nodule"), 结节状影，考虑炎症 / 倾向炎性病变. Only right after
+  // the reading's verb — these words are findings of their own elsewhere in a sentence. Not an old or
+  // fibrotic focus (陈旧性病变, 纤维灶): a healed granuloma is a nodule-like lesion.
   {
     kind: 'mimic',
     pattern: en(
