@@ -116,17 +116,28 @@ function required(dataSet: DataSet, tag: string, name: string): string {
   return value
 }
 
+/**
+ * A DS value's numbers. A comma is no DS character, yet devices set to a European locale write one for
+ * the decimal point (0,143\\0,143, 2047,5) and some write one between values (0.148,0.150): read as meant.
+ */
 function decimals(dataSet: DataSet, tag: string): number[] {
   const raw = ascii(dataSet, tag)
   if (!raw) return []
-  return raw.split('\\').map((v) => Number.parseFloat(v))
+  const commaSeparated = raw.includes(',') && !raw.includes('\\') && raw.split(',').every((v) => v.includes('.'))
+  return raw.split(commaSeparated ? ',' : '\\').map((v) => Number.parseFloat(v.includes('.') ? v : v.replace(',', '.')))
+}
+
+/** Row and column spacing; one value (some devices write only one for square pixels) is both. */
+function spacingPair(values: number[]): [number, number] | null {
+  const pair = values.length === 1 ? [values[0], values[0]] : values
+  return pair.length === 2 && pair.every((v) => Number.isFinite(v) && v > 0) ? [pair[0], pair[1]] : null
 }
 
 function spacingOf(dataSet: DataSet): InstanceHeader['spacing'] {
-  const pixel = decimals(dataSet, 'x00280030')
-  if (pixel.length === 2 && pixel.every((v) => Number.isFinite(v) && v > 0)) return { rowMm: pixel[0], colMm: pixel[1], kind: 'pixel' }
-  const imager = decimals(dataSet, 'x00181164')
-  if (imager.length === 2 && imager.every((v) => Number.isFinite(v) && v > 0)) return { rowMm: imager[0], colMm: imager[1], kind: 'imager' }
+  const pixel = spacingPair(decimals(dataSet, 'x00280030'))
+  if (pixel) return { rowMm: pixel[0], colMm: pixel[1], kind: 'pixel' }
+  const imager = spacingPair(decimals(dataSet, 'x00181164'))
+  if (imager) return { rowMm: imager[0], colMm: imager[1], kind: 'imager' }
   return { rowMm: null, colMm: null, kind: 'none' }
 }
 
@@ -247,8 +258,8 @@ export function readDisplayTags(dataSet: DataSet, layout: PixelLayout): DisplayT
   const fn = ascii(dataSet, 'x00281056')?.toUpperCase()
   const voiLutFunction: VoiLutFunction = fn === 'SIGMOID' || fn === 'LINEAR_EXACT' ? fn : 'LINEAR'
   const signed = layout.pixelRepresentation === 1
-  const slope = Number.parseFloat(ascii(dataSet, 'x00281053') ?? '1')
-  const intercept = Number.parseFloat(ascii(dataSet, 'x00281052') ?? '0')
+  const slope = decimals(dataSet, 'x00281053')[0] ?? 1
+  const intercept = decimals(dataSet, 'x00281052')[0] ?? 0
   const modalityLut = sequenceItems(dataSet, 'x00283000').map((item) => readLut(item, signed))[0] ?? null
   // After a Modality LUT the VOI input is unsigned; after rescale it may be negative.
   const voiLuts = sequenceItems(dataSet, 'x00283010').flatMap((item) => readLut(item, modalityLut === null && (signed || intercept < 0)) ?? [])

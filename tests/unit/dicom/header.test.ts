@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { readDisplayTags, readInstanceHeader, readPixelLayout } from '../../../src/main/dicom/header'
 import { parseDicomFile } from '../../../src/main/dicom/parse'
 import { notChestRadiograph, readProjection } from '../../../src/main/dicom/projection'
-import { dcmtk, dcmtkAvailable, dcmtkMissingReason, image } from '../../helpers/dicom-corpus'
+import { dcmtk, dcmtkAvailable, dcmtkMissingReason, image, patchText } from '../../helpers/dicom-corpus'
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-header-'))
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }))
@@ -64,6 +64,49 @@ describe('display tags from real files', () => {
   it.skipIf(!dcmtkAvailable)(`reads the same from implicit VR and big endian files${dcmtkAvailable ? '' : ` — skipped: ${dcmtkMissingReason}`}`, () => {
     check(dcmtk('dcmconv', ['+ti'], withLuts(), scratch))
     check(dcmtk('dcmconv', ['+tb'], withLuts(), scratch))
+  })
+})
+
+describe('decimal strings a device wrote against the standard', () => {
+  /** A film whose decimal strings are written as given, byte for byte, over placeholders of their length. */
+  function withDecimals(values: { pixelSpacing: string; windowCenter?: string; rescaleIntercept?: string }): Buffer {
+    const placeholder = (text: string, c: string): string => c.repeat(text.length)
+    const raw = { PixelSpacing: values.pixelSpacing, WindowCenter: values.windowCenter ?? '100', RescaleIntercept: values.rescaleIntercept ?? '0' }
+    const written = image(spec, {
+      extra: {
+        PixelSpacing: placeholder(raw.PixelSpacing, '7'),
+        ImagerPixelSpacing: undefined,
+        WindowCenter: placeholder(raw.WindowCenter, '8'),
+        WindowWidth: '400',
+        RescaleIntercept: placeholder(raw.RescaleIntercept, '9'),
+        _vrMap: { PixelSpacing: 'DS', WindowCenter: 'DS', RescaleIntercept: 'DS' }
+      }
+    }).bytes
+    let bytes = written
+    for (const [c, text] of [['7', raw.PixelSpacing], ['8', raw.WindowCenter], ['9', raw.RescaleIntercept]] as const)
+      bytes = patchText(bytes, placeholder(text, c), Buffer.from(text, 'latin1'))
+    return bytes
+  }
+  const read = (bytes: Buffer) => {
+    const dataSet = parseDicomFile(bytes)
+    return { header: readInstanceHeader(dataSet), tags: readDisplayTags(dataSet, readPixelLayout(dataSet)) }
+  }
+
+  it('reads a comma as the decimal point where a locale wrote one (0,143\\0,143)', () => {
+    const { header, tags } = read(withDecimals({ pixelSpacing: '0,143\\0,139', windowCenter: '2047,5', rescaleIntercept: '-1024,5' }))
+    expect(header.spacing).toEqual({ rowMm: 0.143, colMm: 0.139, kind: 'pixel' })
+    expect(tags.windows[0].center).toBe(2047.5)
+    expect(tags.rescaleIntercept).toBe(-1024.5)
+  })
+
+  it('reads two spacings a comma separates (0.148,0.150), and one spacing as both', () => {
+    expect(read(withDecimals({ pixelSpacing: '0.148,0.150' })).header.spacing).toEqual({ rowMm: 0.148, colMm: 0.15, kind: 'pixel' })
+    expect(read(withDecimals({ pixelSpacing: '0.16' })).header.spacing).toEqual({ rowMm: 0.16, colMm: 0.16, kind: 'pixel' })
+  })
+
+  it('reads no spacing from a value that is no number, or zero', () => {
+    expect(read(withDecimals({ pixelSpacing: 'N/A' })).header.spacing).toEqual({ rowMm: null, colMm: null, kind: 'none' })
+    expect(read(withDecimals({ pixelSpacing: '0\\0' })).header.spacing).toEqual({ rowMm: null, colMm: null, kind: 'none' })
   })
 })
 
