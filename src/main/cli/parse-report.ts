@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { decodeReportBytes, hl7Reports, isHl7Message, isPdf, parseReport, pdfText } from '../reports'
+import { decodeReportBytes, hl7Reports, isHl7Message, isOfficeDocument, isPdf, parseReport, pdfText, wordDocumentText } from '../reports'
 import type { CliCommand } from './command'
 
 /** Reads stdin to the end as bytes. */
@@ -20,7 +20,8 @@ function oneReportOf(text: string): string {
 export const parseReportCommand: CliCommand = {
   name: 'parse-report',
   summary: 'Parse a report (text file or stdin) into structured nodule findings, printed as JSON',
-  usage: 'vzw parse-report FILE|-   (one report: text, HTML or RTF, in UTF-8, GB18030, Big5 or Windows-1252, a PDF, or an HL7 result; "-" reads stdin)',
+  usage:
+    'vzw parse-report FILE|-   (one report: text, HTML or RTF, in UTF-8, GB18030, Big5 or Windows-1252, a Word document (.doc, .docx, .wps), a PDF, or an HL7 result; "-" reads stdin)',
   options: {},
   async run(ctx) {
     const source = ctx.positionals[0]
@@ -38,7 +39,7 @@ export const parseReportCommand: CliCommand = {
     }
     let text: string
     try {
-      text = isPdf(bytes) ? await pdfText(bytes) : oneReportOf(decodeReportBytes(bytes).text)
+      text = isPdf(bytes) ? await pdfText(bytes) : isOfficeDocument(bytes) ? wordDocumentText(bytes).text : oneReportOf(decodeReportBytes(bytes).text)
     } catch (err) {
       console.error(`vzw parse-report: ${source === '-' ? 'stdin' : source}: ${err instanceof Error ? err.message : String(err)}`)
       return 1

@@ -115,20 +115,30 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
   if (kind === 'pdf') return { encoding: 'utf-8', ...pdfRecords(await pdfPages(bytes)) }
   if (kind === 'xlsx') return { encoding: 'utf-8', ...tableRecords(workbookRows(bytes)) }
   if (kind === 'xls') return xlsRecords(bytes)
-  if (kind === 'doc' && isCompoundFile(bytes)) {
-    const { text, encoding } = legacyDocumentText(bytes)
-    if (text.trim() === '') throw new Error('the document holds no text')
-    return { encoding, records: [oneReportRecord(normaliseReportText(text))], problems: [] }
-  }
   // Many report systems save RTF, HTML or a .docx under .doc (or WPS's .wps) so that Word opens it; those are read as such.
-  if (kind === 'docx' || (kind === 'doc' && isZipPackage(bytes)))
-    return { encoding: 'utf-8', records: [oneReportRecord(normaliseReportText(documentText(bytes)))], problems: [] }
+  const word = kind === 'docx' || (kind === 'doc' && isOfficeDocument(bytes)) ? wordDocumentText(bytes) : null
+  if (word) return { encoding: word.encoding, records: [oneReportRecord(word.text)], problems: [] }
   const { text, encoding } = decodeReportBytes(bytes)
   if (text.trim() === '') throw new Error('the file holds only white space')
   // HL7 messages an interface engine wrote, named .hl7 or .txt
   if (kind === 'hl7' || (kind === 'txt' && isHl7Message(text))) return { encoding, ...hl7Records(text) }
   if (kind === 'rtf' || kind === 'doc' || (kind === 'txt' && !isTabTable(text))) return { encoding, records: [oneReportRecord(text)], problems: [] }
   return { encoding, ...(kind === 'json' ? jsonRecords(text) : csvRecords(text)) }
+}
+
+/** An OLE compound file or a zip package: what Word documents, binary or .docx, are kept in. */
+export function isOfficeDocument(bytes: Uint8Array): boolean {
+  return isCompoundFile(bytes) || isZipPackage(bytes)
+}
+
+/**
+ * A Word document's text, whatever the file is named: a binary Word 97–2003 (or WPS) document, else a
+ * .docx (a zip package that is not one is refused naming what it lacks).
+ */
+export function wordDocumentText(bytes: Uint8Array): { text: string; encoding: ReportEncoding } {
+  const { text, encoding } = isCompoundFile(bytes) ? legacyDocumentText(bytes) : { text: documentText(bytes), encoding: 'utf-8' as const }
+  if (text.trim() === '') throw new Error('the document holds no text')
+  return { text: normaliseReportText(text), encoding }
 }
 
 /** An HL7 file's reports, a record each; a message with no report text (an ADT, an order) is passed over. */

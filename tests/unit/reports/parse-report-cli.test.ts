@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { main } from '../../../src/main/cli'
 import { encodeGb18030 } from './fixtures'
 import { writePdf } from '../../helpers/pdf-writer'
+import { paragraphsOdt, sofficeAvailable, sofficeMissingReason, writeWordDocuments } from '../../helpers/doc-writer'
 
 let dir: string | null = null
 
@@ -66,6 +67,18 @@ describe('vzw parse-report', () => {
     expect(several.code).toBe(1)
     expect(several.err).toContain('two.hl7: it holds 2 HL7 reports; parse-report reads one (vzw import reads them all)')
   })
+
+  it.skipIf(!sofficeAvailable)(`reads a Word document, binary or .docx, whatever it is named${sofficeAvailable ? '' : ` — skipped: ${sofficeMissingReason}`}`, async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-parse-'))
+    const written = writeWordDocuments({ report: paragraphsOdt('检查所见：\n左下肺野见一约6mm结节影。\n诊断意见：\n左下肺野结节。') }).report
+    for (const [name, bytes] of [['report.doc', written.doc], ['exported-report', written.doc], ['report.docx', written.docx]] as const) {
+      const file = path.join(dir, name)
+      fs.writeFileSync(file, bytes)
+      const { code, out } = await run(['parse-report', file])
+      expect(code).toBe(0)
+      expect((JSON.parse(out) as { nodules: unknown }).nodules).toMatchObject({ presence: 'present', items: [{ sizeMm: 6, side: 'left', zone: 'lower' }] })
+    }
+  }, 120_000)
 
   it('says which file it cannot read and exits non-zero', async () => {
     const { code, err } = await run(['parse-report', '/no/such/report.txt'])
