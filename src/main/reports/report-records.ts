@@ -13,14 +13,16 @@ import { parseCsv } from './csv'
 import { decodeReportBytes, decodeReportBytesAsWritten, normaliseReportText, overlongReport, simplifiedChinese, type ReportEncoding } from './text'
 import { sectionOfName } from './sections'
 import { isCompoundFile } from './compound-file'
+import { cdaReportText } from './cda'
 import { legacyDocumentText } from './legacy-document'
 import { legacyWorkbookRows } from './legacy-workbook'
 import { htmlTableRows, looksLikeHtml } from './markup'
+import { xmlElements, xmlRootName } from './xml'
 import { documentText, isZipPackage, workbookRows } from './office'
 import { pdfPages, pdfReportProblem } from './pdf'
 import { hl7Reports, isHl7Message } from './hl7'
 
-export type ReportFileKind = 'txt' | 'rtf' | 'doc' | 'docx' | 'pdf' | 'json' | 'csv' | 'xlsx' | 'xls' | 'hl7'
+export type ReportFileKind = 'txt' | 'rtf' | 'doc' | 'docx' | 'pdf' | 'json' | 'csv' | 'xlsx' | 'xls' | 'hl7' | 'xml'
 
 export interface ReportRecord {
   text: string
@@ -52,7 +54,8 @@ const reportExtensions: Record<string, ReportFileKind> = {
   '.csv': 'csv',
   '.xlsx': 'xlsx',
   '.xls': 'xls',
-  '.hl7': 'hl7'
+  '.hl7': 'hl7',
+  '.xml': 'xml'
 }
 
 export function reportFileKind(file: string): ReportFileKind | null {
@@ -87,7 +90,7 @@ function fieldOf(key: string): Field | null {
  * memory: one report is a few kilobytes, a .txt table of reports (a spreadsheet's text export)
  * some megabytes; a .json or .csv of a whole archive may be large.
  */
-const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, rtf: 64 << 20, doc: 64 << 20, docx: 64 << 20, pdf: 64 << 20, json: 256 << 20, csv: 256 << 20, xlsx: 256 << 20, xls: 256 << 20, hl7: 256 << 20 } as const
+const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, rtf: 64 << 20, doc: 64 << 20, docx: 64 << 20, pdf: 64 << 20, json: 256 << 20, csv: 256 << 20, xlsx: 256 << 20, xls: 256 << 20, hl7: 256 << 20, xml: 256 << 20 } as const
 
 function megabytes(bytes: number): string {
   return `${(bytes / (1 << 20)).toFixed(bytes < 10 << 20 ? 1 : 0)} MB`
@@ -95,7 +98,7 @@ function megabytes(bytes: number): string {
 
 export async function readReportFile(file: string): Promise<ReportFileContent> {
   const kind = reportFileKind(file)
-  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .doc, .docx, .pdf, .json, .csv, .xlsx, .xls or .hl7)')
+  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .doc, .docx, .pdf, .json, .csv, .xlsx, .xls, .hl7 or .xml)')
   let bytes: Buffer
   try {
     const size = fs.statSync(file).size
@@ -122,6 +125,7 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
   if (text.trim() === '') throw new Error('the file holds only white space')
   // HL7 messages an interface engine wrote, named .hl7 or .txt
   if (kind === 'hl7' || (kind === 'txt' && isHl7Message(text))) return { encoding, ...hl7Records(text) }
+  if (kind === 'xml') return { encoding, ...xmlRecords(text) }
   if (kind === 'rtf' || kind === 'doc' || (kind === 'txt' && !isTabTable(text))) return { encoding, records: [oneReportRecord(text)], problems: [] }
   return { encoding, ...(kind === 'json' ? jsonRecords(text) : csvRecords(text)) }
 }
@@ -323,16 +327,38 @@ function jsonRecords(text: string): { records: ReportRecord[]; problems: string[
     list.map((entry, i) => {
       const where = list.length === 1 && !Array.isArray(data) ? 'the report object' : `record ${i + 1}`
       if (!isPlainObject(entry)) return `${where} is not an object`
-      const fields: RecordFields = {}
-      for (const [key, value] of Object.entries(entry)) {
-        const field = fieldOf(key)
-        if (field && fields[field] === undefined && (typeof value === 'string' || typeof value === 'number')) {
-          fields[field] = String(value)
-        }
-      }
-      return { fields, where }
+      const values = Object.entries(entry).flatMap(([key, value]) => (typeof value === 'string' || typeof value === 'number' ? [[key, String(value)] as const] : []))
+      return { fields: fieldsNamed(values), where }
     })
   )
+}
+
+/** The record fields among named values: the first value of each field's name. */
+function fieldsNamed(values: readonly (readonly [string, string])[]): RecordFields {
+  const fields: RecordFields = {}
+  for (const [name, value] of values) {
+    const field = fieldOf(name)
+    if (field && fields[field] === undefined) fields[field] = value
+  }
+  return fields
+}
+
+/**
+ * An XML file of reports: a CDA document is one report (its narrative); any other XML export's records
+ * are its elements that hold a report text value (<ReportText>, <Findings>, <检查所见> …) — the values,
+ * child elements or attributes, named as a JSON record's keys are. An XML file that names no report
+ * field at all (a CD viewer's settings beside the films) is no report file: passed over, no error.
+ */
+function xmlRecords(text: string): { records: ReportRecord[]; problems: string[] } {
+  if (xmlRootName(text) === 'ClinicalDocument') return { records: [oneReportRecord(normaliseReportText(cdaReportText(text)))], problems: [] }
+  const elements = xmlElements(text)
+  const reports = elements.filter((e) => namesTextColumn(e.values.map(([name]) => fieldOf(name))))
+  if (reports.length === 0) {
+    // A date alone names no report: settings files carry dates too.
+    if (!elements.some((e) => e.values.some(([name]) => ![null, 'studyDate'].includes(fieldOf(name))))) return { records: [], problems: [] }
+    throw new Error('the XML holds no report: no element has a report text value (such as <ReportText>, <Findings> or <Impression>)')
+  }
+  return recordsFrom(reports.map((e, i) => ({ fields: fieldsNamed(e.values), where: reports.length > 1 ? `record ${i + 1} (<${e.name}>)` : `the <${e.name}> element` })))
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -368,6 +368,11 @@ CREATE INDEX report_errors_file ON report_errors(file_path);
                      ORDER BY mi.projection IS NULL, mi.id LIMIT 1),
         structured_json = json_extract(structured_json, '$.nodules')
       WHERE image_id IS NULL AND json_valid(structured_json) AND json_type(structured_json, '$.nodules') = 'object';`
+  },
+  {
+    version: 14,
+    description: "reports.source_kind also 'xml' (a RIS's XML export of reports, or a CDA document as a file): the table is rebuilt, as SQLite cannot change a CHECK",
+    sql: reportsRebuiltForKinds(['txt', 'rtf', 'doc', 'docx', 'pdf', 'json', 'csv', 'xlsx', 'xls', 'hl7', 'sr', 'cda', 'xml'])
   }
 ]
 

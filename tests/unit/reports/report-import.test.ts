@@ -74,9 +74,9 @@ afterEach(() => {
 })
 
 describe('isReportFile', () => {
-  it('accepts .txt, .rtf, .doc, .docx, .pdf, .json, .csv, .xlsx, .xls and .hl7 in any case and nothing else', () => {
-    expect(['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf', 'f.docx', 'g.xlsx', 'h.PDF', 'i.HL7'].map(isReportFile)).toEqual([true, true, true, true, true, true, true, true, true])
-    expect(['a.dcm', 'a', 'DICOMDIR', 'a.txt.bak', 'a.xml'].map(isReportFile)).toEqual([false, false, false, false, false])
+  it('accepts .txt, .rtf, .doc, .docx, .pdf, .json, .csv, .xlsx, .xls, .hl7 and .xml in any case and nothing else', () => {
+    expect(['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf', 'f.docx', 'g.xlsx', 'h.PDF', 'i.HL7', 'j.XML'].map(isReportFile)).toEqual([true, true, true, true, true, true, true, true, true, true])
+    expect(['a.dcm', 'a', 'DICOMDIR', 'a.txt.bak', 'a.xsd'].map(isReportFile)).toEqual([false, false, false, false, false])
   })
 })
 
@@ -298,6 +298,51 @@ describe('importReportFiles', () => {
     ])
     expect(rows().map(presenceOf)).toEqual(['present', 'absent'])
   }, 120_000)
+
+  it('reads an XML export of reports: values as child elements or attributes, CDATA and markup inside a value, a declared GB encoding', async () => {
+    const export1 =
+      '<?xml version="1.0" encoding="GB2312"?>\n<!-- RIS 导出 -->\n<ris:Reports xmlns:ris="urn:example:ris">' +
+      '<ris:Report><检查号>ACC1001</检查号><检查所见><![CDATA[右上肺野见一约8mm结节影。]]></检查所见><诊断意见>右上肺野结节。</诊断意见></ris:Report>' +
+      '<ris:Report AccessionNumber="ACC1002"><Findings>Lungs are clear.<br/>No nodule &amp; no effusion.</Findings></ris:Report>' +
+      '</ris:Reports>'
+    const file = write('ris-export.xml', encodeGb18030(export1))
+    expect(await importReportFiles(db, [file], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([
+      [studyA, 'xml', '检查所见：右上肺野见一约8mm结节影。\n诊断意见：右上肺野结节。'],
+      [studyB, 'xml', 'Findings: Lungs are clear.\nNo nodule & no effusion.']
+    ])
+    expect(rows().map(presenceOf)).toEqual(['present', 'absent'])
+  })
+
+  it('reads a CDA document kept as an .xml file as one report, matched by its name', async () => {
+    const cda =
+      '<?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3"><recordTarget><patientRole><id extension="P1"/></patientRole></recordTarget>' +
+      '<component><structuredBody><component><section><title>影像所见</title><text><paragraph>左下肺野见一结节影，约1.2cm。</paragraph></text></section></component>' +
+      '<component><section><title>诊断意见</title><text>左下肺野结节。</text></section></component></structuredBody></component></ClinicalDocument>'
+    const file = write('ACC1002.xml', cda)
+    expect(await importReportFiles(db, [file], jobId)).toEqual({ matched: 1, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([[studyB, 'xml', '影像所见\n左下肺野见一结节影，约1.2cm。\n诊断意见\n左下肺野结节。']])
+    expect(rows().map(presenceOf)).toEqual(['present'])
+  })
+
+  it('names what is wrong with an XML report export, passes over an XML file that names no report field, and keeps the reports stored before', async () => {
+    const files = [
+      write('ACC1001.txt', 'FINDINGS: 6 mm nodule in the left lower zone.'),
+      write('cut.xml', '<Reports><Report><AccessionNumber>ACC1002</AccessionNumber><ReportText>No nodule.'),
+      write('crossed.xml', '<Reports><Report><ReportText>No nodule.</Report></ReportText></Reports>'),
+      write('no-text.xml', '<Reports><Report><AccessionNumber>ACC1002</AccessionNumber><Remarks>urgent</Remarks></Report></Reports>'),
+      // a CD viewer's settings beside the films
+      write('viewer.xml', '<configuration date="2026-01-05"><appSettings><add key="server" value="pacs"/></appSettings></configuration>')
+    ]
+    const result = await importReportFiles(db, files, jobId)
+    expect(result.matched).toBe(1)
+    expect(result.failed).toEqual([
+      { file: files[1], reason: 'cut.xml: it is not well-formed XML: <ReportText> is never closed (the file may be cut short)' },
+      { file: files[2], reason: 'crossed.xml: it is not well-formed XML: </Report> closes <ReportText>' },
+      { file: files[3], reason: 'no-text.xml: the XML holds no report: no element has a report text value (such as <ReportText>, <Findings> or <Impression>)' }
+    ])
+    expect(rows()).toHaveLength(1)
+  })
 
   it('reads a spreadsheet of reports (.xlsx) whose header may stand below a title', async () => {
     const cell = (ref: string, index: number) => `<c r="${ref}" t="s"><v>${index}</v></c>`
