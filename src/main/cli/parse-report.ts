@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { decodeReportBytes, hl7Reports, isHl7Message, isOfficeDocument, isPdf, parseReport, pdfText, wordDocumentText } from '../reports'
+import { decodeReportBytes, hl7Reports, isHl7Message, isOfficeDocument, isPdf, parseReport, pdfText, readReportFile, reportFileKind, wordDocumentText } from '../reports'
 import type { CliCommand } from './command'
 
 /** Reads stdin to the end as bytes. */
@@ -9,19 +9,32 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
+function oneOf(reports: string[]): string {
+  if (reports.length !== 1) throw new Error(`it holds ${reports.length} reports; parse-report reads one (vzw import reads them all)`)
+  return reports[0]
+}
+
 /** The text itself, or the one report of an HL7 result message (its segments are no report text). */
 function oneReportOf(text: string): string {
-  if (!isHl7Message(text)) return text
-  const reports = hl7Reports(text)
-  if (reports.length !== 1) throw new Error(`it holds ${reports.length} HL7 reports; parse-report reads one (vzw import reads them all)`)
-  return reports[0].fields.text
+  return isHl7Message(text) ? oneOf(hl7Reports(text).map((r) => r.fields.text)) : text
+}
+
+/** A file named as a report file is read as the import reads it (a Word document, an XML or JSON export …); other bytes by what they are. */
+async function reportText(source: string, bytes: Buffer): Promise<string> {
+  if (source !== '-' && reportFileKind(source)) {
+    const { records, problems } = await readReportFile(source)
+    if (records.length === 0 && problems.length > 0) throw new Error(problems[0])
+    return oneOf(records.map((r) => r.text))
+  }
+  if (isPdf(bytes)) return pdfText(bytes)
+  return isOfficeDocument(bytes) ? wordDocumentText(bytes).text : oneReportOf(decodeReportBytes(bytes).text)
 }
 
 export const parseReportCommand: CliCommand = {
   name: 'parse-report',
   summary: 'Parse a report (text file or stdin) into structured nodule findings, printed as JSON',
   usage:
-    'vzw parse-report FILE|-   (one report: text, HTML or RTF, in UTF-8, GB18030, Big5 or Windows-1252, a Word document (.doc, .docx, .wps), a PDF, or an HL7 result; "-" reads stdin)',
+    'vzw parse-report FILE|-   (one report: text, HTML or RTF, in UTF-8, GB18030, Big5 or Windows-1252, a Word document (.doc, .docx, .wps), a PDF, an HL7 result, or an XML, JSON or CSV export of one; "-" reads stdin)',
   options: {},
   async run(ctx) {
     const source = ctx.positionals[0]
@@ -39,7 +52,7 @@ export const parseReportCommand: CliCommand = {
     }
     let text: string
     try {
-      text = isPdf(bytes) ? await pdfText(bytes) : isOfficeDocument(bytes) ? wordDocumentText(bytes).text : oneReportOf(decodeReportBytes(bytes).text)
+      text = await reportText(source, bytes)
     } catch (err) {
       console.error(`vzw parse-report: ${source === '-' ? 'stdin' : source}: ${err instanceof Error ? err.message : String(err)}`)
       return 1

@@ -65,7 +65,7 @@ describe('vzw parse-report', () => {
     fs.writeFileSync(two, oru('1') + oru('2'))
     const several = await run(['parse-report', two])
     expect(several.code).toBe(1)
-    expect(several.err).toContain('two.hl7: it holds 2 HL7 reports; parse-report reads one (vzw import reads them all)')
+    expect(several.err).toContain('two.hl7: it holds 2 reports; parse-report reads one (vzw import reads them all)')
   })
 
   it.skipIf(!sofficeAvailable)(`reads a Word document, binary or .docx, whatever it is named${sofficeAvailable ? '' : ` — skipped: ${sofficeMissingReason}`}`, async () => {
@@ -79,6 +79,19 @@ describe('vzw parse-report', () => {
       expect((JSON.parse(out) as { nodules: unknown }).nodules).toMatchObject({ presence: 'present', items: [{ sizeMm: 6, side: 'left', zone: 'lower' }] })
     }
   }, 120_000)
+
+  it('reads a report file as the import does: a CDA document or a one-record export in XML', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-parse-'))
+    const cda = path.join(dir, 'report.xml')
+    fs.writeFileSync(cda, '<ClinicalDocument><structuredBody><component><section><title>Findings</title><text>9 mm nodule in the left lower zone.</text></section></component></structuredBody></ClinicalDocument>')
+    const exported = path.join(dir, 'export.xml')
+    fs.writeFileSync(exported, '<Reports><Report><Accession>A1</Accession><ReportText>9 mm nodule in the left lower zone.</ReportText></Report></Reports>')
+    for (const file of [cda, exported]) {
+      const { code, out } = await run(['parse-report', file])
+      expect(code).toBe(0)
+      expect((JSON.parse(out) as { nodules: unknown }).nodules).toMatchObject({ presence: 'present', items: [{ sizeMm: 9, side: 'left', zone: 'lower' }] })
+    }
+  })
 
   it('says which file it cannot read and exits non-zero', async () => {
     const { code, err } = await run(['parse-report', '/no/such/report.txt'])
