@@ -17,6 +17,11 @@ export interface XmlElement {
 
 /** Nesting deeper than any export: a hostile document of endless openings is refused, not followed. */
 const MAX_DEPTH = 64
+/**
+ * The most of its descendants' text an element keeps (see Frame.text): more than any report, so that a
+ * large export's enclosing elements do not each hold a copy of the whole file.
+ */
+const MAX_HELD_TEXT = 1 << 20
 
 const token = /<!\[CDATA\[([\s\S]*?)\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE(?:[^<>[]|\[[^\]]*\])*>|<(\/?)(?:[A-Za-z_][\w.-]*:)?([A-Za-z_\u0080-\uffff][\w.\-\u0080-\uffff]*)((?:[^<>"']|"[^"<]*"|'[^'<]*')*?)(\/?)>|([^<]+)|</g
 const attribute = /(?:[A-Za-z_][\w.-]*:)?([A-Za-z_\u0080-\uffff][\w.\-\u0080-\uffff]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/g
@@ -82,7 +87,7 @@ function attributesOf(source: string): [string, string][] {
 function close(frame: Frame, parent: Frame | undefined, found: XmlElement[]): void {
   const isValue = !frame.hasElements || frame.ownText
   if (parent) {
-    parent.text += frame.text + (lineEnding.has(frame.name.toLowerCase()) ? '\n' : '')
+    if (parent.text.length < MAX_HELD_TEXT) parent.text += frame.text + (lineEnding.has(frame.name.toLowerCase()) ? '\n' : '')
     if (isValue) parent.values.push([frame.name, frame.text])
   }
   if (!isValue || frame.values.length > 0) found.push({ name: frame.name, values: frame.values, index: found.length + 1 })
