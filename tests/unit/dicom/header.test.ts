@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { readDisplayTags, readInstanceHeader, readPixelLayout } from '../../../src/main/dicom/header'
 import { parseDicomFile } from '../../../src/main/dicom/parse'
 import { notChestRadiograph, readProjection } from '../../../src/main/dicom/projection'
-import { dcmtk, dcmtkAvailable, dcmtkMissingReason, image, patchText } from '../../helpers/dicom-corpus'
+import { dcmtk, dcmtkAvailable, dcmtkMissingReason, image } from '../../helpers/dicom-corpus'
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-header-'))
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }))
@@ -68,23 +68,31 @@ describe('display tags from real files', () => {
 })
 
 describe('decimal strings a device wrote against the standard', () => {
-  /** A film whose decimal strings are written as given, byte for byte, over placeholders of their length. */
+  /** A film whose decimal strings are written as given, byte for byte, over values of their length (found by their tags). */
   function withDecimals(values: { pixelSpacing: string; windowCenter?: string; rescaleIntercept?: string }): Buffer {
-    const placeholder = (text: string, c: string): string => c.repeat(text.length)
-    const raw = { PixelSpacing: values.pixelSpacing, WindowCenter: values.windowCenter ?? '100', RescaleIntercept: values.rescaleIntercept ?? '0' }
-    const written = image(spec, {
+    const raw: [number, string][] = [
+      [0x00280030, values.pixelSpacing],
+      [0x00281050, values.windowCenter ?? '100'],
+      [0x00281052, values.rescaleIntercept ?? '0']
+    ]
+    const placeholder = (text: string): string => '1'.repeat(text.length)
+    const bytes = image(spec, {
       extra: {
-        PixelSpacing: placeholder(raw.PixelSpacing, '7'),
+        PixelSpacing: placeholder(raw[0][1]),
         ImagerPixelSpacing: undefined,
-        WindowCenter: placeholder(raw.WindowCenter, '8'),
+        WindowCenter: placeholder(raw[1][1]),
         WindowWidth: '400',
-        RescaleIntercept: placeholder(raw.RescaleIntercept, '9'),
+        RescaleIntercept: placeholder(raw[2][1]),
         _vrMap: { PixelSpacing: 'DS', WindowCenter: 'DS', RescaleIntercept: 'DS' }
       }
     }).bytes
-    let bytes = written
-    for (const [c, text] of [['7', raw.PixelSpacing], ['8', raw.WindowCenter], ['9', raw.RescaleIntercept]] as const)
-      bytes = patchText(bytes, placeholder(text, c), Buffer.from(text, 'latin1'))
+    for (const [tag, text] of raw) {
+      // explicit VR little endian: group, element, "DS", a 2-byte length, the value
+      const head = Buffer.from([(tag >> 16) & 0xff, tag >>> 24, tag & 0xff, (tag >> 8) & 0xff, 0x44, 0x53])
+      const at = bytes.indexOf(head)
+      if (at < 0) throw new Error(`no DS element ${tag.toString(16)}`)
+      Buffer.from(text, 'latin1').copy(bytes, at + 8)
+    }
     return bytes
   }
   const read = (bytes: Buffer) => {
