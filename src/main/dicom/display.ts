@@ -76,18 +76,18 @@ export function renderVoi(values: Float32Array, voi: Voi, invert: boolean, out =
 }
 
 /**
- * A window from the 1st–99th percentile of the central 80 % of the image, padding pixels left
- * out: collimator edges, markers and the background outside the detector would ruin a plain
- * min/max window.
+ * The 1st–99th percentile of the central 80 % of the image, padding pixels left out: collimator
+ * edges, markers and the background outside the detector would ruin a plain min/max. Null when every
+ * sampled pixel is padding.
  */
-export function percentileWindow(
+export function centralRange(
   values: Float32Array,
   width: number,
   height: number,
   padding: DisplayTags['padding'] = null,
   low = 0.01,
   high = 0.99
-): { center: number; width: number } {
+): { lo: number; hi: number } | null {
   const x0 = Math.floor(width * 0.1)
   const y0 = Math.floor(height * 0.1)
   const x1 = Math.max(x0 + 1, Math.ceil(width * 0.9))
@@ -98,17 +98,51 @@ export function percentileWindow(
   for (let y = y0; y < y1; y += step) {
     for (let x = x0; x < x1; x += step) if (!padded(values[y * width + x])) sample.push(values[y * width + x])
   }
-  if (sample.length === 0) return { center: padding?.low ?? 0, width: 1 }
+  if (sample.length === 0) return null
   const sorted = Float64Array.from(sample).sort()
-  const lo = sorted[Math.floor(low * (sorted.length - 1))]
-  const hi = sorted[Math.ceil(high * (sorted.length - 1))]
-  return { center: (lo + hi) / 2, width: Math.max(1, hi - lo) }
+  return { lo: sorted[Math.floor(low * (sorted.length - 1))], hi: sorted[Math.ceil(high * (sorted.length - 1))] }
 }
 
-/** The VOI a reader sees first: the file's first window, else its first VOI LUT, else the auto window. */
+/** The window of a central range (see centralRange): what the film's own values span. */
+export function percentileWindow(
+  values: Float32Array,
+  width: number,
+  height: number,
+  padding: DisplayTags['padding'] = null,
+  low = 0.01,
+  high = 0.99
+): { center: number; width: number } {
+  return windowOfRange(centralRange(values, width, height, padding, low, high), padding)
+}
+
+function windowOfRange(range: { lo: number; hi: number } | null, padding: DisplayTags['padding']): { center: number; width: number } {
+  if (!range) return { center: padding?.low ?? 0, width: 1 }
+  return { center: (range.lo + range.hi) / 2, width: Math.max(1, range.hi - range.lo) }
+}
+
+/**
+ * Whether a file's window shows its film: the film's values fill at least a tenth of the window's width
+ * (not washed out: a 12-bit film under a window of 0–65535, an 8-bit copy keeping its 12-bit original's
+ * window) and at least a tenth of them lie inside it (not clipped away: a placeholder window of width 1,
+ * or one placed outside the values). A film of one value fits any window.
+ */
+export function windowFitsFilm(window: { center: number; width: number }, range: { lo: number; hi: number } | null): boolean {
+  if (!range || range.hi <= range.lo) return true
+  const spread = range.hi - range.lo
+  const inside = Math.min(range.hi, window.center + window.width / 2) - Math.max(range.lo, window.center - window.width / 2)
+  return spread >= 0.1 * window.width && inside >= 0.1 * spread
+}
+
+/**
+ * The VOI a reader sees first (and the model image is rendered through): the file's first window that
+ * fits the film (windowFitsFilm), else its first VOI LUT, else the auto window of the film's values.
+ */
 export function defaultVoi(tags: DisplayTags, values: Float32Array, width: number, height: number): Voi {
-  const first = tags.windows[0]
-  if (first) return { kind: 'window', ...first, fn: tags.voiLutFunction, source: 'file' }
+  const range = centralRange(values, width, height, tags.padding)
+  const fitting = tags.windows.find((w) => windowFitsFilm(w, range))
+  if (fitting) return { kind: 'window', ...fitting, fn: tags.voiLutFunction, source: 'file' }
   if (tags.voiLuts[0]) return { kind: 'lut', lut: tags.voiLuts[0], source: 'file' }
-  return { kind: 'window', ...percentileWindow(values, width, height, tags.padding), fn: 'LINEAR', source: 'auto', explanation: null }
+  const unfit = tags.windows[0]
+  const explanation = unfit ? `the file's window ${unfit.center}/${unfit.width} does not fit the film's values` : null
+  return { kind: 'window', ...windowOfRange(range, tags.padding), fn: 'LINEAR', source: 'auto', explanation }
 }

@@ -64,6 +64,26 @@ describe('default VOI', () => {
     expect(defaultVoi(tags(), values, 10, 10)).toMatchObject({ kind: 'window', source: 'auto' })
   })
 
+  it('passes over a file window the film does not fill or lies outside, for the next window, the VOI LUT or the auto window', () => {
+    // a 12-bit film whose lung and mediastinum span 600–3400
+    const w = 64
+    const values = Float32Array.from({ length: w * w }, (_, i) => 600 + ((i * 37) % 2800))
+    const good = { center: 2000, width: 2400, explanation: 'LUNG' }
+    const placeholder = { center: 0, width: 1, explanation: null }
+    const sixteenBit = { center: 32768, width: 65536, explanation: null }
+    const outside = { center: 9000, width: 2000, explanation: null }
+    for (const unfit of [placeholder, sixteenBit, outside]) {
+      expect(defaultVoi(tags({ windows: [unfit, good] }), values, w, w)).toMatchObject({ kind: 'window', source: 'file', center: 2000, width: 2400 })
+      const auto = defaultVoi(tags({ windows: [unfit] }), values, w, w)
+      expect(auto).toMatchObject({ kind: 'window', source: 'auto', explanation: `the file's window ${unfit.center}/${unfit.width} does not fit the film's values` })
+      expect(auto.kind === 'window' && auto.center - auto.width / 2).toBeLessThan(700)
+    }
+    const lut: Lut = { firstMapped: 0, bitsPerEntry: 8, data: new Uint16Array(4096), explanation: 'NORMAL' }
+    expect(defaultVoi(tags({ windows: [placeholder], voiLuts: [lut] }), values, w, w)).toMatchObject({ kind: 'lut', source: 'file' })
+    // a narrow window over part of the values is a reader's choice, not a fault
+    expect(defaultVoi(tags({ windows: [{ center: 1500, width: 400, explanation: 'MEDIASTINUM' }] }), values, w, w)).toMatchObject({ source: 'file', width: 400 })
+  })
+
   it('the percentile window ignores a saturated collimator border', () => {
     const w = 100
     const values = new Float32Array(w * w)
