@@ -80,14 +80,7 @@ export function renderVoi(values: Float32Array, voi: Voi, invert: boolean, out =
  * edges, markers and the background outside the detector would ruin a plain min/max. Null when every
  * sampled pixel is padding.
  */
-export function centralRange(
-  values: Float32Array,
-  width: number,
-  height: number,
-  padding: DisplayTags['padding'] = null,
-  low = 0.01,
-  high = 0.99
-): { lo: number; hi: number } | null {
+export function centralRange(values: Float32Array, width: number, height: number, padding: DisplayTags['padding'] = null): { lo: number; hi: number } | null {
   const x0 = Math.floor(width * 0.1)
   const y0 = Math.floor(height * 0.1)
   const x1 = Math.max(x0 + 1, Math.ceil(width * 0.9))
@@ -100,19 +93,12 @@ export function centralRange(
   }
   if (sample.length === 0) return null
   const sorted = Float64Array.from(sample).sort()
-  return { lo: sorted[Math.floor(low * (sorted.length - 1))], hi: sorted[Math.ceil(high * (sorted.length - 1))] }
+  return { lo: sorted[Math.floor(0.01 * (sorted.length - 1))], hi: sorted[Math.ceil(0.99 * (sorted.length - 1))] }
 }
 
 /** The window of a central range (see centralRange): what the film's own values span. */
-export function percentileWindow(
-  values: Float32Array,
-  width: number,
-  height: number,
-  padding: DisplayTags['padding'] = null,
-  low = 0.01,
-  high = 0.99
-): { center: number; width: number } {
-  return windowOfRange(centralRange(values, width, height, padding, low, high), padding)
+export function percentileWindow(values: Float32Array, width: number, height: number, padding: DisplayTags['padding'] = null): { center: number; width: number } {
+  return windowOfRange(centralRange(values, width, height, padding), padding)
 }
 
 function windowOfRange(range: { lo: number; hi: number } | null, padding: DisplayTags['padding']): { center: number; width: number } {
