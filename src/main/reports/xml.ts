@@ -24,7 +24,7 @@ const MAX_DEPTH = 64
 const MAX_HELD_TEXT = 1 << 20
 
 const token = /<!\[CDATA\[([\s\S]*?)\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!DOCTYPE(?:[^<>[]|\[[^\]]*\])*>|<(\/?)(?:[A-Za-z_][\w.-]*:)?([A-Za-z_\u0080-\uffff][\w.\-\u0080-\uffff]*)((?:[^<>"']|"[^"<]*"|'[^'<]*')*?)(\/?)>|([^<]+)|</g
-const attribute = /(?:[A-Za-z_][\w.-]*:)?([A-Za-z_\u0080-\uffff][\w.\-\u0080-\uffff]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/g
+const attribute = /(?:([A-Za-z_][\w.-]*):)?([A-Za-z_\u0080-\uffff][\w.\-\u0080-\uffff]*)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/g
 
 interface Frame {
   name: string
@@ -79,8 +79,9 @@ export function xmlElements(xml: string): XmlElement[] {
   return found
 }
 
+/** An element's attributes, not its namespace declarations (xmlns="…", xmlns:report="…"). */
 function attributesOf(source: string): [string, string][] {
-  return [...source.matchAll(attribute)].filter((a) => a[1] !== 'xmlns').map((a) => [a[1], decodeXML(a[2] ?? a[3] ?? '')])
+  return [...source.matchAll(attribute)].filter((a) => a[1] !== 'xmlns' && a[2] !== 'xmlns').map((a) => [a[2], decodeXML(a[3] ?? a[4] ?? '')])
 }
 
 /** A leaf, or an element of mixed content, gives its text to its parent as a value; an element holding values is one of the found. */

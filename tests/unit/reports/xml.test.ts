@@ -3,7 +3,7 @@ import { xmlElements, xmlRootName } from '../../../src/main/reports/xml'
 import { seededRandom } from '../../helpers/dicom-corpus'
 
 const export1 =
-  '<?xml version="1.0"?><!DOCTYPE Reports [<!ENTITY x "boom">]><Reports><Report id="1"><Accession>A1</Accession><Text><![CDATA[No <b>nodule</b>.]]></Text></Report>' +
+  '<?xml version="1.0"?><!DOCTYPE Reports [<!ENTITY x "boom">]><Reports xmlns="urn:a" xmlns:report="urn:b"><Report id="1"><Accession>A1</Accession><Text><![CDATA[No <b>nodule</b>.]]></Text></Report>' +
   '<Report><Accession>A2</Accession><Text>8 mm nodule&#x3002; &x;</Text><Note/></Report></Reports>'
 
 describe('xmlElements', () => {
