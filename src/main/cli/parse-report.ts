@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { decodeReportBytes, hl7Reports, isHl7Message, isOfficeDocument, isPdf, parseReport, pdfText, readReportFile, reportFileKind, wordDocumentText } from '../reports'
+import { decodeReportBytes, hl7Reports, isHl7Message, isOfficeDocument, isPdf, isWebArchive, parseReport, pdfText, readReportFile, reportFileKind, webArchiveText, wordDocumentText } from '../reports'
 import type { CliCommand } from './command'
 
 /** Reads stdin to the end as bytes. */
@@ -27,6 +27,7 @@ async function reportText(source: string, bytes: Buffer): Promise<string> {
     return oneOf(records.map((r) => r.text))
   }
   if (isPdf(bytes)) return pdfText(bytes)
+  if (isWebArchive(bytes)) return webArchiveText(bytes)
   return isOfficeDocument(bytes) ? wordDocumentText(bytes).text : oneReportOf(decodeReportBytes(bytes).text)
 }
 
@@ -34,7 +35,7 @@ export const parseReportCommand: CliCommand = {
   name: 'parse-report',
   summary: 'Parse a report (text file or stdin) into structured nodule findings, printed as JSON',
   usage:
-    'vzw parse-report FILE|-   (one report: text, HTML or RTF, in UTF-8, GB18030, Big5 or Windows-1252, a Word document (.doc, .docx, .wps), a PDF, an HL7 result, or an XML, JSON or CSV export of one; "-" reads stdin)',
+    'vzw parse-report FILE|-   (one report: text, HTML or RTF, in UTF-8, GB18030, Big5 or Windows-1252, a Word document (.doc, .docx, .wps), a web archive (.mht), a PDF, an HL7 result, or an XML, JSON or CSV export of one; "-" reads stdin)',
   options: {},
   async run(ctx) {
     const source = ctx.positionals[0]

@@ -371,8 +371,9 @@ CREATE INDEX report_errors_file ON report_errors(file_path);
   },
   {
     version: 14,
-    description: "reports.source_kind also 'xml' (a RIS's XML export of reports, or a CDA document as a file): the table is rebuilt, as SQLite cannot change a CHECK",
-    sql: reportsRebuiltForKinds(['txt', 'rtf', 'doc', 'docx', 'pdf', 'json', 'csv', 'xlsx', 'xls', 'hl7', 'sr', 'cda', 'xml'])
+    description:
+      "reports.source_kind also 'xml' (a RIS's XML export of reports, or a CDA document as a file) and 'mht' (a web archive a browser saved a report page as): the table is rebuilt, as SQLite cannot change a CHECK",
+    sql: reportsRebuiltForKinds(['txt', 'rtf', 'doc', 'docx', 'pdf', 'json', 'csv', 'xlsx', 'xls', 'hl7', 'sr', 'cda', 'xml', 'mht'])
   }
 ]
 

@@ -74,8 +74,8 @@ afterEach(() => {
 })
 
 describe('isReportFile', () => {
-  it('accepts .txt, .rtf, .doc, .docx, .pdf, .json, .csv, .xlsx, .xls, .hl7 and .xml in any case and nothing else', () => {
-    expect(['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf', 'f.docx', 'g.xlsx', 'h.PDF', 'i.HL7', 'j.XML'].map(isReportFile)).toEqual([true, true, true, true, true, true, true, true, true, true])
+  it('accepts .txt, .rtf, .doc, .docx, .mht, .pdf, .json, .csv, .xlsx, .xls, .hl7 and .xml in any case and nothing else', () => {
+    expect(['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf', 'f.docx', 'g.xlsx', 'h.PDF', 'i.HL7', 'j.XML', 'k.mht', 'l.MHTML'].map(isReportFile)).toEqual(Array(12).fill(true))
     expect(['a.dcm', 'a', 'DICOMDIR', 'a.txt.bak', 'a.xsd'].map(isReportFile)).toEqual([false, false, false, false, false])
   })
 })
@@ -283,6 +283,41 @@ describe('importReportFiles', () => {
       [studyB, 'doc', '影像所见：两肺未见结节。'],
       [studyB, 'doc', '诊断意见：心肺未见异常。']
     ])
+  })
+
+  it('reads a web archive (MHTML) a browser saved a report page as, and one a web RIS saved as .doc, in its declared charset', async () => {
+    // as Internet Explorer saves a page: its HTML quoted-printable in the page's charset (GB 2312 here)
+    const qp = [...encodeGb18030('检查所见：右上肺野见一结节影，约8mm。')].map((b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`).join('')
+    const ie = [
+      'From: <Saved by Windows Internet Explorer 8>',
+      'Subject: =?gb2312?B?uqO38rGoseY=?=',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/related; type="text/html"; boundary="----=_NextPart_000_0000_01D9"',
+      '',
+      'This is a multi-part message in MIME format.',
+      '',
+      '------=_NextPart_000_0000_01D9',
+      'Content-Type: text/html; charset="gb2312"',
+      'Content-Transfer-Encoding: quoted-printable',
+      'Content-Location: http://ris/report?id=1',
+      '',
+      `<HTML><BODY><P class=3Dtitle>${qp}</P><P>IMPRESSION: right upper zone nodule, a line the archive wrapped with a soft=`,
+      ' break.</P></BODY></HTML>',
+      '',
+      '------=_NextPart_000_0000_01D9--',
+      ''
+    ].join('\r\n')
+    const html = Buffer.from('<html><body><p>诊断意见：两肺未见结节。</p></body></html>').toString('base64')
+    const wordExport = ['MIME-Version: 1.0', 'Content-Type: multipart/related; boundary="b1"', '', '--b1', 'Content-Type: text/html; charset="utf-8"', 'Content-Transfer-Encoding: base64', '', html, '--b1--', ''].join('\n')
+    const files = [write('ACC1001.mht', ie), write('ACC1002.doc', wordExport)]
+    expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([
+      [studyA, 'mht', '检查所见：右上肺野见一结节影，约8mm。\nIMPRESSION: right upper zone nodule, a line the archive wrapped with a soft break.'],
+      [studyB, 'doc', '诊断意见：两肺未见结节。']
+    ])
+    expect(rows().map(presenceOf)).toEqual(['present', 'absent'])
+    const picture = write('scan.mht', 'MIME-Version: 1.0\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n')
+    expect((await importReportFiles(db, [picture], jobId)).failed).toEqual([{ file: picture, reason: 'scan.mht: the web archive holds no HTML or text page' }])
   })
 
   it.skipIf(!sofficeAvailable)(`stores a binary Word 97–2003 report (.doc, .wps) as its text and matches it by its file name${sofficeAvailable ? '' : ` — skipped: ${sofficeMissingReason}`}`, async () => {

@@ -48,7 +48,7 @@ const shippedMigrationHashes: Record<number, string> = {
   11: 'd43c899b3cbb2fd7',
   12: 'ea670c8850b651e2',
   13: 'b25355e3d51f2f5a',
-  14: '3aaf0c7a73b95df1'
+  14: 'c0de514d90382a79'
 }
 
 describe('the SQLite store', () => {
