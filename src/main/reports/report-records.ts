@@ -125,11 +125,15 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
   if (kind === 'mht' || (kind === 'doc' && isWebArchive(bytes))) return { encoding: 'utf-8', records: [oneReportRecord(await webArchiveText(bytes))], problems: [] }
   const word = kind === 'docx' || (kind === 'doc' && isOfficeDocument(bytes)) ? wordDocumentText(bytes) : null
   if (word) return { encoding: word.encoding, records: [oneReportRecord(word.text)], problems: [] }
+  // XML as written: read as HTML first, its &lt; would be a tag
+  if (kind === 'xml') {
+    const { text, encoding } = decodeReportBytesAsWritten(bytes)
+    return { encoding, ...xmlRecords(text) }
+  }
   const { text, encoding } = decodeReportBytes(bytes)
   if (text.trim() === '') throw new Error('the file holds only white space')
   // HL7 messages an interface engine wrote, named .hl7 or .txt
   if (kind === 'hl7' || (kind === 'txt' && isHl7Message(text))) return { encoding, ...hl7Records(text) }
-  if (kind === 'xml') return { encoding, ...xmlRecords(text) }
   if (kind === 'rtf' || kind === 'doc' || (kind === 'txt' && !isTabTable(text))) return { encoding, records: [oneReportRecord(text)], problems: [] }
   return { encoding, ...(kind === 'json' ? jsonRecords(text) : csvRecords(text)) }
 }

@@ -338,13 +338,13 @@ describe('importReportFiles', () => {
     const export1 =
       '<?xml version="1.0" encoding="GB2312"?>\n<!-- RIS 导出 -->\n<ris:Reports xmlns:ris="urn:example:ris">' +
       '<ris:Report><检查号>ACC1001</检查号><检查所见><![CDATA[右上肺野见一约8mm结节影。]]></检查所见><诊断意见>右上肺野结节。</诊断意见></ris:Report>' +
-      '<ris:Report AccessionNumber="ACC1002"><Findings>Lungs are clear.<br/>No nodule &amp; no effusion.</Findings></ris:Report>' +
+      '<ris:Report AccessionNumber="ACC1002"><Findings>Lungs are clear.<br/>No nodule &amp; no effusion &lt; 1 cm.</Findings></ris:Report>' +
       '</ris:Reports>'
     const file = write('ris-export.xml', encodeGb18030(export1))
     expect(await importReportFiles(db, [file], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
     expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([
       [studyA, 'xml', '检查所见：右上肺野见一约8mm结节影。\n诊断意见：右上肺野结节。'],
-      [studyB, 'xml', 'Findings: Lungs are clear.\nNo nodule & no effusion.']
+      [studyB, 'xml', 'Findings: Lungs are clear.\nNo nodule & no effusion < 1 cm.']
     ])
     expect(rows().map(presenceOf)).toEqual(['present', 'absent'])
   })
@@ -356,7 +356,7 @@ describe('importReportFiles', () => {
       '<component><section><title>诊断意见</title><text>左下肺野结节。</text></section></component></structuredBody></component></ClinicalDocument>'
     const file = write('ACC1002.xml', cda)
     expect(await importReportFiles(db, [file], jobId)).toEqual({ matched: 1, unmatched: 0, already: 0, failed: [] })
-    expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([[studyB, 'xml', '影像所见\n左下肺野见一结节影，约1.2cm。\n诊断意见\n左下肺野结节。']])
+    expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([[studyB, 'xml', '影像所见:\n左下肺野见一结节影，约1.2cm。\n诊断意见:\n左下肺野结节。']])
     expect(rows().map(presenceOf)).toEqual(['present'])
   })
 
