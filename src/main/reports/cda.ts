@@ -30,6 +30,28 @@ export function cdaReportText(xml: string): string {
   return text
 }
 
+/**
+ * What a CDA imaging report's header says of its study (DICOM PS3.20): the accession number is the
+ * order it fulfils (inFulfillmentOf/order/id@extension), the Study Instance UID the service event it
+ * documents (documentationOf/serviceEvent/id@root, when that is a UID and no extension qualifies it).
+ */
+export function cdaStudyKeys(xml: string): { accession: string | null; studyUid: string | null } {
+  const plain = xml.replace(/<(\/?)[A-Za-z_][\w.-]*:/g, '<$1')
+  // An element's own id comes first in it (after its templateIds): a later id is a performer's or an author's.
+  const ownId = (open: RegExp, close: RegExp): string | null => {
+    const block = between(plain, open, close)
+    return block === null ? null : (/^\s*(?:<templateId\b[^<>]*>\s*(?:<\/templateId\s*>\s*)?)*(<id\b[^<>]*>)/i.exec(block)?.[1] ?? null)
+  }
+  const attribute = (tag: string | null, name: string): string | null => (tag ? (new RegExp(`\\b${name}\\s*=\\s*["']([^"']+)["']`).exec(tag)?.[1].trim() ?? null) : null)
+  const order = ownId(/<order\b[^<>]*>/i, /<\/order\s*>/i)
+  const event = ownId(/<serviceEvent\b[^<>]*>/i, /<\/serviceEvent\s*>/i)
+  const eventRoot = attribute(event, 'root')
+  return {
+    accession: attribute(order, 'extension') || null,
+    studyUid: eventRoot && !attribute(event, 'extension') && /^\d+(?:\.\d+)+$/.test(eventRoot) ? eventRoot : null
+  }
+}
+
 function between(text: string, open: RegExp, close: RegExp): string | null {
   const start = open.exec(text)
   if (!start) return null

@@ -13,7 +13,7 @@ import { parseCsv } from './csv'
 import { decodeReportBytes, decodeReportBytesAsWritten, normaliseReportText, overlongReport, simplifiedChinese, type ReportEncoding } from './text'
 import { sectionOfName } from './sections'
 import { isCompoundFile } from './compound-file'
-import { cdaReportText } from './cda'
+import { cdaReportText, cdaStudyKeys } from './cda'
 import { legacyDocumentText } from './legacy-document'
 import { legacyWorkbookRows } from './legacy-workbook'
 import { htmlTableRows, looksLikeHtml } from './markup'
@@ -358,7 +358,11 @@ function fieldsNamed(values: readonly (readonly [string, string])[]): RecordFiel
  * field at all (a CD viewer's settings beside the films) is no report file: passed over, no error.
  */
 function xmlRecords(text: string): { records: ReportRecord[]; problems: string[] } {
-  if (xmlRootName(text) === 'ClinicalDocument') return { records: [oneReportRecord(normaliseReportText(cdaReportText(text)))], problems: [] }
+  if (xmlRootName(text) === 'ClinicalDocument') {
+    const record = oneReportRecord(normaliseReportText(cdaReportText(text)))
+    const header = cdaStudyKeys(text)
+    return { records: [{ ...record, accession: header.accession ?? record.accession, studyUid: header.studyUid ?? record.studyUid }], problems: [] }
+  }
   const elements = xmlElements(text)
   const reports = elements.filter((e) => namesTextColumn(e.values.map(([name]) => fieldOf(name))))
   if (reports.length === 0) {

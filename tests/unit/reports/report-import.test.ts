@@ -360,6 +360,19 @@ describe('importReportFiles', () => {
     expect(rows().map(presenceOf)).toEqual(['present'])
   })
 
+  it('matches a CDA file by the order its header fulfils (accession) or the service event it documents (study UID), never by a performer\'s id', async () => {
+    const cda = (header: string) =>
+      `<ClinicalDocument xmlns="urn:hl7-org:v3">${header}<component><structuredBody><component><section><title>Impression</title><text>No nodule.</text></section></component></structuredBody></component></ClinicalDocument>`
+    const performer = '<performer typeCode="PRF"><assignedEntity><id root="1.2.840.113619.6.1"/></assignedEntity></performer>'
+    const files = [
+      write('cda-1.xml', cda('<inFulfillmentOf><order><templateId root="1.2.3"/><id root="2.16.156.10011.1.24" extension="ACC1001"/></order></inFulfillmentOf>')),
+      write('cda-2.xml', cda(`<documentationOf><serviceEvent classCode="ACT"><id root="1.2.826.0.1.3680043.8.498.2"/>${performer}</serviceEvent></documentationOf>`)),
+      write('cda-3.xml', cda(`<documentationOf><serviceEvent classCode="ACT"><code code="CHEST"/>${performer}</serviceEvent></documentationOf>`))
+    ]
+    expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 2, unmatched: 1, already: 0, failed: [] })
+    expect(rows().map((r) => r.study_id)).toEqual([studyA, studyB, null])
+  })
+
   it('names what is wrong with an XML report export, passes over an XML file that names no report field, and keeps the reports stored before', async () => {
     const files = [
       write('ACC1001.txt', 'FINDINGS: 6 mm nodule in the left lower zone.'),
