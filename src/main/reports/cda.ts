@@ -22,7 +22,7 @@ export function decodeCdaBytes(bytes: Uint8Array): string {
 
 /** The report text of a CDA document; throws, in words, when it holds none. */
 export function cdaReportText(xml: string): string {
-  const plain = xml.replace(/<(\/?)[A-Za-z_][\w.-]*:/g, '<$1')
+  const plain = withoutPrefixes(xml)
   if (!/<ClinicalDocument\b/i.test(plain)) throw new Error('the encapsulated document is not an HL7 CDA document (no <ClinicalDocument>)')
   const structured = between(plain, /<structuredBody\b[^<>]*>/i, /<\/structuredBody\s*>/i)
   const text = structured !== null ? narrativeText(structured) : nonXmlBodyText(plain)
@@ -36,7 +36,7 @@ export function cdaReportText(xml: string): string {
  * documents (documentationOf/serviceEvent/id@root, when that is a UID and no extension qualifies it).
  */
 export function cdaStudyKeys(xml: string): { accession: string | null; studyUid: string | null } {
-  const plain = xml.replace(/<(\/?)[A-Za-z_][\w.-]*:/g, '<$1')
+  const plain = withoutPrefixes(xml)
   // An element's own id comes first in it (after its templateIds): a later id is a performer's or an author's.
   const ownId = (open: RegExp, close: RegExp): string | null => {
     const block = between(plain, open, close)
@@ -50,6 +50,11 @@ export function cdaStudyKeys(xml: string): { accession: string | null; studyUid:
     accession: attribute(order, 'extension') || null,
     studyUid: eventRoot && !attribute(event, 'extension') && /^\d+(?:\.\d+)+$/.test(eventRoot) ? eventRoot : null
   }
+}
+
+/** Namespace prefixes read as the plain names (<cda:section> is <section>). */
+function withoutPrefixes(xml: string): string {
+  return xml.replace(/<(\/?)[A-Za-z_][\w.-]*:/g, '<$1')
 }
 
 function between(text: string, open: RegExp, close: RegExp): string | null {
