@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { detectLanguage } from './nodule-parser'
 import { parseCsv } from './csv'
-import { decodeReportBytes, decodeReportBytesAsWritten, normaliseReportText, overlongReport, simplifiedChinese, type ReportEncoding } from './text'
+import { decodeReportBytesAsWritten, normaliseReportText, overlongReport, simplifiedChinese, type ReportEncoding } from './text'
 import { sectionOfName } from './sections'
 import { isCompoundFile } from './compound-file'
 import { cdaReportText, cdaStudyKeys } from './cda'
@@ -125,17 +125,18 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
   if (kind === 'mht' || (kind === 'doc' && isWebArchive(bytes))) return { encoding: 'utf-8', records: [oneReportRecord(await webArchiveText(bytes))], problems: [] }
   const word = kind === 'docx' || (kind === 'doc' && isOfficeDocument(bytes)) ? wordDocumentText(bytes) : null
   if (word) return { encoding: word.encoding, records: [oneReportRecord(word.text)], problems: [] }
-  // XML as written: read as HTML first, its &lt; would be a tag
-  if (kind === 'xml') {
-    const { text, encoding } = decodeReportBytesAsWritten(bytes)
-    return { encoding, ...xmlRecords(text) }
-  }
-  const { text, encoding } = decodeReportBytes(bytes)
-  if (text.trim() === '') throw new Error('the file holds only white space')
+  const written = decodeReportBytesAsWritten(bytes)
+  const encoding = written.encoding
+  if (written.text.trim() === '') throw new Error('the file holds only white space')
+  // A message or an export is read as written, each report's text read as HTML or RTF on its own (recordFrom):
+  // read first as HTML, the whole file would break at its markup (an HL7 segment, a JSON string, XML's &lt;).
   // HL7 messages an interface engine wrote, named .hl7 or .txt
-  if (kind === 'hl7' || (kind === 'txt' && isHl7Message(text))) return { encoding, ...hl7Records(text) }
+  if (kind === 'hl7' || (kind === 'txt' && isHl7Message(written.text))) return { encoding, ...hl7Records(written.text) }
+  if (kind === 'json') return { encoding, ...jsonRecords(written.text) }
+  if (kind === 'xml') return { encoding, ...xmlRecords(written.text) }
+  const text = normaliseReportText(written.text)
   if (kind === 'rtf' || kind === 'doc' || (kind === 'txt' && !isTabTable(text))) return { encoding, records: [oneReportRecord(text)], problems: [] }
-  return { encoding, ...(kind === 'json' ? jsonRecords(text) : csvRecords(text)) }
+  return { encoding, ...csvRecords(text) }
 }
 
 /** An OLE compound file or a zip package: what Word documents, binary or .docx, are kept in. */

@@ -334,6 +334,18 @@ describe('importReportFiles', () => {
     expect(rows().map(presenceOf)).toEqual(['present', 'absent'])
   }, 120_000)
 
+  it('reads a JSON export or an HL7 message whose report text is HTML, each report read as HTML, not the whole file', async () => {
+    const html = '<p><b>FINDINGS:</b> 8 mm nodule in the right upper zone.</p><p>IMPRESSION: nodule &lt; 1 cm.</p>'
+    const json = write('export.json', JSON.stringify([{ accessionNumber: 'ACC1001', text: html }]))
+    const oru = 'MSH|^~\\&|RIS|H|EMR|H|20260304||ORU^R01|1|P|2.3\rPID|1||P1\rOBR|1||ACC1002|CXR|||20260304\rOBX|1|TX|&IMP||nodule &lt; 5 mm<br>right upper zone.||||||F\r'
+    const hl7 = write('result.hl7', oru)
+    expect(await importReportFiles(db, [json, hl7], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.raw_text])).toEqual([
+      [studyA, 'FINDINGS: 8 mm nodule in the right upper zone.\nIMPRESSION: nodule < 1 cm.'],
+      [studyB, 'Impression:\nnodule < 5 mm\nright upper zone.']
+    ])
+  })
+
   it('reads an XML export of reports: values as child elements or attributes, CDATA and markup inside a value, a declared GB encoding', async () => {
     const export1 =
       '<?xml version="1.0" encoding="GB2312"?>\n<!-- RIS 导出 -->\n<ris:Reports xmlns:ris="urn:example:ris">' +
