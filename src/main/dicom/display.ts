@@ -10,7 +10,8 @@ export type Voi =
   | { kind: 'window'; center: number; width: number; fn: VoiLutFunction; source: 'file' | 'auto' | 'user'; explanation: string | null }
   | { kind: 'lut'; lut: Lut; source: 'file' }
 
-function lookup(lut: Lut, x: number): number {
+/** The table's entry for input x; inputs outside the table take its first or last entry. */
+export function lutValue(lut: Lut, x: number): number {
   const i = Math.round(x) - lut.firstMapped
   return lut.data[i < 0 ? 0 : i >= lut.data.length ? lut.data.length - 1 : i]
 }
@@ -19,7 +20,7 @@ function lookup(lut: Lut, x: number): number {
 export function applyModalityTransform(values: Float32Array, tags: Pick<DisplayTags, 'modalityLut' | 'rescaleSlope' | 'rescaleIntercept'>): Float32Array {
   const lut = tags.modalityLut
   if (lut) {
-    for (let i = 0; i < values.length; i++) values[i] = lookup(lut, values[i])
+    for (let i = 0; i < values.length; i++) values[i] = lutValue(lut, values[i])
   } else if (tags.rescaleSlope !== 1 || tags.rescaleIntercept !== 0) {
     const { rescaleSlope: m, rescaleIntercept: b } = tags
     for (let i = 0; i < values.length; i++) values[i] = values[i] * m + b
@@ -47,7 +48,7 @@ export function renderVoi(values: Float32Array, voi: Voi, invert: boolean, out =
   if (voi.kind === 'lut') {
     const top = 2 ** Math.min(16, Math.max(1, voi.lut.bitsPerEntry)) - 1
     for (let i = 0; i < values.length; i++) {
-      const y = Math.min(1, lookup(voi.lut, values[i]) / top)
+      const y = Math.min(1, lutValue(voi.lut, values[i]) / top)
       out[i] = Math.round((invert ? 1 - y : y) * levels)
     }
     return out

@@ -216,30 +216,60 @@ export function readPixelLayout(dataSet: DataSet): PixelLayout {
   return layout
 }
 
-function readLut(item: DataSet, signedInput: boolean): Lut | null {
-  const descriptor = item.elements.x00283002
-  const dataElement = item.elements.x00283006
+/** Where a table's descriptor (entries, first mapped, bits per entry) and its data are. */
+interface LutTags {
+  descriptor: string
+  data: string
+}
+
+const modalityOrVoiLut: LutTags = { descriptor: 'x00283002', data: 'x00283006' }
+
+function readLut(item: DataSet, signedInput: boolean, tags: LutTags = modalityOrVoiLut): Lut | null {
+  const descriptor = item.elements[tags.descriptor]
+  const dataElement = item.elements[tags.data]
   if (!descriptor || !dataElement || descriptor.length < 6) return null
-  const entries = item.uint16('x00283002', 0) || 65536
-  const rawFirst = item.uint16('x00283002', 1) ?? 0
+  const entries = item.uint16(tags.descriptor, 0) || 65536
+  const rawFirst = item.uint16(tags.descriptor, 1) ?? 0
   const firstMapped = signedInput && rawFirst > 32767 ? rawFirst - 65536 : rawFirst
-  const bitsPerEntry = item.uint16('x00283002', 2) ?? 16
-  const data = lutData(item, dataElement, entries, bitsPerEntry)
+  const bitsPerEntry = item.uint16(tags.descriptor, 2) ?? 16
+  const data = lutData(item, tags.data, dataElement, entries, bitsPerEntry)
   if (!data) return null
   const explanation = ascii(item, 'x00283003')
   return { firstMapped, bitsPerEntry, data, explanation }
 }
 
 /** LUT Data is US/OW: one 16-bit word per entry; some writers pack 8-bit entries two per word. */
-function lutData(item: DataSet, el: Element, entries: number, bitsPerEntry: number): Uint16Array | null {
+function lutData(item: DataSet, tag: string, el: Element, entries: number, bitsPerEntry: number): Uint16Array | null {
   const words = el.length >> 1
   const data = new Uint16Array(entries)
   if (words >= entries) {
-    for (let i = 0; i < entries; i++) data[i] = item.uint16('x00283006', i) ?? 0
+    for (let i = 0; i < entries; i++) data[i] = item.uint16(tag, i) ?? 0
   } else if (bitsPerEntry === 8 && el.length >= entries) {
     for (let i = 0; i < entries; i++) data[i] = item.byteArray[el.dataOffset + i]
   } else return null
   return data
+}
+
+/** PALETTE COLOR's lookup tables (PS3.3 C.7.6.3.1.5): a stored value indexes each of the three. */
+export interface ColourPalette {
+  red: Lut
+  green: Lut
+  blue: Lut
+}
+
+const paletteTags = (group: number): LutTags => ({ descriptor: `x0028${1101 + group}`, data: `x0028${1201 + group}` })
+
+export function readColourPalette(dataSet: DataSet, layout: PixelLayout): ColourPalette {
+  const [red, green, blue] = ['Red', 'Green', 'Blue'].map((colour, group) => {
+    const tags = paletteTags(group)
+    const lut = readLut(dataSet, layout.pixelRepresentation === 1, tags)
+    if (lut) return lut
+    const where = `(0028,${tags.descriptor.slice(5)}) and (0028,${tags.data.slice(5)})`
+    // Segmented palettes (0028,1221–1223) compress the table into runs; no chest film has been seen with one.
+    const segmented = dataSet.elements[`x0028${1221 + group}`] ? '; segmented palettes are not supported' : ''
+    throw new DicomFileError(`The image is PALETTE COLOR but its ${colour} Palette Color Lookup Table ${where} is missing or unreadable${segmented}`)
+  })
+  return { red, green, blue }
 }
 
 function sequenceItems(dataSet: DataSet, tag: string): DataSet[] {

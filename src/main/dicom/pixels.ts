@@ -1,6 +1,7 @@
 import dicomParser, { type DataSet, type Element } from 'dicom-parser'
 import { decodeJpeg12, decodeJpegLossless, decodeWithWasm, type DecodedFrame, type WasmCodecName } from './codecs'
-import type { PixelLayout } from './header'
+import { lutValue } from './display'
+import { readColourPalette, type ColourPalette, type PixelLayout } from './header'
 import { DicomFileError } from './parse'
 import { decodeRle } from './rle'
 import { TransferSyntax, transferSyntaxName } from './uids'
@@ -50,8 +51,31 @@ function bytesPerSampleOf(layout: PixelLayout): 1 | 2 | 4 {
   return layout.bitsAllocated <= 8 ? 1 : layout.bitsAllocated === 16 ? 2 : 4
 }
 
+/** YBR_FULL_422 stores one Cb and one Cr for each two pixels, Y Y Cb Cr (PS3.3 C.7.6.3.1.2). */
+function isSubsampledYbr(layout: PixelLayout): boolean {
+  return layout.photometric === 'YBR_FULL_422' && layout.samplesPerPixel === 3
+}
+
+/** The samples a native frame stores. */
+function storedSampleCount(layout: PixelLayout): number {
+  const pixels = layout.rows * layout.columns
+  return isSubsampledYbr(layout) ? 4 * Math.ceil(pixels / 2) : pixels * layout.samplesPerPixel
+}
+
+/** Y Y Cb Cr runs as Y Cb Cr for every pixel: the interleaved layout storedValues reads. */
+function expandSubsampledYbr(samples: Uint8Array, pixels: number, size: number): Uint8Array {
+  const out = new Uint8Array(3 * pixels * size)
+  for (let p = 0; p < pixels; p++) {
+    const pair = (p >> 1) * 4 * size
+    const y = pair + (p & 1) * size
+    out.set(samples.subarray(y, y + size), 3 * p * size)
+    out.set(samples.subarray(pair + 2 * size, pair + 4 * size), (3 * p + 1) * size)
+  }
+  return out
+}
+
 function nativeFrame(dataSet: DataSet, el: Element, layout: PixelLayout, bigEndian: boolean): Uint8Array {
-  const pixels = layout.rows * layout.columns * layout.samplesPerPixel
+  const pixels = storedSampleCount(layout)
   if (el.length <= 0) throw new DicomFileError('Pixel Data is empty (zero length)')
   if (layout.bitsAllocated === 1) {
     const need = Math.ceil(pixels / 8)
@@ -69,12 +93,13 @@ function nativeFrame(dataSet: DataSet, el: Element, layout: PixelLayout, bigEndi
   // A copy (Buffer#slice would be a view): big endian samples are swapped in place.
   const bytes = new Uint8Array(dataSet.byteArray.subarray(el.dataOffset, el.dataOffset + need))
   if (bigEndian && size > 1) swapBytes(bytes, size)
-  return bytes
+  return isSubsampledYbr(layout) ? expandSubsampledYbr(bytes, layout.rows * layout.columns, size) : bytes
 }
 
 function sizeMismatch(have: number, need: number, layout: PixelLayout): DicomFileError {
+  const samples = isSubsampledYbr(layout) ? 'YBR_FULL_422 (2 samples a pixel)' : `${layout.samplesPerPixel} samples`
   return new DicomFileError(
-    `Pixel Data holds ${have} bytes, but ${layout.rows} rows × ${layout.columns} columns × ${layout.samplesPerPixel} samples at ` +
+    `Pixel Data holds ${have} bytes, but ${layout.rows} rows × ${layout.columns} columns × ${samples} at ` +
       `${layout.bitsAllocated} bits allocated need ${need}`
   )
 }
@@ -135,6 +160,7 @@ export async function decodeFirstFrame(dataSet: DataSet, layout: PixelLayout, sy
   // Codecs already hand back values in their sample precision; masking to Bits Stored is harmless there.
   const decodedByColourCodec = el.encapsulatedPixelData === true && syntax !== TransferSyntax.rle
   const values = storedValues(samples, layout, layout.bitsAllocated === 1 ? 1 : bytesPerSampleOf(layout), decodedByColourCodec)
+  if (layout.photometric === 'PALETTE COLOR') paletteLuminance(values, readColourPalette(dataSet, layout))
   return { width: layout.columns, height: layout.rows, values }
 }
 
@@ -181,7 +207,20 @@ export function storedValues(samples: Uint8Array, layout: PixelLayout, bytesPerS
   // YBR data that no codec converted keeps luminance in its first sample.
   const lumaOnly = layout.photometric.startsWith('YBR') && !colourConverted
   for (let p = 0; p < pixels; p++) {
-    out[p] = lumaOnly ? read(at(p, 0)) : 0.299 * read(at(p, 0)) + 0.587 * read(at(p, 1)) + 0.114 * read(at(p, 2))
+    out[p] = lumaOnly ? read(at(p, 0)) : luminance(read(at(p, 0)), read(at(p, 1)), read(at(p, 2)))
   }
   return out
+}
+
+/** BT.601 luma, the weights of DICOM's YBR_FULL (PS3.3 C.7.6.3.1.2). */
+function luminance(red: number, green: number, blue: number): number {
+  return 0.299 * red + 0.587 * green + 0.114 * blue
+}
+
+/** Stored palette indices → the luminance of their colours, in place. */
+function paletteLuminance(indices: Float32Array, { red, green, blue }: ColourPalette): void {
+  for (let i = 0; i < indices.length; i++) {
+    const v = indices[i]
+    indices[i] = luminance(lutValue(red, v), lutValue(green, v), lutValue(blue, v))
+  }
 }
