@@ -24,6 +24,12 @@ const wasmCodecFor: Record<string, WasmCodecName> = {
   [TransferSyntax.htj2k]: 'openjph'
 }
 
+/**
+ * The DCT processes that allow 12-bit samples (PS3.5 A.4.1): IJG's 12-bit build reads those films,
+ * libjpeg-turbo the 8-bit ones. Spectral selection and full progression are retired but in old archives.
+ */
+const twelveBitJpegSyntaxes = new Set<string>([TransferSyntax.jpegExtended, TransferSyntax.jpegSpectralSelection, TransferSyntax.jpegProgressive])
+
 const nativeSyntaxes = new Set<string>([
   TransferSyntax.implicitLittle,
   TransferSyntax.explicitLittle,
@@ -114,15 +120,16 @@ async function compressedFrame(encoded: Uint8Array, syntax: string, layout: Pixe
   if (syntax === TransferSyntax.rle) return decodeRle(encoded, pixels, layout.samplesPerPixel, size)
   if (size === 4) throw new DicomFileError(`${transferSyntaxName(syntax)} with 32 bits allocated is not supported`)
   if (syntax === TransferSyntax.jpegLossless || syntax === TransferSyntax.jpegLosslessSV1) return decodeJpegLossless(encoded, size)
-  if (syntax === TransferSyntax.jpegExtended && layout.bitsStored > 8) {
-    if (layout.samplesPerPixel !== 1) throw new DicomFileError(`12-bit JPEG Extended with ${layout.samplesPerPixel} samples per pixel is not supported (grayscale only)`)
+  const twelveBitCapable = twelveBitJpegSyntaxes.has(syntax)
+  if (twelveBitCapable && layout.bitsStored > 8) {
+    if (layout.samplesPerPixel !== 1) throw new DicomFileError(`12-bit ${transferSyntaxName(syntax)} with ${layout.samplesPerPixel} samples per pixel is not supported (grayscale only)`)
     // IJG takes the frame's size from the stream and reports no other: the sample count is the check.
     const samples = await decodeJpeg12(encoded, { ...layout, signed: layout.pixelRepresentation === 1 })
     if (samples.length !== pixels * 2)
       throw new DicomFileError(`The 12-bit JPEG frame holds ${samples.length / 2} samples but the header says ${layout.columns}×${layout.rows}`)
     return samples
   }
-  const codec = wasmCodecFor[syntax] ?? (syntax === TransferSyntax.jpegExtended ? 'libjpeg-turbo' : undefined)
+  const codec = wasmCodecFor[syntax] ?? (twelveBitCapable ? 'libjpeg-turbo' : undefined)
   if (!codec) throw new DicomFileError(`Unsupported transfer syntax: ${transferSyntaxName(syntax)}`)
   const decoded = await decodeWithWasm(codec, encoded)
   checkDecodedSize(decoded, layout)
