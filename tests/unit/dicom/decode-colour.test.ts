@@ -6,7 +6,8 @@ import { readPixelLayout } from '../../../src/main/dicom/header'
 import { DicomFileError, parseDicomFile, transferSyntaxOf } from '../../../src/main/dicom/parse'
 import { decodeFirstFrame } from '../../../src/main/dicom/pixels'
 import { TransferSyntax } from '../../../src/main/dicom/uids'
-import { dcmtk, dcmtkAvailable, dcmtkMissingReason, imageAttributes, syntheticPixels, writeDicom, type ImageSpec } from '../../helpers/dicom-corpus'
+import { loadCodec, type CodecFrameInfo } from '../../../src/main/dicom/codecs'
+import { dcmtk, dcmtkAvailable, dcmtkMissingReason, encapsulatedPixelData, imageAttributes, syntheticPixels, writeDicom, type ImageSpec } from '../../helpers/dicom-corpus'
 
 /**
  * Colour films: secondary captures of a scanned or screen-grabbed chest film come as RGB, YBR or
@@ -140,7 +141,33 @@ describe('uncompressed colour films are read as their luminance', () => {
   })
 })
 
-describe.skipIf(!dcmtkAvailable)(`compressed colour films${dcmtkAvailable ? '' : ` — skipped: ${dcmtkMissingReason}`}`, () => {
+/** JPEG 2000 lossless with the reversible colour transform, as PACS store colour captures (YBR_RCT). */
+async function jpeg2000ColourFile(): Promise<Buffer> {
+  const module = await loadCodec('openjpeg')
+  const encoder = new module.J2KEncoder()
+  try {
+    const info: CodecFrameInfo = { width: spec.columns, height: spec.rows, bitsPerSample: 8, componentCount: 3, isSigned: false, isUsingColorTransform: true }
+    encoder.getDecodedBuffer(info).set(interleaved(rgbOf))
+    encoder.encode()
+    const codestream = encoder.getEncodedBuffer().slice()
+    const header = writeDicom({
+      transferSyntax: TransferSyntax.jpeg2000Lossless,
+      extra: { ...imageAttributes(spec), SamplesPerPixel: 3, PhotometricInterpretation: 'YBR_RCT', PlanarConfiguration: 0 }
+    }).bytes
+    return Buffer.concat([header, encapsulatedPixelData(codestream)])
+  } finally {
+    encoder.delete()
+  }
+}
+
+describe('compressed colour films', () => {
+  it('JPEG 2000 lossless with the reversible colour transform (YBR_RCT) equals the uncompressed film', async () => {
+    const { values } = await decode(await jpeg2000ColourFile())
+    expect(errors(values, expectedLuminance).max).toBeLessThan(1e-3)
+  })
+})
+
+describe.skipIf(!dcmtkAvailable)(`compressed colour films (dcmtk)${dcmtkAvailable ? '' : ` — skipped: ${dcmtkMissingReason}`}`, () => {
   for (const [name, tool, args, syntax] of [
     ['RLE (one segment per colour plane)', 'dcmcrle', [], TransferSyntax.rle],
     ['JPEG-LS lossless', 'dcmcjpls', [], TransferSyntax.jpegLs],
