@@ -45,6 +45,8 @@ import {
   fieldCountGap,
   fieldLabelAfter,
   fieldLabelLead,
+  attributeFieldLine,
+  listItemMarker,
   normalStatementPatterns,
   rangePattern,
   sharedUnitSizesPattern,
@@ -73,6 +75,8 @@ interface Mention extends Span {
   plural: boolean
   /** Where its colon is when it names a structured report's field ("Lung nodule: …", 结节数目：…), else null. */
   fieldColon: number | null
+  /** A list's line under a field that ends its line ("Nodules:" then "1. RUL, 5 mm"): the field's lesion, where the line's words begin. */
+  listed: boolean
 }
 
 type Certainty = 'definite' | 'uncertain' | 'negated' | 'hypothetical'
@@ -206,11 +210,51 @@ function sentencesOf(text: string, folded: string, section: Span, language: Repo
     if (!wordCharacter.test(folded.slice(span.start, span.end))) continue
     const sentence = analyseSentence(folded, span, language)
     const previous = sentences[sentences.length - 1]
-    const continuation = previous ? continuationOf(folded, previous, sentence) : null
-    if (previous && continuation) sentences[sentences.length - 1] = joined(previous, sentence, continuation)
-    else sentences.push(sentence)
+    const listedField = previous ? fieldListedUnder(folded, previous, sentence) : null
+    const continuation = previous && !listedField ? continuationOf(folded, previous, sentence) : null
+    if (listedField) {
+      // A field with no value says no more than its lines do: the lines are its lesions. A count stays, for the nodules not listed.
+      if (!listedField.listed && fieldValue(folded, previous, listedField) === '') sentences.pop()
+      sentences.push(listedLine(folded, sentence, listedField))
+    } else if (previous && continuation) {
+      // A field's value is read as if written on the field's line: "结节：" then "未见" is 结节：未见.
+      sentences[sentences.length - 1] =
+        continuation === 'value' ? analyseSentence(folded, { start: previous.start, end: sentence.end }, language) : joined(previous, sentence, continuation)
+    } else sentences.push(sentence)
   }
   return sentences
+}
+
+/**
+ * The field a list's line belongs to: the line names no lesion, begins with a number or a bullet and
+ * says where or how large, right after a field with no value or a number only ("Nodules:", 肺结节：, "Nodules: 2.")
+ * or another of its lines.
+ */
+function fieldListedUnder(folded: string, previous: Sentence, line: Sentence): Mention | null {
+  // "1." ends a sentence of its own before the line; "1、", "(1)", "- " begin it
+  const numbered = listNumberBefore.test(folded.slice(previous.end, line.start)) || listItemMarker.test(folded.slice(line.start, line.end))
+  if (line.mentions.length > 0 || line.sizes.length + line.locations.length === 0 || !numbered) return null
+  const field = previous.mentions.at(-1)
+  return field && (field.listed || fieldValue(folded, previous, field) !== null) ? field : null
+}
+
+/**
+ * What a field that ends its sentence was given: '' for nothing ("Nodules:"), 'count' for a number only
+ * ("Nodules: 2.", "Nodules (2):"). Null for any other value, or no field.
+ */
+function fieldValue(folded: string, sentence: Sentence, field: Mention): '' | 'count' | null {
+  if (field.fieldColon === null) return null
+  const value = folded.slice(field.fieldColon + 1, sentence.end).trim()
+  if (/^\d{1,2}\.?$/.test(value)) return 'count'
+  return value === '' ? (sentence.counts.length > 0 ? 'count' : '') : null
+}
+
+const listNumberBefore = /\d{1,2}\.\s*$/
+
+/** A list's line read as naming its field's lesion, one of it, where the line's words begin. */
+function listedLine(folded: string, line: Sentence, field: Mention): Sentence {
+  const at = line.start + (listItemMarker.exec(folded.slice(line.start, line.end))?.[0].length ?? 0)
+  return { ...line, mentions: [{ start: at, end: at, kind: field.kind, plural: false, fieldColon: null, listed: true }] }
 }
 
 /** Words that begin a sentence about the lesion(s) named just before: "It measures", "Both measure", "The largest is", 大小约, 其, 最大者. */
@@ -233,16 +277,23 @@ const lesionDoubtStatement = new RegExp(
   `^(?:(?:需|须|应|请)?(?:${notExcludedZh}|与${toldApartFrom}鉴别)|(?:(?:which|it)\\s+)?(?:is\\s+)?(?:not|cannot\\s+be|can\\s+not\\s+be)\\s+(?:excluded|ruled\\s+out))\\W*$`
 )
 
+type Continuation = 'describes' | 'gone' | 'value'
+
 /**
  * How a sentence that names no lesion goes on about the lesion of the sentence before: it begins by
- * pointing back at it and says where it is or how large (its size, place or density) — read apart,
- * those would belong to nothing — or it says the lesion is gone. Null when it does neither.
+ * pointing back at it (or is a template's attribute field after the lesion's) and says where it is or
+ * how large (its size, place or density) — read apart, those would belong to nothing —, it says the
+ * lesion is gone, or it is the value of the lesion's field that ended the line before. Null when none.
  */
-function continuationOf(folded: string, previous: Sentence, next: Sentence): 'describes' | 'gone' | null {
+function continuationOf(folded: string, previous: Sentence, next: Sentence): Continuation | null {
   if (next.mentions.length > 0 || !previous.mentions.some((m) => m.kind !== 'mimic') || next.end - previous.start > MAX_SENTENCE_CHARS) return null
+  const field = previous.mentions.at(-1)
+  // "Nodules:" and, on the next line, "None." or "Right upper lobe, 5 mm.": the line is the field's value
+  if (field && fieldValue(folded, previous, field) === '') return 'value'
   const text = folded.slice(next.start, next.end)
   if (lesionGoneStatement.test(text)) return 'gone'
-  return next.sizes.length + next.locations.length + next.densities.length > 0 && continuationStart.test(text) ? 'describes' : null
+  const pointsBack = continuationStart.test(text) || (attributeFieldLine.test(text) && previous.mentions.some((m) => m.fieldColon !== null))
+  return next.sizes.length + next.locations.length + next.densities.length > 0 && pointsBack ? 'describes' : null
 }
 
 /**
@@ -286,6 +337,12 @@ function splitSentences(text: string, folded: string, start: number, end: number
       const next = folded[i + 1]
       const decimal = /\d/.test(folded[i - 1] ?? '') && /\d/.test(next ?? '')
       boundary = !decimal && (next === undefined || i + 1 >= end || /\s/.test(next)) && !abbreviations.test(folded.slice(Math.max(from, i - 6), i))
+      const listStart = boundary ? listStartAfterColon(folded, from, i) : null
+      if (listStart !== null) {
+        // "Nodules: 1. RUL, 5 mm.": the field ends at its colon, and "1." is a sentence of its own, as at a line's start
+        pushTrimmed(spans, folded, from, listStart)
+        from = listStart
+      }
     }
     if (boundary) {
       pushTrimmed(spans, folded, from, i + 1)
@@ -294,6 +351,11 @@ function splitSentences(text: string, folded: string, start: number, end: number
   }
   pushTrimmed(spans, folded, from, end)
   return spans.flatMap((span) => withinSentenceLimit(folded, span))
+}
+
+/** Where a list numbered after a colon begins ("Nodules: 1. RUL …"; "Nodules: 2." is a count): the "1" before the full stop at `dot`. */
+function listStartAfterColon(folded: string, from: number, dot: number): number | null {
+  return /[:：]\s*1$/.test(folded.slice(from, dot)) && /^\s+[a-z\p{Script=Han}]/u.test(folded.slice(dot + 1, dot + 3)) ? dot - 1 : null
 }
 
 /**
@@ -426,7 +488,7 @@ function analyseSentence(folded: string, span: Span, language: ReportLanguage): 
     )
   )
     .filter((m) => !unmentions.some((u) => overlaps(u, m)))
-    .map((m) => ({ ...m, fieldColon: fieldColonOf(folded, span, m) }))
+    .map((m) => ({ ...m, fieldColon: fieldColonOf(folded, span, m), listed: false }))
   const terminators = [
     // "which" reads from itself ("which has resolved"), a mark from after it (，现已吸收)
     ...terminatorPatterns
@@ -475,8 +537,9 @@ function fieldColonOf(folded: string, sentence: Span, mention: Span & { kind: Me
 
 /**
  * Clauses end at clausePunctuation, except a comma inside a list of places ("the left upper, mid and
- * lower zones") or of sizes ("nodules of 5, 7 and 9 mm in the left lung"), and a field's colon: its value
- * says what the field's lesion is ("Nodules: 2 mm and 3 mm in the right upper lobe").
+ * lower zones") or of sizes ("nodules of 5, 7 and 9 mm in the left lung"), and in a field's value: all of
+ * it says what the field's lesion is ("Nodules: 2 mm and 3 mm in the right upper lobe", "Nodules: RUL 5 mm,
+ * LLL 3 mm", 结节：右上肺野，约6mm).
  */
 function clauseSpans(folded: string, span: Span, lists: Span[][], mentions: Mention[]): Span[] {
   const clauses: Span[] = []
@@ -488,9 +551,9 @@ function clauseSpans(folded: string, span: Span, lists: Span[][], mentions: Ment
         return b !== undefined && a.end <= comma && comma < b.start && /^\s*,\s*(?:(?:and|or)\s+)?$/.test(folded.slice(a.end, b.start))
       })
     )
-  const fieldColons = new Set(mentions.map((m) => m.fieldColon))
+  const fieldValueFrom = Math.min(...mentions.flatMap((m) => (m.fieldColon === null ? [] : [m.fieldColon])))
   for (const m of matchesIn(folded, clausePunctuation, span)) {
-    if (listsItems(m.index) || fieldColons.has(m.index)) continue
+    if (listsItems(m.index) || m.index >= fieldValueFrom) continue
     clauses.push({ start: from, end: m.index })
     from = m.index + 1
   }
@@ -892,9 +955,10 @@ function attributesOf(folded: string, sentence: Sentence, anchor: Anchor): Menti
   const countToken = countAfter ?? nearest(before(counts), mention)
   const sizes = usable(sentence.sizes)
   const locations = usable(sentence.locations)
-  // Plural with no number and two or more sizes after it in its clause ("nodules measuring 4 mm and 6 mm"): one each.
-  const sizesListed = countToken === null && mention.plural ? inOwnClause(sizes).filter((s) => s.start >= mention.end) : []
-  const stated = countToken ? countToken.value : mention.plural ? (sizesListed.length > 1 ? sizesListed.length : null) : 1
+  // Plural with no number, or a field, and two or more sizes after it in its clause ("nodules measuring 4 mm and 6 mm",
+  // 结节：右肺上叶5mm，左肺下叶3mm): one each.
+  const sizesListed = countToken === null && (mention.plural || mention.fieldColon !== null) ? inOwnClause(sizes).filter((s) => s.start >= mention.end) : []
+  const stated = countToken ? countToken.value : sizesListed.length > 1 ? sizesListed.length : mention.plural ? null : 1
   const each = stated === null ? null : ((countToken && placesEach(folded, countToken, before(locations))) ?? eachSide(folded, inOwnClause(locations)))
   const bothLobes = lobesOfBothSides(inOwnClause(locations))
   const placeOfEach =

@@ -728,14 +728,24 @@ export function chineseNumber(text: string): number | null {
 
 /**
  * A lesion word as a structured report's field name ("Lung nodule: 6 mm solid nodule, RLL", "Number of
- * nodules: 2", "Nodule count: 3", 结节数目：2个): what may stand before it in its clause, and after it up
- * to the colon.
+ * nodules: 2", "Nodule count: 3", "Nodules (2):", 结节数目：2个): what may stand before it in its clause, and
+ * after it up to the colon.
  */
 export const fieldLabelLead = /^\s*(?:(?:number|count) of\s+)?(?:(?:lung|pulmonary)\s+)?$|^\s*[双两]?肺?$/
-const fieldLabelTail = '\\s*(?:count|number|数目|数量|个数)?\\s*[:：]'
+const fieldLabelTail = '\\s*(?:\\(\\s*\\d{1,2}\\s*\\)\\s*)?(?:count|number|数目|数量|个数)?\\s*[:：]'
 export const fieldLabelAfter = new RegExp(`^${fieldLabelTail}`)
 /** What stands between a field name and the count it is given ("Nodules: 2", 结节数目：2个). */
 export const fieldCountGap = new RegExp(`^${fieldLabelTail}\\s*$`)
+
+/**
+ * A line that gives one attribute of a template's lesion as a field of its own, after the lesion's field
+ * ("Nodule: present" then "Location: right upper lobe", "Size: 5 mm"; 肺结节：有 then 部位：右肺上叶, 大小：约5mm).
+ */
+export const attributeFieldLine =
+  /^(?:(?:location|site|position|size|diameter|dimensions?|measurements?|density|type|composition|attenuation)(?:\s*\((?:mm|cm)\))?|部位|位置|大小|直径|尺寸|密度|性质|类型)\s*[:：]/
+
+/** What numbers or bullets a list's line ("1. ", "2) ", "(3)", "1、", "①", "- "): where the line's own words begin. */
+export const listItemMarker = /^(?:\d{1,2}\s*[.)、]|[(（]\d{1,2}[)）]|[\u2460-\u2473]|[-•*·])\s*/
 
 export const countPatterns: CountPattern[] = [
   {

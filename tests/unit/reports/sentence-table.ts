@@ -530,6 +530,22 @@ export const englishCases: SentenceCase[] = [
   present('Nodules: 2 mm and 3 mm in the right upper lobe.', 2, n({ size: 2, side: 'right', lobe: 'RUL' }), n({ size: 3, side: 'right', lobe: 'RUL' })),
   present('Lung nodule: 6 mm solid nodule, RLL.', 1, n({ size: 6, side: 'right', lobe: 'RLL', density: 'solid' })),
   absent('Lung nodule: none.'),
+  // a template's nodules listed in its field, or one to a numbered line under it; a nodule's own fields, one to a line
+  present('Nodules: RUL 5 mm, LLL 3 mm.', 2, n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 3, side: 'left', lobe: 'LLL' })),
+  present(
+    'Nodules:\n1. Right upper lobe, 5 mm, solid.\n2. Left lower lobe, 3 mm, ground glass.',
+    2,
+    n({ size: 5, side: 'right', lobe: 'RUL', density: 'solid' }),
+    n({ size: 3, side: 'left', lobe: 'LLL', density: 'ground-glass' })
+  ),
+  present('Nodules: 1. RUL, 5 mm. 2. LLL, 3 mm.', 2, n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 3, side: 'left', lobe: 'LLL' })),
+  present('Pulmonary nodules:\n- Right mid zone, 7 mm\nHeart size is normal. Left costophrenic angle is blunted.', 1, n({ size: 7, side: 'right', zone: 'middle' })),
+  present('Nodule: present\nLocation: right upper lobe\nSize: 5 mm\nDensity: part-solid', 1, n({ size: 5, side: 'right', lobe: 'RUL', density: 'part-solid' })),
+  absent('Nodules: none.\nLocation: right upper lobe atelectasis.'),
+  absent('Nodules:\nNone.'),
+  present('Nodules (2):\n1. RUL, 5 mm\n2. LLL, 3 mm', 2, n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 3, side: 'left', lobe: 'LLL' })),
+  // the stated number counts the nodules the list leaves out
+  present('Nodules: 3.\n1. RUL 5 mm\n2. LLL 3 mm', 3, n({}), n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 3, side: 'left', lobe: 'LLL' })),
   present(
     'Three nodules in the right lung. A 10 mm nodule in the right upper zone.',
     3,
@@ -1116,6 +1132,15 @@ export const chineseCases: SentenceCase[] = [
   absent('肺结节：阴性；肺门：未见异常。'),
   absent('结节：（-）'),
   present('结节：右上肺野，约6mm。', 1, n({ size: 6, side: 'right', zone: 'upper' })),
+  present('结节：右肺上叶5mm，左肺下叶3mm。', 2, n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 3, side: 'left', lobe: 'LLL' })),
+  present(
+    '肺结节：\n1、右肺上叶，约5mm，实性；\n2、左肺下叶，约3mm，磨玻璃密度。',
+    2,
+    n({ size: 5, side: 'right', lobe: 'RUL', density: 'solid' }),
+    n({ size: 3, side: 'left', lobe: 'LLL', density: 'ground-glass' })
+  ),
+  present('肺结节：有\n部位：右肺上叶\n大小：约5mm\n密度：实性', 1, n({ size: 5, side: 'right', lobe: 'RUL', density: 'solid' })),
+  absent('结节：\n未见。'),
   present('右上肺野见一结节，部分钙化，约8mm。', 1, n({ size: 8, side: 'right', zone: 'upper' })),
   present('两肺散在多发小结节影，部分钙化。', null, n({ side: 'bilateral' })),
   // 考虑 reads the lesion as a nodule; 可能 doubts it.
