@@ -1,7 +1,7 @@
 /**
  * Word 97–2003 documents (.doc) for tests, written by LibreOffice (Debian's libreoffice-writer-nogui)
- * from flat OpenDocument text, with the .docx of the same document beside them: a reader tested only
- * against a writer of ours would share its misreadings of the format.
+ * from flat OpenDocument text, with the .docx and the packaged OpenDocument text (.odt) of the same
+ * document beside them: a reader tested only against a writer of ours would share its misreadings of the format.
  */
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -15,7 +15,8 @@ const namespaces = [
   'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"',
   'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"',
   'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"',
-  'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"'
+  'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"',
+  'xmlns:dc="http://purl.org/dc/elements/1.1/"'
 ].join(' ')
 
 /** A flat OpenDocument text of the body (ODF elements: text:p, table:table …) and a page header line. */
@@ -30,8 +31,8 @@ export function paragraphsOdt(text: string): string {
   return flatOdt(text.split('\n').map((line) => `<text:p>${escape(line)}</text:p>`).join(''))
 }
 
-/** Converts each named flat OpenDocument text to .doc (MS Word 97) and .docx in one LibreOffice run. */
-export function writeWordDocuments(documents: Record<string, string>): Record<string, { doc: Buffer; docx: Buffer }> {
+/** Converts each named flat OpenDocument text to .doc (MS Word 97), .docx and .odt, a LibreOffice run for each. */
+export function writeWordDocuments(documents: Record<string, string>): Record<string, { doc: Buffer; docx: Buffer; odt: Buffer }> {
   if (!sofficeAvailable) throw new Error(sofficeMissingReason)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-doc-'))
   try {
@@ -42,12 +43,15 @@ export function writeWordDocuments(documents: Record<string, string>): Record<st
     })
     // A profile of its own: LibreOffice refuses a second instance on a profile in use (test files run in parallel).
     const profile = `-env:UserInstallation=file://${path.join(dir, 'profile')}`
-    for (const filter of ['doc:MS Word 97', 'docx']) {
+    for (const filter of ['doc:MS Word 97', 'docx', 'odt']) {
       const run = spawnSync('soffice', [profile, '--headless', '--convert-to', filter, '--outdir', dir, ...sources], { encoding: 'utf8', timeout: 120_000 })
       if (run.status !== 0) throw new Error(`LibreOffice failed: ${run.stderr}`)
     }
     return Object.fromEntries(
-      Object.keys(documents).map((name) => [name, { doc: fs.readFileSync(path.join(dir, `${name}.doc`)), docx: fs.readFileSync(path.join(dir, `${name}.docx`)) }])
+      Object.keys(documents).map((name) => {
+        const written = (extension: string) => fs.readFileSync(path.join(dir, `${name}.${extension}`))
+        return [name, { doc: written('doc'), docx: written('docx'), odt: written('odt') }]
+      })
     )
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })

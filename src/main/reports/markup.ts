@@ -17,12 +17,18 @@ export function looksLikeHtml(text: string): boolean {
   return markupPattern.test(text)
 }
 
+/**
+ * Any tag once the text is known to be HTML (Word's saved pages hold <o:p>, <a name>, <img>), a
+ * declaration (<!DOCTYPE>, Word's <![if !supportLists]>) or a processing instruction (<?xml?>).
+ */
+const anyTag = /<\/?[a-z][\w:.-]*(?:\s[^<>]*)?\/?>|<![^<>]*>|<\?[^<>]*\?>/gi
+
 export function htmlToText(html: string): string {
   const text = withoutBlocks(withoutBlocks(html, /<(script|style|head)\b[^<>]*>/gi, (name) => new RegExp(`<\\/${name}\\s*>`, 'gi')), /<!--()/g, () => /-->/g)
     .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/?(?:p|div|li|tr|h[1-6]|table|thead|tbody|ul|ol|pre|blockquote|center|hr|body|html)\b[^<>]*>/gi, '\n')
+    .replace(/<\/?(?:p|div|li|tr|h[1-6]|table|thead|tbody|tfoot|caption|ul|ol|dl|dt|dd|pre|blockquote|center|hr|body|html|section|article|header|footer|main|nav|aside|address|figure|figcaption|form)\b[^<>]*>/gi, '\n')
     .replace(/<\/t[dh]\s*>/gi, ' ')
-    .replace(new RegExp(`<\\/?(?:${tagNames})(?:\\s[^<>]*)?\\/?>`, 'gi'), '')
+    .replace(anyTag, '')
   return textLines(text).join('\n')
 }
 

@@ -1,7 +1,8 @@
 /**
  * Office Open XML files a RIS or a secretary writes reports into: an Excel workbook (.xlsx), read as
  * rows of cell text from its first sheet — a RIS exports its reports to a spreadsheet as often as to
- * CSV — and a Word document (.docx), read as its paragraphs. fflate unzips synchronously — the report
+ * CSV — and a Word document (.docx), read as its paragraphs; and the OpenDocument text (.odt) that
+ * LibreOffice saves by default, read the same way. fflate unzips synchronously — the report
  * import stores a file's reports in one synchronous transaction, and the registry's readers
  * (read-excel-file, mammoth) are asynchronous — and the parts read here are few.
  */
@@ -15,8 +16,14 @@ import { withoutBlocks } from './markup'
  */
 const MAX_UNPACKED_BYTES = 1 << 29
 
-/** The parts under `folder` ("xl/", "word/") as text; `kind` names the file in messages. */
-function officeParts(bytes: Uint8Array, folder: string, kind: string): (name: string) => string | null {
+/** What a package holds, for messages: its extension and what it is ("workbook", "document"). */
+interface PackageKind {
+  extension: string
+  kind: string
+}
+
+/** The parts under `folder` ("xl/", "word/", "content.xml") as text. */
+function officeParts(bytes: Uint8Array, folder: string, { extension, kind }: PackageKind): (name: string) => string | null {
   let parts: Record<string, Uint8Array>
   try {
     // The sizes the archive declares first, so that a zip bomb is refused before it is unpacked.
@@ -25,7 +32,7 @@ function officeParts(bytes: Uint8Array, folder: string, kind: string): (name: st
     if (declared > MAX_UNPACKED_BYTES) throw new Error(`its parts unpack to ${Math.round(declared / (1 << 20))} MB, more than a ${kind} of reports holds`)
     parts = unzipSync(bytes, { filter: (f) => f.name.startsWith(folder) })
   } catch (err) {
-    throw new Error(`it is not a readable .${kind === 'workbook' ? 'xlsx' : 'docx'} ${kind} (${err instanceof Error ? err.message : String(err)})`)
+    throw new Error(`it is not a readable .${extension} ${kind} (${err instanceof Error ? err.message : String(err)})`)
   }
   return (name) => (parts[name] ? strFromU8(parts[name]) : null)
 }
@@ -36,7 +43,7 @@ export function isZipPackage(bytes: Uint8Array): boolean {
 }
 
 export function workbookRows(bytes: Uint8Array): string[][] {
-  const part = officeParts(bytes, 'xl/', 'workbook')
+  const part = officeParts(bytes, 'xl/', { extension: 'xlsx', kind: 'workbook' })
   const workbook = part('xl/workbook.xml')
   const sheet = part(firstSheetPath(workbook, part('xl/_rels/workbook.xml.rels')))
   if (!workbook || !sheet) throw new Error('it is not an .xlsx workbook: it holds no worksheet')
@@ -53,7 +60,7 @@ export function workbookRows(bytes: Uint8Array): string[][] {
  * tabs and line breaks kept; text a tracked change deleted and field codes left out.
  */
 export function documentText(bytes: Uint8Array): string {
-  const body = officeParts(bytes, 'word/', 'document')('word/document.xml')
+  const body = officeParts(bytes, 'word/', { extension: 'docx', kind: 'document' })('word/document.xml')
   if (!body) throw new Error('it is not a .docx document: it holds no word/document.xml')
   const visible = withoutElements(body, 'w:delText', 'w:instrText')
   return elements(visible, 'w:p')
@@ -66,6 +73,35 @@ export function documentText(bytes: Uint8Array): string {
       return line
     })
     .join('\n')
+}
+
+/**
+ * An OpenDocument text: its package begins with the "mimetype" entry, stored uncompressed, naming
+ * the text type (ODF 1.2 part 3, 3.3) — a .odt, or one a system saved under .doc.
+ */
+export function isOpenDocumentText(bytes: Uint8Array): boolean {
+  const head = Buffer.from(bytes.subarray(30, 90)).toString('latin1')
+  return isZipPackage(bytes) && head.startsWith('mimetype') && head.includes('application/vnd.oasis.opendocument.text')
+}
+
+/**
+ * An OpenDocument text as Writer shows it: a line per paragraph and heading (table cells and list
+ * items are paragraphs too), tabs, line breaks and runs of spaces (<text:s text:c="n"/>) kept; comments,
+ * footnotes and text a tracked change deleted left out.
+ */
+export function openDocumentText(bytes: Uint8Array): string {
+  const content = officeParts(bytes, 'content.xml', { extension: 'odt', kind: 'document' })('content.xml')
+  if (!content) throw new Error('it is not an OpenDocument text: it holds no content.xml')
+  const body = elements(content, 'office:text')[0]?.content ?? ''
+  const visible = withoutElements(body, 'office:annotation', 'text:note', 'text:tracked-changes')
+  return decodeXML(
+    visible
+      // XML text holds no "<": [^<>]* is one tag, and each replace is one linear pass
+      .replace(/<\/text:[ph]>|<text:line-break(?:\s[^<>]*)?\/>/g, '\n')
+      .replace(/<text:tab(?:\s[^<>]*)?\/>/g, '\t')
+      .replace(/<text:s(?:\s[^<>]*)?\/>/g, (tag) => ' '.repeat(Math.min(1000, Number(attribute(tag.slice(7), 'text:c') ?? 1) || 1)))
+      .replace(/<[^<>]*>/g, '')
+  )
 }
 
 interface XmlElement {

@@ -8,10 +8,10 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { detectLanguage } from './nodule-parser'
+import { detectLanguage, parseReport } from './nodule-parser'
 import { parseCsv } from './csv'
 import { decodeReportBytesAsWritten, normaliseReportText, overlongReport, simplifiedChinese, type ReportEncoding } from './text'
-import { sectionOfName } from './sections'
+import { sectionOfName, splitSections } from './sections'
 import { isCompoundFile } from './compound-file'
 import { cdaReportText, cdaStudyKeys } from './cda'
 import { legacyDocumentText } from './legacy-document'
@@ -19,11 +19,11 @@ import { legacyWorkbookRows } from './legacy-workbook'
 import { htmlTableRows, looksLikeHtml } from './markup'
 import { webArchiveText, isWebArchive } from './web-archive'
 import { xmlElements, xmlRootName } from './xml'
-import { documentText, isZipPackage, workbookRows } from './office'
+import { documentText, isOpenDocumentText, isZipPackage, openDocumentText, workbookRows } from './office'
 import { pdfPages, pdfReportProblem } from './pdf'
 import { hl7Reports, isHl7Message } from './hl7'
 
-export type ReportFileKind = 'txt' | 'rtf' | 'doc' | 'docx' | 'mht' | 'pdf' | 'json' | 'csv' | 'xlsx' | 'xls' | 'hl7' | 'xml'
+export type ReportFileKind = 'txt' | 'rtf' | 'doc' | 'docx' | 'odt' | 'mht' | 'html' | 'pdf' | 'json' | 'csv' | 'xlsx' | 'xls' | 'hl7' | 'xml'
 
 export interface ReportRecord {
   text: string
@@ -50,11 +50,16 @@ const reportExtensions: Record<string, ReportFileKind> = {
   '.doc': 'doc',
   '.wps': 'doc',
   '.docx': 'docx',
+  '.odt': 'odt',
   '.mht': 'mht',
   '.mhtml': 'mht',
+  '.htm': 'html',
+  '.html': 'html',
   '.pdf': 'pdf',
   '.json': 'json',
   '.csv': 'csv',
+  // delimited text either way: the delimiter is read from the header row
+  '.tsv': 'csv',
   '.xlsx': 'xlsx',
   '.xls': 'xls',
   '.hl7': 'hl7',
@@ -93,7 +98,7 @@ function fieldOf(key: string): Field | null {
  * memory: one report is a few kilobytes, a .txt table of reports (a spreadsheet's text export)
  * some megabytes; a .json or .csv of a whole archive may be large.
  */
-const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, rtf: 64 << 20, doc: 64 << 20, docx: 64 << 20, mht: 64 << 20, pdf: 64 << 20, json: 256 << 20, csv: 256 << 20, xlsx: 256 << 20, xls: 256 << 20, hl7: 256 << 20, xml: 256 << 20 } as const
+const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, rtf: 64 << 20, doc: 64 << 20, docx: 64 << 20, odt: 64 << 20, mht: 64 << 20, html: 256 << 20, pdf: 64 << 20, json: 256 << 20, csv: 256 << 20, xlsx: 256 << 20, xls: 256 << 20, hl7: 256 << 20, xml: 256 << 20 } as const
 
 function megabytes(bytes: number): string {
   return `${(bytes / (1 << 20)).toFixed(bytes < 10 << 20 ? 1 : 0)} MB`
@@ -101,7 +106,7 @@ function megabytes(bytes: number): string {
 
 export async function readReportFile(file: string): Promise<ReportFileContent> {
   const kind = reportFileKind(file)
-  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .doc, .docx, .mht, .pdf, .json, .csv, .xlsx, .xls, .hl7 or .xml)')
+  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .doc, .docx, .odt, .mht, .htm, .pdf, .json, .csv, .tsv, .xlsx, .xls, .hl7 or .xml)')
   let bytes: Buffer
   try {
     const size = fs.statSync(file).size
@@ -123,7 +128,7 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
   if (kind === 'xls') return xlsRecords(bytes)
   // Many report systems save RTF, HTML, a web archive or a .docx under .doc (or WPS's .wps) so that Word opens it; those are read as such.
   if (kind === 'mht' || (kind === 'doc' && isWebArchive(bytes))) return { encoding: 'utf-8', records: [oneReportRecord(await webArchiveText(bytes))], problems: [] }
-  const word = kind === 'docx' || (kind === 'doc' && isOfficeDocument(bytes)) ? wordDocumentText(bytes) : null
+  const word = kind === 'docx' || kind === 'odt' || (kind === 'doc' && isOfficeDocument(bytes)) ? wordDocumentText(bytes) : null
   if (word) return { encoding: word.encoding, records: [oneReportRecord(word.text)], problems: [] }
   const written = decodeReportBytesAsWritten(bytes)
   const encoding = written.encoding
@@ -134,6 +139,7 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
   if (kind === 'hl7' || (kind === 'txt' && isHl7Message(written.text))) return { encoding, ...hl7Records(written.text) }
   if (kind === 'json') return { encoding, ...jsonRecords(written.text) }
   if (kind === 'xml') return { encoding, ...xmlRecords(written.text) }
+  if (kind === 'html') return { encoding, ...webPageRecords(written.text) }
   const text = normaliseReportText(written.text)
   if (kind === 'rtf' || kind === 'doc' || (kind === 'txt' && !isTabTable(text))) return { encoding, records: [oneReportRecord(text)], problems: [] }
   return { encoding, ...csvRecords(text) }
@@ -145,11 +151,13 @@ export function isOfficeDocument(bytes: Uint8Array): boolean {
 }
 
 /**
- * A Word document's text, whatever the file is named: a binary Word 97–2003 (or WPS) document, else a
- * .docx (a zip package that is not one is refused naming what it lacks).
+ * A word processor's document's text, whatever the file is named: a binary Word 97–2003 (or WPS)
+ * document, an OpenDocument text (LibreOffice's own), else a .docx (a zip package that is not one is
+ * refused naming what it lacks).
  */
 export function wordDocumentText(bytes: Uint8Array): { text: string; encoding: ReportEncoding } {
-  const { text, encoding } = isCompoundFile(bytes) ? legacyDocumentText(bytes) : { text: documentText(bytes), encoding: 'utf-8' as const }
+  const packaged = (): string => (isOpenDocumentText(bytes) ? openDocumentText(bytes) : documentText(bytes))
+  const { text, encoding } = isCompoundFile(bytes) ? legacyDocumentText(bytes) : { text: packaged(), encoding: 'utf-8' as const }
   if (text.trim() === '') throw new Error('the document holds no text')
   return { text: normaliseReportText(text), encoding }
 }
@@ -171,6 +179,28 @@ function xlsRecords(bytes: Buffer): Omit<ReportFileContent, 'kind'> {
   if (isZipPackage(bytes)) return { encoding: 'utf-8', ...tableRecords(workbookRows(bytes)) }
   const { text, encoding } = decodeReportBytesAsWritten(bytes)
   return { encoding, ...(looksLikeHtml(text) ? tableRecords(htmlTableRows(text)) : csvRecords(normaliseReportText(text))) }
+}
+
+/**
+ * A web page a browser or a web RIS saved: a table of reports when a row of one of its tables names
+ * the report fields (a worklist saved as a page), else one report — a report page laid out in a
+ * table (patient, accession) is its text, cells and all. A page that names no study and reads as no
+ * report is passed over, no error: a patient CD's viewer and its help pages lie beside the films.
+ */
+function webPageRecords(html: string): { records: ReportRecord[]; problems: string[] } {
+  const rows = htmlTableRows(html)
+  if (headerRowOf(rows) >= 0) return tableRecords(rows)
+  const record = oneReportRecord(normaliseReportText(html))
+  const namesStudy = record.accession !== null || record.studyUid !== null || record.patientId !== null
+  return { records: namesStudy || readsAsReport(record.text) ? [record] : [], problems: [] }
+}
+
+/** Text a radiologist wrote: a findings or impression header, or something said of nodules or of the lungs being clear. */
+function readsAsReport(text: string): boolean {
+  // A section after a header starts past the text's start; text with no header is all one findings section.
+  if (splitSections(text).some((s) => s.start > 0 && s.kind !== 'other')) return true
+  const parsed = parseReport(text)
+  return parsed.nodules.presence !== 'absent' || parsed.negativeEvidence.length > 0
 }
 
 /** A report longer than any report is a dump or a hostile file: refused, naming where it is; the others are kept. */
@@ -403,14 +433,20 @@ function csvRecords(text: string): { records: ReportRecord[]; problems: string[]
  * note may stand above the header in a spreadsheet export ("放射科报告导出 2026-01"): the header is the
  * first of the first five rows that names a key and a text column.
  */
+/** The row, among a table's first five (a title may stand above), that names a key column and a text column; -1 when none does. */
+function headerRowOf(rows: string[][]): number {
+  return rows.slice(0, 5).findIndex((row) => {
+    const columns = row.map(fieldOf)
+    return namesKeyColumns(columns) && namesTextColumn(columns)
+  })
+}
+
 function tableRecords(rows: string[][]): { records: ReportRecord[]; problems: string[] } {
   if (!rows.some((row) => !isBlankRow(row))) throw new Error('its table holds no row with text')
-  const names = (row: string[]): (Field | null)[] => row.map(fieldOf)
-  const named = rows.slice(0, 5).findIndex((row) => namesKeyColumns(names(row)) && namesTextColumn(names(row)))
-  const headerIndex = Math.max(0, named)
+  const headerIndex = Math.max(0, headerRowOf(rows))
   const header = rows[headerIndex]
   const body = rows.slice(headerIndex + 1)
-  const columns = names(header)
+  const columns = header.map(fieldOf)
   const listed = header.map((h) => `"${h.trim()}"`).join(', ')
   if (!namesKeyColumns(columns)) {
     throw new Error(

@@ -374,6 +374,12 @@ CREATE INDEX report_errors_file ON report_errors(file_path);
     description:
       "reports.source_kind also 'xml' (a RIS's XML export of reports, or a CDA document as a file) and 'mht' (a web archive a browser saved a report page as): the table is rebuilt, as SQLite cannot change a CHECK",
     sql: reportsRebuiltForKinds(['txt', 'rtf', 'doc', 'docx', 'pdf', 'json', 'csv', 'xlsx', 'xls', 'hl7', 'sr', 'cda', 'xml', 'mht'])
+  },
+  {
+    version: 15,
+    description:
+      "reports.source_kind also 'html' (a report page, or a worklist page of reports, a browser or a web RIS saved) and 'odt' (an OpenDocument text, LibreOffice's own format): the table is rebuilt, as SQLite cannot change a CHECK",
+    sql: reportsRebuiltForKinds(['txt', 'rtf', 'doc', 'docx', 'pdf', 'json', 'csv', 'xlsx', 'xls', 'hl7', 'sr', 'cda', 'xml', 'mht', 'html', 'odt'])
   }
 ]
 

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { strToU8, zipSync } from 'fflate'
-import { documentText, workbookRows } from '../../../src/main/reports/office'
+import { documentText, openDocumentText, workbookRows } from '../../../src/main/reports/office'
+import { flatOdt, sofficeAvailable, sofficeMissingReason, writeWordDocuments } from '../../helpers/doc-writer'
 import { docx, xlsx } from './fixtures'
 
 describe('the first sheet of an .xlsx workbook', () => {
@@ -55,5 +56,33 @@ describe('the text of a .docx document', () => {
   it('says what is wrong with a file that is no document', () => {
     expect(() => documentText(zipSync({ 'xl/workbook.xml': strToU8('<w/>') }))).toThrow(/not a .docx document: it holds no word\/document.xml/)
     expect(() => documentText(new Uint8Array([1, 2, 3]))).toThrow(/not a readable .docx document/)
+  })
+})
+
+describe.skipIf(!sofficeAvailable)(`the text of an OpenDocument text (.odt written by LibreOffice)${sofficeAvailable ? '' : ` — skipped: ${sofficeMissingReason}`}`, () => {
+  let written: ReturnType<typeof writeWordDocuments>
+  beforeAll(() => {
+    const report = flatOdt(
+      '<text:h text:outline-level="1">胸部正位片报告</text:h>' +
+        '<table:table table:name="T1"><table:table-column table:number-columns-repeated="2"/><table:table-row>' +
+        '<table:table-cell><text:p>检查号：A123</text:p></table:table-cell><table:table-cell><text:p>姓名：张三</text:p></table:table-cell>' +
+        '</table:table-row></table:table>' +
+        '<text:p>检查所见：<text:tab/>右上肺野见一结节影<text:line-break/>大小约8mm。<office:annotation><dc:creator>Dr Li</dc:creator><text:p>recheck the size</text:p></office:annotation></text:p>' +
+        '<text:list><text:list-item><text:p>诊断意见：右上肺野结节， <text:s/>建议CT。</text:p></text:list-item></text:list>',
+      'City Hospital radiology'
+    )
+    written = writeWordDocuments({ report })
+  }, 180_000)
+
+  it('is what the .docx of the same document reads: headings, table cells and list items as lines, tabs, line breaks and runs of spaces kept, no comment, no page header', () => {
+    const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '')
+    const text = openDocumentText(written.report.odt)
+    expect(lines(text)).toEqual(['胸部正位片报告', '检查号：A123', '姓名：张三', '检查所见：\t右上肺野见一结节影', '大小约8mm。', '诊断意见：右上肺野结节，  建议CT。'])
+    expect(lines(text)).toEqual(lines(documentText(written.report.docx)))
+  })
+
+  it('says what is wrong with a package that is no OpenDocument text', () => {
+    expect(() => openDocumentText(zipSync({ 'mimetype': strToU8('application/vnd.oasis.opendocument.text') }))).toThrow('it is not an OpenDocument text: it holds no content.xml')
+    expect(() => openDocumentText(Buffer.from('not a zip'))).toThrow(/^it is not a readable \.odt document/)
   })
 })

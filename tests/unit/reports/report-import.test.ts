@@ -74,8 +74,9 @@ afterEach(() => {
 })
 
 describe('isReportFile', () => {
-  it('accepts .txt, .rtf, .doc, .docx, .mht, .pdf, .json, .csv, .xlsx, .xls, .hl7 and .xml in any case and nothing else', () => {
-    expect(['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf', 'f.docx', 'g.xlsx', 'h.PDF', 'i.HL7', 'j.XML', 'k.mht', 'l.MHTML'].map(isReportFile)).toEqual(Array(12).fill(true))
+  it('accepts .txt, .rtf, .doc, .docx, .odt, .mht, .htm(l), .pdf, .json, .csv, .tsv, .xlsx, .xls, .hl7 and .xml in any case and nothing else', () => {
+    const names = ['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf', 'f.docx', 'g.xlsx', 'h.PDF', 'i.HL7', 'j.XML', 'k.mht', 'l.MHTML', 'm.htm', 'n.HTML', 'o.odt', 'p.tsv']
+    expect(names.map(isReportFile)).toEqual(Array(names.length).fill(true))
     expect(['a.dcm', 'a', 'DICOMDIR', 'a.txt.bak', 'a.xsd'].map(isReportFile)).toEqual([false, false, false, false, false])
   })
 })
@@ -318,6 +319,48 @@ describe('importReportFiles', () => {
     expect(rows().map(presenceOf)).toEqual(['present', 'absent'])
     const picture = write('scan.mht', 'MIME-Version: 1.0\nContent-Type: image/png\nContent-Transfer-Encoding: base64\n\niVBORw0KGgo=\n')
     expect((await importReportFiles(db, [picture], jobId)).failed).toEqual([{ file: picture, reason: 'scan.mht: the web archive holds no HTML or text page' }])
+  })
+
+  it('reads a report page a browser or a web RIS saved (.htm, .html) as one report, and a saved worklist page as a table of reports', async () => {
+    // a report page laid out in a table, as report templates print: its cells name no report field
+    const page = write(
+      'ACC1001.html',
+      '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Report</title><style>td { padding: 2px }</style><script>var id = 1</script></head><body>' +
+        '<table><tr><td>姓名：</td><td>张三</td><td>检查号：</td><td>ACC1001</td></tr></table>' +
+        '<p><b>检查所见：</b>右上肺野见一结节影，约8mm。</p><p><b>诊断意见：</b>右上肺野结节。</p></body></html>'
+    )
+    const worklist = write(
+      'worklist.htm',
+      '<html><body><h1>Reports 2026-01-05</h1><table><tr><th>Accession</th><th>Patient</th><th>Report</th></tr>' +
+        '<tr><td>ACC1002</td><td>Doe</td><td>FINDINGS: 6 mm nodule, left lower zone.<br>IMPRESSION: Left lower zone nodule.</td></tr></table></body></html>'
+    )
+    // as Word's "Save as Web Page" writes: Office namespaces, conditional comments, anchors, images
+    const word = write(
+      'ACC1002 word.htm',
+      '<?xml version="1.0"?><html xmlns:o="urn:schemas-microsoft-com:office:office"><head><meta http-equiv=Content-Type content="text/html; charset=utf-8"></head>' +
+        '<body lang=ZH-CN><div class=WordSection1><p class=MsoNormal><a name="_top"></a><img width=80 src="logo.png">City Hospital<o:p></o:p></p>' +
+        '<p class=MsoListParagraph><![if !supportLists]><span>1.<span>&nbsp;&nbsp; </span></span><![endif]><span lang=EN-US>Lungs are clear. No nodule.<o:p></o:p></span></p>' +
+        '<section><p>Signed: Dr Li</p></section></div></body></html>'
+    )
+    // a patient CD's viewer start page, beside the films: no report, and no error either
+    fs.mkdirSync(path.join(dir, 'VIEWER'))
+    const viewer = write('VIEWER/index.htm', '<html><head><title>DICOM Viewer</title></head><body><h1>Image viewer</h1><p>Click Start to view the images of 2026-01-05.</p></body></html>')
+    expect(await importReportFiles(db, [page, worklist, word, viewer], jobId)).toEqual({ matched: 3, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([
+      [studyA, 'html', '姓名： 张三 检查号： ACC1001\n检查所见：右上肺野见一结节影，约8mm。\n诊断意见：右上肺野结节。'],
+      [studyB, 'html', 'FINDINGS: 6 mm nodule, left lower zone. IMPRESSION: Left lower zone nodule.'],
+      [studyB, 'html', 'City Hospital\n1. Lungs are clear. No nodule.\nSigned: Dr Li']
+    ])
+    expect(rows().map(presenceOf)).toEqual(['present', 'present', 'absent'])
+  })
+
+  it('reads a tab-separated export (.tsv) as a table of reports', async () => {
+    const tsv = write('export.tsv', 'Accession\tReport\nACC1001\tNo nodule, lungs clear.\nACC1002\tRight upper zone nodule, 7 mm.\n')
+    expect(await importReportFiles(db, [tsv], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.source_kind, presenceOf(r)])).toEqual([
+      [studyA, 'csv', 'absent'],
+      [studyB, 'csv', 'present']
+    ])
   })
 
   it.skipIf(!sofficeAvailable)(`stores a binary Word 97–2003 report (.doc, .wps) as its text and matches it by its file name${sofficeAvailable ? '' : ` — skipped: ${sofficeMissingReason}`}`, async () => {

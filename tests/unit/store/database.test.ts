@@ -48,7 +48,8 @@ const shippedMigrationHashes: Record<number, string> = {
   11: 'd43c899b3cbb2fd7',
   12: 'ea670c8850b651e2',
   13: 'b25355e3d51f2f5a',
-  14: 'c0de514d90382a79'
+  14: 'c0de514d90382a79',
+  15: 'df6c3097dd390070'
 }
 
 describe('the SQLite store', () => {
