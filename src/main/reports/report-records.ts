@@ -50,6 +50,7 @@ const reportExtensions: Record<string, ReportFileKind> = {
   '.doc': 'doc',
   '.wps': 'doc',
   '.docx': 'docx',
+  '.docm': 'docx',
   '.odt': 'odt',
   '.mht': 'mht',
   '.mhtml': 'mht',
@@ -61,7 +62,10 @@ const reportExtensions: Record<string, ReportFileKind> = {
   // delimited text either way: the delimiter is read from the header row
   '.tsv': 'csv',
   '.xlsx': 'xlsx',
+  '.xlsm': 'xlsx',
   '.xls': 'xls',
+  // WPS Spreadsheets' own format is an Excel 97–2003 workbook
+  '.et': 'xls',
   '.hl7': 'hl7',
   '.xml': 'xml'
 }

@@ -354,6 +354,21 @@ describe('importReportFiles', () => {
     expect(rows().map(presenceOf)).toEqual(['present', 'present', 'absent'])
   })
 
+  it('reads WPS Spreadsheets\' .et (an Excel 97–2003 workbook under its own name) and macro-enabled .xlsm and .docm files', async () => {
+    const files = [
+      write('WPS export.et', writeXls([{ name: 'Sheet1', rows: [['检查号', '报告内容'], ['ACC1001', '右上肺野见一约8mm结节影。']] }])),
+      write('export.xlsm', Buffer.from(xlsx('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" t="s"><v>3</v></c></row>', ['Accession', 'Report', 'ACC1002', 'No nodule.']))),
+      write('ACC1002.docm', Buffer.from(docx('<w:p><w:r><w:t>FINDINGS: Lungs are clear.</w:t></w:r></w:p>')))
+    ]
+    expect(files.map(isReportFile)).toEqual([true, true, true])
+    expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 3, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.source_kind, presenceOf(r)])).toEqual([
+      [studyA, 'xls', 'present'],
+      [studyB, 'xlsx', 'absent'],
+      [studyB, 'docx', 'absent']
+    ])
+  })
+
   it('reads a tab-separated export (.tsv) as a table of reports', async () => {
     const tsv = write('export.tsv', 'Accession\tReport\nACC1001\tNo nodule, lungs clear.\nACC1002\tRight upper zone nodule, 7 mm.\n')
     expect(await importReportFiles(db, [tsv], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
