@@ -16,19 +16,32 @@ const namespaces = [
   'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"',
   'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"',
   'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"',
+  'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"',
   'xmlns:dc="http://purl.org/dc/elements/1.1/"'
 ].join(' ')
+
+/** A paragraph style that begins a new page: what Writer's "Insert > Page Break" gives the paragraph after it. */
+const pageBreakStyle =
+  '<office:automatic-styles><style:style style:name="NewPage" style:family="paragraph"><style:paragraph-properties fo:break-before="page"/></style:style></office:automatic-styles>'
 
 /** A flat OpenDocument text of the body (ODF elements: text:p, table:table …) and a page header line. */
 export function flatOdt(body: string, header = ''): string {
   const masterPage = header ? `<office:master-styles><style:master-page style:name="Standard"><style:header><text:p>${header}</text:p></style:header></style:master-page></office:master-styles>` : ''
-  return `<?xml version="1.0" encoding="UTF-8"?><office:document ${namespaces} office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.text">${masterPage}<office:body><office:text>${body}</office:text></office:body></office:document>`
+  return `<?xml version="1.0" encoding="UTF-8"?><office:document ${namespaces} office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.text">${pageBreakStyle}${masterPage}<office:body><office:text>${body}</office:text></office:body></office:document>`
 }
+
+const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
 /** Paragraphs as flat OpenDocument text, each line a paragraph. */
 export function paragraphsOdt(text: string): string {
-  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-  return flatOdt(text.split('\n').map((line) => `<text:p>${escape(line)}</text:p>`).join(''))
+  return pagesOdt([text])
+}
+
+/** Pages of paragraphs as flat OpenDocument text: each page's first paragraph begins a new page. */
+export function pagesOdt(pages: string[]): string {
+  const paragraphs = (page: string, first: boolean) =>
+    page.split('\n').map((line, i) => `<text:p${i === 0 && !first ? ' text:style-name="NewPage"' : ''}>${escape(line)}</text:p>`)
+  return flatOdt(pages.flatMap((page, i) => paragraphs(page, i === 0)).join(''))
 }
 
 /** Converts each named flat OpenDocument text to .doc (MS Word 97), .docx and .odt, a LibreOffice run for each. */

@@ -57,7 +57,8 @@ export function workbookRows(bytes: Uint8Array): string[][] {
 
 /**
  * A Word document's text as Word shows it: a line per paragraph (table cells are paragraphs too),
- * tabs and line breaks kept; text a tracked change deleted and field codes left out.
+ * tabs and line breaks kept; text a tracked change deleted and field codes left out. A new page is a
+ * form feed (\f): a page break, a paragraph set to begin a page, a section that ends on its page.
  */
 export function documentText(bytes: Uint8Array): string {
   const body = officeParts(bytes, 'word/', { extension: 'docx', kind: 'document' })('word/document.xml')
@@ -65,14 +66,27 @@ export function documentText(bytes: Uint8Array): string {
   const visible = withoutElements(body, 'w:delText', 'w:instrText')
   return elements(visible, 'w:p')
     .map((paragraph) => {
-      let line = ''
+      const properties = elements(paragraph.content, 'w:pPr')[0]?.content ?? ''
+      let line = beginsPage(properties) ? '\f' : ''
       // XML text holds no "<": [^<]* is the whole run, and the scan stays linear
-      for (const m of paragraph.content.matchAll(/<w:t(?=[\s>])[^<>]*>([^<]*)<\/w:t>|<w:(tab|br|cr)(?=[\s/])[^<>]*\/>/g)) {
-        line += m[2] === undefined ? decodeXML(m[1]) : m[2] === 'tab' ? '\t' : '\n'
+      for (const m of paragraph.content.matchAll(/<w:t(?=[\s>])[^<>]*>([^<]*)<\/w:t>|<w:(tab|br|cr)(?=[\s/])([^<>]*)\/>/g)) {
+        line += m[2] === undefined ? decodeXML(m[1]) : m[2] === 'tab' ? '\t' : attribute(m[3], 'w:type') === 'page' ? '\f' : '\n'
       }
-      return line
+      return endsSectionOnItsPage(properties) ? `${line}\f` : line
     })
     .join('\n')
+}
+
+/** <w:pageBreakBefore/>, unless turned off (w:val="0", "false"). */
+function beginsPage(paragraphProperties: string): boolean {
+  const setting = /<w:pageBreakBefore(?=[\s/>])([^<>]*)\/?>/.exec(paragraphProperties)
+  return setting !== null && !/^(?:0|false|off)$/.test(attribute(setting[1], 'w:val') ?? 'true')
+}
+
+/** A section ends with this paragraph and the next begins a new page (any section type but "continuous"). */
+function endsSectionOnItsPage(paragraphProperties: string): boolean {
+  const section = elements(paragraphProperties, 'w:sectPr')[0]
+  return section !== undefined && !/<w:type\s+w:val="continuous"/.test(section.content)
 }
 
 /**
@@ -87,20 +101,33 @@ export function isOpenDocumentText(bytes: Uint8Array): boolean {
 /**
  * An OpenDocument text as Writer shows it: a line per paragraph and heading (table cells and list
  * items are paragraphs too), tabs, line breaks and runs of spaces (<text:s text:c="n"/>) kept; comments,
- * footnotes and text a tracked change deleted left out.
+ * footnotes and text a tracked change deleted left out. A paragraph whose style begins a new page
+ * follows a form feed (\f).
  */
 export function openDocumentText(bytes: Uint8Array): string {
   const content = officeParts(bytes, 'content.xml', { extension: 'odt', kind: 'document' })('content.xml')
   if (!content) throw new Error('it is not an OpenDocument text: it holds no content.xml')
   const body = elements(content, 'office:text')[0]?.content ?? ''
   const visible = withoutElements(body, 'office:annotation', 'text:note', 'text:tracked-changes')
+  const pageStyles = pageBreakingStyles(elements(content, 'office:automatic-styles')[0]?.content ?? '')
   return decodeXML(
     visible
+      // a new page is a form feed, before a paragraph whose style begins a page (Writer's "Insert > Page Break")
+      .replace(/<text:[ph](?=[\s/>])[^<>]*>/g, (tag) => (pageStyles.has(attribute(tag.slice(7), 'text:style-name') ?? '') ? `\f${tag}` : tag))
       // XML text holds no "<": [^<>]* is one tag, and each replace is one linear pass
       .replace(/<\/text:[ph]>|<text:line-break(?:\s[^<>]*)?\/>/g, '\n')
       .replace(/<text:tab(?:\s[^<>]*)?\/>/g, '\t')
       .replace(/<text:s(?:\s[^<>]*)?\/>/g, (tag) => ' '.repeat(Math.min(1000, Number(attribute(tag.slice(7), 'text:c') ?? 1) || 1)))
       .replace(/<[^<>]*>/g, '')
+  )
+}
+
+/** The names of the automatic paragraph styles that begin a new page (fo:break-before="page"). */
+function pageBreakingStyles(automaticStyles: string): Set<string> {
+  return new Set(
+    elements(automaticStyles, 'style:style').flatMap((style) =>
+      /\bfo:break-before="page"/.test(style.content) ? [attribute(style.attributes, 'style:name') ?? ''] : []
+    )
   )
 }
 

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { moduleEntry } from '../tasks/module-entry'
 import type { PdfReply, PdfRequest } from './pdf-worker'
-import { splitSections } from './sections'
+import { hasReportHeading } from './sections'
 
 /** Longer than pdf.js takes for any report (tenths of a second); a file that keeps it busy longer is hostile. */
 const PDF_READ_TIMEOUT_MS = 60_000
@@ -96,8 +96,7 @@ export async function pdfText(bytes: Uint8Array): Promise<string> {
  */
 export function pdfReportProblem(text: string): string | null {
   if (text === '') return 'the PDF holds no text (a scanned page? its words are pictures, which are not read)'
-  // A header's section starts after it; only the text before any header starts at 0.
-  if (!splitSections(text).some((s) => s.kind !== 'other' && s.start > 0))
+  if (!hasReportHeading(text))
     return 'the PDF reads as no report: it has no Findings or Impression heading (检查所见, 诊断意见 …)'
   return null
 }

@@ -11,7 +11,7 @@ import path from 'node:path'
 import { detectLanguage, parseReport } from './nodule-parser'
 import { parseCsv } from './csv'
 import { decodeReportBytesAsWritten, normaliseReportText, overlongReport, simplifiedChinese, type ReportEncoding } from './text'
-import { sectionOfName, splitSections } from './sections'
+import { hasReportHeading, sectionOfName } from './sections'
 import { isCompoundFile } from './compound-file'
 import { cdaReportText, cdaStudyKeys } from './cda'
 import { legacyDocumentText } from './legacy-document'
@@ -132,8 +132,8 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
   if (kind === 'xls') return xlsRecords(bytes)
   // Many report systems save RTF, HTML, a web archive or a .docx under .doc (or WPS's .wps) so that Word opens it; those are read as such.
   if (kind === 'mht' || (kind === 'doc' && isWebArchive(bytes))) return { encoding: 'utf-8', records: [oneReportRecord(await webArchiveText(bytes))], problems: [] }
-  const word = kind === 'docx' || kind === 'odt' || (kind === 'doc' && isOfficeDocument(bytes)) ? wordDocumentText(bytes) : null
-  if (word) return { encoding: word.encoding, records: [oneReportRecord(word.text)], problems: [] }
+  const word = kind === 'docx' || kind === 'odt' || (kind === 'doc' && isOfficeDocument(bytes)) ? wordDocumentPages(bytes) : null
+  if (word) return { encoding: word.encoding, ...wordRecords(word.pages) }
   const written = decodeReportBytesAsWritten(bytes)
   const encoding = written.encoding
   if (written.text.trim() === '') throw new Error('the file holds only white space')
@@ -160,10 +160,27 @@ export function isOfficeDocument(bytes: Uint8Array): boolean {
  * refused naming what it lacks).
  */
 export function wordDocumentText(bytes: Uint8Array): { text: string; encoding: ReportEncoding } {
+  const { pages, encoding } = wordDocumentPages(bytes)
+  return { text: pages.join('\n'), encoding }
+}
+
+/** A word processor's document as its pages' texts (see wordDocumentText): its page breaks, not where a printer would turn the page. */
+function wordDocumentPages(bytes: Uint8Array): { pages: string[]; encoding: ReportEncoding } {
   const packaged = (): string => (isOpenDocumentText(bytes) ? openDocumentText(bytes) : documentText(bytes))
   const { text, encoding } = isCompoundFile(bytes) ? legacyDocumentText(bytes) : { text: packaged(), encoding: 'utf-8' as const }
-  if (text.trim() === '') throw new Error('the document holds no text')
-  return { text: normaliseReportText(text), encoding }
+  const pages = text.split('\f').map((page) => normaliseReportText(page).trim()).filter((page) => page !== '')
+  if (pages.length === 0) throw new Error('the document holds no text')
+  return { pages, encoding }
+}
+
+/**
+ * A document's reports: one, unless its pages begin other studies' reports (a day's reports typed into
+ * one document, a page each) — then read as a PDF's pages are, each page that reads as no report named.
+ */
+function wordRecords(pages: string[]): { records: ReportRecord[]; problems: string[] } {
+  const runs = pageRuns(pages)
+  if (runs.length === 1) return { records: [oneReportRecord(runs[0].text)], problems: [] }
+  return runRecords(runs, (text) => (hasReportHeading(text) ? null : 'it reads as no report: it has no Findings or Impression heading (检查所见, 诊断意见 …)'))
 }
 
 /** An HL7 file's reports, a record each; a message with no report text (an ADT, an order) is passed over. */
@@ -201,8 +218,7 @@ function webPageRecords(html: string): { records: ReportRecord[]; problems: stri
 
 /** Text a radiologist wrote: a findings or impression header, or something said of nodules or of the lungs being clear. */
 function readsAsReport(text: string): boolean {
-  // A section after a header starts past the text's start; text with no header is all one findings section.
-  if (splitSections(text).some((s) => s.start > 0 && s.kind !== 'other')) return true
+  if (hasReportHeading(text)) return true
   const parsed = parseReport(text)
   return parsed.nodules.presence !== 'absent' || parsed.negativeEvidence.length > 0
 }
@@ -275,7 +291,20 @@ function studyKeyOf(record: ReportRecord): string | null {
  * repeat its header or have none, so they stay together.
  */
 function pdfRecords(pages: string[]): { records: ReportRecord[]; problems: string[] } {
-  const runs: { first: number; last: number; key: string | null }[] = []
+  return runRecords(pageRuns(pages), pdfReportProblem)
+}
+
+/** Pages read together as one report: those from `first` to `last`, and the study they name. */
+interface PageRun {
+  first: number
+  last: number
+  key: string | null
+  text: string
+}
+
+/** A document's pages in runs, one a study: a page that names another study's key begins a run, a page that names none goes with the run before. */
+function pageRuns(pages: string[]): PageRun[] {
+  const runs: Omit<PageRun, 'text'>[] = []
   pages.forEach((page, i) => {
     const key = studyKeyOf(textRecord(page))
     const run = runs[runs.length - 1]
@@ -284,17 +313,19 @@ function pdfRecords(pages: string[]): { records: ReportRecord[]; problems: strin
       run.key ??= key
     } else runs.push({ first: i, last: i, key })
   })
-  const textOf = (run: { first: number; last: number }): string => pages.slice(run.first, run.last + 1).filter((p) => p !== '').join('\n')
+  return runs.map((run) => ({ ...run, text: pages.slice(run.first, run.last + 1).filter((p) => p !== '').join('\n') }))
+}
+
+/** Each run a report; one that `problemOf` says is none is refused whole when it is the only one, else named among the problems. */
+function runRecords(runs: PageRun[], problemOf: (text: string) => string | null): { records: ReportRecord[]; problems: string[] } {
   const records: ReportRecord[] = []
   const problems: string[] = []
   for (const run of runs) {
-    const text = textOf(run)
-    const problem = pdfReportProblem(text)
-    // a PDF of one report is refused whole; in a PDF of several, the page that is none is named
+    const problem = problemOf(run.text)
     if (problem && runs.length === 1) throw new Error(problem)
     const where = runs.length === 1 ? 'the file' : run.first === run.last ? `page ${run.first + 1}` : `pages ${run.first + 1}–${run.last + 1}`
     if (problem) problems.push(`${where}: ${problem}`)
-    else records.push({ ...textRecord(text), where })
+    else records.push({ ...textRecord(run.text), where })
   }
   return { records, problems }
 }

@@ -107,3 +107,8 @@ export function sectionText(text: string, sections: SectionRange[], kind: Sectio
     .filter((part) => part.length > 0)
   return parts.length ? parts.join('\n') : null
 }
+
+/** Whether the text has a findings or impression heading: a section after a header starts past the text's start (text with none is all one findings section). */
+export function hasReportHeading(text: string): boolean {
+  return splitSections(text).some((s) => s.kind !== 'other' && s.start > 0)
+}

@@ -15,7 +15,7 @@ import {
 import { bytesOf, contentItem, dicomFile, docx, encodeGb18030, seq, str, xlsx, type TextEncoding } from './fixtures'
 import { writePdf } from '../../helpers/pdf-writer'
 import { writeXls } from '../../helpers/xls-writer'
-import { paragraphsOdt, sofficeAvailable, sofficeMissingReason, writeWordDocuments } from '../../helpers/doc-writer'
+import { pagesOdt, paragraphsOdt, sofficeAvailable, sofficeMissingReason, writeWordDocuments } from '../../helpers/doc-writer'
 
 interface ReportRow {
   study_id: number | null
@@ -512,6 +512,37 @@ describe('importReportFiles', () => {
       [padded, 'xls', '检查所见：两肺未见结节。']
     ])
   })
+
+  it.skipIf(!sofficeAvailable)(`splits a Word or OpenDocument file of several reports, a page each, as a PDF's pages are${sofficeAvailable ? '' : ` — skipped: ${sofficeMissingReason}`}`, async () => {
+    const studyC = addStudy('1.2.826.0.1.3680043.8.498.3', 'ACC1003')
+    const day = writeWordDocuments({
+      day: pagesOdt([
+        'Accession No.: ACC1001\nFINDINGS:\nNo nodule.',
+        'Accession No.: ACC1002\nFINDINGS:\nAn 8 mm nodule in the right upper zone.',
+        'IMPRESSION:\nRight upper zone nodule.',
+        'Accession No.: ACC1003\nSigned by the reporting radiologist.'
+      ])
+    }).day
+    const reports = [
+      [studyA, 'Accession No.: ACC1001\nFINDINGS:\nNo nodule.'],
+      [studyB, 'Accession No.: ACC1002\nFINDINGS:\nAn 8 mm nodule in the right upper zone.\nIMPRESSION:\nRight upper zone nodule.']
+    ]
+    // LibreOffice writes a page break as the next paragraph's property in a .doc and an .odt, as a break in a .docx
+    for (const [name, bytes, kind] of [['day.doc', day.doc, 'doc'], ['day.docx', day.docx, 'docx'], ['day.odt', day.odt, 'odt']] as const) {
+      db.prepare('DELETE FROM reports').run()
+      const result = await importReportFiles(db, [write(name, bytes)], jobId)
+      expect(result).toMatchObject({ matched: 2, unmatched: 0 })
+      expect(result.failed.map((f) => f.reason)).toEqual([
+        `${name}: page 4: it reads as no report: it has no Findings or Impression heading (检查所见, 诊断意见 …); the other reports in it were imported`
+      ])
+      expect(rows().map((r) => [r.study_id, r.raw_text])).toEqual(reports)
+      expect(rows().every((r) => r.source_kind === kind && r.study_id !== studyC)).toBe(true)
+    }
+    // one report over two pages stays one report
+    const twoPages = writeWordDocuments({ report: pagesOdt(['Accession No.: ACC1003\nFINDINGS:\nNo nodule.', 'IMPRESSION:\nNormal.']) }).report
+    expect(await importReportFiles(db, [write('ACC1003.doc', twoPages.doc)], jobId)).toMatchObject({ matched: 1, failed: [] })
+    expect(rows().at(-1)).toMatchObject({ study_id: studyC, raw_text: 'Accession No.: ACC1003\nFINDINGS:\nNo nodule.\nIMPRESSION:\nNormal.' })
+  }, 180_000)
 
   it('reads what web-based RIS export as "Excel": an HTML table or tab-separated text named .xls', async () => {
     const html = write(
