@@ -81,23 +81,38 @@ function expandSubsampledYbr(samples: Uint8Array, pixels: number, size: number):
 }
 
 function nativeFrame(dataSet: DataSet, el: Element, layout: PixelLayout, bigEndian: boolean): Uint8Array {
-  const pixels = storedSampleCount(layout)
   if (el.length <= 0) throw new DicomFileError('Pixel Data is empty (zero length)')
-  if (layout.bitsAllocated === 1) {
-    const need = Math.ceil(pixels / 8)
-    if (el.length < need) throw sizeMismatch(el.length, need, layout)
-    const bits = dataSet.byteArray.subarray(el.dataOffset, el.dataOffset + need)
-    const out = new Uint8Array(pixels)
-    for (let i = 0; i < pixels; i++) out[i] = (bits[i >> 3] >> (i & 7)) & 1
-    return out
-  }
-  const size = bytesPerSampleOf(layout)
-  const need = pixels * size
+  const need = storedByteCount(layout)
   if (el.length < need) throw sizeMismatch(el.length, need, layout)
   if (el.dataOffset + need > dataSet.byteArray.length)
     throw new DicomFileError(`The file is truncated: Pixel Data needs ${need} bytes but the file ends ${dataSet.byteArray.length - el.dataOffset} bytes into it`)
+  return nativeSamples(dataSet.byteArray.subarray(el.dataOffset, el.dataOffset + need), layout, bigEndian)
+}
+
+/** Encapsulated Uncompressed Explicit VR Little Endian (PS3.5 A.4.11): the frame's fragments hold its native bytes. */
+function uncompressedFragmentFrame(frame: Uint8Array, layout: PixelLayout): Uint8Array {
+  const need = storedByteCount(layout)
+  if (frame.length < need) throw sizeMismatch(frame.length, need, layout)
+  return nativeSamples(frame.subarray(0, need), layout, false)
+}
+
+/** The bytes a native frame stores: 1-bit samples packed eight a byte. */
+function storedByteCount(layout: PixelLayout): number {
+  const samples = storedSampleCount(layout)
+  return layout.bitsAllocated === 1 ? Math.ceil(samples / 8) : samples * bytesPerSampleOf(layout)
+}
+
+/** A native frame's samples from its stored bytes: bits unpacked, big endian swapped, YBR_FULL_422 spread to every pixel. */
+function nativeSamples(stored: Uint8Array, layout: PixelLayout, bigEndian: boolean): Uint8Array {
+  const samples = storedSampleCount(layout)
+  if (layout.bitsAllocated === 1) {
+    const out = new Uint8Array(samples)
+    for (let i = 0; i < samples; i++) out[i] = (stored[i >> 3] >> (i & 7)) & 1
+    return out
+  }
+  const size = bytesPerSampleOf(layout)
   // A copy (Buffer#slice would be a view): big endian samples are swapped in place.
-  const bytes = new Uint8Array(dataSet.byteArray.subarray(el.dataOffset, el.dataOffset + need))
+  const bytes = new Uint8Array(stored)
   if (bigEndian && size > 1) swapBytes(bytes, size)
   return isSubsampledYbr(layout) ? expandSubsampledYbr(bytes, layout.rows * layout.columns, size) : bytes
 }
@@ -159,13 +174,14 @@ export async function decodeFirstFrame(dataSet: DataSet, layout: PixelLayout, sy
   let samples: Uint8Array
   if (el.encapsulatedPixelData) {
     if (nativeSyntaxes.has(syntax)) throw new DicomFileError(`Pixel Data is encapsulated but the transfer syntax ${transferSyntaxName(syntax)} is not compressed`)
-    samples = await compressedFrame(encapsulatedFirstFrame(dataSet, el, layout.numberOfFrames), syntax, layout)
+    const frame = encapsulatedFirstFrame(dataSet, el, layout.numberOfFrames)
+    samples = syntax === TransferSyntax.encapsulatedUncompressed ? uncompressedFragmentFrame(frame, layout) : await compressedFrame(frame, syntax, layout)
   } else {
     if (!nativeSyntaxes.has(syntax)) throw new DicomFileError(`Pixel Data is not encapsulated but the transfer syntax is ${transferSyntaxName(syntax)}`)
     samples = nativeFrame(dataSet, el, layout, syntax === TransferSyntax.explicitBig)
   }
   // Codecs already hand back values in their sample precision; masking to Bits Stored is harmless there.
-  const decodedByColourCodec = el.encapsulatedPixelData === true && syntax !== TransferSyntax.rle
+  const decodedByColourCodec = el.encapsulatedPixelData === true && syntax !== TransferSyntax.rle && syntax !== TransferSyntax.encapsulatedUncompressed
   const values = storedValues(samples, layout, layout.bitsAllocated === 1 ? 1 : bytesPerSampleOf(layout), decodedByColourCodec)
   if (layout.photometric === 'PALETTE COLOR') paletteLuminance(values, readColourPalette(dataSet, layout))
   return { width: layout.columns, height: layout.rows, values }

@@ -2,6 +2,7 @@
 export const TransferSyntax = {
   implicitLittle: '1.2.840.10008.1.2',
   explicitLittle: '1.2.840.10008.1.2.1',
+  encapsulatedUncompressed: '1.2.840.10008.1.2.1.98',
   deflatedExplicitLittle: '1.2.840.10008.1.2.1.99',
   explicitBig: '1.2.840.10008.1.2.2',
   jpegBaseline: '1.2.840.10008.1.2.4.50',
@@ -23,6 +24,7 @@ export const TransferSyntax = {
 const transferSyntaxNames: Record<string, string> = {
   [TransferSyntax.implicitLittle]: 'Implicit VR Little Endian',
   [TransferSyntax.explicitLittle]: 'Explicit VR Little Endian',
+  [TransferSyntax.encapsulatedUncompressed]: 'Encapsulated Uncompressed Explicit VR Little Endian',
   [TransferSyntax.deflatedExplicitLittle]: 'Deflated Explicit VR Little Endian',
   [TransferSyntax.explicitBig]: 'Explicit VR Big Endian',
   [TransferSyntax.jpegBaseline]: 'JPEG Baseline',

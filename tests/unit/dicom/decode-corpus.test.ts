@@ -51,6 +51,10 @@ const lossless: [string, string, () => Built | Promise<Built>][] = [
     const expected = syntheticPixels(s12)
     return encapsulatedImage(s12, TransferSyntax.jpeg2000Lossless, await encodeWithWasm('openjpeg', expected, s12), expected)
   }],
+  ['encapsulated uncompressed (a frame a fragment)', TransferSyntax.encapsulatedUncompressed, () => {
+    const expected = syntheticPixels(s12)
+    return encapsulatedImage(s12, TransferSyntax.encapsulatedUncompressed, new Uint8Array(Int16Array.from(expected).buffer), expected)
+  }],
   ['HTJ2K lossless (openjph WASM encoder)', TransferSyntax.htj2kLossless, async () => {
     const expected = syntheticPixels(u12)
     return encapsulatedImage(u12, TransferSyntax.htj2kLossless, await encodeWithWasm('openjph', expected, u12), expected)
