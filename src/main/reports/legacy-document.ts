@@ -6,8 +6,8 @@
  * saved quickly, its text in pieces out of order, reads in order. A new page is a form feed (\f): a
  * page or section break in the text (Word), or a paragraph set to begin a page (LibreOffice, read from
  * the paragraphs' properties), so that a document of several reports splits. The main document only: headers,
- * footnotes and text boxes are other stories. Text a tracked change deleted is still in the pieces and
- * is read (its mark is a character property, not read here). Every offset and count is checked
+ * footnotes and text boxes are other stories. Text a tracked change deleted is still in the pieces
+ * and is left out by its mark, a character property. Every offset and count is checked
  * against the streams' sizes, so a damaged or hostile file is refused in words.
  */
 import { CompoundFile } from './compound-file'
@@ -19,11 +19,14 @@ const F_ENCRYPTED = 0x0100
 const F_WHICH_TABLE_STREAM = 0x0200
 /** FibRgFcLcb97 pair 33: where the piece table (Clx) lies in the table stream. */
 const CLX_PAIR = 33
-/** FibRgFcLcb97 pair 13: where the paragraphs' property pages (PlcBtePapx) are listed. */
+/** FibRgFcLcb97 pairs 12 and 13: where the characters' and the paragraphs' property pages (PlcBteChpx, PlcBtePapx) are listed. */
+const CHPX_PAIR = 12
 const PAPX_PAIR = 13
 const FKP_BYTES = 512
 /** A paragraph property: the paragraph begins a new page (MS-DOC 2.6.2). */
 const SPRM_PAGE_BREAK_BEFORE = 0x2407
+/** A character property: a tracked change deleted the text (MS-DOC 2.6.1). */
+const SPRM_DELETED = 0x0800
 /** Properties whose operand gives its size in two bytes (a table's definition), or whose size may need reading it (tab changes). */
 const SPRM_TABLE_DEFINITION = 0xd608
 const SPRM_TAB_CHANGES = 0xc615
@@ -43,14 +46,15 @@ export function legacyDocumentText(bytes: Uint8Array): LegacyDocumentText {
   if (!table) throw new Error(`it is damaged: its ${fib.tableStream} stream, which holds where its text lies, is missing`)
   if (fib.clx.offset + fib.clx.length > table.length) throw new Error('it is damaged: its piece table lies beyond its table stream')
   const pieces = readPieces(table.subarray(fib.clx.offset, fib.clx.offset + fib.clx.length))
-  return documentText(word, pieces, fib.mainTextLength, pageBreaksBefore(word, table, fib.papx, pieces))
+  return documentText(word, pieces, fib.mainTextLength, textMarks(word, table, fib, pieces))
 }
 
 interface Fib {
   tableStream: '0Table' | '1Table'
   mainTextLength: number
   clx: { offset: number; length: number }
-  papx: { offset: number; length: number }
+  chpx: PlcLocation
+  papx: PlcLocation
 }
 
 /** The File Information Block at the start of the WordDocument stream (MS-DOC 2.5). */
@@ -73,6 +77,7 @@ function readFib(word: Uint8Array): Fib {
     tableStream: flags & F_WHICH_TABLE_STREAM ? '1Table' : '0Table',
     mainTextLength: view.getUint32(rgLw + 4 * 3, true),
     clx: { offset: view.getUint32(pairs + 8 * CLX_PAIR, true), length: view.getUint32(pairs + 8 * CLX_PAIR + 4, true) },
+    chpx: { offset: view.getUint32(pairs + 8 * CHPX_PAIR, true), length: view.getUint32(pairs + 8 * CHPX_PAIR + 4, true) },
     papx: { offset: view.getUint32(pairs + 8 * PAPX_PAIR, true), length: view.getUint32(pairs + 8 * PAPX_PAIR + 4, true) }
   }
 }
@@ -112,58 +117,76 @@ function readPieces(clx: Uint8Array): Piece[] {
 const windows1252 = new TextDecoder('windows-1252')
 const utf16 = new TextDecoder('utf-16le')
 
-/**
- * The character positions of the paragraphs that begin a new page by their own properties
- * (sprmPFPageBreakBefore): the PlcBtePapx lists 512-byte pages (PapxFkp) of paragraph ends, each with
- * its paragraph's properties. Properties that cannot be read are taken as no break: the text is still read.
- */
-function pageBreaksBefore(word: Uint8Array, table: Uint8Array, plc: { offset: number; length: number }, pieces: Piece[]): number[] {
-  if (plc.length < 12 || plc.offset + plc.length > table.length || (plc.length - 4) % 8 !== 0) return []
-  const view = new DataView(table.buffer, table.byteOffset + plc.offset, plc.length)
-  const count = (plc.length - 4) / 8
-  const breaks: number[] = []
-  for (let i = 0; i < count; i++) {
-    const fkp = (view.getUint32(4 * (count + 1) + 4 * i, true) & 0x3fffff) * FKP_BYTES
-    if (fkp + FKP_BYTES > word.length) continue
-    for (const start of breakingParagraphStarts(word.subarray(fkp, fkp + FKP_BYTES))) {
-      const cp = characterPositionOf(start, pieces)
-      if (cp !== null) breaks.push(cp)
-    }
-  }
-  return breaks
+/** Where a PlcBte (the list of a kind of property pages) lies in the table stream. */
+interface PlcLocation {
+  offset: number
+  length: number
 }
 
-/** The stream offsets where the paragraphs of one PapxFkp that begin a new page start. */
-function breakingParagraphStarts(fkp: Uint8Array): number[] {
-  const view = new DataView(fkp.buffer, fkp.byteOffset, fkp.byteLength)
-  const runs = fkp[FKP_BYTES - 1]
-  if (4 * (runs + 1) + 13 * runs > FKP_BYTES - 1) return []
-  const starts: number[] = []
-  for (let i = 0; i < runs; i++) {
-    // BxPap: the offset of the paragraph's PapxInFkp, in 16-bit words; 0 for none
-    const at = 2 * fkp[4 * (runs + 1) + 13 * i]
-    if (at === 0 || at >= FKP_BYTES - 1) continue
-    // PapxInFkp: cb, and 2cb − 1 bytes of properties; cb = 0 says the next byte holds 2cb
+/** A run of text with one property list: the stream offsets [from, to) it covers, and the list (grpprl). */
+interface PropertyRun {
+  from: number
+  to: number
+  grpprl: Uint8Array
+}
+
+/** Where a page's run `i` keeps its property list: the byte, in 16-bit words, that points at it (0: none). */
+type PropertyPointer = (fkp: Uint8Array, runs: number, i: number) => { at: number; grpprl: (at: number) => Uint8Array | null }
+
+/** PapxFkp (MS-DOC 2.9.175): 13-byte BxPap entries; a PapxInFkp is cb, then 2cb − 1 bytes (cb = 0: the next byte holds 2cb), a style index first. */
+const paragraphProperties: PropertyPointer = (fkp, runs, i) => ({
+  at: 2 * fkp[4 * (runs + 1) + 13 * i],
+  grpprl: (at) => {
     const size = fkp[at] !== 0 ? 2 * fkp[at] - 1 : 2 * (fkp[at + 1] ?? 0)
     const from = at + (fkp[at] !== 0 ? 1 : 2)
-    // the properties follow the paragraph's style index (2 bytes)
-    if (from + size <= FKP_BYTES - 1 && size > 2 && beginsPage(fkp.subarray(from + 2, from + size))) starts.push(view.getUint32(4 * i, true))
+    return from + size <= FKP_BYTES - 1 && size > 2 ? fkp.subarray(from + 2, from + size) : null
   }
-  return starts
+})
+
+/** ChpxFkp (MS-DOC 2.9.35): a byte per run; a Chpx is cb, then cb bytes. */
+const characterProperties: PropertyPointer = (fkp, runs, i) => ({
+  at: 2 * fkp[4 * (runs + 1) + i],
+  grpprl: (at) => (at + 1 + fkp[at] <= FKP_BYTES - 1 ? fkp.subarray(at + 1, at + 1 + fkp[at]) : null)
+})
+
+/**
+ * The runs of a kind of property pages: the PlcBte lists 512-byte pages (FKPs) in the WordDocument
+ * stream, each with its runs' stream offsets and property lists. What cannot be read is passed over:
+ * the text is still read, without those properties.
+ */
+function propertyRuns(word: Uint8Array, table: Uint8Array, plc: PlcLocation, pointer: PropertyPointer, entryBytes: number): PropertyRun[] {
+  if (plc.length < 12 || plc.offset + plc.length > table.length || (plc.length - 4) % 8 !== 0) return []
+  const pageList = new DataView(table.buffer, table.byteOffset + plc.offset, plc.length)
+  const pages = (plc.length - 4) / 8
+  const found: PropertyRun[] = []
+  for (let p = 0; p < pages; p++) {
+    const offset = (pageList.getUint32(4 * (pages + 1) + 4 * p, true) & 0x3fffff) * FKP_BYTES
+    if (offset + FKP_BYTES > word.length) continue
+    const fkp = word.subarray(offset, offset + FKP_BYTES)
+    const view = new DataView(fkp.buffer, fkp.byteOffset, fkp.byteLength)
+    const runs = fkp[FKP_BYTES - 1]
+    if (4 * (runs + 1) + entryBytes * runs > FKP_BYTES - 1) continue
+    for (let i = 0; i < runs; i++) {
+      const { at, grpprl } = pointer(fkp, runs, i)
+      const properties = at === 0 || at >= FKP_BYTES - 1 ? null : grpprl(at)
+      if (properties) found.push({ from: view.getUint32(4 * i, true), to: view.getUint32(4 * (i + 1), true), grpprl: properties })
+    }
+  }
+  return found
 }
 
-/** Whether a paragraph's property list (grpprl) sets page break before. */
-function beginsPage(grpprl: Uint8Array): boolean {
+/** The operand of a property in a property list, or null when the list does not set it (or cannot be read as far). */
+function operandOf(grpprl: Uint8Array, wanted: number): number | null {
   let at = 0
   while (at + 2 <= grpprl.length) {
     const sprm = grpprl[at] | (grpprl[at + 1] << 8)
     const operand = at + 2
-    if (sprm === SPRM_PAGE_BREAK_BEFORE) return grpprl[operand] === 1
+    if (sprm === wanted) return grpprl[operand] ?? null
     const size = operandSize(sprm, grpprl, operand)
-    if (size === null) return false
+    if (size === null) return null
     at = operand + size
   }
-  return false
+  return null
 }
 
 /** A property's operand size from its spra (the sprm's top 3 bits, MS-DOC 2.2.5.1); null where it cannot be told. */
@@ -176,17 +199,38 @@ function operandSize(sprm: number, grpprl: Uint8Array, operand: number): number 
   return 1 + grpprl[operand]
 }
 
-/** The character position of a stream offset, through the piece that holds it. */
-function characterPositionOf(offset: number, pieces: Piece[]): number | null {
-  for (const piece of pieces) {
+/** The character positions [start, end) that stream offsets [from, to) hold, piece by piece. */
+function characterRanges(from: number, to: number, pieces: Piece[]): [number, number][] {
+  return pieces.flatMap((piece): [number, number][] => {
     const width = piece.compressed ? 1 : 2
-    if (offset >= piece.offset && offset < piece.offset + (piece.end - piece.start) * width) return piece.start + (offset - piece.offset) / width
-  }
-  return null
+    const start = Math.max(from, piece.offset)
+    const end = Math.min(to, piece.offset + (piece.end - piece.start) * width)
+    return start < end ? [[piece.start + Math.floor((start - piece.offset) / width), piece.start + Math.ceil((end - piece.offset) / width)]] : []
+  })
 }
 
-/** The main document's characters [0, length) from the pieces, as text; a form feed before each paragraph that begins a page. */
-function documentText(word: Uint8Array, pieces: Piece[], length: number, pageBreaks: number[]): LegacyDocumentText {
+/** What the properties change in the text: where paragraphs begin a new page, and which characters a tracked change deleted. */
+interface TextMarks {
+  pageBreaks: number[]
+  deleted: [number, number][]
+}
+
+/**
+ * The paragraphs set to begin a new page (sprmPFPageBreakBefore, as LibreOffice writes a page break)
+ * and the text a tracked change deleted (sprmCFRMarkDel: Word keeps it in the text until the change is accepted).
+ */
+function textMarks(word: Uint8Array, table: Uint8Array, fib: Fib, pieces: Piece[]): TextMarks {
+  const paragraphs = propertyRuns(word, table, fib.papx, paragraphProperties, 13)
+  const characters = propertyRuns(word, table, fib.chpx, characterProperties, 1)
+  return {
+    pageBreaks: paragraphs.filter((run) => operandOf(run.grpprl, SPRM_PAGE_BREAK_BEFORE) === 1).flatMap((run) => characterRanges(run.from, run.to, pieces).slice(0, 1).map(([cp]) => cp)),
+    // 1 sets the mark; 0x81 sets the opposite of the style's, which marks no deletion
+    deleted: characters.filter((run) => [1, 0x81].includes(operandOf(run.grpprl, SPRM_DELETED) ?? 0)).flatMap((run) => characterRanges(run.from, run.to, pieces))
+  }
+}
+
+/** The main document's characters [0, length) from the pieces, as text: a form feed before each paragraph that begins a page, deleted text left out. */
+function documentText(word: Uint8Array, pieces: Piece[], length: number, marks: TextMarks): LegacyDocumentText {
   let raw = ''
   let anyUtf16 = false
   let read = 0
@@ -202,16 +246,22 @@ function documentText(word: Uint8Array, pieces: Piece[], length: number, pageBre
     raw += piece.compressed ? windows1252.decode(bytes) : utf16.decode(bytes)
     anyUtf16 ||= !piece.compressed
   }
-  return { text: visibleText(withPageBreaks(raw, pageBreaks)), encoding: anyUtf16 ? 'utf-16le' : 'windows-1252' }
+  return { text: visibleText(marked(raw, marks)), encoding: anyUtf16 ? 'utf-16le' : 'windows-1252' }
 }
 
-/** The text with a form feed at each position (a character position is an index into it); the first paragraph begins the first page. */
-function withPageBreaks(raw: string, positions: number[]): string {
+/** The text with a form feed at each page break and without the deleted ranges (a character position is an index into it). */
+function marked(raw: string, { pageBreaks, deleted }: TextMarks): string {
+  const edits = [
+    // the first paragraph begins the first page
+    ...[...new Set(pageBreaks)].filter((cp) => cp > 0 && cp < raw.length).map((cp) => ({ start: cp, end: cp })),
+    ...deleted.map(([start, end]) => ({ start: Math.max(0, start), end: Math.min(raw.length, end) })).filter((d) => d.start < d.end)
+  ].sort((a, b) => a.start - b.start || a.end - b.end)
   let out = ''
   let from = 0
-  for (const cp of [...new Set(positions)].filter((cp) => cp > 0 && cp < raw.length).sort((a, b) => a - b)) {
-    out += `${raw.slice(from, cp)}\f`
-    from = cp
+  for (const edit of edits) {
+    if (edit.start > from) out += raw.slice(from, edit.start)
+    if (edit.start === edit.end) out += '\f'
+    from = Math.max(from, edit.end)
   }
   return out + raw.slice(from)
 }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { legacyDocumentText } from '../../../src/main/reports/legacy-document'
-import { documentText } from '../../../src/main/reports/office'
+import { documentText, openDocumentText } from '../../../src/main/reports/office'
 import { seededRandom } from '../../helpers/dicom-corpus'
 import { flatOdt, paragraphsOdt, sofficeAvailable, sofficeMissingReason, writeWordDocuments } from '../../helpers/doc-writer'
 
@@ -15,12 +15,18 @@ const rich = flatOdt(
     '<text:p>Page <text:page-number text:select-page="current">1</text:page-number> of the report</text:p>',
   'City Hospital radiology'
 )
+// a report edited with changes tracked: "No nodule." deleted, not yet accepted
+const tracked = flatOdt(
+  '<text:tracked-changes><text:changed-region text:id="ct1"><text:deletion><office:change-info><dc:creator>Dr Li</dc:creator>' +
+    '<dc:date>2026-01-05T10:00:00</dc:date></office:change-info><text:p>No nodule. </text:p></text:deletion></text:changed-region></text:tracked-changes>' +
+    '<text:p>FINDINGS: <text:change text:change-id="ct1"/>An 8 mm nodule in the right upper zone.</text:p><text:p>IMPRESSION: Right upper zone nodule.</text:p>'
+)
 const longReport = Array.from({ length: 1500 }, (_, i) => `${i}. 两肺纹理清晰，未见结节。No nodule in line ${i}.`).join('\n')
 
 let written: ReturnType<typeof writeWordDocuments>
 beforeAll(() => {
   if (sofficeAvailable)
-    written = writeWordDocuments({ english: paragraphsOdt(english), chinese: paragraphsOdt(chinese), western: paragraphsOdt(western), rich, longReport: paragraphsOdt(longReport) })
+    written = writeWordDocuments({ english: paragraphsOdt(english), chinese: paragraphsOdt(chinese), western: paragraphsOdt(western), rich, tracked, longReport: paragraphsOdt(longReport) })
 }, 180_000)
 
 const lines = (text: string): string[] => text.split('\n').filter((line) => line.trim() !== '')
@@ -62,6 +68,13 @@ describe.skipIf(!sofficeAvailable)(`legacyDocumentText (Word 97–2003 .doc writ
     const { text } = legacyDocumentText(written.rich.doc)
     expect(lines(text)).toEqual(lines(documentText(written.rich.docx)))
     expect(lines(text)).toEqual(['检查号：A123', '姓名：张三', '检查所见：\t右上肺野见一结节影', '大小约8mm。', 'Page 1 of the report'])
+  })
+
+  it('leaves out the text a tracked change deleted, as the .docx and the .odt of the same document do', () => {
+    const expected = ['FINDINGS: An 8 mm nodule in the right upper zone.', 'IMPRESSION: Right upper zone nodule.']
+    expect(lines(legacyDocumentText(written.tracked.doc).text)).toEqual(expected)
+    expect(lines(documentText(written.tracked.docx))).toEqual(expected)
+    expect(lines(openDocumentText(written.tracked.odt))).toEqual(expected)
   })
 
   it('reads a document too large for the mini stream', () => {
