@@ -84,12 +84,24 @@ function attributesOf(source: string): [string, string][] {
   return [...source.matchAll(attribute)].filter((a) => a[1] !== 'xmlns' && a[2] !== 'xmlns').map((a) => [a[2], decodeXML(a[3] ?? a[4] ?? '')])
 }
 
-/** A leaf, or an element of mixed content, gives its text to its parent as a value; an element holding values is one of the found. */
+/**
+ * Attributes that name the value an element holds, where the element's own name is generic:
+ * <AbstractText Label="FINDINGS"> (Open-i's chest X-ray reports), <Field name="AccessionNumber">.
+ */
+const namingAttributes = new Set(['label', 'name', 'title', 'key', 'field'])
+
+/**
+ * A leaf, or an element of mixed content, gives its text to its parent as a value — under its name,
+ * and under the name an attribute gives it; an element holding values is one of the found.
+ */
 function close(frame: Frame, parent: Frame | undefined, found: XmlElement[]): void {
   const isValue = !frame.hasElements || frame.ownText
   if (parent) {
     if (parent.text.length < MAX_HELD_TEXT) parent.text += frame.text + (lineEnding.has(frame.name.toLowerCase()) ? '\n' : '')
-    if (isValue) parent.values.push([frame.name, frame.text])
+    if (isValue) {
+      parent.values.push([frame.name, frame.text])
+      for (const [attribute, name] of frame.values) if (namingAttributes.has(attribute.toLowerCase()) && name.trim() !== '') parent.values.push([name, frame.text])
+    }
   }
   if (!isValue || frame.values.length > 0) found.push({ name: frame.name, values: frame.values, index: found.length + 1 })
 }

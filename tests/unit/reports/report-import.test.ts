@@ -419,6 +419,26 @@ describe('importReportFiles', () => {
     expect(rows().map(presenceOf)).toEqual(['present', 'absent'])
   })
 
+  it('reads XML whose fields are named by an attribute: a section\'s Label (Open-i\'s IU chest X-ray reports), a field\'s name', async () => {
+    // as the Indiana University chest X-ray collection (Open-i, ecgen-radiology) writes a report
+    const openI =
+      '<?xml version="1.0" encoding="utf-8"?><eCitation><meta type="rr"/><uId id="CXR1"/><pmcId id="1"/><docSource>CXR</docSource>' +
+      '<MedlineCitation Owner="Indiana University" Status="supplied by publisher"><Article PubModel="Electronic"><Journal><JournalIssue><PubDate><Year>2013</Year></PubDate></JournalIssue></Journal>' +
+      '<ArticleTitle>Indiana University Chest X-ray Collection</ArticleTitle><Abstract>' +
+      '<AbstractText Label="COMPARISON">None.</AbstractText><AbstractText Label="INDICATION">Positive TB test</AbstractText>' +
+      '<AbstractText Label="FINDINGS">The cardiac silhouette and mediastinum size are within normal limits. There is a 9 mm nodule in the right upper lobe.</AbstractText>' +
+      '<AbstractText Label="IMPRESSION">Right upper lobe nodule.</AbstractText></Abstract></Article></MedlineCitation>' +
+      '<MeSH><major>Nodule/lung/upper lobe/right</major></MeSH><parentImage id="CXR1_1_IM-0001-3001"><figureId>F1</figureId><caption>Xray Chest PA and Lateral</caption></parentImage></eCitation>'
+    const keyValue = '<Export><Record><Field name="AccessionNumber">ACC1002</Field><Field name="报告内容">两肺未见结节。</Field><Field name="Modality">DX</Field></Record></Export>'
+    const files = [write('ACC1001.xml', openI), write('his.xml', keyValue)]
+    expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.raw_text])).toEqual([
+      [studyA, 'Findings: The cardiac silhouette and mediastinum size are within normal limits. There is a 9 mm nodule in the right upper lobe.\nImpression: Right upper lobe nodule.'],
+      [studyB, '两肺未见结节。']
+    ])
+    expect(rows().map(presenceOf)).toEqual(['present', 'absent'])
+  })
+
   it('reads a CDA document kept as an .xml file as one report, matched by its name', async () => {
     const cda =
       '<?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3"><recordTarget><patientRole><id extension="P1"/></patientRole></recordTarget>' +
