@@ -24,11 +24,13 @@ type HeaderKind = SectionKind | 'preliminary'
 const headerNames: Record<HeaderKind, string[]> = {
   findings: [
     'findings (?:and|&|/) ?impressions?', 'findings', 'finding', 'report', 'description', 'observations', 'addendum',
-    '检查所见', '影像所见', '影像表现', '影像学表现', 'x线表现', 'ct表现', 'dr表现', '检查描述', '影像描述', '所见', '表现', '描述'
+    '检查所见', '影像所见', '影像学所见', '影像表现', '影像学表现', 'x线表现', 'x线所见', 'ct表现', 'dr表现', 'dr所见', '摄片所见', '胸片所见',
+    '放射学表现', '放射学所见', '检查描述', '影像描述', '所见', '表现', '描述'
   ],
   impression: [
     'impressions?', 'conclusions?', 'diagnosis', 'opinion', 'summary',
-    '诊断意见', '影像诊断', '影像学诊断', '检查结论', '诊断结论', '诊断结果', '印象', '结论', '诊断', '意见'
+    '诊断意见', '影像诊断', '影像学诊断', '影像学意见', '影像结论', 'x线诊断', 'dr诊断', 'ct诊断', '放射学诊断', '检查结论', '检查意见',
+    '诊断结论', '诊断结果', '诊断印象', '印象', '结论', '诊断', '意见'
   ],
   other: [
     'indications?', 'clinical (?:history|information|indication|details)', 'history', 'reason for (?:exam|examination|study)',
@@ -49,7 +51,11 @@ const lineHeader = new RegExp(
   `^[ \\t]*(?:[【\\[][ \\t]*(?:${nameAlternation})[ \\t]*[】\\]][ \\t]*[:：]?|(?:${nameAlternation})[ \\t]*(?:[:：]|(?=\\n)|$))`,
   'gm'
 )
-const inlineHeader = new RegExp(`(?<=[.;][ \\t]+|[。；][ \\t]*)(?:${nameAlternation})[ \\t]*[:：]`, 'g')
+// After a sentence's end: a name with a colon, or a bracketed one (…结节。【诊断意见】…).
+const inlineHeader = new RegExp(
+  `(?<=[.;][ \\t]+|[。；][ \\t]*)(?:[【\\[][ \\t]*(?:${nameAlternation})[ \\t]*[】\\]][ \\t]*[:：]?|(?:${nameAlternation})[ \\t]*[:：])`,
+  'g'
+)
 
 /**
  * The section a field or column name names, as a header would ("Findings", "IMPRESSION", 检查所见,

@@ -13,6 +13,13 @@ describe('sections', () => {
     expect(splitSections('临床诊断：肺结节待排\n检查所见：未见异常').map((s) => s.kind)).toEqual(['other', 'findings'])
   })
 
+  it('reads the headers Chinese radiograph templates use: X线/DR/摄片所见 and 诊断, and a bracketed header after a sentence', () => {
+    expect(parseReport('X线表现：两肺未见实质性病变。\nX线诊断：心肺未见异常。').sections).toEqual({ findings: '两肺未见实质性病变。', impression: '心肺未见异常。' })
+    expect(parseReport('摄片所见：右下肺野见小结节影。\nDR诊断：右下肺野结节。').sections).toEqual({ findings: '右下肺野见小结节影。', impression: '右下肺野结节。' })
+    expect(parseReport('放射学表现：两肺清晰。\n放射学诊断：未见异常。').sections).toEqual({ findings: '两肺清晰。', impression: '未见异常。' })
+    expect(parseReport('【检查所见】右上肺野结节。【诊断意见】右上肺野结节。').sections).toEqual({ findings: '右上肺野结节。', impression: '右上肺野结节。' })
+  })
+
   it('treats a text without headers as findings', () => {
     expect(parseReport('No nodule.').sections).toEqual({ findings: 'No nodule.', impression: null })
   })
