@@ -28,7 +28,7 @@ const headerNames: Record<HeaderKind, string[]> = {
     '放射学表现', '放射学所见', '检查描述', '影像描述', '所见', '表现', '描述'
   ],
   impression: [
-    'impressions?', 'conclusions?', 'diagnosis', 'opinion', 'summary',
+    '(?:final )?impressions?', 'conclusions?', 'diagnosis', 'opinion', 'summary', 'interpretation', 'assessment', 'comments?',
     '诊断意见', '影像诊断', '影像学诊断', '影像学意见', '影像结论', 'x线诊断', 'dr诊断', 'ct诊断', '放射学诊断', '检查结论', '检查意见',
     '诊断结论', '诊断结果', '诊断印象', '印象', '结论', '诊断', '意见'
   ],

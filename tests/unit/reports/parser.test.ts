@@ -20,6 +20,14 @@ describe('sections', () => {
     expect(parseReport('【检查所见】右上肺野结节。【诊断意见】右上肺野结节。').sections).toEqual({ findings: '右上肺野结节。', impression: '右上肺野结节。' })
   })
 
+  it('reads the conclusion under the names English reports give it: Comment (British), Interpretation, Assessment, Final impression', () => {
+    for (const name of ['Comment', 'INTERPRETATION', 'Assessment', 'FINAL IMPRESSION'])
+      expect(parseReport(`Report: 8 mm nodule, right upper zone.\n${name}: Right upper zone nodule.`).sections).toEqual({
+        findings: '8 mm nodule, right upper zone.',
+        impression: 'Right upper zone nodule.'
+      })
+  })
+
   it('treats a text without headers as findings', () => {
     expect(parseReport('No nodule.').sections).toEqual({ findings: 'No nodule.', impression: null })
   })
