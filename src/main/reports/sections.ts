@@ -57,13 +57,18 @@ const inlineHeader = new RegExp(
   'g'
 )
 
+/** Names that head a report's conclusion but, as a RIS export's column, hold a clerk's note ("Comments: urgent"). */
+const headerOnlyNames = new Set(['comments?'])
+
 /**
  * The section a field or column name names, as a header would ("Findings", "IMPRESSION", 检查所见,
  * 诊断结论), or null: the JSON and CSV importers take findings and impression fields by these names.
  */
 export function sectionOfName(name: string): 'findings' | 'impression' | null {
   const folded = foldForMatching(name.trim())
-  const found = allNames.find((n) => (n.kind === 'findings' || n.kind === 'impression') && new RegExp(`^(?:${n.name})$`).test(folded))
+  const found = allNames.find(
+    (n) => (n.kind === 'findings' || n.kind === 'impression') && !headerOnlyNames.has(n.name) && new RegExp(`^(?:${n.name})$`).test(folded)
+  )
   return found ? (found.kind as 'findings' | 'impression') : null
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseReport, detectLanguage, decodeReportBytes } from '../../../src/main/reports'
-import { splitSections } from '../../../src/main/reports/sections'
+import { sectionOfName, splitSections } from '../../../src/main/reports/sections'
 
 describe('sections', () => {
   it('reads headers on their own line, with brackets, full-width colons and inline after a sentence', () => {
@@ -26,6 +26,8 @@ describe('sections', () => {
         findings: '8 mm nodule, right upper zone.',
         impression: 'Right upper zone nodule.'
       })
+    // a RIS export's "Comments" column is a clerk's note, not the conclusion
+    expect(['Interpretation', 'Comments', 'Comment'].map(sectionOfName)).toEqual(['impression', null, null])
   })
 
   it('treats a text without headers as findings', () => {
