@@ -205,15 +205,15 @@ function xlsRecords(bytes: Buffer): Omit<ReportFileContent, 'kind'> {
 /**
  * A web page a browser or a web RIS saved: a table of reports when a row of one of its tables names
  * the report fields (a worklist saved as a page), else one report — a report page laid out in a
- * table (patient, accession) is its text, cells and all. A page that names no study and reads as no
- * report is passed over, no error: a patient CD's viewer and its help pages lie beside the films.
+ * table (patient, accession) is its text, cells and all. A page that reads as no report is passed
+ * over, no error: a patient CD's viewer and its index pages lie beside the films, and name the
+ * patient and the study too — matched, such a page would stand as the study's newest report.
  */
 function webPageRecords(html: string): { records: ReportRecord[]; problems: string[] } {
   const rows = htmlTableRows(html)
   if (headerRowOf(rows) >= 0) return tableRecords(rows)
-  const record = oneReportRecord(normaliseReportText(html))
-  const namesStudy = record.accession !== null || record.studyUid !== null || record.patientId !== null
-  return { records: namesStudy || readsAsReport(record.text) ? [record] : [], problems: [] }
+  const text = normaliseReportText(html)
+  return { records: readsAsReport(text) ? [oneReportRecord(text)] : [], problems: [] }
 }
 
 /** Text a radiologist wrote: a findings or impression header, or something said of nodules or of the lungs being clear. */

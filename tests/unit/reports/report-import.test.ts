@@ -344,7 +344,10 @@ describe('importReportFiles', () => {
     )
     // a patient CD's viewer start page, beside the films: no report, and no error either
     fs.mkdirSync(path.join(dir, 'VIEWER'))
-    const viewer = write('VIEWER/index.htm', '<html><head><title>DICOM Viewer</title></head><body><h1>Image viewer</h1><p>Click Start to view the images of 2026-01-05.</p></body></html>')
+    const viewer = write(
+      'VIEWER/index.htm',
+      '<html><head><title>DICOM Viewer</title></head><body><h1>Image viewer</h1><p>Patient ID: PID-77 · Study date: 2026-01-05 · Accession: ACC1001</p><p>Click Start to view the images.</p></body></html>'
+    )
     expect(await importReportFiles(db, [page, worklist, word, viewer], jobId)).toEqual({ matched: 3, unmatched: 0, already: 0, failed: [] })
     expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([
       [studyA, 'html', '姓名： 张三 检查号： ACC1001\n检查所见：右上肺野见一结节影，约8mm。\n诊断意见：右上肺野结节。'],
