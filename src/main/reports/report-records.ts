@@ -9,6 +9,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { detectLanguage, parseReport } from './nodule-parser'
+import { chestReportWords } from './vocabulary'
 import { parseCsv } from './csv'
 import { decodeReportBytesAsWritten, normaliseReportText, overlongReport, simplifiedChinese, type ReportEncoding } from './text'
 import { hasReportHeading, sectionOfName } from './sections'
@@ -145,7 +146,9 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
   if (kind === 'xml') return { encoding, ...xmlRecords(written.text) }
   if (kind === 'html') return { encoding, ...webPageRecords(written.text) }
   const text = normaliseReportText(written.text)
-  if (kind === 'rtf' || kind === 'doc' || (kind === 'txt' && !isTabTable(text))) return { encoding, records: [oneReportRecord(text)], problems: [] }
+  // A text file that reads as no report (a patient CD's README naming the patient and the study) is passed over: matched, it would stand as the study's report.
+  if (kind === 'txt' && !isTabTable(text)) return { encoding, records: readsAsReport(text) ? [oneReportRecord(text)] : [], problems: [] }
+  if (kind === 'rtf' || kind === 'doc') return { encoding, records: [oneReportRecord(text)], problems: [] }
   return { encoding, ...csvRecords(text) }
 }
 
@@ -216,9 +219,12 @@ function webPageRecords(html: string): { records: ReportRecord[]; problems: stri
   return { records: readsAsReport(text) ? [oneReportRecord(text)] : [], problems: [] }
 }
 
-/** Text a radiologist wrote: a findings or impression header, or something said of nodules or of the lungs being clear. */
+/**
+ * Text a radiologist wrote: a findings or impression header, words about what a chest film shows
+ * (the lungs, the heart …), or something said of nodules ("No nodule.", "Right upper zone nodule, 8 mm.").
+ */
 function readsAsReport(text: string): boolean {
-  if (hasReportHeading(text)) return true
+  if (hasReportHeading(text) || chestReportWords.test(text)) return true
   const parsed = parseReport(text)
   return parsed.nodules.presence !== 'absent' || parsed.negativeEvidence.length > 0
 }

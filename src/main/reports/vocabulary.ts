@@ -738,6 +738,13 @@ export const fieldLabelAfter = new RegExp(`^${fieldLabelTail}`)
 export const fieldCountGap = new RegExp(`^${fieldLabelTail}\\s*$`)
 
 /**
+ * What a chest radiograph's report speaks of, whatever it finds: the lungs, the heart, the mediastinum,
+ * the pleura … (not "chest" or 胸部, which a CD's index page names as the examination too).
+ */
+export const chestReportWords =
+  /\b(?:lungs?|pulmonary|heart|cardiac|cardiomediastinal|mediastin\w*|hil(?:um|ar|a)|pleura\w*|(?:hemi)?diaphragm\w*|costophrenic|trachea\w*|airspace|consolidation|effusions?|pneumothorax|atelectasis|opacit(?:y|ies))\b|肺|心影|心脏|纵隔|胸膜|膈|肋膈角|气管|主动脉/i
+
+/**
  * A line that gives one attribute of a template's lesion as a field of its own, after the lesion's field
  * ("Nodule: present" then "Location: right upper lobe", "Size: 5 mm"; 肺结节：有 then 部位：右肺上叶, 大小：约5mm).
  */

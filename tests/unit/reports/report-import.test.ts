@@ -372,6 +372,15 @@ describe('importReportFiles', () => {
     ])
   })
 
+  it('passes over a text file on a patient CD that is no report, though it names the patient and the study, and keeps a report that names no lesion', async () => {
+    db.prepare("UPDATE studies SET patient_id = 'PID-77', study_date = '20260105' WHERE id = ?").run(studyA)
+    fs.mkdirSync(path.join(dir, 'CD'))
+    const readme = write('CD/README.TXT', 'This disc holds the images of DOE^JANE\nPatient ID: PID-77\nStudy date: 2026-01-05\nRun VIEWER.EXE to view them.\n')
+    const terse = write('ACC1002.txt', 'Heart size normal. Mediastinum unremarkable.')
+    expect(await importReportFiles(db, [readme, terse], jobId)).toEqual({ matched: 1, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.raw_text])).toEqual([[studyB, 'Heart size normal. Mediastinum unremarkable.']])
+  })
+
   it('reads a tab-separated export (.tsv) as a table of reports', async () => {
     const tsv = write('export.tsv', 'Accession\tReport\nACC1001\tNo nodule, lungs clear.\nACC1002\tRight upper zone nodule, 7 mm.\n')
     expect(await importReportFiles(db, [tsv], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
