@@ -35,7 +35,7 @@ export const parseReportCommand: CliCommand = {
   name: 'parse-report',
   summary: 'Parse a report (text file or stdin) into structured nodule findings, printed as JSON',
   usage:
-    'vzw parse-report FILE|-   (one report: text, HTML or RTF, in UTF-8, GB18030, Big5 or Windows-1252, a Word or OpenDocument document (.doc, .docx, .wps, .odt), a web page (.htm, .mht), a PDF, an HL7 result, or an XML, JSON or CSV export of one; "-" reads stdin)',
+    'vzw parse-report FILE|-   (one report: text, HTML or RTF, in UTF-8, GB18030, Big5 or Windows-1252, a Word or OpenDocument document (.doc, .docx, .wps, .odt), a web page (.htm, .mht), a PDF, an HL7 result, a FHIR DiagnosticReport, or an XML, JSON or CSV export of one; "-" reads stdin)',
   options: {},
   async run(ctx) {
     const source = ctx.positionals[0]

@@ -23,6 +23,7 @@ import { xmlElements, xmlRootName } from './xml'
 import { documentText, isOpenDocumentText, isZipPackage, openDocumentText, workbookRows } from './office'
 import { pdfPages, pdfReportProblem } from './pdf'
 import { hl7Reports, isHl7Message } from './hl7'
+import { fhirReports } from './fhir'
 
 export type ReportFileKind = 'txt' | 'rtf' | 'doc' | 'docx' | 'odt' | 'mht' | 'html' | 'pdf' | 'json' | 'csv' | 'xlsx' | 'xls' | 'hl7' | 'xml'
 
@@ -59,6 +60,8 @@ const reportExtensions: Record<string, ReportFileKind> = {
   '.html': 'html',
   '.pdf': 'pdf',
   '.json': 'json',
+  '.jsonl': 'json',
+  '.ndjson': 'json',
   '.csv': 'csv',
   // delimited text either way: the delimiter is read from the header row
   '.tsv': 'csv',
@@ -393,11 +396,11 @@ function oneReportRecord(text: string): ReportRecord {
 }
 
 function jsonRecords(text: string): { records: ReportRecord[]; problems: string[] } {
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch (err) {
-    throw new Error(`it is not valid JSON (${err instanceof Error ? err.message : String(err)})`)
+  const data = parseJsonOrLines(text)
+  const fhir = fhirReports(Array.isArray(data) ? data : [data])
+  if (fhir) {
+    if (fhir.length === 0) throw new Error('its FHIR resources hold no DiagnosticReport')
+    return recordsFrom(fhir)
   }
   const list = recordList(data)
   if (!list) {
@@ -411,6 +414,23 @@ function jsonRecords(text: string): { records: ReportRecord[]; problems: string[
       return { fields: fieldsNamed(values), where }
     })
   )
+}
+
+/** JSON, or JSON Lines (NDJSON: an object a line, as bulk exports and FHIR's write them), as an array of the lines' values. */
+function parseJsonOrLines(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (err) {
+    const lines = text.split('\n').map((line, i) => ({ line, number: i + 1 })).filter(({ line }) => line.trim() !== '')
+    if (lines.length < 2 || !lines.every(({ line }) => /^\s*\{/.test(line))) throw new Error(`it is not valid JSON (${err instanceof Error ? err.message : String(err)})`)
+    return lines.map(({ line, number }) => {
+      try {
+        return JSON.parse(line) as unknown
+      } catch (lineError) {
+        throw new Error(`it is not valid JSON Lines: line ${number} (${lineError instanceof Error ? lineError.message : String(lineError)})`)
+      }
+    })
+  }
 }
 
 /** The record fields among named values: the first value of each field's name. */

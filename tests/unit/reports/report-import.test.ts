@@ -74,8 +74,8 @@ afterEach(() => {
 })
 
 describe('isReportFile', () => {
-  it('accepts .txt, .rtf, .doc, .docx, .odt, .mht, .htm(l), .pdf, .json, .csv, .tsv, .xlsx, .xls, .hl7 and .xml in any case and nothing else', () => {
-    const names = ['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf', 'f.docx', 'g.xlsx', 'h.PDF', 'i.HL7', 'j.XML', 'k.mht', 'l.MHTML', 'm.htm', 'n.HTML', 'o.odt', 'p.tsv']
+  it('accepts .txt, .rtf, .doc, .docx, .odt, .mht, .htm(l), .pdf, .json, .ndjson, .csv, .tsv, .xlsx, .xls, .hl7 and .xml in any case and nothing else', () => {
+    const names = ['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf', 'f.docx', 'g.xlsx', 'h.PDF', 'i.HL7', 'j.XML', 'k.mht', 'l.MHTML', 'm.htm', 'n.HTML', 'o.odt', 'p.tsv', 'q.ndjson', 'r.jsonl']
     expect(names.map(isReportFile)).toEqual(Array(names.length).fill(true))
     expect(['a.dcm', 'a', 'DICOMDIR', 'a.txt.bak', 'a.xsd'].map(isReportFile)).toEqual([false, false, false, false, false])
   })
@@ -414,6 +414,56 @@ describe('importReportFiles', () => {
       [studyA, 'FINDINGS: 8 mm nodule in the right upper zone.\nIMPRESSION: nodule < 1 cm.'],
       [studyB, 'Impression:\nnodule < 5 mm\nright upper zone.']
     ])
+  })
+
+  it('reads HL7 FHIR DiagnosticReports — a Bundle, or NDJSON lines of a bulk export — by their accession, study and patient identifiers', async () => {
+    const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64')
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      entry: [
+        {
+          fullUrl: 'urn:uuid:r1',
+          resource: {
+            resourceType: 'DiagnosticReport',
+            id: 'r1',
+            status: 'final',
+            identifier: [{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'ACSN' }] }, value: 'ACC1001' }],
+            effectiveDateTime: '2026-01-05T09:12:00+08:00',
+            conclusion: 'Right upper zone nodule.',
+            presentedForm: [{ contentType: 'text/plain; charset=utf-8', data: base64('FINDINGS: An 8 mm nodule in the right upper zone.\nIMPRESSION: Right upper zone nodule.') }]
+          }
+        },
+        {
+          resource: {
+            resourceType: 'DiagnosticReport',
+            id: 'r2',
+            status: 'final',
+            imagingStudy: [{ reference: 'ImagingStudy/s2' }],
+            text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml"><p>检查所见：两肺纹理清晰，未见结节。</p><p>诊断意见：心肺未见异常。</p></div>' }
+          }
+        },
+        { resource: { resourceType: 'ImagingStudy', id: 's2', identifier: [{ system: 'urn:dicom:uid', value: 'urn:oid:1.2.826.0.1.3680043.8.498.2' }] } },
+        { resource: { resourceType: 'DiagnosticReport', id: 'r3', status: 'registered' } }
+      ]
+    }
+    const fhir = write('reports.fhir.json', JSON.stringify(bundle))
+    const ndjson = write(
+      'export.ndjson',
+      [{ accessionNumber: 'ACC1001', text: 'Addendum: the nodule is 9 mm.' }, { accessionNumber: 'ACC1002', text: 'Lungs are clear.' }].map((r) => JSON.stringify(r)).join('\n') + '\n'
+    )
+    const result = await importReportFiles(db, [fhir, ndjson], jobId)
+    expect(result).toMatchObject({ matched: 4, unmatched: 0 })
+    expect(result.failed.map((f) => f.reason)).toEqual(['reports.fhir.json: DiagnosticReport 3 (r3) has no report text; the other reports in it were imported'])
+    expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([
+      [studyA, 'json', 'FINDINGS: An 8 mm nodule in the right upper zone.\nIMPRESSION: Right upper zone nodule.'],
+      [studyB, 'json', '检查所见：两肺纹理清晰，未见结节。\n诊断意见：心肺未见异常。'],
+      [studyA, 'json', 'Addendum: the nodule is 9 mm.'],
+      [studyB, 'json', 'Lungs are clear.']
+    ])
+    expect(rows().map(presenceOf)).toEqual(['present', 'absent', 'present', 'absent'])
+    const broken = write('broken.ndjson', '{"accessionNumber": "ACC1001", "text": "No nodule."}\n\n{"accessionNumber": "ACC1002", "text": \n')
+    expect((await importReportFiles(db, [broken], jobId)).failed[0].reason).toMatch(/^broken\.ndjson: it is not valid JSON Lines: line 3 /)
   })
 
   it('reads an XML export of reports: values as child elements or attributes, CDATA and markup inside a value, a declared GB encoding', async () => {
