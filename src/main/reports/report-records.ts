@@ -80,10 +80,10 @@ export function reportFileKind(file: string): ReportFileKind | null {
 
 /** Field names, normalised by `normaliseKey`, for each thing a record carries. */
 const fieldNames = {
-  accession: ['accession', 'accessionnumber', 'accessionno', 'accno', 'accnum', 'accnumber', 'acc', 'accessionid', '检查号', '登记号', '影像号', '检查编号'],
+  accession: ['accession', 'accessionnumber', 'accessionno', 'accno', 'accnum', 'accnumber', 'acc', 'accessionid', '检查号', '登记号', '影像号', '检查编号', '影像编号', 'x线号', '放射号', '片号'],
   studyUid: ['studyinstanceuid', 'studyuid', 'studyiuid', 'suid', '0020000d', '检查uid'],
   patientId: ['patientid', 'pid', 'mrn', 'medicalrecordnumber', 'patientnumber', 'patientno', 'hospitalnumber', '00100020', '病人id', '患者id', '病人编号', '患者编号', '病历号', '病案号', 'id号', '住院号', '门诊号'],
-  studyDate: ['studydate', 'examdate', 'examinationdate', 'proceduredate', 'studydatetime', 'date', '00080020', '检查日期', '检查时间', '日期'],
+  studyDate: ['studydate', 'examdate', 'examinationdate', 'proceduredate', 'studydatetime', 'date', '00080020', '检查日期', '检查时间', '摄片日期', '拍片日期', '日期'],
   text: ['text', 'report', 'reporttext', 'reportbody', 'body', 'content', 'fulltext', 'narrative', 'reportcontent', '报告', '报告内容', '报告文本', '文本', '内容']
 } as const
 /** The fields of a record: its keys, its whole text, or its findings and impression (named as section headers are). */
@@ -358,10 +358,10 @@ function headerField(label: string, value: string, alone = value): RegExp {
  * (姓名：张三　性别：男　检查号：CT12345), as a PDF's header row does.
  */
 const headerFields = {
-  accession: headerField('(?:^|[ \\t\\u3000])(?:accession(?:[ \\t]*(?:number|no\\.?|#))?|acc(?:ession)?[ \\t]*#|检查号|检查编号|登记号|影像号)', anyValue, identifier),
+  accession: headerField('(?:^|[ \\t\\u3000])(?:accession(?:[ \\t]*(?:number|no\\.?|#))?|acc(?:ession)?[ \\t]*#|检查号|检查编号|登记号|影像号|影像编号|x线号|放射号|片号)', anyValue, identifier),
   studyUid: headerField('^[ \\t]*study[ \\t]*(?:instance[ \\t]*)?uid', '[0-9.]+'),
   patientId: headerField('(?:^|[ \\t\\u3000])(?:patient[ \\t]*id|mrn|病历号|病案号|患者id|病人id|住院号|门诊号)', anyValue, identifier),
-  studyDate: headerField('(?:^|[ \\t\\u3000])(?:study[ \\t]*date|exam(?:ination)?[ \\t]*date|检查日期|检查时间)', '\\d{4}[^\\s\\u3000]*')
+  studyDate: headerField('(?:^|[ \\t\\u3000])(?:study[ \\t]*date|exam(?:ination)?[ \\t]*date|检查日期|检查时间|摄片日期|拍片日期)', '\\d{4}[^\\s\\u3000]*')
 } as const
 
 /** Every value a header field has in the text, in order. */

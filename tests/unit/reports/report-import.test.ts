@@ -179,6 +179,18 @@ describe('importReportFiles', () => {
     ])
   })
 
+  it('reads the X-ray number Chinese radiograph reports head themselves with (X线号, 片号) as the accession number, in a header line or a column', async () => {
+    const files = [
+      write('report_1.txt', '姓名：张三　X线号：ACC1001　摄片日期：2026-01-05\n影像所见：两肺纹理清晰，未见结节。\n'),
+      write('report_2.csv', '片号,报告内容\nACC1002,右上肺野见一结节，约8mm。\n')
+    ]
+    expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.match_key?.split('; ')[0]])).toEqual([
+      [studyA, 'accession:ACC1001'],
+      [studyB, 'accession:ACC1002']
+    ])
+  })
+
   it('matches a text file by the accession number or study UID in its header lines, which may hold other fields', async () => {
     const files = [
       write('export_0001.txt', 'Patient: PHANTOM\nAccession No.: ACC1002\nExam: CHEST PA\nFINDINGS: 8 mm nodule in the right upper zone.\n'),
