@@ -209,12 +209,14 @@ function sentencesOf(text: string, folded: string, section: Span, language: Repo
     // punctuation alone ("?", "--") names nothing: no need to look for words in it
     if (!wordCharacter.test(folded.slice(span.start, span.end))) continue
     const sentence = analyseSentence(folded, span, language)
+    // A field with no value heading a line that names its lesion ("Nodules:" then "Right upper lobe nodule, 5 mm.") says no more than the line.
+    if (sentences.length > 0 && isBareField(folded, sentences[sentences.length - 1]) && sentence.mentions.some((m) => m.kind === 'lesion')) sentences.pop()
     const previous = sentences[sentences.length - 1]
     const listedField = previous ? fieldListedUnder(folded, previous, sentence) : null
     const continuation = previous && !listedField ? continuationOf(folded, previous, sentence) : null
     if (listedField) {
       // A field with no value says no more than its lines do: the lines are its lesions. A count stays, for the nodules not listed.
-      if (!listedField.listed && fieldValue(folded, previous, listedField) === '') sentences.pop()
+      if (isBareField(folded, previous)) sentences.pop()
       sentences.push(listedLine(folded, sentence, listedField))
     } else if (previous && continuation) {
       // A field's value is read as if written on the field's line: "结节：" then "未见" is 结节：未见.
@@ -247,6 +249,12 @@ function fieldValue(folded: string, sentence: Sentence, field: Mention): '' | 'c
   const value = folded.slice(field.fieldColon + 1, sentence.end).trim()
   if (/^\d{1,2}\.?$/.test(value)) return 'count'
   return value === '' ? (sentence.counts.length > 0 ? 'count' : '') : null
+}
+
+/** A sentence that is a field's name alone: "Nodules:", 肺结节：. */
+function isBareField(folded: string, sentence: Sentence): boolean {
+  const field = sentence.mentions.length === 1 ? sentence.mentions[0] : undefined
+  return field !== undefined && fieldValue(folded, sentence, field) === ''
 }
 
 const listNumberBefore = /\d{1,2}\.\s*$/

@@ -543,6 +543,7 @@ export const englishCases: SentenceCase[] = [
   present('Nodule: present\nLocation: right upper lobe\nSize: 5 mm\nDensity: part-solid', 1, n({ size: 5, side: 'right', lobe: 'RUL', density: 'part-solid' })),
   absent('Nodules: none.\nLocation: right upper lobe atelectasis.'),
   absent('Nodules:\nNone.'),
+  present('Nodules:\nRight upper lobe nodule, 5 mm.', 1, n({ size: 5, side: 'right', lobe: 'RUL' })),
   present('Nodules (2):\n1. RUL, 5 mm\n2. LLL, 3 mm', 2, n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 3, side: 'left', lobe: 'LLL' })),
   // the stated number counts the nodules the list leaves out
   present('Nodules: 3.\n1. RUL 5 mm\n2. LLL 3 mm', 3, n({}), n({ size: 5, side: 'right', lobe: 'RUL' }), n({ size: 3, side: 'left', lobe: 'LLL' })),
