@@ -1,7 +1,8 @@
 /**
  * Importing report files into the `reports` table, matched to `studies` by StudyInstanceUID,
  * AccessionNumber or the file's stem (a stem equal to an accession number or a study UID, or one part
- * of the stem equal to one: "ACC1001_report"), else by where it lies — beside a folder of its name
+ * of the stem equal to one: "ACC1001_report"), else by the image file a row names (a dataset's table),
+ * else by where it lies — beside a folder of its name
  * that holds one study's DICOM (MIMIC-CXR's s50414267.txt beside s50414267/), or in a folder that
  * does — else by patient ID and study date (the one study of that patient that day).
  * A report that matches no study is kept with study_id NULL and listed by `unmatchedReports`;
@@ -47,6 +48,8 @@ export interface MatchKeys {
   place: string | null
   /** "YYYYMMDD:patient ID" (see patientDateKey). */
   patientDate: string | null
+  /** An image file the report names, as written: relative to the report's folder or one above it (see studyOfImageFile). */
+  image: string | null
 }
 
 export function isReportFile(file: string): boolean {
@@ -113,7 +116,7 @@ export function storeReportsOf(db: Db, read: ReadReports, from: number, to: numb
 function keysOf(record: ReportRecord, singleReportFile: string | null): MatchKeys {
   const patientDate = record.patientId && record.studyDate ? patientDateKey(record.studyDate, record.patientId) : null
   const place = singleReportFile && singleReportFile.slice(0, singleReportFile.length - path.extname(singleReportFile).length)
-  return { studyUid: record.studyUid, accession: record.accession, fileStem: place && path.basename(place), place, patientDate }
+  return { studyUid: record.studyUid, accession: record.accession, fileStem: place && path.basename(place), place, patientDate, image: record.imagePath }
 }
 
 /** The date first: it has a fixed length, the patient ID may hold any character. */
@@ -135,7 +138,7 @@ export interface ReportToStore {
  * stored copy without a study gets one when a study now matches.
  */
 export function storeReport(db: Db, report: ReportToStore): StoreOutcome {
-  const studyId = findStudy(db, report.keys)
+  const studyId = findStudy(db, report.keys, path.dirname(report.sourcePath))
   const matchKey = formatKeys(report.keys)
   const existing = storedCopy(db, report, matchKey)
   if (existing) {
@@ -174,7 +177,7 @@ export function storeReport(db: Db, report: ReportToStore): StoreOutcome {
  */
 function storedCopy(db: Db, report: ReportToStore, matchKey: string | null): { id: number; studyId: number | null } | undefined {
   const find = db.prepare('SELECT id, study_id AS studyId FROM reports WHERE source_path = ? AND match_key IS ? AND raw_text = ?')
-  const legacyKey = formatKeys({ ...report.keys, place: null, patientDate: null })
+  const legacyKey = formatKeys({ ...report.keys, place: null, patientDate: null, image: null })
   return (find.get(report.sourcePath, matchKey, report.text) ?? (legacyKey !== matchKey ? find.get(report.sourcePath, legacyKey, report.text) : undefined)) as
     | { id: number; studyId: number | null }
     | undefined
@@ -185,7 +188,8 @@ const keyLabels: [keyof MatchKeys, string][] = [
   ['accession', 'accession'],
   ['fileStem', 'file-stem'],
   ['place', 'place'],
-  ['patientDate', 'patient-date']
+  ['patientDate', 'patient-date'],
+  ['image', 'image']
 ]
 
 /** The stored match key lists the keys a report offered: "accession:A123; file-stem:A123". */
@@ -195,7 +199,7 @@ function formatKeys(keys: MatchKeys): string | null {
 }
 
 function parseKeys(matchKey: string): MatchKeys {
-  const keys: MatchKeys = { studyUid: null, accession: null, fileStem: null, place: null, patientDate: null }
+  const keys: MatchKeys = { studyUid: null, accession: null, fileStem: null, place: null, patientDate: null, image: null }
   for (const part of matchKey.split('; ')) {
     const colon = part.indexOf(':')
     const field = keyLabels.find(([, label]) => label === part.slice(0, colon))?.[0]
@@ -206,9 +210,10 @@ function parseKeys(matchKey: string): MatchKeys {
 
 /**
  * The study a report belongs to: by study UID, else by accession number, else by a file stem equal
- * to (or naming) either, else by the folder it lies by, else by patient ID and study date.
+ * to (or naming) either, else by the image file it names, else by the folder it lies by, else by
+ * patient ID and study date. `reportFolder` is the folder of the report's file.
  */
-function findStudy(db: Db, keys: MatchKeys): number | null {
+function findStudy(db: Db, keys: MatchKeys, reportFolder: string): number | null {
   const byUid = db.prepare('SELECT id FROM studies WHERE study_uid = ?')
   // An accession number shared by several studies (different issuers) matches none of them.
   const byAccession = db.prepare('SELECT id FROM studies WHERE accession_number = ? LIMIT 2')
@@ -227,9 +232,31 @@ function findStudy(db: Db, keys: MatchKeys): number | null {
     (uid ? one(byUid.all(uid)) : null) ??
     (accession ? studyOfAccession(accession) : null) ??
     (stem ? (studyOf(stem) ?? studyOfStemParts(stem, studyOf)) : null) ??
+    (keys.image ? studyOfImageFile(db, keys.image, reportFolder) : null) ??
     (keys.place ? (studyInFolder(db, keys.place, 'below') ?? studyInFolder(db, path.dirname(keys.place), 'directly')) : null) ??
     (keys.patientDate ? studyOfPatientDate(db, keys.patientDate) : null)
   )
+}
+
+/** How many folders up from a report a relative image path may start: a dataset's table lies at its root or in a folder of it. */
+const IMAGE_PATH_FOLDERS_UP = 3
+
+/**
+ * The study of the image file a report names (a dataset's table: "train/patient1/study1/view1_frontal.dcm",
+ * written with either separator): the file as named, relative to the report's folder or one of the
+ * folders above it — and, for a picture's path (.jpg, .png), the DICOM file of its name beside it.
+ */
+function studyOfImageFile(db: Db, written: string, reportFolder: string): number | null {
+  const relative = written.trim().replace(/[\\/]+/g, path.sep)
+  const variants = [relative, ...(/\.(?:jpe?g|png)$/i.test(relative) ? [relative.replace(/\.[^.]+$/, '.dcm')] : [])]
+  const folders = Array.from({ length: IMAGE_PATH_FOLDERS_UP + 1 }, (_, up) => path.resolve(reportFolder, ...Array<string>(up).fill('..')))
+  const candidates = path.isAbsolute(relative) ? variants : folders.flatMap((folder) => variants.map((v) => path.join(folder, v)))
+  const byFile = db.prepare('SELECT se.study_id AS id FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ? LIMIT 1')
+  for (const file of candidates) {
+    const row = byFile.get(file) as { id: number } | undefined
+    if (row) return row.id
+  }
+  return null
 }
 
 /**
@@ -291,15 +318,16 @@ function studyOfStemParts(stem: string, studyOf: (key: string) => number | null)
 
 /** Matches stored reports that have no study again (studies imported after their reports); returns how many found one. */
 export function relinkUnmatchedReports(db: Db): number {
-  const rows = db.prepare('SELECT id, match_key AS matchKey FROM reports WHERE study_id IS NULL AND match_key IS NOT NULL').all() as {
+  const rows = db.prepare('SELECT id, match_key AS matchKey, source_path AS sourcePath FROM reports WHERE study_id IS NULL AND match_key IS NOT NULL').all() as {
     id: number
     matchKey: string
+    sourcePath: string
   }[]
   const update = db.prepare('UPDATE reports SET study_id = ? WHERE id = ?')
   let relinked = 0
   db.transaction(() => {
     for (const row of rows) {
-      const studyId = findStudy(db, parseKeys(row.matchKey))
+      const studyId = findStudy(db, parseKeys(row.matchKey), path.dirname(row.sourcePath))
       if (studyId !== null) {
         update.run(studyId, row.id)
         relinked++

@@ -34,6 +34,8 @@ export interface ReportRecord {
   patientId: string | null
   /** The study date as DICOM writes it (YYYYMMDD), read from a year-first date. */
   studyDate: string | null
+  /** An image file the record names, as written (a dataset's table: "train/patient1/study1/view1_frontal.dcm"). */
+  imagePath: string | null
   /** Where the record is in its file, for messages: "row 4", "record 2". */
   where: string
 }
@@ -84,7 +86,8 @@ const fieldNames = {
   studyUid: ['studyinstanceuid', 'studyuid', 'studyiuid', 'suid', '0020000d', '检查uid'],
   patientId: ['patientid', 'pid', 'mrn', 'medicalrecordnumber', 'patientnumber', 'patientno', 'hospitalnumber', '00100020', '病人id', '患者id', '病人编号', '患者编号', '病历号', '病案号', 'id号', '住院号', '门诊号'],
   studyDate: ['studydate', 'examdate', 'examinationdate', 'proceduredate', 'studydatetime', 'date', '00080020', '检查日期', '检查时间', '摄片日期', '拍片日期', '日期'],
-  text: ['text', 'report', 'reporttext', 'reportbody', 'body', 'content', 'fulltext', 'narrative', 'reportcontent', '报告', '报告内容', '报告文本', '文本', '内容']
+  text: ['text', 'report', 'reporttext', 'reportbody', 'body', 'content', 'fulltext', 'narrative', 'reportcontent', '报告', '报告内容', '报告文本', '文本', '内容'],
+  imagePath: ['pathtodcm', 'pathtodicom', 'dicompath', 'dcmpath', 'dicomfile', 'dcmfile', 'pathtoimage', 'imagepath', 'imagefile', 'filepath', 'path', '文件路径', '图像路径', '影像路径']
 } as const
 /** The fields of a record: its keys, its whole text, or its findings and impression (named as section headers are). */
 type Field = keyof typeof fieldNames | 'findings' | 'impression'
@@ -263,9 +266,9 @@ function namesTextColumn(columns: (Field | null)[]): boolean {
   return columns.includes('text') || columns.includes('findings') || columns.includes('impression')
 }
 
-/** A table's columns can match its rows to studies: an accession number or study UID, or a patient ID and a study date. */
+/** A table's columns can match its rows to studies: an accession number, a study UID or an image file, or a patient ID and a study date. */
 function namesKeyColumns(columns: (Field | null)[]): boolean {
-  return columns.includes('accession') || columns.includes('studyUid') || (columns.includes('patientId') && columns.includes('studyDate'))
+  return columns.includes('accession') || columns.includes('studyUid') || columns.includes('imagePath') || (columns.includes('patientId') && columns.includes('studyDate'))
 }
 
 /**
@@ -377,6 +380,7 @@ function textRecord(text: string): ReportRecord {
     studyUid: fieldValues(text, 'studyUid')[0] ?? null,
     patientId: fieldValues(text, 'patientId')[0] ?? null,
     studyDate: date ? yearFirstDate(date) : null,
+    imagePath: null,
     where: 'the file'
   }
 }
@@ -512,7 +516,7 @@ function tableRecords(rows: string[][]): { records: ReportRecord[]; problems: st
   if (!namesKeyColumns(columns)) {
     throw new Error(
       `its header row has no accession number or study UID column (columns: ${listed}); ` +
-        'name one "AccessionNumber" or "StudyInstanceUID", or give a "PatientID" and a "StudyDate" column'
+        'name one "AccessionNumber" or "StudyInstanceUID" (or an image file column, "DicomPath"), or give a "PatientID" and a "StudyDate" column'
     )
   }
   if (!namesTextColumn(columns)) {
@@ -570,5 +574,5 @@ function recordFrom(fields: RecordFields, where: string): ReportRecord | string 
   if (writtenDate && !studyDate && !accession && !studyUid) {
     return `${where}: its study date "${writtenDate}" is not written year first (2026-01-05 or 20260105), and it has no accession number or study UID to match it by`
   }
-  return { text, accession, studyUid, patientId: clean(fields.patientId), studyDate: studyDate || null, where }
+  return { text, accession, studyUid, patientId: clean(fields.patientId), studyDate: studyDate || null, imagePath: clean(fields.imagePath), where }
 }

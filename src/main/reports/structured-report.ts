@@ -127,6 +127,7 @@ export function dicomReportKeys(dataSet: DataSet): MatchKeys {
     accession: dataSet.string(tags.accessionNumber) ?? null,
     fileStem: null,
     place: null,
-    patientDate: null
+    patientDate: null,
+    image: null
   }
 }

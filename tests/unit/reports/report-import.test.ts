@@ -681,6 +681,29 @@ describe('importReportFiles', () => {
     expect(rows().map((r) => r.study_id)).toEqual([mimic, own, null, null])
   })
 
+  it('matches a table\'s rows by the image files they name (a dataset\'s CSV: path_to_dcm), relative to the table or a folder above it', async () => {
+    const addFilm = (studyId: number, file: string): void => {
+      const series = Number(db.prepare('INSERT INTO series (study_id, series_uid) VALUES (?, ?)').run(studyId, `${file}.s`).lastInsertRowid)
+      db.prepare("INSERT INTO images (series_id, sop_instance_uid, file_path, status, created_at) VALUES (?, ?, ?, 'ok', 'now')").run(series, `${file}.1`, path.join(dir, file))
+    }
+    const first = addStudy('2.25.11', null)
+    addFilm(first, 'CheXpert/train/patient00001/study1/view1_frontal.dcm')
+    const second = addStudy('2.25.12', null)
+    addFilm(second, 'CheXpert/train/patient00002/study1/view1_frontal.dcm')
+    fs.mkdirSync(path.join(dir, 'CheXpert'))
+    const table = write(
+      'CheXpert/reports.csv',
+      'path_to_image,path_to_dcm,report\n' +
+        // relative to the table's folder; the picture's path names the DICOM beside it
+        'train/patient00001/study1/view1_frontal.jpg,train/patient00001/study1/view1_frontal.dcm,FINDINGS: Lungs clear.\n' +
+        // relative to the folder above it, Windows separators
+        'CheXpert\\train\\patient00002\\study1\\view1_frontal.jpg,,FINDINGS: 8 mm nodule in the right upper zone.\n' +
+        'train/patient09999/study1/view1_frontal.jpg,train/patient09999/study1/view1_frontal.dcm,FINDINGS: Lungs clear.\n'
+    )
+    expect(await importReportFiles(db, [table], jobId)).toEqual({ matched: 2, unmatched: 1, already: 0, failed: [] })
+    expect(rows().map((r) => r.study_id)).toEqual([first, second, null])
+  })
+
   it('says so of a table with no row of text: an empty sheet, a CSV of commas', async () => {
     const files = [write('empty.xlsx', Buffer.from(xlsx('<row r="1"/>', []))), write('commas.csv', ',,,\n,,,\n')]
     expect((await importReportFiles(db, files, jobId)).failed.map((f) => f.reason)).toEqual([
