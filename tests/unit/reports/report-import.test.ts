@@ -688,8 +688,6 @@ describe('importReportFiles', () => {
     }
     const first = addStudy('2.25.11', null)
     addFilm(first, 'CheXpert/train/patient00001/study1/view1_frontal.dcm')
-    const second = addStudy('2.25.12', null)
-    addFilm(second, 'CheXpert/train/patient00002/study1/view1_frontal.dcm')
     fs.mkdirSync(path.join(dir, 'CheXpert'))
     const table = write(
       'CheXpert/reports.csv',
@@ -700,7 +698,11 @@ describe('importReportFiles', () => {
         'CheXpert\\train\\patient00002\\study1\\view1_frontal.jpg,,FINDINGS: 8 mm nodule in the right upper zone.\n' +
         'train/patient09999/study1/view1_frontal.jpg,train/patient09999/study1/view1_frontal.dcm,FINDINGS: Lungs clear.\n'
     )
-    expect(await importReportFiles(db, [table], jobId)).toEqual({ matched: 2, unmatched: 1, already: 0, failed: [] })
+    expect(await importReportFiles(db, [table], jobId)).toEqual({ matched: 1, unmatched: 2, already: 0, failed: [] })
+    // the second film arrives later: its report is linked to it
+    const second = addStudy('2.25.12', null)
+    addFilm(second, 'CheXpert/train/patient00002/study1/view1_frontal.dcm')
+    expect(relinkUnmatchedReports(db)).toBe(1)
     expect(rows().map((r) => r.study_id)).toEqual([first, second, null])
   })
 
