@@ -101,7 +101,8 @@ function fieldOf(key: string): Field | null {
   for (const [field, names] of Object.entries(fieldNames) as [keyof typeof fieldNames, readonly string[]][]) {
     if (names.includes(k)) return field
   }
-  return sectionOfName(k)
+  // a dataset's report split into section columns: "section_findings", "section_impression" (CheXpert Plus)
+  return sectionOfName(k) ?? (k.startsWith('section') && k.length > 7 ? fieldOf(k.slice(7)) : null)
 }
 
 /**

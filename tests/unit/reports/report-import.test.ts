@@ -717,8 +717,14 @@ describe('importReportFiles', () => {
   it('takes findings and impression columns by any name a section header has (检查描述, 诊断结论, Opinion)', async () => {
     const zh = write('ris.csv', '检查号,检查描述,诊断结论\nACC1001,右上肺野见一约8mm结节影。,右上肺野结节。\n')
     const en = write('ris-en.csv', 'Accession,Findings,Opinion\nACC1002,Lungs clear.,Normal chest.\n')
-    expect(await importReportFiles(db, [zh, en], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
-    expect(rows().map((r) => r.raw_text)).toEqual(['检查所见：右上肺野见一约8mm结节影。\n诊断意见：右上肺野结节。', 'Findings: Lungs clear.\nImpression: Normal chest.'])
+    // a dataset's sectioned reports (CheXpert Plus)
+    const sectioned = write('sectioned.csv', 'section_accession_number,section_findings,section_impression\nACC1001,6 mm nodule in the left lower zone.,Nodule.\n')
+    expect(await importReportFiles(db, [zh, en, sectioned], jobId)).toEqual({ matched: 3, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => r.raw_text)).toEqual([
+      '检查所见：右上肺野见一约8mm结节影。\n诊断意见：右上肺野结节。',
+      'Findings: Lungs clear.\nImpression: Normal chest.',
+      'Findings: 6 mm nodule in the left lower zone.\nImpression: Nodule.'
+    ])
   })
 
   it('matches an accession number a spreadsheet stripped of its leading zeros, or written in another case', async () => {
