@@ -739,10 +739,11 @@ export const fieldCountGap = new RegExp(`^${fieldLabelTail}\\s*$`)
 
 /**
  * What a chest radiograph's report speaks of, whatever it finds: the lungs, the heart, the mediastinum,
- * the pleura … (not "chest" or 胸部, which a CD's index page names as the examination too).
+ * the pleura … (not "chest" or 胸部, which a CD's index page names as the examination too), or its
+ * verdict alone, as a terse normal report gives it ("NAD.", "Normal study.", "Unremarkable.", 未见异常).
  */
 export const chestReportWords =
-  /\b(?:lungs?|pulmonary|heart|cardiac|cardiomediastinal|mediastin\w*|hil(?:um|ar|a)|pleura\w*|(?:hemi)?diaphragm\w*|costophrenic|trachea\w*|airspace|consolidation|effusions?|pneumothorax|atelectasis|opacit(?:y|ies))\b|肺|心影|心脏|纵隔|胸膜|膈|肋膈角|气管|主动脉/i
+  /\b(?:lungs?|pulmonary|heart|cardiac|cardiomediastinal|mediastin\w*|hil(?:um|ar|a)|pleura\w*|(?:hemi)?diaphragm\w*|costophrenic|trachea\w*|airspace|consolidation|effusions?|pneumothorax|atelectasis|opacit(?:y|ies)|normal|abnormal\w*|unremarkable|nad|wnl|no (?:active|acute) (?:disease|process))\b|肺|心影|心脏|纵隔|胸膜|膈|肋膈角|气管|主动脉|异常|病变|正常/i
 
 /**
  * A line that gives one attribute of a template's lesion as a field of its own, after the lesion's field
