@@ -743,7 +743,7 @@ export const fieldCountGap = new RegExp(`^${fieldLabelTail}\\s*$`)
  * verdict alone, as a terse normal report gives it ("NAD.", "Normal study.", "Unremarkable.", 未见异常).
  */
 export const chestReportWords =
-  /\b(?:lungs?|pulmonary|heart|cardiac|cardiomediastinal|mediastin\w*|hil(?:um|ar|a)|pleura\w*|(?:hemi)?diaphragm\w*|costophrenic|trachea\w*|airspace|consolidation|effusions?|pneumothorax|atelectasis|opacit(?:y|ies)|normal|abnormal\w*|unremarkable|nad|wnl|no (?:active|acute) (?:disease|process))\b|肺|心影|心脏|纵隔|胸膜|膈|肋膈角|气管|主动脉|异常|病变|正常/i
+  /\b(?:lungs?|pulmonary|heart|cardiac|cardiomediastinal|mediastin\w*|hil(?:um|ar|a)|pleura\w*|(?:hemi)?diaphragm\w*|costophrenic|trachea\w*|airspace|consolidation|effusions?|pneumothorax|atelectasis|opacit(?:y|ies)|cardiomegaly|pneumonia|o?edema|emphysema|fibrosis|infiltrat\w*|granulomas?|calcifi\w*|aort(?:a|ic)|carina|fractures?|ribs?|scoliosis|tubes?|catheters?|pacemaker|normal|abnormal\w*|unremarkable|nad|wnl|no (?:active|acute) (?:disease|process))\b|肺|心影|心脏|纵隔|胸膜|膈|肋|气管|主动脉|积液|气胸|骨折|钙化|导管|起搏器|异常|病变|正常/i
 
 /**
  * A line that gives one attribute of a template's lesion as a field of its own, after the lesion's field

@@ -390,12 +390,10 @@ describe('importReportFiles', () => {
     const readme = write('CD/README.TXT', 'This disc holds the images of DOE^JANE\nPatient ID: PID-77\nStudy date: 2026-01-05\nRun VIEWER.EXE to view them.\n')
     const terse = write('ACC1002.txt', 'Heart size normal. Mediastinum unremarkable.')
     // the terse normal reports of a busy list: a verdict alone
-    const verdicts = ['NAD.', 'Normal study.', 'Unremarkable.', 'No active disease.', '未见异常。', '胸部正位片未见明显异常。'].map((text, i) => write(`ACC1002 (${i + 1}).txt`, text))
-    expect(await importReportFiles(db, [readme, terse, ...verdicts], jobId)).toEqual({ matched: 7, unmatched: 0, already: 0, failed: [] })
-    expect(rows().map((r) => [r.study_id, r.raw_text])).toEqual([
-      [studyB, 'Heart size normal. Mediastinum unremarkable.'],
-      ...['NAD.', 'Normal study.', 'Unremarkable.', 'No active disease.', '未见异常。', '胸部正位片未见明显异常。'].map((text) => [studyB, text])
-    ])
+    const terseReports = ['NAD.', 'Normal study.', 'Unremarkable.', 'No active disease.', '未见异常。', '胸部正位片未见明显异常。', 'Cardiomegaly.', 'ET tube 3 cm above the carina.', '右侧少量气胸。']
+    const verdicts = terseReports.map((text, i) => write(`ACC1002 (${i + 1}).txt`, text))
+    expect(await importReportFiles(db, [readme, terse, ...verdicts], jobId)).toEqual({ matched: 10, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.raw_text])).toEqual([[studyB, 'Heart size normal. Mediastinum unremarkable.'], ...terseReports.map((text) => [studyB, text])])
   })
 
   it('reads a tab-separated export (.tsv) as a table of reports', async () => {
