@@ -8,7 +8,7 @@ import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { moduleEntry } from '../tasks/module-entry'
 import type { PdfReply, PdfRequest } from './pdf-worker'
-import { hasReportHeading } from './sections'
+import { hasReportHeading, NO_REPORT_HEADING } from './sections'
 
 /** Longer than pdf.js takes for any report (tenths of a second); a file that keeps it busy longer is hostile. */
 const PDF_READ_TIMEOUT_MS = 60_000
@@ -97,7 +97,7 @@ export async function pdfText(bytes: Uint8Array): Promise<string> {
 export function pdfReportProblem(text: string): string | null {
   if (text === '') return 'the PDF holds no text (a scanned page? its words are pictures, which are not read)'
   if (!hasReportHeading(text))
-    return 'the PDF reads as no report: it has no Findings or Impression heading (检查所见, 诊断意见 …)'
+    return `the PDF reads as no report: ${NO_REPORT_HEADING}`
   return null
 }
 

@@ -12,7 +12,7 @@ import { detectLanguage, parseReport } from './nodule-parser'
 import { chestReportWords } from './vocabulary'
 import { parseCsv } from './csv'
 import { decodeReportBytesAsWritten, normaliseReportText, overlongReport, simplifiedChinese, type ReportEncoding } from './text'
-import { hasReportHeading, sectionOfName } from './sections'
+import { hasReportHeading, NO_REPORT_HEADING, sectionOfName } from './sections'
 import { isCompoundFile } from './compound-file'
 import { cdaReportText, cdaStudyKeys } from './cda'
 import { legacyDocumentText } from './legacy-document'
@@ -190,7 +190,7 @@ function wordDocumentPages(bytes: Uint8Array): { pages: string[]; encoding: Repo
 function wordRecords(pages: string[]): { records: ReportRecord[]; problems: string[] } {
   const runs = pageRuns(pages)
   if (runs.length === 1) return { records: [oneReportRecord(runs[0].text)], problems: [] }
-  return runRecords(runs, (text) => (hasReportHeading(text) ? null : 'it reads as no report: it has no Findings or Impression heading (检查所见, 诊断意见 …)'))
+  return runRecords(runs, (text) => (hasReportHeading(text) ? null : `it reads as no report: ${NO_REPORT_HEADING}`))
 }
 
 /** An HL7 file's reports, a record each; a message with no report text (an ADT, an order) is passed over. */

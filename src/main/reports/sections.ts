@@ -119,6 +119,9 @@ export function sectionText(text: string, sections: SectionRange[], kind: Sectio
   return parts.length ? parts.join('\n') : null
 }
 
+/** Why a text without such a heading (see hasReportHeading) is taken for no report, in words. */
+export const NO_REPORT_HEADING = 'it has no Findings or Impression heading (检查所见, 诊断意见 …)'
+
 /** Whether the text has a findings or impression heading: a section after a header starts past the text's start (text with none is all one findings section). */
 export function hasReportHeading(text: string): boolean {
   return splitSections(text).some((s) => s.kind !== 'other' && s.start > 0)
