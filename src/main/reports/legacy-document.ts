@@ -130,31 +130,38 @@ interface PropertyRun {
   grpprl: Uint8Array
 }
 
-/** Where a page's run `i` keeps its property list: the byte, in 16-bit words, that points at it (0: none). */
-type PropertyPointer = (fkp: Uint8Array, runs: number, i: number) => { at: number; grpprl: (at: number) => Uint8Array | null }
+/**
+ * A kind of property page (FKP): after its runs' stream offsets, an entry per run whose first byte
+ * points at the run's properties, in 16-bit words (0: none); and how a property list is stored there.
+ */
+interface PropertyPageKind {
+  entryBytes: number
+  /** The property list (grpprl) stored at `at`, or null when it does not fit the page. */
+  grpprlAt: (fkp: Uint8Array, at: number) => Uint8Array | null
+}
 
 /** PapxFkp (MS-DOC 2.9.175): 13-byte BxPap entries; a PapxInFkp is cb, then 2cb − 1 bytes (cb = 0: the next byte holds 2cb), a style index first. */
-const paragraphProperties: PropertyPointer = (fkp, runs, i) => ({
-  at: 2 * fkp[4 * (runs + 1) + 13 * i],
-  grpprl: (at) => {
+const paragraphPages: PropertyPageKind = {
+  entryBytes: 13,
+  grpprlAt: (fkp, at) => {
     const size = fkp[at] !== 0 ? 2 * fkp[at] - 1 : 2 * (fkp[at + 1] ?? 0)
     const from = at + (fkp[at] !== 0 ? 1 : 2)
     return from + size <= FKP_BYTES - 1 && size > 2 ? fkp.subarray(from + 2, from + size) : null
   }
-})
+}
 
 /** ChpxFkp (MS-DOC 2.9.35): a byte per run; a Chpx is cb, then cb bytes. */
-const characterProperties: PropertyPointer = (fkp, runs, i) => ({
-  at: 2 * fkp[4 * (runs + 1) + i],
-  grpprl: (at) => (at + 1 + fkp[at] <= FKP_BYTES - 1 ? fkp.subarray(at + 1, at + 1 + fkp[at]) : null)
-})
+const characterPages: PropertyPageKind = {
+  entryBytes: 1,
+  grpprlAt: (fkp, at) => (at + 1 + fkp[at] <= FKP_BYTES - 1 ? fkp.subarray(at + 1, at + 1 + fkp[at]) : null)
+}
 
 /**
  * The runs of a kind of property pages: the PlcBte lists 512-byte pages (FKPs) in the WordDocument
  * stream, each with its runs' stream offsets and property lists. What cannot be read is passed over:
  * the text is still read, without those properties.
  */
-function propertyRuns(word: Uint8Array, table: Uint8Array, plc: PlcLocation, pointer: PropertyPointer, entryBytes: number): PropertyRun[] {
+function propertyRuns(word: Uint8Array, table: Uint8Array, plc: PlcLocation, kind: PropertyPageKind): PropertyRun[] {
   if (plc.length < 12 || plc.offset + plc.length > table.length || (plc.length - 4) % 8 !== 0) return []
   const pageList = new DataView(table.buffer, table.byteOffset + plc.offset, plc.length)
   const pages = (plc.length - 4) / 8
@@ -165,10 +172,10 @@ function propertyRuns(word: Uint8Array, table: Uint8Array, plc: PlcLocation, poi
     const fkp = word.subarray(offset, offset + FKP_BYTES)
     const view = new DataView(fkp.buffer, fkp.byteOffset, fkp.byteLength)
     const runs = fkp[FKP_BYTES - 1]
-    if (4 * (runs + 1) + entryBytes * runs > FKP_BYTES - 1) continue
+    if (4 * (runs + 1) + kind.entryBytes * runs > FKP_BYTES - 1) continue
     for (let i = 0; i < runs; i++) {
-      const { at, grpprl } = pointer(fkp, runs, i)
-      const properties = at === 0 || at >= FKP_BYTES - 1 ? null : grpprl(at)
+      const at = 2 * fkp[4 * (runs + 1) + kind.entryBytes * i]
+      const properties = at === 0 || at >= FKP_BYTES - 1 ? null : kind.grpprlAt(fkp, at)
       if (properties) found.push({ from: view.getUint32(4 * i, true), to: view.getUint32(4 * (i + 1), true), grpprl: properties })
     }
   }
@@ -220,8 +227,8 @@ interface TextMarks {
  * and the text a tracked change deleted (sprmCFRMarkDel: Word keeps it in the text until the change is accepted).
  */
 function textMarks(word: Uint8Array, table: Uint8Array, fib: Fib, pieces: Piece[]): TextMarks {
-  const paragraphs = propertyRuns(word, table, fib.papx, paragraphProperties, 13)
-  const characters = propertyRuns(word, table, fib.chpx, characterProperties, 1)
+  const paragraphs = propertyRuns(word, table, fib.papx, paragraphPages)
+  const characters = propertyRuns(word, table, fib.chpx, characterPages)
   return {
     pageBreaks: paragraphs.filter((run) => operandOf(run.grpprl, SPRM_PAGE_BREAK_BEFORE) === 1).flatMap((run) => characterRanges(run.from, run.to, pieces).slice(0, 1).map(([cp]) => cp)),
     // 1 sets the mark; 0x81 sets the opposite of the style's, which marks no deletion
