@@ -63,7 +63,8 @@ export function workbookRows(bytes: Uint8Array): string[][] {
 export function documentText(bytes: Uint8Array): string {
   const body = officeParts(bytes, 'word/', { extension: 'docx', kind: 'document' })('word/document.xml')
   if (!body) throw new Error('it is not a .docx document: it holds no word/document.xml')
-  const visible = withoutElements(body, 'w:delText', 'w:instrText')
+  // a text box is stored twice, for Word 2010 (mc:Choice) and for older readers (mc:Fallback): read once
+  const visible = textBoxesAfterTheirParagraphs(withoutElements(body, 'w:delText', 'w:instrText', 'mc:Fallback'), 'w:txbxContent', 'w:p')
   return elements(visible, 'w:p')
     .map((paragraph) => {
       const properties = elements(paragraph.content, 'w:pPr')[0]?.content ?? ''
@@ -108,7 +109,7 @@ export function openDocumentText(bytes: Uint8Array): string {
   const content = officeParts(bytes, 'content.xml', { extension: 'odt', kind: 'document' })('content.xml')
   if (!content) throw new Error('it is not an OpenDocument text: it holds no content.xml')
   const body = elements(content, 'office:text')[0]?.content ?? ''
-  const visible = withoutElements(body, 'office:annotation', 'text:note', 'text:tracked-changes')
+  const visible = textBoxesAfterTheirParagraphs(withoutElements(body, 'office:annotation', 'text:note', 'text:tracked-changes'), 'draw:text-box', 'text:[ph]')
   const pageStyles = pageBreakingStyles(elements(content, 'office:automatic-styles')[0]?.content ?? '')
   return decodeXML(
     visible
@@ -164,6 +165,45 @@ function elements(xml: string, name: string): XmlElement[] {
  */
 function withoutElements(xml: string, ...names: string[]): string {
   return withoutBlocks(xml, new RegExp(`<(${names.join('|')})(?=[\\s>])[^<>]*(?<!\\/)>`, 'g'), (name) => new RegExp(`<\\/${name}>`, 'gi'))
+}
+
+/**
+ * The xml with each text box's content (element `box`) moved to just after the close of the paragraph
+ * that anchors it, so that paragraphs no longer nest and the box reads as lines of its own: a box
+ * floats on the page, and where its anchor sits in its paragraph ("Findings: [box] a nodule …") says
+ * nothing of where it is read. One pass to set the boxes apart, one to put them back; a box in a box
+ * ends at the inner close, as `elements` reads it.
+ */
+function textBoxesAfterTheirParagraphs(xml: string, box: string, paragraph: string): string {
+  const boxes: string[] = []
+  let apart = ''
+  let kept = 0
+  const open = new RegExp(`<${box}(?=[\\s>])[^<>]*(?<!\\/)>`, 'g')
+  for (let m = open.exec(xml); m; m = open.exec(xml)) {
+    const end = xml.indexOf(`</${box}>`, open.lastIndex)
+    if (end < 0) break
+    // a mark no text can hold: XML text has no "<"
+    apart += `${xml.slice(kept, m.index)}<box-apart n="${boxes.length}"/>`
+    boxes.push(xml.slice(open.lastIndex, end))
+    kept = open.lastIndex = end + box.length + 3
+  }
+  if (boxes.length === 0) return xml
+  apart += xml.slice(kept)
+  let anchored: string[] = []
+  let inParagraph = false
+  return apart.replace(new RegExp(`<box-apart n="(\\d+)"\\/>|<(\\/?)(?:${paragraph})(?=[\\s/>])[^<>]*?(\\/?)>`, 'g'), (tag, n?: string, closing?: string, empty?: string) => {
+    if (n !== undefined) {
+      if (!inParagraph) return boxes[Number(n)]
+      anchored.push(boxes[Number(n)])
+      return ''
+    }
+    if (empty) return tag
+    inParagraph = !closing
+    if (inParagraph) return tag
+    const after = anchored.join('')
+    anchored = []
+    return tag + after
+  })
 }
 
 function attribute(attributes: string, name: string): string | null {

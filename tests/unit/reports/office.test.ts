@@ -71,7 +71,11 @@ describe.skipIf(!sofficeAvailable)(`the text of an OpenDocument text (.odt writt
         '<text:list><text:list-item><text:p>诊断意见：右上肺野结节， <text:s/>建议CT。</text:p></text:list-item></text:list>',
       'City Hospital radiology'
     )
-    written = writeWordDocuments({ report })
+    // A text box (Word: Insert > Text Box) anchored inside the findings' paragraph, holding the patient's fields.
+    const box = '<draw:frame xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" text:anchor-type="paragraph" svg:width="6cm" svg:height="2cm">' +
+      '<draw:text-box><text:p>检查号：A123</text:p><text:p>姓名：张三</text:p></draw:text-box></draw:frame>'
+    const boxed = flatOdt(`<text:p>检查所见：右上肺野见一结节影，${box}大小约8mm。</text:p><text:p>诊断意见：右上肺野结节。</text:p>`)
+    written = writeWordDocuments({ report, boxed })
   }, 180_000)
 
   it('is what the .docx of the same document reads: headings, table cells and list items as lines, tabs, line breaks and runs of spaces kept, no comment, no page header', () => {
@@ -79,6 +83,13 @@ describe.skipIf(!sofficeAvailable)(`the text of an OpenDocument text (.odt writt
     const text = openDocumentText(written.report.odt)
     expect(lines(text)).toEqual(['胸部正位片报告', '检查号：A123', '姓名：张三', '检查所见：\t右上肺野见一结节影', '大小约8mm。', '诊断意见：右上肺野结节，  建议CT。'])
     expect(lines(text)).toEqual(lines(documentText(written.report.docx)))
+  })
+
+  it('reads a text box once, as lines of their own after the paragraph that anchors it (a .docx stores the box twice: for Word 2010 and for older readers)', () => {
+    const expected = '检查所见：右上肺野见一结节影，大小约8mm。\n检查号：A123\n姓名：张三\n诊断意见：右上肺野结节。'
+    const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '').join('\n')
+    expect(lines(openDocumentText(written.boxed.odt))).toBe(expected)
+    expect(lines(documentText(written.boxed.docx))).toBe(expected)
   })
 
   it('says what is wrong with a package that is no OpenDocument text', () => {
