@@ -30,6 +30,14 @@ export function flatOdt(body: string, header = ''): string {
   return `<?xml version="1.0" encoding="UTF-8"?><office:document ${namespaces} office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.text">${pageBreakStyle}${masterPage}<office:body><office:text>${body}</office:text></office:body></office:document>`
 }
 
+/** A text box (Word: Insert > Text Box) of these paragraphs, anchored in the paragraph it is put in. */
+export function textBoxOdt(paragraphs: string[]): string {
+  return (
+    '<draw:frame xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" text:anchor-type="paragraph" svg:width="6cm" svg:height="2cm">' +
+    `<draw:text-box>${paragraphs.map((p) => `<text:p>${escape(p)}</text:p>`).join('')}</draw:text-box></draw:frame>`
+  )
+}
+
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
 /** Paragraphs as flat OpenDocument text, each line a paragraph. */

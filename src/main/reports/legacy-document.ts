@@ -5,8 +5,9 @@
  * field codes left out (a PAGE field gives its number) — from the piece table, so a document Word
  * saved quickly, its text in pieces out of order, reads in order. A new page is a form feed (\f): a
  * page or section break in the text (Word), or a paragraph set to begin a page (LibreOffice, read from
- * the paragraphs' properties), so that a document of several reports splits. The main document only: headers,
- * footnotes and text boxes are other stories. Text a tracked change deleted is still in the pieces
+ * the paragraphs' properties), so that a document of several reports splits. The main document and its
+ * text boxes (each read after the paragraph that anchors it, as office.ts reads a .docx's); headers and
+ * footnotes are other stories, not read. Text a tracked change deleted is still in the pieces
  * and is left out by its mark, a character property. Every offset and count is checked
  * against the streams' sizes, so a damaged or hostile file is refused in words.
  */
@@ -22,6 +23,11 @@ const CLX_PAIR = 33
 /** FibRgFcLcb97 pairs 12 and 13: where the characters' and the paragraphs' property pages (PlcBteChpx, PlcBtePapx) are listed. */
 const CHPX_PAIR = 12
 const PAPX_PAIR = 13
+/** FibRgFcLcb97 pairs 40 and 56: the main document's shape anchors (PlcfSpa) and its text boxes' stories (PlcftxbxTxt). */
+const SHAPE_ANCHORS_PAIR = 40
+const TEXT_BOXES_PAIR = 56
+/** FibRgLw97: the character counts of the main document and of the stories after it, up to the text boxes' (ccpText … ccpTxbx). */
+const STORY_LENGTHS = { first: 3, textBoxes: 9 }
 const FKP_BYTES = 512
 /** A paragraph property: the paragraph begins a new page (MS-DOC 2.6.2). */
 const SPRM_PAGE_BREAK_BEFORE = 0x2407
@@ -46,7 +52,7 @@ export function legacyDocumentText(bytes: Uint8Array): LegacyDocumentText {
   if (!table) throw new Error(`it is damaged: its ${fib.tableStream} stream, which holds where its text lies, is missing`)
   if (fib.clx.offset + fib.clx.length > table.length) throw new Error('it is damaged: its piece table lies beyond its table stream')
   const pieces = readPieces(table.subarray(fib.clx.offset, fib.clx.offset + fib.clx.length))
-  return documentText(word, pieces, fib.mainTextLength, textMarks(word, table, fib, pieces))
+  return documentText(word, pieces, textMarks(word, table, fib, pieces), fib.mainTextLength, textBoxes(table, fib))
 }
 
 interface Fib {
@@ -55,6 +61,8 @@ interface Fib {
   clx: { offset: number; length: number }
   chpx: PlcLocation
   papx: PlcLocation
+  /** Where the text boxes' story begins and how long it is (length 0: the file says of none), and where their anchors and stories are listed. */
+  textBoxStory: { start: number; length: number; anchors: PlcLocation; stories: PlcLocation }
 }
 
 /** The File Information Block at the start of the WordDocument stream (MS-DOC 2.5). */
@@ -73,13 +81,59 @@ function readFib(word: Uint8Array): Fib {
   const pairs = cbRgFcLcb + 2
   if (cbRgFcLcb + 2 > word.length || view.getUint16(cbRgFcLcb, true) <= CLX_PAIR || pairs + 8 * (CLX_PAIR + 1) > word.length)
     throw new Error('it is damaged: its file information block is cut short')
+  const pair = (i: number): PlcLocation => ({ offset: view.getUint32(pairs + 8 * i, true), length: view.getUint32(pairs + 8 * i + 4, true) })
+  const hasTextBoxes = view.getUint16(rgLw - 2, true) > STORY_LENGTHS.textBoxes && view.getUint16(cbRgFcLcb, true) > TEXT_BOXES_PAIR && pairs + 8 * (TEXT_BOXES_PAIR + 1) <= word.length
+  const storyLength = (i: number) => view.getUint32(rgLw + 4 * i, true)
+  let start = 0
+  for (let i = STORY_LENGTHS.first; hasTextBoxes && i < STORY_LENGTHS.textBoxes; i++) start += storyLength(i)
   return {
     tableStream: flags & F_WHICH_TABLE_STREAM ? '1Table' : '0Table',
-    mainTextLength: view.getUint32(rgLw + 4 * 3, true),
-    clx: { offset: view.getUint32(pairs + 8 * CLX_PAIR, true), length: view.getUint32(pairs + 8 * CLX_PAIR + 4, true) },
-    chpx: { offset: view.getUint32(pairs + 8 * CHPX_PAIR, true), length: view.getUint32(pairs + 8 * CHPX_PAIR + 4, true) },
-    papx: { offset: view.getUint32(pairs + 8 * PAPX_PAIR, true), length: view.getUint32(pairs + 8 * PAPX_PAIR + 4, true) }
+    mainTextLength: storyLength(STORY_LENGTHS.first),
+    clx: pair(CLX_PAIR),
+    chpx: pair(CHPX_PAIR),
+    papx: pair(PAPX_PAIR),
+    textBoxStory: hasTextBoxes
+      ? { start, length: storyLength(STORY_LENGTHS.textBoxes), anchors: pair(SHAPE_ANCHORS_PAIR), stories: pair(TEXT_BOXES_PAIR) }
+      : { start: 0, length: 0, anchors: { offset: 0, length: 0 }, stories: { offset: 0, length: 0 } }
   }
+}
+
+/** A text box: the main document's character its shape is anchored at, and its text's characters [start, end). */
+interface TextBox {
+  anchor: number
+  start: number
+  end: number
+}
+
+/**
+ * The main document's text boxes in the order of their stories (MS-DOC 2.3.6): the PlcftxbxTxt gives each
+ * story's characters and its shape's id (FTXBXS: 22 bytes, fReusable at 8, lid at 14; the last entry and
+ * the reusable ones hold no box), the PlcfSpa each shape's anchor (SPA: 26 bytes, lid first). What does
+ * not fit where it lies is passed over: the main text is still read, without its boxes.
+ */
+function textBoxes(table: Uint8Array, fib: Fib): TextBox[] {
+  const { start, length, anchors, stories } = fib.textBoxStory
+  const storyPlc = plc(table, stories, 22)
+  const anchorPlc = plc(table, anchors, 26)
+  if (length === 0 || !storyPlc || !anchorPlc) return []
+  const anchorOf = new Map<number, number>()
+  for (let i = 0; i < anchorPlc.count; i++) anchorOf.set(anchorPlc.view.getUint32(anchorPlc.data(i), true), anchorPlc.cp(i))
+  const found: TextBox[] = []
+  for (let i = 0; i < storyPlc.count - 1; i++) {
+    const anchor = anchorOf.get(storyPlc.view.getUint32(storyPlc.data(i) + 14, true))
+    const [from, to] = [storyPlc.cp(i), storyPlc.cp(i + 1)]
+    if (storyPlc.view.getUint16(storyPlc.data(i) + 8, true) !== 0 || anchor === undefined || anchor >= fib.mainTextLength || from >= to || to > length) continue
+    found.push({ anchor, start: start + from, end: start + to })
+  }
+  return found
+}
+
+/** A PLC (MS-DOC 2.2.2) of `dataBytes`-byte entries where it lies in the table stream: n + 1 character positions, then n entries; null where it does not fit. */
+function plc(table: Uint8Array, at: PlcLocation, dataBytes: number): { count: number; view: DataView; cp: (i: number) => number; data: (i: number) => number } | null {
+  if (at.length < 4 || at.offset + at.length > table.length || (at.length - 4) % (4 + dataBytes) !== 0) return null
+  const view = new DataView(table.buffer, table.byteOffset + at.offset, at.length)
+  const count = (at.length - 4) / (4 + dataBytes)
+  return { count, view, cp: (i) => view.getUint32(4 * i, true), data: (i) => 4 * (count + 1) + dataBytes * i }
 }
 
 interface Piece {
@@ -236,8 +290,13 @@ function textMarks(word: Uint8Array, table: Uint8Array, fib: Fib, pieces: Piece[
   }
 }
 
-/** The main document's characters [0, length) from the pieces, as text: a form feed before each paragraph that begins a page, deleted text left out. */
-function documentText(word: Uint8Array, pieces: Piece[], length: number, marks: TextMarks): LegacyDocumentText {
+/**
+ * The main document's characters [0, mainLength) from the pieces, as text: each text box's after the
+ * paragraph its anchor is in, a form feed before each paragraph that begins a page, deleted text left out.
+ */
+function documentText(word: Uint8Array, pieces: Piece[], marks: TextMarks, mainLength: number, boxes: TextBox[]): LegacyDocumentText {
+  // the boxes' story lies after the main document's: read as far as the last box
+  const length = boxes.reduce((end, box) => Math.max(end, box.end), mainLength)
   let raw = ''
   let anyUtf16 = false
   let read = 0
@@ -253,24 +312,54 @@ function documentText(word: Uint8Array, pieces: Piece[], length: number, marks: 
     raw += piece.compressed ? windows1252.decode(bytes) : utf16.decode(bytes)
     anyUtf16 ||= !piece.compressed
   }
-  return { text: visibleText(marked(raw, marks)), encoding: anyUtf16 ? 'utf-16le' : 'windows-1252' }
+  const marked = markedRuns(raw, marks)
+  let text = ''
+  let from = 0
+  // a box floats on the page: its place in its paragraph says nothing of where it is read
+  const paragraphEnd = /[\r\x07]/g
+  for (const box of [...boxes].sort((a, b) => a.anchor - b.anchor)) {
+    paragraphEnd.lastIndex = box.anchor
+    // a second box in the same paragraph follows the first
+    const after = box.anchor < from ? from : Math.min(mainLength, (paragraphEnd.exec(raw)?.index ?? mainLength) + 1)
+    text += marked(from, after) + marked(box.start, box.end)
+    from = after
+  }
+  text += marked(from, mainLength)
+  return { text: visibleText(text), encoding: anyUtf16 ? 'utf-16le' : 'windows-1252' }
 }
 
-/** The text with a form feed at each page break and without the deleted ranges (a character position is an index into it). */
-function marked(raw: string, { pageBreaks, deleted }: TextMarks): string {
+/**
+ * The characters [from, to) of raw (a character position is an index into it) with a form feed at each
+ * page break and without the deleted ranges. The marks are sorted once, so that each run costs its own
+ * marks and a search: a hostile file of many boxes and many marks stays linear.
+ */
+function markedRuns(raw: string, { pageBreaks, deleted }: TextMarks): (from: number, to: number) => string {
   const edits = [
     // the first paragraph begins the first page
-    ...[...new Set(pageBreaks)].filter((cp) => cp > 0 && cp < raw.length).map((cp) => ({ start: cp, end: cp })),
-    ...deleted.map(([start, end]) => ({ start: Math.max(0, start), end: Math.min(raw.length, end) })).filter((d) => d.start < d.end)
+    ...[...new Set(pageBreaks)].filter((cp) => cp > 0).map((cp) => ({ start: cp, end: cp })),
+    ...deleted.filter(([start, end]) => start < end).map(([start, end]) => ({ start, end }))
   ].sort((a, b) => a.start - b.start || a.end - b.end)
-  let out = ''
-  let from = 0
-  for (const edit of edits) {
-    if (edit.start > from) out += raw.slice(from, edit.start)
-    if (edit.start === edit.end) out += '\f'
-    from = Math.max(from, edit.end)
+  // reachBefore[i]: the furthest the edits before the i-th reach (a deletion begun before a run may run into it)
+  const reachBefore = [0]
+  for (const edit of edits) reachBefore.push(Math.max(reachBefore[reachBefore.length - 1], edit.end))
+  return (from, to) => {
+    to = Math.min(to, raw.length)
+    let lo = 0
+    for (let hi = edits.length; lo < hi; ) {
+      const mid = (lo + hi) >> 1
+      if (edits[mid].start < from) lo = mid + 1
+      else hi = mid
+    }
+    let out = ''
+    let kept = Math.max(from, reachBefore[lo])
+    for (let i = lo; i < edits.length && edits[i].start < to; i++) {
+      const edit = edits[i]
+      if (edit.start > kept) out += raw.slice(kept, edit.start)
+      if (edit.start === edit.end) out += '\f'
+      kept = Math.max(kept, edit.end)
+    }
+    return kept < to ? out + raw.slice(kept, to) : out
   }
-  return out + raw.slice(from)
 }
 
 /**

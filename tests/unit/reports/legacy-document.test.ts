@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { legacyDocumentText } from '../../../src/main/reports/legacy-document'
 import { documentText, openDocumentText } from '../../../src/main/reports/office'
 import { seededRandom } from '../../helpers/dicom-corpus'
-import { flatOdt, paragraphsOdt, sofficeAvailable, sofficeMissingReason, writeWordDocuments } from '../../helpers/doc-writer'
+import { flatOdt, paragraphsOdt, sofficeAvailable, sofficeMissingReason, textBoxOdt, writeWordDocuments } from '../../helpers/doc-writer'
 
 const english = 'FINDINGS:\nThere is a 7 mm nodule in the right upper zone.\n\nIMPRESSION:\nRight upper zone nodule.'
 const chinese = '检查所见：\n右上肺野見一結節影，大小约8mm。\n诊断意见：\n右上肺野结节。'
@@ -21,12 +21,17 @@ const tracked = flatOdt(
     '<dc:date>2026-01-05T10:00:00</dc:date></office:change-info><text:p>No nodule. </text:p></text:deletion></text:changed-region></text:tracked-changes>' +
     '<text:p>FINDINGS: <text:change text:change-id="ct1"/>An 8 mm nodule in the right upper zone.</text:p><text:p>IMPRESSION: Right upper zone nodule.</text:p>'
 )
+// text boxes: two of the patient's fields anchored in the findings' paragraph, a signature in the impression's
+const boxed = flatOdt(
+  `<text:p>检查所见：右上肺野见一结节影，${textBoxOdt(['检查号：A123'])}大小约8mm。${textBoxOdt(['姓名：张三'])}</text:p>` +
+    `<text:p>诊断意见：右上肺野结节。${textBoxOdt(['报告医师：李医生'])}</text:p><text:p>2026-01-05</text:p>`
+)
 const longReport = Array.from({ length: 1500 }, (_, i) => `${i}. 两肺纹理清晰，未见结节。No nodule in line ${i}.`).join('\n')
 
 let written: ReturnType<typeof writeWordDocuments>
 beforeAll(() => {
   if (sofficeAvailable)
-    written = writeWordDocuments({ english: paragraphsOdt(english), chinese: paragraphsOdt(chinese), western: paragraphsOdt(western), rich, tracked, longReport: paragraphsOdt(longReport) })
+    written = writeWordDocuments({ english: paragraphsOdt(english), chinese: paragraphsOdt(chinese), western: paragraphsOdt(western), rich, tracked, boxed, longReport: paragraphsOdt(longReport) })
 }, 180_000)
 
 const lines = (text: string): string[] => text.split('\n').filter((line) => line.trim() !== '')
@@ -77,6 +82,13 @@ describe.skipIf(!sofficeAvailable)(`legacyDocumentText (Word 97–2003 .doc writ
     expect(lines(openDocumentText(written.tracked.odt))).toEqual(expected)
   })
 
+  it('reads a text box as lines of their own after the paragraph that anchors it, as the .docx and the .odt of the same document do', () => {
+    const expected = ['检查所见：右上肺野见一结节影，大小约8mm。', '检查号：A123', '姓名：张三', '诊断意见：右上肺野结节。', '报告医师：李医生', '2026-01-05']
+    expect(lines(legacyDocumentText(written.boxed.doc).text)).toEqual(expected)
+    expect(lines(documentText(written.boxed.docx))).toEqual(expected)
+    expect(lines(openDocumentText(written.boxed.odt))).toEqual(expected)
+  })
+
   it('reads a document too large for the mini stream', () => {
     expect(written.longReport.doc.length).toBeGreaterThan(64 * 1024)
     expect(lines(legacyDocumentText(written.longReport.doc).text)).toEqual(lines(longReport))
@@ -107,7 +119,7 @@ describe.skipIf(!sofficeAvailable)(`legacyDocumentText (Word 97–2003 .doc writ
 
   it('answers every damaged copy of a document with text or a reason in words', () => {
     const rand = seededRandom(9)
-    for (const doc of [written.chinese.doc, written.rich.doc]) {
+    for (const doc of [written.chinese.doc, written.rich.doc, written.boxed.doc]) {
       for (let i = 0; i < 200; i++) {
         const damaged = Buffer.from(doc)
         for (let k = 0; k < 1 + Math.floor(rand() * 8); k++) damaged[Math.floor(rand() * damaged.length)] = Math.floor(rand() * 256)

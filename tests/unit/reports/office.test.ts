@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { strToU8, zipSync } from 'fflate'
 import { documentText, openDocumentText, workbookRows } from '../../../src/main/reports/office'
-import { flatOdt, sofficeAvailable, sofficeMissingReason, writeWordDocuments } from '../../helpers/doc-writer'
+import { flatOdt, sofficeAvailable, sofficeMissingReason, textBoxOdt, writeWordDocuments } from '../../helpers/doc-writer'
 import { docx, xlsx } from './fixtures'
 
 describe('the first sheet of an .xlsx workbook', () => {
@@ -71,10 +71,8 @@ describe.skipIf(!sofficeAvailable)(`the text of an OpenDocument text (.odt writt
         '<text:list><text:list-item><text:p>诊断意见：右上肺野结节， <text:s/>建议CT。</text:p></text:list-item></text:list>',
       'City Hospital radiology'
     )
-    // A text box (Word: Insert > Text Box) anchored inside the findings' paragraph, holding the patient's fields.
-    const box = '<draw:frame xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" text:anchor-type="paragraph" svg:width="6cm" svg:height="2cm">' +
-      '<draw:text-box><text:p>检查号：A123</text:p><text:p>姓名：张三</text:p></draw:text-box></draw:frame>'
-    const boxed = flatOdt(`<text:p>检查所见：右上肺野见一结节影，${box}大小约8mm。</text:p><text:p>诊断意见：右上肺野结节。</text:p>`)
+    // a text box anchored inside the findings' paragraph, holding the patient's fields
+    const boxed = flatOdt(`<text:p>检查所见：右上肺野见一结节影，${textBoxOdt(['检查号：A123', '姓名：张三'])}大小约8mm。</text:p><text:p>诊断意见：右上肺野结节。</text:p>`)
     written = writeWordDocuments({ report, boxed })
   }, 180_000)
 
