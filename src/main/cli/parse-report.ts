@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { decodeReportBytes, hl7Reports, isHl7Message, isOfficeDocument, isPdf, isWebArchive, parseReport, pdfText, readReportFile, reportFileKind, webArchiveText, wordDocumentText } from '../reports'
+import { decodeReportBytes, hl7Reports, isHl7Message, isOfficeDocument, isPdf, isWebArchive, parseReport, pdfReportText, pdfText, readReportFile, reportFileKind, webArchiveText, wordDocumentText } from '../reports'
 import type { CliCommand } from './command'
 
 /** Reads stdin to the end as bytes. */
@@ -9,14 +9,16 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
-function oneOf(reports: string[]): string {
+function oneOf<T>(reports: T[]): T {
   if (reports.length !== 1) throw new Error(`it holds ${reports.length} reports; parse-report reads one (vzw import reads them all)`)
   return reports[0]
 }
 
-/** The text itself, or the one report of an HL7 result message (its segments are no report text). */
-function oneReportOf(text: string): string {
-  return isHl7Message(text) ? oneOf(hl7Reports(text).map((r) => r.fields.text)) : text
+/** The text itself, or the one report of an HL7 result message (its segments are no report text; its report may be a PDF). */
+async function oneReportOf(text: string): Promise<string> {
+  if (!isHl7Message(text)) return text
+  const { fields } = oneOf(hl7Reports(text))
+  return fields.pdf ? pdfReportText(fields.pdf) : (fields.text ?? '')
 }
 
 /** A file named as a report file is read as the import reads it (a Word document, an XML or JSON export …); other bytes by what they are. */

@@ -1,16 +1,17 @@
 /**
  * HL7 FHIR (R4) DiagnosticReport resources, as a RIS exports its reports through FHIR: one resource,
  * a Bundle of them (a search result, a transaction), or the NDJSON lines of a bulk export. A report's
- * text is its presented form (the full report, text/plain or text/html in base64), else its narrative
- * (text.div, XHTML), else its conclusion. Its keys: the accession number (an identifier of type ACSN,
+ * text is its presented form (the full report, text/plain or text/html in base64; else the PDF, read by
+ * the caller), else its narrative (text.div, XHTML), else its conclusion. Its keys: the accession number (an identifier of type ACSN,
  * the HL7 v2 table 0203 code, on the report or the order it is based on), the study UID (the
  * ImagingStudy it references, identifier system urn:dicom:uid), the patient's identifier and the date
  * it is effective. References are followed within the file (a Bundle's entries, contained resources).
  */
+import { isPdf } from './pdf'
 
 /** A report read from a FHIR resource, named as report-records.ts names a record's fields. */
 export interface FhirReport {
-  fields: { text?: string; impression?: string; accession?: string; studyUid?: string; patientId?: string; studyDate?: string }
+  fields: { text?: string; pdf?: Uint8Array; impression?: string; accession?: string; studyUid?: string; patientId?: string; studyDate?: string }
   where: string
 }
 
@@ -70,12 +71,14 @@ function reportFields(report: Resource, resolve: (reference: string) => Resource
     const reference = text((value as Resource | null)?.reference)
     return reference ? resolve(reference) : undefined
   }
-  const full = presentedText(report) ?? text((report.text as Resource | undefined)?.div)
+  const presented = presentedText(report)
+  const full = presented ?? text((report.text as Resource | undefined)?.div)
   const orders = array(report.basedOn).flatMap((b) => [referenced(b), b as Resource])
   const studies = array(report.imagingStudy).flatMap((s) => [referenced(s), s as Resource])
   const subject = referenced(report.subject) ?? (report.subject as Resource | undefined)
   return {
     text: full,
+    pdf: presented ? undefined : presentedPdf(report),
     impression: full ? undefined : text(report.conclusion),
     accession: [report, ...orders].map((r) => accessionOf(r)).find((a) => a !== undefined),
     studyUid: studies.map((s) => studyUidOf(s)).find((u) => u !== undefined),
@@ -96,6 +99,17 @@ function presentedText(report: Resource): string | undefined {
     } catch {
       return new TextDecoder('utf-8').decode(Buffer.from(data, 'base64'))
     }
+  }
+  return undefined
+}
+
+/** The full report a presentedForm attachment holds as a PDF (base64). */
+function presentedPdf(report: Resource): Uint8Array | undefined {
+  for (const form of array(report.presentedForm) as Resource[]) {
+    const data = text(form?.data)
+    if (!data || !/^application\/pdf/i.test(text(form?.contentType) ?? '')) continue
+    const bytes = Buffer.from(data, 'base64')
+    if (isPdf(bytes)) return bytes
   }
   return undefined
 }

@@ -6,16 +6,18 @@
  * - the text: OBX-5 of each text observation (TX, FT, ST, and CE/CWE's words), a repetition a line,
  *   HL7's escapes undone (\.br\ is a line end, \F\ the field separator …), under a heading named by
  *   OBX-3 (IHE's GDT/IMP codes, LOINC's findings and impression codes, or a name such as "Impression");
+ *   where there is none, the PDF an encapsulated-data observation holds (ED, Base64: the signed report);
  * - its keys: the Study Instance UID of the ZDS segment (IHE Scheduled Workflow), the accession number
  *   (OBR-3, the filler's order number, which RIS fill with it; else OBR-18, else OBR-2), the patient ID
  *   (PID-3) and the study date (OBR-7, else OBR-22).
  * Other messages (ADT, ORM …) hold no report and are passed over.
  */
+import { isPdf } from './pdf'
 import { sectionOfName } from './sections'
 
-/** One report of a message: its text and the fields that match it to a study, as written (absent when not). */
+/** One report of a message: its text (or the PDF that holds it) and the fields that match it to a study, as written (absent when not). */
 export interface Hl7Report {
-  fields: { text: string; accession?: string; studyUid?: string; patientId?: string; studyDate?: string }
+  fields: { text?: string; pdf?: Uint8Array; accession?: string; studyUid?: string; patientId?: string; studyDate?: string }
   /** "message 3", "message 3, order 2": where it is in the file, for messages to the user. */
   where: string
 }
@@ -89,13 +91,14 @@ function reportsOfMessage(segments: string[], number: number): Hl7Report[] {
   }
   return orders.flatMap((order, j) => {
     const reportText = observationText(order.observations, d)
-    if (reportText === '') return []
+    const pdf = reportText === '' ? encapsulatedPdf(order.observations, d) : undefined
+    if (reportText === '' && !pdf) return []
     const obr = order.obr ?? []
     const date = first(obr[7]) ?? first(obr[22])
     return [
       {
         fields: {
-          text: reportText,
+          ...(pdf ? { pdf } : { text: reportText }),
           accession: first(obr[3]) ?? first(obr[18]) ?? first(obr[2]),
           studyUid: first(zds?.[1]),
           patientId: first(pid?.[3]),
@@ -122,6 +125,21 @@ function observationText(observations: string[][], d: Delimiters): string {
     lines.push(...values)
   }
   return lines.join('\n').trim()
+}
+
+/**
+ * The PDF an encapsulated-data observation holds: OBX-2 ED, OBX-5 source^type^subtype^encoding^data
+ * ("^AP^PDF^Base64^JVBERi0…", "^application^pdf^Base64^…"); what the data is is read from its bytes.
+ */
+function encapsulatedPdf(observations: string[][], d: Delimiters): Uint8Array | undefined {
+  for (const obx of observations) {
+    if (obx[2]?.trim() !== 'ED') continue
+    const [, , , encoding = '', data = ''] = (obx[5] ?? '').split(d.repetition)[0].split(d.component)
+    if (!/^base64$/i.test(encoding.trim())) continue
+    const bytes = Buffer.from(unescapeHl7(data, d), 'base64')
+    if (isPdf(bytes)) return bytes
+  }
+  return undefined
 }
 
 function headingOf(identifier: string, d: Delimiters): string | null {

@@ -4,7 +4,7 @@ export { isReportFile, importReportFiles, readReportsOf, storeReportsOf, unmatch
 export type { ReadReports, ReportImportResult, UnmatchedReport } from './report-import'
 export { importStructuredReport } from './structured-report'
 export { importEncapsulatedDocument } from './encapsulated-document'
-export { isPdf, pdfText } from './pdf'
+export { isPdf, pdfReportText, pdfText } from './pdf'
 export { hl7Reports, isHl7Message } from './hl7'
 export { decodeReportBytes } from './text'
 export { isOfficeDocument, readReportFile, reportFileKind, wordDocumentText } from './report-records'

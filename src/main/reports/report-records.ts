@@ -21,7 +21,7 @@ import { htmlTableRows, looksLikeHtml } from './markup'
 import { webArchiveText, isWebArchive } from './web-archive'
 import { xmlElements, xmlRootName } from './xml'
 import { documentText, isOpenDocumentText, isZipPackage, openDocumentText, workbookRows } from './office'
-import { pdfPages, pdfReportProblem } from './pdf'
+import { pdfPages, pdfReportProblem, pdfReportText } from './pdf'
 import { hl7Reports, isHl7Message } from './hl7'
 import { fhirReports } from './fhir'
 
@@ -148,8 +148,8 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
   // A message or an export is read as written, each report's text read as HTML or RTF on its own (recordFrom):
   // read first as HTML, the whole file would break at its markup (an HL7 segment, a JSON string, XML's &lt;).
   // HL7 messages an interface engine wrote, named .hl7 or .txt
-  if (kind === 'hl7' || (kind === 'txt' && isHl7Message(written.text))) return { encoding, ...hl7Records(written.text) }
-  if (kind === 'json') return { encoding, ...jsonRecords(written.text) }
+  if (kind === 'hl7' || (kind === 'txt' && isHl7Message(written.text))) return { encoding, ...(await hl7Records(written.text)) }
+  if (kind === 'json') return { encoding, ...(await jsonRecords(written.text)) }
   if (kind === 'xml') return { encoding, ...xmlRecords(written.text) }
   if (kind === 'html') return { encoding, ...webPageRecords(written.text) }
   const text = normaliseReportText(written.text)
@@ -194,11 +194,30 @@ function wordRecords(pages: string[]): { records: ReportRecord[]; problems: stri
 }
 
 /** An HL7 file's reports, a record each; a message with no report text (an ADT, an order) is passed over. */
-function hl7Records(text: string): { records: ReportRecord[]; problems: string[] } {
+async function hl7Records(text: string): Promise<{ records: ReportRecord[]; problems: string[] }> {
   if (!isHl7Message(text)) throw new Error('it is not HL7 v2: it does not begin with an MSH segment')
   const reports = hl7Reports(text)
   if (reports.length === 0) throw new Error('it holds no HL7 result with report text (ORU^R01 or MDM messages with text OBX segments)')
-  return recordsFrom(reports)
+  return recordsFrom(await withPdfTexts(reports))
+}
+
+/**
+ * Reports a message or a resource holds as a PDF (an HL7 encapsulated-data observation, a FHIR
+ * presentedForm), each read as a .pdf report is, its text in place of whatever else the report holds
+ * (a FHIR narrative a server generated); one whose PDF reads as no report, with nothing else to read, is named.
+ */
+async function withPdfTexts(reports: { fields: RecordFields & { pdf?: Uint8Array }; where: string }[]): Promise<({ fields: RecordFields; where: string } | string)[]> {
+  const read: ({ fields: RecordFields; where: string } | string)[] = []
+  for (const { fields: { pdf, ...fields }, where } of reports) {
+    if (!pdf) read.push({ fields, where })
+    else
+      try {
+        read.push({ fields: { ...fields, text: await pdfReportText(pdf), impression: undefined }, where })
+      } catch (err) {
+        read.push(fields.text || fields.impression ? { fields, where } : `${where}: ${err instanceof Error ? err.message : String(err)}`)
+      }
+  }
+  return read
 }
 
 /**
@@ -400,12 +419,12 @@ function oneReportRecord(text: string): ReportRecord {
   return textRecord(text)
 }
 
-function jsonRecords(text: string): { records: ReportRecord[]; problems: string[] } {
+async function jsonRecords(text: string): Promise<{ records: ReportRecord[]; problems: string[] }> {
   const data = parseJsonOrLines(text)
   const fhir = fhirReports(Array.isArray(data) ? data : [data])
   if (fhir) {
     if (fhir.length === 0) throw new Error('its FHIR resources hold no DiagnosticReport')
-    return recordsFrom(fhir)
+    return recordsFrom(await withPdfTexts(fhir))
   }
   const list = recordList(data)
   if (!list) {

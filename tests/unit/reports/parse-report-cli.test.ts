@@ -66,6 +66,13 @@ describe('vzw parse-report', () => {
     const several = await run(['parse-report', two])
     expect(several.code).toBe(1)
     expect(several.err).toContain('two.hl7: it holds 2 reports; parse-report reads one (vzw import reads them all)')
+    // a result whose report is a PDF (OBX-2 ED), in a file not named as HL7
+    const pdf = writePdf([['IMPRESSION:', '6 mm nodule in the left lower zone.']]).toString('base64')
+    const encapsulated = path.join(dir, 'result-message')
+    fs.writeFileSync(encapsulated, `MSH|^~\\&|RIS|H|EMR|H|20260304||ORU^R01|3|P|2.5\rPID|1||P1\rOBR|1||A3|CXR|||20260304\rOBX|1|ED|PDF||^AP^PDF^Base64^${pdf}||||||F\r`)
+    const fromPdf = await run(['parse-report', encapsulated])
+    expect(fromPdf.code).toBe(0)
+    expect((JSON.parse(fromPdf.out) as { nodules: unknown }).nodules).toMatchObject({ presence: 'present', items: [{ sizeMm: 6, side: 'left', zone: 'lower' }] })
   })
 
   it.skipIf(!sofficeAvailable)(`reads a Word document, binary or .docx, whatever it is named${sofficeAvailable ? '' : ` — skipped: ${sofficeMissingReason}`}`, async () => {

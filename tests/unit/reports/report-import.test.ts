@@ -481,6 +481,34 @@ describe('importReportFiles', () => {
     expect((await importReportFiles(db, [broken], jobId)).failed[0].reason).toMatch(/^broken\.ndjson: it is not valid JSON Lines: line 3 /)
   })
 
+  it('reads a FHIR DiagnosticReport whose full report is a PDF (presentedForm application/pdf), before its narrative; a PDF that reads as no report is named', async () => {
+    const pdf = (pages: string[][]) => writePdf(pages).toString('base64')
+    const report = (id: string, accession: string, form: string, div?: string) => ({
+      resourceType: 'DiagnosticReport',
+      id,
+      status: 'final',
+      identifier: [{ type: { coding: [{ code: 'ACSN' }] }, value: accession }],
+      ...(div ? { text: { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">${div}</div>` } } : {}),
+      presentedForm: [{ contentType: 'application/pdf', title: 'Chest radiograph report', data: form }]
+    })
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        // the narrative a server generated says less than the report the radiologist signed
+        { resource: report('p1', 'ACC1001', pdf([['检查所见：', '右上肺野见一结节影，大小约12mm。', '诊断意见：', '右上肺结节。']]), '<p>DR 胸部正位 已审核</p>') },
+        { resource: report('p2', 'ACC1002', pdf([[]])) }
+      ]
+    }
+    const result = await importReportFiles(db, [write('reports.json', JSON.stringify(bundle))], jobId)
+    expect(result).toMatchObject({ matched: 1, unmatched: 0 })
+    expect(result.failed.map((f) => f.reason)).toEqual([
+      'reports.json: DiagnosticReport 2 (p2): the PDF holds no text (a scanned page? its words are pictures, which are not read); the other reports in it were imported'
+    ])
+    expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([[studyA, 'json', '检查所见：\n右上肺野见一结节影，大小约12mm。\n诊断意见：\n右上肺结节。']])
+    expect(rows().map(presenceOf)).toEqual(['present'])
+  })
+
   it('reads an XML export of reports: values as child elements or attributes, CDATA and markup inside a value, a declared GB encoding', async () => {
     const export1 =
       '<?xml version="1.0" encoding="GB2312"?>\n<!-- RIS 导出 -->\n<ris:Reports xmlns:ris="urn:example:ris">' +
@@ -1124,6 +1152,25 @@ describe('HL7 reports', () => {
     expect(second).toMatchObject({ study_id: null, raw_text: 'Findings:\nNo nodule.' })
     expect(second.match_key).toContain('accession:NOPE-7')
     expect(second.match_key).toContain('patient-date:20260304:P0001')
+  })
+
+  it('reads a result whose report is a PDF in an encapsulated-data observation (OBX-2 ED, Base64), as its .pdf would be read', async () => {
+    const pdf = writePdf([['FINDINGS:', 'There is a 9 mm nodule in the left lower zone.', 'IMPRESSION:', 'Left lower zone nodule.']]).toString('base64')
+    const file = write(
+      'results.hl7',
+      oru('MSG1', 'ACC1001', [`OBX|1|ED|18748-4^Diagnostic imaging study^LN||RIS^AP^PDF^Base64^${pdf}||||||F`]) +
+        // a PDF of a scanned page holds no words
+        oru('MSG2', 'ACC1002', [`OBX|1|ED|PDF^Report||^application^pdf^Base64^${writePdf([[]]).toString('base64')}||||||F`])
+    )
+    const result = await importReportFiles(db, [file], jobId)
+    expect(result).toMatchObject({ matched: 1, unmatched: 0 })
+    expect(result.failed.map((f) => f.reason)).toEqual([
+      'results.hl7: message 2: the PDF holds no text (a scanned page? its words are pictures, which are not read); the other reports in it were imported'
+    ])
+    expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([
+      [studyA, 'hl7', 'FINDINGS:\nThere is a 9 mm nodule in the left lower zone.\nIMPRESSION:\nLeft lower zone nodule.']
+    ])
+    expect(JSON.parse(rows()[0].findings_json).nodules).toMatchObject({ presence: 'present', items: [{ side: 'left', zone: 'lower', sizeMm: 9 }] })
   })
 
   it('reads HL7 a .txt holds, in GB18030, by the study UID of its ZDS segment', async () => {
