@@ -1,8 +1,8 @@
 /**
  * Office Open XML files a RIS or a secretary writes reports into: an Excel workbook (.xlsx), read as
  * rows of cell text from its first sheet — a RIS exports its reports to a spreadsheet as often as to
- * CSV — and a Word document (.docx), read as its paragraphs; and the OpenDocument text (.odt) that
- * LibreOffice saves by default, read the same way. fflate unzips synchronously — the report
+ * CSV — and a Word document (.docx), read as its paragraphs; and the OpenDocument text (.odt) and
+ * spreadsheet (.ods) that LibreOffice saves by default, read the same ways. fflate unzips synchronously — the report
  * import stores a file's reports in one synchronous transaction, and the registry's readers
  * (read-excel-file, mammoth) are asynchronous — and the parts read here are few.
  */
@@ -111,16 +111,91 @@ export function openDocumentText(bytes: Uint8Array): string {
   const body = elements(content, 'office:text')[0]?.content ?? ''
   const visible = textBoxesAfterTheirParagraphs(withoutElements(body, 'office:annotation', 'text:note', 'text:tracked-changes'), 'draw:text-box', 'text:[ph]')
   const pageStyles = pageBreakingStyles(elements(content, 'office:automatic-styles')[0]?.content ?? '')
+  // a new page is a form feed, before a paragraph whose style begins a page (Writer's "Insert > Page Break")
+  return paragraphsText(visible.replace(/<text:[ph](?=[\s/>])[^<>]*>/g, (tag) => (pageStyles.has(attribute(tag.slice(7), 'text:style-name') ?? '') ? `\f${tag}` : tag)))
+}
+
+/** OpenDocument paragraphs as text: a line each, tabs, line breaks and runs of spaces (<text:s text:c="n"/>) kept, other markup dropped. */
+function paragraphsText(xml: string): string {
   return decodeXML(
-    visible
-      // a new page is a form feed, before a paragraph whose style begins a page (Writer's "Insert > Page Break")
-      .replace(/<text:[ph](?=[\s/>])[^<>]*>/g, (tag) => (pageStyles.has(attribute(tag.slice(7), 'text:style-name') ?? '') ? `\f${tag}` : tag))
+    xml
       // XML text holds no "<": [^<>]* is one tag, and each replace is one linear pass
       .replace(/<\/text:[ph]>|<text:line-break(?:\s[^<>]*)?\/>/g, '\n')
       .replace(/<text:tab(?:\s[^<>]*)?\/>/g, '\t')
       .replace(/<text:s(?:\s[^<>]*)?\/>/g, (tag) => ' '.repeat(Math.min(1000, Number(attribute(tag.slice(7), 'text:c') ?? 1) || 1)))
       .replace(/<[^<>]*>/g, '')
   )
+}
+
+/**
+ * The first sheet of an OpenDocument spreadsheet (.ods, LibreOffice Calc's own format) as rows of
+ * cell text, at their place as the sheet shows them, as workbookRows reads an .xlsx: a number as its
+ * value, a date as 2026-01-05, a boolean as TRUE or FALSE, text with its paragraphs as lines;
+ * comments left out. A run of repeated rows or cells (table:number-rows-repeated) is as many; the
+ * empty ones Calc writes to the sheet's end are not made.
+ */
+export function openDocumentSpreadsheetRows(bytes: Uint8Array): string[][] {
+  const content = officeParts(bytes, 'content.xml', { extension: 'ods', kind: 'spreadsheet' })('content.xml')
+  const sheet = content && elements(elements(content, 'office:spreadsheet')[0]?.content ?? '', 'table:table')[0]
+  if (!sheet) throw new Error('it is not an OpenDocument spreadsheet: it holds no sheet')
+  const rows: string[][] = []
+  let index = 0
+  let cells = 0
+  for (const row of elements(sheet.content, 'table:table-row')) {
+    const values = spreadsheetRowCells(row.content)
+    const repeated = repeatCount(row.attributes, 'table:number-rows-repeated')
+    if (values.some((v) => v !== '')) {
+      if (index + repeated > MAX_ROWS) throw new Error(`it holds more than ${MAX_ROWS} rows, more than a sheet holds`)
+      // repeat counts multiply: a few bytes could ask for billions of cells
+      cells += values.length * repeated
+      if (cells > MAX_SPREADSHEET_CELLS) throw new Error(`its repeated rows and cells make more than ${MAX_SPREADSHEET_CELLS} cells, more than a sheet of reports holds`)
+      while (rows.length < index) rows.push([])
+      for (let k = 0; k < repeated; k++) rows.push([...values])
+    }
+    index += repeated
+  }
+  return rows
+}
+
+/** A row's cells (covered ones, under a merged cell, hold their place), a repeated empty cell only where a value follows. */
+function spreadsheetRowCells(row: string): string[] {
+  const values: string[] = []
+  let column = 0
+  const open = /<table:(covered-table-cell|table-cell)(?=[\s/>])([^<>]*?)(\/?)>/g
+  for (let m = open.exec(row); m; m = open.exec(row)) {
+    let content = ''
+    if (m[3] !== '/') {
+      const end = row.indexOf(`</table:${m[1]}>`, open.lastIndex)
+      if (end < 0) break
+      content = row.slice(open.lastIndex, end)
+      open.lastIndex = end
+    }
+    const text = spreadsheetCellText(m[2], content)
+    const repeated = repeatCount(m[2], 'table:number-columns-repeated')
+    if (text !== '') {
+      if (column + repeated > MAX_COLUMNS) throw new Error(`a row holds more than ${MAX_COLUMNS} cells, more than a sheet holds`)
+      while (values.length < column) values.push('')
+      for (let k = 0; k < repeated; k++) values.push(text)
+    }
+    column += repeated
+  }
+  return values
+}
+
+/** A cell's value as text: what its value type says it holds (ODF 1.2 part 1, 19.385), else its paragraphs. */
+function spreadsheetCellText(attributes: string, content: string): string {
+  const type = attribute(attributes, 'office:value-type')
+  const value = (name: string) => decodeXML(attribute(attributes, name) ?? '')
+  if (type === 'float' || type === 'percentage' || type === 'currency') return value('office:value')
+  if (type === 'date') return value('office:date-value').slice(0, 10)
+  if (type === 'boolean') return /^(?:true|1)$/i.test(value('office:boolean-value')) ? 'TRUE' : 'FALSE'
+  return paragraphsText(withoutElements(content, 'office:annotation')).replace(/\n$/, '')
+}
+
+/** A repeat count attribute (1 when absent or not a count). */
+function repeatCount(attributes: string, name: string): number {
+  const n = Number(attribute(attributes, name) ?? 1)
+  return Number.isInteger(n) && n >= 1 ? n : 1
 }
 
 /** The names of the automatic paragraph styles that begin a new page (fo:break-before="page"). */
@@ -268,6 +343,8 @@ interface CellReading {
 
 // Excel's own limits: a cell reference beyond them is not a sheet Excel wrote.
 const MAX_ROWS = 1_048_576
+/** A sheet of a hundred thousand reports of twenty columns is two million cells. */
+const MAX_SPREADSHEET_CELLS = 20_000_000
 const MAX_COLUMNS = 16_384
 
 /** Rows at their place in the sheet (row 6 is rows[5], the rows a sheet leaves out empty), so that a message's row number is the one the sheet shows. */

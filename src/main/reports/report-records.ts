@@ -20,12 +20,12 @@ import { legacyWorkbookRows } from './legacy-workbook'
 import { htmlTableRows, looksLikeHtml } from './markup'
 import { webArchiveText, isWebArchive } from './web-archive'
 import { xmlElements, xmlRootName } from './xml'
-import { documentText, isOpenDocumentText, isZipPackage, openDocumentText, workbookRows } from './office'
+import { documentText, isOpenDocumentText, isZipPackage, openDocumentSpreadsheetRows, openDocumentText, workbookRows } from './office'
 import { pdfPages, pdfReportProblem, pdfReportText } from './pdf'
 import { hl7Reports, isHl7Message } from './hl7'
 import { fhirReports } from './fhir'
 
-export type ReportFileKind = 'txt' | 'rtf' | 'doc' | 'docx' | 'odt' | 'mht' | 'html' | 'pdf' | 'json' | 'csv' | 'xlsx' | 'xls' | 'hl7' | 'xml'
+export type ReportFileKind = 'txt' | 'rtf' | 'doc' | 'docx' | 'odt' | 'mht' | 'html' | 'pdf' | 'json' | 'csv' | 'xlsx' | 'xls' | 'ods' | 'hl7' | 'xml'
 
 export interface ReportRecord {
   text: string
@@ -72,6 +72,7 @@ const reportExtensions: Record<string, ReportFileKind> = {
   '.xls': 'xls',
   // WPS Spreadsheets' own format is an Excel 97–2003 workbook
   '.et': 'xls',
+  '.ods': 'ods',
   '.hl7': 'hl7',
   '.xml': 'xml'
 }
@@ -110,7 +111,7 @@ function fieldOf(key: string): Field | null {
  * memory: one report is a few kilobytes, a .txt table of reports (a spreadsheet's text export)
  * some megabytes; a .json or .csv of a whole archive may be large.
  */
-const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, rtf: 64 << 20, doc: 64 << 20, docx: 64 << 20, odt: 64 << 20, mht: 64 << 20, html: 256 << 20, pdf: 64 << 20, json: 256 << 20, csv: 256 << 20, xlsx: 256 << 20, xls: 256 << 20, hl7: 256 << 20, xml: 256 << 20 } as const
+const MAX_REPORT_FILE_BYTES = { txt: 64 << 20, rtf: 64 << 20, doc: 64 << 20, docx: 64 << 20, odt: 64 << 20, mht: 64 << 20, html: 256 << 20, pdf: 64 << 20, json: 256 << 20, csv: 256 << 20, xlsx: 256 << 20, xls: 256 << 20, ods: 256 << 20, hl7: 256 << 20, xml: 256 << 20 } as const
 
 function megabytes(bytes: number): string {
   return `${(bytes / (1 << 20)).toFixed(bytes < 10 << 20 ? 1 : 0)} MB`
@@ -118,7 +119,7 @@ function megabytes(bytes: number): string {
 
 export async function readReportFile(file: string): Promise<ReportFileContent> {
   const kind = reportFileKind(file)
-  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .doc, .docx, .odt, .mht, .htm, .pdf, .json, .csv, .tsv, .xlsx, .xls, .hl7 or .xml)')
+  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .doc, .docx, .odt, .mht, .htm, .pdf, .json, .csv, .tsv, .xlsx, .xls, .ods, .hl7 or .xml)')
   let bytes: Buffer
   try {
     const size = fs.statSync(file).size
@@ -138,6 +139,7 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
   if (kind === 'pdf') return { encoding: 'utf-8', ...pdfRecords(await pdfPages(bytes)) }
   if (kind === 'xlsx') return { encoding: 'utf-8', ...tableRecords(workbookRows(bytes)) }
   if (kind === 'xls') return xlsRecords(bytes)
+  if (kind === 'ods') return { encoding: 'utf-8', ...tableRecords(openDocumentSpreadsheetRows(bytes)) }
   // Many report systems save RTF, HTML, a web archive or a .docx under .doc (or WPS's .wps) so that Word opens it; those are read as such.
   if (kind === 'mht' || (kind === 'doc' && isWebArchive(bytes))) return { encoding: 'utf-8', records: [oneReportRecord(await webArchiveText(bytes))], problems: [] }
   const word = kind === 'docx' || kind === 'odt' || (kind === 'doc' && isOfficeDocument(bytes)) ? wordDocumentPages(bytes) : null

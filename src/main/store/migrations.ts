@@ -380,6 +380,11 @@ CREATE INDEX report_errors_file ON report_errors(file_path);
     description:
       "reports.source_kind also 'html' (a report page, or a worklist page of reports, a browser or a web RIS saved) and 'odt' (an OpenDocument text, LibreOffice's own format): the table is rebuilt, as SQLite cannot change a CHECK",
     sql: reportsRebuiltForKinds(['txt', 'rtf', 'doc', 'docx', 'pdf', 'json', 'csv', 'xlsx', 'xls', 'hl7', 'sr', 'cda', 'xml', 'mht', 'html', 'odt'])
+  },
+  {
+    version: 16,
+    description: "reports.source_kind also 'ods' (an OpenDocument spreadsheet, LibreOffice Calc's own format): the table is rebuilt, as SQLite cannot change a CHECK",
+    sql: reportsRebuiltForKinds(['txt', 'rtf', 'doc', 'docx', 'pdf', 'json', 'csv', 'xlsx', 'xls', 'hl7', 'sr', 'cda', 'xml', 'mht', 'html', 'odt', 'ods'])
   }
 ]
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { strToU8, zipSync } from 'fflate'
-import { documentText, openDocumentText, workbookRows } from '../../../src/main/reports/office'
+import { documentText, openDocumentSpreadsheetRows, openDocumentText, workbookRows } from '../../../src/main/reports/office'
 import { flatOdt, sofficeAvailable, sofficeMissingReason, textBoxOdt, writeWordDocuments } from '../../helpers/doc-writer'
 import { docx, xlsx } from './fixtures'
 
@@ -39,6 +39,44 @@ describe('the first sheet of an .xlsx workbook', () => {
     const bomb = Buffer.from(zipSync({ 'xl/worksheets/sheet1.xml': new Uint8Array(1 << 16) }, { level: 9 }))
     for (const [signature, sizeAt] of [[0x04034b50, 22], [0x02014b50, 24]]) bomb.writeUInt32LE(3 << 29, bomb.indexOf(Buffer.from(new Uint32Array([signature]).buffer)) + sizeAt)
     expect(() => workbookRows(bomb)).toThrow(/its parts unpack to 1536 MB, more than a workbook of reports holds/)
+  })
+})
+
+describe('the first sheet of an OpenDocument spreadsheet (.ods)', () => {
+  const ods = (tables: string) =>
+    zipSync({
+      mimetype: strToU8('application/vnd.oasis.opendocument.spreadsheet'),
+      'content.xml': strToU8(`<office:document-content><office:body><office:spreadsheet>${tables}</office:spreadsheet></office:body></office:document-content>`)
+    })
+  const text = (value: string) => `<table:table-cell office:value-type="string"><text:p>${value}</text:p></table:table-cell>`
+
+  it('keeps every cell at its place: repeated and covered cells, repeated rows, and not the empty rows Calc writes to the sheet\'s end', () => {
+    const sheet =
+      '<table:table table:name="Reports"><table:table-column table:number-columns-repeated="4"/>' +
+      `<table:table-row>${text('Accession')}<table:table-cell table:number-columns-spanned="2" office:value-type="string"><text:p>Report</text:p></table:table-cell><table:covered-table-cell/>${text('Signed')}</table:table-row>` +
+      '<table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="4"/></table:table-row>' +
+      `<table:table-row><table:table-cell office:value-type="float" office:value="1001"><text:p>1,001</text:p></table:table-cell>` +
+      `<table:table-cell office:value-type="string"><text:p>FINDINGS:<text:tab/>8 mm<text:s text:c="2"/>nodule &amp; more.</text:p><text:p>IMPRESSION: nodule.</text:p>` +
+      '<office:annotation><dc:creator>Dr Li</dc:creator><text:p>check the size</text:p></office:annotation></table:table-cell>' +
+      '<table:table-cell/><table:table-cell office:value-type="boolean" office:boolean-value="true"><text:p>TRUE</text:p></table:table-cell></table:table-row>' +
+      `<table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="2"/>${text('same')}</table:table-row>` +
+      '<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table>' +
+      `<table:table table:name="Other"><table:table-row>${text('not this sheet')}</table:table-row></table:table>`
+    expect(openDocumentSpreadsheetRows(ods(sheet))).toEqual([
+      ['Accession', 'Report', '', 'Signed'],
+      [],
+      [],
+      ['1001', 'FINDINGS:\t8 mm  nodule & more.\nIMPRESSION: nodule.', '', 'TRUE'],
+      ['', '', 'same'],
+      ['', '', 'same']
+    ])
+  })
+
+  it('refuses repeat counts that would make billions of cells, and says what a package without a sheet is', () => {
+    const bomb = `<table:table><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table>`
+    expect(() => openDocumentSpreadsheetRows(ods(bomb))).toThrow(/^its repeated rows and cells make more than 20000000 cells/)
+    expect(() => openDocumentSpreadsheetRows(ods(''))).toThrow('it is not an OpenDocument spreadsheet: it holds no sheet')
+    expect(() => openDocumentSpreadsheetRows(Buffer.from('not a zip'))).toThrow(/^it is not a readable \.ods spreadsheet/)
   })
 })
 

@@ -15,7 +15,17 @@ import {
 import { bytesOf, contentItem, dicomFile, docx, encodeGb18030, seq, str, xlsx, type TextEncoding } from './fixtures'
 import { writePdf } from '../../helpers/pdf-writer'
 import { writeXls } from '../../helpers/xls-writer'
-import { pagesOdt, paragraphsOdt, sofficeAvailable, sofficeMissingReason, writeWordDocuments } from '../../helpers/doc-writer'
+import {
+  flatOds,
+  pagesOdt,
+  paragraphsOdt,
+  sofficeAvailable,
+  sofficeCalcAvailable,
+  sofficeCalcMissingReason,
+  sofficeMissingReason,
+  writeOpenDocumentSpreadsheet,
+  writeWordDocuments
+} from '../../helpers/doc-writer'
 
 interface ReportRow {
   study_id: number | null
@@ -74,8 +84,8 @@ afterEach(() => {
 })
 
 describe('isReportFile', () => {
-  it('accepts .txt, .rtf, .doc, .docx, .odt, .mht, .htm(l), .pdf, .json, .ndjson, .csv, .tsv, .xlsx, .xls, .hl7 and .xml in any case and nothing else', () => {
-    const names = ['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf', 'f.docx', 'g.xlsx', 'h.PDF', 'i.HL7', 'j.XML', 'k.mht', 'l.MHTML', 'm.htm', 'n.HTML', 'o.odt', 'p.tsv', 'q.ndjson', 'r.jsonl']
+  it('accepts .txt, .rtf, .doc, .docx, .odt, .mht, .htm(l), .pdf, .json, .ndjson, .csv, .tsv, .xlsx, .xls, .ods, .hl7 and .xml in any case and nothing else', () => {
+    const names = ['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf', 'f.docx', 'g.xlsx', 'h.PDF', 'i.HL7', 'j.XML', 'k.mht', 'l.MHTML', 'm.htm', 'n.HTML', 'o.odt', 'p.tsv', 'q.ndjson', 'r.jsonl', 's.ODS']
     expect(names.map(isReportFile)).toEqual(Array(names.length).fill(true))
     expect(['a.dcm', 'a', 'DICOMDIR', 'a.txt.bak', 'a.xsd'].map(isReportFile)).toEqual([false, false, false, false, false])
   })
@@ -608,35 +618,45 @@ describe('importReportFiles', () => {
     ])
   })
 
-  it('reads an Excel 97–2003 workbook (.xls) as an .xlsx is: its first sheet, a title above the header, dates as dates', async () => {
+  /** A RIS's export as a spreadsheet program keeps it: a title above the header, dates, an accession number stored as a number, a row with no text, a second sheet. */
+  const exportSheets = (findings: string): { name: string; rows: (string | number | { date: string })[][] }[] => [
+    {
+      name: '放射科报告',
+      rows: [
+        ['放射科报告导出 2026年1月'],
+        [],
+        ['检查号', '检查日期', '影像所见', '诊断意见'],
+        ['ACC1001', { date: '2026-01-05' }, findings, '右上肺野结节。'],
+        // an accession number stored as a number lost its leading zeros; the next row has no text
+        [1234567, { date: '2026-01-06' }, '两肺未见结节。'],
+        ['ACC1002']
+      ]
+    },
+    { name: 'Sheet2', rows: [['AccessionNumber', 'Report'], ['ACC1002', 'Not the first sheet.']] }
+  ]
+
+  /** Imports the export's spreadsheet file: the first sheet's two reports, the row with no text named. */
+  async function expectExportImported(name: string, bytes: Buffer, kind: string, findings: string): Promise<void> {
     const padded = addStudy('1.2.826.0.1.3680043.8.498.3', '0001234567')
-    const book = write(
-      'HIS export.xls',
-      writeXls([
-        {
-          name: '放射科报告',
-          rows: [
-            ['放射科报告导出 2026年1月'],
-            [],
-            ['检查号', '检查日期', '影像所见', '诊断意见'],
-            ['ACC1001', { date: '2026-01-05' }, '右上肺野见一约8mm结节影。', '右上肺野结节。'],
-            // an accession number stored as a number lost its leading zeros; the next row has no text
-            [1234567, { date: '2026-01-06' }, '两肺未见结节。'],
-            ['ACC1002']
-          ]
-        },
-        { name: 'Sheet2', rows: [['AccessionNumber', 'Report'], ['ACC1002', 'Not the first sheet.']] }
-      ])
-    )
+    const book = write(name, bytes)
     expect(isReportFile(book)).toBe(true)
     const result = await importReportFiles(db, [book], jobId)
     expect(result).toMatchObject({ matched: 2, unmatched: 0 })
-    expect(result.failed.map((f) => f.reason)).toEqual(['HIS export.xls: row 6 has no report text; the other reports in it were imported'])
+    expect(result.failed.map((f) => f.reason)).toEqual([`${name}: row 6 has no report text; the other reports in it were imported`])
     expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([
-      [studyA, 'xls', '检查所见：右上肺野见一约8mm结节影。\n诊断意见：右上肺野结节。'],
-      [padded, 'xls', '检查所见：两肺未见结节。']
+      [studyA, kind, `检查所见：${findings}\n诊断意见：右上肺野结节。`],
+      [padded, kind, '检查所见：两肺未见结节。']
     ])
+  }
+
+  it('reads an Excel 97–2003 workbook (.xls) as an .xlsx is: its first sheet, a title above the header, dates as dates', async () => {
+    await expectExportImported('HIS export.xls', writeXls(exportSheets('右上肺野见一约8mm结节影。')), 'xls', '右上肺野见一约8mm结节影。')
   })
+
+  it.skipIf(!sofficeCalcAvailable)(`reads an OpenDocument spreadsheet (.ods, LibreOffice Calc's own) as an .xlsx is: its first sheet, a title above the header, dates as dates, a cell's lines${sofficeCalcAvailable ? '' : ` — skipped: ${sofficeCalcMissingReason}`}`, async () => {
+    const findings = '右上肺野见一结节影，\n大小约8mm。'
+    await expectExportImported('RIS export.ods', writeOpenDocumentSpreadsheet(flatOds(exportSheets(findings))), 'ods', findings)
+  }, 180_000)
 
   it.skipIf(!sofficeAvailable)(`splits a Word or OpenDocument file of several reports, a page each, as a PDF's pages are${sofficeAvailable ? '' : ` — skipped: ${sofficeMissingReason}`}`, async () => {
     const studyC = addStudy('1.2.826.0.1.3680043.8.498.3', 'ACC1003')

@@ -49,7 +49,8 @@ const shippedMigrationHashes: Record<number, string> = {
   12: 'ea670c8850b651e2',
   13: 'b25355e3d51f2f5a',
   14: 'c0de514d90382a79',
-  15: 'df6c3097dd390070'
+  15: 'df6c3097dd390070',
+  16: '3ab32c25ad5cdc6e'
 }
 
 describe('the SQLite store', () => {
