@@ -22,9 +22,12 @@ export interface Hl7Report {
   where: string
 }
 
-/** Whether text is HL7 v2: it begins with an MSH segment (after MLLP's start byte or a BOM, if any). */
+/**
+ * Whether text is HL7 v2: it begins with an MSH segment, or with a batch's file or batch header (FHS,
+ * BHS: a day's results an interface engine wrote to one file), after MLLP's start byte or a BOM, if any.
+ */
 export function isHl7Message(text: string): boolean {
-  return /^[\ufeff\x0b\s]*MSH[|^~\\&#]/.test(text)
+  return /^[\ufeff\x0b\s]*(?:MSH|FHS|BHS)[|^~\\&#]/.test(text)
 }
 
 /** How a message writes its structure: MSH-1 and MSH-2 (usually | and ^~\&). */

@@ -197,7 +197,7 @@ function wordRecords(pages: string[]): { records: ReportRecord[]; problems: stri
 
 /** An HL7 file's reports, a record each; a message with no report text (an ADT, an order) is passed over. */
 async function hl7Records(text: string): Promise<{ records: ReportRecord[]; problems: string[] }> {
-  if (!isHl7Message(text)) throw new Error('it is not HL7 v2: it does not begin with an MSH segment')
+  if (!isHl7Message(text)) throw new Error("it is not HL7 v2: it does not begin with an MSH segment (or a batch's FHS or BHS)")
   const reports = hl7Reports(text)
   if (reports.length === 0) throw new Error('it holds no HL7 result with report text (ORU^R01 or MDM messages with text OBX segments)')
   return recordsFrom(await withPdfTexts(reports))

@@ -1193,6 +1193,22 @@ describe('HL7 reports', () => {
     expect(JSON.parse(rows()[0].findings_json).nodules).toMatchObject({ presence: 'present', items: [{ side: 'left', zone: 'lower', sizeMm: 9 }] })
   })
 
+  it('reads an HL7 batch file (FHS, BHS, its messages, BTS, FTS), as interface engines write a day\'s results, named .hl7 or .txt', async () => {
+    const batch =
+      message('FHS|^~\\&|RIS|HOSP|EMR|HOSP|20260304180000||results-0304', 'BHS|^~\\&|RIS|HOSP|EMR|HOSP|20260304180000') +
+      oru('MSG1', 'ACC1001', ['OBX|1|TX|&IMP^Impression||8 mm nodule in the right upper zone.||||||F']) +
+      oru('MSG2', 'ACC1002', ['OBX|1|TX|&IMP^Impression||No nodule.||||||F']) +
+      message('BTS|2', 'FTS|1')
+    for (const name of ['results-0304.hl7', 'results-0304.txt']) {
+      db.prepare('DELETE FROM reports').run()
+      expect(await importReportFiles(db, [write(name, batch)], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+      expect(rows().map((r) => [r.study_id, r.raw_text])).toEqual([
+        [studyA, 'Impression:\n8 mm nodule in the right upper zone.'],
+        [studyB, 'Impression:\nNo nodule.']
+      ])
+    }
+  })
+
   it('reads HL7 a .txt holds, in GB18030, by the study UID of its ZDS segment', async () => {
     const text = oru('MSG9', '', ['OBX|1|TX|IMP^诊断意见||右肺上叶结节，约8mm。||||||F', 'ZDS|1.2.826.0.1.3680043.8.498.2^RIS^Application^DICOM'])
     expect(await importReportFiles(db, [write('export.txt', encodeGb18030(text))], jobId)).toEqual({ matched: 1, unmatched: 0, already: 0, failed: [] })
@@ -1204,7 +1220,7 @@ describe('HL7 reports', () => {
     const noReport = write('admissions.hl7', message('MSH|^~\\&|HIS|HOSP|RIS|HOSP|20260304||ADT^A01|M1|P|2.3', 'PID|1||P0002'))
     const result = await importReportFiles(db, [notHl7, noReport], jobId)
     expect(result.failed.map((f) => f.reason)).toEqual([
-      'notes.hl7: it is not HL7 v2: it does not begin with an MSH segment',
+      'notes.hl7: it is not HL7 v2: it does not begin with an MSH segment (or a batch\'s FHS or BHS)',
       'admissions.hl7: it holds no HL7 result with report text (ORU^R01 or MDM messages with text OBX segments)'
     ])
     expect(rows()).toHaveLength(0)
