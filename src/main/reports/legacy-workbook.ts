@@ -1,5 +1,5 @@
 /**
- * The first sheet of an Excel 97–2003 workbook (.xls: a BIFF8 "Workbook" stream in an OLE compound
+ * The worksheets of an Excel 97–2003 workbook (.xls: a BIFF8 "Workbook" stream in an OLE compound
  * file, MS-CFB and MS-XLS) as rows of cell text, as office.ts reads an .xlsx: many hospital
  * information systems still export their reports so. Written here: the one registry package that
  * reads .xls (SheetJS's, last published there in 2022) has a known flaw on crafted files.
@@ -7,7 +7,7 @@
  * in words, never followed into a loop or an allocation it names.
  */
 import { CompoundFile } from './compound-file'
-import { isDateFormatCode, isBuiltinDateFormat, serialDate } from './office'
+import { isDateFormatCode, isBuiltinDateFormat, serialDate, type Worksheet } from './office'
 
 /** MS-XLS records: type, then the data of the record and of the CONTINUE records after it. */
 interface BiffRecord {
@@ -125,14 +125,15 @@ interface Globals {
   /** For each cell format (XF), whether it shows its number as a date. */
   dateFormats: boolean[]
   epoch: number
-  firstSheet: number
+  /** The worksheets in the order the workbook lists them: their names and where their records begin. */
+  worksheets: { name: string; offset: number }[]
 }
 
 function readGlobals(stream: Uint8Array): Globals {
   const customFormats = new Map<number, boolean>()
   const xfFormats: number[] = []
-  const sheets: { offset: number; kind: number }[] = []
-  const globals: Globals = { sharedStrings: [], dateFormats: [], epoch: Date.UTC(1899, 11, 30), firstSheet: -1 }
+  const sheets: { offset: number; kind: number; name: string }[] = []
+  const globals: Globals = { sharedStrings: [], dateFormats: [], epoch: Date.UTC(1899, 11, 30), worksheets: [] }
   for (const record of records(stream, 0)) {
     const data = new RecordReader(record.parts)
     if (record.offset === 0) {
@@ -147,17 +148,17 @@ function readGlobals(stream: Uint8Array): Globals {
       xfFormats.push(data.u16())
     } else if (record.type === BOUNDSHEET) {
       const offset = data.u32()
-      data.u8() // visibility: a hidden first sheet is still the first
-      sheets.push({ offset, kind: data.u8() })
+      data.u8() // visibility: a hidden sheet's reports are the site's too
+      const kind = data.u8()
+      sheets.push({ offset, kind, name: data.unicodeString(1) })
     }
     else if (record.type === SST) globals.sharedStrings = sharedStrings(data)
     else if (record.type === EOF) break
   }
   globals.dateFormats = xfFormats.map((id) => customFormats.get(id) ?? isBuiltinDateFormat(id))
-  const worksheet = sheets.find((s) => s.kind === 0)
-  if (!worksheet) throw new Error('the workbook holds no worksheet')
-  if (worksheet.offset >= stream.length) throw new Error('the workbook points to a worksheet beyond its end (it is truncated)')
-  globals.firstSheet = worksheet.offset
+  globals.worksheets = sheets.filter((s) => s.kind === 0)
+  if (globals.worksheets.length === 0) throw new Error('the workbook holds no worksheet')
+  if (globals.worksheets.some((s) => s.offset >= stream.length)) throw new Error('the workbook points to a worksheet beyond its end (it is truncated)')
   return globals
 }
 
@@ -193,12 +194,26 @@ function rkValue(rk: number): number {
 const MAX_ROWS = 65_536
 const MAX_COLUMNS = 256
 
-/** The first worksheet's rows of cell text: rows at their place (row 6 is rows[5]), dates as dates. */
-export function legacyWorkbookRows(bytes: Uint8Array): string[][] {
+/**
+ * The worksheets, in the order the workbook lists them, as rows of cell text: rows at their place (row 6
+ * is rows[5]), dates as dates. Each sheet's records end before the next sheet's begin, so that a file
+ * whose sheets all point into one run of records is read once over, not once a sheet.
+ */
+export function legacyWorkbookSheets(bytes: Uint8Array): Worksheet[] {
   const stream = new CompoundFile(bytes, 'an Excel 97–2003 workbook').stream(['Workbook', 'Book'])
   if (!stream) throw new Error('it is not an Excel workbook: its compound file holds no Workbook stream')
   if (stream.name === 'Book') throw new Error('it is an Excel 5.0/95 workbook, which is not read: save it as .xlsx or CSV')
   const globals = readGlobals(stream.bytes)
+  // a sheet listed twice is one sheet: its first listing
+  const seen = new Set<number>()
+  const listed = globals.worksheets.filter(({ offset }) => !seen.has(offset) && seen.add(offset))
+  const starts = listed.map((s) => s.offset).sort((a, b) => a - b)
+  const nextStart = new Map(starts.map((offset, i) => [offset, starts[i + 1] ?? stream.bytes.length]))
+  return listed.map(({ name, offset }) => ({ name, rows: worksheetRows(stream.bytes, globals, offset, nextStart.get(offset) ?? stream.bytes.length) }))
+}
+
+/** The rows of the worksheet whose records begin at `from`, read until its EOF record (and not past `to`, where the next sheet's begin). */
+function worksheetRows(stream: Uint8Array, globals: Globals, from: number, to: number): string[][] {
   const rows: string[][] = []
   const put = (row: number, column: number, text: string): void => {
     if (row >= MAX_ROWS || column >= MAX_COLUMNS) throw new Error(`a cell lies at row ${row + 1}, column ${column + 1}, beyond Excel 97's sheet`)
@@ -208,13 +223,13 @@ export function legacyWorkbookRows(bytes: Uint8Array): string[][] {
   }
   const number = (value: number, xf: number): string => (globals.dateFormats[xf] ? serialDate(value, globals.epoch) : String(value))
   let pendingFormula: { row: number; column: number } | null = null
-  for (const record of records(stream.bytes, globals.firstSheet)) {
+  for (const record of records(stream, from)) {
     const data = new RecordReader(record.parts)
-    if (record.offset === globals.firstSheet) {
-      if (record.type !== BOF) throw new Error('the workbook\'s first worksheet does not begin with a BOF record')
+    if (record.offset === from) {
+      if (record.type !== BOF) throw new Error('a worksheet of the workbook does not begin with a BOF record')
       continue
     }
-    if (record.type === EOF) break
+    if (record.type === EOF || record.offset >= to) break
     if (record.type === STRING && pendingFormula) put(pendingFormula.row, pendingFormula.column, data.unicodeString())
     // a formula's STRING may follow its shared-formula, array or table record
     if (!FORMULA_PARTS.has(record.type)) pendingFormula = null

@@ -1,6 +1,6 @@
 /**
  * Office Open XML files a RIS or a secretary writes reports into: an Excel workbook (.xlsx), read as
- * rows of cell text from its first sheet — a RIS exports its reports to a spreadsheet as often as to
+ * rows of cell text from its sheets — a RIS exports its reports to a spreadsheet as often as to
  * CSV — and a Word document (.docx), read as its paragraphs; and the OpenDocument text (.odt) and
  * spreadsheet (.ods) that LibreOffice saves by default, read the same ways. fflate unzips synchronously — the report
  * import stores a file's reports in one synchronous transaction, and the registry's readers
@@ -42,17 +42,28 @@ export function isZipPackage(bytes: Uint8Array): boolean {
   return bytes[0] === 0x50 && bytes[1] === 0x4b
 }
 
-export function workbookRows(bytes: Uint8Array): string[][] {
+/** A worksheet of a workbook: its name and its rows of cell text, at their place (row 6 is rows[5]). */
+export interface Worksheet {
+  name: string
+  rows: string[][]
+}
+
+/** The worksheets of an .xlsx workbook, in the order the workbook lists them (a chart sheet holds no rows). */
+export function workbookSheets(bytes: Uint8Array): Worksheet[] {
   const part = officeParts(bytes, 'xl/', { extension: 'xlsx', kind: 'workbook' })
   const workbook = part('xl/workbook.xml')
-  const sheet = part(firstSheetPath(workbook, part('xl/_rels/workbook.xml.rels')))
-  if (!workbook || !sheet) throw new Error('it is not an .xlsx workbook: it holds no worksheet')
+  const listed = workbook ? sheetsListed(workbook, part('xl/_rels/workbook.xml.rels')) : []
   const cells: CellReading = {
     shared: sharedStrings(part('xl/sharedStrings.xml')),
     dateStyles: dateStyles(part('xl/styles.xml')),
-    epoch: /\bdate1904="(?:1|true)"/.test(workbook) ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30)
+    epoch: workbook && /\bdate1904="(?:1|true)"/.test(workbook) ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30)
   }
-  return sheetRows(sheet, cells)
+  const sheets = listed.flatMap(({ name, path }) => {
+    const sheet = part(path)
+    return sheet === null ? [] : [{ name, rows: sheetRows(sheet, cells) }]
+  })
+  if (sheets.length === 0) throw new Error('it is not an .xlsx workbook: it holds no worksheet')
+  return sheets
 }
 
 /**
@@ -128,27 +139,32 @@ function paragraphsText(xml: string): string {
 }
 
 /**
- * The first sheet of an OpenDocument spreadsheet (.ods, LibreOffice Calc's own format) as rows of
- * cell text, at their place as the sheet shows them, as workbookRows reads an .xlsx: a number as its
+ * The sheets of an OpenDocument spreadsheet (.ods, LibreOffice Calc's own format) as rows of cell
+ * text, at their place as the sheet shows them, as workbookSheets reads an .xlsx: a number as its
  * value, a date as 2026-01-05, a boolean as TRUE or FALSE, text with its paragraphs as lines;
  * comments left out. A run of repeated rows or cells (table:number-rows-repeated) is as many; the
  * empty ones Calc writes to the sheet's end are not made.
  */
-export function openDocumentSpreadsheetRows(bytes: Uint8Array): string[][] {
+export function openDocumentSpreadsheetSheets(bytes: Uint8Array): Worksheet[] {
   const content = officeParts(bytes, 'content.xml', { extension: 'ods', kind: 'spreadsheet' })('content.xml')
-  const sheet = content && elements(elements(content, 'office:spreadsheet')[0]?.content ?? '', 'table:table')[0]
-  if (!sheet) throw new Error('it is not an OpenDocument spreadsheet: it holds no sheet')
+  const tables = content ? elements(elements(content, 'office:spreadsheet')[0]?.content ?? '', 'table:table') : []
+  if (tables.length === 0) throw new Error('it is not an OpenDocument spreadsheet: it holds no sheet')
+  const made = { cells: 0 }
+  return tables.map((table) => ({ name: decodeXML(attribute(table.attributes, 'table:name') ?? ''), rows: spreadsheetRows(table.content, made) }))
+}
+
+/** A sheet's rows; `made` counts the cells made across the sheets, which repeat counts multiply. */
+function spreadsheetRows(sheet: string, made: { cells: number }): string[][] {
   const rows: string[][] = []
   let index = 0
-  let cells = 0
-  for (const row of elements(sheet.content, 'table:table-row')) {
+  for (const row of elements(sheet, 'table:table-row')) {
     const values = spreadsheetRowCells(row.content)
     const repeated = repeatCount(row.attributes, 'table:number-rows-repeated')
     if (values.some((v) => v !== '')) {
       if (index + repeated > MAX_ROWS) throw new Error(`it holds more than ${MAX_ROWS} rows, more than a sheet holds`)
       // repeat counts multiply: a few bytes could ask for billions of cells
-      cells += values.length * repeated
-      if (cells > MAX_SPREADSHEET_CELLS) throw new Error(`its repeated rows and cells make more than ${MAX_SPREADSHEET_CELLS} cells, more than a sheet of reports holds`)
+      made.cells += values.length * repeated
+      if (made.cells > MAX_SPREADSHEET_CELLS) throw new Error(`its repeated rows and cells make more than ${MAX_SPREADSHEET_CELLS} cells, more than a sheet of reports holds`)
       while (rows.length < index) rows.push([])
       for (let k = 0; k < repeated; k++) rows.push([...values])
     }
@@ -285,14 +301,19 @@ function attribute(attributes: string, name: string): string | null {
   return new RegExp(`(?:^|\\s)${name}="([^"]*)"`).exec(attributes)?.[1] ?? null
 }
 
-/** The worksheet the workbook lists first, through its relationship; sheet1.xml when they do not say. */
-function firstSheetPath(workbook: string | null, rels: string | null): string {
-  const sheet = workbook ? elements(workbook, 'sheet')[0] : undefined
-  const id = sheet && attribute(sheet.attributes, 'r:id')
-  const relationship = id && rels ? elements(rels, 'Relationship').find((r) => attribute(r.attributes, 'Id') === id) : undefined
-  const target = relationship && attribute(relationship.attributes, 'Target')
-  if (!target) return 'xl/worksheets/sheet1.xml'
-  return target.startsWith('/') ? target.slice(1) : `xl/${target}`
+/** The sheets the workbook lists, in its order, each with its part through its relationship; sheet1.xml when they do not say. */
+function sheetsListed(workbook: string, rels: string | null): { name: string; path: string }[] {
+  const targets = new Map((rels ? elements(rels, 'Relationship') : []).map((r) => [attribute(r.attributes, 'Id'), attribute(r.attributes, 'Target')]))
+  // a part listed twice is one sheet: read once, not once a listing
+  const seen = new Set<string>()
+  const listed = elements(workbook, 'sheet').flatMap((sheet) => {
+    const target = targets.get(attribute(sheet.attributes, 'r:id'))
+    const path = target && (target.startsWith('/') ? target.slice(1) : `xl/${target}`)
+    if (!path || seen.has(path)) return []
+    seen.add(path)
+    return [{ name: decodeXML(attribute(sheet.attributes, 'name') ?? ''), path }]
+  })
+  return listed.length > 0 ? listed : [{ name: 'Sheet1', path: 'xl/worksheets/sheet1.xml' }]
 }
 
 /** The text of <t> runs, without phonetic guides (<rPh>: furigana over Japanese). */

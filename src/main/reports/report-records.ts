@@ -16,11 +16,11 @@ import { hasReportHeading, NO_REPORT_HEADING, sectionOfName } from './sections'
 import { isCompoundFile } from './compound-file'
 import { cdaReportText, cdaStudyKeys } from './cda'
 import { legacyDocumentText } from './legacy-document'
-import { legacyWorkbookRows } from './legacy-workbook'
+import { legacyWorkbookSheets } from './legacy-workbook'
 import { htmlTableRows, looksLikeHtml } from './markup'
 import { webArchiveText, isWebArchive } from './web-archive'
 import { xmlElements, xmlRootName } from './xml'
-import { documentText, isOpenDocumentText, isZipPackage, openDocumentSpreadsheetRows, openDocumentText, workbookRows } from './office'
+import { documentText, isOpenDocumentText, isZipPackage, openDocumentSpreadsheetSheets, openDocumentText, workbookSheets, type Worksheet } from './office'
 import { pdfPages, pdfReportProblem, pdfReportText } from './pdf'
 import { hl7Reports, isHl7Message } from './hl7'
 import { fhirReports } from './fhir'
@@ -137,9 +137,9 @@ export async function readReportFile(file: string): Promise<ReportFileContent> {
 
 async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<ReportFileContent, 'kind'>> {
   if (kind === 'pdf') return { encoding: 'utf-8', ...pdfRecords(await pdfPages(bytes)) }
-  if (kind === 'xlsx') return { encoding: 'utf-8', ...tableRecords(workbookRows(bytes)) }
+  if (kind === 'xlsx') return { encoding: 'utf-8', ...workbookRecords(workbookSheets(bytes)) }
   if (kind === 'xls') return xlsRecords(bytes)
-  if (kind === 'ods') return { encoding: 'utf-8', ...tableRecords(openDocumentSpreadsheetRows(bytes)) }
+  if (kind === 'ods') return { encoding: 'utf-8', ...workbookRecords(openDocumentSpreadsheetSheets(bytes)) }
   // Many report systems save RTF, HTML, a web archive or a .docx under .doc (or WPS's .wps) so that Word opens it; those are read as such.
   if (kind === 'mht' || (kind === 'doc' && isWebArchive(bytes))) return { encoding: 'utf-8', records: [oneReportRecord(await webArchiveText(bytes))], problems: [] }
   const word = kind === 'docx' || kind === 'odt' || (kind === 'doc' && isOfficeDocument(bytes)) ? wordDocumentPages(bytes) : null
@@ -227,8 +227,8 @@ async function withPdfTexts(reports: { fields: RecordFields & { pdf?: Uint8Array
  * "Excel", an .xlsx, an HTML table or tab-separated text under that name.
  */
 function xlsRecords(bytes: Buffer): Omit<ReportFileContent, 'kind'> {
-  if (isCompoundFile(bytes)) return { encoding: 'utf-8', ...tableRecords(legacyWorkbookRows(bytes)) }
-  if (isZipPackage(bytes)) return { encoding: 'utf-8', ...tableRecords(workbookRows(bytes)) }
+  if (isCompoundFile(bytes)) return { encoding: 'utf-8', ...workbookRecords(legacyWorkbookSheets(bytes)) }
+  if (isZipPackage(bytes)) return { encoding: 'utf-8', ...workbookRecords(workbookSheets(bytes)) }
   const { text, encoding } = decodeReportBytesAsWritten(bytes)
   return { encoding, ...(looksLikeHtml(text) ? tableRecords(htmlTableRows(text)) : csvRecords(normaliseReportText(text))) }
 }
@@ -528,11 +528,35 @@ function headerRowOf(rows: string[][]): number {
   })
 }
 
+/**
+ * A workbook's reports: those of every sheet whose header row names a key and a text column (a log
+ * kept a sheet a month; a cover or notes sheet is passed over), a row named with its sheet's name
+ * where several sheets hold reports. When no sheet does, the first sheet's reason is the file's.
+ */
+function workbookRecords(sheets: Worksheet[]): { records: ReportRecord[]; problems: string[] } {
+  const read = sheets.map((sheet) => {
+    try {
+      return { sheet, table: reportTable(sheet.rows) }
+    } catch (err) {
+      return { sheet, problem: err }
+    }
+  })
+  const tables = read.flatMap(({ sheet, table }) => (table ? [{ sheet, table }] : []))
+  if (tables.length === 0) throw read[0].problem
+  const sheetsRead = tables.map(({ sheet, table }) => tableRows(table, sheet.rows, (row) => (tables.length > 1 ? `sheet "${sheet.name}", row ${row}` : `row ${row}`)))
+  return { records: sheetsRead.flatMap((t) => t.records), problems: sheetsRead.flatMap((t) => t.problems) }
+}
+
+/** A table's reports, a record a row under its header row (see reportTable). */
 function tableRecords(rows: string[][]): { records: ReportRecord[]; problems: string[] } {
+  return tableRows(reportTable(rows), rows, (row) => `row ${row}`)
+}
+
+/** Where a table's header row is and the field each column holds; throws why it holds no reports (no key or no text column). */
+function reportTable(rows: string[][]): { headerIndex: number; columns: (Field | null)[] } {
   if (!rows.some((row) => !isBlankRow(row))) throw new Error('its table holds no row with text')
   const headerIndex = Math.max(0, headerRowOf(rows))
   const header = rows[headerIndex]
-  const body = rows.slice(headerIndex + 1)
   const columns = header.map(fieldOf)
   const listed = header.map((h) => `"${h.trim()}"`).join(', ')
   if (!namesKeyColumns(columns)) {
@@ -544,14 +568,23 @@ function tableRecords(rows: string[][]): { records: ReportRecord[]; problems: st
   if (!namesTextColumn(columns)) {
     throw new Error(`its header row has no report text column (columns: ${listed}); name one "Report" or "Text", or "Findings" and "Impression"`)
   }
+  return { headerIndex, columns }
+}
+
+/** The records of the rows under a table's header, each named by `rowName` (its row's number as the sheet or file shows it). */
+function tableRows(
+  { headerIndex, columns }: { headerIndex: number; columns: (Field | null)[] },
+  rows: string[][],
+  rowName: (row: number) => string
+): { records: ReportRecord[]; problems: string[] } {
   return recordsFrom(
-    body.flatMap((row, i) => {
+    rows.slice(headerIndex + 1).flatMap((row, i) => {
       if (isBlankRow(row)) return []
       const fields: RecordFields = {}
       columns.forEach((field, c) => {
         if (field && fields[field] === undefined && row[c] !== undefined) fields[field] = row[c]
       })
-      return [{ fields, where: `row ${headerIndex + i + 2}` }]
+      return [{ fields, where: rowName(headerIndex + i + 2) }]
     })
   )
 }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { legacyWorkbookRows } from '../../../src/main/reports/legacy-workbook'
+import { legacyWorkbookSheets } from '../../../src/main/reports/legacy-workbook'
 import { seededRandom } from '../../helpers/dicom-corpus'
 import { writeXls } from '../../helpers/xls-writer'
+
+/** The rows of the workbook's first sheet. */
+const firstSheetRows = (bytes: Buffer): string[][] => legacyWorkbookSheets(bytes)[0].rows
 
 const small = (): Buffer => writeXls([{ name: '报告', rows: [['检查号', '报告'], ['ACC1', '右上肺野见一约8mm结节。'], ['ACC2', 12.5], [{ date: '2026-01-05' }, true]] }])
 
@@ -13,9 +16,22 @@ function recordAt(bytes: Buffer, type: number, length: number): number {
   return at
 }
 
-describe('legacyWorkbookRows', () => {
+describe('legacyWorkbookSheets', () => {
+  it('reads every worksheet, named, in the order the workbook lists them', () => {
+    const book = writeXls([
+      { name: '2026年1月', rows: [['检查号', '报告'], ['ACC1', '右上肺野见一约8mm结节。']] },
+      { name: '2026年2月', rows: [['检查号', '报告'], ['ACC2', '两肺未见结节。']] },
+      { name: 'Notes', rows: [] }
+    ])
+    expect(legacyWorkbookSheets(book)).toEqual([
+      { name: '2026年1月', rows: [['检查号', '报告'], ['ACC1', '右上肺野见一约8mm结节。']] },
+      { name: '2026年2月', rows: [['检查号', '报告'], ['ACC2', '两肺未见结节。']] },
+      { name: 'Notes', rows: [] }
+    ])
+  })
+
   it('reads cells as text: shared strings, numbers, dates, booleans, gaps kept', () => {
-    expect(legacyWorkbookRows(small())).toEqual([
+    expect(firstSheetRows(small())).toEqual([
       ['检查号', '报告'],
       ['ACC1', '右上肺野见一约8mm结节。'],
       ['ACC2', '12.5'],
@@ -26,24 +42,24 @@ describe('legacyWorkbookRows', () => {
   it('reads a workbook whose shared strings run on over many CONTINUE records, from its regular (not mini) stream', () => {
     const text = (i: number): string => '两肺纹理清晰，未见结节。'.repeat(1 + (i % 7)) + (i % 2 ? 'No nodule.' : 'Ünïcödé') + i
     const rows = Array.from({ length: 2000 }, (_, i) => [`ACC${i}`, text(i), 100000 + i])
-    const read = legacyWorkbookRows(writeXls([{ name: 'export', rows }]))
+    const read = firstSheetRows(writeXls([{ name: 'export', rows }]))
     expect(read).toHaveLength(2000)
     expect(read.every((row, i) => row[0] === `ACC${i}` && row[1] === text(i) && row[2] === String(100000 + i))).toBe(true)
   })
 
   it('refuses in words what it does not read: no workbook, Excel 95, a password, a damaged file', () => {
-    expect(() => legacyWorkbookRows(Buffer.from('Accession\tReport\n'))).toThrow('it is not an Excel 97–2003 workbook (no OLE compound file signature)')
+    expect(() => firstSheetRows(Buffer.from('Accession\tReport\n'))).toThrow('it is not an Excel 97–2003 workbook (no OLE compound file signature)')
     const book = small()
     const excel95 = Buffer.from(book)
     // the directory entry's name "Workbook" (UTF-16) becomes "Book"
     const name = excel95.indexOf(Buffer.from('Workbook', 'utf16le'))
     Buffer.from('Book\0\0\0\0\0\0\0\0\0\0\0\0', 'utf16le').copy(excel95, name)
     excel95.writeUInt16LE(10, name + 0x40)
-    expect(() => legacyWorkbookRows(excel95)).toThrow('it is an Excel 5.0/95 workbook, which is not read: save it as .xlsx or CSV')
+    expect(() => firstSheetRows(excel95)).toThrow('it is an Excel 5.0/95 workbook, which is not read: save it as .xlsx or CSV')
     const encrypted = Buffer.from(book)
     encrypted.writeUInt16LE(0x002f, recordAt(encrypted, 0x0022, 2)) // DATEMODE becomes FILEPASS
-    expect(() => legacyWorkbookRows(encrypted)).toThrow('the workbook is password-protected (encrypted)')
-    expect(() => legacyWorkbookRows(book.subarray(0, 1000))).toThrow(/compound file|truncated/)
+    expect(() => firstSheetRows(encrypted)).toThrow('the workbook is password-protected (encrypted)')
+    expect(() => firstSheetRows(book.subarray(0, 1000))).toThrow(/compound file|truncated/)
   })
 
   it('refuses a sector chain that loops instead of following it', () => {
@@ -52,7 +68,7 @@ describe('legacyWorkbookRows', () => {
     const fat = (fatSector + 1) * 512
     // every FAT entry points back to sector 0
     for (let i = 0; i < 128; i++) looped.writeUInt32LE(0, fat + 4 * i)
-    expect(() => legacyWorkbookRows(looped)).toThrow(/broken sector chain|loop/)
+    expect(() => firstSheetRows(looped)).toThrow(/broken sector chain|loop/)
   })
 
   it('answers every damaged copy of a workbook with rows or a reason in words, quickly', () => {
@@ -62,7 +78,7 @@ describe('legacyWorkbookRows', () => {
       const damaged = Buffer.from(book)
       for (let k = 0; k < 1 + Math.floor(rand() * 8); k++) damaged[Math.floor(rand() * damaged.length)] = Math.floor(rand() * 256)
       try {
-        expect(Array.isArray(legacyWorkbookRows(damaged))).toBe(true)
+        expect(Array.isArray(legacyWorkbookSheets(damaged))).toBe(true)
       } catch (err) {
         expect(err).toBeInstanceOf(Error)
         expect((err as Error).constructor).toBe(Error)

@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { strToU8, zipSync } from 'fflate'
-import { documentText, openDocumentSpreadsheetRows, openDocumentText, workbookRows } from '../../../src/main/reports/office'
+import { documentText, openDocumentSpreadsheetSheets, openDocumentText, workbookSheets } from '../../../src/main/reports/office'
 import { flatOdt, sofficeAvailable, sofficeMissingReason, textBoxOdt, writeWordDocuments } from '../../helpers/doc-writer'
 import { docx, xlsx } from './fixtures'
 
-describe('the first sheet of an .xlsx workbook', () => {
-  it('reads shared and inline strings, numbers, date-styled numbers and gaps (rows keep their place), in the sheet the workbook lists first', () => {
+describe('the sheets of an .xlsx workbook', () => {
+  const workbookRows = (bytes: Uint8Array): string[][] => workbookSheets(bytes)[0].rows
+
+  it('reads shared and inline strings, numbers, date-styled numbers and gaps (rows keep their place); its sheets named, in the order the workbook lists them', () => {
     const sheet =
       '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="D1" t="s"><v>2</v></c></row>' +
       '<row r="2" spans="1:4"><c r="A2"><v>1234567</v></c><c r="B2" s="1"><v>46027</v></c><c r="C2"/>' +
@@ -17,6 +19,10 @@ describe('the first sheet of an .xlsx workbook', () => {
       ['1234567', '2026-01-05', '', '右上肺野结节，约8mm & 稳定'],
       [],
       ['0001234', '2026-01-06', '', 'A <5 mm nodule.']
+    ])
+    expect(workbookSheets(xlsx(sheet, ['检查号'])).map((s) => [s.name, s.rows.length])).toEqual([
+      ['报告', 4],
+      ['Other', 1]
     ])
   })
 
@@ -30,6 +36,13 @@ describe('the first sheet of an .xlsx workbook', () => {
     expect(workbookRows(xlsx(unclosed, []))).toEqual([['a']])
     expect(() => workbookRows(xlsx('<row r="999999999"><c r="A999999999"><v>1</v></c></row>', []))).toThrow(/a row is numbered 999999999, beyond Excel's 1048576 rows/)
     expect(() => workbookRows(xlsx('<row r="1"><c r="ZZZZ1"><v>1</v></c></row>', []))).toThrow(/a cell lies in column 475254, beyond Excel's 16384/)
+    // a workbook that lists one sheet a hundred thousand times holds one sheet (read once, not once a listing)
+    const listed = zipSync({
+      'xl/workbook.xml': strToU8(`<workbook><sheets>${'<sheet name="S" r:id="rId1"/>'.repeat(100_000)}</sheets></workbook>`),
+      'xl/_rels/workbook.xml.rels': strToU8('<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>'),
+      'xl/worksheets/sheet1.xml': strToU8(`<worksheet><sheetData>${'<row><c t="inlineStr"><is><t>x</t></is></c></row>'.repeat(10_000)}</sheetData></worksheet>`)
+    })
+    expect(workbookSheets(listed).map((sheet) => [sheet.name, sheet.rows.length])).toEqual([['S', 10_000]])
   })
 
   it('says what is wrong with a file that is no workbook', () => {
@@ -42,7 +55,7 @@ describe('the first sheet of an .xlsx workbook', () => {
   })
 })
 
-describe('the first sheet of an OpenDocument spreadsheet (.ods)', () => {
+describe('the sheets of an OpenDocument spreadsheet (.ods)', () => {
   const ods = (tables: string) =>
     zipSync({
       mimetype: strToU8('application/vnd.oasis.opendocument.spreadsheet'),
@@ -62,7 +75,10 @@ describe('the first sheet of an OpenDocument spreadsheet (.ods)', () => {
       `<table:table-row table:number-rows-repeated="2"><table:table-cell table:number-columns-repeated="2"/>${text('same')}</table:table-row>` +
       '<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row></table:table>' +
       `<table:table table:name="Other"><table:table-row>${text('not this sheet')}</table:table-row></table:table>`
-    expect(openDocumentSpreadsheetRows(ods(sheet))).toEqual([
+    const [reports, other] = openDocumentSpreadsheetSheets(ods(sheet))
+    expect(other).toEqual({ name: 'Other', rows: [['not this sheet']] })
+    expect(reports.name).toBe('Reports')
+    expect(reports.rows).toEqual([
       ['Accession', 'Report', '', 'Signed'],
       [],
       [],
@@ -74,9 +90,9 @@ describe('the first sheet of an OpenDocument spreadsheet (.ods)', () => {
 
   it('refuses repeat counts that would make billions of cells, and says what a package without a sheet is', () => {
     const bomb = `<table:table><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table>`
-    expect(() => openDocumentSpreadsheetRows(ods(bomb))).toThrow(/^its repeated rows and cells make more than 20000000 cells/)
-    expect(() => openDocumentSpreadsheetRows(ods(''))).toThrow('it is not an OpenDocument spreadsheet: it holds no sheet')
-    expect(() => openDocumentSpreadsheetRows(Buffer.from('not a zip'))).toThrow(/^it is not a readable \.ods spreadsheet/)
+    expect(() => openDocumentSpreadsheetSheets(ods(bomb))).toThrow(/^its repeated rows and cells make more than 20000000 cells/)
+    expect(() => openDocumentSpreadsheetSheets(ods(''))).toThrow('it is not an OpenDocument spreadsheet: it holds no sheet')
+    expect(() => openDocumentSpreadsheetSheets(Buffer.from('not a zip'))).toThrow(/^it is not a readable \.ods spreadsheet/)
   })
 })
 

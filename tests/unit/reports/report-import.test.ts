@@ -618,10 +618,13 @@ describe('importReportFiles', () => {
     ])
   })
 
-  /** A RIS's export as a spreadsheet program keeps it: a title above the header, dates, an accession number stored as a number, a row with no text, a second sheet. */
+  /**
+   * A department's log of reports as a spreadsheet program keeps it: a sheet a month — a title above the
+   * header, dates, an accession number stored as a number, a row with no text — and a notes sheet.
+   */
   const exportSheets = (findings: string): { name: string; rows: (string | number | { date: string })[][] }[] => [
     {
-      name: '放射科报告',
+      name: '2026年1月',
       rows: [
         ['放射科报告导出 2026年1月'],
         [],
@@ -632,28 +635,30 @@ describe('importReportFiles', () => {
         ['ACC1002']
       ]
     },
-    { name: 'Sheet2', rows: [['AccessionNumber', 'Report'], ['ACC1002', 'Not the first sheet.']] }
+    { name: '2026年2月', rows: [['检查号', '影像所见'], ['ACC1002', '两肺纹理清晰。']] },
+    { name: '说明', rows: [['本表由放射科每月登记。']] }
   ]
 
-  /** Imports the export's spreadsheet file: the first sheet's two reports, the row with no text named. */
+  /** Imports the log's spreadsheet file: each month's reports, the row with no text named with its sheet; the notes sheet passed over. */
   async function expectExportImported(name: string, bytes: Buffer, kind: string, findings: string): Promise<void> {
     const padded = addStudy('1.2.826.0.1.3680043.8.498.3', '0001234567')
     const book = write(name, bytes)
     expect(isReportFile(book)).toBe(true)
     const result = await importReportFiles(db, [book], jobId)
-    expect(result).toMatchObject({ matched: 2, unmatched: 0 })
-    expect(result.failed.map((f) => f.reason)).toEqual([`${name}: row 6 has no report text; the other reports in it were imported`])
+    expect(result).toMatchObject({ matched: 3, unmatched: 0 })
+    expect(result.failed.map((f) => f.reason)).toEqual([`${name}: sheet "2026年1月", row 6 has no report text; the other reports in it were imported`])
     expect(rows().map((r) => [r.study_id, r.source_kind, r.raw_text])).toEqual([
       [studyA, kind, `检查所见：${findings}\n诊断意见：右上肺野结节。`],
-      [padded, kind, '检查所见：两肺未见结节。']
+      [padded, kind, '检查所见：两肺未见结节。'],
+      [studyB, kind, '检查所见：两肺纹理清晰。']
     ])
   }
 
-  it('reads an Excel 97–2003 workbook (.xls) as an .xlsx is: its first sheet, a title above the header, dates as dates', async () => {
+  it('reads an Excel 97–2003 workbook (.xls) as an .xlsx is: every sheet of reports, a title above the header, dates as dates', async () => {
     await expectExportImported('HIS export.xls', writeXls(exportSheets('右上肺野见一约8mm结节影。')), 'xls', '右上肺野见一约8mm结节影。')
   })
 
-  it.skipIf(!sofficeCalcAvailable)(`reads an OpenDocument spreadsheet (.ods, LibreOffice Calc's own) as an .xlsx is: its first sheet, a title above the header, dates as dates, a cell's lines${sofficeCalcAvailable ? '' : ` — skipped: ${sofficeCalcMissingReason}`}`, async () => {
+  it.skipIf(!sofficeCalcAvailable)(`reads an OpenDocument spreadsheet (.ods, LibreOffice Calc's own) as an .xlsx is: every sheet of reports, a title above the header, dates as dates, a cell's lines${sofficeCalcAvailable ? '' : ` — skipped: ${sofficeCalcMissingReason}`}`, async () => {
     const findings = '右上肺野见一结节影，\n大小约8mm。'
     await expectExportImported('RIS export.ods', writeOpenDocumentSpreadsheet(flatOds(exportSheets(findings))), 'ods', findings)
   }, 180_000)
