@@ -42,12 +42,13 @@ const viewPositionTerms: Record<string, Projection> = {
   RLO: 'other'
 }
 
-// Words of descriptions and code meanings, upper case (see projectionInWords). German, Italian, French
-// and Dutch words too: d.v. (dorso-ventral, PA), v.d. (AP), seitlich, laterale, profil, zijwaarts.
-const otherWords = /\b(?:OBL|OBLIQUE|RAO|LAO|RPO|LPO|RLO|LLO|DECUB|DECUBITUS|LLD|RLD|LORDOTIC)\b|斜位|侧卧|側臥|前弓/
-const lateralWords = /\b(?:LAT|LATERAL|LATERALE|LL|RL|LLAT|RLAT|SEITL|SEITLICH|PROFIL|ZIJWAARTS)\b|侧位|側位/
+// Words of descriptions and code meanings, upper case and without accents (see projectionInWords).
+// German, Italian, French, Dutch, Spanish and Portuguese words too: d.v. (dorso-ventral, PA), v.d. (AP),
+// frente (frontal); seitlich, laterale, profil, zijwaarts, perfil (lateral); decúbito, oblicua.
+const otherWords = /\b(?:OBL|OBLIQUE|OBLICUA|OBLIQUA|RAO|LAO|RPO|LPO|RLO|LLO|DECUB|DECUBITUS|DECUBITO|LLD|RLD|LORDOTIC)\b|斜位|侧卧|側臥|前弓/
+const lateralWords = /\b(?:LAT|LATERAL|LATERALE|LL|RL|LLAT|RLAT|SEITL|SEITLICH|PROFIL|PERFIL|ZIJWAARTS)\b|侧位|側位/
 const frontalWords =
-  /\b(?:PA|AP|FRONTAL|POSTEROANTERIORE?|ANTEROPOSTERIORE?|P\s?[/.]\s?A|A\s?[/.]\s?P|D\s?[/.]\s?V|V\s?[/.]\s?D)\b|正位|后前位|後前位|前后位|前後位/
+  /\b(?:PA|AP|FRONTAL|FRENTE|POSTEROANTERIORE?|ANTEROPOSTERIORE?|P\s?[/.]\s?A|A\s?[/.]\s?P|D\s?[/.]\s?V|V\s?[/.]\s?D)\b|正位|后前位|後前位|前后位|前後位/
 
 /**
  * The projection words in a free text name: an oblique or decubitus word outranks the others (a
@@ -57,7 +58,8 @@ const frontalWords =
 export function projectionInWords(text: string): Projection | null {
   // Protocol names join words with _ and - ("CHEST_PA", "CHEST-PA"); a hyphen also splits one word
   // ("postero-anterior"): both readings are searched.
-  const upper = text.toUpperCase().replace(/_/g, ' ')
+  // accents folded away ("Tórax decúbito"), which \b would take for word ends
+  const upper = text.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase().replace(/_/g, ' ')
   const words = `${upper.replace(/-/g, ' ')} ${upper.replace(/(?<=[A-Z])-(?=[A-Z])/g, '')}`
   if (otherWords.test(words)) return 'other'
   const lateral = lateralWords.test(words)

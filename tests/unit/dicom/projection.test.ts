@@ -50,6 +50,13 @@ describe('projection of a chest film', () => {
       ['Thorax profil', 'lateral'],
       ['Torace laterale', 'lateral'],
       ['Torace postero-anteriore', 'frontal'],
+      // Spanish and Portuguese: frente is frontal, perfil lateral; accents are read through
+      ['TORAX PERFIL', 'lateral'],
+      ['Tórax perfil izquierdo', 'lateral'],
+      ['Rx tórax frente', 'frontal'],
+      ['Tórax PA y perfil', null],
+      ['Tórax decúbito lateral', 'other'],
+      ['Tórax oblicua', 'other'],
       ['CHEST PA AND LAT', null],
       ['CHEST_PA_LAT', null],
       ['CHEST', null],
