@@ -155,8 +155,7 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
   if (kind === 'xml') return { encoding, ...xmlRecords(written.text) }
   if (kind === 'html') return { encoding, ...webPageRecords(written.text) }
   const text = normaliseReportText(written.text)
-  // A text file that reads as no report (a patient CD's README naming the patient and the study) is passed over: matched, it would stand as the study's report.
-  if (kind === 'txt' && !isTabTable(text)) return { encoding, records: readsAsReport(text) ? [oneReportRecord(text)] : [], problems: [] }
+  if (kind === 'txt' && !isTabTable(text)) return { encoding, ...printedTextRecords(text) }
   if (kind === 'rtf' || kind === 'doc') return { encoding, records: [oneReportRecord(text)], problems: [] }
   return { encoding, ...csvRecords(text) }
 }
@@ -190,9 +189,28 @@ function wordDocumentPages(bytes: Uint8Array): { pages: string[]; encoding: Repo
  * one document, a page each) — then read as a PDF's pages are, each page that reads as no report named.
  */
 function wordRecords(pages: string[]): { records: ReportRecord[]; problems: string[] } {
+  return pagedRecords(pages, (text) => [oneReportRecord(text)], (text) => (hasReportHeading(text) ? null : `it reads as no report: ${NO_REPORT_HEADING}`))
+}
+
+/**
+ * A text file's reports: its pages, parted by form feeds, read as a document's are (a RIS's "print to
+ * file" writes a report a page). A text that reads as no report (a patient CD's README naming the
+ * patient and the study) is passed over: matched, it would stand as the study's report.
+ */
+function printedTextRecords(text: string): { records: ReportRecord[]; problems: string[] } {
+  const pages = text.split('\f').map((page) => page.trim()).filter((page) => page !== '')
+  return pagedRecords(
+    pages.length > 0 ? pages : [text],
+    (one) => (readsAsReport(one) ? [oneReportRecord(one)] : []),
+    (one) => (readsAsReport(one) ? null : 'it reads as no report: it has no heading, no word of a chest report and says nothing of nodules')
+  )
+}
+
+/** One report of the pages (`readAsOne`), unless they begin other studies' reports: then each run of pages a report, one that `problemOf` says is none named. */
+function pagedRecords(pages: string[], readAsOne: (text: string) => ReportRecord[], problemOf: (text: string) => string | null): { records: ReportRecord[]; problems: string[] } {
   const runs = pageRuns(pages)
-  if (runs.length === 1) return { records: [oneReportRecord(runs[0].text)], problems: [] }
-  return runRecords(runs, (text) => (hasReportHeading(text) ? null : `it reads as no report: ${NO_REPORT_HEADING}`))
+  if (runs.length === 1) return { records: readAsOne(runs[0].text), problems: [] }
+  return runRecords(runs, problemOf)
 }
 
 /** An HL7 file's reports, a record each; a message with no report text (an ADT, an order) is passed over. */
