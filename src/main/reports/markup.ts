@@ -94,7 +94,7 @@ export function withoutBlocks(text: string, open: RegExp, closeOf: (name: string
  * Report text a RIS or a word processor stored as RTF (a .rtf report, an RTF column exported to a
  * CSV cell), read as its text: groups, control words and the destinations that hold no text (font,
  * colour and style tables, document info, pictures, field instructions, `\*` groups) are dropped;
- * \par and \line are lines, \tab a tab, \cell a space; \'hh bytes are decoded in the document's
+ * \par and \line are lines, \page a form feed, \tab a tab, \cell a space; \'hh bytes are decoded in the document's
  * code page (\ansicpg936 GBK, 950 Big5, …), \uN is the character N. Written here: the RTF packages
  * on the registry de-encapsulate Outlook's RTF or build a document model, none reads a plain
  * document's text in its code page.
@@ -109,7 +109,8 @@ const textlessDestinations = new Set([
   'header', 'headerl', 'headerr', 'headerf', 'footer', 'footerl', 'footerr', 'footerf', 'footnote', 'mmathPr'
 ])
 const wordCharacters: Record<string, string> = {
-  par: '\n', line: '\n', row: '\n', sect: '\n', page: '\n', tab: '\t', cell: ' ',
+  // a page break is a form feed, so that a file of reports a page each splits (report-records.ts)
+  par: '\n', line: '\n', row: '\n', sect: '\n', page: '\f', tab: '\t', cell: ' ',
   emdash: '—', endash: '–', lquote: '‘', rquote: '’', ldblquote: '“', rdblquote: '”', bullet: '•', emspace: ' ', enspace: ' '
 }
 const symbolCharacters: Record<string, string> = { '\\': '\\', '{': '{', '}': '}', '~': ' ', _: '-', '-': '', '\n': '\n', '\r': '\n' }
@@ -189,8 +190,10 @@ export function rtfToText(rtf: string): string {
   }
   flushBytes()
   return out
+    .replace(/\f/g, '\n\f\n')
     .split('\n')
-    .map((line) => line.replace(/[ \t]+/g, ' ').trim())
+    // a page break is a line of its own, which trimming would take for white space
+    .map((line) => (line === '\f' ? line : line.replace(/[ \t]+/g, ' ').trim()))
     .filter((line) => line !== '')
     .join('\n')
 }

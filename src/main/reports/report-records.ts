@@ -156,7 +156,7 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
   if (kind === 'html') return { encoding, ...webPageRecords(written.text) }
   const text = normaliseReportText(written.text)
   if (kind === 'txt' && !isTabTable(text)) return { encoding, ...printedTextRecords(text) }
-  if (kind === 'rtf' || kind === 'doc') return { encoding, records: [oneReportRecord(text)], problems: [] }
+  if (kind === 'rtf' || kind === 'doc') return { encoding, ...wordRecords(pagesOf(text)) }
   return { encoding, ...csvRecords(text) }
 }
 
@@ -198,12 +198,17 @@ function wordRecords(pages: string[]): { records: ReportRecord[]; problems: stri
  * patient and the study) is passed over: matched, it would stand as the study's report.
  */
 function printedTextRecords(text: string): { records: ReportRecord[]; problems: string[] } {
-  const pages = text.split('\f').map((page) => page.trim()).filter((page) => page !== '')
   return pagedRecords(
-    pages.length > 0 ? pages : [text],
+    pagesOf(text),
     (one) => (readsAsReport(one) ? [oneReportRecord(one)] : []),
     (one) => (readsAsReport(one) ? null : 'it reads as no report: it has no heading, no word of a chest report and says nothing of nodules')
   )
+}
+
+/** A text's pages, parted by form feeds (a text with none is one page). */
+function pagesOf(text: string): string[] {
+  const pages = text.split('\f').map((page) => page.trim()).filter((page) => page !== '')
+  return pages.length > 0 ? pages : [text]
 }
 
 /** One report of the pages (`readAsOne`), unless they begin other studies' reports: then each run of pages a report, one that `problemOf` says is none named. */
@@ -624,7 +629,8 @@ function recordsFrom(entries: ({ fields: RecordFields; where: string } | string)
 /** A record from its fields, or the reason it cannot be one. Separate findings and impression get section headers. */
 function recordFrom(fields: RecordFields, where: string): ReportRecord | string {
   const clean = (value: string | undefined): string | null => {
-    const v = value === undefined ? '' : normaliseReportText(value).trim()
+    // a page break (RTF's \page in a cell) is a line end within one record
+    const v = value === undefined ? '' : normaliseReportText(value).replace(/\f/g, '\n').trim()
     return v === '' ? null : v
   }
   let text = clean(fields.text)

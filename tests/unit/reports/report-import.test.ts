@@ -246,16 +246,23 @@ describe('importReportFiles', () => {
     expect(rows().map((r) => r.study_id)).toEqual([studyB])
   })
 
-  it('splits a text file whose reports a form feed parts, as a RIS\'s "print to file" writes a page a report, as a PDF\'s pages are', async () => {
+  it('splits a text or RTF file whose reports page breaks part (a form feed, RTF\'s \\page), as a RIS\'s "print to file" writes a page a report, as a PDF\'s pages are', async () => {
     const printed = write(
       'printed.txt',
       'Accession No.: ACC1001\r\nFINDINGS: No nodule.\r\n\fAccession No.: ACC1002\r\nFINDINGS: 8 mm nodule in the right upper zone.\r\n\fIMPRESSION: Right upper zone nodule.\r\n\f'
     )
-    expect(await importReportFiles(db, [printed], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
-    expect(rows().map((r) => [r.study_id, r.raw_text])).toEqual([
-      [studyA, 'Accession No.: ACC1001\nFINDINGS: No nodule.'],
-      [studyB, 'Accession No.: ACC1002\nFINDINGS: 8 mm nodule in the right upper zone.\nIMPRESSION: Right upper zone nodule.']
-    ])
+    const rtf = write(
+      'printed.rtf',
+      '{\\rtf1\\ansi Accession No.: ACC1001\\par FINDINGS: No nodule.\\par\\page Accession No.: ACC1002\\par FINDINGS: 8 mm nodule in the right upper zone.\\par\\page IMPRESSION: Right upper zone nodule.\\par}'
+    )
+    for (const file of [printed, rtf]) {
+      db.prepare('DELETE FROM reports').run()
+      expect(await importReportFiles(db, [file], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+      expect(rows().map((r) => [r.study_id, r.raw_text])).toEqual([
+        [studyA, 'Accession No.: ACC1001\nFINDINGS: No nodule.'],
+        [studyB, 'Accession No.: ACC1002\nFINDINGS: 8 mm nodule in the right upper zone.\nIMPRESSION: Right upper zone nodule.']
+      ])
+    }
   })
 
   it('matches a text file by the patient ID and study date in its header lines, which may share a line', async () => {
