@@ -459,8 +459,7 @@ async function jsonRecords(text: string): Promise<{ records: ReportRecord[]; pro
     list.map((entry, i) => {
       const where = list.length === 1 && !Array.isArray(data) ? 'the report object' : `record ${i + 1}`
       if (!isPlainObject(entry)) return `${where} is not an object`
-      const values = Object.entries(entry).flatMap(([key, value]) => (typeof value === 'string' || typeof value === 'number' ? [[key, String(value)] as const] : []))
-      return { fields: fieldsNamed(values), where }
+      return { fields: fieldsNamed(namedValues(entry)), where }
     })
   )
 }
@@ -483,6 +482,19 @@ function parseJsonOrLines(text: string): unknown {
 }
 
 /** The record fields among named values: the first value of each field's name. */
+/**
+ * A JSON record's values with the names that may say what they are: its own first, then those of the
+ * objects it nests (a REST API's "patient": {"id": …}, "study": {"accessionNumber": …}, "report":
+ * {"findings": …}), each named by its key after its parent's ("patient id": patientId) and then by its key
+ * alone ("findings") — fieldsNamed keeps the first name that means a field. Two levels deep.
+ */
+function namedValues(record: Record<string, unknown>, depth = 0): [string, string][] {
+  const own = Object.entries(record).flatMap(([key, value]): [string, string][] => (typeof value === 'string' || typeof value === 'number' ? [[key, String(value)]] : []))
+  if (depth >= 2) return own
+  const nested = Object.entries(record).flatMap(([key, value]) => (isPlainObject(value) ? namedValues(value, depth + 1).map(([name, v]) => ({ parent: key, name, value: v })) : []))
+  return [...own, ...nested.map(({ parent, name, value }): [string, string] => [`${parent} ${name}`, value]), ...nested.map(({ name, value }): [string, string] => [name, value])]
+}
+
 function fieldsNamed(values: readonly (readonly [string, string])[]): RecordFields {
   const fields: RecordFields = {}
   for (const [name, value] of values) {
@@ -538,11 +550,6 @@ function csvRecords(text: string): { records: ReportRecord[]; problems: string[]
   return tableRecords(rows)
 }
 
-/**
- * A table of reports (CSV, a spreadsheet's sheet): its header row names the columns. A title or a
- * note may stand above the header in a spreadsheet export ("放射科报告导出 2026-01"): the header is the
- * first of the first five rows that names a key and a text column.
- */
 /** The row, among a table's first five (a title may stand above), that names a key column and a text column; -1 when none does. */
 function headerRowOf(rows: string[][]): number {
   return rows.slice(0, 5).findIndex((row) => {
@@ -575,7 +582,12 @@ function tableRecords(rows: string[][]): { records: ReportRecord[]; problems: st
   return tableRows(reportTable(rows), rows, (row) => `row ${row}`)
 }
 
-/** Where a table's header row is and the field each column holds; throws why it holds no reports (no key or no text column). */
+/**
+ * Where a table's header row is (CSV, a spreadsheet's sheet) and the field each column holds; throws why
+ * it holds no reports (no key or no text column). A title or a note may stand above the header in a
+ * spreadsheet export ("放射科报告导出 2026-01"): the header is the first of the first five rows that names
+ * a key and a text column.
+ */
 function reportTable(rows: string[][]): { headerIndex: number; columns: (Field | null)[] } {
   if (!rows.some((row) => !isBlankRow(row))) throw new Error('its table holds no row with text')
   const headerIndex = Math.max(0, headerRowOf(rows))

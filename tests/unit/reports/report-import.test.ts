@@ -510,6 +510,27 @@ describe('importReportFiles', () => {
     expect((await importReportFiles(db, [broken], jobId)).failed[0].reason).toMatch(/^broken\.ndjson: it is not valid JSON Lines: line 3 /)
   })
 
+  it('reads a JSON export whose records nest their parts (a RIS\'s REST API: patient, study and report objects)', async () => {
+    const api = {
+      total: 2,
+      items: [
+        {
+          id: 'r-1',
+          patient: { id: 'P0001', name: 'ZHANG^SAN' },
+          study: { accessionNumber: 'ACC1001', date: '2026-01-05', modality: 'DX' },
+          report: { status: 'final', findings: 'An 8 mm nodule in the right upper zone.', impression: 'Right upper zone nodule.' },
+          referringPhysician: { id: 'D77', name: 'LI^SI' }
+        },
+        { study: { studyInstanceUid: '1.2.826.0.1.3680043.8.498.2' }, report: { text: '两肺纹理清晰，未见结节。' } }
+      ]
+    }
+    expect(await importReportFiles(db, [write('reports-api.json', JSON.stringify(api))], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.raw_text])).toEqual([
+      [studyA, 'Findings: An 8 mm nodule in the right upper zone.\nImpression: Right upper zone nodule.'],
+      [studyB, '两肺纹理清晰，未见结节。']
+    ])
+  })
+
   it('reads a FHIR DiagnosticReport whose full report is a PDF (presentedForm application/pdf), before its narrative; a PDF that reads as no report is named', async () => {
     const pdf = (pages: string[][]) => writePdf(pages).toString('base64')
     const report = (id: string, accession: string, form: string, div?: string) => ({
