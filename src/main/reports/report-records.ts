@@ -19,7 +19,7 @@ import { legacyDocumentText } from './legacy-document'
 import { legacyWorkbookSheets } from './legacy-workbook'
 import { htmlTableRows, looksLikeHtml } from './markup'
 import { webArchiveText, isWebArchive } from './web-archive'
-import { xmlElements, xmlRootName } from './xml'
+import { xmlElements, xmlRootName, type XmlElement } from './xml'
 import { documentText, isOpenDocumentText, isZipPackage, openDocumentSpreadsheetSheets, openDocumentText, workbookSheets, type Worksheet } from './office'
 import { pdfPages, pdfReportProblem, pdfReportText } from './pdf'
 import { hl7Reports, isHl7Message } from './hl7'
@@ -517,13 +517,49 @@ function xmlRecords(text: string): { records: ReportRecord[]; problems: string[]
     return { records: [{ ...record, accession: header.accession ?? record.accession, studyUid: header.studyUid ?? record.studyUid }], problems: [] }
   }
   const elements = xmlElements(text)
-  const reports = elements.filter((e) => namesTextColumn(e.values.map(([name]) => fieldOf(name))))
+  const reports = xmlReports(elements)
   if (reports.length === 0) {
     // A date alone names no report: settings files carry dates too.
     if (!elements.some((e) => e.values.some(([name]) => ![null, 'studyDate'].includes(fieldOf(name))))) return { records: [], problems: [] }
     throw new Error('the XML holds no report: no element has a report text value (such as <ReportText>, <Findings> or <Impression>)')
   }
-  return recordsFrom(reports.map((e, i) => ({ fields: fieldsNamed(e.values), where: reports.length > 1 ? `record ${i + 1} (<${e.name}>)` : `the <${e.name}> element` })))
+  return recordsFrom(
+    reports.map((e, i) => ({ fields: fieldsNamed(valuesWithParts(e)), where: reports.length > 1 ? `record ${i + 1} (<${e.name}>)` : `the <${e.name}> element` }))
+  )
+}
+
+const namesOf = (values: [string, string][]): (Field | null)[] => values.map(([name]) => fieldOf(name))
+const holdsReportText = (e: XmlElement): boolean => namesTextColumn(namesOf(e.values))
+
+/**
+ * An element's values, then its parts' (the elements a record groups its fields in: <ExamInfo>
+ * <AccessionNo>…), named by the part and the field ("ExamInfo AccessionNo"), then by the field alone.
+ */
+function valuesWithParts(e: XmlElement): [string, string][] {
+  return [...e.values, ...e.parts.flatMap((p) => p.values.map(([name, value]): [string, string] => [`${p.name} ${name}`, value])), ...e.parts.flatMap((p) => p.values)]
+}
+
+/**
+ * The records of an XML export: each element that holds report text, or — when it names no key and is
+ * its parent's one part with report text — the parent that groups it with the parts that name the keys
+ * (<Report><PatientInfo>…</PatientInfo><ExamInfo>…</ExamInfo><ReportInfo><Findings>…</ReportInfo></Report>).
+ * Parents and their parts with text are counted once, so a list of many reports is read in one pass.
+ */
+function xmlReports(elements: XmlElement[]): XmlElement[] {
+  const parentOf = new Map<XmlElement, XmlElement>()
+  for (const e of elements) for (const part of e.parts) parentOf.set(part, e)
+  const texts = elements.filter(holdsReportText)
+  const partsWithText = new Map<XmlElement, number>()
+  for (const text of texts) {
+    const parent = parentOf.get(text)
+    if (parent) partsWithText.set(parent, (partsWithText.get(parent) ?? 0) + 1)
+  }
+  const recordOf = (text: XmlElement): XmlElement => {
+    const parent = parentOf.get(text)
+    if (namesKeyColumns(namesOf(text.values)) || !parent || partsWithText.get(parent) !== 1 || !namesKeyColumns(namesOf(valuesWithParts(parent)))) return text
+    return parent
+  }
+  return [...new Set(texts.map(recordOf))]
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

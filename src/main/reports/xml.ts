@@ -1,7 +1,8 @@
 /**
  * A RIS's or HIS's XML export of reports (<Reports><Report><AccessionNo>…</AccessionNo><Findings>…), read as
  * its elements: each element that holds leaf elements, with their names and text and its own
- * attributes, so that report-records.ts can read records from them as it reads JSON objects. Read
+ * attributes, and its parts (child elements that hold elements: <ExamInfo>, <ReportInfo>), so that
+ * report-records.ts can read records from them as it reads JSON objects. Read
  * by one linear pass of a tokenizer (no entity of a DTD is expanded, no external file read); namespace
  * prefixes are dropped; a document that is not well formed is refused in words.
  */
@@ -11,6 +12,8 @@ export interface XmlElement {
   name: string
   /** Its attributes, then its leaf elements (no elements of their own), in document order: name and text. */
   values: [string, string][]
+  /** Its child elements that hold elements of their own (a report's <ExamInfo>, <ReportInfo>), found before it. */
+  parts: XmlElement[]
   /** The 1-based position among the elements that hold values, for messages. */
   index: number
 }
@@ -34,6 +37,7 @@ interface Frame {
   ownText: boolean
   values: [string, string][]
   hasElements: boolean
+  parts: XmlElement[]
 }
 
 /** Elements of markup inside a value that end a line. */
@@ -69,7 +73,7 @@ export function xmlElements(xml: string): XmlElement[] {
       if (stack.length >= MAX_DEPTH) throw new Error(`it is not well-formed XML for a report export: elements nest more than ${MAX_DEPTH} deep`)
       sawRoot = true
       if (top) top.hasElements = true
-      const frame: Frame = { name, text: '', ownText: false, values: attributesOf(attributes ?? ''), hasElements: false }
+      const frame: Frame = { name, text: '', ownText: false, values: attributesOf(attributes ?? ''), hasElements: false, parts: [] }
       if (selfClosing) close(frame, top, found)
       else stack.push(frame)
     }
@@ -103,5 +107,9 @@ function close(frame: Frame, parent: Frame | undefined, found: XmlElement[]): vo
       for (const [attribute, name] of frame.values) if (namingAttributes.has(attribute.toLowerCase()) && name.trim() !== '') parent.values.push([name, frame.text])
     }
   }
-  if (!isValue || frame.values.length > 0) found.push({ name: frame.name, values: frame.values, index: found.length + 1 })
+  if (!isValue || frame.values.length > 0) {
+    const element = { name: frame.name, values: frame.values, parts: frame.parts, index: found.length + 1 }
+    found.push(element)
+    if (parent && !isValue) parent.parts.push(element)
+  }
 }

@@ -574,6 +574,22 @@ describe('importReportFiles', () => {
     expect(rows().map(presenceOf)).toEqual(['present', 'absent'])
   })
 
+  it('reads XML whose reports group their fields (patient, exam and report parts, as HIS web services write them), keys and text from the parts of one report', async () => {
+    const export1 =
+      '<?xml version="1.0" encoding="UTF-8"?><Response><ResultCode>0</ResultCode><Reports>' +
+      '<Report><PatientInfo><PatientID>P0001</PatientID><PatientName>张三</PatientName></PatientInfo>' +
+      '<ExamInfo><AccessionNo>ACC1001</AccessionNo><ExamDate>2026-01-05</ExamDate></ExamInfo>' +
+      '<ReportInfo><Findings>右上肺野见一约8mm结节影。</Findings><Conclusion>右上肺野结节。</Conclusion></ReportInfo></Report>' +
+      // a report whose text is its own and whose key is grouped
+      '<Report><ExamInfo><AccessionNo>ACC1002</AccessionNo></ExamInfo><Findings>两肺纹理清晰。</Findings></Report>' +
+      '</Reports></Response>'
+    expect(await importReportFiles(db, [write('his-reports.xml', export1)], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.raw_text])).toEqual([
+      [studyA, '检查所见：右上肺野见一约8mm结节影。\n诊断意见：右上肺野结节。'],
+      [studyB, '检查所见：两肺纹理清晰。']
+    ])
+  })
+
   it('reads XML whose fields are named by an attribute: a section\'s Label (Open-i\'s IU chest X-ray reports), a field\'s name', async () => {
     // as the Indiana University chest X-ray collection (Open-i, ecgen-radiology) writes a report
     const openI =
