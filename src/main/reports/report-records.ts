@@ -566,14 +566,25 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** An array of records, one record object, or an object wrapping an array ({"reports": [...]}). */
-function recordList(data: unknown): unknown[] | null {
+/**
+ * An array of records, one record object (its text perhaps in a part of it), or an object wrapping an
+ * array ({"reports": [...]}) — perhaps in an object of its own, as an API answers a page of them
+ * ({"code": 200, "data": {"records": [...]}}).
+ */
+function recordList(data: unknown, depth = 0): unknown[] | null {
   if (Array.isArray(data)) return data
   if (!isPlainObject(data)) return null
   const keys = Object.keys(data).map(fieldOf)
   if (keys.includes('text') || keys.includes('findings') || keys.includes('impression')) return [data]
   const wrapped = Object.values(data).find((v) => Array.isArray(v) && v.length > 0 && v.every(isPlainObject))
-  return (wrapped as unknown[] | undefined) ?? null
+  if (wrapped) return wrapped as unknown[]
+  if (depth > 0) return null
+  for (const value of Object.values(data)) {
+    const inner = isPlainObject(value) ? recordList(value, depth + 1) : null
+    // an object whose part holds the text ({"accessionNumber": …, "result": {"findings": …}}) is one record, read with its parts
+    if (inner) return inner.length === 1 && inner[0] === value ? [data] : inner
+  }
+  return null
 }
 
 function csvRecords(text: string): { records: ReportRecord[]; problems: string[] } {

@@ -510,7 +510,7 @@ describe('importReportFiles', () => {
     expect((await importReportFiles(db, [broken], jobId)).failed[0].reason).toMatch(/^broken\.ndjson: it is not valid JSON Lines: line 3 /)
   })
 
-  it('reads a JSON export whose records nest their parts (a RIS\'s REST API: patient, study and report objects)', async () => {
+  it('reads a JSON export whose records nest their parts (a RIS\'s REST API: patient, study and report objects), in a page of an API\'s answer', async () => {
     const api = {
       total: 2,
       items: [
@@ -524,10 +524,24 @@ describe('importReportFiles', () => {
         { study: { studyInstanceUid: '1.2.826.0.1.3680043.8.498.2' }, report: { text: '两肺纹理清晰，未见结节。' } }
       ]
     }
-    expect(await importReportFiles(db, [write('reports-api.json', JSON.stringify(api))], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+    // the same records as a Java back end pages them: {"code": 200, "data": {"records": […], "total": 2}}
+    const paged = { code: 200, msg: 'ok', data: { records: api.items, total: 2, size: 20, current: 1 } }
+    for (const [name, json] of [['reports-api.json', api], ['reports-page.json', paged]] as const) {
+      db.prepare('DELETE FROM reports').run()
+      expect(await importReportFiles(db, [write(name, JSON.stringify(json))], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+      expect(rows().map((r) => [r.study_id, r.raw_text])).toEqual([
+        [studyA, 'Findings: An 8 mm nodule in the right upper zone.\nImpression: Right upper zone nodule.'],
+        [studyB, '两肺纹理清晰，未见结节。']
+      ])
+    }
+    // one record whose text is in a part of it, and one an API answers in its "data"
+    db.prepare('DELETE FROM reports').run()
+    const one = write('one.json', JSON.stringify({ accessionNumber: 'ACC1001', result: { findings: 'No nodule.' } }))
+    const answered = write('answer.json', JSON.stringify({ code: 0, data: { accessionNumber: 'ACC1002', report: 'Lungs are clear.' } }))
+    expect(await importReportFiles(db, [one, answered], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
     expect(rows().map((r) => [r.study_id, r.raw_text])).toEqual([
-      [studyA, 'Findings: An 8 mm nodule in the right upper zone.\nImpression: Right upper zone nodule.'],
-      [studyB, '两肺纹理清晰，未见结节。']
+      [studyA, 'Findings: No nodule.'],
+      [studyB, 'Lungs are clear.']
     ])
   })
 
