@@ -23,8 +23,16 @@ export function looksLikeHtml(text: string): boolean {
  */
 const anyTag = /<\/?[a-z][\w:.-]*(?:\s[^<>]*)?\/?>|<![^<>]*>|<\?[^<>]*\?>/gi
 
+/**
+ * A tag whose style breaks the printed page before or after it (a RIS's "print all" page, Word's
+ * <br style="page-break-before:always">): a form feed, so that a page of several reports splits. A
+ * break after an element is put at its start: every report's block carries it, so the parts are the same.
+ */
+const pageBreakingTag = /<[a-z][\w:.-]*\s[^<>]*(?:page-break-(?:before|after)\s*:\s*always|break-(?:before|after)\s*:\s*page)[^<>]*>/gi
+
 export function htmlToText(html: string): string {
   const text = withoutBlocks(withoutBlocks(html, /<(script|style|head)\b[^<>]*>/gi, (name) => new RegExp(`<\\/${name}\\s*>`, 'gi')), /<!--()/g, () => /-->/g)
+    .replace(pageBreakingTag, '\n\f\n')
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/?(?:p|div|li|tr|h[1-6]|table|thead|tbody|tfoot|caption|ul|ol|dl|dt|dd|pre|blockquote|center|hr|body|html|section|article|header|footer|main|nav|aside|address|figure|figcaption|form)\b[^<>]*>/gi, '\n')
     .replace(/<\/t[dh]\s*>/gi, ' ')
@@ -40,7 +48,8 @@ export function textLines(untagged: string): string[] {
   return decodeHTML(untagged)
     .replace(/\u00a0/g, ' ')
     .split('\n')
-    .map((line) => line.replace(/[ \t]+/g, ' ').trim())
+    // a page break (a line of its own) is kept, not trimmed away as white space
+    .map((line) => (line === '\f' ? line : line.replace(/[ \t]+/g, ' ').trim()))
     .filter((line) => line !== '')
 }
 

@@ -141,7 +141,7 @@ async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<Repo
   if (kind === 'xls') return xlsRecords(bytes)
   if (kind === 'ods') return { encoding: 'utf-8', ...workbookRecords(openDocumentSpreadsheetSheets(bytes)) }
   // Many report systems save RTF, HTML, a web archive or a .docx under .doc (or WPS's .wps) so that Word opens it; those are read as such.
-  if (kind === 'mht' || (kind === 'doc' && isWebArchive(bytes))) return { encoding: 'utf-8', records: [oneReportRecord(await webArchiveText(bytes))], problems: [] }
+  if (kind === 'mht' || (kind === 'doc' && isWebArchive(bytes))) return { encoding: 'utf-8', ...wordRecords(pagesOf(await webArchiveText(bytes))) }
   const word = kind === 'docx' || kind === 'odt' || (kind === 'doc' && isOfficeDocument(bytes)) ? wordDocumentPages(bytes) : null
   if (word) return { encoding: word.encoding, ...wordRecords(word.pages) }
   const written = decodeReportBytesAsWritten(bytes)
@@ -266,8 +266,7 @@ function xlsRecords(bytes: Buffer): Omit<ReportFileContent, 'kind'> {
 function webPageRecords(html: string): { records: ReportRecord[]; problems: string[] } {
   const rows = htmlTableRows(html)
   if (headerRowOf(rows) >= 0) return tableRecords(rows)
-  const text = normaliseReportText(html)
-  return { records: readsAsReport(text) ? [oneReportRecord(text)] : [], problems: [] }
+  return printedTextRecords(normaliseReportText(html))
 }
 
 /**

@@ -362,6 +362,26 @@ describe('importReportFiles', () => {
     expect((await importReportFiles(db, [picture], jobId)).failed).toEqual([{ file: picture, reason: 'scan.mht: the web archive holds no HTML or text page' }])
   })
 
+  it('splits a web page, a web archive or a Word-named HTML file of reports a printed page each (CSS page breaks), as a PDF\'s pages are', async () => {
+    // a RIS's "print all" page: each report in a block that ends its printed page; Word's HTML breaks a page with <br style="page-break-before:always">
+    const printAll =
+      '<html><head><style>.r { page-break-after: always }</style></head><body>' +
+      '<div class="r" style="page-break-after: always"><p>Accession No.: ACC1001</p><p>FINDINGS: No nodule.</p></div>' +
+      '<div class="r" style="page-break-after: always"><p>Accession No.: ACC1002</p><p>FINDINGS: 8 mm nodule in the right upper zone.</p></div></body></html>'
+    const wordHtml =
+      '<html><body><p class=MsoNormal>Accession No.: ACC1001</p><p class=MsoNormal>FINDINGS: No nodule.</p>' +
+      "<br clear=all style='page-break-before:always'><p class=MsoNormal>Accession No.: ACC1002</p><p>FINDINGS: 8 mm nodule in the right upper zone.</p></body></html>"
+    const mht = ['MIME-Version: 1.0', 'Content-Type: text/html; charset="utf-8"', '', wordHtml].join('\r\n')
+    for (const file of [write('print-all.htm', printAll), write('reports.doc', wordHtml), write('reports.mht', mht)]) {
+      db.prepare('DELETE FROM reports').run()
+      expect(await importReportFiles(db, [file], jobId)).toEqual({ matched: 2, unmatched: 0, already: 0, failed: [] })
+      expect(rows().map((r) => [r.study_id, r.raw_text])).toEqual([
+        [studyA, 'Accession No.: ACC1001\nFINDINGS: No nodule.'],
+        [studyB, 'Accession No.: ACC1002\nFINDINGS: 8 mm nodule in the right upper zone.']
+      ])
+    }
+  })
+
   it('reads a report page a browser or a web RIS saved (.htm, .html) as one report, and a saved worklist page as a table of reports', async () => {
     // a report page laid out in a table, as report templates print: its cells name no report field
     const page = write(
