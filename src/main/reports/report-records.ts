@@ -480,7 +480,6 @@ function parseJsonOrLines(text: string): unknown {
   }
 }
 
-/** The record fields among named values: the first value of each field's name. */
 /**
  * A JSON record's values with the names that may say what they are: its own first, then those of the
  * objects it nests (a REST API's "patient": {"id": …}, "study": {"accessionNumber": …}, "report":
@@ -494,6 +493,7 @@ function namedValues(record: Record<string, unknown>, depth = 0): [string, strin
   return [...own, ...nested.map(({ parent, name, value }): [string, string] => [`${parent} ${name}`, value]), ...nested.map(({ name, value }): [string, string] => [name, value])]
 }
 
+/** The record fields among named values: the first value of each field's name. */
 function fieldsNamed(values: readonly (readonly [string, string])[]): RecordFields {
   const fields: RecordFields = {}
   for (const [name, value] of values) {
