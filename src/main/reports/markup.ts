@@ -42,13 +42,17 @@ export function htmlToText(html: string): string {
 
 /**
  * The lines of markup whose tags are gone (blocks already line ends): entities as their characters
- * (HTML's table holds XML's), white space in a line collapsed, blank lines dropped.
+ * (HTML's table holds XML's), white space in a line collapsed, blank lines dropped (tidyLines).
  */
 export function textLines(untagged: string): string[] {
-  return decodeHTML(untagged)
-    .replace(/\u00a0/g, ' ')
+  return tidyLines(decodeHTML(untagged).replace(/\u00a0/g, ' '))
+}
+
+/** The lines of text, white space in each collapsed, blank lines dropped; a page break (\f) is a line of its own, not white space. */
+function tidyLines(text: string): string[] {
+  return text
+    .replace(/\f/g, '\n\f\n')
     .split('\n')
-    // a page break (a line of its own) is kept, not trimmed away as white space
     .map((line) => (line === '\f' ? line : line.replace(/[ \t]+/g, ' ').trim()))
     .filter((line) => line !== '')
 }
@@ -198,11 +202,5 @@ export function rtfToText(rtf: string): string {
     i++
   }
   flushBytes()
-  return out
-    .replace(/\f/g, '\n\f\n')
-    .split('\n')
-    // a page break is a line of its own, which trimming would take for white space
-    .map((line) => (line === '\f' ? line : line.replace(/[ \t]+/g, ' ').trim()))
-    .filter((line) => line !== '')
-    .join('\n')
+  return tidyLines(out).join('\n')
 }
