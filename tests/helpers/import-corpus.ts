@@ -95,6 +95,16 @@ export async function buildImportCorpus(root: string, scratch: string): Promise<
     'site/views/upright-twin',
     writeDicom({ extra: { ...imageAttributes(uprightSpec), ViewPosition: 'PA', PatientOrientation: ['L', 'F'] }, pixelData: Buffer.from(Uint16Array.from(upright).buffer) })
   )
+  // A dual-energy study (a standard film, its soft-tissue and bone images) whose bone image is met first,
+  // and a study whose copy of its film (Image Type DERIVED) is met before the film.
+  const dualEnergy = { studyUid: '1.2.826.0.1.3680043.10.1.7002' }
+  const frontal = { ViewPosition: 'PA', ImageType: ['DERIVED', 'PRIMARY'] }
+  addValid('site/dual-energy/1-bone', image({ ...u12, seed: 23 }, { ...dualEnergy, extra: { ...frontal, SeriesDescription: 'Chest PA Bone' } }))
+  addValid('site/dual-energy/2-soft', image({ ...u12, seed: 24 }, { ...dualEnergy, extra: { ...frontal, SeriesDescription: 'Chest PA Soft Tissue' } }))
+  addValid('site/dual-energy/3-standard', image({ ...u12, seed: 25 }, { ...dualEnergy, extra: { ...frontal, ImageType: ['ORIGINAL', 'PRIMARY'], SeriesDescription: 'Chest PA' } }))
+  const copies = { studyUid: '1.2.826.0.1.3680043.10.1.7003' }
+  addValid('site/copies/1-derived', image({ ...u12, seed: 26 }, { ...copies, extra: { ViewPosition: 'PA', ImageType: ['DERIVED', 'SECONDARY'] } }))
+  addValid('site/copies/2-acquired', image({ ...u12, seed: 27 }, { ...copies, extra: { ViewPosition: 'PA', ImageType: ['ORIGINAL', 'PRIMARY'] } }))
   // Other films in the same folders: a CT slice and a knee film are imported and shown, never read by the model.
   addValid('site/kinds/ct-slice', image({ ...u12, seed: 16 }, { sopClassUid: '1.2.840.10008.5.1.4.1.1.2', extra: { Modality: 'CT', ViewPosition: undefined } }))
   corpus.notChest.set('site/kinds/ct-slice', 'Modality CT is not a radiograph')

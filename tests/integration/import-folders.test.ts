@@ -210,6 +210,25 @@ describe('importing a folder tree', () => {
     expect(without.length).toBe(libraryCounts(db).withoutModelImage)
   })
 
+  it('makes the film as acquired the model image, not a dual-energy bone or soft-tissue image or a copy met before it', () => {
+    const modelImageOf = (relative: string) => {
+      const study = db.prepare('SELECT se.study_id FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ?').pluck().get(path.join(corpus.root, relative))
+      return getStudyDetail(db, study as number)!.images.filter((i) => i.isModelImage).map((i) => i.id)
+    }
+    const idOf = (relative: string) => db.prepare('SELECT id FROM images WHERE file_path = ?').pluck().get(path.join(corpus.root, relative))
+    expect(modelImageOf('site/dual-energy/1-bone')).toEqual([idOf('site/dual-energy/3-standard')])
+    expect(modelImageOf('site/copies/1-derived')).toEqual([idOf('site/copies/2-acquired')])
+    // each still has a model image of its own, and says why it comes after
+    expect(rowFor('site/dual-energy/1-bone')!.model_path).not.toBeNull()
+    expect(JSON.parse(rowFor('site/dual-energy/1-bone')!.tags_json!)).toMatchObject({
+      imageType: 'DERIVED\\PRIMARY',
+      derivedFilm: 'SeriesDescription names a dual-energy bone image'
+    })
+    expect(JSON.parse(rowFor('site/dual-energy/2-soft')!.tags_json!).derivedFilm).toBe('SeriesDescription names a soft-tissue or bone-suppressed image')
+    expect(JSON.parse(rowFor('site/copies/1-derived')!.tags_json!).derivedFilm).toBe('ImageType DERIVED\\SECONDARY: made from another image')
+    expect(JSON.parse(rowFor('site/dual-energy/3-standard')!.tags_json!).derivedFilm).toBeNull()
+  })
+
   it('sets a frontal film stored on its side upright for the model, with its geometry swapped', () => {
     const model = (relative: string) => decodeGrayPng(fs.readFileSync(path.join(dataDir, rowFor(relative)!.model_path!))).pixels
     expect(model('site/views/sideways')).toEqual(model('site/views/upright-twin'))

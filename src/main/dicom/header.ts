@@ -2,7 +2,7 @@ import type { DataSet, Element } from 'dicom-parser'
 import { characterSetTerms, decodeDicomText } from './charset'
 import { DicomFileError, transferSyntaxOf } from './parse'
 import { applyModalityTransform } from './display'
-import type { ProjectionTags } from './projection'
+import type { OriginTags, ProjectionTags } from './projection'
 import { isForProcessingSopClass } from './uids'
 
 /** A lookup table (Modality or VOI LUT, PS3.3 C.11.1/C.11.2): input `firstMapped + i` maps to `data[i]`. */
@@ -79,6 +79,8 @@ export interface InstanceHeader {
   viewPosition: string | null
   /** What the projection and the film's orientation are read from (see projection.ts). */
   projectionTags: ProjectionTags
+  /** What tells the film as acquired from an image made from one (see projection.ts). */
+  originTags: OriginTags
   forProcessing: boolean
   spacing: { rowMm: number | null; colMm: number | null; kind: SpacingKind }
   /** Estimated Radiographic Magnification Factor (0018,1114): divides imager spacing to get anatomy size. */
@@ -147,6 +149,11 @@ export function readInstanceHeader(dataSet: DataSet): InstanceHeader {
   if (!sopClassUid) throw new DicomFileError('Required attribute SOP Class UID (0008,0016) is missing or empty')
   const presentationIntent = ascii(dataSet, 'x00080068')
   const viewPosition = ascii(dataSet, 'x00185101')
+  const descriptions = [
+    { name: 'SeriesDescription', text: text(dataSet, 'x0008103e', charset) },
+    { name: 'ProtocolName', text: text(dataSet, 'x00181030', charset) },
+    { name: 'AcquisitionDeviceProcessingDescription', text: text(dataSet, 'x00181400', charset) }
+  ]
   return {
     transferSyntaxUid: transferSyntaxOf(dataSet),
     sopClassUid,
@@ -171,11 +178,12 @@ export function readInstanceHeader(dataSet: DataSet): InstanceHeader {
       viewPosition,
       viewCodeMeaning: itemText(dataSet, 'x00540220', 'x00080104', charset),
       patientOrientation: ascii(dataSet, 'x00200020'),
-      descriptions: [
-        { name: 'SeriesDescription', text: text(dataSet, 'x0008103e', charset) },
-        { name: 'ProtocolName', text: text(dataSet, 'x00181030', charset) },
-        { name: 'AcquisitionDeviceProcessingDescription', text: text(dataSet, 'x00181400', charset) }
-      ]
+      descriptions
+    },
+    originTags: {
+      sopClassUid,
+      imageType: ascii(dataSet, 'x00080008'),
+      descriptions: [...descriptions, { name: 'DerivationDescription', text: text(dataSet, 'x00082111', charset) }]
     },
     forProcessing: presentationIntent?.toUpperCase() === 'FOR PROCESSING' || isForProcessingSopClass(sopClassUid),
     spacing: spacingOf(dataSet),

@@ -132,3 +132,47 @@ export function notChestRadiograph(modality: string | null, bodyPart: string | n
   const elsewhere = texts.find((t) => elsewhereInText.test(t.words))
   return elsewhere ? `${elsewhere.name} names another body part than the chest` : null
 }
+
+/** The header values that tell a film as acquired from an image made from one (see filmOrigin). */
+export interface OriginTags {
+  sopClassUid: string
+  /** (0008,0008) ImageType, backslash-separated: ORIGINAL or DERIVED, PRIMARY or SECONDARY, then the device's terms. */
+  imageType: string | null
+  /** Series description, protocol name, the device's processing and the derivation description, by name. */
+  descriptions: ProjectionTags['descriptions']
+}
+
+/**
+ * A film's standing as its study's model image, lower first: 0 the film as acquired; 1 a copy made
+ * from one (a derived or secondary image, a secondary capture); 2 a dual-energy soft-tissue or a
+ * bone-suppressed image; 3 a dual-energy bone image, the lungs subtracted away. `reason` names what said so.
+ */
+export interface FilmOrigin {
+  rank: 0 | 1 | 2 | 3
+  reason: string | null
+}
+
+// Dual-energy chest units (双能减影) store a standard film, a soft-tissue and a bone image in one study;
+// bone-suppression software adds a copy with the ribs taken out. The reports describe the standard film.
+const boneImageWords = /(?<![A-Z])BONE(?![A-Z])(?![ -]*(?:SUPPRESS|FREE|REMOV|SURVEY|AGE|DENSIT|MINERAL))|(?<!去)骨(?:组织|骼)?图?像/
+const softTissueWords = /SOFT[ -]?TISSUE|(?<![A-Z])SOFT(?![A-Z])|BONE[ -]*(?:SUPPRESS|FREE|REMOV)|软组织|軟組織|去骨|骨抑制/
+const secondaryCaptureClass = '1.2.840.10008.5.1.4.1.1.7'
+
+/**
+ * Whether a film is the one acquired or an image made from it, so that a study holding several
+ * frontal films (a dual-energy set, a bone-suppressed or CAD-marked copy, a screen capture) gives the
+ * model the film its report was written on. It only orders: a study of copies alone still has one.
+ */
+export function filmOrigin(tags: OriginTags): FilmOrigin {
+  const texts = tags.descriptions.flatMap((d) => (d.text ? [{ name: d.name, words: d.text.toUpperCase().replace(/_/g, ' ') }] : []))
+  const bone = texts.find((t) => boneImageWords.test(t.words))
+  if (bone) return { rank: 3, reason: `${bone.name} names a dual-energy bone image` }
+  const soft = texts.find((t) => softTissueWords.test(t.words))
+  if (soft) return { rank: 2, reason: `${soft.name} names a soft-tissue or bone-suppressed image` }
+  const [origin, kind] = (tags.imageType ?? '').toUpperCase().split('\\')
+  if (origin === 'DERIVED' || kind === 'SECONDARY') return { rank: 1, reason: `ImageType ${tags.imageType}: made from another image` }
+  if (tags.sopClassUid === secondaryCaptureClass || tags.sopClassUid.startsWith(`${secondaryCaptureClass}.`)) {
+    return { rank: 1, reason: 'a Secondary Capture: a picture of a film' }
+  }
+  return { rank: 0, reason: null }
+}

@@ -3,7 +3,7 @@ import type { DataSet } from 'dicom-parser'
 import { readInstanceHeader, type InstanceHeader } from '../dicom/header'
 import { buildImageProducts, type ImageProducts } from '../dicom/image-products'
 import { DicomFileError, parseDicomFile } from '../dicom/parse'
-import { notChestRadiograph, readProjection, type ProjectionReading } from '../dicom/projection'
+import { filmOrigin, notChestRadiograph, readProjection, type FilmOrigin, type ProjectionReading } from '../dicom/projection'
 import { isStructuredReportSopClass, reportDocumentName, SopClass, sopClassName } from '../dicom/uids'
 import type { Db } from '../store/database'
 import { claimErrorRow, hasImportedInstance, hasReportFromSource, insertErrorRow, insertImportedImage } from '../store/import-repository'
@@ -11,10 +11,11 @@ import { storageProblem } from '../store/storage-failure'
 import { imageFileStem, removeDataFiles, sha256, writeDataFile } from './image-files'
 import type { ReportImporter } from './report-importer'
 
-/** What the model makes of a film: its projection, and why it is no chest radiograph (null when it may be one). */
+/** What the model makes of a film: its projection, why it is no chest radiograph (null when it may be one), and whether it is a copy. */
 interface FilmKind {
   projection: ProjectionReading
   notChestRadiograph: string | null
+  origin: FilmOrigin
 }
 
 /** `failed-again`: the same file failed before and already has its error row. */
@@ -77,10 +78,13 @@ async function importInstance(ctx: FileImportContext, file: string, bytes: Buffe
   if (hasImportedInstance(ctx.db, header.sopInstanceUid)) return 'already'
   if (!header.hasPixelData) throw new DicomFileError(`Not an image: ${sopClassName(header.sopClassUid)} has no Pixel Data`)
   const dataSet = parseDicomFile(bytes)
-  const film: FilmKind = { projection: readProjection(header.projectionTags), notChestRadiograph: notChestRadiograph(header.modality, header.bodyPart, [
+  const film: FilmKind = {
+    projection: readProjection(header.projectionTags),
+    notChestRadiograph: notChestRadiograph(header.modality, header.bodyPart, [
       ...header.projectionTags.descriptions,
       { name: 'StudyDescription', text: header.studyDescription }
-    ])
+    ]),
+    origin: filmOrigin(header.originTags)
   }
   const products = await buildImageProducts(dataSet, header.transferSyntaxUid, film.notChestRadiograph ? null : { reorientation: film.projection.reorientation })
   storeInstance(ctx, file, bytes.length, hash, header, film, dataSet, products)
@@ -137,6 +141,7 @@ function storeInstance(
         viewPosition: header.viewPosition,
         projection: projection.projection,
         forProcessing: header.forProcessing,
+        modelImageRank: film.origin.rank,
         // Rendering and provenance facts only: PHI stays in the studies row.
         tags: {
           modality: header.modality,
@@ -159,6 +164,8 @@ function storeInstance(
           projectionEvidence: projection.evidence,
           modelImageReoriented: projection.reorientation,
           notChestRadiograph: film.notChestRadiograph,
+          imageType: header.originTags.imageType,
+          derivedFilm: film.origin.reason,
           rescale: { slope: dataSet.floatString('x00281053') ?? 1, intercept: dataSet.floatString('x00281052') ?? 0 }
         },
         displayPath: paths.display,

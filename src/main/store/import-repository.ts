@@ -116,6 +116,8 @@ export interface ImageFields {
   viewPosition: string | null
   projection: Projection | null
   forProcessing: boolean
+  /** 0 for a film as acquired; higher for an image made from one, chosen after it as the study's model image (projection.ts's filmOrigin). */
+  modelImageRank: number
   tags: Record<string, unknown>
   displayPath: string
   displaySha256: string
@@ -164,10 +166,10 @@ export function insertImportedImage(db: Db, study: StudyFields, series: SeriesFi
       .prepare(
         `INSERT INTO images (series_id, import_job_id, sop_instance_uid, sop_class_uid, file_path, file_size, file_sha256,
            transfer_syntax_uid, rows, columns, photometric, bits_stored, spacing_row_mm, spacing_col_mm, spacing_kind,
-           view_position, projection, for_processing, tags_json, display_path, display_sha256, model_path, model_sha256, status, created_at)
+           view_position, projection, for_processing, model_image_rank, tags_json, display_path, display_sha256, model_path, model_sha256, status, created_at)
          VALUES (@seriesRowId, @jobId, @sopInstanceUid, @sopClassUid, @filePath, @fileSize, @sha256,
            @transferSyntaxUid, @rows, @columns, @photometric, @bitsStored, @spacingRowMm, @spacingColMm, @spacingKind,
-           @viewPosition, @projection, @forProcessing, @tags, @displayPath, @displaySha256, @modelPath, @modelSha256, 'ok', @createdAt)`
+           @viewPosition, @projection, @forProcessing, @modelImageRank, @tags, @displayPath, @displaySha256, @modelPath, @modelSha256, 'ok', @createdAt)`
       )
       .run({ ...image, seriesRowId, forProcessing: image.forProcessing ? 1 : 0, tags: JSON.stringify(image.tags), createdAt: new Date().toISOString() })
     return Number(info.lastInsertRowid)

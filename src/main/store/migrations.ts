@@ -385,6 +385,12 @@ CREATE INDEX report_errors_file ON report_errors(file_path);
     version: 16,
     description: "reports.source_kind also 'ods' (an OpenDocument spreadsheet, LibreOffice Calc's own format): the table is rebuilt, as SQLite cannot change a CHECK",
     sql: reportsRebuiltForKinds(['txt', 'rtf', 'doc', 'docx', 'pdf', 'json', 'csv', 'xlsx', 'xls', 'hl7', 'sr', 'cda', 'xml', 'mht', 'html', 'odt', 'ods'])
+  },
+  {
+    version: 17,
+    description:
+      "images.model_image_rank: a film as acquired (0) before a copy made from it (1), a dual-energy soft-tissue or bone-suppressed image (2) and a dual-energy bone image (3) as its study's model image; films imported before it count as acquired",
+    sql: `ALTER TABLE images ADD COLUMN model_image_rank INTEGER NOT NULL DEFAULT 0;`
   }
 ]
 

@@ -5,13 +5,15 @@ import type { Db } from './database'
 /**
  * The id of a study's model image, the one image the model trains on and describes, as SQL for a
  * subquery on the study `s`: its first imported frontal presentation image, else its first one of
- * unknown projection. A lateral or other view is never it (the model reads frontal films), nor is
- * a "For Processing" image, nor one without a model image (no chest radiograph: a CT slice).
+ * unknown projection, a film as acquired before an image made from one (`model_image_rank`: a copy,
+ * a dual-energy soft-tissue or bone image). A lateral or other view is never it (the model reads
+ * frontal films), nor is a "For Processing" image, nor one without a model image (no chest
+ * radiograph: a CT slice).
  */
 export const STUDY_MODEL_IMAGE_ID = `(SELECT mi.id FROM images mi JOIN series ms ON ms.id = mi.series_id
    WHERE ms.study_id = s.id AND mi.status = 'ok' AND mi.for_processing = 0 AND mi.model_path IS NOT NULL
      AND (mi.projection IS NULL OR mi.projection = 'frontal')
-   ORDER BY mi.projection IS NULL, mi.id LIMIT 1)`
+   ORDER BY mi.projection IS NULL, mi.model_image_rank, mi.id LIMIT 1)`
 
 /**
  * A study's report, for training and evaluation: its newest. A report imported again with changed

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { notChestRadiograph, projectionInWords, readProjection, type ProjectionTags } from '../../../src/main/dicom/projection'
+import { filmOrigin, notChestRadiograph, projectionInWords, readProjection, type ProjectionTags } from '../../../src/main/dicom/projection'
 
 function tags(partial: Partial<ProjectionTags> & { seriesDescription?: string; protocolName?: string }): ProjectionTags {
   return {
@@ -139,5 +139,43 @@ describe('a chest radiograph or not', () => {
     for (const text of ['Handheld AP', 'Portable AP', '术后复查 床旁', 'AP supine', '胸部正位']) expect(notChestRadiograph('DX', null, described(text)), text).toBeNull()
     // what BodyPartExamined says outranks the descriptions
     expect(notChestRadiograph('DX', 'CHEST', described('KNEE'))).toBeNull()
+  })
+})
+
+describe('an acquired film or one made from it', () => {
+  const dx = '1.2.840.10008.5.1.4.1.1.1.1'
+  const described = (text: string, name = 'SeriesDescription') => ({ sopClassUid: dx, imageType: 'ORIGINAL\\PRIMARY', descriptions: [{ name, text }] })
+
+  it('takes a film as acquired first, whatever its description or Image Type says besides', () => {
+    for (const text of ['Chest PA', 'CHEST PA STANDARD', 'DE Standard', '胸部正位 双能减影 标准像', 'Bone survey chest', 'RIBS', 'Softcopy']) {
+      expect(filmOrigin(described(text)), text).toEqual({ rank: 0, reason: null })
+    }
+    expect(filmOrigin({ sopClassUid: dx, imageType: null, descriptions: [{ name: 'SeriesDescription', text: null }] })).toEqual({ rank: 0, reason: null })
+    expect(filmOrigin({ sopClassUid: dx, imageType: 'ORIGINAL\\PRIMARY\\\\RIGHT', descriptions: [] }).rank).toBe(0)
+  })
+
+  it('puts a copy after it: a derived or secondary image, a secondary capture', () => {
+    expect(filmOrigin({ sopClassUid: dx, imageType: 'DERIVED\\PRIMARY', descriptions: [] })).toEqual({ rank: 1, reason: 'ImageType DERIVED\\PRIMARY: made from another image' })
+    expect(filmOrigin({ sopClassUid: dx, imageType: 'original\\secondary', descriptions: [] }).rank).toBe(1)
+    expect(filmOrigin({ sopClassUid: '1.2.840.10008.5.1.4.1.1.7', imageType: 'ORIGINAL\\PRIMARY', descriptions: [] })).toEqual({
+      rank: 1,
+      reason: 'a Secondary Capture: a picture of a film'
+    })
+    expect(filmOrigin({ sopClassUid: '1.2.840.10008.5.1.4.1.1.7.2', imageType: null, descriptions: [] }).rank).toBe(1)
+  })
+
+  it('puts a dual-energy soft-tissue or a bone-suppressed image after a copy, and a dual-energy bone image last', () => {
+    for (const text of ['Chest PA Soft Tissue', 'DE SOFT', 'soft-tissue', 'PA_SOFTTISSUE', '胸部正位 软组织像', 'Bone suppressed', 'BONE SUPPRESSION', 'BoneFree', '去骨图像', '骨抑制']) {
+      expect(filmOrigin(described(text)), text).toEqual({ rank: 2, reason: 'SeriesDescription names a soft-tissue or bone-suppressed image' })
+    }
+    for (const text of ['Chest PA Bone', 'DE BONE', 'bone image', 'PA_BONE', '胸部正位 骨像', '骨组织像']) {
+      expect(filmOrigin(described(text)), text).toEqual({ rank: 3, reason: 'SeriesDescription names a dual-energy bone image' })
+    }
+    // read in any description, and named by the attribute only (a description may name a person)
+    expect(filmOrigin(described('CHEST PA SOFT', 'AcquisitionDeviceProcessingDescription')).reason).toBe(
+      'AcquisitionDeviceProcessingDescription names a soft-tissue or bone-suppressed image'
+    )
+    // the bone image's words outrank its Image Type
+    expect(filmOrigin({ sopClassUid: dx, imageType: 'DERIVED\\PRIMARY', descriptions: [{ name: 'ProtocolName', text: 'Chest Bone' }] }).rank).toBe(3)
   })
 })

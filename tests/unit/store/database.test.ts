@@ -50,7 +50,8 @@ const shippedMigrationHashes: Record<number, string> = {
   13: 'b25355e3d51f2f5a',
   14: 'c0de514d90382a79',
   15: 'df6c3097dd390070',
-  16: '3ab32c25ad5cdc6e'
+  16: '3ab32c25ad5cdc6e',
+  17: '4fddaaf99b7c4550'
 }
 
 describe('the SQLite store', () => {

@@ -33,6 +33,7 @@ function film(db: Db, job: number, study: Partial<StudyFields> & { studyUid: str
       viewPosition: null,
       projection: options.frontal === false ? 'lateral' : 'frontal',
       forProcessing: false,
+      modelImageRank: 0,
       tags: {},
       displayPath: `display/${instances}.png`,
       displaySha256: 'x',
