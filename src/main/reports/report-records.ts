@@ -484,13 +484,24 @@ function parseJsonOrLines(text: string): unknown {
  * A JSON record's values with the names that may say what they are: its own first, then those of the
  * objects it nests (a REST API's "patient": {"id": …}, "study": {"accessionNumber": …}, "report":
  * {"findings": …}), each named by its key after its parent's ("patient id": patientId) and then by its key
- * alone ("findings") — fieldsNamed keeps the first name that means a field. Two levels deep.
+ * alone ("findings") — fieldsNamed keeps the first name that means a field. Two levels deep; an object
+ * naming an earlier study is not read.
  */
 function namedValues(record: Record<string, unknown>, depth = 0): [string, string][] {
   const own = Object.entries(record).flatMap(([key, value]): [string, string][] => (typeof value === 'string' || typeof value === 'number' ? [[key, String(value)]] : []))
   if (depth >= 2) return own
-  const nested = Object.entries(record).flatMap(([key, value]) => (isPlainObject(value) ? namedValues(value, depth + 1).map(([name, v]) => ({ parent: key, name, value: v })) : []))
+  const nested = Object.entries(record).flatMap(([key, value]) =>
+    isPlainObject(value) && !namesEarlierStudy(key) ? namedValues(value, depth + 1).map(([name, v]) => ({ parent: key, name, value: v })) : []
+  )
   return [...own, ...nested.map(({ parent, name, value }): [string, string] => [`${parent} ${name}`, value]), ...nested.map(({ name, value }): [string, string] => [name, value])]
+}
+
+// A part of a record that describes the study this one is compared with ("priorStudy", <PreviousExam>,
+// 既往检查): its accession or date is another study's, whichever comes first.
+const earlierStudyWords = /prior|previous|comparison|compared|histor|earlier|前次|既往|上次|对比|比较|历史/
+
+function namesEarlierStudy(name: string): boolean {
+  return earlierStudyWords.test(normaliseKey(name))
 }
 
 /** The record fields among named values: the first value of each field's name. */
@@ -532,10 +543,12 @@ const holdsReportText = (e: XmlElement): boolean => namesTextColumn(namesOf(e.va
 
 /**
  * An element's values, then its parts' (the elements a record groups its fields in: <ExamInfo>
- * <AccessionNo>…), named by the part and the field ("ExamInfo AccessionNo"), then by the field alone.
+ * <AccessionNo>…), named by the part and the field ("ExamInfo AccessionNo"), then by the field alone;
+ * a part naming an earlier study (<PreviousExam>) is not read.
  */
 function valuesWithParts(e: XmlElement): [string, string][] {
-  return [...e.values, ...e.parts.flatMap((p) => p.values.map(([name, value]): [string, string] => [`${p.name} ${name}`, value])), ...e.parts.flatMap((p) => p.values)]
+  const parts = e.parts.filter((p) => !namesEarlierStudy(p.name))
+  return [...e.values, ...parts.flatMap((p) => p.values.map(([name, value]): [string, string] => [`${p.name} ${name}`, value])), ...parts.flatMap((p) => p.values)]
 }
 
 /**

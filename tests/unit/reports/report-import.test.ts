@@ -565,6 +565,21 @@ describe('importReportFiles', () => {
     ])
   })
 
+  it("never takes a prior study's keys for the report's own: a part naming an earlier or compared study is not read", async () => {
+    // RIS exports give each report the study it was compared with, keys and all, sometimes before its own
+    const json = [
+      { priorStudy: { accessionNumber: 'ACC1001', studyDate: '2025-01-05' }, study: { accessionNumber: 'ACC1002' }, report: { findings: 'Nodule stable.' } },
+      { comparison: { accession: 'ACC1001' }, studyInstanceUid: '1.2.826.0.1.3680043.8.498.2', report: { findings: 'Nodule smaller.' } },
+      { 既往检查: { 检查号: 'ACC1001' }, 检查号: 'ACC1002', 检查所见: '结节同前。' }
+    ]
+    const xml =
+      '<Reports><Report><PreviousExam><AccessionNo>ACC1001</AccessionNo></PreviousExam><ExamInfo><AccessionNo>ACC1002</AccessionNo></ExamInfo>' +
+      '<ReportInfo><Findings>Lungs are clear.</Findings></ReportInfo></Report></Reports>'
+    const result = await importReportFiles(db, [write('with-priors.json', JSON.stringify(json)), write('with-priors.xml', xml)], jobId)
+    expect(result).toEqual({ matched: 4, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => r.study_id)).toEqual([studyB, studyB, studyB, studyB])
+  })
+
   it('reads a FHIR DiagnosticReport whose full report is a PDF (presentedForm application/pdf), before its narrative; a PDF that reads as no report is named', async () => {
     const pdf = (pages: string[][]) => writePdf(pages).toString('base64')
     const report = (id: string, accession: string, form: string, div?: string) => ({
