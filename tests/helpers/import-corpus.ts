@@ -50,10 +50,14 @@ function put(root: string, relative: string, bytes: Uint8Array | string): string
   return file
 }
 
+/** Where a Part 10 file's data set begins: after the preamble, DICM and the meta group (its length in (0002,0000)). */
+const dataSetStart = (bytes: Buffer): number => 132 + 12 + bytes.readUInt32LE(132 + 8)
+const metaGroupOf = (bytes: Buffer): Buffer => bytes.subarray(0, dataSetStart(bytes))
+const dataSetOf = (bytes: Buffer): Buffer => bytes.subarray(dataSetStart(bytes))
+
 /** The data set of a Part 10 file with its meta group cut out (preamble and DICM kept). */
 function withoutMetaGroup(bytes: Buffer): Buffer {
-  const groupLength = bytes.readUInt32LE(132 + 8)
-  return Buffer.concat([bytes.subarray(0, 132), bytes.subarray(132 + 12 + groupLength)])
+  return Buffer.concat([bytes.subarray(0, 132), dataSetOf(bytes)])
 }
 
 export async function buildImportCorpus(root: string, scratch: string): Promise<ImportCorpus> {
@@ -145,6 +149,12 @@ export async function buildImportCorpus(root: string, scratch: string): Promise<
   addValid('site/raw/explicit', { bytes: withoutMetaGroup(raw.bytes).subarray(132), sopInstanceUid: raw.sopInstanceUid })
   const noMeta = image({ ...u12, seed: 20 })
   addValid('site/raw/no-meta', { bytes: withoutMetaGroup(noMeta.bytes), sopInstanceUid: noMeta.sopInstanceUid })
+  // A meta header that declares the other VR encoding than its data set's (an export that rewrote one and
+  // not the other): the data set is read as it is written.
+  const explicitSet = image({ ...u12, seed: 28 })
+  const implicitSet = image({ ...u12, seed: 29 }, { transferSyntax: TransferSyntax.implicitLittle })
+  addValid('site/raw/meta-says-explicit', { bytes: Buffer.concat([metaGroupOf(explicitSet.bytes), dataSetOf(implicitSet.bytes)]), sopInstanceUid: implicitSet.sopInstanceUid })
+  addValid('site/raw/meta-says-implicit', { bytes: Buffer.concat([metaGroupOf(implicitSet.bytes), dataSetOf(explicitSet.bytes)]), sopInstanceUid: explicitSet.sopInstanceUid })
 
   put(root, 'site/copy/IMG0001-again', base.bytes)
   fs.symlinkSync(path.join(root, 'site/PAT1/STUDY1/IMG0001'), path.join(root, 'site/copy/IMG0001-link'))

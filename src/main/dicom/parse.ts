@@ -54,7 +54,31 @@ export function parseDicomFile(bytes: Uint8Array, options: { headerOnly?: boolea
   }
   const afterMarker = bytes.subarray(PREAMBLE + 4)
   const raw = afterMarker[0] === 0x02 ? null : rawDataSetSyntax(afterMarker)
-  return raw ? parseOrExplain(afterMarker, { ...until, TransferSyntaxUID: raw }) : parseOrExplain(bytes, until)
+  if (raw) return parseOrExplain(afterMarker, { ...until, TransferSyntaxUID: raw })
+  const misdeclared = misdeclaredDataSet(bytes)
+  return misdeclared ? parseOrExplain(misdeclared.dataSet, { ...until, TransferSyntaxUID: misdeclared.syntax }) : parseOrExplain(bytes, until)
+}
+
+const uncompressedLittleEndian: readonly string[] = [TransferSyntax.implicitLittle, TransferSyntax.explicitLittle]
+
+/**
+ * The data set of a Part 10 file whose meta header declares one VR encoding (implicit or explicit
+ * little endian) while the data set is written in the other — an export that rewrote one and not the
+ * other; pydicom and DCMTK read such files too — with the encoding it is written in. null for any
+ * other file, and for a meta header that cannot be read (the whole parse then says why).
+ */
+function misdeclaredDataSet(bytes: Uint8Array): { dataSet: Uint8Array; syntax: string } | null {
+  let meta: DataSet & { position?: number }
+  try {
+    meta = dicomParser.readPart10Header(bytes)
+  } catch {
+    return null
+  }
+  const declared = meta.string('x00020010')?.replace(/\0/g, '').trim()
+  if (!declared || !uncompressedLittleEndian.includes(declared) || meta.position === undefined) return null
+  const dataSet = bytes.subarray(meta.position)
+  const written = rawDataSetSyntax(dataSet)
+  return written && written !== declared ? { dataSet, syntax: written } : null
 }
 
 function parseOrExplain(bytes: Uint8Array, options: { untilTag?: string; TransferSyntaxUID?: string }): DataSet {

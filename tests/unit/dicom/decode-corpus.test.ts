@@ -61,6 +61,18 @@ const lossless: [string, string, () => Built | Promise<Built>][] = [
   }]
 ]
 
+/** A file whose meta header declares `declared` while its data set is written as `built`'s is. */
+function misdeclared(declared: string, written: string): Built {
+  const start = (bytes: Buffer) => 132 + 12 + bytes.readUInt32LE(132 + 8)
+  const header = image(u12, { transferSyntax: declared }).bytes
+  const built = image({ ...u12, seed: 15 }, { transferSyntax: written })
+  return { ...built, bytes: Buffer.concat([header.subarray(0, start(header)), built.bytes.subarray(start(built.bytes))]) }
+}
+lossless.push(
+  ['implicit VR data set under a meta header declaring explicit VR', TransferSyntax.implicitLittle, () => misdeclared(TransferSyntax.explicitLittle, TransferSyntax.implicitLittle)],
+  ['explicit VR data set under a meta header declaring implicit VR', TransferSyntax.explicitLittle, () => misdeclared(TransferSyntax.implicitLittle, TransferSyntax.explicitLittle)]
+)
+
 const losslessDcmtk: [string, string, () => Built][] = [
   ['implicit VR little endian', TransferSyntax.implicitLittle, converted('dcmconv', ['+ti'], u12)],
   ['explicit VR big endian', TransferSyntax.explicitBig, converted('dcmconv', ['+tb'], u12)],
