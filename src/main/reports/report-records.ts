@@ -454,13 +454,17 @@ async function jsonRecords(text: string): Promise<{ records: ReportRecord[]; pro
   if (!list) {
     throw new Error('the JSON holds neither a report object nor an array of report objects (with fields such as accessionNumber and text)')
   }
-  return recordsFrom(
-    list.map((entry, i) => {
-      const where = list.length === 1 && !Array.isArray(data) ? 'the report object' : `record ${i + 1}`
-      if (!isPlainObject(entry)) return `${where} is not an object`
-      return { fields: fieldsNamed(namedValues(entry)), where }
-    })
-  )
+  const entries = list.map((entry, i) => {
+    const where = list.length === 1 && !Array.isArray(data) ? 'the report object' : `record ${i + 1}`
+    if (!isPlainObject(entry)) return `${where} is not an object`
+    return { fields: fieldsNamed(namedValues(entry)), where }
+  })
+  // A list of studies none of which names report text (a CD's index, a cohort's truth.json) is no report
+  // export: one reason for the file, not one for each of its thousands of records.
+  if (list.length > 1 && !entries.some((e) => typeof e !== 'string' && namesTextColumn(Object.keys(e.fields) as Field[]))) {
+    throw new Error(`none of its ${list.length} records holds report text (a field such as text, report, findings or 检查所见): it is no report export`)
+  }
+  return recordsFrom(entries)
 }
 
 /** JSON, or JSON Lines (NDJSON: an object a line, as bulk exports and FHIR's write them), as an array of the lines' values. */

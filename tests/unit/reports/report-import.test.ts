@@ -1035,6 +1035,11 @@ describe('importReportFiles', () => {
     const latin1 = write('latin.txt', Buffer.from([0x4e, 0x6f, 0x20, 0x6e, 0x6f, 0x64, 0x75, 0x6c, 0x65, 0xff, 0xff, 0xff]))
     const missing = path.join(dir, 'gone.txt')
     const partial = write('partial.json', JSON.stringify([{ accession: 'ACC1001', text: 'No nodule.' }, { accession: 'ACC1002' }, 'text']))
+    // A list of studies that holds no report text at all (a CD's index, a cohort's truth.json): one reason, not one a study.
+    const studyList = write(
+      'study-list.json',
+      JSON.stringify({ version: 1, studies: [1, 2, 3].map((n) => ({ accessionNumber: `ACC100${n}`, dicomFile: `dicom/${n}.dcm`, report: { language: 'en' } })) })
+    )
     // A "report" of repeated findings longer than any report: refused, in a file of one and in a table.
     const dump = write('dump.txt', 'Right upper zone nodule 8 mm. '.repeat(5000))
     const table = write('table.csv', `Accession,Report\nACC1001,No nodule.\nACC1002,${'Nodule. '.repeat(20000)}\n`)
@@ -1042,13 +1047,13 @@ describe('importReportFiles', () => {
     const log = write('server-log.txt', '')
     fs.truncateSync(log, 300 << 20)
 
-    const result = await importReportFiles(db, [good, noKey, noText, unclosed, badJson, wrongShape, empty, binary, latin1, missing, partial, log, dump, table], jobId)
+    const result = await importReportFiles(db, [good, noKey, noText, unclosed, badJson, wrongShape, empty, binary, latin1, missing, partial, studyList, log, dump, table], jobId)
     expect(result.matched).toBe(3)
     expect(result.unmatched).toBe(0)
     const reasons = Object.fromEntries(result.failed.map((f) => [path.basename(f.file), [] as string[]]))
     for (const f of result.failed) reasons[path.basename(f.file)].push(f.reason)
     expect(Object.keys(reasons).sort()).toEqual(
-      ['broken.json', 'dump.txt', 'empty.txt', 'gone.txt', 'image.txt', 'latin.txt', 'no-key.csv', 'no-text.csv', 'partial.json', 'server-log.txt', 'shape.json', 'table.csv', 'unclosed.csv'].sort()
+      ['broken.json', 'dump.txt', 'empty.txt', 'gone.txt', 'image.txt', 'latin.txt', 'no-key.csv', 'no-text.csv', 'partial.json', 'server-log.txt', 'shape.json', 'study-list.json', 'table.csv', 'unclosed.csv'].sort()
     )
     for (const [name, list] of Object.entries(reasons)) for (const reason of list) expect(reason.startsWith(`${name}: `)).toBe(true)
     expect(reasons['no-key.csv'][0]).toMatch(/no accession number or study UID column \(columns: "Patient", "Report"\)/)
@@ -1056,6 +1061,9 @@ describe('importReportFiles', () => {
     expect(reasons['unclosed.csv'][0]).toMatch(/not valid CSV: a quoted field that starts on line 2 is never closed/)
     expect(reasons['broken.json'][0]).toMatch(/not valid JSON/)
     expect(reasons['shape.json'][0]).toMatch(/neither a report object nor an array/)
+    expect(reasons['study-list.json']).toEqual([
+      'study-list.json: none of its 3 records holds report text (a field such as text, report, findings or 检查所见): it is no report export'
+    ])
     expect(reasons['empty.txt'][0]).toMatch(/the file is empty/)
     expect(reasons['image.txt'][0]).toMatch(/not a text file/)
     expect(reasons['latin.txt'][0]).toMatch(/neither valid UTF-8 nor GB18030/)
