@@ -194,10 +194,19 @@ describe('the clinician flow in Chromium', () => {
   it('reviews five findings by keyboard with undo; every decision is audited with before and after', async () => {
     const studies = listStudies(ctx.services.db, { hasReport: true, limit: 10, offset: 0 })
     const findings: number[] = []
+    // the model's certainty of each, in the order they are written; the last was stored without one
+    const certainties = [0.91, 0.48, 0.73, 0.35, null]
+    const certainty = () => certainties[findings.length]
     for (const [i, s] of studies.rows.entries()) {
       const imageId = (ctx.services.db.prepare('SELECT i.id FROM images i JOIN series se ON se.id = i.series_id WHERE se.study_id = ?').get(s.id) as { id: number }).id
-      findings.push(insertFinding(ctx.services.db, { studyId: s.id, imageId, text: `Right upper zone nodule ${10 + i} mm`, structured: noduleFinding('right', 'upper', 10 + i) }))
-      if (i < 2) findings.push(insertFinding(ctx.services.db, { studyId: s.id, imageId, text: `Left lower zone nodule ${6 + i} mm`, structured: noduleFinding('left', 'lower', 6 + i) }))
+      findings.push(
+        insertFinding(ctx.services.db, { studyId: s.id, imageId, text: `Right upper zone nodule ${10 + i} mm`, structured: noduleFinding('right', 'upper', 10 + i), certainty: certainty() })
+      )
+      if (i < 2) {
+        findings.push(
+          insertFinding(ctx.services.db, { studyId: s.id, imageId, text: `Left lower zone nodule ${6 + i} mm`, structured: noduleFinding('left', 'lower', 6 + i), certainty: certainty() })
+        )
+      }
     }
     expect(findings).toHaveLength(5)
     await go('review')
@@ -372,6 +381,17 @@ describe('the clinician flow in Chromium', () => {
     await page.selectOption('[data-testid=filter-presence]', 'present')
     await page.selectOption('[data-testid=filter-status]', 'all')
     await expect.poll(() => items.count()).toBe(5)
+    // The findings the model was least certain of first (the one stored without a certainty last), each card saying how certain.
+    const findingIds = async () => (await items.allTextContents()).map((q) => Number(q.split(' · ')[0].replace(/\D/g, '')))
+    const byStudy = await findingIds()
+    await page.selectOption('[data-testid=queue-order]', 'least-certain')
+    const leastCertainFirst = ctx.services.db.prepare('SELECT id FROM findings ORDER BY certainty IS NULL, certainty').pluck().all()
+    await expect.poll(findingIds).toEqual(leastCertainFirst)
+    expect(await text('finding-certainty')).toBe('Model certainty 35 %')
+    await page.keyboard.press('j')
+    await expect.poll(() => text('finding-certainty')).toBe('Model certainty 48 %')
+    await page.selectOption('[data-testid=queue-order]', 'study')
+    await expect.poll(findingIds).toEqual(byStudy)
   })
 
   it('compares a film with the same patient’s earlier one, zoom and pan linked', async () => {

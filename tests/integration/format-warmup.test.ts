@@ -43,7 +43,7 @@ afterAll(async () => {
 const modelWith = (weights: ReadonlyMap<string, Float32Array>) => new VlmModel(warm.config, warm.tokenizer, runtime, weights)
 const studyImage = (s: SelfPlayStudy) => imageInput(s.radiograph.pixels, s.radiograph.columns, s.radiograph.rows, warm.config.vision.imageSize)
 
-const writtenReports = (model: VlmModel, of: readonly SelfPlayStudy[]) => greedyImageReports(model, of.length, (i) => studyImage(of[i]))
+const writtenReports = (model: VlmModel, of: readonly SelfPlayStudy[]) => greedyImageReports(model, of.length, (i) => studyImage(of[i]), (written) => written.text)
 
 describe('game-format phase', () => {
   it('with noduleSummary trains the decoder only: the encoder, the heads and the summary projection stay as the warm-up left them', async () => {

@@ -22,6 +22,7 @@ const CSV_COLUMNS: (keyof DeidentifiedRow)[] = [
   'reason',
   'comment',
   'originalText',
+  'certainty',
   'finalText',
   'originalStructured',
   'finalStructured',

@@ -1,9 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { decodeGrayPng } from '../dicom/png'
-import { generate } from '../model/generation'
+import type { ParsedReport } from '../../shared/finding'
+import { findingCertainty } from '../model/finding-certainty'
+import { generate, type Generation } from '../model/generation'
 import { imageInput, type VlmModel } from '../model/vlm'
 import { reportPrompt } from '../model/warmup'
+import { parseReport } from '../reports/nodule-parser'
 
 /**
  * What a model writes about images when asked for findings (`<task:report>`), greedily, so the
@@ -23,36 +26,52 @@ export function readModelImage(dataDir: string, study: { modelPath: string; pseu
   return imageInput(png.pixels, png.width, png.height, size)
 }
 
-/** Greedy findings text for each study's model image, in batches; onBatch after each. */
+/** What the model wrote about one image: the text, the report parser's reading of it, and its certainty of the finding. */
+export interface WrittenReport {
+  text: string
+  report: ParsedReport
+  /** findingCertainty: 0–1, null when nothing was written. */
+  certainty: number | null
+}
+
+/** Greedy findings for each study's model image, read by the report parser, in batches; onBatch after each. */
 export function greedyReports(
   model: VlmModel,
   dataDir: string,
   studies: readonly { modelPath: string; pseudonym: string }[],
   onBatch?: (done: number, total: number) => Promise<void> | void,
   batch = 16
-): Promise<string[]> {
-  return greedyImageReports(model, studies.length, (i) => readModelImage(dataDir, studies[i], model.config.vision.imageSize), onBatch, batch)
+): Promise<WrittenReport[]> {
+  const imageAt = (i: number) => readModelImage(dataDir, studies[i], model.config.vision.imageSize)
+  return greedyImageReports(model, studies.length, imageAt, (written) => writtenReport(written, model), onBatch, batch)
+}
+
+function writtenReport(written: Generation, model: VlmModel): WrittenReport {
+  const report = parseReport(written.text)
+  return { text: written.text, report, certainty: findingCertainty(written, model.tokenizer, report) }
 }
 
 /**
- * Greedy findings text for `count` model inputs (`imageAt(i)`, built a batch at a time so a whole
- * cohort's images are never held at once), in batches; onBatch after each.
+ * Greedy findings for `count` model inputs (`imageAt(i)`, built a batch at a time so a whole
+ * cohort's images are never held at once), each kept as `keep` makes it (its tokens need not be
+ * held for a whole cohort), in batches; onBatch after each.
  */
-export async function greedyImageReports(
+export async function greedyImageReports<T>(
   model: VlmModel,
   count: number,
   imageAt: (index: number) => Float32Array,
+  keep: (written: Generation) => T,
   onBatch?: (done: number, total: number) => Promise<void> | void,
   batch = 16
-): Promise<string[]> {
+): Promise<T[]> {
   const prompt = reportPrompt(model.tokenizer)
-  const texts: string[] = []
+  const kept: T[] = []
   await onBatch?.(0, count)
   for (let at = 0; at < count; at += batch) {
     const images = Array.from({ length: Math.min(batch, count - at) }, (_, i) => imageAt(at + i))
     const generated = await generate(model, images, images.map(() => prompt), { maxNewTokens: model.config.decoder.maxText - prompt.length, temperature: 0, topP: 1, seed: 0 })
-    texts.push(...generated.map((g) => g.text))
-    await onBatch?.(texts.length, count)
+    kept.push(...generated.map(keep))
+    await onBatch?.(kept.length, count)
   }
-  return texts
+  return kept
 }

@@ -57,11 +57,11 @@ export async function evaluateModel(
   set: HeldOutSet,
   onProgress?: (done: number, total: number) => Promise<void> | void
 ): Promise<EvaluationMetrics> {
-  const texts = await greedyReports(
+  const written = await greedyReports(
     model,
     dataDir,
     set.images.map((i) => i.study),
     onProgress
   )
-  return aggregateScores(set.images.map((image, i) => scoreImage(image.truth, parseReport(texts[i]).nodules)))
+  return aggregateScores(set.images.map((image, i) => scoreImage(image.truth, written[i].report.nodules)))
 }

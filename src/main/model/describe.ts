@@ -8,6 +8,7 @@ import { insertFinding } from '../store/review-repository'
 import { latestCheckpointNamed, studyImage } from '../store/training-repository'
 import { Runtime } from '../tensor/runtime'
 import { loadCheckpoint } from './checkpoint'
+import { findingCertainty } from './finding-certainty'
 import { generate } from './generation'
 import { VlmModel, imageInput } from './vlm'
 import { WARMUP_RUN, reportPrompt } from './warmup'
@@ -17,6 +18,8 @@ export interface StudyDescription {
   checkpoint: string
   text: string
   parsed: ParsedReport
+  /** The model's certainty of its finding's words (finding-certainty.ts). */
+  certainty: number | null
   findingId: number
 }
 
@@ -45,8 +48,9 @@ export async function describeStudy(db: Db, dataDir: string, studyKey: string, o
       seed: 0
     })
     const parsed = parseReport(generated.text)
-    const findingId = insertFinding(db, { studyId: study.studyId, imageId: study.imageId, checkpointId: row?.id ?? null, text: generated.text, structured: parsed.nodules })
-    return { pseudonym: study.pseudonym, checkpoint: file, text: generated.text, parsed, findingId }
+    const certainty = findingCertainty(generated, ckpt.tokenizer, parsed)
+    const findingId = insertFinding(db, { studyId: study.studyId, imageId: study.imageId, checkpointId: row?.id ?? null, text: generated.text, structured: parsed.nodules, certainty })
+    return { pseudonym: study.pseudonym, checkpoint: file, text: generated.text, parsed, certainty, findingId }
   } finally {
     await runtime.release()
   }

@@ -74,6 +74,11 @@ export class Tokenizer {
     return id >= 256 + this.merges.length
   }
 
+  /** How many bytes of UTF-8 text a token stands for: 0 for a special token, which `decode` may skip. */
+  byteLength(id: number): number {
+    return this.isSpecial(id) ? 0 : this.pieces[id].length
+  }
+
   /** Encodes text; special-token strings in it become their ids only when `allowSpecial`. */
   encode(text: string, options: { allowSpecial?: boolean } = {}): number[] {
     const ids: number[] = []

@@ -391,6 +391,12 @@ CREATE INDEX report_errors_file ON report_errors(file_path);
     description:
       "images.model_image_rank: a film as acquired (0) before a copy made from it (1), a dual-energy soft-tissue or bone-suppressed image (2) and a dual-energy bone image (3) as its study's model image; films imported before it count as acquired",
     sql: `ALTER TABLE images ADD COLUMN model_image_rank INTEGER NOT NULL DEFAULT 0;`
+  },
+  {
+    version: 18,
+    description:
+      "findings.certainty: the model's certainty of the words that state its finding (0–1, the geometric mean of their token probabilities), so a reader can take the least certain first; null for findings written before it",
+    sql: `ALTER TABLE findings ADD COLUMN certainty REAL;`
   }
 ]
 

@@ -16,12 +16,14 @@ export interface NewFinding {
   checkpointId?: number | null
   text: string
   structured: NoduleFinding
+  /** The model's certainty of the finding's words (model/finding-certainty.ts); null when not measured. */
+  certainty?: number | null
 }
 
 export function insertFinding(db: Db, finding: NewFinding): number {
   const info = db
-    .prepare('INSERT INTO findings (study_id, image_id, checkpoint_id, text, structured_json, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-    .run(finding.studyId, finding.imageId, finding.checkpointId ?? null, finding.text, JSON.stringify(finding.structured), new Date().toISOString())
+    .prepare('INSERT INTO findings (study_id, image_id, checkpoint_id, text, structured_json, certainty, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(finding.studyId, finding.imageId, finding.checkpointId ?? null, finding.text, JSON.stringify(finding.structured), finding.certainty ?? null, new Date().toISOString())
   return Number(info.lastInsertRowid)
 }
 
@@ -75,7 +77,7 @@ function reviewView(row: Pick<ReviewRow, 'id' | 'decision' | 'reason' | 'comment
 export function listReviewQueue(db: Db, studyId?: number): { total: number; remaining: number; rows: ReviewItem[] } {
   const findings = db
     .prepare(
-      `SELECT f.id, f.study_id, f.image_id, f.text, f.structured_json, f.created_at, s.pseudonym,
+      `SELECT f.id, f.study_id, f.image_id, f.text, f.structured_json, f.certainty, f.created_at, s.pseudonym,
          r.id AS review_id, r.decision, r.edited_json, r.reason, r.comment, r.reviewer, r.created_at AS reviewed_at
        FROM findings f JOIN studies s ON s.id = f.study_id
        LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE finding_id = f.id)
@@ -90,6 +92,7 @@ export function listReviewQueue(db: Db, studyId?: number): { total: number; rema
     image_id: number | null
     text: string
     structured_json: string
+    certainty: number | null
     created_at: string
     pseudonym: string
     review_id: number | null
@@ -107,6 +110,7 @@ export function listReviewQueue(db: Db, studyId?: number): { total: number; rema
     imageId: f.image_id,
     text: f.text,
     structured: parseStructured(f.structured_json),
+    certainty: f.certainty,
     createdAt: f.created_at,
     // decision, reviewer and created_at are NOT NULL in reviews: a joined row (review_id set) has them.
     review:
@@ -243,6 +247,8 @@ export interface ExportRow {
   comment: string | null
   originalText: string
   originalStructured: unknown
+  /** The model's certainty of the finding it wrote (0–1); null when not measured. */
+  certainty: number | null
   finalText: string
   finalStructured: unknown
   reviewer: string
@@ -254,7 +260,7 @@ export function reviewedFindingsForExport(db: Db, studyId?: number): ExportRow[]
   const rows = db
     .prepare(
       `SELECT f.id AS findingId, s.pseudonym, s.study_date AS studyDate, i.view_position AS viewPosition,
-         r.decision, r.reason, r.comment, f.text, f.structured_json, r.edited_json, r.reviewer, r.seconds_on_task AS secondsOnTask,
+         r.decision, r.reason, r.comment, f.text, f.structured_json, f.certainty, r.edited_json, r.reviewer, r.seconds_on_task AS secondsOnTask,
          r.created_at AS reviewedAt
        FROM findings f
        JOIN studies s ON s.id = f.study_id

@@ -171,7 +171,13 @@ export async function runFormatWarmup(
   o: FormatWarmupOptions,
   hooks: FormatWarmupHooks = {}
 ): Promise<{ weights: Map<string, Float32Array>; firstLoss: number; loss: number }> {
-  const ownReports = await greedyImageReports(new VlmModel(c, tok, runtimes.generate, weights), studies.length, (i) => studyImage(c, studies[i]), hooks.onOwnReports)
+  const ownReports = await greedyImageReports(
+    new VlmModel(c, tok, runtimes.generate, weights),
+    studies.length,
+    (i) => studyImage(c, studies[i]),
+    (written) => written.text,
+    hooks.onOwnReports
+  )
   const t = c.decoder.maxText
   const g = new Graph('vlm_format_warmup')
   const ce = vlmLoss(g, vlmForward(g, c, vlmInputs(g, c, o.batch, t)).logits, g.input('targets', 'int64', [o.batch, t]), g.input('weights', 'float32', [o.batch, t]))

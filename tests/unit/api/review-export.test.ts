@@ -12,6 +12,7 @@ const row: ExportRow = {
   comment: 'seen on the prior too',
   originalText: '=HYPERLINK("http://x","nodule")',
   originalStructured: { presence: 'present', count: 1, items: [] },
+  certainty: 0.62,
   finalText: '右上肺野结节, 12 mm',
   finalStructured: { presence: 'present', count: 1, items: [] },
   reviewer: 'Dr Reader',
@@ -29,5 +30,8 @@ describe('review CSV', () => {
     expect(line).toContain('"右上肺野结节, 12 mm"')
     expect(line).toContain('"other: looks like a ""button""","seen on the prior too"')
     expect(line).toContain('"{""presence"":""present"",""count"":1,""items"":[]}"')
+    // the model's certainty of the finding it wrote, beside its text
+    expect(csv.slice(1).split('\r\n')[0]).toContain('originalText,certainty,finalText')
+    expect(line).toContain('"\'=HYPERLINK(""http://x"",""nodule"")","0.62",')
   })
 })

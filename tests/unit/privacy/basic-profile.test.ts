@@ -35,6 +35,7 @@ const row = (over: Partial<ExportRow> = {}): ExportRow => ({
   // Free text that quotes the patient (a report header copied into a finding), in several forms.
   originalText: 'Patient ZZMARKER^PHIONE (ZZMRN-771001, born 1937-04-12): 9 mm nodule right upper zone',
   originalStructured: { presence: 'present', count: 1, items: [{ side: 'right', zone: 'upper', sizeMm: 9, evidence: { start: 0, end: 20, text: 'Phione ZZMARKER acc ZZACC-5501' } }] },
+  certainty: 0.83,
   finalText: '9 mm nodule right upper zone, ZZMARKER',
   finalStructured: { presence: 'present', count: 1, items: [] },
   reviewer: 'Dr Reader',

@@ -51,7 +51,8 @@ const shippedMigrationHashes: Record<number, string> = {
   14: 'c0de514d90382a79',
   15: 'df6c3097dd390070',
   16: '3ab32c25ad5cdc6e',
-  17: '4fddaaf99b7c4550'
+  17: '4fddaaf99b7c4550',
+  18: '262439b0f0ab4d3f'
 }
 
 describe('the SQLite store', () => {

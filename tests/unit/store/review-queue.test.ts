@@ -52,3 +52,13 @@ it('records in each audit row which model wrote the finding and from which file,
     inputSha256: 'f'.repeat(64)
   })
 })
+
+it("shows the model's certainty of each finding it wrote, and none for one stored without it", () => {
+  const db = openTempDb()
+  const measured = insertFinding(db, { studyId: addStudy(db, 4), imageId: null, text: '12 mm nodule, right upper zone.', structured: present, certainty: 0.42 })
+  const unmeasured = insertFinding(db, { studyId: addStudy(db, 5), imageId: null, text: 'No nodule.', structured: absent })
+  expect(listReviewQueue(db).rows.map((r) => [r.findingId, r.certainty])).toEqual([
+    [measured, 0.42],
+    [unmeasured, null]
+  ])
+})
