@@ -141,6 +141,18 @@ describe('the clinician flow in Chromium', () => {
     await page.keyboard.press('0')
     await page.keyboard.press(' ')
     await expect.poll(() => text('viewer-window')).toBe('W 4096 / L 2048 · FULL')
+    // + and − zoom about the centre (OHIF's keys), = fits the film again.
+    const zoomPercent = async () => Number((await text('viewer-zoom'))!.match(/(\d+)%/)![1])
+    const fitted = await zoomPercent()
+    await page.keyboard.press('+')
+    await expect.poll(zoomPercent).toBeGreaterThan(fitted * 1.2)
+    expect(await zoomPercent()).toBeLessThan(fitted * 1.3)
+    await page.keyboard.press('-')
+    await expect.poll(zoomPercent).toBe(fitted)
+    await page.keyboard.press('-')
+    await expect.poll(zoomPercent).toBeLessThan(fitted)
+    await page.keyboard.press('=')
+    await expect.poll(zoomPercent).toBe(fitted)
     // The edges say where the patient is; a flip moves the letters with the image, space undoes it.
     const edges = async () => Promise.all(['left', 'right', 'top', 'bottom'].map((e) => text(`orientation-${e}`)))
     expect(await edges()).toEqual(['R', 'L', 'H', 'F'])

@@ -7,8 +7,13 @@ export interface ViewportCommands {
   auto(): void
   applyPreset(n: number): boolean
   toggleFit(): void
+  fit(): void
+  zoomBy(factor: number): void
   reset(): void
 }
+
+/** How far one press of + or − zooms. */
+const ZOOM_STEP = 1.25
 
 /** True when the key typed goes into a form field and must not drive the viewer. */
 export function isTyping(e: KeyboardEvent): boolean {
@@ -16,7 +21,7 @@ export function isTyping(e: KeyboardEvent): boolean {
   return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName))
 }
 
-/** Runs the viewport command for `e` (I, H, V, [ ], 0, 1–9, Z, space); returns whether it handled it. */
+/** Runs the viewport command for `e` (I, H, V, [ ], 0, 1–9, Z, + − =, space); returns whether it handled it. */
 export function viewportKey(e: KeyboardEvent, viewport: ViewportCommands | undefined): boolean {
   if (!viewport || e.ctrlKey || e.metaKey || e.altKey) return false
   const key = e.key.toLowerCase()
@@ -28,6 +33,9 @@ export function viewportKey(e: KeyboardEvent, viewport: ViewportCommands | undef
   else if (key === '0') viewport.auto()
   else if (/^[1-9]$/.test(key)) return viewport.applyPreset(Number(key))
   else if (key === 'z') viewport.toggleFit()
+  else if (key === '+') viewport.zoomBy(ZOOM_STEP)
+  else if (key === '-') viewport.zoomBy(1 / ZOOM_STEP)
+  else if (key === '=') viewport.fit()
   else if (key === ' ') viewport.reset()
   else return false
   return true
