@@ -85,8 +85,25 @@ function parseOrExplain(bytes: Uint8Array, options: { untilTag?: string; Transfe
   try {
     return dicomParser.parseDicom(bytes, options)
   } catch (thrown) {
+    const imageEnd = endOfWholePixelData(thrown, bytes)
+    if (imageEnd !== null) return parseOrExplain(bytes.subarray(0, imageEnd), options)
     throw new DicomFileError(explainParseFailure(thrown))
   }
+}
+
+/**
+ * Where the Pixel Data ends when a parse failed only after reading all of it: bytes after the image
+ * that are no element (an odd pad byte, text an export tool appended). pydicom stops at such bytes
+ * too; the file is read up to the end of its image. null when the failure is anywhere else (a
+ * truncated image, a broken header) or the data set was inflated (its offsets are not the file's).
+ */
+function endOfWholePixelData(thrown: unknown, bytes: Uint8Array): number | null {
+  const partial = thrown !== null && typeof thrown === 'object' && 'dataSet' in thrown ? (thrown as { dataSet: DataSet }).dataSet : null
+  const pixels = partial?.byteArray === bytes ? partial.elements.x7fe00010 : undefined
+  if (!pixels || !(pixels.length >= 0)) return null
+  // an encapsulated image of undefined length ends with its 8-byte sequence delimiter
+  const end = pixels.dataOffset + pixels.length + (pixels.hadUndefinedLength ? 8 : 0)
+  return end < bytes.length ? end : null
 }
 
 function explainParseFailure(thrown: unknown): string {

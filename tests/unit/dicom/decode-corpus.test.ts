@@ -68,7 +68,14 @@ function misdeclared(declared: string, written: string): Built {
   const built = image({ ...u12, seed: 15 }, { transferSyntax: written })
   return { ...built, bytes: Buffer.concat([header.subarray(0, start(header)), built.bytes.subarray(start(built.bytes))]) }
 }
+/** A whole file with bytes after its Pixel Data that are no element (an odd pad byte, text a tool appended). */
+function trailed(bytes: Buffer): Built {
+  const built = image({ ...u12, seed: 16 })
+  return { ...built, bytes: Buffer.concat([built.bytes, bytes]) }
+}
 lossless.push(
+  ['a stray byte after the Pixel Data', TransferSyntax.explicitLittle, () => trailed(Buffer.from([0]))],
+  ['text appended after the Pixel Data', TransferSyntax.explicitLittle, () => trailed(Buffer.from('EOF marker written by an export tool'))],
   ['implicit VR data set under a meta header declaring explicit VR', TransferSyntax.implicitLittle, () => misdeclared(TransferSyntax.explicitLittle, TransferSyntax.implicitLittle)],
   ['explicit VR data set under a meta header declaring implicit VR', TransferSyntax.explicitLittle, () => misdeclared(TransferSyntax.implicitLittle, TransferSyntax.explicitLittle)]
 )
