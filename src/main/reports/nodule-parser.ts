@@ -37,6 +37,7 @@ import {
   notExcludedZh,
   notSeenWords,
   priorSizeLead,
+  changedSizeLead,
   shortAxisLead,
   shortAxisTrail,
   referencePatterns,
@@ -506,11 +507,12 @@ function analyseSentence(folded: string, span: Span, language: ReportLanguage): 
       .map(spanOf)
       .filter((mark) => !speaksOnlyOfLesionBefore(folded, mentions, mark, mark.end))
   ].filter((t) => !cues.some((c) => overlaps(c, t)))
-  const sizes = readSizes(folded, span)
+  const statedSizes = readSizes(folded, span)
+  const sizes = currentSizes(folded, span, statedSizes)
   const solidComponents = solidComponentPatterns.flatMap((p) => matchesIn(folded, p, span).map(spanOf))
   const counts = longestFirst(
     countPatterns.flatMap((c) => matchesIn(folded, c.pattern, span).map((m) => ({ ...spanOf(m), value: c.read(m[0]) })))
-  ).filter((c) => !sizes.some((s) => overlaps(s, c)))
+  ).filter((c) => !statedSizes.some((s) => overlaps(s, c)))
   const locations = longestFirst(
     locationPatterns.flatMap((l) => matchesIn(folded, l.pattern, span).map((m) => ({ ...spanOf(m), value: l.read(m.groups ?? {}) })))
   ).filter((l) => l.value.side !== null || l.value.zone !== null || l.value.lobe !== null || l.value.lobeLevel !== undefined)
@@ -612,10 +614,23 @@ function readSizes(folded: string, span: Span): Token<Size>[] {
     sizes.push({ ...spanOf(m), value: { longMm: round(millimetres(value, g.unit ?? g.zhUnit)), shortMm: null } })
   }
   joinShortAxes(folded, span, sizes)
-  // A prior study's size only counts when the sentence states no current one.
-  const current = sizes.filter((s) => !priorSizeLead.test(folded.slice(span.start, s.start)))
-  return (current.length > 0 ? current : sizes).sort((a, b) => a.start - b.start)
+  return sizes.sort((a, b) => a.start - b.start)
 }
+
+/**
+ * The sizes that are the nodules' own, not a prior study's ("previously 8 mm", "from 8 mm", the 8 mm of
+ * "the 8 mm nodule has decreased to 5 mm") — which only count when the sentence states no current one.
+ * A prior size stays a size for the rest of the reading: its number is never a count.
+ */
+function currentSizes(folded: string, span: Span, sizes: Token<Size>[]): Token<Size>[] {
+  const changedTo = sizes.filter((s) => changedSizeLead.test(folded.slice(span.start, s.start)))
+  const changedFrom = (s: Span): boolean => changedTo.some((to) => s.end <= to.start && !clauseBreak.test(folded.slice(s.end, to.start)))
+  const current = sizes.filter((s) => !priorSizeLead.test(folded.slice(span.start, s.start)) && !changedFrom(s))
+  return current.length > 0 ? current : sizes
+}
+
+/** What parts two clauses between a size and the size a nodule changed to: another nodule's size is no prior one. */
+const clauseBreak = /[,;，；、]|\band\b|和|及/
 
 /** The most characters between a long and a short axis stated together ("8 mm in long axis and 5 mm"). */
 const axesApart = 24

@@ -812,6 +812,14 @@ export const largestPatterns: RegExp[] = [en('largest', 'biggest', 'larger', 'bi
 export const priorSizeLead =
   /(?:(?:previously|prior(?:ly)?|formerly|from)\s*(?:measur(?:ing|ed)\s*)?|(?:原|前次|上次|前片|由|从)(?:检查|片)?(?:大小)?(?:为)?)(?:about\s*|approx(?:imately|\.)?\s*|约)?$/
 
+/**
+ * What ends the text right before the size a nodule changed to ("has decreased in size to 5 mm",
+ * "shrunk to approximately 6 mm", 缩小至5mm): its current size, and a size stated before it in the same
+ * clause ("the 8 mm nodule has decreased to 5 mm", 8mm结节较前缩小至5mm) the prior study's.
+ */
+export const changedSizeLead =
+  /(?:(?:increas|decreas|reduc|enlarg|progress|regress)(?:ed|ing)|grown|grew|shrunk|shrank|shrunken)\s+(?:in\s+size\s+)?to\s*(?:about\s*|approx(?:imately|\.)?\s*)?$|(?:缩小|减小|增大|长大|增至|缩至)(?:至|到|为)?约?$/
+
 /** What ends the text right before a short-axis size (短径约5mm, "short axis 5 mm", "short-axis diameter of 5 mm"). */
 export const shortAxisLead =
   /(?:短径|短轴|short[\s-]+axis(?:\s+diameter)?|short(?:est)?\s+(?:diameter|dimension))\s*(?:(?:of|measuring|measures|is)\s*)?(?:约|about\s*|approx(?:imately|\.)?\s*)?$/

@@ -217,6 +217,12 @@ export const englishCases: SentenceCase[] = [
   // A prior study's size beside the current one is not the nodule's size.
   present('A right upper lobe nodule (previously 8 mm) now measures 11 mm.', 1, n({ size: 11, side: 'right', lobe: 'RUL' })),
   present('The right upper zone nodule, previously 8 mm, is unchanged.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
+  // the size a nodule changed to is its size; one stated before it in the same clause was the prior study's
+  present('The 8 mm RUL nodule has decreased in size to 5 mm.', 1, n({ size: 5, side: 'right', lobe: 'RUL' })),
+  // a prior size is still a size: its number is no count of nodules
+  present('The previously 8 mm RUL nodule now measures 11 mm.', 1, n({ size: 11, side: 'right', lobe: 'RUL' })),
+  present('An 11 mm nodule in the left lower zone has shrunk to approximately 6 mm.', 1, n({ size: 6, side: 'left', zone: 'lower' })),
+  present('A 6 mm right upper zone nodule, and a left lower zone nodule that has grown to 12 mm.', 2, n({ size: 6, side: 'right', zone: 'upper' }), n({ size: 12, side: 'left', zone: 'lower' })),
   absent('A nodule is not definitely identified.'),
   // modal verbs before the negated seeing: "could not be identified", "cannot be visualized"
   // another reading of the opacity after a qualifier of it: "may reflect early pneumonia"
@@ -860,6 +866,7 @@ export const chineseCases: SentenceCase[] = [
   present('右上肺结节较前增大，原约8mm，现约11mm。', 1, n({ size: 11, side: 'right', zone: 'upper' })),
   present('右肺上叶结节较前缩小，由12mm缩小至8mm。', 1, n({ size: 8, side: 'right', lobe: 'RUL' })),
   present('右肺上叶结节由8mm增大至12mm。', 1, n({ size: 12, side: 'right', lobe: 'RUL' })),
+  present('右肺上叶8mm结节较前缩小至5mm。', 1, n({ size: 5, side: 'right', lobe: 'RUL' })),
   present('左下肺野结节，约10mm（前片约7mm）。', 1, n({ size: 10, side: 'left', zone: 'lower' })),
   present(
     '右肺见两枚结节，分别位于上野（约6mm）及下野（约9mm）。',
