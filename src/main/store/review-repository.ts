@@ -152,7 +152,7 @@ function storedReason(d: Decision): string | null {
 function findingSnapshot(db: Db, findingId: number): Record<string, unknown> | null {
   const f = db
     .prepare(
-      `SELECT f.id, f.text, f.structured_json, f.checkpoint_id, c.run_id, c.round_index, c.sha256 AS checkpoint_sha256, i.file_sha256
+      `SELECT f.id, f.text, f.structured_json, f.certainty, f.checkpoint_id, c.run_id, c.round_index, c.sha256 AS checkpoint_sha256, i.file_sha256
        FROM findings f LEFT JOIN checkpoints c ON c.id = f.checkpoint_id LEFT JOIN images i ON i.id = f.image_id
        WHERE f.id = ?`
     )
@@ -161,6 +161,7 @@ function findingSnapshot(db: Db, findingId: number): Record<string, unknown> | n
         id: number
         text: string
         structured_json: string
+        certainty: number | null
         checkpoint_id: number | null
         run_id: number | null
         round_index: number | null
@@ -173,6 +174,8 @@ function findingSnapshot(db: Db, findingId: number): Record<string, unknown> | n
     id: f.id,
     text: f.text,
     structured: JSON.parse(f.structured_json),
+    // what the reader was shown of the model's certainty
+    certainty: f.certainty,
     model: f.checkpoint_id === null ? null : { checkpointId: f.checkpoint_id, runId: f.run_id, round: f.round_index, sha256: f.checkpoint_sha256 },
     inputSha256: f.file_sha256
   }

@@ -36,20 +36,21 @@ it('shows for each study the findings of the model that described it last, and e
   expect(listReviewQueue(db, a).rows.map((r) => r.findingId)).toEqual([newA])
 })
 
-it('records in each audit row which model wrote the finding and from which file, by their sha256', () => {
+it('records in each audit row which model wrote the finding and from which file, by their sha256, and the certainty the reader was shown', () => {
   const db = openTempDb()
   const run = createRun(db, { name: 'selfplay', configJson: '{}', seed: 1, device: 'test', executionProvider: 'cpu' })
   const checkpoint = addCheckpoint(db, run, 7)
   const imageId = Number(
     db.prepare("INSERT INTO images (file_path, file_sha256, status, created_at) VALUES ('/site/IM1.dcm', ?, 'ok', ?)").run('f'.repeat(64), new Date().toISOString()).lastInsertRowid
   )
-  const finding = insertFinding(db, { studyId: addStudy(db, 3), imageId, checkpointId: checkpoint, text: '12 mm nodule, right upper zone.', structured: present })
+  const finding = insertFinding(db, { studyId: addStudy(db, 3), imageId, checkpointId: checkpoint, text: '12 mm nodule, right upper zone.', structured: present, certainty: 0.64 })
   recordDecision(db, { findingId: finding, decision: 'accept', secondsOnTask: 2, reviewer: 'Dr Reader' })
   const row = db.prepare("SELECT after_json FROM audit_log WHERE action = 'review.accept'").get() as { after_json: string }
   expect(JSON.parse(row.after_json).finding).toMatchObject({
     id: finding,
     model: { checkpointId: checkpoint, runId: run, round: 7, sha256: 'x'.repeat(64) },
-    inputSha256: 'f'.repeat(64)
+    inputSha256: 'f'.repeat(64),
+    certainty: 0.64
   })
 })
 
