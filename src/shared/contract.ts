@@ -184,7 +184,13 @@ export const ModelReview = z.object({
   /** Most named first. */
   rejectReasons: z.array(z.object({ reason: RejectReason, count: Count })),
   agreement: EvaluationMetrics,
-  medianSecondsOnTask: z.number().nonnegative().nullable()
+  medianSecondsOnTask: z.number().nonnegative().nullable(),
+  /**
+   * Whether the model's certainty tells the findings the clinicians accepted as written from those they
+   * rejected: the chance an accepted one was the more certain (0.5: no better than chance). Edits and
+   * doubts do not count; null until both kinds have a certainty.
+   */
+  certaintyAuc: z.number().min(0).max(1).nullable()
 })
 export type ModelReview = z.infer<typeof ModelReview>
 

@@ -63,9 +63,10 @@ const rightUpper12: NoduleFinding = { presence: 'present', count: 1, items: [{ .
 function storeReviews(): number {
   const db = ctx.services.db
   const checkpointId = insertCheckpoint(db, { runId: selfPlayRunId, roundIndex: 3, path: `checkpoints/run-${selfPlayRunId}/round-3.safetensors`, sha256: 'x'.repeat(64), metricsJson: null })
-  const findings = [1, 2, 3, 4].map((n) => {
-    const studyId = Number(db.prepare('INSERT INTO studies (study_uid, pseudonym, created_at) VALUES (?, ?, ?)').run(`2.25.77${n}`, `CXR-REVIEW${n}`, new Date().toISOString()).lastInsertRowid)
-    return insertFinding(db, { studyId, imageId: null, checkpointId, text: 'Right upper zone nodule 12 mm', structured: rightUpper12 })
+  // the model was more certain of the two findings accepted in the end than of the one rejected
+  const findings = [0.9, 0.8, 0.4, 0.3].map((certainty, i) => {
+    const studyId = Number(db.prepare('INSERT INTO studies (study_uid, pseudonym, created_at) VALUES (?, ?, ?)').run(`2.25.77${i + 1}`, `CXR-REVIEW${i + 1}`, new Date().toISOString()).lastInsertRowid)
+    return insertFinding(db, { studyId, imageId: null, checkpointId, text: 'Right upper zone nodule 12 mm', structured: rightUpper12, certainty })
   })
   const leftLower: NoduleFinding = { ...rightUpper12, items: [{ ...rightUpper12.items[0], side: 'left', zone: 'lower' }] }
   recordDecision(db, { findingId: findings[0], decision: 'accept', reviewer: 'Dr A', secondsOnTask: 4 })
@@ -145,6 +146,7 @@ describe('the Evaluation page', () => {
       '100.0% (2/2)',
       '100.0% (2/2)',
       '5.0',
+      '1.00',
       'False positive: nipple shadow 1'
     ])
     // Accept/accept and edit/accept: one decision in two the same; kappa 0 (Dr B accepts whatever Dr A decides).

@@ -2,13 +2,14 @@ import { RejectReason, ReviewDecision, type ModelReview, type ReviewAgreement } 
 import type { NoduleFinding } from '../../shared/finding'
 import type { Db } from '../store/database'
 import { decidedFindings, findingCountsByCheckpoint, type DecidedFinding } from '../store/review-repository'
-import { aggregateScores, scoreImage } from './score'
+import { aggregateScores, rankAuc, scoreImage } from './score'
 
 /**
  * What the clinicians' decisions say of each model whose findings they reviewed (REFERENCE §6, the
  * metrics view): how often they accept, edit, reject or leave a finding uncertain, why they reject,
  * how closely the model's finding agrees with the one they signed — scored as held-out evaluation
- * scores, the signed finding standing for the truth — and how often two readers decide alike.
+ * scores, the signed finding standing for the truth —, whether the model's certainty ranks what they
+ * accepted above what they rejected, and how often two readers decide alike.
  */
 export function reviewAgreement(db: Db): ReviewAgreement {
   const decided = decidedFindings(db)
@@ -41,7 +42,12 @@ function modelReview(findings: DecidedFinding[], written: number): ModelReview {
     decisions,
     rejectReasons: [...reasons].sort((a, b) => b[1] - a[1]).map(([reason, count]) => ({ reason, count })),
     agreement: aggregateScores(scores),
-    medianSecondsOnTask: median(latest.map(({ last }) => last.secondsOnTask).filter((s): s is number => s !== null))
+    medianSecondsOnTask: median(latest.map(({ last }) => last.secondsOnTask).filter((s): s is number => s !== null)),
+    certaintyAuc: rankAuc(
+      latest.flatMap(({ finding, last }) =>
+        finding.certainty !== null && (last.decision === 'accept' || last.decision === 'reject') ? [{ value: finding.certainty, right: last.decision === 'accept' }] : []
+      )
+    )
   }
 }
 

@@ -85,3 +85,17 @@ export function aggregateScores(scores: readonly ImageScore[]): EvaluationMetric
     finding: count((s) => s.finding)
   }
 }
+
+/**
+ * How well a value ranks right cases above wrong ones (the area under the ROC curve): the chance that
+ * a right case's value is above a wrong case's, ties counting half. 0.5 is no better than chance;
+ * null without both kinds.
+ */
+export function rankAuc(cases: readonly { value: number; right: boolean }[]): number | null {
+  const right = cases.filter((c) => c.right).map((c) => c.value)
+  const wrong = cases.filter((c) => !c.right).map((c) => c.value)
+  if (right.length === 0 || wrong.length === 0) return null
+  let wins = 0
+  for (const r of right) for (const w of wrong) wins += r > w ? 1 : r === w ? 0.5 : 0
+  return wins / (right.length * wrong.length)
+}

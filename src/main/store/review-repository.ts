@@ -297,6 +297,8 @@ export interface DecidedFinding {
   run: { id: number; name: string; step: number } | null
   /** Null when the stored structure does not parse. */
   structured: NoduleFinding | null
+  /** The model's certainty of it (0–1); null when not measured. */
+  certainty: number | null
   decisions: { decision: ReviewDecision; edited: NoduleFinding | null; reason: string | null; reviewer: string; secondsOnTask: number | null }[]
 }
 
@@ -304,7 +306,7 @@ export function decidedFindings(db: Db): DecidedFinding[] {
   const rows = db
     .prepare(
       `SELECT f.id AS findingId, f.checkpoint_id AS checkpointId, c.run_id AS runId, runs.name AS runName, c.round_index AS step,
-         f.structured_json, r.decision, r.edited_json, r.reason, r.reviewer, r.seconds_on_task AS secondsOnTask
+         f.structured_json, f.certainty, r.decision, r.edited_json, r.reason, r.reviewer, r.seconds_on_task AS secondsOnTask
        FROM reviews r
        JOIN findings f ON f.id = r.finding_id
        LEFT JOIN checkpoints c ON c.id = f.checkpoint_id
@@ -318,6 +320,7 @@ export function decidedFindings(db: Db): DecidedFinding[] {
     runName: string | null
     step: number | null
     structured_json: string
+    certainty: number | null
     decision: ReviewDecision
     edited_json: string | null
     reason: string | null
@@ -333,6 +336,7 @@ export function decidedFindings(db: Db): DecidedFinding[] {
         checkpointId: row.checkpointId,
         run: row.runId !== null && row.runName !== null && row.step !== null ? { id: row.runId, name: row.runName, step: row.step } : null,
         structured: parseStructured(row.structured_json),
+        certainty: row.certainty,
         decisions: []
       }
       byFinding.set(row.findingId, finding)

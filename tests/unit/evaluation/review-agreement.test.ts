@@ -25,8 +25,8 @@ function modelOf(db: Db, name: string, step: number): number {
   return insertCheckpoint(db, { runId: run, roundIndex: step, path: `checkpoints/${name}-${step}.safetensors`, sha256: 'x'.repeat(64), metricsJson: null })
 }
 
-function write(db: Db, checkpointId: number | null, structured: NoduleFinding): number {
-  return insertFinding(db, { studyId: addStudy(db), imageId: null, checkpointId, text: 'generated', structured })
+function write(db: Db, checkpointId: number | null, structured: NoduleFinding, certainty: number | null = null): number {
+  return insertFinding(db, { studyId: addStudy(db), imageId: null, checkpointId, text: 'generated', structured, certainty })
 }
 
 function decide(db: Db, findingId: number, reviewer: string, decision: Omit<Decision, 'findingId' | 'reviewer' | 'secondsOnTask'>, secondsOnTask = 5): void {
@@ -51,7 +51,7 @@ describe('what the clinicians decisions say of each model', () => {
     decide(db, unsure, 'Dr A', { decision: 'uncertain' }, 12)
 
     // The warm-up model: four findings read by two readers. A doubt taken back does not count.
-    const [g1, g2, g3, g4] = Array.from({ length: 4 }, () => write(db, warmup, absent))
+    const [g1, g2, g3, g4] = [0.9, 0.4, 0.7, 0.6].map((certainty) => write(db, warmup, absent, certainty))
     decide(db, g1, 'Dr A', { decision: 'accept' })
     decide(db, g1, 'Dr A', { decision: 'uncertain' })
     expect(undoLastDecision(db, 'Dr A')).toEqual({ findingId: g1, decision: 'uncertain' })
@@ -97,6 +97,11 @@ describe('what the clinicians decisions say of each model', () => {
     // Both accepted findings say "no nodule", as the model did: presence agrees; side + zone count no image.
     expect(wu.agreement).toMatchObject({ images: 2, presence: { correct: 2, total: 2 }, sideZone: { correct: 0, total: 0 } })
     expect(none).toMatchObject({ checkpointId: null, findings: 1, reviewed: 1, decisions: { accept: 1, edit: 0, reject: 0, uncertain: 0 } })
+    // Accepted in the end: g1 (0.9) and g4 (0.6); rejected: g2 (0.4) and g3 (0.7) — three of the four pairs in order.
+    expect(wu.certaintyAuc).toBe(0.75)
+    // Without certainties, or without both an acceptance and a rejection, it is not measured.
+    expect(sp.certaintyAuc).toBeNull()
+    expect(none.certaintyAuc).toBeNull()
 
     // Dr A then Dr B: accept/accept, accept/reject, reject/reject, edit/accept.
     expect(result.doubleRead.findings).toBe(4)

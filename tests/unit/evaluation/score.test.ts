@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { emptyNoduleItem, type NoduleFinding, type NoduleItem } from '../../../src/shared/finding'
 import { experimentChartSvg, meanSpread, summarizeExperiment, type ArmResult, type EvaluationMetrics } from '../../../src/shared/evaluation'
-import { aggregateScores, scoreImage } from '../../../src/main/evaluation/score'
+import { aggregateScores, rankAuc, scoreImage } from '../../../src/main/evaluation/score'
 import { parseReport } from '../../../src/main/reports/nodule-parser'
 import { englishChartLabels, experimentMarkdown } from '../../../src/main/evaluation/experiment-report'
 import { noNoduleScore, type HeldOutSet } from '../../../src/main/evaluation/held-out'
@@ -64,6 +64,21 @@ describe('scoring one image against its truth', () => {
 
 const metrics = (finding: number, of = 10): EvaluationMetrics => ({ images: of, presence: { correct: finding, total: of }, sideZone: { correct: 0, total: 0 }, size: { correct: 1, total: 2 }, finding: { correct: finding, total: of } })
 const result = (seed: number, arm: ArmResult['arm'], finding: number): ArmResult => ({ seed, arm, runId: null, computeSeconds: 120, warmupSteps: 10, selfPlayRounds: 0, metrics: metrics(finding) })
+
+describe('how well a value ranks right cases above wrong ones', () => {
+  const cases = (right: number[], wrong: number[]) => [...right.map((value) => ({ value, right: true })), ...wrong.map((value) => ({ value, right: false }))]
+  it('is 1 when every right case is above every wrong one, 0 when below, 0.5 for a value that says nothing', () => {
+    expect(rankAuc(cases([0.9, 0.8], [0.2, 0.1]))).toBe(1)
+    expect(rankAuc(cases([0.2, 0.1], [0.9, 0.8]))).toBe(0)
+    expect(rankAuc(cases([0.5, 0.5], [0.5]))).toBe(0.5)
+    // three of the four right–wrong pairs in order
+    expect(rankAuc(cases([0.9, 0.4], [0.5, 0.1]))).toBe(0.75)
+  })
+  it('is not measured without both right and wrong cases', () => {
+    expect(rankAuc(cases([0.9], []))).toBeNull()
+    expect(rankAuc(cases([], [0.3]))).toBeNull()
+  })
+})
 
 describe('experiment summary', () => {
   it('mean and sample standard deviation over seeds', () => {
