@@ -2,40 +2,66 @@
  * Finding certainty: does the certainty the model gives its findings (model/finding-certainty.ts,
  * the Review queue's "least certain first") tell its right findings from its wrong ones? A warm-up
  * checkpoint writes findings for the held-out split of an imported cohort; each is scored against
- * the truth (score.ts), and the certainty is read as a ranking of them:
+ * the truth (score.ts), and the certainty is read as a ranking of them, beside the common
+ * alternative, the mean probability of all the words written (`_seq`):
  *
- *   auroc_*      — the chance a right finding is more certain than a wrong one (0.5: no better than chance)
+ *   auroc_finding   — the chance a right finding (presence, side, zone and size) is more certain than a wrong one
+ *   auroc_presence  — the same for presence alone
+ *   auroc_nodules   — presence, among the findings that name a nodule: real nodules above false ones
  *   acc_low_half / acc_high_half — finding accuracy among the less and the more certain half
+ *   (0.5: no better than chance; below 0.5 the ranking is backwards)
  *
  *   npm run bench:certainty -- --data-dir DIR [--checkpoint FILE] [--truth truth.json] [--threads 2]
  */
 import path from 'node:path'
 import { renderProgress } from '../src/main/app/cli-progress'
 import { printResultLine } from '../src/main/app/result-line'
-import { greedyReports } from '../src/main/evaluation/greedy-reports'
+import { greedyImageReports, readModelImage } from '../src/main/evaluation/greedy-reports'
 import { heldOutSet } from '../src/main/evaluation/held-out'
-import { scoreImage } from '../src/main/evaluation/score'
+import { rankAuc, scoreImage } from '../src/main/evaluation/score'
 import { loadCheckpoint } from '../src/main/model/checkpoint'
+import { findingCertainty } from '../src/main/model/finding-certainty'
+import type { Generation } from '../src/main/model/generation'
+import type { Tokenizer } from '../src/main/model/tokenizer'
 import { VlmModel } from '../src/main/model/vlm'
 import { WARMUP_RUN, defaultWarmupOptions } from '../src/main/model/warmup'
+import { parseReport } from '../src/main/reports/nodule-parser'
 import { databasePath, openDatabase } from '../src/main/store/database'
 import { latestCheckpointNamed } from '../src/main/store/training-repository'
 import { ProgressMeter } from '../src/main/tasks/progress'
 import { Runtime } from '../src/main/tensor/runtime'
 import { flag } from './flags'
 
-/** The chance that a right case's value is above a wrong case's (ties count half); null without both kinds. */
-function rankAuc(cases: readonly { value: number; right: boolean }[]): number | null {
-  const right = cases.filter((c) => c.right).map((c) => c.value)
-  const wrong = cases.filter((c) => !c.right).map((c) => c.value)
-  if (right.length === 0 || wrong.length === 0) return null
-  let wins = 0
-  for (const r of right) for (const w of wrong) wins += r > w ? 1 : r === w ? 0.5 : 0
-  return wins / (right.length * wrong.length)
-}
-
 const share = (cases: readonly { right: boolean }[]): number | null => (cases.length ? cases.filter((c) => c.right).length / cases.length : null)
 const fixed = (v: number | null): number | null => (v === null ? null : +v.toFixed(4))
+
+/** The common alternative: the geometric mean probability of every word written. */
+function sequenceMean(written: Generation, tokenizer: Tokenizer): number {
+  const logProbs = written.logProbs.filter((_, i) => !tokenizer.isSpecial(written.tokens[i]))
+  return logProbs.length ? Math.exp(logProbs.reduce((a, b) => a + b, 0) / logProbs.length) : 0
+}
+
+interface Ranked {
+  certainty: number
+  sequence: number
+  finding: boolean
+  presence: boolean
+  namesNodule: boolean
+}
+
+/** The AUROCs of one certainty over the findings, and the accuracy of its lower and upper half. */
+function rankings(cases: Ranked[], value: (c: Ranked) => number): Record<string, number | null> {
+  const as = (right: (c: Ranked) => boolean, of = cases) => of.map((c) => ({ value: value(c), right: right(c) }))
+  const ranked = as((c) => c.finding).sort((a, b) => a.value - b.value)
+  const half = Math.floor(ranked.length / 2)
+  return {
+    auroc_finding: fixed(rankAuc(as((c) => c.finding))),
+    auroc_presence: fixed(rankAuc(as((c) => c.presence))),
+    auroc_nodules: fixed(rankAuc(as((c) => c.presence, cases.filter((c) => c.namesNodule)))),
+    acc_low_half: fixed(share(ranked.slice(0, half))),
+    acc_high_half: fixed(share(ranked.slice(half)))
+  }
+}
 
 async function main(): Promise<void> {
   const dataDir = flag('data-dir')
@@ -50,23 +76,32 @@ async function main(): Promise<void> {
     if (set.images.length === 0) throw new Error(`No held-out study with a model image and a truth in ${dataDir}`)
     const ckpt = loadCheckpoint(file)
     const meter = new ProgressMeter(set.images.length, 'held-out films')
-    const written = await greedyReports(new VlmModel(ckpt.config, ckpt.tokenizer, runtime, ckpt.weights), dataDir, set.images.map((i) => i.study), (done) => {
-      console.log(renderProgress('findings', meter.update(done)))
+    const model = new VlmModel(ckpt.config, ckpt.tokenizer, runtime, ckpt.weights)
+    const imageAt = (i: number) => readModelImage(dataDir, set.images[i].study, ckpt.config.vision.imageSize)
+    const cases = await greedyImageReports(
+      model,
+      set.images.length,
+      imageAt,
+      (written): Omit<Ranked, 'finding' | 'presence'> & { report: ReturnType<typeof parseReport> } => {
+        const report = parseReport(written.text)
+        return { report, certainty: findingCertainty(written, ckpt.tokenizer, report) ?? 0, sequence: sequenceMean(written, ckpt.tokenizer), namesNodule: report.nodules.presence !== 'absent' }
+      },
+      (done) => console.log(renderProgress('findings', meter.update(done)))
+    )
+    const ranked: Ranked[] = cases.map((c, i) => {
+      const score = scoreImage(set.images[i].truth, c.report.nodules)
+      return { ...c, finding: score.finding, presence: score.presence }
     })
-    const cases = set.images.map((image, i) => ({ score: scoreImage(image.truth, written[i].report.nodules), certainty: written[i].certainty ?? 0 }))
-    const finding = cases.map((c) => ({ value: c.certainty, right: c.score.finding }))
-    const presence = cases.map((c) => ({ value: c.certainty, right: c.score.presence }))
-    const ranked = [...finding].sort((a, b) => a.value - b.value)
-    const half = Math.floor(ranked.length / 2)
-    const certainties = ranked.map((c) => c.value)
-    console.log(`${cases.length} held-out films (truth: ${set.source}); certainty ${certainties[0].toFixed(2)}–${certainties[certainties.length - 1].toFixed(2)}, median ${certainties[half].toFixed(2)}`)
+    const stored = rankings(ranked, (c) => c.certainty)
+    const sequence = rankings(ranked, (c) => c.sequence)
+    console.log(`${ranked.length} held-out films (truth: ${set.source}); ${ranked.filter((c) => c.namesNodule).length} findings name a nodule`)
+    console.log(`stored certainty:   ${JSON.stringify(stored)}`)
+    console.log(`mean of all words:  ${JSON.stringify(sequence)}`)
     printResultLine('certainty', {
-      images: cases.length,
-      finding_acc: fixed(share(finding)),
-      auroc_finding: fixed(rankAuc(finding)),
-      auroc_presence: fixed(rankAuc(presence)),
-      acc_low_half: fixed(share(ranked.slice(0, half))),
-      acc_high_half: fixed(share(ranked.slice(half)))
+      images: ranked.length,
+      finding_acc: fixed(share(ranked.map((c) => ({ right: c.finding })))),
+      ...stored,
+      ...Object.fromEntries(Object.entries(sequence).map(([k, v]) => [`${k}_seq`, v]))
     })
   } finally {
     await runtime.release()

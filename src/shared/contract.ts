@@ -148,7 +148,7 @@ export const ReviewItem = z.object({
   text: z.string(),
   /** Null when the stored structure does not parse as a NoduleFinding (shown as text only). */
   structured: NoduleFinding.nullable(),
-  /** The model's certainty of the words stating its finding (0–1); null for findings stored without it. */
+  /** The model's certainty of its finding (0–1, model/finding-certainty.ts); null for findings stored without it. */
   certainty: z.number().min(0).max(1).nullable(),
   createdAt: z.string(),
   review: z

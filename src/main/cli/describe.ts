@@ -17,7 +17,7 @@ export const describeCommand: CliCommand = {
       const d = await describeStudy(services.db, services.config.dataDir, key, { checkpoint: ctx.values.checkpoint as string | undefined })
       console.log(`Study ${d.pseudonym} (checkpoint ${d.checkpoint})`)
       console.log(`\nGenerated findings:\n${d.text || '(empty)'}\n`)
-      if (d.certainty !== null) console.log(`Model certainty of the finding's words: ${Math.round(d.certainty * 100)} %\n`)
+      if (d.certainty !== null) console.log(`Model certainty of its finding: ${Math.round(d.certainty * 100)} %\n`)
       console.log(`Parsed structure:\n${JSON.stringify({ language: d.parsed.language, nodules: d.parsed.nodules }, null, 2)}`)
       return 0
     } finally {

@@ -18,7 +18,7 @@ export interface StudyDescription {
   checkpoint: string
   text: string
   parsed: ParsedReport
-  /** The model's certainty of its finding's words (finding-certainty.ts). */
+  /** The model's certainty of its finding (finding-certainty.ts). */
   certainty: number | null
   findingId: number
 }

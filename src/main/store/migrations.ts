@@ -395,7 +395,7 @@ CREATE INDEX report_errors_file ON report_errors(file_path);
   {
     version: 18,
     description:
-      "findings.certainty: the model's certainty of the words that state its finding (0–1, the geometric mean of their token probabilities), so a reader can take the least certain first; null for findings written before it",
+      "findings.certainty: the model's certainty of its finding (0–1: the lowest probability it gave a token on its way to the finding, model/finding-certainty.ts), so a reader can take the least certain first; null for findings written before it",
     sql: `ALTER TABLE findings ADD COLUMN certainty REAL;`
   }
 ]

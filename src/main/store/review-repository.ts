@@ -16,7 +16,7 @@ export interface NewFinding {
   checkpointId?: number | null
   text: string
   structured: NoduleFinding
-  /** The model's certainty of the finding's words (model/finding-certainty.ts); null when not measured. */
+  /** The model's certainty of its finding (model/finding-certainty.ts); null when not measured. */
   certainty?: number | null
 }
 
