@@ -38,6 +38,8 @@ import {
   notSeenWords,
   priorSizeLead,
   changedSizeLead,
+  changeAmountLead,
+  changeAmountTrail,
   shortAxisLead,
   shortAxisTrail,
   referencePatterns,
@@ -619,10 +621,15 @@ function readSizes(folded: string, span: Span): Token<Size>[] {
 
 /**
  * The sizes that are the nodules' own, not a prior study's ("previously 8 mm", "from 8 mm", the 8 mm of
- * "the 8 mm nodule has decreased to 5 mm") — which only count when the sentence states no current one.
- * A prior size stays a size for the rest of the reading: its number is never a count.
+ * "the 8 mm nodule has decreased to 5 mm") — which only count when the sentence states no current one —
+ * nor by how much one changed ("increased by 3 mm", 增大约2mm), which never counts. Both stay sizes for the
+ * rest of the reading: their numbers are never counts.
  */
-function currentSizes(folded: string, span: Span, sizes: Token<Size>[]): Token<Size>[] {
+function currentSizes(folded: string, span: Span, stated: Token<Size>[]): Token<Size>[] {
+  // "increased by 2 mm to 10 mm" reads as a range whose upper bound is the size it changed to
+  const changeAmount = (s: Span): boolean =>
+    (changeAmountLead.test(folded.slice(span.start, s.start)) && !/\bto\b/.test(folded.slice(s.start, s.end))) || changeAmountTrail.test(folded.slice(s.end, span.end))
+  const sizes = stated.filter((s) => !changeAmount(s))
   const changedTo = sizes.filter((s) => changedSizeLead.test(folded.slice(span.start, s.start)))
   const changedFrom = (s: Span): boolean => changedTo.some((to) => s.end <= to.start && !clauseBreak.test(folded.slice(s.end, to.start)))
   const current = sizes.filter((s) => !priorSizeLead.test(folded.slice(span.start, s.start)) && !changedFrom(s))

@@ -818,7 +818,15 @@ export const priorSizeLead =
  * clause ("the 8 mm nodule has decreased to 5 mm", 8mm结节较前缩小至5mm) the prior study's.
  */
 export const changedSizeLead =
-  /(?:(?:increas|decreas|reduc|enlarg|progress|regress)(?:ed|ing)|grown|grew|shrunk|shrank|shrunken)\s+(?:in\s+size\s+)?to\s*(?:about\s*|approx(?:imately|\.)?\s*)?$|(?:缩小|减小|增大|长大|增至|缩至)(?:至|到|为)?约?$/
+  /(?:(?:increas|decreas|reduc|enlarg|progress|regress)(?:ed|ing)|grown|grew|shrunk|shrank|shrunken)\s+(?:in\s+size\s+)?to\s*(?:about\s*|approx(?:imately|\.)?\s*)?$|(?:(?:缩小|减小|增大|长大)(?:至|到|为)|增至|缩至)约?$/
+
+/**
+ * What ends the text right before, or begins it right after, by how much a nodule changed ("increased
+ * by 3 mm", "grown 3 mm", "2 mm larger", 较前增大约2mm): no size of the nodule at all.
+ */
+export const changeAmountLead =
+  /(?:(?:(?:increas|decreas|reduc|enlarg)(?:ed|ing)|grown|grew|shrunk|shrank)\s+(?:in\s+size\s+)?(?:by\s+)?|(?:larger|smaller|bigger)\s+by\s+)(?:about\s*|approx(?:imately|\.)?\s*)?$|(?:增大|缩小|增加|减小|长大|减少)了?约?$/
+export const changeAmountTrail = /^\s*(?:larger|smaller|bigger|more|less)\b/
 
 /** What ends the text right before a short-axis size (短径约5mm, "short axis 5 mm", "short-axis diameter of 5 mm"). */
 export const shortAxisLead =

@@ -219,6 +219,11 @@ export const englishCases: SentenceCase[] = [
   present('The right upper zone nodule, previously 8 mm, is unchanged.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
   // the size a nodule changed to is its size; one stated before it in the same clause was the prior study's
   present('The 8 mm RUL nodule has decreased in size to 5 mm.', 1, n({ size: 5, side: 'right', lobe: 'RUL' })),
+  // by how much a nodule changed is no size of it
+  present('The RUL nodule has increased by 2 mm to 10 mm.', 1, n({ size: 10, side: 'right', lobe: 'RUL' })),
+  present('RUL nodule, increased by 3 mm.', 1, n({ side: 'right', lobe: 'RUL' })),
+  present('RUL nodule has grown 3 mm since the prior study.', 1, n({ side: 'right', lobe: 'RUL' })),
+  present('RUL nodule is 2 mm larger than before, now 9 mm.', 1, n({ size: 9, side: 'right', lobe: 'RUL' })),
   // a prior size is still a size: its number is no count of nodules
   present('The previously 8 mm RUL nodule now measures 11 mm.', 1, n({ size: 11, side: 'right', lobe: 'RUL' })),
   present('An 11 mm nodule in the left lower zone has shrunk to approximately 6 mm.', 1, n({ size: 6, side: 'left', zone: 'lower' })),
@@ -867,6 +872,8 @@ export const chineseCases: SentenceCase[] = [
   present('右肺上叶结节较前缩小，由12mm缩小至8mm。', 1, n({ size: 8, side: 'right', lobe: 'RUL' })),
   present('右肺上叶结节由8mm增大至12mm。', 1, n({ size: 12, side: 'right', lobe: 'RUL' })),
   present('右肺上叶8mm结节较前缩小至5mm。', 1, n({ size: 5, side: 'right', lobe: 'RUL' })),
+  present('右上肺结节较前增大约2mm，现约10mm。', 1, n({ size: 10, side: 'right', zone: 'upper' })),
+  present('右上肺结节较前增大约2mm。', 1, n({ side: 'right', zone: 'upper' })),
   present('左下肺野结节，约10mm（前片约7mm）。', 1, n({ size: 10, side: 'left', zone: 'lower' })),
   present(
     '右肺见两枚结节，分别位于上野（约6mm）及下野（约9mm）。',
