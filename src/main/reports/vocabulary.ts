@@ -138,6 +138,8 @@ export const mentionPatterns: MentionPattern[] = [
       'costochondral (?:junction|calcification|cartilage)s?',
       'rib (?:end|island|lesion)s?',
       'bone islands?',
+      // a pericardial fat pad at a cardiophrenic angle
+      '(?:(?:pericardial|epicardial|cardiophrenic)\\s+)?fat\\s+pads?',
       'skin (?:lesion|tag|fold)s?',
       'artifacts?',
       'artefacts?',
@@ -147,7 +149,7 @@ export const mentionPatterns: MentionPattern[] = [
       '(?:overlap|superimposition|superposition) of'
     )
   },
-  { kind: 'mimic', pattern: zh('乳头影', '乳头', '血管断面', '血管影', '肋软骨钙化', '肋骨', '骨岛', '伪影', '重叠影') },
+  { kind: 'mimic', pattern: zh('乳头影', '乳头', '血管断面', '血管影', '肋软骨钙化', '肋骨', '骨岛', '伪影', '重叠影', '脂肪垫') },
   // Another reading of the opacity than a nodule: "nodular opacities … likely represent atelectasis",
   // "… likely infectious" (not "an inflammatory nodule"), 结节状影，考虑炎症 / 倾向炎性病变. Only right after
   // the reading's verb — these words are findings of their own elsewhere in a sentence. Not an old or
@@ -155,7 +157,7 @@ export const mentionPatterns: MentionPattern[] = [
   {
     kind: 'mimic',
     pattern: en(
-      `(?<=(?:represents?|representing|reflects?|reflecting|likely|probably|possibly|consistent with|compatible with|in keeping with|due to|may be|could be)\\s+(?:an?\\s+|(?:focal|small|subsegmental|overlapping|prominent|early|mild|minimal|patchy|developing|superimposed|chronic)\\s+)*)(?:atelectasis|scarring|scar|infection|pneumonia|consolidation|infiltrates?|inflammation|aspiration|vessels?|vascular (?:shadows?|structures?|markings)|(?:infectious|infective|inflammatory)(?![\\s-]+(?:[a-z]+[\\s-]+)?(?:nodul|mass|lesion|granulom)))`
+      `(?<=(?:represents?|representing|reflects?|reflecting|likely|probably|possibly|consistent with|compatible with|in keeping with|due to|may be|could be)\\s+(?:an?\\s+|(?:focal|small|subsegmental|overlapping|prominent|early|mild|minimal|patchy|developing|superimposed|chronic)\\s+)*)(?:atelectasis|scarring|scar|infection|pneumonia|consolidation|infiltrates?|inflammation|aspiration|vessels?|vascular(?![\\s-]+(?:[a-z]+[\\s-]+)?(?:nodul|mass|lesion|malformation))|(?:infectious|infective|inflammatory)(?![\\s-]+(?:[a-z]+[\\s-]+)?(?:nodul|mass|lesion|granulom)))`
     )
   },
   { kind: 'mimic', pattern: zh('(?<=(?:考虑|倾向于?|为|系|符合)(?:为)?)(?:炎症|炎性病变|感染|肺炎|肺不张|瘢痕)') }

@@ -669,6 +669,9 @@ export const englishCases: SentenceCase[] = [
   uncertain('Nodular opacities in the right lower lobe, likely infectious.', null, n({ side: 'right', lobe: 'RLL', uncertain: true })),
   uncertain('Nodular opacity in the right lower lobe, probably infectious or inflammatory in etiology.', 1, n({ side: 'right', lobe: 'RLL', uncertain: true })),
   uncertain('Nodular opacities in the right lower lobe may reflect aspiration.', null, n({ side: 'right', lobe: 'RLL', uncertain: true })),
+  uncertain('Small nodular opacities bilaterally, likely vascular.', null, n({ side: 'bilateral', uncertain: true })),
+  uncertain('Rounded density in the right cardiophrenic angle, likely a fat pad.', 1, n({ side: 'right', zone: 'lower', uncertain: true })),
+  absent('Rounded opacity at the left cardiophrenic angle represents an epicardial fat pad.'),
   present('Right upper lobe nodule, likely an inflammatory nodule.', 1, n({ side: 'right', lobe: 'RUL' })),
   present('Right upper lobe nodule, likely post-inflammatory.', 1, n({ side: 'right', lobe: 'RUL' })),
   // Places apart in a clause are no list.
