@@ -67,6 +67,32 @@ const iso2022Labels: Record<string, string> = {
   'ISO 2022 IR 149': 'euc-kr'
 }
 
+/**
+ * Names devices give their sets outside the standard's defined terms (fo-dicom and pydicom read them
+ * too): Chinese units write GB2312 for GB 2312, some write UTF-8, or IR 58 without ISO 2022.
+ */
+const termAliases: Record<string, string> = {
+  GB2312: 'GBK',
+  'GB 2312': 'GBK',
+  'EUC-CN': 'GBK',
+  'ISO_IR 58': 'GBK',
+  'UTF-8': 'ISO_IR 192',
+  UTF8: 'ISO_IR 192'
+}
+
+/**
+ * A term as the standard spells it: any case; ISO-IR 100, ISO IR 100, ISO_IR100 → ISO_IR 100;
+ * ISO2022 IR 58, ISO 2022 IR58 → ISO 2022 IR 58; the aliases above.
+ */
+function definedTerm(term: string): string {
+  const upper = term.trim().toUpperCase().replace(/\s+/g, ' ')
+  const spelt = /^ISO[\s_-]?(2022)?[\s_-]?IR[\s_-]?(\d+)$/.exec(upper)
+  const standard = spelt ? (spelt[1] ? `ISO 2022 IR ${spelt[2]}` : `ISO_IR ${spelt[2]}`) : upper
+  return termAliases[standard] ?? standard
+}
+
+const isKnownTerm = (term: string): boolean => term in singleSetLabels || term in iso2022Labels
+
 const decoders = new Map<string, TextDecoder>()
 
 function decodeWith(label: string, bytes: Uint8Array): string {
@@ -88,12 +114,12 @@ export function characterSetTerms(value: string | undefined): string[] {
 
 /** Whether every term is one this decoder knows; unknown terms decode as Latin-1 and are reported. */
 export function unknownCharacterSetTerms(terms: string[]): string[] {
-  return terms.filter((t) => !(t in singleSetLabels) && !(t in iso2022Labels))
+  return terms.filter((t) => !isKnownTerm(definedTerm(t)))
 }
 
 /** Decodes the raw bytes of a text value (SH, LO, ST, LT, UT, PN, UC) by the file's character set. */
 export function decodeDicomText(bytes: Uint8Array, terms: string[]): string {
-  const first = terms[0] ?? ''
+  const first = definedTerm(terms[0] ?? '')
   const usesCodeExtensions = terms.length > 1 || first.startsWith('ISO 2022')
   if (!usesCodeExtensions) return decodeWith(singleSetLabel(first, bytes), bytes)
   return decodeIso2022(bytes, iso2022Labels[first] ?? singleSetLabels[first] ?? 'latin1')
@@ -107,9 +133,10 @@ export function decodeDicomText(bytes: Uint8Array, terms: string[]): string {
  * characters at least: one pair of high bytes could be two accented letters.
  */
 function singleSetLabel(term: string, bytes: Uint8Array): string {
-  if (declaresAsciiOnly(term)) return sniffedLabel(bytes, 1)
+  // a term no one knows says nothing of the bytes: read as where none is declared
+  if (declaresAsciiOnly(term) || !isKnownTerm(term)) return sniffedLabel(bytes, 1)
   if (term === 'ISO_IR 100') return sniffedLabel(bytes, 2)
-  return singleSetLabels[term] ?? 'latin1'
+  return singleSetLabels[term]
 }
 
 /** No Specific Character Set, or ISO_IR 6: the value may hold ASCII only. */

@@ -58,7 +58,23 @@ describe('decodeDicomText by Specific Character Set', () => {
     expect(decodeDicomText(bytes([0xd5, 0xfd, 0xce, 0xbb]), ['ISO_IR 101'])).toBe('ŐýÎť')
   })
 
+  it('reads the names devices give their sets outside the standard: GB2312, UTF-8, ISO-IR 144, ISO_IR100, ISO 2022 IR58', () => {
+    const zhangSan = [0xd5, 0xc5, 0xc8, 0xfd]
+    expect(decodeDicomText(bytes(zhangSan), ['GB2312'])).toBe('张三')
+    expect(decodeDicomText(bytes(zhangSan), ['gb2312'])).toBe('张三')
+    expect(decodeDicomText(Buffer.from('Müller^José', 'utf8'), ['UTF-8'])).toBe('Müller^José')
+    // Москва in ISO 8859-5, however the term is spelt
+    const moskva = [0xbc, 0xde, 0xe1, 0xda, 0xd2, 0xd0]
+    for (const term of ['ISO-IR 144', 'ISO_IR144', 'ISO IR 144', 'iso_ir 144']) expect(decodeDicomText(bytes(moskva), [term]), term).toBe('Москва')
+    expect(decodeDicomText(bytes('M', [0xfc], 'ller'), ['ISO-IR 100'])).toBe('Müller')
+    const value = bytes('Zhang^XiaoDong=', [ESC, 0x24, 0x29, 0x41, 0xd5, 0xc5, 0x5e, 0xd0, 0xa1, 0xb6, 0xab], '=')
+    expect(decodeDicomText(value, characterSetTerms('ISO 2022 IR6\\ISO2022 IR 58'))).toBe('Zhang^XiaoDong=张^小东=')
+    // a term no one knows: the bytes are read as what they are, as where none is declared
+    expect(decodeDicomText(bytes(zhangSan), ['CHINESE'])).toBe('张三')
+    expect(decodeDicomText(Buffer.from('胸部', 'utf8'), ['UNICODE'])).toBe('胸部')
+  })
+
   it('names terms it does not know', () => {
-    expect(unknownCharacterSetTerms(characterSetTerms('ISO_IR 999\\GB18030'))).toEqual(['ISO_IR 999'])
+    expect(unknownCharacterSetTerms(characterSetTerms('ISO_IR 999\\GB18030\\GB2312\\ISO-IR 100'))).toEqual(['ISO_IR 999'])
   })
 })
