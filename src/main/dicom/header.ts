@@ -106,6 +106,17 @@ function ascii(dataSet: DataSet, tag: string): string | null {
   return dataSet.string(tag)?.replace(/\0/g, '').trim() || null
 }
 
+/**
+ * A DA value as YYYYMMDD: also as ACR-NEMA and some devices write it (2026.01.05, 2026-01-05); null
+ * for a value that is no date (UNKNOWN, 00000000, a 13th month), so no report is matched by it.
+ */
+function dateOf(dataSet: DataSet, tag: string): string | null {
+  const m = /^(\d{4})[.\-/]?(\d{2})[.\-/]?(\d{2})$/.exec(ascii(dataSet, tag) ?? '')
+  if (!m) return null
+  const [year, month, day] = m.slice(1).map(Number)
+  return year >= 1850 && month >= 1 && month <= 12 && day >= 1 && day <= 31 ? m.slice(1).join('') : null
+}
+
 /** A text value in the first item of a sequence ((0054,0220) View Code Sequence > Code Meaning). */
 function itemText(dataSet: DataSet, sequenceTag: string, tag: string, charset: string[]): string | null {
   const item = dataSet.elements[sequenceTag]?.items?.[0]?.dataSet
@@ -163,10 +174,10 @@ export function readInstanceHeader(dataSet: DataSet): InstanceHeader {
     patient: {
       name: text(dataSet, 'x00100010', charset),
       id: text(dataSet, 'x00100020', charset),
-      birthDate: ascii(dataSet, 'x00100030'),
+      birthDate: dateOf(dataSet, 'x00100030'),
       sex: ascii(dataSet, 'x00100040')
     },
-    studyDate: ascii(dataSet, 'x00080020'),
+    studyDate: dateOf(dataSet, 'x00080020'),
     accessionNumber: text(dataSet, 'x00080050', charset),
     studyDescription: text(dataSet, 'x00081030', charset),
     seriesDescription: text(dataSet, 'x0008103e', charset),

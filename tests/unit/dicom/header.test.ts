@@ -150,3 +150,29 @@ describe('text a device writes without declaring its character set, or declaring
     expect(notChestRadiograph('DX', readInstanceHeader(parseDicomFile(undeclaredGb('膝关节', '膝关节', 'ISO_IR 100'))).bodyPart)).toMatch(/膝关节 is not the chest/)
   })
 })
+
+describe('dates as devices write them', () => {
+  /** A film whose study and birth dates are the values given (dcmjs writes only 8-character dates: the elements are rewritten). */
+  function header(dates: { study: string; birth?: string }): ReturnType<typeof readInstanceHeader> {
+    let bytes = image(spec, { extra: { StudyDate: '20991231', PatientBirthDate: '18991231' } }).bytes
+    for (const [placeholder, value] of [['20991231', dates.study], ['18991231', dates.birth ?? '19600101']]) {
+      const padded = value.length % 2 ? `${value} ` : value
+      const at = bytes.indexOf(Buffer.from(placeholder, 'latin1'))
+      const length = Buffer.alloc(2)
+      length.writeUInt16LE(padded.length)
+      bytes = Buffer.concat([bytes.subarray(0, at - 2), length, Buffer.from(padded, 'latin1'), bytes.subarray(at + placeholder.length)])
+    }
+    return readInstanceHeader(parseDicomFile(bytes))
+  }
+
+  it('reads a study or birth date written with separators (ACR-NEMA yyyy.mm.dd, yyyy-mm-dd) as DICOM writes it', () => {
+    const read = header({ study: '2026.01.05', birth: '1948-12-10' })
+    expect(read.studyDate).toBe('20260105')
+    expect(read.patient.birthDate).toBe('19481210')
+    expect(header({ study: '20260105' }).studyDate).toBe('20260105')
+  })
+
+  it('reads no date from a value that is none (a placeholder, an impossible day)', () => {
+    for (const value of ['UNKNOWN', '00000000', '20261345']) expect(header({ study: value }).studyDate, value).toBeNull()
+  })
+})
