@@ -192,6 +192,13 @@ describe('the clinician flow in Chromium', () => {
     expect(await text('tag-table')).toContain('Patient Orientation (0020,0020)L\\F')
     expect(await text('tag-table')).toContain('Model image turned to the standard viewno')
     await shot('viewer-tags-en')
+    // PageDown and PageUp move to the next and the previous study of the list.
+    const chosenStudy = () => page.$eval('[data-testid=viewer-study]', (el) => (el as HTMLSelectElement).selectedIndex)
+    const ada = await chosenStudy()
+    await page.keyboard.press('PageDown')
+    await expect.poll(chosenStudy).toBe(ada + 1)
+    await page.keyboard.press('PageUp')
+    await expect.poll(chosenStudy).toBe(ada)
     const alan = await page.locator('[data-testid=viewer-study] option', { hasText: 'Turing' }).getAttribute('value')
     await page.selectOption('[data-testid=viewer-study]', alan!)
     await expect.poll(() => text('page-viewer')).toContain('lengths at detector')
