@@ -49,6 +49,8 @@ afterAll(async () => {
 })
 
 const shot = (name: string) => page.screenshot({ path: path.join(screenshotDir, `clinician-${name}.png`) })
+/** The finding a queue row is for: its "#id". */
+const findingIdOf = (row: string): number => Number(/#(\d+)/.exec(row)![1])
 const text = (testId: string) => page.textContent(`[data-testid=${testId}]`)
 const go = async (route: string) => {
   await page.click(`[data-testid=nav-${route}]`)
@@ -380,7 +382,7 @@ describe('the clinician flow in Chromium', () => {
     expect(await items.first().textContent()).toContain('Rejected')
     await page.selectOption('[data-testid=filter-status]', 'pending')
     await expect.poll(() => items.count()).toBe(2)
-    const [first, second] = (await items.allTextContents()).map((q) => q.split(' · ')[0])
+    const [first, second] = (await items.allTextContents()).map(findingIdOf)
     // A comment goes with the decision; Esc leaves the field so the keys act again.
     await page.keyboard.press('m')
     await page.keyboard.type('Stable against the prior film')
@@ -391,7 +393,7 @@ describe('the clinician flow in Chromium', () => {
     expect(await page.inputValue('[data-testid=review-comment]')).toBe('')
     // The accepted finding leaves the pending list; the other pending one is now the current.
     await expect.poll(() => items.count()).toBe(1)
-    expect(await text('current-finding')).toContain(`Finding ${second.replace(/\D/g, '')}`)
+    expect(await text('current-finding')).toContain(`Finding ${second}`)
     expect(first).not.toBe(second)
     await page.keyboard.press('Control+z')
     await expect.poll(() => items.count()).toBe(2)
@@ -401,12 +403,13 @@ describe('the clinician flow in Chromium', () => {
     await page.selectOption('[data-testid=filter-status]', 'all')
     await expect.poll(() => items.count()).toBe(5)
     // The findings the model was least certain of first (the one stored without a certainty last), each card saying how certain.
-    const findingIds = async () => (await items.allTextContents()).map((q) => Number(q.split(' · ')[0].replace(/\D/g, '')))
+    const findingIds = async () => (await items.allTextContents()).map(findingIdOf)
     const byStudy = await findingIds()
     await page.selectOption('[data-testid=queue-order]', 'least-certain')
     const leastCertainFirst = ctx.services.db.prepare('SELECT id FROM findings ORDER BY certainty IS NULL, certainty').pluck().all()
     await expect.poll(findingIds).toEqual(leastCertainFirst)
     expect(await text('finding-certainty')).toBe('Model certainty 35 %')
+    expect(await page.locator('[data-testid=queue-certainty]').allTextContents()).toEqual(['35 %', '48 %', '73 %', '91 %'])
     await page.keyboard.press('j')
     await expect.poll(() => text('finding-certainty')).toBe('Model certainty 48 %')
     await page.selectOption('[data-testid=queue-order]', 'study')
