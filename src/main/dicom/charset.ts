@@ -112,7 +112,7 @@ export function characterSetTerms(value: string | undefined): string[] {
   return value.split('\\').map((t) => t.trim())
 }
 
-/** Whether every term is one this decoder knows; unknown terms decode as Latin-1 and are reported. */
+/** The terms this decoder does not know, however spelt (values under them are read as undeclared text is). */
 export function unknownCharacterSetTerms(terms: string[]): string[] {
   return terms.filter((t) => !isKnownTerm(definedTerm(t)))
 }
@@ -133,7 +133,7 @@ export function decodeDicomText(bytes: Uint8Array, terms: string[]): string {
  * characters at least: one pair of high bytes could be two accented letters.
  */
 function singleSetLabel(term: string, bytes: Uint8Array): string {
-  // a term no one knows says nothing of the bytes: read as where none is declared
+  // a term no one knows says nothing of the bytes: they are read as where none is declared
   if (declaresAsciiOnly(term) || !isKnownTerm(term)) return sniffedLabel(bytes, 1)
   if (term === 'ISO_IR 100') return sniffedLabel(bytes, 2)
   return singleSetLabels[term]
