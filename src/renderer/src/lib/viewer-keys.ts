@@ -40,3 +40,12 @@ export function viewportKey(e: KeyboardEvent, viewport: ViewportCommands | undef
   else return false
   return true
 }
+
+/**
+ * The item after (1) or before (−1) the one with `currentId` in a list, as OHIF's ↑/↓ and PageUp/PageDown
+ * step through images and series; null at either end, or when the current one is not in the list.
+ */
+export function neighbourOf<T extends { id: number }>(items: readonly T[], currentId: number | null, step: 1 | -1): T | null {
+  const at = items.findIndex((item) => item.id === currentId)
+  return at < 0 ? null : (items[at + step] ?? null)
+}
