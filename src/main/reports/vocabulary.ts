@@ -781,7 +781,12 @@ export const countPatterns: CountPattern[] = [
     ),
     read: (m) => Number(m)
   },
-  { pattern: en('several', 'multiple', 'numerous', 'innumerable', 'countless', 'many', 'few', 'scattered', 'various', 'some'), read: () => null },
+  // a quantity's article is no "a" of one (the longest match wins): "a couple of nodules" are two
+  { pattern: en('a couple of', 'a pair of', 'couple of', 'pair of'), read: () => 2 },
+  {
+    pattern: en('several', 'multiple', 'numerous', 'innumerable', 'countless', 'many', 'few', 'scattered', 'various', 'some', 'a few', 'a number of', 'a handful of', 'a cluster of', 'a group of'),
+    read: () => null
+  },
   { pattern: zh('[一二两三四五六七八九十\\d]+(?=枚|个|颗|处|粒)'), read: (m) => chineseNumber(m) },
   { pattern: zh('(?<=[见及有])一(?![步致般些侧定])', '单发', '孤立(?:性)?'), read: () => 1 },
   { pattern: zh('多发', '散在', '弥漫', '多枚', '多个', '多处', '数枚', '数个', '几枚', '几个', '若干'), read: () => null }

@@ -648,6 +648,11 @@ export const englishCases: SentenceCase[] = [
   present('Nodular opacity in the right mid zone, consistent with a nodule.', 1, n({ side: 'right', zone: 'middle' })),
   // The impression naming the findings' group again is that group, not a second one.
   present('Multiple nodules in the right lung. Impression: right lung nodules.', null, n({ side: 'right' })),
+  // the article of a quantity is no count of one
+  present('A couple of nodules in the left lung.', 2, n({ side: 'left' }), n({ side: 'left' })),
+  present('A pair of nodules in the RUL.', 2, n({ side: 'right', lobe: 'RUL' }), n({ side: 'right', lobe: 'RUL' })),
+  present('A number of nodules in the right lung.', null, n({ side: 'right' })),
+  present('A cluster of small nodules in the right lung.', null, n({ side: 'right' })),
   present('Multiple bilateral pulmonary nodules. IMPRESSION: Bilateral pulmonary nodules.', null, n({ side: 'bilateral' })),
   // The largest of groups at listed places is at the place said with it.
   present(
