@@ -770,7 +770,7 @@ export const countPatterns: CountPattern[] = [
   {
     // "nodules (3)", "nodules x3", "granulomas ×2": a tally right after a plural lesion noun (not en(): the
     // x of "x3" is a letter before the number)
-    pattern: /(?<=(?:nodules|masses|granulomas|ggns|lesions|opacities|densities)\s*(?:\(\s*|[x×]\s*))\d+(?=\s*\)|(?![\d.a-z]|\s*(?:mm|cm)))/g,
+    pattern: /(?<=(?:nodules|masses|granulomas|ggns|lesions|opacities|densities)\s*(?:\(\s*|[x×]\s*))\d+(?=\s*\)|(?![\da-z]|\.\d|\s*(?:mm|cm)))/g,
     read: (m) => Number(m)
   },
   {
@@ -782,7 +782,7 @@ export const countPatterns: CountPattern[] = [
     read: (m) => Number(m)
   },
   // a quantity's article is no "a" of one (the longest match wins): "a couple of nodules" are two
-  { pattern: en('a couple of', 'a pair of', 'couple of', 'pair of'), read: () => 2 },
+  { pattern: en('a couple of', 'a pair of', 'couple of', 'pair of', 'both(?=\\s+(?:[a-z]+\\s+)?(?:nodul|mass|granulom|lesion))'), read: () => 2 },
   {
     pattern: en('several', 'multiple', 'numerous', 'innumerable', 'countless', 'many', 'few', 'scattered', 'various', 'some', 'a few', 'a number of', 'a handful of', 'a cluster of', 'a group of'),
     read: () => null

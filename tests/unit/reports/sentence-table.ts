@@ -653,6 +653,10 @@ export const englishCases: SentenceCase[] = [
   present('A pair of nodules in the RUL.', 2, n({ side: 'right', lobe: 'RUL' }), n({ side: 'right', lobe: 'RUL' })),
   present('A number of nodules in the right lung.', null, n({ side: 'right' })),
   present('A cluster of small nodules in the right lung.', null, n({ side: 'right' })),
+  present('Both nodules are stable.', 2, n(), n()),
+  present('Nodules in both lungs.', null, n({ side: 'bilateral' })),
+  // a tally at the end of the sentence ("x 2."), not a decimal
+  present('Bilateral nodules x 2.', 2, n({ side: 'bilateral' }), n({ side: 'bilateral' })),
   present('Multiple bilateral pulmonary nodules. IMPRESSION: Bilateral pulmonary nodules.', null, n({ side: 'bilateral' })),
   // The largest of groups at listed places is at the place said with it.
   present(
