@@ -144,7 +144,7 @@ export interface OriginTags {
 
 /**
  * A film's standing as its study's model image, lower first: 0 the film as acquired; 1 a copy made
- * from one (a derived or secondary image, a secondary capture); 2 a dual-energy soft-tissue or a
+ * from one (a secondary image, a secondary capture); 2 a dual-energy soft-tissue or a
  * bone-suppressed image; 3 a dual-energy bone image, the lungs subtracted away. `reason` names what said so.
  */
 export interface FilmOrigin {
@@ -169,8 +169,9 @@ export function filmOrigin(tags: OriginTags): FilmOrigin {
   if (bone) return { rank: 3, reason: `${bone.name} names a dual-energy bone image` }
   const soft = texts.find((t) => softTissueWords.test(t.words))
   if (soft) return { rank: 2, reason: `${soft.name} names a soft-tissue or bone-suppressed image` }
-  const [origin, kind] = (tags.imageType ?? '').toUpperCase().split('\\')
-  if (origin === 'DERIVED' || kind === 'SECONDARY') return { rank: 1, reason: `ImageType ${tags.imageType}: made from another image` }
+  // Not DERIVED alone: many CR and DX units mark the processed presentation film DERIVED\PRIMARY.
+  const kind = (tags.imageType ?? '').toUpperCase().split('\\')[1]
+  if (kind === 'SECONDARY') return { rank: 1, reason: `ImageType ${tags.imageType}: made from another image` }
   if (tags.sopClassUid === secondaryCaptureClass || tags.sopClassUid.startsWith(`${secondaryCaptureClass}.`)) {
     return { rank: 1, reason: 'a Secondary Capture: a picture of a film' }
   }

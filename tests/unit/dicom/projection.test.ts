@@ -154,8 +154,10 @@ describe('an acquired film or one made from it', () => {
     expect(filmOrigin({ sopClassUid: dx, imageType: 'ORIGINAL\\PRIMARY\\\\RIGHT', descriptions: [] }).rank).toBe(0)
   })
 
-  it('puts a copy after it: a derived or secondary image, a secondary capture', () => {
-    expect(filmOrigin({ sopClassUid: dx, imageType: 'DERIVED\\PRIMARY', descriptions: [] })).toEqual({ rank: 1, reason: 'ImageType DERIVED\\PRIMARY: made from another image' })
+  it('puts a copy after it: a secondary image, a secondary capture', () => {
+    expect(filmOrigin({ sopClassUid: dx, imageType: 'DERIVED\\SECONDARY', descriptions: [] })).toEqual({ rank: 1, reason: 'ImageType DERIVED\\SECONDARY: made from another image' })
+    // a processed presentation film is DERIVED\PRIMARY on many CR and DX units: still the film as acquired
+    expect(filmOrigin({ sopClassUid: dx, imageType: 'DERIVED\\PRIMARY', descriptions: [] })).toEqual({ rank: 0, reason: null })
     expect(filmOrigin({ sopClassUid: dx, imageType: 'original\\secondary', descriptions: [] }).rank).toBe(1)
     expect(filmOrigin({ sopClassUid: '1.2.840.10008.5.1.4.1.1.7', imageType: 'ORIGINAL\\PRIMARY', descriptions: [] })).toEqual({
       rank: 1,
