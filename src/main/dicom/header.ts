@@ -1,5 +1,6 @@
 import type { DataSet, Element } from 'dicom-parser'
 import { characterSetTerms, decodeDicomText } from './charset'
+import { yearFirstDate } from './dates'
 import { DicomFileError, transferSyntaxOf } from './parse'
 import { applyModalityTransform } from './display'
 import type { OriginTags, ProjectionTags } from './projection'
@@ -111,10 +112,8 @@ function ascii(dataSet: DataSet, tag: string): string | null {
  * for a value that is no date (UNKNOWN, 00000000, a 13th month), so no report is matched by it.
  */
 function dateOf(dataSet: DataSet, tag: string): string | null {
-  const m = /^(\d{4})[.\-/]?(\d{2})[.\-/]?(\d{2})$/.exec(ascii(dataSet, tag) ?? '')
-  if (!m) return null
-  const [year, month, day] = m.slice(1).map(Number)
-  return year >= 1850 && month >= 1 && month <= 12 && day >= 1 && day <= 31 ? m.slice(1).join('') : null
+  const value = ascii(dataSet, tag)
+  return value ? yearFirstDate(value) : null
 }
 
 /** A text value in the first item of a sequence ((0054,0220) View Code Sequence > Code Meaning). */

@@ -52,5 +52,4 @@ function tokenBytes(written: Pick<Generation, 'tokens' | 'logProbs' | 'text'>, t
   return { tokens, spellsText: at === utf8Length(written.text) }
 }
 
-const encoder = new TextEncoder()
-const utf8Length = (text: string): number => encoder.encode(text).length
+const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8')

@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { yearFirstDate } from '../dicom/dates'
 import { detectLanguage, parseReport } from './nodule-parser'
 import { chestReportWords } from './vocabulary'
 import { parseCsv } from './csv'
@@ -313,19 +314,6 @@ function namesTextColumn(columns: (Field | null)[]): boolean {
 /** A table's columns can match its rows to studies: an accession number, a study UID or an image file, or a patient ID and a study date. */
 function namesKeyColumns(columns: (Field | null)[]): boolean {
   return columns.includes('accession') || columns.includes('studyUid') || columns.includes('imagePath') || (columns.includes('patientId') && columns.includes('studyDate'))
-}
-
-/**
- * A year-first date as DICOM's YYYYMMDD: 20260105, 2026-01-05, 2026/1/5, 2026.01.05, 2026年1月5日,
- * with or without a time after it. Null for any other form: 05/01/2026 is the 5th of January or
- * the 1st of May depending on who wrote it.
- */
-export function yearFirstDate(value: string): string | null {
-  const m = /^(\d{4})(\d{2})(\d{2})(?!\d{1,3}(?:\D|$))/.exec(value) ?? /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)/.exec(value)
-  if (!m) return null
-  const [year, month, day] = m.slice(1).map(Number)
-  if (month < 1 || month > 12 || day < 1 || day > 31 || year < 1900) return null
-  return `${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}`
 }
 
 /**
