@@ -113,6 +113,11 @@ const elsewhereInText = new RegExp(
   `(?<![A-Z])(?:[CTL][- ]?)?(?:${elsewhereParts})(?:S|ES)?(?![A-Z])|头颅|颅骨|头部|颈椎|颈部|腰椎|脊柱|骶|尾椎|腹部|骨盆|盆腔|髋|肩关节|肩部|肘|腕|手部|手指|膝|踝|足部|跟骨|乳腺`
 )
 
+/** The descriptions that say something, upper case, a protocol name's _ read as a space ("CHEST_PA"). */
+function descriptionWords(descriptions: ProjectionTags['descriptions']): { name: string; words: string }[] {
+  return descriptions.flatMap((d) => (d.text ? [{ name: d.name, words: d.text.toUpperCase().replace(/_/g, ' ') }] : []))
+}
+
 /**
  * Why an image is not a chest radiograph the model can read, or null when it may be one: a
  * modality other than projection radiography (CT, MR, US, mammography, fluoroscopy …), or a body
@@ -127,7 +132,7 @@ export function notChestRadiograph(modality: string | null, bodyPart: string | n
   const part = bodyPart?.trim().toUpperCase()
   if (part && chestWords.test(part)) return null
   if (part && elsewhereWords.test(part)) return `BodyPartExamined ${bodyPart!.trim()} is not the chest`
-  const texts = descriptions.flatMap((d) => (d.text ? [{ name: d.name, words: d.text.toUpperCase().replace(/_/g, ' ') }] : []))
+  const texts = descriptionWords(descriptions)
   if (texts.some((t) => chestInText.test(t.words))) return null
   const elsewhere = texts.find((t) => elsewhereInText.test(t.words))
   return elsewhere ? `${elsewhere.name} names another body part than the chest` : null
@@ -164,7 +169,7 @@ const secondaryCaptureClass = '1.2.840.10008.5.1.4.1.1.7'
  * model the film its report was written on. It only orders: a study of copies alone still has one.
  */
 export function filmOrigin(tags: OriginTags): FilmOrigin {
-  const texts = tags.descriptions.flatMap((d) => (d.text ? [{ name: d.name, words: d.text.toUpperCase().replace(/_/g, ' ') }] : []))
+  const texts = descriptionWords(tags.descriptions)
   const bone = texts.find((t) => boneImageWords.test(t.words))
   if (bone) return { rank: 3, reason: `${bone.name} names a dual-energy bone image` }
   const soft = texts.find((t) => softTissueWords.test(t.words))
