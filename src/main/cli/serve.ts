@@ -1,12 +1,14 @@
-import fs from 'node:fs'
 import path from 'node:path'
 import { startWebHost } from '../host/web-host'
 import type { CliCommand } from './command'
 
-/** The built renderer: beside out/main when bundled, in out/renderer from a checkout. */
+/**
+ * The built renderer: out/renderer beside out/main when bundled; from a checkout (the CLI run from src/main)
+ * the checkout's out/renderer — src/renderer beside it holds the source page, which a browser cannot run.
+ */
 export function rendererDir(entryDir: string): string {
-  const candidates = [path.resolve(entryDir, '../renderer'), path.resolve(entryDir, '../../out/renderer')]
-  return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ?? candidates[1]
+  const fromCheckout = path.basename(path.dirname(entryDir)) === 'src'
+  return path.resolve(entryDir, fromCheckout ? '../../out/renderer' : '../renderer')
 }
 
 export const serveCommand: CliCommand = {
