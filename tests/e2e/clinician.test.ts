@@ -56,6 +56,20 @@ const go = async (route: string) => {
   await page.click(`[data-testid=nav-${route}]`)
   await page.waitForSelector(`[data-testid=page-${route}]`)
 }
+/**
+ * How far a filter's label text sits from its select: the two on one line, the text before it. A page's
+ * layout rule that leaks onto another page's filters puts each label beside the previous control.
+ */
+const labelOffset = (testId: string) =>
+  page.$eval(`[data-testid=${testId}]`, (select) => {
+    const label = select.closest('label')!
+    const range = document.createRange()
+    range.setStart(label, 0)
+    range.setEndBefore(select)
+    const words = range.getBoundingClientRect()
+    const box = select.getBoundingClientRect()
+    return { rows: Math.round(Math.abs(words.top + words.height / 2 - (box.top + box.height / 2))), textBefore: words.right <= box.left + 1 }
+  })
 /** Sum of the viewport's rendered pixels in a central patch: changes whenever the display does. */
 const canvasSignature = () =>
   page.$eval('[data-testid=viewport-canvas]', (el) => {
@@ -105,6 +119,11 @@ describe('the clinician flow in Chromium', () => {
     await expect.poll(() => text('failed-files')).toContain('truncated.dcm')
     await shot('library-errors-en')
     await page.uncheck('[data-testid=filter-errors]')
+    for (const filter of ['filter-report', 'filter-findings', 'filter-model-image', 'filter-review']) {
+      const offset = await labelOffset(filter)
+      expect(offset.rows, filter).toBeLessThan(6)
+      expect(offset.textBefore, filter).toBe(true)
+    }
     await page.selectOption('[data-testid=filter-report]', 'yes')
     await expect.poll(() => page.locator('[data-testid=study-row]').count()).toBe(cohortStudies.length)
     expect(await text('study-list')).not.toContain('Lovelace')
@@ -377,6 +396,11 @@ describe('the clinician flow in Chromium', () => {
     await go('review')
     await expect.poll(() => text('review-remaining')).toBe('2 of 5 findings left to review')
     const items = page.locator('[data-testid=queue-item]')
+    for (const filter of ['filter-status', 'filter-presence', 'queue-order']) {
+      const offset = await labelOffset(filter)
+      expect(offset.rows, filter).toBeLessThan(6)
+      expect(offset.textBefore, filter).toBe(true)
+    }
     await page.selectOption('[data-testid=filter-status]', 'reject')
     await expect.poll(() => items.count()).toBe(1)
     expect(await items.first().textContent()).toContain('Rejected')
