@@ -1,13 +1,15 @@
 /**
  * Import throughput on realistic radiographs (2048×2048, 12 bits in 16): uncompressed and JPEG
- * Lossless SV1 (dcmtk's dcmcjpeg), each against a plain read of the same bytes.
- * Last line: RESULT import files_s=… mb_s=… raw_ratio=… jpegll_mb_s=…
+ * Lossless SV1 (dcmtk's dcmcjpeg), each against a plain read of the same bytes, and the uncompressed
+ * films again decoded in the importing thread alone (what the decoder threads gain, side by side).
+ * Last line: RESULT import files_s=… mb_s=… raw_ratio=… jpegll_mb_s=… threads=… one_thread_files_s=… thread_speedup=…
  */
 import * as reports from '../src/main/reports'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { printResultLine } from '../src/main/app/result-line'
+import { defaultDecodeThreads } from '../src/main/importer/film-decoder'
 import { importFolders } from '../src/main/importer/import-folders'
 import { openDatabase } from '../src/main/store/database'
 import { dcmtk, dcmtkAvailable, dcmtkMissingReason, image, type ImageSpec } from '../tests/helpers/dicom-corpus'
@@ -23,10 +25,10 @@ function plainReadMbPerSecond(folder: string): number {
   return bytes / 1e6 / ((performance.now() - t) / 1000)
 }
 
-async function importOnce(folder: string, dataDir: string) {
+async function importOnce(folder: string, dataDir: string, decodeThreads = defaultDecodeThreads()) {
   const db = openDatabase(path.join(dataDir, 'vzw.sqlite'))
   try {
-    const summary = await importFolders(db, dataDir, [folder], { reports })
+    const summary = await importFolders(db, dataDir, [folder], { reports, decodeThreads })
     if (summary.imported !== FILES) throw new Error(`expected ${FILES} imported, got ${summary.imported} (failed ${summary.failed})`)
     return { filesPerSecond: summary.imported / summary.seconds, mbPerSecond: summary.mbPerSecond, seconds: summary.seconds }
   } finally {
@@ -51,7 +53,9 @@ async function main(): Promise<void> {
 
     const rawRead = plainReadMbPerSecond(raw)
     const plain = await importOnce(raw, path.join(tmp, 'data-raw'))
-    console.log(`uncompressed: plain read ${rawRead.toFixed(0)} MB/s; import ${plain.filesPerSecond.toFixed(2)} files/s, ${plain.mbPerSecond.toFixed(1)} MB/s`)
+    console.log(`uncompressed: plain read ${rawRead.toFixed(0)} MB/s; import ${plain.filesPerSecond.toFixed(2)} files/s, ${plain.mbPerSecond.toFixed(1)} MB/s (${defaultDecodeThreads()} decoder threads)`)
+    const oneThread = await importOnce(raw, path.join(tmp, 'data-one-thread'), 0)
+    console.log(`uncompressed, decoded in the importing thread: ${oneThread.filesPerSecond.toFixed(2)} files/s`)
 
     let jpeg: { filesPerSecond: number; mbPerSecond: number } | null = null
     if (dcmtkAvailable) {
@@ -68,7 +72,10 @@ async function main(): Promise<void> {
       mb_s: plain.mbPerSecond,
       raw_ratio: plain.mbPerSecond / rawRead,
       jpegll_mb_s: jpeg?.mbPerSecond ?? null,
-      jpegll_files_s: jpeg?.filesPerSecond ?? null
+      jpegll_files_s: jpeg?.filesPerSecond ?? null,
+      threads: defaultDecodeThreads(),
+      one_thread_files_s: oneThread.filesPerSecond,
+      thread_speedup: plain.filesPerSecond / oneThread.filesPerSecond
     })
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true })

@@ -279,6 +279,22 @@ describe('importing a folder tree', () => {
     expect(imageText).not.toMatch(/Doe|PID-|19600101|张三/)
   })
 
+  it('decodes films on worker threads yet stores exactly what one film at a time stores, in the walk\'s order', async () => {
+    const storedRows = (of: Db) =>
+      of
+        .prepare('SELECT file_path, file_size, file_sha256, sop_instance_uid, status, error, display_sha256, model_sha256, tags_json, model_image_rank FROM images ORDER BY id')
+        .all()
+    const inOneThread = openDatabase(path.join(tmp, 'one-thread', 'vzw.sqlite'))
+    try {
+      const summary = await importFolders(inOneThread, path.join(tmp, 'one-thread'), [corpus.root], { reports, decodeThreads: 0 })
+      expect(first.imported).toBe(summary.imported)
+      expect(first.failed).toBe(summary.failed)
+      expect(storedRows(db).slice(0, storedRows(inOneThread).length)).toEqual(storedRows(inOneThread))
+    } finally {
+      inOneThread.close()
+    }
+  })
+
   it('re-importing the same folder adds nothing and says how many were already there', async () => {
     const before = countRows('SELECT count(*) AS n FROM images')
     const studies = countRows('SELECT count(*) AS n FROM studies')

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import type { DataSet } from 'dicom-parser'
 import { readInstanceHeader, type InstanceHeader } from '../dicom/header'
-import { buildImageProducts, type ImageProducts } from '../dicom/image-products'
+import type { ImageProducts } from '../dicom/image-products'
 import { DicomFileError, parseDicomFile } from '../dicom/parse'
 import { filmOrigin, notChestRadiograph, readProjection, type FilmOrigin, type ProjectionReading } from '../dicom/projection'
 import { isStructuredReportSopClass, reportDocumentName, SopClass, sopClassName } from '../dicom/uids'
@@ -9,6 +9,7 @@ import type { Db } from '../store/database'
 import { claimErrorRow, hasImportedInstance, hasReportFromSource, insertErrorRow, insertImportedImage } from '../store/import-repository'
 import { storageProblem } from '../store/storage-failure'
 import { imageFileStem, removeDataFiles, sha256, writeDataFile } from './image-files'
+import type { FilmDecoder } from './film-decoder'
 import type { ReportImporter } from './report-importer'
 
 /** What the model makes of a film: its projection, why it is no chest radiograph (null when it may be one), and whether it is a copy. */
@@ -29,28 +30,100 @@ export interface FileImportContext {
 }
 
 /**
- * Imports one DICOM file. Never throws for a bad file: every failure becomes one error row with a
- * reason a person understands (a re-import of the same bad file adds no second row). Throws when
- * the data folder cannot take the file (full, read-only).
+ * A DICOM file read, and decoded when it is a film new to the library: what storing it needs. Files
+ * are prepared ahead (their films decode on other threads) and stored one after the other in the
+ * order of the walk, so an import stores what a one-file-at-a-time import would.
  */
-export async function importDicomFile(ctx: FileImportContext, file: string): Promise<{ outcome: FileOutcome; bytes: number }> {
+export type PreparedFile =
+  | { kind: 'failed'; file: string; size: number | null; hash: string | null; reason: string; header: InstanceHeader | null }
+  | { kind: 'skipped'; file: string; size: number }
+  | { kind: 'already'; file: string; size: number }
+  | { kind: 'document'; file: string; bytes: Buffer; hash: string; header: InstanceHeader }
+  | { kind: 'film'; file: string; size: number; hash: string; header: InstanceHeader; film: FilmKind; rescale: { slope: number; intercept: number }; products: ImageProducts }
+
+/** Reads and decodes one DICOM file. Never throws: a bad file is prepared as its failure, with a reason a person understands. */
+export async function prepareDicomFile(ctx: FileImportContext, file: string, decoder: FilmDecoder): Promise<PreparedFile> {
   let bytes: Buffer
   try {
     bytes = fs.readFileSync(file)
   } catch (err) {
-    return { outcome: recordFailure(ctx, file, null, null, `The file cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`), bytes: 0 }
+    return { kind: 'failed', file, size: null, hash: null, reason: `The file cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, header: null }
   }
   const hash = sha256(bytes)
+  // Taken now: a film's bytes go to the decoder.
+  const size = bytes.length
   let header: InstanceHeader | null = null
   try {
-    header = readInstanceHeader(parseDicomFile(bytes, { headerOnly: true }))
-    return { outcome: await importInstance(ctx, file, bytes, hash, header), bytes: bytes.length }
+    const headerSet = parseDicomFile(bytes, { headerOnly: true })
+    header = readInstanceHeader(headerSet)
+    return await prepareInstance(ctx, file, bytes, hash, header, headerSet, decoder)
+  } catch (err) {
+    const reason = err instanceof DicomFileError ? err.reason : `Unexpected failure while importing: ${err instanceof Error ? err.message : String(err)}`
+    return { kind: 'failed', file, size, hash, reason, header }
+  }
+}
+
+async function prepareInstance(
+  ctx: FileImportContext,
+  file: string,
+  bytes: Buffer,
+  hash: string,
+  header: InstanceHeader,
+  headerSet: DataSet,
+  decoder: FilmDecoder
+): Promise<PreparedFile> {
+  if (header.sopClassUid === SopClass.mediaStorageDirectory) return { kind: 'skipped', file, size: bytes.length }
+  if (isDocumentSopClass(header.sopClassUid)) return { kind: 'document', file, bytes, hash, header }
+  if (hasImportedInstance(ctx.db, header.sopInstanceUid)) return { kind: 'already', file, size: bytes.length }
+  if (!header.hasPixelData) throw new DicomFileError(`Not an image: ${sopClassName(header.sopClassUid)} has no Pixel Data`)
+  const film: FilmKind = {
+    projection: readProjection(header.projectionTags),
+    notChestRadiograph: notChestRadiograph(header.modality, header.bodyPart, [
+      ...header.projectionTags.descriptions,
+      { name: 'StudyDescription', text: header.studyDescription }
+    ]),
+    origin: filmOrigin(header.originTags)
+  }
+  const rescale = { slope: headerSet.floatString('x00281053') ?? 1, intercept: headerSet.floatString('x00281052') ?? 0 }
+  const size = bytes.length
+  // The decoder takes the bytes away, and with them what the header data set reads.
+  const products = await decoder.decode(bytes, header.transferSyntaxUid, film.notChestRadiograph ? null : { reorientation: film.projection.reorientation })
+  return { kind: 'film', file, size, hash, header, film, rescale, products }
+}
+
+/** A report kept in DICOM: an SR, an Encapsulated PDF or CDA. */
+function isDocumentSopClass(sopClassUid: string): boolean {
+  return isStructuredReportSopClass(sopClassUid) || sopClassUid === SopClass.encapsulatedPdf || sopClassUid === SopClass.encapsulatedCda
+}
+
+/**
+ * Stores one prepared file: its rows and image files, or its one error row (a re-import of the same
+ * bad file adds no second row). Throws only when the data folder cannot take it (full, read-only).
+ */
+export async function storeDicomFile(ctx: FileImportContext, prepared: PreparedFile): Promise<FileOutcome> {
+  if (prepared.kind === 'failed') return recordFailure(ctx, prepared.file, prepared.size, prepared.hash, prepared.reason, prepared.header)
+  if (prepared.kind === 'skipped' || prepared.kind === 'already') return prepared.kind
+  try {
+    if (prepared.kind === 'document') return await storeDocument(ctx, prepared)
+    // An earlier file of this import may have held the same instance.
+    if (hasImportedInstance(ctx.db, prepared.header.sopInstanceUid)) return 'already'
+    storeInstance(ctx, prepared)
+    return 'imported'
   } catch (err) {
     // A full or read-only data folder is not this file's fault: it stops the whole import.
     if (storageProblem(err)) throw err
     const reason = err instanceof DicomFileError ? err.reason : `Unexpected failure while importing: ${err instanceof Error ? err.message : String(err)}`
-    return { outcome: recordFailure(ctx, file, bytes.length, hash, reason, header), bytes: bytes.length }
+    const bytes = prepared.kind === 'document' ? prepared.bytes.length : prepared.size
+    return recordFailure(ctx, prepared.file, bytes, prepared.hash, reason, prepared.header)
   }
+}
+
+function storeDocument(ctx: FileImportContext, prepared: Extract<PreparedFile, { kind: 'document' }>): Promise<FileOutcome> {
+  const { file, bytes, header } = prepared
+  if (isStructuredReportSopClass(header.sopClassUid)) {
+    return importDicomReport(ctx, file, header, () => ctx.reports.importStructuredReport(ctx.db, file, parseDicomFile(bytes) as never, ctx.jobId))
+  }
+  return importDicomReport(ctx, file, header, () => ctx.reports.importEncapsulatedDocument(ctx.db, file, parseDicomFile(bytes) as never, ctx.jobId))
 }
 
 /** A report kept in DICOM (an SR, an Encapsulated PDF or CDA): one that cannot be read is this file's error, in words. */
@@ -67,40 +140,8 @@ async function importDicomReport(ctx: FileImportContext, file: string, header: I
   return 'dicom-report'
 }
 
-async function importInstance(ctx: FileImportContext, file: string, bytes: Buffer, hash: string, header: InstanceHeader): Promise<FileOutcome> {
-  if (header.sopClassUid === SopClass.mediaStorageDirectory) return 'skipped'
-  if (isStructuredReportSopClass(header.sopClassUid)) {
-    return importDicomReport(ctx, file, header, () => ctx.reports.importStructuredReport(ctx.db, file, parseDicomFile(bytes) as never, ctx.jobId))
-  }
-  if (header.sopClassUid === SopClass.encapsulatedPdf || header.sopClassUid === SopClass.encapsulatedCda) {
-    return importDicomReport(ctx, file, header, () => ctx.reports.importEncapsulatedDocument(ctx.db, file, parseDicomFile(bytes) as never, ctx.jobId))
-  }
-  if (hasImportedInstance(ctx.db, header.sopInstanceUid)) return 'already'
-  if (!header.hasPixelData) throw new DicomFileError(`Not an image: ${sopClassName(header.sopClassUid)} has no Pixel Data`)
-  const dataSet = parseDicomFile(bytes)
-  const film: FilmKind = {
-    projection: readProjection(header.projectionTags),
-    notChestRadiograph: notChestRadiograph(header.modality, header.bodyPart, [
-      ...header.projectionTags.descriptions,
-      { name: 'StudyDescription', text: header.studyDescription }
-    ]),
-    origin: filmOrigin(header.originTags)
-  }
-  const products = await buildImageProducts(dataSet, header.transferSyntaxUid, film.notChestRadiograph ? null : { reorientation: film.projection.reorientation })
-  storeInstance(ctx, file, bytes.length, hash, header, film, dataSet, products)
-  return 'imported'
-}
-
-function storeInstance(
-  ctx: FileImportContext,
-  file: string,
-  size: number,
-  hash: string,
-  header: InstanceHeader,
-  film: FilmKind,
-  dataSet: DataSet,
-  products: ImageProducts
-): void {
+function storeInstance(ctx: FileImportContext, prepared: Extract<PreparedFile, { kind: 'film' }>): void {
+  const { file, size, hash, header, film, products } = prepared
   const stem = imageFileStem(header.sopInstanceUid)
   const paths = { display: `${stem}.display.png`, params: `${stem}.display.json`, model: products.model ? `${stem}.model.png` : null }
   const displaySha = writeDataFile(ctx.dataDir, paths.display, products.display.png)
@@ -166,7 +207,7 @@ function storeInstance(
           notChestRadiograph: film.notChestRadiograph,
           imageType: header.originTags.imageType,
           derivedFilm: film.origin.reason,
-          rescale: { slope: dataSet.floatString('x00281053') ?? 1, intercept: dataSet.floatString('x00281052') ?? 0 }
+          rescale: prepared.rescale
         },
         displayPath: paths.display,
         displaySha256: displaySha,

@@ -6,7 +6,8 @@ import type { Db } from '../store/database'
 import { createImportJob, libraryCounts, recordReportProblems, updateImportJob, type ImportCounts } from '../store/import-repository'
 import { StorageFailure, storageProblem } from '../store/storage-failure'
 import { ProgressMeter } from '../tasks/progress'
-import { importDicomFile, recordProblem, type FileImportContext, type FileOutcome } from './import-file'
+import { defaultDecodeThreads, filmDecoder } from './film-decoder'
+import { prepareDicomFile, recordProblem, storeDicomFile, type FileImportContext, type FileOutcome, type PreparedFile } from './import-file'
 import type { ReportImporter } from './report-importer'
 
 export interface ImportSummary extends ImportCounts {
@@ -32,6 +33,8 @@ export interface ImportOptions {
   /** Lets a task child read its message queue (cancel) between files. */
   yieldToEvents?: () => Promise<void>
   reports: ReportImporter
+  /** Worker threads that decode films (0: this thread); default: one per core. */
+  decodeThreads?: number
 }
 
 /**
@@ -78,11 +81,20 @@ export async function importFolders(db: Db, dataDir: string, roots: string[], op
     let bytesDone = 0
     let lastProgressAt = 0
     let done = scan.problems.length
-    for (const file of scan.dicomFiles) {
+    const decoder = filmDecoder(options.decodeThreads ?? defaultDecodeThreads())
+    // Files are prepared (read, decoded) ahead on the decoder's threads and stored in the walk's order.
+    const ahead: Promise<PreparedFile>[] = []
+    let next = 0
+    const prepareAhead = () => {
+      while (next < scan.dicomFiles.length && ahead.length <= decoder.threads) ahead.push(prepareDicomFile(ctx, scan.dicomFiles[next++], decoder))
+    }
+    prepareAhead()
+    while (ahead.length > 0) {
       options.signal?.throwIfAborted()
-      const { outcome, bytes } = await importDicomFile(ctx, file)
-      count(summary, outcome)
-      bytesDone += bytes
+      const prepared = await ahead.shift()!
+      prepareAhead()
+      count(summary, await storeDicomFile(ctx, prepared))
+      bytesDone += preparedBytes(prepared)
       done++
       if (performance.now() - lastProgressAt > PROGRESS_INTERVAL_MS || done === summary.filesTotal) {
         lastProgressAt = performance.now()
@@ -147,6 +159,11 @@ async function importReports(db: Db, files: string[], summary: ImportSummary, op
   summary.reportsMatched += counts.matched
   summary.reportsUnmatched += counts.unmatched
   summary.reportsMatched += options.reports.relinkUnmatchedReports(db)
+}
+
+function preparedBytes(prepared: PreparedFile): number {
+  if (prepared.kind === 'document') return prepared.bytes.length
+  return prepared.size ?? 0
 }
 
 /** Reports stored in one transaction while a large table is imported: small enough for the count to move every second or so. */

@@ -1,0 +1,145 @@
+/**
+ * Decoding films — the pixel codec, the display and model images — is most of an import's time, and
+ * it needs nothing but the file's bytes: it runs in worker threads (film-worker.ts), one film at a
+ * time each, so an import uses every core. A film that ends its thread (a codec's abort, memory) or
+ * keeps it busy past any real film's time fails alone, in words, and the next film gets a new thread.
+ */
+import os from 'node:os'
+import path from 'node:path'
+import { Worker } from 'node:worker_threads'
+import type { Reorientation } from '../../shared/orientation'
+import { buildImageProducts, type ImageProducts } from '../dicom/image-products'
+import { DicomFileError, parseDicomFile } from '../dicom/parse'
+import { moduleEntry } from '../tasks/module-entry'
+
+/** The model image asked for (turned upright as the film's projection says), or null when the film is not one the model reads. */
+export type ModelImageRequest = { reorientation: Reorientation } | null
+
+export interface FilmDecoder {
+  /** Takes the bytes: a whole buffer is handed to the decoding thread, and reads as empty here after. */
+  decode(bytes: Uint8Array, transferSyntax: string, model: ModelImageRequest): Promise<ImageProducts>
+  /** Films decoded at once (0: in this thread, one after the other). */
+  readonly threads: number
+}
+
+export interface DecodeRequest {
+  id: number
+  bytes: Uint8Array
+  transferSyntax: string
+  model: ModelImageRequest
+}
+export type DecodeReply = { id: number; products: ImageProducts } | { id: number; error: string; fileProblem: boolean }
+
+/** A 4k × 4k JPEG 2000 film decodes in seconds on one core; a file that keeps a thread busy this long is hostile. */
+const DECODE_TIMEOUT_MS = 120_000
+
+/** The stored products of one film's bytes: what every thread runs. A file's problem rejects, never throws. */
+export async function decodeFilm(bytes: Uint8Array, transferSyntax: string, model: ModelImageRequest): Promise<ImageProducts> {
+  return await buildImageProducts(parseDicomFile(bytes), transferSyntax, model)
+}
+
+/** Threads an import decodes on by default: every core (the main thread's share — hashing, writing, SQLite — is small). */
+export function defaultDecodeThreads(): number {
+  return Math.min(8, os.availableParallelism())
+}
+
+const inThisThread: FilmDecoder = { decode: decodeFilm, threads: 0 }
+
+/** The decoder with `threads` worker threads (shared by every import of this process), or this thread's for 0. */
+export function filmDecoder(threads: number): FilmDecoder {
+  if (threads <= 0) return inThisThread
+  const entry = moduleEntry('film-worker', [__dirname, path.join(__dirname, '..')])
+  if (!entry) throw new Error('the film decoder is missing from this installation (film-worker)')
+  pool.size = Math.max(pool.size, threads)
+  pool.entry = entry
+  return { decode: (bytes, transferSyntax, model) => enqueue(bytes, transferSyntax, model), threads }
+}
+
+interface Job {
+  request: DecodeRequest
+  resolve(products: ImageProducts): void
+  reject(err: Error): void
+}
+
+interface DecodeThread {
+  worker: Worker
+  job: Job | null
+  timer: NodeJS.Timeout | null
+}
+
+const pool = { size: 0, entry: null as { file: string; execArgv: string[] } | null, threads: [] as DecodeThread[], queue: [] as Job[], nextId: 0 }
+
+function enqueue(bytes: Uint8Array, transferSyntax: string, model: ModelImageRequest): Promise<ImageProducts> {
+  return new Promise((resolve, reject) => {
+    pool.queue.push({ request: { id: pool.nextId++, bytes: ownBuffer(bytes), transferSyntax, model }, resolve, reject })
+    dispatch()
+  })
+}
+
+/** The bytes in a buffer of their own, to hand over: a file read whole is one already; a view is copied, or it would send all it sits in. */
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
+  return whole ? bytes : new Uint8Array(bytes)
+}
+
+function dispatch(): void {
+  while (pool.queue.length > 0) {
+    const thread = pool.threads.find((t) => t.job === null) ?? (pool.threads.length < pool.size ? startThread() : null)
+    if (!thread) return
+    const job = pool.queue.shift()!
+    thread.job = job
+    thread.timer = setTimeout(
+      () => endThread(thread, `decoding its pixel data took longer than ${DECODE_TIMEOUT_MS / 1000} s, more than any radiograph takes`),
+      DECODE_TIMEOUT_MS
+    )
+    thread.worker.ref()
+    thread.worker.postMessage(job.request, [job.request.bytes.buffer as ArrayBuffer])
+  }
+}
+
+function startThread(): DecodeThread {
+  const entry = pool.entry!
+  const thread: DecodeThread = { worker: new Worker(entry.file, { execArgv: entry.execArgv }), job: null, timer: null }
+  pool.threads.push(thread)
+  thread.worker.on('message', (reply: DecodeReply) => {
+    const job = thread.job
+    if (!job || job.request.id !== reply.id) return
+    finishJob(thread)
+    if ('error' in reply) job.reject(reply.fileProblem ? new DicomFileError(reply.error) : new Error(reply.error))
+    else job.resolve(withBuffers(reply.products))
+    // An idle thread does not keep the process alive (the CLI ends when its work does).
+    if (pool.queue.length === 0) thread.worker.unref()
+    dispatch()
+  })
+  thread.worker.on('error', (err) => endThread(thread, `the decoder failed on it (${err.message})`))
+  thread.worker.on('exit', (code) => endThread(thread, `the decoder stopped on it (exit code ${code})`))
+  return thread
+}
+
+function finishJob(thread: DecodeThread): void {
+  if (thread.timer) clearTimeout(thread.timer)
+  thread.timer = null
+  thread.job = null
+}
+
+/** Ends a thread: its film fails with the reason, and the queue goes on with a new thread. */
+function endThread(thread: DecodeThread, reason: string): void {
+  const index = pool.threads.indexOf(thread)
+  if (index < 0) return
+  pool.threads.splice(index, 1)
+  const job = thread.job
+  finishJob(thread)
+  void thread.worker.terminate()
+  job?.reject(new DicomFileError(`Its pixel data could not be decoded: ${reason}`))
+  dispatch()
+}
+
+/** A reply's PNGs arrive as plain byte arrays; the products hold Buffers. */
+function withBuffers(products: ImageProducts): ImageProducts {
+  const buffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  return {
+    ...products,
+    display: { ...products.display, png: buffer(products.display.png) },
+    model: products.model && { ...products.model, png: buffer(products.model.png) }
+  }
+}
