@@ -70,6 +70,12 @@ const labelOffset = (testId: string) =>
     const box = select.getBoundingClientRect()
     return { rows: Math.round(Math.abs(words.top + words.height / 2 - (box.top + box.height / 2))), textBefore: words.right <= box.left + 1 }
   })
+/** The viewer toolbar's buttons whose label broke over lines (a squeezed group breaks 左右翻转 into 左右翻 / 转). */
+const brokenToolbarLabels = () =>
+  page.$$eval('[role=toolbar] button', (buttons) => {
+    const lineHeight = (b: Element) => parseFloat(getComputedStyle(b).lineHeight) || parseFloat(getComputedStyle(b).fontSize) * 1.3
+    return buttons.filter((b) => b.getBoundingClientRect().height - 2 * parseFloat(getComputedStyle(b).paddingTop) > 1.5 * lineHeight(b)).map((b) => b.textContent)
+  })
 /** Sum of the viewport's rendered pixels in a central patch: changes whenever the display does. */
 const canvasSignature = () =>
   page.$eval('[data-testid=viewport-canvas]', (el) => {
@@ -492,9 +498,11 @@ describe('the clinician flow in Chromium', () => {
     await shot('library-zh-CN')
     await go('viewer')
     await expect.poll(() => text('viewer-window')).toContain('窗宽')
+    expect(await brokenToolbarLabels()).toEqual([])
     await shot('viewer-zh-CN')
     await go('review')
     await expect.poll(() => text('review-remaining')).toContain('待审核')
+    expect(await brokenToolbarLabels()).toEqual([])
     await shot('review-zh-CN')
     await page.keyboard.press('r')
     await page.waitForSelector('[data-testid=reject-dialog]')
