@@ -115,6 +115,8 @@ describe('the clinician flow in Chromium', () => {
     expect(await text('import-progress')).toMatch(/\b(\d+) \/ \1 reports\b/)
     expect(await text('import-progress')).toMatch(/reports\/s/)
     await expect.poll(() => page.locator('[data-testid=import-jobs] tbody tr >> nth=0 >> td >> nth=3').textContent()).toBe(`${files}`)
+    // Started at, in the workstation's time and one year-first form for either language.
+    expect(await page.locator('[data-testid=import-jobs] tbody tr >> nth=0 >> td >> nth=1').textContent()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/)
     await expect.poll(() => text('library-counts')).toContain(`${FILLER_STUDIES + cohortStudies.length} studies`)
     await page.click('[data-testid=job-errors]')
     expect(await text('error-list')).toContain('truncated.dcm')
