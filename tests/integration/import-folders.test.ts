@@ -14,7 +14,7 @@ import { sourceGeometryOfModelImage } from '../../src/main/store/selfplay-reposi
 import { displayImageRecord, getStudyDetail } from '../../src/main/store/study-repository'
 import { loadDisplayImage } from '../../src/main/api/display-image'
 import { studyImage } from '../../src/main/store/training-repository'
-import { dcmtkAvailable, dcmtkMissingReason } from '../helpers/dicom-corpus'
+import { dcmtkAvailable, dcmtkMissingReason, image } from '../helpers/dicom-corpus'
 import { buildImportCorpus, type ImportCorpus } from '../helpers/import-corpus'
 
 let tmp: string
@@ -308,6 +308,29 @@ describe('importing a folder tree', () => {
     expect(countRows('SELECT count(*) AS n FROM studies')).toBe(studies)
     // The job that re-read the bad files lists them.
     expect(countRows(`SELECT count(*) AS n FROM images WHERE status = 'error' AND import_job_id = ${again.jobId}`)).toBe(corpus.broken.size)
+  })
+})
+
+describe('importing a folder again', () => {
+  it('knows its films whether their header fits in the first 64 KiB or runs past it, and imports the new one beside them', async () => {
+    const folder = path.join(tmp, 'nightly')
+    fs.mkdirSync(folder)
+    const film = (seed: number, extra: Record<string, unknown> = {}) => image({ rows: 512, columns: 512, bitsAllocated: 16, bitsStored: 12, seed }, { extra }).bytes
+    fs.writeFileSync(path.join(folder, 'large.dcm'), film(1))
+    // A vendor's ICC profile before the pixels puts the end of the header past the first 64 KiB.
+    fs.writeFileSync(path.join(folder, 'long-header.dcm'), film(2, { ICCProfile: new Uint8Array(100_000).fill(7).buffer }))
+    fs.writeFileSync(path.join(folder, 'small.dcm'), image({ rows: 64, columns: 64, bitsAllocated: 8, bitsStored: 8, seed: 3 }).bytes)
+    const data = path.join(tmp, 'nightly-data')
+    const other = openDatabase(path.join(data, 'vzw.sqlite'))
+    try {
+      expect((await importFolders(other, data, [folder], { reports })).imported).toBe(3)
+      fs.writeFileSync(path.join(folder, 'new.dcm'), film(4))
+      const again = await importFolders(other, data, [folder], { reports })
+      expect({ imported: again.imported, already: again.already, failed: again.failed }).toEqual({ imported: 1, already: 3, failed: 0 })
+      expect((other.prepare("SELECT count(*) AS n FROM images WHERE status = 'ok'").get() as { n: number }).n).toBe(4)
+    } finally {
+      other.close()
+    }
   })
 })
 

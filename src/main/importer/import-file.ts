@@ -43,6 +43,8 @@ export type PreparedFile =
 
 /** Reads and decodes one DICOM file. Never throws: a bad file is prepared as its failure, with a reason a person understands. */
 export async function prepareDicomFile(ctx: FileImportContext, file: string, decoder: FilmDecoder): Promise<PreparedFile> {
+  const knownSize = sizeOfKnownFilm(ctx.db, file)
+  if (knownSize !== null) return { kind: 'already', file, size: knownSize }
   let bytes: Buffer
   try {
     bytes = fs.readFileSync(file)
@@ -60,6 +62,35 @@ export async function prepareDicomFile(ctx: FileImportContext, file: string, dec
   } catch (err) {
     const reason = err instanceof DicomFileError ? err.reason : `Unexpected failure while importing: ${err instanceof Error ? err.message : String(err)}`
     return { kind: 'failed', file, size, hash, reason, header }
+  }
+}
+
+/** What is read of a large file first: a film's header, with what vendors add to it, comes before its pixels. */
+const HEAD_BYTES = 64 * 1024
+
+/**
+ * The size of a file whose head names an image already in the library, else null (a small file, a
+ * head that does not parse alone, a new image): a re-import of a folder — a site's nightly export —
+ * reads a known film's header, not its pixels.
+ */
+function sizeOfKnownFilm(db: Db, file: string): number | null {
+  let fd: number
+  try {
+    fd = fs.openSync(file, 'r')
+  } catch {
+    return null
+  }
+  try {
+    const size = fs.fstatSync(fd).size
+    if (size <= HEAD_BYTES) return null
+    const head = Buffer.alloc(HEAD_BYTES)
+    fs.readSync(fd, head, 0, HEAD_BYTES, 0)
+    const { sopInstanceUid } = readInstanceHeader(parseDicomFile(head, { headerOnly: true }))
+    return hasImportedInstance(db, sopInstanceUid) ? size : null
+  } catch {
+    return null
+  } finally {
+    fs.closeSync(fd)
   }
 }
 
