@@ -172,6 +172,11 @@ describe('dates as devices write them', () => {
     expect(header({ study: '20260105' }).studyDate).toBe('20260105')
   })
 
+  it('reads a birth date of the 19th century as written (an old record, or a system\'s 1899-12-30 "no date"): reports are cleaned of the date stored', () => {
+    expect(header({ study: '20260105', birth: '18990417' }).patient.birthDate).toBe('18990417')
+    expect(header({ study: '20260105', birth: '1899.12.30' }).patient.birthDate).toBe('18991230')
+  })
+
   it('reads no date from a value that is none (a placeholder, an impossible day)', () => {
     for (const value of ['UNKNOWN', '00000000', '20261345']) expect(header({ study: value }).studyDate, value).toBeNull()
   })
