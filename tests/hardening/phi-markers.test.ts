@@ -26,8 +26,11 @@ import { writeSmallCohort } from '../helpers/small-cohort'
  */
 const PATIENT_NAME = 'ZZMARKER^PHI'
 const BIRTH_DATE = '18990417'
+/** Identifiers only the report carries, no DICOM field: a telephone number and a resident identity number (GB 11643's example). */
+const TELEPHONE = '13912345678'
+const RESIDENT_ID = '11010519491231002X'
 /** What must never appear outside the imported-data tables. */
-const MARKERS = ['ZZMARKER', 'ZZPID', BIRTH_DATE, '1899-04-17']
+const MARKERS = ['ZZMARKER', 'ZZPID', BIRTH_DATE, '1899-04-17', TELEPHONE, RESIDENT_ID]
 /** Tables that hold the imported data itself (names, report text, source paths) by design. */
 const PHI_TABLES = new Set(['studies', 'reports', 'images', 'series', 'import_jobs', 'report_errors'])
 const STUDIES = 10
@@ -56,7 +59,7 @@ function plantMarkers(importDir: string): void {
     overwriteElement(bytes, 'x00100030', BIRTH_DATE)
     fs.writeFileSync(file, bytes)
     const report = path.join(importDir, 'reports', `${path.basename(file, '.dcm')}.txt`)
-    const mention = `Compared with the prior film of ${PATIENT_NAME.replace('^', ' ')} (${patientId}, born 1899-04-17).`
+    const mention = `Compared with the prior film of ${PATIENT_NAME.replace('^', ' ')} (${patientId}, born 1899-04-17, tel ${TELEPHONE}, 身份证号 ${RESIDENT_ID}).`
     const text = fs.readFileSync(report, 'utf8').replace(/^(findings|impression):?\s*$/gim, (header) => `${header}\n${mention}`)
     const planted = `Patient: ${PATIENT_NAME}  MRN: ${patientId}  DOB: ${BIRTH_DATE}\n${text}`
     if (i > 0) return fs.writeFileSync(report, planted)
