@@ -12,6 +12,7 @@ import { serveCommand } from './cli/serve'
 import { synthCommand } from './cli/synth'
 import { demoTaskCommand } from './cli/task-demo'
 import { describeCommand } from './cli/describe'
+import { findingsCommand } from './cli/findings'
 import { warmupCommand } from './cli/warmup'
 import { selfplayCommand } from './cli/selfplay'
 import { experimentCommand } from './cli/experiment'
@@ -30,6 +31,7 @@ const commands: CliCommand[] = [
   selfplayCommand,
   roundsCommand,
   describeCommand,
+  findingsCommand,
   experimentCommand,
   demoCommand
 ]

@@ -70,7 +70,7 @@ export const AppInfo = z.object({
 })
 export type AppInfo = z.infer<typeof AppInfo>
 
-export const TaskKind = z.enum(['demo.countPrimes', 'import.folders', 'engine.selfTest', 'model.warmup', 'selfplay.run', 'evaluation.experiment'])
+export const TaskKind = z.enum(['demo.countPrimes', 'import.folders', 'engine.selfTest', 'model.warmup', 'selfplay.run', 'evaluation.experiment', 'findings.write'])
 export type TaskKind = z.infer<typeof TaskKind>
 
 export const TaskStatus = z.enum(['running', 'done', 'cancelled', 'failed', 'interrupted'])
@@ -505,6 +505,13 @@ export const methods = {
     input: z.object({ studyId: z.number().int().positive().optional() }).strict(),
     output: z.object({ total: z.number().int().nonnegative(), remaining: z.number().int().nonnegative(), rows: z.array(ReviewItem) })
   },
+  /**
+   * The studies the model the Review page shows has not described — imported since its run wrote
+   * its findings —: how many, and that model's checkpoint (null before any model wrote findings).
+   */
+  'findings.pending': { input: NoInput, output: z.object({ checkpoint: z.string().nullable(), studies: z.number().int().nonnegative() }) },
+  /** Writes findings for those studies with that model, as a long task ('findings.write'). */
+  'findings.start': { input: NoInput, output: z.object({ taskId: z.number().int() }) },
   /** Records a decision (the latest one counts) and its audit row in one transaction. */
   'review.decide': {
     input: z

@@ -11,6 +11,7 @@ import { commitRound } from '../../src/main/store/selfplay-repository'
 import { createRun, setRunStatus } from '../../src/main/store/training-repository'
 import { dispatch } from '../../src/main/api/dispatch'
 import { writeSmallCohort } from '../helpers/small-cohort'
+import { describeStudy } from '../../src/main/model/describe'
 import { writeSettings } from '../../src/main/store/settings-repository'
 import { defaultSelfPlayConfig, withSettings } from '../../src/main/selfplay/config'
 import { advanceScheduler, initialSchedulerState } from '../../src/main/selfplay/scheduler'
@@ -216,6 +217,21 @@ describe('the Training page', () => {
     await showTranscripts()
     await shot('transcript-qa-zh-CN')
   }, 120_000)
+
+  it('writes findings from the Review page for the studies the model under review has not described, with the count left', async () => {
+    // \`vzw describe\` writes one study's finding with the run's warm-up: that model is now under review, and the other studies have none from it.
+    const { pseudonym } = ctx.services.db.prepare('SELECT pseudonym FROM studies ORDER BY id LIMIT 1').get() as { pseudonym: string }
+    await describeStudy(ctx.services.db, ctx.dataDir, pseudonym, { threads: 1 })
+    const studies = (ctx.services.db.prepare('SELECT COUNT(*) AS n FROM studies').get() as { n: number }).n
+    writeSettings(ctx.services.db, { language: 'en' })
+    await page.goto(`${app.host.url}#/review`)
+    await expect.poll(() => text('new-findings')).toContain(`${studies - 1} studies imported since the model wrote its findings have none yet.`)
+    expect(await page.locator('[data-testid=queue-item]').count()).toBe(1)
+    await shot('review-new-findings-en')
+    await page.click('[data-testid=write-new-findings]')
+    await expect.poll(() => page.locator('[data-testid=queue-item]').count(), { timeout: 120_000 }).toBe(studies)
+    await expect.poll(() => page.locator('[data-testid=new-findings]').count()).toBe(0)
+  }, 180_000)
 
   it('ran with no console errors and never left the app’s origin', () => {
     expect(app.consoleErrors).toEqual([])

@@ -12,7 +12,13 @@ import { renderStudy, type CohortOptions, type StudyTruth } from '../../src/main
  * renderer) as 256×256 model images with their source size and spacing, and their English reports
  * stored with the parser's findings. Returns each study's truth (its lungs and nodules).
  */
-export function writeSelfPlayCohort(dataDir: string, studies: number, detector: NonNullable<CohortOptions['detector']> = { rows: 384, columns: 384, spacingMm: 1 }): StudyTruth[] {
+export function writeSelfPlayCohort(
+  dataDir: string,
+  studies: number,
+  detector: NonNullable<CohortOptions['detector']> = { rows: 384, columns: 384, spacingMm: 1 },
+  /** The cohort's first study to write: a later call with the next index adds studies, as a later import does. */
+  first = 0
+): StudyTruth[] {
   const db = openDatabase(databasePath(dataDir))
   const now = new Date().toISOString()
   const insertStudy = db.prepare('INSERT INTO studies (study_uid, pseudonym, created_at) VALUES (?, ?, ?)')
@@ -23,8 +29,8 @@ export function writeSelfPlayCohort(dataDir: string, studies: number, detector: 
   const insertReport = db.prepare(`INSERT INTO reports (study_id, source_path, source_kind, encoding, raw_text, sections_json, findings_json, created_at) VALUES (?, ?, 'txt', 'utf-8', ?, ?, ?, ?)`)
   fs.mkdirSync(path.join(dataDir, 'images'), { recursive: true })
   const truths: StudyTruth[] = []
-  for (let s = 0; s < studies; s++) {
-    const study = renderStudy({ seed: 9, studies: studies, language: 'en', reportFraction: 1, imperfectReportRate: 0, detector }, s)
+  for (let s = first; s < first + studies; s++) {
+    const study = renderStudy({ seed: 9, studies: first + studies, language: 'en', reportFraction: 1, imperfectReportRate: 0, detector }, s)
     truths.push(study.truth)
     const { rows, columns, pixels, window, spacingMm } = study.image
     // The importer's model image: the film through its file's window, scaled to 256 on its long side, padded to a square.

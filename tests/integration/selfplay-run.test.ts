@@ -4,6 +4,8 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { NoduleFinding } from '../../src/shared/finding'
 import { createServices } from '../../src/main/app/services'
+import { dispatch } from '../../src/main/api/dispatch'
+import { methods, type Output } from '../../src/shared/contract'
 import { databasePath, openDatabase, type Db } from '../../src/main/store/database'
 import { gamesOfRound, roundsOfRun } from '../../src/main/store/selfplay-repository'
 import { forkTaskProcess, taskChildEntry } from '../../src/main/tasks/fork-task-process'
@@ -146,6 +148,40 @@ describe('self-play run', () => {
         { name: SELFPLAY_RUN, status: 'done' }
       ])
     })
+  })
+
+  it('writes findings for the studies imported after the run, by its model, each once (findings.pending, findings.start)', async () => {
+    const dataDir = cohortDir()
+    const services = createServices({ dataDir, shell: 'cli', spawnTaskProcess: forkTaskProcess(taskChildEntry(path.resolve('src/main'))) })
+    const call = async <M extends 'findings.pending' | 'findings.start'>(method: M) => {
+      const envelope = await dispatch(services.handlers, method, {})
+      return envelope.ok ? (methods[method].output.parse(envelope.value) as Output<M>) : envelope.error.message
+    }
+    try {
+      expect(await call('findings.start')).toMatch(/no model has written findings yet/)
+      const result = await runSelfPlay(services.db, dataDir, { ...options, rounds: 1 })
+      const model = services.db.prepare('SELECT id, path FROM checkpoints WHERE run_id = ? ORDER BY round_index DESC LIMIT 1').get(result.runId) as { id: number; path: string }
+      expect(await call('findings.pending')).toEqual({ checkpoint: model.path, studies: 0 })
+      // Two studies arrive with the next import.
+      writeSelfPlayCohort(dataDir, 2, undefined, STUDIES)
+      expect(await call('findings.pending')).toEqual({ checkpoint: model.path, studies: 2 })
+      const started = await call('findings.start')
+      if (typeof started === 'string') throw new Error(started)
+      const summary = await services.tasks.whenFinished(started.taskId)
+      expect(summary?.error ?? null).toBeNull()
+      expect((summary?.result as { studies: number }).studies).toBe(2)
+      const findings = services.db.prepare('SELECT study_id AS studyId, checkpoint_id AS checkpointId FROM findings ORDER BY study_id').all() as { studyId: number; checkpointId: number }[]
+      expect(findings.map((f) => f.studyId)).toEqual(Array.from({ length: STUDIES + 2 }, (_, i) => i + 1))
+      expect(new Set(findings.map((f) => f.checkpointId))).toEqual(new Set([model.id]))
+      expect(await call('findings.pending')).toEqual({ checkpoint: model.path, studies: 0 })
+      // Again: nothing left to describe, nothing written twice.
+      const again = await call('findings.start')
+      if (typeof again === 'string') throw new Error(again)
+      expect(((await services.tasks.whenFinished(again.taskId))?.result as { studies: number }).studies).toBe(0)
+      expect(services.db.prepare('SELECT COUNT(*) AS n FROM findings').get()).toEqual({ n: STUDIES + 2 })
+    } finally {
+      services.close()
+    }
   })
 
   it('with the majority option plays QA games on films without a report too, judged by the answers’ majority only', async () => {

@@ -15,7 +15,9 @@ import { runHandlers } from './run-handlers'
 import { evaluationsOfRun, listExperiments } from '../store/evaluation-repository'
 import { reviewAgreement } from '../evaluation/review-agreement'
 import { writeAuditExport } from './audit-export'
-import { runsWithRoundCounts } from '../store/selfplay-repository'
+import { runsWithRoundCounts, studiesNotDescribedBy } from '../store/selfplay-repository'
+import { reviewedCheckpoint } from '../store/training-repository'
+import { NO_REVIEWED_MODEL } from '../training/findings-task'
 import { chosenExecutionProvider, compiledExecutionProviders } from '../tensor/execution-providers'
 import type { Handlers } from './dispatch'
 
@@ -68,6 +70,14 @@ export function createHandlers(services: Services): Handlers {
     },
     'images.display': ({ imageId }) => loadDisplayImage(config.dataDir, found(displayImageRecord(db, imageId), `No displayable image ${imageId}`)),
     'review.queue': ({ studyId }) => listReviewQueue(db, studyId),
+    'findings.pending': () => {
+      const checkpoint = reviewedCheckpoint(db)
+      return { checkpoint: checkpoint?.path ?? null, studies: checkpoint ? studiesNotDescribedBy(db, checkpoint.id).length : 0 }
+    },
+    'findings.start': () => {
+      if (!reviewedCheckpoint(db)) throw new ApiError('invalid_input', NO_REVIEWED_MODEL)
+      return { taskId: services.tasks.start('findings.write', {}) }
+    },
     'review.decide': ({ secondsOnTask, ...decision }) => {
       const name = reviewer()
       if (!db.prepare('SELECT 1 FROM findings WHERE id = ?').get(decision.findingId)) throw new ApiError('not_found', `No finding ${decision.findingId}`)

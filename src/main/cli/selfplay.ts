@@ -2,6 +2,7 @@ import { printResultLine } from '../app/result-line'
 import { withSettings } from '../selfplay/config'
 import { selfPlayPresets, type SelfPlayResult, type SelfPlayRunOptions } from '../training/selfplay-run'
 import type { CliCommand } from './command'
+import { findingsSummaryLine } from './findings'
 import { runTaskWithProgress } from './run-task'
 import { executionProviderUsage, intFlag, repeatedFlag, trainingProvider } from './warmup'
 
@@ -43,7 +44,7 @@ export const selfplayCommand: CliCommand = {
       [
         `run ${r.runId}${r.resumedFromRound !== null ? ` (resumed at round ${r.resumedFromRound})` : ''}${r.warmupRunId !== null ? `, after warm-up run ${r.warmupRunId}` : ''}: ${r.rounds} rounds; checkpoint ${r.checkpoint}`,
         r.findings
-          ? `findings ${r.findings.written ? 'written' : 'already stored'} for ${r.findings.studies} studies (nodule present ${r.findings.presence.present}, absent ${r.findings.presence.absent}, uncertain ${r.findings.presence.uncertain})`
+          ? findingsSummaryLine(r.findings)
           : 'paused from the app before its last round: run it again with the same options to resume',
         m ? `last round: ${m.stage} stage, loss ${m.loss?.toFixed(4) ?? '-'}, KL ${m.kl?.toFixed(4) ?? '-'}, vote accuracy ${m.voteAccuracy?.toFixed(3) ?? '-'}, n/a ${m.voteNaRate?.toFixed(3) ?? '-'}, answerer accuracy ${m.answererAccuracy?.toFixed(3) ?? '-'}, ${m.tokensPerSecond.toFixed(0)} tokens/s` : 'no round played (the run had already finished)'
       ].join('\n')

@@ -129,22 +129,20 @@ export function latestFinishedCheckpoint(db: Db, runName: string, modelConfig: s
 }
 
 /** Every study with an imported presentation image: the image the model describes. */
-export function studiesWithModelImage(db: Db): { studyId: number; pseudonym: string; imageId: number; modelPath: string }[] {
+/** The studies with a model image that this checkpoint has not described yet, oldest first. */
+export function studiesNotDescribedBy(db: Db, checkpointId: number): { studyId: number; pseudonym: string; imageId: number; modelPath: string }[] {
   return db
     .prepare(
       `SELECT s.id AS studyId, s.pseudonym, i.id AS imageId, i.model_path AS modelPath
          FROM studies s
          JOIN images i ON i.id = ${STUDY_MODEL_IMAGE_ID}
+        WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.study_id = s.id AND f.checkpoint_id = ?)
         ORDER BY s.id`
     )
-    .all() as { studyId: number; pseudonym: string; imageId: number; modelPath: string }[]
+    .all(checkpointId) as { studyId: number; pseudonym: string; imageId: number; modelPath: string }[]
 }
 
-export function findingCountOfCheckpoint(db: Db, checkpointId: number): number {
-  return (db.prepare('SELECT COUNT(*) AS n FROM findings WHERE checkpoint_id = ?').get(checkpointId) as { n: number }).n
-}
-
-/** A run's findings for all its studies, in one transaction: after a crash there are all or none. */
+/** Findings for several studies, in one transaction: after a crash there are all or none of them. */
 export function insertFindings(db: Db, findings: readonly NewFinding[]): void {
   db.transaction(() => {
     for (const f of findings) insertFinding(db, f)

@@ -181,4 +181,15 @@ export function latestCheckpointNamed(db: Db, runName: string): CheckpointRow | 
   )
 }
 
+/**
+ * The checkpoint whose findings the Review page shows: the one that wrote the newest finding (a run's
+ * final policy, or the model `vzw describe` used); null before any checkpoint wrote one.
+ */
+export function reviewedCheckpoint(db: Db): CheckpointRow | null {
+  return (
+    (db.prepare(`SELECT ${checkpointColumns} FROM findings f JOIN checkpoints c ON c.id = f.checkpoint_id ORDER BY f.id DESC LIMIT 1`).get() as CheckpointRow | undefined) ??
+    null
+  )
+}
+
 /** A finding the model wrote for a study, with the checkpoint that wrote it when it has a row. */

@@ -2,6 +2,7 @@ import type { TaskKind, TaskProgress } from '../../shared/contract'
 import { importFoldersTask } from '../importer/import-task'
 import { modelWarmupTask } from '../model/warmup-task'
 import { engineSelfTest } from '../tensor/self-test-task'
+import { writeNewFindingsTask } from '../training/findings-task'
 import { selfPlayRunTask } from '../training/selfplay-task'
 import { experimentTask } from '../evaluation/experiment-task'
 import { countPrimes } from './demo-count-primes'
@@ -26,5 +27,7 @@ export const taskBodies: Record<TaskKind, TaskBody> = {
   // The tasks that train write runs and checkpoints: one of them per data folder at a time.
   'model.warmup': holdingTrainingLock('model.warmup', modelWarmupTask),
   'selfplay.run': holdingTrainingLock('selfplay.run', selfPlayRunTask),
-  'evaluation.experiment': holdingTrainingLock('evaluation.experiment', experimentTask)
+  'evaluation.experiment': holdingTrainingLock('evaluation.experiment', experimentTask),
+  // It writes the findings a run writes at its end, with the model of a finished run: not beside a training.
+  'findings.write': holdingTrainingLock('findings.write', writeNewFindingsTask)
 }
