@@ -225,7 +225,7 @@ describe('the Training page', () => {
     const studies = (ctx.services.db.prepare('SELECT COUNT(*) AS n FROM studies').get() as { n: number }).n
     writeSettings(ctx.services.db, { language: 'en' })
     await page.goto(`${app.host.url}#/review`)
-    await expect.poll(() => text('new-findings')).toContain(`${studies - 1} studies imported since the model wrote its findings have none yet.`)
+    await expect.poll(() => text('new-findings')).toContain(`Studies imported since the model wrote its findings, with none yet: ${studies - 1}.`)
     expect(await page.locator('[data-testid=queue-item]').count()).toBe(1)
     await shot('review-new-findings-en')
     await page.click('[data-testid=write-new-findings]')

@@ -358,7 +358,7 @@ export const en = {
   'review.exportedAudit': 'Exported {n} audit log entries to exports/{file} — not de-identified: keep it on site',
   'review.help': 'Keyboard shortcuts',
   'review.empty': 'No generated findings to review yet: they appear here once the model has written findings for imported studies.',
-  'review.newFindings.pending': '{n} studies imported since the model wrote its findings have none yet.',
+  'review.newFindings.pending': 'Studies imported since the model wrote its findings, with none yet: {n}.',
   'review.newFindings.write': 'Write their findings',
   'review.newFindings.writing': 'The model is writing findings for the new studies…',
   'review.newFindings.unit': 'studies',
