@@ -13,23 +13,12 @@ import { databasePath, openDatabase } from '../src/main/store/database'
 import { emptyNoduleItem, type NoduleFinding } from '../src/shared/finding'
 import { tempDataDir } from '../tests/helpers/temp-services'
 import { flag } from './flags'
+import { fastest } from './timing'
 
 const finding: NoduleFinding = {
   presence: 'present',
   count: 1,
   items: [{ ...emptyNoduleItem(), side: 'right', zone: 'upper', sizeMm: 12, density: 'solid', evidence: { start: 0, end: 29, text: 'Right upper zone nodule 12 mm' } }]
-}
-
-/** The fastest of five timings of `work` (the machine may be shared), and what it returned. */
-function fastest<T>(work: () => T): { ms: number; value: T } {
-  let best = Infinity
-  let value = work()
-  for (let i = 0; i < 5; i++) {
-    const start = performance.now()
-    value = work()
-    best = Math.min(best, performance.now() - start)
-  }
-  return { ms: best, value }
 }
 
 function main(): void {

@@ -397,6 +397,12 @@ CREATE INDEX report_errors_file ON report_errors(file_path);
     description:
       "findings.certainty: the model's certainty of its finding (0–1: the lowest probability it gave a token on its way to the finding, model/finding-certainty.ts), so a reader can take the least certain first; null for findings written before it",
     sql: `ALTER TABLE findings ADD COLUMN certainty REAL;`
+  },
+  {
+    version: 19,
+    description:
+      "no index on images.status: nearly every image is 'ok', yet with it SQLite found a study's model image by scanning every 'ok' image for each study (STUDY_MODEL_IMAGE_ID), so the library's counts and filters grew with the square of its size (a minute at 20,000 studies); the study's series and their images are searched instead",
+    sql: `DROP INDEX images_status;`
   }
 ]
 
