@@ -41,6 +41,7 @@ function seedLibrary(db: Db, studies: number): void {
 const queries: Record<string, (db: Db) => unknown> = {
   counts: (db) => libraryCounts(db),
   list: (db) => listStudies(db, { limit: 100, offset: 0 }),
+  list_last_page: (db) => listStudies(db, { limit: 100, offset: Math.max(0, (db.prepare('SELECT count(*) AS n FROM studies').get() as { n: number }).n - 100) }),
   list_with_film: (db) => listStudies(db, { limit: 100, offset: 0, hasModelImage: true }),
   list_pending: (db) => listStudies(db, { limit: 100, offset: 0, reviewStatus: 'pending' }),
   review_queue: (db) => listReviewQueue(db),

@@ -54,7 +54,8 @@ const shippedMigrationHashes: Record<number, string> = {
   16: '3ab32c25ad5cdc6e',
   17: '4fddaaf99b7c4550',
   18: '262439b0f0ab4d3f',
-  19: 'da296c39edf48f39'
+  19: 'da296c39edf48f39',
+  20: '56fb2d777a1d706f'
 }
 
 describe('the SQLite store', () => {
@@ -80,6 +81,16 @@ describe('the SQLite store', () => {
       const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM studies s WHERE ${STUDY_MODEL_IMAGE_ID} IS NULL`).all() as { detail: string }[]).map((r) => r.detail)
       expect(plan).toContainEqual(expect.stringMatching(/^SEARCH ms USING (COVERING )?INDEX series_study \(study_id=\?\)/))
       expect(plan).toContainEqual(expect.stringMatching(/^SEARCH mi USING INDEX images_series \(series_id=\?\)/))
+    } finally {
+      db.close()
+    }
+  })
+
+  it('walks the studies newest first along an index, a page at a time, not sorting the whole library for each page', () => {
+    const db = openDatabase(tempDb())
+    try {
+      const plan = (db.prepare('EXPLAIN QUERY PLAN SELECT s.id FROM studies s ORDER BY s.study_date DESC, s.id DESC LIMIT 100 OFFSET 50000').all() as { detail: string }[]).map((r) => r.detail)
+      expect(plan).toEqual([expect.stringMatching(/^SCAN s USING (COVERING )?INDEX studies_date/)])
     } finally {
       db.close()
     }
