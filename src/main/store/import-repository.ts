@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import type { ImportJob, LibraryCounts, Projection, StudyListRow, TaskStatus } from '../../shared/contract'
 import type { Db } from './database'
 import { STUDY_MODEL_IMAGE_ID } from './study-repository'
+import { FINDING_IN_REVIEW } from './review-repository'
 
 /** SQL of the importer: import jobs, studies, series and one images row per DICOM file seen. */
 
@@ -214,7 +215,7 @@ export function listStudies(db: Db, filter: StudyFilter): { total: number; rows:
   if (filter.hasFindings !== undefined) where.push(`${filter.hasFindings ? '' : 'NOT '}EXISTS (SELECT 1 FROM findings f WHERE f.study_id = s.id)`)
   if (filter.hasModelImage !== undefined) where.push(`${STUDY_MODEL_IMAGE_ID} IS ${filter.hasModelImage ? 'NOT ' : ''}NULL`)
   if (filter.reviewStatus) {
-    const unreviewed = 'EXISTS (SELECT 1 FROM findings f WHERE f.study_id = s.id AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.finding_id = f.id))'
+    const unreviewed = `EXISTS (SELECT 1 FROM findings f WHERE f.study_id = s.id AND ${FINDING_IN_REVIEW} AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.finding_id = f.id))`
     where.push(filter.reviewStatus === 'pending' ? unreviewed : `EXISTS (SELECT 1 FROM findings f WHERE f.study_id = s.id) AND NOT ${unreviewed}`)
   }
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : ''
@@ -227,7 +228,7 @@ export function listStudies(db: Db, filter: StudyFilter): { total: number; rows:
          (SELECT count(*) FROM images i JOIN series se ON se.id = i.series_id WHERE se.study_id = s.id) AS images,
          (SELECT count(*) FROM images i JOIN series se ON se.id = i.series_id WHERE se.study_id = s.id AND i.for_processing = 1) AS forProcessingImages,
          (SELECT count(*) FROM reports r WHERE r.study_id = s.id) AS reports,
-         (SELECT count(*) FROM findings f WHERE f.study_id = s.id) AS findings,
+         (SELECT count(*) FROM findings f WHERE f.study_id = s.id AND ${FINDING_IN_REVIEW}) AS findings,
          (SELECT count(*) FROM findings f WHERE f.study_id = s.id AND EXISTS (SELECT 1 FROM reviews v WHERE v.finding_id = f.id)) AS reviewedFindings,
          s.patient_name AS patientName
        FROM studies s ${clause} ORDER BY s.study_date DESC, s.id DESC LIMIT ? OFFSET ?`

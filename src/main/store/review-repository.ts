@@ -70,10 +70,14 @@ function reviewView(row: Pick<ReviewRow, 'id' | 'decision' | 'reason' | 'comment
 }
 
 /**
- * The review queue (optionally of one study), oldest study first, each finding with its latest decision: for each study, the findings of the model that described it last (each run
- * and experiment arm writes findings for every study; a reader reviews the newest), plus every
- * finding a reader already decided on, so no decision drops out of sight.
+ * Whether finding `f` is one a reader reviews: written by the model that described its study last
+ * (each run and experiment arm writes findings for every study; a reader reviews the newest), or
+ * already decided on, so no decision drops out of sight. The queue and the Library count these.
  */
+export const FINDING_IN_REVIEW = `(f.checkpoint_id IS (SELECT g.checkpoint_id FROM findings g WHERE g.study_id = f.study_id ORDER BY g.id DESC LIMIT 1)
+  OR EXISTS (SELECT 1 FROM reviews v WHERE v.finding_id = f.id))`
+
+/** The review queue (optionally of one study), oldest study first: each finding in review (FINDING_IN_REVIEW) with its latest decision. */
 export function listReviewQueue(db: Db, studyId?: number): { total: number; remaining: number; rows: ReviewItem[] } {
   const findings = db
     .prepare(
@@ -81,9 +85,7 @@ export function listReviewQueue(db: Db, studyId?: number): { total: number; rema
          r.id AS review_id, r.decision, r.edited_json, r.reason, r.comment, r.reviewer, r.created_at AS reviewed_at
        FROM findings f JOIN studies s ON s.id = f.study_id
        LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE finding_id = f.id)
-       WHERE (? IS NULL OR f.study_id = ?)
-         AND (f.checkpoint_id IS (SELECT g.checkpoint_id FROM findings g WHERE g.study_id = f.study_id ORDER BY g.id DESC LIMIT 1)
-              OR r.id IS NOT NULL)
+       WHERE (? IS NULL OR f.study_id = ?) AND ${FINDING_IN_REVIEW}
        ORDER BY f.study_id, f.id`
     )
     .all(studyId ?? null, studyId ?? null) as {

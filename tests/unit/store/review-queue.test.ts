@@ -2,6 +2,7 @@ import { expect, it } from 'vitest'
 import type { Db } from '../../../src/main/store/database'
 import { insertFinding, listReviewQueue, recordDecision } from '../../../src/main/store/review-repository'
 import { createRun, insertCheckpoint } from '../../../src/main/store/training-repository'
+import { listStudies } from '../../../src/main/store/import-repository'
 import { emptyNoduleItem, type NoduleFinding } from '../../../src/shared/finding'
 import { tempDatabasePerTest } from '../../helpers/temp-database'
 
@@ -34,6 +35,24 @@ it('shows for each study the findings of the model that described it last, and e
   expect(queue.rows.map((r) => r.findingId)).not.toContain(oldA)
   expect(queue.remaining).toBe(2)
   expect(listReviewQueue(db, a).rows.map((r) => r.findingId)).toEqual([newA])
+})
+
+it('counts in the Library the findings the queue shows: a study whose newest model\'s finding is decided is reviewed, whatever older models wrote', () => {
+  const db = openTempDb()
+  const [a, b] = [addStudy(db, 1), addStudy(db, 2)]
+  const run = createRun(db, { name: 'selfplay', configJson: '{}', seed: 1, device: 'test', executionProvider: 'cpu' })
+  const [older, newer] = [addCheckpoint(db, run, 1), addCheckpoint(db, run, 2)]
+  for (const study of [a, b]) insertFinding(db, { studyId: study, imageId: null, checkpointId: older, text: 'No nodule.', structured: absent })
+  const [newA] = [a, b].map((study) => insertFinding(db, { studyId: study, imageId: null, checkpointId: newer, text: '12 mm nodule, right upper zone.', structured: present }))
+  recordDecision(db, { findingId: newA, decision: 'accept', secondsOnTask: 3, reviewer: 'Dr Reader' })
+
+  const rows = listStudies(db, { limit: 10, offset: 0 }).rows
+  const row = (id: number) => rows.find((r) => r.id === id)!
+  expect([row(a).reviewedFindings, row(a).findings]).toEqual([1, 1])
+  expect([row(b).reviewedFindings, row(b).findings]).toEqual([0, 1])
+  expect(listStudies(db, { limit: 10, offset: 0, reviewStatus: 'pending' }).rows.map((r) => r.id)).toEqual([b])
+  expect(listStudies(db, { limit: 10, offset: 0, reviewStatus: 'reviewed' }).rows.map((r) => r.id)).toEqual([a])
+  expect(listReviewQueue(db).remaining).toBe(1)
 })
 
 it('records in each audit row which model wrote the finding and from which file, by their sha256, and the certainty the reader was shown', () => {
