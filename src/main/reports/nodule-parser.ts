@@ -830,6 +830,19 @@ const leadingFiller = /^[\s(（]*(?:(?:most\s+)?(?:probably|possibly|likely|pres
 const referringLead =
   /^(?:(?:it|this|these|they)\s+(?:is|are|was|were|lies|lie)\s+|(?:largest|biggest|dominant|larger|bigger)(?:\s+(?:one|of\s+(?:these|them|which)))?(?:\s+(?:is|lies))?[\s,]*|最大者?|较大者?|大者|其)/
 
+/** "measuring", "approximately": words before the size a clause begins with. */
+const sizeLead = /^(?:measur(?:es|ing)\s+)?(?:(?:approximately|approx\.?|about|up\s+to)\s+)?/
+
+/**
+ * The text after the size a clause begins with — "(measuring) (approximately) 12 mm in the right middle
+ * lobe" gives "in the right middle lobe", whose place is the measured lesion's —, or '' when it begins with none.
+ */
+function afterLeadingSize(folded: string, sentence: Sentence, from: number, end: number): string {
+  const lead = sizeLead.exec(folded.slice(from, end))![0]
+  const size = sentence.sizes.find((s) => s.start === from + lead.length)
+  return size ? folded.slice(size.end, end).replace(/^[\s,]+/, '') : ''
+}
+
 /**
  * A clause other than the mention's own lends it a location only when the clause is about a place:
  * it starts with a preposition ("In the right upper zone, there is …"), is little more than the
@@ -841,7 +854,8 @@ const referringLead =
 function isLocativeClause(folded: string, sentence: Sentence, clause: Span, location: Span, mention: Span): boolean {
   const clauseText = folded.slice(clause.start, clause.end)
   const text = clauseText.replace(leadingFiller, '').replace(referringLead, '')
-  if (locativeStart.test(text)) return true
+  const textStart = clause.end - text.length
+  if (locativeStart.test(text) || locativeStart.test(afterLeadingSize(folded, sentence, textStart, clause.end))) return true
   const said = [location, ...sentence.sizes.filter((s) => within(s, clause))].sort((a, b) => a.start - b.start)
   const rest = [clause.start, ...said.map((s) => s.end)].map((from, i) => folded.slice(from, said[i]?.start ?? clause.end)).join('')
   if (rest.replace(/[\s.。()（）]|(?<![a-z])the(?![a-z])/g, '').length <= 2) return true

@@ -727,6 +727,12 @@ export const englishCases: SentenceCase[] = [
   present('Several small nodules in the right lung. The largest is 6 mm.', null, n({ size: 6, side: 'right' })),
   present('Multiple pulmonary nodules, the largest in the RUL measuring 2.3 cm.', null, n({ size: 23, side: 'right', lobe: 'RUL' })),
   present('Multiple nodules, largest in the RUL (2.3 cm).', null, n({ size: 23, side: 'right', lobe: 'RUL' })),
+  // The place after the size in the largest's clause is the largest's.
+  present('Multiple pulmonary nodules are again seen, largest measuring 12 mm in the right middle lobe.', null, n({ size: 12, side: 'right', lobe: 'RML' })),
+  present('Multiple nodules, the largest 12 mm in the right middle lobe.', null, n({ size: 12, side: 'right', lobe: 'RML' })),
+  // A clause that begins with the size, then names the place: the measured lesion's place.
+  present('There is a nodule, measuring 12 mm in the right middle lobe.', 1, n({ size: 12, side: 'right', lobe: 'RML' })),
+  present('A nodular opacity is noted, approximately 9 mm in the right lower zone.', 1, n({ size: 9, side: 'right', zone: 'lower' })),
   present('Multiple nodules; the dominant one in the left upper lobe measures 12 mm.', null, n({ size: 12, side: 'left', lobe: 'LUL' })),
   // Lesions named one by one, then sized together: each takes the size.
   present(
