@@ -1134,14 +1134,15 @@ function itemsOf(text: string, folded: string, sentence: Sentence, anchor: Ancho
   })
 
   // Places with a zone or lobe, one per nodule or group, get the side of the nearest place that names one.
-  const sides = a.locativeLocations.filter((l) => l.value.zone === null && l.value.lobe === null)
+  const sides = a.locativeLocations.filter((l) => l.value.zone === null && l.value.lobe === null && l.value.lobeLevel === undefined)
   if (a.count !== null && a.count > 1 && a.count <= 20) {
     const count = a.count
     // An enumerated group: one item each; sizes and places listed in order go one to each.
     // After "the largest" (大者), the size and places are the largest one's.
     const largest = a.largest
     const groupLocations = ofGroup(a, a.locations)
-    const places = groupLocations.filter((l) => l.value.zone !== null || l.value.lobe !== null)
+    // A lobe named without its side ("one in the upper lobe") is a place too: the side said of the group is its.
+    const places = groupLocations.filter((l) => l.value.zone !== null || l.value.lobe !== null || l.value.lobeLevel !== undefined)
     const enumerated = a.placeOfEach ?? (places.length === count ? places : groupLocations.length === count ? groupLocations : null)
     const shared = resolveLocation(ofGroup(a, a.locativeLocations), mention, a.ownClause)
     return Array.from({ length: count }, (_, i) => {

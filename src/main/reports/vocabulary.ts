@@ -587,6 +587,12 @@ export const locationPatterns: LocationPattern[] = [
     read: readSideLevelPlace
   },
   {
+    // The same list with no side ("in the upper and lower lobes" of a lung named before): each place
+    // takes the side said elsewhere.
+    pattern: en(`(?<!(?:right|left|bilateral|both|each|rt|lt|r|l)\\.?[\\s-]+(?:lung[\\s-]+)?)(?<level>${enLevel})(?=${enListRest})`),
+    read: readSideLevelPlace
+  },
+  {
     pattern: en('(?<abbr>[rl])(?<level>[uml])z'),
     read: (g) => ({ side: sideOf(g.abbr), zone: levelOf({ u: 'upper', m: 'mid', l: 'lower' }[g.level ?? '']), lobe: null })
   },

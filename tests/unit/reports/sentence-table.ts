@@ -730,6 +730,14 @@ export const englishCases: SentenceCase[] = [
   // The place after the size in the largest's clause is the largest's.
   present('Multiple pulmonary nodules are again seen, largest measuring 12 mm in the right middle lobe.', null, n({ size: 12, side: 'right', lobe: 'RML' })),
   present('Multiple nodules, the largest 12 mm in the right middle lobe.', null, n({ size: 12, side: 'right', lobe: 'RML' })),
+  // A count's places named as lobes without their side, the side said of the group ("one in the upper lobe …").
+  present(
+    'There are two nodules in the left lung: one in the upper lobe measuring 7 mm and one in the lower lobe measuring 5 mm.',
+    2,
+    n({ size: 7, side: 'left', lobe: 'LUL' }),
+    n({ size: 5, side: 'left', lobe: 'LLL' })
+  ),
+  present('Two nodules in the right lung, in the upper and lower lobes.', 2, n({ side: 'right', lobe: 'RUL' }), n({ side: 'right', lobe: 'RLL' })),
   // A clause that begins with the size, then names the place: the measured lesion's place.
   present('There is a nodule, measuring 12 mm in the right middle lobe.', 1, n({ size: 12, side: 'right', lobe: 'RML' })),
   present('A nodular opacity is noted, approximately 9 mm in the right lower zone.', 1, n({ size: 9, side: 'right', zone: 'lower' })),
