@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { NoduleFinding } from '../../src/shared/finding'
 import { createServices } from '../../src/main/app/services'
 import { dispatch } from '../../src/main/api/dispatch'
+import { describeStudy } from '../../src/main/model/describe'
 import { methods, type Output } from '../../src/shared/contract'
 import { databasePath, openDatabase, type Db } from '../../src/main/store/database'
 import { gamesOfRound, roundsOfRun } from '../../src/main/store/selfplay-repository'
@@ -179,6 +180,10 @@ describe('self-play run', () => {
       if (typeof again === 'string') throw new Error(again)
       expect(((await services.tasks.whenFinished(again.taskId))?.result as { studies: number }).studies).toBe(0)
       expect(services.db.prepare('SELECT COUNT(*) AS n FROM findings').get()).toEqual({ n: STUDIES + 2 })
+      // \`vzw describe\` writes with the model under review too, not the warm-up before it: the queue keeps one model.
+      const described = await describeStudy(services.db, dataDir, 'ANON-0', { threads: 1 })
+      expect(described.checkpoint).toBe(path.join(dataDir, model.path))
+      expect(await call('findings.pending')).toEqual({ checkpoint: model.path, studies: 0 })
     } finally {
       services.close()
     }

@@ -3,7 +3,7 @@ import type { CliCommand } from './command'
 
 export const describeCommand: CliCommand = {
   name: 'describe',
-  summary: 'Write findings for a study with the newest warm-up model and show their parsed structure',
+  summary: 'Write findings for a study with the model under review (else the newest warm-up) and show their parsed structure',
   usage: 'vzw describe STUDY [--checkpoint FILE]   (STUDY: pseudonym or study id)',
   options: { checkpoint: { type: 'string' } },
   async run(ctx) {

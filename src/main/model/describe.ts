@@ -5,7 +5,7 @@ import { decodeGrayPng } from '../dicom/png'
 import { parseReport } from '../reports/nodule-parser'
 import type { Db } from '../store/database'
 import { insertFinding } from '../store/review-repository'
-import { latestCheckpointNamed, studyImage } from '../store/training-repository'
+import { latestCheckpointNamed, reviewedCheckpoint, studyImage } from '../store/training-repository'
 import { Runtime } from '../tensor/runtime'
 import { loadCheckpoint } from './checkpoint'
 import { findingCertainty } from './finding-certainty'
@@ -24,15 +24,15 @@ export interface StudyDescription {
 }
 
 /**
- * Writes findings for one study with the newest warm-up checkpoint (or a given one), reads them
- * with the report parser and stores the text and its nodule finding for review, on the image the
- * model read, as a run's findings are stored.
+ * Writes findings for one study with the model under review (the checkpoint of the newest finding),
+ * else the newest warm-up checkpoint, or a given one; reads them with the report parser and stores
+ * the text and its nodule finding for review, on the image the model read, as a run's findings are stored.
  */
 export async function describeStudy(db: Db, dataDir: string, studyKey: string, options: { checkpoint?: string; threads?: number } = {}): Promise<StudyDescription> {
   const study = studyImage(db, studyKey)
   if (!study) throw new Error(`No study with pseudonym or id "${studyKey}"`)
   if (!study.modelPath) throw new Error(`Study ${study.pseudonym} has no imported presentation image to describe`)
-  const row = options.checkpoint ? null : latestCheckpointNamed(db, WARMUP_RUN)
+  const row = options.checkpoint ? null : (reviewedCheckpoint(db) ?? latestCheckpointNamed(db, WARMUP_RUN))
   if (!options.checkpoint && !row) throw new Error('No model checkpoint yet: run `vzw warmup` first, or pass --checkpoint FILE')
   const file = options.checkpoint ?? path.join(dataDir, row!.path)
   const ckpt = loadCheckpoint(file)
