@@ -38,7 +38,10 @@ export async function decodeFilm(bytes: Uint8Array, transferSyntax: string, mode
   return await buildImageProducts(parseDicomFile(bytes), transferSyntax, model)
 }
 
-/** Threads an import decodes on by default: every core (the main thread's share — hashing, writing, SQLite — is small). */
+/**
+ * Threads an import decodes on by default: one per core, the importing thread hashing, writing and
+ * storing beside them; at most 8, since each holds a film and its decoded values (up to ~100 MB).
+ */
 export function defaultDecodeThreads(): number {
   return Math.min(8, os.availableParallelism())
 }
