@@ -358,7 +358,10 @@ export const cuePatterns: CuePattern[] = [
   // negation of the clause, where "or" lists what is not there ("no pneumonia or mass")
   { kind: 'unc-pre', pattern: en(`${otherReadings}\\s+or${unnegated}`) },
   { kind: 'unc-post', pattern: en(`or\\s+(?:an?\\s+)?${otherReadings}${unnegated}`, '(?:is|are) (?:also )?(?:within|in) the differential(?: diagnosis)?') },
-  { kind: 'unc-both', pattern: /\?/g },
+  // A query mark before a word queries that word ("nodule, ? neoplasm", "?consolidation"); one with no word
+  // after it queries what came before ("right upper zone nodule?").
+  { kind: 'unc-pre', pattern: /\?(?=\s*[\p{L}\p{N}])/gu },
+  { kind: 'unc-post', pattern: /\?(?!\s*[\p{L}\p{N}])/gu },
   { kind: 'unc-pre', pattern: zh('考虑', '疑似', '疑为', '可疑', '怀疑', '倾向', '似见', '似有', '疑') },
   { kind: 'unc-both', pattern: zh(notExcludedZh, '可能性大', '可能') },
   // 需与…鉴别 ("to be told apart from …"): what it names, and the lesion before it, are in doubt

@@ -455,6 +455,10 @@ export const englishCases: SentenceCase[] = [
   uncertain('Right mid zone ?nodule.', 1, n({ side: 'right', zone: 'middle', uncertain: true })),
   uncertain('Right upper zone opacity - ? nodule.', 1, n({ side: 'right', zone: 'upper', uncertain: true })),
   uncertain('There is an ill-defined 1.5cm opacity in the right upper zone, ?nodule.', 1, n({ size: 15, side: 'right', zone: 'upper', uncertain: true })),
+  uncertain('Right upper zone nodule?', 1, n({ side: 'right', zone: 'upper', uncertain: true })),
+  // A query of what the nodule is, or where, is no doubt that it is there.
+  present('Right upper zone nodule, approx 1cm, ? neoplasm.', 1, n({ size: 10, side: 'right', zone: 'upper' })),
+  present('Nodule in the ?right upper zone, 8 mm.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
   uncertain(
     'No discrete nodule identified; however, a subtle 5 mm opacity in the right mid zone may represent a nodule.',
     1,
