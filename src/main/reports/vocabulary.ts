@@ -254,7 +254,7 @@ export const cuePatterns: CuePattern[] = [
       'not only',
       'gram[\\s-]negative',
       // seen on one view or study and not another: still there
-      '(?:not|cannot)(?: be)? (?:well |clearly )?(?:seen|visualized|visualised|visible|identified|appreciated|apparent|discernible) on (?:the )?(?:lateral|frontal|pa|ap|oblique|prior|previous|earlier|old|comparison)(?: (?:view|projection|radiograph|film|image|study|exam|examination)s?)?',
+      '(?:not|cannot)(?: be)? (?:well |clearly |definitely |definitively |convincingly )?(?:seen|visualized|visualised|visible|identified|appreciated|apparent|discernible) on (?:the )?(?:lateral|frontal|pa|ap|oblique|prior|previous|earlier|old|comparison)(?: (?:view|projection|radiograph|film|image|study|exam|examination)s?)?',
       // a hedge on where a lesion lies, not on whether it is there: "…, probably in the lingula"
       '(?:most )?(?:probably|possibly|likely|presumably) (?:in|within|at|involving|located in|projecting over|arising from)',
       // smaller, not gone: "has partially resolved", "incompletely resolved"

@@ -491,6 +491,7 @@ export const englishCases: SentenceCase[] = [
   present('Left lower lobe mass has increased in size, now measuring 4.2 cm.', 1, n({ size: 42, side: 'left', lobe: 'LLL' })),
   absent('No nodules seen.'),
   present('Subtle nodule in the left upper zone, not seen on the lateral view.', 1, n({ side: 'left', zone: 'upper' })),
+  present('Nodular opacity in the right lower lung, not definitely seen on the lateral view.', 1, n({ side: 'right', zone: 'lower' })),
   present('Right upper lobe nodule is not apparent on the lateral view.', 1, n({ side: 'right', lobe: 'RUL' })),
   // Third held-out round: abbreviations, terse and malformed model output, lists.
   present('8mm nodule RUZ.', 1, n({ size: 8, side: 'right', zone: 'upper' })),
