@@ -11,7 +11,7 @@ import { printResultLine } from '../src/main/app/result-line'
 import { databasePath, openDatabase, type Db } from '../src/main/store/database'
 import { libraryCounts, listStudies } from '../src/main/store/import-repository'
 import { listReviewQueue } from '../src/main/store/review-repository'
-import { studiesNotDescribedBy } from '../src/main/store/selfplay-repository'
+import { countStudiesNotDescribedBy } from '../src/main/store/selfplay-repository'
 import { imageReportPairs } from '../src/main/store/training-repository'
 import { tempDataDir } from '../tests/helpers/temp-services'
 import { flag } from './flags'
@@ -46,7 +46,7 @@ const queries: Record<string, (db: Db) => unknown> = {
   list_pending: (db) => listStudies(db, { limit: 100, offset: 0, reviewStatus: 'pending' }),
   review_queue: (db) => listReviewQueue(db),
   training_pairs: (db) => imageReportPairs(db),
-  studies_to_describe: (db) => studiesNotDescribedBy(db, 1)
+  studies_to_describe: (db) => countStudiesNotDescribedBy(db, 1)
 }
 
 function timings(studies: number): Record<string, number> {

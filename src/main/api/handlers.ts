@@ -15,7 +15,7 @@ import { runHandlers } from './run-handlers'
 import { evaluationsOfRun, listExperiments } from '../store/evaluation-repository'
 import { reviewAgreement } from '../evaluation/review-agreement'
 import { writeAuditExport } from './audit-export'
-import { runsWithRoundCounts, studiesNotDescribedBy } from '../store/selfplay-repository'
+import { countStudiesNotDescribedBy, runsWithRoundCounts } from '../store/selfplay-repository'
 import { reviewedCheckpoint } from '../store/training-repository'
 import { NO_REVIEWED_MODEL } from '../training/findings-task'
 import { chosenExecutionProvider, compiledExecutionProviders } from '../tensor/execution-providers'
@@ -72,7 +72,7 @@ export function createHandlers(services: Services): Handlers {
     'review.queue': ({ studyId }) => listReviewQueue(db, studyId),
     'findings.pending': () => {
       const checkpoint = reviewedCheckpoint(db)
-      return { checkpoint: checkpoint?.path ?? null, studies: checkpoint ? studiesNotDescribedBy(db, checkpoint.id).length : 0 }
+      return { checkpoint: checkpoint?.path ?? null, studies: checkpoint ? countStudiesNotDescribedBy(db, checkpoint.id) : 0 }
     },
     'findings.start': () => {
       if (!reviewedCheckpoint(db)) throw new ApiError('invalid_input', NO_REVIEWED_MODEL)

@@ -129,17 +129,21 @@ export function latestFinishedCheckpoint(db: Db, runName: string, modelConfig: s
 }
 
 /** Every study with an imported presentation image: the image the model describes. */
+/** Studies with a model image that the checkpoint (the query's one parameter) has not described yet. */
+const STUDIES_NOT_DESCRIBED = `FROM studies s
+         JOIN images i ON i.id = ${STUDY_MODEL_IMAGE_ID}
+        WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.study_id = s.id AND f.checkpoint_id = ?)`
+
 /** The studies with a model image that this checkpoint has not described yet, oldest first. */
 export function studiesNotDescribedBy(db: Db, checkpointId: number): { studyId: number; pseudonym: string; imageId: number; modelPath: string }[] {
   return db
-    .prepare(
-      `SELECT s.id AS studyId, s.pseudonym, i.id AS imageId, i.model_path AS modelPath
-         FROM studies s
-         JOIN images i ON i.id = ${STUDY_MODEL_IMAGE_ID}
-        WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.study_id = s.id AND f.checkpoint_id = ?)
-        ORDER BY s.id`
-    )
+    .prepare(`SELECT s.id AS studyId, s.pseudonym, i.id AS imageId, i.model_path AS modelPath ${STUDIES_NOT_DESCRIBED} ORDER BY s.id`)
     .all(checkpointId) as { studyId: number; pseudonym: string; imageId: number; modelPath: string }[]
+}
+
+/** How many studies studiesNotDescribedBy lists, without reading them. */
+export function countStudiesNotDescribedBy(db: Db, checkpointId: number): number {
+  return (db.prepare(`SELECT count(*) AS n ${STUDIES_NOT_DESCRIBED}`).get(checkpointId) as { n: number }).n
 }
 
 /** Findings for several studies, in one transaction: after a crash there are all or none of them. */
