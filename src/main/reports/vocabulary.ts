@@ -309,7 +309,7 @@ export const cuePatterns: CuePattern[] = [
   { kind: 'neg-pre', pattern: zh('未见明显', '未见确切', '未见', '未发现', '未显示', '未探及', '无明显', '无', '没有', '否认') },
   // a structured report's field: 结节：无, 结节：阴性, 结节：（-）
   { kind: 'neg-post', pattern: zh('[：:]\\s*(?:无|未见|阴性|[（(]\\s*[-－]\\s*[)）])(?=\\s*(?:[。；;，,]|$))') },
-  { kind: 'neg-post', pattern: zh('已吸收', '基本吸收', '吸收', '消失', '未见(?:明确|明显|确切)?显示', '未再显示', '未再见', '(?:现|现已|已|基本)不明显', '已切除', '术后(?:改变)?') },
+  { kind: 'neg-post', pattern: zh('已吸收', '基本吸收', '吸收', '消失', '未见(?:明确|明显|确切)?显示', '未再显示', '未再见', '(?:现|现已|已|基本)不明显', '已(?:经)?(?:手术)?切除', '术后(?:改变)?') },
   // "this time not seen" at a clause's end is about what came before it (原右肺结节此次未见); before a lesion it is 未见's
   { kind: 'neg-post', pattern: zh('(?:此次|本次|现|复查)(?:已)?未(?:再)?见(?=\\s*(?:[。；;，,]|$))') },
   {

@@ -1100,6 +1100,7 @@ export const chineseCases: SentenceCase[] = [
   present('左中肺野见一约1.2cm×1.0cm结节影，边缘毛糙。', 1, n({ size: 12, short: 10, side: 'left', zone: 'middle' })),
   present('右肺上叶后段见磨玻璃结节，范围约8mm×6mm，内见实性成分。', 1, n({ size: 8, short: 6, side: 'right', lobe: 'RUL', density: 'part-solid' })),
   absent('右肺下叶结节已切除。'),
+  absent('左肺上叶结节已手术切除。'),
   // Third held-out round.
   present('右上肺野见一小结节影，约0.5cm，边缘清晰，密度较高，考虑钙化灶。', 1, n({ size: 5, side: 'right', zone: 'upper', density: 'calcified' })),
   absent('双下肺野未见异常。'),
