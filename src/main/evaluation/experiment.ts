@@ -2,12 +2,10 @@ import fs from 'node:fs'
 import type { ExecutionProvider } from '../../shared/contract'
 import path from 'node:path'
 import { summarizeExperiment, type Arm, type ArmResult, type EvaluationMetrics, type ExperimentSummary, type TruthSource } from '../../shared/evaluation'
-import { loadCheckpoint } from '../model/checkpoint'
-import { VlmModel } from '../model/vlm'
+import { withCheckpointOnCpu } from '../model/checkpoint'
 import { runWarmup, type WarmupOptions, type WarmupResult } from '../model/warmup'
 import type { Db } from '../store/database'
 import { createExperiment, experimentArms, finishExperiment, insertExperimentArm } from '../store/evaluation-repository'
-import { Runtime } from '../tensor/runtime'
 import { runSelfPlay, selfPlayPresets, type SelfPlayHooks, type SelfPlayResult, type SelfPlayRunOptions } from '../training/selfplay-run'
 import { experimentMarkdown, writeExperimentFiles } from './experiment-report'
 import { evaluateModel, heldOutSet, noNoduleScore, type HeldOutSet } from './held-out'
@@ -249,11 +247,5 @@ async function selfPlay(db: Db, dataDir: string, o: ExperimentOptions, seed: num
 /** A checkpoint file's model scored on a held-out set. */
 export async function evaluateCheckpoint(dataDir: string, file: string, set: HeldOutSet, threads: number, onProgress?: (done: number, total: number) => Promise<void> | void): Promise<EvaluationMetrics> {
   if (!fs.existsSync(file)) throw new Error(`Checkpoint ${file} does not exist`)
-  const ckpt = loadCheckpoint(file)
-  const runtime = await Runtime.create({ executionProvider: 'cpu', intraOpThreads: threads })
-  try {
-    return await evaluateModel(new VlmModel(ckpt.config, ckpt.tokenizer, runtime, ckpt.weights), dataDir, set, onProgress)
-  } finally {
-    await runtime.release()
-  }
+  return withCheckpointOnCpu(file, threads, (model) => evaluateModel(model, dataDir, set, onProgress))
 }

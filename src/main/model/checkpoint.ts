@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import { writeFileAtomic } from '../store/atomic-file'
+import { Runtime } from '../tensor/runtime'
 import type { OptimizerState } from '../tensor/trainer'
 import { parseVlmConfig, type VlmConfig } from './config'
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors'
 import { Tokenizer, type TokenizerJson } from './tokenizer'
-import { vlmParams, weightMismatches } from './vlm'
+import { VlmModel, vlmParams, weightMismatches } from './vlm'
 
 /**
  * A VLM checkpoint is one safetensors file: the weights under their parameter names, the Adam
@@ -99,6 +100,21 @@ export function loadCheckpoint(file: string): Checkpoint {
     throw new Error(`Cannot read checkpoint ${file}: ${err instanceof Error ? err.message : String(err)}`)
   }
   return decodeCheckpoint(bytes, file)
+}
+
+/**
+ * A checkpoint file's model on a CPU runtime of its own, for `use` only: the runtime's threads are
+ * released however `use` ends. The file is read before the runtime starts, so a missing or damaged
+ * checkpoint fails without an onnxruntime start-up.
+ */
+export async function withCheckpointOnCpu<T>(file: string, intraOpThreads: number, use: (model: VlmModel, checkpoint: Checkpoint) => Promise<T>): Promise<T> {
+  const checkpoint = loadCheckpoint(file)
+  const runtime = await Runtime.create({ executionProvider: 'cpu', intraOpThreads })
+  try {
+    return await use(new VlmModel(checkpoint.config, checkpoint.tokenizer, runtime, checkpoint.weights), checkpoint)
+  } finally {
+    await runtime.release()
+  }
 }
 
 function parseJson(text: string | undefined, what: string): unknown {

@@ -6,11 +6,10 @@ import { parseReport } from '../reports/nodule-parser'
 import type { Db } from '../store/database'
 import { insertFinding } from '../store/review-repository'
 import { latestCheckpointNamed, reviewedCheckpoint, studyImage } from '../store/training-repository'
-import { Runtime } from '../tensor/runtime'
-import { loadCheckpoint } from './checkpoint'
+import { withCheckpointOnCpu } from './checkpoint'
 import { findingCertainty } from './finding-certainty'
 import { generate } from './generation'
-import { VlmModel, imageInput } from './vlm'
+import { imageInput } from './vlm'
 import { WARMUP_RUN, reportPrompt } from './warmup'
 
 export interface StudyDescription {
@@ -35,11 +34,8 @@ export async function describeStudy(db: Db, dataDir: string, studyKey: string, o
   const row = options.checkpoint ? null : (reviewedCheckpoint(db) ?? latestCheckpointNamed(db, WARMUP_RUN))
   if (!options.checkpoint && !row) throw new Error('No model checkpoint yet: run `vzw warmup` first, or pass --checkpoint FILE')
   const file = options.checkpoint ?? path.join(dataDir, row!.path)
-  const ckpt = loadCheckpoint(file)
   const png = decodeGrayPng(fs.readFileSync(path.join(dataDir, study.modelPath)))
-  const runtime = await Runtime.create({ executionProvider: 'cpu', intraOpThreads: options.threads ?? 0 })
-  try {
-    const model = new VlmModel(ckpt.config, ckpt.tokenizer, runtime, ckpt.weights)
+  return withCheckpointOnCpu(file, options.threads ?? 0, async (model, ckpt) => {
     const prompt = reportPrompt(ckpt.tokenizer)
     const [generated] = await generate(model, [imageInput(png.pixels, png.width, png.height, ckpt.config.vision.imageSize)], [prompt], {
       maxNewTokens: ckpt.config.decoder.maxText - prompt.length,
@@ -51,7 +47,5 @@ export async function describeStudy(db: Db, dataDir: string, studyKey: string, o
     const certainty = findingCertainty(generated, ckpt.tokenizer, parsed)
     const findingId = insertFinding(db, { studyId: study.studyId, imageId: study.imageId, checkpointId: row?.id ?? null, text: generated.text, structured: parsed.nodules, certainty })
     return { pseudonym: study.pseudonym, checkpoint: file, text: generated.text, parsed, certainty, findingId }
-  } finally {
-    await runtime.release()
-  }
+  })
 }

@@ -1,11 +1,9 @@
 import path from 'node:path'
-import { loadCheckpoint } from '../model/checkpoint'
-import { VlmModel } from '../model/vlm'
+import { withCheckpointOnCpu } from '../model/checkpoint'
 import { databasePath, openDatabase } from '../store/database'
 import { reviewedCheckpoint } from '../store/training-repository'
 import { phaseProgress } from '../tasks/progress'
 import type { TaskContext } from '../tasks/registry'
-import { Runtime } from '../tensor/runtime'
 import { writeStudyFindings, type FindingsSummary } from './study-findings'
 
 export interface NewFindingsResult extends FindingsSummary {
@@ -23,20 +21,18 @@ export const NO_REVIEWED_MODEL = 'no model has written findings yet: train one f
  */
 export async function writeNewFindingsTask(_params: Record<string, never>, ctx: TaskContext): Promise<NewFindingsResult> {
   const db = openDatabase(databasePath(ctx.dataDir))
-  const runtime = await Runtime.create({ executionProvider: 'cpu', intraOpThreads: 0 })
   try {
     const checkpoint = reviewedCheckpoint(db)
     if (!checkpoint) throw new Error(NO_REVIEWED_MODEL)
-    const ckpt = loadCheckpoint(path.join(ctx.dataDir, checkpoint.path))
-    const model = new VlmModel(ckpt.config, ckpt.tokenizer, runtime, ckpt.weights)
     const described = phaseProgress(ctx, 'studies described')
-    const summary = await writeStudyFindings(db, ctx.dataDir, model, checkpoint.id, async (done, total) => {
-      ctx.signal.throwIfAborted()
-      await described(done, total, 'findings for the studies this model has not described')
-    })
+    const summary = await withCheckpointOnCpu(path.join(ctx.dataDir, checkpoint.path), 0, (model) =>
+      writeStudyFindings(db, ctx.dataDir, model, checkpoint.id, async (done, total) => {
+        ctx.signal.throwIfAborted()
+        await described(done, total, 'findings for the studies this model has not described')
+      })
+    )
     return { ...summary, checkpoint: checkpoint.path }
   } finally {
-    await runtime.release()
     db.close()
   }
 }
