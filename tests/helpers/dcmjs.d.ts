@@ -10,7 +10,7 @@ declare module 'dcmjs' {
         nameMap: Record<string, { tag: string; vr: string; name: string } | undefined>
       }
       DicomMessage: { readFile(buffer: ArrayBuffer): { meta: Dataset; dict: Dataset } }
-      DicomDict: new (meta: Dataset) => { dict: Dataset; write(): ArrayBuffer }
+      DicomDict: new (meta: Dataset) => { dict: Dataset; write(options?: { fragmentMultiframe?: boolean }): ArrayBuffer }
     }
   }
   export default dcmjs

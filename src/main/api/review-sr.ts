@@ -1,5 +1,6 @@
 import dcmjs from 'dcmjs'
 import type { NoduleFinding } from '../../shared/finding'
+import { writePart10 } from '../dicom/part10-writer'
 import type { BasicProfile } from '../privacy/basic-profile'
 import type { ExportRow } from '../store/review-repository'
 import type { StudyIdentity } from '../store/study-repository'
@@ -15,7 +16,7 @@ import type { StudyIdentity } from '../store/study-repository'
 /** The study an SR is about, as stored: its identifiers go in, the profile takes them out. */
 export type ExportedStudy = StudyIdentity
 
-const { DicomMetaDictionary, DicomDict } = dcmjs.data
+const { DicomMetaDictionary } = dcmjs.data
 
 const COMPREHENSIVE_SR = '1.2.840.10008.5.1.4.1.1.88.33'
 const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1'
@@ -124,15 +125,5 @@ export function reviewStructuredReport(study: ExportedStudy, rows: ExportRow[], 
     ]
   }
   const dataset = profile.dataset(identified, study.pseudonym)
-  const sopInstanceUid = String(dataset.SOPInstanceUID)
-  const meta = {
-    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-    MediaStorageSOPClassUID: COMPREHENSIVE_SR,
-    MediaStorageSOPInstanceUID: sopInstanceUid,
-    TransferSyntaxUID: EXPLICIT_VR_LITTLE_ENDIAN,
-    ImplementationClassUID: '2.25.298153617425318244733925391476420467315'
-  }
-  const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta))
-  dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset)
-  return Buffer.from(dict.write())
+  return Buffer.from(writePart10(dataset, EXPLICIT_VR_LITTLE_ENDIAN, { classUid: '2.25.298153617425318244733925391476420467315' }))
 }

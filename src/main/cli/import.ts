@@ -10,7 +10,7 @@ const ERRORS_SHOWN = 20
 
 export const importCommand: CliCommand = {
   name: 'import',
-  summary: 'Import folders of DICOM radiographs (any depth, DICOMDIR or not) and their reports',
+  summary: 'Import folders of DICOM radiographs (any depth, DICOMDIR or not), films kept as PNG or JPEG, and their reports',
   usage: 'vzw import <folder…>',
   options: {},
   async run(ctx) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { DicomFileError, hasDicmMarker, parseDicomFile, rawDataSetSyntax } from './parse'
+import { pictureFormat } from './picture'
 
 /**
  * Finds the files an import looks at: every DICOMDIR (used as an index: its referenced files,
@@ -12,14 +13,22 @@ import { DicomFileError, hasDicmMarker, parseDicomFile, rawDataSetSyntax } from 
 export interface ScanResult {
   /** Files to import as DICOM, each once. */
   dicomFiles: string[]
+  /** PNG and JPEG files to import as films (see picture.ts), each with the study it belongs to (see pictureStudies). */
+  pictureFiles: PictureFile[]
   /** Files the report importer claims (by its own rule). */
   reportFiles: string[]
   /** Files DICOMDIRs list that are not on disk, and DICOMDIRs that cannot be read. */
   problems: { file: string; reason: string }[]
   dicomdirs: { file: string; referenced: number }[]
-  /** Files that are neither DICOM nor reports (e.g. JPEGs, notes). */
+  /** Files that are neither DICOM, pictures nor reports (notes, programs), and pictures beside DICOM films. */
   skipped: number
   totalBytes: number
+}
+
+export interface PictureFile {
+  file: string
+  /** The folder whose pictures make one study, or the file when it is a study alone. */
+  study: string
 }
 
 const dicomExtensions = new Set(['.dcm', '.dicom', '.dic', '.ima'])
@@ -116,7 +125,8 @@ function archiveKind(file: string, head: Uint8Array): string | null {
 
 /** Walks the roots (following links to files, never to folders, so loops cannot trap it) and sorts what it finds. */
 export async function scanRoots(roots: string[], isReportFile: (file: string) => boolean, signal?: AbortSignal): Promise<ScanResult> {
-  const result: ScanResult = { dicomFiles: [], reportFiles: [], problems: [], dicomdirs: [], skipped: 0, totalBytes: 0 }
+  const result: ScanResult = { dicomFiles: [], pictureFiles: [], reportFiles: [], problems: [], dicomdirs: [], skipped: 0, totalBytes: 0 }
+  const pictures: string[] = []
   const seen = new Set<string>()
   const addDicom = (file: string, size: number) => {
     if (seen.has(file)) return
@@ -148,6 +158,8 @@ export async function scanRoots(roots: string[], isReportFile: (file: string) =>
       }
     }
   }
+  result.pictureFiles = pictureStudies(pictures, result.dicomFiles)
+  result.skipped += pictures.length - result.pictureFiles.length
   return result
 
   function classify(file: string, into: ScanResult, add: (file: string, size: number) => void): void {
@@ -179,6 +191,32 @@ export async function scanRoots(roots: string[], isReportFile: (file: string) =>
     const archive = hasDicmMarker(head) ? null : archiveKind(file, head)
     if (archive) into.problems.push({ file, reason: `It is ${archive} archive: the import does not open archives — unpack it and import the folder` })
     else if (looksLikeDicom(file, head)) add(file, size)
-    else into.skipped++
+    else if (pictureFormat(head)) {
+      pictures.push(file)
+      into.totalBytes += size
+    } else into.skipped++
   }
+}
+
+/** A folder of this many pictures or fewer is one study's: a dataset's study folder holds its views (a frontal and a lateral). */
+export const PICTURES_PER_STUDY_FOLDER = 4
+
+/**
+ * Which study each picture belongs to. A dataset either keeps a study's views in a folder of their
+ * own (MIMIC-CXR-JPG's s50414267/, CheXpert's study1/) or every film in one flat folder (NIH
+ * ChestX-ray14, IU X-ray): a folder of a few pictures is one study, in a folder of many each picture
+ * is a study alone. A picture in a folder that holds DICOM files is a preview an export put beside
+ * its films, not another film, and is left out.
+ */
+function pictureStudies(pictures: string[], dicomFiles: string[]): PictureFile[] {
+  const dicomFolders = new Set(dicomFiles.map((f) => path.dirname(f)))
+  const byFolder = new Map<string, string[]>()
+  for (const file of pictures) {
+    const folder = path.dirname(file)
+    if (dicomFolders.has(folder)) continue
+    const files = byFolder.get(folder)
+    if (files) files.push(file)
+    else byFolder.set(folder, [file])
+  }
+  return [...byFolder].flatMap(([folder, files]) => files.map((file) => ({ file, study: files.length <= PICTURES_PER_STUDY_FOLDER ? folder : file })))
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+
 /** Transfer syntaxes and SOP classes the importer tells apart (PS3.6 Annex A). */
 export const TransferSyntax = {
   implicitLittle: '1.2.840.10008.1.2',
@@ -95,4 +97,15 @@ export function reportDocumentName(uid: string): string {
 
 export function sopClassName(uid: string): string {
   return nonImageClassNames[uid] ? `${nonImageClassNames[uid]} (${uid})` : uid
+}
+
+/**
+ * A UID for something that has none of its own (a picture imported as a film), the same for the
+ * same name every time: a name-based UUID (version 5, SHA-1, PS3.5 B.2) under the 2.25 root.
+ */
+export function nameBasedUid(name: string): string {
+  const digest = createHash('sha1').update(`vision-zero-workstation:${name}`).digest()
+  digest[6] = (digest[6] & 0x0f) | 0x50
+  digest[8] = (digest[8] & 0x3f) | 0x80
+  return `2.25.${BigInt('0x' + digest.subarray(0, 16).toString('hex')).toString()}`
 }

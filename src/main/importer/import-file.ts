@@ -1,10 +1,13 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import type { DataSet } from 'dicom-parser'
 import { readInstanceHeader, type InstanceHeader } from '../dicom/header'
 import type { ImageProducts } from '../dicom/image-products'
 import { DicomFileError, parseDicomFile } from '../dicom/parse'
+import { pictureAsDicom, pictureFormat } from '../dicom/picture'
+import type { PictureFile } from '../dicom/scan'
 import { filmOrigin, notChestRadiograph, readProjection, type FilmOrigin, type ProjectionReading } from '../dicom/projection'
-import { isStructuredReportSopClass, reportDocumentName, SopClass, sopClassName } from '../dicom/uids'
+import { isStructuredReportSopClass, nameBasedUid, reportDocumentName, SopClass, sopClassName } from '../dicom/uids'
 import type { Db } from '../store/database'
 import { claimErrorRow, hasImportedInstance, hasReportFromSource, insertErrorRow, insertImportedImage } from '../store/import-repository'
 import { storageProblem } from '../store/storage-failure'
@@ -45,13 +48,9 @@ export type PreparedFile =
 export async function prepareDicomFile(ctx: FileImportContext, file: string, decoder: FilmDecoder): Promise<PreparedFile> {
   const knownSize = sizeOfKnownFilm(ctx.db, file)
   if (knownSize !== null) return { kind: 'already', file, size: knownSize }
-  let bytes: Buffer
-  try {
-    bytes = fs.readFileSync(file)
-  } catch (err) {
-    return { kind: 'failed', file, size: null, hash: null, reason: `The file cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, header: null }
-  }
-  const hash = sha256(bytes)
+  const read = readWhole(file)
+  if (read.kind === 'failed') return read
+  const { bytes, hash } = read
   // Taken now: a film's bytes go to the decoder.
   const size = bytes.length
   let header: InstanceHeader | null = null
@@ -62,6 +61,50 @@ export async function prepareDicomFile(ctx: FileImportContext, file: string, dec
   } catch (err) {
     const reason = err instanceof DicomFileError ? err.reason : `Unexpected failure while importing: ${err instanceof Error ? err.message : String(err)}`
     return { kind: 'failed', file, size, hash, reason, header }
+  }
+}
+
+function readWhole(file: string): { kind: 'read'; bytes: Buffer; hash: string } | Extract<PreparedFile, { kind: 'failed' }> {
+  try {
+    const bytes = fs.readFileSync(file)
+    return { kind: 'read', bytes, hash: sha256(bytes) }
+  } catch (err) {
+    return { kind: 'failed', file, size: null, hash: null, reason: `The file cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, header: null }
+  }
+}
+
+/**
+ * Reads a PNG or JPEG film (picture.ts) as the Secondary Capture it becomes, then as a DICOM file
+ * is read. Its instance is named by its content, so the same picture met again — in another folder,
+ * after a move — is the image already stored; its study by its study folder, or by itself. A
+ * picture that is no film (an icon, a colour photograph) is skipped. Never throws.
+ */
+export async function preparePictureFile(ctx: FileImportContext, picture: PictureFile, decoder: FilmDecoder): Promise<PreparedFile> {
+  const { file } = picture
+  const read = readWhole(file)
+  if (read.kind === 'failed') return read
+  const { bytes, hash } = read
+  const size = bytes.length
+  const sopInstanceUid = nameBasedUid(`picture:${hash}`)
+  if (hasImportedInstance(ctx.db, sopInstanceUid)) return { kind: 'already', file, size }
+  try {
+    const identity = {
+      sopInstanceUid,
+      studyUid: nameBasedUid(`picture-study:${picture.study}`),
+      seriesUid: nameBasedUid(`picture-series:${picture.study}`),
+      studyDescription: path.basename(path.dirname(file)),
+      seriesDescription: path.basename(file, path.extname(file))
+    }
+    const format = pictureFormat(bytes)
+    if (!format) throw new DicomFileError('Not a PNG or JPEG picture any more: the file changed while the folder was imported')
+    const reading = await pictureAsDicom(bytes, format, identity)
+    if (reading.kind === 'not-a-film') return { kind: 'skipped', file, size }
+    const headerSet = parseDicomFile(reading.dicom, { headerOnly: true })
+    const prepared = await prepareInstance(ctx, file, Buffer.from(reading.dicom.buffer, reading.dicom.byteOffset, reading.dicom.byteLength), hash, readInstanceHeader(headerSet), headerSet, decoder)
+    return prepared.kind === 'film' ? { ...prepared, size } : prepared
+  } catch (err) {
+    const reason = err instanceof DicomFileError ? err.reason : `Unexpected failure while importing: ${err instanceof Error ? err.message : String(err)}`
+    return { kind: 'failed', file, size, hash, reason, header: null }
   }
 }
 

@@ -7,7 +7,7 @@ import { createImportJob, libraryCounts, recordReportProblems, updateImportJob, 
 import { StorageFailure, storageProblem } from '../store/storage-failure'
 import { ProgressMeter } from '../tasks/progress'
 import { defaultDecodeThreads, filmDecoder } from './film-decoder'
-import { prepareDicomFile, recordProblem, storeDicomFile, type FileImportContext, type FileOutcome, type PreparedFile } from './import-file'
+import { prepareDicomFile, preparePictureFile, recordProblem, storeDicomFile, type FileImportContext, type FileOutcome, type PreparedFile } from './import-file'
 import type { ReportImporter } from './report-importer'
 
 export interface ImportSummary extends ImportCounts {
@@ -73,7 +73,7 @@ export async function importFolders(db: Db, dataDir: string, roots: string[], op
   const started = performance.now()
   try {
     const scan = await scanRoots(roots, (f) => options.reports.isReportFile(f), options.signal)
-    summary.filesTotal = scan.dicomFiles.length + scan.problems.length
+    summary.filesTotal = scan.dicomFiles.length + scan.pictureFiles.length + scan.problems.length
     summary.skipped = scan.skipped
     summary.dicomdirs = scan.dicomdirs.length
     for (const problem of scan.problems) count(summary, recordProblem(ctx, problem.file, problem.reason))
@@ -82,11 +82,15 @@ export async function importFolders(db: Db, dataDir: string, roots: string[], op
     let lastProgressAt = 0
     let done = scan.problems.length
     const decoder = filmDecoder(options.decodeThreads ?? defaultDecodeThreads())
-    // Files are prepared (read, decoded) ahead on the decoder's threads and stored in the walk's order.
+    // Files are prepared (read, decoded) ahead on the decoder's threads and stored in the walk's order, DICOM files first.
+    const preparations = [
+      ...scan.dicomFiles.map((file) => () => prepareDicomFile(ctx, file, decoder)),
+      ...scan.pictureFiles.map((picture) => () => preparePictureFile(ctx, picture, decoder))
+    ]
     const ahead: Promise<PreparedFile>[] = []
     let next = 0
     const prepareAhead = () => {
-      while (next < scan.dicomFiles.length && ahead.length <= decoder.threads) ahead.push(prepareDicomFile(ctx, scan.dicomFiles[next++], decoder))
+      while (next < preparations.length && ahead.length <= decoder.threads) ahead.push(preparations[next++]())
     }
     prepareAhead()
     while (ahead.length > 0) {

@@ -1,14 +1,7 @@
-// @ts-ignore dcmjs ships no type declarations; the small part used here is typed below.
-import dcmjsModule from 'dcmjs'
+import { writePart10 } from '../dicom/part10-writer'
 import { encodeGb18030 } from './gb18030'
 import { encodeJpegLossless, JPEG_LOSSLESS_SV1_TRANSFER_SYNTAX } from './jpeg-lossless'
 import type { DisplayWindow } from './radiograph'
-
-interface DcmjsData {
-  DicomDict: new (meta: Record<string, unknown>) => { dict: Record<string, unknown>; write(options?: Record<string, unknown>): ArrayBuffer }
-  DicomMetaDictionary: { denaturalizeDataset(dataset: Record<string, unknown>): Record<string, unknown> }
-}
-const dcmjs = dcmjsModule as unknown as { data: DcmjsData }
 
 export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1'
 const CR_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.1'
@@ -154,18 +147,7 @@ export function writeSyntheticDicom(input: SyntheticDicomInput): Uint8Array {
     dataset.PresentationLUTShape = input.photometric === 'MONOCHROME2' ? 'IDENTITY' : 'INVERSE'
     dataset.RescaleType = 'US'
   }
-  const meta = {
-    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-    MediaStorageSOPClassUID: sopClassUid,
-    MediaStorageSOPInstanceUID: input.sopInstanceUid,
-    TransferSyntaxUID: input.transferSyntaxUid,
-    ImplementationClassUID: IMPLEMENTATION_CLASS_UID,
-    ImplementationVersionName: 'VZW_SYNTH_1'
-  }
-  const { DicomDict, DicomMetaDictionary } = dcmjs.data
-  const dicomDict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta))
-  dicomDict.dict = DicomMetaDictionary.denaturalizeDataset(dataset)
-  const bytes = new Uint8Array(dicomDict.write({ fragmentMultiframe: false }))
+  const bytes = writePart10(dataset, input.transferSyntaxUid, { classUid: IMPLEMENTATION_CLASS_UID, versionName: 'VZW_SYNTH_1' })
   if (gbName) spliceTextValue(bytes, 0x0010, 0x0010, 'PN', gbName)
   return bytes
 }

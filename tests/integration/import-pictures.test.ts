@@ -1,0 +1,123 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadDisplayImage } from '../../src/main/api/display-image'
+import { importFolders, type ImportSummary } from '../../src/main/importer/import-folders'
+import * as reports from '../../src/main/reports'
+import { openDatabase, type Db } from '../../src/main/store/database'
+import { displayImageRecord } from '../../src/main/store/study-repository'
+import { studyImage } from '../../src/main/store/training-repository'
+import { image } from '../helpers/dicom-corpus'
+import { jpegPicture, pngPicture } from '../helpers/picture-files'
+
+// Chest films kept as pictures, laid out as public datasets lay them out: a flat folder of films
+// (NIH ChestX-ray14, IU X-ray), a study folder with its report beside it (MIMIC-CXR-JPG), a study
+// folder whose file names say the view (CheXpert); and what is no film.
+let tmp: string
+let root: string
+let dataDir: string
+let db: Db
+let first: ImportSummary
+
+function put(relative: string, bytes: Uint8Array | string): void {
+  const file = path.join(root, relative)
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(file, bytes)
+}
+
+interface PictureRow {
+  file_path: string
+  study_id: number
+  projection: string | null
+  status: string
+  error: string | null
+}
+
+const rowOf = (relative: string): PictureRow | undefined =>
+  db
+    .prepare('SELECT i.file_path, se.study_id, i.projection, i.status, i.error FROM images i LEFT JOIN series se ON se.id = i.series_id WHERE i.file_path = ?')
+    .get(path.join(root, relative)) as PictureRow | undefined
+const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n
+
+const flat = ['CXR1_1_IM-0001-4001.png', 'CXR2_IM-0652-1001.png', 'CXR3_IM-1384-1001.png', '00000013_005.png', '00000013_006.png']
+const mimic = 'files/p10/p10000032/s50414267'
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-pictures-'))
+  root = path.join(tmp, 'films')
+  for (const [i, name] of flat.entries()) put(`flat/${name}`, pngPicture({ width: 320, height: 300, depth: i % 2 ? 16 : 8, seed: i }))
+  put('flat/logo.png', pngPicture({ width: 400, height: 300, channels: 3, tint: [1, 0.3, 0.6] }))
+  put('flat/icon.png', pngPicture({ width: 64, height: 64 }))
+  put(`${mimic}/02aa804e-bde0afdd.jpg`, await jpegPicture({ width: 300, height: 320, seed: 10 }))
+  put(`${mimic}/174413ec-4ec4c1f7.jpg`, await jpegPicture({ width: 300, height: 320, seed: 11 }))
+  put(`${mimic}.txt`, 'FINDINGS: There is a 12 mm nodule in the right upper lobe.\nIMPRESSION: Right upper lobe nodule.')
+  put('chexpert/patient00001/study1/view1_frontal.jpg', await jpegPicture({ width: 320, height: 320, seed: 20 }))
+  put('chexpert/patient00001/study1/view2_lateral.jpg', await jpegPicture({ width: 320, height: 320, seed: 21 }))
+  // An export's preview beside its DICOM film is not another film.
+  put('export/STUDY1/IM0001', image({ rows: 300, columns: 300, bitsAllocated: 16, bitsStored: 12, seed: 30 }).bytes)
+  put('export/STUDY1/IM0001.png', pngPicture({ width: 300, height: 300, seed: 30 }))
+  put('broken/cut.png', pngPicture({ width: 300, height: 300, seed: 40 }).subarray(0, 200))
+  dataDir = path.join(tmp, 'data')
+  db = openDatabase(path.join(dataDir, 'vzw.sqlite'))
+  first = await importFolders(db, dataDir, [root], { reports })
+})
+
+afterAll(() => {
+  db?.close()
+  fs.rmSync(tmp, { recursive: true, force: true })
+})
+
+describe('importing chest films kept as PNG or JPEG pictures', () => {
+  it('imports every film, passes over what is no film, and names a picture that cannot be read', () => {
+    expect({ imported: first.imported, skipped: first.skipped, failed: first.failed }).toEqual({ imported: 10, skipped: 3, failed: 1 })
+    for (const name of [...flat.map((n) => `flat/${n}`), 'chexpert/patient00001/study1/view1_frontal.jpg', `${mimic}/02aa804e-bde0afdd.jpg`])
+      expect(rowOf(name)?.status, name).toBe('ok')
+    for (const passedOver of ['flat/logo.png', 'flat/icon.png', 'export/STUDY1/IM0001.png']) expect(rowOf(passedOver), passedOver).toBeUndefined()
+    expect(rowOf('broken/cut.png')).toMatchObject({ status: 'error', error: expect.stringMatching(/^The PNG picture cannot be read: /) })
+  })
+
+  it('makes each film of a flat folder a study of its own, and a study folder one study', () => {
+    const flatStudies = new Set(flat.map((n) => rowOf(`flat/${n}`)!.study_id))
+    expect(flatStudies.size).toBe(flat.length)
+    expect(rowOf(`${mimic}/02aa804e-bde0afdd.jpg`)!.study_id).toBe(rowOf(`${mimic}/174413ec-4ec4c1f7.jpg`)!.study_id)
+    expect(rowOf('chexpert/patient00001/study1/view1_frontal.jpg')!.study_id).toBe(rowOf('chexpert/patient00001/study1/view2_lateral.jpg')!.study_id)
+    expect(count('SELECT count(*) AS n FROM studies')).toBe(flat.length + 2 + 1)
+  })
+
+  it('matches the report beside a study folder to its study', () => {
+    const report = db.prepare('SELECT study_id FROM reports WHERE source_path = ?').get(path.join(root, `${mimic}.txt`)) as { study_id: number | null }
+    expect(report.study_id).toBe(rowOf(`${mimic}/02aa804e-bde0afdd.jpg`)!.study_id)
+    expect(first.reportsMatched).toBe(1)
+  })
+
+  it('reads the view from the file name, and makes the frontal film its study\'s model image', () => {
+    const frontal = rowOf('chexpert/patient00001/study1/view1_frontal.jpg')!
+    expect(frontal.projection).toBe('frontal')
+    expect(rowOf('chexpert/patient00001/study1/view2_lateral.jpg')!.projection).toBe('lateral')
+    const model = studyImage(db, String(frontal.study_id))!
+    const modelFile = db.prepare('SELECT file_path FROM images WHERE id = ?').get(model.imageId) as { file_path: string }
+    expect(modelFile.file_path).toBe(path.join(root, 'chexpert/patient00001/study1/view1_frontal.jpg'))
+  })
+
+  it('shows a picture in the viewer as a film is shown, and keeps no patient for it', () => {
+    const id = (db.prepare('SELECT id FROM images WHERE file_path = ?').get(path.join(root, 'flat', flat[1])) as { id: number }).id
+    const shown = loadDisplayImage(dataDir, displayImageRecord(db, id)!)
+    expect([shown.width, shown.height]).toEqual([320, 300])
+    expect(shown.windows.length + (shown.voiLuts?.length ?? 0)).toBe(0)
+    const study = db.prepare('SELECT s.patient_id FROM studies s JOIN series se ON se.study_id = s.id JOIN images i ON i.series_id = se.id WHERE i.id = ?').get(id) as { patient_id: string | null }
+    expect(study.patient_id || null).toBeNull()
+  })
+
+  it('knows a picture again by its content: a re-import or a copy in another folder adds nothing', async () => {
+    const images = count('SELECT count(*) AS n FROM images')
+    const again = await importFolders(db, dataDir, [root], { reports })
+    expect({ imported: again.imported, already: again.already, newErrors: again.newErrors }).toEqual({ imported: 0, already: 10, newErrors: 0 })
+    const copy = path.join(tmp, 'copy')
+    fs.mkdirSync(copy)
+    fs.copyFileSync(path.join(root, 'flat', flat[0]), path.join(copy, 'film.png'))
+    const copied = await importFolders(db, dataDir, [copy], { reports })
+    expect({ imported: copied.imported, already: copied.already }).toEqual({ imported: 0, already: 1 })
+    expect(count('SELECT count(*) AS n FROM images')).toBe(images)
+  })
+})
