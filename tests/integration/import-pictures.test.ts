@@ -42,6 +42,13 @@ const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).
 
 const flat = ['CXR1_1_IM-0001-4001.png', 'CXR2_IM-0652-1001.png', 'CXR3_IM-1384-1001.png', '00000013_005.png', '00000013_006.png']
 const mimic = 'files/p10/p10000032/s50414267'
+const iuFilms = ['CXR1_1_IM-0001-3001', 'CXR1_1_IM-0001-4001', 'CXR2_IM-0652-1001', 'CXR2_IM-0652-2001', 'CXR3_IM-1384-1001']
+
+/** An Open-i report (ecgen-radiology/N.xml), cut to what matters: its sections and the films it names. */
+const openIReport = (films: string[]): string =>
+  '<?xml version="1.0" encoding="utf-8"?><eCitation><meta type="rr"/><uId id="CXR1"/><MedlineCitation><Article><Abstract>' +
+  '<AbstractText Label="FINDINGS">There is a 9 mm nodule in the right upper lobe.</AbstractText><AbstractText Label="IMPRESSION">Nodule.</AbstractText>' +
+  `</Abstract></Article></MedlineCitation>${films.map((f, i) => `<parentImage id="${f}"><figureId>F${i + 1}</figureId><caption>Xray Chest PA and Lateral</caption></parentImage>`).join('')}</eCitation>`
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-pictures-'))
@@ -57,6 +64,10 @@ beforeAll(async () => {
   // An export's preview beside its DICOM film is not another film.
   put('export/STUDY1/IM0001', image({ rows: 300, columns: 300, bitsAllocated: 16, bitsStored: 12, seed: 30 }).bytes)
   put('export/STUDY1/IM0001.png', pngPicture({ width: 300, height: 300, seed: 30 }))
+  // The Indiana University collection as Open-i gives it: the films flat in one folder, each report an XML file naming them.
+  for (const [i, name] of iuFilms.entries()) put(`iu/NLMCXR_png/${name}.png`, pngPicture({ width: 300, height: 300, seed: 50 + i }))
+  put('iu/ecgen-radiology/1.xml', openIReport(['CXR1_1_IM-0001-3001', 'CXR1_1_IM-0001-4001']))
+  put('iu/ecgen-radiology/2.xml', openIReport(['CXR2_IM-0652-1001', 'CXR2_IM-0652-2001']))
   put('broken/cut.png', pngPicture({ width: 300, height: 300, seed: 40 }).subarray(0, 200))
   dataDir = path.join(tmp, 'data')
   db = openDatabase(path.join(dataDir, 'vzw.sqlite'))
@@ -70,7 +81,7 @@ afterAll(() => {
 
 describe('importing chest films kept as PNG or JPEG pictures', () => {
   it('imports every film, passes over what is no film, and names a picture that cannot be read', () => {
-    expect({ imported: first.imported, skipped: first.skipped, failed: first.failed }).toEqual({ imported: 10, skipped: 3, failed: 1 })
+    expect({ imported: first.imported, skipped: first.skipped, failed: first.failed }).toEqual({ imported: 15, skipped: 3, failed: 1 })
     for (const name of [...flat.map((n) => `flat/${n}`), 'chexpert/patient00001/study1/view1_frontal.jpg', `${mimic}/02aa804e-bde0afdd.jpg`])
       expect(rowOf(name)?.status, name).toBe('ok')
     for (const passedOver of ['flat/logo.png', 'flat/icon.png', 'export/STUDY1/IM0001.png']) expect(rowOf(passedOver), passedOver).toBeUndefined()
@@ -82,13 +93,19 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(flatStudies.size).toBe(flat.length)
     expect(rowOf(`${mimic}/02aa804e-bde0afdd.jpg`)!.study_id).toBe(rowOf(`${mimic}/174413ec-4ec4c1f7.jpg`)!.study_id)
     expect(rowOf('chexpert/patient00001/study1/view1_frontal.jpg')!.study_id).toBe(rowOf('chexpert/patient00001/study1/view2_lateral.jpg')!.study_id)
-    expect(count('SELECT count(*) AS n FROM studies')).toBe(flat.length + 2 + 1)
+    expect(count('SELECT count(*) AS n FROM studies')).toBe(flat.length + 2 + 1 + iuFilms.length)
   })
 
   it('matches the report beside a study folder to its study', () => {
     const report = db.prepare('SELECT study_id FROM reports WHERE source_path = ?').get(path.join(root, `${mimic}.txt`)) as { study_id: number | null }
     expect(report.study_id).toBe(rowOf(`${mimic}/02aa804e-bde0afdd.jpg`)!.study_id)
-    expect(first.reportsMatched).toBe(1)
+  })
+
+  it('matches an Open-i report to the first film it names, in the folder of films beside the reports', () => {
+    const studyOfReport = (file: string) => (db.prepare('SELECT study_id FROM reports WHERE source_path = ?').get(path.join(root, file)) as { study_id: number | null }).study_id
+    expect(studyOfReport('iu/ecgen-radiology/1.xml')).toBe(rowOf('iu/NLMCXR_png/CXR1_1_IM-0001-3001.png')!.study_id)
+    expect(studyOfReport('iu/ecgen-radiology/2.xml')).toBe(rowOf('iu/NLMCXR_png/CXR2_IM-0652-1001.png')!.study_id)
+    expect(first.reportsMatched).toBe(3)
   })
 
   it('reads the view from the file name, and makes the frontal film its study\'s model image', () => {
@@ -112,7 +129,7 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
   it('knows a picture again by its content: a re-import or a copy in another folder adds nothing', async () => {
     const images = count('SELECT count(*) AS n FROM images')
     const again = await importFolders(db, dataDir, [root], { reports })
-    expect({ imported: again.imported, already: again.already, newErrors: again.newErrors }).toEqual({ imported: 0, already: 10, newErrors: 0 })
+    expect({ imported: again.imported, already: again.already, newErrors: again.newErrors }).toEqual({ imported: 0, already: 15, newErrors: 0 })
     const copy = path.join(tmp, 'copy')
     fs.mkdirSync(copy)
     fs.copyFileSync(path.join(root, 'flat', flat[0]), path.join(copy, 'film.png'))

@@ -244,16 +244,37 @@ const IMAGE_PATH_FOLDERS_UP = 3
 /**
  * The study of the image file a report names (a dataset's table: "train/patient1/study1/view1_frontal.dcm",
  * written with either separator): the file as named, relative to the report's folder or one of the
- * folders above it — and, for a picture's path (.jpg, .png), the DICOM file of its name beside it.
+ * folders above it — and, for a picture's path (.jpg, .png), the DICOM file of its name beside it; a
+ * name without folder or extension, a film of that name with any extension (studyOfImageNamed).
  */
 function studyOfImageFile(db: Db, written: string, reportFolder: string): number | null {
   const relative = written.trim().replace(/[\\/]+/g, path.sep)
-  const variants = [relative, ...(/\.(?:jpe?g|png)$/i.test(relative) ? [relative.replace(/\.[^.]+$/, '.dcm')] : [])]
   const folders = Array.from({ length: IMAGE_PATH_FOLDERS_UP + 1 }, (_, up) => path.resolve(reportFolder, ...Array<string>(up).fill('..')))
+  const variants = [relative, ...(/\.(?:jpe?g|png)$/i.test(relative) ? [relative.replace(/\.[^.]+$/, '.dcm')] : [])]
   const candidates = path.isAbsolute(relative) ? variants : folders.flatMap((folder) => variants.map((v) => path.join(folder, v)))
   const byFile = db.prepare('SELECT se.study_id AS id FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ? LIMIT 1')
   for (const file of candidates) {
     const row = byFile.get(file) as { id: number } | undefined
+    if (row) return row.id
+  }
+  return !relative.includes(path.sep) && !imageExtension.test(relative) ? studyOfImageNamed(db, relative, folders) : null
+}
+
+const imageExtension = /\.(?:dcm|dicom|png|jpe?g)$/i
+
+/**
+ * The study of an image named without folder or extension (an Open-i report's "CXR1_1_IM-0001-3001"):
+ * a film of that name, with any extension ("….png", "….dcm.png"), anywhere under the report's folder,
+ * else under each folder above it in turn — the nearest first.
+ */
+function studyOfImageNamed(db: Db, name: string, folders: string[]): number | null {
+  const find = db.prepare(
+    `SELECT se.study_id AS id FROM images i JOIN series se ON se.id = i.series_id
+      WHERE i.file_path >= ? AND i.file_path < ? AND i.file_path LIKE ? ESCAPE '!' LIMIT 1`
+  )
+  const pattern = `%${path.sep}${name.replace(/[!%_]/g, '!$&')}.%`
+  for (const folder of folders) {
+    const row = find.get(folder + path.sep, folder + String.fromCharCode(path.sep.charCodeAt(0) + 1), pattern) as { id: number } | undefined
     if (row) return row.id
   }
   return null

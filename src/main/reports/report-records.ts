@@ -520,14 +520,28 @@ function xmlRecords(text: string): { records: ReportRecord[]; problems: string[]
   }
   const elements = xmlElements(text)
   const reports = xmlReports(elements)
+  const figure = openIFigure(elements)
   if (reports.length === 0) {
     // A date alone names no report: settings files carry dates too.
     if (!elements.some((e) => e.values.some(([name]) => ![null, 'studyDate'].includes(fieldOf(name))))) return { records: [], problems: [] }
     throw new Error('the XML holds no report: no element has a report text value (such as <ReportText>, <Findings> or <Impression>)')
   }
   return recordsFrom(
-    reports.map((e, i) => ({ fields: fieldsNamed(valuesWithParts(e)), where: reports.length > 1 ? `record ${i + 1} (<${e.name}>)` : `the <${e.name}> element` }))
+    reports.map((e, i) => {
+      const fields = fieldsNamed(valuesWithParts(e))
+      return { fields: { imagePath: figure, ...fields }, where: reports.length > 1 ? `record ${i + 1} (<${e.name}>)` : `the <${e.name}> element` }
+    })
   )
+}
+
+/**
+ * The film an Open-i report is about (Indiana University's chest X-ray collection): its first
+ * <parentImage id="CXR1_1_IM-0001-3001">, the name of the picture beside the reports without its
+ * extension (see studyOfImageFile). The report names its views in turn; the first is its study's.
+ */
+function openIFigure(elements: XmlElement[]): string | undefined {
+  const figure = elements.find((e) => e.name === 'parentImage')
+  return figure?.values.find(([name]) => name === 'id')?.[1]
 }
 
 const namesOf = (values: [string, string][]): (Field | null)[] => values.map(([name]) => fieldOf(name))
