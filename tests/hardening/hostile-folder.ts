@@ -76,6 +76,32 @@ hostileKinds['an Encapsulated PDF bomb'] = () => encapsulatedPdf((pdfBomb ??= wr
 hostileKinds['an Encapsulated PDF pdf.js fails on outside its promises'] = () => encapsulatedPdf(pdfThatEndsItsThread())
 hostileKinds['a password-protected Encapsulated PDF'] = () => encapsulatedPdf(writePdf([['FINDINGS:', 'No nodule.']], { passwordProtected: true }))
 
+/** A PNG of the given header size and no image data: the size is all a decoder would go by. */
+function pngDeclaring(width: number, height: number): Buffer {
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(width, 0)
+  header.writeUInt32BE(height, 4)
+  header.set([16, 0, 0, 0, 0], 8)
+  const chunk = Buffer.concat([Buffer.from([0, 0, 0, 13]), Buffer.from('IHDR', 'latin1'), header, Buffer.alloc(4)])
+  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk])
+}
+
+/** A JPEG's start and one frame header (start-of-frame `marker`, 8-bit, `size` square, one component), then `rest`. */
+function jpegFraming(marker: number, size: number, rest: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, marker, 0, 11, 8, size >> 8, size & 0xff, size >> 8, size & 0xff, 1, 1, 0x11, 0]), rest])
+}
+
+/** Pictures an import reads as films (picture.ts) when they are: named .png or .jpg, each bad by construction. */
+const hostilePictures: Record<string, { extension: string; make: (rand: () => number) => Buffer }> = {
+  'a PNG declaring a billion pixels': { extension: '.png', make: () => pngDeclaring(40_000, 30_000) },
+  'a PNG cut short': { extension: '.png', make: (rand) => pngDeclaring(512, 512).subarray(0, 20 + Math.floor(rand() * 10)) },
+  'a JPEG of noise after its frame header': {
+    extension: '.jpg',
+    make: (rand) => jpegFraming(0xc0, 512, Buffer.from(Array.from({ length: 2000 }, () => Math.floor(rand() * 256))))
+  },
+  'an arithmetic-coded JPEG': { extension: '.jpg', make: () => jpegFraming(0xc9, 512, Buffer.alloc(100)) }
+}
+
 const LINK_KINDS = ['a link that loops to itself', 'a link to a missing file'] as const
 
 /** Writes the folder: `total` files (links included), `hostileShare` of them hostile. */
@@ -83,7 +109,7 @@ export function writeHostileFolder(root: string, total: number, hostileShare: nu
   const rand = seededRandom(seed)
   const folder: HostileFolder = { root, good: new Set(), hostile: new Map() }
   const hostileCount = Math.round(total * hostileShare)
-  const kinds = [...Object.keys(hostileKinds), ...LINK_KINDS, 'hostile file deep in nested folders']
+  const kinds = [...Object.keys(hostileKinds), ...Object.keys(hostilePictures), ...LINK_KINDS, 'hostile file deep in nested folders']
   const template = image({ ...spec, seed: 1 }).bytes
   for (let i = 0; i < total - hostileCount; i++) {
     const file = path.join(root, `P${String(Math.floor(i / 10)).padStart(4, '0')}`, `S${i % 3}`, `IM${String(i).padStart(5, '0')}`)
@@ -93,11 +119,14 @@ export function writeHostileFolder(root: string, total: number, hostileShare: nu
   }
   for (let i = 0; i < hostileCount; i++) {
     const kind = kinds[i % kinds.length]
-    let dir = path.join(root, 'mixed', `H${String(i % 50).padStart(2, '0')}`)
+    const picture = hostilePictures[kind]
+    // Pictures lie apart: a picture in a folder of DICOM files is taken for a preview of them and passed over.
+    let dir = path.join(root, picture ? 'pictures' : 'mixed', `H${String(i % 50).padStart(2, '0')}`)
     if (kind === 'hostile file deep in nested folders') dir = path.join(dir, ...Array.from({ length: 100 + (i % 60) }, (_, d) => `d${d}`))
     fs.mkdirSync(dir, { recursive: true })
-    const file = path.join(dir, `BAD${String(i).padStart(4, '0')}.dcm`)
-    if (kind === LINK_KINDS[0]) fs.symlinkSync(path.basename(file), file)
+    const file = path.join(dir, `BAD${String(i).padStart(4, '0')}${picture?.extension ?? '.dcm'}`)
+    if (picture) fs.writeFileSync(file, picture.make(rand))
+    else if (kind === LINK_KINDS[0]) fs.symlinkSync(path.basename(file), file)
     else if (kind === LINK_KINDS[1]) fs.symlinkSync(path.join(dir, 'gone.dcm'), file)
     else {
       const make = hostileKinds[kind] ?? hostileKinds['truncated in the pixel data']

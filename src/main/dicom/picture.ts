@@ -94,7 +94,7 @@ function readPng(bytes: Uint8Array): GrayRaster | Extract<PictureReading, { kind
   try {
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { skipRescale: true })
   } catch (err) {
-    throw new DicomFileError(`The PNG picture cannot be read: ${err instanceof Error ? err.message : String(err)}`)
+    throw new DicomFileError(`The PNG picture cannot be read: ${pngProblem(err)}`)
   }
   // pngjs gives every picture as RGBA: 16-bit ones as 16-bit samples (skipRescale), the rest as bytes.
   const wide = png.depth === 16
@@ -104,7 +104,15 @@ function readPng(bytes: Uint8Array): GrayRaster | Extract<PictureReading, { kind
   return { kind: 'gray', width: png.width, height: png.height, bits: wide ? 16 : 8, pixels: gray.pixels }
 }
 
-/** Of a sample of pixels, the share whose channels may differ by this much (of full scale) before a picture counts as colour: JPEG's chroma noise stays well below. */
+/** pngjs's reasons, in words: a cut-off file leaves its stream reader waiting. */
+function pngProblem(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err)
+  if (/finished stream|unexpected end/i.test(message)) return 'it ends before its image data (the file is cut short)'
+  if (/crc/i.test(message)) return `a chunk's checksum is wrong (the file is damaged): ${message}`
+  return message
+}
+
+/** How far a pixel's channels may differ (of full scale), and the share of pixels that may, before a picture counts as colour: JPEG's chroma noise stays well below. */
 const COLOUR_DIFFERENCE = 0.08
 const COLOUR_SHARE = 0.01
 

@@ -107,6 +107,6 @@ describe('pictures read as films', () => {
     const png = pngPicture({ width: 300, height: 300 })
     const cut = png.subarray(0, 100)
     await expect(pictureAsDicom(cut, 'png', identity)).rejects.toThrow(DicomFileError)
-    await expect(pictureAsDicom(cut, 'png', identity)).rejects.toThrow(/^The PNG picture cannot be read: /)
+    await expect(pictureAsDicom(cut, 'png', identity)).rejects.toThrow('The PNG picture cannot be read: it ends before its image data (the file is cut short)')
   })
 })
