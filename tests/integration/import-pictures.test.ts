@@ -42,6 +42,7 @@ const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).
 
 const flat = ['CXR1_1_IM-0001-4001.png', 'CXR2_IM-0652-1001.png', 'CXR3_IM-1384-1001.png', '00000013_005.png', '00000013_006.png']
 const mimic = 'files/p10/p10000032/s50414267'
+const teachingFilms = ['case01', 'case02', 'case03', 'case04', 'case05']
 const iuFilms = ['CXR1_1_IM-0001-3001', 'CXR1_1_IM-0001-4001', 'CXR2_IM-0652-1001', 'CXR2_IM-0652-2001', 'CXR3_IM-1384-1001']
 
 /** An Open-i report (ecgen-radiology/N.xml), cut to what matters: its sections and the films it names. */
@@ -68,6 +69,11 @@ beforeAll(async () => {
   for (const [i, name] of iuFilms.entries()) put(`iu/NLMCXR_png/${name}.png`, pngPicture({ width: 300, height: 300, seed: 50 + i }))
   put('iu/ecgen-radiology/1.xml', openIReport(['CXR1_1_IM-0001-3001', 'CXR1_1_IM-0001-4001']))
   put('iu/ecgen-radiology/2.xml', openIReport(['CXR2_IM-0652-1001', 'CXR2_IM-0652-2001']))
+  // A teaching set: each film with its report of the same name beside it.
+  for (const [i, name] of teachingFilms.entries()) {
+    put(`teaching/${name}.png`, pngPicture({ width: 300, height: 300, seed: 60 + i }))
+    put(`teaching/${name}.txt`, `Findings: ${i === 2 ? 'A 15 mm nodule in the left lower zone.' : 'No nodule.'}`)
+  }
   put('broken/cut.png', pngPicture({ width: 300, height: 300, seed: 40 }).subarray(0, 200))
   dataDir = path.join(tmp, 'data')
   db = openDatabase(path.join(dataDir, 'vzw.sqlite'))
@@ -81,7 +87,7 @@ afterAll(() => {
 
 describe('importing chest films kept as PNG or JPEG pictures', () => {
   it('imports every film, passes over what is no film, and names a picture that cannot be read', () => {
-    expect({ imported: first.imported, skipped: first.skipped, failed: first.failed }).toEqual({ imported: 15, skipped: 3, failed: 1 })
+    expect({ imported: first.imported, skipped: first.skipped, failed: first.failed }).toEqual({ imported: 20, skipped: 3, failed: 1 })
     for (const name of [...flat.map((n) => `flat/${n}`), 'chexpert/patient00001/study1/view1_frontal.jpg', `${mimic}/02aa804e-bde0afdd.jpg`])
       expect(rowOf(name)?.status, name).toBe('ok')
     for (const passedOver of ['flat/logo.png', 'flat/icon.png', 'export/STUDY1/IM0001.png']) expect(rowOf(passedOver), passedOver).toBeUndefined()
@@ -93,7 +99,7 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(flatStudies.size).toBe(flat.length)
     expect(rowOf(`${mimic}/02aa804e-bde0afdd.jpg`)!.study_id).toBe(rowOf(`${mimic}/174413ec-4ec4c1f7.jpg`)!.study_id)
     expect(rowOf('chexpert/patient00001/study1/view1_frontal.jpg')!.study_id).toBe(rowOf('chexpert/patient00001/study1/view2_lateral.jpg')!.study_id)
-    expect(count('SELECT count(*) AS n FROM studies')).toBe(flat.length + 2 + 1 + iuFilms.length)
+    expect(count('SELECT count(*) AS n FROM studies')).toBe(flat.length + 2 + 1 + iuFilms.length + teachingFilms.length)
   })
 
   it('matches the report beside a study folder to its study', () => {
@@ -105,7 +111,14 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     const studyOfReport = (file: string) => (db.prepare('SELECT study_id FROM reports WHERE source_path = ?').get(path.join(root, file)) as { study_id: number | null }).study_id
     expect(studyOfReport('iu/ecgen-radiology/1.xml')).toBe(rowOf('iu/NLMCXR_png/CXR1_1_IM-0001-3001.png')!.study_id)
     expect(studyOfReport('iu/ecgen-radiology/2.xml')).toBe(rowOf('iu/NLMCXR_png/CXR2_IM-0652-1001.png')!.study_id)
-    expect(first.reportsMatched).toBe(3)
+  })
+
+  it('matches a report to the film of its name beside it, in a folder of many studies\' films', () => {
+    for (const name of teachingFilms) {
+      const report = db.prepare('SELECT study_id FROM reports WHERE source_path = ?').get(path.join(root, `teaching/${name}.txt`)) as { study_id: number | null }
+      expect(report.study_id, name).toBe(rowOf(`teaching/${name}.png`)!.study_id)
+    }
+    expect(first.reportsMatched).toBe(3 + teachingFilms.length)
   })
 
   it('reads the view from the file name, and makes the frontal film its study\'s model image', () => {
@@ -129,7 +142,7 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
   it('knows a picture again by its content: a re-import or a copy in another folder adds nothing', async () => {
     const images = count('SELECT count(*) AS n FROM images')
     const again = await importFolders(db, dataDir, [root], { reports })
-    expect({ imported: again.imported, already: again.already, newErrors: again.newErrors }).toEqual({ imported: 0, already: 15, newErrors: 0 })
+    expect({ imported: again.imported, already: again.already, newErrors: again.newErrors }).toEqual({ imported: 0, already: 20, newErrors: 0 })
     const copy = path.join(tmp, 'copy')
     fs.mkdirSync(copy)
     fs.copyFileSync(path.join(root, 'flat', flat[0]), path.join(copy, 'film.png'))

@@ -233,7 +233,7 @@ function findStudy(db: Db, keys: MatchKeys, reportFolder: string): number | null
     (accession ? studyOfAccession(accession) : null) ??
     (stem ? (studyOf(stem) ?? studyOfStemParts(stem, studyOf)) : null) ??
     (keys.image ? studyOfImageFile(db, keys.image, reportFolder) : null) ??
-    (keys.place ? (studyInFolder(db, keys.place, 'below') ?? studyInFolder(db, path.dirname(keys.place), 'directly')) : null) ??
+    (keys.place ? studyOfPlace(db, keys.place) : null) ??
     (keys.patientDate ? studyOfPatientDate(db, keys.patientDate) : null)
   )
 }
@@ -258,6 +258,16 @@ function studyOfImageFile(db: Db, written: string, reportFolder: string): number
     if (row) return row.id
   }
   return !relative.includes(path.sep) && !imageExtension.test(relative) ? studyOfImageNamed(db, relative, folders) : null
+}
+
+/**
+ * The study a report file's place names: the one study below the folder of its name (MIMIC-CXR), the
+ * one directly in its folder (an export with each report among its films), or — in a folder of many
+ * studies' films — the film of its name beside it (film001.png with film001.txt).
+ */
+function studyOfPlace(db: Db, place: string): number | null {
+  const folder = path.dirname(place)
+  return studyInFolder(db, place, 'below') ?? studyInFolder(db, folder, 'directly') ?? studyOfImageNamed(db, path.basename(place), [folder])
 }
 
 const imageExtension = /\.(?:dcm|dicom|png|jpe?g)$/i
