@@ -125,8 +125,10 @@ function grayOfColour(samples: Uint8Array | Uint16Array, channels: 3 | 4, width:
   const limit = COLOUR_DIFFERENCE * max
   let coloured = 0
   for (let p = 0, s = 0; p < pixels.length; p++, s += channels) {
-    const [r, g, b] = [samples[s], samples[s + 1], samples[s + 2]]
-    if (Math.max(Math.abs(r - g), Math.abs(g - b), Math.abs(r - b)) > limit) coloured++
+    const r = samples[s]
+    const g = samples[s + 1]
+    const b = samples[s + 2]
+    if (Math.abs(r - g) > limit || Math.abs(g - b) > limit || Math.abs(r - b) > limit) coloured++
     pixels[p] = Math.round(0.299 * r + 0.587 * g + 0.114 * b)
   }
   if (coloured > COLOUR_SHARE * pixels.length) {

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads'
 import type { Reorientation } from '../../shared/orientation'
 import { buildImageProducts, type ImageProducts } from '../dicom/image-products'
 import { DicomFileError, parseDicomFile } from '../dicom/parse'
+import { pictureAsDicom, type PictureFormat, type PictureIdentity, type PictureReading } from '../dicom/picture'
 import { moduleEntry } from '../tasks/module-entry'
 
 /** The model image asked for (turned upright as the film's projection says), or null when the film is not one the model reads. */
@@ -18,17 +19,19 @@ export type ModelImageRequest = { reorientation: Reorientation } | null
 export interface FilmDecoder {
   /** Takes the bytes: a whole buffer is handed to the decoding thread, and reads as empty here after. */
   decode(bytes: Uint8Array, transferSyntax: string, model: ModelImageRequest): Promise<ImageProducts>
+  /** A PNG or JPEG film read as the DICOM file it becomes (picture.ts); takes the bytes as decode does. */
+  readPicture(bytes: Uint8Array, format: PictureFormat, identity: PictureIdentity): Promise<PictureReading>
   /** Films decoded at once (0: in this thread, one after the other). */
   readonly threads: number
 }
 
-export interface DecodeRequest {
-  id: number
-  bytes: Uint8Array
-  transferSyntax: string
-  model: ModelImageRequest
-}
-export type DecodeReply = { id: number; products: ImageProducts } | { id: number; error: string; fileProblem: boolean }
+/** What a decoding thread is asked: a DICOM film's products, or a picture as DICOM. */
+export type DecodeTask =
+  | { kind: 'film'; bytes: Uint8Array; transferSyntax: string; model: ModelImageRequest }
+  | { kind: 'picture'; bytes: Uint8Array; format: PictureFormat; identity: PictureIdentity }
+export type DecodeRequest = DecodeTask & { id: number }
+export type DecodeResult = ImageProducts | PictureReading
+export type DecodeReply = { id: number; result: DecodeResult } | { id: number; error: string; fileProblem: boolean }
 
 /** A 4k × 4k JPEG 2000 film decodes in seconds on one core; a file that keeps a thread busy this long is hostile. */
 const DECODE_TIMEOUT_MS = 120_000
@@ -36,6 +39,11 @@ const DECODE_TIMEOUT_MS = 120_000
 /** The stored products of one film's bytes: what every thread runs. A file's problem rejects, never throws. */
 export async function decodeFilm(bytes: Uint8Array, transferSyntax: string, model: ModelImageRequest): Promise<ImageProducts> {
   return await buildImageProducts(parseDicomFile(bytes), transferSyntax, model)
+}
+
+/** What a thread does with a task it is sent. */
+export function runDecodeTask(task: DecodeTask): Promise<DecodeResult> {
+  return task.kind === 'film' ? decodeFilm(task.bytes, task.transferSyntax, task.model) : pictureAsDicom(task.bytes, task.format, task.identity)
 }
 
 /**
@@ -46,7 +54,7 @@ export function defaultDecodeThreads(): number {
   return Math.min(8, os.availableParallelism())
 }
 
-const inThisThread: FilmDecoder = { decode: decodeFilm, threads: 0 }
+const inThisThread: FilmDecoder = { decode: decodeFilm, readPicture: pictureAsDicom, threads: 0 }
 
 /** The decoder with `threads` worker threads (shared by every import of this process), or this thread's for 0. */
 export function filmDecoder(threads: number): FilmDecoder {
@@ -55,12 +63,16 @@ export function filmDecoder(threads: number): FilmDecoder {
   if (!entry) throw new Error('the film decoder is missing from this installation (film-worker)')
   pool.size = Math.max(pool.size, threads)
   pool.entry = entry
-  return { decode: (bytes, transferSyntax, model) => enqueue(bytes, transferSyntax, model), threads }
+  return {
+    decode: async (bytes, transferSyntax, model) => withBuffers((await enqueue({ kind: 'film', bytes, transferSyntax, model })) as ImageProducts),
+    readPicture: async (bytes, format, identity) => (await enqueue({ kind: 'picture', bytes, format, identity })) as PictureReading,
+    threads
+  }
 }
 
 interface Job {
   request: DecodeRequest
-  resolve(products: ImageProducts): void
+  resolve(result: DecodeResult): void
   reject(err: Error): void
 }
 
@@ -72,9 +84,9 @@ interface DecodeThread {
 
 const pool = { size: 0, entry: null as { file: string; execArgv: string[] } | null, threads: [] as DecodeThread[], queue: [] as Job[], nextId: 0 }
 
-function enqueue(bytes: Uint8Array, transferSyntax: string, model: ModelImageRequest): Promise<ImageProducts> {
+function enqueue(task: DecodeTask): Promise<DecodeResult> {
   return new Promise((resolve, reject) => {
-    pool.queue.push({ request: { id: pool.nextId++, bytes: ownBuffer(bytes), transferSyntax, model }, resolve, reject })
+    pool.queue.push({ request: { ...task, id: pool.nextId++, bytes: ownBuffer(task.bytes) }, resolve, reject })
     dispatch()
   })
 }
@@ -109,7 +121,7 @@ function startThread(): DecodeThread {
     if (!job || job.request.id !== reply.id) return
     finishJob(thread)
     if ('error' in reply) job.reject(reply.fileProblem ? new DicomFileError(reply.error) : new Error(reply.error))
-    else job.resolve(withBuffers(reply.products))
+    else job.resolve(reply.result)
     // An idle thread does not keep the process alive (the CLI ends when its work does).
     if (pool.queue.length === 0) thread.worker.unref()
     dispatch()

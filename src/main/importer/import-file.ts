@@ -4,7 +4,7 @@ import type { DataSet } from 'dicom-parser'
 import { readInstanceHeader, type InstanceHeader } from '../dicom/header'
 import type { ImageProducts } from '../dicom/image-products'
 import { DicomFileError, parseDicomFile } from '../dicom/parse'
-import { pictureAsDicom, pictureFormat } from '../dicom/picture'
+import { pictureFormat } from '../dicom/picture'
 import type { PictureFile } from '../dicom/scan'
 import { filmOrigin, notChestRadiograph, readProjection, type FilmOrigin, type ProjectionReading } from '../dicom/projection'
 import { isStructuredReportSopClass, nameBasedUid, reportDocumentName, SopClass, sopClassName } from '../dicom/uids'
@@ -97,7 +97,8 @@ export async function preparePictureFile(ctx: FileImportContext, picture: Pictur
     }
     const format = pictureFormat(bytes)
     if (!format) throw new DicomFileError('Not a PNG or JPEG picture any more: the file changed while the folder was imported')
-    const reading = await pictureAsDicom(bytes, format, identity)
+    // The picture's bytes go to the decoder.
+    const reading = await decoder.readPicture(bytes, format, identity)
     if (reading.kind === 'not-a-film') return { kind: 'skipped', file, size }
     const headerSet = parseDicomFile(reading.dicom, { headerOnly: true })
     const prepared = await prepareInstance(ctx, file, Buffer.from(reading.dicom.buffer, reading.dicom.byteOffset, reading.dicom.byteLength), hash, readInstanceHeader(headerSet), headerSet, decoder)
