@@ -2,8 +2,10 @@
  * Import throughput on realistic radiographs (2048×2048, 12 bits in 16): uncompressed and JPEG
  * Lossless SV1 (dcmtk's dcmcjpeg), each against a plain read of the same bytes, and the uncompressed
  * films again decoded in the importing thread alone (what the decoder threads gain, side by side), and
- * the folder imported a second time (a nightly re-import: every film known, only its header read).
+ * the folder imported a second time (a nightly re-import: every film known, only its header read);
+ * and the same films kept as pictures (16-bit PNG, 8-bit JPEG), as public datasets keep them.
  * Last line: RESULT import files_s=… mb_s=… raw_ratio=… jpegll_mb_s=… threads=… one_thread_files_s=… thread_speedup=… reimport_files_s=… reimport_ratio=…
+ *   png_files_s=… jpeg_files_s=… png_ratio=… (pictures against the uncompressed DICOM films)
  */
 import * as reports from '../src/main/reports'
 import fs from 'node:fs'
@@ -14,6 +16,7 @@ import { defaultDecodeThreads } from '../src/main/importer/film-decoder'
 import { importFolders } from '../src/main/importer/import-folders'
 import { openDatabase } from '../src/main/store/database'
 import { dcmtk, dcmtkAvailable, dcmtkMissingReason, image, type ImageSpec } from '../tests/helpers/dicom-corpus'
+import { jpegPicture, pngPicture } from '../tests/helpers/picture-files'
 
 const FILES = Number(process.env.BENCH_IMPORT_FILES ?? 8)
 const spec: ImageSpec = { rows: 2048, columns: 2048, bitsAllocated: 16, bitsStored: 12 }
@@ -43,12 +46,16 @@ async function main(): Promise<void> {
   try {
     const raw = path.join(tmp, 'uncompressed')
     const jpegll = path.join(tmp, 'jpeg-lossless')
-    fs.mkdirSync(raw)
-    fs.mkdirSync(jpegll)
+    const png = path.join(tmp, 'png')
+    const jpg = path.join(tmp, 'jpeg')
+    for (const dir of [raw, jpegll, png, jpg]) fs.mkdirSync(dir)
     for (let i = 0; i < FILES; i++) {
       const bytes = image({ ...spec, seed: i + 1 }).bytes
       fs.writeFileSync(path.join(raw, `IMG${i}`), bytes)
       if (dcmtkAvailable) fs.writeFileSync(path.join(jpegll, `IMG${i}`), dcmtk('dcmcjpeg', ['+e1'], bytes, path.join(tmp, 'scratch')))
+      const picture = { width: spec.columns, height: spec.rows, seed: i + 1 }
+      fs.writeFileSync(path.join(png, `film${i}.png`), pngPicture({ ...picture, depth: 16 }))
+      fs.writeFileSync(path.join(jpg, `film${i}.jpg`), await jpegPicture(picture))
     }
     const size = (dir: string) => fs.readdirSync(dir).reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0) / 1e6
     console.log(`${FILES} radiographs ${spec.columns}×${spec.rows}, ${spec.bitsStored} bits in 16: ${size(raw).toFixed(1)} MB uncompressed`)
@@ -71,6 +78,10 @@ async function main(): Promise<void> {
       )
     } else console.log(`JPEG lossless skipped: ${dcmtkMissingReason}`)
 
+    const pngImport = await importOnce(png, path.join(tmp, 'data-png'))
+    const jpegImport = await importOnce(jpg, path.join(tmp, 'data-jpeg'))
+    console.log(`pictures: 16-bit PNG ${pngImport.filesPerSecond.toFixed(2)} files/s (${size(png).toFixed(1)} MB), 8-bit JPEG ${jpegImport.filesPerSecond.toFixed(2)} files/s (${size(jpg).toFixed(1)} MB)`)
+
     printResultLine('import', {
       files_s: plain.filesPerSecond,
       mb_s: plain.mbPerSecond,
@@ -81,7 +92,10 @@ async function main(): Promise<void> {
       one_thread_files_s: oneThread.filesPerSecond,
       thread_speedup: plain.filesPerSecond / oneThread.filesPerSecond,
       reimport_files_s: again.filesPerSecond,
-      reimport_ratio: again.filesPerSecond / plain.filesPerSecond
+      reimport_ratio: again.filesPerSecond / plain.filesPerSecond,
+      png_files_s: pngImport.filesPerSecond,
+      jpeg_files_s: jpegImport.filesPerSecond,
+      png_ratio: pngImport.filesPerSecond / plain.filesPerSecond
     })
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true })

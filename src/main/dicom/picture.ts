@@ -10,6 +10,7 @@ import { PNG } from 'pngjs'
 import { decodeWithWasm } from './codecs'
 import { DicomFileError } from './parse'
 import { writePart10 } from './part10-writer'
+import { readPlainGrayPng, type GrayPng } from './png'
 import { TransferSyntax } from './uids'
 
 export type PictureFormat = 'png' | 'jpeg'
@@ -90,12 +91,13 @@ function readPng(bytes: Uint8Array): GrayRaster | Extract<PictureReading, { kind
     const declared = sizeProblem(view.getUint32(16), view.getUint32(20))
     if (declared) return declared
   }
-  let png: ReturnType<typeof PNG.sync.read>
+  let png: GrayPng | ReturnType<typeof PNG.sync.read>
   try {
-    png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { skipRescale: true })
+    png = readPlainGrayPng(bytes) ?? PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { skipRescale: true })
   } catch (err) {
     throw new DicomFileError(`The PNG picture cannot be read: ${pngProblem(err)}`)
   }
+  if ('pixels' in png) return { kind: 'gray', width: png.width, height: png.height, bits: png.pixels instanceof Uint16Array ? 16 : 8, pixels: png.pixels }
   // pngjs gives every picture as RGBA: 16-bit ones as 16-bit samples (skipRescale), the rest as bytes.
   const wide = png.depth === 16
   const rgba = png.data as unknown as Uint8Array | Uint16Array
