@@ -150,4 +150,17 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect({ imported: copied.imported, already: copied.already }).toEqual({ imported: 0, already: 1 })
     expect(count('SELECT count(*) AS n FROM images')).toBe(images)
   })
+
+  it('does not read again a picture at the path and size it was imported from', async () => {
+    const film = path.join(root, 'flat', flat[2])
+    const original = fs.readFileSync(film)
+    // its signature and header kept (the walk reads those), its image data spoilt: read again, it would fail
+    fs.writeFileSync(film, Buffer.concat([original.subarray(0, 33), Buffer.alloc(original.length - 33, 0x55)]))
+    try {
+      const again = await importFolders(db, dataDir, [path.join(root, 'flat')], { reports })
+      expect({ imported: again.imported, already: again.already, failed: again.failed }).toEqual({ imported: 0, already: flat.length, failed: 0 })
+    } finally {
+      fs.writeFileSync(film, original)
+    }
+  })
 })

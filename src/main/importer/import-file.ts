@@ -9,7 +9,7 @@ import type { PictureFile } from '../dicom/scan'
 import { filmOrigin, notChestRadiograph, readProjection, type FilmOrigin, type ProjectionReading } from '../dicom/projection'
 import { isStructuredReportSopClass, nameBasedUid, reportDocumentName, SopClass, sopClassName } from '../dicom/uids'
 import type { Db } from '../store/database'
-import { claimErrorRow, hasImportedInstance, hasReportFromSource, insertErrorRow, insertImportedImage } from '../store/import-repository'
+import { claimErrorRow, hasImportedFile, hasImportedInstance, hasReportFromSource, insertErrorRow, insertImportedImage } from '../store/import-repository'
 import { storageProblem } from '../store/storage-failure'
 import { imageFileStem, removeDataFiles, sha256, writeDataFile } from './image-files'
 import type { FilmDecoder } from './film-decoder'
@@ -76,11 +76,14 @@ function readWhole(file: string): { kind: 'read'; bytes: Buffer; hash: string } 
 /**
  * Reads a PNG or JPEG film (picture.ts) as the Secondary Capture it becomes, then as a DICOM file
  * is read. Its instance is named by its content, so the same picture met again — in another folder,
- * after a move — is the image already stored; its study by its study folder, or by itself. A
+ * after a move — is the image already stored (one at the path and size it was imported from is not
+ * even read again: a nightly re-import of a dataset); its study by its study folder, or by itself. A
  * picture that is no film (an icon, a colour photograph) is skipped. Never throws.
  */
 export async function preparePictureFile(ctx: FileImportContext, picture: PictureFile, decoder: FilmDecoder): Promise<PreparedFile> {
   const { file } = picture
+  const knownSize = sizeOfKnownPicture(ctx.db, file)
+  if (knownSize !== null) return { kind: 'already', file, size: knownSize }
   const read = readWhole(file)
   if (read.kind === 'failed') return read
   const { bytes, hash } = read
@@ -106,6 +109,16 @@ export async function preparePictureFile(ctx: FileImportContext, picture: Pictur
   } catch (err) {
     const reason = err instanceof DicomFileError ? err.reason : `Unexpected failure while importing: ${err instanceof Error ? err.message : String(err)}`
     return { kind: 'failed', file, size, hash, reason, header: null }
+  }
+}
+
+/** The size of a picture imported before from this path with this size, else null: a re-import does not read it again. */
+function sizeOfKnownPicture(db: Db, file: string): number | null {
+  try {
+    const { size } = fs.statSync(file)
+    return hasImportedFile(db, file, size) ? size : null
+  } catch {
+    return null
   }
 }
 

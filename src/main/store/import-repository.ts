@@ -47,6 +47,11 @@ export function hasImportedInstance(db: Db, sopInstanceUid: string): boolean {
   return db.prepare("SELECT 1 FROM images WHERE sop_instance_uid = ? AND status = 'ok'").get(sopInstanceUid) !== undefined
 }
 
+/** Whether the file at this path, of this size, is an image already imported (a picture met again: its instance is named by its content). */
+export function hasImportedFile(db: Db, filePath: string, fileSize: number): boolean {
+  return db.prepare("SELECT 1 FROM images WHERE file_path = ? AND file_size = ? AND status = 'ok'").get(filePath, fileSize) !== undefined
+}
+
 /**
  * When this exact file (path and content) already has an error row, moves that row to the job
  * re-reading it (so the job's error list is complete) and returns true: a re-import adds no row.
