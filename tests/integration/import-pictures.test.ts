@@ -100,6 +100,10 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(rowOf(`${mimic}/02aa804e-bde0afdd.jpg`)!.study_id).toBe(rowOf(`${mimic}/174413ec-4ec4c1f7.jpg`)!.study_id)
     expect(rowOf('chexpert/patient00001/study1/view1_frontal.jpg')!.study_id).toBe(rowOf('chexpert/patient00001/study1/view2_lateral.jpg')!.study_id)
     expect(count('SELECT count(*) AS n FROM studies')).toBe(flat.length + 2 + 1 + iuFilms.length + teachingFilms.length)
+    // named as a reader finds them: a study alone by its file, a study folder's by the folder
+    const description = (relative: string) => (db.prepare('SELECT description FROM studies WHERE id = ?').get(rowOf(relative)!.study_id) as { description: string }).description
+    expect(description(`flat/${flat[0]}`)).toBe('CXR1_1_IM-0001-4001')
+    expect(description(`${mimic}/02aa804e-bde0afdd.jpg`)).toBe('s50414267')
   })
 
   it('matches the report beside a study folder to its study', () => {

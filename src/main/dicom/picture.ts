@@ -33,7 +33,7 @@ export interface PictureIdentity {
   studyUid: string
   seriesUid: string
   sopInstanceUid: string
-  /** The folder's name: a dataset's study folder ("study1", "s50414267"). */
+  /** The study folder's name ("study1", "s50414267"), or the file's for a picture that is a study alone. */
   studyDescription: string
   /** The file's name without extension: where the view is written ("view1_frontal"). */
   seriesDescription: string

@@ -91,12 +91,14 @@ export async function preparePictureFile(ctx: FileImportContext, picture: Pictur
   const sopInstanceUid = nameBasedUid(`picture:${hash}`)
   if (hasImportedInstance(ctx.db, sopInstanceUid)) return { kind: 'already', file, size }
   try {
+    const stem = path.basename(file, path.extname(file))
     const identity = {
       sopInstanceUid,
       studyUid: nameBasedUid(`picture-study:${picture.study}`),
       seriesUid: nameBasedUid(`picture-series:${picture.study}`),
-      studyDescription: path.basename(path.dirname(file)),
-      seriesDescription: path.basename(file, path.extname(file))
+      // a study alone is named by its file, a study folder's by the folder
+      studyDescription: picture.study === file ? stem : path.basename(picture.study),
+      seriesDescription: stem
     }
     const format = pictureFormat(bytes)
     if (!format) throw new DicomFileError('Not a PNG or JPEG picture any more: the file changed while the folder was imported')
