@@ -30,7 +30,7 @@ describe(`a ${TOTAL}-file folder, 5 % hostile`, () => {
   it('imports every good file and names every hostile one in an error row, in one job', async () => {
     expect(folder.good.size + folder.hostile.size).toBe(TOTAL)
     const started = performance.now()
-    const summary = await importFolders(db, path.join(tmp, 'data'), [folder.root], { reports })
+    const summary = await importFolders(db, path.join(tmp, 'data'), [folder.root, folder.pictureRoot], { reports })
     const seconds = (performance.now() - started) / 1000
     const errors = new Map((db.prepare("SELECT file_path AS file, error FROM images WHERE status = 'error'").all() as { file: string; error: string }[]).map((r) => [r.file, r.error]))
     const imported = new Set((db.prepare("SELECT file_path AS file FROM images WHERE status = 'ok'").all() as { file: string }[]).map((r) => r.file))

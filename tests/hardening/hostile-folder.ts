@@ -13,6 +13,8 @@ const spec: ImageSpec = { rows: 64, columns: 64, bitsAllocated: 16, bitsStored: 
 
 export interface HostileFolder {
   root: string
+  /** A folder of pictures beside the site's (pictures among DICOM films are taken for copies of them, not read). */
+  pictureRoot: string
   good: Set<string>
   /** Path → the kind of damage. */
   hostile: Map<string, string>
@@ -107,7 +109,7 @@ const LINK_KINDS = ['a link that loops to itself', 'a link to a missing file'] a
 /** Writes the folder: `total` files (links included), `hostileShare` of them hostile. */
 export function writeHostileFolder(root: string, total: number, hostileShare: number, seed: number): HostileFolder {
   const rand = seededRandom(seed)
-  const folder: HostileFolder = { root, good: new Set(), hostile: new Map() }
+  const folder: HostileFolder = { root, pictureRoot: `${root}-pictures`, good: new Set(), hostile: new Map() }
   const hostileCount = Math.round(total * hostileShare)
   const kinds = [...Object.keys(hostileKinds), ...Object.keys(hostilePictures), ...LINK_KINDS, 'hostile file deep in nested folders']
   const template = image({ ...spec, seed: 1 }).bytes
@@ -120,8 +122,7 @@ export function writeHostileFolder(root: string, total: number, hostileShare: nu
   for (let i = 0; i < hostileCount; i++) {
     const kind = kinds[i % kinds.length]
     const picture = hostilePictures[kind]
-    // Pictures lie apart: a picture in a folder of DICOM files is taken for a preview of them and passed over.
-    let dir = path.join(root, picture ? 'pictures' : 'mixed', `H${String(i % 50).padStart(2, '0')}`)
+    let dir = picture ? path.join(folder.pictureRoot, `H${String(i % 50).padStart(2, '0')}`) : path.join(root, 'mixed', `H${String(i % 50).padStart(2, '0')}`)
     if (kind === 'hostile file deep in nested folders') dir = path.join(dir, ...Array.from({ length: 100 + (i % 60) }, (_, d) => `d${d}`))
     fs.mkdirSync(dir, { recursive: true })
     const file = path.join(dir, `BAD${String(i).padStart(4, '0')}${picture?.extension ?? '.dcm'}`)

@@ -62,9 +62,6 @@ beforeAll(async () => {
   put(`${mimic}.txt`, 'FINDINGS: There is a 12 mm nodule in the right upper lobe.\nIMPRESSION: Right upper lobe nodule.')
   put('chexpert/patient00001/study1/view1_frontal.jpg', await jpegPicture({ width: 320, height: 320, seed: 20 }))
   put('chexpert/patient00001/study1/view2_lateral.jpg', await jpegPicture({ width: 320, height: 320, seed: 21 }))
-  // An export's preview beside its DICOM film is not another film.
-  put('export/STUDY1/IM0001', image({ rows: 300, columns: 300, bitsAllocated: 16, bitsStored: 12, seed: 30 }).bytes)
-  put('export/STUDY1/IM0001.png', pngPicture({ width: 300, height: 300, seed: 30 }))
   // The Indiana University collection as Open-i gives it: the films flat in one folder, each report an XML file naming them.
   for (const [i, name] of iuFilms.entries()) put(`iu/NLMCXR_png/${name}.png`, pngPicture({ width: 300, height: 300, seed: 50 + i }))
   put('iu/ecgen-radiology/1.xml', openIReport(['CXR1_1_IM-0001-3001', 'CXR1_1_IM-0001-4001']))
@@ -87,10 +84,10 @@ afterAll(() => {
 
 describe('importing chest films kept as PNG or JPEG pictures', () => {
   it('imports every film, passes over what is no film, and names a picture that cannot be read', () => {
-    expect({ imported: first.imported, skipped: first.skipped, failed: first.failed }).toEqual({ imported: 20, skipped: 3, failed: 1 })
+    expect({ imported: first.imported, skipped: first.skipped, failed: first.failed }).toEqual({ imported: 19, skipped: 2, failed: 1 })
     for (const name of [...flat.map((n) => `flat/${n}`), 'chexpert/patient00001/study1/view1_frontal.jpg', `${mimic}/02aa804e-bde0afdd.jpg`])
       expect(rowOf(name)?.status, name).toBe('ok')
-    for (const passedOver of ['flat/logo.png', 'flat/icon.png', 'export/STUDY1/IM0001.png']) expect(rowOf(passedOver), passedOver).toBeUndefined()
+    for (const passedOver of ['flat/logo.png', 'flat/icon.png']) expect(rowOf(passedOver), passedOver).toBeUndefined()
     expect(rowOf('broken/cut.png')).toMatchObject({ status: 'error', error: expect.stringMatching(/^The PNG picture cannot be read: /) })
   })
 
@@ -99,7 +96,7 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(flatStudies.size).toBe(flat.length)
     expect(rowOf(`${mimic}/02aa804e-bde0afdd.jpg`)!.study_id).toBe(rowOf(`${mimic}/174413ec-4ec4c1f7.jpg`)!.study_id)
     expect(rowOf('chexpert/patient00001/study1/view1_frontal.jpg')!.study_id).toBe(rowOf('chexpert/patient00001/study1/view2_lateral.jpg')!.study_id)
-    expect(count('SELECT count(*) AS n FROM studies')).toBe(flat.length + 2 + 1 + iuFilms.length + teachingFilms.length)
+    expect(count('SELECT count(*) AS n FROM studies')).toBe(flat.length + 2 + iuFilms.length + teachingFilms.length)
     // named as a reader finds them: a study alone by its file, a study folder's by the folder
     const description = (relative: string) => (db.prepare('SELECT description FROM studies WHERE id = ?').get(rowOf(relative)!.study_id) as { description: string }).description
     expect(description(`flat/${flat[0]}`)).toBe('CXR1_1_IM-0001-4001')
@@ -146,13 +143,30 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
   it('knows a picture again by its content: a re-import or a copy in another folder adds nothing', async () => {
     const images = count('SELECT count(*) AS n FROM images')
     const again = await importFolders(db, dataDir, [root], { reports })
-    expect({ imported: again.imported, already: again.already, newErrors: again.newErrors }).toEqual({ imported: 0, already: 20, newErrors: 0 })
+    expect({ imported: again.imported, already: again.already, newErrors: again.newErrors }).toEqual({ imported: 0, already: 19, newErrors: 0 })
     const copy = path.join(tmp, 'copy')
     fs.mkdirSync(copy)
     fs.copyFileSync(path.join(root, 'flat', flat[0]), path.join(copy, 'film.png'))
     const copied = await importFolders(db, dataDir, [copy], { reports })
     expect({ imported: copied.imported, already: copied.already }).toEqual({ imported: 0, already: 1 })
     expect(count('SELECT count(*) AS n FROM images')).toBe(images)
+  })
+
+  it('takes pictures in a folder of DICOM films for copies of them (a CD viewer\'s, an export\'s previews), yet imports a folder of pictures beside it', async () => {
+    const cd = path.join(tmp, 'cd')
+    const film = image({ rows: 300, columns: 300, bitsAllocated: 16, bitsStored: 12, seed: 30 })
+    fs.mkdirSync(path.join(cd, 'DICOM', 'ST1'), { recursive: true })
+    fs.mkdirSync(path.join(cd, 'VIEWER', 'thumbs'), { recursive: true })
+    fs.writeFileSync(path.join(cd, 'DICOM', 'ST1', 'IM0001'), film.bytes)
+    fs.writeFileSync(path.join(cd, 'DICOM', 'ST1', 'IM0001.png'), pngPicture({ width: 300, height: 300, seed: 30 }))
+    fs.writeFileSync(path.join(cd, 'VIEWER', 'thumbs', 'IM0001.jpg'), await jpegPicture({ width: 300, height: 300, seed: 31 }))
+    const pictures = path.join(tmp, 'more-pictures')
+    fs.mkdirSync(pictures)
+    fs.writeFileSync(path.join(pictures, 'film.png'), pngPicture({ width: 300, height: 300, seed: 32 }))
+    const summary = await importFolders(db, dataDir, [cd, pictures], { reports })
+    expect({ imported: summary.imported, skipped: summary.skipped }).toEqual({ imported: 2, skipped: 2 })
+    const imported = (db.prepare('SELECT file_path FROM images WHERE import_job_id = ?').all(summary.jobId) as { file_path: string }[]).map((r) => r.file_path)
+    expect(imported.sort()).toEqual([path.join(cd, 'DICOM', 'ST1', 'IM0001'), path.join(pictures, 'film.png')])
   })
 
   it('does not read again a picture at the path and size it was imported from', async () => {

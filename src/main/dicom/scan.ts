@@ -20,7 +20,7 @@ export interface ScanResult {
   /** Files DICOMDIRs list that are not on disk, and DICOMDIRs that cannot be read. */
   problems: { file: string; reason: string }[]
   dicomdirs: { file: string; referenced: number }[]
-  /** Files that are neither DICOM, pictures nor reports (notes, programs), and pictures beside DICOM films. */
+  /** Files that are neither DICOM, pictures nor reports (notes, programs), and pictures in a folder tree of DICOM films. */
   skipped: number
   totalBytes: number
 }
@@ -158,7 +158,7 @@ export async function scanRoots(roots: string[], isReportFile: (file: string) =>
       }
     }
   }
-  result.pictureFiles = pictureStudies(pictures, result.dicomFiles)
+  result.pictureFiles = pictureStudies(pictures, result.dicomFiles, roots)
   result.skipped += pictures.length - result.pictureFiles.length
   return result
 
@@ -205,15 +205,16 @@ export const PICTURES_PER_STUDY_FOLDER = 4
  * Which study each picture belongs to. A dataset either keeps a study's views in a folder of their
  * own (MIMIC-CXR-JPG's s50414267/, CheXpert's study1/) or every film in one flat folder (NIH
  * ChestX-ray14, IU X-ray): a folder of a few pictures is one study, in a folder of many each picture
- * is a study alone. A picture in a folder that holds DICOM files is a preview an export put beside
- * its films, not another film, and is left out.
+ * is a study alone. Pictures under an imported folder that holds DICOM films are left out: there they
+ * are copies of those films — a CD viewer's images, an export's thumbnails and previews — not films.
  */
-function pictureStudies(pictures: string[], dicomFiles: string[]): PictureFile[] {
-  const dicomFolders = new Set(dicomFiles.map((f) => path.dirname(f)))
+function pictureStudies(pictures: string[], dicomFiles: string[], roots: string[]): PictureFile[] {
+  const rootOf = (file: string): string => roots.find((root) => file.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) ?? path.dirname(file)
+  const rootsWithDicom = new Set(dicomFiles.map(rootOf))
   const byFolder = new Map<string, string[]>()
   for (const file of pictures) {
+    if (rootsWithDicom.has(rootOf(file))) continue
     const folder = path.dirname(file)
-    if (dicomFolders.has(folder)) continue
     const files = byFolder.get(folder)
     if (files) files.push(file)
     else byFolder.set(folder, [file])
