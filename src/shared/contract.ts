@@ -115,6 +115,13 @@ export const ImportJob = z.object({
 })
 export type ImportJob = z.infer<typeof ImportJob>
 
+/**
+ * Which way the beam went through the chest, as the importer read it from the header (null when
+ * the header does not say, or contradicts itself). The model reads frontal films only.
+ */
+export const Projection = z.enum(['frontal', 'lateral', 'other'])
+export type Projection = z.infer<typeof Projection>
+
 /** A study as the Library shows it: pseudonym only, no names, IDs or birth dates. */
 export const StudyListRow = z.object({
   id: z.number().int(),
@@ -122,6 +129,8 @@ export const StudyListRow = z.object({
   studyDate: z.string().nullable(),
   modalities: z.array(z.string()),
   viewPositions: z.array(z.string()),
+  /** The projections read of its films (from a header, or a picture's file name): what the Library shows where no ViewPosition is written. */
+  projections: z.array(Projection),
   images: z.number().int().nonnegative(),
   forProcessingImages: z.number().int().nonnegative(),
   reports: z.number().int().nonnegative(),
@@ -239,13 +248,6 @@ export const LibraryCounts = z.object({
   withoutModelImage: z.number().int().nonnegative()
 })
 export type LibraryCounts = z.infer<typeof LibraryCounts>
-
-/**
- * Which way the beam went through the chest, as the importer read it from the header (null when
- * the header does not say, or contradicts itself). The model reads frontal films only.
- */
-export const Projection = z.enum(['frontal', 'lateral', 'other'])
-export type Projection = z.infer<typeof Projection>
 
 export const StudyDetail = z.object({
   id: z.number().int(),

@@ -6,6 +6,7 @@ import { loadDisplayImage } from '../../src/main/api/display-image'
 import { importFolders, type ImportSummary } from '../../src/main/importer/import-folders'
 import * as reports from '../../src/main/reports'
 import { openDatabase, type Db } from '../../src/main/store/database'
+import { listStudies } from '../../src/main/store/import-repository'
 import { displayImageRecord } from '../../src/main/store/study-repository'
 import { studyImage } from '../../src/main/store/training-repository'
 import { image } from '../helpers/dicom-corpus'
@@ -126,6 +127,8 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     const frontal = rowOf('chexpert/patient00001/study1/view1_frontal.jpg')!
     expect(frontal.projection).toBe('frontal')
     expect(rowOf('chexpert/patient00001/study1/view2_lateral.jpg')!.projection).toBe('lateral')
+    const listed = listStudies(db, { limit: 100, offset: 0 }).rows.find((r) => r.id === frontal.study_id)!
+    expect({ viewPositions: listed.viewPositions, projections: listed.projections.sort() }).toEqual({ viewPositions: [], projections: ['frontal', 'lateral'] })
     const model = studyImage(db, String(frontal.study_id))!
     const modelFile = db.prepare('SELECT file_path FROM images WHERE id = ?').get(model.imageId) as { file_path: string }
     expect(modelFile.file_path).toBe(path.join(root, 'chexpert/patient00001/study1/view1_frontal.jpg'))

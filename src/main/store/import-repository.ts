@@ -230,6 +230,7 @@ export function listStudies(db: Db, filter: StudyFilter): { total: number; rows:
       `SELECT s.id, s.pseudonym, s.study_date AS studyDate,
          (SELECT group_concat(DISTINCT se.modality) FROM series se WHERE se.study_id = s.id) AS modalities,
          (SELECT group_concat(DISTINCT i.view_position) FROM images i JOIN series se ON se.id = i.series_id WHERE se.study_id = s.id) AS views,
+         (SELECT group_concat(DISTINCT i.projection) FROM images i JOIN series se ON se.id = i.series_id WHERE se.study_id = s.id) AS projections,
          (SELECT count(*) FROM images i JOIN series se ON se.id = i.series_id WHERE se.study_id = s.id) AS images,
          (SELECT count(*) FROM images i JOIN series se ON se.id = i.series_id WHERE se.study_id = s.id AND i.for_processing = 1) AS forProcessingImages,
          (SELECT count(*) FROM reports r WHERE r.study_id = s.id) AS reports,
@@ -238,18 +239,20 @@ export function listStudies(db: Db, filter: StudyFilter): { total: number; rows:
          s.patient_name AS patientName
        FROM studies s ${clause} ORDER BY s.study_date DESC, s.id DESC LIMIT ? OFFSET ?`
     )
-    .all(...args, filter.limit, filter.offset) as (Omit<StudyListRow, 'modalities' | 'viewPositions' | 'patientName'> & {
+    .all(...args, filter.limit, filter.offset) as (Omit<StudyListRow, 'modalities' | 'viewPositions' | 'projections' | 'patientName'> & {
     modalities: string | null
     views: string | null
+    projections: string | null
     patientName: string | null
   })[]
   return {
     total,
-    rows: rows.map(({ modalities, views, patientName, ...r }) => ({
+    rows: rows.map(({ modalities, views, projections, patientName, ...r }) => ({
       ...r,
       ...(filter.withPatientNames ? { patientName: patientName ?? null } : {}),
       modalities: modalities ? modalities.split(',') : [],
-      viewPositions: views ? views.split(',') : []
+      viewPositions: views ? views.split(',') : [],
+      projections: projections ? (projections.split(',') as Projection[]) : []
     }))
   }
 }
