@@ -363,11 +363,15 @@ describe('import job control', () => {
       readReportsOf: async (file) => {
         const stored = (other.prepare("SELECT count(*) AS n FROM images WHERE status = 'ok'").get() as { n: number }).n
         calls.push(`read:${path.relative(corpus.root, file)}:stored=${stored}`)
-        return { file, records: ['a report'] }
+        return { file, records: ['a report'], films: [] }
       },
       storeReportsOf: (_d, read, from, to, _jobId, counts) => {
         calls.push(`store:${path.relative(corpus.root, read.file)}:${from}-${to}`)
         counts.matched++
+      },
+      storeFilmIndexOf: (_d, read) => {
+        calls.push(`films:${path.relative(corpus.root, read.file)}`)
+        return 0
       },
       importStructuredReport: (_d, file, dataSet) => dicomReport(file, dataSet),
       importEncapsulatedDocument: async (_d, file, dataSet) => dicomReport(file, dataSet),

@@ -43,6 +43,7 @@ const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).
 
 const flat = ['CXR1_1_IM-0001-4001.png', 'CXR2_IM-0652-1001.png', 'CXR3_IM-1384-1001.png', '00000013_005.png', '00000013_006.png']
 const mimic = 'files/p10/p10000032/s50414267'
+const kaggleFilms = ['1_IM-0001-3001.dcm.png', '1_IM-0001-4001.dcm.png', '2_IM-0652-1001.dcm.png', '2_IM-0652-2001.dcm.png', '3_IM-1384-1001.dcm.png']
 const teachingFilms = ['case01', 'case02', 'case03', 'case04', 'case05']
 const iuFilms = ['CXR1_1_IM-0001-3001', 'CXR1_1_IM-0001-4001', 'CXR2_IM-0652-1001', 'CXR2_IM-0652-2001', 'CXR3_IM-1384-1001']
 
@@ -72,6 +73,19 @@ beforeAll(async () => {
     put(`teaching/${name}.png`, pngPicture({ width: 300, height: 300, seed: 60 + i }))
     put(`teaching/${name}.txt`, `Findings: ${i === 2 ? 'A 15 mm nodule in the left lower zone.' : 'No nodule.'}`)
   }
+  // IU X-ray as Kaggle gives it: the films flat, a table of their views and cases, a table of the cases' reports.
+  for (const [i, name] of kaggleFilms.entries()) put(`iu-kaggle/images/images_normalized/${name}`, pngPicture({ width: 300, height: 300, seed: 70 + i }))
+  put('iu-kaggle/indiana_projections.csv', 'uid,filename,projection\n1,1_IM-0001-4001.dcm.png,Frontal\n1,1_IM-0001-3001.dcm.png,Lateral\n2,2_IM-0652-1001.dcm.png,Frontal\n2,2_IM-0652-2001.dcm.png,Lateral\n9,9_IM-9999-1001.dcm.png,Frontal\n')
+  put(
+    'iu-kaggle/indiana_reports.csv',
+    'uid,MeSH,Problems,image,indication,comparison,findings,impression\n' +
+      '1,normal,normal,Xray Chest PA and Lateral,Positive TB test,None.,"The lungs are clear. No nodule.",Normal chest.\n' +
+      '2,Nodule/lung/upper lobe/right,Nodule,Chest 2 views,Cough,None.,A 9 mm nodule in the right upper lobe.,Right upper lobe nodule.\n'
+  )
+  // the same, the reports' table read before the films' (they are linked when the films' table is read)
+  put('iu-later/films/case7.png', pngPicture({ width: 300, height: 300, seed: 80 }))
+  put('iu-later/a-reports.csv', 'uid,findings\n7,No nodule.\n')
+  put('iu-later/z-films.csv', 'uid,filename,projection\n7,case7.png,PA\n')
   put('broken/cut.png', pngPicture({ width: 300, height: 300, seed: 40 }).subarray(0, 200))
   dataDir = path.join(tmp, 'data')
   db = openDatabase(path.join(dataDir, 'vzw.sqlite'))
@@ -85,7 +99,7 @@ afterAll(() => {
 
 describe('importing chest films kept as PNG or JPEG pictures', () => {
   it('imports every film, passes over what is no film, and names a picture that cannot be read', () => {
-    expect({ imported: first.imported, skipped: first.skipped, failed: first.failed }).toEqual({ imported: 19, skipped: 2, failed: 1 })
+    expect({ imported: first.imported, skipped: first.skipped, failed: first.failed }).toEqual({ imported: 25, skipped: 2, failed: 1 })
     for (const name of [...flat.map((n) => `flat/${n}`), 'chexpert/patient00001/study1/view1_frontal.jpg', `${mimic}/02aa804e-bde0afdd.jpg`])
       expect(rowOf(name)?.status, name).toBe('ok')
     for (const passedOver of ['flat/logo.png', 'flat/icon.png']) expect(rowOf(passedOver), passedOver).toBeUndefined()
@@ -97,7 +111,7 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(flatStudies.size).toBe(flat.length)
     expect(rowOf(`${mimic}/02aa804e-bde0afdd.jpg`)!.study_id).toBe(rowOf(`${mimic}/174413ec-4ec4c1f7.jpg`)!.study_id)
     expect(rowOf('chexpert/patient00001/study1/view1_frontal.jpg')!.study_id).toBe(rowOf('chexpert/patient00001/study1/view2_lateral.jpg')!.study_id)
-    expect(count('SELECT count(*) AS n FROM studies')).toBe(flat.length + 2 + iuFilms.length + teachingFilms.length)
+    expect(count('SELECT count(*) AS n FROM studies')).toBe(flat.length + 2 + iuFilms.length + teachingFilms.length + kaggleFilms.length + 1)
     // named as a reader finds them: a study alone by its file, a study folder's by the folder
     const description = (relative: string) => (db.prepare('SELECT description FROM studies WHERE id = ?').get(rowOf(relative)!.study_id) as { description: string }).description
     expect(description(`flat/${flat[0]}`)).toBe('CXR1_1_IM-0001-4001')
@@ -120,7 +134,21 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
       const report = db.prepare('SELECT study_id FROM reports WHERE source_path = ?').get(path.join(root, `teaching/${name}.txt`)) as { study_id: number | null }
       expect(report.study_id, name).toBe(rowOf(`teaching/${name}.png`)!.study_id)
     }
-    expect(first.reportsMatched).toBe(3 + teachingFilms.length)
+    expect(first.reportsMatched).toBe(3 + teachingFilms.length + 2 + 1)
+  })
+
+  it('reads a table of films\' views and cases: a lateral view is no model image, and each case\'s report finds its frontal film', () => {
+    const film = (name: string) => rowOf(`iu-kaggle/images/images_normalized/${name}`)!
+    expect(kaggleFilms.map((name) => film(name).projection)).toEqual(['lateral', 'frontal', 'frontal', 'lateral', null])
+    const lateral = film('1_IM-0001-3001.dcm.png')
+    expect(studyImage(db, String(lateral.study_id))?.modelPath).toBeNull()
+    const studyOfReport = (uid: string) =>
+      (db.prepare("SELECT study_id FROM reports WHERE source_path = ? AND match_key LIKE ?").get(path.join(root, 'iu-kaggle/indiana_reports.csv'), `%case:${uid}%`) as { study_id: number | null }).study_id
+    expect(studyOfReport('1')).toBe(film('1_IM-0001-4001.dcm.png').study_id)
+    expect(studyOfReport('2')).toBe(film('2_IM-0652-1001.dcm.png').study_id)
+    const later = db.prepare('SELECT study_id FROM reports WHERE source_path = ?').get(path.join(root, 'iu-later/a-reports.csv')) as { study_id: number | null }
+    expect(later.study_id).toBe(rowOf('iu-later/films/case7.png')!.study_id)
+    expect(first.filmsIndexed).toBe(5)
   })
 
   it('reads the view from the file name, and makes the frontal film its study\'s model image', () => {
@@ -146,7 +174,7 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
   it('knows a picture again by its content: a re-import or a copy in another folder adds nothing', async () => {
     const images = count('SELECT count(*) AS n FROM images')
     const again = await importFolders(db, dataDir, [root], { reports })
-    expect({ imported: again.imported, already: again.already, newErrors: again.newErrors }).toEqual({ imported: 0, already: 19, newErrors: 0 })
+    expect({ imported: again.imported, already: again.already, newErrors: again.newErrors }).toEqual({ imported: 0, already: 25, newErrors: 0 })
     const copy = path.join(tmp, 'copy')
     fs.mkdirSync(copy)
     fs.copyFileSync(path.join(root, 'flat', flat[0]), path.join(copy, 'film.png'))

@@ -47,6 +47,7 @@ export const importCommand: CliCommand = {
             `${result.reportsFailed.length} not read`
         )
       }
+      if (result.filmsIndexed > 0) console.log(`Tables of films: ${result.filmsIndexed} film(s) given the view or the case the table names`)
       if (result.studiesWithoutModelImage > 0) {
         console.log(
           `${result.studiesWithoutModelImage} stud${result.studiesWithoutModelImage === 1 ? 'y has' : 'ies have'} no frontal chest film: ` +

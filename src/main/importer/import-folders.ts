@@ -18,6 +18,8 @@ export interface ImportSummary extends ImportCounts {
   /** Reports kept in DICOM files (SR, Encapsulated PDF), stored as reports. */
   dicomReports: number
   reportsFailed: { file: string; reason: string }[]
+  /** Films a dataset's table of films (not of reports) gave a view or a case: IU X-ray's indiana_projections.csv. */
+  filmsIndexed: number
   /** Report files found but not imported because no report importer is wired in. */
   dicomdirs: number
   megabytes: number
@@ -68,7 +70,7 @@ export async function importFolders(db: Db, dataDir: string, roots: string[], op
   const ctx: FileImportContext = { db, dataDir, jobId, reports: options.reports }
   const summary: ImportSummary = {
     jobId, filesTotal: 0, imported: 0, failed: 0, already: 0, reportsMatched: 0, reportsUnmatched: 0, newErrors: 0, skipped: 0,
-    dicomReports: 0, reportsFailed: [], dicomdirs: 0, megabytes: 0, seconds: 0, mbPerSecond: 0, studiesWithoutModelImage: 0
+    dicomReports: 0, reportsFailed: [], filmsIndexed: 0, dicomdirs: 0, megabytes: 0, seconds: 0, mbPerSecond: 0, studiesWithoutModelImage: 0
   }
   const started = performance.now()
   try {
@@ -149,6 +151,7 @@ async function importReports(db: Db, files: string[], summary: ImportSummary, op
     const problemsBefore = counts.failed.length
     const read = await options.reports.readReportsOf(file, counts)
     recordReportProblems(db, summary.jobId, file, counts.failed.slice(problemsBefore).map((f) => f.reason))
+    if (read && read.films.length > 0) summary.filmsIndexed += options.reports.storeFilmIndexOf(db, read)
     // files not read yet count one report each until they are
     found += read?.records.length ?? 0
     meter.setTotal(found + files.length - i - 1)

@@ -7,10 +7,11 @@ interface ReportCounts {
   failed: { file: string; reason: string }[]
 }
 
-/** A report file read for storing: its records, which the report room stores back. */
+/** A report file read for storing: its records (or, for a dataset's table of films, its films), which the report room stores back. */
 interface ReadReports {
   file: string
   records: readonly unknown[]
+  films: readonly unknown[]
 }
 
 /**
@@ -24,6 +25,8 @@ export interface ReportImporter {
   readReportsOf(file: string, counts: ReportCounts): Promise<ReadReports | null>
   /** Stores records [from, to) of a read file in one transaction (the import stores a large table in parts, showing its progress between them). */
   storeReportsOf(db: Db, read: ReadReports, from: number, to: number, jobId: number, counts: ReportCounts): void
+  /** Stores what a table of films says of the films imported (their views, their cases); returns how many it found. */
+  storeFilmIndexOf(db: Db, read: ReadReports): number
   importStructuredReport(db: Db, file: string, dataSet: never, jobId: number): 'matched' | 'unmatched' | 'already'
   importEncapsulatedDocument(db: Db, file: string, dataSet: never, jobId: number): Promise<'matched' | 'unmatched' | 'already'>
   /** Links reports stored before their study arrived; returns how many it linked. */

@@ -2,6 +2,7 @@
  * Importing report files into the `reports` table, matched to `studies` by StudyInstanceUID,
  * AccessionNumber or the file's stem (a stem equal to an accession number or a study UID, or one part
  * of the stem equal to one: "ACC1001_report"), else by the image file a row names (a dataset's table),
+ * else by the dataset's case a row names (a table of films links cases to films: storeFilmIndexOf),
  * else by where it lies — beside a folder of its name
  * that holds one study's DICOM (MIMIC-CXR's s50414267.txt beside s50414267/), or in a folder that
  * does — else by patient ID and study date (the one study of that patient that day).
@@ -13,7 +14,8 @@ import path from 'node:path'
 import type { Db } from '../store/database'
 import { STUDY_MODEL_IMAGE_ID } from '../store/study-repository'
 import { parseReport } from './nodule-parser'
-import { readReportFile, reportFileKind, type ReportFileKind, type ReportRecord } from './report-records'
+import { projectionInWords } from '../dicom/projection'
+import { readReportFile, reportFileKind, type FilmIndexEntry, type ReportFileKind, type ReportRecord } from './report-records'
 
 export interface ReportImportResult {
   /** New reports stored with a study. */
@@ -48,8 +50,10 @@ export interface MatchKeys {
   place: string | null
   /** "YYYYMMDD:patient ID" (see patientDateKey). */
   patientDate: string | null
-  /** An image file the report names, as written: relative to the report's folder or one above it (see studyOfImageFile). */
+  /** An image file the report names, as written: relative to the report's folder or one above it (see imageOfFile). */
   image: string | null
+  /** A dataset's case, whose films a table of films names (see storeFilmIndexOf). */
+  caseId: string | null
 }
 
 export function isReportFile(file: string): boolean {
@@ -71,6 +75,8 @@ export interface ReadReports {
   kind: ReportFileKind
   encoding: string
   records: ReportRecord[]
+  /** A dataset's table of films: what it says of each (see storeFilmIndexOf). */
+  films: FilmIndexEntry[]
 }
 
 /**
@@ -82,7 +88,7 @@ export async function readReportsOf(file: string, result: ReportImportResult): P
   try {
     const content = await readReportFile(file)
     for (const problem of content.problems) result.failed.push({ file, reason: `${name}: ${problem}; the other reports in it were imported` })
-    return { file, kind: content.kind, encoding: content.encoding, records: content.records }
+    return { file, kind: content.kind, encoding: content.encoding, records: content.records, films: content.films ?? [] }
   } catch (err) {
     result.failed.push({ file, reason: `${name}: ${err instanceof Error ? err.message : String(err)}` })
     return null
@@ -116,7 +122,7 @@ export function storeReportsOf(db: Db, read: ReadReports, from: number, to: numb
 function keysOf(record: ReportRecord, singleReportFile: string | null): MatchKeys {
   const patientDate = record.patientId && record.studyDate ? patientDateKey(record.studyDate, record.patientId) : null
   const place = singleReportFile && singleReportFile.slice(0, singleReportFile.length - path.extname(singleReportFile).length)
-  return { studyUid: record.studyUid, accession: record.accession, fileStem: place && path.basename(place), place, patientDate, image: record.imagePath }
+  return { studyUid: record.studyUid, accession: record.accession, fileStem: place && path.basename(place), place, patientDate, image: record.imagePath, caseId: record.caseId }
 }
 
 /** The date first: it has a fixed length, the patient ID may hold any character. */
@@ -177,7 +183,7 @@ export function storeReport(db: Db, report: ReportToStore): StoreOutcome {
  */
 function storedCopy(db: Db, report: ReportToStore, matchKey: string | null): { id: number; studyId: number | null } | undefined {
   const find = db.prepare('SELECT id, study_id AS studyId FROM reports WHERE source_path = ? AND match_key IS ? AND raw_text = ?')
-  const legacyKey = formatKeys({ ...report.keys, place: null, patientDate: null, image: null })
+  const legacyKey = formatKeys({ ...report.keys, place: null, patientDate: null, image: null, caseId: null })
   return (find.get(report.sourcePath, matchKey, report.text) ?? (legacyKey !== matchKey ? find.get(report.sourcePath, legacyKey, report.text) : undefined)) as
     | { id: number; studyId: number | null }
     | undefined
@@ -189,7 +195,8 @@ const keyLabels: [keyof MatchKeys, string][] = [
   ['fileStem', 'file-stem'],
   ['place', 'place'],
   ['patientDate', 'patient-date'],
-  ['image', 'image']
+  ['image', 'image'],
+  ['caseId', 'case']
 ]
 
 /** The stored match key lists the keys a report offered: "accession:A123; file-stem:A123". */
@@ -199,7 +206,7 @@ function formatKeys(keys: MatchKeys): string | null {
 }
 
 function parseKeys(matchKey: string): MatchKeys {
-  const keys: MatchKeys = { studyUid: null, accession: null, fileStem: null, place: null, patientDate: null, image: null }
+  const keys: MatchKeys = { studyUid: null, accession: null, fileStem: null, place: null, patientDate: null, image: null, caseId: null }
   for (const part of matchKey.split('; ')) {
     const colon = part.indexOf(':')
     const field = keyLabels.find(([, label]) => label === part.slice(0, colon))?.[0]
@@ -210,8 +217,9 @@ function parseKeys(matchKey: string): MatchKeys {
 
 /**
  * The study a report belongs to: by study UID, else by accession number, else by a file stem equal
- * to (or naming) either, else by the image file it names, else by the folder it lies by, else by
- * patient ID and study date. `reportFolder` is the folder of the report's file.
+ * to (or naming) either, else by the image file it names, else by the dataset's case it names (a
+ * table of films links cases to films), else by the folder it lies by, else by patient ID and study
+ * date. `reportFolder` is the folder of the report's file.
  */
 function findStudy(db: Db, keys: MatchKeys, reportFolder: string): number | null {
   const byUid = db.prepare('SELECT id FROM studies WHERE study_uid = ?')
@@ -232,7 +240,9 @@ function findStudy(db: Db, keys: MatchKeys, reportFolder: string): number | null
     (uid ? one(byUid.all(uid)) : null) ??
     (accession ? studyOfAccession(accession) : null) ??
     (stem ? (studyOf(stem) ?? studyOfStemParts(stem, studyOf)) : null) ??
-    (keys.image ? studyOfImageFile(db, keys.image, reportFolder) : null) ??
+    (keys.image ? studyOfFilm(imageOfFile(db, keys.image, reportFolder)) : null) ??
+    // a column named "UID" alone may hold the study's UID as well as a dataset's case
+    (keys.caseId ? (studyOfCase(db, keys.caseId) ?? one(byUid.all(keys.caseId.trim()))) : null) ??
     (keys.place ? studyOfPlace(db, keys.place) : null) ??
     (keys.patientDate ? studyOfPatientDate(db, keys.patientDate) : null)
   )
@@ -242,22 +252,52 @@ function findStudy(db: Db, keys: MatchKeys, reportFolder: string): number | null
 const IMAGE_PATH_FOLDERS_UP = 3
 
 /**
- * The study of the image file a report names (a dataset's table: "train/patient1/study1/view1_frontal.dcm",
+ * The film a report or a table of films names (a dataset's table: "train/patient1/study1/view1_frontal.dcm",
  * written with either separator): the file as named, relative to the report's folder or one of the
  * folders above it — and, for a picture's path (.jpg, .png), the DICOM file of its name beside it; a
- * name without folder or extension, a film of that name with any extension (studyOfImageNamed).
+ * file name alone, a film of that name anywhere below them (imageNamed).
  */
-function studyOfImageFile(db: Db, written: string, reportFolder: string): number | null {
+function imageOfFile(db: Db, written: string, reportFolder: string): FilmOfStudy | null {
   const relative = written.trim().replace(/[\\/]+/g, path.sep)
   const folders = Array.from({ length: IMAGE_PATH_FOLDERS_UP + 1 }, (_, up) => path.resolve(reportFolder, ...Array<string>(up).fill('..')))
   const variants = [relative, ...(/\.(?:jpe?g|png)$/i.test(relative) ? [relative.replace(/\.[^.]+$/, '.dcm')] : [])]
   const candidates = path.isAbsolute(relative) ? variants : folders.flatMap((folder) => variants.map((v) => path.join(folder, v)))
-  const byFile = db.prepare('SELECT se.study_id AS id FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ? LIMIT 1')
+  const byFile = db.prepare(`SELECT i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ? AND i.status = 'ok' LIMIT 1`)
   for (const file of candidates) {
-    const row = byFile.get(file) as { id: number } | undefined
-    if (row) return row.id
+    const row = byFile.get(file) as FilmOfStudy | undefined
+    if (row) return row
   }
-  return !relative.includes(path.sep) && !imageExtension.test(relative) ? studyOfImageNamed(db, relative, folders) : null
+  return relative.includes(path.sep) ? null : imageNamed(db, relative, folders)
+}
+
+/** An imported film and its study. */
+interface FilmOfStudy {
+  imageId: number
+  studyId: number
+}
+
+const studyOfFilm = (film: FilmOfStudy | null): number | null => film?.studyId ?? null
+
+/**
+ * The films below the nearest of a table's folder and the three above it that holds any, by file
+ * name and by file name without its extension: a table of a hundred thousand films names each by
+ * its file name alone (NIH's Image Index, MIMIC-CXR-JPG's dicom_id), and searching the folder for
+ * each would take the square of the dataset's size.
+ */
+function filmsByName(db: Db, tableFolder: string): Map<string, FilmOfStudy> {
+  const below = db.prepare(
+    `SELECT i.file_path AS file, i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id
+      WHERE i.file_path >= ? AND i.file_path < ? AND i.status = 'ok' ORDER BY i.file_path`
+  )
+  const byName = new Map<string, FilmOfStudy>()
+  for (let up = 0, folder = tableFolder; up <= IMAGE_PATH_FOLDERS_UP && byName.size === 0; up++, folder = path.dirname(folder)) {
+    const rows = below.all(folder + path.sep, folder + String.fromCharCode(path.sep.charCodeAt(0) + 1)) as (FilmOfStudy & { file: string })[]
+    for (const { file, imageId, studyId } of rows) {
+      const name = path.basename(file)
+      for (const key of [name, name.slice(0, name.length - path.extname(name).length)]) if (!byName.has(key)) byName.set(key, { imageId, studyId })
+    }
+  }
+  return byName
 }
 
 /**
@@ -267,27 +307,66 @@ function studyOfImageFile(db: Db, written: string, reportFolder: string): number
  */
 function studyOfPlace(db: Db, place: string): number | null {
   const folder = path.dirname(place)
-  return studyInFolder(db, place, 'below') ?? studyInFolder(db, folder, 'directly') ?? studyOfImageNamed(db, path.basename(place), [folder])
+  return studyInFolder(db, place, 'below') ?? studyInFolder(db, folder, 'directly') ?? studyOfFilm(imageNamed(db, path.basename(place), [folder]))
 }
 
 const imageExtension = /\.(?:dcm|dicom|png|jpe?g)$/i
 
 /**
- * The study of an image named without folder or extension (an Open-i report's "CXR1_1_IM-0001-3001"):
- * a film of that name, with any extension ("….png", "….dcm.png"), anywhere under the report's folder,
- * else under each folder above it in turn — the nearest first.
+ * A film named by its file name alone, anywhere under the report's folder, else under each folder
+ * above it in turn, the nearest first: a table of films at a dataset's root naming the files in its
+ * image folder (Kaggle's IU X-ray: "1_IM-0001-4001.dcm.png" in images/images_normalized/), or a
+ * name without extension naming a film of any (an Open-i report's "CXR1_1_IM-0001-3001").
  */
-function studyOfImageNamed(db: Db, name: string, folders: string[]): number | null {
+function imageNamed(db: Db, name: string, folders: string[]): FilmOfStudy | null {
   const find = db.prepare(
-    `SELECT se.study_id AS id FROM images i JOIN series se ON se.id = i.series_id
-      WHERE i.file_path >= ? AND i.file_path < ? AND i.file_path LIKE ? ESCAPE '!' LIMIT 1`
+    `SELECT i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id
+      WHERE i.file_path >= ? AND i.file_path < ? AND i.file_path LIKE ? ESCAPE '!' AND i.status = 'ok' LIMIT 1`
   )
-  const pattern = `%${path.sep}${name.replace(/[!%_]/g, '!$&')}.%`
+  // "….png" names the file; a name without extension, a file of that name with any ("….png", "….dcm.png")
+  const pattern = `%${path.sep}${name.replace(/[!%_]/g, '!$&')}${imageExtension.test(name) ? '' : '.%'}`
   for (const folder of folders) {
-    const row = find.get(folder + path.sep, folder + String.fromCharCode(path.sep.charCodeAt(0) + 1), pattern) as { id: number } | undefined
-    if (row) return row.id
+    const row = find.get(folder + path.sep, folder + String.fromCharCode(path.sep.charCodeAt(0) + 1), pattern) as FilmOfStudy | undefined
+    if (row) return row
   }
   return null
+}
+
+/** The study of a dataset's case (storeFilmIndexOf): of its films, a frontal one's first, then one of unknown view. */
+function studyOfCase(db: Db, caseId: string): number | null {
+  const row = db
+    .prepare(
+      `SELECT se.study_id AS id FROM film_cases c JOIN images i ON i.id = c.image_id JOIN series se ON se.id = i.series_id
+        WHERE c.case_key = ? AND i.status = 'ok' ORDER BY i.projection IS NOT 'frontal', i.projection IS NOT NULL, i.id LIMIT 1`
+    )
+    .get(caseId) as { id: number } | undefined
+  return row?.id ?? null
+}
+
+/**
+ * Stores what a dataset's table of films says of each film imported (FilmIndexEntry): its view,
+ * where its header did not say (a picture's file name rarely does; IU X-ray's lateral views would
+ * otherwise be model images), and its case, so that reports naming the case (IU X-ray's uid) find
+ * it. A projection the film's own header gave is never changed. Returns how many films it found.
+ */
+export function storeFilmIndexOf(db: Db, read: ReadReports): number {
+  const setView = db.prepare('UPDATE images SET projection = ? WHERE id = ? AND projection IS NULL')
+  const linkCase = db.prepare('INSERT OR IGNORE INTO film_cases (case_key, image_id, source_path) VALUES (?, ?, ?)')
+  const folder = path.dirname(read.file)
+  const named = filmsByName(db, folder)
+  let found = 0
+  db.transaction(() => {
+    for (const entry of read.films) {
+      const written = entry.image.trim()
+      const film = /[\\/]/.test(written) ? imageOfFile(db, written, folder) : (named.get(written) ?? null)
+      if (!film) continue
+      found++
+      const projection = entry.view ? projectionInWords(entry.view) : null
+      if (projection) setView.run(projection, film.imageId)
+      if (entry.caseId) linkCase.run(entry.caseId, film.imageId, read.file)
+    }
+  }).immediate()
+  return found
 }
 
 /**

@@ -37,8 +37,22 @@ export interface ReportRecord {
   studyDate: string | null
   /** An image file the record names, as written (a dataset's table: "train/patient1/study1/view1_frontal.dcm"). */
   imagePath: string | null
+  /** A dataset's case the record is about, named in a table of its films too (FilmIndexEntry: IU X-ray's "uid"). */
+  caseId: string | null
   /** Where the record is in its file, for messages: "row 4", "record 2". */
   where: string
+}
+
+/**
+ * A row of a dataset's table of films — no report text, an image file with its view or its case
+ * (IU X-ray's indiana_projections.csv: uid, filename, projection; NIH's Data_Entry: Image Index,
+ * View Position; CheXpert's Path, Frontal/Lateral; MIMIC-CXR-JPG's dicom_id, ViewPosition).
+ */
+export interface FilmIndexEntry {
+  image: string
+  /** The view as written ("Frontal", "PA", "LL"), read by the importer's projection words. */
+  view: string | null
+  caseId: string | null
 }
 
 export interface ReportFileContent {
@@ -47,6 +61,8 @@ export interface ReportFileContent {
   records: ReportRecord[]
   /** Records that could not be read (no text …), each with a reason; the others are still imported. */
   problems: string[]
+  /** A table of films, not of reports: what it says of each film (empty for a file of reports). */
+  films?: FilmIndexEntry[]
 }
 
 const reportExtensions: Record<string, ReportFileKind> = {
@@ -89,7 +105,9 @@ const fieldNames = {
   patientId: ['patientid', 'pid', 'mrn', 'medicalrecordnumber', 'patientnumber', 'patientno', 'hospitalnumber', '00100020', '病人id', '患者id', '病人编号', '患者编号', '病历号', '病案号', 'id号', '住院号', '门诊号'],
   studyDate: ['studydate', 'examdate', 'examinationdate', 'proceduredate', 'studydatetime', 'date', '00080020', '检查日期', '检查时间', '摄片日期', '拍片日期', '日期'],
   text: ['text', 'report', 'reporttext', 'reportbody', 'body', 'content', 'fulltext', 'narrative', 'reportcontent', '报告', '报告内容', '报告文本', '文本', '内容'],
-  imagePath: ['pathtodcm', 'pathtodicom', 'dicompath', 'dcmpath', 'dicomfile', 'dcmfile', 'pathtoimage', 'imagepath', 'imagefile', 'filepath', 'path', '文件路径', '图像路径', '影像路径']
+  imagePath: ['pathtodcm', 'pathtodicom', 'dicompath', 'dcmpath', 'dicomfile', 'dcmfile', 'pathtoimage', 'imagepath', 'imagefile', 'filepath', 'path', 'filename', 'imageindex', 'imagename', 'dicomid', '文件路径', '图像路径', '影像路径'],
+  caseId: ['uid', 'caseid', 'caseuid'],
+  view: ['viewposition', 'projection', 'view', 'frontallateral', '体位', '投照体位']
 } as const
 /** The fields of a record: its keys, its whole text, or its findings and impression (named as section headers are). */
 type Field = keyof typeof fieldNames | 'findings' | 'impression'
@@ -313,7 +331,13 @@ function namesTextColumn(columns: (Field | null)[]): boolean {
 
 /** A table's columns can match its rows to studies: an accession number, a study UID or an image file, or a patient ID and a study date. */
 function namesKeyColumns(columns: (Field | null)[]): boolean {
-  return columns.includes('accession') || columns.includes('studyUid') || columns.includes('imagePath') || (columns.includes('patientId') && columns.includes('studyDate'))
+  return (
+    columns.includes('accession') ||
+    columns.includes('studyUid') ||
+    columns.includes('imagePath') ||
+    columns.includes('caseId') ||
+    (columns.includes('patientId') && columns.includes('studyDate'))
+  )
 }
 
 /**
@@ -413,6 +437,7 @@ function textRecord(text: string): ReportRecord {
     patientId: fieldValues(text, 'patientId')[0] ?? null,
     studyDate: date ? yearFirstDate(date) : null,
     imagePath: null,
+    caseId: null,
     where: 'the file'
   }
 }
@@ -522,8 +547,8 @@ function xmlRecords(text: string): { records: ReportRecord[]; problems: string[]
   const reports = xmlReports(elements)
   const figure = openIFigure(elements)
   if (reports.length === 0) {
-    // A date alone names no report: settings files carry dates too.
-    if (!elements.some((e) => e.values.some(([name]) => ![null, 'studyDate'].includes(fieldOf(name))))) return { records: [], problems: [] }
+    // A date, a file or a view alone names no report: a CD viewer's settings carry those too.
+    if (!elements.some((e) => e.values.some(([name]) => ![null, 'studyDate', 'imagePath', 'view', 'caseId'].includes(fieldOf(name))))) return { records: [], problems: [] }
     throw new Error('the XML holds no report: no element has a report text value (such as <ReportText>, <Findings> or <Impression>)')
   }
   return recordsFrom(
@@ -605,14 +630,34 @@ function recordList(data: unknown, depth = 0): unknown[] | null {
   return null
 }
 
-function csvRecords(text: string): { records: ReportRecord[]; problems: string[] } {
+function csvRecords(text: string): { records: ReportRecord[]; problems: string[]; films?: FilmIndexEntry[] } {
   let rows: string[][]
   try {
     rows = parseCsv(text)
   } catch (err) {
     throw new Error(`it is not valid CSV: ${err instanceof Error ? err.message : String(err)}`)
   }
-  return tableRecords(rows)
+  const films = filmIndexEntries(rows)
+  return films ? { records: [], problems: [], films } : tableRecords(rows)
+}
+
+/**
+ * The films a dataset's table of films lists (FilmIndexEntry), or null when the table is not one: its
+ * header, among the first five rows, names an image file column and a view or case column, and no
+ * report text.
+ */
+function filmIndexEntries(rows: string[][]): FilmIndexEntry[] | null {
+  const headerIndex = rows.slice(0, 5).findIndex((row) => {
+    const columns = row.map(fieldOf)
+    return columns.includes('imagePath') && (columns.includes('view') || columns.includes('caseId')) && !namesTextColumn(columns)
+  })
+  if (headerIndex < 0) return null
+  const columns = rows[headerIndex].map(fieldOf)
+  const value = (row: string[], field: Field): string | null => row[columns.indexOf(field)]?.trim() || null
+  return rows.slice(headerIndex + 1).flatMap((row) => {
+    const image = value(row, 'imagePath')
+    return image ? [{ image, view: value(row, 'view'), caseId: value(row, 'caseId') }] : []
+  })
 }
 
 /** The row, among a table's first five (a title may stand above), that names a key column and a text column; -1 when none does. */
@@ -730,5 +775,5 @@ function recordFrom(fields: RecordFields, where: string): ReportRecord | string 
   if (writtenDate && !studyDate && !accession && !studyUid) {
     return `${where}: its study date "${writtenDate}" is not written year first (2026-01-05 or 20260105), and it has no accession number or study UID to match it by`
   }
-  return { text, accession, studyUid, patientId: clean(fields.patientId), studyDate: studyDate || null, imagePath: clean(fields.imagePath), where }
+  return { text, accession, studyUid, patientId: clean(fields.patientId), studyDate: studyDate || null, imagePath: clean(fields.imagePath), caseId: clean(fields.caseId), where }
 }

@@ -409,6 +409,18 @@ CREATE INDEX report_errors_file ON report_errors(file_path);
     description:
       'studies(study_date, id): the Library lists studies newest first a page at a time; without an index each page sorted the whole library (0.35 s a page at 100,000 studies, now a few ms)',
     sql: `CREATE INDEX studies_date ON studies(study_date, id);`
+  },
+  {
+    version: 21,
+    description:
+      "film_cases: the case a dataset's table of films gives each film (IU X-ray's indiana_projections.csv: uid → filename), so that the reports of that case (indiana_reports.csv: uid → findings) find its study",
+    sql: `CREATE TABLE film_cases (
+  case_key    TEXT NOT NULL,
+  image_id    INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  source_path TEXT NOT NULL,
+  PRIMARY KEY (case_key, image_id)
+);
+CREATE INDEX film_cases_image ON film_cases(image_id);`
   }
 ]
 

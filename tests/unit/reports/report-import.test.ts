@@ -867,6 +867,15 @@ describe('importReportFiles', () => {
     expect(rows().map((r) => r.study_id)).toEqual([first, second, null])
   })
 
+  it('matches a row whose only key is a column named UID: a study\'s UID, else a dataset\'s case a table of films names', async () => {
+    const table = write('cases.csv', 'UID,Findings\n1.2.826.0.1.3680043.8.498.2,No nodule.\n42,A 9 mm nodule in the right upper lobe.\n')
+    expect(await importReportFiles(db, [table], jobId)).toEqual({ matched: 1, unmatched: 1, already: 0, failed: [] })
+    expect(rows().map((r) => [r.study_id, r.match_key])).toEqual([
+      [studyB, 'case:1.2.826.0.1.3680043.8.498.2'],
+      [null, 'case:42']
+    ])
+  })
+
   it('says so of a table with no row of text: an empty sheet, a CSV of commas', async () => {
     const files = [write('empty.xlsx', Buffer.from(xlsx('<row r="1"/>', []))), write('commas.csv', ',,,\n,,,\n')]
     expect((await importReportFiles(db, files, jobId)).failed.map((f) => f.reason)).toEqual([

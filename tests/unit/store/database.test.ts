@@ -55,7 +55,8 @@ const shippedMigrationHashes: Record<number, string> = {
   17: '4fddaaf99b7c4550',
   18: '262439b0f0ab4d3f',
   19: 'da296c39edf48f39',
-  20: '56fb2d777a1d706f'
+  20: '56fb2d777a1d706f',
+  21: '29cc1c88636395ff'
 }
 
 describe('the SQLite store', () => {
