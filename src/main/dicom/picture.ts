@@ -142,6 +142,8 @@ function grayOfColour(samples: Uint8Array | Uint16Array, channels: 3 | 4, width:
 /** The data set every picture gets: a Secondary Capture of a workstation, nothing said of the patient. */
 function captureDataset(identity: PictureIdentity): Record<string, unknown> {
   return {
+    // file and folder names are any language's ("胸部正位.png"): dcmjs writes text as UTF-8
+    SpecificCharacterSet: 'ISO_IR 192',
     SOPClassUID: SECONDARY_CAPTURE,
     SOPInstanceUID: identity.sopInstanceUid,
     StudyInstanceUID: identity.studyUid,

@@ -59,9 +59,13 @@ export async function prepareDicomFile(ctx: FileImportContext, file: string, dec
     header = readInstanceHeader(headerSet)
     return await prepareInstance(ctx, file, bytes, hash, header, headerSet, decoder)
   } catch (err) {
-    const reason = err instanceof DicomFileError ? err.reason : `Unexpected failure while importing: ${err instanceof Error ? err.message : String(err)}`
-    return { kind: 'failed', file, size, hash, reason, header }
+    return { kind: 'failed', file, size, hash, reason: failureReason(err), header }
   }
+}
+
+/** Why a file failed, in words: a file's own problem as the reader put it, anything else named as unexpected. */
+function failureReason(err: unknown): string {
+  return err instanceof DicomFileError ? err.reason : `Unexpected failure while importing: ${err instanceof Error ? err.message : String(err)}`
 }
 
 function readWhole(file: string): { kind: 'read'; bytes: Buffer; hash: string } | Extract<PreparedFile, { kind: 'failed' }> {
@@ -109,8 +113,7 @@ export async function preparePictureFile(ctx: FileImportContext, picture: Pictur
     const prepared = await prepareInstance(ctx, file, Buffer.from(reading.dicom.buffer, reading.dicom.byteOffset, reading.dicom.byteLength), hash, readInstanceHeader(headerSet), headerSet, decoder)
     return prepared.kind === 'film' ? { ...prepared, size } : prepared
   } catch (err) {
-    const reason = err instanceof DicomFileError ? err.reason : `Unexpected failure while importing: ${err instanceof Error ? err.message : String(err)}`
-    return { kind: 'failed', file, size, hash, reason, header: null }
+    return { kind: 'failed', file, size, hash, reason: failureReason(err), header: null }
   }
 }
 
@@ -202,9 +205,8 @@ export async function storeDicomFile(ctx: FileImportContext, prepared: PreparedF
   } catch (err) {
     // A full or read-only data folder is not this file's fault: it stops the whole import.
     if (storageProblem(err)) throw err
-    const reason = err instanceof DicomFileError ? err.reason : `Unexpected failure while importing: ${err instanceof Error ? err.message : String(err)}`
     const bytes = prepared.kind === 'document' ? prepared.bytes.length : prepared.size
-    return recordFailure(ctx, prepared.file, bytes, prepared.hash, reason, prepared.header)
+    return recordFailure(ctx, prepared.file, bytes, prepared.hash, failureReason(err), prepared.header)
   }
 }
 

@@ -3,6 +3,7 @@ import { readInstanceHeader, readPixelLayout } from '../../../src/main/dicom/hea
 import { DicomFileError, parseDicomFile } from '../../../src/main/dicom/parse'
 import { jpegFrame, pictureAsDicom, pictureFormat, type PictureIdentity, type PictureReading } from '../../../src/main/dicom/picture'
 import { decodeFirstFrame } from '../../../src/main/dicom/pixels'
+import { readProjection } from '../../../src/main/dicom/projection'
 import { TransferSyntax } from '../../../src/main/dicom/uids'
 import { jpegPicture, pictureValues, pngPicture, type PictureSpec } from '../../helpers/picture-files'
 
@@ -50,6 +51,13 @@ describe('pictures read as films', () => {
     expect([header.studyUid, header.seriesUid, header.sopInstanceUid]).toEqual(['2.25.1', '2.25.2', '2.25.3'])
     expect(header.seriesDescription).toBe('view1_frontal')
     expect(header.patient.id).toBeFalsy()
+  })
+
+  it('keeps a file name in any language as its view\'s words (胸部正位: a frontal chest film)', async () => {
+    const named = { ...identity, studyDescription: '张三的胸片', seriesDescription: '胸部正位' }
+    const { header } = await decoded(film(await pictureAsDicom(pngPicture({ width: 300, height: 300 }), 'png', named)))
+    expect([header.studyDescription, header.seriesDescription]).toEqual(['张三的胸片', '胸部正位'])
+    expect(readProjection(header.projectionTags).projection).toBe('frontal')
   })
 
   it('reads a grey film saved in RGB as its grey values', async () => {
