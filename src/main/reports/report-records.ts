@@ -562,7 +562,7 @@ function xmlRecords(text: string): { records: ReportRecord[]; problems: string[]
 /**
  * The film an Open-i report is about (Indiana University's chest X-ray collection): its first
  * <parentImage id="CXR1_1_IM-0001-3001">, the name of the picture beside the reports without its
- * extension (see studyOfImageFile). The report names its views in turn; the first is its study's.
+ * extension (see imageOfFile in report-import.ts). The report names its views in turn; the first is its study’s.
  */
 function openIFigure(elements: XmlElement[]): string | undefined {
   const figure = elements.find((e) => e.name === 'parentImage')
