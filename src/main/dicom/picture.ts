@@ -23,10 +23,11 @@ export function pictureFormat(head: Uint8Array): PictureFormat | null {
 }
 
 /**
- * The short side below which a picture is an icon, a thumbnail or a viewer's button — patient CDs
- * carry many beside their films — and not a film (CheXpert's downsampled set is 320 pixels across).
+ * The short side below which a picture is an icon or a viewer's button, not a film. Films are
+ * downsampled to 224 pixels for machine learning (and CheXpert's small set is 320 across): those
+ * stay films. (A CD viewer's thumbnails lie under a folder of DICOM films: scan.ts passes them over.)
  */
-export const MIN_FILM_SIDE = 256
+export const MIN_FILM_SIDE = 200
 
 /** What the picture is filed under: the import derives these from its file and folder. */
 export interface PictureIdentity {

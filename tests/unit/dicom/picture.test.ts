@@ -71,6 +71,8 @@ describe('pictures read as films', () => {
     expect(logo).toEqual({ kind: 'not-a-film', reason: expect.stringMatching(/^a colour picture \(\d+ % of its pixels in colour\), not a radiograph$/) })
     const icon = await pictureAsDicom(pngPicture({ width: 128, height: 400 }), 'png', identity)
     expect(icon).toEqual({ kind: 'not-a-film', reason: '128×400 pixels is too small for a film (an icon or a thumbnail)' })
+    // a film downsampled for machine learning is still a film
+    expect((await pictureAsDicom(pngPicture({ width: 224, height: 224 }), 'png', identity)).kind).toBe('film')
     const colourJpeg = await pictureAsDicom(await jpegPicture({ width: 300, height: 300, channels: 3, tint: [1, 0.2, 0.5] }), 'jpeg', identity)
     expect(colourJpeg.kind).toBe('not-a-film')
   })
