@@ -158,7 +158,7 @@ export async function scanRoots(roots: string[], isReportFile: (file: string) =>
       }
     }
   }
-  result.pictureFiles = pictureStudies(pictures, result.dicomFiles, roots)
+  result.pictureFiles = pictureStudies(pictures, result.dicomFiles, result.reportFiles, roots)
   result.skipped += pictures.length - result.pictureFiles.length
   return result
 
@@ -205,10 +205,13 @@ export const PICTURES_PER_STUDY_FOLDER = 4
  * Which study each picture belongs to. A dataset either keeps a study's views in a folder of their
  * own (MIMIC-CXR-JPG's s50414267/, CheXpert's study1/) or every film in one flat folder (NIH
  * ChestX-ray14, IU X-ray): a folder of a few pictures is one study, in a folder of many each picture
- * is a study alone. Pictures under an imported folder that holds DICOM films are left out: there they
- * are copies of those films — a CD viewer's images, an export's thumbnails and previews — not films.
+ * is a study alone — as is each of a few pictures that has a report of its name beside it (a teaching
+ * set: film01.png with film01.txt). Pictures under an imported folder that holds DICOM films are left
+ * out: there they are copies of those films — a CD viewer's images, an export's thumbnails — not films.
  */
-function pictureStudies(pictures: string[], dicomFiles: string[], roots: string[]): PictureFile[] {
+function pictureStudies(pictures: string[], dicomFiles: string[], reportFiles: string[], roots: string[]): PictureFile[] {
+  const withoutExtension = (file: string): string => file.slice(0, file.length - path.extname(file).length)
+  const reportPlaces = new Set(reportFiles.map(withoutExtension))
   const rootOf = (file: string): string => roots.find((root) => file.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) ?? path.dirname(file)
   const rootsWithDicom = new Set(dicomFiles.map(rootOf))
   const byFolder = new Map<string, string[]>()
@@ -219,5 +222,8 @@ function pictureStudies(pictures: string[], dicomFiles: string[], roots: string[
     if (files) files.push(file)
     else byFolder.set(folder, [file])
   }
-  return [...byFolder].flatMap(([folder, files]) => files.map((file) => ({ file, study: files.length <= PICTURES_PER_STUDY_FOLDER ? folder : file })))
+  return [...byFolder].flatMap(([folder, files]) => {
+    const oneStudy = files.length <= PICTURES_PER_STUDY_FOLDER && !files.some((file) => reportPlaces.has(withoutExtension(file)))
+    return files.map((file) => ({ file, study: oneStudy ? folder : file }))
+  })
 }
