@@ -7,7 +7,7 @@ import { importFolders, type ImportSummary } from '../../src/main/importer/impor
 import * as reports from '../../src/main/reports'
 import { openDatabase, type Db } from '../../src/main/store/database'
 import { listStudies } from '../../src/main/store/import-repository'
-import { displayImageRecord } from '../../src/main/store/study-repository'
+import { displayImageRecord, otherStudiesOfPatient } from '../../src/main/store/study-repository'
 import { studyImage } from '../../src/main/store/training-repository'
 import { image } from '../helpers/dicom-corpus'
 import { jpegPicture, pngPicture } from '../helpers/picture-files'
@@ -44,6 +44,7 @@ const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).
 const flat = ['CXR1_1_IM-0001-4001.png', 'CXR2_IM-0652-1001.png', 'CXR3_IM-1384-1001.png', '00000013_005.png', '00000013_006.png']
 const mimic = 'files/p10/p10000032/s50414267'
 const kaggleFilms = ['1_IM-0001-3001.dcm.png', '1_IM-0001-4001.dcm.png', '2_IM-0652-1001.dcm.png', '2_IM-0652-2001.dcm.png', '3_IM-1384-1001.dcm.png']
+const nihFilms = ['00000013_005.png', '00000013_006.png', '00000014_000.png', '00000015_000.png', '00000016_000.png']
 const teachingFilms = ['case01', 'case02', 'case03']
 const iuFilms = ['CXR1_1_IM-0001-3001', 'CXR1_1_IM-0001-4001', 'CXR2_IM-0652-1001', 'CXR2_IM-0652-2001', 'CXR3_IM-1384-1001']
 
@@ -86,6 +87,14 @@ beforeAll(async () => {
   put('iu-later/films/case7.png', pngPicture({ width: 300, height: 300, seed: 80 }))
   put('iu-later/a-reports.csv', 'uid,findings\n7,No nodule.\n')
   put('iu-later/z-films.csv', 'uid,filename,projection\n7,case7.png,PA\n')
+  // NIH ChestX-ray14: the films flat, Data_Entry_2017.csv naming each one's patient and view (no reports)
+  for (const [i, name] of nihFilms.entries()) put(`nih/images_001/images/${name}`, pngPicture({ width: 256, height: 256, seed: 90 + i }))
+  put(
+    'nih/Data_Entry_2017.csv',
+    'Image Index,Finding Labels,Follow-up #,Patient ID,Patient Age,Patient Gender,View Position,OriginalImage[Width,Height],OriginalImagePixelSpacing[x,y]\n' +
+      nihFilms.map((name, i) => `${name},No Finding,${i},${name.slice(0, 8).replace(/^0+/, '')},58,M,${i === 1 ? 'AP' : 'PA'},2500,2048,0.168,0.168`).join('\n') +
+      '\n'
+  )
   put('broken/cut.png', pngPicture({ width: 300, height: 300, seed: 40 }).subarray(0, 200))
   dataDir = path.join(tmp, 'data')
   db = openDatabase(path.join(dataDir, 'vzw.sqlite'))
@@ -99,7 +108,7 @@ afterAll(() => {
 
 describe('importing chest films kept as PNG or JPEG pictures', () => {
   it('imports every film, passes over what is no film, and names a picture that cannot be read', () => {
-    expect({ imported: first.imported, skipped: first.skipped, failed: first.failed }).toEqual({ imported: 23, skipped: 2, failed: 1 })
+    expect({ imported: first.imported, skipped: first.skipped, failed: first.failed }).toEqual({ imported: 28, skipped: 2, failed: 1 })
     for (const name of [...flat.map((n) => `flat/${n}`), 'chexpert/patient00001/study1/view1_frontal.jpg', `${mimic}/02aa804e-bde0afdd.jpg`])
       expect(rowOf(name)?.status, name).toBe('ok')
     for (const passedOver of ['flat/logo.png', 'flat/icon.png']) expect(rowOf(passedOver), passedOver).toBeUndefined()
@@ -111,7 +120,7 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(flatStudies.size).toBe(flat.length)
     expect(rowOf(`${mimic}/02aa804e-bde0afdd.jpg`)!.study_id).toBe(rowOf(`${mimic}/174413ec-4ec4c1f7.jpg`)!.study_id)
     expect(rowOf('chexpert/patient00001/study1/view1_frontal.jpg')!.study_id).toBe(rowOf('chexpert/patient00001/study1/view2_lateral.jpg')!.study_id)
-    expect(count('SELECT count(*) AS n FROM studies')).toBe(flat.length + 2 + iuFilms.length + teachingFilms.length + kaggleFilms.length + 1)
+    expect(count('SELECT count(*) AS n FROM studies')).toBe(flat.length + 2 + iuFilms.length + teachingFilms.length + kaggleFilms.length + 1 + nihFilms.length)
     // named as a reader finds them: a study alone by its file, a study folder's by the folder
     const description = (relative: string) => (db.prepare('SELECT description FROM studies WHERE id = ?').get(rowOf(relative)!.study_id) as { description: string }).description
     expect(description(`flat/${flat[0]}`)).toBe('CXR1_1_IM-0001-4001')
@@ -149,7 +158,7 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(studyOfReport('2')).toBe(film('2_IM-0652-1001.dcm.png').study_id)
     const later = db.prepare('SELECT study_id FROM reports WHERE source_path = ?').get(path.join(root, 'iu-later/a-reports.csv')) as { study_id: number | null }
     expect(later.study_id).toBe(rowOf('iu-later/films/case7.png')!.study_id)
-    expect(first.filmsIndexed).toBe(5)
+    expect(first.filmsIndexed).toBe(5 + nihFilms.length)
   })
 
   it('reads the view from the file name, and makes the frontal film its study\'s model image', () => {
@@ -161,6 +170,14 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     const model = studyImage(db, String(frontal.study_id))!
     const modelFile = db.prepare('SELECT file_path FROM images WHERE id = ?').get(model.imageId) as { file_path: string }
     expect(modelFile.file_path).toBe(path.join(root, 'chexpert/patient00001/study1/view1_frontal.jpg'))
+  })
+
+  it('gives pictures the patient a table of films names, so that a patient\'s films can be compared', () => {
+    const study = (name: string) => rowOf(`nih/images_001/images/${name}`)!.study_id
+    const patientOf = (name: string) => (db.prepare('SELECT patient_id FROM studies WHERE id = ?').get(study(name)) as { patient_id: string }).patient_id
+    expect(nihFilms.map(patientOf)).toEqual(['13', '13', '14', '15', '16'])
+    expect(otherStudiesOfPatient(db, study('00000013_005.png')).map((s) => s.studyId)).toEqual([study('00000013_006.png')])
+    expect(nihFilms.map((name) => rowOf(`nih/images_001/images/${name}`)!.projection)).toEqual(Array(nihFilms.length).fill('frontal'))
   })
 
   it('shows a picture in the viewer as a film is shown, and keeps no patient for it', () => {
@@ -175,7 +192,7 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
   it('knows a picture again by its content: a re-import or a copy in another folder adds nothing', async () => {
     const images = count('SELECT count(*) AS n FROM images')
     const again = await importFolders(db, dataDir, [root], { reports })
-    expect({ imported: again.imported, already: again.already, newErrors: again.newErrors }).toEqual({ imported: 0, already: 23, newErrors: 0 })
+    expect({ imported: again.imported, already: again.already, newErrors: again.newErrors }).toEqual({ imported: 0, already: 28, newErrors: 0 })
     const copy = path.join(tmp, 'copy')
     fs.mkdirSync(copy)
     fs.copyFileSync(path.join(root, 'flat', flat[0]), path.join(copy, 'film.png'))

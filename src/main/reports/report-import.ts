@@ -346,12 +346,14 @@ function studyOfCase(db: Db, caseId: string): number | null {
 /**
  * Stores what a dataset's table of films says of each film imported (FilmIndexEntry): its view,
  * where its header did not say (a picture's file name rarely does; IU X-ray's lateral views would
- * otherwise be model images), and its case, so that reports naming the case (IU X-ray's uid) find
- * it. A projection the film's own header gave is never changed. Returns how many films it found.
+ * otherwise be model images); its case, so that reports naming the case (IU X-ray's uid) find it;
+ * and its patient, where its study names none (NIH's Patient ID: a patient's films can then be
+ * compared). What the film's own header gave is never changed. Returns how many films it found.
  */
 export function storeFilmIndexOf(db: Db, read: ReadReports): number {
   const setView = db.prepare('UPDATE images SET projection = ? WHERE id = ? AND projection IS NULL')
   const linkCase = db.prepare('INSERT OR IGNORE INTO film_cases (case_key, image_id, source_path) VALUES (?, ?, ?)')
+  const setPatient = db.prepare(`UPDATE studies SET patient_id = ? WHERE id = ? AND trim(coalesce(patient_id, '')) = ''`)
   const folder = path.dirname(read.file)
   const named = filmsByName(db, folder)
   let found = 0
@@ -364,6 +366,7 @@ export function storeFilmIndexOf(db: Db, read: ReadReports): number {
       const projection = entry.view ? projectionInWords(entry.view) : null
       if (projection) setView.run(projection, film.imageId)
       if (entry.caseId) linkCase.run(entry.caseId, film.imageId, read.file)
+      if (entry.patientId) setPatient.run(entry.patientId, film.studyId)
     }
   }).immediate()
   return found

@@ -53,6 +53,8 @@ export interface FilmIndexEntry {
   /** The view as written ("Frontal", "PA", "LL"), read by the importer's projection words. */
   view: string | null
   caseId: string | null
+  /** The patient the film is of (NIH's Patient ID): a picture's header names none. */
+  patientId: string | null
 }
 
 export interface ReportFileContent {
@@ -656,7 +658,7 @@ function filmIndexEntries(rows: string[][]): FilmIndexEntry[] | null {
   const value = (row: string[], field: Field): string | null => row[columns.indexOf(field)]?.trim() || null
   return rows.slice(headerIndex + 1).flatMap((row) => {
     const image = value(row, 'imagePath')
-    return image ? [{ image, view: value(row, 'view'), caseId: value(row, 'caseId') }] : []
+    return image ? [{ image, view: value(row, 'view'), caseId: value(row, 'caseId'), patientId: value(row, 'patientId') }] : []
   })
 }
 
