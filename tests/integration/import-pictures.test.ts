@@ -213,7 +213,7 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     fs.mkdirSync(pictures)
     fs.writeFileSync(path.join(pictures, 'film.png'), pngPicture({ width: 300, height: 300, seed: 32 }))
     const summary = await importFolders(db, dataDir, [cd, pictures], { reports })
-    expect({ imported: summary.imported, skipped: summary.skipped }).toEqual({ imported: 2, skipped: 2 })
+    expect({ imported: summary.imported, skipped: summary.skipped, picturesAmongDicom: summary.picturesAmongDicom }).toEqual({ imported: 2, skipped: 2, picturesAmongDicom: 2 })
     const imported = (db.prepare('SELECT file_path FROM images WHERE import_job_id = ?').all(summary.jobId) as { file_path: string }[]).map((r) => r.file_path)
     expect(imported.sort()).toEqual([path.join(cd, 'DICOM', 'ST1', 'IM0001'), path.join(pictures, 'film.png')])
   })

@@ -47,6 +47,12 @@ export const importCommand: CliCommand = {
             `${result.reportsFailed.length} not read`
         )
       }
+      if (result.picturesAmongDicom > 0) {
+        console.log(
+          `${result.picturesAmongDicom} PNG/JPEG picture(s) passed over: they lie in a folder you imported that holds DICOM films, ` +
+            'where pictures are copies of those films (a viewer’s images, previews); to import a folder of pictures, import it on its own'
+        )
+      }
       if (result.filmsIndexed > 0) console.log(`Tables of films: ${result.filmsIndexed} film(s) given the view or the case the table names`)
       if (result.studiesWithoutModelImage > 0) {
         console.log(

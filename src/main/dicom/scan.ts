@@ -22,6 +22,8 @@ export interface ScanResult {
   dicomdirs: { file: string; referenced: number }[]
   /** Files that are neither DICOM, pictures nor reports (notes, programs), and pictures in a folder tree of DICOM films. */
   skipped: number
+  /** Of those, the pictures passed over for lying under an imported folder that holds DICOM films. */
+  picturesAmongDicom: number
   totalBytes: number
 }
 
@@ -125,7 +127,7 @@ function archiveKind(file: string, head: Uint8Array): string | null {
 
 /** Walks the roots (following links to files, never to folders, so loops cannot trap it) and sorts what it finds. */
 export async function scanRoots(roots: string[], isReportFile: (file: string) => boolean, signal?: AbortSignal): Promise<ScanResult> {
-  const result: ScanResult = { dicomFiles: [], pictureFiles: [], reportFiles: [], problems: [], dicomdirs: [], skipped: 0, totalBytes: 0 }
+  const result: ScanResult = { dicomFiles: [], pictureFiles: [], reportFiles: [], problems: [], dicomdirs: [], skipped: 0, picturesAmongDicom: 0, totalBytes: 0 }
   const pictures: string[] = []
   const seen = new Set<string>()
   const addDicom = (file: string, size: number) => {
@@ -159,7 +161,8 @@ export async function scanRoots(roots: string[], isReportFile: (file: string) =>
     }
   }
   result.pictureFiles = pictureStudies(pictures, result.dicomFiles, result.reportFiles, roots)
-  result.skipped += pictures.length - result.pictureFiles.length
+  result.picturesAmongDicom = pictures.length - result.pictureFiles.length
+  result.skipped += result.picturesAmongDicom
   return result
 
   function classify(file: string, into: ScanResult, add: (file: string, size: number) => void): void {

@@ -15,6 +15,8 @@ export interface ImportSummary extends ImportCounts {
   /** Error rows this run added (a re-import of a known bad file adds none). */
   newErrors: number
   skipped: number
+  /** Of the skipped, pictures passed over for lying under an imported folder that holds DICOM films (copies of them, a viewer's images). */
+  picturesAmongDicom: number
   /** Reports kept in DICOM files (SR, Encapsulated PDF), stored as reports. */
   dicomReports: number
   reportsFailed: { file: string; reason: string }[]
@@ -69,7 +71,7 @@ export async function importFolders(db: Db, dataDir: string, roots: string[], op
   const jobId = createImportJob(db, roots)
   const ctx: FileImportContext = { db, dataDir, jobId, reports: options.reports }
   const summary: ImportSummary = {
-    jobId, filesTotal: 0, imported: 0, failed: 0, already: 0, reportsMatched: 0, reportsUnmatched: 0, newErrors: 0, skipped: 0,
+    jobId, filesTotal: 0, imported: 0, failed: 0, already: 0, reportsMatched: 0, reportsUnmatched: 0, newErrors: 0, skipped: 0, picturesAmongDicom: 0,
     dicomReports: 0, reportsFailed: [], filmsIndexed: 0, dicomdirs: 0, megabytes: 0, seconds: 0, mbPerSecond: 0, studiesWithoutModelImage: 0
   }
   const started = performance.now()
@@ -77,6 +79,7 @@ export async function importFolders(db: Db, dataDir: string, roots: string[], op
     const scan = await scanRoots(roots, (f) => options.reports.isReportFile(f), options.signal)
     summary.filesTotal = scan.dicomFiles.length + scan.pictureFiles.length + scan.problems.length
     summary.skipped = scan.skipped
+    summary.picturesAmongDicom = scan.picturesAmongDicom
     summary.dicomdirs = scan.dicomdirs.length
     for (const problem of scan.problems) count(summary, recordProblem(ctx, problem.file, problem.reason))
     const meter = new ProgressMeter(summary.filesTotal, 'files')
