@@ -111,7 +111,9 @@ export const ImportJob = z.object({
   reportsMatched: z.number().int().nonnegative(),
   reportsUnmatched: z.number().int().nonnegative(),
   /** Problems with report files (a file, or a row of one, not read), each listed by `import.errors`. */
-  reportsFailed: z.number().int().nonnegative()
+  reportsFailed: z.number().int().nonnegative(),
+  /** PNG/JPEG pictures passed over for lying in a folder of DICOM films (copies of them, a viewer's images). */
+  picturesAmongDicom: z.number().int().nonnegative()
 })
 export type ImportJob = z.infer<typeof ImportJob>
 

@@ -12,6 +12,7 @@ import { readSettings } from '../../src/main/store/settings-repository'
 import { listStudies } from '../../src/main/store/import-repository'
 import { insertFinding } from '../../src/main/store/review-repository'
 import { image } from '../helpers/dicom-corpus'
+import { pngPicture } from '../helpers/picture-files'
 import { cohortStudies, noduleFinding, writeReviewCohort } from '../helpers/review-cohort'
 import { tempServices } from '../helpers/temp-services'
 import { openApp, screenshotDir, type AppSession } from './browser'
@@ -37,6 +38,9 @@ beforeAll(async () => {
     fs.writeFileSync(path.join(dir, 'IM1.dcm'), image({ rows: 384, columns: 320, bitsAllocated: 16, bitsStored: 12, seed: 100 + i }, { extra: priorOfFirst }).bytes)
   }
   fs.writeFileSync(path.join(cohort, 'dicom', 'others', 'truncated.dcm'), Buffer.concat([Buffer.alloc(128), Buffer.from('DICM'), Buffer.alloc(10)]))
+  // a CD viewer's image of a film: a copy, passed over and said so
+  fs.mkdirSync(path.join(cohort, 'viewer'))
+  fs.writeFileSync(path.join(cohort, 'viewer', 'preview.png'), pngPicture({ width: 320, height: 384 }))
   // a report export that is no workbook: listed with its reason beside the DICOM that failed
   fs.writeFileSync(path.join(cohort, 'ris-export.xls'), Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(100)]))
   app = await openApp(ctx.services, { width: 1440, height: 900 })
@@ -118,6 +122,7 @@ describe('the clinician flow in Chromium', () => {
     // Started at, in the workstation's time and one year-first form for either language.
     expect(await page.locator('[data-testid=import-jobs] tbody tr >> nth=0 >> td >> nth=1').textContent()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/)
     await expect.poll(() => text('library-counts')).toContain(`${FILLER_STUDIES + cohortStudies.length} studies`)
+    expect(await text('pictures-among-dicom')).toContain('passed over 1 PNG/JPEG picture(s): they lie in a folder that holds DICOM films')
     await page.click('[data-testid=job-errors]')
     expect(await text('error-list')).toContain('truncated.dcm')
     expect(await text('job-report-errors')).toBe('1')

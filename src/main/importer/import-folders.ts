@@ -15,8 +15,6 @@ export interface ImportSummary extends ImportCounts {
   /** Error rows this run added (a re-import of a known bad file adds none). */
   newErrors: number
   skipped: number
-  /** Of the skipped, pictures passed over for lying under an imported folder that holds DICOM films (copies of them, a viewer's images). */
-  picturesAmongDicom: number
   /** Reports kept in DICOM files (SR, Encapsulated PDF), stored as reports. */
   dicomReports: number
   reportsFailed: { file: string; reason: string }[]

@@ -13,6 +13,8 @@ export interface ImportCounts {
   already: number
   reportsMatched: number
   reportsUnmatched: number
+  /** Pictures passed over for lying in a folder of DICOM films. */
+  picturesAmongDicom: number
 }
 
 export function createImportJob(db: Db, roots: string[]): number {
@@ -25,7 +27,7 @@ export function createImportJob(db: Db, roots: string[]): number {
 export function updateImportJob(db: Db, id: number, counts: ImportCounts, status?: 'done' | 'cancelled' | 'failed'): void {
   db.prepare(
     `UPDATE import_jobs SET files_total = ?, files_imported = ?, files_failed = ?, files_already = ?,
-       reports_matched = ?, reports_unmatched = ?, status = COALESCE(?, status),
+       reports_matched = ?, reports_unmatched = ?, pictures_among_dicom = ?, status = COALESCE(?, status),
        finished_at = CASE WHEN ? IS NULL THEN finished_at ELSE ? END
      WHERE id = ?`
   ).run(
@@ -35,6 +37,7 @@ export function updateImportJob(db: Db, id: number, counts: ImportCounts, status
     counts.already,
     counts.reportsMatched,
     counts.reportsUnmatched,
+    counts.picturesAmongDicom,
     status ?? null,
     status ?? null,
     new Date().toISOString(),
@@ -285,7 +288,8 @@ export function listImportJobs(db: Db, limit = 50): ImportJob[] {
     already: r.files_already as number,
     reportsMatched: r.reports_matched as number,
     reportsUnmatched: r.reports_unmatched as number,
-    reportsFailed: r.reports_failed as number
+    reportsFailed: r.reports_failed as number,
+    picturesAmongDicom: r.pictures_among_dicom as number
   }))
 }
 

@@ -421,6 +421,12 @@ CREATE INDEX report_errors_file ON report_errors(file_path);
   PRIMARY KEY (case_key, image_id)
 );
 CREATE INDEX film_cases_image ON film_cases(image_id);`
+  },
+  {
+    version: 22,
+    description:
+      'import_jobs.pictures_among_dicom: PNG and JPEG pictures a job passed over for lying in a folder of DICOM films (copies of them), so the Library can say why, and how to import a folder of pictures',
+    sql: `ALTER TABLE import_jobs ADD COLUMN pictures_among_dicom INTEGER NOT NULL DEFAULT 0;`
   }
 ]
 

@@ -56,7 +56,8 @@ const shippedMigrationHashes: Record<number, string> = {
   18: '262439b0f0ab4d3f',
   19: 'da296c39edf48f39',
   20: '56fb2d777a1d706f',
-  21: '29cc1c88636395ff'
+  21: '29cc1c88636395ff',
+  22: '0d2d83d3d3f47c43'
 }
 
 describe('the SQLite store', () => {

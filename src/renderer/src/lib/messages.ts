@@ -238,6 +238,8 @@ export const en = {
   'library.noSubfolders': 'No subfolders',
   'library.scanning': 'Looking for files…',
   'library.jobs': 'Import jobs',
+  'library.picturesAmongDicom':
+    'Import job {id} passed over {n} PNG/JPEG picture(s): they lie in a folder that holds DICOM films, where pictures are copies of those films (a viewer’s images, previews). To import a folder of pictures, import it on its own.',
   'library.started': 'Started',
   'library.status': 'Status',
   'library.files': 'Files',
@@ -694,6 +696,7 @@ export const zhCN: Record<MessageKey, string> = {
   'library.noSubfolders': '没有子文件夹',
   'library.scanning': '正在查找文件…',
   'library.jobs': '导入任务',
+  'library.picturesAmongDicom': '导入任务 {id} 跳过了 {n} 张 PNG/JPEG 图片：它们位于含 DICOM 影像的文件夹中，这类图片是那些影像的副本（阅片软件的图像、预览图）。如需导入图片文件夹，请单独导入该文件夹。',
   'library.started': '开始时间',
   'library.status': '状态',
   'library.files': '文件',
