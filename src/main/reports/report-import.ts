@@ -262,12 +262,17 @@ function imageOfFile(db: Db, written: string, reportFolder: string): FilmOfStudy
   const folders = Array.from({ length: IMAGE_PATH_FOLDERS_UP + 1 }, (_, up) => path.resolve(reportFolder, ...Array<string>(up).fill('..')))
   const variants = [relative, ...(/\.(?:jpe?g|png)$/i.test(relative) ? [relative.replace(/\.[^.]+$/, '.dcm')] : [])]
   const candidates = path.isAbsolute(relative) ? variants : folders.flatMap((folder) => variants.map((v) => path.join(folder, v)))
-  const byFile = db.prepare(`SELECT i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ? AND i.status = 'ok' LIMIT 1`)
   for (const file of candidates) {
-    const row = byFile.get(file) as FilmOfStudy | undefined
-    if (row) return row
+    const film = filmAt(db, file)
+    if (film) return film
   }
   return relative.includes(path.sep) ? null : imageNamed(db, relative, folders)
+}
+
+/** The film imported from exactly this path. */
+function filmAt(db: Db, file: string): FilmOfStudy | null {
+  const row = db.prepare(`SELECT i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ? AND i.status = 'ok' LIMIT 1`).get(file)
+  return (row as FilmOfStudy | undefined) ?? null
 }
 
 /** An imported film and its study. */
@@ -324,13 +329,23 @@ function imageNamed(db: Db, name: string, folders: string[]): FilmOfStudy | null
       WHERE i.file_path >= ? AND i.file_path < ? AND i.file_path LIKE ? ESCAPE '!' AND i.status = 'ok' LIMIT 1`
   )
   // "….png" names the file; a name without extension, a file of that name with any ("….png", "….dcm.png")
-  const pattern = `%${path.sep}${name.replace(/[!%_]/g, '!$&')}${imageExtension.test(name) ? '' : '.%'}`
+  const named = imageExtension.test(name)
+  const pattern = `%${path.sep}${name.replace(/[!%_]/g, '!$&')}${named ? '' : '.%'}`
+  // The film beside, looked up by its path, before any search below: a folder of a hundred thousand
+  // films each with its report (film001.txt, film001.png) would otherwise be searched once per report.
+  const beside = named ? [name] : filmExtensions.map((extension) => name + extension)
   for (const folder of folders) {
+    for (const file of beside) {
+      const film = filmAt(db, path.join(folder, file))
+      if (film) return film
+    }
     const row = find.get(folder + path.sep, folder + String.fromCharCode(path.sep.charCodeAt(0) + 1), pattern) as FilmOfStudy | undefined
     if (row) return row
   }
   return null
 }
+
+const filmExtensions = ['.png', '.jpg', '.jpeg', '.dcm', '.PNG', '.JPG', '.JPEG', '.DCM']
 
 /** The study of a dataset's case (storeFilmIndexOf): of its films, a frontal one's first, then one of unknown view. */
 function studyOfCase(db: Db, caseId: string): number | null {
