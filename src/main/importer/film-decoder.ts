@@ -1,8 +1,9 @@
 /**
- * Decoding films — the pixel codec, the display and model images — is most of an import's time, and
- * it needs nothing but the file's bytes: it runs in worker threads (film-worker.ts), one film at a
- * time each, so an import uses every core. A film that ends its thread (a codec's abort, memory) or
- * keeps it busy past any real film's time fails alone, in words, and the next film gets a new thread.
+ * Decoding films — the pixel codec, the display and model images, and a PNG or JPEG film's reading as
+ * DICOM — is most of an import's time, and it needs nothing but the file's bytes: it runs in worker
+ * threads (film-worker.ts), one film at a time each, so an import uses every core. A film that ends
+ * its thread (a codec's abort, memory) or keeps it busy past any real film's time fails alone, in
+ * words, and the next film gets a new thread.
  */
 import os from 'node:os'
 import path from 'node:path'
