@@ -95,6 +95,10 @@ beforeAll(async () => {
       nihFilms.map((name, i) => `${name},No Finding,${i},${name.slice(0, 8).replace(/^0+/, '')},58,M,${i === 1 ? 'AP' : 'PA'},2500,2048,0.168,0.168`).join('\n') +
       '\n'
   )
+  // MIMIC-CXR's reports unpacked apart from MIMIC-CXR-JPG's films: the two trees mirror each other
+  put('mimic-jpg/files/p10/p10000764/s57375967/096052b7-d256dc40.jpg', await jpegPicture({ width: 300, height: 320, seed: 100 }))
+  put('mimic-jpg/files/p10/p10000764/s57375967/b79e55c3-735ce5ac.jpg', await jpegPicture({ width: 300, height: 320, seed: 101 }))
+  put('mimic-reports/files/p10/p10000764/s57375967.txt', 'FINDINGS: No nodule.\nIMPRESSION: No acute process.')
   put('broken/cut.png', pngPicture({ width: 300, height: 300, seed: 40 }).subarray(0, 200))
   dataDir = path.join(tmp, 'data')
   db = openDatabase(path.join(dataDir, 'vzw.sqlite'))
@@ -108,7 +112,7 @@ afterAll(() => {
 
 describe('importing chest films kept as PNG or JPEG pictures', () => {
   it('imports every film, passes over what is no film, and names a picture that cannot be read', () => {
-    expect({ imported: first.imported, skipped: first.skipped, failed: first.failed }).toEqual({ imported: 28, skipped: 2, failed: 1 })
+    expect({ imported: first.imported, skipped: first.skipped, failed: first.failed }).toEqual({ imported: 30, skipped: 2, failed: 1 })
     for (const name of [...flat.map((n) => `flat/${n}`), 'chexpert/patient00001/study1/view1_frontal.jpg', `${mimic}/02aa804e-bde0afdd.jpg`])
       expect(rowOf(name)?.status, name).toBe('ok')
     for (const passedOver of ['flat/logo.png', 'flat/icon.png']) expect(rowOf(passedOver), passedOver).toBeUndefined()
@@ -120,7 +124,7 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(flatStudies.size).toBe(flat.length)
     expect(rowOf(`${mimic}/02aa804e-bde0afdd.jpg`)!.study_id).toBe(rowOf(`${mimic}/174413ec-4ec4c1f7.jpg`)!.study_id)
     expect(rowOf('chexpert/patient00001/study1/view1_frontal.jpg')!.study_id).toBe(rowOf('chexpert/patient00001/study1/view2_lateral.jpg')!.study_id)
-    expect(count('SELECT count(*) AS n FROM studies')).toBe(flat.length + 2 + iuFilms.length + teachingFilms.length + kaggleFilms.length + 1 + nihFilms.length)
+    expect(count('SELECT count(*) AS n FROM studies')).toBe(flat.length + 2 + iuFilms.length + teachingFilms.length + kaggleFilms.length + 1 + nihFilms.length + 1)
     // named as a reader finds them: a study alone by its file, a study folder's by the folder
     const description = (relative: string) => (db.prepare('SELECT description FROM studies WHERE id = ?').get(rowOf(relative)!.study_id) as { description: string }).description
     expect(description(`flat/${flat[0]}`)).toBe('CXR1_1_IM-0001-4001')
@@ -130,6 +134,11 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
   it('matches the report beside a study folder to its study', () => {
     const report = db.prepare('SELECT study_id FROM reports WHERE source_path = ?').get(path.join(root, `${mimic}.txt`)) as { study_id: number | null }
     expect(report.study_id).toBe(rowOf(`${mimic}/02aa804e-bde0afdd.jpg`)!.study_id)
+  })
+
+  it('matches a report kept in a tree apart from the films\' to the study folder of its name (MIMIC-CXR\'s reports, MIMIC-CXR-JPG\'s films)', () => {
+    const report = db.prepare('SELECT study_id FROM reports WHERE source_path = ?').get(path.join(root, 'mimic-reports/files/p10/p10000764/s57375967.txt')) as { study_id: number | null }
+    expect(report.study_id).toBe(rowOf('mimic-jpg/files/p10/p10000764/s57375967/096052b7-d256dc40.jpg')!.study_id)
   })
 
   it('matches an Open-i report to the first film it names, in the folder of films beside the reports', () => {
@@ -144,7 +153,7 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
       const report = db.prepare('SELECT study_id FROM reports WHERE source_path = ?').get(path.join(root, `teaching/${name}.txt`)) as { study_id: number | null }
       expect(report.study_id, name).toBe(rowOf(`teaching/${name}.png`)!.study_id)
     }
-    expect(first.reportsMatched).toBe(3 + teachingFilms.length + 2 + 1)
+    expect(first.reportsMatched).toBe(3 + teachingFilms.length + 2 + 1 + 1)
   })
 
   it('reads a table of films\' views and cases: a lateral view is no model image, and each case\'s report finds its frontal film', () => {
@@ -192,7 +201,7 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
   it('knows a picture again by its content: a re-import or a copy in another folder adds nothing', async () => {
     const images = count('SELECT count(*) AS n FROM images')
     const again = await importFolders(db, dataDir, [root], { reports })
-    expect({ imported: again.imported, already: again.already, newErrors: again.newErrors }).toEqual({ imported: 0, already: 28, newErrors: 0 })
+    expect({ imported: again.imported, already: again.already, newErrors: again.newErrors }).toEqual({ imported: 0, already: 30, newErrors: 0 })
     const copy = path.join(tmp, 'copy')
     fs.mkdirSync(copy)
     fs.copyFileSync(path.join(root, 'flat', flat[0]), path.join(copy, 'film.png'))

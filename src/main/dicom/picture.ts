@@ -11,7 +11,7 @@ import { decodeWithWasm } from './codecs'
 import { DicomFileError } from './parse'
 import { writePart10 } from './part10-writer'
 import { readPlainGrayPng, type GrayPng } from './png'
-import { TransferSyntax } from './uids'
+import { SopClass, TransferSyntax } from './uids'
 
 export type PictureFormat = 'png' | 'jpeg'
 
@@ -42,7 +42,6 @@ export interface PictureIdentity {
 
 export type PictureReading = { kind: 'film'; dicom: Uint8Array } | { kind: 'not-a-film'; reason: string }
 
-const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7'
 const IMPLEMENTATION = { classUid: '2.25.223436893651285766410287458263851624873', versionName: 'VZW_PICTURE_1' }
 
 interface GrayRaster {
@@ -145,7 +144,7 @@ function captureDataset(identity: PictureIdentity): Record<string, unknown> {
   return {
     // file and folder names are any language's ("胸部正位.png"): dcmjs writes text as UTF-8
     SpecificCharacterSet: 'ISO_IR 192',
-    SOPClassUID: SECONDARY_CAPTURE,
+    SOPClassUID: SopClass.secondaryCapture,
     SOPInstanceUID: identity.sopInstanceUid,
     StudyInstanceUID: identity.studyUid,
     SeriesInstanceUID: identity.seriesUid,

@@ -9,6 +9,7 @@
  */
 import type { Projection } from '../../shared/contract'
 import { asStored, parseOrientation, toStandard, uprightOrientation, type Orientation, type Reorientation } from '../../shared/orientation'
+import { SopClass } from './uids'
 
 /** The header values a projection is read from, as text. */
 export interface ProjectionTags {
@@ -161,7 +162,6 @@ export interface FilmOrigin {
 // bone-suppression software adds a copy with the ribs taken out. The reports describe the standard film.
 const boneImageWords = /(?<![A-Z])BONE(?![A-Z])(?![ -]*(?:SUPPRESS|FREE|REMOV|SURVEY|AGE|DENSIT|MINERAL))|(?<!去)骨(?:组织|骼)?图?像/
 const softTissueWords = /SOFT[ -]?TISSUE|(?<![A-Z])SOFT(?![A-Z])|BONE[ -]*(?:SUPPRESS|FREE|REMOV)|软组织|軟組織|去骨|骨抑制/
-const secondaryCaptureClass = '1.2.840.10008.5.1.4.1.1.7'
 
 /**
  * Whether a film is the one acquired or an image made from it, so that a study holding several
@@ -177,7 +177,7 @@ export function filmOrigin(tags: OriginTags): FilmOrigin {
   // Not DERIVED alone: many CR and DX units mark the processed presentation film DERIVED\PRIMARY.
   const kind = (tags.imageType ?? '').toUpperCase().split('\\')[1]
   if (kind === 'SECONDARY') return { rank: 1, reason: `ImageType ${tags.imageType}: made from another image` }
-  if (tags.sopClassUid === secondaryCaptureClass || tags.sopClassUid.startsWith(`${secondaryCaptureClass}.`)) {
+  if (tags.sopClassUid === SopClass.secondaryCapture || tags.sopClassUid.startsWith(`${SopClass.secondaryCapture}.`)) {
     return { rank: 1, reason: 'a Secondary Capture: a picture of a film' }
   }
   return { rank: 0, reason: null }

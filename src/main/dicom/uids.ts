@@ -50,6 +50,7 @@ export function transferSyntaxName(uid: string): string {
 }
 
 export const SopClass = {
+  secondaryCapture: '1.2.840.10008.5.1.4.1.1.7',
   dxForPresentation: '1.2.840.10008.5.1.4.1.1.1.1',
   dxForProcessing: '1.2.840.10008.5.1.4.1.1.1.1.1',
   mammoForProcessing: '1.2.840.10008.5.1.4.1.1.1.2.1',

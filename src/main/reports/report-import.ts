@@ -15,6 +15,7 @@ import type { Db } from '../store/database'
 import { STUDY_MODEL_IMAGE_ID } from '../store/study-repository'
 import { parseReport } from './nodule-parser'
 import { projectionInWords } from '../dicom/projection'
+import { SopClass } from '../dicom/uids'
 import { readReportFile, reportFileKind, type FilmIndexEntry, type ReportFileKind, type ReportRecord } from './report-records'
 
 export interface ReportImportResult {
@@ -244,6 +245,7 @@ function findStudy(db: Db, keys: MatchKeys, reportFolder: string): number | null
     // a column named "UID" alone may hold the study's UID as well as a dataset's case
     (keys.caseId ? (studyOfCase(db, keys.caseId) ?? one(byUid.all(keys.caseId.trim()))) : null) ??
     (keys.place ? studyOfPlace(db, keys.place) : null) ??
+    (stem ? studyOfPicturesNamed(db, stem) : null) ??
     (keys.patientDate ? studyOfPatientDate(db, keys.patientDate) : null)
   )
 }
@@ -313,6 +315,24 @@ function filmsByName(db: Db, tableFolder: string): Map<string, FilmOfStudy> {
 function studyOfPlace(db: Db, place: string): number | null {
   const folder = path.dirname(place)
   return studyInFolder(db, place, 'below') ?? studyInFolder(db, folder, 'directly') ?? studyOfFilm(imageNamed(db, path.basename(place), [folder]))
+}
+
+/**
+ * The one study of pictures named like a report file: picture.ts names a picture study by its study
+ * folder or its file, so a tree of reports kept apart from the tree of films it mirrors finds its
+ * studies (MIMIC-CXR's reports, files/p10/p10000032/s50414267.txt, and MIMIC-CXR-JPG's films,
+ * files/p10/p10000032/s50414267/*.jpg, downloaded and unpacked as two folders).
+ */
+function studyOfPicturesNamed(db: Db, stem: string): number | null {
+  const rows = db
+    .prepare(
+      `SELECT s.id FROM studies s WHERE s.description = ? AND EXISTS (
+         SELECT 1 FROM series se JOIN images i ON i.series_id = se.id
+          WHERE se.study_id = s.id AND i.sop_class_uid = '${SopClass.secondaryCapture}' AND (lower(i.file_path) LIKE '%.png' OR lower(i.file_path) LIKE '%.jpg' OR lower(i.file_path) LIKE '%.jpeg'))
+       LIMIT 2`
+    )
+    .all(stem) as { id: number }[]
+  return rows.length === 1 ? rows[0].id : null
 }
 
 const imageExtension = /\.(?:dcm|dicom|png|jpe?g)$/i

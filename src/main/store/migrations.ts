@@ -427,6 +427,12 @@ CREATE INDEX film_cases_image ON film_cases(image_id);`
     description:
       'import_jobs.pictures_among_dicom: PNG and JPEG pictures a job passed over for lying in a folder of DICOM films (copies of them), so the Library can say why, and how to import a folder of pictures',
     sql: `ALTER TABLE import_jobs ADD COLUMN pictures_among_dicom INTEGER NOT NULL DEFAULT 0;`
+  },
+  {
+    version: 23,
+    description:
+      "studies(description): a picture study is named by its study folder or its file, and a report named like it finds it by that name (MIMIC-CXR's reports kept apart from MIMIC-CXR-JPG's films), a lookup per report",
+    sql: `CREATE INDEX studies_description ON studies(description);`
   }
 ]
 

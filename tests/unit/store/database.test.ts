@@ -57,7 +57,8 @@ const shippedMigrationHashes: Record<number, string> = {
   19: 'da296c39edf48f39',
   20: '56fb2d777a1d706f',
   21: '29cc1c88636395ff',
-  22: '0d2d83d3d3f47c43'
+  22: '0d2d83d3d3f47c43',
+  23: '9b9bd7b9fe2aa3c3'
 }
 
 describe('the SQLite store', () => {
