@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadDisplayImage } from '../../src/main/api/display-image'
 import { importFolders, type ImportSummary } from '../../src/main/importer/import-folders'
@@ -99,6 +100,15 @@ beforeAll(async () => {
   put('mimic-jpg/files/p10/p10000764/s57375967/096052b7-d256dc40.jpg', await jpegPicture({ width: 300, height: 320, seed: 100 }))
   put('mimic-jpg/files/p10/p10000764/s57375967/b79e55c3-735ce5ac.jpg', await jpegPicture({ width: 300, height: 320, seed: 101 }))
   put('mimic-reports/files/p10/p10000764/s57375967.txt', 'FINDINGS: No nodule.\nIMPRESSION: No acute process.')
+  // MIMIC-CXR-JPG's table of its films, kept gzipped as it is downloaded
+  put(
+    'mimic-jpg/mimic-cxr-2.0.0-metadata.csv.gz',
+    zlib.gzipSync(
+      'dicom_id,subject_id,study_id,PerformedProcedureStepDescription,ViewPosition,Rows,Columns,StudyDate,StudyTime,ProcedureCodeSequence_CodeMeaning,ViewCodeSequence_CodeMeaning,PatientOrientationCodeSequence_CodeMeaning\n' +
+        '096052b7-d256dc40,10000764,57375967,CHEST (PA AND LAT),PA,320,300,21321014,191916.000,CHEST (PA AND LAT),postero-anterior,Erect\n' +
+        'b79e55c3-735ce5ac,10000764,57375967,CHEST (PA AND LAT),LATERAL,320,300,21321014,191916.000,CHEST (PA AND LAT),lateral,Erect\n'
+    )
+  )
   put('broken/cut.png', pngPicture({ width: 300, height: 300, seed: 40 }).subarray(0, 200))
   dataDir = path.join(tmp, 'data')
   db = openDatabase(path.join(dataDir, 'vzw.sqlite'))
@@ -167,7 +177,7 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(studyOfReport('2')).toBe(film('2_IM-0652-1001.dcm.png').study_id)
     const later = db.prepare('SELECT study_id FROM reports WHERE source_path = ?').get(path.join(root, 'iu-later/a-reports.csv')) as { study_id: number | null }
     expect(later.study_id).toBe(rowOf('iu-later/films/case7.png')!.study_id)
-    expect(first.filmsIndexed).toBe(5 + nihFilms.length)
+    expect(first.filmsIndexed).toBe(5 + nihFilms.length + 2)
   })
 
   it('reads the view from the file name, and makes the frontal film its study\'s model image', () => {
@@ -187,6 +197,42 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(nihFilms.map(patientOf)).toEqual(['13', '13', '14', '15', '16'])
     expect(otherStudiesOfPatient(db, study('00000013_005.png')).map((s) => s.studyId)).toEqual([study('00000013_006.png')])
     expect(nihFilms.map((name) => rowOf(`nih/images_001/images/${name}`)!.projection)).toEqual(Array(nihFilms.length).fill('frontal'))
+  })
+
+  it('reads a gzipped table of films (MIMIC-CXR-JPG\'s metadata): each film\'s view, and its study\'s patient and date', () => {
+    const film = (name: string) => rowOf(`mimic-jpg/files/p10/p10000764/s57375967/${name}.jpg`)!
+    expect([film('096052b7-d256dc40').projection, film('b79e55c3-735ce5ac').projection]).toEqual(['frontal', 'lateral'])
+    const study = db.prepare('SELECT patient_id, study_date FROM studies WHERE id = ?').get(film('096052b7-d256dc40').study_id)
+    expect(study).toEqual({ patient_id: '10000764', study_date: '21321014' })
+  })
+
+  it('gives pictures the pixel spacing a table of films names, scaled from the original film\'s size to the picture\'s (NIH\'s films were shrunk to 1024²)', () => {
+    const id = (name: string) => (db.prepare('SELECT id FROM images WHERE file_path = ?').get(path.join(root, 'nih/images_001/images', name)) as { id: number }).id
+    const shown = loadDisplayImage(dataDir, displayImageRecord(db, id(nihFilms[0]))!)
+    // the table: 2500 × 2048 at 0.168 mm; the picture: 256 × 256
+    expect(shown.spacing.kind).toBe('imager')
+    expect(shown.spacing.colMm).toBeCloseTo((0.168 * 2500) / 256, 6)
+    expect(shown.spacing.rowMm).toBeCloseTo((0.168 * 2048) / 256, 6)
+    expect(shown.tags.pixelSpacingFrom).toBe('Data_Entry_2017.csv: 0.168 \\ 0.168 mm at 2500 × 2048')
+    // a picture no table speaks of measures in pixels only
+    const other = (db.prepare('SELECT id FROM images WHERE file_path = ?').get(path.join(root, 'flat', flat[0])) as { id: number }).id
+    expect(loadDisplayImage(dataDir, displayImageRecord(db, other)!).spacing).toEqual({ rowMm: null, colMm: null, kind: 'none' })
+  })
+
+  it('reads the pixel spacing of a table that dumps DICOM attributes (PixelSpacing with Rows and Columns), and none given without the size it was measured at', async () => {
+    const folder = path.join(tmp, 'dump')
+    fs.mkdirSync(folder)
+    fs.writeFileSync(path.join(folder, 'a.png'), pngPicture({ width: 300, height: 250, seed: 110 }))
+    fs.writeFileSync(path.join(folder, 'b.png'), pngPicture({ width: 300, height: 250, seed: 111 }))
+    fs.writeFileSync(path.join(folder, 'films.csv'), 'filename,ViewPosition,PixelSpacing,Rows,Columns\na.png,PA,"[0.15, 0.14]",2500,3000\nb.png,PA,0.15\\0.15,,\n')
+    await importFolders(db, dataDir, [folder], { reports })
+    const spacingOf = (name: string) => {
+      const id = (db.prepare('SELECT id FROM images WHERE file_path = ?').get(path.join(folder, name)) as { id: number }).id
+      return loadDisplayImage(dataDir, displayImageRecord(db, id)!).spacing
+    }
+    const a = spacingOf('a.png')
+    expect([a.kind, a.rowMm?.toFixed(6), a.colMm?.toFixed(6)]).toEqual(['imager', '1.500000', '1.400000'])
+    expect(spacingOf('b.png')).toEqual({ rowMm: null, colMm: null, kind: 'none' })
   })
 
   it('shows a picture in the viewer as a film is shown, and keeps no patient for it', () => {

@@ -16,7 +16,7 @@ import { STUDY_MODEL_IMAGE_ID } from '../store/study-repository'
 import { parseReport } from './nodule-parser'
 import { projectionInWords } from '../dicom/projection'
 import { SopClass } from '../dicom/uids'
-import { readReportFile, reportFileKind, type FilmIndexEntry, type ReportFileKind, type ReportRecord } from './report-records'
+import { readReportFile, reportFileKind, type FilmIndexEntry, type FilmSpacing, type ReportFileKind, type ReportRecord } from './report-records'
 
 export interface ReportImportResult {
   /** New reports stored with a study. */
@@ -382,13 +382,17 @@ function studyOfCase(db: Db, caseId: string): number | null {
  * Stores what a dataset's table of films says of each film imported (FilmIndexEntry): its view,
  * where its header did not say (a picture's file name rarely does; IU X-ray's lateral views would
  * otherwise be model images); its case, so that reports naming the case (IU X-ray's uid) find it;
- * and its patient, where its study names none (NIH's Patient ID: a patient's films can then be
- * compared). What the film's own header gave is never changed. Returns how many films it found.
+ * its patient and date, where its study names none (NIH's Patient ID, MIMIC's subject_id and
+ * StudyDate: a patient's films can then be compared); and its pixel spacing, where it has none,
+ * scaled from the film the table measured to the picture imported (lengths are then read in mm).
+ * What the film's own header gave is never changed. Returns how many films it found.
  */
 export function storeFilmIndexOf(db: Db, read: ReadReports): number {
   const setView = db.prepare('UPDATE images SET projection = ? WHERE id = ? AND projection IS NULL')
   const linkCase = db.prepare('INSERT OR IGNORE INTO film_cases (case_key, image_id, source_path) VALUES (?, ?, ?)')
   const setPatient = db.prepare(`UPDATE studies SET patient_id = ? WHERE id = ? AND trim(coalesce(patient_id, '')) = ''`)
+  const setDate = db.prepare(`UPDATE studies SET study_date = ? WHERE id = ? AND trim(coalesce(study_date, '')) = ''`)
+  const setSpacing = filmSpacingSetter(db, path.basename(read.file))
   const folder = path.dirname(read.file)
   const named = filmsByName(db, folder)
   let found = 0
@@ -402,9 +406,27 @@ export function storeFilmIndexOf(db: Db, read: ReadReports): number {
       if (projection) setView.run(projection, film.imageId)
       if (entry.caseId) linkCase.run(entry.caseId, film.imageId, read.file)
       if (entry.patientId) setPatient.run(entry.patientId, film.studyId)
+      if (entry.studyDate) setDate.run(entry.studyDate, film.studyId)
+      if (entry.spacing) setSpacing(film.imageId, entry.spacing)
     }
   }).immediate()
   return found
+}
+
+/**
+ * Gives a film with no pixel spacing of its own the spacing a table gives, scaled by the sizes of the
+ * film the table measured and the film imported, and notes where it came from among its tags. It is
+ * the imager's kind: a table does not say whether the lengths are at the patient or the detector.
+ */
+function filmSpacingSetter(db: Db, table: string): (imageId: number, spacing: FilmSpacing) => void {
+  const update = db.prepare(
+    `UPDATE images SET spacing_row_mm = @rowMm * @rows / rows, spacing_col_mm = @colMm * @columns / columns, spacing_kind = 'imager',
+            tags_json = json_set(coalesce(tags_json, '{}'), '$.pixelSpacingFrom', @from)
+      WHERE id = @imageId AND coalesce(spacing_kind, 'none') = 'none' AND rows > 0 AND columns > 0`
+  )
+  return (imageId, spacing) => {
+    update.run({ ...spacing, imageId, from: `${table}: ${spacing.rowMm} \\ ${spacing.colMm} mm at ${spacing.columns} × ${spacing.rows}` })
+  }
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import { yearFirstDate } from '../dicom/dates'
 import { detectLanguage, parseReport } from './nodule-parser'
 import { chestReportWords } from './vocabulary'
@@ -53,8 +54,23 @@ export interface FilmIndexEntry {
   /** The view as written ("Frontal", "PA", "LL"), read by the importer's projection words. */
   view: string | null
   caseId: string | null
-  /** The patient the film is of (NIH's Patient ID): a picture's header names none. */
+  /** The patient the film is of (NIH's Patient ID, MIMIC's subject_id): a picture's header names none. */
   patientId: string | null
+  /** Its study's date as DICOM writes it (MIMIC's StudyDate), read year first. */
+  studyDate: string | null
+  /** Its pixel spacing, for the film of the size given (NIH's OriginalImagePixelSpacing[x,y] at OriginalImage[Width,Height]). */
+  spacing: FilmSpacing | null
+}
+
+/**
+ * A table's pixel spacing of a film and the size of the film it is of: a dataset's pictures are often
+ * the films shrunk (NIH's to 1024 × 1024), so the picture's own spacing is this one scaled by the sizes.
+ */
+export interface FilmSpacing {
+  rowMm: number
+  colMm: number
+  rows: number
+  columns: number
 }
 
 export interface ReportFileContent {
@@ -96,15 +112,19 @@ const reportExtensions: Record<string, ReportFileKind> = {
   '.xml': 'xml'
 }
 
+/** A report file's kind by its extension, also under a gzip's (MIMIC-CXR-JPG's mimic-cxr-2.0.0-metadata.csv.gz). */
 export function reportFileKind(file: string): ReportFileKind | null {
-  return reportExtensions[path.extname(file).toLowerCase()] ?? null
+  return reportExtensions[path.extname(withoutGzipExtension(file)).toLowerCase()] ?? null
 }
+
+const isGzipped = (file: string): boolean => /\.gz$/i.test(file)
+const withoutGzipExtension = (file: string): string => (isGzipped(file) ? file.slice(0, -3) : file)
 
 /** Field names, normalised by `normaliseKey`, for each thing a record carries. */
 const fieldNames = {
   accession: ['accession', 'accessionnumber', 'accessionno', 'accno', 'accnum', 'accnumber', 'acc', 'accessionid', '检查号', '登记号', '影像号', '检查编号', '影像编号', 'x线号', '放射号', '片号'],
   studyUid: ['studyinstanceuid', 'studyuid', 'studyiuid', 'suid', '0020000d', '检查uid'],
-  patientId: ['patientid', 'pid', 'mrn', 'medicalrecordnumber', 'patientnumber', 'patientno', 'hospitalnumber', '00100020', '病人id', '患者id', '病人编号', '患者编号', '病历号', '病案号', 'id号', '住院号', '门诊号'],
+  patientId: ['patientid', 'subjectid', 'pid', 'mrn', 'medicalrecordnumber', 'patientnumber', 'patientno', 'hospitalnumber', '00100020', '病人id', '患者id', '病人编号', '患者编号', '病历号', '病案号', 'id号', '住院号', '门诊号'],
   studyDate: ['studydate', 'examdate', 'examinationdate', 'proceduredate', 'studydatetime', 'date', '00080020', '检查日期', '检查时间', '摄片日期', '拍片日期', '日期'],
   text: ['text', 'report', 'reporttext', 'reportbody', 'body', 'content', 'fulltext', 'narrative', 'reportcontent', '报告', '报告内容', '报告文本', '文本', '内容'],
   imagePath: ['pathtodcm', 'pathtodicom', 'dicompath', 'dcmpath', 'dicomfile', 'dcmfile', 'pathtoimage', 'imagepath', 'imagefile', 'filepath', 'path', 'filename', 'imageindex', 'imagename', 'dicomid', '文件路径', '图像路径', '影像路径'],
@@ -140,11 +160,11 @@ function megabytes(bytes: number): string {
 
 export async function readReportFile(file: string): Promise<ReportFileContent> {
   const kind = reportFileKind(file)
-  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .doc, .docx, .odt, .mht, .htm, .pdf, .json, .csv, .tsv, .xlsx, .xls, .ods, .hl7 or .xml)')
+  if (!kind) throw new Error('it is not a report file (expected .txt, .rtf, .doc, .docx, .odt, .mht, .htm, .pdf, .json, .csv, .tsv, .xlsx, .xls, .ods, .hl7 or .xml, or one of them gzipped)')
   let bytes: Buffer
+  const limit = MAX_REPORT_FILE_BYTES[kind]
   try {
     const size = fs.statSync(file).size
-    const limit = MAX_REPORT_FILE_BYTES[kind]
     if (size > limit) throw new Error(`it is ${megabytes(size)}, more than a .${kind} report file holds (limit ${megabytes(limit)}), so it was not read`)
     bytes = fs.readFileSync(file)
   } catch (err) {
@@ -152,8 +172,20 @@ export async function readReportFile(file: string): Promise<ReportFileContent> {
     if (!code) throw err
     throw new Error(code === 'ENOENT' ? 'the file does not exist' : code === 'EACCES' ? 'permission to read it was denied' : `it cannot be read (${code ?? String(err)})`)
   }
+  if (isGzipped(file)) bytes = gunzipped(bytes, kind, limit)
   if (bytes.length === 0) throw new Error('the file is empty')
   return withoutOverlongReports({ kind, ...(await recordsOf(kind, bytes)) })
+}
+
+/** A gzipped file's content, unpacked no further than a file of its kind is read (a few bytes of gzip may unpack to gigabytes). */
+function gunzipped(bytes: Buffer, kind: ReportFileKind, limit: number): Buffer {
+  try {
+    return zlib.gunzipSync(bytes, { maxOutputLength: limit })
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`it unpacks to more than a .${kind} report file holds (limit ${megabytes(limit)}), so it was not read`)
+    throw new Error(`it cannot be unpacked: it is not whole gzip (${err instanceof Error ? err.message : String(err)})`)
+  }
 }
 
 async function recordsOf(kind: ReportFileKind, bytes: Buffer): Promise<Omit<ReportFileContent, 'kind'>> {
@@ -656,10 +688,38 @@ function filmIndexEntries(rows: string[][]): FilmIndexEntry[] | null {
   if (headerIndex < 0) return null
   const columns = rows[headerIndex].map(fieldOf)
   const value = (row: string[], field: Field): string | null => row[columns.indexOf(field)]?.trim() || null
+  const spacingOf = filmSpacingColumns(rows[headerIndex])
   return rows.slice(headerIndex + 1).flatMap((row) => {
     const image = value(row, 'imagePath')
-    return image ? [{ image, view: value(row, 'view'), caseId: value(row, 'caseId'), patientId: value(row, 'patientId') }] : []
+    const date = value(row, 'studyDate')
+    return image
+      ? [{ image, view: value(row, 'view'), caseId: value(row, 'caseId'), patientId: value(row, 'patientId'), studyDate: date && yearFirstDate(date), spacing: spacingOf(row) }]
+      : []
   })
+}
+
+/**
+ * How a table of films gives each film's pixel spacing and the size of the film it is of, or a reader
+ * of none: a spacing without the size it was measured at cannot be scaled to a picture that may have
+ * been shrunk, so it is not read. NIH's header splits each pair over two columns
+ * ("OriginalImage[Width", "Height]", "OriginalImagePixelSpacing[x", "y]"); a DICOM attribute dump
+ * names "PixelSpacing" (row\column) or "ImagerPixelSpacing" with "Rows" and "Columns".
+ */
+function filmSpacingColumns(header: string[]): (row: string[]) => FilmSpacing | null {
+  const keys = header.map(normaliseKey)
+  const at = (...names: string[]): number => keys.findIndex((k) => names.includes(k))
+  const [nihSpacing, nihSize] = [at('originalimagepixelspacingx'), at('originalimagewidth')]
+  const [dicomSpacing, rows, columns] = [at('pixelspacing', 'imagerpixelspacing'), at('rows'), at('columns')]
+  const number = (cell: string | undefined): number => Number((cell ?? '').trim() || NaN)
+  const spacingOf = (rowMm: number, colMm: number, rowCount: number, columnCount: number): FilmSpacing | null =>
+    [rowMm, colMm, rowCount, columnCount].every((n) => Number.isFinite(n) && n > 0) ? { rowMm, colMm, rows: rowCount, columns: columnCount } : null
+  if (nihSpacing >= 0 && nihSize >= 0) return (row) => spacingOf(number(row[nihSpacing + 1]), number(row[nihSpacing]), number(row[nihSize + 1]), number(row[nihSize]))
+  if (dicomSpacing >= 0 && rows >= 0 && columns >= 0)
+    return (row) => {
+      const [rowMm, colMm = rowMm] = (row[dicomSpacing] ?? '').split(/[^\d.eE+-]+/).filter(Boolean).map(Number)
+      return spacingOf(rowMm, colMm, number(row[rows]), number(row[columns]))
+    }
+  return () => null
 }
 
 /** The row, among a table's first five (a title may stand above), that names a key column and a text column; -1 when none does. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import dicomParser from 'dicom-parser'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase, type Db } from '../../../src/main/store/database'
@@ -84,10 +85,10 @@ afterEach(() => {
 })
 
 describe('isReportFile', () => {
-  it('accepts .txt, .rtf, .doc, .docx, .odt, .mht, .htm(l), .pdf, .json, .ndjson, .csv, .tsv, .xlsx, .xls, .ods, .hl7 and .xml in any case and nothing else', () => {
-    const names = ['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf', 'f.docx', 'g.xlsx', 'h.PDF', 'i.HL7', 'j.XML', 'k.mht', 'l.MHTML', 'm.htm', 'n.HTML', 'o.odt', 'p.tsv', 'q.ndjson', 'r.jsonl', 's.ODS']
+  it('accepts .txt, .rtf, .doc, .docx, .odt, .mht, .htm(l), .pdf, .json, .ndjson, .csv, .tsv, .xlsx, .xls, .ods, .hl7 and .xml in any case, gzipped or not, and nothing else', () => {
+    const names = ['a.txt', 'B.TXT', 'c.json', 'd.Csv', 'e.rtf', 'f.docx', 'g.xlsx', 'h.PDF', 'i.HL7', 'j.XML', 'k.mht', 'l.MHTML', 'm.htm', 'n.HTML', 'o.odt', 'p.tsv', 'q.ndjson', 'r.jsonl', 's.ODS', 't.csv.gz', 'u.JSONL.GZ']
     expect(names.map(isReportFile)).toEqual(Array(names.length).fill(true))
-    expect(['a.dcm', 'a', 'DICOMDIR', 'a.txt.bak', 'a.xsd'].map(isReportFile)).toEqual([false, false, false, false, false])
+    expect(['a.dcm', 'a', 'DICOMDIR', 'a.txt.bak', 'a.xsd', 'a.gz', 'a.tar.gz', 'a.dcm.gz'].map(isReportFile)).toEqual(Array(8).fill(false))
   })
 })
 
@@ -1087,6 +1088,22 @@ describe('importReportFiles', () => {
       'table.csv: row 3 is 159,999 characters long, more than a report holds (limit 100,000), so it was not read; the other reports in it were imported'
     ])
     expect(rows().map((r) => path.basename(r.source_path))).toEqual(['ACC1002.txt', 'partial.json', 'table.csv'])
+  })
+
+  it('reads a gzipped export as the file it holds, and names one that is cut or unpacks to more than a report file holds', async () => {
+    const table = write('reports.csv.gz', zlib.gzipSync('Accession,Report\nACC1001,8 mm nodule in the right upper zone.\nACC1002,No nodule.\n'))
+    const cut = write('cut.json.gz', zlib.gzipSync(JSON.stringify([{ accession: 'ACC1003', text: 'No nodule.' }])).subarray(0, 20))
+    const notGzip = write('plain.txt.gz', 'Accession: ACC1003\nNo nodule.')
+    // a few hundred kilobytes that unpack past the 64 MB a text file may hold: refused before it is all unpacked
+    const bomb = write('bomb.txt.gz', zlib.gzipSync(Buffer.alloc(65 << 20, 0x20)))
+    const result = await importReportFiles(db, [table, cut, notGzip, bomb], jobId)
+    expect(result.matched).toBe(2)
+    expect(rows().map((r) => path.basename(r.source_path))).toEqual(['reports.csv.gz', 'reports.csv.gz'])
+    expect(result.failed.map((f) => f.reason)).toEqual([
+      'cut.json.gz: it cannot be unpacked: it is not whole gzip (unexpected end of file)',
+      'plain.txt.gz: it cannot be unpacked: it is not whole gzip (incorrect header check)',
+      'bomb.txt.gz: it unpacks to more than a .txt report file holds (limit 64 MB), so it was not read'
+    ])
   })
 })
 
