@@ -373,6 +373,10 @@ describe('import job control', () => {
         calls.push(`films:${path.relative(corpus.root, read.file)}`)
         return 0
       },
+      applyStoredFilmIndex: (_d, jobId) => {
+        calls.push(`stored films:${(other.prepare("SELECT count(*) AS n FROM images WHERE status = 'ok' AND import_job_id = ?").get(jobId) as { n: number }).n}`)
+        return 0
+      },
       importStructuredReport: (_d, file, dataSet) => dicomReport(file, dataSet),
       importEncapsulatedDocument: async (_d, file, dataSet) => dicomReport(file, dataSet),
       relinkUnmatchedReports: () => {
@@ -385,7 +389,8 @@ describe('import job control', () => {
     // the Encapsulated PDF with no document and the SR with no content are handed over too: the report room says they hold none
     const handedOver = [...corpus.dicomReports, 'site/broken/report-pdf', 'site/broken/report-sr-empty'].map((f) => `dicom:${f}:true`)
     expect(calls.slice(0, handedOver.length).sort()).toEqual(handedOver.sort())
-    expect(calls.slice(handedOver.length)).toEqual([...reportCalls, 'relink'])
+    // what tables of films imported before say of the job's films is given them before any report is matched
+    expect(calls.slice(handedOver.length)).toEqual([`stored films:${corpus.valid.size}`, ...reportCalls, 'relink'])
     expect(summary.dicomReports).toBe(handedOver.length)
     expect(summary.reportsMatched).toBe(corpus.reportFiles.length)
     other.close()

@@ -235,6 +235,38 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(spacingOf('b.png')).toEqual({ rowMm: null, colMm: null, kind: 'none' })
   })
 
+  it('keeps a table of films imported before its films, and gives the films it names what it says when they are imported later', async () => {
+    // MIMIC-CXR-JPG's metadata at its root, imported first; its films a folder (p11) at a time after
+    const later = path.join(tmp, 'later')
+    const put = (relative: string, bytes: Uint8Array | string) => {
+      fs.mkdirSync(path.dirname(path.join(later, relative)), { recursive: true })
+      fs.writeFileSync(path.join(later, relative), bytes)
+    }
+    put(
+      'mimic-cxr-2.0.0-metadata.csv.gz',
+      zlib.gzipSync(
+        'dicom_id,subject_id,study_id,ViewPosition,Rows,Columns,StudyDate\n' +
+          'f1a2b3c4-00000001,11000001,51000001,PA,320,300,21500102\n' +
+          'f1a2b3c4-00000002,11000001,51000001,LL,320,300,21500102\n'
+      )
+    )
+    // a table naming its films by path: the same file name in two folders is two films
+    put('wards/films.csv', 'path,view\nward1/a.png,LATERAL\nward2/a.png,PA\n')
+    const tables = await importFolders(db, dataDir, [later], { reports })
+    expect(tables.filmsIndexed).toBe(0)
+    put('files/p11/p11000001/s51000001/f1a2b3c4-00000001.jpg', await jpegPicture({ width: 300, height: 320, seed: 120 }))
+    put('files/p11/p11000001/s51000001/f1a2b3c4-00000002.jpg', await jpegPicture({ width: 300, height: 320, seed: 121 }))
+    put('wards/ward1/a.png', pngPicture({ width: 300, height: 300, seed: 122 }))
+    put('wards/ward2/a.png', pngPicture({ width: 300, height: 300, seed: 123 }))
+    const films = await importFolders(db, dataDir, [path.join(later, 'files', 'p11'), path.join(later, 'wards', 'ward1'), path.join(later, 'wards', 'ward2')], { reports })
+    expect({ imported: films.imported, filmsIndexed: films.filmsIndexed }).toEqual({ imported: 4, filmsIndexed: 4 })
+    const film = (relative: string) =>
+      db.prepare('SELECT i.projection, s.patient_id, s.study_date FROM images i JOIN series se ON se.id = i.series_id JOIN studies s ON s.id = se.study_id WHERE i.file_path = ?').get(path.join(later, relative))
+    expect(film('files/p11/p11000001/s51000001/f1a2b3c4-00000001.jpg')).toEqual({ projection: 'frontal', patient_id: '11000001', study_date: '21500102' })
+    expect(film('files/p11/p11000001/s51000001/f1a2b3c4-00000002.jpg')).toMatchObject({ projection: 'lateral' })
+    expect([film('wards/ward1/a.png'), film('wards/ward2/a.png')]).toMatchObject([{ projection: 'lateral' }, { projection: 'frontal' }])
+  })
+
   it('shows a picture in the viewer as a film is shown, and keeps no patient for it', () => {
     const id = (db.prepare('SELECT id FROM images WHERE file_path = ?').get(path.join(root, 'flat', flat[1])) as { id: number }).id
     const shown = loadDisplayImage(dataDir, displayImageRecord(db, id)!)

@@ -132,13 +132,15 @@ export async function importFolders(db: Db, dataDir: string, roots: string[], op
 }
 
 /**
- * Report files go in after all DICOM of the job, so matching sees the new studies, with a count of
+ * Report files go in after all DICOM of the job, so matching sees the new studies (and what tables of
+ * films imported before say of them: their views, patients, dates and cases), with a count of
  * reports (its total grows as files are read: a RIS export may hold a hundred thousand in one
  * table, stored in parts so that the count moves and a cancel lands between them); reports stored
  * earlier without a study are linked now that their study may have arrived.
  */
 async function importReports(db: Db, files: string[], summary: ImportSummary, options: ImportOptions): Promise<void> {
   const counts = { matched: 0, unmatched: 0, already: 0, failed: summary.reportsFailed }
+  summary.filmsIndexed += options.reports.applyStoredFilmIndex(db, summary.jobId)
   const meter = new ProgressMeter(files.length, 'reports')
   let found = 0
   let stored = 0

@@ -27,6 +27,8 @@ export interface ReportImporter {
   storeReportsOf(db: Db, read: ReadReports, from: number, to: number, jobId: number, counts: ReportCounts): void
   /** Stores what a table of films says of the films imported (their views, their cases); returns how many it found. */
   storeFilmIndexOf(db: Db, read: ReadReports): number
+  /** Gives a job's films what tables of films imported before them say (storeFilmIndexOf keeps it); returns how many it found. */
+  applyStoredFilmIndex(db: Db, jobId: number): number
   importStructuredReport(db: Db, file: string, dataSet: never, jobId: number): 'matched' | 'unmatched' | 'already'
   importEncapsulatedDocument(db: Db, file: string, dataSet: never, jobId: number): Promise<'matched' | 'unmatched' | 'already'>
   /** Links reports stored before their study arrived; returns how many it linked. */

@@ -385,32 +385,133 @@ function studyOfCase(db: Db, caseId: string): number | null {
  * its patient and date, where its study names none (NIH's Patient ID, MIMIC's subject_id and
  * StudyDate: a patient's films can then be compared); and its pixel spacing, where it has none,
  * scaled from the film the table measured to the picture imported (lengths are then read in mm).
- * What the film's own header gave is never changed. Returns how many films it found.
+ * What the film's own header gave is never changed. The entries are kept too (replacing the table's
+ * earlier ones), so that films imported later get them (applyStoredFilmIndex). Returns how many
+ * films it found.
  */
 export function storeFilmIndexOf(db: Db, read: ReadReports): number {
-  const setView = db.prepare('UPDATE images SET projection = ? WHERE id = ? AND projection IS NULL')
-  const linkCase = db.prepare('INSERT OR IGNORE INTO film_cases (case_key, image_id, source_path) VALUES (?, ?, ?)')
-  const setPatient = db.prepare(`UPDATE studies SET patient_id = ? WHERE id = ? AND trim(coalesce(patient_id, '')) = ''`)
-  const setDate = db.prepare(`UPDATE studies SET study_date = ? WHERE id = ? AND trim(coalesce(study_date, '')) = ''`)
-  const setSpacing = filmSpacingSetter(db, path.basename(read.file))
+  const give = filmIndexWriter(db, read.file)
+  const keep = filmIndexKeeper(db, read.file)
   const folder = path.dirname(read.file)
   const named = filmsByName(db, folder)
   let found = 0
   db.transaction(() => {
+    keep.forgetTable()
     for (const entry of read.films) {
+      keep.entry(entry)
       const written = entry.image.trim()
       const film = /[\\/]/.test(written) ? imageOfFile(db, written, folder) : (named.get(written) ?? null)
       if (!film) continue
       found++
-      const projection = entry.view ? projectionInWords(entry.view) : null
-      if (projection) setView.run(projection, film.imageId)
-      if (entry.caseId) linkCase.run(entry.caseId, film.imageId, read.file)
-      if (entry.patientId) setPatient.run(entry.patientId, film.studyId)
-      if (entry.studyDate) setDate.run(entry.studyDate, film.studyId)
-      if (entry.spacing) setSpacing(film.imageId, entry.spacing)
+      give(entry, film)
     }
   }).immediate()
   return found
+}
+
+/**
+ * Gives the films a job imported what a table of films imported before them says of them (see
+ * storeFilmIndexOf): an entry names a film by its file name, its name without the extension
+ * (MIMIC's dicom_id) or its path's last folders (CheXpert's Path), the most folders first, from a
+ * table in one of the film's folders or up to three folders above one. Returns how many it found.
+ */
+export function applyStoredFilmIndex(db: Db, jobId: number): number {
+  if (!db.prepare('SELECT 1 FROM film_index_entries LIMIT 1').get()) return 0
+  const films = db
+    .prepare(`SELECT i.id AS imageId, se.study_id AS studyId, i.file_path AS file FROM images i JOIN series se ON se.id = i.series_id WHERE i.import_job_id = ? AND i.status = 'ok'`)
+    .all(jobId) as (FilmOfStudy & { file: string })[]
+  const entriesOf = db.prepare('SELECT * FROM film_index_entries WHERE image_key = ?')
+  const writers = new Map<string, ReturnType<typeof filmIndexWriter>>()
+  let found = 0
+  db.transaction(() => {
+    for (const film of films) {
+      const stored = storedEntryOf(film.file, (key) => entriesOf.all(key) as StoredFilmIndexEntry[])
+      if (!stored) continue
+      found++
+      if (!writers.has(stored.table_path)) writers.set(stored.table_path, filmIndexWriter(db, stored.table_path))
+      writers.get(stored.table_path)!(entryOfStored(stored), film)
+    }
+  }).immediate()
+  return found
+}
+
+/** A row of film_index_entries (migration 24). */
+interface StoredFilmIndexEntry {
+  table_path: string
+  image_key: string
+  view: string | null
+  case_id: string | null
+  patient_id: string | null
+  study_date: string | null
+  spacing_row_mm: number | null
+  spacing_col_mm: number | null
+  spacing_rows: number | null
+  spacing_columns: number | null
+}
+
+/** How a table names a film, as stored: its path's separators written "/". */
+const filmKey = (written: string): string => written.trim().replace(/[\\/]+/g, '/').replace(/^(?:\.\/)+/, '')
+
+/** The most parts of a film's path a table's entry is looked up by (CheXpert's Path: CheXpert-v1.0/train/patient00001/study1/view1_frontal.jpg). */
+const MAX_KEY_PARTS = 6
+
+/** The stored entry naming the film at `file`: by its path's last folders (most first), its file name, its stem. */
+function storedEntryOf(file: string, entriesWithKey: (key: string) => StoredFilmIndexEntry[]): StoredFilmIndexEntry | null {
+  const parts = file.split(path.sep)
+  const name = parts[parts.length - 1]
+  const withFolders = Array.from({ length: Math.min(MAX_KEY_PARTS, parts.length) - 1 }, (_, k) => parts.slice(-(Math.min(MAX_KEY_PARTS, parts.length) - k)).join('/'))
+  const keys = [...withFolders, name, name.slice(0, name.length - path.extname(name).length)]
+  for (const key of keys) {
+    const near = entriesWithKey(key).filter((e) => isWithinReachOf(path.dirname(e.table_path), file))
+    if (near.length > 0) return near[near.length - 1]
+  }
+  return null
+}
+
+/** A film is within a table's reach below its folder or one of the folders above it that a relative path may start at. */
+function isWithinReachOf(tableFolder: string, file: string): boolean {
+  let folder = tableFolder
+  for (let up = 0; up < IMAGE_PATH_FOLDERS_UP; up++) folder = path.dirname(folder)
+  return file.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep)
+}
+
+function entryOfStored(row: StoredFilmIndexEntry): FilmIndexEntry {
+  const { spacing_row_mm: rowMm, spacing_col_mm: colMm, spacing_rows: rows, spacing_columns: columns } = row
+  const spacing = rowMm && colMm && rows && columns ? { rowMm, colMm, rows, columns } : null
+  return { image: row.image_key, view: row.view, caseId: row.case_id, patientId: row.patient_id, studyDate: row.study_date, spacing }
+}
+
+/** Keeps a table's entries that give a film anything, replacing what the same table gave before. */
+function filmIndexKeeper(db: Db, table: string): { forgetTable(): void; entry(entry: FilmIndexEntry): void } {
+  const forget = db.prepare('DELETE FROM film_index_entries WHERE table_path = ?')
+  const insert = db.prepare(
+    `INSERT OR REPLACE INTO film_index_entries (table_path, image_key, view, case_id, patient_id, study_date, spacing_row_mm, spacing_col_mm, spacing_rows, spacing_columns)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+  )
+  return {
+    forgetTable: () => void forget.run(table),
+    entry: ({ image, view, caseId, patientId, studyDate, spacing }) => {
+      if (view || caseId || patientId || studyDate || spacing)
+        insert.run(table, filmKey(image), view, caseId, patientId, studyDate, spacing?.rowMm ?? null, spacing?.colMm ?? null, spacing?.rows ?? null, spacing?.columns ?? null)
+    }
+  }
+}
+
+/** Gives one film what a table's entry says of it, never changing what its own header gave. */
+function filmIndexWriter(db: Db, table: string): (entry: FilmIndexEntry, film: FilmOfStudy) => void {
+  const setView = db.prepare('UPDATE images SET projection = ? WHERE id = ? AND projection IS NULL')
+  const linkCase = db.prepare('INSERT OR IGNORE INTO film_cases (case_key, image_id, source_path) VALUES (?, ?, ?)')
+  const setPatient = db.prepare(`UPDATE studies SET patient_id = ? WHERE id = ? AND trim(coalesce(patient_id, '')) = ''`)
+  const setDate = db.prepare(`UPDATE studies SET study_date = ? WHERE id = ? AND trim(coalesce(study_date, '')) = ''`)
+  const setSpacing = filmSpacingSetter(db, path.basename(table))
+  return (entry, film) => {
+    const projection = entry.view ? projectionInWords(entry.view) : null
+    if (projection) setView.run(projection, film.imageId)
+    if (entry.caseId) linkCase.run(entry.caseId, film.imageId, table)
+    if (entry.patientId) setPatient.run(entry.patientId, film.studyId)
+    if (entry.studyDate) setDate.run(entry.studyDate, film.studyId)
+    if (entry.spacing) setSpacing(film.imageId, entry.spacing)
+  }
 }
 
 /**

@@ -433,6 +433,25 @@ CREATE INDEX film_cases_image ON film_cases(image_id);`
     description:
       "studies(description): a picture study is named by its study folder or its file, and a report named like it finds it by that name (MIMIC-CXR's reports kept apart from MIMIC-CXR-JPG's films), a lookup per report",
     sql: `CREATE INDEX studies_description ON studies(description);`
+  },
+  {
+    version: 24,
+    description:
+      "film_index_entries: what a dataset's table of films says of each film it names, kept so that films imported after the table get it too (MIMIC-CXR-JPG's metadata at its root, its films imported a folder at a time)",
+    sql: `CREATE TABLE film_index_entries (
+  table_path      TEXT NOT NULL,
+  image_key       TEXT NOT NULL,
+  view            TEXT,
+  case_id         TEXT,
+  patient_id      TEXT,
+  study_date      TEXT,
+  spacing_row_mm  REAL,
+  spacing_col_mm  REAL,
+  spacing_rows    INTEGER,
+  spacing_columns INTEGER,
+  PRIMARY KEY (table_path, image_key)
+) WITHOUT ROWID;
+CREATE INDEX film_index_entries_key ON film_index_entries(image_key);`
   }
 ]
 

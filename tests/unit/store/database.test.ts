@@ -58,7 +58,8 @@ const shippedMigrationHashes: Record<number, string> = {
   20: '56fb2d777a1d706f',
   21: '29cc1c88636395ff',
   22: '0d2d83d3d3f47c43',
-  23: '9b9bd7b9fe2aa3c3'
+  23: '9b9bd7b9fe2aa3c3',
+  24: '97f00f9286d56f46'
 }
 
 describe('the SQLite store', () => {
