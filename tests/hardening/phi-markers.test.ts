@@ -31,8 +31,8 @@ const TELEPHONE = '13912345678'
 const RESIDENT_ID = '11010519491231002X'
 /** What must never appear outside the imported-data tables. */
 const MARKERS = ['ZZMARKER', 'ZZPID', BIRTH_DATE, '1899-04-17', TELEPHONE, RESIDENT_ID]
-/** Tables that hold the imported data itself (names, report text, source paths) by design. */
-const PHI_TABLES = new Set(['studies', 'reports', 'images', 'series', 'import_jobs', 'report_errors'])
+/** Tables that hold the imported data itself (names, report text, source paths, a table of films' patients) by design. */
+const PHI_TABLES = new Set(['studies', 'reports', 'images', 'series', 'import_jobs', 'report_errors', 'film_index_entries'])
 const STUDIES = 10
 const guard = path.resolve('tests/helpers/network-guard.cjs')
 const vzw = path.resolve('bin/vzw.mjs')
