@@ -53,7 +53,7 @@ export const importCommand: CliCommand = {
             'where pictures are copies of those films (a viewer’s images, previews); to import a folder of pictures, import it on its own'
         )
       }
-      if (result.filmsIndexed > 0) console.log(`Tables of films: ${result.filmsIndexed} film(s) given the view or the case the table names`)
+      if (result.filmsIndexed > 0) console.log(`Tables of films: ${result.filmsIndexed} film(s) given what the table names (view, patient, date, pixel spacing, case)`)
       if (result.studiesWithoutModelImage > 0) {
         console.log(
           `${result.studiesWithoutModelImage} stud${result.studiesWithoutModelImage === 1 ? 'y has' : 'ies have'} no frontal chest film: ` +
