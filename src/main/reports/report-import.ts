@@ -11,7 +11,7 @@
  * again adds nothing: a report with the same source path, key and text is already there.
  */
 import path from 'node:path'
-import type { Db } from '../store/database'
+import { statement, type Db } from '../store/database'
 import { STUDY_MODEL_IMAGE_ID } from '../store/study-repository'
 import { parseReport } from './nodule-parser'
 import { projectionInWords } from '../dicom/projection'
@@ -150,13 +150,13 @@ export function storeReport(db: Db, report: ReportToStore): StoreOutcome {
   const existing = storedCopy(db, report, matchKey)
   if (existing) {
     if (existing.studyId === null && studyId !== null) {
-      db.prepare('UPDATE reports SET study_id = ? WHERE id = ?').run(studyId, existing.id)
+      statement(db, 'UPDATE reports SET study_id = ? WHERE id = ?').run(studyId, existing.id)
       return 'matched'
     }
     return 'already'
   }
   const parsed = parseReport(report.text)
-  db.prepare(
+  statement(db, 
     `INSERT INTO reports (study_id, import_job_id, source_path, source_kind, match_key, encoding, language, raw_text,
        sections_json, findings_json, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -183,7 +183,7 @@ export function storeReport(db: Db, report: ReportToStore): StoreOutcome {
  * index: a table of a hundred thousand reports shares one source path.
  */
 function storedCopy(db: Db, report: ReportToStore, matchKey: string | null): { id: number; studyId: number | null } | undefined {
-  const find = db.prepare('SELECT id, study_id AS studyId FROM reports WHERE source_path = ? AND match_key IS ? AND raw_text = ?')
+  const find = statement(db, 'SELECT id, study_id AS studyId FROM reports WHERE source_path = ? AND match_key IS ? AND raw_text = ?')
   const legacyKey = formatKeys({ ...report.keys, place: null, patientDate: null, image: null, caseId: null })
   return (find.get(report.sourcePath, matchKey, report.text) ?? (legacyKey !== matchKey ? find.get(report.sourcePath, legacyKey, report.text) : undefined)) as
     | { id: number; studyId: number | null }
@@ -223,12 +223,12 @@ function parseKeys(matchKey: string): MatchKeys {
  * date. `reportFolder` is the folder of the report's file.
  */
 function findStudy(db: Db, keys: MatchKeys, reportFolder: string): number | null {
-  const byUid = db.prepare('SELECT id FROM studies WHERE study_uid = ?')
+  const byUid = statement(db, 'SELECT id FROM studies WHERE study_uid = ?')
   // An accession number shared by several studies (different issuers) matches none of them.
-  const byAccession = db.prepare('SELECT id FROM studies WHERE accession_number = ? LIMIT 2')
+  const byAccession = statement(db, 'SELECT id FROM studies WHERE accession_number = ? LIMIT 2')
   // Else the same number written differently: a spreadsheet drops its leading zeros (0001234567 →
   // 1234567), a RIS may change its case.
-  const byLooseAccession = db.prepare(
+  const byLooseAccession = statement(db, 
     `SELECT id FROM studies WHERE length(ltrim(accession_number, '0')) >= 3 AND upper(ltrim(accession_number, '0')) = upper(ltrim(?, '0')) LIMIT 2`
   )
   const one = (rows: unknown[]): number | null => (rows.length === 1 ? (rows[0] as { id: number }).id : null)
@@ -273,7 +273,7 @@ function imageOfFile(db: Db, written: string, reportFolder: string): FilmOfStudy
 
 /** The film imported from exactly this path. */
 function filmAt(db: Db, file: string): FilmOfStudy | null {
-  const row = db.prepare(`SELECT i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ? AND i.status = 'ok' LIMIT 1`).get(file)
+  const row = statement(db, `SELECT i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ? AND i.status = 'ok' LIMIT 1`).get(file)
   return (row as FilmOfStudy | undefined) ?? null
 }
 
@@ -292,7 +292,7 @@ const studyOfFilm = (film: FilmOfStudy | null): number | null => film?.studyId ?
  * each would take the square of the dataset's size.
  */
 function filmsByName(db: Db, tableFolder: string): Map<string, FilmOfStudy> {
-  const below = db.prepare(
+  const below = statement(db, 
     `SELECT i.file_path AS file, i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id
       WHERE i.file_path >= ? AND i.file_path < ? AND i.status = 'ok' ORDER BY i.file_path`
   )
@@ -324,8 +324,7 @@ function studyOfPlace(db: Db, place: string): number | null {
  * files/p10/p10000032/s50414267/*.jpg, downloaded and unpacked as two folders).
  */
 function studyOfPicturesNamed(db: Db, stem: string): number | null {
-  const rows = db
-    .prepare(
+  const rows = statement(db, 
       `SELECT s.id FROM studies s WHERE s.description = ? AND EXISTS (
          SELECT 1 FROM series se JOIN images i ON i.series_id = se.id
           WHERE se.study_id = s.id AND i.sop_class_uid = '${SopClass.secondaryCapture}' AND (lower(i.file_path) LIKE '%.png' OR lower(i.file_path) LIKE '%.jpg' OR lower(i.file_path) LIKE '%.jpeg'))
@@ -344,7 +343,7 @@ const imageExtension = /\.(?:dcm|dicom|png|jpe?g)$/i
  * name without extension naming a film of any (an Open-i report's "CXR1_1_IM-0001-3001").
  */
 function imageNamed(db: Db, name: string, folders: string[]): FilmOfStudy | null {
-  const find = db.prepare(
+  const find = statement(db, 
     `SELECT i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id
       WHERE i.file_path >= ? AND i.file_path < ? AND i.file_path LIKE ? ESCAPE '!' AND i.status = 'ok' LIMIT 1`
   )
@@ -369,8 +368,7 @@ const filmExtensions = ['.png', '.jpg', '.jpeg', '.dcm', '.PNG', '.JPG', '.JPEG'
 
 /** The study of a dataset's case (storeFilmIndexOf): of its films, a frontal one's first, then one of unknown view. */
 function studyOfCase(db: Db, caseId: string): number | null {
-  const row = db
-    .prepare(
+  const row = statement(db, 
       `SELECT se.study_id AS id FROM film_cases c JOIN images i ON i.id = c.image_id JOIN series se ON se.id = i.series_id
         WHERE c.case_key = ? AND i.status = 'ok' ORDER BY i.projection IS NOT 'frontal', i.projection IS NOT NULL, i.id LIMIT 1`
     )
@@ -416,11 +414,10 @@ export function storeFilmIndexOf(db: Db, read: ReadReports): number {
  * table in one of the film's folders or up to three folders above one. Returns how many it found.
  */
 export function applyStoredFilmIndex(db: Db, jobId: number): number {
-  if (!db.prepare('SELECT 1 FROM film_index_entries LIMIT 1').get()) return 0
-  const films = db
-    .prepare(`SELECT i.id AS imageId, se.study_id AS studyId, i.file_path AS file FROM images i JOIN series se ON se.id = i.series_id WHERE i.import_job_id = ? AND i.status = 'ok'`)
+  if (!statement(db, 'SELECT 1 FROM film_index_entries LIMIT 1').get()) return 0
+  const films = statement(db, `SELECT i.id AS imageId, se.study_id AS studyId, i.file_path AS file FROM images i JOIN series se ON se.id = i.series_id WHERE i.import_job_id = ? AND i.status = 'ok'`)
     .all(jobId) as (FilmOfStudy & { file: string })[]
-  const entriesOf = db.prepare('SELECT * FROM film_index_entries WHERE image_key = ?')
+  const entriesOf = statement(db, 'SELECT * FROM film_index_entries WHERE image_key = ?')
   const writers = new Map<string, ReturnType<typeof filmIndexWriter>>()
   let found = 0
   db.transaction(() => {
@@ -483,8 +480,8 @@ function entryOfStored(row: StoredFilmIndexEntry): FilmIndexEntry {
 
 /** Keeps a table's entries that give a film anything, replacing what the same table gave before. */
 function filmIndexKeeper(db: Db, table: string): { forgetTable(): void; entry(entry: FilmIndexEntry): void } {
-  const forget = db.prepare('DELETE FROM film_index_entries WHERE table_path = ?')
-  const insert = db.prepare(
+  const forget = statement(db, 'DELETE FROM film_index_entries WHERE table_path = ?')
+  const insert = statement(db, 
     `INSERT OR REPLACE INTO film_index_entries (table_path, image_key, view, case_id, patient_id, study_date, spacing_row_mm, spacing_col_mm, spacing_rows, spacing_columns)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
   )
@@ -499,10 +496,10 @@ function filmIndexKeeper(db: Db, table: string): { forgetTable(): void; entry(en
 
 /** Gives one film what a table's entry says of it, never changing what its own header gave. */
 function filmIndexWriter(db: Db, table: string): (entry: FilmIndexEntry, film: FilmOfStudy) => void {
-  const setView = db.prepare('UPDATE images SET projection = ? WHERE id = ? AND projection IS NULL')
-  const linkCase = db.prepare('INSERT OR IGNORE INTO film_cases (case_key, image_id, source_path) VALUES (?, ?, ?)')
-  const setPatient = db.prepare(`UPDATE studies SET patient_id = ? WHERE id = ? AND trim(coalesce(patient_id, '')) = ''`)
-  const setDate = db.prepare(`UPDATE studies SET study_date = ? WHERE id = ? AND trim(coalesce(study_date, '')) = ''`)
+  const setView = statement(db, 'UPDATE images SET projection = ? WHERE id = ? AND projection IS NULL')
+  const linkCase = statement(db, 'INSERT OR IGNORE INTO film_cases (case_key, image_id, source_path) VALUES (?, ?, ?)')
+  const setPatient = statement(db, `UPDATE studies SET patient_id = ? WHERE id = ? AND trim(coalesce(patient_id, '')) = ''`)
+  const setDate = statement(db, `UPDATE studies SET study_date = ? WHERE id = ? AND trim(coalesce(study_date, '')) = ''`)
   const setSpacing = filmSpacingSetter(db, path.basename(table))
   return (entry, film) => {
     const projection = entry.view ? projectionInWords(entry.view) : null
@@ -520,7 +517,7 @@ function filmIndexWriter(db: Db, table: string): (entry: FilmIndexEntry, film: F
  * the imager's kind: a table does not say whether the lengths are at the patient or the detector.
  */
 function filmSpacingSetter(db: Db, table: string): (imageId: number, spacing: FilmSpacing) => void {
-  const update = db.prepare(
+  const update = statement(db, 
     `UPDATE images SET spacing_row_mm = @rowMm * @rows / rows, spacing_col_mm = @colMm * @columns / columns, spacing_kind = 'imager',
             tags_json = json_set(coalesce(tags_json, '{}'), '$.pixelSpacingFrom', @from)
       WHERE id = @imageId AND coalesce(spacing_kind, 'none') = 'none' AND rows > 0 AND columns > 0`
@@ -540,8 +537,7 @@ function studyInFolder(db: Db, folder: string, depth: 'below' | 'directly'): num
   // file paths under the folder sort between "folder/" and the next character after the separator
   const from = folder + path.sep
   const until = folder + String.fromCharCode(path.sep.charCodeAt(0) + 1)
-  const rows = db
-    .prepare(
+  const rows = statement(db, 
       `SELECT DISTINCT se.study_id AS id FROM images i JOIN series se ON se.id = i.series_id
         WHERE i.file_path >= ? AND i.file_path < ? AND (? = 'below' OR instr(substr(i.file_path, ?), ?) = 0) LIMIT 2`
     )
@@ -559,11 +555,10 @@ function studyOfPatientDate(db: Db, key: string): number | null {
   const colon = key.indexOf(':')
   const [studyDate, patientId] = [key.slice(0, colon), key.slice(colon + 1).trim()]
   const columns = `SELECT s.id, ${STUDY_MODEL_IMAGE_ID} IS NOT NULL AS radiograph FROM studies s`
-  const exact = db.prepare(`${columns} WHERE s.patient_id = ? AND s.study_date = ? LIMIT 20`).all(patientId, studyDate) as PatientDayStudy[]
+  const exact = statement(db, `${columns} WHERE s.patient_id = ? AND s.study_date = ? LIMIT 20`).all(patientId, studyDate) as PatientDayStudy[]
   const rows = exact.length
     ? exact
-    : (db
-        .prepare(
+    : (statement(db, 
           `${columns} WHERE length(ltrim(s.patient_id, '0')) >= 3 AND upper(ltrim(s.patient_id, '0')) = upper(ltrim(?, '0')) AND s.study_date = ? LIMIT 20`
         )
         .all(patientId, studyDate) as PatientDayStudy[])
@@ -589,12 +584,12 @@ function studyOfStemParts(stem: string, studyOf: (key: string) => number | null)
 
 /** Matches stored reports that have no study again (studies imported after their reports); returns how many found one. */
 export function relinkUnmatchedReports(db: Db): number {
-  const rows = db.prepare('SELECT id, match_key AS matchKey, source_path AS sourcePath FROM reports WHERE study_id IS NULL AND match_key IS NOT NULL').all() as {
+  const rows = statement(db, 'SELECT id, match_key AS matchKey, source_path AS sourcePath FROM reports WHERE study_id IS NULL AND match_key IS NOT NULL').all() as {
     id: number
     matchKey: string
     sourcePath: string
   }[]
-  const update = db.prepare('UPDATE reports SET study_id = ? WHERE id = ?')
+  const update = statement(db, 'UPDATE reports SET study_id = ? WHERE id = ?')
   let relinked = 0
   db.transaction(() => {
     for (const row of rows) {
@@ -609,8 +604,7 @@ export function relinkUnmatchedReports(db: Db): number {
 }
 
 export function unmatchedReports(db: Db): UnmatchedReport[] {
-  const rows = db
-    .prepare(
+  const rows = statement(db, 
       `SELECT id, source_path AS sourcePath, source_kind AS sourceKind, match_key AS matchKey, language,
               created_at AS createdAt, raw_text AS rawText
        FROM reports WHERE study_id IS NULL ORDER BY id`

@@ -6,6 +6,21 @@ import { StorageFailure, storageProblem } from './storage-failure'
 
 export type Db = Database.Database
 
+const statements = new WeakMap<Db, Map<string, Database.Statement>>()
+
+/**
+ * The statement for `sql` on this connection, prepared once: compiling a small statement costs more
+ * than running it, and importing a report runs a dozen (a RIS export holds a hundred thousand). For
+ * static SQL only, never made raw or plucked: the flag would stay set for every later caller.
+ */
+export function statement(db: Db, sql: string): Database.Statement {
+  let prepared = statements.get(db)
+  if (!prepared) statements.set(db, (prepared = new Map()))
+  let found = prepared.get(sql)
+  if (!found) prepared.set(sql, (found = db.prepare(sql)))
+  return found
+}
+
 /** The database file inside a data folder. */
 export function databasePath(dataDir: string): string {
   return path.join(dataDir, 'vzw.sqlite')
