@@ -156,7 +156,7 @@ export function storeReport(db: Db, report: ReportToStore): StoreOutcome {
     return 'already'
   }
   const parsed = parseReport(report.text)
-  statement(db, 
+  statement(db,
     `INSERT INTO reports (study_id, import_job_id, source_path, source_kind, match_key, encoding, language, raw_text,
        sections_json, findings_json, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -228,7 +228,7 @@ function findStudy(db: Db, keys: MatchKeys, reportFolder: string): number | null
   const byAccession = statement(db, 'SELECT id FROM studies WHERE accession_number = ? LIMIT 2')
   // Else the same number written differently: a spreadsheet drops its leading zeros (0001234567 →
   // 1234567), a RIS may change its case.
-  const byLooseAccession = statement(db, 
+  const byLooseAccession = statement(db,
     `SELECT id FROM studies WHERE length(ltrim(accession_number, '0')) >= 3 AND upper(ltrim(accession_number, '0')) = upper(ltrim(?, '0')) LIMIT 2`
   )
   const one = (rows: unknown[]): number | null => (rows.length === 1 ? (rows[0] as { id: number }).id : null)
@@ -292,7 +292,7 @@ const studyOfFilm = (film: FilmOfStudy | null): number | null => film?.studyId ?
  * each would take the square of the dataset's size.
  */
 function filmsByName(db: Db, tableFolder: string): Map<string, FilmOfStudy> {
-  const below = statement(db, 
+  const below = statement(db,
     `SELECT i.file_path AS file, i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id
       WHERE i.file_path >= ? AND i.file_path < ? AND i.status = 'ok' ORDER BY i.file_path`
   )
@@ -324,7 +324,7 @@ function studyOfPlace(db: Db, place: string): number | null {
  * files/p10/p10000032/s50414267/*.jpg, downloaded and unpacked as two folders).
  */
 function studyOfPicturesNamed(db: Db, stem: string): number | null {
-  const rows = statement(db, 
+  const rows = statement(db,
       `SELECT s.id FROM studies s WHERE s.description = ? AND EXISTS (
          SELECT 1 FROM series se JOIN images i ON i.series_id = se.id
           WHERE se.study_id = s.id AND i.sop_class_uid = '${SopClass.secondaryCapture}' AND (lower(i.file_path) LIKE '%.png' OR lower(i.file_path) LIKE '%.jpg' OR lower(i.file_path) LIKE '%.jpeg'))
@@ -343,7 +343,7 @@ const imageExtension = /\.(?:dcm|dicom|png|jpe?g)$/i
  * name without extension naming a film of any (an Open-i report's "CXR1_1_IM-0001-3001").
  */
 function imageNamed(db: Db, name: string, folders: string[]): FilmOfStudy | null {
-  const find = statement(db, 
+  const find = statement(db,
     `SELECT i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id
       WHERE i.file_path >= ? AND i.file_path < ? AND i.file_path LIKE ? ESCAPE '!' AND i.status = 'ok' LIMIT 1`
   )
@@ -368,7 +368,7 @@ const filmExtensions = ['.png', '.jpg', '.jpeg', '.dcm', '.PNG', '.JPG', '.JPEG'
 
 /** The study of a dataset's case (storeFilmIndexOf): of its films, a frontal one's first, then one of unknown view. */
 function studyOfCase(db: Db, caseId: string): number | null {
-  const row = statement(db, 
+  const row = statement(db,
       `SELECT se.study_id AS id FROM film_cases c JOIN images i ON i.id = c.image_id JOIN series se ON se.id = i.series_id
         WHERE c.case_key = ? AND i.status = 'ok' ORDER BY i.projection IS NOT 'frontal', i.projection IS NOT NULL, i.id LIMIT 1`
     )
@@ -481,7 +481,7 @@ function entryOfStored(row: StoredFilmIndexEntry): FilmIndexEntry {
 /** Keeps a table's entries that give a film anything, replacing what the same table gave before. */
 function filmIndexKeeper(db: Db, table: string): { forgetTable(): void; entry(entry: FilmIndexEntry): void } {
   const forget = statement(db, 'DELETE FROM film_index_entries WHERE table_path = ?')
-  const insert = statement(db, 
+  const insert = statement(db,
     `INSERT OR REPLACE INTO film_index_entries (table_path, image_key, view, case_id, patient_id, study_date, spacing_row_mm, spacing_col_mm, spacing_rows, spacing_columns)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
   )
@@ -517,7 +517,7 @@ function filmIndexWriter(db: Db, table: string): (entry: FilmIndexEntry, film: F
  * the imager's kind: a table does not say whether the lengths are at the patient or the detector.
  */
 function filmSpacingSetter(db: Db, table: string): (imageId: number, spacing: FilmSpacing) => void {
-  const update = statement(db, 
+  const update = statement(db,
     `UPDATE images SET spacing_row_mm = @rowMm * @rows / rows, spacing_col_mm = @colMm * @columns / columns, spacing_kind = 'imager',
             tags_json = json_set(coalesce(tags_json, '{}'), '$.pixelSpacingFrom', @from)
       WHERE id = @imageId AND coalesce(spacing_kind, 'none') = 'none' AND rows > 0 AND columns > 0`
@@ -537,7 +537,7 @@ function studyInFolder(db: Db, folder: string, depth: 'below' | 'directly'): num
   // file paths under the folder sort between "folder/" and the next character after the separator
   const from = folder + path.sep
   const until = folder + String.fromCharCode(path.sep.charCodeAt(0) + 1)
-  const rows = statement(db, 
+  const rows = statement(db,
       `SELECT DISTINCT se.study_id AS id FROM images i JOIN series se ON se.id = i.series_id
         WHERE i.file_path >= ? AND i.file_path < ? AND (? = 'below' OR instr(substr(i.file_path, ?), ?) = 0) LIMIT 2`
     )
@@ -558,7 +558,7 @@ function studyOfPatientDate(db: Db, key: string): number | null {
   const exact = statement(db, `${columns} WHERE s.patient_id = ? AND s.study_date = ? LIMIT 20`).all(patientId, studyDate) as PatientDayStudy[]
   const rows = exact.length
     ? exact
-    : (statement(db, 
+    : (statement(db,
           `${columns} WHERE length(ltrim(s.patient_id, '0')) >= 3 AND upper(ltrim(s.patient_id, '0')) = upper(ltrim(?, '0')) AND s.study_date = ? LIMIT 20`
         )
         .all(patientId, studyDate) as PatientDayStudy[])
@@ -604,7 +604,7 @@ export function relinkUnmatchedReports(db: Db): number {
 }
 
 export function unmatchedReports(db: Db): UnmatchedReport[] {
-  const rows = statement(db, 
+  const rows = statement(db,
       `SELECT id, source_path AS sourcePath, source_kind AS sourceKind, match_key AS matchKey, language,
               created_at AS createdAt, raw_text AS rawText
        FROM reports WHERE study_id IS NULL ORDER BY id`

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import type { ImportJob, LibraryCounts, Projection, StudyListRow, TaskStatus } from '../../shared/contract'
-import type { Db } from './database'
+import { statement, type Db } from './database'
 import { STUDY_MODEL_IMAGE_ID } from './study-repository'
 import { FINDING_IN_REVIEW } from './review-repository'
 
@@ -47,12 +47,12 @@ export function updateImportJob(db: Db, id: number, counts: ImportCounts, status
 
 /** Whether an instance is already stored (dedup key: SOP Instance UID). */
 export function hasImportedInstance(db: Db, sopInstanceUid: string): boolean {
-  return db.prepare("SELECT 1 FROM images WHERE sop_instance_uid = ? AND status = 'ok'").get(sopInstanceUid) !== undefined
+  return statement(db, "SELECT 1 FROM images WHERE sop_instance_uid = ? AND status = 'ok'").get(sopInstanceUid) !== undefined
 }
 
 /** Whether the file at this path, of this size, is an image already imported (a picture met again: its instance is named by its content). */
 export function hasImportedFile(db: Db, filePath: string, fileSize: number): boolean {
-  return db.prepare("SELECT 1 FROM images WHERE file_path = ? AND file_size = ? AND status = 'ok'").get(filePath, fileSize) !== undefined
+  return statement(db, "SELECT 1 FROM images WHERE file_path = ? AND file_size = ? AND status = 'ok'").get(filePath, fileSize) !== undefined
 }
 
 /**
@@ -61,13 +61,13 @@ export function hasImportedFile(db: Db, filePath: string, fileSize: number): boo
  */
 export function claimErrorRow(db: Db, filePath: string, sha256: string | null, jobId: number): boolean {
   return (
-    db.prepare("UPDATE images SET import_job_id = ? WHERE status = 'error' AND file_path = ? AND file_sha256 IS ?").run(jobId, filePath, sha256)
+    statement(db, "UPDATE images SET import_job_id = ? WHERE status = 'error' AND file_path = ? AND file_sha256 IS ?").run(jobId, filePath, sha256)
       .changes > 0
   )
 }
 
 export function hasReportFromSource(db: Db, sourcePath: string): boolean {
-  return db.prepare('SELECT 1 FROM reports WHERE source_path = ?').get(sourcePath) !== undefined
+  return statement(db, 'SELECT 1 FROM reports WHERE source_path = ?').get(sourcePath) !== undefined
 }
 
 export interface ErrorRow {
@@ -81,7 +81,7 @@ export interface ErrorRow {
 }
 
 export function insertErrorRow(db: Db, row: ErrorRow): void {
-  db.prepare(
+  statement(db,
     `INSERT INTO images (import_job_id, file_path, file_size, file_sha256, sop_class_uid, transfer_syntax_uid, status, error, created_at)
      VALUES (?, ?, ?, ?, ?, ?, 'error', ?, ?)`
   ).run(row.jobId, row.filePath, row.fileSize, row.sha256, row.sopClassUid, row.transferSyntaxUid, row.error, new Date().toISOString())
@@ -143,12 +143,11 @@ function newPseudonym(): string {
 }
 
 function studyId(db: Db, study: StudyFields): number {
-  const found = db.prepare('SELECT id FROM studies WHERE study_uid = ?').get(study.studyUid) as { id: number } | undefined
+  const found = statement(db, 'SELECT id FROM studies WHERE study_uid = ?').get(study.studyUid) as { id: number } | undefined
   if (found) return found.id
   let pseudonym = newPseudonym()
-  while (db.prepare('SELECT 1 FROM studies WHERE pseudonym = ?').get(pseudonym)) pseudonym = newPseudonym()
-  const info = db
-    .prepare(
+  while (statement(db, 'SELECT 1 FROM studies WHERE pseudonym = ?').get(pseudonym)) pseudonym = newPseudonym()
+  const info = statement(db,
       `INSERT INTO studies (study_uid, pseudonym, patient_id, patient_name, patient_birth_date, patient_sex, study_date,
          accession_number, description, created_at)
        VALUES (@studyUid, @pseudonym, @patientId, @patientName, @patientBirthDate, @patientSex, @studyDate,
@@ -159,10 +158,9 @@ function studyId(db: Db, study: StudyFields): number {
 }
 
 function seriesId(db: Db, studyRowId: number, series: SeriesFields): number {
-  const found = db.prepare('SELECT id FROM series WHERE series_uid = ?').get(series.seriesUid) as { id: number } | undefined
+  const found = statement(db, 'SELECT id FROM series WHERE series_uid = ?').get(series.seriesUid) as { id: number } | undefined
   if (found) return found.id
-  const info = db
-    .prepare('INSERT INTO series (study_id, series_uid, modality, body_part, view_position, description) VALUES (?, ?, ?, ?, ?, ?)')
+  const info = statement(db, 'INSERT INTO series (study_id, series_uid, modality, body_part, view_position, description) VALUES (?, ?, ?, ?, ?, ?)')
     .run(studyRowId, series.seriesUid, series.modality, series.bodyPart, series.viewPosition, series.description)
   return Number(info.lastInsertRowid)
 }
@@ -171,8 +169,7 @@ function seriesId(db: Db, studyRowId: number, series: SeriesFields): number {
 export function insertImportedImage(db: Db, study: StudyFields, series: SeriesFields, image: ImageFields): number {
   return db.transaction(() => {
     const seriesRowId = seriesId(db, studyId(db, study), series)
-    const info = db
-      .prepare(
+    const info = statement(db,
         `INSERT INTO images (series_id, import_job_id, sop_instance_uid, sop_class_uid, file_path, file_size, file_sha256,
            transfer_syntax_uid, rows, columns, photometric, bits_stored, spacing_row_mm, spacing_col_mm, spacing_kind,
            view_position, projection, for_processing, model_image_rank, tags_json, display_path, display_sha256, model_path, model_sha256, status, created_at)
