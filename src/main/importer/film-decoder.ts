@@ -57,22 +57,26 @@ export function defaultDecodeThreads(): number {
 
 const inThisThread: FilmDecoder = { decode: decodeFilm, readPicture: pictureAsDicom, threads: 0 }
 
-/** The decoder with `threads` worker threads (shared by every import of this process), or this thread's for 0. */
-export function filmDecoder(threads: number): FilmDecoder {
+/**
+ * The decoder with `threads` worker threads (shared by every import of this process), or this thread's
+ * for 0; a film still decoding after `timeoutMs` fails, and its thread is replaced.
+ */
+export function filmDecoder(threads: number, timeoutMs = DECODE_TIMEOUT_MS): FilmDecoder {
   if (threads <= 0) return inThisThread
   const entry = moduleEntry('film-worker', [__dirname, path.join(__dirname, '..')])
   if (!entry) throw new Error('the film decoder is missing from this installation (film-worker)')
   pool.size = Math.max(pool.size, threads)
   pool.entry = entry
   return {
-    decode: async (bytes, transferSyntax, model) => withBuffers((await enqueue({ kind: 'film', bytes, transferSyntax, model })) as ImageProducts),
-    readPicture: async (bytes, format, identity) => (await enqueue({ kind: 'picture', bytes, format, identity })) as PictureReading,
+    decode: async (bytes, transferSyntax, model) => withBuffers((await enqueue({ kind: 'film', bytes, transferSyntax, model }, timeoutMs)) as ImageProducts),
+    readPicture: async (bytes, format, identity) => (await enqueue({ kind: 'picture', bytes, format, identity }, timeoutMs)) as PictureReading,
     threads
   }
 }
 
 interface Job {
   request: DecodeRequest
+  timeoutMs: number
   resolve(result: DecodeResult): void
   reject(err: Error): void
 }
@@ -85,9 +89,9 @@ interface DecodeThread {
 
 const pool = { size: 0, entry: null as { file: string; execArgv: string[] } | null, threads: [] as DecodeThread[], queue: [] as Job[], nextId: 0 }
 
-function enqueue(task: DecodeTask): Promise<DecodeResult> {
+function enqueue(task: DecodeTask, timeoutMs: number): Promise<DecodeResult> {
   return new Promise((resolve, reject) => {
-    pool.queue.push({ request: { ...task, id: pool.nextId++, bytes: ownBuffer(task.bytes) }, resolve, reject })
+    pool.queue.push({ request: { ...task, id: pool.nextId++, bytes: ownBuffer(task.bytes) }, timeoutMs, resolve, reject })
     dispatch()
   })
 }
@@ -105,8 +109,8 @@ function dispatch(): void {
     const job = pool.queue.shift()!
     thread.job = job
     thread.timer = setTimeout(
-      () => endThread(thread, `decoding its pixel data took longer than ${DECODE_TIMEOUT_MS / 1000} s, more than any radiograph takes`),
-      DECODE_TIMEOUT_MS
+      () => endThread(thread, `decoding its pixel data took longer than ${job.timeoutMs / 1000} s, more than any radiograph takes`),
+      job.timeoutMs
     )
     thread.worker.ref()
     thread.worker.postMessage(job.request, [job.request.bytes.buffer as ArrayBuffer])
