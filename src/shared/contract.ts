@@ -113,7 +113,9 @@ export const ImportJob = z.object({
   /** Problems with report files (a file, or a row of one, not read), each listed by `import.errors`. */
   reportsFailed: z.number().int().nonnegative(),
   /** PNG/JPEG pictures passed over for lying in a folder of DICOM films (copies of them, a viewer's images). */
-  picturesAmongDicom: z.number().int().nonnegative()
+  picturesAmongDicom: z.number().int().nonnegative(),
+  /** Films a dataset's table of films named (their view, patient, date, pixel spacing or case taken from it). */
+  filmsIndexed: z.number().int().nonnegative()
 })
 export type ImportJob = z.infer<typeof ImportJob>
 

@@ -41,6 +41,8 @@ beforeAll(async () => {
   // a CD viewer's image of a film: a copy, passed over and said so
   fs.mkdirSync(path.join(cohort, 'viewer'))
   fs.writeFileSync(path.join(cohort, 'viewer', 'preview.png'), pngPicture({ width: 320, height: 384 }))
+  // a table of films naming one: the Library says it was read
+  fs.writeFileSync(path.join(cohort, 'dicom', 'others', 'films.csv'), 'filename,ViewPosition\ns0/IM1.dcm,PA\n')
   // a report export that is no workbook: listed with its reason beside the DICOM that failed
   fs.writeFileSync(path.join(cohort, 'ris-export.xls'), Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(100)]))
   app = await openApp(ctx.services, { width: 1440, height: 900 })
@@ -123,6 +125,7 @@ describe('the clinician flow in Chromium', () => {
     expect(await page.locator('[data-testid=import-jobs] tbody tr >> nth=0 >> td >> nth=1').textContent()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/)
     await expect.poll(() => text('library-counts')).toContain(`${FILLER_STUDIES + cohortStudies.length} studies`)
     expect(await text('pictures-among-dicom')).toContain('passed over 1 PNG/JPEG picture(s): they lie in a folder that holds DICOM films')
+    expect(await text('films-indexed')).toContain('tables of films named 1 of the films')
     await page.click('[data-testid=job-errors]')
     expect(await text('error-list')).toContain('truncated.dcm')
     expect(await text('job-report-errors')).toBe('1')

@@ -15,6 +15,8 @@ export interface ImportCounts {
   reportsUnmatched: number
   /** Pictures passed over for lying in a folder of DICOM films. */
   picturesAmongDicom: number
+  /** Films a dataset's table of films named. */
+  filmsIndexed: number
 }
 
 export function createImportJob(db: Db, roots: string[]): number {
@@ -27,7 +29,7 @@ export function createImportJob(db: Db, roots: string[]): number {
 export function updateImportJob(db: Db, id: number, counts: ImportCounts, status?: 'done' | 'cancelled' | 'failed'): void {
   db.prepare(
     `UPDATE import_jobs SET files_total = ?, files_imported = ?, files_failed = ?, files_already = ?,
-       reports_matched = ?, reports_unmatched = ?, pictures_among_dicom = ?, status = COALESCE(?, status),
+       reports_matched = ?, reports_unmatched = ?, pictures_among_dicom = ?, films_indexed = ?, status = COALESCE(?, status),
        finished_at = CASE WHEN ? IS NULL THEN finished_at ELSE ? END
      WHERE id = ?`
   ).run(
@@ -38,6 +40,7 @@ export function updateImportJob(db: Db, id: number, counts: ImportCounts, status
     counts.reportsMatched,
     counts.reportsUnmatched,
     counts.picturesAmongDicom,
+    counts.filmsIndexed,
     status ?? null,
     status ?? null,
     new Date().toISOString(),
@@ -286,7 +289,8 @@ export function listImportJobs(db: Db, limit = 50): ImportJob[] {
     reportsMatched: r.reports_matched as number,
     reportsUnmatched: r.reports_unmatched as number,
     reportsFailed: r.reports_failed as number,
-    picturesAmongDicom: r.pictures_among_dicom as number
+    picturesAmongDicom: r.pictures_among_dicom as number,
+    filmsIndexed: r.films_indexed as number
   }))
 }
 

@@ -452,6 +452,12 @@ CREATE INDEX film_cases_image ON film_cases(image_id);`
   PRIMARY KEY (table_path, image_key)
 ) WITHOUT ROWID;
 CREATE INDEX film_index_entries_key ON film_index_entries(image_key);`
+  },
+  {
+    version: 25,
+    description:
+      "import_jobs.films_indexed: films of a job a dataset's table of films named (their view, patient, date, pixel spacing or case taken from it), so the Library can say the table was read",
+    sql: `ALTER TABLE import_jobs ADD COLUMN films_indexed INTEGER NOT NULL DEFAULT 0;`
   }
 ]
 

@@ -59,7 +59,8 @@ const shippedMigrationHashes: Record<number, string> = {
   21: '29cc1c88636395ff',
   22: '0d2d83d3d3f47c43',
   23: '9b9bd7b9fe2aa3c3',
-  24: '97f00f9286d56f46'
+  24: '97f00f9286d56f46',
+  25: 'abaadd9a279f4ab8'
 }
 
 describe('the SQLite store', () => {

@@ -240,6 +240,8 @@ export const en = {
   'library.jobs': 'Import jobs',
   'library.picturesAmongDicom':
     'Import job {id} passed over {n} PNG/JPEG picture(s): they lie in a folder that holds DICOM films, where pictures are copies of those films (a viewer’s images, previews). To import a folder of pictures, import it on its own.',
+  'library.filmsIndexed':
+    'Import job {id}: tables of films named {n} of the films — each film’s view, patient, date, pixel spacing or case is taken from them where its own header does not give it. A table is kept for the films imported after it.',
   'library.started': 'Started',
   'library.status': 'Status',
   'library.files': 'Files',
@@ -696,6 +698,7 @@ export const zhCN: Record<MessageKey, string> = {
   'library.noSubfolders': '没有子文件夹',
   'library.scanning': '正在查找文件…',
   'library.jobs': '导入任务',
+  'library.filmsIndexed': '导入任务 {id}：影像列表文件指明了 {n} 张影像——影像自身的头信息未给出的体位、患者、日期、像素间距或病例，取自该列表。列表会保留下来，供此后导入的影像使用。',
   'library.picturesAmongDicom': '导入任务 {id} 跳过了 {n} 张 PNG/JPEG 图片：它们位于含 DICOM 影像的文件夹中，这类图片是那些影像的副本（阅片软件的图像、预览图）。如需导入图片文件夹，请单独导入该文件夹。',
   'library.started': '开始时间',
   'library.status': '状态',
