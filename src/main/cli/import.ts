@@ -11,10 +11,10 @@ const ERRORS_SHOWN = 20
 export const importCommand: CliCommand = {
   name: 'import',
   summary: 'Import folders of DICOM radiographs (any depth, DICOMDIR or not), films kept as PNG or JPEG, and their reports',
-  usage: 'vzw import <folder…>',
+  usage: 'vzw import <folder or file…>',
   options: {},
   async run(ctx) {
-    if (ctx.positionals.length === 0) throw new Error('Name at least one folder: vzw import <folder…>')
+    if (ctx.positionals.length === 0) throw new Error('Name at least one folder or file: vzw import <folder or file…>')
     const services = ctx.services()
     const bar = new CliProgressBar('import')
     services.events.on('task.progress', (e) => bar.update(e.progress))

@@ -108,6 +108,15 @@ function linkTarget(file: string): 'file' | 'folder' | { problem: string } {
   }
 }
 
+/** A root that is a file, not a folder (`vzw import ris-export.xlsx`): sorted as a file the walk finds is. */
+function isFileRoot(root: string): boolean {
+  try {
+    return fs.statSync(root).isFile()
+  } catch {
+    return false
+  }
+}
+
 const archiveSignatures: [number[], string][] = [
   [[0x50, 0x4b, 0x03, 0x04], 'a ZIP'],
   [[0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], 'a 7-Zip'],
@@ -136,7 +145,8 @@ export async function scanRoots(roots: string[], isReportFile: (file: string) =>
     result.dicomFiles.push(file)
     result.totalBytes += size
   }
-  const pending = [...roots]
+  const pending = roots.filter((root) => !isFileRoot(root))
+  for (const file of roots.filter(isFileRoot)) classify(file, result, addDicom)
   while (pending.length) {
     signal?.throwIfAborted()
     const dir = pending.pop()!

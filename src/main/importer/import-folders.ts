@@ -40,8 +40,9 @@ export interface ImportOptions {
 }
 
 /**
- * Checks roots before an import starts: absolute paths of existing folders. (The Electron folder
- * dialog and Settings data roots come later; until then callers pass folders the user typed.)
+ * Checks roots before an import starts: absolute paths of existing folders, or of files (`vzw import
+ * ris-export.xlsx`: a report export, or a dataset's table of films, imported beside the films already
+ * in the library). The app's pages import only folders under the data roots (api/data-roots.ts).
  */
 export function validateImportRoots(roots: string[]): string[] {
   if (roots.length === 0) throw new Error('Name at least one folder to import')
@@ -53,7 +54,7 @@ export function validateImportRoots(roots: string[]): string[] {
     } catch {
       throw new Error(`The folder ${root} does not exist`)
     }
-    if (!stat.isDirectory()) throw new Error(`${root} is not a folder`)
+    if (!stat.isDirectory() && !stat.isFile()) throw new Error(`${root} is neither a folder nor a file`)
     return path.resolve(root)
   })
 }

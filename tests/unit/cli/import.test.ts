@@ -35,4 +35,22 @@ describe('vzw import', () => {
     expect(out).toContain('1 PNG/JPEG picture(s) passed over: they lie in a folder you imported that holds DICOM films')
     expect(out).toContain('to import a folder of pictures, import it on its own')
   }, 60_000)
+
+  it('imports a file named alone: a table of films, or a report export, for the films already in the library', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-cli-import-'))
+    const films = path.join(dir, 'images')
+    fs.mkdirSync(films)
+    for (const name of ['00000001_000.png', '00000002_000.png']) fs.writeFileSync(path.join(films, name), pngPicture({ width: 256, height: 256, seed: name.charCodeAt(7) }))
+    const data = ['--data-dir', path.join(dir, 'data')]
+    expect((await run(['import', films, ...data])).out).toContain('Imported 2 image(s)')
+    const table = path.join(dir, 'Data_Entry_2017.csv')
+    fs.writeFileSync(table, 'Image Index,Finding Labels,Patient ID,View Position\n00000001_000.png,Nodule,1,PA\n00000002_000.png,No Finding,2,AP\n')
+    const tableRun = await run(['import', table, ...data])
+    expect(tableRun.code).toBe(0)
+    expect(tableRun.out).toContain('Imported 0 image(s), 0 already in the library')
+    expect(tableRun.out).toContain('Tables of films: 2 film(s) given what the table names')
+    const report = path.join(dir, '00000001_000.txt')
+    fs.writeFileSync(report, 'Findings: A 9 mm nodule in the right upper zone.')
+    expect((await run(['import', report, ...data])).out).toContain('Reports: 1 matched to a study')
+  }, 60_000)
 })
