@@ -219,12 +219,14 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(loadDisplayImage(dataDir, displayImageRecord(db, other)!).spacing).toEqual({ rowMm: null, colMm: null, kind: 'none' })
   })
 
-  it('reads the pixel spacing of a table that dumps DICOM attributes (PixelSpacing with Rows and Columns), and none given without the size it was measured at', async () => {
+  it('reads the pixel spacing of a table that dumps DICOM attributes (PixelSpacing with Rows and Columns), and none given without the size it was measured at or in another unit', async () => {
     const folder = path.join(tmp, 'dump')
     fs.mkdirSync(folder)
     fs.writeFileSync(path.join(folder, 'a.png'), pngPicture({ width: 300, height: 250, seed: 110 }))
     fs.writeFileSync(path.join(folder, 'b.png'), pngPicture({ width: 300, height: 250, seed: 111 }))
-    fs.writeFileSync(path.join(folder, 'films.csv'), 'filename,ViewPosition,PixelSpacing,Rows,Columns\na.png,PA,"[0.15, 0.14]",2500,3000\nb.png,PA,0.15\\0.15,,\n')
+    fs.writeFileSync(path.join(folder, 'c.png'), pngPicture({ width: 300, height: 250, seed: 112 }))
+    // c's spacing is in cm: a film 37.5 mm tall
+    fs.writeFileSync(path.join(folder, 'films.csv'), 'filename,ViewPosition,PixelSpacing,Rows,Columns\na.png,PA,"[0.15, 0.14]",2500,3000\nb.png,PA,0.15\\0.15,,\nc.png,PA,0.015\\0.015,2500,3000\n')
     await importFolders(db, dataDir, [folder], { reports })
     const spacingOf = (name: string) => {
       const id = (db.prepare('SELECT id FROM images WHERE file_path = ?').get(path.join(folder, name)) as { id: number }).id
@@ -233,6 +235,7 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     const a = spacingOf('a.png')
     expect([a.kind, a.rowMm?.toFixed(6), a.colMm?.toFixed(6)]).toEqual(['imager', '1.500000', '1.400000'])
     expect(spacingOf('b.png')).toEqual({ rowMm: null, colMm: null, kind: 'none' })
+    expect(spacingOf('c.png')).toEqual({ rowMm: null, colMm: null, kind: 'none' })
   })
 
   it('keeps a table of films imported before its films, and gives the films it names what it says when they are imported later', async () => {

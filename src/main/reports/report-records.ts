@@ -712,7 +712,9 @@ function filmSpacingColumns(header: string[]): (row: string[]) => FilmSpacing | 
   const [dicomSpacing, rows, columns] = [at('pixelspacing', 'imagerpixelspacing'), at('rows'), at('columns')]
   const number = (cell: string | undefined): number => Number((cell ?? '').trim() || NaN)
   const spacingOf = (rowMm: number, colMm: number, rowCount: number, columnCount: number): FilmSpacing | null =>
-    [rowMm, colMm, rowCount, columnCount].every((n) => Number.isFinite(n) && n > 0) ? { rowMm, colMm, rows: rowCount, columns: columnCount } : null
+    [rowMm, colMm, rowCount, columnCount].every((n) => Number.isFinite(n) && n > 0) && isFilmExtent(rowMm * rowCount) && isFilmExtent(colMm * columnCount)
+      ? { rowMm, colMm, rows: rowCount, columns: columnCount }
+      : null
   if (nihSpacing >= 0 && nihSize >= 0) return (row) => spacingOf(number(row[nihSpacing + 1]), number(row[nihSpacing]), number(row[nihSize + 1]), number(row[nihSize]))
   if (dicomSpacing >= 0 && rows >= 0 && columns >= 0)
     return (row) => {
@@ -721,6 +723,12 @@ function filmSpacingColumns(header: string[]): (row: string[]) => FilmSpacing | 
     }
   return () => null
 }
+
+/**
+ * Whether a film's side could be this many mm: a table's spacing in another unit (cm, µm) or for another
+ * size than the one it gives would make every length measured on the film wrong, so it is not read.
+ */
+const isFilmExtent = (mm: number): boolean => mm >= 100 && mm <= 1000
 
 /** The row, among a table's first five (a title may stand above), that names a key column and a text column; -1 when none does. */
 function headerRowOf(rows: string[][]): number {
