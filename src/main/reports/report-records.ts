@@ -11,6 +11,7 @@ import path from 'node:path'
 import zlib from 'node:zlib'
 import { yearFirstDate } from '../dicom/dates'
 import { detectLanguage, parseReport } from './nodule-parser'
+import { otherReportLanguage } from './language'
 import { chestReportWords } from './vocabulary'
 import { parseCsv } from './csv'
 import { decodeReportBytesAsWritten, normaliseReportText, overlongReport, simplifiedChinese, type ReportEncoding } from './text'
@@ -174,7 +175,7 @@ export async function readReportFile(file: string): Promise<ReportFileContent> {
   }
   if (isGzipped(file)) bytes = gunzipped(bytes, kind, limit)
   if (bytes.length === 0) throw new Error('the file is empty')
-  return withoutOverlongReports({ kind, ...(await recordsOf(kind, bytes)) })
+  return withoutUnreadableReports({ kind, ...(await recordsOf(kind, bytes)) })
 }
 
 /** A gzipped file's content, unpacked no further than a file of its kind is read (a few bytes of gzip may unpack to gigabytes). */
@@ -332,17 +333,34 @@ function readsAsReport(text: string): boolean {
   return parsed.nodules.presence !== 'absent' || parsed.negativeEvidence.length > 0
 }
 
-/** A report longer than any report is a dump or a hostile file: refused, naming where it is; the others are kept. */
-function withoutOverlongReports(content: ReportFileContent): ReportFileContent {
-  const overlong = content.records.filter((r) => overlongReport(r.text) !== null)
-  if (overlong.length === 0) return content
-  const reason = (r: ReportRecord): string => `${r.where === 'the file' ? 'its text' : r.where} ${overlongReport(r.text)}`
-  if (content.records.length === 1) throw new Error(reason(overlong[0]))
+/**
+ * Records that cannot stand as reports, refused, naming where each is; the others are kept: one longer
+ * than any report (a dump or a hostile file), or one written in a language the parser does not read.
+ */
+function withoutUnreadableReports(content: ReportFileContent): ReportFileContent {
+  const unreadable = content.records.flatMap((r) => {
+    const why = unreadableReport(r.text)
+    return why ? [{ record: r, reason: `${r.where === 'the file' ? 'its text' : r.where} ${why}` }] : []
+  })
+  if (unreadable.length === 0) return content
+  if (content.records.length === 1) throw new Error(unreadable[0].reason)
   return {
     ...content,
-    records: content.records.filter((r) => !overlong.includes(r)),
-    problems: [...content.problems, ...overlong.map(reason)]
+    records: content.records.filter((r) => !unreadable.some((u) => u.record === r)),
+    problems: [...content.problems, ...unreadable.map((u) => u.reason)]
   }
+}
+
+/**
+ * Why a report's text is not stored, or null. A report in another language (Spanish, German …) would
+ * be read as English and say "no nodule": a film it describes would stand as a clear one.
+ */
+function unreadableReport(text: string): string | null {
+  const language = otherReportLanguage(text)
+  return (
+    overlongReport(text) ??
+    (language && `reads as ${language}, which the report parser does not read (it reads English and Chinese): taken as English it would say no nodule, so it was not read`)
+  )
 }
 
 /**

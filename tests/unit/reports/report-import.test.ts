@@ -1090,6 +1090,18 @@ describe('importReportFiles', () => {
     expect(rows().map((r) => path.basename(r.source_path))).toEqual(['ACC1002.txt', 'partial.json', 'table.csv'])
   })
 
+  it('refuses a report written in a language the parser does not read, naming it, rather than store it as a report of no nodule', async () => {
+    const table = write('ris.csv', 'Accession,Report\nACC1001,8 mm nodule in the right upper zone.\nACC1002,Nódulo de 8 mm en el lóbulo superior derecho. Sin derrame pleural.\n')
+    const german = write('ACC1003.txt', 'Befund: Herz normal groß. Lunge frei, kein Rundherd.')
+    const result = await importReportFiles(db, [table, german], jobId)
+    expect(result.matched).toBe(1)
+    expect(result.failed.map((f) => f.reason)).toEqual([
+      'ris.csv: row 3 reads as Spanish, which the report parser does not read (it reads English and Chinese): taken as English it would say no nodule, so it was not read; the other reports in it were imported',
+      'ACC1003.txt: its text reads as German, which the report parser does not read (it reads English and Chinese): taken as English it would say no nodule, so it was not read'
+    ])
+    expect(rows().map((r) => r.raw_text)).toEqual(['8 mm nodule in the right upper zone.'])
+  })
+
   it('reads a gzipped export as the file it holds, and names one that is cut or unpacks to more than a report file holds', async () => {
     const table = write('reports.csv.gz', zlib.gzipSync('Accession,Report\nACC1001,8 mm nodule in the right upper zone.\nACC1002,No nodule.\n'))
     const cut = write('cut.json.gz', zlib.gzipSync(JSON.stringify([{ accession: 'ACC1003', text: 'No nodule.' }])).subarray(0, 20))
