@@ -344,6 +344,10 @@ function withoutUnreadableReports(content: ReportFileContent): ReportFileContent
   })
   if (unreadable.length === 0) return content
   if (content.records.length === 1) throw new Error(unreadable[0].reason)
+  // a whole export in another language is one reason, not one a row (a Spanish RIS's hundred thousand)
+  const language = otherReportLanguage(content.records.map((r) => r.text).join('\n'))
+  if (language && unreadable.length === content.records.length)
+    throw new Error(`its ${content.records.length.toLocaleString('en')} reports read as ${language}, which the report parser does not read (it reads English and Chinese), so they were not read`)
   return {
     ...content,
     records: content.records.filter((r) => !unreadable.some((u) => u.record === r)),

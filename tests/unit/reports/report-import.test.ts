@@ -1093,11 +1093,14 @@ describe('importReportFiles', () => {
   it('refuses a report written in a language the parser does not read, naming it, rather than store it as a report of no nodule', async () => {
     const table = write('ris.csv', 'Accession,Report\nACC1001,8 mm nodule in the right upper zone.\nACC1002,Nódulo de 8 mm en el lóbulo superior derecho. Sin derrame pleural.\n')
     const german = write('ACC1003.txt', 'Befund: Herz normal groß. Lunge frei, kein Rundherd.')
-    const result = await importReportFiles(db, [table, german], jobId)
+    // a whole export in another language: one reason, not one a row
+    const spanish = write('informes.csv', 'Accession,Report\nACC1004,Sin hallazgos en el campo pulmonar derecho.\nACC1005,Nódulo en el lóbulo inferior izquierdo. Sin derrame.\n')
+    const result = await importReportFiles(db, [table, german, spanish], jobId)
     expect(result.matched).toBe(1)
     expect(result.failed.map((f) => f.reason)).toEqual([
       'ris.csv: row 3 reads as Spanish, which the report parser does not read (it reads English and Chinese): taken as English it would say no nodule, so it was not read; the other reports in it were imported',
-      'ACC1003.txt: its text reads as German, which the report parser does not read (it reads English and Chinese): taken as English it would say no nodule, so it was not read'
+      'ACC1003.txt: its text reads as German, which the report parser does not read (it reads English and Chinese): taken as English it would say no nodule, so it was not read',
+      'informes.csv: its 2 reports read as Spanish, which the report parser does not read (it reads English and Chinese), so they were not read'
     ])
     expect(rows().map((r) => r.raw_text)).toEqual(['8 mm nodule in the right upper zone.'])
   })
