@@ -459,8 +459,9 @@ function storedEntryOf(file: string, entriesWithKey: (key: string) => StoredFilm
   const withFolders = Array.from({ length: Math.min(MAX_KEY_PARTS, parts.length) - 1 }, (_, k) => parts.slice(-(Math.min(MAX_KEY_PARTS, parts.length) - k)).join('/'))
   const keys = [...withFolders, name, name.slice(0, name.length - path.extname(name).length)]
   for (const key of keys) {
+    // of two tables naming it, the one nearest the film (a folder's own list before a dataset's at its root)
     const near = entriesWithKey(key).filter((e) => isWithinReachOf(path.dirname(e.table_path), file))
-    if (near.length > 0) return near[near.length - 1]
+    if (near.length > 0) return near.reduce((best, e) => (e.table_path.length > best.table_path.length ? e : best))
   }
   return null
 }
