@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { decodeReportBytes, hl7Reports, isHl7Message, isOfficeDocument, isPdf, isWebArchive, parseReport, pdfReportText, pdfText, readReportFile, reportFileKind, webArchiveText, wordDocumentText } from '../reports'
+import { decodeReportBytes, hl7Reports, isHl7Message, isOfficeDocument, isPdf, isWebArchive, otherReportLanguage, parseReport, pdfReportText, pdfText, readReportFile, reportFileKind, webArchiveText, wordDocumentText } from '../reports'
 import type { CliCommand } from './command'
 
 /** Reads stdin to the end as bytes. */
@@ -21,6 +21,13 @@ async function oneReportOf(text: string): Promise<string> {
   return fields.pdf ? pdfReportText(fields.pdf) : (fields.text ?? '')
 }
 
+/** Bytes that are no named report file, by what they are: a PDF, a web archive, a Word document, or text. */
+async function textOfBytes(bytes: Buffer): Promise<string> {
+  if (isPdf(bytes)) return pdfText(bytes)
+  if (isWebArchive(bytes)) return webArchiveText(bytes)
+  return isOfficeDocument(bytes) ? wordDocumentText(bytes).text : oneReportOf(decodeReportBytes(bytes).text)
+}
+
 /** A file named as a report file is read as the import reads it (a Word document, an XML or JSON export …); other bytes by what they are. */
 async function reportText(source: string, bytes: Buffer): Promise<string> {
   if (source !== '-' && reportFileKind(source)) {
@@ -28,9 +35,10 @@ async function reportText(source: string, bytes: Buffer): Promise<string> {
     if (records.length === 0 && problems.length > 0) throw new Error(problems[0])
     return oneOf(records.map((r) => r.text))
   }
-  if (isPdf(bytes)) return pdfText(bytes)
-  if (isWebArchive(bytes)) return webArchiveText(bytes)
-  return isOfficeDocument(bytes) ? wordDocumentText(bytes).text : oneReportOf(decodeReportBytes(bytes).text)
+  const text = await textOfBytes(bytes)
+  const language = otherReportLanguage(text)
+  if (language) throw new Error(`it reads as ${language}, which the report parser does not read (it reads English and Chinese)`)
+  return text
 }
 
 export const parseReportCommand: CliCommand = {

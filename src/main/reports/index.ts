@@ -1,5 +1,6 @@
 /** Radiology reports: parsing nodule findings from text, and importing report files into the store. */
 export { parseReport, detectLanguage } from './nodule-parser'
+export { otherReportLanguage } from './language'
 export { isReportFile, importReportFiles, readReportsOf, storeReportsOf, storeFilmIndexOf, applyStoredFilmIndex, unmatchedReports, relinkUnmatchedReports } from './report-import'
 export type { ReadReports, ReportImportResult, UnmatchedReport } from './report-import'
 export { importStructuredReport } from './structured-report'

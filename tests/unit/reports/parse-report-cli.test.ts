@@ -100,6 +100,17 @@ describe('vzw parse-report', () => {
     }
   })
 
+  it('refuses a report in a language it does not read, named as a report file or not', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-parse-'))
+    for (const name of ['informe.txt', 'informe.dat']) {
+      const file = path.join(dir, name)
+      fs.writeFileSync(file, 'Nódulo de 8 mm en el lóbulo superior derecho. Sin derrame pleural.')
+      const { code, err } = await run(['parse-report', file])
+      expect(code, name).toBe(1)
+      expect(err, name).toMatch(/reads as Spanish, which the report parser does not read \(it reads English and Chinese\)/)
+    }
+  })
+
   it('says which file it cannot read and exits non-zero', async () => {
     const { code, err } = await run(['parse-report', '/no/such/report.txt'])
     expect(code).toBe(1)
