@@ -141,6 +141,31 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(description(`${mimic}/02aa804e-bde0afdd.jpg`)).toBe('s50414267')
   })
 
+  it('keeps a few films gathered in a folder apart, and makes a folder of a few films one study when its name or its one report says so', async () => {
+    const folder = path.join(tmp, 'a-few')
+    const file = (relative: string, bytes: Uint8Array | string) => {
+      fs.mkdirSync(path.dirname(path.join(folder, relative)), { recursive: true })
+      fs.writeFileSync(path.join(folder, relative), bytes)
+    }
+    // three films gathered to try the app: three patients
+    for (const [i, name] of ['smith.png', 'jones.png', 'lee.png'].entries()) file(`gathered/${name}`, pngPicture({ width: 300, height: 300, seed: 130 + i }))
+    // an export with each study's report among its films
+    file('export/case-a/IM1.png', pngPicture({ width: 300, height: 300, seed: 133 }))
+    file('export/case-a/IM2.png', pngPicture({ width: 300, height: 300, seed: 134 }))
+    file('export/case-a/report.txt', 'Findings: No nodule. Lungs are clear.')
+    // a study folder by its name
+    file('study7/a.png', pngPicture({ width: 300, height: 300, seed: 135 }))
+    file('study7/b.png', pngPicture({ width: 300, height: 300, seed: 136 }))
+    const summary = await importFolders(db, dataDir, [folder], { reports })
+    expect({ imported: summary.imported, reportsMatched: summary.reportsMatched }).toEqual({ imported: 7, reportsMatched: 1 })
+    const studyOf = (relative: string) => (db.prepare('SELECT se.study_id AS id FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ?').get(path.join(folder, relative)) as { id: number }).id
+    expect(new Set(['smith.png', 'jones.png', 'lee.png'].map((n) => studyOf(`gathered/${n}`))).size).toBe(3)
+    expect(studyOf('export/case-a/IM1.png')).toBe(studyOf('export/case-a/IM2.png'))
+    expect(studyOf('study7/a.png')).toBe(studyOf('study7/b.png'))
+    const report = db.prepare('SELECT study_id FROM reports WHERE source_path = ?').get(path.join(folder, 'export/case-a/report.txt')) as { study_id: number }
+    expect(report.study_id).toBe(studyOf('export/case-a/IM1.png'))
+  })
+
   it('matches the report beside a study folder to its study', () => {
     const report = db.prepare('SELECT study_id FROM reports WHERE source_path = ?').get(path.join(root, `${mimic}.txt`)) as { study_id: number | null }
     expect(report.study_id).toBe(rowOf(`${mimic}/02aa804e-bde0afdd.jpg`)!.study_id)

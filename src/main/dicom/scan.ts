@@ -211,16 +211,22 @@ export async function scanRoots(roots: string[], isReportFile: (file: string) =>
   }
 }
 
-/** A folder of this many pictures or fewer is one study's: a dataset's study folder holds its views (a frontal and a lateral). */
-export const PICTURES_PER_STUDY_FOLDER = 4
+/** A folder of this many pictures or fewer may be one study's: a dataset's study folder holds its views (a frontal and a lateral). */
+const PICTURES_PER_STUDY_FOLDER = 4
+
+/** A folder named as a study is: MIMIC-CXR-JPG's s50414267, CheXpert's study1. */
+const STUDY_FOLDER_NAME = /^(?:s|st|study|exam)[-_ ]?\d+$/i
 
 /**
  * Which study each picture belongs to. A dataset either keeps a study's views in a folder of their
  * own (MIMIC-CXR-JPG's s50414267/, CheXpert's study1/) or every film in one flat folder (NIH
- * ChestX-ray14, IU X-ray): a folder of a few pictures is one study, in a folder of many each picture
- * is a study alone — as is each of a few pictures that has a report of its name beside it (a teaching
- * set: film01.png with film01.txt). Pictures under an imported folder that holds DICOM films are left
- * out: there they are copies of those films — a CD viewer's images, an export's thumbnails — not films.
+ * ChestX-ray14, IU X-ray). A folder of a few pictures is one study when something says it is one: its
+ * name (s50414267, study1), a report named like it beside it (MIMIC-CXR's s50414267.txt), or one report
+ * in it that is named like none of them (an export with each study's report among its films).
+ * Otherwise each picture is a study alone: a few films in a folder (a teaching set, films gathered to
+ * try the app) are as likely to be different patients', and films kept apart are still compared by
+ * their patient when a table names it. Pictures under an imported folder that holds DICOM films are
+ * left out: there they are copies of those films — a CD viewer's images, an export's thumbnails.
  */
 function pictureStudies(pictures: string[], dicomFiles: string[], reportFiles: string[], roots: string[]): PictureFile[] {
   const withoutExtension = (file: string): string => file.slice(0, file.length - path.extname(file).length)
@@ -235,8 +241,14 @@ function pictureStudies(pictures: string[], dicomFiles: string[], reportFiles: s
     if (files) files.push(file)
     else byFolder.set(folder, [file])
   }
+  const reportsIn = new Map<string, number>()
+  for (const report of reportFiles) reportsIn.set(path.dirname(report), (reportsIn.get(path.dirname(report)) ?? 0) + 1)
+  const isStudyFolder = (folder: string, files: string[]): boolean => {
+    if (files.length > PICTURES_PER_STUDY_FOLDER || files.some((file) => reportPlaces.has(withoutExtension(file)))) return false
+    return STUDY_FOLDER_NAME.test(path.basename(folder)) || reportPlaces.has(folder) || reportsIn.get(folder) === 1
+  }
   return [...byFolder].flatMap(([folder, files]) => {
-    const oneStudy = files.length <= PICTURES_PER_STUDY_FOLDER && !files.some((file) => reportPlaces.has(withoutExtension(file)))
+    const oneStudy = isStudyFolder(folder, files)
     return files.map((file) => ({ file, study: oneStudy ? folder : file }))
   })
 }
