@@ -141,7 +141,7 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(description(`${mimic}/02aa804e-bde0afdd.jpg`)).toBe('s50414267')
   })
 
-  it('keeps a few films gathered in a folder apart, and makes a folder of a few films one study when its name or its one report says so', async () => {
+  it('keeps a few films gathered in a folder apart, and makes a folder of a few films one study when its name, its one report or its films\' views say so', async () => {
     const folder = path.join(tmp, 'a-few')
     const file = (relative: string, bytes: Uint8Array | string) => {
       fs.mkdirSync(path.dirname(path.join(folder, relative)), { recursive: true })
@@ -156,12 +156,16 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     // a study folder by its name
     file('study7/a.png', pngPicture({ width: 300, height: 300, seed: 135 }))
     file('study7/b.png', pngPicture({ width: 300, height: 300, seed: 136 }))
+    // a study's views, as their names say
+    file('patient9/chest_pa.png', pngPicture({ width: 300, height: 300, seed: 137 }))
+    file('patient9/chest_lat.png', pngPicture({ width: 300, height: 300, seed: 138 }))
     const summary = await importFolders(db, dataDir, [folder], { reports })
-    expect({ imported: summary.imported, reportsMatched: summary.reportsMatched }).toEqual({ imported: 7, reportsMatched: 1 })
+    expect({ imported: summary.imported, reportsMatched: summary.reportsMatched }).toEqual({ imported: 9, reportsMatched: 1 })
     const studyOf = (relative: string) => (db.prepare('SELECT se.study_id AS id FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ?').get(path.join(folder, relative)) as { id: number }).id
     expect(new Set(['smith.png', 'jones.png', 'lee.png'].map((n) => studyOf(`gathered/${n}`))).size).toBe(3)
     expect(studyOf('export/case-a/IM1.png')).toBe(studyOf('export/case-a/IM2.png'))
     expect(studyOf('study7/a.png')).toBe(studyOf('study7/b.png'))
+    expect(studyOf('patient9/chest_pa.png')).toBe(studyOf('patient9/chest_lat.png'))
     const report = db.prepare('SELECT study_id FROM reports WHERE source_path = ?').get(path.join(folder, 'export/case-a/report.txt')) as { study_id: number }
     expect(report.study_id).toBe(studyOf('export/case-a/IM1.png'))
   })

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { DicomFileError, hasDicmMarker, parseDicomFile, rawDataSetSyntax } from './parse'
 import { pictureFormat } from './picture'
+import { projectionInWords } from './projection'
 
 /**
  * Finds the files an import looks at: every DICOMDIR (used as an index: its referenced files,
@@ -217,12 +218,19 @@ const PICTURES_PER_STUDY_FOLDER = 4
 /** A folder named as a study is: MIMIC-CXR-JPG's s50414267, CheXpert's study1. */
 const STUDY_FOLDER_NAME = /^(?:s|st|study|exam)[-_ ]?\d+$/i
 
+/** Pictures whose names say a frontal and a lateral view (frontal.png and lateral.png, chest_pa.jpg and chest_lat.jpg): one study's views. */
+function namesFrontalAndLateral(files: string[]): boolean {
+  const views = new Set(files.map((file) => projectionInWords(path.basename(file, path.extname(file)))))
+  return views.has('frontal') && views.has('lateral')
+}
+
 /**
  * Which study each picture belongs to. A dataset either keeps a study's views in a folder of their
  * own (MIMIC-CXR-JPG's s50414267/, CheXpert's study1/) or every film in one flat folder (NIH
  * ChestX-ray14, IU X-ray). A folder of a few pictures is one study when something says it is one: its
- * name (s50414267, study1), a report named like it beside it (MIMIC-CXR's s50414267.txt), or one report
- * in it that is named like none of them (an export with each study's report among its films).
+ * name (s50414267, study1), a report named like it beside it (MIMIC-CXR's s50414267.txt), one report
+ * in it that is named like none of them (an export with each study's report among its films), or its
+ * pictures' names, which say a frontal and a lateral view.
  * Otherwise each picture is a study alone: a few films in a folder (a teaching set, films gathered to
  * try the app) are as likely to be different patients', and films kept apart are still compared by
  * their patient when a table names it. Pictures under an imported folder that holds DICOM films are
@@ -245,7 +253,7 @@ function pictureStudies(pictures: string[], dicomFiles: string[], reportFiles: s
   for (const report of reportFiles) reportsIn.set(path.dirname(report), (reportsIn.get(path.dirname(report)) ?? 0) + 1)
   const isStudyFolder = (folder: string, files: string[]): boolean => {
     if (files.length > PICTURES_PER_STUDY_FOLDER || files.some((file) => reportPlaces.has(withoutExtension(file)))) return false
-    return STUDY_FOLDER_NAME.test(path.basename(folder)) || reportPlaces.has(folder) || reportsIn.get(folder) === 1
+    return STUDY_FOLDER_NAME.test(path.basename(folder)) || reportPlaces.has(folder) || reportsIn.get(folder) === 1 || namesFrontalAndLateral(files)
   }
   return [...byFolder].flatMap(([folder, files]) => {
     const oneStudy = isStudyFolder(folder, files)
