@@ -4,7 +4,8 @@
  * Captures, so that every step after the import's read (header, projection, display and model
  * images, the rows) is the one DICOM films take. A picture says nothing of the patient, the date,
  * the pixel spacing or the view: the view is read from its file name ("view1_frontal.jpg"), as a
- * series description is; the rest stays unknown.
+ * series description is; the rest stays unknown unless a dataset's table of films says it
+ * (reports/report-import.ts, storeFilmIndexOf).
  */
 import { PNG } from 'pngjs'
 import { decodeWithWasm } from './codecs'
