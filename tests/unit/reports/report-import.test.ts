@@ -868,6 +868,21 @@ describe('importReportFiles', () => {
     expect(rows().map((r) => r.study_id)).toEqual([first, second, null])
   })
 
+  it('matches a table\'s rows by an image ID column naming each film without its extension (image_id, ImageID, file)', async () => {
+    const studies = [addStudy('2.25.21', null), addStudy('2.25.22', null)]
+    for (const [i, study] of studies.entries()) {
+      const series = Number(db.prepare('INSERT INTO series (study_id, series_uid) VALUES (?, ?)').run(study, `2.25.3${i}`).lastInsertRowid)
+      db.prepare("INSERT INTO images (series_id, sop_instance_uid, file_path, status, created_at) VALUES (?, ?, ?, 'ok', 'now')").run(series, `2.25.4${i}`, path.join(dir, 'films', `0000${i + 1}.png`))
+    }
+    const tables = [
+      write('a.csv', 'image_id,report\n00001,There is a 9 mm nodule in the right upper lobe.\n'),
+      write('b.csv', 'ImageID,Findings\n00002.png,Lungs are clear.\n'),
+      write('c.csv', 'file,text\n00001,Lungs are clear.\n')
+    ]
+    expect(await importReportFiles(db, tables, jobId)).toEqual({ matched: 3, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => r.study_id)).toEqual([studies[0], studies[1], studies[0]])
+  })
+
   it('matches a row whose only key is a column named UID: a study\'s UID, else a dataset\'s case a table of films names', async () => {
     const table = write('cases.csv', 'UID,Findings\n1.2.826.0.1.3680043.8.498.2,No nodule.\n42,A 9 mm nodule in the right upper lobe.\n')
     expect(await importReportFiles(db, [table], jobId)).toEqual({ matched: 1, unmatched: 1, already: 0, failed: [] })
