@@ -128,7 +128,7 @@ const fieldNames = {
   patientId: ['patientid', 'subjectid', 'pid', 'mrn', 'medicalrecordnumber', 'patientnumber', 'patientno', 'hospitalnumber', '00100020', '病人id', '患者id', '病人编号', '患者编号', '病历号', '病案号', 'id号', '住院号', '门诊号'],
   studyDate: ['studydate', 'examdate', 'examinationdate', 'proceduredate', 'studydatetime', 'date', '00080020', '检查日期', '检查时间', '摄片日期', '拍片日期', '日期'],
   text: ['text', 'report', 'reporttext', 'reportbody', 'body', 'content', 'fulltext', 'narrative', 'reportcontent', '报告', '报告内容', '报告文本', '文本', '内容'],
-  imagePath: ['pathtodcm', 'pathtodicom', 'dicompath', 'dcmpath', 'dicomfile', 'dcmfile', 'pathtoimage', 'imagepath', 'imagefile', 'filepath', 'path', 'filename', 'imageindex', 'imagename', 'imageid', 'imgid', 'img', 'file', 'imagefilename', 'dicomid', '文件路径', '图像路径', '影像路径'],
+  imagePath: ['pathtodcm', 'pathtodicom', 'dicompath', 'dcmpath', 'dicomfile', 'dcmfile', 'pathtoimage', 'imagepath', 'imagefile', 'filepath', 'path', 'filename', 'imageindex', 'imagename', 'imageid', 'imgid', 'image', 'img', 'file', 'imagefilename', 'dicomid', '文件路径', '图像路径', '影像路径'],
   caseId: ['uid', 'caseid', 'caseuid'],
   view: ['viewposition', 'projection', 'view', 'frontallateral', '体位', '投照体位']
 } as const

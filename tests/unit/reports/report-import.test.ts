@@ -868,7 +868,7 @@ describe('importReportFiles', () => {
     expect(rows().map((r) => r.study_id)).toEqual([first, second, null])
   })
 
-  it('matches a table\'s rows by an image ID column naming each film without its extension (image_id, ImageID, file)', async () => {
+  it('matches a table\'s rows by an image ID column naming each film, with or without its extension (image_id, ImageID, file, image)', async () => {
     const studies = [addStudy('2.25.21', null), addStudy('2.25.22', null)]
     for (const [i, study] of studies.entries()) {
       const series = Number(db.prepare('INSERT INTO series (study_id, series_uid) VALUES (?, ?)').run(study, `2.25.3${i}`).lastInsertRowid)
@@ -877,10 +877,11 @@ describe('importReportFiles', () => {
     const tables = [
       write('a.csv', 'image_id,report\n00001,There is a 9 mm nodule in the right upper lobe.\n'),
       write('b.csv', 'ImageID,Findings\n00002.png,Lungs are clear.\n'),
-      write('c.csv', 'file,text\n00001,Lungs are clear.\n')
+      write('c.csv', 'file,text\n00001,Lungs are clear.\n'),
+      write('d.json', JSON.stringify([{ image: '00002.png', report: 'A 6 mm nodule in the left lower zone.' }]))
     ]
-    expect(await importReportFiles(db, tables, jobId)).toEqual({ matched: 3, unmatched: 0, already: 0, failed: [] })
-    expect(rows().map((r) => r.study_id)).toEqual([studies[0], studies[1], studies[0]])
+    expect(await importReportFiles(db, tables, jobId)).toEqual({ matched: 4, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => r.study_id)).toEqual([studies[0], studies[1], studies[0], studies[1]])
   })
 
   it('matches a row whose only key is a column named UID: a study\'s UID, else a dataset\'s case a table of films names', async () => {
