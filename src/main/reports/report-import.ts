@@ -310,12 +310,22 @@ function filmsByName(db: Db, tableFolder: string): Map<string, FilmOfStudy> {
 /**
  * The study a report file's place names: the one study below the folder of its name (MIMIC-CXR), the
  * one directly in its folder (an export with each report among its films), or — in a folder of many
- * studies' films — the film of its name beside it (film001.png with film001.txt).
+ * studies' films — the film of its name beside it (film001.png with film001.txt, or case1_report.txt).
  */
 function studyOfPlace(db: Db, place: string): number | null {
   const folder = path.dirname(place)
-  return studyInFolder(db, place, 'below') ?? studyInFolder(db, folder, 'directly') ?? studyOfFilm(imageNamed(db, path.basename(place), [folder]))
+  const name = path.basename(place)
+  const filmName = name.replace(REPORT_WORD_IN_NAME, '')
+  return (
+    studyInFolder(db, place, 'below') ??
+    studyInFolder(db, folder, 'directly') ??
+    studyOfFilm(imageNamed(db, name, [folder])) ??
+    (filmName && filmName !== name ? studyOfFilm(imageNamed(db, filmName, [folder])) : null)
+  )
 }
+
+/** A word a report's file name adds to its film's: case1_report.txt, report-case1.txt, case1 findings.txt, 病例1_报告.txt. */
+const REPORT_WORD_IN_NAME = /^(?:report|findings|impression|rpt|报告)[-_.\s]+|[-_.\s]+(?:report|findings|impression|rpt|text|报告)$/i
 
 /**
  * The one study of pictures named like a report file: picture.ts names a picture study by its study
