@@ -320,8 +320,25 @@ function studyOfPlace(db: Db, place: string): number | null {
     studyInFolder(db, place, 'below') ??
     studyInFolder(db, folder, 'directly') ??
     studyOfFilm(imageNamed(db, name, [folder])) ??
-    (filmName && filmName !== name ? studyOfFilm(imageNamed(db, filmName, [folder])) : null)
+    (filmName && filmName !== name ? studyOfFilm(imageNamed(db, filmName, [folder])) : null) ??
+    studyOfOnlyFilmNamed(db, filmName || name, folder)
   )
+}
+
+/**
+ * The study of the one film named `name` (as it is, or with a film's extension) within a report's reach:
+ * below its folder or one of the three above it. A report kept in a folder of reports beside the
+ * folder of films (reports/film1.txt, images/film1.dcm) finds its film so; a name films of two
+ * studies bear names neither. Looked up by the films' indexed names (migration 26), not by a search.
+ */
+function studyOfOnlyFilmNamed(db: Db, name: string, reportFolder: string): number | null {
+  const names = [name, ...filmExtensions.map((extension) => name + extension)]
+  const films = statement(db,
+    `SELECT se.study_id AS studyId, i.file_path AS file FROM images i JOIN series se ON se.id = i.series_id
+      WHERE i.file_name IN (${names.map(() => '?').join(', ')}) AND i.status = 'ok' LIMIT 100`
+  ).all(...names) as { studyId: number; file: string }[]
+  const studies = new Set(films.filter((film) => isWithinReachOf(reportFolder, film.file)).map((film) => film.studyId))
+  return studies.size === 1 ? [...studies][0] : null
 }
 
 /** A word a report's file name adds to its film's: case1_report.txt, report-case1.txt, case1 findings.txt, 病例1_报告.txt. */

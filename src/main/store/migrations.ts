@@ -458,6 +458,13 @@ CREATE INDEX film_index_entries_key ON film_index_entries(image_key);`
     description:
       "import_jobs.films_indexed: films of a job a dataset's table of films named (their view, patient, date, pixel spacing or case taken from it), so the Library can say the table was read",
     sql: `ALTER TABLE import_jobs ADD COLUMN films_indexed INTEGER NOT NULL DEFAULT 0;`
+  },
+  {
+    version: 26,
+    description:
+      "images.file_name: each film's file name (its path after the last separator, either kind), indexed, so that a report kept in a folder of reports finds the one film of its name beside it (reports/film1.txt, images/film1.dcm) at a lookup a report",
+    sql: `ALTER TABLE images ADD COLUMN file_name TEXT GENERATED ALWAYS AS (replace(file_path, rtrim(file_path, replace(replace(file_path, '/', ''), '\\', '')), '')) VIRTUAL;
+CREATE INDEX images_file_name ON images(file_name);`
   }
 ]
 

@@ -843,6 +843,28 @@ describe('importReportFiles', () => {
     expect(rows().map((r) => r.study_id)).toEqual([mimic, own, null, null])
   })
 
+  it('matches a report kept in a folder of reports to the one film of its name beside the folder of films, and a name two studies\' films bear to neither', async () => {
+    const addFilm = (studyId: number, file: string): void => {
+      const series = Number(db.prepare('INSERT INTO series (study_id, series_uid) VALUES (?, ?)').run(studyId, `${file}.s`).lastInsertRowid)
+      db.prepare("INSERT INTO images (series_id, sop_instance_uid, file_path, status, created_at) VALUES (?, ?, ?, 'ok', 'now')").run(series, `${file}.1`, path.join(dir, file))
+    }
+    const [first, second, third, fourth] = [addStudy('2.25.31', null), addStudy('2.25.32', null), addStudy('2.25.33', null), addStudy('2.25.34', null)]
+    addFilm(first, 'site/x/set/images/film1.dcm')
+    addFilm(second, 'site/x/set/images/film2')
+    addFilm(third, 'site/x/set/images/a/IM1.dcm')
+    addFilm(fourth, 'site/x/set/images/b/IM1.dcm')
+    // a film of the same name in another tree, beyond the reports' reach
+    addFilm(addStudy('2.25.35', null), 'elsewhere/film1.dcm')
+    fs.mkdirSync(path.join(dir, 'site/x/set/reports'), { recursive: true })
+    const files = [
+      write('site/x/set/reports/film1.txt', 'Findings: A 9 mm nodule in the right upper zone.'),
+      write('site/x/set/reports/film2_report.txt', 'Findings: No nodule.'),
+      write('site/x/set/reports/IM1.txt', 'Findings: No nodule.')
+    ]
+    expect(await importReportFiles(db, files, jobId)).toEqual({ matched: 2, unmatched: 1, already: 0, failed: [] })
+    expect(rows().map((r) => r.study_id)).toEqual([first, second, null])
+  })
+
   it('matches a table\'s rows by the image files they name (a dataset\'s CSV: path_to_dcm), relative to the table or a folder above it', async () => {
     const addFilm = (studyId: number, file: string): void => {
       const series = Number(db.prepare('INSERT INTO series (study_id, series_uid) VALUES (?, ?)').run(studyId, `${file}.s`).lastInsertRowid)

@@ -60,7 +60,8 @@ const shippedMigrationHashes: Record<number, string> = {
   22: '0d2d83d3d3f47c43',
   23: '9b9bd7b9fe2aa3c3',
   24: '97f00f9286d56f46',
-  25: 'abaadd9a279f4ab8'
+  25: 'abaadd9a279f4ab8',
+  26: 'a15e3186d2f3fdba'
 }
 
 describe('the SQLite store', () => {
