@@ -161,11 +161,14 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     file('named/case2.png', pngPicture({ width: 300, height: 300, seed: 140 }))
     file('named/case1_report.txt', 'Findings: A 9 mm nodule in the right upper zone.')
     file('named/report-case2.txt', 'Findings: No nodule.')
+    // a folder a case, its one film named nothing useful, its report in a folder of reports
+    file('cases/case3/image.png', pngPicture({ width: 300, height: 300, seed: 141 }))
+    file('case-reports/case3.txt', 'Findings: No nodule.')
     // a study's views, as their names say
     file('patient9/chest_pa.png', pngPicture({ width: 300, height: 300, seed: 137 }))
     file('patient9/chest_lat.png', pngPicture({ width: 300, height: 300, seed: 138 }))
     const summary = await importFolders(db, dataDir, [folder], { reports })
-    expect({ imported: summary.imported, reportsMatched: summary.reportsMatched }).toEqual({ imported: 11, reportsMatched: 3 })
+    expect({ imported: summary.imported, reportsMatched: summary.reportsMatched }).toEqual({ imported: 12, reportsMatched: 4 })
     const studyOf = (relative: string) => (db.prepare('SELECT se.study_id AS id FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ?').get(path.join(folder, relative)) as { id: number }).id
     expect(new Set(['smith.png', 'jones.png', 'lee.png'].map((n) => studyOf(`gathered/${n}`))).size).toBe(3)
     expect(studyOf('export/case-a/IM1.png')).toBe(studyOf('export/case-a/IM2.png'))
@@ -175,6 +178,7 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(report.study_id).toBe(studyOf('export/case-a/IM1.png'))
     const reportOf = (relative: string) => (db.prepare('SELECT study_id FROM reports WHERE source_path = ?').get(path.join(folder, relative)) as { study_id: number }).study_id
     expect([reportOf('named/case1_report.txt'), reportOf('named/report-case2.txt')]).toEqual([studyOf('named/case1.png'), studyOf('named/case2.png')])
+    expect(reportOf('case-reports/case3.txt')).toBe(studyOf('cases/case3/image.png'))
   })
 
   it('matches the report beside a study folder to its study', () => {

@@ -230,7 +230,8 @@ function namesFrontalAndLateral(files: string[]): boolean {
  * ChestX-ray14, IU X-ray). A folder of a few pictures is one study when something says it is one: its
  * name (s50414267, study1), a report named like it beside it (MIMIC-CXR's s50414267.txt), one report
  * in it that is named like none of them (an export with each study's report among its films), or its
- * pictures' names, which say a frontal and a lateral view.
+ * pictures' names, which say a frontal and a lateral view; a folder of one picture is its study's too
+ * (case1/image.png: the study is named "case1", as a report of that name is).
  * Otherwise each picture is a study alone: a few films in a folder (a teaching set, films gathered to
  * try the app) are as likely to be different patients', and films kept apart are still compared by
  * their patient when a table names it. Pictures under an imported folder that holds DICOM films are
@@ -253,7 +254,8 @@ function pictureStudies(pictures: string[], dicomFiles: string[], reportFiles: s
   for (const report of reportFiles) reportsIn.set(path.dirname(report), (reportsIn.get(path.dirname(report)) ?? 0) + 1)
   const isStudyFolder = (folder: string, files: string[]): boolean => {
     if (files.length > PICTURES_PER_STUDY_FOLDER || files.some((file) => reportPlaces.has(withoutExtension(file)))) return false
-    return STUDY_FOLDER_NAME.test(path.basename(folder)) || reportPlaces.has(folder) || reportsIn.get(folder) === 1 || namesFrontalAndLateral(files)
+    // a folder of one picture is named as its study (case1/image.png), as a study folder is
+    return files.length === 1 || STUDY_FOLDER_NAME.test(path.basename(folder)) || reportPlaces.has(folder) || reportsIn.get(folder) === 1 || namesFrontalAndLateral(files)
   }
   return [...byFolder].flatMap(([folder, files]) => {
     const oneStudy = isStudyFolder(folder, files)
