@@ -259,6 +259,7 @@ function pictureStudies(pictures: string[], dicomFiles: string[], reportFiles: s
   }
   return [...byFolder].flatMap(([folder, files]) => {
     const oneStudy = isStudyFolder(folder, files)
-    return files.map((file) => ({ file, study: oneStudy ? folder : file }))
+    // a picture imported by its own name is a study alone: films of a flat folder imported one by one stay apart
+    return files.map((file) => ({ file, study: oneStudy && !roots.includes(file) ? folder : file }))
   })
 }

@@ -52,5 +52,12 @@ describe('vzw import', () => {
     const report = path.join(dir, '00000001_000.txt')
     fs.writeFileSync(report, 'Findings: A 9 mm nodule in the right upper zone.')
     expect((await run(['import', report, ...data])).out).toContain('Reports: 1 matched to a study')
+    // films of a flat folder imported one by one stay studies of their own
+    const more = ['00000003_000.png', '00000004_000.png'].map((name, i) => {
+      fs.writeFileSync(path.join(films, name), pngPicture({ width: 256, height: 256, seed: 20 + i }))
+      return path.join(films, name)
+    })
+    for (const film of more) expect((await run(['import', film, ...data])).out).toContain('Imported 1 image(s)')
+    expect((await run(['info', ...data])).out).toMatch(/\b4 stud/)
   }, 60_000)
 })
