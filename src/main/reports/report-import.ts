@@ -49,7 +49,7 @@ export interface MatchKeys {
   fileStem: string | null
   /** The report file's path without its extension: the folder of its name beside it, and the folder it is in. */
   place: string | null
-  /** "YYYYMMDD:patient ID" (see patientDateKey). */
+  /** "YYYYMMDD:patient ID", or ":patient ID" for a table's row keyed by its patient alone (see patientDateKey). */
   patientDate: string | null
   /** An image file the report names, as written: relative to the report's folder or one above it (see imageOfFile). */
   image: string | null
@@ -121,7 +121,9 @@ export function storeReportsOf(db: Db, read: ReadReports, from: number, to: numb
 
 /** A file of one report may be named after its study, or lie by its study's films; a file of many names none of them. */
 function keysOf(record: ReportRecord, singleReportFile: string | null): MatchKeys {
-  const patientDate = record.patientId && record.studyDate ? patientDateKey(record.studyDate, record.patientId) : null
+  // a table's row keyed by its patient alone (no other key: such a table was refused before, so no stored copy has other keys)
+  const patientAlone = !singleReportFile && !record.accession && !record.studyUid && !record.imagePath && !record.caseId
+  const patientDate = record.patientId && (record.studyDate || patientAlone) ? patientDateKey(record.studyDate ?? '', record.patientId) : null
   const place = singleReportFile && singleReportFile.slice(0, singleReportFile.length - path.extname(singleReportFile).length)
   return { studyUid: record.studyUid, accession: record.accession, fileStem: place && path.basename(place), place, patientDate, image: record.imagePath, caseId: record.caseId }
 }
@@ -575,21 +577,22 @@ function studyInFolder(db: Db, folder: string, depth: 'below' | 'directly'): num
 
 /**
  * The one study of a patient on a day — or, of several that day, the one chest radiograph (a CT the
- * same day is another study); two radiographs that day (a film and its repeat) match neither. A
- * patient ID a spreadsheet stripped of its leading zeros, or wrote in another case, matches as an
- * accession number does.
+ * same day is another study); two radiographs that day (a film and its repeat) match neither. With
+ * no day (a table keyed by patient alone: a teaching set of one study a patient), the patient's one
+ * study or one chest radiograph; a patient with two matches neither. A patient ID a spreadsheet
+ * stripped of its leading zeros, or wrote in another case, matches as an accession number does.
  */
 function studyOfPatientDate(db: Db, key: string): number | null {
   const colon = key.indexOf(':')
   const [studyDate, patientId] = [key.slice(0, colon), key.slice(colon + 1).trim()]
   const columns = `SELECT s.id, ${STUDY_MODEL_IMAGE_ID} IS NOT NULL AS radiograph FROM studies s`
-  const exact = statement(db, `${columns} WHERE s.patient_id = ? AND s.study_date = ? LIMIT 20`).all(patientId, studyDate) as PatientDayStudy[]
+  const exact = statement(db, `${columns} WHERE s.patient_id = ? AND (? = '' OR s.study_date = ?) LIMIT 20`).all(patientId, studyDate, studyDate) as PatientDayStudy[]
   const rows = exact.length
     ? exact
     : (statement(db,
-          `${columns} WHERE length(ltrim(s.patient_id, '0')) >= 3 AND upper(ltrim(s.patient_id, '0')) = upper(ltrim(?, '0')) AND s.study_date = ? LIMIT 20`
+          `${columns} WHERE length(ltrim(s.patient_id, '0')) >= 3 AND upper(ltrim(s.patient_id, '0')) = upper(ltrim(?, '0')) AND (? = '' OR s.study_date = ?) LIMIT 20`
         )
-        .all(patientId, studyDate) as PatientDayStudy[])
+        .all(patientId, studyDate, studyDate) as PatientDayStudy[])
   const radiographs = rows.filter((r) => r.radiograph === 1)
   return rows.length === 1 ? rows[0].id : radiographs.length === 1 ? radiographs[0].id : null
 }

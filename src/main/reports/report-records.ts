@@ -396,6 +396,11 @@ function namesKeyColumns(columns: (Field | null)[]): boolean {
   )
 }
 
+/** A table's header can key its rows: as namesKeyColumns, or by a patient ID alone (a teaching set of one study a patient). */
+function namesTableKeyColumns(columns: (Field | null)[]): boolean {
+  return namesKeyColumns(columns) || columns.includes('patientId')
+}
+
 /**
  * Plain text: the whole file is the report; header lines give keys — "Accession Number: …", "Study
  * Instance UID: …", and "Patient ID: …" with "Exam Date: …" (病历号：… 检查日期：…), which a header
@@ -752,11 +757,11 @@ function filmSpacingColumns(header: string[]): (row: string[]) => FilmSpacing | 
  */
 const isFilmExtent = (mm: number): boolean => mm >= 100 && mm <= 1000
 
-/** The row, among a table's first five (a title may stand above), that names a key column and a text column; -1 when none does. */
+/** The row, among a table's first five (a title may stand above), that names a key column (a patient's alone will do) and a text column; -1 when none does. */
 function headerRowOf(rows: string[][]): number {
   return rows.slice(0, 5).findIndex((row) => {
     const columns = row.map(fieldOf)
-    return namesKeyColumns(columns) && namesTextColumn(columns)
+    return namesTableKeyColumns(columns) && namesTextColumn(columns)
   })
 }
 
@@ -796,10 +801,10 @@ function reportTable(rows: string[][]): { headerIndex: number; columns: (Field |
   const header = rows[headerIndex]
   const columns = header.map(fieldOf)
   const listed = header.map((h) => `"${h.trim()}"`).join(', ')
-  if (!namesKeyColumns(columns)) {
+  if (!namesTableKeyColumns(columns)) {
     throw new Error(
       `its header row has no accession number or study UID column (columns: ${listed}); ` +
-        'name one "AccessionNumber" or "StudyInstanceUID" (or an image file column, "DicomPath"), or give a "PatientID" and a "StudyDate" column'
+        'name one "AccessionNumber" or "StudyInstanceUID" (or an image file column, "DicomPath"), or give a "PatientID" column (with a "StudyDate" one where a patient has several studies)'
     )
   }
   if (!namesTextColumn(columns)) {

@@ -995,6 +995,29 @@ describe('importReportFiles', () => {
     expect(rows().map((r) => r.study_id)).toEqual([first, zeros, null, film, later])
   })
 
+  it('matches a table keyed by patient alone to the patient\'s one study (or one chest film), and a patient of two to neither', async () => {
+    const addVisit = (uid: string, patientId: string, date: string | null): number =>
+      Number(
+        db
+          .prepare('INSERT INTO studies (study_uid, pseudonym, patient_id, study_date, created_at) VALUES (?, ?, ?, ?, ?)')
+          .run(uid, `P-${uid}`, patientId, date, new Date().toISOString()).lastInsertRowid
+      )
+    const single = addVisit('1.2.3.30', 'CXR001', null)
+    const zeros = addVisit('1.2.3.31', '000442', '20260110')
+    addVisit('1.2.3.32', 'CXR003', '20260111')
+    addVisit('1.2.3.33', 'CXR003', '20260112')
+    const table = write(
+      'teaching.csv',
+      'Patient ID,Report\nCXR001,A 9 mm nodule in the right upper lobe.\n442,No nodule.\nCXR003,No nodule.\nCXR004,No nodule.\n'
+    )
+    expect(await importReportFiles(db, [table], jobId)).toMatchObject({ matched: 2, unmatched: 2, failed: [] })
+    expect(rows().map((r) => r.study_id)).toEqual([single, zeros, null, null])
+    // the patient's study arrives later: linked
+    const later = addVisit('1.2.3.34', 'CXR004', null)
+    expect(relinkUnmatchedReports(db)).toBe(1)
+    expect(rows().map((r) => r.study_id)).toEqual([single, zeros, null, later])
+  })
+
   it('matches a file named around its accession number, and leaves a name that points nowhere or two ways unmatched', async () => {
     const studyC = addStudy('1.2.826.0.1.3680043.8.498.3', 'CT-2024-00123')
     const files = [
