@@ -12,6 +12,7 @@ import { cdaReportText, decodeCdaBytes } from './cda'
 import { pdfReportText } from './pdf'
 import { storeReport, type StoreOutcome } from './report-import'
 import { dicomReportKeys } from './structured-report'
+import { unreadableReport } from './text'
 
 const sopClassUid = 'x00080016'
 const encapsulatedDocument = 'x00420011'
@@ -36,6 +37,8 @@ export async function importEncapsulatedDocument(db: Db, file: string, dataSet: 
   } catch (err) {
     throw new Error(`${name}: ${err instanceof Error ? err.message : String(err)}`)
   }
+  const unreadable = unreadableReport(text)
+  if (unreadable) throw new Error(`${name}: the encapsulated ${kind === 'pdf' ? 'PDF' : 'CDA document'}'s text ${unreadable}`)
   return storeReport(db, { sourcePath: file, sourceKind: kind, encoding: 'utf-8', text, keys: dicomReportKeys(dataSet), jobId })
 }
 

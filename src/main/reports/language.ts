@@ -7,12 +7,16 @@
  * languages share ("normal", "fibrosis", "granuloma").
  */
 
-/** Words of English reports that no other language here writes so. */
+/**
+ * Words of English reports that no other language here writes so — not the section headings
+ * ("Findings:", "Impression:"), which a structured report's codes or a RIS's template give in English
+ * whatever the language of the text under them.
+ */
 const englishWords = new Set(
   (
     'the of and is are was were be been with without there this that these those which has have had seen noted identified evidence ' +
     'lung lungs heart clear right left upper lower middle mid zone zones size sized measuring measures measure small large ' +
-    'mild moderate stable unchanged new since compared prior previous view views chest findings impression acute focal effusion effusions ' +
+    'mild moderate stable unchanged new since compared prior previous view views chest acute focal effusion effusions ' +
     'not or to at by from for an as within limits well also may likely probably possible consistent appears appear demonstrated ' +
     'opacity opacities mass masses silhouette shadow shadows markings lucency calcified granulomas base bases apex apical'
   ).split(' ')

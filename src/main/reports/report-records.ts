@@ -14,7 +14,7 @@ import { detectLanguage, parseReport } from './nodule-parser'
 import { otherReportLanguage } from './language'
 import { chestReportWords } from './vocabulary'
 import { parseCsv } from './csv'
-import { decodeReportBytesAsWritten, normaliseReportText, overlongReport, simplifiedChinese, type ReportEncoding } from './text'
+import { decodeReportBytesAsWritten, normaliseReportText, simplifiedChinese, unreadableReport, type ReportEncoding } from './text'
 import { hasReportHeading, NO_REPORT_HEADING, sectionOfName } from './sections'
 import { isCompoundFile } from './compound-file'
 import { cdaReportText, cdaStudyKeys } from './cda'
@@ -353,18 +353,6 @@ function withoutUnreadableReports(content: ReportFileContent): ReportFileContent
     records: content.records.filter((r) => !unreadable.some((u) => u.record === r)),
     problems: [...content.problems, ...unreadable.map((u) => u.reason)]
   }
-}
-
-/**
- * Why a report's text is not stored, or null. A report in another language (Spanish, German …) would
- * be read as English and say "no nodule": a film it describes would stand as a clear one.
- */
-function unreadableReport(text: string): string | null {
-  const language = otherReportLanguage(text)
-  return (
-    overlongReport(text) ??
-    (language && `reads as ${language}, which the report parser does not read (it reads English and Chinese): taken as English it would say no nodule, so it was not read`)
-  )
 }
 
 /**

@@ -10,7 +10,7 @@ import type { DataSet, Element } from 'dicom-parser'
 import { characterSetTerms, decodeDicomText } from '../dicom/charset'
 import type { Db } from '../store/database'
 import { storeReport, type MatchKeys, type StoreOutcome } from './report-import'
-import { normaliseReportText, overlongReport } from './text'
+import { normaliseReportText, unreadableReport } from './text'
 
 const tags = {
   specificCharacterSet: 'x00080005',
@@ -108,8 +108,8 @@ export function importStructuredReport(db: Db, file: string, dataSet: DataSet, j
   if (text.trim() === '') {
     throw new Error(`${path.basename(file)}: the structured report has no text, code or number content to read as a report`)
   }
-  const overlong = overlongReport(text)
-  if (overlong) throw new Error(`${path.basename(file)}: the structured report's text ${overlong}`)
+  const unreadable = unreadableReport(text)
+  if (unreadable) throw new Error(`${path.basename(file)}: the structured report's text ${unreadable}`)
   return storeReport(db, {
     sourcePath: file,
     sourceKind: 'sr',

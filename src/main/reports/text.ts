@@ -3,6 +3,7 @@
  * (UTF-8, GB18030/GBK, Big5, Windows-1252, UTF-16) and folding text for matching without moving any
  * character offsets.
  */
+import { otherReportLanguage } from './language'
 import { htmlToText, looksLikeHtml, looksLikeRtf, rtfToText } from './markup'
 
 export type ReportEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'big5' | 'windows-1252'
@@ -198,4 +199,17 @@ export function overlongReport(text: string): string | null {
   return text.length > MAX_REPORT_CHARS
     ? `is ${text.length.toLocaleString('en')} characters long, more than a report holds (limit ${MAX_REPORT_CHARS.toLocaleString('en')}), so it was not read`
     : null
+}
+
+/**
+ * Why a report's text is not stored, or null: longer than any report, or written in a language the
+ * parser does not read — a Spanish or German report would be read as English and say "no nodule",
+ * and the film it describes would stand as a clear one.
+ */
+export function unreadableReport(text: string): string | null {
+  const language = otherReportLanguage(text)
+  return (
+    overlongReport(text) ??
+    (language && `reads as ${language}, which the report parser does not read (it reads English and Chinese): taken as English it would say no nodule, so it was not read`)
+  )
 }

@@ -1218,7 +1218,7 @@ describe('importStructuredReport', () => {
     expect(importStructuredReport(db, '/data/sr/report.dcm', dataSet, jobId)).toBe('already')
   })
 
-  it('decodes GB18030 text values, and GB 2312 declared as Latin-1, and refuses an SR without text, or with more than any report', () => {
+  it('decodes GB18030 text values, and GB 2312 declared as Latin-1, and refuses an SR without text, with more than any report, or in another language', () => {
     const dataSet = srDataSet('GB18030', encodeGb18030, '两肺纹理清晰，未见结节。', '心肺未见异常。')
     importStructuredReport(db, '/data/sr/gb.dcm', dataSet, jobId)
     expect(rows()[0].raw_text).toContain('Finding: 两肺纹理清晰，未见结节。')
@@ -1234,6 +1234,10 @@ describe('importStructuredReport', () => {
     const huge = srDataSet('ISO_IR 192', (t) => Buffer.from(t, 'utf8'), 'Nodule. '.repeat(20000), 'Nodule.')
     expect(() => importStructuredReport(db, '/data/sr/huge.dcm', huge, jobId)).toThrow(
       /huge\.dcm: the structured report's text is [\d,]+ characters long, more than a report holds \(limit 100,000\), so it was not read/
+    )
+    const spanish = srDataSet('ISO_IR 192', (t) => Buffer.from(t, 'utf8'), 'Nódulo de 8 mm en el lóbulo superior derecho.', 'Sin derrame pleural.')
+    expect(() => importStructuredReport(db, '/data/sr/es.dcm', spanish, jobId)).toThrow(
+      /es\.dcm: the structured report's text reads as Spanish, which the report parser does not read/
     )
     expect(rows()).toHaveLength(2)
   })
