@@ -175,7 +175,7 @@ export async function readReportFile(file: string): Promise<ReportFileContent> {
   }
   if (isGzipped(file)) bytes = gunzipped(bytes, kind, limit)
   if (bytes.length === 0) throw new Error('the file is empty')
-  return withoutUnreadableReports({ kind, ...(await recordsOf(kind, bytes)) })
+  return withoutRepeatedPatientKeys(withoutUnreadableReports({ kind, ...(await recordsOf(kind, bytes)) }))
 }
 
 /** A gzipped file's content, unpacked no further than a file of its kind is read (a few bytes of gzip may unpack to gigabytes). */
@@ -331,6 +331,19 @@ function readsAsReport(text: string): boolean {
   if (hasReportHeading(text) || chestReportWords.test(text)) return true
   const parsed = parseReport(text)
   return parsed.nodules.presence !== 'absent' || parsed.negativeEvidence.length > 0
+}
+
+/**
+ * A file's records keyed by their patient alone (no date, no other key: a teaching set's table) whose
+ * patient has several such records: those are several studies' reports, and each would match the
+ * patient's one study in the library, so none keeps the patient as its key.
+ */
+function withoutRepeatedPatientKeys(content: ReportFileContent): ReportFileContent {
+  const keyedByPatientAlone = (r: ReportRecord): boolean => r.patientId !== null && !r.studyDate && !r.accession && !r.studyUid && !r.imagePath && !r.caseId
+  const seen = new Map<string, number>()
+  for (const r of content.records) if (keyedByPatientAlone(r)) seen.set(r.patientId!, (seen.get(r.patientId!) ?? 0) + 1)
+  if (![...seen.values()].some((n) => n > 1)) return content
+  return { ...content, records: content.records.map((r) => (keyedByPatientAlone(r) && seen.get(r.patientId!)! > 1 ? { ...r, patientId: null } : r)) }
 }
 
 /**

@@ -995,7 +995,7 @@ describe('importReportFiles', () => {
     expect(rows().map((r) => r.study_id)).toEqual([first, zeros, null, film, later])
   })
 
-  it('matches a table keyed by patient alone to the patient\'s one study (or one chest film), and a patient of two to neither', async () => {
+  it('matches a table keyed by patient alone to the patient\'s one study (or one chest film); a patient of two studies, or of two rows, matches neither', async () => {
     const addVisit = (uid: string, patientId: string, date: string | null): number =>
       Number(
         db
@@ -1008,14 +1008,18 @@ describe('importReportFiles', () => {
     addVisit('1.2.3.33', 'CXR003', '20260112')
     const table = write(
       'teaching.csv',
-      'Patient ID,Report\nCXR001,A 9 mm nodule in the right upper lobe.\n442,No nodule.\nCXR003,No nodule.\nCXR004,No nodule.\n'
+      'Patient ID,Report\nCXR001,A 9 mm nodule in the right upper lobe.\n442,No nodule.\nCXR003,No nodule.\nCXR004,No nodule.\n' +
+        // two reports of one patient: two studies, though the library holds one of them
+        'CXR005,No nodule.\nCXR005,A 6 mm nodule in the left lower lobe.\n'
     )
-    expect(await importReportFiles(db, [table], jobId)).toMatchObject({ matched: 2, unmatched: 2, failed: [] })
-    expect(rows().map((r) => r.study_id)).toEqual([single, zeros, null, null])
+    const onlyStudyOfFive = addVisit('1.2.3.35', 'CXR005', null)
+    expect(await importReportFiles(db, [table], jobId)).toMatchObject({ matched: 2, unmatched: 4, failed: [] })
+    expect(onlyStudyOfFive).toBeGreaterThan(0)
+    expect(rows().map((r) => r.study_id)).toEqual([single, zeros, null, null, null, null])
     // the patient's study arrives later: linked
     const later = addVisit('1.2.3.34', 'CXR004', null)
     expect(relinkUnmatchedReports(db)).toBe(1)
-    expect(rows().map((r) => r.study_id)).toEqual([single, zeros, null, later])
+    expect(rows().map((r) => r.study_id)).toEqual([single, zeros, null, later, null, null])
   })
 
   it('matches a file named around its accession number, and leaves a name that points nowhere or two ways unmatched', async () => {
