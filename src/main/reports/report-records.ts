@@ -846,6 +846,11 @@ function recordsFrom(entries: ({ fields: RecordFields; where: string } | string)
   return { records, problems }
 }
 
+/** An image field's value that can name a file: an export's "image" holding the picture itself (a data URI, base64) names none. */
+function filePathIn(value: string | null): string | null {
+  return value && value.length <= 1024 && !/^data:/i.test(value) && !/[\n\0]/.test(value) ? value : null
+}
+
 /** A record from its fields, or the reason it cannot be one. Separate findings and impression get section headers. */
 function recordFrom(fields: RecordFields, where: string): ReportRecord | string {
   const clean = (value: string | undefined): string | null => {
@@ -873,5 +878,5 @@ function recordFrom(fields: RecordFields, where: string): ReportRecord | string 
   if (writtenDate && !studyDate && !accession && !studyUid) {
     return `${where}: its study date "${writtenDate}" is not written year first (2026-01-05 or 20260105), and it has no accession number or study UID to match it by`
   }
-  return { text, accession, studyUid, patientId: clean(fields.patientId), studyDate: studyDate || null, imagePath: clean(fields.imagePath), caseId: clean(fields.caseId), where }
+  return { text, accession, studyUid, patientId: clean(fields.patientId), studyDate: studyDate || null, imagePath: filePathIn(clean(fields.imagePath)), caseId: clean(fields.caseId), where }
 }

@@ -900,10 +900,13 @@ describe('importReportFiles', () => {
       write('a.csv', 'image_id,report\n00001,There is a 9 mm nodule in the right upper lobe.\n'),
       write('b.csv', 'ImageID,Findings\n00002.png,Lungs are clear.\n'),
       write('c.csv', 'file,text\n00001,Lungs are clear.\n'),
-      write('d.json', JSON.stringify([{ image: '00002.png', report: 'A 6 mm nodule in the left lower zone.' }]))
+      write('d.json', JSON.stringify([{ image: '00002.png', report: 'A 6 mm nodule in the left lower zone.' }])),
+      // an export holding the picture itself in its image field: no file named, matched by its accession
+      write('e.json', JSON.stringify([{ accession: 'ACC1001', image: `data:image/png;base64,${'iVBORw0KGgo'.repeat(300)}`, report: 'No nodule.' }]))
     ]
-    expect(await importReportFiles(db, tables, jobId)).toEqual({ matched: 4, unmatched: 0, already: 0, failed: [] })
-    expect(rows().map((r) => r.study_id)).toEqual([studies[0], studies[1], studies[0], studies[1]])
+    expect(await importReportFiles(db, tables, jobId)).toEqual({ matched: 5, unmatched: 0, already: 0, failed: [] })
+    expect(rows().map((r) => r.study_id)).toEqual([studies[0], studies[1], studies[0], studies[1], expect.any(Number)])
+    expect((db.prepare("SELECT match_key FROM reports WHERE source_path LIKE '%e.json'").get() as { match_key: string }).match_key).not.toContain('image:')
   })
 
   it('matches a row whose only key is a column named UID: a study\'s UID, else a dataset\'s case a table of films names', async () => {
