@@ -1320,7 +1320,7 @@ describe('PDF reports', () => {
     expect(await importEncapsulatedDocument(db, '/data/doc/report.dcm', dataSet, jobId)).toBe('already')
   })
 
-  it('refuses an encapsulated document that is no PDF or no report, naming the file', async () => {
+  it('refuses an encapsulated document that is no PDF or no report, or a report in another language, naming the file', async () => {
     await expect(importEncapsulatedDocument(db, '/data/doc/form.dcm', encapsulatedPdf(writePdf([['Consent to examination', 'Signed.']])), jobId)).rejects.toThrow(
       'form.dcm: the PDF reads as no report: it has no Findings or Impression heading'
     )
@@ -1330,6 +1330,8 @@ describe('PDF reports', () => {
     await expect(importEncapsulatedDocument(db, '/data/doc/cda.dcm', encapsulatedPdf(Buffer.from('<ClinicalDocument/>'), 'text/XML'), jobId)).rejects.toThrow(
       'cda.dcm: the CDA document has neither a structured nor a non-XML body'
     )
+    const spanish = encapsulatedPdf(writePdf([['Findings: Nódulo de 8 mm en el lóbulo superior derecho.', 'Impression: Sin derrame pleural.']]))
+    await expect(importEncapsulatedDocument(db, '/data/doc/es.dcm', spanish, jobId)).rejects.toThrow(/^es\.dcm: the encapsulated PDF's text reads as Spanish, which the report parser does not read/)
     expect(rows()).toHaveLength(0)
   })
 
