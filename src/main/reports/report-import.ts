@@ -16,7 +16,7 @@ import { STUDY_MODEL_IMAGE_ID } from '../store/study-repository'
 import { parseReport } from './nodule-parser'
 import { projectionInWords } from '../dicom/projection'
 import { SopClass } from '../dicom/uids'
-import { readReportFile, reportFileKind, type FilmIndexEntry, type FilmSpacing, type ReportFileKind, type ReportRecord } from './report-records'
+import { isKeyedByPatientAlone, readReportFile, reportFileKind, type FilmIndexEntry, type FilmSpacing, type ReportFileKind, type ReportRecord } from './report-records'
 
 export interface ReportImportResult {
   /** New reports stored with a study. */
@@ -122,8 +122,12 @@ export function storeReportsOf(db: Db, read: ReadReports, from: number, to: numb
 /** A file of one report may be named after its study, or lie by its study's films; a file of many names none of them. */
 function keysOf(record: ReportRecord, singleReportFile: string | null): MatchKeys {
   // a table's row keyed by its patient alone (no other key: such a table was refused before, so no stored copy has other keys)
-  const patientAlone = !singleReportFile && !record.accession && !record.studyUid && !record.imagePath && !record.caseId
-  const patientDate = record.patientId && (record.studyDate || patientAlone) ? patientDateKey(record.studyDate ?? '', record.patientId) : null
+  const patientDate =
+    record.patientId && record.studyDate
+      ? patientDateKey(record.studyDate, record.patientId)
+      : record.patientId && !singleReportFile && isKeyedByPatientAlone(record)
+        ? patientDateKey('', record.patientId)
+        : null
   const place = singleReportFile && singleReportFile.slice(0, singleReportFile.length - path.extname(singleReportFile).length)
   return { studyUid: record.studyUid, accession: record.accession, fileStem: place && path.basename(place), place, patientDate, image: record.imagePath, caseId: record.caseId }
 }
@@ -255,6 +259,11 @@ function findStudy(db: Db, keys: MatchKeys, reportFolder: string): number | null
 /** How many folders up from a report a relative image path may start: a dataset's table lies at its root or in a folder of it. */
 const IMAGE_PATH_FOLDERS_UP = 3
 
+/** A report's or a table's folder and the folders above it a relative image path may start at, the nearest first. */
+function foldersWithinReach(folder: string): string[] {
+  return Array.from({ length: IMAGE_PATH_FOLDERS_UP + 1 }, (_, up) => path.resolve(folder, ...Array<string>(up).fill('..')))
+}
+
 /**
  * The film a report or a table of films names (a dataset's table: "train/patient1/study1/view1_frontal.dcm",
  * written with either separator): the file as named, relative to the report's folder or one of the
@@ -263,7 +272,7 @@ const IMAGE_PATH_FOLDERS_UP = 3
  */
 function imageOfFile(db: Db, written: string, reportFolder: string): FilmOfStudy | null {
   const relative = written.trim().replace(/[\\/]+/g, path.sep)
-  const folders = Array.from({ length: IMAGE_PATH_FOLDERS_UP + 1 }, (_, up) => path.resolve(reportFolder, ...Array<string>(up).fill('..')))
+  const folders = foldersWithinReach(reportFolder)
   const variants = [relative, ...(/\.(?:jpe?g|png)$/i.test(relative) ? [relative.replace(/\.[^.]+$/, '.dcm')] : [])]
   const candidates = path.isAbsolute(relative) ? variants : folders.flatMap((folder) => variants.map((v) => path.join(folder, v)))
   for (const file of candidates) {
@@ -299,7 +308,8 @@ function filmsByName(db: Db, tableFolder: string): Map<string, FilmOfStudy> {
       WHERE i.file_path >= ? AND i.file_path < ? AND i.status = 'ok' ORDER BY i.file_path`
   )
   const byName = new Map<string, FilmOfStudy>()
-  for (let up = 0, folder = tableFolder; up <= IMAGE_PATH_FOLDERS_UP && byName.size === 0; up++, folder = path.dirname(folder)) {
+  for (const folder of foldersWithinReach(tableFolder)) {
+    if (byName.size > 0) break
     const rows = below.all(folder + path.sep, folder + String.fromCharCode(path.sep.charCodeAt(0) + 1)) as (FilmOfStudy & { file: string })[]
     for (const { file, imageId, studyId } of rows) {
       const name = path.basename(file)
@@ -497,9 +507,8 @@ function storedEntryOf(file: string, entriesWithKey: (key: string) => StoredFilm
 
 /** A film is within a table's reach below its folder or one of the folders above it that a relative path may start at. */
 function isWithinReachOf(tableFolder: string, file: string): boolean {
-  let folder = tableFolder
-  for (let up = 0; up < IMAGE_PATH_FOLDERS_UP; up++) folder = path.dirname(folder)
-  return file.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep)
+  const farthest = foldersWithinReach(tableFolder)[IMAGE_PATH_FOLDERS_UP]
+  return file.startsWith(farthest.endsWith(path.sep) ? farthest : farthest + path.sep)
 }
 
 function entryOfStored(row: StoredFilmIndexEntry): FilmIndexEntry {

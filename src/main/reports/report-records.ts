@@ -339,11 +339,15 @@ function readsAsReport(text: string): boolean {
  * patient's one study in the library, so none keeps the patient as its key.
  */
 function withoutRepeatedPatientKeys(content: ReportFileContent): ReportFileContent {
-  const keyedByPatientAlone = (r: ReportRecord): boolean => r.patientId !== null && !r.studyDate && !r.accession && !r.studyUid && !r.imagePath && !r.caseId
   const seen = new Map<string, number>()
-  for (const r of content.records) if (keyedByPatientAlone(r)) seen.set(r.patientId!, (seen.get(r.patientId!) ?? 0) + 1)
+  for (const r of content.records) if (isKeyedByPatientAlone(r)) seen.set(r.patientId!, (seen.get(r.patientId!) ?? 0) + 1)
   if (![...seen.values()].some((n) => n > 1)) return content
-  return { ...content, records: content.records.map((r) => (keyedByPatientAlone(r) && seen.get(r.patientId!)! > 1 ? { ...r, patientId: null } : r)) }
+  return { ...content, records: content.records.map((r) => (isKeyedByPatientAlone(r) && seen.get(r.patientId!)! > 1 ? { ...r, patientId: null } : r)) }
+}
+
+/** A record whose only key is its patient: no date, accession, study UID, image or case (a teaching set's table row). */
+export function isKeyedByPatientAlone(r: ReportRecord): boolean {
+  return r.patientId !== null && !r.studyDate && !r.accession && !r.studyUid && !r.imagePath && !r.caseId
 }
 
 /**
