@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { decodeReportBytes, hl7Reports, isHl7Message, isOfficeDocument, isPdf, isWebArchive, otherReportLanguage, parseReport, pdfReportText, pdfText, readReportFile, reportFileKind, webArchiveText, wordDocumentText } from '../reports'
+import { decodeReportBytes, hl7Reports, isHl7Message, isOfficeDocument, isPdf, isWebArchive, parseReport, pdfReportText, pdfText, readReportFile, reportFileKind, unreadableReport, webArchiveText, wordDocumentText } from '../reports'
 import type { CliCommand } from './command'
 
 /** Reads stdin to the end as bytes. */
@@ -36,8 +36,9 @@ async function reportText(source: string, bytes: Buffer): Promise<string> {
     return oneOf(records.map((r) => r.text))
   }
   const text = await textOfBytes(bytes)
-  const language = otherReportLanguage(text)
-  if (language) throw new Error(`it reads as ${language}, which the report parser does not read (it reads English and Chinese)`)
+  // what the import refuses, parse-report refuses too (a report in another language, one longer than any report)
+  const unreadable = unreadableReport(text)
+  if (unreadable) throw new Error(`its text ${unreadable}`)
   return text
 }
 

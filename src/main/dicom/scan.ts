@@ -146,8 +146,9 @@ export async function scanRoots(roots: string[], isReportFile: (file: string) =>
     result.dicomFiles.push(file)
     result.totalBytes += size
   }
-  const pending = roots.filter((root) => !isFileRoot(root))
-  for (const file of roots.filter(isFileRoot)) classify(file, result, addDicom)
+  const fileRoots = roots.filter(isFileRoot)
+  const pending = roots.filter((root) => !fileRoots.includes(root))
+  for (const file of fileRoots) classify(file, result, addDicom)
   while (pending.length) {
     signal?.throwIfAborted()
     const dir = pending.pop()!

@@ -1,12 +1,11 @@
 /** Radiology reports: parsing nodule findings from text, and importing report files into the store. */
 export { parseReport, detectLanguage } from './nodule-parser'
-export { otherReportLanguage } from './language'
 export { isReportFile, importReportFiles, readReportsOf, storeReportsOf, storeFilmIndexOf, applyStoredFilmIndex, unmatchedReports, relinkUnmatchedReports } from './report-import'
 export type { ReadReports, ReportImportResult, UnmatchedReport } from './report-import'
 export { importStructuredReport } from './structured-report'
 export { importEncapsulatedDocument } from './encapsulated-document'
 export { isPdf, pdfReportText, pdfText } from './pdf'
 export { hl7Reports, isHl7Message } from './hl7'
-export { decodeReportBytes } from './text'
+export { decodeReportBytes, unreadableReport } from './text'
 export { isOfficeDocument, readReportFile, reportFileKind, wordDocumentText } from './report-records'
 export { isWebArchive, webArchiveText } from './web-archive'
