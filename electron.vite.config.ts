@@ -20,14 +20,15 @@ export default defineConfig({
     build: {
       rolldownOptions: {
         // Entries share one bundle folder: the Electron adapter, the headless CLI, the child process
-        // that runs long tasks, the synthetic cohort's worker thread, the PDF reader's and the film decoder's
-        // (found beside their starter).
+        // that runs long tasks, the synthetic cohort's worker thread, the PDF reader's, the report-file reader's
+        // and the film decoder's (found beside their starter).
         input: {
           index: resolve('src/main/index.ts'),
           cli: resolve('src/main/cli.ts'),
           'task-child': resolve('src/main/task-child.ts'),
           'synth-worker': resolve('src/main/synth/synth-worker.ts'),
           'pdf-worker': resolve('src/main/reports/pdf-worker.ts'),
+          'report-worker': resolve('src/main/reports/report-worker.ts'),
           'film-worker': resolve('src/main/importer/film-worker.ts')
         }
       }

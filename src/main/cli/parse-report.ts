@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { decodeReportBytes, hl7Reports, isHl7Message, isOfficeDocument, isPdf, isWebArchive, parseReport, pdfReportText, pdfText, readReportFile, reportFileKind, unreadableReport, webArchiveText, wordDocumentText } from '../reports'
+import { decodeReportBytes, hl7Reports, isHl7Message, isOfficeDocument, isPdf, isWebArchive, parseReport, pdfReportText, pdfText, reportFileKind, reportFileReader, unreadableReport, webArchiveText, wordDocumentText } from '../reports'
 import type { CliCommand } from './command'
 
 /** Reads stdin to the end as bytes. */
@@ -31,7 +31,7 @@ async function textOfBytes(bytes: Buffer): Promise<string> {
 /** A file named as a report file is read as the import reads it (a Word document, an XML or JSON export …); other bytes by what they are. */
 async function reportText(source: string, bytes: Buffer): Promise<string> {
   if (source !== '-' && reportFileKind(source)) {
-    const { records, problems } = await readReportFile(source)
+    const { records, problems } = await reportFileReader()(source)
     if (records.length === 0 && problems.length > 0) throw new Error(problems[0])
     return oneOf(records.map((r) => r.text))
   }

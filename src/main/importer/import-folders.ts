@@ -8,7 +8,7 @@ import { StorageFailure, storageProblem } from '../store/storage-failure'
 import { ProgressMeter } from '../tasks/progress'
 import { defaultDecodeThreads, filmDecoder } from './film-decoder'
 import { prepareDicomFile, preparePictureFile, recordProblem, storeDicomFile, type FileImportContext, type FileOutcome, type PreparedFile } from './import-file'
-import type { ReportImporter } from './report-importer'
+import type { ReadReports, ReportCounts, ReportImporter } from './report-importer'
 
 export interface ImportSummary extends ImportCounts {
   jobId: number
@@ -150,11 +150,18 @@ async function importReports(db: Db, files: string[], summary: ImportSummary, op
     options.progress?.(meter.update(stored, 'reading report files'))
     await options.yieldToEvents?.()
   }
+  const readOf = async (file: string): Promise<{ read: ReadReports | null; failed: ReportCounts['failed'] }> => {
+    const own: ReportCounts = { matched: 0, unmatched: 0, already: 0, failed: [] }
+    return { read: await options.reports.readReportsOf(file, own), failed: own.failed }
+  }
+  let reading = files.length > 0 ? readOf(files[0]) : null
   for (const [i, file] of files.entries()) {
     await show()
-    const problemsBefore = counts.failed.length
-    const read = await options.reports.readReportsOf(file, counts)
-    recordReportProblems(db, summary.jobId, file, counts.failed.slice(problemsBefore).map((f) => f.reason))
+    const { read, failed } = await reading!
+    // the next file is read while this one is stored: the reader thread reads as the importing thread writes
+    reading = i + 1 < files.length ? readOf(files[i + 1]) : null
+    counts.failed.push(...failed)
+    recordReportProblems(db, summary.jobId, file, failed.map((f) => f.reason))
     if (read && read.films.length > 0) summary.filmsIndexed += options.reports.storeFilmIndexOf(db, read)
     // files not read yet count one report each until they are
     found += read?.records.length ?? 0

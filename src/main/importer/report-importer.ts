@@ -1,6 +1,6 @@
 import type { Db } from '../store/database'
 
-interface ReportCounts {
+export interface ReportCounts {
   matched: number
   unmatched: number
   already: number
@@ -8,7 +8,7 @@ interface ReportCounts {
 }
 
 /** A report file read for storing: its records (or, for a dataset's table of films, its films), which the report room stores back. */
-interface ReadReports {
+export interface ReadReports {
   file: string
   records: readonly unknown[]
   films: readonly unknown[]

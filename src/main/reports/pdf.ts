@@ -5,62 +5,24 @@
  * named with the problem, the next PDF gets a new thread.
  */
 import path from 'node:path'
-import { Worker } from 'node:worker_threads'
-import { moduleEntry } from '../tasks/module-entry'
-import type { PdfReply, PdfRequest } from './pdf-worker'
+import { readerThread } from '../tasks/reader-thread'
+import type { PdfRequest } from './pdf-worker'
 import { hasReportHeading, NO_REPORT_HEADING } from './sections'
 
 /** Longer than pdf.js takes for any report (tenths of a second); a file that keeps it busy longer is hostile. */
 const PDF_READ_TIMEOUT_MS = 60_000
 
-interface PendingRead {
-  resolve(pages: string[]): void
-  reject(err: Error): void
-  timer: NodeJS.Timeout
-}
-
-interface PdfReader {
-  worker: Worker
-  pending: Map<number, PendingRead>
-}
-
-let reader: PdfReader | null = null
-let nextRequest = 0
-
-/** Ends a reader: its reads fail with the reason, and the next read starts a new thread. */
-function endReader(ended: PdfReader, reason: string): void {
-  if (reader === ended) reader = null
-  for (const read of ended.pending.values()) {
-    clearTimeout(read.timer)
-    read.reject(new Error(reason))
-  }
-  ended.pending.clear()
-  void ended.worker.terminate()
-}
-
-function startReader(): PdfReader {
+const readPdf = readerThread<PdfRequest, string[]>({
+  name: 'the PDF reader',
+  entry: 'pdf-worker',
   // Bundled, this module may sit in out/main/chunks/ while the worker entry is in out/main/.
-  const entry = moduleEntry('pdf-worker', [__dirname, path.join(__dirname, '..')])
-  if (!entry) throw new Error('the PDF reader is missing from this installation (pdf-worker)')
-  const started: PdfReader = { worker: new Worker(entry.file, { execArgv: entry.execArgv }), pending: new Map() }
-  started.worker.on('message', (reply: PdfReply) => {
-    const read = started.pending.get(reply.id)
-    if (!read) return
-    started.pending.delete(reply.id)
-    clearTimeout(read.timer)
-    if ('error' in reply) {
-      read.reject(new Error(reply.error))
-      // pdf.js may still fail on that file after it answered: the next file gets a thread of its own.
-      return endReader(started, 'the PDF reader was restarted')
-    }
-    read.resolve(reply.pages)
-    // An idle reader does not keep the process alive (the CLI ends when its work does).
-    if (started.pending.size === 0) started.worker.unref()
-  })
-  started.worker.on('error', (err) => endReader(started, `its PDF could not be read (${err.message})`))
-  started.worker.on('exit', (code) => endReader(started, `its PDF could not be read (the PDF reader stopped with code ${code})`))
-  return started
-}
+  dirs: [__dirname, path.join(__dirname, '..')],
+  timeoutMs: PDF_READ_TIMEOUT_MS,
+  tooLong: `reading its text took longer than ${PDF_READ_TIMEOUT_MS / 1000} s, more than any report takes, so it was not read`,
+  ended: (why) => `its PDF could not be read (${why})`,
+  // pdf.js may still fail on a file after it answered: the next file gets a thread of its own.
+  restartAfterError: true
+})
 
 /** A PDF begins with its header (PDF 32000-1 §7.5.2), whatever the file is named. */
 export function isPdf(bytes: Uint8Array): boolean {
@@ -69,19 +31,9 @@ export function isPdf(bytes: Uint8Array): boolean {
 
 /** The text of each of a PDF's pages, a line for each line pdf.js finds; rejects in words naming the problem. */
 export function pdfPages(bytes: Uint8Array): Promise<string[]> {
-  const current = reader ?? (reader = startReader())
-  const id = nextRequest++
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => endReader(current, `reading its text took longer than ${PDF_READ_TIMEOUT_MS / 1000} s, more than any report takes, so it was not read`),
-      PDF_READ_TIMEOUT_MS
-    )
-    current.pending.set(id, { resolve, reject, timer })
-    current.worker.ref()
-    // A copy of just these bytes, handed over: a view (an Encapsulated PDF inside its DICOM file) would send its whole buffer.
-    const copy = new Uint8Array(bytes)
-    current.worker.postMessage({ id, bytes: copy } satisfies PdfRequest, [copy.buffer])
-  })
+  // A copy of just these bytes, handed over: a view (an Encapsulated PDF inside its DICOM file) would send its whole buffer.
+  const copy = new Uint8Array(bytes)
+  return readPdf({ bytes: copy }, [copy.buffer])
 }
 
 /** A PDF's text, its pages one after the other. */

@@ -16,7 +16,8 @@ import { STUDY_MODEL_IMAGE_ID } from '../store/study-repository'
 import { parseReport } from './nodule-parser'
 import { projectionInWords } from '../dicom/projection'
 import { SopClass } from '../dicom/uids'
-import { isKeyedByPatientAlone, readReportFile, reportFileKind, type FilmIndexEntry, type FilmSpacing, type ReportFileKind, type ReportRecord } from './report-records'
+import { reportFileReader } from './report-file-reader'
+import { isKeyedByPatientAlone, reportFileKind, type FilmIndexEntry, type FilmSpacing, type ReportFileKind, type ReportRecord } from './report-records'
 
 export interface ReportImportResult {
   /** New reports stored with a study. */
@@ -80,6 +81,9 @@ export interface ReadReports {
   films: FilmIndexEntry[]
 }
 
+/** Report files are read in a thread of their own (report-file-reader.ts): a hostile one fails alone. */
+const readReportFileApart = reportFileReader()
+
 /**
  * Reads a report file for storing; what cannot be read — the file, or some of its records — goes
  * into `result.failed` with a reason naming the file (null when nothing can be stored).
@@ -87,7 +91,7 @@ export interface ReadReports {
 export async function readReportsOf(file: string, result: ReportImportResult): Promise<ReadReports | null> {
   const name = path.basename(file)
   try {
-    const content = await readReportFile(file)
+    const content = await readReportFileApart(file)
     for (const problem of content.problems) result.failed.push({ file, reason: `${name}: ${problem}; the other reports in it were imported` })
     return { file, kind: content.kind, encoding: content.encoding, records: content.records, films: content.films ?? [] }
   } catch (err) {

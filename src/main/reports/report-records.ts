@@ -13,7 +13,7 @@ import { yearFirstDate } from '../dicom/dates'
 import { detectLanguage, parseReport } from './nodule-parser'
 import { otherReportLanguage } from './language'
 import { chestReportWords } from './vocabulary'
-import { parseCsv } from './csv'
+import { parseCsv, TooManyRows } from './csv'
 import { decodeReportBytesAsWritten, normaliseReportText, simplifiedChinese, unreadableReport, type ReportEncoding } from './text'
 import { hasReportHeading, NO_REPORT_HEADING, sectionOfName } from './sections'
 import { isCompoundFile } from './compound-file'
@@ -175,7 +175,51 @@ export async function readReportFile(file: string): Promise<ReportFileContent> {
   }
   if (isGzipped(file)) bytes = gunzipped(bytes, kind, limit)
   if (bytes.length === 0) throw new Error('the file is empty')
-  return withoutRepeatedPatientKeys(withoutUnreadableReports({ kind, ...(await recordsOf(kind, bytes)) }))
+  return withProblemsSummed(withoutRepeatedPatientKeys(withoutUnreadableReports({ kind, ...(await recordsOf(kind, bytes)) })))
+}
+
+/**
+ * The most records — reports or films — one file is read for: twice MIMIC-CXR's 377,110 films, five times its
+ * 227,835 reports. A file of more (millions of tiny rows) would fill the importing process's memory.
+ */
+const MAX_RECORDS_A_FILE = 2_000_000
+/**
+ * The most JSON objects and XML tags a file's text may hold before it is parsed: ten objects a record at the
+ * most records (a FHIR DiagnosticReport has about fifteen, and is a kilobyte or two), fifteen tags. Counted
+ * first, since parsing a file of tens of millions of empty ones takes minutes and gigabytes.
+ */
+const MAX_JSON_OBJECTS = 10 * MAX_RECORDS_A_FILE
+const MAX_XML_TAGS = 15 * MAX_RECORDS_A_FILE
+
+/** A table's header is among its first rows: a title or a note may stand above it. */
+const HEADER_ROWS_READ = 5
+
+function refuseMoreThanAFileHolds(count: number, limit: number, what: string): void {
+  if (count > limit) throw new Error(`it holds ${count.toLocaleString('en')} ${what}, more than one file is read for (${limit.toLocaleString('en')}), so it was not read: split it`)
+}
+
+function refuseMoreRecordsThanAFileHolds(count: number): void {
+  refuseMoreThanAFileHolds(count, MAX_RECORDS_A_FILE, 'records')
+}
+
+/** How many times `mark` occurs in `text`. */
+function occurrences(text: string, mark: string | RegExp): number {
+  let count = 0
+  if (typeof mark !== 'string') {
+    for (mark.lastIndex = 0; mark.exec(text); ) count++
+    return count
+  }
+  for (let at = text.indexOf(mark); at >= 0; at = text.indexOf(mark, at + mark.length)) count++
+  return count
+}
+
+/** How many records' problems are named one by one; the rest of a file's are counted in one more. */
+const MAX_PROBLEMS_NAMED = 100
+
+function withProblemsSummed(content: ReportFileContent): ReportFileContent {
+  const more = content.problems.length - MAX_PROBLEMS_NAMED
+  if (more <= 0) return content
+  return { ...content, problems: [...content.problems.slice(0, MAX_PROBLEMS_NAMED), `${more.toLocaleString('en')} more records could not be read either (the first ${MAX_PROBLEMS_NAMED} are named)`] }
 }
 
 /** A gzipped file's content, unpacked no further than a file of its kind is read (a few bytes of gzip may unpack to gigabytes). */
@@ -307,7 +351,13 @@ function xlsRecords(bytes: Buffer): Omit<ReportFileContent, 'kind'> {
   if (isCompoundFile(bytes)) return { encoding: 'utf-8', ...workbookRecords(legacyWorkbookSheets(bytes)) }
   if (isZipPackage(bytes)) return { encoding: 'utf-8', ...workbookRecords(workbookSheets(bytes)) }
   const { text, encoding } = decodeReportBytesAsWritten(bytes)
-  return { encoding, ...(looksLikeHtml(text) ? tableRecords(htmlTableRows(text)) : csvRecords(normaliseReportText(text))) }
+  return { encoding, ...(looksLikeHtml(text) ? tableRecords(pageTableRows(text)) : csvRecords(normaliseReportText(text))) }
+}
+
+/** A web page's table rows (markup.ts), counted first: a page of tens of millions of empty rows is refused before they are built. */
+function pageTableRows(html: string): string[][] {
+  refuseMoreThanAFileHolds(occurrences(html, /<tr\b/gi), MAX_RECORDS_A_FILE + HEADER_ROWS_READ, 'table rows')
+  return htmlTableRows(html)
 }
 
 /**
@@ -318,7 +368,7 @@ function xlsRecords(bytes: Buffer): Omit<ReportFileContent, 'kind'> {
  * patient and the study too — matched, such a page would stand as the study's newest report.
  */
 function webPageRecords(html: string): { records: ReportRecord[]; problems: string[] } {
-  const rows = htmlTableRows(html)
+  const rows = pageTableRows(html)
   if (headerRowOf(rows) >= 0) return tableRecords(rows)
   return printedTextRecords(normaliseReportText(html))
 }
@@ -365,9 +415,10 @@ function withoutUnreadableReports(content: ReportFileContent): ReportFileContent
   const language = otherReportLanguage(content.records.map((r) => r.text).join('\n'))
   if (language && unreadable.length === content.records.length)
     throw new Error(`its ${content.records.length.toLocaleString('en')} reports read as ${language}, which the report parser does not read (it reads English and Chinese), so they were not read`)
+  const refused = new Set(unreadable.map((u) => u.record))
   return {
     ...content,
-    records: content.records.filter((r) => !unreadable.some((u) => u.record === r)),
+    records: content.records.filter((r) => !refused.has(r)),
     problems: [...content.problems, ...unreadable.map((u) => u.reason)]
   }
 }
@@ -548,6 +599,7 @@ async function jsonRecords(text: string): Promise<{ records: ReportRecord[]; pro
 
 /** JSON, or JSON Lines (NDJSON: an object a line, as bulk exports and FHIR's write them), as an array of the lines' values. */
 function parseJsonOrLines(text: string): unknown {
+  refuseMoreThanAFileHolds(occurrences(text, '{'), MAX_JSON_OBJECTS, 'objects')
   try {
     return JSON.parse(text)
   } catch (err) {
@@ -609,6 +661,7 @@ function xmlRecords(text: string): { records: ReportRecord[]; problems: string[]
     const header = cdaStudyKeys(text)
     return { records: [{ ...record, accession: header.accession ?? record.accession, studyUid: header.studyUid ?? record.studyUid }], problems: [] }
   }
+  refuseMoreThanAFileHolds(occurrences(text, '<'), MAX_XML_TAGS, 'tags')
   const elements = xmlElements(text)
   const reports = xmlReports(elements)
   const figure = openIFigure(elements)
@@ -699,8 +752,9 @@ function recordList(data: unknown, depth = 0): unknown[] | null {
 function csvRecords(text: string): { records: ReportRecord[]; problems: string[]; films?: FilmIndexEntry[] } {
   let rows: string[][]
   try {
-    rows = parseCsv(text)
+    rows = parseCsv(text, undefined, MAX_RECORDS_A_FILE + HEADER_ROWS_READ)
   } catch (err) {
+    if (err instanceof TooManyRows) throw new Error(`it holds ${err.message}, more than one file is read for, so it was not read: split it`)
     throw new Error(`it is not valid CSV: ${err instanceof Error ? err.message : String(err)}`)
   }
   const films = filmIndexEntries(rows)
@@ -713,7 +767,7 @@ function csvRecords(text: string): { records: ReportRecord[]; problems: string[]
  * report text.
  */
 function filmIndexEntries(rows: string[][]): FilmIndexEntry[] | null {
-  const headerIndex = rows.slice(0, 5).findIndex((row) => {
+  const headerIndex = rows.slice(0, HEADER_ROWS_READ).findIndex((row) => {
     const columns = row.map(fieldOf)
     return columns.includes('imagePath') && (columns.includes('view') || columns.includes('caseId')) && !namesTextColumn(columns)
   })
@@ -721,6 +775,7 @@ function filmIndexEntries(rows: string[][]): FilmIndexEntry[] | null {
   const columns = rows[headerIndex].map(fieldOf)
   const value = (row: string[], field: Field): string | null => row[columns.indexOf(field)]?.trim() || null
   const spacingOf = filmSpacingColumns(rows[headerIndex])
+  refuseMoreRecordsThanAFileHolds(rows.length - headerIndex - 1)
   return rows.slice(headerIndex + 1).flatMap((row) => {
     const image = value(row, 'imagePath')
     const date = value(row, 'studyDate')
@@ -764,7 +819,7 @@ const isFilmExtent = (mm: number): boolean => mm >= 100 && mm <= 1000
 
 /** The row, among a table's first five (a title may stand above), that names a key column (a patient's alone will do) and a text column; -1 when none does. */
 function headerRowOf(rows: string[][]): number {
-  return rows.slice(0, 5).findIndex((row) => {
+  return rows.slice(0, HEADER_ROWS_READ).findIndex((row) => {
     const columns = row.map(fieldOf)
     return namesTableKeyColumns(columns) && namesTextColumn(columns)
   })
@@ -840,6 +895,7 @@ type RecordFields = Partial<Record<Field, string>>
 
 /** Records from each entry's fields; an entry that cannot be one, or is a problem already, is a problem. */
 function recordsFrom(entries: ({ fields: RecordFields; where: string } | string)[]): { records: ReportRecord[]; problems: string[] } {
+  refuseMoreRecordsThanAFileHolds(entries.length)
   const records: ReportRecord[] = []
   const problems: string[] = []
   for (const entry of entries) {

@@ -14,6 +14,7 @@ import {
   unmatchedReports
 } from '../../../src/main/reports'
 import { bytesOf, contentItem, dicomFile, docx, encodeGb18030, seq, str, xlsx, type TextEncoding } from './fixtures'
+import { reportFileReader } from '../../../src/main/reports/report-file-reader'
 import { writePdf } from '../../helpers/pdf-writer'
 import { writeXls } from '../../helpers/xls-writer'
 import {
@@ -1187,6 +1188,40 @@ describe('importReportFiles', () => {
       'plain.txt.gz: it cannot be unpacked: it is not whole gzip (incorrect header check)',
       'bomb.txt.gz: it unpacks to more than a .txt report file holds (limit 64 MB), so it was not read'
     ])
+  })
+})
+
+describe('report files too large to read whole', () => {
+  it('refuses a file of more records than one file is read for, counts the problems past the hundredth in one, and reads the files after them', async () => {
+    const tiny = write('tiny-rows.csv', 'Accession,Report\n' + 'A,x\n'.repeat(2_000_001))
+    const noText = write('no-text.csv', 'Accession,Report\n' + Array.from({ length: 150 }, (_, i) => `A${i},\n`).join('') + 'ACC1001,No nodule.\n')
+    const next = write('ACC1002.txt', 'Findings: 6 mm nodule in the left lower zone.')
+    const result = await importReportFiles(db, [tiny, noText, next], jobId)
+    expect(result.matched).toBe(2)
+    const reasons = result.failed.map((f) => f.reason)
+    expect(reasons[0]).toBe('tiny-rows.csv: it holds 2,000,001 records, more than one file is read for (2,000,000), so it was not read: split it')
+    expect(reasons.slice(1, 3)).toEqual([
+      'no-text.csv: row 2 has no report text; the other reports in it were imported',
+      'no-text.csv: row 3 has no report text; the other reports in it were imported'
+    ])
+    expect(reasons.length).toBe(1 + 100 + 1)
+    expect(reasons.at(-1)).toBe('no-text.csv: 50 more records could not be read either (the first 100 are named); the other reports in it were imported')
+    expect(rows().map((r) => path.basename(r.source_path))).toEqual(['no-text.csv', 'ACC1002.txt'])
+  })
+
+  it('counts a saved page\'s table rows before building them, and refuses a page of more than a file is read for', async () => {
+    const page = write('worklist.htm', '<table><tr><td>Accession</td><td>Report</td></tr>' + '<tr>'.repeat(2_000_005) + '</table>')
+    const result = await importReportFiles(db, [page], jobId)
+    expect(result.failed.map((f) => f.reason)).toEqual(['worklist.htm: it holds 2,000,006 table rows, more than one file is read for (2,000,005), so it was not read: split it'])
+  })
+
+  it('ends the reader thread of a file that takes more memory than its ceiling, naming it, and reads the next file in a new thread', async () => {
+    // a million tiny JSON records: some 33 MB of file, several hundred MB to read
+    const records = write('records.ndjson', '{"accession":"A1","report":"x"}\n'.repeat(1_000_000))
+    const table = write('table.csv', 'Accession,Report\nACC1001,No nodule.\n')
+    const read = reportFileReader({ heapMb: 128, timeoutMs: 120_000 })
+    await expect(read(records)).rejects.toThrow('reading it took more than 128 MB of memory, more than any report file needs (millions of tiny rows or elements?), so it was not read')
+    expect((await read(table)).records.map((r) => r.accession)).toEqual(['ACC1001'])
   })
 })
 
