@@ -20,7 +20,10 @@ export function sniffDelimiter(text: string): string {
 /** Thrown by parseCsv past its `maxRows`: the table is not read on. */
 export class TooManyRows extends Error {}
 
-/** Rows of fields; throws a plain-language error for an unterminated quoted field, and TooManyRows past `maxRows`. */
+/** Excel's columns: a row of more fields is no table of reports (a line of nothing but commas). */
+const MAX_FIELDS_A_ROW = 16_384
+
+/** Rows of fields; throws a plain-language error for an unterminated quoted field or a row of more fields than a sheet has columns, and TooManyRows past `maxRows`. */
 export function parseCsv(text: string, delimiter = sniffDelimiter(text), maxRows = Infinity): string[][] {
   const rows: string[][] = []
   let row: string[] = []
@@ -51,6 +54,7 @@ export function parseCsv(text: string, delimiter = sniffDelimiter(text), maxRows
       row.push(field)
       field = ''
       i++
+      if (row.length >= MAX_FIELDS_A_ROW) throw new Error(`line ${line} holds more than ${MAX_FIELDS_A_ROW.toLocaleString('en')} fields, more than a spreadsheet has columns`)
     } else if (ch === '\n' || ch === '\r') {
       i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1
       line++

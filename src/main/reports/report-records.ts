@@ -190,6 +190,13 @@ const MAX_RECORDS_A_FILE = 2_000_000
  */
 const MAX_JSON_OBJECTS = 10 * MAX_RECORDS_A_FILE
 const MAX_XML_TAGS = 15 * MAX_RECORDS_A_FILE
+/**
+ * The most JSON values (counted by their commas) and lines of an NDJSON or HL7 file (an HL7 report may give
+ * each line of its text a segment). Past some 130 million, an array V8 grows ends the whole process, not
+ * just the reader thread: a file of nothing but commas or line breaks must be refused before it is split.
+ */
+const MAX_JSON_VALUES = 20 * MAX_RECORDS_A_FILE
+const MAX_TEXT_LINES = 20 * MAX_RECORDS_A_FILE
 
 /** A table's header is among its first rows: a title or a note may stand above it. */
 const HEADER_ROWS_READ = 5
@@ -211,6 +218,11 @@ function occurrences(text: string, mark: string | RegExp): number {
   }
   for (let at = text.indexOf(mark); at >= 0; at = text.indexOf(mark, at + mark.length)) count++
   return count
+}
+
+/** How many lines a text may have: its line breaks, a CR LF counted twice (an upper bound is enough). */
+function lineBreaks(text: string): number {
+  return occurrences(text, '\n') + occurrences(text, '\r')
 }
 
 /** How many records' problems are named one by one; the rest of a file's are counted in one more. */
@@ -319,6 +331,7 @@ function pagedRecords(pages: string[], readAsOne: (text: string) => ReportRecord
 /** An HL7 file's reports, a record each; a message with no report text (an ADT, an order) is passed over. */
 async function hl7Records(text: string): Promise<{ records: ReportRecord[]; problems: string[] }> {
   if (!isHl7Message(text)) throw new Error("it is not HL7 v2: it does not begin with an MSH segment (or a batch's FHS or BHS)")
+  refuseMoreThanAFileHolds(lineBreaks(text), MAX_TEXT_LINES, 'lines')
   const reports = hl7Reports(text)
   if (reports.length === 0) throw new Error('it holds no HL7 result with report text (ORU^R01 or MDM messages with text OBX segments)')
   return recordsFrom(await withPdfTexts(reports))
@@ -600,9 +613,11 @@ async function jsonRecords(text: string): Promise<{ records: ReportRecord[]; pro
 /** JSON, or JSON Lines (NDJSON: an object a line, as bulk exports and FHIR's write them), as an array of the lines' values. */
 function parseJsonOrLines(text: string): unknown {
   refuseMoreThanAFileHolds(occurrences(text, '{'), MAX_JSON_OBJECTS, 'objects')
+  refuseMoreThanAFileHolds(occurrences(text, ','), MAX_JSON_VALUES, 'values')
   try {
     return JSON.parse(text)
   } catch (err) {
+    refuseMoreThanAFileHolds(lineBreaks(text), MAX_TEXT_LINES, 'lines')
     const lines = text.split('\n').map((line, i) => ({ line, number: i + 1 })).filter(({ line }) => line.trim() !== '')
     if (lines.length < 2 || !lines.every(({ line }) => /^\s*\{/.test(line))) throw new Error(`it is not valid JSON (${err instanceof Error ? err.message : String(err)})`)
     return lines.map(({ line, number }) => {

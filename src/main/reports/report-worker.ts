@@ -5,4 +5,12 @@
 import { answerRequests } from '../tasks/reader-thread'
 import { readReportFile } from './report-records'
 
-answerRequests((file: string) => readReportFile(file))
+answerRequests(async (file: string) => {
+  try {
+    return await readReportFile(file)
+  } catch (err) {
+    // V8's own limits (a call stack a hostile nesting or repetition overflows) say nothing of the file
+    if (err instanceof RangeError) throw new Error(`it could not be read (${err.message}): it is no report file a system wrote`)
+    throw err
+  }
+})

@@ -1209,10 +1209,15 @@ describe('report files too large to read whole', () => {
     expect(rows().map((r) => path.basename(r.source_path))).toEqual(['no-text.csv', 'ACC1002.txt'])
   })
 
-  it('counts a saved page\'s table rows before building them, and refuses a page of more than a file is read for', async () => {
+  it('counts a saved page\'s table rows before building them, and refuses a page of more than a file is read for, or a CSV row of more fields than a sheet has columns', async () => {
     const page = write('worklist.htm', '<table><tr><td>Accession</td><td>Report</td></tr>' + '<tr>'.repeat(2_000_005) + '</table>')
-    const result = await importReportFiles(db, [page], jobId)
-    expect(result.failed.map((f) => f.reason)).toEqual(['worklist.htm: it holds 2,000,006 table rows, more than one file is read for (2,000,005), so it was not read: split it'])
+    // a line of nothing but commas: more fields than a sheet has columns
+    const commas = write('commas.csv', 'Accession,Report\n' + ','.repeat(20_000))
+    const result = await importReportFiles(db, [page, commas], jobId)
+    expect(result.failed.map((f) => f.reason)).toEqual([
+      'worklist.htm: it holds 2,000,006 table rows, more than one file is read for (2,000,005), so it was not read: split it',
+      'commas.csv: it is not valid CSV: line 2 holds more than 16,384 fields, more than a spreadsheet has columns'
+    ])
   })
 
   it('ends the reader thread of a file that takes more memory than its ceiling, naming it, and reads the next file in a new thread', async () => {
