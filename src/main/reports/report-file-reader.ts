@@ -16,7 +16,7 @@ export interface ReportFileLimits {
   timeoutMs: number
 }
 
-export const REPORT_FILE_LIMITS: ReportFileLimits = { heapMb: 3072, timeoutMs: 300_000 }
+const REPORT_FILE_LIMITS: ReportFileLimits = { heapMb: 3072, timeoutMs: 300_000 }
 
 /** A reader of report files within `limits` (see the module's comment): a function of the file's path. */
 export function reportFileReader(limits: ReportFileLimits = REPORT_FILE_LIMITS): (file: string) => Promise<ReportFileContent> {
