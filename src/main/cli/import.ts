@@ -80,6 +80,6 @@ async function reportErrors(handlers: Handlers, result: ImportSummary): Promise<
   if (!envelope.ok) throw new Error(envelope.error.message)
   const errors = envelope.value as Output<'import.errors'>
   for (const e of errors.rows) console.log(`  failed: ${e.file}: ${e.reason}`)
+  // the report files that could not be read are among them (report_errors), after the DICOM files
   if (errors.total > errors.rows.length) console.log(`  … and ${errors.total - errors.rows.length} more (import.errors for job ${result.jobId})`)
-  for (const r of result.reportsFailed) console.log(`  report failed: ${r.file}: ${r.reason}`)
 }

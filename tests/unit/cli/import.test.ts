@@ -60,4 +60,14 @@ describe('vzw import', () => {
     for (const film of more) expect((await run(['import', film, ...data])).out).toContain('Imported 1 image(s)')
     expect((await run(['info', ...data])).out).toMatch(/\b4 stud/)
   }, 60_000)
+
+  it('names each report file it could not read once, with its reason', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-cli-import-'))
+    const broken = path.join(dir, 'export.json')
+    fs.writeFileSync(broken, '{"accession": "ACC1", ')
+    const { code, out } = await run(['import', broken, '--data-dir', path.join(dir, 'data')])
+    expect(code).toBe(0)
+    expect(out.split('\n').filter((line) => line.includes('export.json: it is not valid JSON'))).toHaveLength(1)
+    expect(out).toContain('1 not read')
+  }, 60_000)
 })
