@@ -92,7 +92,8 @@ export async function readReportsOf(file: string, result: ReportImportResult): P
   const name = path.basename(file)
   try {
     const content = await readReportFileApart(file)
-    for (const problem of content.problems) result.failed.push({ file, reason: `${name}: ${problem}; the other reports in it were imported` })
+    const others = content.records.length > 0 ? '; the other reports in it were imported' : ''
+    for (const problem of content.problems) result.failed.push({ file, reason: `${name}: ${problem}${others}` })
     return { file, kind: content.kind, encoding: content.encoding, records: content.records, films: content.films ?? [] }
   } catch (err) {
     result.failed.push({ file, reason: `${name}: ${err instanceof Error ? err.message : String(err)}` })

@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { yearFirstDate } from '../dicom/dates'
+import { projectionInWords } from '../dicom/projection'
 import { detectLanguage, parseReport } from './nodule-parser'
 import { otherReportLanguage } from './language'
 import { chestReportWords } from './vocabulary'
@@ -80,7 +81,7 @@ export interface ReportFileContent {
   records: ReportRecord[]
   /** Records that could not be read (no text …), each with a reason; the others are still imported. */
   problems: string[]
-  /** A table of films, not of reports: what it says of each film (empty for a file of reports). */
+  /** A table of films (perhaps of their reports too): what it says of each film (empty for a file of reports alone). */
   films?: FilmIndexEntry[]
 }
 
@@ -145,7 +146,9 @@ function fieldOf(key: string): Field | null {
     if (names.includes(k)) return field
   }
   // a dataset's report split into section columns: "section_findings", "section_impression" (CheXpert Plus)
-  return sectionOfName(k) ?? (k.startsWith('section') && k.length > 7 ? fieldOf(k.slice(7)) : null)
+  const section = sectionOfName(k) ?? (k.startsWith('section') && k.length > 7 ? fieldOf(k.slice(7)) : null)
+  // a column copied from the films' DICOM, named for it: PadChest's "StudyDate_DICOM"
+  return section ?? (/[_ ]dicom$/i.test(key) ? fieldOf(key.slice(0, -6)) : null)
 }
 
 /**
@@ -423,11 +426,17 @@ function withoutUnreadableReports(content: ReportFileContent): ReportFileContent
     return why ? [{ record: r, reason: `${r.where === 'the file' ? 'its text' : r.where} ${why}` }] : []
   })
   if (unreadable.length === 0) return content
-  if (content.records.length === 1) throw new Error(unreadable[0].reason)
   // a whole export in another language is one reason, not one a row (a Spanish RIS's hundred thousand)
   const language = otherReportLanguage(content.records.map((r) => r.text).join('\n'))
-  if (language && unreadable.length === content.records.length)
-    throw new Error(`its ${content.records.length.toLocaleString('en')} reports read as ${language}, which the report parser does not read (it reads English and Chinese), so they were not read`)
+  const refusal =
+    content.records.length === 1
+      ? unreadable[0].reason
+      : language && unreadable.length === content.records.length
+        ? `its ${content.records.length.toLocaleString('en')} reports read as ${language}, which the report parser does not read (it reads English and Chinese), so they were not read`
+        : null
+  // what a table of films says of them stands without its reports (PadChest's views, patients and dates)
+  if (refusal && content.films?.length) return { ...content, records: [], problems: [...content.problems, `${refusal}; what it says of its films was read`] }
+  if (refusal) throw new Error(refusal)
   const refused = new Set(unreadable.map((u) => u.record))
   return {
     ...content,
@@ -773,7 +782,9 @@ function csvRecords(text: string): { records: ReportRecord[]; problems: string[]
     throw new Error(`it is not valid CSV: ${err instanceof Error ? err.message : String(err)}`)
   }
   const films = filmIndexEntries(rows)
-  return films ? { records: [], problems: [], films } : tableRecords(rows)
+  if (!films) return tableRecords(rows)
+  // a table of films may hold their reports too (PadChest's "Report"): both are read
+  return { ...(namesTextColumn(rows[headerRowOf(rows)]?.map(fieldOf) ?? []) ? tableRecords(rows) : { records: [], problems: [] }), films }
 }
 
 /**
@@ -784,20 +795,32 @@ function csvRecords(text: string): { records: ReportRecord[]; problems: string[]
 function filmIndexEntries(rows: string[][]): FilmIndexEntry[] | null {
   const headerIndex = rows.slice(0, HEADER_ROWS_READ).findIndex((row) => {
     const columns = row.map(fieldOf)
-    return columns.includes('imagePath') && (columns.includes('view') || columns.includes('caseId')) && !namesTextColumn(columns)
+    // a case column beside report text is the reports' own (IU X-ray's indiana_reports.csv, whose "image" describes the films)
+    return columns.includes('imagePath') && (columns.includes('view') || (columns.includes('caseId') && !namesTextColumn(columns)))
   })
   if (headerIndex < 0) return null
   const columns = rows[headerIndex].map(fieldOf)
   const value = (row: string[], field: Field): string | null => row[columns.indexOf(field)]?.trim() || null
   const spacingOf = filmSpacingColumns(rows[headerIndex])
+  const viewColumns = columns.flatMap((field, c) => (field === 'view' ? [c] : []))
   refuseMoreRecordsThanAFileHolds(rows.length - headerIndex - 1)
   return rows.slice(headerIndex + 1).flatMap((row) => {
     const image = value(row, 'imagePath')
     const date = value(row, 'studyDate')
     return image
-      ? [{ image, view: value(row, 'view'), caseId: value(row, 'caseId'), patientId: value(row, 'patientId'), studyDate: date && yearFirstDate(date), spacing: spacingOf(row) }]
+      ? [{ image, view: viewOf(viewColumns.map((c) => row[c]?.trim() ?? '')), caseId: value(row, 'caseId'), patientId: value(row, 'patientId'), studyDate: date && yearFirstDate(date), spacing: spacingOf(row) }]
       : []
   })
+}
+
+/**
+ * A film's view among a table's view columns: the first that names one (PadChest's DICOM copy says "None"
+ * where its curated "Projection" says "PA"), else the first written. In a view column a bare "L" is lateral
+ * (PadChest's), not a side.
+ */
+function viewOf(cells: string[]): string | null {
+  const views = cells.filter((cell) => cell !== '').map((cell) => (/^l$/i.test(cell) ? 'lateral' : cell))
+  return views.find((view) => projectionInWords(view) !== null) ?? views[0] ?? null
 }
 
 /**

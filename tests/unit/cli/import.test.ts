@@ -61,6 +61,32 @@ describe('vzw import', () => {
     expect((await run(['info', ...data])).out).toMatch(/\b4 stud/)
   }, 60_000)
 
+  it('reads what a table of films whose reports it cannot read says of the films: PadChest\'s Spanish reports refused, its views, patients and dates kept', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-cli-import-'))
+    const films = path.join(dir, '0')
+    fs.mkdirSync(films)
+    const names = ['216840111366964012283393834152009033102258826_03ox5d.png', '216840111366964012283393834152009033102258826_04ly4h.png']
+    names.forEach((name, i) => fs.writeFileSync(path.join(films, name), pngPicture({ width: 256, height: 256, seed: 30 + i })))
+    const data = ['--data-dir', path.join(dir, 'data')]
+    expect((await run(['import', films, ...data])).out).toContain('Imported 2 image(s)')
+    const table = path.join(dir, 'PADCHEST_chest_x_ray_images_labels_160K_01.02.19.csv')
+    const report = '"sin hallazgos radiologicos significativos . no se observan nodulos en los campos pulmonares ."'
+    fs.writeFileSync(
+      table,
+      'ImageID,ImageDir,StudyDate_DICOM,StudyID,PatientID,PatientBirth,PatientSex_DICOM,ViewPosition_DICOM,Projection,MethodProjection,Report\n' +
+        // the DICOM copy of the view may say nothing; the curated projection names the lateral "L"
+        `${names[0]},0,20090331,S1,P7,1950,M,POSTEROANTERIOR,PA,Manual review of DICOM fields,${report}\n` +
+        `${names[1]},0,20090331,S1,P7,1950,M,None,L,Manual review of DICOM fields,${report}\n`
+    )
+    const { code, out } = await run(['import', table, ...data])
+    expect(code).toBe(0)
+    expect(out).toContain('Tables of films: 2 film(s) given what the table names')
+    // the lateral film, a study alone, is no model image now that its view is known
+    expect(out).toContain('1 study has no frontal chest film')
+    expect(out).toContain('its 2 reports read as Spanish, which the report parser does not read (it reads English and Chinese), so they were not read; what it says of its films was read')
+    expect((await run(['info', ...data])).out).toMatch(/\b2 stud/)
+  }, 60_000)
+
   it('names each report file it could not read once, with its reason', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-cli-import-'))
     const broken = path.join(dir, 'export.json')
