@@ -784,7 +784,7 @@ function csvRecords(text: string): { records: ReportRecord[]; problems: string[]
   const films = filmIndexEntries(rows)
   if (!films) return tableRecords(rows)
   // a table of films may hold their reports too (PadChest's "Report"): both are read
-  return { ...(namesTextColumn(rows[headerRowOf(rows)]?.map(fieldOf) ?? []) ? tableRecords(rows) : { records: [], problems: [] }), films }
+  return { ...(headerRowOf(rows) >= 0 ? tableRecords(rows) : { records: [], problems: [] }), films }
 }
 
 /**
