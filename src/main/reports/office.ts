@@ -238,6 +238,8 @@ function elements(xml: string, name: string): XmlElement[] {
   const open = new RegExp(`<${name}(?=[\\s/>])([^<>]*?)(\\/?)>`, 'g')
   const close = `</${name}>`
   for (let m = open.exec(xml); m; m = open.exec(xml)) {
+    // a part of empty elements (a few hundred kilobytes of zip unpack to 85 million <row/>) is refused as it is read, not when memory runs out
+    if (found.length === MAX_ELEMENTS_A_PART) throw new Error(`it holds more than ${MAX_ELEMENTS_A_PART.toLocaleString('en')} <${name}> elements in one part, more than a file of reports holds`)
     if (m[2] === '/') {
       found.push({ attributes: m[1], content: '' })
       continue
@@ -362,6 +364,9 @@ interface CellReading {
   epoch: number
 }
 
+/** As many elements of one name as a sheet of reports has cells. */
+const MAX_ELEMENTS_A_PART = 20_000_000
+
 // Excel's own limits: a cell reference beyond them is not a sheet Excel wrote.
 const MAX_ROWS = 1_048_576
 /** A sheet of a hundred thousand reports of twenty columns is two million cells. */
@@ -371,6 +376,7 @@ const MAX_COLUMNS = 16_384
 /** Rows at their place in the sheet (row 6 is rows[5], the rows a sheet leaves out empty), so that a message's row number is the one the sheet shows. */
 function sheetRows(sheet: string, cells: CellReading): string[][] {
   const rows: string[][] = []
+  let cellCount = 0
   for (const row of elements(sheet, 'row')) {
     const values: string[] = []
     for (const cell of elements(row.content, 'c')) {
@@ -378,6 +384,7 @@ function sheetRows(sheet: string, cells: CellReading): string[][] {
       if (column >= MAX_COLUMNS) throw new Error(`a cell lies in column ${column + 1}, beyond Excel's ${MAX_COLUMNS}`)
       while (values.length < column) values.push('')
       values[column] = cellText(cell.attributes, cell.content, cells)
+      if (++cellCount > MAX_SPREADSHEET_CELLS) throw new Error(`it holds more than ${MAX_SPREADSHEET_CELLS.toLocaleString('en')} cells, more than a sheet of reports holds`)
     }
     const index = Number(attribute(row.attributes, 'r') ?? rows.length + 1) - 1
     if (!(index >= 0 && index < MAX_ROWS)) throw new Error(`a row is numbered ${index + 1}, beyond Excel's ${MAX_ROWS} rows`)

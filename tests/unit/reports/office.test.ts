@@ -53,6 +53,13 @@ describe('the sheets of an .xlsx workbook', () => {
     for (const [signature, sizeAt] of [[0x04034b50, 22], [0x02014b50, 24]]) bomb.writeUInt32LE(3 << 29, bomb.indexOf(Buffer.from(new Uint32Array([signature]).buffer)) + sizeAt)
     expect(() => workbookRows(bomb)).toThrow(/its parts unpack to 1536 MB, more than a workbook of reports holds/)
   })
+
+  it('refuses a sheet of more empty rows or cells than a sheet of reports holds as it reads them, not when memory runs out', () => {
+    // a few hundred kilobytes of zip that unpack under the limit to tens of millions of empty elements
+    const header = '<row r="1"><c t="inlineStr"><is><t>Accession</t></is></c><c t="inlineStr"><is><t>Report</t></is></c></row>'
+    expect(() => workbookRows(xlsx(header + '<row/>'.repeat(20_000_001), []))).toThrow('it holds more than 20,000,000 <row> elements in one part, more than a file of reports holds')
+    expect(() => workbookRows(xlsx(header + `<row>${'<c/>'.repeat(21)}</row>`.repeat(1_000_000), []))).toThrow('it holds more than 20,000,000 cells, more than a sheet of reports holds')
+  })
 })
 
 describe('the sheets of an OpenDocument spreadsheet (.ods)', () => {
