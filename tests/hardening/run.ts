@@ -15,7 +15,7 @@ import path from 'node:path'
 import { printResultLine } from '../../src/main/app/result-line'
 import { readHardening, type HardeningCounts } from '../helpers/hardening-counts'
 
-const PARTS = ['electron-checklist', 'no-network', 'phi-markers', 'import-kill', 'review-kill', 'training-kill', 'storage-failures', 'hostile-folder']
+const PARTS = ['electron-checklist', 'no-network', 'phi-markers', 'import-kill', 'review-kill', 'training-kill', 'storage-failures', 'hostile-folder', 'large-report-files']
 const countsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vzw-hardening-'))
 const started = Date.now()
 const vitest = spawnSync(path.resolve('node_modules/.bin/vitest'), ['run', '--project', 'hardening', ...process.argv.slice(2)], {
