@@ -24,6 +24,7 @@ import {
   type ImageSpec
 } from './dicom-corpus'
 import { pngPicture } from './picture-files'
+import { unnamedViews } from './chest-views'
 
 export const u12: ImageSpec = { rows: 80, columns: 96, bitsAllocated: 16, bitsStored: 12 }
 
@@ -91,6 +92,10 @@ export async function buildImportCorpus(root: string, scratch: string): Promise<
   addValid('site/views/lateral-only', image({ ...u12, seed: 14 }, { extra: { ViewPosition: undefined, SeriesDescription: 'Thorax lat.' } }))
   addValid('site/views/standard', image({ ...u12, seed: 15 }, { extra: { ViewPosition: 'AP', PatientOrientation: ['L', 'F'] } }))
   addValid('site/views/mirrored', image({ ...u12, seed: 15 }, { extra: { ViewPosition: 'AP', PatientOrientation: ['R', 'F'] } }))
+  // A study's lateral and frontal films whose headers name no view, the lateral met first: its pixels tell them apart.
+  const unnamed = unnamedViews(3, '1.2.826.0.1.3680043.10.1.7020')
+  addValid('site/views-unnamed/1-lateral', unnamed.lateral)
+  addValid('site/views-unnamed/2-frontal', unnamed.frontal)
   // A film stored on its side (rows running to the feet, columns to the patient's left) beside its twin stored upright.
   const sideways = image({ ...u12, seed: 22 }, { extra: { ViewPosition: 'PA', PatientOrientation: ['F', 'L'] } })
   addValid('site/views/sideways', sideways)

@@ -37,11 +37,16 @@ export function pngPicture(spec: PictureSpec): Buffer {
   const channels = spec.channels ?? 1
   const tint = spec.tint ?? [1, 1, 1]
   const grey = pictureValues(spec)
-  const colorType = channels === 3 ? 2 : 0
-  const png = new PNG({ width: spec.width, height: spec.height, bitDepth: depth, colorType, inputColorType: colorType, inputHasAlpha: false })
   const samples = depth === 16 ? new Uint16Array(grey.length * channels) : new Uint8Array(grey.length * channels)
   for (let p = 0; p < grey.length; p++) for (let c = 0; c < channels; c++) samples[p * channels + c] = Math.round(grey[p] * tint[c])
-  png.data = Buffer.from(samples.buffer)
+  return pngOfSamples(samples, spec.width, spec.height, depth, channels)
+}
+
+/** A PNG of these samples (`channels` a pixel, row by row). */
+export function pngOfSamples(samples: Uint8Array | Uint16Array, width: number, height: number, depth: 8 | 16, channels: 1 | 3 = 1): Buffer {
+  const colorType = channels === 3 ? 2 : 0
+  const png = new PNG({ width, height, bitDepth: depth, colorType, inputColorType: colorType, inputHasAlpha: false })
+  png.data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength)
   return PNG.sync.write(png, { bitDepth: depth, colorType, inputColorType: colorType, inputHasAlpha: false })
 }
 

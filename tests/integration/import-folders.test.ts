@@ -210,6 +210,20 @@ describe('importing a folder tree', () => {
     expect(without.length).toBe(libraryCounts(db).withoutModelImage)
   })
 
+  it('makes the film that looks frontal the model image where no header names a view: a study\'s lateral met first is not it', () => {
+    const studyOf = (relative: string) =>
+      db.prepare('SELECT se.study_id FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ?').pluck().get(path.join(corpus.root, relative)) as number
+    const idOf = (relative: string) => db.prepare('SELECT id FROM images WHERE file_path = ?').pluck().get(path.join(corpus.root, relative)) as number
+    expect(studyOf('site/views-unnamed/1-lateral')).toBe(studyOf('site/views-unnamed/2-frontal'))
+    expect(idOf('site/views-unnamed/1-lateral')).toBeLessThan(idOf('site/views-unnamed/2-frontal'))
+    const study = getStudyDetail(db, studyOf('site/views-unnamed/2-frontal'))!
+    expect(study.images.map((i) => [i.id, i.projection, i.isModelImage])).toEqual([
+      [idOf('site/views-unnamed/1-lateral'), null, false],
+      [idOf('site/views-unnamed/2-frontal'), null, true]
+    ])
+    expect(studyImage(db, String(study.id))!.modelPath).toBe(rowFor('site/views-unnamed/2-frontal')!.model_path)
+  })
+
   it('makes the film as acquired the model image, not a dual-energy bone or soft-tissue image or a copy met before it', () => {
     const modelImageOf = (relative: string) => {
       const study = db.prepare('SELECT se.study_id FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ?').pluck().get(path.join(corpus.root, relative))

@@ -12,6 +12,7 @@ import { displayImageRecord, otherStudiesOfPatient } from '../../src/main/store/
 import { studyImage } from '../../src/main/store/training-repository'
 import { image } from '../helpers/dicom-corpus'
 import { jpegPicture, pngPicture } from '../helpers/picture-files'
+import { viewPictures } from '../helpers/chest-views'
 
 // Chest films kept as pictures, laid out as public datasets lay them out: a flat folder of films
 // (NIH ChestX-ray14, IU X-ray), a study folder with its report beside it (MIMIC-CXR-JPG), a study
@@ -67,7 +68,10 @@ beforeAll(async () => {
   put('chexpert/patient00001/study1/view1_frontal.jpg', await jpegPicture({ width: 320, height: 320, seed: 20 }))
   put('chexpert/patient00001/study1/view2_lateral.jpg', await jpegPicture({ width: 320, height: 320, seed: 21 }))
   // The Indiana University collection as Open-i gives it: the films flat in one folder, each report an XML file naming them.
-  for (const [i, name] of iuFilms.entries()) put(`iu/NLMCXR_png/${name}.png`, pngPicture({ width: 300, height: 300, seed: 50 + i }))
+  // Report 1 names its lateral film first, report 2 its frontal one; nothing but the pixels says which is which.
+  const [case1, case2] = [viewPictures(1), viewPictures(2)]
+  const iuPictures = [case1.lateral, case1.frontal, case2.frontal, case2.lateral, pngPicture({ width: 300, height: 300, seed: 54 })]
+  for (const [i, name] of iuFilms.entries()) put(`iu/NLMCXR_png/${name}.png`, iuPictures[i])
   put('iu/ecgen-radiology/1.xml', openIReport(['CXR1_1_IM-0001-3001', 'CXR1_1_IM-0001-4001']))
   put('iu/ecgen-radiology/2.xml', openIReport(['CXR2_IM-0652-1001', 'CXR2_IM-0652-2001']))
   // A teaching set: each film with its report of the same name beside it.
@@ -191,10 +195,20 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(report.study_id).toBe(rowOf('mimic-jpg/files/p10/p10000764/s57375967/096052b7-d256dc40.jpg')!.study_id)
   })
 
-  it('matches an Open-i report to the first film it names, in the folder of films beside the reports', () => {
+  it('matches an Open-i report to the film it names that looks frontal, in the folder of films beside the reports', () => {
     const studyOfReport = (file: string) => (db.prepare('SELECT study_id FROM reports WHERE source_path = ?').get(path.join(root, file)) as { study_id: number | null }).study_id
-    expect(studyOfReport('iu/ecgen-radiology/1.xml')).toBe(rowOf('iu/NLMCXR_png/CXR1_1_IM-0001-3001.png')!.study_id)
+    expect(studyOfReport('iu/ecgen-radiology/1.xml')).toBe(rowOf('iu/NLMCXR_png/CXR1_1_IM-0001-4001.png')!.study_id)
     expect(studyOfReport('iu/ecgen-radiology/2.xml')).toBe(rowOf('iu/NLMCXR_png/CXR2_IM-0652-1001.png')!.study_id)
+    expect(db.prepare('SELECT match_key FROM reports WHERE source_path = ?').pluck().get(path.join(root, 'iu/ecgen-radiology/1.xml'))).toBe(
+      'file-stem:1; place:' + path.join(root, 'iu/ecgen-radiology/1') + '; image:CXR1_1_IM-0001-3001\nCXR1_1_IM-0001-4001'
+    )
+  })
+
+  it('does not store an Open-i report again that an earlier version stored under its first film alone', async () => {
+    const file = path.join(root, 'iu/ecgen-radiology/1.xml')
+    db.prepare("UPDATE reports SET match_key = 'file-stem:1; place:' || ? || '; image:CXR1_1_IM-0001-3001' WHERE source_path = ?").run(path.join(root, 'iu/ecgen-radiology/1'), file)
+    await importFolders(db, dataDir, [path.join(root, 'iu')], { reports })
+    expect(db.prepare('SELECT count(*) FROM reports WHERE source_path = ?').pluck().get(file)).toBe(1)
   })
 
   it('keeps a few films each with a report of its name beside it apart, and matches each report to its film', () => {

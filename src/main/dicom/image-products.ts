@@ -4,7 +4,8 @@ import { readDisplayTags, readPixelLayout, type DisplayTags, type PixelLayout, t
 import { decodeFirstFrame } from './pixels'
 import { encodeGrayPng } from './png'
 import { asStored, type Reorientation } from '../../shared/orientation'
-import { fitWithin, modelImage, resampleArea } from './resample'
+import { fitWithin, modelImageContent, padToSquare, resampleArea } from './resample'
+import { frontalLikeness } from './frontal-likeness'
 
 export const DISPLAY_MAX_SIDE = 1024
 export const MODEL_SIDE = 256
@@ -32,8 +33,11 @@ export interface DisplayParams {
 export interface ImageProducts {
   layout: PixelLayout
   display: { png: Buffer; params: DisplayParams }
-  /** null when no model image was asked for (the film is not one the model reads). */
-  model: { png: Buffer; side: number } | null
+  /**
+   * null when no model image was asked for (the film is not one the model reads). `frontalLikeness`
+   * ranks a study's films by how frontal they look (frontal-likeness.ts), for a header that does not say.
+   */
+  model: { png: Buffer; side: number; frontalLikeness: number } | null
 }
 
 /** Modality values squeezed into 16 bits: exact when they are integers spanning ≤ 65 536 levels. */
@@ -97,6 +101,13 @@ export async function buildImageProducts(
   return {
     layout,
     display: { png: encodeGrayPng(q.pixels, size.width, size.height), params },
-    model: model && { png: encodeGrayPng(modelImage(rendered, size.width, size.height, MODEL_SIDE, model.reorientation), MODEL_SIDE, MODEL_SIDE), side: MODEL_SIDE }
+    model: model && modelProducts(rendered, size.width, size.height, model.reorientation)
   }
+}
+
+/** The model image, padded square, and how frontal its content looks. */
+function modelProducts(rendered: Uint8Array, width: number, height: number, reorientation: Reorientation): NonNullable<ImageProducts['model']> {
+  const content = modelImageContent(rendered, width, height, MODEL_SIDE, reorientation)
+  const png = encodeGrayPng(padToSquare(content.pixels, content.width, content.height, MODEL_SIDE), MODEL_SIDE, MODEL_SIDE)
+  return { png, side: MODEL_SIDE, frontalLikeness: frontalLikeness(content.pixels, content.width, content.height) }
 }

@@ -123,9 +123,21 @@ export function modelImage(
   side: number,
   reorientation: Reorientation = asStored
 ): Uint8Array {
+  const content = modelImageContent(rendered, width, height, side, reorientation)
+  return padToSquare(content.pixels, content.width, content.height, side)
+}
+
+/** The model image before its padding: the film in the standard frame, its long side `side`. */
+export function modelImageContent(
+  rendered: Uint8Array,
+  width: number,
+  height: number,
+  side: number,
+  reorientation: Reorientation = asStored
+): { pixels: Uint8Array; width: number; height: number } {
   const [upright, w, h] = reorientation.transpose ? [transposed(rendered, width, height), height, width] : [rendered, width, height]
   const fit = modelContentBox(w, h, side)
   const small = resampleArea(Float32Array.from(upright), w, h, fit.width, fit.height)
   const bytes = Uint8Array.from(small, (v) => Math.round(v))
-  return padToSquare(flipped(bytes, fit.width, fit.height, reorientation), fit.width, fit.height, side)
+  return { pixels: flipped(bytes, fit.width, fit.height, reorientation), width: fit.width, height: fit.height }
 }

@@ -304,7 +304,8 @@ function storeInstance(ctx: FileImportContext, prepared: Extract<PreparedFile, {
         displayPath: paths.display,
         displaySha256: displaySha,
         modelPath: paths.model,
-        modelSha256: modelSha
+        modelSha256: modelSha,
+        frontalLikeness: products.model?.frontalLikeness ?? null
       }
     )
   } catch (err) {

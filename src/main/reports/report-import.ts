@@ -12,7 +12,7 @@
  */
 import path from 'node:path'
 import { statement, type Db } from '../store/database'
-import { STUDY_MODEL_IMAGE_ID } from '../store/study-repository'
+import { STUDY_MODEL_IMAGE_ID, isNonFrontalView, modelImageOrder } from '../store/study-repository'
 import { parseReport } from './nodule-parser'
 import { projectionInWords } from '../dicom/projection'
 import { SopClass } from '../dicom/uids'
@@ -52,8 +52,8 @@ export interface MatchKeys {
   place: string | null
   /** "YYYYMMDD:patient ID", or ":patient ID" for a table's row keyed by its patient alone (see patientDateKey). */
   patientDate: string | null
-  /** An image file the report names, as written: relative to the report's folder or one above it (see imageOfFile). */
-  image: string | null
+  /** The image files the report names, as written: relative to the report's folder or one above it (see imageOfFile). */
+  images: string[]
   /** A dataset's case, whose films a table of films names (see storeFilmIndexOf). */
   caseId: string | null
 }
@@ -134,7 +134,7 @@ function keysOf(record: ReportRecord, singleReportFile: string | null): MatchKey
         ? patientDateKey('', record.patientId)
         : null
   const place = singleReportFile && singleReportFile.slice(0, singleReportFile.length - path.extname(singleReportFile).length)
-  return { studyUid: record.studyUid, accession: record.accession, fileStem: place && path.basename(place), place, patientDate, image: record.imagePath, caseId: record.caseId }
+  return { studyUid: record.studyUid, accession: record.accession, fileStem: place && path.basename(place), place, patientDate, images: record.imagePaths, caseId: record.caseId }
 }
 
 /** The date first: it has a fixed length, the patient ID may hold any character. */
@@ -189,16 +189,22 @@ export function storeReport(db: Db, report: ReportToStore): StoreOutcome {
 
 /**
  * The copy of this report stored before: the same source, text and match keys — or the keys an
- * earlier version offered, without the place and patient-date keys it did not read, so that
- * importing the same files again after an upgrade adds nothing. By the (source_path, match_key)
- * index: a table of a hundred thousand reports shares one source path.
+ * earlier version offered, so that importing the same files again after an upgrade adds nothing:
+ * an Open-i report's first view only (before it offered each view it names), or none of the place,
+ * patient-date, image and case keys. By the (source_path, match_key) index: a table of a hundred
+ * thousand reports shares one source path.
  */
 function storedCopy(db: Db, report: ReportToStore, matchKey: string | null): { id: number; studyId: number | null } | undefined {
   const find = statement(db, 'SELECT id, study_id AS studyId FROM reports WHERE source_path = ? AND match_key IS ? AND raw_text = ?')
-  const legacyKey = formatKeys({ ...report.keys, place: null, patientDate: null, image: null, caseId: null })
-  return (find.get(report.sourcePath, matchKey, report.text) ?? (legacyKey !== matchKey ? find.get(report.sourcePath, legacyKey, report.text) : undefined)) as
-    | { id: number; studyId: number | null }
-    | undefined
+  const earlierKeys = [
+    formatKeys({ ...report.keys, images: report.keys.images.slice(0, 1) }),
+    formatKeys({ ...report.keys, place: null, patientDate: null, images: [], caseId: null })
+  ]
+  for (const key of new Set([matchKey, ...earlierKeys])) {
+    const row = find.get(report.sourcePath, key, report.text) as { id: number; studyId: number | null } | undefined
+    if (row) return row
+  }
+  return undefined
 }
 
 const keyLabels: [keyof MatchKeys, string][] = [
@@ -207,22 +213,31 @@ const keyLabels: [keyof MatchKeys, string][] = [
   ['fileStem', 'file-stem'],
   ['place', 'place'],
   ['patientDate', 'patient-date'],
-  ['image', 'image'],
+  ['images', 'image'],
   ['caseId', 'case']
 ]
 
-/** The stored match key lists the keys a report offered: "accession:A123; file-stem:A123". */
+/**
+ * The stored match key lists the keys a report offered: "accession:A123; file-stem:A123"; the
+ * images one to a line ("image:CXR1_1_IM-0001-3001\nCXR1_1_IM-0001-4001": a path holds no line break).
+ */
 function formatKeys(keys: MatchKeys): string | null {
-  const parts = keyLabels.filter(([field]) => keys[field]).map(([field, label]) => `${label}:${keys[field]}`)
+  const written = (field: keyof MatchKeys): string | null => {
+    const value = keys[field]
+    return Array.isArray(value) ? value.join('\n') || null : value
+  }
+  const parts = keyLabels.filter(([field]) => written(field)).map(([field, label]) => `${label}:${written(field)}`)
   return parts.length ? parts.join('; ') : null
 }
 
 function parseKeys(matchKey: string): MatchKeys {
-  const keys: MatchKeys = { studyUid: null, accession: null, fileStem: null, place: null, patientDate: null, image: null, caseId: null }
+  const keys: MatchKeys = { studyUid: null, accession: null, fileStem: null, place: null, patientDate: null, images: [], caseId: null }
   for (const part of matchKey.split('; ')) {
     const colon = part.indexOf(':')
     const field = keyLabels.find(([, label]) => label === part.slice(0, colon))?.[0]
-    if (field) keys[field] = part.slice(colon + 1)
+    const value = part.slice(colon + 1)
+    if (field === 'images') keys.images = value.split('\n')
+    else if (field) keys[field] = value
   }
   return keys
 }
@@ -252,7 +267,7 @@ function findStudy(db: Db, keys: MatchKeys, reportFolder: string): number | null
     (uid ? one(byUid.all(uid)) : null) ??
     (accession ? studyOfAccession(accession) : null) ??
     (stem ? (studyOf(stem) ?? studyOfStemParts(stem, studyOf)) : null) ??
-    (keys.image ? studyOfFilm(imageOfFile(db, keys.image, reportFolder)) : null) ??
+    studyOfFilm(mostFrontal(db, keys.images.map((image) => imageOfFile(db, image, reportFolder)))) ??
     // a column named "UID" alone may hold the study's UID as well as a dataset's case
     (keys.caseId ? (studyOfCase(db, keys.caseId) ?? one(byUid.all(keys.caseId.trim()))) : null) ??
     (keys.place ? studyOfPlace(db, keys.place) : null) ??
@@ -285,6 +300,20 @@ function imageOfFile(db: Db, written: string, reportFolder: string): FilmOfStudy
     if (film) return film
   }
   return relative.includes(path.sep) ? null : imageNamed(db, relative, folders)
+}
+
+/**
+ * Of the films a report names, the one its study's model image would be (modelImageOrder): an Open-i
+ * report names its study's frontal and lateral pictures, and no header or name says which is which.
+ */
+function mostFrontal(db: Db, films: (FilmOfStudy | null)[]): FilmOfStudy | null {
+  const found = films.filter((film) => film !== null)
+  if (found.length < 2) return found[0] ?? null
+  const first = statement(db,
+    `SELECT i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id
+      WHERE i.id IN (SELECT value FROM json_each(?)) ORDER BY ${isNonFrontalView('i')}, ${modelImageOrder('i')} LIMIT 1`
+  ).get(JSON.stringify(found.map((film) => film.imageId))) as FilmOfStudy | undefined
+  return first ?? null
 }
 
 /** The film imported from exactly this path. */
@@ -410,11 +439,11 @@ function imageNamed(db: Db, name: string, folders: string[]): FilmOfStudy | null
 
 const filmExtensions = ['.png', '.jpg', '.jpeg', '.dcm', '.PNG', '.JPG', '.JPEG', '.DCM']
 
-/** The study of a dataset's case (storeFilmIndexOf): of its films, a frontal one's first, then one of unknown view. */
+/** The study of a dataset's case (storeFilmIndexOf): of its films, the one that would be a study's model image first (modelImageOrder), a lateral last. */
 function studyOfCase(db: Db, caseId: string): number | null {
   const row = statement(db,
       `SELECT se.study_id AS id FROM film_cases c JOIN images i ON i.id = c.image_id JOIN series se ON se.id = i.series_id
-        WHERE c.case_key = ? AND i.status = 'ok' ORDER BY i.projection IS NOT 'frontal', i.projection IS NOT NULL, i.id LIMIT 1`
+        WHERE c.case_key = ? AND i.status = 'ok' ORDER BY ${isNonFrontalView('i')}, ${modelImageOrder('i')} LIMIT 1`
     )
     .get(caseId) as { id: number } | undefined
   return row?.id ?? null

@@ -38,8 +38,11 @@ export interface ReportRecord {
   patientId: string | null
   /** The study date as DICOM writes it (YYYYMMDD), read from a year-first date. */
   studyDate: string | null
-  /** An image file the record names, as written (a dataset's table: "train/patient1/study1/view1_frontal.dcm"). */
-  imagePath: string | null
+  /**
+   * The image files the record names, as written: a dataset's table names one ("train/patient1/study1/view1_frontal.dcm");
+   * an Open-i report each view of its study. Never a line break in one (filePathIn).
+   */
+  imagePaths: string[]
   /** A dataset's case the record is about, named in a table of its films too (FilmIndexEntry: IU X-ray's "uid"). */
   caseId: string | null
   /** Where the record is in its file, for messages: "row 4", "record 2". */
@@ -413,7 +416,7 @@ function withoutRepeatedPatientKeys(content: ReportFileContent): ReportFileConte
 
 /** A record whose only key is its patient: no date, accession, study UID, image or case (a teaching set's table row). */
 export function isKeyedByPatientAlone(r: ReportRecord): boolean {
-  return r.patientId !== null && !r.studyDate && !r.accession && !r.studyUid && !r.imagePath && !r.caseId
+  return r.patientId !== null && !r.studyDate && !r.accession && !r.studyUid && r.imagePaths.length === 0 && !r.caseId
 }
 
 /**
@@ -575,7 +578,7 @@ function textRecord(text: string): ReportRecord {
     studyUid: fieldValues(text, 'studyUid')[0] ?? null,
     patientId: fieldValues(text, 'patientId')[0] ?? null,
     studyDate: date ? yearFirstDate(date) : null,
-    imagePath: null,
+    imagePaths: [],
     caseId: null,
     where: 'the file'
   }
@@ -688,28 +691,33 @@ function xmlRecords(text: string): { records: ReportRecord[]; problems: string[]
   refuseMoreThanAFileHolds(occurrences(text, '<'), MAX_XML_TAGS, 'tags')
   const elements = xmlElements(text)
   const reports = xmlReports(elements)
-  const figure = openIFigure(elements)
+  const figures = openIFigures(elements)
   if (reports.length === 0) {
     // A date, a file or a view alone names no report: a CD viewer's settings carry those too.
     if (!elements.some((e) => e.values.some(([name]) => ![null, 'studyDate', 'imagePath', 'view', 'caseId'].includes(fieldOf(name))))) return { records: [], problems: [] }
     throw new Error('the XML holds no report: no element has a report text value (such as <ReportText>, <Findings> or <Impression>)')
   }
-  return recordsFrom(
+  const read = recordsFrom(
     reports.map((e, i) => {
       const fields = fieldsNamed(valuesWithParts(e))
-      return { fields: { imagePath: figure, ...fields }, where: reports.length > 1 ? `record ${i + 1} (<${e.name}>)` : `the <${e.name}> element` }
+      return { fields, where: reports.length > 1 ? `record ${i + 1} (<${e.name}>)` : `the <${e.name}> element` }
     })
   )
+  return figures.length === 0 ? read : { ...read, records: read.records.map((r) => ({ ...r, imagePaths: [...r.imagePaths, ...figures] })) }
 }
 
 /**
- * The film an Open-i report is about (Indiana University's chest X-ray collection): its first
- * <parentImage id="CXR1_1_IM-0001-3001">, the name of the picture beside the reports without its
- * extension (see imageOfFile in report-import.ts). The report names its views in turn; the first is its study’s.
+ * The films an Open-i report is about (Indiana University's chest X-ray collection): each
+ * <parentImage id="CXR1_1_IM-0001-3001">, the name of a picture beside the reports without its
+ * extension (see imageOfFile in report-import.ts). It names its study's views in no order that
+ * tells which is which (the first is sometimes the lateral) and says nothing of their views: the
+ * report goes to the one that looks frontal (report-import.ts).
  */
-function openIFigure(elements: XmlElement[]): string | undefined {
-  const figure = elements.find((e) => e.name === 'parentImage')
-  return figure?.values.find(([name]) => name === 'id')?.[1]
+function openIFigures(elements: XmlElement[]): string[] {
+  return elements
+    .filter((e) => e.name === 'parentImage')
+    .map((e) => filePathIn(e.values.find(([name]) => name === 'id')?.[1]?.trim() || null))
+    .filter((id): id is string => id !== null)
 }
 
 const namesOf = (values: [string, string][]): (Field | null)[] => values.map(([name]) => fieldOf(name))
@@ -976,5 +984,5 @@ function recordFrom(fields: RecordFields, where: string): ReportRecord | string 
   if (writtenDate && !studyDate && !accession && !studyUid) {
     return `${where}: its study date "${writtenDate}" is not written year first (2026-01-05 or 20260105), and it has no accession number or study UID to match it by`
   }
-  return { text, accession, studyUid, patientId: clean(fields.patientId), studyDate: studyDate || null, imagePath: filePathIn(clean(fields.imagePath)), caseId: clean(fields.caseId), where }
+  return { text, accession, studyUid, patientId: clean(fields.patientId), studyDate: studyDate || null, imagePaths: [filePathIn(clean(fields.imagePath))].filter((p) => p !== null), caseId: clean(fields.caseId), where }
 }

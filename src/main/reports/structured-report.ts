@@ -128,7 +128,7 @@ export function dicomReportKeys(dataSet: DataSet): MatchKeys {
     fileStem: null,
     place: null,
     patientDate: null,
-    image: null,
+    images: [],
     caseId: null
   }
 }

@@ -136,6 +136,8 @@ export interface ImageFields {
   /** null for a film the model does not read (not a chest radiograph). */
   modelPath: string | null
   modelSha256: string | null
+  /** How frontal the model image looks (dicom/frontal-likeness.ts); null without one. */
+  frontalLikeness: number | null
 }
 
 const PSEUDONYM_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
@@ -175,10 +177,12 @@ export function insertImportedImage(db: Db, study: StudyFields, series: SeriesFi
     const info = statement(db,
         `INSERT INTO images (series_id, import_job_id, sop_instance_uid, sop_class_uid, file_path, file_size, file_sha256,
            transfer_syntax_uid, rows, columns, photometric, bits_stored, spacing_row_mm, spacing_col_mm, spacing_kind,
-           view_position, projection, for_processing, model_image_rank, tags_json, display_path, display_sha256, model_path, model_sha256, status, created_at)
+           view_position, projection, for_processing, model_image_rank, tags_json, display_path, display_sha256, model_path, model_sha256, frontal_likeness,
+           status, created_at)
          VALUES (@seriesRowId, @jobId, @sopInstanceUid, @sopClassUid, @filePath, @fileSize, @sha256,
            @transferSyntaxUid, @rows, @columns, @photometric, @bitsStored, @spacingRowMm, @spacingColMm, @spacingKind,
-           @viewPosition, @projection, @forProcessing, @modelImageRank, @tags, @displayPath, @displaySha256, @modelPath, @modelSha256, 'ok', @createdAt)`
+           @viewPosition, @projection, @forProcessing, @modelImageRank, @tags, @displayPath, @displaySha256, @modelPath, @modelSha256, @frontalLikeness,
+           'ok', @createdAt)`
       )
       .run({ ...image, seriesRowId, forProcessing: image.forProcessing ? 1 : 0, tags: JSON.stringify(image.tags), createdAt: new Date().toISOString() })
     return Number(info.lastInsertRowid)

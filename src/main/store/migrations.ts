@@ -465,6 +465,12 @@ CREATE INDEX film_index_entries_key ON film_index_entries(image_key);`
       "images.file_name: each film's file name (its path after the last separator, either kind), indexed, so that a report kept in a folder of reports finds the one film of its name beside it (reports/film1.txt, images/film1.dcm) at a lookup a report",
     sql: `ALTER TABLE images ADD COLUMN file_name TEXT GENERATED ALWAYS AS (replace(file_path, rtrim(file_path, replace(replace(file_path, '/', ''), '\\', '')), '')) VIRTUAL;
 CREATE INDEX images_file_name ON images(file_name);`
+  },
+  {
+    version: 27,
+    description:
+      "images.frontal_likeness: how frontal a film's pixels look (mirror symmetry and the mediastinum's brightness, dicom/frontal-likeness.ts), so that of a study's films whose headers do not tell a frontal from a lateral the study's model image is the frontal one; NULL for films imported before (they keep the order of import)",
+    sql: `ALTER TABLE images ADD COLUMN frontal_likeness REAL;`
   }
 ]
 

@@ -3,17 +3,29 @@ import type { OtherStudyOfPatient, StudyDetail } from '../../shared/contract'
 import type { Db } from './database'
 
 /**
+ * The order a study's films are its model image in, as SQL on the image `alias`: a film its header
+ * or name says is frontal before one of unknown projection; a film as acquired before an image made
+ * from one (`model_image_rank`: a copy, a dual-energy soft-tissue or bone image); then the film whose
+ * pixels look most frontal (`frontal_likeness`: of a PA and a lateral no header names, the PA — and of
+ * two films that both say PA, as some archives write of a lateral too, the real one); then the first
+ * imported.
+ */
+export const modelImageOrder = (alias: string): string =>
+  `${alias}.projection IS NULL, ${alias}.model_image_rank, ${alias}.frontal_likeness IS NULL, ${alias}.frontal_likeness DESC, ${alias}.id`
+
+/** Whether the image `alias` is a view the model does not read — lateral, oblique, decubitus —, as SQL (false for an unknown one). */
+export const isNonFrontalView = (alias: string): string => `(${alias}.projection IS NOT NULL AND ${alias}.projection <> 'frontal')`
+
+/**
  * The id of a study's model image, the one image the model trains on and describes, as SQL for a
- * subquery on the study `s`: its first imported frontal presentation image, else its first one of
- * unknown projection, a film as acquired before an image made from one (`model_image_rank`: a copy,
- * a dual-energy soft-tissue or bone image). A lateral or other view is never it (the model reads
- * frontal films), nor is a "For Processing" image, nor one without a model image (no chest
- * radiograph: a CT slice).
+ * subquery on the study `s`: the first of its films in `modelImageOrder`. A lateral or other view is
+ * never it (the model reads frontal films), nor is a "For Processing" image, nor one without a model
+ * image (no chest radiograph: a CT slice).
  */
 export const STUDY_MODEL_IMAGE_ID = `(SELECT mi.id FROM images mi JOIN series ms ON ms.id = mi.series_id
    WHERE ms.study_id = s.id AND mi.status = 'ok' AND mi.for_processing = 0 AND mi.model_path IS NOT NULL
-     AND (mi.projection IS NULL OR mi.projection = 'frontal')
-   ORDER BY mi.projection IS NULL, mi.model_image_rank, mi.id LIMIT 1)`
+     AND NOT ${isNonFrontalView('mi')}
+   ORDER BY ${modelImageOrder('mi')} LIMIT 1)`
 
 /**
  * A study's report, for training and evaluation: its newest. A report imported again with changed

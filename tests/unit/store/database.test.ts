@@ -61,7 +61,8 @@ const shippedMigrationHashes: Record<number, string> = {
   23: '9b9bd7b9fe2aa3c3',
   24: '97f00f9286d56f46',
   25: 'abaadd9a279f4ab8',
-  26: 'a15e3186d2f3fdba'
+  26: 'a15e3186d2f3fdba',
+  27: 'b42b5a3b803a6dc9'
 }
 
 describe('the SQLite store', () => {

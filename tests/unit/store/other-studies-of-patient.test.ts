@@ -38,7 +38,8 @@ function film(db: Db, job: number, study: Partial<StudyFields> & { studyUid: str
       displayPath: `display/${instances}.png`,
       displaySha256: 'x',
       modelPath: options.chest === false ? null : `model/${instances}.png`,
-      modelSha256: 'x'
+      modelSha256: 'x',
+      frontalLikeness: null
     }
   )
   return (db.prepare('SELECT id FROM studies WHERE study_uid = ?').get(study.studyUid) as { id: number }).id
