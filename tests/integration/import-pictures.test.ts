@@ -13,6 +13,7 @@ import { studyImage } from '../../src/main/store/training-repository'
 import { image } from '../helpers/dicom-corpus'
 import { jpegPicture, pngPicture } from '../helpers/picture-files'
 import { viewPictures } from '../helpers/chest-views'
+import { joinViewsOfOneStudy, type FilmOfStudy } from '../../src/main/reports/study-views'
 
 // Chest films kept as pictures, laid out as public datasets lay them out: a flat folder of films
 // (NIH ChestX-ray14, IU X-ray), a study folder with its report beside it (MIMIC-CXR-JPG), a study
@@ -138,7 +139,8 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(flatStudies.size).toBe(flat.length)
     expect(rowOf(`${mimic}/02aa804e-bde0afdd.jpg`)!.study_id).toBe(rowOf(`${mimic}/174413ec-4ec4c1f7.jpg`)!.study_id)
     expect(rowOf('chexpert/patient00001/study1/view1_frontal.jpg')!.study_id).toBe(rowOf('chexpert/patient00001/study1/view2_lateral.jpg')!.study_id)
-    expect(count('SELECT count(*) AS n FROM studies')).toBe(flat.length + 2 + iuFilms.length + teachingFilms.length + kaggleFilms.length + 1 + nihFilms.length + 1)
+    // the views a dataset names as one study's — an Open-i report's two pictures, a table of films' case — are one study: two each
+    expect(count('SELECT count(*) AS n FROM studies')).toBe(flat.length + 2 + (iuFilms.length - 2) + teachingFilms.length + (kaggleFilms.length - 2) + 1 + nihFilms.length + 1)
     // named as a reader finds them: a study alone by its file, a study folder's by the folder
     const description = (relative: string) => (db.prepare('SELECT description FROM studies WHERE id = ?').get(rowOf(relative)!.study_id) as { description: string }).description
     expect(description(`flat/${flat[0]}`)).toBe('CXR1_1_IM-0001-4001')
@@ -195,13 +197,35 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(report.study_id).toBe(rowOf('mimic-jpg/files/p10/p10000764/s57375967/096052b7-d256dc40.jpg')!.study_id)
   })
 
-  it('matches an Open-i report to the film it names that looks frontal, in the folder of films beside the reports', () => {
+  it('makes the pictures an Open-i report names one study, the one that looks frontal its model image, in the folder of films beside the reports', () => {
     const studyOfReport = (file: string) => (db.prepare('SELECT study_id FROM reports WHERE source_path = ?').get(path.join(root, file)) as { study_id: number | null }).study_id
-    expect(studyOfReport('iu/ecgen-radiology/1.xml')).toBe(rowOf('iu/NLMCXR_png/CXR1_1_IM-0001-4001.png')!.study_id)
-    expect(studyOfReport('iu/ecgen-radiology/2.xml')).toBe(rowOf('iu/NLMCXR_png/CXR2_IM-0652-1001.png')!.study_id)
+    const modelFileOf = (study: number) => db.prepare('SELECT file_path FROM images WHERE id = ?').pluck().get(studyImage(db, String(study))!.imageId)
+    for (const [report, frontal, lateral] of [
+      ['1.xml', 'CXR1_1_IM-0001-4001', 'CXR1_1_IM-0001-3001'],
+      ['2.xml', 'CXR2_IM-0652-1001', 'CXR2_IM-0652-2001']
+    ]) {
+      const study = studyOfReport(`iu/ecgen-radiology/${report}`)!
+      expect([rowOf(`iu/NLMCXR_png/${frontal}.png`)!.study_id, rowOf(`iu/NLMCXR_png/${lateral}.png`)!.study_id], report).toEqual([study, study])
+      expect(modelFileOf(study), report).toBe(path.join(root, `iu/NLMCXR_png/${frontal}.png`))
+    }
     expect(db.prepare('SELECT match_key FROM reports WHERE source_path = ?').pluck().get(path.join(root, 'iu/ecgen-radiology/1.xml'))).toBe(
       'file-stem:1; place:' + path.join(root, 'iu/ecgen-radiology/1') + '; image:CXR1_1_IM-0001-3001\nCXR1_1_IM-0001-4001'
     )
+  })
+
+  it('makes an Open-i report\'s pictures one study when the films come after the reports', async () => {
+    const reportsFirst = path.join(tmp, 'iu-reports-first')
+    const pictures = viewPictures(5)
+    fs.mkdirSync(path.join(reportsFirst, 'ecgen-radiology'), { recursive: true })
+    fs.mkdirSync(path.join(reportsFirst, 'NLMCXR_png'))
+    fs.writeFileSync(path.join(reportsFirst, 'ecgen-radiology', '5.xml'), openIReport(['CXR5_IM-2117-1003002', 'CXR5_IM-2117-1004003']))
+    expect((await importFolders(db, dataDir, [path.join(reportsFirst, 'ecgen-radiology')], { reports })).reportsUnmatched).toBe(1)
+    fs.writeFileSync(path.join(reportsFirst, 'NLMCXR_png', 'CXR5_IM-2117-1003002.png'), pictures.lateral)
+    fs.writeFileSync(path.join(reportsFirst, 'NLMCXR_png', 'CXR5_IM-2117-1004003.png'), pictures.frontal)
+    await importFolders(db, dataDir, [path.join(reportsFirst, 'NLMCXR_png')], { reports })
+    const studyOf = (name: string) => db.prepare('SELECT se.study_id FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ?').pluck().get(path.join(reportsFirst, 'NLMCXR_png', name))
+    const report = db.prepare('SELECT study_id FROM reports WHERE source_path = ?').pluck().get(path.join(reportsFirst, 'ecgen-radiology', '5.xml'))
+    expect([studyOf('CXR5_IM-2117-1003002.png'), studyOf('CXR5_IM-2117-1004003.png')]).toEqual([report, report])
   })
 
   it('does not store an Open-i report again that an earlier version stored under its first film alone', async () => {
@@ -220,11 +244,13 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     expect(first.reportsMatched).toBe(3 + teachingFilms.length + 2 + 1 + 1)
   })
 
-  it('reads a table of films\' views and cases: a lateral view is no model image, and each case\'s report finds its frontal film', () => {
+  it('reads a table of films\' views and cases: a case\'s films are one study, a lateral view is no model image, and each case\'s report finds its frontal film', () => {
     const film = (name: string) => rowOf(`iu-kaggle/images/images_normalized/${name}`)!
     expect(kaggleFilms.map((name) => film(name).projection)).toEqual(['lateral', 'frontal', 'frontal', 'lateral', null])
     const lateral = film('1_IM-0001-3001.dcm.png')
-    expect(studyImage(db, String(lateral.study_id))?.modelPath).toBeNull()
+    expect(lateral.study_id).toBe(film('1_IM-0001-4001.dcm.png').study_id)
+    expect(film('2_IM-0652-2001.dcm.png').study_id).toBe(film('2_IM-0652-1001.dcm.png').study_id)
+    expect(studyImage(db, String(lateral.study_id))?.modelPath).toBe(db.prepare('SELECT model_path FROM images WHERE id = (SELECT id FROM images WHERE file_path = ?)').pluck().get(path.join(root, 'iu-kaggle/images/images_normalized/1_IM-0001-4001.dcm.png')))
     const studyOfReport = (uid: string) =>
       (db.prepare("SELECT study_id FROM reports WHERE source_path = ? AND match_key LIKE ?").get(path.join(root, 'iu-kaggle/indiana_reports.csv'), `%case:${uid}%`) as { study_id: number | null }).study_id
     expect(studyOfReport('1')).toBe(film('1_IM-0001-4001.dcm.png').study_id)
@@ -373,5 +399,26 @@ describe('importing chest films kept as PNG or JPEG pictures', () => {
     } finally {
       fs.writeFileSync(film, original)
     }
+  })
+
+  it('joins a picture study alone to its views\' study only when nothing is stored of it and it is of the same patient and date', () => {
+    const filmOf = (name: string): FilmOfStudy => db.prepare('SELECT i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ?').get(path.join(root, 'flat', name)) as FilmOfStudy
+    const [stays, joins] = [filmOf(flat[3]), filmOf(flat[4])]
+    db.prepare("UPDATE images SET projection = 'frontal' WHERE id = ?").run(stays.imageId)
+    const finding = db.prepare("INSERT INTO findings (study_id, text, structured_json, created_at) VALUES (?, 'No nodule.', '{}', '2026-12-03')").run(joins.studyId).lastInsertRowid
+    expect(joinViewsOfOneStudy(db, [joins, stays])).toBe(0)
+    db.prepare('DELETE FROM findings WHERE id = ?').run(finding)
+    db.prepare("UPDATE studies SET study_date = CASE id WHEN ? THEN '20260101' ELSE '20260102' END WHERE id IN (?, ?)").run(stays.studyId, stays.studyId, joins.studyId)
+    expect(joinViewsOfOneStudy(db, [joins, stays])).toBe(0)
+    db.prepare("UPDATE studies SET study_date = NULL WHERE id = ?").run(joins.studyId)
+    expect(joinViewsOfOneStudy(db, [joins, stays])).toBe(1)
+    expect(filmOf(flat[4]).studyId).toBe(stays.studyId)
+    expect(db.prepare('SELECT count(*) FROM studies WHERE id = ?').pluck().get(joins.studyId)).toBe(0)
+    expect(db.prepare('SELECT study_date FROM studies WHERE id = ?').pluck().get(stays.studyId)).toBe('20260101')
+    // a DICOM film's study is the study its header names: it never joins another
+    const dicom = db.prepare('SELECT i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ?').get(path.join(tmp, 'cd', 'DICOM', 'ST1', 'IM0001')) as FilmOfStudy
+    db.prepare('UPDATE images SET projection = NULL WHERE id = ?').run(dicom.imageId)
+    db.prepare('UPDATE studies SET study_date = (SELECT study_date FROM studies WHERE id = ?) WHERE id = ?').run(dicom.studyId, stays.studyId)
+    expect(joinViewsOfOneStudy(db, [dicom, stays])).toBe(0)
   })
 })

@@ -110,3 +110,9 @@ export function nameBasedUid(name: string): string {
   digest[8] = (digest[8] & 0x3f) | 0x80
   return `2.25.${BigInt('0x' + digest.subarray(0, 16).toString('hex')).toString()}`
 }
+
+/** The study UID of pictures (PNG, JPEG films) whose study is this place: their study folder, or the file of a picture that is a study alone. */
+export const pictureStudyUid = (place: string): string => nameBasedUid(`picture-study:${place}`)
+
+/** The series UID of those pictures: one series a study. */
+export const pictureSeriesUid = (place: string): string => nameBasedUid(`picture-series:${place}`)

@@ -7,7 +7,7 @@ import { DicomFileError, parseDicomFile } from '../dicom/parse'
 import { pictureFormat } from '../dicom/picture'
 import type { PictureFile } from '../dicom/scan'
 import { filmOrigin, notChestRadiograph, readProjection, type FilmOrigin, type ProjectionReading } from '../dicom/projection'
-import { isStructuredReportSopClass, nameBasedUid, reportDocumentName, SopClass, sopClassName } from '../dicom/uids'
+import { isStructuredReportSopClass, nameBasedUid, pictureSeriesUid, pictureStudyUid, reportDocumentName, SopClass, sopClassName } from '../dicom/uids'
 import type { Db } from '../store/database'
 import { claimErrorRow, hasImportedFile, hasImportedInstance, hasReportFromSource, insertErrorRow, insertImportedImage } from '../store/import-repository'
 import { storageProblem } from '../store/storage-failure'
@@ -98,8 +98,8 @@ export async function preparePictureFile(ctx: FileImportContext, picture: Pictur
     const stem = path.basename(file, path.extname(file))
     const identity = {
       sopInstanceUid,
-      studyUid: nameBasedUid(`picture-study:${picture.study}`),
-      seriesUid: nameBasedUid(`picture-series:${picture.study}`),
+      studyUid: pictureStudyUid(picture.study),
+      seriesUid: pictureSeriesUid(picture.study),
       // a study alone is named by its file, a study folder's by the folder
       studyDescription: picture.study === file ? stem : path.basename(picture.study),
       seriesDescription: stem

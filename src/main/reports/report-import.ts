@@ -13,6 +13,7 @@
 import path from 'node:path'
 import { statement, type Db } from '../store/database'
 import { STUDY_MODEL_IMAGE_ID, isNonFrontalView, modelImageOrder } from '../store/study-repository'
+import { joinViewsOfOneStudy, mostFrontal, type FilmOfStudy } from './study-views'
 import { parseReport } from './nodule-parser'
 import { projectionInWords } from '../dicom/projection'
 import { SopClass } from '../dicom/uids'
@@ -156,7 +157,7 @@ export interface ReportToStore {
  * stored copy without a study gets one when a study now matches.
  */
 export function storeReport(db: Db, report: ReportToStore): StoreOutcome {
-  const studyId = findStudy(db, report.keys, path.dirname(report.sourcePath))
+  const studyId = studyOfViews(db, report.keys, path.dirname(report.sourcePath))
   const matchKey = formatKeys(report.keys)
   const existing = storedCopy(db, report, matchKey)
   if (existing) {
@@ -242,6 +243,12 @@ function parseKeys(matchKey: string): MatchKeys {
   return keys
 }
 
+/** The study a report belongs to (findStudy), the films it names as its study's views made one study first (an Open-i report's pictures, imported each a study alone). */
+function studyOfViews(db: Db, keys: MatchKeys, reportFolder: string): number | null {
+  if (keys.images.length > 1) joinViewsOfOneStudy(db, filmsNamed(db, keys, reportFolder))
+  return findStudy(db, keys, reportFolder)
+}
+
 /**
  * The study a report belongs to: by study UID, else by accession number, else by a file stem equal
  * to (or naming) either, else by the image file it names, else by the dataset's case it names (a
@@ -267,7 +274,7 @@ function findStudy(db: Db, keys: MatchKeys, reportFolder: string): number | null
     (uid ? one(byUid.all(uid)) : null) ??
     (accession ? studyOfAccession(accession) : null) ??
     (stem ? (studyOf(stem) ?? studyOfStemParts(stem, studyOf)) : null) ??
-    studyOfFilm(mostFrontal(db, keys.images.map((image) => imageOfFile(db, image, reportFolder)))) ??
+    studyOfFilm(mostFrontal(db, filmsNamed(db, keys, reportFolder))) ??
     // a column named "UID" alone may hold the study's UID as well as a dataset's case
     (keys.caseId ? (studyOfCase(db, keys.caseId) ?? one(byUid.all(keys.caseId.trim()))) : null) ??
     (keys.place ? studyOfPlace(db, keys.place) : null) ??
@@ -302,30 +309,15 @@ function imageOfFile(db: Db, written: string, reportFolder: string): FilmOfStudy
   return relative.includes(path.sep) ? null : imageNamed(db, relative, folders)
 }
 
-/**
- * Of the films a report names, the one its study's model image would be (modelImageOrder): an Open-i
- * report names its study's frontal and lateral pictures, and no header or name says which is which.
- */
-function mostFrontal(db: Db, films: (FilmOfStudy | null)[]): FilmOfStudy | null {
-  const found = films.filter((film) => film !== null)
-  if (found.length < 2) return found[0] ?? null
-  const first = statement(db,
-    `SELECT i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id
-      WHERE i.id IN (SELECT value FROM json_each(?)) ORDER BY ${isNonFrontalView('i')}, ${modelImageOrder('i')} LIMIT 1`
-  ).get(JSON.stringify(found.map((film) => film.imageId))) as FilmOfStudy | undefined
-  return first ?? null
+/** The films a report names that are imported (imageOfFile). */
+function filmsNamed(db: Db, keys: MatchKeys, reportFolder: string): FilmOfStudy[] {
+  return keys.images.map((image) => imageOfFile(db, image, reportFolder)).filter((film) => film !== null)
 }
 
 /** The film imported from exactly this path. */
 function filmAt(db: Db, file: string): FilmOfStudy | null {
   const row = statement(db, `SELECT i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ? AND i.status = 'ok' LIMIT 1`).get(file)
   return (row as FilmOfStudy | undefined) ?? null
-}
-
-/** An imported film and its study. */
-interface FilmOfStudy {
-  imageId: number
-  studyId: number
 }
 
 const studyOfFilm = (film: FilmOfStudy | null): number | null => film?.studyId ?? null
@@ -571,13 +563,21 @@ function filmIndexKeeper(db: Db, table: string): { forgetTable(): void; entry(en
 function filmIndexWriter(db: Db, table: string): (entry: FilmIndexEntry, film: FilmOfStudy) => void {
   const setView = statement(db, 'UPDATE images SET projection = ? WHERE id = ? AND projection IS NULL')
   const linkCase = statement(db, 'INSERT OR IGNORE INTO film_cases (case_key, image_id, source_path) VALUES (?, ?, ?)')
+  const filmsOfCase = statement(db,
+    `SELECT c.image_id AS imageId, se.study_id AS studyId FROM film_cases c JOIN images i ON i.id = c.image_id JOIN series se ON se.id = i.series_id
+      WHERE c.case_key = ? AND c.source_path = ? AND i.status = 'ok'`
+  )
   const setPatient = statement(db, `UPDATE studies SET patient_id = ? WHERE id = ? AND trim(coalesce(patient_id, '')) = ''`)
   const setDate = statement(db, `UPDATE studies SET study_date = ? WHERE id = ? AND trim(coalesce(study_date, '')) = ''`)
   const setSpacing = filmSpacingSetter(db, path.basename(table))
   return (entry, film) => {
     const projection = entry.view ? projectionInWords(entry.view) : null
     if (projection) setView.run(projection, film.imageId)
-    if (entry.caseId) linkCase.run(entry.caseId, film.imageId, table)
+    if (entry.caseId) {
+      linkCase.run(entry.caseId, film.imageId, table)
+      // a case is one study: its films, imported each a study alone, are made one
+      joinViewsOfOneStudy(db, filmsOfCase.all(entry.caseId, table) as FilmOfStudy[])
+    }
     if (entry.patientId) setPatient.run(entry.patientId, film.studyId)
     if (entry.studyDate) setDate.run(entry.studyDate, film.studyId)
     if (entry.spacing) setSpacing(film.imageId, entry.spacing)
@@ -667,7 +667,7 @@ export function relinkUnmatchedReports(db: Db): number {
   let relinked = 0
   db.transaction(() => {
     for (const row of rows) {
-      const studyId = findStudy(db, parseKeys(row.matchKey), path.dirname(row.sourcePath))
+      const studyId = studyOfViews(db, parseKeys(row.matchKey), path.dirname(row.sourcePath))
       if (studyId !== null) {
         update.run(studyId, row.id)
         relinked++

@@ -811,12 +811,16 @@ function filmIndexEntries(rows: string[][]): FilmIndexEntry[] | null {
   const value = (row: string[], field: Field): string | null => row[columns.indexOf(field)]?.trim() || null
   const spacingOf = filmSpacingColumns(rows[headerIndex])
   const viewColumns = columns.flatMap((field, c) => (field === 'view' ? [c] : []))
+  // A film's study, where no case column names it, is its case: PadChest's StudyID, MIMIC-CXR-JPG's study_id. Not a report
+  // table's key: there a "Study ID" is a RIS's own number, and the reports' study is found by the keys it matches.
+  const studyColumn = rows[headerIndex].findIndex((name) => normaliseKey(name) === 'studyid')
+  const caseOf = (row: string[]): string | null => value(row, 'caseId') ?? (row[studyColumn]?.trim() || null)
   refuseMoreRecordsThanAFileHolds(rows.length - headerIndex - 1)
   return rows.slice(headerIndex + 1).flatMap((row) => {
     const image = value(row, 'imagePath')
     const date = value(row, 'studyDate')
     return image
-      ? [{ image, view: viewOf(viewColumns.map((c) => row[c]?.trim() ?? '')), caseId: value(row, 'caseId'), patientId: value(row, 'patientId'), studyDate: date && yearFirstDate(date), spacing: spacingOf(row) }]
+      ? [{ image, view: viewOf(viewColumns.map((c) => row[c]?.trim() ?? '')), caseId: caseOf(row), patientId: value(row, 'patientId'), studyDate: date && yearFirstDate(date), spacing: spacingOf(row) }]
       : []
   })
 }
