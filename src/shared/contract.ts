@@ -507,6 +507,12 @@ export const methods = {
    */
   'studies.otherStudiesOfPatient': { input: z.object({ studyId: z.number().int().positive() }).strict(), output: z.array(OtherStudyOfPatient) },
   'images.display': { input: z.object({ imageId: z.number().int().positive() }).strict(), output: DisplayImage },
+  /**
+   * A reader's word on a film's view where its header, its name or its pixels got it wrong (a lateral
+   * read as the frontal film, a frontal one no header named): signed by the reviewer and audited; the
+   * study's model image follows. Returns the study as the viewer shows it.
+   */
+  'images.setProjection': { input: z.object({ imageId: z.number().int().positive(), projection: Projection }).strict(), output: StudyDetail },
   'review.queue': {
     input: z.object({ studyId: z.number().int().positive().optional() }).strict(),
     output: z.object({ total: z.number().int().nonnegative(), remaining: z.number().int().nonnegative(), rows: z.array(ReviewItem) })

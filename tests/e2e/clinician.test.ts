@@ -229,6 +229,13 @@ describe('the clinician flow in Chromium', () => {
     expect(await text('tag-table')).toContain('Patient Orientation (0020,0020)L\\F')
     expect(await text('tag-table')).toContain('Model image turned to the standard viewno')
     await shot('viewer-tags-en')
+    // The reader corrects the film's view: marked lateral, the study has no film the model reads; frontal again, it has; both signed.
+    expect(await page.$eval('[data-testid=viewer-view]', (el) => (el as HTMLSelectElement).value)).toBe('frontal')
+    await page.selectOption('[data-testid=viewer-view]', 'lateral')
+    await page.waitForSelector('[data-testid=no-model-image]')
+    await page.selectOption('[data-testid=viewer-view]', 'frontal')
+    await page.waitForSelector('[data-testid=no-model-image]', { state: 'detached' })
+    expect(ctx.services.db.prepare("SELECT actor FROM audit_log WHERE action = 'image.projection'").pluck().all()).toEqual(['Dr E2E Reader', 'Dr E2E Reader'])
     // PageDown and PageUp move to the next and the previous study of the list.
     const chosenStudy = () => page.$eval('[data-testid=viewer-study]', (el) => (el as HTMLSelectElement).selectedIndex)
     const ada = await chosenStudy()

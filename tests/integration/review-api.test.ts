@@ -176,6 +176,29 @@ describe('review decisions, audit and export', () => {
     expect((await call('studies.list', { reviewStatus: 'pending' })).total).toBe(1)
   })
 
+  it('takes a reader\'s word on a film\'s view, signed and audited; the study\'s model image follows', async () => {
+    const studyId = (await call('studies.list', {})).rows[0].id
+    const [film] = (await call('studies.get', { studyId })).images
+    expect(film).toMatchObject({ projection: 'frontal', isModelImage: true })
+    await call('settings.set', { reviewerName: '' })
+    await expect(call('images.setProjection', { imageId: film.id, projection: 'lateral' })).rejects.toThrow(/reviewer in Settings/)
+    await call('settings.set', { reviewerName: 'Dr Reader' })
+    await expect(call('images.setProjection', { imageId: 424242, projection: 'lateral' })).rejects.toThrow(/not_found/)
+    await expect(call('images.setProjection', { imageId: film.id, projection: 'sideways' })).rejects.toThrow(/invalid_input/)
+    const lateral = await call('images.setProjection', { imageId: film.id, projection: 'lateral' })
+    expect(lateral.images[0]).toMatchObject({ id: film.id, projection: 'lateral', isModelImage: false })
+    const row = auditRows().at(-1)!
+    expect({ actor: row.actor, action: row.action, entityId: row.entityId }).toEqual({ actor: 'Dr Reader', action: 'image.projection', entityId: film.id })
+    expect([JSON.parse(row.beforeJson!), JSON.parse(row.afterJson!)]).toEqual([
+      { projection: 'frontal', studyModelImage: film.id },
+      { projection: 'lateral', studyModelImage: null }
+    ])
+    const evidence = services.db.prepare('SELECT tags_json FROM images WHERE id = ?').pluck().get(film.id) as string
+    expect(JSON.parse(evidence).projectionEvidence).toBe('set to lateral by a reader (Dr Reader)')
+    expect((await call('images.setProjection', { imageId: film.id, projection: 'frontal' })).images[0].isModelImage).toBe(true)
+    expect(verifyAuditChain(services.db).ok).toBe(true)
+  })
+
   it('exports reviewed findings de-identified as CSV and JSON under the data folder', async () => {
     await call('review.decide', { findingId: findingIds[2], decision: 'uncertain', secondsOnTask: 2 })
     for (const format of ['csv', 'json'] as const) {

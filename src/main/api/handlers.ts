@@ -6,7 +6,7 @@ import { databasePath, schemaVersion } from '../store/database'
 import { readSettings, writeSettings } from '../store/settings-repository'
 import { importJobExists, libraryCounts, listImportErrors, listImportJobs, listStudies } from '../store/import-repository'
 import { listReviewQueue, recordDecision, reviewedFindingsForExport, undoLastDecision } from '../store/review-repository'
-import { displayImageRecord, getStudyDetail, otherStudiesOfPatient, studyIdentities, studyIdentity } from '../store/study-repository'
+import { displayImageRecord, getStudyDetail, otherStudiesOfPatient, setFilmProjection, studyIdentities, studyIdentity } from '../store/study-repository'
 import { containedFolder, listFolders, normaliseDataRoots } from './data-roots'
 import { loadDisplayImage } from './display-image'
 import { writeReviewExport, writeReviewSr, type ExportFile } from './review-export'
@@ -69,6 +69,10 @@ export function createHandlers(services: Services): Handlers {
       return otherStudiesOfPatient(db, studyId)
     },
     'images.display': ({ imageId }) => loadDisplayImage(config.dataDir, found(displayImageRecord(db, imageId), `No displayable image ${imageId}`)),
+    'images.setProjection': ({ imageId, projection }) => {
+      const studyId = found(setFilmProjection(db, imageId, projection, reviewer()), `No image ${imageId}`)
+      return found(getStudyDetail(db, studyId), `No study ${studyId}`)
+    },
     'review.queue': ({ studyId }) => listReviewQueue(db, studyId),
     'findings.pending': () => {
       const checkpoint = reviewedCheckpoint(db)

@@ -1,5 +1,6 @@
 import { EvidenceSpan, NoduleFinding } from '../../shared/finding'
-import type { OtherStudyOfPatient, StudyDetail } from '../../shared/contract'
+import type { OtherStudyOfPatient, Projection, StudyDetail } from '../../shared/contract'
+import { appendAudit } from './audit-log'
 import type { Db } from './database'
 
 /**
@@ -33,6 +34,28 @@ export const STUDY_MODEL_IMAGE_ID = `(SELECT mi.id FROM images mi JOIN series ms
  * before (nothing stored is lost) and supersedes it. Used as `r.id = ${'$'}{STUDY_REPORT_ID}` with `s` the study.
  */
 export const STUDY_REPORT_ID = `(SELECT max(mr.id) FROM reports mr WHERE mr.study_id = s.id)`
+
+/**
+ * Records a reader's view of a film (images.setProjection), with its audit row, in one transaction:
+ * its projection, its tags' evidence saying who set it, and the study's model image before and after.
+ * Returns the film's study, or null when there is no such film. A table of films read later leaves it
+ * as it is (it sets a view only where none is known).
+ */
+export function setFilmProjection(db: Db, imageId: number, projection: Projection, reader: string): number | null {
+  return db.transaction(() => {
+    const film = db
+      .prepare(`SELECT i.projection, i.tags_json AS tags, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id WHERE i.id = ? AND i.status = 'ok'`)
+      .get(imageId) as { projection: Projection | null; tags: string | null; studyId: number } | undefined
+    if (!film) return null
+    const modelImage = db.prepare(`SELECT ${STUDY_MODEL_IMAGE_ID} FROM studies s WHERE s.id = ?`).pluck()
+    const before = { projection: film.projection, studyModelImage: modelImage.get(film.studyId) ?? null }
+    const tags = { ...(film.tags ? (JSON.parse(film.tags) as Record<string, unknown>) : {}), projectionEvidence: `set to ${projection} by a reader (${reader})` }
+    db.prepare('UPDATE images SET projection = ?, tags_json = ? WHERE id = ?').run(projection, JSON.stringify(tags), imageId)
+    const after = { projection, studyModelImage: modelImage.get(film.studyId) ?? null }
+    appendAudit(db, { actor: reader, action: 'image.projection', entity: 'image', entityId: imageId, before, after })
+    return film.studyId
+  }).immediate()
+}
 
 /** One study as the viewer opens it: its images and its reports with the parsed nodule findings. */
 export function getStudyDetail(db: Db, studyId: number, withPatientNames = false): StudyDetail | null {
