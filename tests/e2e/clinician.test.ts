@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readSettings } from '../../src/main/store/settings-repository'
+import { readSettings, writeSettings } from '../../src/main/store/settings-repository'
 import { listStudies } from '../../src/main/store/import-repository'
 import { insertFinding } from '../../src/main/store/review-repository'
 import { image } from '../helpers/dicom-corpus'
@@ -236,6 +236,12 @@ describe('the clinician flow in Chromium', () => {
     await page.selectOption('[data-testid=viewer-view]', 'frontal')
     await page.waitForSelector('[data-testid=no-model-image]', { state: 'detached' })
     expect(ctx.services.db.prepare("SELECT actor FROM audit_log WHERE action = 'image.projection'").pluck().all()).toEqual(['Dr E2E Reader', 'Dr E2E Reader'])
+    // Without a reviewer name the correction is refused in words, and the select still shows the film's view.
+    writeSettings(ctx.services.db, { reviewerName: '' })
+    await page.selectOption('[data-testid=viewer-view]', 'lateral')
+    await expect.poll(() => text('view-problem')).toContain('reviewer in Settings')
+    expect(await page.$eval('[data-testid=viewer-view]', (el) => (el as HTMLSelectElement).value)).toBe('frontal')
+    writeSettings(ctx.services.db, { reviewerName: 'Dr E2E Reader' })
     // PageDown and PageUp move to the next and the previous study of the list.
     const chosenStudy = () => page.$eval('[data-testid=viewer-study]', (el) => (el as HTMLSelectElement).selectedIndex)
     const ada = await chosenStudy()
