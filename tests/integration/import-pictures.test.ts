@@ -13,7 +13,8 @@ import { studyImage } from '../../src/main/store/training-repository'
 import { image } from '../helpers/dicom-corpus'
 import { jpegPicture, pngPicture } from '../helpers/picture-files'
 import { viewPictures } from '../helpers/chest-views'
-import { joinViewsOfOneStudy, type FilmOfStudy } from '../../src/main/reports/study-views'
+import { joinViewsOfOneStudy } from '../../src/main/reports/study-views'
+import type { FilmOfStudy } from '../../src/main/store/report-repository'
 
 // Chest films kept as pictures, laid out as public datasets lay them out: a flat folder of films
 // (NIH ChestX-ray14, IU X-ray), a study folder with its report beside it (MIMIC-CXR-JPG), a study

@@ -5,8 +5,8 @@ import { validateImportRoots } from '../importer/import-folders'
 import { databasePath, schemaVersion } from '../store/database'
 import { readSettings, writeSettings } from '../store/settings-repository'
 import { importJobExists, libraryCounts, listImportErrors, listImportJobs, listStudies } from '../store/import-repository'
-import { listReviewQueue, recordDecision, reviewedFindingsForExport, undoLastDecision } from '../store/review-repository'
-import { displayImageRecord, getStudyDetail, otherStudiesOfPatient, setFilmProjection, studyIdentities, studyIdentity } from '../store/study-repository'
+import { findingExists, listReviewQueue, recordDecision, reviewedFindingsForExport, undoLastDecision } from '../store/review-repository'
+import { displayImageRecord, getStudyDetail, otherStudiesOfPatient, setFilmProjection, studyCount, studyIdentities, studyIdentity } from '../store/study-repository'
 import { containedFolder, listFolders, normaliseDataRoots } from './data-roots'
 import { loadDisplayImage } from './display-image'
 import { writeReviewExport, writeReviewSr, type ExportFile } from './review-export'
@@ -84,7 +84,7 @@ export function createHandlers(services: Services): Handlers {
     },
     'review.decide': ({ secondsOnTask, ...decision }) => {
       const name = reviewer()
-      if (!db.prepare('SELECT 1 FROM findings WHERE id = ?').get(decision.findingId)) throw new ApiError('not_found', `No finding ${decision.findingId}`)
+      if (!findingExists(db, decision.findingId)) throw new ApiError('not_found', `No finding ${decision.findingId}`)
       return { reviewId: asInvalidInput(() => recordDecision(db, { ...decision, secondsOnTask, reviewer: name })) }
     },
     'review.undo': () => {
@@ -150,7 +150,7 @@ async function appInfo(services: Services): Promise<AppInfo> {
       state: 'ok',
       journalMode: String(db.pragma('journal_mode', { simple: true })),
       sizeBytes: fs.existsSync(file) ? fs.statSync(file).size : 0,
-      studies: (db.prepare('SELECT count(*) AS n FROM studies').get() as { n: number }).n
+      studies: studyCount(db)
     },
     executionProviders: { available: compiledExecutionProviders(), preferred, chosen: await chosenExecutionProvider(preferred) },
     runtime: { node: process.versions.node, platform: process.platform, arch: process.arch, shell: config.shell }

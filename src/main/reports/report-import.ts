@@ -11,12 +11,12 @@
  * again adds nothing: a report with the same source path, key and text is already there.
  */
 import path from 'node:path'
-import { statement, type Db } from '../store/database'
-import { STUDY_MODEL_IMAGE_ID, isNonFrontalView, modelImageOrder } from '../store/study-repository'
-import { joinViewsOfOneStudy, mostFrontal, type FilmOfStudy } from './study-views'
+import type { Db } from '../store/database'
+import * as repo from '../store/report-repository'
+import type { FilmOfStudy, StoredFilmIndexEntry, UnmatchedReportRow } from '../store/report-repository'
+import { joinViewsOfOneStudy } from './study-views'
 import { parseReport } from './nodule-parser'
 import { projectionInWords } from '../dicom/projection'
-import { SopClass } from '../dicom/uids'
 import { reportFileReader } from './report-file-reader'
 import { isKeyedByPatientAlone, reportFileKind, type FilmIndexEntry, type FilmSpacing, type ReportFileKind, type ReportRecord } from './report-records'
 
@@ -31,13 +31,7 @@ export interface ReportImportResult {
   failed: { file: string; reason: string }[]
 }
 
-export interface UnmatchedReport {
-  id: number
-  sourcePath: string
-  sourceKind: string
-  matchKey: string | null
-  language: string | null
-  createdAt: string
+export interface UnmatchedReport extends Omit<UnmatchedReportRow, 'rawText'> {
   /** The first line of the text, for a list. */
   excerpt: string
 }
@@ -162,29 +156,24 @@ export function storeReport(db: Db, report: ReportToStore): StoreOutcome {
   const existing = storedCopy(db, report, matchKey)
   if (existing) {
     if (existing.studyId === null && studyId !== null) {
-      statement(db, 'UPDATE reports SET study_id = ? WHERE id = ?').run(studyId, existing.id)
+      repo.setReportStudy(db, existing.id, studyId)
       return 'matched'
     }
     return 'already'
   }
   const parsed = parseReport(report.text)
-  statement(db,
-    `INSERT INTO reports (study_id, import_job_id, source_path, source_kind, match_key, encoding, language, raw_text,
-       sections_json, findings_json, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-  ).run(
+  repo.insertReport(db, {
     studyId,
-    report.jobId,
-    report.sourcePath,
-    report.sourceKind,
+    jobId: report.jobId,
+    sourcePath: report.sourcePath,
+    sourceKind: report.sourceKind,
     matchKey,
-    report.encoding,
-    parsed.language,
-    report.text,
-    JSON.stringify(parsed.sections),
-    JSON.stringify({ nodules: parsed.nodules, negativeEvidence: parsed.negativeEvidence }),
-    new Date().toISOString()
-  )
+    encoding: report.encoding,
+    language: parsed.language,
+    text: report.text,
+    sectionsJson: JSON.stringify(parsed.sections),
+    findingsJson: JSON.stringify({ nodules: parsed.nodules, negativeEvidence: parsed.negativeEvidence })
+  })
   return studyId !== null ? 'matched' : 'unmatched'
 }
 
@@ -196,13 +185,12 @@ export function storeReport(db: Db, report: ReportToStore): StoreOutcome {
  * thousand reports shares one source path.
  */
 function storedCopy(db: Db, report: ReportToStore, matchKey: string | null): { id: number; studyId: number | null } | undefined {
-  const find = statement(db, 'SELECT id, study_id AS studyId FROM reports WHERE source_path = ? AND match_key IS ? AND raw_text = ?')
   const earlierKeys = [
     formatKeys({ ...report.keys, images: report.keys.images.slice(0, 1) }),
     formatKeys({ ...report.keys, place: null, patientDate: null, images: [], caseId: null })
   ]
   for (const key of new Set([matchKey, ...earlierKeys])) {
-    const row = find.get(report.sourcePath, key, report.text) as { id: number; studyId: number | null } | undefined
+    const row = repo.storedReport(db, report.sourcePath, key, report.text)
     if (row) return row
   }
   return undefined
@@ -256,32 +244,28 @@ function studyOfViews(db: Db, keys: MatchKeys, reportFolder: string): number | n
  * date. `reportFolder` is the folder of the report's file.
  */
 function findStudy(db: Db, keys: MatchKeys, reportFolder: string): number | null {
-  const byUid = statement(db, 'SELECT id FROM studies WHERE study_uid = ?')
-  // An accession number shared by several studies (different issuers) matches none of them.
-  const byAccession = statement(db, 'SELECT id FROM studies WHERE accession_number = ? LIMIT 2')
-  // Else the same number written differently: a spreadsheet drops its leading zeros (0001234567 →
-  // 1234567), a RIS may change its case.
-  const byLooseAccession = statement(db,
-    `SELECT id FROM studies WHERE length(ltrim(accession_number, '0')) >= 3 AND upper(ltrim(accession_number, '0')) = upper(ltrim(?, '0')) LIMIT 2`
-  )
-  const one = (rows: unknown[]): number | null => (rows.length === 1 ? (rows[0] as { id: number }).id : null)
   const uid = keys.studyUid?.trim()
   const accession = keys.accession?.trim()
   const stem = keys.fileStem?.trim()
-  const studyOfAccession = (key: string): number | null => one(byAccession.all(key)) ?? one(byLooseAccession.all(key))
-  const studyOf = (key: string): number | null => one(byUid.all(key)) ?? studyOfAccession(key)
+  const studyOfUid = (key: string): number | null => one(repo.studiesWithUid(db, key))
+  // An accession number shared by several studies (different issuers) matches none of them; else the same number written differently.
+  const studyOfAccession = (key: string): number | null => one(repo.studiesWithAccession(db, key, false)) ?? one(repo.studiesWithAccession(db, key, true))
+  const studyOf = (key: string): number | null => studyOfUid(key) ?? studyOfAccession(key)
   return (
-    (uid ? one(byUid.all(uid)) : null) ??
+    (uid ? studyOfUid(uid) : null) ??
     (accession ? studyOfAccession(accession) : null) ??
     (stem ? (studyOf(stem) ?? studyOfStemParts(stem, studyOf)) : null) ??
-    studyOfFilm(mostFrontal(db, filmsNamed(db, keys, reportFolder))) ??
+    studyOfFilm(repo.mostFrontal(db, filmsNamed(db, keys, reportFolder))) ??
     // a column named "UID" alone may hold the study's UID as well as a dataset's case
-    (keys.caseId ? (studyOfCase(db, keys.caseId) ?? one(byUid.all(keys.caseId.trim()))) : null) ??
+    (keys.caseId ? (repo.studyOfCase(db, keys.caseId) ?? studyOfUid(keys.caseId.trim())) : null) ??
     (keys.place ? studyOfPlace(db, keys.place) : null) ??
     (stem ? studyOfPicturesNamed(db, stem) : null) ??
     (keys.patientDate ? studyOfPatientDate(db, keys.patientDate) : null)
   )
 }
+
+/** The one id of these, or null for none or several. */
+const one = (ids: number[]): number | null => (ids.length === 1 ? ids[0] : null)
 
 /** How many folders up from a report a relative image path may start: a dataset's table lies at its root or in a folder of it. */
 const IMAGE_PATH_FOLDERS_UP = 3
@@ -303,7 +287,7 @@ function imageOfFile(db: Db, written: string, reportFolder: string): FilmOfStudy
   const variants = [relative, ...(/\.(?:jpe?g|png)$/i.test(relative) ? [relative.replace(/\.[^.]+$/, '.dcm')] : [])]
   const candidates = path.isAbsolute(relative) ? variants : folders.flatMap((folder) => variants.map((v) => path.join(folder, v)))
   for (const file of candidates) {
-    const film = filmAt(db, file)
+    const film = repo.filmAt(db, file)
     if (film) return film
   }
   return relative.includes(path.sep) ? null : imageNamed(db, relative, folders)
@@ -312,12 +296,6 @@ function imageOfFile(db: Db, written: string, reportFolder: string): FilmOfStudy
 /** The films a report names that are imported (imageOfFile). */
 function filmsNamed(db: Db, keys: MatchKeys, reportFolder: string): FilmOfStudy[] {
   return keys.images.map((image) => imageOfFile(db, image, reportFolder)).filter((film) => film !== null)
-}
-
-/** The film imported from exactly this path. */
-function filmAt(db: Db, file: string): FilmOfStudy | null {
-  const row = statement(db, `SELECT i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id WHERE i.file_path = ? AND i.status = 'ok' LIMIT 1`).get(file)
-  return (row as FilmOfStudy | undefined) ?? null
 }
 
 const studyOfFilm = (film: FilmOfStudy | null): number | null => film?.studyId ?? null
@@ -329,15 +307,10 @@ const studyOfFilm = (film: FilmOfStudy | null): number | null => film?.studyId ?
  * each would take the square of the dataset's size.
  */
 function filmsByName(db: Db, tableFolder: string): Map<string, FilmOfStudy> {
-  const below = statement(db,
-    `SELECT i.file_path AS file, i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id
-      WHERE i.file_path >= ? AND i.file_path < ? AND i.status = 'ok' ORDER BY i.file_path`
-  )
   const byName = new Map<string, FilmOfStudy>()
   for (const folder of foldersWithinReach(tableFolder)) {
     if (byName.size > 0) break
-    const rows = below.all(folder + path.sep, folder + String.fromCharCode(path.sep.charCodeAt(0) + 1)) as (FilmOfStudy & { file: string })[]
-    for (const { file, imageId, studyId } of rows) {
+    for (const { file, imageId, studyId } of repo.filmsBelow(db, folder)) {
       const name = path.basename(file)
       for (const key of [name, name.slice(0, name.length - path.extname(name).length)]) if (!byName.has(key)) byName.set(key, { imageId, studyId })
     }
@@ -355,8 +328,8 @@ function studyOfPlace(db: Db, place: string): number | null {
   const name = path.basename(place)
   const filmName = name.replace(REPORT_WORD_IN_NAME, '')
   return (
-    studyInFolder(db, place, 'below') ??
-    studyInFolder(db, folder, 'directly') ??
+    one(repo.studiesInFolder(db, place, 'below')) ??
+    one(repo.studiesInFolder(db, folder, 'directly')) ??
     studyOfFilm(imageNamed(db, name, [folder])) ??
     (filmName && filmName !== name ? studyOfFilm(imageNamed(db, filmName, [folder])) : null) ??
     studyOfOnlyFilmNamed(db, filmName || name, folder)
@@ -371,10 +344,7 @@ function studyOfPlace(db: Db, place: string): number | null {
  */
 function studyOfOnlyFilmNamed(db: Db, name: string, reportFolder: string): number | null {
   const names = [name, ...filmExtensions.map((extension) => name + extension)]
-  const films = statement(db,
-    `SELECT se.study_id AS studyId, i.file_path AS file FROM images i JOIN series se ON se.id = i.series_id
-      WHERE i.file_name IN (${names.map(() => '?').join(', ')}) AND i.status = 'ok' LIMIT 100`
-  ).all(...names) as { studyId: number; file: string }[]
+  const films = repo.filmsNamedAnywhere(db, names)
   const studies = new Set(films.filter((film) => isWithinReachOf(reportFolder, film.file)).map((film) => film.studyId))
   return studies.size === 1 ? [...studies][0] : null
 }
@@ -389,14 +359,7 @@ const REPORT_WORD_IN_NAME = /^(?:report|findings|impression|rpt|报告)[-_.\s]+|
  * files/p10/p10000032/s50414267/*.jpg, downloaded and unpacked as two folders).
  */
 function studyOfPicturesNamed(db: Db, stem: string): number | null {
-  const rows = statement(db,
-      `SELECT s.id FROM studies s WHERE s.description = ? AND EXISTS (
-         SELECT 1 FROM series se JOIN images i ON i.series_id = se.id
-          WHERE se.study_id = s.id AND i.sop_class_uid = '${SopClass.secondaryCapture}' AND (lower(i.file_path) LIKE '%.png' OR lower(i.file_path) LIKE '%.jpg' OR lower(i.file_path) LIKE '%.jpeg'))
-       LIMIT 2`
-    )
-    .all(stem) as { id: number }[]
-  return rows.length === 1 ? rows[0].id : null
+  return one(repo.pictureStudiesDescribed(db, stem))
 }
 
 const imageExtension = /\.(?:dcm|dicom|png|jpe?g)$/i
@@ -408,10 +371,6 @@ const imageExtension = /\.(?:dcm|dicom|png|jpe?g)$/i
  * name without extension naming a film of any (an Open-i report's "CXR1_1_IM-0001-3001").
  */
 function imageNamed(db: Db, name: string, folders: string[]): FilmOfStudy | null {
-  const find = statement(db,
-    `SELECT i.id AS imageId, se.study_id AS studyId FROM images i JOIN series se ON se.id = i.series_id
-      WHERE i.file_path >= ? AND i.file_path < ? AND i.file_path LIKE ? ESCAPE '!' AND i.status = 'ok' LIMIT 1`
-  )
   // "….png" names the file; a name without extension, a file of that name with any ("….png", "….dcm.png")
   const named = imageExtension.test(name)
   const pattern = `%${path.sep}${name.replace(/[!%_]/g, '!$&')}${named ? '' : '.%'}`
@@ -420,26 +379,16 @@ function imageNamed(db: Db, name: string, folders: string[]): FilmOfStudy | null
   const beside = named ? [name] : filmExtensions.map((extension) => name + extension)
   for (const folder of folders) {
     for (const file of beside) {
-      const film = filmAt(db, path.join(folder, file))
+      const film = repo.filmAt(db, path.join(folder, file))
       if (film) return film
     }
-    const row = find.get(folder + path.sep, folder + String.fromCharCode(path.sep.charCodeAt(0) + 1), pattern) as FilmOfStudy | undefined
-    if (row) return row
+    const film = repo.filmBelowLike(db, folder, pattern)
+    if (film) return film
   }
   return null
 }
 
 const filmExtensions = ['.png', '.jpg', '.jpeg', '.dcm', '.PNG', '.JPG', '.JPEG', '.DCM']
-
-/** The study of a dataset's case (storeFilmIndexOf): of its films, the one that would be a study's model image first (modelImageOrder), a lateral last. */
-function studyOfCase(db: Db, caseId: string): number | null {
-  const row = statement(db,
-      `SELECT se.study_id AS id FROM film_cases c JOIN images i ON i.id = c.image_id JOIN series se ON se.id = i.series_id
-        WHERE c.case_key = ? AND i.status = 'ok' ORDER BY ${isNonFrontalView('i')}, ${modelImageOrder('i')} LIMIT 1`
-    )
-    .get(caseId) as { id: number } | undefined
-  return row?.id ?? null
-}
 
 /**
  * Stores what a dataset's table of films says of each film imported (FilmIndexEntry): its view,
@@ -479,15 +428,13 @@ export function storeFilmIndexOf(db: Db, read: ReadReports): number {
  * table in one of the film's folders or up to three folders above one. Returns how many it found.
  */
 export function applyStoredFilmIndex(db: Db, jobId: number): number {
-  if (!statement(db, 'SELECT 1 FROM film_index_entries LIMIT 1').get()) return 0
-  const films = statement(db, `SELECT i.id AS imageId, se.study_id AS studyId, i.file_path AS file FROM images i JOIN series se ON se.id = i.series_id WHERE i.import_job_id = ? AND i.status = 'ok'`)
-    .all(jobId) as (FilmOfStudy & { file: string })[]
-  const entriesOf = statement(db, 'SELECT * FROM film_index_entries WHERE image_key = ?')
+  if (!repo.hasFilmIndexEntries(db)) return 0
+  const films = repo.filmsOfJob(db, jobId)
   const writers = new Map<string, ReturnType<typeof filmIndexWriter>>()
   let found = 0
   db.transaction(() => {
     for (const film of films) {
-      const stored = storedEntryOf(film.file, (key) => entriesOf.all(key) as StoredFilmIndexEntry[])
+      const stored = storedEntryOf(film.file, (key) => repo.filmIndexEntriesWithKey(db, key))
       if (!stored) continue
       found++
       if (!writers.has(stored.table_path)) writers.set(stored.table_path, filmIndexWriter(db, stored.table_path))
@@ -495,20 +442,6 @@ export function applyStoredFilmIndex(db: Db, jobId: number): number {
     }
   }).immediate()
   return found
-}
-
-/** A row of film_index_entries (migration 24). */
-interface StoredFilmIndexEntry {
-  table_path: string
-  image_key: string
-  view: string | null
-  case_id: string | null
-  patient_id: string | null
-  study_date: string | null
-  spacing_row_mm: number | null
-  spacing_col_mm: number | null
-  spacing_rows: number | null
-  spacing_columns: number | null
 }
 
 /** How a table names a film, as stored: its path's separators written "/". */
@@ -545,78 +478,47 @@ function entryOfStored(row: StoredFilmIndexEntry): FilmIndexEntry {
 
 /** Keeps a table's entries that give a film anything, replacing what the same table gave before. */
 function filmIndexKeeper(db: Db, table: string): { forgetTable(): void; entry(entry: FilmIndexEntry): void } {
-  const forget = statement(db, 'DELETE FROM film_index_entries WHERE table_path = ?')
-  const insert = statement(db,
-    `INSERT OR REPLACE INTO film_index_entries (table_path, image_key, view, case_id, patient_id, study_date, spacing_row_mm, spacing_col_mm, spacing_rows, spacing_columns)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-  )
   return {
-    forgetTable: () => void forget.run(table),
+    forgetTable: () => repo.forgetFilmIndexTable(db, table),
     entry: ({ image, view, caseId, patientId, studyDate, spacing }) => {
-      if (view || caseId || patientId || studyDate || spacing)
-        insert.run(table, filmKey(image), view, caseId, patientId, studyDate, spacing?.rowMm ?? null, spacing?.colMm ?? null, spacing?.rows ?? null, spacing?.columns ?? null)
+      if (!(view || caseId || patientId || studyDate || spacing)) return
+      repo.keepFilmIndexEntry(db, {
+        table_path: table,
+        image_key: filmKey(image),
+        view,
+        case_id: caseId,
+        patient_id: patientId,
+        study_date: studyDate,
+        spacing_row_mm: spacing?.rowMm ?? null,
+        spacing_col_mm: spacing?.colMm ?? null,
+        spacing_rows: spacing?.rows ?? null,
+        spacing_columns: spacing?.columns ?? null
+      })
     }
   }
 }
 
-/** Gives one film what a table's entry says of it, never changing what its own header gave. */
+/**
+ * Gives one film what a table's entry says of it, never changing what its own header gave. Its pixel
+ * spacing is scaled from the film the table measured to the film imported, and its tags say where it
+ * came from.
+ */
 function filmIndexWriter(db: Db, table: string): (entry: FilmIndexEntry, film: FilmOfStudy) => void {
-  const setView = statement(db, 'UPDATE images SET projection = ? WHERE id = ? AND projection IS NULL')
-  const linkCase = statement(db, 'INSERT OR IGNORE INTO film_cases (case_key, image_id, source_path) VALUES (?, ?, ?)')
-  const filmsOfCase = statement(db,
-    `SELECT c.image_id AS imageId, se.study_id AS studyId FROM film_cases c JOIN images i ON i.id = c.image_id JOIN series se ON se.id = i.series_id
-      WHERE c.case_key = ? AND c.source_path = ? AND i.status = 'ok'`
-  )
-  const setPatient = statement(db, `UPDATE studies SET patient_id = ? WHERE id = ? AND trim(coalesce(patient_id, '')) = ''`)
-  const setDate = statement(db, `UPDATE studies SET study_date = ? WHERE id = ? AND trim(coalesce(study_date, '')) = ''`)
-  const setSpacing = filmSpacingSetter(db, path.basename(table))
+  const tableName = path.basename(table)
   return (entry, film) => {
     const projection = entry.view ? projectionInWords(entry.view) : null
-    if (projection) setView.run(projection, film.imageId)
+    if (projection) repo.fillFilmProjection(db, film.imageId, projection)
     if (entry.caseId) {
-      linkCase.run(entry.caseId, film.imageId, table)
+      repo.linkFilmToCase(db, entry.caseId, film.imageId, table)
       // a case is one study: its films, imported each a study alone, are made one
-      joinViewsOfOneStudy(db, filmsOfCase.all(entry.caseId, table) as FilmOfStudy[])
+      joinViewsOfOneStudy(db, repo.filmsOfCase(db, entry.caseId, table))
     }
-    if (entry.patientId) setPatient.run(entry.patientId, film.studyId)
-    if (entry.studyDate) setDate.run(entry.studyDate, film.studyId)
-    if (entry.spacing) setSpacing(film.imageId, entry.spacing)
+    repo.fillStudyPatientDay(db, film.studyId, entry.patientId, entry.studyDate)
+    if (entry.spacing) repo.fillFilmSpacing(db, film.imageId, entry.spacing, spacingSource(tableName, entry.spacing))
   }
 }
 
-/**
- * Gives a film with no pixel spacing of its own the spacing a table gives, scaled by the sizes of the
- * film the table measured and the film imported, and notes where it came from among its tags. It is
- * the imager's kind: a table does not say whether the lengths are at the patient or the detector.
- */
-function filmSpacingSetter(db: Db, table: string): (imageId: number, spacing: FilmSpacing) => void {
-  const update = statement(db,
-    `UPDATE images SET spacing_row_mm = @rowMm * @rows / rows, spacing_col_mm = @colMm * @columns / columns, spacing_kind = 'imager',
-            tags_json = json_set(coalesce(tags_json, '{}'), '$.pixelSpacingFrom', @from)
-      WHERE id = @imageId AND coalesce(spacing_kind, 'none') = 'none' AND rows > 0 AND columns > 0`
-  )
-  return (imageId, spacing) => {
-    update.run({ ...spacing, imageId, from: `${table}: ${spacing.rowMm} \\ ${spacing.colMm} mm at ${spacing.columns} × ${spacing.rows}` })
-  }
-}
-
-/**
- * The one study whose films lie in `folder`: below it for the folder named like the report
- * (MIMIC-CXR keeps p10/p10000032/s50414267.txt beside s50414267/, its study's films), directly in it
- * for the folder the report is in (an export with each study's report among its films) — not below
- * it, where a patient's other studies lie. A folder holding several studies' films names none.
- */
-function studyInFolder(db: Db, folder: string, depth: 'below' | 'directly'): number | null {
-  // file paths under the folder sort between "folder/" and the next character after the separator
-  const from = folder + path.sep
-  const until = folder + String.fromCharCode(path.sep.charCodeAt(0) + 1)
-  const rows = statement(db,
-      `SELECT DISTINCT se.study_id AS id FROM images i JOIN series se ON se.id = i.series_id
-        WHERE i.file_path >= ? AND i.file_path < ? AND (? = 'below' OR instr(substr(i.file_path, ?), ?) = 0) LIMIT 2`
-    )
-    .all(from, until, depth, from.length + 1, path.sep) as { id: number }[]
-  return rows.length === 1 ? rows[0].id : null
-}
+const spacingSource = (tableName: string, spacing: FilmSpacing): string => `${tableName}: ${spacing.rowMm} \\ ${spacing.colMm} mm at ${spacing.columns} × ${spacing.rows}`
 
 /**
  * The one study of a patient on a day — or, of several that day, the one chest radiograph (a CT the
@@ -628,21 +530,10 @@ function studyInFolder(db: Db, folder: string, depth: 'below' | 'directly'): num
 function studyOfPatientDate(db: Db, key: string): number | null {
   const colon = key.indexOf(':')
   const [studyDate, patientId] = [key.slice(0, colon), key.slice(colon + 1).trim()]
-  const columns = `SELECT s.id, ${STUDY_MODEL_IMAGE_ID} IS NOT NULL AS radiograph FROM studies s`
-  const exact = statement(db, `${columns} WHERE s.patient_id = ? AND (? = '' OR s.study_date = ?) LIMIT 20`).all(patientId, studyDate, studyDate) as PatientDayStudy[]
-  const rows = exact.length
-    ? exact
-    : (statement(db,
-          `${columns} WHERE length(ltrim(s.patient_id, '0')) >= 3 AND upper(ltrim(s.patient_id, '0')) = upper(ltrim(?, '0')) AND (? = '' OR s.study_date = ?) LIMIT 20`
-        )
-        .all(patientId, studyDate, studyDate) as PatientDayStudy[])
+  const exact = repo.studiesOfPatientDay(db, patientId, studyDate, false)
+  const rows = exact.length ? exact : repo.studiesOfPatientDay(db, patientId, studyDate, true)
   const radiographs = rows.filter((r) => r.radiograph === 1)
   return rows.length === 1 ? rows[0].id : radiographs.length === 1 ? radiographs[0].id : null
-}
-
-interface PatientDayStudy {
-  id: number
-  radiograph: number
 }
 
 /**
@@ -658,18 +549,13 @@ function studyOfStemParts(stem: string, studyOf: (key: string) => number | null)
 
 /** Matches stored reports that have no study again (studies imported after their reports); returns how many found one. */
 export function relinkUnmatchedReports(db: Db): number {
-  const rows = statement(db, 'SELECT id, match_key AS matchKey, source_path AS sourcePath FROM reports WHERE study_id IS NULL AND match_key IS NOT NULL').all() as {
-    id: number
-    matchKey: string
-    sourcePath: string
-  }[]
-  const update = statement(db, 'UPDATE reports SET study_id = ? WHERE id = ?')
+  const rows = repo.reportsToMatchAgain(db)
   let relinked = 0
   db.transaction(() => {
     for (const row of rows) {
       const studyId = studyOfViews(db, parseKeys(row.matchKey), path.dirname(row.sourcePath))
       if (studyId !== null) {
-        update.run(studyId, row.id)
+        repo.setReportStudy(db, row.id, studyId)
         relinked++
       }
     }
@@ -678,13 +564,7 @@ export function relinkUnmatchedReports(db: Db): number {
 }
 
 export function unmatchedReports(db: Db): UnmatchedReport[] {
-  const rows = statement(db,
-      `SELECT id, source_path AS sourcePath, source_kind AS sourceKind, match_key AS matchKey, language,
-              created_at AS createdAt, raw_text AS rawText
-       FROM reports WHERE study_id IS NULL ORDER BY id`
-    )
-    .all() as (Omit<UnmatchedReport, 'excerpt'> & { rawText: string })[]
-  return rows.map(({ rawText, ...row }) => ({ ...row, excerpt: excerptOf(rawText) }))
+  return repo.unmatchedReportRows(db).map(({ rawText, ...row }) => ({ ...row, excerpt: excerptOf(rawText) }))
 }
 
 function excerptOf(text: string): string {

@@ -197,6 +197,10 @@ function decisionSnapshot(row: ReviewRow | undefined): Record<string, unknown> |
   }
 }
 
+export function findingExists(db: Db, findingId: number): boolean {
+  return db.prepare('SELECT 1 FROM findings WHERE id = ?').get(findingId) !== undefined
+}
+
 /**
  * Records one decision and its audit row together. The original finding is never changed: an
  * edit is stored beside it. Throws (nothing written) when the finding is missing or the decision

@@ -116,6 +116,11 @@ function storedFindings(json: string | null): { nodules: NoduleFinding | null; n
   return { nodules: nodules.success ? nodules.data : null, negativeEvidence: negative.success ? negative.data : [] }
 }
 
+
+export function studyCount(db: Db): number {
+  return (db.prepare('SELECT count(*) AS n FROM studies').get() as { n: number }).n
+}
+
 /** A study as its exports must see it before de-identification: the identifiers they remove. */
 export interface StudyIdentity {
   pseudonym: string
